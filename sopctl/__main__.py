@@ -1,0 +1,4 @@
+from sopctl.cli.app import main
+
+if __name__ == "__main__":
+    main()

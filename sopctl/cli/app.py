@@ -1,0 +1,143 @@
+"""The `sopctl` command. Commands import the core lazily, so `--help` loads no data libraries."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import __version__
+from ..errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, SopctlError
+
+app = typer.Typer(
+    name="sopctl",
+    help="Git-native Sales & Operations Planning: validate, reconcile and commit S&OP cycles.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class State:
+    root: Path | None = None
+    debug: bool = False
+
+
+state = State()
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"sopctl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    root: Annotated[
+        Path | None,
+        typer.Option("--root", help="Planning repository (default: found from the current folder)."),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    state.root = root
+    state.debug = debug
+
+
+CycleArg = Annotated[
+    str | None,
+    typer.Argument(help="Cycle id (folder under cycles/). Default: current folder or latest."),
+]
+
+
+@app.command()
+def validate(
+    cycle: CycleArg = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    max_per_file: Annotated[
+        int, typer.Option("--max-per-file", min=1, help="Findings shown per file.")
+    ] = 20,
+) -> None:
+    """Check the charter, the cycle and every declared input. Exit 1 on errors."""
+    from .commands import run_validate
+
+    raise typer.Exit(run_validate(state.root, cycle, fmt.value, max_per_file))
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="Folder for the new planning repository.")],
+    example: Annotated[
+        str, typer.Option("--example", help="Starting point: minimal, northwind, red-tomato, "
+                          "contract-manufacturer.")
+    ] = "minimal",
+) -> None:
+    """Create a planning repository (git init, charter, first cycle, .gitignore)."""
+    from .commands import run_init
+
+    raise typer.Exit(run_init(path, example))
+
+
+@app.command()
+def schema(
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder to write the schemas to (default: schemas/ "
+                                  "in the planning repository).")
+    ] = None,
+) -> None:
+    """Write JSON Schemas for the charter and cycle YAML, and the table contracts."""
+    from .commands import run_schema
+
+    raise typer.Exit(run_schema(state.root, out))
+
+
+def main() -> None:
+    """Entry point with the one error handler of the program."""
+    try:
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
+    except SopctlError as exc:
+        _err(f"sopctl: error: {exc.message}")
+        if exc.hint:
+            _err(f"hint: {exc.hint}")
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        _err("sopctl: interrupted")
+        sys.exit(EXIT_INTERRUPTED)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        _err("sopctl: aborted")
+        sys.exit(EXIT_INTERRUPTED)
+    except typer.TyperException as exc:  # usage errors: bad option, missing argument
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        code = getattr(exc, "exit_code", EXIT_USAGE)
+        sys.exit(EXIT_USAGE if code in (1, 2) else code)
+    except Exception as exc:  # the one place that turns a bug into exit code 3
+        _err(f"sopctl: internal error: {type(exc).__name__}: {exc}")
+        if state.debug:
+            import traceback
+
+            traceback.print_exc()
+        else:
+            _err("hint: rerun with --debug for the traceback and report it")
+        sys.exit(EXIT_INTERNAL)
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)

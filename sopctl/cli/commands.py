@@ -1,0 +1,40 @@
+"""Thin command bodies: map options to one core call and render its result."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..errors import EXIT_FINDINGS, EXIT_OK
+
+
+def run_validate(root: Path | None, cycle: str | None, fmt: str, per_file: int) -> int:
+    from ..validate import validate
+    from .render import emit
+
+    report = validate(root, cycle)
+    emit(report, fmt, per_file)
+    return EXIT_OK if report.ok else EXIT_FINDINGS
+
+
+def run_init(path: Path, example: str) -> int:
+    from ..scaffold import scaffold
+
+    files = scaffold(path, example)
+    print(f"created a planning repository in {path} ({len(files)} files, git initialised)")
+    print("next:")
+    print(f"  cd {path}")
+    print("  sopctl validate")
+    print("  sopctl schema            # JSON Schemas for editor completion")
+    print('  git add -A && git commit -m "Start S&OP"')
+    return EXIT_OK
+
+
+def run_schema(root: Path | None, out: Path | None) -> int:
+    from ..schema_export import write_schemas
+    from ..workspace import find_root
+
+    target = out if out is not None else find_root(root or Path.cwd()) / "schemas"
+    for path in write_schemas(target):
+        sys.stdout.write(f"wrote {path}\n")
+    return EXIT_OK

@@ -1,0 +1,189 @@
+"""Findings are data: every check returns them, renderers turn them into text, JSON or annotations.
+
+Each code is stable. Its meaning and the fix live in CODES, which is also the source of
+`docs/codes.md` (a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+# code -> (default severity, one-line title). Grouped by hundreds:
+# 0xx files, 1xx YAML, 2xx CSV structure, 3xx CSV values, 4xx keys and references,
+# 5xx charter semantics, 6xx workspace and cycle.
+CODES: dict[str, tuple[Severity, str]] = {
+    "SOP001": (Severity.ERROR, "file is missing"),
+    "SOP002": (Severity.ERROR, "path is a directory, not a file"),
+    "SOP003": (Severity.ERROR, "symlink points outside the repository"),
+    "SOP004": (Severity.ERROR, "file is not valid UTF-8"),
+    "SOP005": (Severity.ERROR, "file is empty"),
+    "SOP006": (Severity.ERROR, "file is larger than the input size limit"),
+    "SOP007": (Severity.ERROR, "file cannot be read"),
+    "SOP101": (Severity.ERROR, "YAML syntax error"),
+    "SOP102": (Severity.ERROR, "duplicate key in a YAML mapping"),
+    "SOP103": (Severity.ERROR, "YAML anchors and aliases are not allowed"),
+    "SOP104": (Severity.ERROR, "tab character used for YAML indentation"),
+    "SOP105": (Severity.ERROR, "YAML document must be a mapping"),
+    "SOP106": (Severity.ERROR, "unknown key"),
+    "SOP107": (Severity.ERROR, "required key is missing"),
+    "SOP108": (Severity.ERROR, "value has the wrong type or is out of range"),
+    "SOP109": (Severity.ERROR, "more than one YAML document in the file"),
+    "SOP201": (Severity.ERROR, "CSV header is missing or not recognised"),
+    "SOP202": (Severity.ERROR, "wrong field separator"),
+    "SOP203": (Severity.ERROR, "required column is missing"),
+    "SOP204": (Severity.WARNING, "unknown column"),
+    "SOP205": (Severity.ERROR, "duplicate column name"),
+    "SOP206": (Severity.ERROR, "row has the wrong number of fields"),
+    "SOP207": (Severity.ERROR, "unterminated quoted field"),
+    "SOP208": (Severity.WARNING, "blank line inside the table"),
+    "SOP301": (Severity.ERROR, "required value is empty"),
+    "SOP302": (Severity.ERROR, "value is not a number"),
+    "SOP303": (Severity.ERROR, "number uses a thousands separator"),
+    "SOP304": (Severity.ERROR, "value is not a whole number"),
+    "SOP305": (Severity.ERROR, "value is below the allowed minimum"),
+    "SOP306": (Severity.ERROR, "value is above the allowed maximum"),
+    "SOP307": (Severity.ERROR, "value is not one of the allowed values"),
+    "SOP308": (Severity.ERROR, "value is not a valid period"),
+    "SOP309": (Severity.ERROR, "value is not a valid e-mail address"),
+    "SOP310": (Severity.ERROR, "row breaks a rule that ties its columns together"),
+    "SOP311": (Severity.ERROR, "value is not a valid date"),
+    "SOP401": (Severity.ERROR, "duplicate key"),
+    "SOP402": (Severity.ERROR, "reference to an unknown row of another table"),
+    "SOP403": (Severity.ERROR, "reference to an unknown charter entry"),
+    "SOP404": (Severity.ERROR, "period outside the cycle's horizon"),
+    "SOP405": (Severity.ERROR, "history period is not before the cycle's first period"),
+    "SOP406": (Severity.WARNING, "name matched through a glossary alias"),
+    "SOP501": (Severity.ERROR, "role has no members"),
+    "SOP502": (Severity.ERROR, "reference to an unknown role"),
+    "SOP503": (Severity.ERROR, "approval quorum cannot be met"),
+    "SOP504": (Severity.ERROR, "duplicate id in the charter"),
+    "SOP505": (Severity.ERROR, "glossary alias is ambiguous"),
+    "SOP506": (Severity.ERROR, "frozen window is not shorter than the horizon"),
+    "SOP507": (Severity.ERROR, "phase due days are out of order"),
+    "SOP508": (Severity.WARNING, "pipeline stage probabilities decrease along the stages"),
+    "SOP509": (Severity.WARNING, "decision right held by nobody"),
+    "SOP601": (Severity.ERROR, "input file present but not declared in the charter (shadow input)"),
+    "SOP602": (Severity.ERROR, "declared required input is missing"),
+    "SOP603": (Severity.ERROR, "cycle refers to an unknown charter"),
+    "SOP604": (Severity.ERROR, "cycle id does not match its folder"),
+    "SOP605": (Severity.ERROR, "declared input names an unknown table type"),
+    "SOP606": (Severity.ERROR, "input file or table type declared twice"),
+    "SOP607": (Severity.ERROR, "duplicate id in the cycle"),
+    "SOP608": (Severity.ERROR, "assumption owner is not a charter role"),
+    "SOP609": (Severity.ERROR, "declared input path leaves the cycle's inputs folder"),
+}
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem, located as precisely as the source allows (line/col are 1-based, 0 = unknown)."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+    severity: Severity = field(default=Severity.ERROR, compare=False)
+
+    def location(self) -> str:
+        loc = self.path
+        if self.line:
+            loc += f":{self.line}"
+            if self.col:
+                loc += f":{self.col}"
+        return loc
+
+    def __str__(self) -> str:
+        return f"{self.location()}: {self.severity.value} {self.code} {self.message}"
+
+    def to_dict(self) -> dict[str, object]:
+        d = asdict(self)
+        d["severity"] = self.severity.value
+        return d
+
+
+def finding(
+    path: str,
+    line: int,
+    col: int,
+    code: str,
+    message: str,
+    severity: Severity | None = None,
+) -> Finding:
+    """Build a finding with the code's default severity unless one is given."""
+    default, _ = CODES[code]
+    return Finding(path, line, col, code, message, severity or default)
+
+
+@dataclass
+class Report:
+    """An ordered collection of findings with a per-file cap on what is shown."""
+
+    findings: list[Finding] = field(default_factory=list)
+    checked_files: list[str] = field(default_factory=list)
+
+    def add(self, f: Finding) -> None:
+        self.findings.append(f)
+
+    def extend(self, fs: Iterable[Finding]) -> None:
+        self.findings.extend(fs)
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self.findings)
+
+    def __len__(self) -> int:
+        return len(self.findings)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def sorted(self) -> list[Finding]:
+        return sorted(self.findings, key=lambda f: (f.path, f.line, f.col, f.code, f.message))
+
+    def capped(self, per_file: int) -> tuple[list[Finding], dict[str, int]]:
+        """Findings to show (at most `per_file` per file) and how many were left out per file."""
+        shown: list[Finding] = []
+        left: dict[str, int] = {}
+        count: dict[str, int] = {}
+        for f in self.sorted():
+            n = count.get(f.path, 0)
+            if n < per_file:
+                shown.append(f)
+            else:
+                left[f.path] = left.get(f.path, 0) + 1
+            count[f.path] = n + 1
+        return shown, left
+
+    def to_json(self, per_file: int) -> str:
+        shown, left = self.capped(per_file)
+        return json.dumps(
+            {
+                "ok": self.ok,
+                "errors": len(self.errors),
+                "warnings": len(self.warnings),
+                "checked_files": self.checked_files,
+                "findings": [f.to_dict() for f in shown],
+                "omitted": left,
+            },
+            indent=2,
+            sort_keys=True,
+        )

@@ -1,0 +1,123 @@
+"""Read and check every input table a charter declares for a cycle, then cross-table references."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from . import periods
+from .findings import Finding, finding
+from .schemas.charter import Charter
+from .schemas.cycle import Cycle
+from .tables.check import Context, Table, _Out, check_table, resolve_ids
+from .tables.contracts import CONTRACTS
+from .tables.csvread import read_raw
+from .workspace import display, escapes_root
+from .yamlio import YamlDoc
+
+if TYPE_CHECKING:
+    from .validate import Workspace
+
+
+def _context(ch: Charter, cy: Cycle) -> Context:
+    first = periods.to_ordinal(cy.first_period, ch.cadence.bucket)
+    assert first is not None
+    ids = {
+        "charter.segments": frozenset(s.id for s in ch.segments),
+        "charter.stages": frozenset(s.id for s in ch.pipeline.stages) if ch.pipeline else frozenset(),
+        "charter.roles": frozenset(ch.role_ids()),
+        "charter.members": frozenset(m for r in ch.roles for m in r.members),
+    }
+    return Context(
+        bucket=ch.cadence.bucket,
+        first_ordinal=first,
+        horizon=cy.horizon or ch.cadence.horizon_periods,
+        charter_ids=ids,
+        aliases=ch.aliases(),
+    )
+
+
+def load_inputs(
+    ws: Workspace, ch: Charter, cy: Cycle, ch_doc: YamlDoc
+) -> tuple[dict[str, Table], list[Finding], list[str]]:
+    from .validate import shadow_findings
+
+    root = ws.root
+    inputs_dir = ws.cycle_dir / "inputs"
+    ctx = _context(ch, cy)
+    findings: list[Finding] = []
+    tables: dict[str, Table] = {}
+    checked: list[str] = []
+    declared: set[str] = set()
+    max_bytes = ch.limits.max_input_mb * 2**20
+    for i, decl in enumerate(ch.inputs):
+        rel = decl.file.strip().removeprefix("./")
+        declared.add(rel)
+        target = (inputs_dir / rel)
+        shown = display(root, target)
+        if ".." in Path(rel).parts or Path(rel).is_absolute():
+            line, col = ch_doc.where(("inputs", i, "file"))
+            findings.append(finding(ch_doc.path, line, col, "SOP609",
+                                    f"'{decl.file}' leaves the cycle's inputs/ folder; "
+                                    "name a file inside it"))
+            continue
+        if not target.exists() and not target.is_symlink():
+            if decl.required:
+                line, col = ch_doc.where(("inputs", i, "file"))
+                findings.append(finding(ch_doc.path, line, col, "SOP602",
+                                        f"required input {shown} ({decl.table}, owned by "
+                                        f"{decl.owner}, due at {decl.due}) is missing; add it "
+                                        "or mark the input required: false"))
+            continue
+        if escapes_root(root, target):
+            findings.append(finding(shown, 0, 0, "SOP003",
+                                    "this symlink leads outside the repository; copy the "
+                                    "file into the repository instead"))
+            continue
+        if decl.table in tables:
+            continue  # declared twice: reported by the charter checks
+        contract = CONTRACTS[decl.table]
+        checked.append(shown)
+        raw, fs = read_raw(target, shown, set(contract.names), max_bytes)
+        findings.extend(fs)
+        if raw is None:
+            continue
+        table, fs = check_table(raw, contract, ctx)
+        findings.extend(fs)
+        tables[decl.table] = table
+    findings.extend(shadow_findings(root, inputs_dir, declared))
+    findings.extend(_cross_refs(tables, ctx))
+    return tables, findings, checked
+
+
+def _cross_refs(tables: dict[str, Table], ctx: Context) -> list[Finding]:
+    """References from one table to another, e.g. routings.item -> items.item."""
+    out: list[Finding] = []
+    for name, table in tables.items():
+        for c in table.contract.columns:
+            if not c.ref or c.ref.startswith("charter.") or c.name not in table.frame.columns:
+                continue
+            target_table, target_col = c.ref.split(".", 1)
+            if target_table == name:
+                continue
+            o = _Out(table.path, table.header)
+            target = tables.get(target_table)
+            if target is None:
+                out.append(finding(table.path, 1, o.col(c.name), "SOP402",
+                                   f"column '{c.name}' refers to the {target_table} table, "
+                                   f"which this cycle does not have; declare a {target_table} "
+                                   "input in the charter"))
+                continue
+            ids = frozenset(target.frame[target_col].drop_nulls().to_list())
+            frame = resolve_ids(o, table.frame, c.name, ids, ctx.aliases, target_col, "SOP402",
+                                f"add it to {target.path} or correct the id")
+            table.frame = frame
+            out.extend(o.findings)
+    return out
+
+
+def typed(tables: dict[str, Table], name: str) -> pl.DataFrame | None:
+    t = tables.get(name)
+    return None if t is None else t.frame

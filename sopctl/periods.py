@@ -1,0 +1,66 @@
+"""Planning periods: calendar months ("2027-03") or ISO weeks ("2027-W09").
+
+A period is turned into an ordinal (an int that increases by one per bucket) so horizons,
+lags and frozen windows are plain integer arithmetic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+Bucket = Literal["month", "week"]
+
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_WEEK = re.compile(r"^(\d{4})-W(0[1-9]|[1-4]\d|5[0-3])$")
+
+EXAMPLE = {"month": "2027-03", "week": "2027-W09"}
+
+
+def to_ordinal(text: str, bucket: Bucket) -> int | None:
+    """Ordinal of a period label, or None when the label is not a valid period of that bucket."""
+    if bucket == "month":
+        m = _MONTH.match(text)
+        if not m:
+            return None
+        return int(m.group(1)) * 12 + int(m.group(2)) - 1
+    m = _WEEK.match(text)
+    if not m:
+        return None
+    year, week = int(m.group(1)), int(m.group(2))
+    try:
+        monday = dt.date.fromisocalendar(year, week, 1)
+    except ValueError:
+        return None  # week 53 in a 52-week year
+    return monday.toordinal() // 7
+
+
+def from_ordinal(n: int, bucket: Bucket) -> str:
+    if bucket == "month":
+        return f"{n // 12:04d}-{n % 12 + 1:02d}"
+    monday = dt.date.fromordinal(n * 7 + 1)
+    # n*7+1 is a Monday because date.fromordinal(1) (0001-01-01) is a Monday
+    year, week, _ = monday.isocalendar()
+    return f"{year:04d}-W{week:02d}"
+
+
+def shift(text: str, k: int, bucket: Bucket) -> str:
+    n = to_ordinal(text, bucket)
+    if n is None:
+        raise ValueError(f"not a {bucket} period: {text!r}")
+    return from_ordinal(n + k, bucket)
+
+
+def horizon(first: str, count: int, bucket: Bucket) -> list[str]:
+    """The `count` periods starting at `first`."""
+    n = to_ordinal(first, bucket)
+    if n is None:
+        raise ValueError(f"not a {bucket} period: {first!r}")
+    return [from_ordinal(n + i, bucket) for i in range(count)]
+
+
+def describe(bucket: Bucket) -> str:
+    if bucket == "month":
+        return "a month written YYYY-MM, e.g. 2027-03"
+    return "an ISO week written YYYY-Www, e.g. 2027-W09"

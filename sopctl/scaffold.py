@@ -1,0 +1,44 @@
+"""`sopctl init`: create a planning repository from a starting point."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .demos import EXAMPLES
+from .errors import TargetExists, UserError
+from .outputs import write_atomic
+from .vcs import init_repo
+
+GITIGNORE = """\
+# sopctl: results are rebuilt from the inputs; commit them only if your charter says so
+cycles/*/outputs/
+.sopctl-cache/
+"""
+
+
+def scaffold(path: Path, example: str) -> list[str]:
+    """Write the example's files under `path` and git-init it. Returns the files written."""
+    if example not in EXAMPLES:
+        raise UserError(
+            f"unknown example '{example}'",
+            hint=f"choose one of: {', '.join(sorted(EXAMPLES))}",
+        )
+    files = EXAMPLES[example]()
+    files[".gitignore"] = GITIGNORE
+    if path.exists() and not path.is_dir():
+        raise TargetExists(f"{path} exists and is not a folder", hint="choose another PATH")
+    clashes = sorted(rel for rel in files if (path / rel).exists())
+    for top in ("charters", "cycles"):
+        if (path / top).exists() and not any(c.startswith(top) for c in clashes):
+            clashes.append(top + "/")
+    if clashes:
+        raise TargetExists(
+            f"{path} already holds {', '.join(clashes[:5])}"
+            + (" ..." if len(clashes) > 5 else ""),
+            hint="sopctl init never overwrites files; choose an empty or new folder",
+        )
+    path.mkdir(parents=True, exist_ok=True)
+    for rel, text in sorted(files.items()):
+        write_atomic(path / rel, text)
+    init_repo(path)
+    return sorted(files)

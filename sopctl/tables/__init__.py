@@ -1,0 +1,1 @@
+"""CSV table contracts and their vectorised validation."""

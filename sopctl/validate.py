@@ -1,0 +1,123 @@
+"""`validate`: load a cycle with its charter and every declared input, and collect findings.
+
+`load_workspace` is the entry point every engine uses: it returns the typed Workspace together
+with the Report, and engines refuse to run when the report has errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import periods
+from .findings import Finding, Report, finding
+from .schemas.charter import Charter
+from .schemas.cycle import Cycle
+from .semantics import check_charter, check_cycle
+from .workspace import display, escapes_root, find_root, load_model, pick_cycle
+
+IGNORED_NAMES = {".gitkeep", ".gitignore", ".DS_Store", "README.md"}
+
+
+@dataclass
+class Workspace:
+    """A loaded cycle: charter, cycle and typed input tables (by table type)."""
+
+    root: Path
+    cycle_id: str
+    charter: Charter | None = None
+    cycle: Cycle | None = None
+    tables: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def cycle_dir(self) -> Path:
+        return self.root / "cycles" / self.cycle_id
+
+    @property
+    def horizon(self) -> int:
+        assert self.charter is not None and self.cycle is not None
+        return self.cycle.horizon or self.charter.cadence.horizon_periods
+
+    def periods(self) -> list[str]:
+        assert self.charter is not None and self.cycle is not None
+        return periods.horizon(self.cycle.first_period, self.horizon, self.charter.cadence.bucket)
+
+
+def load_workspace(
+    root: Path | None = None, cycle: str | None = None, cwd: Path | None = None
+) -> tuple[Workspace, Report]:
+    """Load and check one cycle. Raises UserError only for usage problems (no repo, no cycle)."""
+    cwd = cwd or Path.cwd()
+    root = find_root(root or cwd)
+    cycle_id = pick_cycle(root, cycle, cwd)
+    ws = Workspace(root=root, cycle_id=cycle_id)
+    report = Report()
+    cy_path = ws.cycle_dir / "cycle.yaml"
+    cy, cy_doc, fs = load_model(root, cy_path, Cycle)
+    report.extend(fs)
+    report.checked_files.append(display(root, cy_path))
+    if cy is None or cy_doc is None:
+        return ws, report
+    ws.cycle = cy
+    ch_path = root / "charters" / f"{cy.charter}.yaml"
+    if not ch_path.exists() and not ch_path.is_symlink():
+        line, col = cy_doc.where(("charter",))
+        known = sorted(p.stem for p in (root / "charters").glob("*.yaml"))
+        report.add(finding(cy_doc.path, line, col, "SOP603",
+                           f"charter '{cy.charter}' not found (charters/{cy.charter}.yaml); "
+                           f"known: {', '.join(known) or 'none'}"))
+        report.extend(check_cycle(cy, cy_doc, cycle_id, None))
+        return ws, report
+    ch, ch_doc, fs = load_model(root, ch_path, Charter)
+    report.extend(fs)
+    report.checked_files.append(display(root, ch_path))
+    if ch is None or ch_doc is None:
+        report.extend(check_cycle(cy, cy_doc, cycle_id, None))
+        return ws, report
+    ws.charter = ch
+    report.extend(check_charter(ch, ch_doc))
+    cycle_findings = check_cycle(cy, cy_doc, cycle_id, ch)
+    report.extend(cycle_findings)
+    if periods.to_ordinal(cy.first_period, ch.cadence.bucket) is None:
+        return ws, report  # without a calendar the tables cannot be placed in time
+    from .inputs import load_inputs  # polars is imported only when tables are read
+
+    tables, fs, files = load_inputs(ws, ch, cy, ch_doc)
+    ws.tables = dict(tables)
+    report.extend(fs)
+    report.checked_files.extend(files)
+    return ws, report
+
+
+def validate(
+    root: Path | None = None, cycle: str | None = None, cwd: Path | None = None
+) -> Report:
+    return load_workspace(root, cycle, cwd)[1]
+
+
+def undeclared_files(inputs_dir: Path, declared: set[str]) -> list[Path]:
+    if not inputs_dir.is_dir():
+        return []
+    out = []
+    for p in sorted(inputs_dir.rglob("*")):
+        if p.name in IGNORED_NAMES or p.name.startswith("."):
+            continue
+        rel = p.relative_to(inputs_dir).as_posix()
+        if p.is_dir():
+            continue
+        if rel not in declared:
+            out.append(p)
+    return out
+
+
+def shadow_findings(root: Path, inputs_dir: Path, declared: set[str]) -> list[Finding]:
+    return [
+        finding(display(root, p), 0, 0, "SOP601",
+                "this file is not declared in the charter's inputs, so nobody owns it; "
+                "declare it (file, table, owner, due) or move it out of inputs/")
+        for p in undeclared_files(inputs_dir, declared)
+    ]
+
+
+def inside(root: Path, path: Path) -> bool:
+    return not escapes_root(root, path)

@@ -1,0 +1,153 @@
+"""Find the planning repository and the cycle, and load YAML files into Pydantic models.
+
+A planning repository is a folder holding `charters/` and `cycles/`. Paths in findings are
+relative to it, with forward slashes, so the same finding reads the same on every machine.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import UnknownCycle, UserError, WorkspaceNotFound
+from .findings import Finding, finding
+from .yamlio import YamlDoc, parse_yaml
+
+M = TypeVar("M", bound=BaseModel)
+MAX_YAML_BYTES = 4 * 2**20
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above `start` that holds charters/ and cycles/."""
+    here = start.resolve()
+    for d in (here, *here.parents):
+        if (d / "charters").is_dir() and (d / "cycles").is_dir():
+            return d
+    raise WorkspaceNotFound(
+        f"{start} is not inside a planning repository (no folder with charters/ and cycles/)",
+        hint="run inside a planning repo, pass --root, or create one with 'sopctl init PATH'",
+    )
+
+
+def list_cycles(root: Path) -> list[str]:
+    cycles = root / "cycles"
+    return sorted(p.name for p in cycles.iterdir() if (p / "cycle.yaml").is_file())
+
+
+def pick_cycle(root: Path, cycle: str | None, cwd: Path | None = None) -> str:
+    """The cycle named, else the one the current directory is in, else the latest by id."""
+    known = list_cycles(root)
+    if cycle:
+        if cycle not in known:
+            shown = ", ".join(known) or "none"
+            raise UnknownCycle(
+                f"unknown cycle '{cycle}' (cycles here: {shown})",
+                hint="name a folder under cycles/ that holds a cycle.yaml",
+            )
+        return cycle
+    if cwd is not None:
+        try:
+            rel = cwd.resolve().relative_to(root / "cycles")
+            if rel.parts and rel.parts[0] in known:
+                return rel.parts[0]
+        except ValueError:
+            pass
+    if not known:
+        raise UserError(
+            "this planning repository has no cycle yet (no cycles/<id>/cycle.yaml)",
+            hint="create cycles/<id>/cycle.yaml, or start from 'sopctl init PATH'",
+        )
+    return known[-1]
+
+
+def display(root: Path, path: Path) -> str:
+    """Repo-relative path with forward slashes."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def escapes_root(root: Path, path: Path) -> bool:
+    """True when `path` is (or passes through) a symlink that leads outside `root`."""
+    try:
+        real = Path(os.path.realpath(path))
+        real.relative_to(root.resolve())
+    except ValueError:
+        return True
+    return False
+
+
+def read_text(root: Path, path: Path) -> tuple[str | None, list[Finding]]:
+    shown = display(root, path)
+    if not path.exists() and not path.is_symlink():
+        return None, [finding(shown, 0, 0, "SOP001", "the file is missing; create it")]
+    if escapes_root(root, path):
+        return None, [finding(shown, 0, 0, "SOP003",
+                              "this symlink leads outside the repository; copy the file in")]
+    if path.is_dir():
+        return None, [finding(shown, 0, 0, "SOP002", "this is a directory, not a file")]
+    try:
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            return None, [finding(shown, 0, 0, "SOP006",
+                                  f"a YAML file of {size / 2**20:.1f} MiB is too large; "
+                                  "charters and cycles are one-page documents")]
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [finding(shown, 0, 0, "SOP007", f"cannot read the file: {exc.strerror}")]
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [finding(shown, line, col, "SOP004",
+                              "the file is not UTF-8; re-save it as UTF-8")]
+    if not text.strip():
+        return None, [finding(shown, 0, 0, "SOP005", "the file is empty")]
+    return text, []
+
+
+def pydantic_findings(doc: YamlDoc, exc: ValidationError) -> list[Finding]:
+    out: list[Finding] = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        dotted = ".".join(str(p) for p in loc) or "(top level)"
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            line, col = doc.where(loc)
+            out.append(finding(doc.path, line, col, "SOP106",
+                               f"unknown key '{dotted}'; remove it or check its spelling"))
+        elif kind == "missing":
+            line, col = doc.where(loc[:-1])
+            out.append(finding(doc.path, line, col, "SOP107",
+                               f"required key '{dotted}' is missing; add it"))
+        else:
+            line, col = doc.where(loc)
+            given = err.get("input")
+            shown = repr(given) if isinstance(given, str | int | float | bool) else None
+            text = err["msg"][0].lower() + err["msg"][1:]
+            msg = f"'{dotted}' {('is ' + shown + ': ') if shown else ''}{text}"
+            out.append(finding(doc.path, line, col, "SOP108", msg))
+    return out
+
+
+def load_model(
+    root: Path, path: Path, model: type[M]
+) -> tuple[M | None, YamlDoc | None, list[Finding]]:
+    """Read, parse and validate one YAML file into `model`."""
+    text, findings = read_text(root, path)
+    if text is None:
+        return None, None, findings
+    doc, findings = parse_yaml(display(root, path), text)
+    if doc is None:
+        return None, doc, findings
+    try:
+        return model.model_validate(doc.data), doc, findings
+    except ValidationError as exc:
+        return None, doc, findings + pydantic_findings(doc, exc)

@@ -1,0 +1,163 @@
+"""Safe YAML loading that keeps where every value came from.
+
+The file is composed into PyYAML nodes with the safe loader; the walk below builds plain Python
+values and a map from each value's path (a tuple of keys and indexes) to its (line, col). It also
+rejects what makes a charter ambiguous: duplicate keys, anchors/aliases, tab indentation and
+several documents in one file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .findings import Finding, finding
+
+Loc = tuple[int | str, ...]
+
+
+@dataclass
+class YamlDoc:
+    path: str
+    data: Any
+    marks: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, loc: Loc) -> tuple[int, int]:
+        """Line/col of the deepest known prefix of `loc` (1-based)."""
+        probe = tuple(loc)
+        while probe:
+            if probe in self.marks:
+                return self.marks[probe]
+            probe = probe[:-1]
+        return self.marks.get((), (1, 1))
+
+
+class _Walker:
+    def __init__(self, path: str, loader: yaml.SafeLoader) -> None:
+        self.path = path
+        self.loader = loader
+        self.marks: dict[Loc, tuple[int, int]] = {}
+        self.findings: list[Finding] = []
+        self.seen: set[int] = set()
+
+    def at(self, node: yaml.Node) -> tuple[int, int]:
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def walk(self, node: yaml.Node, loc: Loc) -> Any:
+        if id(node) in self.seen:
+            line, col = self.at(node)
+            self.findings.append(
+                finding(self.path, line, col, "SOP103", "an alias repeats another value; "
+                        "write the value out in full so the file reads on its own")
+            )
+            return None
+        self.seen.add(id(node))
+        self.marks[loc] = self.at(node)
+        if isinstance(node, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    line, col = self.at(key_node)
+                    self.findings.append(
+                        finding(self.path, line, col, "SOP103",
+                                "merge keys ('<<') are not allowed; write the keys out")
+                    )
+                    continue
+                key = self.walk(key_node, (*loc, "<key>"))
+                if isinstance(key, list | dict):
+                    line, col = self.at(key_node)
+                    self.findings.append(
+                        finding(self.path, line, col, "SOP108", "a mapping key must be a scalar")
+                    )
+                    continue
+                if key in out:
+                    line, col = self.at(key_node)
+                    first = self.marks.get((*loc, key), (0, 0))[0]
+                    self.findings.append(
+                        finding(self.path, line, col, "SOP102",
+                                f"key {key!r} appears again (first on line {first}); "
+                                "keep one and delete the other")
+                    )
+                    continue
+                self.marks[(*loc, key)] = self.at(key_node)
+                value = self.walk(value_node, (*loc, key))
+                self.marks[(*loc, key)] = self.at(key_node)
+                out[key] = value
+            self.marks.pop((*loc, "<key>"), None)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.walk(item, (*loc, i)) for i, item in enumerate(node.value)]
+        return self.loader.construct_object(node, deep=True)
+
+
+def _error_mark(exc: yaml.MarkedYAMLError) -> tuple[int, int]:
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return 1, 1
+    return mark.line + 1, mark.column + 1
+
+
+def _anchor_findings(path: str, text: str) -> list[Finding]:
+    out: list[Finding] = []
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None and not isinstance(event, yaml.AliasEvent):
+            m = event.start_mark
+            out.append(
+                finding(path, m.line + 1, m.column + 1, "SOP103",
+                        f"anchor '&{anchor}' is not allowed; write values out in full")
+            )
+    return out
+
+
+def parse_yaml(path: str, text: str) -> tuple[YamlDoc | None, list[Finding]]:
+    """Parse one YAML document. Returns (doc, findings); doc is None when unusable."""
+    findings: list[Finding] = []
+    try:
+        findings.extend(_anchor_findings(path, text))
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            walker = _Walker(path, loader)
+            data = walker.walk(node, ()) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.composer.ComposerError as exc:
+        line, col = _error_mark(exc)
+        if "expected a single document" in str(exc):
+            return None, [finding(path, line, col, "SOP109",
+                                  "found a second YAML document ('---'); keep one per file")]
+        return None, [*findings, finding(path, line, col, "SOP101", _yaml_message(exc))]
+    except yaml.MarkedYAMLError as exc:
+        line, col = _error_mark(exc)
+        msg = _yaml_message(exc)
+        if "'\\t'" in msg or "tab" in msg.lower():
+            return None, [finding(path, line, col, "SOP104",
+                                  "a tab is used for indentation; indent with spaces")]
+        return None, [finding(path, line, col, "SOP101", msg)]
+    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+        mark = getattr(exc, "position", None)
+        return None, [finding(path, 1, 1 if mark is None else 1, "SOP101", str(exc).splitlines()[0])]
+    findings.extend(walker.findings)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return None, [*findings, finding(path, 1, 1, "SOP105",
+                                         "the file must hold a mapping of keys to values")]
+    return YamlDoc(path, data, walker.marks), findings
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    parts = [p for p in (exc.context, exc.problem) if p]
+    text = "; ".join(parts) if parts else str(exc).splitlines()[0]
+    return f"{text}; fix the YAML syntax at this position"
+
+
+def dump_yaml(data: Any, schema_ref: str | None = None) -> str:
+    """YAML text for files sopctl writes, with an editor schema hint when given."""
+    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
+    if schema_ref:
+        return f"# yaml-language-server: $schema={schema_ref}\n{body}"
+    return body
