@@ -1,0 +1,77 @@
+"""Test helpers: run the CLI in-process and build planning repos in temporary folders."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from sopctl.cli.app import main
+from sopctl.demos import EXAMPLES
+
+IDENTITY = {
+    "GIT_AUTHOR_NAME": "Test Planner",
+    "GIT_AUTHOR_EMAIL": "planner@example.test",
+    "GIT_COMMITTER_NAME": "Test Planner",
+    "GIT_COMMITTER_EMAIL": "planner@example.test",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+def run(args: list[str], cwd: Path | None = None) -> Result:
+    """Invoke `sopctl ARGS` in this process, through the real entry point and error handler."""
+    out, err = io.StringIO(), io.StringIO()
+    old = Path.cwd()
+    code = 0
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                import sys
+
+                saved = sys.argv
+                sys.argv = ["sopctl", *args]
+                try:
+                    main()
+                finally:
+                    sys.argv = saved
+            except SystemExit as exc:
+                code = int(exc.code or 0) if not isinstance(exc.code, str) else 1
+    finally:
+        os.chdir(old)
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+def write_files(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+
+
+def make_repo(root: Path, example: str = "minimal", commit: bool = True) -> Path:
+    """A planning repo from a built-in example, committed in a real git repository."""
+    write_files(root, EXAMPLES[example]())
+    git(root, "init", "-q", "-b", "main")
+    if commit:
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "-m", "start")
+    return root
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=root, check=True, capture_output=True, text=True
+    ).stdout
