@@ -86,7 +86,7 @@ CODES: dict[str, tuple[Severity, str]] = {
 
 @dataclass(frozen=True, order=True)
 class Finding:
-    """One problem, located as precisely as the source allows (line/col are 1-based, 0 = unknown)."""
+    """One problem, located as precisely as the source allows (1-based line/col, 0 = unknown)."""
 
     path: str
     line: int

@@ -11,9 +11,10 @@ from . import periods
 from .findings import Finding, finding
 from .schemas.charter import Charter
 from .schemas.cycle import Cycle
-from .tables.check import Context, Table, _Out, check_table, resolve_ids
+from .tables.check import Context, Table, check_table, resolve_ids
 from .tables.contracts import CONTRACTS
 from .tables.csvread import read_raw
+from .tables.emit import Emitter
 from .workspace import display, escapes_root
 from .yamlio import YamlDoc
 
@@ -26,7 +27,7 @@ def _context(ch: Charter, cy: Cycle) -> Context:
     assert first is not None
     ids = {
         "charter.segments": frozenset(s.id for s in ch.segments),
-        "charter.stages": frozenset(s.id for s in ch.pipeline.stages) if ch.pipeline else frozenset(),
+        "charter.stages": frozenset(s.id for s in (ch.pipeline.stages if ch.pipeline else [])),
         "charter.roles": frozenset(ch.role_ids()),
         "charter.members": frozenset(m for r in ch.roles for m in r.members),
     }
@@ -55,26 +56,46 @@ def load_inputs(
     for i, decl in enumerate(ch.inputs):
         rel = decl.file.strip().removeprefix("./")
         declared.add(rel)
-        target = (inputs_dir / rel)
+        target = inputs_dir / rel
         shown = display(root, target)
         if ".." in Path(rel).parts or Path(rel).is_absolute():
             line, col = ch_doc.where(("inputs", i, "file"))
-            findings.append(finding(ch_doc.path, line, col, "SOP609",
-                                    f"'{decl.file}' leaves the cycle's inputs/ folder; "
-                                    "name a file inside it"))
+            findings.append(
+                finding(
+                    ch_doc.path,
+                    line,
+                    col,
+                    "SOP609",
+                    f"'{decl.file}' leaves the cycle's inputs/ folder; name a file inside it",
+                )
+            )
             continue
         if not target.exists() and not target.is_symlink():
             if decl.required:
                 line, col = ch_doc.where(("inputs", i, "file"))
-                findings.append(finding(ch_doc.path, line, col, "SOP602",
-                                        f"required input {shown} ({decl.table}, owned by "
-                                        f"{decl.owner}, due at {decl.due}) is missing; add it "
-                                        "or mark the input required: false"))
+                findings.append(
+                    finding(
+                        ch_doc.path,
+                        line,
+                        col,
+                        "SOP602",
+                        f"required input {shown} ({decl.table}, owned by "
+                        f"{decl.owner}, due at {decl.due}) is missing; add it "
+                        "or mark the input required: false",
+                    )
+                )
             continue
         if escapes_root(root, target):
-            findings.append(finding(shown, 0, 0, "SOP003",
-                                    "this symlink leads outside the repository; copy the "
-                                    "file into the repository instead"))
+            findings.append(
+                finding(
+                    shown,
+                    0,
+                    0,
+                    "SOP003",
+                    "this symlink leads outside the repository; copy the "
+                    "file into the repository instead",
+                )
+            )
             continue
         if decl.table in tables:
             continue  # declared twice: reported by the charter checks
@@ -102,17 +123,32 @@ def _cross_refs(tables: dict[str, Table], ctx: Context) -> list[Finding]:
             target_table, target_col = c.ref.split(".", 1)
             if target_table == name:
                 continue
-            o = _Out(table.path, table.header)
+            o = Emitter(table.path, table.header)
             target = tables.get(target_table)
             if target is None:
-                out.append(finding(table.path, 1, o.col(c.name), "SOP402",
-                                   f"column '{c.name}' refers to the {target_table} table, "
-                                   f"which this cycle does not have; declare a {target_table} "
-                                   "input in the charter"))
+                out.append(
+                    finding(
+                        table.path,
+                        1,
+                        o.col(c.name),
+                        "SOP402",
+                        f"column '{c.name}' refers to the {target_table} table, "
+                        f"which this cycle does not have; declare a {target_table} "
+                        "input in the charter",
+                    )
+                )
                 continue
             ids = frozenset(target.frame[target_col].drop_nulls().to_list())
-            frame = resolve_ids(o, table.frame, c.name, ids, ctx.aliases, target_col, "SOP402",
-                                f"add it to {target.path} or correct the id")
+            frame = resolve_ids(
+                o,
+                table.frame,
+                c.name,
+                ids,
+                ctx.aliases,
+                target_col,
+                "SOP402",
+                f"add it to {target.path} or correct the id",
+            )
             table.frame = frame
             out.extend(o.findings)
     return out

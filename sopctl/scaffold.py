@@ -33,8 +33,7 @@ def scaffold(path: Path, example: str) -> list[str]:
             clashes.append(top + "/")
     if clashes:
         raise TargetExists(
-            f"{path} already holds {', '.join(clashes[:5])}"
-            + (" ..." if len(clashes) > 5 else ""),
+            f"{path} already holds {', '.join(clashes[:5])}" + (" ..." if len(clashes) > 5 else ""),
             hint="sopctl init never overwrites files; choose an empty or new folder",
         )
     path.mkdir(parents=True, exist_ok=True)

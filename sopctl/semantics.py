@@ -15,9 +15,16 @@ def _dupes(doc: YamlDoc, items: list[str], section: str, code: str, what: str) -
     for i, value in enumerate(items):
         if value in seen:
             line, col = doc.where((section, i))
-            out.append(finding(doc.path, line, col, code,
-                               f"{what} '{value}' is declared again (first as entry "
-                               f"{seen[value] + 1}); keep one"))
+            out.append(
+                finding(
+                    doc.path,
+                    line,
+                    col,
+                    code,
+                    f"{what} '{value}' is declared again (first as entry "
+                    f"{seen[value] + 1}); keep one",
+                )
+            )
         else:
             seen[value] = i
     return out
@@ -33,21 +40,42 @@ def check_charter(ch: Charter, doc: YamlDoc) -> list[Finding]:
         for i in range(len(stages)):
             if stages[i] in stages[:i]:
                 line, col = doc.where(("pipeline", "stages", i))
-                out.append(finding(doc.path, line, col, "SOP504",
-                                   f"stage '{stages[i]}' is declared again; keep one"))
+                out.append(
+                    finding(
+                        doc.path,
+                        line,
+                        col,
+                        "SOP504",
+                        f"stage '{stages[i]}' is declared again; keep one",
+                    )
+                )
         probs = [s.probability for s in ch.pipeline.stages]
         for i in range(1, len(probs)):
             if probs[i] < probs[i - 1]:
                 line, col = doc.where(("pipeline", "stages", i, "probability"))
-                out.append(finding(doc.path, line, col, "SOP508",
-                                   f"stage '{stages[i]}' has a lower probability than the stage "
-                                   "before it; list stages from earliest to latest"))
+                out.append(
+                    finding(
+                        doc.path,
+                        line,
+                        col,
+                        "SOP508",
+                        f"stage '{stages[i]}' has a lower probability than the stage "
+                        "before it; list stages from earliest to latest",
+                    )
+                )
         seg_ids = {s.id for s in ch.segments}
         for i, seg in enumerate(ch.pipeline.replaces_baseline_for):
             if seg not in seg_ids:
                 line, col = doc.where(("pipeline", "replaces_baseline_for", i))
-                out.append(finding(doc.path, line, col, "SOP403",
-                                   f"unknown segment '{seg}'; use a segment id of this charter"))
+                out.append(
+                    finding(
+                        doc.path,
+                        line,
+                        col,
+                        "SOP403",
+                        f"unknown segment '{seg}'; use a segment id of this charter",
+                    )
+                )
     # glossary: one alias must not name two terms
     owner: dict[str, str] = {}
     for i, g in enumerate(ch.glossary):
@@ -55,9 +83,16 @@ def check_charter(ch: Charter, doc: YamlDoc) -> list[Finding]:
             key = alias.strip().lower()
             if key in owner and owner[key] != g.term:
                 line, col = doc.where(("glossary", i, "aliases", j - 1) if j else ("glossary", i))
-                out.append(finding(doc.path, line, col, "SOP505",
-                                   f"'{alias}' already stands for '{owner[key]}'; an alias can "
-                                   "name one term only"))
+                out.append(
+                    finding(
+                        doc.path,
+                        line,
+                        col,
+                        "SOP505",
+                        f"'{alias}' already stands for '{owner[key]}'; an alias can "
+                        "name one term only",
+                    )
+                )
             owner.setdefault(key, g.term)
     roles = {r.id: r for r in ch.roles}
     used: dict[str, tuple[int | str, ...]] = {}
@@ -65,9 +100,16 @@ def check_charter(ch: Charter, doc: YamlDoc) -> list[Finding]:
     def role_ref(role: str, loc: tuple[int | str, ...]) -> None:
         if role not in roles:
             line, col = doc.where(loc)
-            out.append(finding(doc.path, line, col, "SOP502",
-                               f"unknown role '{role}'; declare it under roles or use one of: "
-                               f"{', '.join(sorted(roles))}"))
+            out.append(
+                finding(
+                    doc.path,
+                    line,
+                    col,
+                    "SOP502",
+                    f"unknown role '{role}'; declare it under roles or use one of: "
+                    f"{', '.join(sorted(roles))}",
+                )
+            )
         else:
             used.setdefault(role, loc)
 
@@ -75,8 +117,15 @@ def check_charter(ch: Charter, doc: YamlDoc) -> list[Finding]:
     for right, holders in rights.items():
         if not holders:
             line, col = doc.where(("decision_rights", right))
-            out.append(finding(doc.path, line, col, "SOP509",
-                               f"nobody holds '{right}'; name the roles that may do it"))
+            out.append(
+                finding(
+                    doc.path,
+                    line,
+                    col,
+                    "SOP509",
+                    f"nobody holds '{right}'; name the roles that may do it",
+                )
+            )
         for i, r in enumerate(holders):
             role_ref(r, ("decision_rights", right, i))
     for i, r in enumerate(ch.approvals.required_roles):
@@ -89,31 +138,66 @@ def check_charter(ch: Charter, doc: YamlDoc) -> list[Finding]:
         role_ref(e.to, ("escalation", i, "to"))
         if e.segment is not None and e.segment not in {s.id for s in ch.segments}:
             line, col = doc.where(("escalation", i, "segment"))
-            out.append(finding(doc.path, line, col, "SOP403",
-                               f"unknown segment '{e.segment}'; use a segment id of this charter"))
+            out.append(
+                finding(
+                    doc.path,
+                    line,
+                    col,
+                    "SOP403",
+                    f"unknown segment '{e.segment}'; use a segment id of this charter",
+                )
+            )
     for role, loc in sorted(used.items()):
         if not roles[role].members:
             line, col = doc.where(("roles", [r.id for r in ch.roles].index(role)))
-            out.append(finding(doc.path, line, col, "SOP501",
-                               f"role '{role}' has no members but is used at "
-                               f"{'.'.join(str(p) for p in loc)}; add member e-mails"))
+            out.append(
+                finding(
+                    doc.path,
+                    line,
+                    col,
+                    "SOP501",
+                    f"role '{role}' has no members but is used at "
+                    f"{'.'.join(str(p) for p in loc)}; add member e-mails",
+                )
+            )
     required = set(ch.approvals.required_roles)
     if ch.approvals.quorum > len(required):
         line, col = doc.where(("approvals", "quorum"))
-        out.append(finding(doc.path, line, col, "SOP503",
-                           f"quorum {ch.approvals.quorum} needs more sign-offs than the "
-                           f"{len(required)} required roles can give; lower it or add roles"))
+        out.append(
+            finding(
+                doc.path,
+                line,
+                col,
+                "SOP503",
+                f"quorum {ch.approvals.quorum} needs more sign-offs than the "
+                f"{len(required)} required roles can give; lower it or add roles",
+            )
+        )
     if ch.cadence.frozen_periods >= ch.cadence.horizon_periods:
         line, col = doc.where(("cadence", "frozen_periods"))
-        out.append(finding(doc.path, line, col, "SOP506",
-                           "the frozen window covers the whole horizon; make it shorter"))
+        out.append(
+            finding(
+                doc.path,
+                line,
+                col,
+                "SOP506",
+                "the frozen window covers the whole horizon; make it shorter",
+            )
+        )
     cal = ch.calendar
     if not cal.signal <= cal.reconcile <= cal.commit:
         line, col = doc.where(("calendar",))
-        out.append(finding(doc.path, line, col, "SOP507",
-                           f"phases are due signal {cal.signal}, reconcile {cal.reconcile}, "
-                           f"commit {cal.commit}; each phase must be due no earlier than the "
-                           "one before"))
+        out.append(
+            finding(
+                doc.path,
+                line,
+                col,
+                "SOP507",
+                f"phases are due signal {cal.signal}, reconcile {cal.reconcile}, "
+                f"commit {cal.commit}; each phase must be due no earlier than the "
+                "one before",
+            )
+        )
     files = [d.file.strip().lstrip("./") for d in ch.inputs]
     out += _dupes(doc, files, "inputs", "SOP606", "input file")
     out += _dupes(doc, [d.table for d in ch.inputs], "inputs", "SOP606", "table type")
@@ -124,9 +208,15 @@ def check_cycle(cy: Cycle, doc: YamlDoc, folder: str, ch: Charter | None) -> lis
     out: list[Finding] = []
     if cy.id != folder:
         line, col = doc.where(("id",))
-        out.append(finding(doc.path, line, col, "SOP604",
-                           f"id '{cy.id}' differs from the folder name '{folder}'; make them "
-                           "the same"))
+        out.append(
+            finding(
+                doc.path,
+                line,
+                col,
+                "SOP604",
+                f"id '{cy.id}' differs from the folder name '{folder}'; make them the same",
+            )
+        )
     out += _dupes(doc, [a.id for a in cy.assumptions], "assumptions", "SOP607", "assumption")
     out += _dupes(doc, [s.id for s in cy.scenarios], "scenarios", "SOP607", "scenario")
     if ch is None:
@@ -134,15 +224,28 @@ def check_cycle(cy: Cycle, doc: YamlDoc, folder: str, ch: Charter | None) -> lis
     bucket = ch.cadence.bucket
     if periods.to_ordinal(cy.first_period, bucket) is None:
         line, col = doc.where(("first_period",))
-        out.append(finding(doc.path, line, col, "SOP308",
-                           f"first_period '{cy.first_period}' is not valid for a {bucket} "
-                           f"cadence; write {periods.describe(bucket)}"))
+        out.append(
+            finding(
+                doc.path,
+                line,
+                col,
+                "SOP308",
+                f"first_period '{cy.first_period}' is not valid for a {bucket} "
+                f"cadence; write {periods.describe(bucket)}",
+            )
+        )
     roles = ch.role_ids()
     for i, a in enumerate(cy.assumptions):
         if a.owner not in roles:
             line, col = doc.where(("assumptions", i, "owner"))
-            out.append(finding(doc.path, line, col, "SOP608",
-                               f"owner '{a.owner}' is not a charter role; use one of: "
-                               f"{', '.join(sorted(roles))}"))
+            out.append(
+                finding(
+                    doc.path,
+                    line,
+                    col,
+                    "SOP608",
+                    f"owner '{a.owner}' is not a charter role; use one of: "
+                    f"{', '.join(sorted(roles))}",
+                )
+            )
     return out
-

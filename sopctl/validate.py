@@ -63,9 +63,16 @@ def load_workspace(
     if not ch_path.exists() and not ch_path.is_symlink():
         line, col = cy_doc.where(("charter",))
         known = sorted(p.stem for p in (root / "charters").glob("*.yaml"))
-        report.add(finding(cy_doc.path, line, col, "SOP603",
-                           f"charter '{cy.charter}' not found (charters/{cy.charter}.yaml); "
-                           f"known: {', '.join(known) or 'none'}"))
+        report.add(
+            finding(
+                cy_doc.path,
+                line,
+                col,
+                "SOP603",
+                f"charter '{cy.charter}' not found (charters/{cy.charter}.yaml); "
+                f"known: {', '.join(known) or 'none'}",
+            )
+        )
         report.extend(check_cycle(cy, cy_doc, cycle_id, None))
         return ws, report
     ch, ch_doc, fs = load_model(root, ch_path, Charter)
@@ -89,9 +96,7 @@ def load_workspace(
     return ws, report
 
 
-def validate(
-    root: Path | None = None, cycle: str | None = None, cwd: Path | None = None
-) -> Report:
+def validate(root: Path | None = None, cycle: str | None = None, cwd: Path | None = None) -> Report:
     return load_workspace(root, cycle, cwd)[1]
 
 
@@ -112,9 +117,14 @@ def undeclared_files(inputs_dir: Path, declared: set[str]) -> list[Path]:
 
 def shadow_findings(root: Path, inputs_dir: Path, declared: set[str]) -> list[Finding]:
     return [
-        finding(display(root, p), 0, 0, "SOP601",
-                "this file is not declared in the charter's inputs, so nobody owns it; "
-                "declare it (file, table, owner, due) or move it out of inputs/")
+        finding(
+            display(root, p),
+            0,
+            0,
+            "SOP601",
+            "this file is not declared in the charter's inputs, so nobody owns it; "
+            "declare it (file, table, owner, due) or move it out of inputs/",
+        )
         for p in undeclared_files(inputs_dir, declared)
     ]
 

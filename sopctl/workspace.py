@@ -86,16 +86,26 @@ def read_text(root: Path, path: Path) -> tuple[str | None, list[Finding]]:
     if not path.exists() and not path.is_symlink():
         return None, [finding(shown, 0, 0, "SOP001", "the file is missing; create it")]
     if escapes_root(root, path):
-        return None, [finding(shown, 0, 0, "SOP003",
-                              "this symlink leads outside the repository; copy the file in")]
+        return None, [
+            finding(
+                shown, 0, 0, "SOP003", "this symlink leads outside the repository; copy the file in"
+            )
+        ]
     if path.is_dir():
         return None, [finding(shown, 0, 0, "SOP002", "this is a directory, not a file")]
     try:
         size = path.stat().st_size
         if size > MAX_YAML_BYTES:
-            return None, [finding(shown, 0, 0, "SOP006",
-                                  f"a YAML file of {size / 2**20:.1f} MiB is too large; "
-                                  "charters and cycles are one-page documents")]
+            return None, [
+                finding(
+                    shown,
+                    0,
+                    0,
+                    "SOP006",
+                    f"a YAML file of {size / 2**20:.1f} MiB is too large; "
+                    "charters and cycles are one-page documents",
+                )
+            ]
         data = path.read_bytes()
     except OSError as exc:
         return None, [finding(shown, 0, 0, "SOP007", f"cannot read the file: {exc.strerror}")]
@@ -106,8 +116,9 @@ def read_text(root: Path, path: Path) -> tuple[str | None, list[Finding]]:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, [finding(shown, line, col, "SOP004",
-                              "the file is not UTF-8; re-save it as UTF-8")]
+        return None, [
+            finding(shown, line, col, "SOP004", "the file is not UTF-8; re-save it as UTF-8")
+        ]
     if not text.strip():
         return None, [finding(shown, 0, 0, "SOP005", "the file is empty")]
     return text, []
@@ -121,12 +132,22 @@ def pydantic_findings(doc: YamlDoc, exc: ValidationError) -> list[Finding]:
         kind = err["type"]
         if kind == "extra_forbidden":
             line, col = doc.where(loc)
-            out.append(finding(doc.path, line, col, "SOP106",
-                               f"unknown key '{dotted}'; remove it or check its spelling"))
+            out.append(
+                finding(
+                    doc.path,
+                    line,
+                    col,
+                    "SOP106",
+                    f"unknown key '{dotted}'; remove it or check its spelling",
+                )
+            )
         elif kind == "missing":
             line, col = doc.where(loc[:-1])
-            out.append(finding(doc.path, line, col, "SOP107",
-                               f"required key '{dotted}' is missing; add it"))
+            out.append(
+                finding(
+                    doc.path, line, col, "SOP107", f"required key '{dotted}' is missing; add it"
+                )
+            )
         else:
             line, col = doc.where(loc)
             given = err.get("input")

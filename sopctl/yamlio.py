@@ -49,8 +49,14 @@ class _Walker:
         if id(node) in self.seen:
             line, col = self.at(node)
             self.findings.append(
-                finding(self.path, line, col, "SOP103", "an alias repeats another value; "
-                        "write the value out in full so the file reads on its own")
+                finding(
+                    self.path,
+                    line,
+                    col,
+                    "SOP103",
+                    "an alias repeats another value; "
+                    "write the value out in full so the file reads on its own",
+                )
             )
             return None
         self.seen.add(id(node))
@@ -61,8 +67,13 @@ class _Walker:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     line, col = self.at(key_node)
                     self.findings.append(
-                        finding(self.path, line, col, "SOP103",
-                                "merge keys ('<<') are not allowed; write the keys out")
+                        finding(
+                            self.path,
+                            line,
+                            col,
+                            "SOP103",
+                            "merge keys ('<<') are not allowed; write the keys out",
+                        )
                     )
                     continue
                 key = self.walk(key_node, (*loc, "<key>"))
@@ -76,9 +87,14 @@ class _Walker:
                     line, col = self.at(key_node)
                     first = self.marks.get((*loc, key), (0, 0))[0]
                     self.findings.append(
-                        finding(self.path, line, col, "SOP102",
-                                f"key {key!r} appears again (first on line {first}); "
-                                "keep one and delete the other")
+                        finding(
+                            self.path,
+                            line,
+                            col,
+                            "SOP102",
+                            f"key {key!r} appears again (first on line {first}); "
+                            "keep one and delete the other",
+                        )
                     )
                     continue
                 self.marks[(*loc, key)] = self.at(key_node)
@@ -105,9 +121,16 @@ def _anchor_findings(path: str, text: str) -> list[Finding]:
         anchor = getattr(event, "anchor", None)
         if anchor is not None and not isinstance(event, yaml.AliasEvent):
             m = event.start_mark
+            if m is None:
+                continue
             out.append(
-                finding(path, m.line + 1, m.column + 1, "SOP103",
-                        f"anchor '&{anchor}' is not allowed; write values out in full")
+                finding(
+                    path,
+                    m.line + 1,
+                    m.column + 1,
+                    "SOP103",
+                    f"anchor '&{anchor}' is not allowed; write values out in full",
+                )
             )
     return out
 
@@ -127,25 +150,49 @@ def parse_yaml(path: str, text: str) -> tuple[YamlDoc | None, list[Finding]]:
     except yaml.composer.ComposerError as exc:
         line, col = _error_mark(exc)
         if "expected a single document" in str(exc):
-            return None, [finding(path, line, col, "SOP109",
-                                  "found a second YAML document ('---'); keep one per file")]
+            return None, [
+                finding(
+                    path,
+                    line,
+                    col,
+                    "SOP109",
+                    "found a second YAML document ('---'); keep one per file",
+                )
+            ]
         return None, [*findings, finding(path, line, col, "SOP101", _yaml_message(exc))]
     except yaml.MarkedYAMLError as exc:
         line, col = _error_mark(exc)
         msg = _yaml_message(exc)
         if "'\\t'" in msg or "tab" in msg.lower():
-            return None, [finding(path, line, col, "SOP104",
-                                  "a tab is used for indentation; indent with spaces")]
+            return None, [
+                finding(
+                    path, line, col, "SOP104", "a tab is used for indentation; indent with spaces"
+                )
+            ]
         return None, [finding(path, line, col, "SOP101", msg)]
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
-        mark = getattr(exc, "position", None)
-        return None, [finding(path, 1, 1 if mark is None else 1, "SOP101", str(exc).splitlines()[0])]
+        pos = int(getattr(exc, "position", 0) or 0)
+        line = text.count("\n", 0, pos) + 1
+        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        char = getattr(exc, "character", None)
+        what = f"character {char!r}" if char is not None else "a character"
+        return None, [
+            finding(
+                path,
+                line,
+                col,
+                "SOP101",
+                f"{what} is not allowed in YAML; delete it or re-save the file",
+            )
+        ]
     findings.extend(walker.findings)
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        return None, [*findings, finding(path, 1, 1, "SOP105",
-                                         "the file must hold a mapping of keys to values")]
+        return None, [
+            *findings,
+            finding(path, 1, 1, "SOP105", "the file must hold a mapping of keys to values"),
+        ]
     return YamlDoc(path, data, walker.marks), findings
 
 

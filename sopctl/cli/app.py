@@ -46,9 +46,13 @@ def _version(value: bool) -> None:
 def _main(
     root: Annotated[
         Path | None,
-        typer.Option("--root", help="Planning repository (default: found from the current folder)."),
+        typer.Option(
+            "--root", help="Planning repository (default: found from the current folder)."
+        ),
     ] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
@@ -81,8 +85,11 @@ def validate(
 def init(
     path: Annotated[Path, typer.Argument(help="Folder for the new planning repository.")],
     example: Annotated[
-        str, typer.Option("--example", help="Starting point: minimal, northwind, red-tomato, "
-                          "contract-manufacturer.")
+        str,
+        typer.Option(
+            "--example",
+            help="Starting point: minimal, northwind, red-tomato, contract-manufacturer.",
+        ),
     ] = "minimal",
 ) -> None:
     """Create a planning repository (git init, charter, first cycle, .gitignore)."""
@@ -94,8 +101,11 @@ def init(
 @app.command()
 def schema(
     out: Annotated[
-        Path | None, typer.Option("--out", help="Folder to write the schemas to (default: schemas/ "
-                                  "in the planning repository).")
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Folder to write the schemas to (default: schemas/ in the planning repository).",
+        ),
     ] = None,
 ) -> None:
     """Write JSON Schemas for the charter and cycle YAML, and the table contracts."""

@@ -103,8 +103,12 @@ scenarios:
 
 def _history() -> str:
     rows = ["item,segment,period,quantity"]
-    base = {("P-100", "strategic"): 120, ("P-100", "standard"): 80,
-            ("P-200", "strategic"): 60, ("P-200", "standard"): 140}
+    base = {
+        ("P-100", "strategic"): 120,
+        ("P-100", "standard"): 80,
+        ("P-200", "strategic"): 60,
+        ("P-200", "standard"): 140,
+    }
     for (item, seg), level in base.items():
         for k in range(12):
             year, month = 2026, k + 1

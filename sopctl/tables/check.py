@@ -11,32 +11,15 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from .. import periods
-from ..findings import Finding, Severity, finding
+from ..findings import Finding, finding
 from .contracts import Column, Contract
 from .csvread import LINE, RawTable, thousands_like
+from .emit import Emitter, value_message
+from .refs import Context, check_periods, ord_col, resolve_ids
 
-CAP = 20
+__all__ = ["Context", "Table", "check_table", "ord_col", "resolve_ids"]
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 DATE = r"^\d{4}-\d{2}-\d{2}$"
-
-
-def ord_col(name: str) -> str:
-    """Name of the hidden ordinal column that sits next to a period column."""
-    return f"__ord_{name}"
-
-
-@dataclass(frozen=True)
-class Context:
-    """What a table is checked against: the cycle's calendar and the charter's ids."""
-
-    bucket: periods.Bucket
-    first_ordinal: int
-    horizon: int
-    # ref name ("charter.segments") -> canonical ids
-    charter_ids: dict[str, frozenset[str]] = field(default_factory=dict)
-    # lower-cased alias or id -> canonical term (from the glossary)
-    aliases: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -47,27 +30,7 @@ class Table:
     header: list[str] = field(default_factory=list)  # column names in file order
 
 
-class _Out:
-    def __init__(self, path: str, header: list[str]) -> None:
-        self.path = path
-        self.header = header
-        self.findings: list[Finding] = []
-
-    def col(self, name: str) -> int:
-        return self.header.index(name) + 1 if name in self.header else 0
-
-    def rows(self, code: str, column: str, lines: list[int], message: Callable[[int], str]) -> None:
-        """One finding per offending row, capped, plus a count of the rest."""
-        for i, line in enumerate(lines[:CAP]):
-            self.findings.append(finding(self.path, line, self.col(column), code, message(i)))
-        if len(lines) > CAP:
-            self.findings.append(
-                finding(self.path, lines[CAP], self.col(column), code,
-                        f"... and {len(lines) - CAP} more rows like this in column '{column}'")
-            )
-
-
-def _cast_number(out: _Out, df: pl.DataFrame, c: Column) -> pl.Expr:
+def _cast_number(out: Emitter, df: pl.DataFrame, c: Column) -> pl.Expr:
     raw = pl.col(c.name)
     if c.dtype == "int":
         as_float = raw.cast(pl.Float64, strict=False)
@@ -78,12 +41,24 @@ def _cast_number(out: _Out, df: pl.DataFrame, c: Column) -> pl.Expr:
             lines = bad[LINE].to_list()
             first_thousands = next((i for i, v in enumerate(vals) if thousands_like(v)), None)
             if first_thousands is not None:
-                out.rows("SOP303", c.name, [lines[first_thousands]],
-                         lambda _: f"'{vals[first_thousands]}' uses a thousands separator; "
-                         "write the number without it")
-            out.rows("SOP304", c.name, lines,
-                     lambda i: f"'{vals[i]}' in column '{c.name}' is not a whole number; "
-                     "write an integer such as 3")
+                out.rows(
+                    "SOP303",
+                    c.name,
+                    [lines[first_thousands]],
+                    lambda _: (
+                        f"'{vals[first_thousands]}' uses a thousands separator; "
+                        "write the number without it"
+                    ),
+                )
+            out.rows(
+                "SOP304",
+                c.name,
+                lines,
+                lambda i: (
+                    f"'{vals[i]}' in column '{c.name}' is not a whole number; "
+                    "write an integer such as 3"
+                ),
+            )
         return cast.alias(c.name)
     cast = raw.cast(pl.Float64, strict=False)
     bad = df.filter(raw.is_not_null() & (cast.is_null() | ~cast.is_finite()))
@@ -92,16 +67,28 @@ def _cast_number(out: _Out, df: pl.DataFrame, c: Column) -> pl.Expr:
         lines = bad[LINE].to_list()
         thou = [i for i, v in enumerate(vals) if thousands_like(v)]
         other = [i for i, v in enumerate(vals) if not thousands_like(v)]
-        out.rows("SOP303", c.name, [lines[i] for i in thou],
-                 lambda k: f"'{vals[thou[k]]}' uses a thousands separator; write "
-                 f"{vals[thou[k]].replace(',', '')} (a dot is the decimal mark)")
-        out.rows("SOP302", c.name, [lines[i] for i in other],
-                 lambda k: f"'{vals[other[k]]}' in column '{c.name}' is not a number; "
-                 "write a plain number such as 12.5")
+        out.rows(
+            "SOP303",
+            c.name,
+            [lines[i] for i in thou],
+            lambda k: (
+                f"'{vals[thou[k]]}' uses a thousands separator; write "
+                f"{vals[thou[k]].replace(',', '')} (a dot is the decimal mark)"
+            ),
+        )
+        out.rows(
+            "SOP302",
+            c.name,
+            [lines[i] for i in other],
+            lambda k: (
+                f"'{vals[other[k]]}' in column '{c.name}' is not a number; "
+                "write a plain number such as 12.5"
+            ),
+        )
     return cast.alias(c.name)
 
 
-def _ranges(out: _Out, df: pl.DataFrame, c: Column) -> None:
+def _ranges(out: Emitter, df: pl.DataFrame, c: Column) -> None:
     col = pl.col(c.name)
     if c.min is not None:
         cond = col <= c.min if c.min_exclusive else col < c.min
@@ -109,103 +96,22 @@ def _ranges(out: _Out, df: pl.DataFrame, c: Column) -> None:
         if bad.height:
             vals = bad[c.name].to_list()
             word = "above" if c.min_exclusive else "at least"
-            out.rows("SOP305", c.name, bad[LINE].to_list(),
-                     lambda i: f"{c.name} is {vals[i]:g}; it must be {word} {c.min:g}")
+            out.rows(
+                "SOP305",
+                c.name,
+                bad[LINE].to_list(),
+                lambda i: f"{c.name} is {vals[i]:g}; it must be {word} {c.min:g}",
+            )
     if c.max is not None:
         bad = df.filter(col > c.max)
         if bad.height:
             vals = bad[c.name].to_list()
-            out.rows("SOP306", c.name, bad[LINE].to_list(),
-                     lambda i: f"{c.name} is {vals[i]:g}; it must be at most {c.max:g}")
-
-
-def _distinct_problems(
-    out: _Out, df: pl.DataFrame, column: str, values: list[str], code: str,
-    message: Callable[[str, int], str], severity: Severity | None = None,
-) -> None:
-    """One finding per distinct offending value, at its first line, with the row count."""
-    if not values:
-        return
-    hits = (
-        df.filter(pl.col(column).is_in(values))
-        .group_by(column)
-        .agg(pl.col(LINE).min().alias("first"), pl.len().alias("n"))
-        .sort("first")
-    )
-    for v, first, n in hits.head(CAP).iter_rows():
-        out.findings.append(
-            finding(out.path, first, out.col(column), code, message(v, n), severity)
-        )
-    if hits.height > CAP:
-        first = hits[CAP, "first"]
-        out.findings.append(finding(out.path, first, out.col(column), code,
-                                    f"... and {hits.height - CAP} more distinct values"))
-
-
-def _periods(out: _Out, df: pl.DataFrame, c: Column, ctx: Context) -> pl.DataFrame:
-    uniq = df[c.name].drop_nulls().unique().to_list()
-    mapping = {v: periods.to_ordinal(v, ctx.bucket) for v in uniq}
-    invalid = sorted(v for v, n in mapping.items() if n is None)
-    _distinct_problems(
-        out, df, c.name, invalid, "SOP308",
-        lambda v, n: f"'{v}' is not a valid period ({n} rows); write "
-        f"{periods.describe(ctx.bucket)}",
-    )
-    first, last = ctx.first_ordinal, ctx.first_ordinal + ctx.horizon - 1
-    first_label = periods.from_ordinal(first, ctx.bucket)
-    last_label = periods.from_ordinal(last, ctx.bucket)
-    if c.scope == "horizon":
-        outside = sorted(v for v, n in mapping.items() if n is not None and not first <= n <= last)
-        _distinct_problems(
-            out, df, c.name, outside, "SOP404",
-            lambda v, n: f"period {v} ({n} rows) is outside the cycle's horizon "
-            f"{first_label}..{last_label}; move it inside or delete the rows",
-        )
-    elif c.scope == "history":
-        future = sorted(v for v, n in mapping.items() if n is not None and n >= first)
-        _distinct_problems(
-            out, df, c.name, future, "SOP405",
-            lambda v, n: f"history period {v} ({n} rows) is not before the cycle's first "
-            f"period {first_label}; history holds past periods only",
-        )
-    ords = pl.Series([mapping[v] for v in uniq], dtype=pl.Int64)
-    lookup = pl.DataFrame({c.name: pl.Series(uniq, dtype=pl.String), ord_col(c.name): ords})
-    return df.join(lookup, on=c.name, how="left", maintain_order="left")
-
-
-def resolve_ids(
-    out: _Out, df: pl.DataFrame, column: str, ids: frozenset[str], aliases: dict[str, str],
-    what: str, code: str, hint: str,
-) -> pl.DataFrame:
-    """Map values onto canonical ids (case and glossary aliases); flag the unknown ones."""
-    uniq = df[column].drop_nulls().unique().to_list()
-    lower = {i.lower(): i for i in ids}
-    mapping: dict[str, str] = {}
-    unknown: list[str] = []
-    for v in uniq:
-        if v in ids:
-            continue
-        key = v.lower()
-        target = lower.get(key) or (aliases.get(key) if aliases.get(key) in ids else None)
-        if target is None and key in aliases:
-            target = lower.get(aliases[key].lower())
-        if target is not None:
-            mapping[v] = target
-        else:
-            unknown.append(v)
-    if mapping:
-        _distinct_problems(
-            out, df, column, sorted(mapping), "SOP406",
-            lambda v, n: f"'{v}' ({n} rows) was read as {what} '{mapping[v]}' through the "
-            f"glossary or a different case; write '{mapping[v]}'",
-        )
-        df = df.with_columns(pl.col(column).replace(mapping))
-    shown = ", ".join(sorted(ids)[:8]) + (" ..." if len(ids) > 8 else "")
-    _distinct_problems(
-        out, df, column, sorted(unknown), code,
-        lambda v, n: f"unknown {what} '{v}' ({n} rows); {hint} (known: {shown})",
-    )
-    return df
+            out.rows(
+                "SOP306",
+                c.name,
+                bad[LINE].to_list(),
+                lambda i: f"{c.name} is {vals[i]:g}; it must be at most {c.max:g}",
+            )
 
 
 _RULES: dict[str, Callable[[set[str]], pl.Expr | None]] = {
@@ -217,59 +123,86 @@ _RULES: dict[str, Callable[[set[str]], pl.Expr | None]] = {
     "one_uplift": lambda cols: (
         pl.col("uplift_pct").is_null() == pl.col("uplift_units").is_null()
         if {"uplift_pct", "uplift_units"} <= cols
-        else (pl.col("uplift_pct").is_null() if "uplift_pct" in cols
-              else (pl.col("uplift_units").is_null() if "uplift_units" in cols else pl.lit(True)))
+        else (
+            pl.col("uplift_pct").is_null()
+            if "uplift_pct" in cols
+            else (pl.col("uplift_units").is_null() if "uplift_units" in cols else pl.lit(True))
+        )
     ),
     "end_after_start": lambda cols: pl.col(ord_col("end_period")) < pl.col(ord_col("start_period")),
     "replace_not_negative": lambda cols: (pl.col("kind") == "replace") & (pl.col("quantity") < 0),
-    "fixed_needs_hours": lambda cols: (pl.col("kind") == "fixed") & (
-        pl.col("hours").is_null() if "hours" in cols else pl.lit(True)
+    "fixed_needs_hours": lambda cols: (
+        (pl.col("kind") == "fixed")
+        & (pl.col("hours").is_null() if "hours" in cols else pl.lit(True))
     ),
-    "labour_needs_workforce": lambda cols: (pl.col("kind") == "labour") & (
-        (pl.col("workforce").is_null() if "workforce" in cols else pl.lit(True))
-        | (pl.col("hours_per_worker").is_null() if "hours_per_worker" in cols else pl.lit(True))
+    "labour_needs_workforce": lambda cols: (
+        (pl.col("kind") == "labour")
+        & (
+            (pl.col("workforce").is_null() if "workforce" in cols else pl.lit(True))
+            | (pl.col("hours_per_worker").is_null() if "hours_per_worker" in cols else pl.lit(True))
+        )
     ),
 }
 
 
-def _duplicates(out: _Out, df: pl.DataFrame, key: tuple[str, ...]) -> None:
+def _duplicates(out: Emitter, df: pl.DataFrame, key: tuple[str, ...]) -> None:
     if df.height < 2:
         return
     # a hash finds candidates cheaply; the exact comparison runs on those rows only
     cand = df.filter(pl.struct(list(key)).hash().is_duplicated())
     if not cand.height:
         return
-    dup = cand.with_columns(
-        pl.col(LINE).min().over(list(key)).alias("__first"),
-        pl.len().over(list(key)).alias("__n"),
-    ).filter((pl.col("__n") > 1) & (pl.col(LINE) > pl.col("__first"))).sort(LINE)
+    dup = (
+        cand.with_columns(
+            pl.col(LINE).min().over(list(key)).alias("__first"),
+            pl.len().over(list(key)).alias("__n"),
+        )
+        .filter((pl.col("__n") > 1) & (pl.col(LINE) > pl.col("__first")))
+        .sort(LINE)
+    )
     if not dup.height:
         return
     firsts = dup["__first"].to_list()
     keys = dup.select(list(key)).rows()
     label = ", ".join(key)
-    out.rows("SOP401", key[0], dup[LINE].to_list(),
-             lambda i: f"duplicate key ({label}) = ({', '.join(str(k) for k in keys[i])}); "
-             f"first on line {firsts[i]}; merge or delete one of the rows")
+    out.rows(
+        "SOP401",
+        key[0],
+        dup[LINE].to_list(),
+        lambda i: (
+            f"duplicate key ({label}) = ({', '.join(str(k) for k in keys[i])}); "
+            f"first on line {firsts[i]}; merge or delete one of the rows"
+        ),
+    )
 
 
 def check_table(raw: RawTable, contract: Contract, ctx: Context) -> tuple[Table, list[Finding]]:
     """Type, range, allowed-value, rule, key and charter-reference checks of one table."""
-    out = _Out(raw.path, raw.header)
+    out = Emitter(raw.path, raw.header)
     df = raw.frame
     present = set(raw.header)
     for name in raw.header:
         if name and name not in contract.names:
             out.findings.append(
-                finding(raw.path, 1, out.col(name), "SOP204",
-                        f"column '{name}' is not part of the {contract.name} table; remove it or "
-                        f"rename it to one of: {', '.join(contract.names)}")
+                finding(
+                    raw.path,
+                    1,
+                    out.col(name),
+                    "SOP204",
+                    f"column '{name}' is not part of the {contract.name} table; remove it or "
+                    f"rename it to one of: {', '.join(contract.names)}",
+                )
             )
     missing = [c for c in contract.columns if c.required and c.name not in present]
     for c in missing:
         out.findings.append(
-            finding(raw.path, 1, 0, "SOP203",
-                    f"required column '{c.name}' ({c.description}) is missing from the header")
+            finding(
+                raw.path,
+                1,
+                0,
+                "SOP203",
+                f"required column '{c.name}' ({c.description}) is missing from the header",
+            )
         )
     df = df.select([LINE, *[c.name for c in contract.columns if c.name in present]])
     for c in contract.columns:
@@ -277,30 +210,38 @@ def check_table(raw: RawTable, contract: Contract, ctx: Context) -> tuple[Table,
             continue
         if not c.nullable:
             bad = df.filter(pl.col(c.name).is_null())
-            out.rows("SOP301", c.name, bad[LINE].to_list(),
-                     lambda _i, c=c: f"'{c.name}' is empty; fill in {c.description.lower()}")
+            empty_msg = f"'{c.name}' is empty; fill in {c.description.lower()}"
+            out.rows("SOP301", c.name, bad[LINE].to_list(), value_message([], empty_msg))
         if c.dtype in ("int", "float"):
             df = df.with_columns(_cast_number(out, df, c))
             _ranges(out, df, c)
         elif c.dtype == "period":
-            df = _periods(out, df, c, ctx)
+            df = check_periods(out, df, c, ctx)
         elif c.dtype in ("email", "date"):
             pattern = EMAIL if c.dtype == "email" else DATE
             if c.dtype == "email":
                 df = df.with_columns(pl.col(c.name).str.to_lowercase())
             bad = df.filter(pl.col(c.name).is_not_null() & ~pl.col(c.name).str.contains(pattern))
-            vals = bad[c.name].to_list()
             code = "SOP309" if c.dtype == "email" else "SOP311"
-            out.rows(code, c.name, bad[LINE].to_list(),
-                     lambda i, c=c, vals=vals: f"'{vals[i]}' in column '{c.name}' is not a "
-                     f"valid {'e-mail address' if c.dtype == 'email' else 'date (YYYY-MM-DD)'}")
+            kind = "e-mail address" if c.dtype == "email" else "date (YYYY-MM-DD)"
+            out.rows(
+                code,
+                c.name,
+                bad[LINE].to_list(),
+                value_message(bad[c.name].to_list(), f"is not a valid {kind}"),
+            )
         if c.allowed:
             df = df.with_columns(pl.col(c.name).str.to_lowercase())
             bad = df.filter(pl.col(c.name).is_not_null() & ~pl.col(c.name).is_in(c.allowed))
-            vals = bad[c.name].to_list()
-            out.rows("SOP307", c.name, bad[LINE].to_list(),
-                     lambda i, c=c, vals=vals: f"'{vals[i]}' is not allowed in '{c.name}'; use "
-                     f"one of: {', '.join(c.allowed or ())}")
+            out.rows(
+                "SOP307",
+                c.name,
+                bad[LINE].to_list(),
+                value_message(
+                    bad[c.name].to_list(),
+                    f"is not allowed in '{c.name}'; use one of: {', '.join(c.allowed)}",
+                ),
+            )
         if c.ref and c.ref.startswith("charter.") and c.ref in ctx.charter_ids:
             what = c.ref.split(".", 1)[1].rstrip("s")
             if c.ref == "charter.members":
@@ -308,8 +249,9 @@ def check_table(raw: RawTable, contract: Contract, ctx: Context) -> tuple[Table,
                 what = "member"
             else:
                 hint = f"use an id declared under {c.ref.split('.', 1)[1]} in the charter"
-            df = resolve_ids(out, df, c.name, ctx.charter_ids[c.ref], ctx.aliases, what,
-                             "SOP403", hint)
+            df = resolve_ids(
+                out, df, c.name, ctx.charter_ids[c.ref], ctx.aliases, what, "SOP403", hint
+            )
     if not missing:
         cols = set(df.columns)
         for rule in contract.rules:
@@ -321,7 +263,7 @@ def check_table(raw: RawTable, contract: Contract, ctx: Context) -> tuple[Table,
                 bad = df.filter(expr.fill_null(False))
             except pl.exceptions.ColumnNotFoundError:
                 continue
-            out.rows("SOP310", rule.column, bad[LINE].to_list(), lambda _i, r=rule: r.message)
+            out.rows("SOP310", rule.column, bad[LINE].to_list(), value_message([], rule.message))
         if set(contract.key) <= cols:
             _duplicates(out, df, contract.key)
     return Table(contract, raw.path, df, raw.header), out.findings

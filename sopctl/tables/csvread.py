@@ -43,9 +43,14 @@ def _decode_check(path: str, data: bytes) -> Finding | None:
     except UnicodeDecodeError as exc:
         line, col = _line_col(data, exc.start)
         guess = "Windows-1252/Latin-1" if exc.object[exc.start] >= 0x80 else "another encoding"
-        return finding(path, line, col, "SOP004",
-                       f"byte 0x{exc.object[exc.start]:02x} is not UTF-8 (the file looks like "
-                       f"{guess}); re-save it as UTF-8")
+        return finding(
+            path,
+            line,
+            col,
+            "SOP004",
+            f"byte 0x{exc.object[exc.start]:02x} is not UTF-8 (the file looks like "
+            f"{guess}); re-save it as UTF-8",
+        )
     return None
 
 
@@ -56,9 +61,15 @@ def _header_fields(path: str, first_line: str) -> tuple[list[str], list[Finding]
     seen: dict[str, int] = {}
     for i, n in enumerate(names, start=1):
         if n in seen:
-            out.append(finding(path, 1, i, "SOP205",
-                               f"column '{n}' appears again (first as column {seen[n]}); "
-                               "rename or delete one"))
+            out.append(
+                finding(
+                    path,
+                    1,
+                    i,
+                    "SOP205",
+                    f"column '{n}' appears again (first as column {seen[n]}); rename or delete one",
+                )
+            )
         elif n:
             seen[n] = i
     return names, out
@@ -68,9 +79,14 @@ def _sniff_separator(path: str, header_line: str, known: set[str]) -> Finding | 
     for sep, label in ((";", "semicolons"), ("\t", "tabs"), ("|", "pipes")):
         parts = [p.strip().lower() for p in header_line.split(sep)]
         if len(parts) > 1 and len(known.intersection(parts)) >= 2:
-            return finding(path, 1, 1, "SOP202",
-                           f"the file is separated by {label}; save it comma-separated "
-                           "(in a spreadsheet: CSV UTF-8, comma delimited)")
+            return finding(
+                path,
+                1,
+                1,
+                "SOP202",
+                f"the file is separated by {label}; save it comma-separated "
+                "(in a spreadsheet: CSV UTF-8, comma delimited)",
+            )
     return None
 
 
@@ -112,25 +128,40 @@ def read_raw(
 ) -> tuple[RawTable | None, list[Finding]]:
     """Read one CSV file. Returns (table, findings); table is None when it cannot be used."""
     if path.is_dir():
-        return None, [finding(display, 0, 0, "SOP002",
-                              "this is a directory; put the table in a .csv file")]
+        return None, [
+            finding(display, 0, 0, "SOP002", "this is a directory; put the table in a .csv file")
+        ]
     try:
         size = path.stat().st_size
     except OSError as exc:
         return None, [finding(display, 0, 0, "SOP007", f"cannot read the file: {exc.strerror}")]
     if size > max_bytes:
-        return None, [finding(display, 0, 0, "SOP006",
-                              f"the file has {size / 2**20:,.0f} MiB, above the limit of "
-                              f"{max_bytes / 2**20:,.0f} MiB; split it or raise "
-                              "limits.max_input_mb in the charter")]
+        return None, [
+            finding(
+                display,
+                0,
+                0,
+                "SOP006",
+                f"the file has {size / 2**20:,.0f} MiB, above the limit of "
+                f"{max_bytes / 2**20:,.0f} MiB; split it or raise "
+                "limits.max_input_mb in the charter",
+            )
+        ]
     try:
         data = path.read_bytes()
     except OSError as exc:
         return None, [finding(display, 0, 0, "SOP007", f"cannot read the file: {exc.strerror}")]
     if not data.strip(b"\xef\xbb\xbf \t\r\n"):
-        return None, [finding(display, 0, 0, "SOP005",
-                              "the file is empty; add the header row "
-                              f"({', '.join(sorted(known_columns))}) and the data")]
+        return None, [
+            finding(
+                display,
+                0,
+                0,
+                "SOP005",
+                "the file is empty; add the header row "
+                f"({', '.join(sorted(known_columns))}) and the data",
+            )
+        ]
     bad = _decode_check(display, data)
     if bad:
         return None, [bad]
@@ -141,9 +172,16 @@ def read_raw(
         return None, [sep]
     header, findings = _header_fields(display, first_line)
     if not known_columns.intersection(header):
-        return None, [finding(display, 1, 1, "SOP201",
-                              "the first line is not a header this table knows; the first line "
-                              f"must name the columns ({', '.join(sorted(known_columns))})")]
+        return None, [
+            finding(
+                display,
+                1,
+                1,
+                "SOP201",
+                "the first line is not a header this table knows; the first line "
+                f"must name the columns ({', '.join(sorted(known_columns))})",
+            )
+        ]
     if findings:
         return None, findings
     has_quotes = b'"' in data
@@ -159,9 +197,7 @@ def read_raw(
         return None, _diagnose(display, data, len(header))
     n = frame.height
     # strip cells; empty -> null
-    frame = frame.with_columns(
-        pl.col(c).str.strip_chars().replace("", None) for c in frame.columns
-    )
+    frame = frame.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in frame.columns)
     # physical line of each record
     if has_quotes and _has_newline_in_cells(frame):
         starts = _line_starts_python(data)
@@ -179,8 +215,15 @@ def read_raw(
         last_data = frame.filter(~blank)[LINE].max()
         for line in blank_lines.to_list():
             if last_data is not None and line < last_data:  # type: ignore[operator]
-                findings.append(finding(display, line, 1, "SOP208",
-                                        "blank line inside the table; delete it",))
+                findings.append(
+                    finding(
+                        display,
+                        line,
+                        1,
+                        "SOP208",
+                        "blank line inside the table; delete it",
+                    )
+                )
         frame = frame.filter(~blank)
     # rows with fewer fields than the header parse with trailing nulls: confirm on the bytes
     if len(header) > 1 and frame.height:
@@ -208,13 +251,27 @@ def _has_newline_in_cells(frame: pl.DataFrame) -> bool:
 def _ragged_findings(path: str, bad: list[tuple[int, int]], expected: int) -> list[Finding]:
     out = []
     for line, got in bad[:50]:
-        out.append(finding(path, line, 1, "SOP206",
-                           f"row has {got} fields but the header has {expected}; "
-                           "add the missing values or remove the extra ones (a comma inside "
-                           "a value needs quotes)"))
+        out.append(
+            finding(
+                path,
+                line,
+                1,
+                "SOP206",
+                f"row has {got} fields but the header has {expected}; "
+                "add the missing values or remove the extra ones (a comma inside "
+                "a value needs quotes)",
+            )
+        )
     if len(bad) > 50:
-        out.append(finding(path, bad[50][0], 1, "SOP206",
-                           f"... and {len(bad) - 50} more rows with the wrong number of fields"))
+        out.append(
+            finding(
+                path,
+                bad[50][0],
+                1,
+                "SOP206",
+                f"... and {len(bad) - 50} more rows with the wrong number of fields",
+            )
+        )
     return out
 
 
@@ -226,10 +283,18 @@ def _diagnose(path: str, data: bytes, expected: int) -> list[Finding]:
         return _ragged_findings(path, bad, expected)
     if unterminated:
         line = counts[-1][0] + 1 if counts else 1
-        return [finding(path, line, 1, "SOP207",
-                        "a quoted value is not closed; add the closing '\"'")]
-    return [finding(path, 1, 1, "SOP007",
-                    "the file could not be parsed as CSV; check quoting and separators")]
+        return [
+            finding(path, line, 1, "SOP207", "a quoted value is not closed; add the closing '\"'")
+        ]
+    return [
+        finding(
+            path,
+            1,
+            1,
+            "SOP007",
+            "the file could not be parsed as CSV; check quoting and separators",
+        )
+    ]
 
 
 def thousands_like(value: str) -> bool:

@@ -1,0 +1,128 @@
+"""Period columns (placed in the cycle's calendar) and ids resolved against known ids."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from .. import periods
+from .contracts import Column
+from .emit import Emitter, distinct_problems
+
+
+def ord_col(name: str) -> str:
+    """Name of the hidden ordinal column that sits next to a period column."""
+    return f"__ord_{name}"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a table is checked against: the cycle's calendar and the charter's ids."""
+
+    bucket: periods.Bucket
+    first_ordinal: int
+    horizon: int
+    # ref name ("charter.segments") -> canonical ids
+    charter_ids: dict[str, frozenset[str]] = field(default_factory=dict)
+    # lower-cased alias or id -> canonical term (from the glossary)
+    aliases: dict[str, str] = field(default_factory=dict)
+
+
+def check_periods(out: Emitter, df: pl.DataFrame, c: Column, ctx: Context) -> pl.DataFrame:
+    uniq = df[c.name].drop_nulls().unique().to_list()
+    mapping = {v: periods.to_ordinal(v, ctx.bucket) for v in uniq}
+    invalid = sorted(v for v, n in mapping.items() if n is None)
+    distinct_problems(
+        out,
+        df,
+        c.name,
+        invalid,
+        "SOP308",
+        lambda v, n: (
+            f"'{v}' is not a valid period ({n} rows); write {periods.describe(ctx.bucket)}"
+        ),
+    )
+    first, last = ctx.first_ordinal, ctx.first_ordinal + ctx.horizon - 1
+    first_label = periods.from_ordinal(first, ctx.bucket)
+    last_label = periods.from_ordinal(last, ctx.bucket)
+    if c.scope == "horizon":
+        outside = sorted(v for v, n in mapping.items() if n is not None and not first <= n <= last)
+        distinct_problems(
+            out,
+            df,
+            c.name,
+            outside,
+            "SOP404",
+            lambda v, n: (
+                f"period {v} ({n} rows) is outside the cycle's horizon "
+                f"{first_label}..{last_label}; move it inside or delete the rows"
+            ),
+        )
+    elif c.scope == "history":
+        future = sorted(v for v, n in mapping.items() if n is not None and n >= first)
+        distinct_problems(
+            out,
+            df,
+            c.name,
+            future,
+            "SOP405",
+            lambda v, n: (
+                f"history period {v} ({n} rows) is not before the cycle's first "
+                f"period {first_label}; history holds past periods only"
+            ),
+        )
+    ords = pl.Series([mapping[v] for v in uniq], dtype=pl.Int64)
+    lookup = pl.DataFrame({c.name: pl.Series(uniq, dtype=pl.String), ord_col(c.name): ords})
+    return df.join(lookup, on=c.name, how="left", maintain_order="left")
+
+
+def resolve_ids(
+    out: Emitter,
+    df: pl.DataFrame,
+    column: str,
+    ids: frozenset[str],
+    aliases: dict[str, str],
+    what: str,
+    code: str,
+    hint: str,
+) -> pl.DataFrame:
+    """Map values onto canonical ids (case and glossary aliases); flag the unknown ones."""
+    uniq = df[column].drop_nulls().unique().to_list()
+    lower = {i.lower(): i for i in ids}
+    mapping: dict[str, str] = {}
+    unknown: list[str] = []
+    for v in uniq:
+        if v in ids:
+            continue
+        key = v.lower()
+        target = lower.get(key) or (aliases.get(key) if aliases.get(key) in ids else None)
+        if target is None and key in aliases:
+            target = lower.get(aliases[key].lower())
+        if target is not None:
+            mapping[v] = target
+        else:
+            unknown.append(v)
+    if mapping:
+        distinct_problems(
+            out,
+            df,
+            column,
+            sorted(mapping),
+            "SOP406",
+            lambda v, n: (
+                f"'{v}' ({n} rows) was read as {what} '{mapping[v]}' through the "
+                f"glossary or a different case; write '{mapping[v]}'"
+            ),
+        )
+        df = df.with_columns(pl.col(column).replace(mapping))
+    shown = ", ".join(sorted(ids)[:8]) + (" ..." if len(ids) > 8 else "")
+    distinct_problems(
+        out,
+        df,
+        column,
+        sorted(unknown),
+        code,
+        lambda v, n: f"unknown {what} '{v}' ({n} rows); {hint} (known: {shown})",
+    )
+    return df
