@@ -7,6 +7,7 @@ from pathlib import Path
 from .demos import EXAMPLES
 from .errors import TargetExists, UserError
 from .outputs import write_atomic
+from .schema_export import SCHEMA_FILES, write_schemas
 from .vcs import init_repo
 
 GITIGNORE = """\
@@ -28,6 +29,7 @@ def scaffold(path: Path, example: str) -> list[str]:
     if path.exists() and not path.is_dir():
         raise TargetExists(f"{path} exists and is not a folder", hint="choose another PATH")
     clashes = sorted(rel for rel in files if (path / rel).exists())
+    clashes += [f"schemas/{n}" for n in SCHEMA_FILES if (path / "schemas" / n).exists()]
     for top in ("charters", "cycles"):
         if (path / top).exists() and not any(c.startswith(top) for c in clashes):
             clashes.append(top + "/")
@@ -39,5 +41,6 @@ def scaffold(path: Path, example: str) -> list[str]:
     path.mkdir(parents=True, exist_ok=True)
     for rel, text in sorted(files.items()):
         write_atomic(path / rel, text)
+    written = [p.relative_to(path).as_posix() for p in write_schemas(path / "schemas")]
     init_repo(path)
-    return sorted(files)
+    return sorted([*files, *written])

@@ -1,0 +1,147 @@
+"""The command line: exit codes, output formats, cycle discovery, the error handler."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import run, write_files
+
+HISTORY = "cycles/2026-12/inputs/history.csv"
+
+
+def test_version_and_help() -> None:
+    r = run(["--version"])
+    assert r.code == 0 and r.out.startswith("sopctl ")
+    r = run(["--help"])
+    assert r.code == 0
+    for cmd in ("validate", "init", "schema"):
+        assert cmd in r.out
+
+
+def test_no_arguments_shows_help_and_usage_code() -> None:
+    r = run([])
+    assert r.code == 2
+    assert "Usage" in r.out + r.err
+
+
+def test_unknown_option_is_usage_error(repo: Path) -> None:
+    r = run(["validate", "--bogus"], cwd=repo)
+    assert r.code == 2
+    assert "No such option" in r.err
+    assert "Traceback" not in r.err
+
+
+def test_not_a_planning_repo(tmp_path: Path) -> None:
+    r = run(["validate"], cwd=tmp_path)
+    assert r.code == 2
+    assert "not inside a planning repository" in r.err
+    assert "hint:" in r.err
+
+
+def test_unknown_cycle(repo: Path) -> None:
+    r = run(["validate", "2030-01"], cwd=repo)
+    assert r.code == 2
+    assert "unknown cycle '2030-01'" in r.err
+
+
+def test_root_option_from_elsewhere(repo: Path, tmp_path: Path) -> None:
+    r = run(["--root", str(repo), "validate"], cwd=tmp_path)
+    assert r.code == 0, r.out + r.err
+
+
+def test_findings_exit_1_with_location(repo: Path) -> None:
+    write_files(repo, {HISTORY: "item,segment,period,quantity\nP-100,strategic,2026-01,-4\n"})
+    r = run(["validate"], cwd=repo)
+    assert r.code == 1
+    assert f"{HISTORY}:2:4: error SOP305 quantity is -4; it must be at least 0" in r.out
+    assert r.out.rstrip().endswith("in 9 files checked")
+
+
+def test_json_format(repo: Path) -> None:
+    write_files(repo, {HISTORY: "item,segment,period,quantity\nP-100,strategic,2026-01,x\n"})
+    r = run(["validate", "--format", "json"], cwd=repo)
+    assert r.code == 1
+    doc = json.loads(r.out)
+    assert doc["ok"] is False and doc["errors"] == 1
+    (f,) = doc["findings"]
+    assert (f["path"], f["line"], f["col"], f["code"]) == (HISTORY, 2, 4, "SOP302")
+
+
+def test_github_format_escapes(repo: Path) -> None:
+    write_files(repo, {HISTORY: "item,segment,period,quantity\nP-100,strategic,2026-01,x\n"})
+    r = run(["validate", "--format", "github"], cwd=repo)
+    assert r.code == 1
+    line = r.out.splitlines()[0]
+    assert line.startswith(f"::error file={HISTORY},line=2,col=4,title=SOP302::SOP302 ")
+
+
+def test_findings_are_capped_per_file(repo: Path) -> None:
+    rows = "".join(f"P-100,strategic,2025-{m:02d},bad\n" for m in range(1, 13))
+    write_files(repo, {HISTORY: "item,segment,period,quantity\n" + rows})
+    r = run(["validate", "--max-per-file", "5"], cwd=repo)
+    assert r.code == 1
+    assert sum(1 for ln in r.out.splitlines() if "SOP302" in ln) == 5
+    assert "7 more findings not shown" in r.out
+
+
+def test_cycle_from_current_folder_and_latest(repo: Path) -> None:
+    # a second, later cycle that is broken: the default picks it; inside the first folder, not
+    src = repo / "cycles" / "2026-12"
+    dst = repo / "cycles" / "2027-01"
+    dst.mkdir()
+    (dst / "cycle.yaml").write_text((src / "cycle.yaml").read_text().replace("2026-12", "2027-01"))
+    assert run(["validate"], cwd=repo).code == 1  # the latest cycle has no inputs
+    assert run(["validate"], cwd=src / "inputs").code == 0
+    assert run(["validate", "2026-12"], cwd=repo).code == 0
+
+
+def test_internal_error_exit_3_without_traceback(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sopctl.validate as v
+
+    def boom(*_a: object, **_k: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(v, "validate", boom)
+    r = run(["validate"], cwd=repo)
+    assert r.code == 3
+    assert "internal error: RuntimeError: boom" in r.err
+    assert "Traceback" not in r.err
+    r = run(["--debug", "validate"], cwd=repo)
+    assert r.code == 3 and "Traceback" in r.err
+
+
+def test_interrupt_exit_130(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sopctl.validate as v
+
+    def stop(*_a: object, **_k: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(v, "validate", stop)
+    assert run(["validate"], cwd=repo).code == 130
+
+
+def test_python_dash_m_and_help_imports_nothing_heavy(repo: Path) -> None:
+    code = (
+        "import sys, runpy\n"
+        "sys.argv = ['sopctl', '--help']\n"
+        "try:\n"
+        "    runpy.run_module('sopctl', run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = [m for m in ('polars', 'highspy', 'git', 'numpy', 'pydantic')\n"
+        "         if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "HEAVY []" in out.stdout
+    r = subprocess.run(
+        [sys.executable, "-m", "sopctl", "validate"], cwd=repo, capture_output=True, text=True
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
