@@ -11,6 +11,10 @@ from .contracts import Column
 from .emit import Emitter, distinct_problems
 
 
+def _rows(n: int) -> str:
+    return "1 row" if n == 1 else f"{n} rows"
+
+
 def ord_col(name: str) -> str:
     """Name of the hidden ordinal column that sits next to a period column."""
     return f"__ord_{name}"
@@ -40,7 +44,7 @@ def check_periods(out: Emitter, df: pl.DataFrame, c: Column, ctx: Context) -> pl
         invalid,
         "SOP308",
         lambda v, n: (
-            f"'{v}' is not a valid period ({n} rows); write {periods.describe(ctx.bucket)}"
+            f"'{v}' is not a valid period ({_rows(n)}); write {periods.describe(ctx.bucket)}"
         ),
     )
     first, last = ctx.first_ordinal, ctx.first_ordinal + ctx.horizon - 1
@@ -55,7 +59,7 @@ def check_periods(out: Emitter, df: pl.DataFrame, c: Column, ctx: Context) -> pl
             outside,
             "SOP404",
             lambda v, n: (
-                f"period {v} ({n} rows) is outside the cycle's horizon "
+                f"period {v} ({_rows(n)}) is outside the cycle's horizon "
                 f"{first_label}..{last_label}; move it inside or delete the rows"
             ),
         )
@@ -68,7 +72,7 @@ def check_periods(out: Emitter, df: pl.DataFrame, c: Column, ctx: Context) -> pl
             future,
             "SOP405",
             lambda v, n: (
-                f"history period {v} ({n} rows) is not before the cycle's first "
+                f"history period {v} ({_rows(n)}) is not before the cycle's first "
                 f"period {first_label}; history holds past periods only"
             ),
         )
@@ -111,7 +115,7 @@ def resolve_ids(
             sorted(mapping),
             "SOP406",
             lambda v, n: (
-                f"'{v}' ({n} rows) was read as {what} '{mapping[v]}' through the "
+                f"'{v}' ({_rows(n)}) was read as {what} '{mapping[v]}' through the "
                 f"glossary or a different case; write '{mapping[v]}'"
             ),
         )
@@ -123,6 +127,6 @@ def resolve_ids(
         column,
         sorted(unknown),
         code,
-        lambda v, n: f"unknown {what} '{v}' ({n} rows); {hint} (known: {shown})",
+        lambda v, n: f"unknown {what} '{v}' ({_rows(n)}); {hint} (known: {shown})",
     )
     return df
