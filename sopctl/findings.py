@@ -20,7 +20,7 @@ class Severity(StrEnum):
 
 # code -> (default severity, one-line title). Grouped by hundreds:
 # 0xx files, 1xx YAML, 2xx CSV structure, 3xx CSV values, 4xx keys and references,
-# 5xx charter semantics, 6xx workspace and cycle.
+# 5xx charter semantics, 6xx workspace and cycle, 7xx demand (signal).
 CODES: dict[str, tuple[Severity, str]] = {
     "SOP001": (Severity.ERROR, "file is missing"),
     "SOP002": (Severity.ERROR, "path is a directory, not a file"),
@@ -46,6 +46,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SOP206": (Severity.ERROR, "row has the wrong number of fields"),
     "SOP207": (Severity.ERROR, "unterminated quoted field"),
     "SOP208": (Severity.WARNING, "blank line inside the table"),
+    "SOP209": (Severity.ERROR, "column without a name holds values"),
     "SOP301": (Severity.ERROR, "required value is empty"),
     "SOP302": (Severity.ERROR, "value is not a number"),
     "SOP303": (Severity.ERROR, "number uses a thousands separator"),
@@ -76,11 +77,21 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SOP602": (Severity.ERROR, "declared required input is missing"),
     "SOP603": (Severity.ERROR, "cycle refers to an unknown charter"),
     "SOP604": (Severity.ERROR, "cycle id does not match its folder"),
-    "SOP605": (Severity.ERROR, "declared input names an unknown table type"),
     "SOP606": (Severity.ERROR, "input file or table type declared twice"),
     "SOP607": (Severity.ERROR, "duplicate id in the cycle"),
     "SOP608": (Severity.ERROR, "assumption owner is not a charter role"),
     "SOP609": (Severity.ERROR, "declared input path leaves the cycle's inputs folder"),
+    "SOP701": (Severity.ERROR, "override owner lacks the override-demand right"),
+    "SOP702": (Severity.ERROR, "override inside the frozen window without the frozen-change right"),
+    "SOP703": (Severity.WARNING, "demand would be negative; floored at 0"),
+    "SOP704": (Severity.WARNING, "deal close period already past: down-weighted"),
+    "SOP705": (Severity.WARNING, "deal slipped more than max_slips: down-weighted"),
+    "SOP706": (Severity.WARNING, "too little history for the forecast method: fell back"),
+    "SOP707": (Severity.WARNING, "pipeline units fall after the horizon: dropped"),
+    "SOP708": (
+        Severity.WARNING,
+        "override superseded by a later replace override of the same period",
+    ),
 }
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import polars as pl
-
 from . import periods
 from .findings import Finding, finding
 from .schemas.charter import Charter
@@ -51,6 +49,7 @@ def load_inputs(
     findings: list[Finding] = []
     tables: dict[str, Table] = {}
     checked: list[str] = []
+    unreadable: set[str] = set()  # declared tables that could not be read (already reported)
     declared: set[str] = set()
     max_bytes = ch.limits.max_input_mb * 2**20
     for i, decl in enumerate(ch.inputs):
@@ -70,7 +69,34 @@ def load_inputs(
                 )
             )
             continue
-        if not target.exists() and not target.is_symlink():
+        if target.is_symlink() and escapes_root(root, target):
+            findings.append(
+                finding(
+                    shown,
+                    0,
+                    0,
+                    "SOP003",
+                    "this symlink leads outside the repository; copy the "
+                    "file into the repository instead",
+                )
+            )
+            continue
+        if target.is_symlink() and not target.exists():
+            try:
+                target.stat()
+            except FileNotFoundError:
+                problem, code = (
+                    "points to a file that does not exist; replace it with the file",
+                    "SOP001",
+                )
+            except OSError as exc:  # a loop of symlinks, no permission...
+                problem, code = (
+                    f"cannot be followed ({exc.strerror}); replace it with the file",
+                    "SOP007",
+                )
+            findings.append(finding(shown, 0, 0, code, f"this symlink {problem}"))
+            continue
+        if not target.exists():
             if decl.required:
                 line, col = ch_doc.where(("inputs", i, "file"))
                 findings.append(
@@ -85,35 +111,36 @@ def load_inputs(
                     )
                 )
             continue
-        if escapes_root(root, target):
+        if escapes_root(root, target):  # a folder on the way is a symlink leaving the repo
             findings.append(
                 finding(
                     shown,
                     0,
                     0,
                     "SOP003",
-                    "this symlink leads outside the repository; copy the "
-                    "file into the repository instead",
+                    "this path leads outside the repository through "
+                    "a symlink; copy the file into the repository instead",
                 )
             )
             continue
-        if decl.table in tables:
+        if decl.table in tables or decl.table in unreadable:
             continue  # declared twice: reported by the charter checks
         contract = CONTRACTS[decl.table]
         checked.append(shown)
         raw, fs = read_raw(target, shown, set(contract.names), max_bytes)
         findings.extend(fs)
         if raw is None:
+            unreadable.add(decl.table)
             continue
         table, fs = check_table(raw, contract, ctx)
         findings.extend(fs)
         tables[decl.table] = table
     findings.extend(shadow_findings(root, inputs_dir, declared))
-    findings.extend(_cross_refs(tables, ctx))
+    findings.extend(_cross_refs(tables, ctx, unreadable))
     return tables, findings, checked
 
 
-def _cross_refs(tables: dict[str, Table], ctx: Context) -> list[Finding]:
+def _cross_refs(tables: dict[str, Table], ctx: Context, unreadable: set[str]) -> list[Finding]:
     """References from one table to another, e.g. routings.item -> items.item."""
     out: list[Finding] = []
     for name, table in tables.items():
@@ -121,8 +148,8 @@ def _cross_refs(tables: dict[str, Table], ctx: Context) -> list[Finding]:
             if not c.ref or c.ref.startswith("charter.") or c.name not in table.frame.columns:
                 continue
             target_table, target_col = c.ref.split(".", 1)
-            if target_table == name:
-                continue
+            if target_table == name or target_table in unreadable:
+                continue  # an unreadable table has its own findings
             o = Emitter(table.path, table.header)
             target = tables.get(target_table)
             if target is None:
@@ -133,11 +160,13 @@ def _cross_refs(tables: dict[str, Table], ctx: Context) -> list[Finding]:
                         o.col(c.name),
                         "SOP402",
                         f"column '{c.name}' refers to the {target_table} table, "
-                        f"which this cycle does not have; declare a {target_table} "
+                        f"which this cycle does not have; declare the {target_table} "
                         "input in the charter",
                     )
                 )
                 continue
+            if target_col not in target.frame.columns:
+                continue  # its missing key column is reported on that table
             ids = frozenset(target.frame[target_col].drop_nulls().to_list())
             frame = resolve_ids(
                 o,
@@ -152,8 +181,3 @@ def _cross_refs(tables: dict[str, Table], ctx: Context) -> list[Finding]:
             table.frame = frame
             out.extend(o.findings)
     return out
-
-
-def typed(tables: dict[str, Table], name: str) -> pl.DataFrame | None:
-    t = tables.get(name)
-    return None if t is None else t.frame

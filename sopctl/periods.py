@@ -12,8 +12,10 @@ from typing import Literal
 
 Bucket = Literal["month", "week"]
 
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-_WEEK = re.compile(r"^(\d{4})-W(0[1-9]|[1-4]\d|5[0-3])$")
+# planning years are 1900-2999: far enough for any plan, and every horizon stays inside the
+# calendar the datetime module can represent
+_MONTH = re.compile(r"^((?:19|2\d)\d\d)-(0[1-9]|1[0-2])$")
+_WEEK = re.compile(r"^((?:19|2\d)\d\d)-W(0[1-9]|[1-4]\d|5[0-3])$")
 
 EXAMPLE = {"month": "2027-03", "week": "2027-W09"}
 
@@ -62,5 +64,5 @@ def horizon(first: str, count: int, bucket: Bucket) -> list[str]:
 
 def describe(bucket: Bucket) -> str:
     if bucket == "month":
-        return "a month written YYYY-MM, e.g. 2027-03"
-    return "an ISO week written YYYY-Www, e.g. 2027-W09"
+        return "a month written YYYY-MM (years 1900-2999), e.g. 2027-03"
+    return "an ISO week written YYYY-Www (years 1900-2999), e.g. 2027-W09"

@@ -198,7 +198,7 @@ def check_charter(ch: Charter, doc: YamlDoc) -> list[Finding]:
                 "one before",
             )
         )
-    files = [d.file.strip().lstrip("./") for d in ch.inputs]
+    files = [d.file.strip().removeprefix("./") for d in ch.inputs]
     out += _dupes(doc, files, "inputs", "SOP606", "input file")
     out += _dupes(doc, [d.table for d in ch.inputs], "inputs", "SOP606", "table type")
     return out

@@ -46,18 +46,7 @@ class _Walker:
         return node.start_mark.line + 1, node.start_mark.column + 1
 
     def walk(self, node: yaml.Node, loc: Loc) -> Any:
-        if id(node) in self.seen:
-            line, col = self.at(node)
-            self.findings.append(
-                finding(
-                    self.path,
-                    line,
-                    col,
-                    "SOP103",
-                    "an alias repeats another value; "
-                    "write the value out in full so the file reads on its own",
-                )
-            )
+        if id(node) in self.seen:  # an alias: reported where it is written, by _anchor_findings
             return None
         self.seen.add(id(node))
         self.marks[loc] = self.at(node)
@@ -115,31 +104,50 @@ def _error_mark(exc: yaml.MarkedYAMLError) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
-def _anchor_findings(path: str, text: str) -> list[Finding]:
+MAX_DEPTH = 64  # no charter needs deeper nesting; deeper input is refused before composing
+
+
+def _scan_events(path: str, text: str) -> tuple[list[Finding], Finding | None]:
+    """Anchors and aliases (reported where written) and a nesting-depth guard.
+
+    The event parser is iterative, so this is safe on any input; the composer that builds
+    nodes afterwards is recursive, and only runs once the depth is known to be sane.
+    """
     out: list[Finding] = []
+    depth = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        anchor = getattr(event, "anchor", None)
-        if anchor is not None and not isinstance(event, yaml.AliasEvent):
-            m = event.start_mark
-            if m is None:
-                continue
-            out.append(
-                finding(
+        m = event.start_mark
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH and m is not None:
+                return out, finding(
                     path,
                     m.line + 1,
                     m.column + 1,
-                    "SOP103",
-                    f"anchor '&{anchor}' is not allowed; write values out in full",
+                    "SOP101",
+                    f"the YAML nests deeper than {MAX_DEPTH} levels here; flatten it",
                 )
-            )
-    return out
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        anchor = getattr(event, "anchor", None)
+        if anchor is None or m is None:
+            continue
+        if isinstance(event, yaml.AliasEvent):
+            message = f"alias '*{anchor}' repeats another value; write the value out in full"
+        else:
+            message = f"anchor '&{anchor}' is not allowed; write values out in full"
+        out.append(finding(path, m.line + 1, m.column + 1, "SOP103", message))
+    return out, None
 
 
 def parse_yaml(path: str, text: str) -> tuple[YamlDoc | None, list[Finding]]:
     """Parse one YAML document. Returns (doc, findings); doc is None when unusable."""
     findings: list[Finding] = []
     try:
-        findings.extend(_anchor_findings(path, text))
+        scanned, too_deep = _scan_events(path, text)
+        if too_deep is not None:
+            return None, [too_deep]
+        findings.extend(scanned)
         loader = yaml.SafeLoader(text)
         try:
             node = loader.get_single_node()
@@ -147,6 +155,10 @@ def parse_yaml(path: str, text: str) -> tuple[YamlDoc | None, list[Finding]]:
             data = walker.walk(node, ()) if node is not None else None
         finally:
             loader.dispose()
+    except RecursionError:
+        return None, [
+            finding(path, 1, 1, "SOP101", "the YAML nests too deeply to read; flatten it")
+        ]
     except yaml.composer.ComposerError as exc:
         line, col = _error_mark(exc)
         if "expected a single document" in str(exc):

@@ -6,6 +6,7 @@ the rest, so a million bad rows cost no more than a few.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -33,9 +34,12 @@ class Table:
 def _cast_number(out: Emitter, df: pl.DataFrame, c: Column) -> pl.Expr:
     raw = pl.col(c.name)
     if c.dtype == "int":
+        # checked as floats (so a huge value is "too large", not "empty"); made Int64 after
+        # the range checks, in check_table
         as_float = raw.cast(pl.Float64, strict=False)
-        cast = as_float.cast(pl.Int64, strict=False)
-        bad = df.filter(raw.is_not_null() & (as_float.is_null() | (as_float != as_float.round(0))))
+        cast = as_float
+        not_whole = as_float.is_null() | ~as_float.is_finite() | (as_float != as_float.round(0))
+        bad = df.filter(raw.is_not_null() & not_whole)
         if bad.height:
             vals = bad[c.name].to_list()
             lines = bad[LINE].to_list()
@@ -88,8 +92,13 @@ def _cast_number(out: Emitter, df: pl.DataFrame, c: Column) -> pl.Expr:
     return cast.alias(c.name)
 
 
+INT_LIMIT = 1e15  # whole numbers beyond this are typos, and would not survive float round-trips
+
+
 def _ranges(out: Emitter, df: pl.DataFrame, c: Column) -> None:
     col = pl.col(c.name)
+    if c.dtype == "int" and c.max is None:
+        c = dataclasses.replace(c, max=INT_LIMIT)
     if c.min is not None:
         cond = col <= c.min if c.min_exclusive else col < c.min
         bad = df.filter(cond)
@@ -215,6 +224,10 @@ def check_table(raw: RawTable, contract: Contract, ctx: Context) -> tuple[Table,
         if c.dtype in ("int", "float"):
             df = df.with_columns(_cast_number(out, df, c))
             _ranges(out, df, c)
+            if c.dtype == "int":
+                whole = pl.col(c.name)
+                fits = whole.is_finite() & (whole == whole.round(0)) & (whole.abs() <= INT_LIMIT)
+                df = df.with_columns(pl.when(fits).then(whole).cast(pl.Int64).alias(c.name))
         elif c.dtype == "period":
             df = check_periods(out, df, c, ctx)
         elif c.dtype in ("email", "date"):

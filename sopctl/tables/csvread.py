@@ -19,6 +19,7 @@ import polars as pl
 from ..findings import Finding, finding
 
 LINE = "__line"  # physical line number of each row (header = 1)
+BLANK = "__blank_"  # placeholder name of a header column without a name
 _THOUSANDS = re.compile(r"^\s*-?\d{1,3}(,\d{3})+(\.\d+)?\s*$")
 
 
@@ -54,9 +55,9 @@ def _decode_check(path: str, data: bytes) -> Finding | None:
     return None
 
 
-def _header_fields(path: str, first_line: str) -> tuple[list[str], list[Finding]]:
-    fields = next(csv.reader([first_line]), [])
-    names = [f.strip().lower() for f in fields]
+def _header_fields(path: str, names_raw: list[str]) -> tuple[list[str], list[Finding]]:
+    """Normalised header names ('' for a column without a name) and duplicate findings."""
+    names = [f.strip().lower() for f in names_raw]
     out: list[Finding] = []
     seen: dict[str, int] = {}
     for i, n in enumerate(names, start=1):
@@ -75,6 +76,16 @@ def _header_fields(path: str, first_line: str) -> tuple[list[str], list[Finding]
     return names, out
 
 
+def _first_record(text: str) -> tuple[list[str], int]:
+    """The header record and the number of physical lines it spans."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        rec = next(reader, [])
+    except csv.Error:
+        return text.split("\n", 1)[0].rstrip("\r").split(","), 1
+    return rec, max(reader.line_num, 1)
+
+
 def _sniff_separator(path: str, header_line: str, known: set[str]) -> Finding | None:
     for sep, label in ((";", "semicolons"), ("\t", "tabs"), ("|", "pipes")):
         parts = [p.strip().lower() for p in header_line.split(sep)]
@@ -90,8 +101,9 @@ def _sniff_separator(path: str, header_line: str, known: set[str]) -> Finding | 
     return None
 
 
-def _field_counts_python(data: bytes) -> tuple[list[tuple[int, int]], bool]:
-    """(line, number of fields) per record by the stdlib parser; flag for unterminated quotes."""
+def _field_counts_python(data: bytes) -> tuple[list[tuple[int, int]], int | None]:
+    """(start line, number of fields) per record by the strict stdlib parser, and the start line
+    of the record where parsing failed (an unterminated quote), if it did."""
     text = data.decode("utf-8-sig")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     out: list[tuple[int, int]] = []
@@ -101,8 +113,8 @@ def _field_counts_python(data: bytes) -> tuple[list[tuple[int, int]], bool]:
             out.append((start, len(rec) if rec else 0))
             start = reader.line_num + 1
     except csv.Error:
-        return out, True
-    return out, False
+        return out, start
+    return out, None
 
 
 def _line_starts_python(data: bytes) -> list[int]:
@@ -165,12 +177,23 @@ def read_raw(
     bad = _decode_check(display, data)
     if bad:
         return None, [bad]
-    text_start = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    first_line = text_start.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
-    sep = _sniff_separator(display, first_line, known_columns)
+    text = data.decode("utf-8-sig")
+    if "\r" in text and "\n" not in text:
+        return None, [
+            finding(
+                display,
+                1,
+                1,
+                "SOP201",
+                "the lines end with a bare carriage return (old Mac format), so the file reads as "
+                "one line; save it with Windows or Unix line ends",
+            )
+        ]
+    header_raw, header_lines = _first_record(text)
+    sep = _sniff_separator(display, header_raw[0] if len(header_raw) == 1 else "", known_columns)
     if sep:
         return None, [sep]
-    header, findings = _header_fields(display, first_line)
+    header, findings = _header_fields(display, header_raw)
     if not known_columns.intersection(header):
         return None, [
             finding(
@@ -184,13 +207,15 @@ def read_raw(
         ]
     if findings:
         return None, findings
+    # columns without a name (trailing commas from spreadsheets) get placeholders
+    read_names = [n or f"{BLANK}{i}" for i, n in enumerate(header, start=1)]
     has_quotes = b'"' in data
     try:
         frame = pl.read_csv(
             io.BytesIO(data),
             infer_schema=False,
             has_header=True,
-            new_columns=header,
+            new_columns=read_names,
             raise_if_empty=False,
         )
     except pl.exceptions.PolarsError:
@@ -199,7 +224,7 @@ def read_raw(
     # strip cells; empty -> null
     frame = frame.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in frame.columns)
     # physical line of each record
-    if has_quotes and _has_newline_in_cells(frame):
+    if header_lines > 1 or (has_quotes and _has_newline_in_cells(frame)):
         starts = _line_starts_python(data)
         if len(starts) - 1 != n:
             return None, _diagnose(display, data, len(header))
@@ -227,7 +252,7 @@ def read_raw(
         frame = frame.filter(~blank)
     # rows with fewer fields than the header parse with trailing nulls: confirm on the bytes
     if len(header) > 1 and frame.height:
-        suspects = frame.filter(pl.col(header[-1]).is_null())[LINE]
+        suspects = frame.filter(pl.col(read_names[-1]).is_null())[LINE]
         if len(suspects):
             if has_quotes:
                 counts = dict(_field_counts_python(data)[0])
@@ -238,7 +263,27 @@ def read_raw(
             if short:  # report them and check the rest of the table without them
                 findings += _ragged_findings(display, short, len(header))
                 frame = frame.filter(~pl.col(LINE).is_in([ln for ln, _ in short]))
+    findings += _blank_columns(display, frame)
+    frame = frame.drop([c for c in frame.columns if c.startswith(BLANK)])
     return RawTable(display, header, frame), findings
+
+
+def _blank_columns(path: str, frame: pl.DataFrame) -> list[Finding]:
+    out = []
+    for name in (c for c in frame.columns if c.startswith(BLANK)):
+        filled = frame.filter(pl.col(name).is_not_null())
+        if filled.height:
+            out.append(
+                finding(
+                    path,
+                    int(filled[0, LINE]),
+                    int(name.removeprefix(BLANK)),
+                    "SOP209",
+                    f"this column has no name in the header but holds values "
+                    f"({filled.height} rows); name it or delete the values",
+                )
+            )
+    return out
 
 
 def _has_newline_in_cells(frame: pl.DataFrame) -> bool:
@@ -281,8 +326,8 @@ def _diagnose(path: str, data: bytes, expected: int) -> list[Finding]:
     bad = [(line, got) for line, got in counts[1:] if got not in (0, expected)]
     if bad:
         return _ragged_findings(path, bad, expected)
-    if unterminated:
-        line = counts[-1][0] + 1 if counts else 1
+    if unterminated is not None:
+        line = unterminated
         return [
             finding(path, line, 1, "SOP207", "a quoted value is not closed; add the closing '\"'")
         ]

@@ -174,11 +174,12 @@ TABLES: tuple[Contract, ...] = (
     ),
     Contract(
         "targets",
-        "Sales targets per segment and period (for pipeline coverage).",
+        "New-business targets per segment and period: the units the pipeline must bring on top "
+        "of the baseline. Pipeline coverage = weighted pipeline ÷ target.",
         (
             segment_col(),
             Column("period", "period", "Period", scope="horizon"),
-            qty_col("target", "Target units"),
+            qty_col("target", "New-business target in units"),
         ),
         key=("segment", "period"),
     ),

@@ -1,0 +1,194 @@
+"""The one-page operating charter (`charters/<name>.yaml`)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from .common import Email, Id, NonNeg, Probability, Strict, Text
+
+Phase = Literal["signal", "reconcile", "commit"]
+Right = Literal["override_demand", "approve_capacity_change", "approve_frozen_change", "sign_off_plan"]
+
+
+class Organisation(Strict):
+    name: Text
+    description: str = ""
+
+
+class GlossaryTerm(Strict):
+    term: Text = Field(description="Canonical term, id or name")
+    aliases: list[Text] = Field(default_factory=list, description="Other spellings mapped to term")
+    definition: str = ""
+
+
+class Rhythm(Strict):
+    every: int = Field(ge=1)
+    unit: Literal["day", "week", "month", "quarter"]
+
+
+class Cadence(Strict):
+    bucket: Literal["month", "week"] = Field(description="Planning period length")
+    horizon_periods: int = Field(ge=1, le=520)
+    frozen_periods: int = Field(ge=0, description="Periods at the start that need the frozen-change right")
+    demand_refresh: Rhythm
+    executive_commit: Rhythm
+
+
+class Calendar(Strict):
+    """Business day of the cycle month by which each phase is due."""
+
+    signal: int = Field(ge=1, le=31)
+    reconcile: int = Field(ge=1, le=31)
+    commit: int = Field(ge=1, le=31)
+
+
+class Role(Strict):
+    id: Id
+    title: Text
+    members: list[Email] = Field(default_factory=list)
+
+
+class DecisionRights(Strict):
+    override_demand: list[Id] = Field(default_factory=list)
+    approve_capacity_change: list[Id] = Field(default_factory=list)
+    approve_frozen_change: list[Id] = Field(default_factory=list)
+    sign_off_plan: list[Id] = Field(default_factory=list)
+
+
+class Approvals(Strict):
+    required_roles: list[Id] = Field(min_length=1)
+    quorum: int = Field(ge=1, description="How many of the required roles must sign off")
+
+
+TableType = Literal[
+    "demand_history",
+    "baseline",
+    "pipeline",
+    "promotions",
+    "renewals",
+    "overrides",
+    "items",
+    "prices",
+    "resources",
+    "capacity",
+    "routings",
+    "inventory",
+    "bom",
+    "materials",
+    "open_orders",
+    "targets",
+    "actuals",
+]
+
+
+class InputDecl(Strict):
+    file: Text = Field(description="Path inside the cycle's inputs/ folder, e.g. pipeline.csv")
+    table: TableType
+    owner: Id = Field(description="Role that owns this input")
+    due: Phase
+    required: bool = True
+
+
+class Metric(Strict):
+    name: Id
+    target: float
+    tolerance: NonNeg = 0.0
+    direction: Literal["at_least", "at_most"] = "at_least"
+    severity: Literal["error", "warning"] = "error"
+    owner: Id
+
+
+class Segment(Strict):
+    id: Id
+    name: str = ""
+    priority: int = Field(ge=1, description="1 is served first")
+    service_level_target: Probability
+    shortage_policy: Literal["backlog", "lost_sales"]
+    shortage_penalty: NonNeg = Field(description="Cost per unit short (lost) or per unit-period late")
+    clear_backlog_by_end: bool = False
+
+
+class Stage(Strict):
+    id: Id
+    probability: Probability
+
+
+class PipelineRules(Strict):
+    stages: list[Stage] = Field(min_length=1)
+    close_to_demand_lag: int = Field(ge=0, description="Periods from deal close to first shipment")
+    mode: Literal["incremental", "replaces_baseline"] = "incremental"
+    replaces_baseline_for: list[Id] = Field(
+        default_factory=list, description="Segments whose baseline the pipeline replaces"
+    )
+    max_slips: int = Field(default=2, ge=0)
+    unhealthy_weight: Probability = Field(
+        default=0.5, description="Factor applied to stale or slipped deals"
+    )
+
+
+class ForecastRules(Strict):
+    default_method: Literal[
+        "auto", "seasonal_naive", "moving_average", "ses", "holt_winters", "croston", "tsb"
+    ] = "auto"
+    per_item: dict[Id, Literal[
+        "auto", "seasonal_naive", "moving_average", "ses", "holt_winters", "croston", "tsb"
+    ]] = Field(default_factory=dict)
+    season_length: int = Field(default=12, ge=1)
+    holdout_periods: int = Field(default=3, ge=1)
+    moving_average_window: int = Field(default=3, ge=1)
+
+
+class EscalationRule(Strict):
+    exception: Literal["shortage", "overload", "safety_stock", "late_delivery", "any"]
+    min_value: NonNeg = Field(default=0.0, description="Money at stake from which the rule applies")
+    segment: Id | None = None
+    resource: Id | None = None
+    to: Id = Field(description="Role that decides")
+
+
+class Finance(Strict):
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    dso_days: NonNeg
+    dpo_days: NonNeg
+    inventory_carrying_rate: NonNeg = Field(description="Yearly cost of holding stock, share of value")
+
+
+class Limits(Strict):
+    max_input_mb: int = Field(default=1024, ge=1, description="Largest input file sopctl reads")
+
+
+class Charter(Strict):
+    version: Literal[1] = 1
+    organisation: Organisation
+    glossary: list[GlossaryTerm] = Field(default_factory=list)
+    cadence: Cadence
+    calendar: Calendar
+    roles: list[Role] = Field(min_length=1)
+    decision_rights: DecisionRights
+    approvals: Approvals
+    inputs: list[InputDecl] = Field(min_length=1)
+    metrics: list[Metric] = Field(default_factory=list)
+    segments: list[Segment] = Field(min_length=1)
+    pipeline: PipelineRules | None = None
+    forecast: ForecastRules = Field(default_factory=ForecastRules)
+    escalation: list[EscalationRule] = Field(default_factory=list)
+    finance: Finance
+    limits: Limits = Field(default_factory=Limits)
+
+    def role_ids(self) -> set[str]:
+        return {r.id for r in self.roles}
+
+    def members_of(self, roles: list[str]) -> set[str]:
+        wanted = set(roles)
+        return {m for r in self.roles if r.id in wanted for m in r.members}
+
+    def aliases(self) -> dict[str, str]:
+        """Lower-cased alias (and term) -> canonical term."""
+        out: dict[str, str] = {}
+        for g in self.glossary:
+            out[g.term.strip().lower()] = g.term
+            for a in g.aliases:
+                out[a.strip().lower()] = g.term
+        return out
