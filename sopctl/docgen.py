@@ -20,6 +20,7 @@ GROUPS = {
     "4": "Keys and references",
     "5": "Charter rules",
     "6": "Workspace and cycle",
+    "7": "Demand (signal)",
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import periods
 from .findings import Finding, Report, finding
@@ -15,6 +16,9 @@ from .schemas.charter import Charter
 from .schemas.cycle import Cycle
 from .semantics import check_charter, check_cycle
 from .workspace import display, escapes_root, find_root, load_model, pick_cycle
+
+if TYPE_CHECKING:
+    from .tables.check import Table
 
 IGNORED_NAMES = {".gitkeep", ".gitignore", ".DS_Store", "README.md"}
 
@@ -27,7 +31,7 @@ class Workspace:
     cycle_id: str
     charter: Charter | None = None
     cycle: Cycle | None = None
-    tables: dict[str, object] = field(default_factory=dict)
+    tables: dict[str, Table] = field(default_factory=dict)
 
     @property
     def cycle_dir(self) -> Path:

@@ -81,6 +81,28 @@ def validate(
     raise typer.Exit(run_validate(state.root, cycle, fmt.value, max_per_file))
 
 
+class ViewFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def demand(
+    cycle: CycleArg = None,
+    fmt: Annotated[ViewFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        ViewFormat.text
+    ),
+    max_per_file: Annotated[
+        int, typer.Option("--max-per-file", min=1, help="Findings shown per file.")
+    ] = 20,
+) -> None:
+    """Signal: build the demand view (baseline + pipeline + promotions + renewals + overrides)
+    and write it to cycles/<id>/outputs/. Exit 1 on findings; nothing is written then."""
+    from .commands import run_demand_cmd
+
+    raise typer.Exit(run_demand_cmd(state.root, cycle, fmt.value, max_per_file))
+
+
 @app.command()
 def init(
     path: Annotated[Path, typer.Argument(help="Folder for the new planning repository.")],

@@ -17,6 +17,21 @@ def run_validate(root: Path | None, cycle: str | None, fmt: str, per_file: int) 
     return EXIT_OK if report.ok else EXIT_FINDINGS
 
 
+def run_demand_cmd(root: Path | None, cycle: str | None, fmt: str, per_file: int) -> int:
+    from ..demand import run_demand
+    from .demand_view import show_json, show_text
+    from .render import emit
+
+    run = run_demand(root, cycle)
+    if run.result is None:  # validation failed: show why
+        emit(run.report, fmt, per_file)
+    elif fmt == "json":
+        show_json(run, per_file)
+    else:
+        show_text(run, per_file)
+    return EXIT_OK if run.ok else EXIT_FINDINGS
+
+
 def run_init(path: Path, example: str) -> int:
     from ..scaffold import scaffold
 

@@ -1,0 +1,125 @@
+"""Rich and JSON views of a demand run."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import polars as pl
+from rich.console import Console
+from rich.table import Table
+
+from ..demand import DemandRun
+from ..signal import COMPONENTS
+from .render import emit
+
+NUM = "{:,.0f}"
+
+
+def _totals(run: DemandRun) -> pl.DataFrame:
+    assert run.result is not None
+    return (
+        run.result.plan.group_by("period", maintain_order=True)
+        .agg(pl.col(c).sum() for c in (*COMPONENTS, "final"))
+        .sort("period")
+    )
+
+
+def _coverage(run: DemandRun) -> pl.DataFrame:
+    assert run.result is not None
+    cov = run.result.coverage
+    if cov.height == 0:
+        return cov
+    return (
+        cov.group_by("segment", maintain_order=True)
+        .agg(
+            pl.col("weighted_pipeline").sum(),
+            pl.col("target").sum(),
+            pl.col("coverage").min().alias("lowest"),
+            pl.col("period").sort_by("coverage").first().alias("lowest_period"),
+        )
+        .with_columns((pl.col("weighted_pipeline") / pl.col("target")).alias("coverage"))
+        .sort("segment")
+    )
+
+
+def show_text(run: DemandRun, per_file: int) -> None:
+    console = Console(highlight=False, soft_wrap=False)
+    res, ws = run.result, run.ws
+    assert res is not None and ws.charter is not None
+    labels = ws.periods()
+    console.print(
+        f"[bold]Demand plan[/] cycle {ws.cycle_id} ({ws.charter.organisation.name}): "
+        f"{len(labels)} periods {labels[0]}..{labels[-1]}, "
+        f"{res.plan.select('item', 'segment').n_unique()} series"
+    )
+    t = Table(title="Totals per period (units)", title_justify="left")
+    t.add_column("period")
+    for c in (*COMPONENTS, "final"):
+        t.add_column(c, justify="right", style="bold" if c == "final" else None)
+    for row in _totals(run).iter_rows(named=True):
+        t.add_row(row["period"], *(NUM.format(row[c]) for c in (*COMPONENTS, "final")))
+    console.print(t)
+    methods = res.baseline_methods.group_by("method").len().sort("len", "method", descending=True)
+    console.print(
+        "Baseline methods: "
+        + ", ".join(f"{m} {n}" for m, n in methods.iter_rows())
+        + (
+            f" (pipeline replaces the baseline for {', '.join(res.baseline_replaced_for)})"
+            if res.baseline_replaced_for
+            else ""
+        )
+    )
+    cov = _coverage(run)
+    if cov.height:
+        ct = Table(title="Pipeline coverage (weighted pipeline ÷ target)", title_justify="left")
+        for c in ("segment", "weighted pipeline", "target", "coverage", "lowest period"):
+            ct.add_column(c, justify="left" if c == "segment" else "right")
+        for r in cov.iter_rows(named=True):
+            low = "" if r["lowest"] is None else f"{r['lowest_period']} ({r['lowest']:.2f})"
+            ct.add_row(
+                r["segment"],
+                NUM.format(r["weighted_pipeline"]),
+                NUM.format(r["target"]),
+                f"{r['coverage']:.2f}" if r["coverage"] is not None else "-",
+                low,
+            )
+        console.print(ct)
+    if res.changes.height:
+        ch = Table(title=f"Largest changes vs cycle {run.previous_cycle}", title_justify="left")
+        for c in ("item", "segment", "period", "previous", "final", "change"):
+            ch.add_column(c, justify="right" if c in ("previous", "final", "change") else "left")
+        for r in res.changes.head(10).iter_rows(named=True):
+            ch.add_row(
+                r["item"],
+                r["segment"],
+                r["period"],
+                NUM.format(r["previous"]),
+                NUM.format(r["final"]),
+                f"{r['change']:+,.0f}",
+            )
+        console.print(ch)
+    elif run.previous_cycle:
+        console.print(f"No comparison: cycle {run.previous_cycle} has no outputs/demand_plan.csv.")
+    else:
+        console.print("No comparison: this is the first cycle.")
+    if run.report.findings:
+        emit(run.report, "text", per_file)
+    for path in run.written:
+        console.print(f"wrote {path.relative_to(ws.root).as_posix()}")
+
+
+def show_json(run: DemandRun, per_file: int) -> None:
+    doc: dict[str, Any] = json.loads(run.report.to_json(per_file))
+    doc["cycle"] = run.ws.cycle_id
+    doc["written"] = [p.relative_to(run.ws.root).as_posix() for p in run.written]
+    if run.result is not None:
+        doc["totals"] = _totals(run).to_dicts()
+        doc["coverage"] = _coverage(run).to_dicts()
+        doc["changes"] = run.result.changes.head(20).to_dicts()
+        doc["previous_cycle"] = run.previous_cycle
+        doc["baseline_methods"] = dict(
+            run.result.baseline_methods.group_by("method").len().sort("method").iter_rows()
+        )
+    sys.stdout.write(json.dumps(doc, indent=2, sort_keys=True) + "\n")

@@ -1,0 +1,86 @@
+"""`sopctl demand`: build the cycle's demand view and write it (the edge around signal/)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from .findings import Report
+from .outputs import write_all
+from .results import csv_bytes, is_current, manifest
+from .signal import DemandResult, build_demand
+from .validate import Workspace, load_workspace
+from .workspace import list_cycles
+
+PLAN = "demand_plan.csv"
+SOURCES = "demand_sources.csv"
+COVERAGE = "pipeline_coverage.csv"
+METHODS = "baseline_methods.csv"
+MANIFEST = "demand_manifest.json"
+
+
+@dataclass
+class DemandRun:
+    ws: Workspace
+    report: Report  # validation findings plus the engine's findings
+    result: DemandResult | None = None
+    written: list[Path] = field(default_factory=list)
+    previous_cycle: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.report.ok
+
+
+def previous_plan(ws: Workspace) -> tuple[str | None, pl.DataFrame | None]:
+    """The demand plan of the cycle before this one, when its outputs exist locally."""
+    cycles = list_cycles(ws.root)
+    earlier = [c for c in cycles if c < ws.cycle_id]
+    if not earlier:
+        return None, None
+    prev = earlier[-1]
+    path = ws.root / "cycles" / prev / "outputs" / PLAN
+    if not path.is_file():
+        return prev, None
+    try:
+        frame = pl.read_csv(path, schema_overrides={"item": pl.String, "segment": pl.String})
+    except pl.exceptions.PolarsError:
+        return prev, None
+    need = {"item", "segment", "period", "final"}
+    return prev, frame if need <= set(frame.columns) else None
+
+
+def demand_files(ws: Workspace, result: DemandResult) -> dict[str, bytes]:
+    return {
+        PLAN: csv_bytes(result.plan),
+        SOURCES: csv_bytes(result.sources),
+        COVERAGE: csv_bytes(result.coverage),
+        METHODS: csv_bytes(result.baseline_methods),
+    }
+
+
+def run_demand(
+    root: Path | None = None, cycle: str | None = None, *, write: bool = True
+) -> DemandRun:
+    """Validate, build the demand view, and write it atomically unless anything is an error."""
+    ws, report = load_workspace(root, cycle)
+    run = DemandRun(ws, report)
+    if not report.ok:
+        return run
+    run.previous_cycle, previous = previous_plan(ws)
+    run.result = build_demand(ws, previous)
+    report.extend(run.result.findings)
+    if not report.ok or not write:
+        return run
+    files = demand_files(ws, run.result)
+    files[MANIFEST] = manifest(ws, "demand", files, {})
+    out = ws.cycle_dir / "outputs"
+    write_all({out / name: data for name, data in files.items()})
+    run.written = [out / name for name in files]
+    return run
+
+
+def demand_is_current(ws: Workspace) -> bool:
+    return is_current(ws, ws.cycle_dir / "outputs", MANIFEST)

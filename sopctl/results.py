@@ -1,0 +1,94 @@
+"""Result files of a cycle: deterministic CSV/JSON bytes, input digests, staleness.
+
+Everything sopctl writes under `cycles/<id>/outputs/` goes through here, so the same inputs give
+byte-identical files (fixed float formatting, stable row order, no timestamps) and a commit
+record can prove which inputs produced which outputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import __version__
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from .validate import Workspace
+
+DECIMALS = 4
+MANIFEST = "manifest.json"
+
+
+def csv_bytes(frame: pl.DataFrame, decimals: int = DECIMALS) -> bytes:
+    """CSV with floats rounded to `decimals` places and no negative zeros."""
+    import polars as pl
+
+    floats = [c for c, t in frame.schema.items() if t.is_float()]
+    if floats:
+        frame = frame.with_columns((pl.col(c).round(decimals) + 0.0).alias(c) for c in floats)
+    text = frame.write_csv(float_precision=decimals, line_terminator="\n", null_value="")
+    return text.encode("utf-8")
+
+
+def json_bytes(doc: Any) -> bytes:
+    return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def input_files(ws: Workspace) -> list[Path]:
+    """Every file the plan depends on: charter, cycle.yaml and the declared inputs present."""
+    assert ws.charter is not None and ws.cycle is not None
+    files = [ws.root / "charters" / f"{ws.cycle.charter}.yaml", ws.cycle_dir / "cycle.yaml"]
+    inputs = ws.cycle_dir / "inputs"
+    files += [inputs / d.file for d in ws.charter.inputs if (inputs / d.file).is_file()]
+    return files
+
+
+def input_digests(ws: Workspace) -> dict[str, str]:
+    return {p.relative_to(ws.root).as_posix(): sha256(p) for p in input_files(ws)}
+
+
+def manifest(ws: Workspace, step: str, outputs: dict[str, bytes], extra: dict[str, Any]) -> bytes:
+    """The record of one run: sopctl version, input digests, output digests (no timestamps)."""
+    doc = {
+        "cycle": ws.cycle_id,
+        "step": step,
+        "sopctl": __version__,
+        "inputs": input_digests(ws),
+        "outputs": {
+            name: hashlib.sha256(data).hexdigest() for name, data in sorted(outputs.items())
+        },
+        **extra,
+    }
+    return json_bytes(doc)
+
+
+def read_manifest(path: Path) -> dict[str, Any] | None:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return doc if isinstance(doc, dict) else None
+
+
+def is_current(ws: Workspace, outputs_dir: Path, manifest_name: str) -> bool:
+    """True when the outputs were made from exactly the current inputs and are unchanged."""
+    doc = read_manifest(outputs_dir / manifest_name)
+    if doc is None or doc.get("inputs") != input_digests(ws) or doc.get("sopctl") != __version__:
+        return False
+    outs = doc.get("outputs", {})
+    return all(
+        (outputs_dir / name).is_file() and sha256(outputs_dir / name) == digest
+        for name, digest in outs.items()
+    )

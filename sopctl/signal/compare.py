@@ -1,0 +1,94 @@
+"""Views derived from the plan: pipeline coverage of targets, changes against a previous plan."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from ..tables.check import Table
+from .frames import FloatArr, Horizon, ord_col, usable
+
+COVERAGE_SCHEMA = {
+    "segment": pl.String,
+    "period": pl.String,
+    "weighted_pipeline": pl.Float64,
+    "target": pl.Float64,
+    "coverage": pl.Float64,
+}
+CHANGES_SCHEMA = {
+    "item": pl.String,
+    "segment": pl.String,
+    "period": pl.String,
+    "previous": pl.Float64,
+    "final": pl.Float64,
+    "change": pl.Float64,
+    "change_pct": pl.Float64,
+}
+
+
+def coverage(
+    targets_t: Table | None, index: pl.DataFrame, hz: Horizon, pipeline: FloatArr
+) -> pl.DataFrame:
+    """Weighted pipeline (as placed in the plan) ÷ target, per segment and period."""
+    po = ord_col("period")
+    t = usable(targets_t, ["segment", po, "target"])
+    if t is None or t.height == 0:
+        return pl.DataFrame(schema=COVERAGE_SCHEMA)
+    t = t.with_columns((pl.col(po) - hz.first).alias("k")).filter(
+        pl.col("k").is_between(0, hz.size - 1)
+    )
+    segs = sorted(set(t["segment"].to_list()) | set(index["segment"].to_list()))
+    codes = list(range(len(segs)))
+    seg_of = index["segment"].replace_strict(segs, codes, return_dtype=pl.Int64).to_numpy()
+    per_seg = np.zeros((len(segs), hz.size))
+    for g in range(len(segs)):  # a handful of segments: one vectorised sum each
+        per_seg[g] = pipeline[seg_of == g].sum(axis=0)
+    g_idx = t["segment"].replace_strict(segs, codes, return_dtype=pl.Int64).to_numpy()
+    wp = per_seg[g_idx, t["k"].to_numpy().astype(np.int64)]
+    return (
+        t.with_columns(pl.Series("weighted_pipeline", wp, pl.Float64))
+        .select(
+            "segment",
+            "period",
+            "weighted_pipeline",
+            pl.col("target").cast(pl.Float64),
+            pl.when(pl.col("target") > 0)
+            .then(pl.col("weighted_pipeline") / pl.col("target"))
+            .otherwise(None)
+            .alias("coverage"),
+        )
+        .sort("segment", "period")
+    )
+
+
+def changes(plan: pl.DataFrame, previous: pl.DataFrame | None, top: int) -> pl.DataFrame:
+    """The largest changes of final demand against a previous plan, over the periods both hold.
+
+    A series missing on one side counts as 0 there. Sorted by the size of the change (largest
+    first), then item, segment, period; at most `top` rows.
+    """
+    if previous is None:
+        return pl.DataFrame(schema=CHANGES_SCHEMA)
+    key = ["item", "segment", "period"]
+    prev = previous.select(*key, pl.col("final").cast(pl.Float64).alias("previous"))
+    shared = set(plan["period"].to_list()) & set(prev["period"].to_list())
+    joined = (
+        plan.select(*key, "final")
+        .join(prev, on=key, how="full", coalesce=True)
+        .filter(pl.col("period").is_in(sorted(shared)))
+        .with_columns(pl.col("previous").fill_null(0.0), pl.col("final").fill_null(0.0))
+        .with_columns((pl.col("final") - pl.col("previous")).alias("change"))
+        .filter(pl.col("change") != 0)
+        .with_columns(
+            pl.when(pl.col("previous") != 0)
+            .then(pl.col("change") / pl.col("previous") * 100.0)
+            .otherwise(None)
+            .alias("change_pct"),
+            pl.col("change").abs().alias("size"),
+        )
+    )
+    return (
+        joined.sort(["size", *key], descending=[True, False, False, False])
+        .head(top)
+        .select(list(CHANGES_SCHEMA))
+    )

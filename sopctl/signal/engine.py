@@ -1,0 +1,226 @@
+"""`build_demand`: the Signal engine, a pure function of a loaded Workspace.
+
+The demand view is a waterfall per item × segment × horizon period:
+
+    final = max(0, baseline + pipeline + promotion + renewal + override)
+
+Every non-baseline unit is tied to the input row it came from (`sources`); components are
+summed from those rows with `np.bincount` in the published order, so the plan and its sources
+agree to the bit and two runs give identical frames. No files, clock, terminal or git.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import polars as pl
+
+from ..findings import Finding, Severity
+from ..schemas.charter import Charter
+from .baseline import statistical_baseline
+from .codes import frame_findings
+from .compare import changes, coverage
+from .frames import FloatArr, Horizon, dense, fmt, horizon_of, series_index, table, usable
+from .layers import override_layer, promotion_layer, renewal_layer
+from .pipeline import pipeline_layer
+
+if TYPE_CHECKING:
+    from ..validate import Workspace
+
+COMPONENTS = ("baseline", "pipeline", "promotion", "renewal", "override")
+SERIES_TABLES = ("demand_history", "baseline", "pipeline", "promotions", "renewals", "overrides")
+NEGATIVE_TOL = 1e-9  # a sum this close to 0 is rounding, not a negative demand
+SOURCE_ORDER = ["s", "k", "component", "source_file", "source_line", "source_id"]
+
+
+@dataclass
+class DemandResult:
+    plan: (
+        pl.DataFrame
+    )  # item, segment, period, baseline, pipeline, promotion, renewal, override, final
+    sources: pl.DataFrame  # item, segment, period, component, units, source_file/line/id
+    coverage: pl.DataFrame  # segment, period, weighted_pipeline, target, coverage
+    baseline_methods: pl.DataFrame  # item, segment, requested, method, ..., reason
+    findings: list[Finding]
+    changes: pl.DataFrame  # item, segment, period, previous, final, change, change_pct
+    deals: pl.DataFrame = field(default_factory=pl.DataFrame)  # weight and placement per deal row
+    baseline_replaced_for: tuple[str, ...] = ()  # segments whose baseline the pipeline replaces
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.WARNING]
+
+
+def replaced_segments(ch: Charter) -> tuple[str, ...]:
+    rules = ch.pipeline
+    if rules is None or rules.mode != "replaces_baseline":
+        return ()
+    return tuple(sorted(rules.replaces_baseline_for or [s.id for s in ch.segments]))
+
+
+def build_demand(
+    ws: Workspace, previous: pl.DataFrame | None = None, *, top_changes: int = 20
+) -> DemandResult:
+    """The demand view of a cycle. Run it on a workspace whose validation report is clean."""
+    if ws.charter is None or ws.cycle is None:
+        raise ValueError("the workspace has no charter or cycle; validate it first")
+    ch, hz = ws.charter, horizon_of(ws)
+    tables = {name: table(ws, name) for name in (*SERIES_TABLES, "targets")}
+    frames = [usable(tables[n], ["item", "segment"]) for n in SERIES_TABLES]
+    index = series_index([f for f in frames if f is not None])
+    S = index.height
+    fit = statistical_baseline(tables["demand_history"], tables["baseline"], index, hz, ch.forecast)
+    base = fit.values
+    replaced = replaced_segments(ch)
+    base[index["segment"].is_in(list(replaced)).to_numpy()] = 0.0
+    pipe = pipeline_layer(tables["pipeline"], ch.pipeline, index, hz)
+    pipe_src = _ordered(pipe.sources, hz)
+    pipeline = dense(pipe_src, S, hz)
+    promo_src = _ordered(promotion_layer(tables["promotions"], index, hz, base), hz)
+    promotion = dense(promo_src, S, hz)
+    ren_src = _ordered(renewal_layer(tables["renewals"], index, hz), hz)
+    renewal = dense(ren_src, S, hz)
+    other = base + pipeline + promotion + renewal
+    ovr_src, ovr_findings = override_layer(tables["overrides"], index, hz, other, ch)
+    ovr_src = _ordered(ovr_src, hz)
+    override = dense(ovr_src, S, hz)
+    raw = other + override
+    final = np.maximum(raw, 0.0)
+    comps = dict(zip(COMPONENTS, (base, pipeline, promotion, renewal, override), strict=True))
+    plan = _plan(index, hz, comps, final)
+    # layers in component order, then a stable sort by cell gives the SOURCE_ORDER
+    layers = [ovr_src, pipe_src, promo_src, ren_src]
+    all_src = pl.concat(layers)
+    all_src = all_src.sort(pl.col("s") * hz.size + pl.col("k"), maintain_order=True)
+    findings = [
+        *fit.findings,
+        *pipe.findings,
+        *ovr_findings,
+        *_floor_findings(raw, all_src, index, hz),
+    ]
+    return DemandResult(
+        plan=plan,
+        sources=_label(all_src, index, hz),
+        coverage=coverage(tables["targets"], index, hz, pipeline),
+        baseline_methods=_methods(fit.methods, index, replaced),
+        findings=sorted(findings),
+        changes=changes(plan, previous, top_changes),
+        deals=pipe.deals,
+        baseline_replaced_for=replaced,
+    )
+
+
+def _ordered(src: pl.DataFrame, hz: Horizon) -> pl.DataFrame:
+    """One layer in SOURCE_ORDER: component and file are fixed, (s, k, line) is unique,
+    so one integer key (cell << 32 | line) orders it."""
+    cell = pl.col("s") * hz.size + pl.col("k")
+    return src.sort((cell * 2**32) + pl.col("source_line"))
+
+
+def _period_of_k(hz: Horizon) -> pl.Expr:
+    return pl.col("k").replace_strict(list(range(hz.size)), hz.labels(), return_dtype=pl.String)
+
+
+def _plan(
+    index: pl.DataFrame, hz: Horizon, comps: dict[str, FloatArr], final: FloatArr
+) -> pl.DataFrame:
+    S, H = index.height, hz.size
+    rows = np.repeat(np.arange(S), H)
+    labels = pl.Series("period", hz.labels(), pl.String)
+    return pl.DataFrame(
+        [
+            index["item"].gather(rows),
+            index["segment"].gather(rows),
+            labels.gather(np.tile(np.arange(H), S)),
+            *(pl.Series(name, arr.ravel(), pl.Float64) for name, arr in comps.items()),
+            pl.Series("final", final.ravel(), pl.Float64),
+        ]
+    )
+
+
+def _label(src: pl.DataFrame, index: pl.DataFrame, hz: Horizon) -> pl.DataFrame:
+    return src.join(index, on="s", how="left", maintain_order="left").select(
+        "item",
+        "segment",
+        _period_of_k(hz).alias("period"),
+        "component",
+        "units",
+        "source_file",
+        "source_line",
+        "source_id",
+    )
+
+
+def _methods(methods: pl.DataFrame, index: pl.DataFrame, replaced: tuple[str, ...]) -> pl.DataFrame:
+    hit = pl.col("segment").is_in(list(replaced))
+    return (
+        methods.join(index, on="s", how="left", maintain_order="left")
+        .with_columns(
+            hit.alias("replaced_by_pipeline"),
+            pl.when(hit)
+            .then(
+                pl.format(
+                    "{}; baseline set to 0 because the pipeline replaces it for segment {} "
+                    "(pipeline.mode replaces_baseline)",
+                    "reason",
+                    "segment",
+                )
+            )
+            .otherwise(pl.col("reason"))
+            .alias("reason"),
+        )
+        .sort("item", "segment")
+        .select(
+            "item",
+            "segment",
+            "requested",
+            "method",
+            "history_periods",
+            "holdout_mae",
+            "replaced_by_pipeline",
+            "reason",
+        )
+    )
+
+
+def _floor_findings(
+    raw: FloatArr, src: pl.DataFrame, index: pl.DataFrame, hz: Horizon
+) -> list[Finding]:
+    """SOP703 per floored cell, at the source row that pulls it down the most."""
+    cells = np.flatnonzero(raw.ravel() < -NEGATIVE_TOL)
+    if cells.size == 0:
+        return []
+    neg = pl.DataFrame(
+        {
+            "s": (cells // hz.size).astype(np.int64),
+            "k": (cells % hz.size).astype(np.int64),
+            "raw": raw.ravel()[cells],
+        }
+    )
+    culprits = (
+        src.join(neg, on=["s", "k"], how="inner")
+        .sort(["units", *SOURCE_ORDER])
+        .unique(subset=["s", "k"], keep="first", maintain_order=True)
+        .join(index, on="s", how="left")
+        .with_columns(_period_of_k(hz).alias("period"))
+        .sort("source_file", "source_line", "s", "k")
+    )
+    out: list[Finding] = []
+    for path, group in culprits.group_by("source_file", maintain_order=True):
+        message = pl.format(
+            "{} {} ({}, {}, {}) would drive demand to {}; floored at 0",
+            "component",
+            "source_id",
+            "item",
+            "segment",
+            "period",
+            fmt(pl.col("raw")),
+        )
+        out += frame_findings(str(path[0]), 0, "SOP703", group, message, line="source_line")
+    return out

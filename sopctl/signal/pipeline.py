@@ -1,0 +1,207 @@
+"""The pipeline layer: open deals, weighted by their chance and health, placed in time.
+
+weight = the deal's `probability` when given (the contract requires a reason), else its stage's
+probability from the charter, times `unhealthy_weight` once when the deal is unhealthy: its close
+period lies before the cycle's first period (stale) or `slip_count > max_slips` (slipped).
+Demand starts at max(close period + close_to_demand_lag, first period) — a stale deal's
+demand that would already have shipped starts in the first period — and is spread evenly over
+`ship_periods` (default 1) periods; units after the horizon's last period are dropped (SOP707).
+Everything is whole-column Polars: each deal row is exploded into its in-horizon periods.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from ..findings import Finding
+from ..schemas.charter import PipelineRules
+from ..tables.check import Table
+from .codes import frame_findings
+from .frames import (
+    LINE,
+    Horizon,
+    attach_series,
+    col_of,
+    empty_sources,
+    fmt,
+    ord_col,
+    usable,
+    with_optional,
+)
+
+DEFAULT_MAX_SLIPS = int(PipelineRules.model_fields["max_slips"].default)
+DEFAULT_UNHEALTHY = float(PipelineRules.model_fields["unhealthy_weight"].default)
+DEALS_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "deal_id": pl.String,
+    "item": pl.String,
+    "segment": pl.String,
+    "source_line": pl.Int64,
+    "stage": pl.String,
+    "probability": pl.Float64,
+    "stale": pl.Boolean,
+    "slipped": pl.Boolean,
+    "weight": pl.Float64,
+    "start_period": pl.String,
+    "ship_periods": pl.Int64,
+    "weighted_units": pl.Float64,
+    "units_in_horizon": pl.Float64,
+    "units_dropped": pl.Float64,
+}
+
+
+@dataclass
+class PipelineLayer:
+    sources: pl.DataFrame
+    deals: pl.DataFrame  # one row per deal row: weight, health, placement, units kept/dropped
+    findings: list[Finding]
+
+
+def period_labels(ords: pl.Series, hz: Horizon) -> pl.Series:
+    """Period labels of an ordinal column (computed once per distinct value)."""
+    uniq = [int(v) for v in ords.drop_nulls().unique().sort()]
+    return ords.replace_strict(
+        uniq, [hz.label(v) for v in uniq], default=None, return_dtype=pl.String
+    )
+
+
+def pipeline_layer(
+    t: Table | None, rules: PipelineRules | None, index: pl.DataFrame, hz: Horizon
+) -> PipelineLayer:
+    co = ord_col("close_period")
+    df = usable(t, ["deal_id", "item", "segment", "stage", "quantity", co])
+    if t is None or df is None or df.height == 0:
+        return PipelineLayer(empty_sources(), pl.DataFrame(schema=DEALS_SCHEMA), [])
+    df = with_optional(
+        df, {"ship_periods": pl.Int64, "probability": pl.Float64, "slip_count": pl.Int64}
+    )
+    stages = pl.DataFrame(
+        {
+            "stage": [s.id for s in rules.stages] if rules else [],
+            "stage_probability": [s.probability for s in rules.stages] if rules else [],
+        },
+        schema={"stage": pl.String, "stage_probability": pl.Float64},
+    )
+    lag = rules.close_to_demand_lag if rules else 0
+    max_slips = rules.max_slips if rules else DEFAULT_MAX_SLIPS
+    unhealthy = rules.unhealthy_weight if rules else DEFAULT_UNHEALTHY
+    d = (
+        attach_series(df, index)
+        .join(stages, on="stage", how="left", maintain_order="left")
+        .with_columns(
+            pl.coalesce("probability", "stage_probability").alias("p"),
+            (pl.col(co) < hz.first).alias("stale"),
+            (pl.col("slip_count").fill_null(0) > max_slips).alias("slipped"),
+            pl.col("ship_periods").fill_null(1).clip(lower_bound=1).alias("ship"),
+            pl.max_horizontal(pl.col(co) + lag, pl.lit(hz.first)).alias("start"),
+        )
+        .filter(pl.col("p").is_not_null())  # unknown stage without a probability: reported
+        .with_columns(
+            (
+                pl.col("p")
+                * pl.when(pl.col("stale") | pl.col("slipped")).then(unhealthy).otherwise(1.0)
+            ).alias("weight"),
+            pl.min_horizontal(
+                (hz.last - pl.col("start") + 1).clip(lower_bound=0), pl.col("ship")
+            ).alias("n_in"),
+        )
+        .with_columns((pl.col("quantity") * pl.col("weight")).alias("weighted"))
+        .with_columns((pl.col("weighted") / pl.col("ship")).alias("per"))
+        .with_columns(
+            (pl.col("per") * pl.col("n_in")).alias("kept"),
+            (pl.col("per") * (pl.col("ship") - pl.col("n_in"))).alias("dropped"),
+        )
+    )
+    sources = (
+        d.filter(pl.col("n_in") > 0)
+        .with_columns(pl.int_ranges(0, pl.col("n_in"), dtype=pl.Int64).alias("i"))
+        .explode("i")
+        .select(
+            "s",
+            (pl.col("start") + pl.col("i") - hz.first).alias("k"),
+            pl.lit("pipeline").alias("component"),
+            pl.col("per").alias("units"),
+            pl.lit(t.path).alias("source_file"),
+            pl.col(LINE).alias("source_line"),
+            pl.col("deal_id").alias("source_id"),
+        )
+    )
+    d = d.with_columns(period_labels(d["start"], hz).alias("start_period"))
+    deals = d.select(  # in file order, columns as DEALS_SCHEMA
+        "deal_id",
+        "item",
+        "segment",
+        pl.col(LINE).alias("source_line"),
+        "stage",
+        pl.col("p").alias("probability"),
+        "stale",
+        "slipped",
+        "weight",
+        "start_period",
+        pl.col("ship").alias("ship_periods"),
+        pl.col("weighted").alias("weighted_units"),
+        pl.col("kept").alias("units_in_horizon"),
+        pl.col("dropped").alias("units_dropped"),
+    )
+    return PipelineLayer(sources, deals, _findings(t, d, hz, max_slips, unhealthy))
+
+
+def _findings(
+    t: Table, d: pl.DataFrame, hz: Horizon, max_slips: int, unhealthy: float
+) -> list[Finding]:
+    who = pl.format("deal {} ({}, {})", "deal_id", "item", "segment")
+    weight = pl.format(
+        "counted at weight {} × {} = {}",
+        fmt(pl.col("p"), 4),
+        pl.lit(unhealthy),
+        fmt(pl.col("weight"), 4),
+    )
+    first, last = hz.label(hz.first), hz.label(hz.last)
+    out: list[Finding] = []
+    stale = d.filter("stale").sort(LINE)
+    out += frame_findings(
+        t.path,
+        col_of(t, "close_period"),
+        "SOP704",
+        stale,
+        pl.format(
+            "{} was due to close in {}, before the cycle's first period {}: {}; "
+            "its demand starts in {}",
+            who,
+            "close_period",
+            pl.lit(first),
+            weight,
+            "start_period",
+        ),
+    )
+    slipped = d.filter("slipped").sort(LINE)
+    out += frame_findings(
+        t.path,
+        col_of(t, "slip_count"),
+        "SOP705",
+        slipped,
+        pl.format(
+            "{} slipped {} times (max_slips {}): {}",
+            who,
+            "slip_count",
+            pl.lit(max_slips),
+            weight,
+        ),
+    )
+    dropped = d.filter(pl.col("dropped") > 0).sort(LINE)
+    out += frame_findings(
+        t.path,
+        col_of(t, "close_period"),
+        "SOP707",
+        dropped,
+        pl.format(
+            "{}: {} of its {} weighted units ship after the horizon's last period {} "
+            "and are left out of the plan",
+            who,
+            fmt(pl.col("dropped")),
+            fmt(pl.col("weighted")),
+            pl.lit(last),
+        ),
+    )
+    return out

@@ -1,0 +1,94 @@
+"""`sopctl demand`: outputs, determinism, refusals, formats."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.helpers import run, write_files
+
+OUT = "cycles/2026-12/outputs"
+OVERRIDES = "cycles/2026-12/inputs/overrides.csv"
+FILES = ("demand_plan.csv", "demand_sources.csv", "pipeline_coverage.csv", "baseline_methods.csv")
+
+
+def test_demand_writes_outputs_deterministically(repo: Path) -> None:
+    r = run(["demand"], cwd=repo)
+    assert r.code == 0, r.out + r.err
+    assert "Totals per period" in r.out
+    first = {n: (repo / OUT / n).read_bytes() for n in (*FILES, "demand_manifest.json")}
+    plan = (repo / OUT / "demand_plan.csv").read_text().splitlines()
+    assert plan[0] == "item,segment,period,baseline,pipeline,promotion,renewal,override,final"
+    assert len(plan) == 1 + 4 * 6  # 2 items x 2 segments x 6 periods
+    assert run(["demand"], cwd=repo).code == 0
+    again = {n: (repo / OUT / n).read_bytes() for n in first}
+    assert again == first
+    manifest = json.loads(first["demand_manifest.json"])
+    assert set(manifest["outputs"]) == set(FILES)
+    assert "cycles/2026-12/inputs/history.csv" in manifest["inputs"]
+
+
+def test_override_without_right_refuses_and_writes_nothing(repo: Path) -> None:
+    write_files(
+        repo,
+        {
+            OVERRIDES: "override_id,item,segment,period,kind,quantity,owner,reason\n"
+            "O-1,P-100,standard,2027-04,delta,30,olga@acme.example,Ops thinks so\n"
+        },
+    )
+    r = run(["demand"], cwd=repo)
+    assert r.code == 1
+    assert f"{OVERRIDES}:2:7: error SOP701" in r.out
+    assert not (repo / OUT).exists()
+
+
+def test_failed_run_keeps_previous_outputs(repo: Path) -> None:
+    assert run(["demand"], cwd=repo).code == 0
+    before = (repo / OUT / "demand_plan.csv").read_bytes()
+    write_files(
+        repo,
+        {
+            OVERRIDES: "override_id,item,segment,period,kind,quantity,owner,reason\n"
+            "O-1,P-100,standard,2027-01,delta,30,dana@acme.example,Frozen window\n"
+        },
+    )
+    r = run(["demand"], cwd=repo)
+    assert r.code == 1 and "SOP702" in r.out
+    assert (repo / OUT / "demand_plan.csv").read_bytes() == before
+
+
+def test_invalid_inputs_show_validation_findings(repo: Path) -> None:
+    write_files(repo, {"cycles/2026-12/inputs/history.csv": "item,segment,period,quantity\nx\n"})
+    r = run(["demand"], cwd=repo)
+    assert r.code == 1
+    assert "SOP206" in r.out or "SOP402" in r.out
+    assert not (repo / OUT).exists()
+
+
+def test_json_format_and_previous_cycle_comparison(repo: Path) -> None:
+    assert run(["demand", "2026-12"], cwd=repo).code == 0
+    # a next cycle, one month later, with one more override
+    src, dst = repo / "cycles" / "2026-12", repo / "cycles" / "2027-01"
+    for p in src.rglob("*"):
+        if p.is_file() and "outputs" not in p.parts:
+            target = dst / p.relative_to(src)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(p.read_bytes())
+    (dst / "cycle.yaml").write_text((src / "cycle.yaml").read_text().replace("2026-12", "2027-01"))
+    (dst / "inputs" / "overrides.csv").write_text(
+        "override_id,item,segment,period,kind,quantity,owner,reason\n"
+        "O-1,P-100,standard,2027-04,delta,30,sam@acme.example,Trade fair orders expected\n"
+        "O-2,P-200,strategic,2027-05,delta,500,sam@acme.example,Framework contract signed\n"
+    )
+    r = run(["demand", "2027-01", "--format", "json"], cwd=repo)
+    assert r.code == 0, r.out + r.err
+    doc = json.loads(r.out)
+    assert doc["previous_cycle"] == "2026-12"
+    top = doc["changes"][0]
+    assert (top["item"], top["segment"], top["period"], top["change"]) == (
+        "P-200",
+        "strategic",
+        "2027-05",
+        500.0,
+    )
+    assert sum(t["override"] for t in doc["totals"]) == 530.0
