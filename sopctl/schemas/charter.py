@@ -9,7 +9,9 @@ from pydantic import Field
 from .common import Email, Id, NonNeg, Probability, Strict, Text
 
 Phase = Literal["signal", "reconcile", "commit"]
-Right = Literal["override_demand", "approve_capacity_change", "approve_frozen_change", "sign_off_plan"]
+Right = Literal[
+    "override_demand", "approve_capacity_change", "approve_frozen_change", "sign_off_plan"
+]
 
 
 class Organisation(Strict):
@@ -31,7 +33,9 @@ class Rhythm(Strict):
 class Cadence(Strict):
     bucket: Literal["month", "week"] = Field(description="Planning period length")
     horizon_periods: int = Field(ge=1, le=520)
-    frozen_periods: int = Field(ge=0, description="Periods at the start that need the frozen-change right")
+    frozen_periods: int = Field(
+        ge=0, description="Periods at the start that need the frozen-change right"
+    )
     demand_refresh: Rhythm
     executive_commit: Rhythm
 
@@ -106,7 +110,9 @@ class Segment(Strict):
     priority: int = Field(ge=1, description="1 is served first")
     service_level_target: Probability
     shortage_policy: Literal["backlog", "lost_sales"]
-    shortage_penalty: NonNeg = Field(description="Cost per unit short (lost) or per unit-period late")
+    shortage_penalty: NonNeg = Field(
+        description="Cost per unit short (lost) or per unit-period late"
+    )
     clear_backlog_by_end: bool = False
 
 
@@ -132,9 +138,12 @@ class ForecastRules(Strict):
     default_method: Literal[
         "auto", "seasonal_naive", "moving_average", "ses", "holt_winters", "croston", "tsb"
     ] = "auto"
-    per_item: dict[Id, Literal[
-        "auto", "seasonal_naive", "moving_average", "ses", "holt_winters", "croston", "tsb"
-    ]] = Field(default_factory=dict)
+    per_item: dict[
+        Id,
+        Literal[
+            "auto", "seasonal_naive", "moving_average", "ses", "holt_winters", "croston", "tsb"
+        ],
+    ] = Field(default_factory=dict)
     season_length: int = Field(default=12, ge=1)
     holdout_periods: int = Field(default=3, ge=1)
     moving_average_window: int = Field(default=3, ge=1)
@@ -152,7 +161,9 @@ class Finance(Strict):
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     dso_days: NonNeg
     dpo_days: NonNeg
-    inventory_carrying_rate: NonNeg = Field(description="Yearly cost of holding stock, share of value")
+    inventory_carrying_rate: NonNeg = Field(
+        description="Yearly cost of holding stock, share of value"
+    )
 
 
 class Limits(Strict):

@@ -24,7 +24,9 @@ class Cycle(Strict):
     id: Id
     charter: Id = Field(description="Charter name: charters/<name>.yaml")
     first_period: Text = Field(description="First planned period, e.g. 2027-01 or 2027-W01")
-    horizon: int | None = Field(default=None, ge=1, le=520, description="Defaults to the charter's horizon")
+    horizon: int | None = Field(
+        default=None, ge=1, le=520, description="Defaults to the charter's horizon"
+    )
     status: Literal["draft", "reconciled", "approved", "committed", "closed"] = "draft"
     assumptions: list[Assumption] = Field(default_factory=list)
     scenarios: list[Scenario] = Field(default_factory=lambda: [Scenario(id="base")])
