@@ -123,7 +123,7 @@ def load_inputs(
                 )
             )
             continue
-        if decl.table in tables or decl.table in unreadable:
+        if decl.table in tables or decl.table in unreadable or shown in checked:
             continue  # declared twice: reported by the charter checks
         contract = CONTRACTS[decl.table]
         checked.append(shown)

@@ -6,6 +6,7 @@ relative to it, with forward slashes, so the same finding reads the same on ever
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import TypeVar
@@ -154,6 +155,11 @@ def pydantic_findings(doc: YamlDoc, exc: ValidationError) -> list[Finding]:
             shown = repr(given) if isinstance(given, str | int | float | bool) else None
             text = err["msg"][0].lower() + err["msg"][1:]
             msg = f"'{dotted}' {('is ' + shown + ': ') if shown else ''}{text}"
+            if kind == "string_type" and isinstance(given, bool | int | float | dt.date):
+                what = {bool: "a yes/no value", dt.date: "a date", dt.datetime: "a date"}.get(
+                    type(given), "a number"
+                )
+                msg += f" (YAML read it as {what}; put the value in quotes)"
             out.append(finding(doc.path, line, col, "SOP108", msg))
     return out
 

@@ -187,7 +187,12 @@ def parse_yaml(path: str, text: str) -> tuple[YamlDoc | None, list[Finding]]:
         line = text.count("\n", 0, pos) + 1
         col = pos - (text.rfind("\n", 0, pos) + 1) + 1
         char = getattr(exc, "character", None)
-        what = f"character {char!r}" if char is not None else "a character"
+        if isinstance(char, str) and char:
+            what = f"the control character U+{ord(char[0]):04X}"
+        elif isinstance(char, int):
+            what = f"the control character U+{char:04X}"
+        else:
+            what = "a character"
         return None, [
             finding(
                 path,

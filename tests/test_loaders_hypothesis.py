@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sopctl.demos.minimal import CHARTER, CYCLE, files
@@ -90,26 +90,6 @@ def check_findings(findings: list[Finding], path: str | None = None, lines: int 
         assert not f.path.startswith("/") and "\\" not in f.path, f
         if path is not None and f.path == path:
             assert f.line <= lines, f"{f} points past the end of the file ({lines} lines)"
-
-
-# Known validator bugs, each pinned by an xfail case in tests/fixtures/bad_inputs. Inputs that
-# trigger them are skipped (hypothesis.assume) so the properties keep looking for new problems;
-# drop a filter when its case loses the xfail mark.
-def _header_line(data: bytes) -> bytes:
-    return data.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0].rstrip(b"\r")
-
-
-def known_csv_bug(rel: str, data: bytes) -> bool:
-    # 121-csv-cr-only-line-endings: a bare CR in the header line -> csv.Error escapes read_raw
-    if b"\r" in _header_line(data):
-        return True
-    # 142-csv-referenced-table-lacks-key-column: items/resources without their key column ->
-    # polars ColumnNotFoundError in inputs._cross_refs
-    key = {"items": "item", "resources": "resource"}.get(INPUTS.get(rel, ""))
-    if key:
-        names = _header_line(data).decode("utf-8", errors="replace").lower().split(",")
-        return key not in {n.strip().strip('"').strip() for n in names}
-    return False
 
 
 def check_validate(root: Path, rel: str, data: bytes) -> Report:
@@ -324,9 +304,7 @@ def test_validate_survives_any_csv_input() -> None:
         @SLOW
         def prop(data: st.DataObject) -> None:
             rel = data.draw(st.sampled_from(sorted(INPUTS)), label="file")
-            content = data.draw(any_csv(rel), label="content")
-            assume(not known_csv_bug(rel, content))
-            check_validate(root, rel, content)
+            check_validate(root, rel, data.draw(any_csv(rel), label="content"))
 
         prop()
 
@@ -391,7 +369,6 @@ def test_read_raw_returns_a_table_or_findings(data: st.DataObject) -> None:
     with tempfile.TemporaryDirectory(prefix="sopctl-hyp-") as d:
         rel = data.draw(st.sampled_from(sorted(INPUTS)), label="file")
         content = data.draw(any_csv(rel), label="content")
-        assume(not known_csv_bug("", content))
         known = set(CONTRACTS[INPUTS[rel]].names)
         path = Path(d) / "t.csv"
         path.write_bytes(content)

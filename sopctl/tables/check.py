@@ -32,40 +32,15 @@ class Table:
 
 
 def _cast_number(out: Emitter, df: pl.DataFrame, c: Column) -> pl.Expr:
+    """Numbers as Float64 (ints too, until the range checks have run: a huge value is then
+    "too large", not "empty"). Values that are not numbers are reported once and become null,
+    so no later check reports the same cell again."""
     raw = pl.col(c.name)
-    if c.dtype == "int":
-        # checked as floats (so a huge value is "too large", not "empty"); made Int64 after
-        # the range checks, in check_table
-        as_float = raw.cast(pl.Float64, strict=False)
-        cast = as_float
-        not_whole = as_float.is_null() | ~as_float.is_finite() | (as_float != as_float.round(0))
-        bad = df.filter(raw.is_not_null() & not_whole)
-        if bad.height:
-            vals = bad[c.name].to_list()
-            lines = bad[LINE].to_list()
-            first_thousands = next((i for i, v in enumerate(vals) if thousands_like(v)), None)
-            if first_thousands is not None:
-                out.rows(
-                    "SOP303",
-                    c.name,
-                    [lines[first_thousands]],
-                    lambda _: (
-                        f"'{vals[first_thousands]}' uses a thousands separator; "
-                        "write the number without it"
-                    ),
-                )
-            out.rows(
-                "SOP304",
-                c.name,
-                lines,
-                lambda i: (
-                    f"'{vals[i]}' in column '{c.name}' is not a whole number; "
-                    "write an integer such as 3"
-                ),
-            )
-        return cast.alias(c.name)
     cast = raw.cast(pl.Float64, strict=False)
-    bad = df.filter(raw.is_not_null() & (cast.is_null() | ~cast.is_finite()))
+    invalid = cast.is_null() | ~cast.is_finite()
+    if c.dtype == "int":
+        invalid = invalid | (cast != cast.round(0))
+    bad = df.filter(raw.is_not_null() & invalid)
     if bad.height:
         vals = bad[c.name].to_list()
         lines = bad[LINE].to_list()
@@ -80,16 +55,17 @@ def _cast_number(out: Emitter, df: pl.DataFrame, c: Column) -> pl.Expr:
                 f"{vals[thou[k]].replace(',', '')} (a dot is the decimal mark)"
             ),
         )
+        if c.dtype == "int":
+            code, want = "SOP304", "is not a whole number; write an integer such as 3"
+        else:
+            code, want = "SOP302", "is not a number; write a plain number such as 12.5"
         out.rows(
-            "SOP302",
+            code,
             c.name,
             [lines[i] for i in other],
-            lambda k: (
-                f"'{vals[other[k]]}' in column '{c.name}' is not a number; "
-                "write a plain number such as 12.5"
-            ),
+            lambda k: f"'{vals[other[k]]}' in column '{c.name}' {want}",
         )
-    return cast.alias(c.name)
+    return pl.when(invalid).then(None).otherwise(cast).alias(c.name)
 
 
 INT_LIMIT = 1e15  # whole numbers beyond this are typos, and would not survive float round-trips
@@ -226,7 +202,7 @@ def check_table(raw: RawTable, contract: Contract, ctx: Context) -> tuple[Table,
             _ranges(out, df, c)
             if c.dtype == "int":
                 whole = pl.col(c.name)
-                fits = whole.is_finite() & (whole == whole.round(0)) & (whole.abs() <= INT_LIMIT)
+                fits = whole.abs() <= INT_LIMIT
                 df = df.with_columns(pl.when(fits).then(whole).cast(pl.Int64).alias(c.name))
         elif c.dtype == "period":
             df = check_periods(out, df, c, ctx)
@@ -234,7 +210,8 @@ def check_table(raw: RawTable, contract: Contract, ctx: Context) -> tuple[Table,
             pattern = EMAIL if c.dtype == "email" else DATE
             if c.dtype == "email":
                 df = df.with_columns(pl.col(c.name).str.to_lowercase())
-            bad = df.filter(pl.col(c.name).is_not_null() & ~pl.col(c.name).str.contains(pattern))
+            valid = pl.col(c.name).str.contains(pattern)
+            bad = df.filter(pl.col(c.name).is_not_null() & ~valid)
             code = "SOP309" if c.dtype == "email" else "SOP311"
             kind = "e-mail address" if c.dtype == "email" else "date (YYYY-MM-DD)"
             out.rows(
@@ -243,6 +220,8 @@ def check_table(raw: RawTable, contract: Contract, ctx: Context) -> tuple[Table,
                 bad[LINE].to_list(),
                 value_message(bad[c.name].to_list(), f"is not a valid {kind}"),
             )
+            if bad.height:  # reported once: not again as an unknown member
+                df = df.with_columns(pl.when(valid).then(pl.col(c.name)).alias(c.name))
         if c.allowed:
             df = df.with_columns(pl.col(c.name).str.to_lowercase())
             bad = df.filter(pl.col(c.name).is_not_null() & ~pl.col(c.name).is_in(c.allowed))

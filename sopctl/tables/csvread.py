@@ -43,7 +43,12 @@ def _decode_check(path: str, data: bytes) -> Finding | None:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, col = _line_col(data, exc.start)
-        guess = "Windows-1252/Latin-1" if exc.object[exc.start] >= 0x80 else "another encoding"
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[1:2] == b"\x00":
+            guess = "UTF-16"
+        elif exc.object[exc.start] >= 0x80:
+            guess = "Windows-1252/Latin-1"
+        else:
+            guess = "another encoding"
         return finding(
             path,
             line,
@@ -154,7 +159,7 @@ def read_raw(
                 0,
                 0,
                 "SOP006",
-                f"the file has {size / 2**20:,.0f} MiB, above the limit of "
+                f"the file has {size / 2**20:,.1f} MiB, above the limit of "
                 f"{max_bytes / 2**20:,.0f} MiB; split it or raise "
                 "limits.max_input_mb in the charter",
             )

@@ -120,7 +120,7 @@ def resolve_ids(
             ),
         )
         df = df.with_columns(pl.col(column).replace(mapping))
-    shown = ", ".join(sorted(ids)[:8]) + (" ..." if len(ids) > 8 else "")
+    shown = ", ".join(sorted(ids)[:8]) + (" ..." if len(ids) > 8 else "") or "none yet"
     distinct_problems(
         out,
         df,
