@@ -35,9 +35,8 @@ def check_charter(ch: Charter, doc: YamlDoc) -> list[Finding]:
     out += _dupes(doc, [r.id for r in ch.roles], "roles", "SOP504", "role")
     out += _dupes(doc, [s.id for s in ch.segments], "segments", "SOP504", "segment")
     out += _dupes(doc, [m.name for m in ch.metrics], "metrics", "SOP504", "metric")
-    required = ch.approvals.required_roles
-    for i, role in enumerate(required):
-        if role in required[:i]:
+    for i, role in enumerate(ch.approvals.required_roles):
+        if role in ch.approvals.required_roles[:i]:
             line, col = doc.where(("approvals", "required_roles", i))
             out.append(
                 finding(
