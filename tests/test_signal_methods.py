@@ -86,6 +86,45 @@ def test_series_of_different_lengths_are_fitted_together() -> None:
 RULES = ForecastRules(season_length=4, holdout_periods=3, moving_average_window=3)
 
 
+def test_holt_is_exact_on_a_straight_line() -> None:
+    # y_t = 10 + 3t: l1 = 10, b1 = 3; with φ = 1 every one-step error is 0, with φ < 1 it is
+    # not, so the linear trend (φ = 1) wins and the forecast continues the line: 22, 25, 28
+    Y, n = one([10, 13, 16, 19])
+    assert k.holt(Y, n, 3) == pytest.approx(np.array([[22.0, 25.0, 28.0]]))
+
+
+def _holt_loop(y: list[float], alpha: float, beta: float, phi: float, steps: int) -> list[float]:
+    level, trend = y[0], y[1] - y[0]
+    for t in range(1, len(y)):
+        prev = level
+        level = alpha * y[t] + (1 - alpha) * (prev + phi * trend)
+        trend = beta * (level - prev) + (1 - beta) * phi * trend
+    return [level + sum(phi**i for i in range(1, h + 1)) * trend for h in range(1, steps + 1)]
+
+
+def test_holt_matches_the_component_form() -> None:
+    # the vectorised error-correction form equals the textbook component form for the chosen
+    # parameters: find them by brute force over the same grid with the plain loop
+    y = [12.0, 15.0, 14.0, 18.0, 21.0, 20.0, 24.0]
+    best = None
+    for phi in k.HOLT_PHIS:
+        for a in k.HOLT_ALPHAS:
+            for b in k.HOLT_BETAS:
+                level, trend, sse = y[0], y[1] - y[0], 0.0
+                for t in range(1, len(y)):
+                    e = y[t] - level - phi * trend
+                    sse += e * e
+                    prev = level
+                    level = a * y[t] + (1 - a) * (prev + phi * trend)
+                    trend = b * (level - prev) + (1 - b) * phi * trend
+                if best is None or sse < best[0] - 1e-12:
+                    best = (sse, a, b, phi)
+    assert best is not None
+    Y, n = one(y)
+    expected = _holt_loop(y, best[1], best[2], best[3], 3)
+    assert k.holt(Y, n, 3)[0] == pytest.approx(expected)
+
+
 def test_auto_picks_by_holdout_mae_and_breaks_ties_in_order() -> None:
     # a pure 4-period pattern: seasonal_naive and holt_winters both have holdout MAE 0;
     # the tie goes to seasonal_naive (earlier in AUTO_ORDER)

@@ -136,12 +136,12 @@ class PipelineRules(Strict):
 
 class ForecastRules(Strict):
     default_method: Literal[
-        "auto", "seasonal_naive", "moving_average", "ses", "holt_winters", "croston", "tsb"
+        "auto", "seasonal_naive", "moving_average", "ses", "holt", "holt_winters", "croston", "tsb"
     ] = "auto"
     per_item: dict[
         Id,
         Literal[
-            "auto", "seasonal_naive", "moving_average", "ses", "holt_winters", "croston", "tsb"
+            "auto", "seasonal_naive", "moving_average", "ses", "holt", "holt_winters", "croston", "tsb"
         ],
     ] = Field(default_factory=dict)
     season_length: int = Field(default=12, ge=1)

@@ -12,7 +12,15 @@ from . import methods as k
 from .frames import FloatArr, IntArr
 
 # Order of preference when holdout errors tie (simplest first).
-AUTO_ORDER = ("moving_average", "ses", "seasonal_naive", "croston", "tsb", "holt_winters")
+AUTO_ORDER = (
+    "moving_average",
+    "ses",
+    "holt",
+    "seasonal_naive",
+    "croston",
+    "tsb",
+    "holt_winters",
+)
 INTERMITTENT = ("croston", "tsb")
 INTERMITTENT_SHARE = 0.3
 LAST_VALUE = "last_value"
@@ -23,6 +31,7 @@ def need(method: str, rules: ForecastRules) -> int:
     m = rules.season_length
     return {
         "holt_winters": 2 * m,
+        "holt": 4,
         "seasonal_naive": m,
         "moving_average": rules.moving_average_window,
     }.get(method, 2 if method != LAST_VALUE else 1)
@@ -43,6 +52,8 @@ def run(method: str, Y: FloatArr, n: IntArr, steps: int, rules: ForecastRules) -
         out = k.moving_average(Y, n, steps, w)
     elif method == "ses":
         out = k.ses(Y, n, steps)
+    elif method == "holt":
+        out = k.holt(Y, n, steps)
     elif method == "holt_winters":
         out = k.holt_winters(Y, n, steps, m)
     elif method == "croston":

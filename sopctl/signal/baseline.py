@@ -11,6 +11,11 @@ moving_average (needs n >= w) [HA 5.2, the average method over the last w period
     ŷ_{n+h} = (1/w) Σ_{i=0}^{w-1} y_{n-i}
 ses, simple exponential smoothing (needs n >= 2) [HA 8.1]
     ℓ_1 = y_1,  ℓ_t = α y_t + (1-α) ℓ_{t-1},  ŷ_{n+h} = ℓ_n
+holt, additive trend, damped or not (needs n >= 4) [HA 8.2; Holt 1957; Gardner & McKenzie 1985]
+    ℓ_1 = y_1, b_1 = y_2 - y_1
+    ℓ_t = α y_t + (1-α)(ℓ_{t-1} + φ b_{t-1})
+    b_t = β (ℓ_t - ℓ_{t-1}) + (1-β) φ b_{t-1}
+    ŷ_{n+h} = ℓ_n + (φ + φ² + ... + φ^h) b_n;  φ = 1 is Holt's linear trend
 holt_winters, additive trend and seasonality (needs n >= 2m) [HA 8.3; Holt 1957; Winters 1960]
     ℓ_t = α (y_t - s_{t-m}) + (1-α)(ℓ_{t-1} + b_{t-1})
     b_t = β (ℓ_t - ℓ_{t-1}) + (1-β) b_{t-1}
@@ -37,10 +42,10 @@ the last (only) value. Each fallback is reported (SOP706).
 
 auto [HA 5.8, train/test evaluation]: every candidate is fitted on y_1..y_{n-H}
 (H = forecast.holdout_periods) and scored by MAE = (1/H) Σ_i |y_{n-H+i} - ŷ_{n-H+i}|.
-Candidates are the methods with enough history at n - H: moving_average, ses, seasonal_naive,
-holt_winters, plus croston and tsb when the series is intermittent (at least 30% zero periods,
-after Syntetos, Boylan & Croston 2005). Ties go to the first in that order. The winner is
-refitted on all n periods. With n - H < 2 auto falls back like the methods above.
+Candidates are the methods with enough history at n - H: moving_average, ses, holt,
+seasonal_naive, holt_winters, plus croston and tsb when the series is intermittent (at least
+30% zero periods, after Syntetos, Boylan & Croston 2005). Ties go to the first in that order.
+The winner is refitted on all n periods. With n - H < 2 auto falls back like the methods above.
 
 [HA] Hyndman, R.J. & Athanasopoulos, G. (2021) Forecasting: Principles and Practice, 3rd ed.,
 OTexts, https://otexts.com/fpp3/. Holt, C.C. (1957/2004) Forecasting seasonals and trends by
@@ -49,8 +54,9 @@ Forecasting sales by exponentially weighted moving averages, Management Science 
 Croston, J.D. (1972) Forecasting and stock control for intermittent demands, Operational
 Research Quarterly 23(3):289-303. Teunter, R.H., Syntetos, A.A. & Babai, M.Z. (2011)
 Intermittent demand: linking forecasting to inventory obsolescence, EJOR 214(3):606-615.
-Syntetos, A.A., Boylan, J.E. & Croston, J.D. (2005) On the categorization of demand patterns,
-JORS 56(5):495-503.
+Gardner, E.S. & McKenzie, E. (1985) Forecasting trends in time series, Management Science
+31(10):1237-1246. Syntetos, A.A., Boylan, J.E. & Croston, J.D. (2005) On the categorization
+of demand patterns, JORS 56(5):495-503.
 """
 
 from __future__ import annotations

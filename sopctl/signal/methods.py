@@ -17,6 +17,9 @@ import numpy as np
 from .frames import FloatArr, IntArr
 
 SES_ALPHAS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+HOLT_ALPHAS = (0.1, 0.2, 0.35, 0.5, 0.7)
+HOLT_BETAS = (0.02, 0.1, 0.2)
+HOLT_PHIS = (1.0, 0.98, 0.9)  # 1 = Holt's linear trend; below 1 the trend is damped
 HW_ALPHAS = (0.1, 0.2, 0.35, 0.5, 0.7)
 HW_BETAS = (0.02, 0.1)
 HW_GAMMAS = (0.05, 0.2)
@@ -73,6 +76,35 @@ def ses(
         level = level + a * e
         _snapshot(t, n, (keep, level))
     return _flat(_pick(sse, keep), steps)
+
+
+def holt(Y: FloatArr, n: IntArr, steps: int) -> FloatArr:
+    """Holt's (damped) trend in error-correction form: e = y - l - φb, l += φb + αe,
+    b = φb + αβe; ŷ[n+h] = l + (φ + ... + φ^h) b. l0 = y1, b0 = y2 - y1. Needs n >= 4."""
+    S = Y.shape[0]
+    if S == 0 or Y.shape[1] < 2:
+        return np.zeros((S, steps))
+    grid = np.array(list(itertools.product(HOLT_PHIS, HOLT_ALPHAS, HOLT_BETAS)), dtype=np.float64)
+    phi, a, ab = grid[:, 0:1], grid[:, 1:2], grid[:, 1:2] * grid[:, 2:3]
+    G = grid.shape[0]
+    level = np.repeat(Y[None, :, 0], G, axis=0)
+    trend = np.repeat((Y[:, 1] - Y[:, 0])[None, :], G, axis=0)
+    keep = (level.copy(), trend.copy())
+    sse = np.zeros((G, S))
+    for t in range(1, int(n.max())):
+        damped = phi * trend
+        e = Y[None, :, t] - level - damped
+        sse += e * e if t < n.min() else (e * e) * (t < n)
+        level = level + damped + a * e
+        trend = damped + ab * e
+        for kept, now in zip(keep, (level, trend), strict=True):
+            _snapshot(t, n, (kept, now))
+    best = np.argmin(sse, axis=0)
+    rows = np.arange(S)
+    lvl, tr, ph = keep[0][best, rows], keep[1][best, rows], grid[best, 0]
+    h = np.arange(1, steps + 1)
+    damp = np.cumsum(ph[:, None] ** h[None, :], axis=1)
+    return np.asarray(lvl[:, None] + damp * tr[:, None], dtype=np.float64)
 
 
 def _snapshot(t: int, n: IntArr, pairs: tuple[FloatArr, FloatArr]) -> None:
