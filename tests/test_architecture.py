@@ -52,3 +52,12 @@ def test_reference_docs_are_current() -> None:
         assert (docs / name).read_text(encoding="utf-8") == build(), (
             f"docs/{name} is stale: run python -m sopctl.docgen docs"
         )
+
+
+def test_signal_doc_carries_the_formulas_of_the_code() -> None:
+    from sopctl.signal import baseline
+
+    doc = (PKG.parent / "docs" / "signal.md").read_text(encoding="utf-8")
+    source = baseline.__doc__ or ""
+    formulas = source[source.index("seasonal_naive (needs") : source.index("[HA] Hyndman")]
+    assert formulas.strip() in doc
