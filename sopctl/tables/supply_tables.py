@@ -13,7 +13,13 @@ TABLES: tuple[Contract, ...] = (
             Column("item", "id", "Item id"),
             Column("family", "str", "Product family", required=False, nullable=True),
             Column("description", "str", "Description", required=False, nullable=True),
-            Column("unit_cost", "float", "Material and variable cost per unit produced", min=0),
+            Column(
+                "unit_cost",
+                "float",
+                "Standard cost per unit: the materials in bom.csv plus the variable cost of "
+                "making it",
+                min=0,
+            ),
             Column("price", "float", "Default selling price per unit", min=0),
             Column(
                 "lead_time",

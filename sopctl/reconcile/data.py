@@ -1,0 +1,328 @@
+"""Gather the reconcile model's parameters from a loaded Workspace into dense NumPy arrays.
+
+Every set gets an integer index: items f (sorted ids), segments s (charter priority, then
+charter order), periods t (0 = the cycle's first period), resources r and materials m (sorted
+ids). Tables are mapped onto those indices with polars joins and scattered into arrays in one
+NumPy assignment each; no Python loop runs over table rows.
+
+Defaults (all documented in the package docstring): an empty holding cost is
+unit_cost x finance.inventory_carrying_rate / periods per year; an empty safety-stock penalty
+is twice the item's holding cost; material holding is material unit_cost x carrying rate /
+periods per year; empty limits are unlimited, an empty overtime limit means no overtime.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from ..tables.check import Table
+
+if TYPE_CHECKING:
+    from ..validate import Workspace
+
+FloatArr = npt.NDArray[np.float64]
+IntArr = npt.NDArray[np.int64]
+BoolArr = npt.NDArray[np.bool_]
+
+INF = float("inf")
+PERIODS_PER_YEAR = {"month": 12, "week": 52}
+SS_PENALTY_FACTOR = 2.0  # default safety-stock penalty = 2 x holding cost per unit-period
+
+
+@dataclass
+class ResourceData:
+    """Resources (R) and their per-period capacity (R, T)."""
+
+    labour: BoolArr
+    hours: FloatArr  # (R, T) fixed: hours; labour: hours per worker
+    ot_limit: FloatArr  # (R, T) fixed: hours; labour: hours per worker
+    reg_cost: FloatArr
+    ot_cost: FloatArr
+    workforce0: FloatArr
+    hire_cost: FloatArr
+    layoff_cost: FloatArr
+    max_hires: FloatArr
+    max_layoffs: FloatArr
+    min_workforce: FloatArr
+    max_workforce: FloatArr
+
+
+@dataclass
+class MaterialData:
+    """Materials (M) and open orders (M, T)."""
+
+    cost: FloatArr
+    lead: IntArr
+    cap: FloatArr
+    on_hand: FloatArr
+    holding: FloatArr
+    open_orders: FloatArr
+
+
+@dataclass
+class PlanData:
+    """Everything the model needs, as arrays over the index sets."""
+
+    periods: list[str]
+    items: list[str]
+    segments: list[str]
+    resources: list[str]
+    materials: list[str]
+    currency: str
+    # items (F)
+    unit_cost: FloatArr
+    price: FloatArr
+    holding: FloatArr
+    lead_time: IntArr
+    sub_cost: FloatArr  # nan = the item cannot be subcontracted
+    sub_limit: FloatArr  # inf = unlimited
+    on_hand: FloatArr
+    safety_stock: FloatArr
+    ss_penalty: FloatArr
+    ending_target: FloatArr
+    # segments (S) and demand
+    seg_priority: IntArr
+    seg_backlog: BoolArr
+    seg_penalty: FloatArr
+    seg_clear: BoolArr
+    seg_target: FloatArr  # service-level target
+    seg_price: FloatArr  # (F, S)
+    demand: FloatArr  # (F, S, T)
+    res: ResourceData
+    mat: MaterialData
+    # routings (sparse, one entry per item x resource)
+    rt_item: IntArr
+    rt_res: IntArr
+    rt_hours: FloatArr
+    # bill of materials (sparse)
+    bom_item: IntArr
+    bom_mat: IntArr
+    bom_qty: FloatArr
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def T(self) -> int:
+        return len(self.periods)
+
+    @property
+    def hours(self) -> FloatArr:
+        """Dense routing matrix (F, R): hours per unit."""
+        out = np.zeros((len(self.items), len(self.resources)))
+        out[self.rt_item, self.rt_res] = self.rt_hours
+        return out
+
+
+def _frame(ws: Workspace, name: str, required: list[str]) -> pl.DataFrame | None:
+    t = ws.tables.get(name)
+    if not isinstance(t, Table):
+        return None
+    df = t.frame
+    if any(c not in df.columns for c in required):
+        return None
+    return df.filter(pl.all_horizontal(pl.col(required).is_not_null()))
+
+
+def _num(df: pl.DataFrame, name: str, default: float) -> FloatArr:
+    """A numeric column as floats, nulls (and a missing column) replaced by `default`."""
+    if name not in df.columns:
+        return np.full(df.height, default)
+    return df[name].cast(pl.Float64).fill_null(default).to_numpy().astype(np.float64)
+
+
+def _ids(values: list[str], col: str, idx: str) -> pl.DataFrame:
+    return pl.DataFrame(
+        {col: values, idx: np.arange(len(values), dtype=np.int64)},
+        schema={col: pl.String, idx: pl.Int64},
+    )
+
+
+def _attach(
+    df: pl.DataFrame, keys: dict[str, pl.DataFrame], notes: list[str], what: str
+) -> pl.DataFrame:
+    """Inner-join index columns onto `df`; rows whose ids are unknown are dropped (noted)."""
+    out = df
+    for col, ids in keys.items():
+        out = out.join(ids, on=col, how="left", maintain_order="left")
+    idx_cols = [c for ids in keys.values() for c in ids.columns if c not in keys]
+    bad = out.filter(pl.any_horizontal(pl.col(idx_cols).is_null()))
+    if bad.height:
+        notes.append(f"{what}: {bad.height} row(s) name an unknown id and were ignored")
+    return out.drop_nulls(idx_cols)
+
+
+def _per_entity(idx: str, df: pl.DataFrame | None, n: int) -> pl.DataFrame:
+    """`df` re-indexed so row i is entity i (missing entities are all-null rows)."""
+    base = pl.DataFrame({idx: np.arange(n, dtype=np.int64)})
+    if df is None:
+        return base
+    df = df.unique(subset=[idx], keep="first", maintain_order=True)
+    return base.join(df, on=idx, how="left", maintain_order="left")
+
+
+def gather(ws: Workspace, demand: pl.DataFrame) -> PlanData:
+    """Parameters of the reconcile model for one cycle and one demand plan."""
+    ch = ws.charter
+    assert ch is not None and ws.cycle is not None
+    notes: list[str] = []
+    labels = ws.periods()
+    T = len(labels)
+    ppy = PERIODS_PER_YEAR[ch.cadence.bucket]
+    rate = ch.finance.inventory_carrying_rate
+    per = _ids(labels, "period", "t")
+
+    items_df = _frame(ws, "items", ["item"])
+    items = sorted(set(items_df["item"].to_list())) if items_df is not None else []
+    F = len(items)
+    ids_f = _ids(items, "item", "f")
+    it = _per_entity("f", items_df.join(ids_f, on="item") if items_df is not None else None, F)
+    unit_cost = _num(it, "unit_cost", 0.0)
+    hold_raw = _num(it, "holding_cost", np.nan)
+    holding = np.where(np.isnan(hold_raw), unit_cost * rate / ppy, hold_raw)
+
+    segs = sorted(enumerate(ch.segments), key=lambda p: (p[1].priority, p[0]))
+    seg_objs = [s for _, s in segs]
+    segments = [s.id for s in seg_objs]
+    S = len(segments)
+    ids_s = _ids(segments, "segment", "s")
+    price = _num(it, "price", 0.0)
+    seg_price = np.repeat(price[:, None], S, axis=1)
+    pr = _frame(ws, "prices", ["item", "segment", "price"])
+    if pr is not None and pr.height:
+        pr = _attach(pr, {"item": ids_f, "segment": ids_s}, notes, "prices")
+        seg_price[pr["f"].to_numpy(), pr["s"].to_numpy()] = _num(pr, "price", 0.0)
+
+    inv = _frame(ws, "inventory", ["item"])
+    inv_i = inv.join(ids_f, on="item") if inv is not None else None
+    iv = _per_entity("f", inv_i, F)
+    ss_pen_raw = _num(iv, "safety_stock_penalty", np.nan)
+
+    dem = np.zeros((F, S, T))
+    if demand.height:
+        d = demand.select(
+            pl.col("item").cast(pl.String),
+            pl.col("segment").cast(pl.String),
+            pl.col("period").cast(pl.String),
+            pl.col("final").cast(pl.Float64).fill_null(0.0),
+        )
+        d = _attach(d, {"item": ids_f, "segment": ids_s, "period": per}, notes, "demand")
+        np.add.at(
+            dem,
+            (d["f"].to_numpy(), d["s"].to_numpy(), d["t"].to_numpy()),
+            np.maximum(d["final"].to_numpy(), 0.0),
+        )
+
+    res_names, res, rs = _resources(ws, per, T, notes)
+    mat_names, mat, mt = _materials(ws, per, T, ppy, rate, notes)
+    R, M = len(res_names), len(mat_names)
+    rt = _frame(ws, "routings", ["item", "resource", "hours_per_unit"])
+    rt_f, rt_r, rt_h = np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    if rt is not None and rt.height and R:
+        rt = _attach(rt, {"item": ids_f, "resource": rs}, notes, "routings")
+        rt_f, rt_r, rt_h = rt["f"].to_numpy(), rt["r"].to_numpy(), _num(rt, "hours_per_unit", 0)
+    bom = _frame(ws, "bom", ["item", "material", "quantity_per"])
+    b_f, b_m, b_q = np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    if bom is not None and bom.height and M:
+        bom = _attach(bom, {"item": ids_f, "material": mt}, notes, "bom")
+        b_f, b_m, b_q = bom["f"].to_numpy(), bom["m"].to_numpy(), _num(bom, "quantity_per", 0)
+    lt = _num(it, "lead_time", 0.0).astype(np.int64)
+    return PlanData(
+        periods=labels,
+        items=items,
+        segments=segments,
+        resources=res_names,
+        materials=mat_names,
+        currency=ch.finance.currency,
+        unit_cost=unit_cost,
+        price=price,
+        holding=holding,
+        lead_time=lt,
+        sub_cost=_num(it, "subcontract_cost", np.nan),
+        sub_limit=_num(it, "subcontract_limit", INF),
+        on_hand=_num(iv, "on_hand", 0.0),
+        safety_stock=_num(iv, "safety_stock", 0.0),
+        ss_penalty=np.where(np.isnan(ss_pen_raw), SS_PENALTY_FACTOR * holding, ss_pen_raw),
+        ending_target=_num(iv, "ending_target", 0.0),
+        seg_priority=np.array([s.priority for s in seg_objs], dtype=np.int64),
+        seg_backlog=np.array([s.shortage_policy == "backlog" for s in seg_objs], dtype=bool),
+        seg_penalty=np.array([s.shortage_penalty for s in seg_objs], dtype=np.float64),
+        seg_clear=np.array([s.clear_backlog_by_end for s in seg_objs], dtype=bool),
+        seg_target=np.array([s.service_level_target for s in seg_objs], dtype=np.float64),
+        seg_price=seg_price,
+        demand=dem,
+        rt_item=rt_f,
+        rt_res=rt_r,
+        rt_hours=rt_h,
+        bom_item=b_f,
+        bom_mat=b_m,
+        bom_qty=b_q,
+        res=res,
+        mat=mat,
+        notes=notes,
+    )
+
+
+def _resources(
+    ws: Workspace, per: pl.DataFrame, T: int, notes: list[str]
+) -> tuple[list[str], ResourceData, pl.DataFrame]:
+    df = _frame(ws, "resources", ["resource", "kind"])
+    names = sorted(set(df["resource"].to_list())) if df is not None else []
+    R = len(names)
+    ids = _ids(names, "resource", "r")
+    rv = _per_entity("r", df.join(ids, on="resource") if df is not None else None, R)
+    labour = (rv["kind"] == "labour").fill_null(False).to_numpy() if R else np.zeros(0, bool)
+    base_hours = np.where(labour, _num(rv, "hours_per_worker", 0.0), _num(rv, "hours", 0.0))
+    hours = np.repeat(base_hours[:, None], T, axis=1)
+    ot = np.repeat(_num(rv, "overtime_limit", 0.0)[:, None], T, axis=1)
+    cap = _frame(ws, "capacity", ["resource", "period", "hours"])
+    if cap is not None and cap.height and R:
+        cap = _attach(cap, {"resource": ids, "period": per}, notes, "capacity")
+        r, t = cap["r"].to_numpy(), cap["t"].to_numpy()
+        hours[r, t] = _num(cap, "hours", 0.0)
+        ot_new = _num(cap, "overtime_limit", np.nan)
+        keep = ~np.isnan(ot_new)
+        ot[r[keep], t[keep]] = ot_new[keep]
+    out = ResourceData(
+        labour=labour,
+        hours=hours,
+        ot_limit=ot,
+        reg_cost=_num(rv, "regular_cost", 0.0),
+        ot_cost=_num(rv, "overtime_cost", 0.0),
+        workforce0=_num(rv, "workforce", 0.0),
+        hire_cost=_num(rv, "hire_cost", 0.0),
+        layoff_cost=_num(rv, "layoff_cost", 0.0),
+        max_hires=_num(rv, "max_hires", INF),
+        max_layoffs=_num(rv, "max_layoffs", INF),
+        min_workforce=_num(rv, "min_workforce", 0.0),
+        max_workforce=_num(rv, "max_workforce", INF),
+    )
+    return names, out, ids
+
+
+def _materials(
+    ws: Workspace, per: pl.DataFrame, T: int, ppy: int, rate: float, notes: list[str]
+) -> tuple[list[str], MaterialData, pl.DataFrame]:
+    df = _frame(ws, "materials", ["material"])
+    names = sorted(set(df["material"].to_list())) if df is not None else []
+    M = len(names)
+    ids = _ids(names, "material", "m")
+    mv = _per_entity("m", df.join(ids, on="material") if df is not None else None, M)
+    oo = np.zeros((M, T))
+    orders = _frame(ws, "open_orders", ["material", "period", "quantity"])
+    if orders is not None and orders.height and M:
+        orders = _attach(orders, {"material": ids, "period": per}, notes, "open_orders")
+        np.add.at(oo, (orders["m"].to_numpy(), orders["t"].to_numpy()), _num(orders, "quantity", 0))
+    cost = _num(mv, "unit_cost", 0.0)
+    out = MaterialData(
+        cost=cost,
+        lead=_num(mv, "lead_time", 0.0).astype(np.int64),
+        cap=_num(mv, "capacity", INF),
+        on_hand=_num(mv, "on_hand", 0.0),
+        holding=cost * rate / ppy,
+        open_orders=oo,
+    )
+    return names, out, ids

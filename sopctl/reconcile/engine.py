@@ -1,0 +1,118 @@
+"""`reconcile`: the Reconcile engine, a pure function of a loaded Workspace and a demand plan."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from ..schemas.charter import EscalationRule
+from .data import PlanData, gather
+from .diagnose import hints, iis_names, shadow_prices
+from .exceptions import exceptions
+from .explain import EXC_SCHEMA
+from .model import build_model
+from .result import PlanResult, cost_breakdown, empty_frames, plan_frames
+from .solve import SolveOptions, solve
+
+if TYPE_CHECKING:
+    from ..validate import Workspace
+
+DEMAND_COLUMNS = ("item", "segment", "period", "final")
+
+
+def demand_from_baseline_table(ws: Workspace) -> pl.DataFrame:
+    """The cycle's `baseline` input table (item, segment, period, quantity) as the demand."""
+    from ..tables.check import Table
+
+    t = ws.tables.get("baseline")
+    if not isinstance(t, Table):
+        raise ValueError("the cycle has no baseline table to take the demand from")
+    return t.frame.select(
+        pl.col("item"), pl.col("segment"), pl.col("period"), pl.col("quantity").alias("final")
+    ).drop_nulls()
+
+
+def reconcile(
+    ws: Workspace,
+    demand: pl.DataFrame,
+    *,
+    integer: bool = False,
+    options: SolveOptions | None = None,
+) -> PlanResult:
+    """Cost-optimal supply plan for `demand` (item, segment, period, final) on a loaded cycle.
+
+    Run it on a workspace whose validation report has no errors. `integer=True` makes
+    workforce, hires and layoffs whole numbers (a MIP); shadow prices then come from the LP
+    with those decisions fixed.
+    """
+    if ws.charter is None or ws.cycle is None:
+        raise ValueError("the workspace has no charter or cycle; validate it first")
+    missing = [c for c in DEMAND_COLUMNS if c not in demand.columns]
+    if missing:
+        raise ValueError(f"demand is missing column(s): {', '.join(missing)}")
+    t0 = time.perf_counter()
+    data = gather(ws, demand)
+    gathered = time.perf_counter() - t0
+    result = reconcile_data(data, ws.charter.escalation, integer=integer, options=options)
+    result.timings = {"gather": gathered, **result.timings}
+    return result
+
+
+def reconcile_data(
+    data: PlanData,
+    escalation: list[EscalationRule],
+    *,
+    integer: bool = False,
+    options: SolveOptions | None = None,
+) -> PlanResult:
+    """`reconcile` on already gathered parameters (build, solve, explain)."""
+    opts = options or SolveOptions()
+    clock: dict[str, float] = {}
+    t1 = time.perf_counter()
+    lp = build_model(
+        data,
+        integer=integer,
+        lost_revenue=opts.lost_revenue,
+    )
+    t2 = time.perf_counter()
+    sol = solve(lp, opts)
+    t3 = time.perf_counter()
+    clock.update(build=t2 - t1, solve=t3 - t2, solver=sol.facts.seconds)
+    frames = empty_frames()
+    exc = pl.DataFrame(schema=EXC_SCHEMA | {"escalate_to": pl.String})
+    costs: dict[str, float] = {}
+    diagnosis: list[str] = []
+    messages: list[str] = []
+    if sol.x is not None:
+        frames.update(plan_frames(data, lp, sol.x, sol.row_dual))
+        costs = cost_breakdown(lp, sol.x)
+        if sol.row_dual is not None and sol.col_dual is not None:
+            exc = exceptions(data, lp, sol, frames["capacity"], escalation)
+            frames["shadow_prices"] = shadow_prices(data, lp, sol)
+    if sol.status != "optimal":
+        messages, own = hints(data)
+        diagnosis = iis_names(data, lp, sol) if sol.iis_cols or sol.iis_rows else []
+        diagnosis += [n for n in own if n not in diagnosis]
+        if not messages and not diagnosis:
+            messages = [f"HiGHS reports the model {sol.facts.status.lower()}"]
+    clock["results"] = time.perf_counter() - t3
+    return PlanResult(
+        status=sol.status,
+        objective=sol.objective,
+        currency=data.currency,
+        supply=frames["supply"],
+        shipments=frames["shipments"],
+        capacity=frames["capacity"],
+        materials=frames["materials"],
+        exceptions=exc,
+        shadow_prices=frames["shadow_prices"],
+        service=frames["service"],
+        costs=costs,
+        solver=sol.facts,
+        diagnosis=diagnosis,
+        hints=messages,
+        notes=data.notes,
+        timings=clock,
+    )

@@ -1,0 +1,113 @@
+"""Assemble the exceptions frame: item exceptions (explain.py), overloads and escalation.
+
+Overloads are resources whose capacity row binds at >= 99.9% of regular + overtime hours with
+a positive shadow price, and suppliers shipping their full capacity with a positive value.
+`escalate_to` is the role of the first charter escalation rule that matches: the exception
+kind (or `any`), `min_value <= value`, and the segment / resource when the rule names one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from ..schemas.charter import EscalationRule
+from .data import PlanData
+from .explain import EXC_SCHEMA, TOL, item_exceptions, saving_at_upper
+from .lp import LpModel
+from .names import block_names
+from .result import rounded
+from .solve import Solution
+
+OVERLOAD_AT = 0.999
+
+
+def _overloads(d: PlanData, lp: LpModel, sol: Solution, capacity: pl.DataFrame) -> pl.DataFrame:
+    """Binding resources (capacity rows) and saturated suppliers with a positive value."""
+    assert sol.x is not None and sol.col_dual is not None
+    names = block_names(lp, lp.rows["capacity"])
+    res = capacity.with_columns(binding_constraint=names).filter(
+        (pl.col("shadow_price") > TOL)
+        & (pl.col("load") >= OVERLOAD_AT * (pl.col("available") + pl.col("overtime")) - TOL)
+    )
+    res = res.select(
+        pl.lit("overload").alias("kind"),
+        pl.lit(None, pl.String).alias("item"),
+        pl.lit(None, pl.String).alias("segment"),
+        "resource",
+        pl.lit(None, pl.String).alias("material"),
+        "period",
+        pl.col("load").alias("quantity"),
+        (pl.col("shadow_price") * pl.col("load")).alias("value"),
+        "binding_constraint",
+        "shadow_price",
+    )
+    rb = lp.cols["R"]
+    sav, _ = saving_at_upper(lp, rb, sol.x, sol.col_dual)
+    receipts = rb.grid(sol.x)
+    mm, tt = np.nonzero((sav > TOL) & (receipts > TOL))
+    sup = pl.DataFrame(
+        {
+            "kind": "overload",
+            "item": pl.Series([None] * mm.size, dtype=pl.String),
+            "segment": pl.Series([None] * mm.size, dtype=pl.String),
+            "resource": pl.Series([None] * mm.size, dtype=pl.String),
+            "material": pl.Series([d.materials[m] for m in mm], dtype=pl.String),
+            "period": pl.Series([d.periods[t] for t in tt], dtype=pl.String),
+            "quantity": receipts[mm, tt],
+            "value": receipts[mm, tt] * sav[mm, tt],
+            "binding_constraint": pl.Series(
+                [
+                    f"supplier_capacity[{d.materials[m]},{d.periods[t]}]"
+                    for m, t in zip(mm, tt, strict=True)
+                ],
+                dtype=pl.String,
+            ),
+            "shadow_price": sav[mm, tt],
+        },
+        schema=EXC_SCHEMA | {"kind": pl.String},
+    )
+    return pl.concat([res.cast(EXC_SCHEMA), sup])  # type: ignore[arg-type]
+
+
+def escalate(df: pl.DataFrame, rules: list[EscalationRule]) -> pl.Series:
+    """The role of the first matching escalation rule per exception (null when none)."""
+    if not rules or df.height == 0:
+        return pl.Series("escalate_to", [None] * df.height, dtype=pl.String)
+    expr: pl.Expr = pl.lit(None, pl.String)
+    for rule in reversed(rules):  # built inside out, so the first rule is tested first
+        cond = pl.col("value") >= rule.min_value
+        if rule.exception != "any":
+            cond = cond & (pl.col("kind") == rule.exception)
+        if rule.segment is not None:
+            cond = cond & (pl.col("segment") == rule.segment).fill_null(False)
+        if rule.resource is not None:
+            cond = cond & (pl.col("resource") == rule.resource).fill_null(False)
+        expr = pl.when(cond).then(pl.lit(rule.to, pl.String)).otherwise(expr)
+    return df.select(expr.alias("escalate_to"))["escalate_to"]
+
+
+KIND_ORDER = {"shortage": 0, "late_delivery": 1, "safety_stock": 2, "overload": 3}
+
+
+def exceptions(
+    d: PlanData, lp: LpModel, sol: Solution, capacity: pl.DataFrame, rules: list[EscalationRule]
+) -> pl.DataFrame:
+    """Every exception of a solved plan, sorted by kind, period and keys."""
+    parts = [item_exceptions(d, lp, sol).cast(EXC_SCHEMA), _overloads(d, lp, sol, capacity)]  # type: ignore[arg-type]
+    out = pl.concat(parts)
+    order = {p: i for i, p in enumerate(d.periods)}
+    out = out.sort(
+        [
+            pl.col("kind").replace_strict(KIND_ORDER, return_dtype=pl.Int64),
+            pl.col("period").replace_strict(order, return_dtype=pl.Int64),
+            pl.col("item"),
+            pl.col("segment"),
+            pl.col("resource"),
+            pl.col("material"),
+        ],
+        nulls_last=True,
+        maintain_order=True,
+    )
+    out = out.with_columns(escalate_to=escalate(out, rules))
+    return rounded(out)

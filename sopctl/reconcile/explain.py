@@ -1,0 +1,258 @@
+"""Exceptions of a solved plan, the shadow prices behind them and who they escalate to.
+
+Sign convention: `shadow_price` is the money saved by ONE MORE UNIT of the constraint's
+right-hand side or bound, in the charter's currency: one more hour of capacity[line-a,2027-03]
+"saves 41.20 EUR"; one more unit of a supplier's capacity or a subcontract limit saves its
+value; one more unit of a lower limit (safety stock, ending target, min workforce) or of demand
+gives a negative number: it costs that much. (HiGHS reports d cost / d bound; we negate it.)
+
+Exceptions (one row each) and their value at stake, in money:
+- `shortage`: demand of period t not shipped in t. Lost-sales segment: the lost units, value
+  units x (price + shortage penalty). Backlog segment: the period's units still open at its end
+  (FIFO: min(demand, backlog)), value units x penalty; in the last period every open unit
+  counts (it is not delivered within the plan), value units x (price + penalty).
+- `late_delivery`: backlog open at the end of a period, value units x penalty.
+- `safety_stock`: stock below safety stock, value units x safety-stock penalty.
+- `overload` (exceptions.py): shadow price x hours loaded (the binding capacity's scarcity rent).
+The binding constraint of an item's exception is the capacity, overtime, workforce, supplier or
+subcontract limit at or before the period (production lead time allowed for) whose relaxation
+saves most per unit of that item; when none binds: `production_lead_time[item]` if nothing
+started inside the horizon can arrive by then, else the item's own demand (or safety-stock)
+row - shorting it is then the cheaper choice.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from .data import FloatArr, PlanData
+from .lp import Block, LpModel, at_upper
+from .names import block_names
+from .solve import Solution
+
+TOL = 1e-7
+_ID_TYPES = {"s": pl.Int64, "f": pl.Int64, "t": pl.Int64, "fb_name": pl.String}
+OVERLOAD_AT = 0.999
+EXC_SCHEMA = {
+    "kind": pl.String,
+    "item": pl.String,
+    "segment": pl.String,
+    "resource": pl.String,
+    "material": pl.String,
+    "period": pl.String,
+    "quantity": pl.Float64,
+    "value": pl.Float64,
+    "binding_constraint": pl.String,
+    "shadow_price": pl.Float64,
+}
+
+
+def saving_at_upper(
+    lp: LpModel, b: Block, x: FloatArr, dual: FloatArr
+) -> tuple[FloatArr, FloatArr]:
+    """(n, T) saving per unit of upper bound where the bound binds, else 0; and the bound."""
+    up, xv, dv = b.grid(lp.col_upper), b.grid(x), -b.grid(dual)
+    hit = at_upper(xv, up) & (dv > TOL)
+    return np.where(hit, dv, 0.0), up
+
+
+def _grid_frame(lp: LpModel, b: Block, value: FloatArr, name: pl.Series | str) -> pl.DataFrame:
+    n, T = b.n, b.n_periods
+    names = block_names(lp, b) if isinstance(name, str) and name == b.name else None
+    if names is None:
+        keys = b.keys.select(pl.concat_str(pl.all(), separator=",").alias("k"))["k"]
+        lab = keys.gather(pl.Series(range(n)).repeat_by(T).explode()) if n else keys
+        names = pl.DataFrame({"k": lab, "p": lp.periods * n, "r": name}).select(
+            pl.format("{}[{},{}]", pl.col("r"), "k", "p").alias("n")
+        )["n"]
+    return pl.DataFrame(
+        {
+            "ent": np.repeat(b.ent, T),
+            "t": np.tile(np.arange(T), n),
+            "shadow": value.reshape(-1),
+            "name": names,
+        },
+        schema={"ent": pl.Int64, "t": pl.Int64, "shadow": pl.Float64, "name": pl.String},
+    ).filter(pl.col("shadow") > TOL)
+
+
+def _candidates(d: PlanData, lp: LpModel, sol: Solution) -> pl.DataFrame:
+    """Per item: constraints whose relaxation would save money, with saving per item unit."""
+    assert sol.x is not None and sol.row_dual is not None and sol.col_dual is not None
+    x, cd, T = sol.x, sol.col_dual, d.T
+    cap = lp.rows["capacity"]
+    route = pl.DataFrame({"f": d.rt_item, "ent": d.rt_res, "h": d.rt_hours})
+    bom = pl.DataFrame({"f": d.bom_item, "ent": d.bom_mat, "h": d.bom_qty})
+    lt = pl.DataFrame({"f": np.arange(len(d.items)), "lt": d.lead_time})
+    parts: list[pl.DataFrame] = []
+
+    def add(frame: pl.DataFrame, via: pl.DataFrame, col: str, per_worker: bool = False) -> None:
+        j = frame.join(via, on="ent").join(lt, on="f")
+        scale = pl.col("h")
+        if per_worker:
+            hpw = pl.DataFrame(
+                {
+                    "ent": np.repeat(np.arange(len(d.resources)), T),
+                    "t": np.tile(np.arange(T), len(d.resources)),
+                    "hpw": d.res.hours.reshape(-1),
+                }
+            )
+            j = j.join(hpw, on=["ent", "t"]).filter(pl.col("hpw") > 0)
+            scale = pl.col("h") / pl.col("hpw")
+        parts.append(
+            j.select(
+                "f",
+                (pl.col("t") + pl.col("lt")).alias("eff"),
+                "name",
+                "shadow",
+                (pl.col("shadow") * scale).alias("saving"),
+                pl.lit(col).alias("via"),
+                "ent",
+            )
+        )
+
+    add(_grid_frame(lp, cap, -cap.grid(sol.row_dual), "capacity"), route, "resource")
+    ob = lp.cols["O"]
+    fixed_o = saving_at_upper(lp, ob, x, cd)[0] * (~d.res.labour[ob.ent])[:, None]
+    add(_grid_frame(lp, ob, fixed_o, "overtime_limit"), route, "resource")
+    for blk, rule in (("W", "max_workforce"), ("H", "max_hires")):
+        b = lp.cols[blk]
+        add(_grid_frame(lp, b, saving_at_upper(lp, b, x, cd)[0], rule), route, "resource", True)
+    rb = lp.cols["R"]
+    sav, _ = saving_at_upper(lp, rb, x, cd)
+    inside = np.arange(T)[None, :] < d.mat.lead[:, None]
+    rf = pl.concat(
+        [
+            _grid_frame(lp, rb, np.where(inside, 0.0, sav), "supplier_capacity"),
+            _grid_frame(lp, rb, np.where(inside, sav, 0.0), "supplier_lead_time"),
+        ]
+    )
+    add(rf, bom, "material")
+    cb = lp.cols["C"]
+    sub = _grid_frame(lp, cb, saving_at_upper(lp, cb, x, cd)[0], "subcontract_limit")
+    parts.append(
+        sub.select(
+            pl.col("ent").alias("f"),
+            pl.col("t").alias("eff"),
+            "name",
+            "shadow",
+            pl.col("shadow").alias("saving"),
+            pl.lit("item").alias("via"),
+            "ent",
+        )
+    )
+    return pl.concat(parts).filter(pl.col("saving") > TOL)
+
+
+def _binding(items: pl.DataFrame, cands: pl.DataFrame) -> pl.DataFrame:
+    """For each exception row (id, f, t): the best candidate at or before t."""
+    best = (
+        items.select("id", "f", "t")
+        .join(cands, on="f")
+        .filter(pl.col("eff") <= pl.col("t"))
+        .sort(["id", "saving", "eff", "name"], descending=[False, True, True, False])
+        .group_by("id", maintain_order=True)
+        .first()
+    )
+    return best.select(
+        "id",
+        pl.col("name").alias("bind_name"),
+        pl.col("shadow").alias("bind_shadow"),
+        pl.when(pl.col("via") == "resource")
+        .then(pl.col("name").str.extract(r"\[([^,\]]+)"))
+        .alias("bind_resource"),
+        pl.when(pl.col("via") == "material")
+        .then(pl.col("name").str.extract(r"\[([^,\]]+)"))
+        .alias("bind_material"),
+    )
+
+
+def item_exceptions(d: PlanData, lp: LpModel, sol: Solution) -> pl.DataFrame:
+    assert sol.x is not None and sol.row_dual is not None
+    x, T = sol.x, d.T
+    pairs = lp.pairs
+    pf, ps = pairs["f"].to_numpy(), pairs["s"].to_numpy()
+    back = pairs["backlog"].to_numpy().astype(bool)
+    kb, kl = np.flatnonzero(back), np.flatnonzero(~back)
+    dem_names = block_names(lp, lp.rows["demand"])
+    dem_shadow = -lp.rows["demand"].grid(sol.row_dual)
+    frames = []
+
+    def grab(kind: str, k: np.ndarray, qty: FloatArr, unit_value: FloatArr) -> None:
+        kk, tt = np.nonzero(qty > TOL)
+        pk = k[kk]
+        frames.append(
+            pl.DataFrame(
+                {
+                    "kind": pl.Series([kind] * pk.size, dtype=pl.String),
+                    "f": pf[pk],
+                    "s": ps[pk],
+                    "t": tt,
+                    "quantity": qty[kk, tt],
+                    "value": qty[kk, tt] * unit_value[kk, tt],
+                    "fb_name": dem_names.gather(pk * T + tt),
+                    "fb_shadow": dem_shadow[pk, tt],
+                },
+                schema_overrides=_ID_TYPES,
+            )
+        )
+
+    price = np.repeat(d.seg_price[pf, ps][:, None], T, axis=1)
+    pen = np.repeat(d.seg_penalty[ps][:, None], T, axis=1)
+    grab("shortage", kl, lp.cols["L"].grid(x), price[kl] + pen[kl])
+    open_b = lp.cols["B"].grid(x)
+    new_b = np.minimum(d.demand[pf[kb], ps[kb], :], open_b)
+    new_b[:, T - 1] = open_b[:, T - 1]
+    end_value = pen[kb].copy()
+    end_value[:, T - 1] += price[kb, T - 1]
+    grab("shortage", kb, new_b, end_value)
+    grab("late_delivery", kb, open_b, pen[kb])
+    zb = lp.cols["Z"]
+    z = zb.grid(x)
+    zz, zt = np.nonzero(z > TOL)
+    ss_names = block_names(lp, lp.rows["safety_stock"])
+    ss_shadow = -lp.rows["safety_stock"].grid(sol.row_dual)
+    frames.append(
+        pl.DataFrame(
+            {
+                "kind": pl.Series(["safety_stock"] * zz.size, dtype=pl.String),
+                "f": zb.ent[zz],
+                "s": np.full(zz.size, -1),
+                "t": zt,
+                "quantity": z[zz, zt],
+                "value": z[zz, zt] * d.ss_penalty[zb.ent[zz]],
+                "fb_name": ss_names.gather(zz * T + zt),
+                "fb_shadow": ss_shadow[zz, zt],
+            },
+            schema_overrides=_ID_TYPES,
+        )
+    )
+    out = pl.concat(frames).with_row_index("id")
+    best = _binding(out, _candidates(d, lp, sol))
+    out = out.join(best, on="id", how="left", maintain_order="left")
+    out = out.with_columns(
+        lt=pl.col("f").replace_strict(dict(enumerate(d.lead_time.tolist())), return_dtype=pl.Int64)
+    )
+    lead = pl.col("t") < pl.col("lt")
+    lead_name = pl.format(
+        "production_lead_time[{}]",
+        pl.col("f").replace_strict(dict(enumerate(d.items)), return_dtype=pl.String),
+    )
+    items = dict(enumerate(d.items))
+    segs = dict(enumerate(d.segments))
+    pers = dict(enumerate(d.periods))
+    return out.select(
+        "kind",
+        pl.col("f").replace_strict(items, return_dtype=pl.String).alias("item"),
+        pl.col("s").replace_strict(segs, default=None, return_dtype=pl.String).alias("segment"),
+        pl.col("bind_resource").alias("resource"),
+        pl.col("bind_material").alias("material"),
+        pl.col("t").replace_strict(pers, return_dtype=pl.String).alias("period"),
+        "quantity",
+        "value",
+        pl.coalesce("bind_name", pl.when(~lead).then("fb_name"), lead_name).alias(
+            "binding_constraint"
+        ),
+        pl.coalesce("bind_shadow", pl.when(~lead).then("fb_shadow")).alias("shadow_price"),
+    )

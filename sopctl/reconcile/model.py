@@ -1,0 +1,255 @@
+"""Build the aggregate-planning LP (see the package docstring) by index arithmetic.
+
+Variables (all >= 0): P production started, C subcontract, I inventory, Z safety-stock
+shortfall, Y shipments, B backlog, L lost sales (Y, B, L per demanded item x segment),
+O overtime hours, W workforce, H hires, F layoffs, R material receipts, J material stock.
+Rows: inventory_balance, demand, capacity, overtime_limit (labour), workforce_balance,
+material_balance, safety_stock. Ending targets, backlog clearing, supplier capacity and lead
+time, subcontract and workforce limits are column bounds (named in names.py).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from .data import INF, IntArr, PlanData
+from .lp import Block, CostTerm, LpModel, PriorityLevel, _Builder
+
+__all__ = ["Block", "CostTerm", "LpModel", "PriorityLevel", "build_model"]
+
+
+def _grid(n: int, T: int) -> tuple[IntArr, IntArr]:
+    return np.repeat(np.arange(n, dtype=np.int64), T), np.tile(np.arange(T, dtype=np.int64), n)
+
+
+def _keys(**cols: list[str]) -> pl.DataFrame:
+    return pl.DataFrame({k: pl.Series(k, v, dtype=pl.String) for k, v in cols.items()})
+
+
+def _lag(b: Block, rows: Block, sign: float, bld: _Builder) -> None:
+    """Balance rows (j, t) get +1 * own(j, t) and -1 * own(j, t-1)."""
+    j, t = _grid(b.n, b.n_periods)
+    bld.a(rows.at(j, t), b.at(j, t), sign)
+    later = t > 0
+    bld.a(rows.at(j[later], t[later]), b.at(j[later], t[later] - 1), -sign)
+
+
+def build_model(
+    d: PlanData,
+    *,
+    integer: bool = False,
+    lost_revenue: bool = True,
+) -> LpModel:
+    T, F = d.T, len(d.items)
+    res, mat = d.res, d.mat
+    bld = _Builder(T)
+    zero, inf = np.zeros(1), np.full(1, INF)
+    items = np.arange(F, dtype=np.int64)
+    item_keys = _keys(item=d.items)
+    tt = np.arange(T)
+
+    # ---- item columns: production, subcontract, inventory, safety-stock shortfall
+    p_up = np.where(tt[None, :] + d.lead_time[:, None] <= T - 1, INF, 0.0)
+    P = bld.col("P", item_keys, items, 0.0, p_up)
+    fc = np.flatnonzero(~np.isnan(d.sub_cost))
+    C = bld.col("C", _keys(item=[d.items[f] for f in fc]), fc, 0.0, d.sub_limit[fc, None])
+    Iv = bld.col("I", item_keys, items, 0.0, inf)
+    bld.lo[-1].reshape(F, T)[:, T - 1] = d.ending_target
+    fz = np.flatnonzero(d.safety_stock > 0)
+    Z = bld.col("Z", _keys(item=[d.items[f] for f in fz]), fz, 0.0, d.safety_stock[fz, None])
+
+    # ---- demand pairs: shipments, backlog, lost sales
+    pf, ps = np.nonzero(d.demand.sum(axis=2) > 0)
+    pf, ps = pf.astype(np.int64), ps.astype(np.int64)
+    back = d.seg_backlog[ps]
+    pairs = pl.DataFrame(
+        {
+            "item": pl.Series([d.items[f] for f in pf], dtype=pl.String),
+            "segment": pl.Series([d.segments[s] for s in ps], dtype=pl.String),
+            "f": pf,
+            "s": ps,
+            "backlog": back,
+        }
+    )
+    K = pairs.height
+    kb, kl = np.flatnonzero(back), np.flatnonzero(~back)
+    pk = pairs.select("item", "segment")
+    Y = bld.col("Y", pk, np.arange(K, dtype=np.int64), 0.0, inf)
+    b_up = np.full((kb.size, T), INF)
+    b_up[d.seg_clear[ps[kb]], T - 1] = 0.0
+    B = bld.col("B", pk[kb], kb, 0.0, b_up)
+    L = bld.col("L", pk[kl], kl, 0.0, d.demand[pf[kl], ps[kl], :])
+
+    # ---- resources: overtime, workforce, hires, layoffs
+    R = len(d.resources)
+    ro = np.flatnonzero((res.ot_limit > 0).any(axis=1))
+    fixed_ro = ~res.labour[ro]
+    o_up = np.where(fixed_ro[:, None], res.ot_limit[ro], INF)
+    Ov = bld.col("O", _keys(resource=[d.resources[r] for r in ro]), ro, 0.0, o_up)
+    rl = np.flatnonzero(res.labour)
+    lk = _keys(resource=[d.resources[r] for r in rl])
+    W = bld.col("W", lk, rl, 0.0, res.max_workforce[rl, None])
+    bld.lo[-1].reshape(rl.size, T)[:] = res.min_workforce[rl, None]
+    H = bld.col("H", lk, rl, 0.0, res.max_hires[rl, None])
+    Fi = bld.col("F", lk, rl, 0.0, res.max_layoffs[rl, None])
+
+    # ---- materials: receipts (none inside the supplier lead time) and stock
+    M = len(d.materials)
+    mk = _keys(material=d.materials)
+    r_up = np.where(tt[None, :] < mat.lead[:, None], 0.0, mat.cap[:, None])
+    Rc = bld.col("R", mk, np.arange(M, dtype=np.int64), 0.0, r_up)
+    J = bld.col("J", mk, np.arange(M, dtype=np.int64), 0.0, inf)
+
+    # ---- inventory balance: I[t] - I[t-1] - P[t-lt] - C[t] + sum_s Y[t] = on_hand (t = 0)
+    rhs = np.zeros((F, T))
+    rhs[:, 0] = d.on_hand
+    inv = bld.row("inventory_balance", item_keys, items, rhs, rhs)
+    _lag(Iv, inv, 1.0, bld)
+    j, t = _grid(F, T)
+    land = t + d.lead_time[j]
+    ok = land <= T - 1
+    bld.a(inv.at(j[ok], land[ok]), P.at(j[ok], t[ok]), -1.0)
+    j, t = _grid(fc.size, T)
+    bld.a(inv.at(fc[j], t), C.at(j, t), -1.0)
+    j, t = _grid(K, T)
+    bld.a(inv.at(pf[j], t), Y.at(j, t), 1.0)
+
+    # ---- demand: backlog B[t] - B[t-1] + Y[t] = d[t]; lost sales Y[t] + L[t] = d[t]
+    dem = d.demand[pf, ps, :]
+    drow = bld.row("demand", pk, np.arange(K, dtype=np.int64), dem, dem)
+    bld.a(drow.at(j, t), Y.at(j, t), 1.0)
+    jb, tb = _grid(kb.size, T)
+    bld.a(drow.at(kb[jb], tb), B.at(jb, tb), 1.0)
+    later = tb > 0
+    bld.a(drow.at(kb[jb[later]], tb[later]), B.at(jb[later], tb[later] - 1), -1.0)
+    jl, tl = _grid(kl.size, T)
+    bld.a(drow.at(kl[jl], tl), L.at(jl, tl), 1.0)
+
+    # ---- capacity: sum_f h P[t] - O[t] - hpw[t] W[t] <= hours (fixed) / 0 (labour)
+    cap_up = np.where(res.labour[:, None], 0.0, res.hours)
+    cap = bld.row(
+        "capacity",
+        _keys(resource=d.resources),
+        np.arange(R, dtype=np.int64),
+        np.full(1, -INF),
+        cap_up,
+    )
+    e, t = _grid(d.rt_item.size, T)
+    bld.a(cap.at(d.rt_res[e], t), P.at(d.rt_item[e], t), d.rt_hours[e])
+    j, t = _grid(ro.size, T)
+    bld.a(cap.at(ro[j], t), Ov.at(j, t), -1.0)
+    j, t = _grid(rl.size, T)
+    bld.a(cap.at(rl[j], t), W.at(j, t), -res.hours[rl[j], t])
+
+    # ---- labour overtime O[t] <= ot_per_worker[t] W[t]; workforce W[t] = W[t-1] + H[t] - F[t]
+    lo_pos = np.flatnonzero(~fixed_ro)
+    lr = ro[lo_pos]
+    otr = bld.row(
+        "overtime_limit", _keys(resource=[d.resources[r] for r in lr]), lr, np.full(1, -INF), zero
+    )
+    j, t = _grid(lr.size, T)
+    bld.a(otr.at(j, t), Ov.at(lo_pos[j], t), 1.0)
+    wpos = np.searchsorted(rl, lr)
+    bld.a(otr.at(j, t), W.at(wpos[j], t), -res.ot_limit[lr[j], t])
+    rhs = np.zeros((rl.size, T))
+    rhs[:, 0] = res.workforce0[rl]
+    wf = bld.row("workforce_balance", lk, rl, rhs, rhs)
+    _lag(W, wf, 1.0, bld)
+    j, t = _grid(rl.size, T)
+    bld.a(wf.at(j, t), H.at(j, t), -1.0)
+    bld.a(wf.at(j, t), Fi.at(j, t), 1.0)
+
+    # ---- materials: J[t] - J[t-1] - R[t] + sum_f bom P[t] = open orders (+ on hand at t = 0)
+    rhs = mat.open_orders.copy()
+    if M:
+        rhs[:, 0] += mat.on_hand
+    mrow = bld.row("material_balance", mk, np.arange(M, dtype=np.int64), rhs, rhs)
+    _lag(J, mrow, 1.0, bld)
+    j, t = _grid(M, T)
+    bld.a(mrow.at(j, t), Rc.at(j, t), -1.0)
+    e, t = _grid(d.bom_item.size, T)
+    bld.a(mrow.at(d.bom_mat[e], t), P.at(d.bom_item[e], t), d.bom_qty[e])
+
+    # ---- safety stock (soft): I[t] + Z[t] >= ss
+    ssr = bld.row("safety_stock", Z.keys, fz, d.safety_stock[fz, None], inf)
+    j, t = _grid(fz.size, T)
+    bld.a(ssr.at(j, t), Iv.at(fz[j], t), 1.0)
+    bld.a(ssr.at(j, t), Z.at(j, t), 1.0)
+
+    # ---- costs
+    fixed_rt = ~res.labour[d.rt_res]
+    reg_per_unit = np.bincount(
+        d.rt_item[fixed_rt], weights=(d.rt_hours * res.reg_cost[d.rt_res])[fixed_rt], minlength=F
+    ).astype(np.float64)
+    # items.unit_cost is the standard cost including the bom materials, which are paid on
+    # receipt (R); production carries only the rest
+    bom_cost = np.bincount(d.bom_item, weights=d.bom_qty * mat.cost[d.bom_mat], minlength=F).astype(
+        np.float64
+    )
+    unit = np.maximum(d.unit_cost - bom_cost, 0.0)
+    bld.cost("production", P, unit[:, None])
+    bld.cost("regular_time", P, reg_per_unit[:, None])
+    bld.cost("subcontract", C, d.sub_cost[fc, None])
+    bld.cost("holding", Iv, d.holding[:, None])
+    bld.cost("safety_stock", Z, d.ss_penalty[fz, None])
+    bld.cost("backlog", B, d.seg_penalty[ps[kb], None])
+    bld.cost("lost_sales", L, d.seg_penalty[ps[kl], None])
+    if lost_revenue:
+        bld.cost("lost_revenue", L, d.seg_price[pf[kl], ps[kl], None])
+        end = np.zeros((kb.size, T))
+        end[:, T - 1] = d.seg_price[pf[kb], ps[kb]]
+        bld.cost("lost_revenue", B, end)
+    reg_ro = np.where(fixed_ro, res.reg_cost[ro], 0.0)
+    bld.cost("overtime", Ov, np.maximum(res.ot_cost[ro], reg_ro)[:, None])
+    bld.cost("regular_time", Ov, -reg_ro[:, None])
+    bld.cost("regular_time", W, res.reg_cost[rl, None] * res.hours[rl])
+    bld.cost("hiring", H, res.hire_cost[rl, None])
+    bld.cost("layoffs", Fi, res.layoff_cost[rl, None])
+    bld.cost("materials", Rc, mat.cost[:, None])
+    bld.cost("material_holding", J, mat.holding[:, None])
+
+    start, index, value = bld.csc()
+    lp = LpModel(
+        periods=d.periods,
+        cols=bld.cols,
+        rows=bld.rows,
+        col_lower=np.concatenate(bld.lo) if bld.lo else np.zeros(0),
+        col_upper=np.concatenate(bld.up),
+        row_lower=np.concatenate(bld.rlo),
+        row_upper=np.concatenate(bld.rup),
+        a_start=start,
+        a_index=index,
+        a_value=value,
+        costs=bld.costs,
+        integer_cols=np.concatenate([W.cols(), H.cols(), Fi.cols()])
+        if integer
+        else np.zeros(0, np.int64),
+        levels=[],
+        pairs=pairs,
+    )
+    lp.levels = _levels(d, lp, B, L, kb, kl, ps)
+    return lp
+
+
+def _levels(
+    d: PlanData, lp: LpModel, B: Block, L: Block, kb: IntArr, kl: IntArr, ps: IntArr
+) -> list[PriorityLevel]:
+    """Shortage columns per priority level, weighted by their objective cost (1 when free)."""
+    cost = lp.col_cost
+    out: list[PriorityLevel] = []
+    for prio in sorted(set(d.seg_priority.tolist())):
+        segs = np.flatnonzero(d.seg_priority == prio)
+        in_b = np.isin(ps[kb], segs)
+        in_l = np.isin(ps[kl], segs)
+        idx = np.concatenate(
+            [
+                B.cols().reshape(B.n, B.n_periods)[in_b].ravel(),
+                L.cols().reshape(L.n, L.n_periods)[in_l].ravel(),
+            ]
+        )
+        if idx.size == 0:
+            continue
+        w = np.where(cost[idx] > 0, cost[idx], 1.0)
+        out.append(PriorityLevel(prio, [d.segments[s] for s in segs], idx, w))
+    return out

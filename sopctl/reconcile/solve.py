@@ -1,0 +1,282 @@
+"""Solve an `LpModel` with HiGHS (imported here, lazily) and return plain NumPy results.
+
+Segment priority is enforced lexicographically (see the package docstring): the plain cost LP
+is solved first; if every segment above the lowest priority level is fully served, that plan
+is already lexicographically optimal and nothing else runs (so single-segment textbook cases
+are one plain LP). Otherwise, from the first level with a shortage, stage k minimises level
+k's weighted shortage with the levels above held at their optimum - exactly (shortage columns
+fixed at 0) when that optimum is 0, else by a row `shortage_k <= opt_k (1 + 1e-9) + 1e-6` -
+and a final stage minimises total cost with all of them in place. Every stage re-uses the same
+HiGHS instance (interior point by default for the stages too).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from .data import FloatArr, IntArr
+from .lp import LpModel, PriorityLevel
+
+Solver = Literal["ipm", "simplex", "choose", "pdlp"]
+STAGE_REL, STAGE_ABS = 1e-9, 1e-6
+SHORT_TOL = 1e-6
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    solver: Solver = "ipm"  # LP algorithm; MIPs always use HiGHS branch and cut
+    stage_solver: Solver | None = None  # priority stages (None: as `solver`; interior point
+    # measured 3x faster than warm-started simplex on a 35k-column instance)
+    crossover: bool = True  # after interior point, for a vertex solution and clean duals
+    time_limit: float | None = None  # seconds per HiGHS run
+    threads: int | None = None  # None = HiGHS default
+    mip_rel_gap: float = 1e-4  # HiGHS default; the MIP stops within 0.01 % of the bound
+    presolve: bool = True
+    lexicographic: bool = True  # enforce segment priority (False: plain cost LP only)
+    lost_revenue: bool = True  # add the price of lost and never-delivered units to the cost
+    iis: bool = True  # on infeasibility, ask HiGHS for an irreducible infeasible subset
+    verbose: bool = False
+
+
+@dataclass(frozen=True)
+class SolverFacts:
+    engine: str
+    version: str
+    status: str  # HiGHS model status of the last run
+    objective: float | None
+    mip_gap: float | None
+    seconds: float
+    runs: int  # HiGHS runs: 1 plain LP, + priority stages, + the LP for MIP duals
+    method: str
+
+
+@dataclass
+class Solution:
+    status: str  # optimal | infeasible | unbounded | time_limit | iteration_limit | error
+    objective: float | None
+    x: FloatArr | None
+    row_dual: FloatArr | None
+    col_dual: FloatArr | None
+    facts: SolverFacts
+    stage_rows: list[tuple[PriorityLevel, float]] = field(default_factory=list)
+    iis_rows: list[tuple[int, str]] = field(default_factory=list)
+    iis_cols: list[tuple[int, str]] = field(default_factory=list)
+    iis_valid: bool = False
+
+
+_STATUS = {
+    "kOptimal": "optimal",
+    "kInfeasible": "infeasible",
+    "kUnboundedOrInfeasible": "infeasible",
+    "kUnbounded": "unbounded",
+    "kTimeLimit": "time_limit",
+    "kIterationLimit": "iteration_limit",
+    "kModelEmpty": "optimal",
+}
+_BOUND = {1: "free", 2: "lower", 3: "upper", 4: "boxed"}
+RETRY = ("kUnknown", "kSolveError", "kIterationLimit")
+# HiGHS IIS strategies: from the LP's infeasibility, made irreducible (6); from the LP (2)
+IIS_STRATEGIES = (6, 2)
+
+
+class _Run:
+    """One HiGHS instance and the clock of every run on it."""
+
+    def __init__(self, lp: LpModel, options: SolveOptions, integer: bool) -> None:
+        from highspy import _core as hc  # lazy: importing highspy costs ~0.1 s
+
+        self.hc = hc
+        self.integer = integer
+        self.h: Any = hc._Highs()
+        h = self.h
+        h.setOptionValue("output_flag", options.verbose)
+        h.setOptionValue("presolve", "on" if options.presolve else "off")
+        if integer:
+            h.setOptionValue("mip_rel_gap", options.mip_rel_gap)
+        else:
+            h.setOptionValue("solver", options.solver)
+            h.setOptionValue("run_crossover", "on" if options.crossover else "off")
+        if options.time_limit is not None:
+            h.setOptionValue("time_limit", float(options.time_limit))
+        if options.threads is not None:
+            h.setOptionValue("threads", int(options.threads))
+        self.seconds = 0.0
+        self.runs = 0
+        integrality = np.zeros(lp.n_col, dtype=np.int32)
+        integrality[lp.integer_cols] = 1
+        h.passModel(
+            lp.n_col,
+            lp.n_row,
+            int(lp.a_index.size),
+            int(hc.MatrixFormat.kColwise),
+            int(hc.ObjSense.kMinimize),
+            0.0,
+            lp.col_cost,
+            lp.col_lower,
+            lp.col_upper,
+            lp.row_lower,
+            lp.row_upper,
+            lp.a_start.astype(np.int32),
+            lp.a_index.astype(np.int32),
+            lp.a_value,
+            integrality,
+        )
+
+    def run(self) -> str:
+        t0 = time.perf_counter()
+        self.h.run()
+        if self.status_name() in RETRY and not self.integer:  # e.g. IPM without crossover
+            self.h.setOptionValue("solver", "simplex")  # stalls on a degenerate stage
+            self.h.run()
+        self.seconds += time.perf_counter() - t0
+        self.runs += 1
+        return self.status_name()
+
+    def status_name(self) -> str:
+        return str(self.h.getModelStatus().name)
+
+    def x(self) -> FloatArr:
+        return np.asarray(self.h.getSolution().col_value, dtype=np.float64)
+
+    def objective(self) -> float:
+        return float(self.h.getInfo().objective_function_value)
+
+    def set_cost(self, cost: FloatArr) -> None:
+        n = cost.size
+        self.h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
+
+    def fix_zero(self, cols: IntArr) -> None:
+        zero = np.zeros(cols.size)
+        self.h.changeColsBounds(cols.size, cols.astype(np.int32), zero, zero)
+
+    def add_row(self, cols: IntArr, weights: FloatArr, upper: float) -> None:
+        self.h.addRow(-self.hc.kHighsInf, upper, cols.size, cols.astype(np.int32), weights)
+
+
+def solve(lp: LpModel, options: SolveOptions) -> Solution:
+    integer = lp.integer_cols.size > 0
+    r = _Run(lp, options, integer)
+    status = r.run()
+    stage_rows: list[tuple[PriorityLevel, float]] = []
+    cost = lp.col_cost
+    if status == "kOptimal" and options.lexicographic and len(lp.levels) > 1:
+        x = r.x()
+        first = next(
+            (i for i, lv in enumerate(lp.levels[:-1]) if x[lv.cols].sum() > SHORT_TOL), None
+        )
+        if first is not None:
+            if not integer and options.stage_solver is not None:
+                r.h.setOptionValue("solver", options.stage_solver)
+            for lv in lp.levels[:first]:
+                r.fix_zero(lv.cols)
+            for lv in lp.levels[first:-1]:
+                stage_cost = np.zeros(lp.n_col)
+                stage_cost[lv.cols] = lv.weights
+                r.set_cost(stage_cost)
+                status = r.run()
+                if status != "kOptimal":
+                    break
+                best = r.objective()
+                if best <= STAGE_ABS:  # fully served: hold it exactly, no tolerance to leak
+                    r.fix_zero(lv.cols)
+                else:
+                    bound = best * (1 + STAGE_REL) + STAGE_ABS
+                    r.add_row(lv.cols, lv.weights, bound)
+                    stage_rows.append((lv, bound))
+            if status == "kOptimal":
+                r.set_cost(cost)
+                status = r.run()
+    return _finish(r, lp, options, status, stage_rows, integer)
+
+
+def _finish(
+    r: _Run,
+    lp: LpModel,
+    options: SolveOptions,
+    status: str,
+    stage_rows: list[tuple[PriorityLevel, float]],
+    integer: bool,
+) -> Solution:
+    h = r.h
+    plain = _STATUS.get(status, "error")
+    mip_gap = float(h.getInfo().mip_gap) if integer and plain == "optimal" else None
+    x = objective = row_dual = col_dual = None
+    has_primal = int(h.getInfo().primal_solution_status) == 2  # kSolutionStatusFeasible
+    if status == "kModelEmpty":  # nothing to plan: an empty, zero-cost plan
+        x, objective = np.zeros(lp.n_col), 0.0
+        row_dual, col_dual = np.zeros(lp.n_row), np.zeros(lp.n_col)
+    elif plain in ("optimal", "time_limit", "iteration_limit") and has_primal:
+        x = r.x()
+        objective = r.objective()
+        if integer:  # duals of the LP with the integer decisions fixed at their values
+            n = lp.integer_cols.size
+            idx = lp.integer_cols.astype(np.int32)
+            fixed = np.round(x[lp.integer_cols])
+            h.changeColsIntegrality(n, idx, np.zeros(n, dtype=np.uint8))
+            h.changeColsBounds(n, idx, fixed, fixed)
+            h.setOptionValue("solver", options.solver)
+            h.setOptionValue("run_crossover", "on" if options.crossover else "off")
+            if r.run() == "kOptimal":
+                x = r.x()
+        sol = h.getSolution()
+        if sol.dual_valid:
+            row_dual = np.asarray(sol.row_dual, dtype=np.float64)
+            col_dual = np.asarray(sol.col_dual, dtype=np.float64)
+    out = Solution(
+        status=plain,
+        objective=objective,
+        x=x,
+        row_dual=row_dual,
+        col_dual=col_dual,
+        facts=SolverFacts(
+            engine="HiGHS",
+            version=str(h.version()),
+            status=str(h.modelStatusToString(h.getModelStatus())),
+            objective=objective,
+            mip_gap=mip_gap,
+            seconds=r.seconds,
+            runs=r.runs,
+            method="mip"
+            if integer
+            else options.solver
+            + ("+crossover" if options.solver == "ipm" and options.crossover else ""),
+        ),
+        stage_rows=stage_rows,
+    )
+    if plain in ("infeasible", "unbounded") and options.iis:
+        _iis(r, lp, out, integer)
+    return out
+
+
+def _iis(r: _Run, lp: LpModel, out: Solution, integer: bool) -> None:
+    h = r.h
+    if integer:
+        n = lp.integer_cols.size
+        h.changeColsIntegrality(n, lp.integer_cols.astype(np.int32), np.zeros(n, dtype=np.uint8))
+    iis = None
+    for strategy in IIS_STRATEGIES:
+        try:
+            h.setOptionValue("iis_strategy", strategy)
+            status, found = h.getIis()
+        except Exception:  # an older highspy without IIS: the own diagnosis still runs
+            return
+        if str(status.name) != "kError" and found.valid_:
+            iis = found
+            break
+    if iis is None:
+        return
+    out.iis_valid = True
+    out.iis_rows = [
+        (int(i), _BOUND[int(b)])
+        for i, b in zip(iis.row_index_, iis.row_bound_, strict=False)
+        if int(b) in _BOUND and int(b) != 1
+    ]
+    out.iis_cols = [
+        (int(i), _BOUND[int(b)])
+        for i, b in zip(iis.col_index_, iis.col_bound_, strict=False)
+        if int(b) in _BOUND and int(b) != 1
+    ]
