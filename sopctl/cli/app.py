@@ -104,6 +104,49 @@ def demand(
 
 
 @app.command()
+def reconcile(
+    cycle: CycleArg = None,
+    fmt: Annotated[ViewFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        ViewFormat.text
+    ),
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Solve and show the plan; write nothing.")
+    ] = False,
+    integer: Annotated[
+        bool, typer.Option("--integer", help="Plan the workforce in whole people (MIP).")
+    ] = False,
+    top: Annotated[int, typer.Option("--top", min=1, help="Exceptions shown.")] = 10,
+    max_per_file: Annotated[
+        int, typer.Option("--max-per-file", min=1, help="Findings shown per file.")
+    ] = 20,
+) -> None:
+    """Reconcile: solve the constrained plan (capacity, labour, inventory, materials) for the
+    demand view and write it to cycles/<id>/outputs/. Exit 1 on findings or an infeasible plan;
+    nothing is written then."""
+    from .commands import run_reconcile_cmd
+
+    raise typer.Exit(
+        run_reconcile_cmd(state.root, cycle, fmt.value, dry_run, integer, top, max_per_file)
+    )
+
+
+@app.command()
+def explain(
+    name: Annotated[str, typer.Argument(help="An item or a resource id.")],
+    period: Annotated[
+        str | None, typer.Option("--period", "-p", help="One period (default: all / the peak).")
+    ] = None,
+    cycle: Annotated[
+        str | None, typer.Option("--cycle", help="Cycle id (default: latest).")
+    ] = None,
+) -> None:
+    """Explain the exceptions of one item, or the load of one resource, in words."""
+    from .commands import run_explain_cmd
+
+    raise typer.Exit(run_explain_cmd(state.root, cycle, name, period))
+
+
+@app.command()
 def init(
     path: Annotated[Path, typer.Argument(help="Folder for the new planning repository.")],
     example: Annotated[

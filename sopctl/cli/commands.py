@@ -32,6 +32,59 @@ def run_demand_cmd(root: Path | None, cycle: str | None, fmt: str, per_file: int
     return EXIT_OK if run.ok else EXIT_FINDINGS
 
 
+def run_reconcile_cmd(
+    root: Path | None,
+    cycle: str | None,
+    fmt: str,
+    dry_run: bool,
+    integer: bool,
+    top: int,
+    per_file: int,
+) -> int:
+    from rich.console import Console
+
+    from ..plan import run_reconcile
+    from .plan_view import show_json, show_text
+
+    err = Console(stderr=True)
+    if fmt == "text" and err.is_terminal:
+        with err.status("reconciling") as status:
+            run = run_reconcile(
+                root,
+                cycle,
+                dry_run=dry_run,
+                integer=integer,
+                progress=lambda msg: status.update(msg),
+            )
+    else:
+        run = run_reconcile(root, cycle, dry_run=dry_run, integer=integer)
+    if fmt == "json":
+        show_json(run, per_file)
+    else:
+        show_text(run, per_file, top)
+    return EXIT_OK if run.ok else EXIT_FINDINGS
+
+
+def run_explain_cmd(root: Path | None, cycle: str | None, name: str, period: str | None) -> int:
+    from ..explain import explain_item, explain_resource
+    from ..plan import plan_frames_for
+    from .render import emit
+
+    ws, frames, report, source = plan_frames_for(root, cycle)
+    if frames is None:
+        emit(report, "text", 20)
+        print("no plan to explain: fix the findings above (or the infeasibility) first")
+        return EXIT_FINDINGS
+    if frames.supply.filter(frames.supply["item"] == name).height:
+        lines = explain_item(ws, frames, name, period)
+    else:
+        lines = explain_resource(ws, frames, name, period)
+    note = "the written plan" if source == "outputs" else "a plan solved now (outputs are stale)"
+    print(f"explaining {note} of cycle {ws.cycle_id}")
+    print("\n".join(lines))
+    return EXIT_OK
+
+
 def run_init(path: Path, example: str) -> int:
     from ..scaffold import scaffold
 

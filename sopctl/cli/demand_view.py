@@ -8,6 +8,7 @@ from typing import Any
 
 import polars as pl
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ..demand import DemandRun
@@ -50,7 +51,7 @@ def show_text(run: DemandRun, per_file: int) -> None:
     assert res is not None and ws.charter is not None
     labels = ws.periods()
     console.print(
-        f"[bold]Demand plan[/] cycle {ws.cycle_id} ({ws.charter.organisation.name}): "
+        f"[bold]Demand plan[/] cycle {ws.cycle_id} ({escape(ws.charter.organisation.name)}): "
         f"{len(labels)} periods {labels[0]}..{labels[-1]}, "
         f"{res.plan.select('item', 'segment').n_unique()} series"
     )

@@ -134,16 +134,14 @@ class PipelineRules(Strict):
     )
 
 
+Method = Literal[
+    "auto", "seasonal_naive", "moving_average", "ses", "holt", "holt_winters", "croston", "tsb"
+]
+
+
 class ForecastRules(Strict):
-    default_method: Literal[
-        "auto", "seasonal_naive", "moving_average", "ses", "holt", "holt_winters", "croston", "tsb"
-    ] = "auto"
-    per_item: dict[
-        Id,
-        Literal[
-            "auto", "seasonal_naive", "moving_average", "ses", "holt", "holt_winters", "croston", "tsb"
-        ],
-    ] = Field(default_factory=dict)
+    default_method: Method = "auto"
+    per_item: dict[Id, Method] = Field(default_factory=dict)
     season_length: int = Field(default=12, ge=1)
     holdout_periods: int = Field(default=3, ge=1)
     moving_average_window: int = Field(default=3, ge=1)

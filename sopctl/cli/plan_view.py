@@ -1,0 +1,188 @@
+"""Rich and JSON views of a reconcile run."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import polars as pl
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from ..plan import ReconcileRun
+from ..plan_files import relief
+from .render import emit
+
+
+def _heat(value: float) -> str:
+    if value >= 0.999:
+        return "bold white on red"
+    if value >= 0.9:
+        return "black on yellow"
+    if value >= 0.7:
+        return "black on green"
+    return "dim"
+
+
+def _short(period: str) -> str:
+    return period[2:] if len(period) == 7 else period[2:].replace("-W", "W")
+
+
+def show_infeasible(run: ReconcileRun, console: Console) -> None:
+    res = run.result
+    assert res is not None
+    console.print(f"[bold red]No plan:[/] the model is {res.status}.")
+    if res.diagnosis:
+        console.print("Conflicting constraints:")
+        for name in res.diagnosis:
+            console.print(Text(f"  - {name}"))
+    for hint in res.hints:
+        console.print(Text(f"hint: {hint}"))
+    console.print("Nothing was written.")
+
+
+def show_text(run: ReconcileRun, per_file: int, top: int = 10) -> None:
+    console = Console(highlight=False)
+    res, ws = run.result, run.ws
+    if res is None:
+        emit(run.report, "text", per_file)
+        return
+    if not res.ok:
+        show_infeasible(run, console)
+        return
+    assert ws.charter is not None
+    cur = res.currency
+    f = res.solver
+    console.print(
+        f"[bold]Plan[/] cycle {ws.cycle_id} ({escape(ws.charter.organisation.name)}): "
+        f"{res.status}, "
+        f"cost {res.objective or 0:,.2f} {cur} — {f.engine} {f.version}, {f.method}, "
+        f"{f.runs} run(s), {f.seconds:.2f} s; demand view {run.demand_source}"
+    )
+    sv = Table(title="Service level per segment", title_justify="left")
+    for c in (
+        "segment",
+        "priority",
+        "policy",
+        "demand",
+        "on time",
+        "late",
+        "lost",
+        "service",
+        "target",
+        "",
+    ):
+        sv.add_column(c, justify="left" if c in ("segment", "policy") else "right")
+    for r in res.service.iter_rows(named=True):
+        ok = r["meets_target"]
+        sv.add_row(
+            r["segment"],
+            str(r["priority"]),
+            r["shortage_policy"],
+            f"{r['demand']:,.0f}",
+            f"{r['on_time']:,.0f}",
+            f"{r['late']:,.0f}",
+            f"{r['lost_sales']:,.0f}",
+            f"{r['service_level']:.1%}",
+            f"{r['target']:.0%}",
+            Text("ok", style="green") if ok else Text("BELOW", style="bold red"),
+        )
+    console.print(sv)
+    total = res.costs.get("total", 0.0) or 1.0
+    ct = Table(title=f"Cost ({cur})", title_justify="left")
+    ct.add_column("component")
+    ct.add_column("value", justify="right")
+    ct.add_column("share", justify="right")
+    for k, v in res.costs.items():
+        if k != "total" and abs(v) >= 0.005:
+            ct.add_row(k, f"{v:,.2f}", f"{v / total:.1%}")
+    ct.add_row(Text("total", style="bold"), Text(f"{res.costs.get('total', 0):,.2f}", "bold"), "")
+    console.print(ct)
+    _utilisation(console, res.capacity)
+    _exceptions(console, run, top)
+    if run.summary.get("finance"):
+        fin = run.summary["finance"]
+        console.print(
+            f"Finance: revenue {fin['revenue']:,.0f} {cur}, gross margin "
+            f"{fin['gross_margin']:,.0f} ({fin['gross_margin_pct']:.1%}), working capital avg "
+            f"{fin['average_working_capital']:,.0f} / peak {fin['peak_working_capital']:,.0f} "
+            f"({fin['peak_working_capital_period']})"
+        )
+    for note in res.notes:
+        console.print(Text(f"note: {note}"))
+    if run.report.findings:
+        emit(run.report, "text", per_file)
+    for path in run.written:
+        console.print(f"wrote {path.relative_to(ws.root).as_posix()}")
+    if not run.written:
+        console.print("dry run: nothing written")
+
+
+def _utilisation(console: Console, cap: pl.DataFrame) -> None:
+    """Heat table: periods down, resources across (fits any terminal for a few resources)."""
+    if not cap.height:
+        return
+    resources = sorted(set(cap["resource"].to_list()))
+    by = {(r["resource"], r["period"]): r["utilisation"] for r in cap.iter_rows(named=True)}
+    t = Table(title="Utilisation (load ÷ regular capacity, %)", title_justify="left")
+    t.add_column("period")
+    for r in resources:
+        t.add_column(Text(r), justify="right")
+    for p in sorted(set(cap["period"].to_list())):
+        cells = []
+        for r in resources:
+            u = by.get((r, p))
+            cells.append(Text("") if u is None else Text(f"{100 * u:.0f}", style=_heat(u)))
+        t.add_row(p, *cells)
+    console.print(t)
+
+
+def _exceptions(console: Console, run: ReconcileRun, top: int) -> None:
+    res = run.result
+    assert res is not None
+    exc = res.exceptions
+    if not exc.height:
+        console.print("No exceptions: every segment is served on time and no resource binds.")
+        return
+    shown = exc.sort("value", descending=True).head(top)
+    t = Table(
+        title=f"Top exceptions ({exc.height} in all, by value at stake)", title_justify="left"
+    )
+    for c in ("kind", "what", "period", "qty", f"value {res.currency}", "cause", "escalate"):
+        t.add_column(c, justify="right" if c in ("qty",) or c.startswith("value") else "left")
+    for r in shown.iter_rows(named=True):
+        what = (r["item"] or r["resource"] or r["material"] or "") + (
+            f" / {r['segment']}" if r["segment"] else ""
+        )
+        cause = r["binding_constraint"] or ""
+        gain = relief(r["binding_constraint"], r["shadow_price"], res.currency)
+        t.add_row(
+            r["kind"],
+            what,
+            r["period"],
+            f"{r['quantity']:,.0f}",
+            f"{r['value']:,.0f}",
+            Text(cause + (f"\n{gain}" if gain else "")),
+            r["escalate_to"] or "",
+        )
+    console.print(t)
+
+
+def show_json(run: ReconcileRun, per_file: int) -> None:
+    doc: dict[str, Any] = json.loads(run.report.to_json(per_file))
+    doc["cycle"] = run.ws.cycle_id
+    doc["written"] = [p.relative_to(run.ws.root).as_posix() for p in run.written]
+    doc["demand"] = run.demand_source
+    res = run.result
+    if res is not None:
+        doc["status"] = res.status
+        doc["plan"] = run.summary
+        doc["diagnosis"] = res.diagnosis
+        doc["hints"] = res.hints
+        doc["timings"] = {k: round(v, 4) for k, v in res.timings.items()}
+        doc["exceptions"] = res.exceptions.sort("value", descending=True).head(50).to_dicts()
+        doc["ok"] = doc["ok"] and res.ok
+    sys.stdout.write(json.dumps(doc, indent=2, sort_keys=True, default=str) + "\n")

@@ -1,0 +1,156 @@
+"""`sopctl explain`: the chain behind one item's or one resource's exceptions, in words.
+
+Works on the plan frames (from the current outputs, or solved in memory when they are stale),
+so it explains exactly the plan that was written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from .errors import UserError
+from .plan_files import relief
+
+if TYPE_CHECKING:
+    from .validate import Workspace
+
+
+@dataclass
+class PlanFrames:
+    supply: pl.DataFrame
+    capacity: pl.DataFrame
+    exceptions: pl.DataFrame
+    currency: str
+
+
+SUPPLY_FIELDS = (
+    "demand",
+    "production",
+    "production_arrivals",
+    "subcontract",
+    "shipments",
+    "inventory",
+    "safety_stock",
+)
+
+
+def _num(v: object) -> float:
+    return float(v) if isinstance(v, int | float) else 0.0
+
+
+def explain_item(ws: Workspace, f: PlanFrames, item: str, period: str | None) -> list[str]:
+    assert ws.charter is not None
+    exc = f.exceptions.filter(pl.col("item") == item)
+    if period:
+        exc = exc.filter(pl.col("period") == period)
+    supply = f.supply.filter(pl.col("item") == item)
+    if supply.height == 0:
+        raise UserError(f"item '{item}' is not in the plan", hint="name an item of items.csv")
+    segs = {s.id: s for s in ws.charter.segments}
+    lines: list[str] = []
+    if exc.height == 0:
+        where = f" in {period}" if period else ""
+        lines.append(f"{item}: no exceptions{where}; every segment is served on time.")
+        return lines
+    items = ws.tables["items"].frame if "items" in ws.tables else None
+    lead = 0
+    if items is not None and "lead_time" in items.columns:
+        row = items.filter(pl.col("item") == item)
+        lead = int(row["lead_time"][0] or 0) if row.height else 0
+    for r in exc.sort("period", "kind").iter_rows(named=True):
+        s = supply.filter(pl.col("period") == r["period"])
+        srow = s.row(0, named=True) if s.height else {}
+        head = f"{item} in {r['period']}"
+        if r["segment"]:
+            seg = segs.get(r["segment"])
+            policy = f"{seg.shortage_policy}, priority {seg.priority}" if seg else ""
+            head += f" for {r['segment']} ({policy})"
+        lines.append(
+            f"{head}: {r['kind'].replace('_', ' ')} of {_num(r['quantity']):,.1f} units, "
+            f"{_num(r['value']):,.2f} {f.currency} at stake."
+        )
+        if srow:
+            v = {k: _num(srow.get(k)) for k in SUPPLY_FIELDS}
+            lines.append(
+                f"  the period: demand {v['demand']:,.1f}, production started "
+                f"{v['production']:,.1f}, arriving {v['production_arrivals']:,.1f}, "
+                f"subcontracted {v['subcontract']:,.1f}, shipped {v['shipments']:,.1f}, "
+                f"stock at the end {v['inventory']:,.1f} (safety stock {v['safety_stock']:,.1f})."
+            )
+        binding = r["binding_constraint"] or "none found"
+        lines.append(f"  why: the binding constraint is {binding}.")
+        if binding.startswith("production_lead_time"):
+            lines.append(
+                f"  production takes {lead} period(s) to arrive, so {r['period']} can only be "
+                "served from the stock on hand at the start and what arrives in time."
+            )
+        gain = relief(r["binding_constraint"], r["shadow_price"], f.currency)
+        if gain:
+            lines.append(f"  price of the constraint: {gain}.")
+        lines.append(
+            f"  decides: {r['escalate_to']} (charter escalation rule)."
+            if r["escalate_to"]
+            else "  decides: no escalation rule of the charter matches this exception."
+        )
+    return lines
+
+
+def explain_resource(ws: Workspace, f: PlanFrames, resource: str, period: str | None) -> list[str]:
+    cap = f.capacity.filter(pl.col("resource") == resource)
+    if cap.height == 0:
+        raise UserError(
+            f"'{resource}' is neither an item nor a resource of the plan",
+            hint="name an item of items.csv or a resource of resources.csv",
+        )
+    if period:
+        cap = cap.filter(pl.col("period") == period)
+    else:
+        cap = cap.sort("utilisation", "period", descending=[True, False]).head(1)
+    routings = ws.tables["routings"].frame if "routings" in ws.tables else None
+    lines: list[str] = []
+    for r in cap.iter_rows(named=True):
+        lines.append(
+            f"{resource} in {r['period']}: load {_num(r['load']):,.1f} h of "
+            f"{_num(r['available']):,.1f} h regular ({_num(r['utilisation']):.0%}), overtime "
+            f"{_num(r['overtime']):,.1f} h of at most {_num(r['overtime_limit']):,.1f} h."
+        )
+        if r.get("workforce") is not None:
+            lines.append(
+                f"  workforce {_num(r['workforce']):,.1f} (hires {_num(r['hires']):,.1f}, "
+                f"layoffs {_num(r['layoffs']):,.1f})."
+            )
+        gain = relief(f"capacity[{resource},{r['period']}]", r["shadow_price"], f.currency)
+        lines.append(
+            f"  {gain}." if gain else "  the capacity does not bind: more hours save nothing."
+        )
+        if routings is not None:
+            load = (
+                routings.filter(pl.col("resource") == resource)
+                .join(f.supply.filter(pl.col("period") == r["period"]), on="item")
+                .with_columns((pl.col("hours_per_unit") * pl.col("production")).alias("hours"))
+                .filter(pl.col("hours") > 0.05)
+                .sort("hours", "item", descending=[True, False])
+                .head(5)
+            )
+            if load.height:
+                parts = ", ".join(f"{i} {h:,.0f} h" for i, h in load.select("item", "hours").rows())
+                lines.append(f"  largest loads: {parts}.")
+        exc = f.exceptions.filter(
+            (pl.col("resource") == resource) & (pl.col("period") == r["period"])
+        )
+        for e in exc.iter_rows(named=True):
+            if e["escalate_to"]:
+                lines.append(f"  decides: {e['escalate_to']} (charter escalation rule).")
+        users = f.exceptions.filter(
+            pl.col("binding_constraint") == f"capacity[{resource},{r['period']}]"
+        ).filter(pl.col("item").is_not_null())
+        if users.height:
+            lines.append(
+                "  exceptions it causes: "
+                + ", ".join(sorted({f"{i} ({k})" for i, k in users.select("item", "kind").rows()}))
+                + "."
+            )
+    return lines

@@ -1,0 +1,120 @@
+"""`sopctl reconcile`: demand view → constrained plan → result files (the edge around reconcile/).
+
+Validation, the demand view (reused when its outputs are current, rebuilt otherwise), the LP,
+and the writing of every result file in one all-or-nothing step. A plan that is not optimal
+writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from .demand import PLAN, demand_is_current, run_demand
+from .explain import PlanFrames
+from .findings import Report
+from .outputs import write_all
+from .plan_files import plan_files
+from .reconcile import PlanResult, SolveOptions, reconcile
+from .results import is_current, manifest
+from .validate import Workspace, load_workspace
+
+MANIFEST = "reconcile_manifest.json"
+Progress = Callable[[str], None]
+
+
+@dataclass
+class ReconcileRun:
+    ws: Workspace
+    report: Report
+    demand_source: str = ""  # "reused" | "rebuilt"
+    result: PlanResult | None = None
+    files: dict[str, bytes] = field(default_factory=dict)
+    written: list[Path] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.report.ok and self.result is not None and self.result.ok
+
+
+def _demand(
+    root: Path | None, cycle: str | None, ws: Workspace, report: Report, write: bool
+) -> tuple[pl.DataFrame | None, str]:
+    path = ws.cycle_dir / "outputs" / PLAN
+    if demand_is_current(ws):
+        return pl.read_csv(path, schema_overrides={"item": pl.String, "segment": pl.String}), (
+            "reused"
+        )
+    run = run_demand(root, ws.cycle_id, write=write)
+    report.extend(f for f in run.report if f not in report.findings)
+    if run.result is None or not run.report.ok:
+        return None, "rebuilt"
+    return run.result.plan, "rebuilt"
+
+
+def run_reconcile(
+    root: Path | None = None,
+    cycle: str | None = None,
+    *,
+    dry_run: bool = False,
+    integer: bool = False,
+    options: SolveOptions | None = None,
+    progress: Progress | None = None,
+) -> ReconcileRun:
+    """Validate, get the demand view, solve the plan, and write the results unless dry-run."""
+    say = progress or (lambda _msg: None)
+    say("checking inputs")
+    ws, report = load_workspace(root, cycle)
+    run = ReconcileRun(ws, report)
+    if not report.ok:
+        return run
+    say("building the demand view")
+    demand, run.demand_source = _demand(root, cycle, ws, report, write=not dry_run)
+    if demand is None or not report.ok:
+        return run
+    say("building and solving the plan" + (" (whole workers)" if integer else ""))
+    run.result = reconcile(ws, demand, integer=integer, options=options)
+    if not run.result.ok:
+        return run
+    say("writing results")
+    run.files, run.summary = plan_files(ws, run.result)
+    if dry_run:
+        return run
+    files = dict(run.files)
+    files[MANIFEST] = manifest(ws, "reconcile", files, {})
+    out = ws.cycle_dir / "outputs"
+    write_all({out / name: data for name, data in files.items()})
+    run.written = [out / name for name in files]
+    return run
+
+
+def plan_frames_for(
+    root: Path | None, cycle: str | None
+) -> tuple[Workspace, PlanFrames | None, Report, str]:
+    """The plan's frames: from the outputs when they are current, else solved in memory.
+
+    Returns (workspace, frames or None when there is no plan, report, source)."""
+    ws, report = load_workspace(root, cycle)
+    if not report.ok:
+        return ws, None, report, ""
+    assert ws.charter is not None
+    out = ws.cycle_dir / "outputs"
+    if is_current(ws, out, MANIFEST):
+        ids = {c: pl.String for c in ("item", "segment", "resource", "material", "period")}
+        frames = PlanFrames(
+            supply=pl.read_csv(out / "supply_plan.csv", schema_overrides=ids),
+            capacity=pl.read_csv(out / "capacity_plan.csv", schema_overrides=ids),
+            exceptions=pl.read_csv(out / "exceptions.csv", schema_overrides=ids),
+            currency=ws.charter.finance.currency,
+        )
+        return ws, frames, report, "outputs"
+    run = run_reconcile(root, ws.cycle_id, dry_run=True)
+    if not run.ok or run.result is None:
+        return ws, None, run.report, "solved"
+    res = run.result
+    return ws, PlanFrames(res.supply, res.capacity, res.exceptions, res.currency), report, "solved"

@@ -1,0 +1,136 @@
+"""The result files of a reconciled plan, as deterministic bytes (no clock, stable order)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from .reconcile import PlanResult
+from .results import csv_bytes, json_bytes
+
+if TYPE_CHECKING:
+    from .validate import Workspace
+
+# how one more unit of a binding constraint reads, per constraint family
+UNIT_PHRASE = {
+    "capacity": "1 more hour on {0} in {1}",
+    "overtime_limit": "1 more overtime hour on {0} in {1}",
+    "supplier_capacity": "1 more unit from the supplier of {0} in {1}",
+    "supplier_lead_time": "1 more unit of {0} arriving in {1}",
+    "subcontract_limit": "1 more subcontracted unit of {0} in {1}",
+    "max_hires": "1 more hire allowed on {0} in {1}",
+    "max_layoffs": "1 more layoff allowed on {0} in {1}",
+    "max_workforce": "1 more worker allowed on {0} in {1}",
+    "min_workforce": "1 worker less required on {0} in {1}",
+}
+
+
+def relief(constraint: str | None, price: float | None, currency: str) -> str:
+    """'1 more hour on line-a in 2027-05 saves 9.87 EUR' for a binding constraint's price."""
+    if not constraint or price is None or abs(price) < 0.005:
+        return ""
+    family, _, rest = constraint.partition("[")
+    keys = rest.rstrip("]").split(",") if rest else []
+    template = UNIT_PHRASE.get(family)
+    subject = (
+        template.format(*keys, "")
+        if template and len(keys) >= 2
+        else f"1 more unit of {constraint}"
+    )
+    verb = "saves" if price > 0 else "costs"
+    return f"{subject} {verb} {abs(price):,.2f} {currency}"
+
+
+def exception_messages(exc: pl.DataFrame, currency: str) -> pl.Series:
+    words = {
+        "shortage": "short",
+        "late_delivery": "delivered late",
+        "safety_stock": "below safety stock",
+        "overload": "fully loaded",
+    }
+    out = []
+    for r in exc.iter_rows(named=True):
+        what = r["item"] or r["resource"] or r["material"] or "?"
+        seg = f" for {r['segment']}" if r["segment"] else ""
+        unit = "hours" if r["resource"] else "units"
+        text = (
+            f"{what} {words.get(r['kind'], r['kind'])} in {r['period']}{seg}: "
+            f"{r['quantity']:,.1f} {unit}, {r['value']:,.2f} {currency} at stake; "
+            f"binding: {r['binding_constraint']}"
+        )
+        gain = relief(r["binding_constraint"], r["shadow_price"], currency)
+        if gain:
+            text += f"; {gain}"
+        if r["escalate_to"]:
+            text += f"; escalate to {r['escalate_to']}"
+        out.append(text)
+    return pl.Series("message", out, dtype=pl.String)
+
+
+def supply_frame(result: PlanResult, segments: list[str]) -> pl.DataFrame:
+    """Item × period with the shipments of each segment as columns (in priority order)."""
+    wide = result.shipments.pivot(
+        on="segment", index=["item", "period"], values="shipped", aggregate_function="sum"
+    )
+    cols = [s for s in segments if s in wide.columns]
+    wide = wide.select("item", "period", *(pl.col(s).alias(f"shipped_{s}") for s in cols))
+    out = result.supply.join(wide, on=["item", "period"], how="left", maintain_order="left")
+    shipped = [f"shipped_{s}" for s in cols]
+    order = [c for c in result.supply.columns if c not in ("backlog", "lost_sales")]
+    rest = [c for c in result.supply.columns if c in ("backlog", "lost_sales")]
+    at = order.index("shipments") + 1
+    return out.select(*order[:at], *shipped, *order[at:], *rest).fill_null(0.0)
+
+
+def summary(ws: Workspace, result: PlanResult) -> dict[str, Any]:
+    assert ws.charter is not None
+    cap = result.capacity
+    peaks = (
+        cap.sort("utilisation", "period", descending=[True, False])
+        .group_by("resource", maintain_order=True)
+        .first()
+        .sort("resource")
+        .select("resource", "period", "utilisation")
+        .to_dicts()
+        if cap.height
+        else []
+    )
+    kinds = result.exceptions.group_by("kind").len().sort("kind")
+    facts = result.solver
+    return {
+        "cycle": ws.cycle_id,
+        "charter": ws.cycle.charter if ws.cycle else None,
+        "status": result.status,
+        "currency": result.currency,
+        "objective": round(result.objective or 0.0, 2),
+        "costs": {k: round(v, 2) for k, v in result.costs.items()},
+        "service": result.service.to_dicts(),
+        "utilisation_peaks": peaks,
+        "exceptions": dict(kinds.iter_rows()),
+        "solver": {
+            "engine": facts.engine,
+            "version": facts.version,
+            "status": facts.status,
+            "method": facts.method,
+            "runs": facts.runs,
+            "objective": round(facts.objective or 0.0, 2),
+            "mip_gap": facts.mip_gap,
+        },
+        "notes": result.notes,
+    }
+
+
+def plan_files(ws: Workspace, result: PlanResult) -> tuple[dict[str, bytes], dict[str, Any]]:
+    assert ws.charter is not None
+    segments = [s.id for s in sorted(ws.charter.segments, key=lambda s: (s.priority, s.id))]
+    exc = result.exceptions.with_columns(exception_messages(result.exceptions, result.currency))
+    doc = summary(ws, result)
+    files = {
+        "supply_plan.csv": csv_bytes(supply_frame(result, segments)),
+        "capacity_plan.csv": csv_bytes(result.capacity),
+        "materials_plan.csv": csv_bytes(result.materials),
+        "exceptions.csv": csv_bytes(exc),
+        "summary.json": json_bytes(doc),
+    }
+    return files, doc

@@ -1,0 +1,113 @@
+"""`sopctl reconcile` and `sopctl explain` from the command line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from tests.helpers import run, write_files
+
+OUT = "cycles/2026-12/outputs"
+ROOT = Path(__file__).resolve().parent.parent
+PLAN_FILES = (
+    "supply_plan.csv",
+    "capacity_plan.csv",
+    "materials_plan.csv",
+    "exceptions.csv",
+    "summary.json",
+    "reconcile_manifest.json",
+)
+
+
+def _snapshot(repo: Path) -> dict[str, bytes]:
+    return {n: (repo / OUT / n).read_bytes() for n in PLAN_FILES}
+
+
+def test_reconcile_writes_deterministic_outputs(repo: Path) -> None:
+    r = run(["reconcile"], cwd=repo)
+    assert r.code == 0, r.out + r.err
+    assert "Service level per segment" in r.out and "Utilisation" in r.out
+    first = _snapshot(repo)
+    summary = json.loads(first["summary.json"])
+    assert summary["status"] == "optimal"
+    assert "seconds" not in json.dumps(summary["solver"])  # no clock inside result files
+    r = run(["reconcile", "--format", "json"], cwd=repo)
+    assert r.code == 0
+    assert json.loads(r.out)["demand"] == "reused"
+    assert _snapshot(repo) == first
+    header = (repo / OUT / "supply_plan.csv").read_text().splitlines()[0].split(",")
+    assert header[:3] == ["item", "period", "demand"]
+    assert {"shipped_strategic", "shipped_standard", "backlog", "lost_sales"} <= set(header)
+
+
+def test_dry_run_writes_nothing(repo: Path) -> None:
+    r = run(["reconcile", "--dry-run"], cwd=repo)
+    assert r.code == 0, r.out + r.err
+    assert "dry run: nothing written" in r.out
+    assert not (repo / OUT).exists()
+
+
+def test_json_costs_add_up(repo: Path) -> None:
+    r = run(["reconcile", "--format", "json", "--dry-run"], cwd=repo)
+    doc = json.loads(r.out)
+    costs = doc["plan"]["costs"]
+    parts = sum(v for k, v in costs.items() if k != "total")
+    assert abs(parts - costs["total"]) < 0.05
+    assert abs(costs["total"] - doc["plan"]["objective"]) < 0.01
+
+
+def test_infeasible_plan_names_the_conflict_and_writes_nothing(repo: Path) -> None:
+    # an ending target no capacity can reach, with backlog cleared by the horizon end
+    write_files(
+        repo,
+        {
+            "cycles/2026-12/inputs/inventory.csv": "item,on_hand,safety_stock,ending_target\n"
+            "P-100,150,60,1000000\nP-200,220,80,80\n"
+        },
+    )
+    r = run(["reconcile"], cwd=repo)
+    assert r.code == 1
+    assert "No plan" in r.out and "Conflicting constraints" in r.out
+    assert "ending_target[P-100]" in r.out
+    assert not (repo / OUT / "supply_plan.csv").exists()
+
+
+def test_invalid_inputs_stop_before_solving(repo: Path) -> None:
+    write_files(
+        repo, {"cycles/2026-12/inputs/routings.csv": "item,resource,hours_per_unit\nP-100,NOPE,1\n"}
+    )
+    r = run(["reconcile"], cwd=repo)
+    assert r.code == 1
+    assert "SOP402" in r.out
+    assert not (repo / OUT).exists()
+
+
+def test_red_tomato_textbook_optimum_from_the_cli(tmp_path: Path) -> None:
+    repo = tmp_path / "rt"
+    shutil.copytree(ROOT / "examples" / "red-tomato", repo)
+    r = run(["--root", str(repo), "reconcile", "--format", "json", "--dry-run"])
+    assert r.code == 0, r.out + r.err
+    assert round(json.loads(r.out)["plan"]["objective"], 2) == 422275.00
+    r = run(["--root", str(repo), "reconcile", "--format", "json", "--dry-run", "--integer"])
+    assert r.code == 0, r.out + r.err
+    assert json.loads(r.out)["plan"]["objective"] >= 422275.00 - 0.005
+
+
+def test_explain_item_resource_and_unknown(repo: Path) -> None:
+    assert run(["reconcile"], cwd=repo).code == 0
+    r = run(["explain", "ASSY"], cwd=repo)
+    assert r.code == 0, r.err
+    assert "explaining the written plan" in r.out
+    assert "ASSY in 2027-" in r.out and "regular" in r.out
+    r = run(["explain", "P-100"], cwd=repo)
+    assert r.code == 0 and "P-100" in r.out
+    r = run(["explain", "NOPE"], cwd=repo)
+    assert r.code == 2 and "neither an item nor a resource" in r.err
+
+
+def test_explain_solves_in_memory_when_outputs_are_stale(repo: Path) -> None:
+    r = run(["explain", "ASSY"], cwd=repo)
+    assert r.code == 0, r.out + r.err
+    assert "a plan solved now" in r.out
+    assert not (repo / OUT).exists()
