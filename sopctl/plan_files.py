@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from .finance import plan_finance
 from .reconcile import PlanResult
 from .results import csv_bytes, json_bytes
 
@@ -125,12 +126,15 @@ def plan_files(ws: Workspace, result: PlanResult) -> tuple[dict[str, bytes], dic
     assert ws.charter is not None
     segments = [s.id for s in sorted(ws.charter.segments, key=lambda s: (s.priority, s.id))]
     exc = result.exceptions.with_columns(exception_messages(result.exceptions, result.currency))
+    fin = plan_finance(ws, result)
     doc = summary(ws, result)
+    doc["finance"] = fin.kpis
     files = {
         "supply_plan.csv": csv_bytes(supply_frame(result, segments)),
         "capacity_plan.csv": csv_bytes(result.capacity),
         "materials_plan.csv": csv_bytes(result.materials),
         "exceptions.csv": csv_bytes(exc),
+        "finance.csv": csv_bytes(fin.by_period),
         "summary.json": json_bytes(doc),
     }
     return files, doc

@@ -15,6 +15,7 @@ PLAN_FILES = (
     "capacity_plan.csv",
     "materials_plan.csv",
     "exceptions.csv",
+    "finance.csv",
     "summary.json",
     "reconcile_manifest.json",
 )

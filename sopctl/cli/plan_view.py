@@ -105,11 +105,12 @@ def show_text(run: ReconcileRun, per_file: int, top: int = 10) -> None:
     _exceptions(console, run, top)
     if run.summary.get("finance"):
         fin = run.summary["finance"]
+        margin_pct = fin["gross_margin_pct"] or 0.0
         console.print(
             f"Finance: revenue {fin['revenue']:,.0f} {cur}, gross margin "
-            f"{fin['gross_margin']:,.0f} ({fin['gross_margin_pct']:.1%}), working capital avg "
+            f"{fin['gross_margin']:,.0f} ({margin_pct:.1f}%), working capital avg "
             f"{fin['average_working_capital']:,.0f} / peak {fin['peak_working_capital']:,.0f} "
-            f"({fin['peak_working_capital_period']})"
+            f"({fin['peak_working_capital_period']}), cash flow {fin['total_cash_flow']:,.0f}"
         )
     for note in res.notes:
         console.print(Text(f"note: {note}"))

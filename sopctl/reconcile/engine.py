@@ -13,7 +13,15 @@ from .diagnose import hints, iis_names, shadow_prices
 from .exceptions import exceptions
 from .explain import EXC_SCHEMA
 from .model import build_model
-from .result import PlanResult, cost_breakdown, empty_frames, plan_frames
+from .result import (
+    COSTS_BY_PERIOD_SCHEMA,
+    PlanResult,
+    cost_breakdown,
+    costs_by_period_frame,
+    empty_frames,
+    period_costs,
+    plan_frames,
+)
 from .solve import SolveOptions, solve
 
 if TYPE_CHECKING:
@@ -83,11 +91,14 @@ def reconcile_data(
     frames = empty_frames()
     exc = pl.DataFrame(schema=EXC_SCHEMA | {"escalate_to": pl.String})
     costs: dict[str, float] = {}
+    by_period = pl.DataFrame(schema=COSTS_BY_PERIOD_SCHEMA)
     diagnosis: list[str] = []
     messages: list[str] = []
     if sol.x is not None:
         frames.update(plan_frames(data, lp, sol.x, sol.row_dual))
-        costs = cost_breakdown(lp, sol.x)
+        per_period = period_costs(lp, sol.x)
+        costs = cost_breakdown(per_period)
+        by_period = costs_by_period_frame(data.periods, per_period)
         if sol.row_dual is not None and sol.col_dual is not None:
             exc = exceptions(data, lp, sol, frames["capacity"], escalation)
             frames["shadow_prices"] = shadow_prices(data, lp, sol)
@@ -111,6 +122,7 @@ def reconcile_data(
         service=frames["service"],
         costs=costs,
         solver=sol.facts,
+        costs_by_period=by_period,
         diagnosis=diagnosis,
         hints=messages,
         notes=data.notes,

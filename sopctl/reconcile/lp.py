@@ -4,7 +4,8 @@ Every variable and constraint family is a `Block`: a contiguous range of columns
 over entities x periods, index = offset + j * T + t. The registry of blocks maps primal
 values, duals and IIS members back to names such as `capacity[line-a,2027-05]`.
 Costs are kept as `CostTerm`s (category, columns, coefficients) so the objective can be split
-into the cost breakdown exactly; the column cost vector is their sum.
+into the cost breakdown exactly, per component and per period (`col_period`); the column cost
+vector is their sum.
 """
 
 from __future__ import annotations
@@ -90,6 +91,14 @@ class LpModel:
     @property
     def n_row(self) -> int:
         return self.row_lower.size
+
+    @property
+    def col_period(self) -> IntArr:
+        """Period index t of every column (each column block is entities x periods)."""
+        t = np.zeros(self.n_col, dtype=np.int64)
+        for b in self.cols.values():
+            t[b.offset : b.offset + b.size] = np.tile(np.arange(b.n_periods, dtype=np.int64), b.n)
+        return t
 
     @property
     def col_cost(self) -> FloatArr:

@@ -3,7 +3,7 @@
 Frames are long per entity x period, sorted by their keys in index order (items, resources and
 materials by id, segments by priority), values rounded to 6 decimals; the objective is kept
 unrounded. `supply` is one row per item x period (segments summed), `shipments` one row per
-demanded item x segment x period.
+demanded item x segment x period, `costs_by_period` one row per period x cost component.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ COST_ORDER = (
     "materials",
     "material_holding",
 )
+COSTS_BY_PERIOD_SCHEMA = {"period": pl.String, "component": pl.String, "value": pl.Float64}
 
 
 @dataclass
@@ -52,6 +53,11 @@ class PlanResult:
     service: pl.DataFrame
     costs: dict[str, float]
     solver: SolverFacts
+    # the objective per period and component (the same cost terms as `costs`, which are its
+    # per-component sums); empty when there is no solution
+    costs_by_period: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(schema=COSTS_BY_PERIOD_SCHEMA)
+    )
     diagnosis: list[str] = field(default_factory=list)  # conflicting constraints, by name
     hints: list[str] = field(default_factory=list)  # plain-language causes of infeasibility
     notes: list[str] = field(default_factory=list)  # input rows the model could not use
@@ -110,12 +116,41 @@ def empty_frames() -> dict[str, pl.DataFrame]:
     }
 
 
-def cost_breakdown(lp: LpModel, x: FloatArr) -> dict[str, float]:
-    out = dict.fromkeys(COST_ORDER, 0.0)
+def period_costs(lp: LpModel, x: FloatArr) -> dict[str, FloatArr]:
+    """Objective split by component and period: each cost term's coef x solution, summed over
+    the columns of each period (length-T arrays, COST_ORDER first, unrounded)."""
+    T = len(lp.periods)
+    col_t = lp.col_period
+    out = {k: np.zeros(T) for k in COST_ORDER}
     for term in lp.costs:
-        out[term.category] = out.get(term.category, 0.0) + float(term.coef @ x[term.cols])
+        per = np.bincount(col_t[term.cols], weights=term.coef * x[term.cols], minlength=T)
+        out[term.category] = out.get(term.category, np.zeros(T)) + per
+    return out
+
+
+def cost_breakdown(per_period: dict[str, FloatArr]) -> dict[str, float]:
+    """Totals per component (the per-period sums) and their grand total."""
+    out = {k: float(v.sum()) for k, v in per_period.items()}
     out["total"] = float(sum(out.values()))
     return out
+
+
+def costs_by_period_frame(periods: list[str], per_period: dict[str, FloatArr]) -> pl.DataFrame:
+    """Long frame (period, component, value): periods in order, components in COST_ORDER."""
+    comps = list(per_period)
+    T = len(periods)
+    if not comps:
+        return pl.DataFrame(schema=COSTS_BY_PERIOD_SCHEMA)
+    values = np.stack([per_period[k] for k in comps], axis=1).reshape(-1) if T else np.zeros(0)
+    frame = pl.DataFrame(
+        {
+            "period": np.repeat(np.asarray(periods, dtype=object), len(comps)).tolist(),
+            "component": comps * T,
+            "value": values,
+        },
+        schema=COSTS_BY_PERIOD_SCHEMA,
+    )
+    return rounded(frame)
 
 
 def plan_frames(d: PlanData, lp: LpModel, x: FloatArr, row_dual: FloatArr | None) -> dict[str, Any]:

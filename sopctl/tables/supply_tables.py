@@ -16,8 +16,8 @@ TABLES: tuple[Contract, ...] = (
             Column(
                 "unit_cost",
                 "float",
-                "Standard cost per unit: the materials in bom.csv plus the variable cost of "
-                "making it",
+                "Cost per unit: the materials in bom.csv plus other variable costs; the hours "
+                "of resources.csv are costed there, not here",
                 min=0,
             ),
             Column("price", "float", "Default selling price per unit", min=0),

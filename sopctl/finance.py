@@ -1,0 +1,228 @@
+"""Finance: the supply plan in money, per period and as a handful of KPIs.
+
+`plan_finance(ws, result)` is a pure function of a loaded Workspace and a `PlanResult`; it
+reads the charter's finance block, items (unit_cost, price), prices and materials (unit_cost),
+and the plan's shipments, supply, materials and `costs_by_period` frames. All money is in the
+charter's currency. The formulas, sign conventions and assumptions are in docs/finance.md:
+
+- revenue = sum shipped x price (prices.csv for item x segment, else items.price)
+- cogs = sum shipped x items.unit_cost (standard cost, materials included)
+- inventory_value = sum ending inventory x unit_cost; material_inventory_value = sum ending
+  material stock x material unit_cost
+- material_purchases = (planned receipts + open-order arrivals) x material unit_cost
+- conversion_costs = the optimiser's own cash costs of the period other than materials
+  (production, regular_time, overtime, hiring, layoffs, subcontract). Penalties (backlog,
+  lost_sales, lost_revenue, safety_stock) and holding costs are not cash and are left out.
+- receivables = revenue x DSO / days per period; payables = (material_purchases +
+  subcontract) x DPO / days per period; days per period = 365 / 12 (month) or 7 (week)
+- working_capital = inventory_value + material_inventory_value + receivables - payables
+- cash_flow = revenue - material_purchases - conversion_costs - change in receivables + change
+  in payables; the opening receivables and payables equal the first period's (steady state),
+  so the first period has no working-capital swing from them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from .reconcile.data import PERIODS_PER_YEAR
+from .reconcile.result import DECIMALS, rounded
+
+if TYPE_CHECKING:
+    from polars._typing import PolarsDataType
+
+    from .reconcile import PlanResult
+    from .validate import Workspace
+
+__all__ = [
+    "CASH_COMPONENTS",
+    "COLUMNS",
+    "DAYS_PER_PERIOD",
+    "NON_CASH_COMPONENTS",
+    "Finance",
+    "plan_finance",
+]
+
+DAYS_PER_PERIOD = {"month": 365.0 / 12.0, "week": 7.0}
+# cost components of the reconcile objective that are paid in cash, besides materials
+CASH_COMPONENTS = ("production", "regular_time", "overtime", "hiring", "layoffs", "subcontract")
+# the rest of the objective: penalties and holding costs steer the optimiser but pay nobody
+# (materials are valued from the plan's receipts and open orders instead)
+NON_CASH_COMPONENTS = (
+    "holding",
+    "backlog",
+    "lost_sales",
+    "lost_revenue",
+    "safety_stock",
+    "material_holding",
+)
+COLUMNS = (
+    "period",
+    "revenue",
+    "cogs",
+    "gross_margin",
+    "gross_margin_pct",
+    "material_purchases",
+    "conversion_costs",
+    "inventory_value",
+    "material_inventory_value",
+    "receivables",
+    "payables",
+    "working_capital",
+    "cash_flow",
+    "cumulative_cash_flow",
+)
+
+Kpi = float | str | None
+
+
+@dataclass(frozen=True)
+class Finance:
+    """The plan in money: `by_period` (one row per horizon period, COLUMNS) and `kpis`."""
+
+    currency: str
+    by_period: pl.DataFrame
+    kpis: dict[str, Kpi] = field(default_factory=dict)
+
+
+def _table(ws: Workspace, name: str, cols: dict[str, PolarsDataType]) -> pl.DataFrame:
+    """`cols` of an input table (typed, nulls kept), or an empty frame when it is missing."""
+    t = ws.tables.get(name)
+    frame = getattr(t, "frame", None)
+    if not isinstance(frame, pl.DataFrame) or any(c not in frame.columns for c in cols):
+        return pl.DataFrame(schema=cols)
+    return frame.select(pl.col(c).cast(dt) for c, dt in cols.items())
+
+
+def _per_period(df: pl.DataFrame, **aggs: pl.Expr) -> pl.DataFrame:
+    """`df` summed per period into the named columns (nothing for an empty frame)."""
+    if df.is_empty():
+        return pl.DataFrame(schema={"period": pl.String} | dict.fromkeys(aggs, pl.Float64))
+    return df.group_by("period").agg(e.sum().cast(pl.Float64).alias(k) for k, e in aggs.items())
+
+
+def _flows(ws: Workspace, result: PlanResult) -> pl.DataFrame:
+    """Revenue, cogs, stock values, purchases and cash costs per period (unrounded)."""
+    items = (
+        _table(ws, "items", {"item": pl.String, "unit_cost": pl.Float64, "price": pl.Float64})
+        .drop_nulls("item")
+        .unique("item", keep="first", maintain_order=True)
+    )
+    seg_prices = (
+        _table(ws, "prices", {"item": pl.String, "segment": pl.String, "price": pl.Float64})
+        .drop_nulls()
+        .unique(["item", "segment"], keep="first", maintain_order=True)
+        .rename({"price": "segment_price"})
+    )
+    mats = (
+        _table(ws, "materials", {"material": pl.String, "unit_cost": pl.Float64})
+        .drop_nulls("material")
+        .unique("material", keep="first", maintain_order=True)
+    )
+    ship = result.shipments.select("item", "segment", "period", "shipped")
+    sales = _per_period(
+        ship.join(seg_prices, on=["item", "segment"], how="left").join(
+            items, on="item", how="left"
+        ),
+        revenue=pl.col("shipped") * pl.coalesce("segment_price", "price", pl.lit(0.0)),
+        cogs=pl.col("shipped") * pl.col("unit_cost").fill_null(0.0),
+    )
+    stock = _per_period(
+        result.supply.select("item", "period", "inventory").join(items, on="item", how="left"),
+        inventory_value=pl.col("inventory") * pl.col("unit_cost").fill_null(0.0),
+    )
+    mat_cost = pl.col("unit_cost").fill_null(0.0)
+    material = _per_period(
+        result.materials.join(mats, on="material", how="left"),
+        material_inventory_value=pl.col("inventory") * mat_cost,
+        material_purchases=(pl.col("receipts") + pl.col("open_orders").fill_null(0.0)) * mat_cost,
+    )
+    comp = pl.col("component")
+    costs = _per_period(
+        result.costs_by_period,
+        conversion_costs=pl.col("value").filter(comp.is_in(CASH_COMPONENTS)),
+        subcontract=pl.col("value").filter(comp == "subcontract"),
+    )
+    base = pl.DataFrame({"period": ws.periods()}, schema={"period": pl.String})
+    for part in (sales, stock, material, costs):
+        base = base.join(part, on="period", how="left", maintain_order="left")
+    return base.with_columns(pl.exclude("period").fill_null(0.0))
+
+
+def plan_finance(ws: Workspace, result: PlanResult) -> Finance:
+    """The plan's revenue, margin, working capital and cash flow per period, and its KPIs.
+
+    `result` must carry a plan (a solution): its supply and per-period cost frames are read.
+    """
+    if ws.charter is None or ws.cycle is None:
+        raise ValueError("the workspace has no charter or cycle; validate it first")
+    if result.supply.is_empty() or result.costs_by_period.is_empty():
+        raise ValueError(f"the reconcile result has no plan to value (status {result.status})")
+    fin, bucket = ws.charter.finance, ws.charter.cadence.bucket
+    days = DAYS_PER_PERIOD[bucket]
+    rev, cogs = pl.col("revenue"), pl.col("cogs")
+    ar, ap = pl.col("receivables"), pl.col("payables")
+    frame = (
+        _flows(ws, result)
+        .with_columns(
+            gross_margin=rev - cogs,
+            gross_margin_pct=pl.when(rev > 0).then(100.0 * (rev - cogs) / rev),
+            receivables=rev * fin.dso_days / days,
+            payables=(pl.col("material_purchases") + pl.col("subcontract")) * fin.dpo_days / days,
+        )
+        .with_columns(
+            working_capital=pl.col("inventory_value")
+            + pl.col("material_inventory_value")
+            + ar
+            - ap,
+            # opening receivables / payables = the first period's: no swing in period 1
+            cash_flow=rev
+            - pl.col("material_purchases")
+            - pl.col("conversion_costs")
+            - ar.diff().fill_null(0.0)
+            + ap.diff().fill_null(0.0),
+        )
+        .with_columns(cumulative_cash_flow=pl.col("cash_flow").cum_sum())
+    )
+    kpis = _kpis(frame, PERIODS_PER_YEAR[bucket], fin.currency)
+    return Finance(currency=fin.currency, by_period=rounded(frame.select(COLUMNS)), kpis=kpis)
+
+
+def _kpis(frame: pl.DataFrame, periods_per_year: int, currency: str) -> dict[str, Kpi]:
+    """Horizon KPIs from the unrounded per-period frame (money rounded to 6 decimals)."""
+    T = frame.height
+
+    def total(col: str) -> float:
+        return float(frame[col].to_numpy().sum())
+
+    revenue, cogs = total("revenue"), total("cogs")
+    wc = frame["working_capital"].to_numpy()
+    peak = int(wc.argmax())  # the first period at the peak
+    stock = (frame["inventory_value"] + frame["material_inventory_value"]).to_numpy()
+    avg_stock = float(stock.mean())
+    annual_cogs = cogs * periods_per_year / T
+    out: dict[str, Kpi] = {
+        "revenue": revenue,
+        "cogs": cogs,
+        "gross_margin": revenue - cogs,
+        "gross_margin_pct": 100.0 * (revenue - cogs) / revenue if revenue > 0 else None,
+        "average_working_capital": float(wc.mean()),
+        "peak_working_capital": float(wc[peak]),
+        "peak_working_capital_period": str(frame["period"][peak]),
+        "ending_inventory_value": float(stock[-1]),
+        "average_inventory_value": avg_stock,
+        "inventory_turns": annual_cogs / avg_stock if avg_stock > 0 else None,
+        "total_cash_flow": total("cash_flow"),
+        "currency": currency,
+    }
+    return {k: _clean(v) for k, v in out.items()}
+
+
+def _clean(v: Kpi) -> Kpi:
+    if not isinstance(v, float):
+        return v
+    r = round(v, DECIMALS)
+    return 0.0 if r == 0 else r
