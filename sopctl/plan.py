@@ -15,11 +15,12 @@ from typing import Any
 import polars as pl
 
 from .demand import PLAN, demand_is_current, run_demand
+from .errors import UserError
 from .explain import PlanFrames
 from .findings import Report
 from .outputs import write_all
 from .plan_files import plan_files
-from .reconcile import PlanResult, SolveOptions, reconcile
+from .reconcile import PlanResult, SolveOptions, export_mps, reconcile
 from .results import is_current, manifest
 from .validate import Workspace, load_workspace
 
@@ -65,6 +66,7 @@ def run_reconcile(
     integer: bool = False,
     options: SolveOptions | None = None,
     progress: Progress | None = None,
+    mps: Path | None = None,
 ) -> ReconcileRun:
     """Validate, get the demand view, solve the plan, and write the results unless dry-run."""
     say = progress or (lambda _msg: None)
@@ -77,6 +79,14 @@ def run_reconcile(
     demand, run.demand_source = _demand(root, cycle, ws, report, write=not dry_run)
     if demand is None or not report.ok:
         return run
+    if mps is not None:
+        say(f"writing the model to {mps}")
+        if not mps.parent.is_dir():
+            raise UserError(f"cannot write {mps}: folder {mps.parent} does not exist")
+        try:
+            export_mps(ws, demand, str(mps), integer=integer, options=options)
+        except OSError as exc:
+            raise UserError(str(exc), hint="choose a writable path for --export-mps") from exc
     say("building and solving the plan" + (" (whole workers)" if integer else ""))
     run.result = reconcile(ws, demand, integer=integer, options=options)
     if not run.result.ok:

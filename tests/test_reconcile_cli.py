@@ -112,3 +112,18 @@ def test_explain_solves_in_memory_when_outputs_are_stale(repo: Path) -> None:
     assert r.code == 0, r.out + r.err
     assert "a plan solved now" in r.out
     assert not (repo / OUT).exists()
+
+
+def test_export_mps_writes_the_cost_lp(repo: Path, tmp_path: Path) -> None:
+    import highspy
+
+    mps = tmp_path / "plan.mps"
+    r = run(["reconcile", "--dry-run", "--export-mps", str(mps), "--format", "json"], cwd=repo)
+    assert r.code == 0, r.out + r.err
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.readModel(str(mps))
+    h.run()
+    assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    r = run(["reconcile", "--dry-run", "--export-mps", str(tmp_path / "no" / "x.mps")], cwd=repo)
+    assert r.code == 2 and "does not exist" in r.err

@@ -116,6 +116,10 @@ def reconcile(
         bool, typer.Option("--integer", help="Plan the workforce in whole people (MIP).")
     ] = False,
     top: Annotated[int, typer.Option("--top", min=1, help="Exceptions shown.")] = 10,
+    export_mps: Annotated[
+        Path | None,
+        typer.Option("--export-mps", help="Also write the cost LP to this MPS file."),
+    ] = None,
     max_per_file: Annotated[
         int, typer.Option("--max-per-file", min=1, help="Findings shown per file.")
     ] = 20,
@@ -126,7 +130,9 @@ def reconcile(
     from .commands import run_reconcile_cmd
 
     raise typer.Exit(
-        run_reconcile_cmd(state.root, cycle, fmt.value, dry_run, integer, top, max_per_file)
+        run_reconcile_cmd(
+            state.root, cycle, fmt.value, dry_run, integer, top, max_per_file, export_mps
+        )
     )
 
 

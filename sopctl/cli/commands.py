@@ -40,6 +40,7 @@ def run_reconcile_cmd(
     integer: bool,
     top: int,
     per_file: int,
+    mps: Path | None = None,
 ) -> int:
     from rich.console import Console
 
@@ -54,10 +55,11 @@ def run_reconcile_cmd(
                 cycle,
                 dry_run=dry_run,
                 integer=integer,
+                mps=mps,
                 progress=lambda msg: status.update(msg),
             )
     else:
-        run = run_reconcile(root, cycle, dry_run=dry_run, integer=integer)
+        run = run_reconcile(root, cycle, dry_run=dry_run, integer=integer, mps=mps)
     if fmt == "json":
         show_json(run, per_file)
     else:

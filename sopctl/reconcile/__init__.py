@@ -32,7 +32,7 @@ Model decisions
 from __future__ import annotations
 
 from .data import PlanData, gather
-from .engine import demand_from_baseline_table, reconcile, reconcile_data
+from .engine import demand_from_baseline_table, export_mps, reconcile, reconcile_data
 from .result import PlanResult
 from .solve import SolveOptions, SolverFacts
 
@@ -42,6 +42,7 @@ __all__ = [
     "SolveOptions",
     "SolverFacts",
     "demand_from_baseline_table",
+    "export_mps",
     "gather",
     "reconcile",
     "reconcile_data",

@@ -22,7 +22,7 @@ from .result import (
     period_costs,
     plan_frames,
 )
-from .solve import SolveOptions, solve
+from .solve import SolveOptions, solve, write_mps
 
 if TYPE_CHECKING:
     from ..validate import Workspace
@@ -66,6 +66,20 @@ def reconcile(
     result = reconcile_data(data, ws.charter.escalation, integer=integer, options=options)
     result.timings = {"gather": gathered, **result.timings}
     return result
+
+
+def export_mps(
+    ws: Workspace,
+    demand: pl.DataFrame,
+    path: str,
+    *,
+    integer: bool = False,
+    options: SolveOptions | None = None,
+) -> None:
+    """Write the plan's cost LP (what the first solver run sees) to an MPS file."""
+    opts = options or SolveOptions()
+    lp = build_model(gather(ws, demand), integer=integer, lost_revenue=opts.lost_revenue)
+    write_mps(lp, path)
 
 
 def reconcile_data(

@@ -157,6 +157,14 @@ class _Run:
         self.h.addRow(-self.hc.kHighsInf, upper, cols.size, cols.astype(np.int32), weights)
 
 
+def write_mps(lp: LpModel, path: str) -> None:
+    """Write the plain cost LP (the first solver run) as a free-format MPS file."""
+    r = _Run(lp, SolveOptions(), lp.integer_cols.size > 0)
+    status = r.h.writeModel(path)
+    if status == r.hc.HighsStatus.kError:  # kWarning: written, with a note (e.g. no names)
+        raise OSError(f"HiGHS could not write the model to {path}")
+
+
 def solve(lp: LpModel, options: SolveOptions) -> Solution:
     integer = lp.integer_cols.size > 0
     r = _Run(lp, options, integer)
