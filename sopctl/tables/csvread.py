@@ -19,6 +19,8 @@ import polars as pl
 from ..findings import Finding, finding
 
 LINE = "__line"  # physical line number of each row (header = 1)
+HEAD_BYTES = 1 << 16  # the header is parsed from this much of the file
+_EMPTY = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*")
 BLANK = "__blank_"  # placeholder name of a header column without a name
 _THOUSANDS = re.compile(r"^\s*-?\d{1,3}(,\d{3})+(\.\d+)?\s*$")
 
@@ -109,7 +111,7 @@ def _sniff_separator(path: str, header_line: str, known: set[str]) -> Finding | 
 def _field_counts_python(data: bytes) -> tuple[list[tuple[int, int]], int | None]:
     """(start line, number of fields) per record by the strict stdlib parser, and the start line
     of the record where parsing failed (an unterminated quote), if it did."""
-    text = data.decode("utf-8-sig")
+    text = data.decode("utf-8-sig", errors="replace")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     out: list[tuple[int, int]] = []
     start = 1
@@ -168,7 +170,7 @@ def read_raw(
         data = path.read_bytes()
     except OSError as exc:
         return None, [finding(display, 0, 0, "SOP007", f"cannot read the file: {exc.strerror}")]
-    if not data.strip(b"\xef\xbb\xbf \t\r\n"):
+    if _EMPTY.fullmatch(data):
         return None, [
             finding(
                 display,
@@ -179,11 +181,7 @@ def read_raw(
                 f"({', '.join(sorted(known_columns))}) and the data",
             )
         ]
-    bad = _decode_check(display, data)
-    if bad:
-        return None, [bad]
-    text = data.decode("utf-8-sig")
-    if "\r" in text and "\n" not in text:
+    if b"\r" in data and b"\n" not in data:
         return None, [
             finding(
                 display,
@@ -194,14 +192,21 @@ def read_raw(
                 "one line; save it with Windows or Unix line ends",
             )
         ]
-    header_raw, header_lines = _first_record(text)
+    # the header is read from the start of the file only (no copy of a large file)
+    bad = _decode_check(display, data[: data.find(b"\n", 0, HEAD_BYTES) % (HEAD_BYTES + 1)])
+    if bad:  # the header row must be UTF-8; Polars checks the rest while reading
+        return None, [bad]
+    head = data[:HEAD_BYTES].decode("utf-8-sig", errors="replace")
+    header_raw, header_lines = _first_record(head)
     sep = _sniff_separator(display, header_raw[0] if len(header_raw) == 1 else "", known_columns)
     if sep:
         return None, [sep]
     header, findings = _header_fields(display, header_raw)
     if not known_columns.intersection(header):
+        bad = _decode_check(display, data[:HEAD_BYTES])
         return None, [
-            finding(
+            bad
+            or finding(
                 display,
                 1,
                 1,
@@ -223,51 +228,45 @@ def read_raw(
             new_columns=read_names,
             raise_if_empty=False,
         )
-    except pl.exceptions.PolarsError:
-        return None, _diagnose(display, data, len(header))
+    except pl.exceptions.PolarsError:  # Polars refuses invalid UTF-8 and ragged long rows
+        bad = _decode_check(display, data)
+        return None, [bad] if bad else _diagnose(display, data, len(header))
     n = frame.height
-    # strip cells; empty -> null
-    frame = frame.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in frame.columns)
     # physical line of each record
     if header_lines > 1 or (has_quotes and _has_newline_in_cells(frame)):
         starts = _line_starts_python(data)
         if len(starts) - 1 != n:
             return None, _diagnose(display, data, len(header))
-        lines = pl.Series(LINE, starts[1:], dtype=pl.Int64)
+        frame = frame.with_columns(pl.Series(LINE, starts[1:], dtype=pl.Int64))
     else:
-        lines = pl.int_range(2, n + 2, dtype=pl.Int64, eager=True).alias(LINE)
-    frame = frame.with_columns(lines)
-    # blank lines parse as all-null rows
-    data_cols = [c for c in frame.columns if c != LINE]
-    blank = frame.select(pl.all_horizontal(pl.col(data_cols).is_null())).to_series()
-    if blank.any():
-        blank_lines = frame.filter(blank)[LINE]
-        last_data = frame.filter(~blank)[LINE].max()
-        for line in blank_lines.to_list():
-            if last_data is not None and line < last_data:  # type: ignore[operator]
-                findings.append(
-                    finding(
-                        display,
-                        line,
-                        1,
-                        "SOP208",
-                        "blank line inside the table; delete it",
+        # a row index keeps the frame's chunking, so later filters need not copy every column
+        frame = frame.with_row_index(LINE, offset=2).with_columns(pl.col(LINE).cast(pl.Int64))
+    # strip cells (one column at a time: never two copies of the table); empty -> null.
+    # Without quotes a cell can only have surrounding blanks next to a separator or a line
+    # end, which a few byte scans rule out for most files.
+    if has_quotes or _may_have_padding(data, frame.height):
+        for c in read_names:
+            frame = frame.with_columns(pl.col(c).str.strip_chars().replace("", None))
+    # blank lines parse as all-null rows; only possible when every column has nulls
+    if min(frame.select(pl.col(read_names).null_count()).row(0), default=0) > 0:
+        blank = frame.select(pl.all_horizontal(pl.col(read_names).is_null())).to_series()
+        if blank.any():
+            blank_lines = frame.filter(blank)[LINE]
+            last_data = frame.filter(~blank)[LINE].max()
+            for line in blank_lines.to_list():
+                if last_data is not None and line < last_data:  # type: ignore[operator]
+                    findings.append(
+                        finding(
+                            display, line, 1, "SOP208", "blank line inside the table; delete it"
+                        )
                     )
-                )
-        frame = frame.filter(~blank)
+            frame = frame.filter(~blank)
     # rows with fewer fields than the header parse with trailing nulls: confirm on the bytes
     if len(header) > 1 and frame.height:
-        suspects = frame.filter(pl.col(read_names[-1]).is_null())[LINE]
-        if len(suspects):
-            if has_quotes:
-                counts = dict(_field_counts_python(data)[0])
-                short = [(ln, counts.get(ln, len(header))) for ln in suspects.to_list()]
-                short = [(ln, c) for ln, c in short if c != len(header)]
-            else:
-                short = _ragged_numpy(data, len(header), suspects.to_numpy())
-            if short:  # report them and check the rest of the table without them
-                findings += _ragged_findings(display, short, len(header))
-                frame = frame.filter(~pl.col(LINE).is_in([ln for ln, _ in short]))
+        short = _short_rows(data, frame, read_names, has_quotes)
+        if short:  # report them and check the rest of the table without them
+            findings += _ragged_findings(display, short, len(header))
+            frame = frame.filter(~pl.col(LINE).is_in([ln for ln, _ in short]))
     findings += _blank_columns(display, frame)
     frame = frame.drop([c for c in frame.columns if c.startswith(BLANK)])
     return RawTable(display, header, frame), findings
@@ -289,6 +288,39 @@ def _blank_columns(path: str, frame: pl.DataFrame) -> list[Finding]:
                 )
             )
     return out
+
+
+def _may_have_padding(data: bytes, rows: int) -> bool:
+    """Could any unquoted cell start or end with a space or tab? True when a blank touches a
+    separator or a line end (a few vectorised scans; most files have no such blank)."""
+    if rows > 100_000:
+        a = np.frombuffer(data, dtype=np.uint8)
+        blank = np.flatnonzero((a == 32) | (a == 9))
+        if blank.size == 0:
+            return False
+        if blank[0] == 0 or blank[-1] == a.size - 1:
+            return True
+        edge = (44, 10, 13)
+        return bool(np.isin(a[blank - 1], edge).any() or np.isin(a[blank + 1], edge).any())
+    return True  # small files: stripping costs less than looking
+
+
+def _short_rows(
+    data: bytes, frame: pl.DataFrame, names: list[str], has_quotes: bool
+) -> list[tuple[int, int]]:
+    """(line, fields) of rows with fewer fields than the header."""
+    suspects = frame.filter(pl.col(names[-1]).is_null())[LINE]
+    if not len(suspects):
+        return []
+    if not has_quotes:
+        # no quotes, no long rows (Polars refuses those), no blank rows left: when the file
+        # has exactly the commas of full rows, no row is short
+        if data.count(b",") == (frame.height + 1) * (len(names) - 1):
+            return []
+        return _ragged_numpy(data, len(names), suspects.to_numpy())
+    counts = dict(_field_counts_python(data)[0])
+    short = [(ln, counts.get(ln, len(names))) for ln in suspects.to_list()]
+    return [(ln, c) for ln, c in short if c != len(names)]
 
 
 def _has_newline_in_cells(frame: pl.DataFrame) -> bool:

@@ -77,8 +77,12 @@ def check_periods(out: Emitter, df: pl.DataFrame, c: Column, ctx: Context) -> pl
             ),
         )
     ords = pl.Series([mapping[v] for v in uniq], dtype=pl.Int64)
-    lookup = pl.DataFrame({c.name: pl.Series(uniq, dtype=pl.String), ord_col(c.name): ords})
-    return df.join(lookup, on=c.name, how="left", maintain_order="left")
+    keys = pl.Series(uniq, dtype=pl.String)
+    return df.with_columns(
+        pl.col(c.name)
+        .replace_strict(keys, ords, default=None, return_dtype=pl.Int64)
+        .alias(ord_col(c.name))
+    )
 
 
 def resolve_ids(
