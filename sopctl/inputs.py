@@ -69,32 +69,9 @@ def load_inputs(
                 )
             )
             continue
-        if target.is_symlink() and escapes_root(root, target):
-            findings.append(
-                finding(
-                    shown,
-                    0,
-                    0,
-                    "SOP003",
-                    "this symlink leads outside the repository; copy the "
-                    "file into the repository instead",
-                )
-            )
-            continue
-        if target.is_symlink() and not target.exists():
-            try:
-                target.stat()
-            except FileNotFoundError:
-                problem, code = (
-                    "points to a file that does not exist; replace it with the file",
-                    "SOP001",
-                )
-            except OSError as exc:  # a loop of symlinks, no permission...
-                problem, code = (
-                    f"cannot be followed ({exc.strerror}); replace it with the file",
-                    "SOP007",
-                )
-            findings.append(finding(shown, 0, 0, code, f"this symlink {problem}"))
+        problem = _path_problem(root, target, shown)
+        if problem is not None:
+            findings.append(problem)
             continue
         if not target.exists():
             if decl.required:
@@ -111,18 +88,6 @@ def load_inputs(
                     )
                 )
             continue
-        if escapes_root(root, target):  # a folder on the way is a symlink leaving the repo
-            findings.append(
-                finding(
-                    shown,
-                    0,
-                    0,
-                    "SOP003",
-                    "this path leads outside the repository through "
-                    "a symlink; copy the file into the repository instead",
-                )
-            )
-            continue
         if decl.table in tables or decl.table in unreadable or shown in checked:
             continue  # declared twice: reported by the charter checks
         contract = CONTRACTS[decl.table]
@@ -138,6 +103,40 @@ def load_inputs(
     findings.extend(shadow_findings(root, inputs_dir, declared))
     findings.extend(_cross_refs(tables, ctx, unreadable))
     return tables, findings, checked
+
+
+def _path_problem(root: Path, target: Path, shown: str) -> Finding | None:
+    """A declared input that is a symlink leaving the repository, or one that leads nowhere."""
+    if escapes_root(root, target):
+        return finding(
+            shown,
+            0,
+            0,
+            "SOP003",
+            "this path leads outside the repository through a symlink; copy the file into "
+            "the repository instead",
+        )
+    if not target.is_symlink() or target.exists():
+        return None
+    try:
+        target.stat()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:  # a loop of symlinks, no permission...
+        return finding(
+            shown,
+            0,
+            0,
+            "SOP007",
+            f"this symlink cannot be followed ({exc.strerror}); replace it with the file",
+        )
+    return finding(
+        shown,
+        0,
+        0,
+        "SOP001",
+        "this symlink points to a file that does not exist; replace it with the file",
+    )
 
 
 def _cross_refs(tables: dict[str, Table], ctx: Context, unreadable: set[str]) -> list[Finding]:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import polars as pl
 
-from ..findings import Finding, Severity
+from ..findings import Finding, Report
 from ..schemas.charter import Charter
 from .baseline import statistical_baseline
 from .codes import frame_findings
@@ -50,11 +50,11 @@ class DemandResult:
 
     @property
     def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity is Severity.ERROR]
+        return Report(self.findings).errors
 
     @property
     def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity is Severity.WARNING]
+        return Report(self.findings).warnings
 
 
 def replaced_segments(ch: Charter) -> tuple[str, ...]:
