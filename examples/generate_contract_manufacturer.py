@@ -21,6 +21,8 @@ import datetime as dt
 import random
 from pathlib import Path
 
+from _csvgen import write_csv
+
 SEED = 20261228
 CYCLE_ID = "2026-W53"
 FIRST_PERIOD = "2027-W01"
@@ -294,28 +296,6 @@ OVERRIDES = [
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def num(x: float | int | None) -> str:
-    if x is None:
-        return ""
-    if isinstance(x, int):
-        return str(x)
-    text = f"{x:.4f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
-    lines = [",".join(header)]
-    for row in rows:
-        cells = []
-        for v in row:
-            cell = num(v) if isinstance(v, int | float) or v is None else str(v)
-            if "," in cell or "\n" in cell or '"' in cell:
-                raise ValueError(f"{path.name}: cell needs quoting: {cell!r}")
-            cells.append(cell)
-        lines.append(",".join(cells))
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8", newline="\n")
 
 
 def series() -> list[tuple[tuple, str, float]]:
