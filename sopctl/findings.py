@@ -81,6 +81,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SOP607": (Severity.ERROR, "duplicate id in the cycle"),
     "SOP608": (Severity.ERROR, "assumption owner is not a charter role"),
     "SOP609": (Severity.ERROR, "declared input path leaves the cycle's inputs folder"),
+    "SOP610": (Severity.ERROR, "action owner is neither a charter role nor a member"),
+    "SOP611": (Severity.ERROR, "action id used twice"),
     "SOP701": (Severity.ERROR, "override owner lacks the override-demand right"),
     "SOP702": (Severity.ERROR, "override inside the frozen window without the frozen-change right"),
     "SOP703": (Severity.WARNING, "demand would be negative; floored at 0"),

@@ -89,6 +89,7 @@ def load_workspace(
     report.extend(check_charter(ch, ch_doc))
     cycle_findings = check_cycle(cy, cy_doc, cycle_id, ch)
     report.extend(cycle_findings)
+    report.extend(check_records(ws))
     if periods.to_ordinal(cy.first_period, ch.cadence.bucket) is None:
         return ws, report  # without a calendar the tables cannot be placed in time
     from .inputs import load_inputs  # polars is imported only when tables are read
@@ -98,6 +99,49 @@ def load_workspace(
     report.extend(fs)
     report.checked_files.extend(files)
     return ws, report
+
+
+def check_records(ws: Workspace) -> list[Finding]:
+    """approvals.yaml and actions.yaml, when present: schema, action owners, unique ids."""
+    from .governance.records import ACTIONS, APPROVALS, owner_known
+    from .schemas.records import ActionsFile, ApprovalsFile
+
+    out: list[Finding] = []
+    for name, model in ((APPROVALS, ApprovalsFile), (ACTIONS, ActionsFile)):
+        path = ws.cycle_dir / name
+        if not path.exists() and not path.is_symlink():
+            continue
+        record, doc, fs = load_model(ws.root, path, model)
+        out += fs
+        if not isinstance(record, ActionsFile) or doc is None:
+            continue
+        seen: set[str] = set()
+        for i, a in enumerate(record.actions):
+            if a.id in seen:
+                line, col = doc.where(("actions", i, "id"))
+                out.append(
+                    finding(
+                        doc.path,
+                        line,
+                        col,
+                        "SOP611",
+                        f"action id '{a.id}' is used twice; give each action its own",
+                    )
+                )
+            seen.add(a.id)
+            if not owner_known(ws, a):
+                line, col = doc.where(("actions", i, "owner"))
+                out.append(
+                    finding(
+                        doc.path,
+                        line,
+                        col,
+                        "SOP610",
+                        f"owner '{a.owner}' is neither a charter role nor a member's "
+                        "e-mail; name who is accountable",
+                    )
+                )
+    return out
 
 
 def validate(root: Path | None = None, cycle: str | None = None, cwd: Path | None = None) -> Report:

@@ -1,21 +1,111 @@
-"""Every git call sopctl makes, behind small typed functions (GitPython, imported lazily)."""
+"""Every git call sopctl makes, behind small typed functions (GitPython, imported lazily).
+
+Pattern: guard (is this a repository, is the tree clean, who am I) → dry-run → act. Git
+failures become GitError (a UserError, exit 2) with a hint, never a traceback.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .errors import GitError
 
+if TYPE_CHECKING:
+    import git
 
-def init_repo(path: Path) -> None:
-    """`git init` with main as the initial branch; an existing repository is left as it is."""
+
+def _git() -> Any:
     try:
         import git
     except ImportError as exc:  # GitPython raises ImportError when the git binary is missing
         raise GitError("git is not available", hint="install git and retry") from exc
+    return git
+
+
+def init_repo(path: Path) -> None:
+    """`git init` with main as the initial branch; an existing repository is left as it is."""
+    g = _git()
     if (path / ".git").exists():
         return
     try:
-        git.Repo.init(path, initial_branch="main")
-    except git.GitCommandError as exc:
+        g.Repo.init(path, initial_branch="main")
+    except g.GitCommandError as exc:
         raise GitError(f"git init failed: {exc.stderr.strip()}") from exc
+
+
+def open_repo(root: Path) -> git.Repo:
+    """The git repository that holds `root` (the planning repository may be a subfolder)."""
+    g = _git()
+    try:
+        repo: git.Repo = g.Repo(root, search_parent_directories=True)
+        return repo
+    except (g.InvalidGitRepositoryError, g.NoSuchPathError) as exc:
+        raise GitError(
+            f"{root} is not inside a git repository",
+            hint="run 'git init' there, or create the planning repo with 'sopctl init'",
+        ) from exc
+
+
+def user_email(root: Path) -> str:
+    """The committer's e-mail as git resolves it (environment, then config)."""
+    repo = open_repo(root)
+    g = _git()
+    try:
+        ident = str(repo.git.var("GIT_COMMITTER_IDENT"))
+    except g.GitCommandError:
+        ident = ""
+    email = ident[ident.find("<") + 1 : ident.find(">")] if "<" in ident else ""
+    if not email or "@" not in email:
+        raise GitError(
+            "git has no user.email",
+            hint="set it with: git config user.email you@example.com",
+        )
+    return email.strip().lower()
+
+
+def is_dirty(root: Path) -> bool:
+    """Uncommitted changes, staged or not, or untracked files that git does not ignore."""
+    return bool(open_repo(root).is_dirty(untracked_files=True))
+
+
+def head(root: Path) -> str:
+    repo = open_repo(root)
+    try:
+        return str(repo.head.commit.hexsha)
+    except ValueError as exc:
+        raise GitError("the repository has no commit yet", hint="commit the plan first") from exc
+
+
+def commit_paths(root: Path, paths: list[Path], message: str) -> str:
+    """Stage exactly `paths` and commit them; returns the new commit's sha."""
+    repo = open_repo(root)
+    work = Path(repo.working_tree_dir or root)
+    rel = [str(p.resolve().relative_to(work.resolve())) for p in paths]
+    g = _git()
+    try:
+        repo.index.add(rel)
+        commit = repo.index.commit(message)
+    except (g.GitCommandError, OSError) as exc:
+        raise GitError(f"git commit failed: {exc}") from exc
+    return str(commit.hexsha)
+
+
+def show_file(root: Path, rev: str, path: str) -> bytes | None:
+    """The bytes of `path` (relative to the repository top) at `rev`, or None if absent."""
+    repo = open_repo(root)
+    g = _git()
+    try:
+        blob = repo.commit(rev).tree / path
+    except (KeyError, ValueError, g.BadName) as exc:
+        if isinstance(exc, g.BadName | ValueError) and not isinstance(exc, KeyError):
+            raise GitError(f"unknown revision '{rev}'", hint="name a commit or a tag") from exc
+        return None
+    data: bytes = blob.data_stream.read()
+    return data
+
+
+def repo_top(root: Path) -> Path:
+    """The top folder of the git repository holding `root`."""
+    repo = open_repo(root)
+    return Path(repo.working_tree_dir or root)

@@ -94,7 +94,10 @@ class _Walker:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.walk(item, (*loc, i)) for i, item in enumerate(node.value)]
-        return self.loader.construct_object(node, deep=True)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except ValueError:  # e.g. 2027-13-40 looks like a date but is none: keep the text
+            return node.value
 
 
 def _error_mark(exc: yaml.MarkedYAMLError) -> tuple[int, int]:

@@ -1,0 +1,1 @@
+"""Commit and Execute: approvals, actions, the plan digest, and (in tag/verify) commit records."""

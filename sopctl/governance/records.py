@@ -1,0 +1,123 @@
+"""Reading approvals.yaml and actions.yaml, the plan digest they are bound to, and quorum.
+
+The plan digest is the SHA-256 of the digests of every input file (charter, cycle.yaml, declared
+inputs) and every result file of the reconcile step. approvals.yaml and actions.yaml are not
+part of it: recording an approval does not change the plan it approves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from pydantic import BaseModel
+
+from ..findings import Finding
+from ..results import input_digests, read_manifest, sha256
+from ..schemas.records import Action, ActionsFile, Approval, ApprovalsFile
+from ..workspace import load_model
+
+if TYPE_CHECKING:
+    from ..validate import Workspace
+
+APPROVALS = "approvals.yaml"
+ACTIONS = "actions.yaml"
+RECONCILE_MANIFEST = "reconcile_manifest.json"
+M = TypeVar("M", bound=BaseModel)
+
+
+def _optional(ws: Workspace, name: str, model: type[M], empty: M) -> tuple[M, list[Finding]]:
+    path = ws.cycle_dir / name
+    if not path.exists() and not path.is_symlink():
+        return empty, []
+    doc, _, findings = load_model(ws.root, path, model)
+    return (doc if doc is not None else empty), findings
+
+
+def load_approvals(ws: Workspace) -> tuple[ApprovalsFile, list[Finding]]:
+    return _optional(ws, APPROVALS, ApprovalsFile, ApprovalsFile())
+
+
+def load_actions(ws: Workspace) -> tuple[ActionsFile, list[Finding]]:
+    return _optional(ws, ACTIONS, ActionsFile, ActionsFile())
+
+
+def output_digests(ws: Workspace) -> dict[str, str]:
+    """Current SHA-256 of every result file the reconcile manifest lists (missing ones: '')."""
+    out = ws.cycle_dir / "outputs"
+    doc = read_manifest(out / RECONCILE_MANIFEST) or {}
+    names = sorted(doc.get("outputs", {}))
+    return {
+        (out / n).relative_to(ws.root).as_posix(): sha256(out / n) if (out / n).is_file() else ""
+        for n in names
+    }
+
+
+def plan_files(ws: Workspace) -> dict[str, str]:
+    """Every file of the plan with its SHA-256: inputs, then reconcile results."""
+    return {**input_digests(ws), **output_digests(ws)}
+
+
+def plan_digest(ws: Workspace) -> str:
+    text = json.dumps(plan_files(ws), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ApprovalState:
+    approval: Approval
+    stale: bool  # the plan changed after it was given
+    valid_role: bool  # the person is a member of the role and the role may sign off
+
+
+def approval_states(ws: Workspace, approvals: ApprovalsFile, digest: str) -> list[ApprovalState]:
+    assert ws.charter is not None
+    ch = ws.charter
+    signers = set(ch.decision_rights.sign_off_plan)
+    members = {r.id: set(r.members) for r in ch.roles}
+    return [
+        ApprovalState(
+            a,
+            stale=a.plan_digest != digest,
+            valid_role=a.role in signers and a.person in members.get(a.role, set()),
+        )
+        for a in approvals.approvals
+    ]
+
+
+@dataclass(frozen=True)
+class Quorum:
+    needed: int
+    roles: tuple[str, ...]  # required roles with a current, valid approval
+    missing: tuple[str, ...]  # required roles without one
+
+    @property
+    def met(self) -> bool:
+        return len(self.roles) >= self.needed
+
+
+def quorum(ws: Workspace, states: list[ApprovalState]) -> Quorum:
+    """How many of the charter's required roles hold a current, valid approval."""
+    assert ws.charter is not None
+    required = list(dict.fromkeys(ws.charter.approvals.required_roles))
+    have = {s.approval.role for s in states if not s.stale and s.valid_role}
+    return Quorum(
+        needed=ws.charter.approvals.quorum,
+        roles=tuple(r for r in required if r in have),
+        missing=tuple(r for r in required if r not in have),
+    )
+
+
+def owner_known(ws: Workspace, action: Action) -> bool:
+    assert ws.charter is not None
+    owner = action.owner.strip()
+    return owner in ws.charter.role_ids() or owner.lower() in ws.charter.members_of(
+        [r.id for r in ws.charter.roles]
+    )
+
+
+def outputs_dir(ws: Workspace) -> Path:
+    return ws.cycle_dir / "outputs"
