@@ -222,3 +222,9 @@ def main() -> None:
 
 def _err(text: str) -> None:
     print(text, file=sys.stderr)
+
+
+# command modules register themselves on `app` (their bodies import the core lazily)
+from . import commit_cmds, diff_cmd, governance_cmds  # noqa: E402
+
+__all__ = ["app", "commit_cmds", "diff_cmd", "governance_cmds", "main"]
