@@ -1,4 +1,7 @@
-"""Commands: sopctl tag, sopctl verify and sopctl log (commit records as git tags). Imported by app.py, which they register on."""
+"""Commands: sopctl tag, sopctl verify and sopctl log (commit records as git tags).
+
+Imported at the end of app.py; each command registers itself on `app`.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Commands: sopctl diff (the plan diff between two revisions). Imported by app.py, which they register on."""
+"""Commands: sopctl diff (the plan diff between two revisions).
+
+Imported at the end of app.py; each command registers itself on `app`.
+"""
 
 from __future__ import annotations
 

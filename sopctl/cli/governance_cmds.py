@@ -1,4 +1,7 @@
-"""Commands: sopctl approve, sopctl actions and sopctl status (Commit and Execute). Imported by app.py, which they register on."""
+"""Commands: sopctl approve, sopctl actions and sopctl status (Commit and Execute).
+
+Imported at the end of app.py; each command registers itself on `app`.
+"""
 
 from __future__ import annotations
 
