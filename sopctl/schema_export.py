@@ -10,9 +10,16 @@ from typing import Any
 from .outputs import write_atomic
 from .schemas.charter import Charter
 from .schemas.cycle import Cycle
+from .schemas.records import ActionsFile, ApprovalsFile
 from .tables.contracts import CONTRACTS
 
-SCHEMA_FILES = ("charter.schema.json", "cycle.schema.json", "tables.json")
+SCHEMA_FILES = (
+    "charter.schema.json",
+    "cycle.schema.json",
+    "approvals.schema.json",
+    "actions.schema.json",
+    "tables.json",
+)
 
 
 def schemas() -> dict[str, dict[str, Any]]:
@@ -20,6 +27,10 @@ def schemas() -> dict[str, dict[str, Any]]:
     charter["title"] = "sopctl charter"
     cycle = Cycle.model_json_schema()
     cycle["title"] = "sopctl cycle"
+    approvals = ApprovalsFile.model_json_schema()
+    approvals["title"] = "sopctl approvals"
+    actions = ActionsFile.model_json_schema()
+    actions["title"] = "sopctl actions"
     tables = {
         name: {
             "description": c.description,
@@ -35,6 +46,8 @@ def schemas() -> dict[str, dict[str, Any]]:
     return {
         "charter.schema.json": charter,
         "cycle.schema.json": cycle,
+        "approvals.schema.json": approvals,
+        "actions.schema.json": actions,
         "tables.json": {"title": "sopctl table contracts", "tables": tables},
     }
 

@@ -6,6 +6,9 @@ failures become GitError (a UserError, exit 2) with a hint, never a traceback.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -109,3 +112,226 @@ def repo_top(root: Path) -> Path:
     """The top folder of the git repository holding `root`."""
     repo = open_repo(root)
     return Path(repo.working_tree_dir or root)
+
+
+# --- the commit step: tags, temporary worktrees, history (sopctl tag / verify / log) ---
+
+SIGNATURE_STARTS = (
+    "-----BEGIN PGP SIGNATURE-----",
+    "-----BEGIN SSH SIGNATURE-----",
+    "-----BEGIN SIGNED MESSAGE-----",
+)
+
+
+def _call(
+    root: Path, args: list[str], what: str, hint: str | None = None, check: bool = True
+) -> tuple[int, str, str]:
+    """Run `git ARGS` at the top of the repository: (status, stdout, stderr)."""
+    repo = open_repo(root)
+    g = _git()
+    try:
+        status, out, err = repo.git.execute(
+            ["git", *args],
+            with_extended_output=True,
+            with_exceptions=False,
+            strip_newline_in_stdout=False,
+        )
+    except (g.CommandError, OSError) as exc:
+        raise GitError(f"{what} failed: {exc}", hint=hint) from exc
+    if check and status != 0:
+        text = str(err).strip() or str(out).strip()
+        raise GitError(f"{what} failed: {text.splitlines()[-1] if text else status}", hint=hint)
+    return int(status or 0), str(out), str(err)
+
+
+def git_dir(root: Path) -> Path:
+    """The repository's common git folder (shared by all its worktrees): locks live here."""
+    return Path(open_repo(root).common_dir)
+
+
+def dirty_paths(root: Path) -> list[str]:
+    """Paths with uncommitted changes or untracked (not ignored) files, as `git status` shows."""
+    _, out, _ = _call(root, ["status", "--porcelain=v1"], "git status")
+    return [line[3:] for line in out.splitlines() if len(line) > 3]
+
+
+def untracked(root: Path, paths: list[str]) -> list[str]:
+    """Which of `paths` (relative to the repository top) git does not track."""
+    if not paths:
+        return []
+    _, out, _ = _call(root, ["ls-files", "-z", "--", *paths], "git ls-files")
+    tracked = set(out.split("\0"))
+    return [p for p in paths if p not in tracked]
+
+
+def resolve_commit(root: Path, rev: str) -> str | None:
+    """The full sha of the commit `rev` names, or None when it names no commit."""
+    status, out, _ = _call(
+        root,
+        ["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"],
+        "git rev-parse",
+        None,
+        False,
+    )
+    return out.strip() if status == 0 and out.strip() else None
+
+
+def tag_names(root: Path, pattern: str, points_at: str | None = None) -> list[str]:
+    """Tag names matching the glob `pattern` (optionally only those pointing at a commit)."""
+    args = ["tag", "--list", pattern] + (["--points-at", points_at] if points_at else [])
+    _, out, _ = _call(root, args, "git tag --list")
+    return [line.strip() for line in out.splitlines() if line.strip()]
+
+
+def create_tag(
+    root: Path, name: str, commit: str, message: str, sign: bool = False, dry_run: bool = False
+) -> None:
+    """Create the annotated (or, with `sign`, signed) tag `name` at `commit`; the message is
+    stored verbatim. Git refuses an existing name, so two racing writers cannot both win."""
+    if resolve_commit(root, commit) is None:
+        raise GitError(f"cannot tag '{commit}': no such commit")
+    if dry_run:
+        return
+    import tempfile
+
+    fd, msg = tempfile.mkstemp(prefix="sopctl-tag-", suffix=".txt", dir=git_dir(root))
+    try:
+        with open(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(message)
+        args = ["tag", "-s" if sign else "-a", "--cleanup=verbatim", "-F", msg, name, commit]
+        status, out, err = _call(root, args, "git tag", check=False)
+    finally:
+        Path(msg).unlink(missing_ok=True)
+    text = (err.strip() or out.strip()).splitlines()
+    last = text[-1] if text else f"exit status {status}"
+    if status == 0 and sign and not read_tag(root, name).signature:
+        # some git versions warn and still write an unsigned tag when the key cannot be used
+        _call(root, ["tag", "-d", name], "git tag -d")
+        status = 1
+    if status == 0:
+        return
+    if "already exists" in err:
+        raise GitError(f"tag {name} already exists", hint="another sopctl tag created it first")
+    hint = (
+        "check user.signingkey and gpg.format (openpgp or ssh) in your git config" if sign else None
+    )
+    raise GitError(f"git tag {name} failed: {last}", hint=hint)
+
+
+@dataclass(frozen=True)
+class TagInfo:
+    """An annotated tag as stored: target commit, tagger, date, message and signature."""
+
+    name: str
+    commit: str
+    tagger: str  # "Name <email>"
+    timestamp: int  # seconds since the epoch
+    offset: str  # "+0100"
+    message: str  # without the signature block
+    signature: str  # "" when unsigned
+
+    @property
+    def email(self) -> str:
+        t = self.tagger
+        return t[t.find("<") + 1 : t.find(">")].strip().lower() if "<" in t else ""
+
+
+def _parse_tag(name: str, raw: bytes) -> TagInfo | None:
+    text = raw.decode("utf-8", errors="replace")
+    head, _, body = text.partition("\n\n")
+    fields: dict[str, str] = {}
+    for line in head.splitlines():
+        key, _, value = line.partition(" ")
+        fields.setdefault(key, value)
+    if fields.get("type") != "commit":
+        return None
+    tagger, stamp, offset = fields.get("tagger", ""), 0, "+0000"
+    parts = tagger.rsplit(" ", 2)
+    if len(parts) == 3 and parts[1].isdigit():
+        tagger, stamp, offset = parts[0], int(parts[1]), parts[2]
+    cut = min((i for s in SIGNATURE_STARTS if (i := body.find("\n" + s)) >= 0), default=-1)
+    if body.startswith(SIGNATURE_STARTS):
+        cut = 0
+    message, signature = (body, "") if cut < 0 else (body[: cut + 1], body[cut + 1 :])
+    return TagInfo(name, fields.get("object", ""), tagger, stamp, offset, message, signature)
+
+
+def _tag_info(repo: git.Repo, name: str) -> TagInfo | None:
+    g = _git()
+    try:
+        obj = g.TagReference(repo, f"refs/tags/{name}").object
+    except (ValueError, g.BadName, g.BadObject):
+        return None
+    if obj.type != "tag":
+        return None
+    return _parse_tag(name, repo.odb.stream(obj.binsha).read())
+
+
+def read_tag(root: Path, name: str) -> TagInfo:
+    """The annotated tag `name` (with or without refs/tags/); GitError when there is none."""
+    repo = open_repo(root)
+    name = name.removeprefix("refs/tags/")
+    info = _tag_info(repo, name)
+    if info is not None:
+        return info
+    if resolve_commit(root, f"refs/tags/{name}") is not None:
+        raise GitError(
+            f"{name} is a lightweight tag, not a commit record",
+            hint="commit records are annotated tags made by 'sopctl tag'",
+        )
+    raise GitError(f"unknown tag '{name}'", hint="list the committed cycles with 'sopctl log'")
+
+
+def list_tags(root: Path, prefix: str) -> list[TagInfo | str]:
+    """Every tag under refs/tags/<prefix>: its TagInfo, or just its name when it is not an
+    annotated tag of a commit."""
+    repo = open_repo(root)
+    _, out, _ = _call(
+        root, ["for-each-ref", "--format=%(refname:strip=2)", f"refs/tags/{prefix}"], "git"
+    )
+    names = [n.strip() for n in out.splitlines() if n.strip()]
+    return [_tag_info(repo, n) or n for n in names]
+
+
+def verify_tag(root: Path, name: str) -> tuple[bool, str]:
+    """`git tag -v`: whether the signature is good, and git's words about it."""
+    status, out, err = _call(root, ["tag", "-v", name], "git tag -v", check=False)
+    lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith("[GNUPG:]")]
+    return status == 0, "\n".join(lines).strip() or out.strip()
+
+
+def file_commits(root: Path, path: str, rev: str = "HEAD", limit: int = 500) -> list[str]:
+    """Commits that changed `path` (relative to the repository top), newest first."""
+    _, out, _ = _call(
+        root, ["log", f"--max-count={limit}", "--format=%H", rev, "--", path], "git log"
+    )
+    return out.split()
+
+
+def count_commits(root: Path, since: str, until: str) -> int:
+    """How many commits `until` has that `since` has not (`git rev-list --count`)."""
+    _, out, _ = _call(root, ["rev-list", "--count", f"{since}..{until}"], "git rev-list")
+    return int(out.strip() or 0)
+
+
+@contextmanager
+def temporary_worktree(root: Path, rev: str) -> Iterator[Path]:
+    """Check `rev` out into a temporary detached worktree; always removed afterwards."""
+    import shutil
+    import tempfile
+
+    tmp = Path(tempfile.mkdtemp(prefix="sopctl-tree-"))
+    path = tmp / "tree"
+    try:
+        _call(
+            root,
+            ["worktree", "add", "--detach", "--quiet", str(path), rev],
+            "git worktree add",
+            hint="check that the disk is writable and the revision exists",
+        )
+        yield path
+    finally:
+        if path.exists():
+            _call(root, ["worktree", "remove", "--force", str(path)], "git worktree", None, False)
+        shutil.rmtree(tmp, ignore_errors=True)
+        _call(root, ["worktree", "prune"], "git worktree prune", None, False)

@@ -1,0 +1,396 @@
+"""`sopctl status`: where a cycle stands against the charter's calendar.
+
+Business day: the business days of a cycle are Monday to Friday (no holiday calendar), counted
+from the first day of the cycle month: the 1st is business day 1 if it is a weekday. Today's
+business day is the number of Monday-to-Friday dates from the 1st of the cycle month up to and
+including today (a weekend keeps the number of the Friday before; before the cycle month it is
+0). The count runs on past the end of the month, so a due day larger than the month's business
+days falls in the next month.
+
+Cycle month: the cycle id when it reads YYYY-MM, else the month before the first period.
+
+Phase: the first of signal, reconcile, commit whose due day (charter `calendar`) is not before
+today's business day; `closed` once the commit due day has passed. A phase is late from the
+business day after its due day.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..results import is_current
+from .actions import ActionView, order_actions
+from .records import (
+    RECONCILE_MANIFEST,
+    ApprovalState,
+    Quorum,
+    approval_states,
+    load_actions,
+    load_approvals,
+    outputs_dir,
+    plan_digest,
+    quorum,
+)
+from .tag_checks import answers, exception_key
+
+if TYPE_CHECKING:
+    from ..findings import Report
+    from ..schemas.charter import Charter, EscalationRule
+    from ..schemas.records import Action
+    from ..validate import Workspace
+
+PHASES = ("signal", "reconcile", "commit")
+_YM = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_YW = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+# --- calendar -------------------------------------------------------------------------------
+
+
+def business_day(month_start: dt.date, day: dt.date) -> int:
+    """Monday-to-Friday dates from `month_start` up to and including `day` (0 if before)."""
+    if day < month_start:
+        return 0
+    n = (day - month_start).days + 1
+    weeks, rest = divmod(n, 7)
+    first = month_start.weekday()
+    return weeks * 5 + sum((first + i) % 7 < 5 for i in range(rest))
+
+
+def nth_business_day(month_start: dt.date, n: int) -> dt.date:
+    """The date of business day `n` (>= 1) counted from `month_start`."""
+    day, count = month_start, 0
+    while True:
+        if day.weekday() < 5:
+            count += 1
+            if count == n:
+                return day
+        day += dt.timedelta(days=1)
+
+
+def _month_before(day: dt.date) -> dt.date:
+    return dt.date(day.year - 1, 12, 1) if day.month == 1 else dt.date(day.year, day.month - 1, 1)
+
+
+def cycle_month(cycle_id: str, first_period: str) -> dt.date | None:
+    """The first day of the cycle month (see the module doc), None when it cannot be told."""
+    m = _YM.match(cycle_id)
+    if m:
+        return dt.date(int(m[1]), int(m[2]), 1)
+    try:
+        if m := _YM.match(first_period):
+            return _month_before(dt.date(int(m[1]), int(m[2]), 1))
+        if m := _YW.match(first_period):
+            return _month_before(dt.date.fromisocalendar(int(m[1]), int(m[2]), 1))
+    except ValueError:
+        return None
+    return None
+
+
+def phase_of(due_days: dict[str, int], bday: int) -> str:
+    """The phase on business day `bday`: the first whose due day is >= bday, else closed."""
+    return next((p for p in PHASES if bday <= due_days[p]), "closed")
+
+
+@dataclass(frozen=True)
+class CalendarState:
+    month: dt.date
+    today: dt.date
+    business_day: int
+    phase: str
+    due_days: dict[str, int]
+    due_dates: dict[str, dt.date]
+
+    def late(self, phase: str) -> bool:
+        return self.business_day > self.due_days[phase]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "month": self.month.strftime("%Y-%m"),
+            "today": self.today.isoformat(),
+            "business_day": self.business_day,
+            "started": self.today >= self.month,
+            "phase": self.phase,
+            "due": {
+                p: {
+                    "day": self.due_days[p],
+                    "date": self.due_dates[p].isoformat(),
+                    "passed": self.late(p),
+                }
+                for p in PHASES
+            },
+        }
+
+
+def calendar_state(charter: Charter, month: dt.date, today: dt.date) -> CalendarState:
+    cal = charter.calendar
+    days = {"signal": cal.signal, "reconcile": cal.reconcile, "commit": cal.commit}
+    bday = business_day(month, today)
+    dates = {p: nth_business_day(month, d) for p, d in days.items()}
+    return CalendarState(month, today, bday, phase_of(days, bday), days, dates)
+
+
+# --- escalation -----------------------------------------------------------------------------
+
+
+def _float(text: str | None) -> float:
+    try:
+        return float(text or 0)
+    except ValueError:
+        return 0.0
+
+
+def rule_matches(rule: EscalationRule, row: dict[str, str]) -> bool:
+    """The rule test of reconcile/exceptions.py `escalate`, on one exceptions.csv row."""
+    return (
+        _float(row.get("value")) >= rule.min_value
+        and rule.exception in ("any", row.get("kind"))
+        and (rule.segment is None or row.get("segment") == rule.segment)
+        and (rule.resource is None or row.get("resource") == rule.resource)
+    )
+
+
+@dataclass
+class Escalation:
+    number: int  # 1-based position in the charter's escalation list
+    rule: EscalationRule
+    members: tuple[str, ...]
+    rows: list[dict[str, str]] = field(default_factory=list)
+    unanswered: list[str] = field(default_factory=list)  # keys of rows no action answers
+
+    @property
+    def value(self) -> float:
+        return sum(_float(r.get("value")) for r in self.rows)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.number,
+            **self.rule.model_dump(mode="json"),
+            "members": list(self.members),
+            "count": len(self.rows),
+            "value": round(self.value, 2),
+            "unanswered": self.unanswered,
+            "exceptions": [
+                {k: r.get(k, "") for k in ("kind", "item", "segment", "resource", "period")}
+                | {"value": _float(r.get("value"))}
+                for r in self.rows
+            ],
+        }
+
+
+def escalations(
+    charter: Charter, rows: list[dict[str, str]], actions: Sequence[Action] = ()
+) -> list[Escalation]:
+    """Each escalation rule with the exceptions it decides (first matching rule wins), and
+    the keys of those no action answers (the rule of `sopctl tag`, see tag_checks.py)."""
+    members = {r.id: tuple(r.members) for r in charter.roles}
+    out = [
+        Escalation(i + 1, rule, members.get(rule.to, ()))
+        for i, rule in enumerate(charter.escalation)
+    ]
+    for row in rows:
+        hit = next((e for e in out if rule_matches(e.rule, row)), None)
+        if hit is None:
+            continue
+        hit.rows.append(row)
+        key = exception_key(row)
+        if not any(answers(a, key) for a in actions):
+            hit.unanswered.append(key)
+    return out
+
+
+def read_exceptions(ws: Workspace) -> list[dict[str, str]]:
+    path = outputs_dir(ws) / "exceptions.csv"
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+# --- status ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MissingInput:
+    file: str
+    table: str
+    owner: str
+    members: tuple[str, ...]
+    due: str
+    due_date: dt.date | None  # None without a calendar
+    required: bool
+    late: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        due = self.due_date.isoformat() if self.due_date else None
+        return {**asdict(self), "members": list(self.members), "due_date": due}
+
+
+@dataclass(frozen=True)
+class RoleApproval:
+    role: str
+    required: bool
+    state: str  # approved | stale | invalid | pending
+    members: tuple[str, ...]
+    shown: ApprovalState | None  # the approval that decides the state (latest of its kind)
+
+    def to_dict(self) -> dict[str, Any]:
+        a = self.shown.approval if self.shown else None
+        return {
+            "role": self.role,
+            "required": self.required,
+            "state": self.state,
+            "members": list(self.members),
+            "approval": a.model_dump(mode="json") if a else None,
+        }
+
+
+def role_approvals(charter: Charter, states: list[ApprovalState]) -> list[RoleApproval]:
+    """Required roles first, then other roles that signed: the state and the deciding approval.
+
+    approved: a valid approval of the current plan; stale: valid approvals, all of an earlier
+    plan; invalid: only approvals by non-members or by a role without the right; pending: none.
+    """
+    required = list(dict.fromkeys(charter.approvals.required_roles))
+    extra = [s.approval.role for s in states if s.approval.role not in required]
+    members = {r.id: tuple(r.members) for r in charter.roles}
+    out = []
+    for role in [*required, *dict.fromkeys(extra)]:
+        mine = [s for s in states if s.approval.role == role]
+        current = [s for s in mine if s.valid_role and not s.stale]
+        valid = [s for s in mine if s.valid_role]
+        if current:
+            state, shown = "approved", current[-1]
+        elif valid:
+            state, shown = "stale", valid[-1]
+        elif mine:
+            state, shown = "invalid", mine[-1]
+        else:
+            state, shown = "pending", None
+        out.append(RoleApproval(role, role in required, state, members.get(role, ()), shown))
+    return out
+
+
+@dataclass
+class Status:
+    cycle: str
+    charter: str
+    cycle_status: str
+    today: dt.date
+    calendar: CalendarState | None
+    errors: int
+    warnings: int
+    missing: list[MissingInput]
+    plan: str  # current | stale | missing
+    digest: str
+    roles: list[RoleApproval]
+    quorum: Quorum
+    overdue: list[ActionView]
+    open_actions: int
+    escalations: list[Escalation] | None  # None when the plan is not current
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        q = self.quorum
+        return {
+            "cycle": self.cycle,
+            "charter": self.charter,
+            "cycle_status": self.cycle_status,
+            "today": self.today.isoformat(),
+            "calendar": self.calendar.to_dict() if self.calendar else None,
+            "validation": {"errors": self.errors, "warnings": self.warnings},
+            "missing_inputs": [m.to_dict() for m in self.missing],
+            "plan": {"state": self.plan, "digest": self.digest},
+            "approvals": {
+                "roles": [r.to_dict() for r in self.roles],
+                "quorum": {
+                    "needed": q.needed,
+                    "approved": list(q.roles),
+                    "missing": list(q.missing),
+                    "met": q.met,
+                },
+            },
+            "actions": {
+                "open": self.open_actions,
+                "overdue": [v.to_dict() for v in self.overdue],
+            },
+            "escalations": (
+                None if self.escalations is None else [e.to_dict() for e in self.escalations]
+            ),
+            "notes": self.notes,
+        }
+
+
+def _missing(ws: Workspace, cal: CalendarState | None) -> list[MissingInput]:
+    assert ws.charter is not None
+    members = {r.id: tuple(r.members) for r in ws.charter.roles}
+    out = []
+    for d in ws.charter.inputs:
+        if (ws.cycle_dir / "inputs" / d.file).is_file():
+            continue
+        due_date = cal.due_dates[d.due] if cal else None
+        late = bool(cal and d.required and cal.late(d.due))
+        out.append(
+            MissingInput(
+                d.file,
+                d.table,
+                d.owner,
+                members.get(d.owner, ()),
+                d.due,
+                due_date,
+                d.required,
+                late,
+            )
+        )
+    return out
+
+
+def cycle_status(ws: Workspace, report: Report, today: dt.date) -> Status:
+    """Everything `sopctl status` shows. Needs a loaded charter and cycle (ws.charter, ws.cycle)."""
+    ch, cy = ws.charter, ws.cycle
+    assert ch is not None and cy is not None
+    notes: list[str] = []
+    month = cycle_month(ws.cycle_id, cy.first_period)
+    cal = calendar_state(ch, month, today) if month else None
+    if cal is None:
+        notes.append("the cycle month is unknown (cycle id is not YYYY-MM): no calendar")
+    elif today < cal.month:
+        notes.append(f"the cycle month {cal.month:%Y-%m} has not started")
+    out = outputs_dir(ws)
+    if not (out / RECONCILE_MANIFEST).is_file():
+        plan = "missing"
+    else:
+        plan = "current" if is_current(ws, out, RECONCILE_MANIFEST) else "stale"
+    digest = plan_digest(ws)
+    approvals, fs = load_approvals(ws)
+    if fs:
+        notes.append("approvals.yaml is invalid (sopctl validate): no approval is counted")
+    states = approval_states(ws, approvals, digest)
+    actions, fs = load_actions(ws)
+    if fs:
+        notes.append("actions.yaml is invalid (sopctl validate): no action is listed")
+    views = order_actions(actions.actions, today, ch)
+    esc = escalations(ch, read_exceptions(ws), actions.actions) if plan == "current" else None
+    return Status(
+        cycle=ws.cycle_id,
+        charter=cy.charter,
+        cycle_status=cy.status,
+        today=today,
+        calendar=cal,
+        errors=len(report.errors),
+        warnings=len(report.warnings),
+        missing=_missing(ws, cal),
+        plan=plan,
+        digest=digest,
+        roles=role_approvals(ch, states),
+        quorum=quorum(ws, states),
+        overdue=[v for v in views if v.overdue],
+        open_actions=sum(v.active for v in views),
+        escalations=esc,
+        notes=notes,
+    )

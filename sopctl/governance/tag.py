@@ -1,0 +1,156 @@
+"""`sopctl tag`: the commit step. Check the cycle, then record it as an annotated git tag.
+
+Order: solve the plan in memory (this validates too), collect every reason to refuse
+(tag_checks), build the commit record (tag_record), and, unless dry-run, create
+`sop/<cycle>/v<N>` at the checked commit under a lock file in the git folder. Under the lock,
+N is computed again and the commit is checked to carry no tag of the cycle yet, so two runs
+racing on one cycle make exactly one tag; git itself refuses an existing tag name as well.
+Nothing in the working tree is written, ever.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import vcs
+from ..errors import UserError
+from ..schemas.records import CommitRecord
+from . import tag_checks as checks
+from .records import load_actions, plan_digest
+from .tag_record import TAG_RE, approval_commits, build_record, dump, tag_name
+
+LOCK = "sopctl-tag.lock"
+LOCK_WAIT = 15.0  # seconds to wait for another `sopctl tag` to finish
+
+
+@dataclass
+class TagOutcome:
+    cycle: str
+    commit: str = ""
+    name: str = ""  # the tag created (or, in a dry run, the one that would be)
+    record: CommitRecord | None = None
+    message: str = ""  # the tag message (YAML)
+    reasons: list[str] = field(default_factory=list)
+    created: bool = False
+    signed: bool = False
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.reasons
+
+
+def _integer_run(root: Path | None, cycle: str | None) -> bool:
+    """Whether the written plan was solved in whole workers (`reconcile --integer`)."""
+    from ..workspace import find_root, pick_cycle
+
+    base = find_root(root or Path.cwd())
+    summary = base / "cycles" / pick_cycle(base, cycle, Path.cwd()) / "outputs" / "summary.json"
+    try:
+        doc = json.loads(summary.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(doc, dict) and (doc.get("solver") or {}).get("method") == "mip"
+
+
+def cycle_tags(root: Path, cycle: str, points_at: str | None = None) -> list[tuple[int, str]]:
+    """(N, name) of the tags sop/<cycle>/v<N>, highest N first."""
+    out = []
+    for name in vcs.tag_names(root, f"sop/{cycle}/v*", points_at):
+        m = TAG_RE.match(name)
+        if m and m["cycle"] == cycle:
+            out.append((int(m["n"]), name))
+    return sorted(out, reverse=True)
+
+
+def commit_cycle(
+    root: Path | None, cycle: str | None, sign: bool = False, dry_run: bool = False
+) -> TagOutcome:
+    """Check the cycle and tag it (see the module docstring). Refusals are in `reasons`."""
+    from ..plan import run_reconcile
+
+    run = run_reconcile(root, cycle, dry_run=True, integer=_integer_run(root, cycle))
+    ws = run.ws
+    out = TagOutcome(cycle=ws.cycle_id, dry_run=dry_run)
+    out.commit = vcs.head(ws.root)
+    tagger = vcs.user_email(ws.root)
+    out.reasons += checks.dirty_reasons(ws.root)
+    if not run.report.ok:
+        out.reasons += checks.validation_reasons(run.report)
+        return out
+    out.reasons += checks.plan_reasons(run)
+    if not run.ok:
+        return out
+    files = checks.input_paths(ws)
+    out.reasons += checks.untracked_reasons(ws, files)
+    out.reasons += checks.output_reasons(run)
+    reasons, approvals = checks.approval_reasons(ws, plan_digest(ws))
+    out.reasons += reasons
+    actions = load_actions(ws)[0].actions
+    out.reasons += checks.escalation_reasons(run, actions)
+    out.reasons += _already_tagged(ws.root, ws.cycle_id, out.commit)
+    if out.reasons:
+        return out
+    record = build_record(run, tagger, approval_commits(ws, approvals, out.commit), actions)
+    out.record = record
+    tags = cycle_tags(ws.root, ws.cycle_id)
+    out.name = tag_name(ws.cycle_id, (tags[0][0] if tags else 0) + 1)
+    out.message = dump(record, out.name)
+    if dry_run:
+        return out
+    with tag_lock(vcs.git_dir(ws.root)):
+        if vcs.head(ws.root) != out.commit:
+            out.reasons.append(
+                "HEAD moved while the cycle was being checked; run 'sopctl tag' again"
+            )
+            return out
+        out.reasons += _already_tagged(ws.root, ws.cycle_id, out.commit)
+        if out.reasons:
+            return out
+        tags = cycle_tags(ws.root, ws.cycle_id)
+        out.name = tag_name(ws.cycle_id, (tags[0][0] if tags else 0) + 1)
+        out.message = dump(record, out.name)
+        vcs.create_tag(ws.root, out.name, out.commit, out.message, sign=sign)
+    out.created = True
+    out.signed = bool(vcs.read_tag(ws.root, out.name).signature)
+    return out
+
+
+def _already_tagged(root: Path, cycle: str, commit: str) -> list[str]:
+    tags = cycle_tags(root, cycle, points_at=commit)
+    if not tags:
+        return []
+    return [
+        f"commit {commit[:12]} is already committed as {tags[0][1]}; nothing changed since "
+        "(commit new approvals, actions or inputs first)"
+    ]
+
+
+@contextmanager
+def tag_lock(git_dir: Path, wait: float = LOCK_WAIT) -> Iterator[None]:
+    """An exclusive lock file (O_CREAT | O_EXCL) in the git folder for the tagging step."""
+    path = git_dir / LOCK
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            break
+        except FileExistsError:
+            if time.monotonic() >= deadline:
+                raise UserError(
+                    f"another 'sopctl tag' holds {path}",
+                    hint="wait for it to finish; if none is running, delete that file",
+                ) from None
+            time.sleep(0.05)
+    try:
+        os.write(fd, f"{os.getpid()}\n".encode())
+        os.close(fd)
+        yield
+    finally:
+        path.unlink(missing_ok=True)

@@ -1,0 +1,169 @@
+"""Why `sopctl tag` refuses: each check returns one clear reason per problem (empty: passed).
+
+Escalated exceptions and the actions that answer them
+-----------------------------------------------------
+An exception of the plan is *escalated* when a charter escalation rule matches it (kind or
+`any`, value at stake >= `min_value`, and the rule's segment / resource when it names one);
+this is the `escalate_to` column of exceptions.csv. Its key is `kind:subject:period`, where the
+subject is the exception's item, else its resource, else its material (the "what" of the
+exception), e.g. `shortage:P-100:2027-03` or `overload:ASSY:2027-01`. An action answers it
+when its `answers` has three `:`-separated parts that each equal the exception's part or are
+`*` (`overload:ASSY:*` answers every overload of ASSY), compared after trimming spaces, and the
+action's status is not `dropped`. One action for an item answers all of its segments.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import vcs
+from ..results import input_files, is_current, sha256
+from ..schemas.records import Action, Approval
+from .records import approval_states, load_approvals, quorum
+
+if TYPE_CHECKING:
+    from ..findings import Report
+    from ..plan import ReconcileRun
+    from ..validate import Workspace
+
+MANIFEST = "reconcile_manifest.json"
+SHOWN = 20
+
+
+def validation_reasons(report: Report) -> list[str]:
+    errors = report.errors
+    out = [f"validation fails: {f}" for f in errors[:SHOWN]]
+    if len(errors) > SHOWN:
+        out.append(f"validation fails: {len(errors) - SHOWN} more errors (run 'sopctl validate')")
+    return out
+
+
+def plan_reasons(run: ReconcileRun) -> list[str]:
+    """The plan could not be solved (after a valid report): infeasible, unbounded..."""
+    res = run.result
+    if res is None:
+        return ["the demand view could not be built; run 'sopctl demand' to see why"]
+    if res.ok:
+        return []
+    names = ", ".join(res.diagnosis[:5])
+    return [f"the plan is {res.status}" + (f" (conflicting: {names})" if names else "")]
+
+
+def dirty_reasons(root: Path) -> list[str]:
+    paths = vcs.dirty_paths(root)
+    if not paths:
+        return []
+    shown = ", ".join(paths[:8]) + (f" and {len(paths) - 8} more" if len(paths) > 8 else "")
+    return [f"the working tree has uncommitted changes ({shown}); commit or stash them first"]
+
+
+def input_paths(ws: Workspace) -> list[str]:
+    return [p.relative_to(ws.root).as_posix() for p in input_files(ws)]
+
+
+def untracked_reasons(ws: Workspace, inputs: list[str]) -> list[str]:
+    """Inputs (and approvals/actions) that git does not track cannot be proven by the tag."""
+    top = vcs.repo_top(ws.root).resolve()
+    prefix = ws.root.resolve().relative_to(top).as_posix()
+    rel = list(inputs)
+    for name in ("approvals.yaml", "actions.yaml"):
+        if (ws.cycle_dir / name).is_file():
+            rel.append((ws.cycle_dir / name).relative_to(ws.root).as_posix())
+    full = {(f"{prefix}/{p}" if prefix != "." else p): p for p in rel}
+    missing = vcs.untracked(ws.root, list(full))
+    return [
+        f"{full[p]} is not committed (git does not track it, is it ignored?); add and commit it"
+        for p in missing
+    ]
+
+
+def output_reasons(run: ReconcileRun) -> list[str]:
+    """Outputs on disk must be the bytes a fresh in-memory reconcile gives now."""
+    out_dir = run.ws.cycle_dir / "outputs"
+    shown = out_dir.relative_to(run.ws.root).as_posix()
+    missing = [n for n in run.files if not (out_dir / n).is_file()]
+    if len(missing) == len(run.files):
+        return [f"the plan's outputs are missing in {shown}/; run 'sopctl reconcile'"]
+    out = []
+    if missing:
+        out.append(f"outputs missing in {shown}/: {', '.join(missing)}; run 'sopctl reconcile'")
+    stale = [
+        n
+        for n, data in run.files.items()
+        if n not in missing and sha256(out_dir / n) != hashlib.sha256(data).hexdigest()
+    ]
+    if stale:
+        out.append(
+            f"outputs are stale: {', '.join(stale)} in {shown}/ differ from what reconcile gives "
+            "for the current inputs; run 'sopctl reconcile'"
+        )
+    elif not missing and not is_current(run.ws, out_dir, MANIFEST):
+        out.append(
+            f"{shown}/{MANIFEST} does not match the inputs and outputs; run 'sopctl reconcile'"
+        )
+    return out
+
+
+def approval_reasons(ws: Workspace, digest: str) -> tuple[list[str], list[Approval]]:
+    """Stale or invalid approvals and a missing quorum; returns (reasons, approvals)."""
+    assert ws.charter is not None
+    doc, _ = load_approvals(ws)
+    states = approval_states(ws, doc, digest)
+    out = []
+    for s in states:
+        a = s.approval
+        who = f"{a.person} as {a.role} ({a.time})"
+        if s.stale:
+            out.append(
+                f"approval by {who} is stale: the plan changed after it was given "
+                "(its plan_digest is not the current one); approve the current plan again"
+            )
+        elif not s.valid_role:
+            out.append(
+                f"approval by {who} does not count: {a.person} is not a member of {a.role} "
+                "or the role may not sign off the plan (charter decision_rights.sign_off_plan)"
+            )
+    q = quorum(ws, states)
+    if not q.met:
+        have = ", ".join(q.roles) or "none"
+        out.append(
+            f"approval quorum not met: {len(q.roles)} of {q.needed} required sign-offs "
+            f"(current approvals: {have}; missing: {', '.join(q.missing)}); "
+            "ask them to run 'sopctl approve'"
+        )
+    return out, list(doc.approvals)
+
+
+def exception_key(row: dict[str, Any]) -> str:
+    subject = row.get("item") or row.get("resource") or row.get("material") or ""
+    return f"{row['kind']}:{subject}:{row['period']}"
+
+
+def answers(action: Action, key: str) -> bool:
+    """Whether `action` answers the exception `key` (see the module docstring)."""
+    if action.status == "dropped" or not action.answers:
+        return False
+    want = [p.strip() for p in action.answers.split(":")]
+    have = key.split(":")
+    return len(want) == 3 and all(w in ("*", h) for w, h in zip(want, have, strict=True))
+
+
+def escalation_reasons(run: ReconcileRun, actions: list[Action]) -> list[str]:
+    """Every escalated exception needs an action that answers it."""
+    res = run.result
+    if res is None or not res.exceptions.height:
+        return []
+    out = []
+    rows = res.exceptions.filter(res.exceptions["escalate_to"].is_not_null())
+    for row in rows.iter_rows(named=True):
+        key = exception_key(row)
+        if any(answers(a, key) for a in actions):
+            continue
+        out.append(
+            f"exception {key} ({row['value']:,.2f} {res.currency} at stake) escalates to "
+            f"{row['escalate_to']} but no action answers it; add one to actions.yaml with "
+            f"answers: {key}"
+        )
+    return out

@@ -1,0 +1,95 @@
+"""`plan_diff`: the two sides loaded at the edge, then compared by the pure diff functions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..tables.contracts import CONTRACTS
+from .model import PlanDiff, TableDiff, YamlDiff
+from .outputs import diff_outputs
+from .rows import diff_rows
+from .sides import Progress, Side, check_revision, last_tag, load_side
+from .yamldiff import diff_yaml
+
+NUMERIC = ("int", "float")
+
+
+def resolve_base(root: Path, cycle: str, rev_a: str | None) -> str:
+    """REV_A as given, else the cycle's last approved tag (`sop/<cycle>/v<N>`, highest N)."""
+    return rev_a if rev_a else last_tag(root, cycle)
+
+
+def plan_diff(
+    root: Path,
+    cycle: str,
+    rev_a: str,
+    rev_b: str | None = None,
+    *,
+    limit: int = 10,
+    progress: Progress | None = None,
+) -> PlanDiff:
+    """Compare the cycle at `rev_a` with `rev_b` (None: the working tree).
+
+    Raises UserError/GitError (exit 2) for an unknown revision or one without the cycle; a side
+    that fails validation or has no feasible plan is reported in the result (`ok` is False)."""
+    for rev in (rev_a, rev_b):
+        if rev is not None:
+            check_revision(root, cycle, rev)
+    a = load_side(root, cycle, rev_a, progress)
+    b = load_side(root, cycle, rev_b, progress)
+    outputs = diff_outputs(a.plan, b.plan, limit) if a.plan and b.plan else None
+    return PlanDiff(
+        cycle, a.info, b.info, diff_tables(a, b, limit), diff_yaml_files(a, b), outputs, limit
+    )
+
+
+def diff_tables(a: Side, b: Side, limit: int) -> list[TableDiff]:
+    """Every table type declared on either side, compared by its contract's key."""
+    names = list(b.tables) + [t for t in a.tables if t not in b.tables]
+    out = []
+    for name in names:
+        contract = CONTRACTS[name]
+        sa, sb = a.tables.get(name), b.tables.get(name)
+        numeric = [c.name for c in contract.columns if c.dtype in NUMERIC]
+        d = diff_rows(
+            name,
+            sa.frame if sa else None,
+            sb.frame if sb else None,
+            contract.key,
+            numeric,
+            limit,
+            sa.file if sa else None,
+            sb.file if sb else None,
+        )
+        for label, src in (("A", sa), ("B", sb)):
+            if src is not None:
+                d.notes += [f"side {label}: {n}" for n in src.notes]
+        if d.status == "unreadable" and sa is None and sb is None:
+            continue
+        out.append(d)
+    return out
+
+
+def diff_yaml_files(a: Side, b: Side) -> list[YamlDiff]:
+    """The charter, cycle.yaml and the cycle's other YAML files, by key path."""
+    roles = list(b.yaml) + [r for r in a.yaml if r not in b.yaml]
+    out = []
+    for role in roles:
+        sa, sb = a.yaml.get(role), b.yaml.get(role)
+        d = YamlDiff(role, sa.path if sa else None, sb.path if sb else None)
+        da = sa.data if sa else None
+        db = sb.data if sb else None
+        for label, src in (("A", sa), ("B", sb)):
+            if src is not None:
+                d.notes += [f"side {label}: {n}" for n in src.notes]
+        if da is not None and db is not None:
+            d.changes = diff_yaml(da, db)
+        elif sa is None and db is not None:  # a new file: every key is added
+            d.notes.append("new file")
+            d.changes = diff_yaml({}, db)
+        elif sb is None and da is not None:
+            d.notes.append("file removed")
+            d.changes = diff_yaml(da, {})
+        if d.changes or d.notes or role in ("charter", "cycle.yaml"):
+            out.append(d)
+    return out

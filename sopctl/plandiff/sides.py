@@ -1,0 +1,218 @@
+"""The two sides of a plan diff, at the edge: revisions, files, and a plan solved for each.
+
+A revision side is materialised into a temporary folder (the charters and the cycle's folder as
+committed at that revision) and reconciled there with `run_reconcile(dry_run=True)`: results are
+normally git-ignored, so they are recomputed rather than read from the commit. The working tree
+side is reconciled in place, also as a dry run. Every git call goes through `sopctl.vcs`.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from .. import vcs
+from ..errors import UserError
+from ..tables.contracts import CONTRACTS
+from ..workspace import display, read_text
+from ..yamlio import parse_yaml
+from .model import SideInfo
+from .outputs import PlanSnapshot
+
+WORKTREE = "working tree"
+MAX_INPUT_BYTES = 1024 * 2**20
+MAX_ERRORS = 20
+Progress = Callable[[str], None]
+
+
+@dataclass
+class TableSource:
+    file: str | None  # path inside the cycle's inputs/
+    frame: pl.DataFrame | None  # all columns as trimmed strings; None when unreadable
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class YamlSource:
+    path: str | None  # relative to the planning repository
+    data: Any = None  # None when missing or unreadable
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Side:
+    info: SideInfo
+    tables: dict[str, TableSource] = field(default_factory=dict)  # by table type
+    yaml: dict[str, YamlSource] = field(default_factory=dict)  # charter, cycle.yaml, ...
+    plan: PlanSnapshot | None = None
+
+
+def tag_pattern(cycle: str) -> re.Pattern[str]:
+    return re.compile(rf"^sop/{re.escape(cycle)}/v([1-9][0-9]*)$")
+
+
+def last_tag(root: Path, cycle: str) -> str:
+    """The highest `sop/<cycle>/v<N>` tag (by N). UserError (exit 2) when there is none."""
+    repo = vcs.open_repo(root)
+    try:
+        names = [str(t.name) for t in repo.tags]
+    finally:
+        repo.close()
+    pattern = tag_pattern(cycle)
+    found = [(int(m.group(1)), n) for n in names if (m := pattern.match(n))]
+    if not found:
+        raise UserError(
+            f"cycle {cycle} has no approved tag (sop/{cycle}/v<N>) to compare with",
+            hint="name a revision, e.g. 'sopctl diff HEAD' or 'sopctl diff main', "
+            "or tag the committed plan with 'sopctl tag'",
+        )
+    return max(found)[1]
+
+
+def load_side(root: Path, cycle: str, rev: str | None, progress: Progress | None = None) -> Side:
+    """The side at `rev` (a commit, tag or branch), or the working tree when `rev` is None."""
+    say = progress or (lambda _msg: None)
+    if rev is None:
+        say(f"reconciling the {WORKTREE}")
+        return read_side(root, cycle, SideInfo(WORKTREE, None, None))
+    with materialised(root, cycle, rev) as (tmp_root, commit):
+        say(f"reconciling {rev} ({commit[:7]})")
+        return read_side(tmp_root, cycle, SideInfo(rev, rev, commit))
+
+
+def check_revision(root: Path, cycle: str, rev: str) -> str:
+    """Fail early (exit 2) for an unknown revision or one without the cycle.
+
+    Returns the planning repository's folder inside the git repository ('' or 'sub/')."""
+    top = vcs.repo_top(root)
+    prefix = root.resolve().relative_to(top.resolve()).as_posix()
+    prefix = "" if prefix == "." else prefix + "/"
+    # raises GitError (exit 2) for an unknown revision
+    if vcs.show_file(root, rev, f"{prefix}cycles/{cycle}/cycle.yaml") is None:
+        raise UserError(
+            f"cycle {cycle} does not exist at {rev} (no cycles/{cycle}/cycle.yaml there)",
+            hint="pick a revision that holds the cycle, or name the cycle with --cycle",
+        )
+    return prefix
+
+
+@contextmanager
+def materialised(root: Path, cycle: str, rev: str) -> Iterator[tuple[Path, str]]:
+    """A temporary planning repository holding the charters and the cycle as of `rev`."""
+    prefix = check_revision(root, cycle, rev)
+    repo = vcs.open_repo(root)
+    try:
+        commit = repo.commit(rev)
+        sha = str(commit.hexsha)
+        with tempfile.TemporaryDirectory(prefix="sopctl-diff-") as tmp:
+            dest = Path(tmp)
+            for sub in ("charters", f"cycles/{cycle}"):
+                for rel, data in _blobs(commit.tree, prefix + sub, prefix):
+                    target = dest / rel
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(data)
+            (dest / "charters").mkdir(exist_ok=True)
+            yield dest, sha
+    finally:
+        repo.close()
+
+
+def _blobs(tree: Any, sub: str, prefix: str) -> Iterator[tuple[str, bytes]]:
+    """(path relative to the planning repository, bytes) of every file under `sub`."""
+    try:
+        node = tree / sub
+    except KeyError:
+        return
+    if node.type != "tree":
+        return
+    for item in node.traverse():
+        if item.type != "blob" or item.mode == 0o120000:  # symlinks are not materialised
+            continue
+        path = str(item.path)
+        yield path[len(prefix) :], bytes(item.data_stream.read())
+
+
+def read_side(root: Path, cycle: str, info: SideInfo) -> Side:
+    """Read the YAML files and inputs of one side, and reconcile it (dry run)."""
+    from ..plan import run_reconcile
+
+    side = Side(info)
+    cycle_dir = root / "cycles" / cycle
+    cy = _yaml(root, cycle_dir / "cycle.yaml")
+    side.yaml["cycle.yaml"] = cy
+    name = cy.data.get("charter") if isinstance(cy.data, dict) else None
+    ch = (
+        _yaml(root, root / "charters" / f"{name}.yaml")
+        if isinstance(name, str) and name and "/" not in name
+        else YamlSource(None, None, ["the cycle names no charter"])
+    )
+    side.yaml["charter"] = ch
+    for path in sorted(cycle_dir.glob("*.yaml")):
+        if path.name != "cycle.yaml":
+            side.yaml[path.name] = _yaml(root, path)
+    side.tables = _inputs(root, cycle_dir, ch.data)
+    run = run_reconcile(root, cycle, dry_run=True)
+    if run.ok:
+        side.plan = PlanSnapshot.from_files(run.files, run.summary)
+        info.status = run.result.status if run.result else ""
+        return side
+    info.ok = False
+    if not run.report.ok or run.result is None:
+        info.status = "invalid"
+        errors = run.report.sorted()
+        shown = [str(f) for f in errors if f.severity == "error"]
+        info.errors = shown[:MAX_ERRORS]
+        if len(shown) > MAX_ERRORS:
+            info.errors.append(f"... and {len(shown) - MAX_ERRORS} more errors")
+    else:
+        res = run.result
+        info.status = res.status
+        info.errors = [f"no feasible plan: the model is {res.status}"]
+        info.errors += [f"conflicting constraint: {c}" for c in res.diagnosis]
+        info.errors += [f"hint: {h}" for h in res.hints]
+    return side
+
+
+def _yaml(root: Path, path: Path) -> YamlSource:
+    shown = display(root, path)
+    text, findings = read_text(root, path)
+    if text is None:
+        return YamlSource(shown, None, [f.message for f in findings])
+    doc, findings = parse_yaml(shown, text)
+    if doc is None:
+        return YamlSource(shown, None, [f"cannot be read: {f}" for f in findings[:1]])
+    return YamlSource(shown, doc.data)
+
+
+def _inputs(root: Path, cycle_dir: Path, charter: Any) -> dict[str, TableSource]:
+    """Each declared input (by table type) as a frame of trimmed strings."""
+    from ..tables.csvread import LINE, read_raw
+
+    declared = charter.get("inputs") if isinstance(charter, dict) else None
+    out: dict[str, TableSource] = {}
+    for entry in declared if isinstance(declared, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        file, table = entry.get("file"), entry.get("table")
+        if not isinstance(file, str) or not isinstance(table, str) or table not in CONTRACTS:
+            continue
+        if table in out:
+            continue
+        path = cycle_dir / "inputs" / file
+        if not path.is_file():
+            out[table] = TableSource(file, None, ["missing"])
+            continue
+        contract = CONTRACTS[table]
+        raw, findings = read_raw(path, display(root, path), set(contract.names), MAX_INPUT_BYTES)
+        if raw is None:
+            out[table] = TableSource(file, None, [f"unreadable: {f.message}" for f in findings[:1]])
+            continue
+        out[table] = TableSource(file, raw.frame.drop(LINE))
+    return out

@@ -1,0 +1,142 @@
+"""sopctl actions: overdue first, then by due date, with owners and how late each one is."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from sopctl.governance.actions import ActionView
+from sopctl.schemas.records import Action
+from tests.helpers import run
+from tests.test_governance_support import ACTIONS
+
+ACTIONS_YAML = """\
+version: 1
+actions:
+  - id: ACT-1
+    description: Confirm the second shift on ASSY
+    owner: ops_lead
+    due: 2026-12-20
+    status: open
+    answers: overload:ASSY:2027-01
+  - id: ACT-2
+    description: Call Borealis about the proposal
+    owner: sam@acme.example
+    due: 2026-12-04
+    status: in_progress
+  - id: ACT-3
+    description: Check the pump price list
+    owner: cfo
+    due: 2026-12-01
+    status: done
+  - id: ACT-4
+    description: Agree the safety stock of P-200
+    owner: ops_lead
+    due: 2026-11-30
+    status: open
+    answers: A1
+  - id: ACT-5
+    description: Drop the old forecast file
+    owner: demand_planner
+    due: 2026-12-10
+    status: dropped
+  - id: ACT-6
+    description: Review the overrides
+    owner: demand_planner
+    due: 2026-12-09
+"""
+
+
+@pytest.fixture
+def with_actions(repo: Path) -> Path:
+    (repo / ACTIONS).write_text(ACTIONS_YAML, encoding="utf-8")
+    return repo
+
+
+def test_overdue_first_then_by_due_date(with_actions: Path) -> None:
+    res = run(["actions", "--today", "2026-12-09", "--format", "json"], cwd=with_actions)
+    assert res.code == 0, res.out + res.err
+    doc = json.loads(res.out)
+    assert [a["id"] for a in doc["actions"]] == [
+        "ACT-4",
+        "ACT-2",
+        "ACT-3",
+        "ACT-6",
+        "ACT-5",
+        "ACT-1",
+    ]
+    assert [a["overdue_days"] for a in doc["actions"]] == [9, 5, 0, 0, 0, 0]
+    assert (doc["count"], doc["open"], doc["overdue"]) == (6, 4, 2)
+    first = doc["actions"][0]
+    assert first["owner"] == "ops_lead" and first["owner_members"] == ["olga@acme.example"]
+    assert first["answers"] == "A1" and first["status"] == "open"
+
+
+def test_text_says_how_late(with_actions: Path) -> None:
+    res = run(["actions", "--today", "2026-12-09"], cwd=with_actions)
+    assert res.code == 0
+    out = res.out
+    assert "6 actions, 4 open, 2 overdue" in out
+    assert "ACT-4  overdue by 9 days (due 2026-11-30), open" in out
+    assert "owner: ops_lead (olga@acme.example); answers: A1" in out
+    assert "ACT-6  due today (due 2026-12-09), open" in out
+    assert "ACT-1  due in 11 days" in out and "answers: overload:ASSY:2027-01" in out
+    assert "ACT-3  done" in out
+    assert out.index("ACT-4") < out.index("ACT-2") < out.index("ACT-3") < out.index("ACT-1")
+
+
+def test_no_actions_file(repo: Path) -> None:
+    res = run(["actions", "--today", "2026-12-09"], cwd=repo)
+    assert res.code == 0 and "none (no actions.yaml)" in res.out
+    doc = json.loads(run(["actions", "-f", "json"], cwd=repo).out)
+    assert doc["actions"] == [] and doc["file"] is False
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code"),
+    [
+        ("owner: cfo", "owner: nobody", "SOP610"),
+        ("id: ACT-5", "id: ACT-1", "SOP611"),
+        ("status: dropped", "status: parked", "SOP108"),
+        ("due: 2026-12-10", "due: 2026-13-10", "SOP108"),
+    ],
+)
+def test_invalid_actions_file_exits_1(with_actions: Path, old: str, new: str, code: str) -> None:
+    path = with_actions / ACTIONS
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    res = run(["actions", "--today", "2026-12-09"], cwd=with_actions)
+    assert res.code == 1 and code in res.out and "Traceback" not in res.err
+
+
+def test_an_unrelated_input_error_does_not_block_the_list(with_actions: Path) -> None:
+    items = with_actions / "cycles/2026-12/inputs/items.csv"
+    items.write_text(items.read_text(encoding="utf-8").replace(",40,", ",-4,"), encoding="utf-8")
+    assert run(["validate"], cwd=with_actions).code == 1
+    assert run(["actions", "--today", "2026-12-09"], cwd=with_actions).code == 0
+
+
+def test_bad_today_is_a_usage_error(with_actions: Path) -> None:
+    res = run(["actions", "--today", "9.12.2026"], cwd=with_actions)
+    assert res.code == 2 and "YYYY-MM-DD" in res.err
+
+
+@pytest.mark.parametrize(
+    ("status", "due", "when", "overdue_days"),
+    [
+        ("open", "2026-12-08", "overdue by 1 day", 1),
+        ("in_progress", "2026-11-09", "overdue by 30 days", 30),
+        ("open", "2026-12-09", "due today", 0),
+        ("open", "2026-12-10", "due in 1 day", 0),
+        ("done", "2026-11-01", "done", 0),
+        ("dropped", "2026-11-01", "dropped", 0),
+    ],
+)
+def test_when(status: str, due: str, when: str, overdue_days: int) -> None:
+    action = Action.model_validate(
+        {"id": "A", "description": "d", "owner": "cfo", "due": due, "status": status}
+    )
+    view = ActionView(action, dt.date(2026, 12, 9), ())
+    assert view.when() == when and view.overdue_days == overdue_days

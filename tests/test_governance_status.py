@@ -1,0 +1,339 @@
+"""sopctl status: calendar phase, missing inputs, approvals and quorum, actions, escalations."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sopctl.governance.records import plan_digest
+from sopctl.governance.status import (
+    business_day,
+    cycle_month,
+    escalations,
+    nth_business_day,
+    phase_of,
+)
+from sopctl.validate import load_workspace
+from tests.helpers import run
+from tests.test_governance_support import (
+    ACTIONS,
+    APPROVALS,
+    CYCLE,
+    MEMBERS,
+    act_as,
+    build_template,
+    commit_all,
+    copy_repo,
+    edit,
+)
+
+D = dt.date
+DEC = D(2026, 12, 1)  # a Tuesday
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_template(tmp_path_factory.mktemp("status"))
+
+
+@pytest.fixture
+def plan(template: Path, tmp_path: Path) -> Path:
+    return copy_repo(template, tmp_path / "plan")
+
+
+def status(root: Path, today: str = "2026-12-09") -> dict[str, Any]:
+    res = run(["status", "--today", today, "--format", "json"], cwd=root)
+    assert res.code == 0, res.out + res.err
+    doc: dict[str, Any] = json.loads(res.out)
+    return doc
+
+
+# --- calendar ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (D(2026, 11, 30), 0),  # before the cycle month
+        (DEC, 1),  # Tue
+        (D(2026, 12, 4), 4),  # Fri
+        (D(2026, 12, 5), 4),  # Sat keeps Friday's number
+        (D(2026, 12, 6), 4),  # Sun
+        (D(2026, 12, 7), 5),  # Mon
+        (D(2026, 12, 31), 23),
+        (D(2027, 1, 1), 24),  # the count runs on into the next month
+    ],
+)
+def test_business_day(day: dt.date, expected: int) -> None:
+    assert business_day(DEC, day) == expected
+
+
+def test_business_day_agrees_with_counting() -> None:
+    for start in (D(2026, 2, 1), D(2026, 3, 1), D(2026, 8, 1)):  # Sun, Sun, Sat
+        for k in range(60):
+            day = start + dt.timedelta(days=k)
+            count = sum((start + dt.timedelta(days=i)).weekday() < 5 for i in range(k + 1))
+            assert business_day(start, day) == count
+            if day.weekday() < 5:
+                assert nth_business_day(start, count) == day
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [
+        (1, DEC),
+        (5, D(2026, 12, 7)),
+        (10, D(2026, 12, 14)),
+        (15, D(2026, 12, 21)),
+        (25, D(2027, 1, 4)),
+    ],
+)
+def test_nth_business_day(n: int, expected: dt.date) -> None:
+    assert nth_business_day(DEC, n) == expected
+
+
+@pytest.mark.parametrize(
+    ("bday", "phase"),
+    [(0, "signal"), (5, "signal"), (6, "reconcile"), (10, "reconcile"), (11, "commit"),
+     (15, "commit"), (16, "closed")],
+)  # fmt: skip
+def test_phase_of(bday: int, phase: str) -> None:
+    assert phase_of({"signal": 5, "reconcile": 10, "commit": 15}, bday) == phase
+
+
+@pytest.mark.parametrize(
+    ("cycle_id", "first_period", "month"),
+    [
+        ("2026-12", "2027-01", DEC),
+        ("2026-12", "2027-06", DEC),  # the id wins
+        ("dec-plan", "2027-01", DEC),
+        ("q3", "2026-07", D(2026, 6, 1)),
+        ("w1", "2027-W01", DEC),  # week 1 of 2027 starts on 2027-01-04
+        ("w10", "2027-W10", D(2027, 2, 1)),
+        ("odd", "next year", None),
+    ],
+)
+def test_cycle_month(cycle_id: str, first_period: str, month: dt.date | None) -> None:
+    assert cycle_month(cycle_id, first_period) == month
+
+
+@pytest.mark.parametrize(
+    ("today", "bday", "phase", "passed"),
+    [
+        ("2026-11-20", 0, "signal", []),
+        ("2026-12-05", 4, "signal", []),
+        ("2026-12-07", 5, "signal", []),
+        ("2026-12-08", 6, "reconcile", ["signal"]),
+        ("2026-12-21", 15, "commit", ["signal", "reconcile"]),
+        ("2026-12-22", 16, "closed", ["signal", "reconcile", "commit"]),
+    ],
+)
+def test_status_phase_with_fixed_dates(
+    plan: Path, today: str, bday: int, phase: str, passed: list[str]
+) -> None:
+    cal = status(plan, today)["calendar"]
+    assert (cal["business_day"], cal["phase"]) == (bday, phase)
+    assert [p for p, d in cal["due"].items() if d["passed"]] == passed
+    assert cal["due"]["commit"] == {"day": 15, "date": "2026-12-21", "passed": "commit" in passed}
+    assert cal["started"] is (today >= "2026-12-01")
+
+
+# --- inputs and plan --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("today", "late"), [("2026-12-07", False), ("2026-12-08", True)])
+def test_missing_inputs_with_owner_and_lateness(plan: Path, today: str, late: bool) -> None:
+    (plan / CYCLE / "inputs" / "pipeline.csv").unlink()
+    (plan / CYCLE / "inputs" / "overrides.csv").unlink()
+    doc = status(plan, today)
+    assert doc["validation"]["errors"] >= 1
+    by_file = {m["file"]: m for m in doc["missing_inputs"]}
+    assert by_file["pipeline.csv"] == {
+        "file": "pipeline.csv",
+        "table": "pipeline",
+        "owner": "sales_lead",
+        "members": ["sam@acme.example"],
+        "due": "signal",
+        "due_date": "2026-12-07",
+        "required": True,
+        "late": late,
+    }
+    assert (
+        by_file["overrides.csv"]["required"] is False and by_file["overrides.csv"]["late"] is False
+    )
+    text = run(["status", "--today", today], cwd=plan).out
+    assert "inputs: 1 required input(s) missing" in text
+    assert ("LATE" in text) is late
+
+
+def test_plan_states(plan: Path) -> None:
+    doc = status(plan)
+    assert doc["plan"]["state"] == "current" and doc["missing_inputs"] == []
+    edit(plan, f"{CYCLE}/inputs/inventory.csv", "P-100,150,", "P-100,170,")
+    doc = status(plan)
+    assert doc["plan"]["state"] == "stale" and doc["escalations"] is None
+    assert "the plan is stale" in run(["status"], cwd=plan).out
+    (plan / CYCLE / "outputs" / "reconcile_manifest.json").unlink()
+    assert status(plan)["plan"]["state"] == "missing"
+
+
+# --- approvals and quorum -----------------------------------------------------------------------
+
+
+def _write_approvals(root: Path, rows: list[tuple[str, str, str]]) -> None:
+    lines = ["version: 1", "approvals:"]
+    for role, person, digest in rows:
+        lines += [
+            f"  - role: {role}",
+            f"    person: {person}",
+            "    time: '2026-12-10T09:00:00Z'",
+            f"    plan_digest: '{digest}'",
+        ]
+    (root / APPROVALS).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _roles(doc: dict[str, Any]) -> dict[str, str]:
+    return {r["role"]: r["state"] for r in doc["approvals"]["roles"]}
+
+
+@pytest.mark.parametrize(
+    ("rows", "met", "states"),
+    [
+        ([], False, {"sales_lead": "pending", "ops_lead": "pending", "cfo": "pending"}),
+        ([("cfo", "carl", "now")], False, {"cfo": "approved", "ops_lead": "pending"}),
+        ([("cfo", "carl", "now"), ("ops_lead", "olga", "now")], True, {"sales_lead": "pending"}),
+        ([("cfo", "carl", "now"), ("ops_lead", "olga", "old")], False, {"ops_lead": "stale"}),
+        ([("cfo", "carl", "now"), ("ops_lead", "carl", "now")], False, {"ops_lead": "invalid"}),
+        (
+            [("cfo", "carl", "old"), ("cfo", "carl", "now"), ("sales_lead", "sam", "now")],
+            True,
+            {"cfo": "approved", "sales_lead": "approved", "ops_lead": "pending"},
+        ),
+    ],
+)
+def test_quorum(
+    plan: Path, rows: list[tuple[str, str, str]], met: bool, states: dict[str, str]
+) -> None:
+    ws, _ = load_workspace(plan)
+    digests = {"now": plan_digest(ws), "old": "a" * 64}
+    emails = {"carl": MEMBERS["cfo"], "olga": MEMBERS["ops_lead"], "sam": MEMBERS["sales_lead"]}
+    _write_approvals(plan, [(r, emails[p], digests[d]) for r, p, d in rows])
+    doc = status(plan)
+    quorum = doc["approvals"]["quorum"]
+    assert quorum["met"] is met and quorum["needed"] == 2
+    assert _roles(doc).items() >= states.items()
+    text = run(["status", "--today", "2026-12-22"], cwd=plan).out
+    assert ("— met" in text) is met
+    assert ("commit was due 2026-12-21" in text) is (not met)
+
+
+def test_approval_goes_stale_after_an_input_change(
+    plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for role in ("cfo", "ops_lead"):
+        act_as(monkeypatch, MEMBERS[role])
+        assert run(["approve", "--role", role], cwd=plan).code == 0
+    doc = status(plan)
+    assert doc["approvals"]["quorum"]["met"] is True
+    edit(plan, f"{CYCLE}/inputs/inventory.csv", "P-100,150,", "P-100,170,")
+    commit_all(plan, "more stock")
+    assert run(["reconcile", "--format", "json"], cwd=plan).code == 0
+    doc = status(plan)
+    assert doc["approvals"]["quorum"] == {
+        "needed": 2,
+        "approved": [],
+        "missing": ["sales_lead", "ops_lead", "cfo"],
+        "met": False,
+    }
+    assert _roles(doc) == {"sales_lead": "pending", "ops_lead": "stale", "cfo": "stale"}
+    assert "plan changed since" in run(["status"], cwd=plan).out
+
+
+# --- actions and escalations --------------------------------------------------------------------
+
+
+def test_overdue_actions_in_status(plan: Path) -> None:
+    (plan / ACTIONS).write_text(
+        "version: 1\nactions:\n"
+        "  - {id: X1, description: Book overtime, owner: ops_lead, due: 2026-12-01}\n"
+        "  - {id: X2, description: Ask the CFO, owner: cfo, due: 2026-12-30}\n"
+        "  - {id: X3, description: Old, owner: cfo, due: 2026-11-01, status: done}\n",
+        encoding="utf-8",
+    )
+    doc = status(plan)
+    assert doc["actions"]["open"] == 2
+    assert [(a["id"], a["overdue_days"]) for a in doc["actions"]["overdue"]] == [("X1", 8)]
+    assert (
+        "X1 overdue by 8 days (due 2026-12-01), owner ops_lead: Book overtime"
+        in run(["status", "--today", "2026-12-09"], cwd=plan).out
+    )
+
+
+def test_escalations_match_the_reconcile_output(plan: Path) -> None:
+    doc = status(plan)
+    fired = {e["rule"]: e for e in doc["escalations"] if e["count"]}
+    with (plan / CYCLE / "outputs" / "exceptions.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    to_ops = [r for r in rows if r["escalate_to"] == "ops_lead"]
+    assert list(fired) == [2] and fired[2]["count"] == len(to_ops) > 0
+    assert fired[2]["to"] == "ops_lead" and fired[2]["members"] == ["olga@acme.example"]
+    assert fired[2]["value"] == pytest.approx(sum(float(r["value"]) for r in to_ops), abs=0.01)
+    ws, _ = load_workspace(plan)
+    assert ws.charter is not None
+    for e in escalations(ws.charter, rows):  # the same first-match rule as reconcile
+        assert all(r["escalate_to"] == e.rule.to for r in e.rows)
+    assert "rule 2: overload worth >= 1,000.00 → ops_lead" in run(["status"], cwd=plan).out
+
+
+@pytest.mark.parametrize(
+    ("row", "rule"),
+    [
+        ({"kind": "shortage", "segment": "strategic", "value": "1"}, 1),
+        ({"kind": "shortage", "segment": "standard", "value": "5000"}, None),
+        ({"kind": "overload", "resource": "ASSY", "value": "999.99"}, None),
+        ({"kind": "overload", "resource": "ASSY", "value": "1000"}, 2),
+        ({"kind": "safety_stock", "value": "1e6"}, None),
+    ],
+)
+def test_first_matching_rule(plan: Path, row: dict[str, str], rule: int | None) -> None:
+    ws, _ = load_workspace(plan)
+    assert ws.charter is not None
+    hit = [e.number for e in escalations(ws.charter, [{"period": "2027-01", **row}]) if e.rows]
+    assert hit == ([] if rule is None else [rule])
+
+
+def test_text_status_reads_well(plan: Path) -> None:
+    res = run(["status", "--today", "2026-12-09"], cwd=plan)
+    assert res.code == 0
+    lines = res.out.splitlines()
+    assert lines[0].startswith("Cycle 2026-12 (charter acme, status draft), today 2026-12-09")
+    assert "business day 7 of cycle month 2026-12" in lines[0]
+    assert lines[1].startswith("phase: reconcile — due: signal day 5 = 2026-12-07 (passed)")
+    assert "inputs: every required input is present" in res.out
+    assert "approvals: quorum 0 of 2 needed (none) — not met" in res.out
+    assert "validation: 0 error(s), 0 warning(s)" in res.out
+
+
+def test_status_without_a_loadable_charter_exits_1(plan: Path) -> None:
+    edit(plan, f"{CYCLE}/cycle.yaml", "charter: acme", "charter: nope")
+    res = run(["status"], cwd=plan)
+    assert res.code == 1 and "SOP603" in res.out
+
+
+def test_escalated_exceptions_without_an_answering_action(plan: Path) -> None:
+    before = {e["rule"]: e for e in status(plan)["escalations"]}[2]
+    assert len(before["unanswered"]) == before["count"]
+    (plan / ACTIONS).write_text(
+        "version: 1\nactions:\n"
+        "  - {id: X1, description: Overtime on ASSY, owner: ops_lead, due: 2026-12-20,"
+        " answers: 'overload:ASSY:*'}\n",
+        encoding="utf-8",
+    )
+    after = {e["rule"]: e for e in status(plan)["escalations"]}[2]
+    assert after["unanswered"] and all(k.startswith("overload:CREW:") for k in after["unanswered"])
+    assert "without an action answering it" in run(["status"], cwd=plan).out

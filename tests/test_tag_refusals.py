@@ -1,0 +1,156 @@
+"""Every reason `sopctl tag` refuses: exit 1, one reason per problem, no tag, nothing written."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import git, run
+from tests.test_tag_support import (
+    ACTIONS,
+    CDIR,
+    SIGNERS,
+    commit_all,
+    ready_copy,
+    snapshot,
+    tags,
+    write_approvals,
+)
+
+
+@pytest.fixture
+def ready(tmp_path: Path) -> Path:
+    return ready_copy(tmp_path / "plan")
+
+
+def _refused(root: Path, *expected: str) -> list[str]:
+    before = snapshot(root)
+    r = run(["tag", "--format", "json"], cwd=root)
+    assert r.code == 1, r.out + r.err
+    doc = json.loads(r.out)
+    assert not doc["ok"] and not doc["created"] and doc["record"] is None
+    reasons: list[str] = doc["reasons"]
+    for text in expected:
+        assert any(text in reason for reason in reasons), (text, reasons)
+    assert tags(root) == []
+    assert snapshot(root) == before
+    assert not (root / ".git" / "sopctl-tag.lock").exists()
+    return reasons
+
+
+def test_dirty_working_tree(ready: Path) -> None:
+    (ready / "notes.txt").write_text("draft\n")
+    reasons = _refused(ready, "uncommitted changes (notes.txt)")
+    assert len(reasons) == 1
+    r = run(["tag"], cwd=ready)  # the text view says the same
+    assert r.code == 1 and "refused to commit cycle 2026-12 (1 problem)" in r.out
+    assert "no tag created, nothing written" in r.out
+
+
+def test_validation_fails(ready: Path) -> None:
+    items = ready / CDIR / "inputs" / "items.csv"
+    items.write_text(items.read_text().replace("P-200,valves,Ball valve,12", "P-200,valves,x,abc"))
+    commit_all(ready, "break items")
+    reasons = _refused(ready, "validation fails: cycles/2026-12/inputs/items.csv:3:")
+    assert all(r.startswith("validation fails") for r in reasons)
+
+
+def test_outputs_missing(ready: Path) -> None:
+    shutil.rmtree(ready / CDIR / "outputs")
+    _refused(ready, "outputs are missing in cycles/2026-12/outputs/; run 'sopctl reconcile'")
+
+
+def test_outputs_stale_after_an_input_changed(ready: Path) -> None:
+    inv = ready / CDIR / "inputs" / "inventory.csv"
+    inv.write_text(inv.read_text().replace("P-100,150,", "P-100,170,"))
+    commit_all(ready, "more stock")
+    reasons = _refused(ready, "outputs are stale: supply_plan.csv", "is stale: the plan changed")
+    # both approvals are stale (the plan changed), so the quorum is not met either
+    assert sum("is stale" in r for r in reasons) == 2
+    assert any("quorum not met" in r for r in reasons)
+
+
+def test_output_file_edited_by_hand(ready: Path) -> None:
+    path = ready / CDIR / "outputs" / "finance.csv"
+    path.write_bytes(path.read_bytes() + b"\n")
+    _refused(ready, "outputs are stale: finance.csv")
+
+
+def test_quorum_not_met(ready: Path) -> None:
+    write_approvals(ready, SIGNERS[:1])
+    commit_all(ready, "only sales approves")
+    reasons = _refused(ready, "approval quorum not met: 1 of 2 required sign-offs")
+    assert "missing: ops_lead, cfo" in reasons[0] and len(reasons) == 1
+
+
+def test_one_stale_approval_refuses_even_with_quorum(ready: Path) -> None:
+    extra = (
+        "  - role: cfo\n    person: carl@acme.example\n    time: '2026-12-01T08:00:00Z'\n"
+        f"    plan_digest: {'ab' * 32}\n"
+    )
+    write_approvals(ready, extra=extra)
+    commit_all(ready, "an old approval")
+    reasons = _refused(
+        ready, "approval by carl@acme.example as cfo (2026-12-01T08:00:00Z) is stale"
+    )
+    assert len(reasons) == 1
+
+
+def test_approval_by_a_non_member(ready: Path) -> None:
+    signers = (*SIGNERS, ("cfo", "sam@acme.example", "2026-12-12T11:00:00Z"))
+    write_approvals(ready, signers)
+    commit_all(ready, "sam signs as cfo")
+    _refused(ready, "approval by sam@acme.example as cfo (2026-12-12T11:00:00Z) does not count")
+
+
+ESCALATED = "exception overload:ASSY:2027-03 (7,316.67 EUR at stake) escalates to ops_lead"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda text: "version: 1\nactions: []\n",
+        lambda text: text.replace('"overload:ASSY:*"', '"overload:ASSY:2027-01"'),
+        lambda text: text.replace("status: in_progress", "status: dropped"),
+    ],
+    ids=["no-actions", "other-period", "dropped"],
+)
+def test_escalated_exception_without_an_answer(ready: Path, change: Callable[[str], str]) -> None:
+    path = ready / CDIR / "actions.yaml"
+    path.write_text(change(ACTIONS))
+    commit_all(ready, "actions changed")
+    reasons = _refused(ready, "but no action answers it; add one to actions.yaml with answers:")
+    if "ASSY:2027-01" in path.read_text():
+        assert any(ESCALATED in r for r in reasons)
+        assert not any("overload:ASSY:2027-01 " in r for r in reasons)  # that one is answered
+    if "dropped" in path.read_text():
+        assert all("overload:CREW:" in r for r in reasons) and len(reasons) == 6
+
+
+def test_input_not_tracked_by_git(ready: Path) -> None:
+    (ready / ".gitignore").write_text((ready / ".gitignore").read_text() + "overrides.csv\n")
+    git(ready, "rm", "-q", "--cached", f"{CDIR}/inputs/overrides.csv")
+    commit_all(ready, "stop tracking overrides")
+    reasons = _refused(ready, f"{CDIR}/inputs/overrides.csv is not committed")
+    assert len(reasons) == 1
+
+
+def test_already_committed(ready: Path) -> None:
+    assert run(["tag"], cwd=ready).code == 0
+    before = snapshot(ready)
+    r = run(["tag", "--dry-run"], cwd=ready)
+    assert r.code == 1 and "is already committed as sop/2026-12/v1" in r.out
+    assert tags(ready) == ["sop/2026-12/v1"] and snapshot(ready) == before
+
+
+def test_sign_without_a_key_is_an_environment_error(ready: Path) -> None:
+    git(ready, "config", "gpg.format", "ssh")
+    git(ready, "config", "user.signingkey", str(ready / "no-such-key.pub"))
+    r = run(["tag", "--sign"], cwd=ready)
+    assert r.code == 2, r.out + r.err
+    assert "git tag sop/2026-12/v1 failed" in r.err and "user.signingkey" in r.err
+    assert tags(ready) == [] and not (ready / ".git" / "sopctl-tag.lock").exists()

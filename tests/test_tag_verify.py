@@ -1,0 +1,177 @@
+"""`sopctl verify`: the tagged tree against its record; later changes, tampering, signatures."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers import git, run
+from tests.test_tag_support import (
+    CDIR,
+    CYCLE,
+    commit_all,
+    ready_copy,
+)
+
+
+@pytest.fixture
+def ready(tmp_path: Path) -> Path:
+    return ready_copy(tmp_path / "plan")
+
+
+TAG = f"sop/{CYCLE}/v1"
+
+
+def _tagged(root: Path, *args: str) -> Path:
+    r = run(["tag", *args], cwd=root)
+    assert r.code == 0, r.out + r.err
+    return root
+
+
+def _verify(root: Path, code: int) -> dict[str, Any]:
+    r = run(["verify", TAG, "--format", "json"], cwd=root)
+    assert r.code == code, r.out + r.err
+    doc: dict[str, Any] = json.loads(r.out)
+    assert git(root, "worktree", "list").count("\n") == 1  # no temporary worktree left
+    return doc
+
+
+def _retag(root: Path, message: str, target: str) -> None:
+    """Replace the tag by one with another message and/or target (what a forger would do)."""
+    msg = root.parent / "msg.txt"
+    msg.write_text(message)
+    git(root, "tag", "-f", "-a", "--cleanup=verbatim", "-F", str(msg), TAG, target)
+
+
+def _message(root: Path) -> str:
+    return git(root, "cat-file", "tag", TAG).split("\n\n", 1)[1]
+
+
+def test_later_input_change_keeps_the_tag_valid_and_shows_divergence(ready: Path) -> None:
+    _tagged(ready)
+    inv = ready / CDIR / "inputs" / "inventory.csv"
+    inv.write_text(inv.read_text().replace("P-100,150,", "P-100,175,"))
+    commit_all(ready, "stock count")
+    doc = _verify(ready, 0)
+    assert doc["verdict"] == "identical" and doc["ok"]
+    assert doc["workspace"]["diverged"] is True
+    assert doc["workspace"]["changed"] == [f"{CDIR}/inputs/inventory.csv"]
+    assert doc["workspace"]["commits_since_tag"] == 1
+    assert doc["signature"] == {
+        "signed": False,
+        "ok": None,
+        "detail": "unsigned tag: no signature to check",
+    }
+    r = run(["verify", TAG], cwd=ready)
+    assert r.code == 0 and "working tree: diverged from the tag (1 commits since)" in r.out
+
+
+def test_tampered_record_fails(ready: Path) -> None:
+    _tagged(ready)
+    target = git(ready, "rev-list", "-n1", TAG).strip()
+    message = _message(ready)
+    line = next(ln for ln in message.splitlines() if "inputs/items.csv:" in ln)
+    forged = line.rsplit(" ", 1)[0] + " " + "f" * 64
+    _retag(ready, message.replace(line, forged), target)
+    doc = _verify(ready, 1)
+    assert doc["verdict"] == "different" and not doc["ok"]
+    problems = " | ".join(doc["problems"])
+    assert "plan_digest is not the digest of its files" in problems
+    assert f"input {CDIR}/inputs/items.csv differs from the recorded digest" in problems
+    r = run(["verify", TAG], cwd=ready)
+    assert r.code == 1 and "FAILED: the tagged plan does not match its record" in r.out
+
+
+def test_tag_moved_to_a_tampered_tree_fails(ready: Path) -> None:
+    _tagged(ready)
+    message = _message(ready)
+    items = ready / CDIR / "inputs" / "items.csv"
+    items.write_text(
+        items.read_text().replace("P-100,pumps,Compact pump,40,65", "P-100,pumps,x,40,95")
+    )
+    forged = commit_all(ready, "better prices")
+    _retag(ready, message, forged)  # the same record, on a commit whose blob changed
+    doc = _verify(ready, 1)
+    assert f"input {CDIR}/inputs/items.csv differs from the recorded digest" in " ".join(
+        doc["problems"]
+    )
+
+
+def test_record_that_is_not_yaml_fails(ready: Path) -> None:
+    _tagged(ready)
+    _retag(ready, "hello: [unclosed\n", "HEAD")
+    doc = _verify(ready, 1)
+    assert "the tag message is not a valid commit record" in doc["problems"][0]
+
+
+def _patch_resolve(monkeypatch: pytest.MonkeyPatch, objective_shift: float) -> None:
+    """Make the re-solve in verify return another plan (as another solver build might)."""
+    import sopctl.plan
+
+    real = sopctl.plan.run_reconcile
+
+    def fake(*args: Any, **kwargs: Any) -> Any:
+        result = real(*args, **kwargs)
+        result.files["materials_plan.csv"] = result.files["materials_plan.csv"] + b"\n"
+        assert result.result is not None
+        result.result.objective = (result.result.objective or 0.0) * (1 + objective_shift)
+        return result
+
+    monkeypatch.setattr(sopctl.plan, "run_reconcile", fake)
+
+
+def test_alternative_optimum_is_explained(ready: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _tagged(ready)
+    _patch_resolve(monkeypatch, 1e-12)
+    doc = _verify(ready, 0)
+    assert doc["verdict"] == "alternative_optimum" and doc["ok"]
+    assert f"{CDIR}/outputs/materials_plan.csv" in doc["notes"][0]
+    assert "same within 1e-09 relative" in doc["notes"][0]
+    r = run(["verify", TAG], cwd=ready)
+    assert r.code == 0 and "verified: alternative optimum" in r.out
+
+
+def test_different_objective_fails(ready: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _tagged(ready)
+    _patch_resolve(monkeypatch, 1e-6)
+    doc = _verify(ready, 1)
+    assert doc["verdict"] == "different"
+    assert "and so does the objective" in doc["problems"][0]
+
+
+@pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="ssh-keygen is not installed")
+def test_ssh_signed_tag(ready: Path) -> None:
+    key = ready.parent / "key"
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "planner", "-f", str(key)],
+        check=True,
+        capture_output=True,
+    )
+    allowed = ready.parent / "allowed_signers"
+    allowed.write_text(
+        f'planner@example.test namespaces="git" {key.with_suffix(".pub").read_text()}'
+    )
+    git(ready, "config", "gpg.format", "ssh")
+    git(ready, "config", "user.signingkey", str(key.with_suffix(".pub")))
+    git(ready, "config", "gpg.ssh.allowedSignersFile", str(allowed))
+    r = run(["tag", "--sign"], cwd=ready)
+    assert r.code == 0, r.out + r.err
+    assert "(signed tag at" in r.out
+    assert "-----BEGIN SSH SIGNATURE-----" in git(ready, "cat-file", "tag", TAG)
+    doc = _verify(ready, 0)
+    assert doc["verdict"] == "identical"
+    assert doc["signature"]["signed"] and doc["signature"]["ok"]
+    assert 'Good "git" signature for planner@example.test' in doc["signature"]["detail"]
+    r = run(["log", "--format", "json"], cwd=ready)
+    assert json.loads(r.out)[0]["signed"] is True
+    # without the allowed signers the signature cannot be checked: verify fails
+    git(ready, "config", "--unset", "gpg.ssh.allowedSignersFile")
+    doc = _verify(ready, 1)
+    assert doc["verdict"] == "identical" and doc["signature"]["ok"] is False
+    r = run(["verify", TAG], cwd=ready)
+    assert "FAILED: the signature does not verify" in r.out
