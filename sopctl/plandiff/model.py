@@ -13,6 +13,13 @@ from typing import Any
 Row = dict[str, str | None]
 
 
+def pair_label(a: str | None, b: str | None) -> str:
+    """'old → new' when a file moved between the two sides, else its one name."""
+    if a and b and a != b:
+        return f"{a} → {b}"
+    return b or a or "?"
+
+
 @dataclass(frozen=True)
 class CellChange:
     column: str
@@ -49,10 +56,7 @@ class TableDiff:
 
     @property
     def file(self) -> str:
-        a, b = self.file_a, self.file_b
-        if a and b and a != b:
-            return f"{a} → {b}"
-        return b or a or "?"
+        return pair_label(self.file_a, self.file_b)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -103,10 +107,7 @@ class YamlDiff:
 
     @property
     def file(self) -> str:
-        a, b = self.file_a, self.file_b
-        if a and b and a != b:
-            return f"{a} → {b}"
-        return b or a or "?"
+        return pair_label(self.file_a, self.file_b)
 
     def to_dict(self) -> dict[str, Any]:
         return {
