@@ -225,6 +225,14 @@ def _err(text: str) -> None:
 
 
 # command modules register themselves on `app` (their bodies import the core lazily)
-from . import commit_cmds, diff_cmd, governance_cmds  # noqa: E402
+from . import check_cmd, codeowners_cmd, commit_cmds, diff_cmd, governance_cmds  # noqa: E402
 
-__all__ = ["app", "commit_cmds", "diff_cmd", "governance_cmds", "main"]
+__all__ = [
+    "app",
+    "check_cmd",
+    "codeowners_cmd",
+    "commit_cmds",
+    "diff_cmd",
+    "governance_cmds",
+    "main",
+]
