@@ -21,6 +21,8 @@ GROUPS = {
     "5": "Charter rules",
     "6": "Workspace and cycle",
     "7": "Demand (signal)",
+    "8": "Plan checks in CI (sopctl check)",
+    "9": "Repository conventions",
 }
 
 

@@ -20,7 +20,8 @@ class Severity(StrEnum):
 
 # code -> (default severity, one-line title). Grouped by hundreds:
 # 0xx files, 1xx YAML, 2xx CSV structure, 3xx CSV values, 4xx keys and references,
-# 5xx charter semantics, 6xx workspace and cycle, 7xx demand (signal).
+# 5xx charter semantics, 6xx workspace and cycle, 7xx demand (signal), 8xx plan checks in CI,
+# 9xx repository conventions.
 CODES: dict[str, tuple[Severity, str]] = {
     "SOP001": (Severity.ERROR, "file is missing"),
     "SOP002": (Severity.ERROR, "path is a directory, not a file"),
@@ -94,6 +95,15 @@ CODES: dict[str, tuple[Severity, str]] = {
         Severity.WARNING,
         "override superseded by a later replace override of the same period",
     ),
+    "SOP801": (Severity.ERROR, "input row changed by an author without the owner role or right"),
+    "SOP802": (Severity.ERROR, "row in the frozen window changed without the frozen-change right"),
+    "SOP803": (Severity.ERROR, "committed output differs from a fresh reconcile"),
+    "SOP804": (Severity.ERROR, "plan metric misses its charter threshold"),
+    "SOP805": (Severity.INFO, "charter metric cannot be computed from the plan"),
+    "SOP806": (Severity.ERROR, "tagged cycle changed without a new approval round"),
+    "SOP807": (Severity.ERROR, "no feasible plan"),
+    "SOP808": (Severity.ERROR, "charter changed by an author without the sign-off right"),
+    "SOP901": (Severity.WARNING, "CODEOWNERS section differs from the charter"),
 }
 
 

@@ -1,0 +1,15 @@
+"""The policies of `sopctl check`; their finding codes (SOP8xx) live in `sopctl.findings`."""
+
+from __future__ import annotations
+
+# policy id -> one line; the JUnit test cases and the Markdown table use these ids
+POLICIES: dict[str, str] = {
+    "validation": "inputs, charter and cycle pass sopctl validate",
+    "reconcile": "the plan is feasible (sopctl reconcile --dry-run)",
+    "decision_rights": "each changed row is authored by its owner or a role with the right",
+    "frozen_window": "changes inside the frozen window carry the frozen-change right",
+    "committed_outputs": "committed outputs equal a fresh reconcile",
+    "metrics": "plan metrics meet the charter thresholds",
+    "approval_round": "a tagged cycle changes only with a new approval round",
+    "codeowners": "CODEOWNERS matches the charter",
+}

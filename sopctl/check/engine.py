@@ -1,0 +1,195 @@
+"""`run_check`: the touched cycles, each checked by every policy (git and solving at the edge)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .. import vcs
+from ..findings import Finding, Report
+from ..findings import finding as make
+from ..periods import horizon
+from ..yamlio import parse_yaml
+from .codes import POLICIES
+from .history import cycle_changes, repo_prefix, resolve_base, touched_cycles
+from .metrics import metric_findings
+from .policies import approval_round, charter_rights, decision_rights, frozen_window, output_drift
+
+if TYPE_CHECKING:
+    from ..validate import Workspace
+
+SKIP_OUTPUTS = ("reconcile_manifest.json", "demand_manifest.json")
+
+
+@dataclass
+class CycleResult:
+    cycle: str
+    policies: dict[str, list[Finding]] = field(default_factory=dict)  # policy id -> findings
+    skipped: dict[str, str] = field(default_factory=dict)  # policy id -> why not run
+    tag: str | None = None
+    changed_rows: int = 0
+    checked_files: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CheckResult:
+    base: str | None
+    base_label: str
+    head: str
+    cycles: list[CycleResult] = field(default_factory=list)
+
+    @property
+    def report(self) -> Report:
+        r = Report()
+        for c in self.cycles:
+            r.checked_files += c.checked_files
+            for fs in c.policies.values():
+                r.extend(fs)
+        return r
+
+
+def last_tag(root: Path, cycle: str) -> str | None:
+    pattern = re.compile(rf"^sop/{re.escape(cycle)}/v([1-9][0-9]*)$")
+    found = [
+        (int(m.group(1)), n)
+        for n in vcs.tag_names(root, f"sop/{cycle}/v*")
+        if (m := pattern.match(n))
+    ]
+    return max(found)[1] if found else None
+
+
+def run_check(root: Path, base: str | None = None) -> CheckResult:
+    """Check every cycle touched between `base` (see history.resolve_base) and HEAD."""
+    sha, label = resolve_base(root, base)
+    head = vcs.head(root)
+    prefix = repo_prefix(root)
+    commits = vcs.commits_in_range(root, sha, head)
+    result = CheckResult(sha, label, head)
+    for cycle in touched_cycles(root, prefix, commits):
+        result.cycles.append(check_cycle(root, prefix, cycle, commits))
+    return result
+
+
+def _skip(res: CycleResult, ids: list[str], why: str) -> None:
+    for p in ids:
+        if p not in res.policies:
+            res.skipped[p] = why
+
+
+def check_cycle(
+    root: Path, prefix: str, cycle: str, commits: list[vcs.CommitChange]
+) -> CycleResult:
+    from ..codeowners import codeowners_findings
+    from ..governance.records import approval_states, load_approvals
+    from ..plan import run_reconcile
+    from ..results import input_files
+
+    res = CycleResult(cycle)
+    run = run_reconcile(root, cycle, dry_run=True)
+    res.checked_files = list(run.report.checked_files)
+    res.policies["validation"] = list(run.report.findings)
+    ws = run.ws
+    if ws.charter is None or ws.cycle is None:
+        _skip(res, list(POLICIES), "the charter or the cycle cannot be read")
+        return res
+    ch, cy = ws.charter, ws.cycle
+    charter_path = f"charters/{cy.charter}.yaml"
+    changes = cycle_changes(root, prefix, cycle, ch, cy.charter, commits)
+    res.changed_rows = len(changes.rows)
+    res.policies["decision_rights"] = decision_rights(ch, changes.rows) + charter_rights(
+        ch, changes.yaml
+    )
+    res.tag = last_tag(root, cycle)
+    digest = ""
+    why_not = "not run"
+    if not run.report.ok:
+        why_not = "validation failed"
+    elif run.result is None or not run.ok:
+        status = run.result.status if run.result else "not solved"
+        why = "; ".join(
+            [
+                *(run.result.diagnosis if run.result else []),
+                *(run.result.hints if run.result else []),
+            ]
+        )
+        res.policies["reconcile"] = [
+            make(
+                f"cycles/{cycle}/cycle.yaml",
+                0,
+                0,
+                "SOP807",
+                f"no feasible plan: the model is {status}" + (f" ({why})" if why else ""),
+            )
+        ]
+        why_not = "no feasible plan"
+    else:
+        res.policies["reconcile"] = []
+        digest = fresh_digest(ws, {f"cycles/{cycle}/outputs/{n}": d for n, d in run.files.items()})
+    approvals, _ = load_approvals(ws)
+    states = approval_states(ws, approvals, digest) if digest else []
+    frozen_roles = set(ch.decision_rights.approve_frozen_change)
+    approved_frozen = any(
+        not s.stale
+        and s.approval.role in frozen_roles
+        and s.approval.person.lower() in {m.lower() for m in ch.members_of([s.approval.role])}
+        for s in states
+    )
+    frozen = (
+        horizon(cy.first_period, ch.cadence.frozen_periods, ch.cadence.bucket)
+        if ch.cadence.frozen_periods
+        else []
+    )
+    res.policies["frozen_window"] = frozen_window(ch, changes.rows, frozen, approved_frozen)
+    if digest:
+        fresh = {f"cycles/{cycle}/outputs/{n}": d for n, d in run.files.items()}
+        committed = {}
+        for p in vcs.tracked_files(root, "HEAD", f"{prefix}cycles/{cycle}/outputs"):
+            shown = p[len(prefix) :]
+            if shown.rsplit("/", 1)[-1] in SKIP_OUTPUTS:
+                continue
+            data = vcs.show_file(root, "HEAD", p)
+            if data is not None:
+                committed[shown] = data
+        res.policies["committed_outputs"] = output_drift(committed, fresh)
+        res.policies["metrics"] = metric_findings(
+            ch.metrics, run.summary, charter_path, _metric_marks(root, charter_path)
+        )
+        changed: list[str] = []
+        if res.tag:
+            for f in input_files(ws):
+                rel = f.relative_to(ws.root).as_posix()
+                if vcs.show_file(root, res.tag, prefix + rel) != f.read_bytes():
+                    changed.append(rel)
+        approved = any(not s.stale and s.valid_role for s in states)
+        res.policies["approval_round"] = approval_round(
+            cycle, res.tag, changed, approved, f"cycles/{cycle}/approvals.yaml"
+        )
+    res.policies["codeowners"] = codeowners_findings(ws)
+    _skip(res, list(POLICIES), why_not)
+    res.policies = {p: res.policies[p] for p in POLICIES if p in res.policies}
+    return res
+
+
+def fresh_digest(ws: Workspace, outputs: dict[str, bytes]) -> str:
+    """The plan digest (governance.records.plan_digest) of the inputs with freshly solved
+    results, without writing them: what `sopctl approve` would record after a reconcile."""
+    from ..results import input_digests
+
+    files = {**input_digests(ws), **{p: hashlib.sha256(d).hexdigest() for p, d in outputs.items()}}
+    text = json.dumps(files, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _metric_marks(root: Path, charter_path: str) -> dict[int, tuple[int, int]]:
+    path = root / charter_path
+    try:
+        doc, _ = parse_yaml(charter_path, path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return {}
+    if doc is None or not isinstance(doc.data, dict):
+        return {}
+    return {i: doc.where(("metrics", i)) for i in range(len(doc.data.get("metrics") or []))}

@@ -1,0 +1,283 @@
+"""The edge of `sopctl check` towards git: the base, the touched cycles, the changed rows.
+
+Every git call goes through `sopctl.vcs`. Rows are compared with the plan diff's row engine
+(`plandiff.rows.diff_rows`, by the table's key); each changed row is then located at its
+physical line in the checked (HEAD) version of the file.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import vcs
+from ..errors import UserError
+from ..plandiff.rows import diff_rows
+from ..plandiff.yamldiff import diff_yaml
+from ..tables.contracts import CONTRACTS
+from ..yamlio import YamlDoc, parse_yaml
+from .model import CycleChanges, Row, RowEdit, YamlEdit
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from ..schemas.charter import Charter
+
+MAX_BYTES = 1024 * 2**20
+DEFAULT_BRANCHES = ("main", "master")
+Key = tuple[str | None, ...]
+
+
+def repo_prefix(root: Path) -> str:
+    """The planning repository's folder inside the git repository: '' or 'sub/'."""
+    top = vcs.repo_top(root).resolve()
+    rel = root.resolve().relative_to(top).as_posix()
+    return "" if rel == "." else rel + "/"
+
+
+def resolve_base(root: Path, base: str | None) -> tuple[str | None, str]:
+    """(sha of the base commit or None for 'all history', how it was chosen).
+
+    A named base is replaced by its merge base with HEAD (what a pull request adds); without
+    one, the merge base with main/master, or HEAD~1 when HEAD is on that branch."""
+    head = vcs.head(root)
+    if base:
+        sha = vcs.resolve_commit(root, base)
+        if sha is None:
+            raise UserError(
+                f"unknown revision '{base}' for --base",
+                hint="name a branch, tag or commit; in CI fetch the history (fetch-depth: 0)",
+            )
+        return vcs.merge_base(root, sha, head) or sha, base
+    for name in DEFAULT_BRANCHES:
+        sha = vcs.resolve_commit(root, name)
+        if sha is None:
+            continue
+        mb = vcs.merge_base(root, sha, head)
+        if mb and mb != head:
+            return mb, f"merge base with {name}"
+        break
+    return vcs.resolve_commit(root, "HEAD~1"), "HEAD~1"
+
+
+def cycle_charter(root: Path, cycle: str) -> str | None:
+    path = root / "cycles" / cycle / "cycle.yaml"
+    try:
+        doc, _ = parse_yaml(path.name, path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
+    name = doc.data.get("charter") if doc and isinstance(doc.data, dict) else None
+    return str(name) if name is not None else None
+
+
+def touched_cycles(root: Path, prefix: str, commits: list[vcs.CommitChange]) -> list[str]:
+    """Cycles (present in the checkout) whose folder or charter a commit of the range changed."""
+    cycles: set[str] = set()
+    charters: set[str] = set()
+    for c in commits:
+        for p in c.paths:
+            if not p.startswith(prefix):
+                continue
+            parts = p[len(prefix) :].split("/")
+            if len(parts) >= 3 and parts[0] == "cycles":
+                cycles.add(parts[1])
+            elif len(parts) == 2 and parts[0] == "charters" and parts[1].endswith(".yaml"):
+                charters.add(parts[1].removesuffix(".yaml"))
+    present = sorted(p.parent.name for p in (root / "cycles").glob("*/cycle.yaml"))
+    if charters:
+        cycles |= {c for c in present if cycle_charter(root, c) in charters}
+    return [c for c in present if c in cycles]
+
+
+def _frame(data: bytes | None, table: str, shown: str) -> pl.DataFrame | None:
+    """A CSV's bytes as the plan diff's frame of strings (with the line column), or None."""
+    from ..tables.csvread import read_raw
+
+    if data is None:
+        return None
+    contract = CONTRACTS[table]
+    with tempfile.TemporaryDirectory(prefix="sopctl-check-") as tmp:
+        path = Path(tmp) / "table.csv"
+        path.write_bytes(data)
+        raw, _ = read_raw(path, shown, set(contract.names), MAX_BYTES)
+    return raw.frame if raw is not None else None
+
+
+def _key(row: dict[str, Any], key: tuple[str, ...]) -> Key:
+    return tuple(None if row.get(k) is None else str(row[k]) for k in key)
+
+
+def _rows_by_key(frame: pl.DataFrame | None, key: tuple[str, ...]) -> dict[Key, Row]:
+    from ..tables.csvread import LINE
+
+    out: dict[Key, Row] = {}
+    if frame is None:
+        return out
+    for r in frame.to_dicts():
+        out.setdefault(
+            _key(r, key), {k: (None if v is None else str(v)) for k, v in r.items() if k != LINE}
+        )
+    return out
+
+
+def _lines(frame: pl.DataFrame | None, key: tuple[str, ...]) -> dict[Key, int]:
+    from ..tables.csvread import LINE
+
+    out: dict[Key, int] = {}
+    if frame is None or LINE not in frame.columns:
+        return out
+    for r in frame.to_dicts():
+        out.setdefault(_key(r, key), int(r[LINE]))
+    return out
+
+
+class _Head:
+    """The checked-out version of each input file, read once: key → physical line."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.cache: dict[tuple[str, tuple[str, ...]], dict[Key, int]] = {}
+
+    def line(self, shown: str, table: str, key: tuple[str, ...], k: Key) -> int:
+        if (shown, key) not in self.cache:
+            path = self.root / shown
+            data = path.read_bytes() if path.is_file() else None
+            self.cache[(shown, key)] = _lines(_frame(data, table, shown), key)
+        return self.cache[(shown, key)].get(k, 0)
+
+
+def row_edits(
+    old: bytes | None,
+    new: bytes | None,
+    table: str,
+    file: str,
+    shown: str,
+    head: _Head,
+    commit: vcs.CommitChange,
+) -> list[RowEdit]:
+    """The rows one commit added, changed or removed in one input file."""
+    from ..tables.csvread import LINE
+
+    a, b = _frame(old, table, shown), _frame(new, table, shown)
+    contract = CONTRACTS[table]
+    numeric = [c.name for c in contract.columns if c.dtype in ("int", "float")]
+    size = (a.height if a is not None else 0) + (b.height if b is not None else 0)
+    d = diff_rows(
+        table,
+        a.drop(LINE) if a is not None else None,
+        b.drop(LINE) if b is not None else None,
+        contract.key,
+        numeric,
+        max(size, 1),
+    )
+    key = d.key
+    olds, news = _rows_by_key(a, key), _rows_by_key(b, key)
+    keyed = [("added", r) for r in d.added_rows] + [("removed", r) for r in d.removed_rows]
+    keyed += [("changed", dict(c.key)) for c in d.changes]
+    out = []
+    for kind, r in keyed:
+        k = _key(r, key)
+        out.append(
+            RowEdit(
+                table,
+                file,
+                shown,
+                {n: r.get(n) for n in key},
+                kind,
+                olds.get(k),
+                news.get(k),
+                head.line(shown, table, key, k),
+                commit.sha,
+                commit.author,
+            )
+        )
+    return out
+
+
+def _loc(doc: YamlDoc, key_path: str) -> tuple[int, int]:
+    """Line/col of a plan-diff key path (`segments[strategic].target`) in a parsed document."""
+    loc: list[str | int] = []
+    node: Any = doc.data
+    for part in key_path.replace("[", ".[").split("."):
+        if not part:
+            continue
+        if part.startswith("[") and part.endswith("]"):
+            ident = part[1:-1]
+            idx = None
+            if isinstance(node, list):
+                for i, item in enumerate(node):
+                    if isinstance(item, dict) and ident in {str(v) for v in item.values()}:
+                        idx = i
+                        break
+                if idx is None and ident.isdigit() and int(ident) < len(node):
+                    idx = int(ident)
+            if idx is None:
+                break
+            loc.append(idx)
+            node = node[idx]
+        else:
+            loc.append(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return doc.where(tuple(loc))
+
+
+def yaml_edits(
+    old: bytes | None,
+    new: bytes | None,
+    shown: str,
+    head: YamlDoc | None,
+    commit: vcs.CommitChange,
+) -> list[YamlEdit]:
+    """The key paths one commit changed in a YAML file, located in the checked version."""
+
+    def parse(data: bytes | None) -> Any:
+        if data is None:
+            return None
+        doc, _ = parse_yaml(shown, data.decode("utf-8", errors="replace"))
+        return doc.data if doc else None
+
+    out = []
+    for ch in diff_yaml(parse(old), parse(new)):
+        line, col = _loc(head, ch.path) if head is not None else (0, 0)
+        out.append(YamlEdit(shown, ch.path or "(document)", line, col, commit.sha, commit.author))
+    return out
+
+
+def cycle_changes(
+    root: Path,
+    prefix: str,
+    cycle: str,
+    charter: Charter,
+    charter_name: str,
+    commits: list[vcs.CommitChange],
+) -> CycleChanges:
+    """The rows of the cycle's declared inputs and the charter keys each commit changed."""
+    out = CycleChanges(cycle)
+    declared = {d.file: d.table for d in charter.inputs}
+    inputs = f"{prefix}cycles/{cycle}/inputs/"
+    charter_path = f"{prefix}charters/{charter_name}.yaml"
+    head = _Head(root)
+    head_yaml: YamlDoc | None = None
+    charter_file = root / "charters" / f"{charter_name}.yaml"
+    if charter_file.is_file():
+        head_yaml, _ = parse_yaml(
+            charter_file.relative_to(root).as_posix(), charter_file.read_text(encoding="utf-8")
+        )
+    for c in commits:
+        hit = False
+        for p in c.paths:
+            if p.startswith(inputs) and p[len(inputs) :] in declared:
+                file = p[len(inputs) :]
+                old = vcs.show_file(root, c.parent, p) if c.parent else None
+                new = vcs.show_file(root, c.sha, p)
+                shown = p[len(prefix) :]
+                out.rows += row_edits(old, new, declared[file], file, shown, head, c)
+                hit = True
+            elif p == charter_path:
+                old = vcs.show_file(root, c.parent, p) if c.parent else None
+                new = vcs.show_file(root, c.sha, p)
+                out.yaml += yaml_edits(old, new, p[len(prefix) :], head_yaml, c)
+                hit = True
+        out.commits += hit
+    return out

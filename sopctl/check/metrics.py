@@ -1,0 +1,105 @@
+"""Charter metrics checked against the solved plan (pure: the plan's summary in, findings out).
+
+Computable from a plan: service_level (per segment, against the segment's own target when the
+plan carries one, else the metric's target), gross_margin (fraction of revenue),
+inventory_turns and capacity_utilisation (the highest utilisation of any resource and period).
+Every other metric (forecast accuracy, pipeline coverage ...) needs actuals or history: it is
+named once in an info finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..findings import Finding, Severity
+from ..findings import finding as make
+from ..schemas.charter import Metric
+
+COMPUTABLE = ("service_level", "gross_margin", "inventory_turns", "capacity_utilisation")
+
+
+def _num(x: Any) -> float | None:
+    return float(x) if isinstance(x, int | float) and not isinstance(x, bool) else None
+
+
+def values(m: Metric, summary: Mapping[str, Any]) -> list[tuple[str, float, float]]:
+    """(what, value, target) for each value of metric `m` the plan yields."""
+    fin = summary.get("finance") or {}
+    if m.name == "service_level":
+        out = []
+        for s in summary.get("service") or []:
+            v = _num(s.get("service_level"))
+            t = _num(s.get("target"))
+            if v is not None:
+                out.append((f"segment {s.get('segment')}", v, t if t is not None else m.target))
+        return out
+    if m.name == "gross_margin":
+        pct = _num(fin.get("gross_margin_pct"))
+        return [] if pct is None else [("plan", pct / 100.0, m.target)]
+    if m.name == "inventory_turns":
+        v = _num(fin.get("inventory_turns"))
+        return [] if v is None else [("plan", v, m.target)]
+    if m.name == "capacity_utilisation":
+        peaks = [
+            (p, u)
+            for p in summary.get("utilisation_peaks") or []
+            if (u := _num(p.get("utilisation"))) is not None
+        ]
+        if not peaks:
+            return []
+        p, u = max(peaks, key=lambda x: x[1])
+        return [(f"{p.get('resource')} in {p.get('period')}", u, m.target)]
+    return []
+
+
+def _misses(m: Metric, value: float, target: float) -> bool:
+    if m.direction == "at_least":
+        return value < target - m.tolerance - 1e-9
+    return value > target + m.tolerance + 1e-9
+
+
+def metric_findings(
+    metrics: list[Metric],
+    summary: Mapping[str, Any],
+    charter_path: str,
+    where: Mapping[int, tuple[int, int]],
+) -> list[Finding]:
+    """A finding at the metric's severity for each value that misses its threshold, and one
+    info finding naming the metrics a plan cannot compute. `where`: metric index → line/col."""
+    out: list[Finding] = []
+    skipped = []
+    for i, m in enumerate(metrics):
+        line, col = where.get(i, (0, 0))
+        if m.name not in COMPUTABLE:
+            skipped.append(m.name)
+            continue
+        sign = "≥" if m.direction == "at_least" else "≤"
+        for what, value, target in values(m, summary):
+            if not _misses(m, value, target):
+                continue
+            tol = f" (tolerance {m.tolerance:g})" if m.tolerance else ""
+            out.append(
+                make(
+                    charter_path,
+                    line,
+                    col,
+                    "SOP804",
+                    f"{m.name} of {what} is {value:.4g}, target {sign} {target:g}{tol}; "
+                    f"owner {m.owner}",
+                    Severity(m.severity),
+                )
+            )
+    if skipped:
+        i = next(i for i, m in enumerate(metrics) if m.name in skipped)
+        line, col = where.get(i, (0, 0))
+        out.append(
+            make(
+                charter_path,
+                line,
+                col,
+                "SOP805",
+                f"not computable here (needs actuals or history): {', '.join(skipped)}",
+            )
+        )
+    return out

@@ -1,0 +1,234 @@
+"""The change policies of `sopctl check`, as pure functions over (charter, changed rows, authors).
+
+Nothing here reads files or git: the edge (`history.py`, `engine.py`) hands in the changed rows
+and YAML keys with their commit and author e-mail, the frozen periods and whether a current
+approval by a frozen-change role exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..findings import Finding
+from ..findings import finding as make
+from ..periods import Bucket, to_ordinal
+from ..schemas.charter import Charter
+from .model import Row, RowEdit, YamlEdit
+
+MAX_PER_FILE = 20  # findings per file and policy; one more finding counts the rest
+
+# table type -> the decision right that also allows changing it (besides the owner role)
+TABLE_RIGHTS: dict[str, str] = {
+    "overrides": "override_demand",
+    "capacity": "approve_capacity_change",
+    "resources": "approve_capacity_change",
+}
+DEMAND_TABLES = ("baseline", "pipeline", "promotions", "renewals", "overrides")
+SUPPLY_TABLES = ("capacity", "open_orders", "resources")
+FROZEN_TABLES = DEMAND_TABLES + SUPPLY_TABLES
+# tables without a period column: their rows apply to every period, the frozen ones included
+ALL_PERIODS = ("resources",)
+
+
+def _members(charter: Charter, roles: Iterable[str]) -> set[str]:
+    return {m.lower() for m in charter.members_of(list(roles))}
+
+
+def _right_roles(charter: Charter, right: str) -> list[str]:
+    roles: list[str] = getattr(charter.decision_rights, right)
+    return roles
+
+
+def _capped(findings: list[Finding], code: str, what: str) -> list[Finding]:
+    """At most MAX_PER_FILE findings per file, then one that counts the rest."""
+    out: list[Finding] = []
+    count: dict[str, int] = {}
+    for f in findings:
+        n = count.get(f.path, 0)
+        if n < MAX_PER_FILE:
+            out.append(f)
+        count[f.path] = n + 1
+    for path, n in count.items():
+        if n > MAX_PER_FILE:
+            out.append(make(path, 0, 0, code, f"... and {n - MAX_PER_FILE} more {what}"))
+    return out
+
+
+def _short(sha: str) -> str:
+    return sha[:7]
+
+
+def _dedupe(rows: list[RowEdit]) -> list[RowEdit]:
+    """The last edit of each (file, key, author): one finding per row and person."""
+    last: dict[tuple[str, tuple[tuple[str, str | None], ...], str], RowEdit] = {}
+    for r in rows:
+        last[(r.path, tuple(r.key.items()), r.author)] = r
+    return list(last.values())
+
+
+def decision_rights(charter: Charter, rows: list[RowEdit]) -> list[Finding]:
+    """Each changed row must be authored by a member of the input's owner role or of a role
+    holding the table's right (overrides: override_demand; capacity, resources:
+    approve_capacity_change)."""
+    owners = {d.file: d.owner for d in charter.inputs}
+    out = []
+    for r in _dedupe(rows):
+        owner = owners.get(r.file)
+        if owner is None:
+            continue
+        right = TABLE_RIGHTS.get(r.table)
+        holders = _right_roles(charter, right) if right else []
+        if r.author in _members(charter, [owner, *holders]):
+            continue
+        who = f"role {owner} (owner of {r.file})"
+        if right:
+            who += f" or a role holding {right} ({', '.join(holders) or 'nobody'})"
+        out.append(
+            make(
+                r.path,
+                r.line,
+                0,
+                "SOP801",
+                f"row {r.key_text()} {r.kind} in {_short(r.commit)} by {r.author}, "
+                f"who is not a member of {who}",
+            )
+        )
+    return _capped(out, "SOP801", "rows changed without the right")
+
+
+def _ord(text: str | None, bucket: Bucket) -> int | None:
+    return to_ordinal(text.strip(), bucket) if text else None
+
+
+def row_span(row: Row, table: str, bucket: Bucket, lag: int) -> tuple[int, int] | None:
+    """The first and last period (as ordinals) a row of a frozen-window table acts on; None
+    when it has no readable period."""
+    if table == "pipeline":
+        close = _ord(row.get("close_period"), bucket)
+        if close is None:
+            return None
+        try:
+            ship = max(int(float(row.get("ship_periods") or 1)), 1)
+        except ValueError:
+            ship = 1
+        return close + lag, close + lag + ship - 1
+    if table == "promotions":
+        start, end = _ord(row.get("start_period"), bucket), _ord(row.get("end_period"), bucket)
+        if start is None:
+            return None
+        return start, end if end is not None else start
+    p = _ord(row.get("period"), bucket)
+    return None if p is None else (p, p)
+
+
+def in_frozen(r: RowEdit, first: int, last: int, bucket: Bucket, lag: int) -> bool:
+    """Whether the row (before or after the change) acts on a period in [first, last]."""
+    if r.table in ALL_PERIODS:
+        return True
+    for side in (r.old, r.new):
+        span = row_span(side, r.table, bucket, lag) if side else None
+        if span is not None and span[0] <= last and span[1] >= first:
+            return True
+    return False
+
+
+def frozen_window(
+    charter: Charter,
+    rows: list[RowEdit],
+    frozen: list[str],
+    approved: bool,
+) -> list[Finding]:
+    """Changed demand or supply rows acting on a frozen period need an author holding
+    approve_frozen_change, unless a role holding it approved the current plan."""
+    bucket = charter.cadence.bucket
+    ords = [o for p in frozen if (o := to_ordinal(p, bucket)) is not None]
+    if not ords or approved:
+        return []
+    first, last = min(ords), max(ords)
+    lag = charter.pipeline.close_to_demand_lag if charter.pipeline else 0
+    holders = _right_roles(charter, "approve_frozen_change")
+    allowed = _members(charter, holders)
+    window = frozen[0] if len(frozen) == 1 else f"{frozen[0]}..{frozen[-1]}"
+    out = []
+    for r in _dedupe(rows):
+        if r.table not in FROZEN_TABLES or r.author in allowed:
+            continue
+        if not in_frozen(r, first, last, bucket, lag):
+            continue
+        out.append(
+            make(
+                r.path,
+                r.line,
+                0,
+                "SOP802",
+                f"row {r.key_text()} {r.kind} in {_short(r.commit)} by {r.author} acts on the "
+                f"frozen window {window}; it needs a member of a role holding "
+                f"approve_frozen_change ({', '.join(holders) or 'nobody'}) as author, or their "
+                "approval of the current plan (sopctl approve)",
+            )
+        )
+    return _capped(out, "SOP802", "frozen-window rows")
+
+
+def charter_rights(charter: Charter, edits: list[YamlEdit]) -> list[Finding]:
+    """A charter change must be authored by a member of a role holding sign_off_plan."""
+    holders = _right_roles(charter, "sign_off_plan")
+    allowed = _members(charter, holders)
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for e in edits:
+        if e.author in allowed or (e.key_path, e.author) in seen:
+            continue
+        seen.add((e.key_path, e.author))
+        out.append(
+            make(
+                e.path,
+                e.line,
+                e.col,
+                "SOP808",
+                f"{e.key_path} changed in {_short(e.commit)} by {e.author}, who is not a member "
+                f"of a role holding sign_off_plan ({', '.join(holders) or 'nobody'})",
+            )
+        )
+    return _capped(out, "SOP808", "charter keys changed without the right")
+
+
+def approval_round(
+    cycle: str, tag: str | None, changed: list[str], approved: bool, approvals_path: str
+) -> list[Finding]:
+    """A tagged cycle whose inputs changed since its last tag needs an approval of the new
+    plan digest."""
+    if tag is None or not changed or approved:
+        return []
+    shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
+    return [
+        make(
+            approvals_path,
+            0,
+            0,
+            "SOP806",
+            f"cycle {cycle} was committed as {tag}, and {shown} changed since; no approval "
+            "records the new plan digest: run a new approval round (sopctl approve) and tag again",
+        )
+    ]
+
+
+def output_drift(committed: dict[str, bytes], fresh: dict[str, bytes]) -> list[Finding]:
+    """A finding per committed output file (shown path → bytes) that differs from a fresh
+    reconcile; `fresh` is keyed by the same shown paths."""
+    out = []
+    for path, data in sorted(committed.items()):
+        if path not in fresh:
+            continue
+        if fresh[path] != data:
+            out.append(
+                make(
+                    path,
+                    0,
+                    0,
+                    "SOP803",
+                    "differs from a fresh reconcile of the committed inputs; run sopctl "
+                    "reconcile and commit the result",
+                )
+            )
+    return out

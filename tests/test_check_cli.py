@@ -1,0 +1,161 @@
+"""sopctl check on real repositories with commits by different authors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import git, run
+
+CYCLE = "cycles/2026-12"
+OVERRIDES = f"{CYCLE}/inputs/overrides.csv"
+
+
+def commit_as(root: Path, email: str, message: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_EMAIL": email}
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True, env=env)
+    subprocess.run(["git", "commit", "-q", "-m", message], cwd=root, check=True, env=env)
+    return git(root, "rev-parse", "HEAD").strip()
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    p = root / rel
+    text = p.read_text(encoding="utf-8")
+    assert old in text
+    p.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def append(root: Path, rel: str, line: str) -> None:
+    p = root / rel
+    p.write_text(p.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
+
+
+@pytest.fixture
+def branch(repo: Path) -> Path:
+    git(repo, "checkout", "-q", "-b", "feature")
+    return repo
+
+
+def test_unauthorised_frozen_override(
+    branch: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    append(branch, OVERRIDES, "O-2,P-200,strategic,2027-01,delta,10,sam@acme.example,Rush")
+    commit_as(branch, "eve@elsewhere.example", "override")
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    r = run(["check", "--format", "github"], cwd=branch)
+    assert r.code == 1, r.err
+    lines = r.out.splitlines()
+    assert any(
+        ln.startswith(f"::error file={OVERRIDES},line=3,title=SOP801::SOP801 row override_id=O-2")
+        for ln in lines
+    ), r.out
+    assert any(ln.startswith(f"::error file={OVERRIDES},line=3,title=SOP802::") for ln in lines)
+    text = summary.read_text(encoding="utf-8")
+    assert "## Cycle 2026-12: failed" in text
+    assert "| decision_rights | ❌ failed | 1 |" in text
+    assert f"`{OVERRIDES}:3`" in text
+
+
+def test_junit_and_output_file(branch: Path, tmp_path: Path) -> None:
+    append(branch, OVERRIDES, "O-2,P-200,strategic,2027-03,delta,10,sam@acme.example,Later")
+    commit_as(branch, "eve@elsewhere.example", "override")
+    out = tmp_path / "check.xml"
+    r = run(["check", "--format", "junit", "--output", str(out)], cwd=branch)
+    assert r.code == 1 and r.out == ""
+    root = ET.parse(out).getroot()
+    assert root.tag == "testsuites"
+    (suite,) = root.findall("testsuite")
+    assert suite.get("name") == "cycle 2026-12"
+    cases = {c.get("name"): c for c in suite.findall("testcase")}
+    assert set(cases) >= {"validation", "decision_rights", "frozen_window", "metrics"}
+    failure = cases["decision_rights"].find("failure")
+    assert failure is not None and failure.get("type") == "SOP801"
+    assert f"{OVERRIDES}:3: error SOP801" in (failure.text or "")
+    assert cases["frozen_window"].find("failure") is None  # 2027-03 is outside the window
+    junitparser = pytest.importorskip("junitparser")
+    xml = junitparser.JUnitXml.fromfile(str(out))
+    suites = list(xml)
+    assert suites[0].failures == 1
+    names = {case.name: case for case in suites[0]}
+    assert not names["decision_rights"].is_passed
+
+
+def test_owner_change_passes_and_line_is_physical(branch: Path) -> None:
+    rel = f"{CYCLE}/inputs/pipeline.csv"
+    edit(
+        branch,
+        rel,
+        "D-002,Cobalt,P-200,standard,qualified,300",
+        "D-002,Cobalt,P-200,standard,qualified,310",
+    )
+    commit_as(branch, "sam@acme.example", "pipeline by its owner")
+    assert run(["check"], cwd=branch).code == 0
+    edit(
+        branch,
+        rel,
+        "D-002,Cobalt,P-200,standard,qualified,310",
+        "D-002,Cobalt,P-200,standard,qualified,320",
+    )
+    commit_as(branch, "dana@acme.example", "pipeline by someone else")
+    r = run(["check", "--format", "json"], cwd=branch)
+    assert r.code == 1
+    import json
+
+    doc = json.loads(r.out)
+    found = [f for f in doc["findings"] if f["code"] == "SOP801"]
+    assert [(f["path"], f["line"]) for f in found] == [(rel, 3)]
+    assert "dana@acme.example" in found[0]["message"]
+
+
+def test_capacity_right_and_frozen_resources(branch: Path) -> None:
+    rel = f"{CYCLE}/inputs/resources.csv"
+    edit(branch, rel, "ASSY,fixed,Assembly line,320", "ASSY,fixed,Assembly line,330")
+    commit_as(branch, "sam@acme.example", "more hours")
+    r = run(["check"], cwd=branch)
+    assert r.code == 1
+    assert f"{rel}:2: error SOP801" in r.out
+    assert f"{rel}:2: error SOP802" in r.out  # resources act on every period, the frozen ones too
+
+
+def test_charter_change_points_at_yaml_line(branch: Path) -> None:
+    rel = "charters/acme.yaml"
+    edit(branch, rel, "  frozen_periods: 1", "  frozen_periods: 0")
+    commit_as(branch, "dana@acme.example", "unfreeze")
+    r = run(["check"], cwd=branch)
+    assert r.code == 1
+    assert f"{rel}:15:3: error SOP808 cadence.frozen_periods changed" in r.out
+
+
+def test_committed_outputs_drift(repo: Path) -> None:
+    assert run(["reconcile"], cwd=repo).code == 0
+    commit_as(repo, "olga@acme.example", "outputs")
+    git(repo, "checkout", "-q", "-b", "feature")
+    edit(repo, f"{CYCLE}/inputs/inventory.csv", "P-100,150,60,60", "P-100,170,60,60")
+    commit_as(repo, "olga@acme.example", "stock count")
+    r = run(["check"], cwd=repo)
+    assert r.code == 1
+    assert f"{CYCLE}/outputs/supply_plan.csv: error SOP803" in r.out
+    assert "reconcile_manifest.json" not in r.out
+
+
+def test_tagged_cycle_needs_new_approval(repo: Path) -> None:
+    git(repo, "tag", "-a", "sop/2026-12/v1", "-m", "record")
+    edit(repo, f"{CYCLE}/inputs/inventory.csv", "P-100,150,60,60", "P-100,170,60,60")
+    commit_as(repo, "olga@acme.example", "stock count")
+    r = run(["check"], cwd=repo)  # on main: base is HEAD~1
+    assert r.code == 1
+    assert (
+        f"{CYCLE}/approvals.yaml: error SOP806 cycle 2026-12 was committed as sop/2026-12/v1"
+        in r.out
+    )
+
+
+def test_usage_and_nothing_changed(repo: Path) -> None:
+    assert run(["check", "--base", "no-such-ref"], cwd=repo).code == 2
+    r = run(["check", "--base", "HEAD"], cwd=repo)
+    assert r.code == 0 and "checked 0 cycle(s)" in r.out

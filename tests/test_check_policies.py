@@ -1,0 +1,82 @@
+"""The pure policies of sopctl check: rows and authors in, findings out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sopctl.check.metrics import metric_findings
+from sopctl.check.model import RowEdit
+from sopctl.check.policies import decision_rights, frozen_window, row_span
+from sopctl.demos import EXAMPLES
+from sopctl.findings import Severity
+from sopctl.schemas.charter import Charter, Metric
+from sopctl.yamlio import parse_yaml
+
+
+def charter() -> Charter:
+    doc, _ = parse_yaml("acme.yaml", EXAMPLES["minimal"]()["charters/acme.yaml"])
+    assert doc is not None
+    return Charter.model_validate(doc.data)
+
+
+def edit(table: str, file: str, author: str, new: dict[str, Any], line: int = 2) -> RowEdit:
+    return RowEdit(
+        table, file, f"c/{file}", {"k": "1"}, "changed", new, new, line, "abc1234", author
+    )
+
+
+def test_owner_or_right_holder() -> None:
+    ch = charter()
+    row = {"period": "2027-04"}
+    assert decision_rights(ch, [edit("overrides", "overrides.csv", "sam@acme.example", row)]) == []
+    (f,) = decision_rights(ch, [edit("overrides", "overrides.csv", "olga@acme.example", row, 7)])
+    assert (f.path, f.line, f.code) == ("c/overrides.csv", 7, "SOP801")
+    many = [edit("items", "items.csv", "x@y.example", {}, i) for i in range(30)]
+    many = [RowEdit(**{**m.__dict__, "key": {"k": str(i)}}) for i, m in enumerate(many)]
+    out = decision_rights(ch, many)
+    assert len(out) == 21 and "10 more" in out[-1].message
+
+
+def test_frozen_spans() -> None:
+    assert row_span({"close_period": "2026-12", "ship_periods": "2"}, "pipeline", "month", 1) == (
+        row_span({"period": "2027-01"}, "overrides", "month", 0)[0],  # type: ignore[index]
+        row_span({"period": "2027-02"}, "overrides", "month", 0)[0],  # type: ignore[index]
+    )
+    ch = charter()
+    inside = edit(
+        "promotions",
+        "promotions.csv",
+        "sam@acme.example",
+        {"start_period": "2026-11", "end_period": "2027-02"},
+    )
+    outside = edit("overrides", "o.csv", "sam@acme.example", {"period": "2027-02"})
+    found = frozen_window(ch, [inside, outside], ["2027-01"], approved=False)
+    assert [f.path for f in found] == ["c/promotions.csv"]
+    assert frozen_window(ch, [inside], ["2027-01"], approved=True) == []
+    ops = edit("capacity", "cap.csv", "olga@acme.example", {"period": "2027-01"})
+    assert frozen_window(ch, [ops], ["2027-01"], approved=False) == []
+
+
+def test_metrics() -> None:
+    metrics = [
+        Metric(name="service_level", target=0.95, tolerance=0.02, owner="ops"),
+        Metric(name="gross_margin", target=0.4, severity="warning", owner="cfo"),
+        Metric(name="forecast_bias", target=0.05, direction="at_most", owner="dp"),
+        Metric(name="capacity_utilisation", target=0.9, direction="at_most", owner="ops"),
+    ]
+    summary = {
+        "service": [
+            {"segment": "a", "service_level": 0.97, "target": 0.98},
+            {"segment": "b", "service_level": 0.90, "target": 0.9},
+        ],
+        "finance": {"gross_margin_pct": 38.0},
+        "utilisation_peaks": [{"resource": "r", "period": "2027-01", "utilisation": 0.95}],
+    }
+    found = metric_findings(metrics, summary, "ch.yaml", {0: (5, 3), 1: (6, 3), 2: (7, 3)})
+    by = [(f.code, f.line, f.severity) for f in found]
+    msgs = [f.message for f in found]
+    assert not any("segment a" in m for m in msgs)  # 0.97 within 0.98 - 0.02
+    assert not any("segment b" in m for m in msgs)
+    assert ("SOP804", 6, Severity.WARNING) in by
+    assert any("capacity_utilisation of r in 2027-01 is 0.95" in m for m in msgs)
+    assert ("SOP805", 7, Severity.INFO) in by
