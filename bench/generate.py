@@ -11,6 +11,10 @@ Datasets (deterministic: fixed seed, same bytes on every run):
 * history-10m: history.csv with 10,000,000 rows (25,000 items x 4 segments = 100,000 series x
   100 months, 2018-09 .. 2026-12, all before the cycle's first period 2027-01), plus the other
   inputs, whose items.csv, routings.csv and inventory.csv then cover the 25,000 items.
+* signal-1m (the `sopctl demand` benchmark, bench/run_demand.py): pipeline.csv with 1,000,000
+  rows (10,000 deals over 2,500 items) and history.csv with 10,000 series (2,500 items x 4
+  segments) x 36 months (2024-01 .. 2026-12, 15 % of the series intermittent), horizon 24
+  months from 2027-01, plus the other inputs the charter declares.
 
 Each repository is checked with `sopctl validate` afterwards; the script fails unless the
 repository validates with exit code 0 and no findings at all.
@@ -51,7 +55,7 @@ SALES_REPS = tuple(f"rep{i:02d}@acme.example" for i in range(1, 25))
 FAMILIES = ("pumps", "valves", "seals", "motors", "filters", "hoses", "fittings", "gauges")
 
 
-def _charter() -> str:
+def _charter(horizon: int = HORIZON) -> str:
     segments = "\n".join(
         f"  - id: {s}\n    priority: {i + 1}\n    service_level_target: {0.98 - 0.03 * i:.2f}\n"
         f"    shortage_policy: {'backlog' if i < 2 else 'lost_sales'}\n"
@@ -71,7 +75,7 @@ glossary:
     definition: Sales and Operations Planning
 cadence:
   bucket: month
-  horizon_periods: {HORIZON}
+  horizon_periods: {horizon}
   frozen_periods: 1
   demand_refresh: {{every: 2, unit: week}}
   executive_commit: {{every: 1, unit: month}}
@@ -330,11 +334,11 @@ def pipeline_frame(
     )
 
 
-def _write_repo(root: Path, tables: dict[str, pl.DataFrame | str]) -> None:
+def _write_repo(root: Path, tables: dict[str, pl.DataFrame | str], horizon: int = HORIZON) -> None:
     (root / "charters").mkdir(parents=True)
     inputs = root / "cycles" / CYCLE_ID / "inputs"
     inputs.mkdir(parents=True)
-    (root / "charters" / f"{CHARTER_NAME}.yaml").write_text(_charter(), encoding="utf-8")
+    (root / "charters" / f"{CHARTER_NAME}.yaml").write_text(_charter(horizon), encoding="utf-8")
     (root / "cycles" / CYCLE_ID / "cycle.yaml").write_text(CYCLE, encoding="utf-8")
     for name, table in tables.items():
         path = inputs / name
@@ -388,9 +392,49 @@ def build_history_10m(root: Path) -> dict[str, object]:
     }
 
 
+def build_signal_1m(root: Path) -> dict[str, object]:
+    """The demand benchmark: 1,000,000 pipeline rows and 10,000 series x 36 months of history
+    (2,500 items x 4 segments, 2024-01 .. 2026-12), 24-month horizon from 2027-01. 15 % of the
+    series are intermittent (about half their months are 0), so auto also tries croston/tsb."""
+    rng = np.random.default_rng(SEED + 2)
+    items = items_frame(2_500, rng)
+    ids = items["item"]
+    history = history_frame(ids, SIGNAL_MONTHS, rng)
+    n_series = history.height // SIGNAL_MONTHS
+    sparse = np.repeat(rng.random(n_series) < 0.15, SIGNAL_MONTHS)
+    zero = sparse & (rng.random(history.height) < 0.5)
+    history = history.with_columns(
+        quantity=pl.when(pl.Series(zero)).then(0).otherwise(pl.col("quantity"))
+    )
+    pipeline = pipeline_frame(ids, 10_000, 1_000_000, rng)
+    tables: dict[str, pl.DataFrame | str] = {
+        "history.csv": history,
+        "pipeline.csv": pipeline,
+        "items.csv": items,
+        "resources.csv": RESOURCES,
+        "routings.csv": routings_frame(ids, rng),
+        "inventory.csv": inventory_frame(ids, rng),
+    }
+    _write_repo(root, tables, horizon=SIGNAL_HORIZON)
+    return {
+        "pipeline_rows": pipeline.height,
+        "deals": pipeline["deal_id"].n_unique(),
+        "history_rows": history.height,
+        "series": n_series,
+        "intermittent_series": int(sparse.sum()) // SIGNAL_MONTHS,
+        "months": SIGNAL_MONTHS,
+        "horizon": SIGNAL_HORIZON,
+        "items": items.height,
+    }
+
+
+SIGNAL_MONTHS = 36
+SIGNAL_HORIZON = 24
+
 DATASETS: dict[str, Callable[[Path], dict[str, object]]] = {
     "pipeline-1m": build_pipeline_1m,
     "history-10m": build_history_10m,
+    "signal-1m": build_signal_1m,
 }
 
 
