@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING
 from .. import vcs
 from ..findings import Finding, Report
 from ..findings import finding as make
+from ..governance.tag_record import cycle_tags
 from ..periods import horizon
 from ..yamlio import parse_yaml
 from .codes import POLICIES
@@ -53,13 +53,8 @@ class CheckResult:
 
 
 def last_tag(root: Path, cycle: str) -> str | None:
-    pattern = re.compile(rf"^sop/{re.escape(cycle)}/v([1-9][0-9]*)$")
-    found = [
-        (int(m.group(1)), n)
-        for n in vcs.tag_names(root, f"sop/{cycle}/v*")
-        if (m := pattern.match(n))
-    ]
-    return max(found)[1] if found else None
+    found = cycle_tags(root, cycle)
+    return found[0][1] if found else None
 
 
 def run_check(root: Path, base: str | None = None) -> CheckResult:

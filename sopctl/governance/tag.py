@@ -23,7 +23,7 @@ from ..errors import UserError
 from ..schemas.records import CommitRecord
 from . import tag_checks as checks
 from .records import load_actions, plan_digest
-from .tag_record import TAG_RE, approval_commits, build_record, dump, tag_name
+from .tag_record import approval_commits, build_record, cycle_tags, dump, tag_name
 
 LOCK = "sopctl-tag.lock"
 LOCK_WAIT = 15.0  # seconds to wait for another `sopctl tag` to finish
@@ -57,16 +57,6 @@ def _integer_run(root: Path | None, cycle: str | None) -> bool:
     except (OSError, ValueError):
         return False
     return isinstance(doc, dict) and (doc.get("solver") or {}).get("method") == "mip"
-
-
-def cycle_tags(root: Path, cycle: str, points_at: str | None = None) -> list[tuple[int, str]]:
-    """(N, name) of the tags sop/<cycle>/v<N>, highest N first."""
-    out = []
-    for name in vcs.tag_names(root, f"sop/{cycle}/v*", points_at):
-        m = TAG_RE.match(name)
-        if m and m["cycle"] == cycle:
-            out.append((int(m["n"]), name))
-    return sorted(out, reverse=True)
 
 
 def commit_cycle(

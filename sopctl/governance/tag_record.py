@@ -18,11 +18,23 @@ from ..schemas.records import Action, Approval, ApprovalsFile, CommitRecord, Tag
 from .records import APPROVALS, plan_digest, plan_files
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..plan import ReconcileRun
     from ..validate import Workspace
 
 TAG_PREFIX = "sop/"
 TAG_RE = re.compile(r"^sop/(?P<cycle>[^/]+)/v(?P<n>[1-9][0-9]*)$")
+
+
+def cycle_tags(root: Path, cycle: str, points_at: str | None = None) -> list[tuple[int, str]]:
+    """(N, name) of the tags sop/<cycle>/v<N>, highest N first."""
+    out = []
+    for name in vcs.tag_names(root, f"sop/{cycle}/v*", points_at):
+        m = TAG_RE.match(name)
+        if m and m["cycle"] == cycle:
+            out.append((int(m["n"]), name))
+    return sorted(out, reverse=True)
 
 
 def tag_name(cycle: str, n: int) -> str:

@@ -8,7 +8,6 @@ side is reconciled in place, also as a dry run. Every git call goes through `sop
 
 from __future__ import annotations
 
-import re
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,6 +19,7 @@ import polars as pl
 
 from .. import vcs
 from ..errors import UserError
+from ..governance.tag_record import cycle_tags
 from ..tables.contracts import CONTRACTS
 from ..workspace import display, read_text
 from ..yamlio import parse_yaml
@@ -54,26 +54,16 @@ class Side:
     plan: PlanSnapshot | None = None
 
 
-def tag_pattern(cycle: str) -> re.Pattern[str]:
-    return re.compile(rf"^sop/{re.escape(cycle)}/v([1-9][0-9]*)$")
-
-
 def last_tag(root: Path, cycle: str) -> str:
     """The highest `sop/<cycle>/v<N>` tag (by N). UserError (exit 2) when there is none."""
-    repo = vcs.open_repo(root)
-    try:
-        names = [str(t.name) for t in repo.tags]
-    finally:
-        repo.close()
-    pattern = tag_pattern(cycle)
-    found = [(int(m.group(1)), n) for n in names if (m := pattern.match(n))]
+    found = cycle_tags(root, cycle)
     if not found:
         raise UserError(
             f"cycle {cycle} has no approved tag (sop/{cycle}/v<N>) to compare with",
             hint="name a revision, e.g. 'sopctl diff HEAD' or 'sopctl diff main', "
             "or tag the committed plan with 'sopctl tag'",
         )
-    return max(found)[1]
+    return found[0][1]
 
 
 def load_side(root: Path, cycle: str, rev: str | None, progress: Progress | None = None) -> Side:
