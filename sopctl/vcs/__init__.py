@@ -1,0 +1,62 @@
+"""Every git call sopctl makes, behind small typed functions (GitPython, imported lazily).
+
+Pattern: guard (is this a repository, is the tree clean, who am I) → dry-run → act. Git
+failures become GitError (a UserError, exit 2) with a hint, never a traceback. This package is
+the only place that imports git: repo (open, identity, files at a revision), tags (commit
+records) and history (ranges, trees, temporary worktrees).
+"""
+
+from __future__ import annotations
+
+from .history import (
+    CommitChange,
+    commits_in_range,
+    count_commits,
+    file_commits,
+    merge_base,
+    temporary_worktree,
+    tracked_files,
+)
+from .repo import (
+    commit_paths,
+    dirty_paths,
+    git_dir,
+    head,
+    init_repo,
+    is_dirty,
+    open_repo,
+    repo_top,
+    resolve_commit,
+    show_file,
+    untracked,
+    user_email,
+)
+from .tags import TagInfo, create_tag, list_tags, read_tag, tag_names, verify_tag
+
+__all__ = [
+    "CommitChange",
+    "TagInfo",
+    "commit_paths",
+    "commits_in_range",
+    "count_commits",
+    "create_tag",
+    "dirty_paths",
+    "file_commits",
+    "git_dir",
+    "head",
+    "init_repo",
+    "is_dirty",
+    "list_tags",
+    "merge_base",
+    "open_repo",
+    "read_tag",
+    "repo_top",
+    "resolve_commit",
+    "show_file",
+    "tag_names",
+    "temporary_worktree",
+    "tracked_files",
+    "untracked",
+    "user_email",
+    "verify_tag",
+]

@@ -1,0 +1,107 @@
+"""History: commits that touched a path, commit ranges, trees of a revision, temporary
+worktrees."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .repo import _call
+
+
+def file_commits(root: Path, path: str, rev: str = "HEAD", limit: int = 500) -> list[str]:
+    """Commits that changed `path` (relative to the repository top), newest first."""
+    _, out, _ = _call(
+        root, ["log", f"--max-count={limit}", "--format=%H", rev, "--", path], "git log"
+    )
+    return out.split()
+
+
+def count_commits(root: Path, since: str, until: str) -> int:
+    """How many commits `until` has that `since` has not (`git rev-list --count`)."""
+    _, out, _ = _call(root, ["rev-list", "--count", f"{since}..{until}"], "git rev-list")
+    return int(out.strip() or 0)
+
+
+@contextmanager
+def temporary_worktree(root: Path, rev: str) -> Iterator[Path]:
+    """Check `rev` out into a temporary detached worktree; always removed afterwards."""
+    import shutil
+    import tempfile
+
+    tmp = Path(tempfile.mkdtemp(prefix="sopctl-tree-"))
+    path = tmp / "tree"
+    try:
+        _call(
+            root,
+            ["worktree", "add", "--detach", "--quiet", str(path), rev],
+            "git worktree add",
+            hint="check that the disk is writable and the revision exists",
+        )
+        yield path
+    finally:
+        if path.exists():
+            _call(root, ["worktree", "remove", "--force", str(path)], "git worktree", None, False)
+        shutil.rmtree(tmp, ignore_errors=True)
+        _call(root, ["worktree", "prune"], "git worktree prune", None, False)
+
+
+# --- sopctl check: the commits of a range, who wrote them, and what they touched ---
+
+
+@dataclass(frozen=True)
+class CommitChange:
+    """One commit of a range: its sha, first parent ('' for a root commit), author e-mail
+    (lower-cased) and the paths it changed against that parent (relative to the repo top)."""
+
+    sha: str
+    parent: str
+    author: str
+    paths: tuple[str, ...]
+
+
+def merge_base(root: Path, a: str, b: str) -> str | None:
+    """The best common ancestor of `a` and `b`, or None when they share no history."""
+    status, out, _ = _call(root, ["merge-base", a, b], "git merge-base", None, False)
+    return out.strip() if status == 0 and out.strip() else None
+
+
+def commits_in_range(root: Path, base: str | None, rev: str = "HEAD") -> list[CommitChange]:
+    """Every non-merge commit in `base..rev` (all of `rev`'s history when base is None), oldest
+    first, with the paths each one changed against its first parent (renames as delete + add)."""
+    spec = f"{base}..{rev}" if base else rev
+    _, out, _ = _call(
+        root,
+        [
+            "log",
+            "--no-merges",
+            "--reverse",
+            "--no-renames",
+            "-z",
+            "--format=%x01%H %P%x02%ae",
+            "--name-only",
+            spec,
+            "--",
+        ],
+        "git log",
+        hint="check the --base revision (in CI, fetch the full history: fetch-depth: 0)",
+    )
+    result: list[CommitChange] = []
+    for chunk in out.split("\x01")[1:]:
+        head_line, _, rest = chunk.partition("\x02")
+        shas = head_line.split()
+        email, _, names = rest.partition("\x00")
+        paths = tuple(p.strip("\n") for p in names.split("\x00") if p.strip("\n"))
+        parent = shas[1] if len(shas) > 1 else ""
+        result.append(CommitChange(shas[0], parent, email.strip().lower(), paths))
+    return result
+
+
+def tracked_files(root: Path, rev: str, prefix: str) -> list[str]:
+    """Paths (relative to the repo top) under the folder `prefix` in the tree of `rev`."""
+    _, out, _ = _call(
+        root, ["ls-tree", "-r", "-z", "--name-only", rev, "--", prefix], "git ls-tree"
+    )
+    return [p for p in out.split("\0") if p]
