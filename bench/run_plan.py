@@ -16,11 +16,14 @@ Per size (plan-200, plan-1k, plan-10k), one at a time, every run in a fresh proc
    priority stages) and the objective). The demand view is current (generate_plan.py ran
    `sopctl demand`), so reconcile reads demand_plan.csv instead of rebuilding it.
 3. limit: a fresh `python` process that imports highspy, reads plan.mps and runs HiGHS with the
-   options sopctl uses (solver=ipm, run_crossover=on, presolve on, output off) - nothing else.
+   options sopctl uses for that first run (`SolveOptions().solver` and `.crossover`, read from
+   the installed sopctl: dual simplex since commit 65a0f6f, interior point + crossover before;
+   presolve on, output off) - nothing else.
    Its wall time is the limit; the in-process split (import, readModel, run) is recorded too.
 4. peer: `python bench/peer_pulp.py <root>`: pandas + PuLP + CBC, the same LP built the way an
    analyst would write it (plain cost LP, no priority stages).
-5. alternatives (diagnostic, not a goal): the limit process with solver=simplex on the same MPS.
+5. alternative (diagnostic, not a goal): the limit process with the other LP algorithm on the
+   same MPS (interior point + crossover when sopctl uses simplex, else dual simplex).
 
 Objectives: the peer's and sopctl's (when it made one HiGHS run) must equal the limit's (the
 plain LP read back from the MPS) within 1e-6 relative; the result says which agreed.
@@ -89,7 +92,14 @@ print(json.dumps({"gather_s": t1 - t0, "build_s": t2 - t1, "cols": lp.n_col, "ro
                   "nonzeros": int(lp.a_index.size)}))
 """
 
-# argv: mps path, solver, time limit (s). Only imports, readModel and run are in the process.
+# The options of sopctl's first (plain cost LP) HiGHS run, from the installed sopctl.
+SOLVE_OPTIONS = """
+from sopctl.reconcile import SolveOptions
+o = SolveOptions()
+print(o.solver, "on" if o.crossover else "off")
+"""
+
+# argv: mps path, solver, crossover (on/off), time limit (s). Only imports, readModel and run.
 LIMIT = """
 import json, sys, time
 t0 = time.perf_counter()
@@ -99,8 +109,8 @@ h = highspy.Highs()
 h.setOptionValue("output_flag", False)
 h.setOptionValue("presolve", "on")
 h.setOptionValue("solver", sys.argv[2])
-h.setOptionValue("run_crossover", "on")
-h.setOptionValue("time_limit", float(sys.argv[3]))
+h.setOptionValue("run_crossover", sys.argv[3])
+h.setOptionValue("time_limit", float(sys.argv[4]))
 h.readModel(sys.argv[1])
 t2 = time.perf_counter()
 h.run()
@@ -268,7 +278,7 @@ def bench_size(name: str, args: argparse.Namespace) -> dict[str, Any]:
     # 3. the limit: bare highspy on the MPS, the options sopctl uses
     def one_limit(solver: str) -> Callable[[], Record | None]:
         def go() -> Record | None:
-            cmd = [sys.executable, "-c", LIMIT, str(mps), solver, str(limit)]
+            cmd = [sys.executable, "-c", LIMIT, str(mps), solver, args.crossover, str(limit)]
             child = run_child(cmd, limit + 60 if limit else None, args.max_wait)
             if child is None:
                 return None
@@ -281,7 +291,9 @@ def bench_size(name: str, args: argparse.Namespace) -> dict[str, Any]:
         return go
 
     lkeys = ["wall_s", "cpu_s", "import_s", "read_s", "run_s", "total_s"]
-    recs, disc, tos = repeat(n, f"{name} limit (ipm)", one_limit("ipm"), retries, args.max_others)
+    recs, disc, tos = repeat(
+        n, f"{name} limit ({args.solver})", one_limit(args.solver), retries, args.max_others
+    )
     out["limit"] = _summary(recs, lkeys)
     out["limit"].update(discarded=disc, timeouts=tos, timeout_s=limit)
 
@@ -302,13 +314,13 @@ def bench_size(name: str, args: argparse.Namespace) -> dict[str, Any]:
         out["peer"] = _summary(recs, pkeys)
         out["peer"].update(discarded=disc, timeouts=tos, timeout_s=limit)
 
-    # 5. diagnostic: the same MPS with dual simplex
+    # 5. diagnostic: the same MPS with the other LP algorithm
     if args.alternatives:
         recs, disc, tos = repeat(
-            n, f"{name} limit (simplex)", one_limit("simplex"), retries, args.max_others
+            n, f"{name} alternative ({args.alt})", one_limit(args.alt), retries, args.max_others
         )
-        out["limit_simplex"] = _summary(recs, lkeys)
-        out["limit_simplex"].update(discarded=disc, timeouts=tos, timeout_s=limit)
+        out["limit_alt"] = _summary(recs, lkeys)
+        out["limit_alt"].update(discarded=disc, timeouts=tos, timeout_s=limit, solver=args.alt)
 
     out["objectives"] = check_objectives(out)
     out["ratios"] = ratios(out)
@@ -326,8 +338,8 @@ def _rel(values: list[float], ref: float) -> float:
 
 
 def check_objectives(out: dict[str, Any]) -> dict[str, Any]:
-    # the plain LP's objective: the limit's (ipm), else the simplex diagnostic's (same MPS)
-    ref = _objs(out.get("limit")) or _objs(out.get("limit_simplex"))
+    # the plain LP's objective: the limit's, else the alternative algorithm's (same MPS)
+    ref = _objs(out.get("limit")) or _objs(out.get("limit_alt"))
     if not ref:
         return {"reference": None}
     lp = ref[0]
@@ -344,9 +356,9 @@ def check_objectives(out: dict[str, Any]) -> dict[str, Any]:
         res["sopctl"] = plain[0]
         res["sopctl_rel_diff"] = _rel(plain, lp)
         res["sopctl_ok"] = res["sopctl_rel_diff"] <= REL_TOL
-    alt = _objs(out.get("limit_simplex"))
+    alt = _objs(out.get("limit_alt"))
     if alt:
-        res["simplex_rel_diff"] = _rel(alt, lp)
+        res["alt_rel_diff"] = _rel(alt, lp)
     return res
 
 
@@ -359,17 +371,16 @@ def _med(out: dict[str, Any], section: str, key: str = "wall_s") -> float | None
 
 def ratios(out: dict[str, Any]) -> dict[str, float | None]:
     s, lim, peer = _med(out, "sopctl"), _med(out, "limit"), _med(out, "peer")
-    simplex = _med(out, "limit_simplex")
+    alt = _med(out, "limit_alt")
     return {
         "sopctl_over_limit": s / lim if s and lim else None,
-        # sopctl's first run is dual simplex (SolveOptions.solver): its like-for-like limit
-        "sopctl_over_simplex_limit": s / simplex if s and simplex else None,
         "sopctl_over_limit_inprocess": s / t
         if s and (t := _med(out, "limit", "total_s"))
         else None,
         "peer_over_sopctl": peer / s if peer and s else None,
+        "peer_over_limit": peer / lim if peer and lim else None,
         "model_share": _med(out, "sopctl", "model_share"),
-        "limit_ipm_over_simplex": lim / simplex if lim and simplex else None,
+        "alt_over_limit": alt / lim if alt and lim else None,
     }
 
 
@@ -396,15 +407,15 @@ def table(res: dict[str, Any]) -> str:
         ("sopctl", "solve", "  solve (all HiGHS runs)"),
         ("sopctl", "results", "  results"),
         ("sopctl", "outside_solver_s", "  process wall outside HiGHS runs"),
-        ("limit", "wall_s", "limit: bare highspy process (ipm + crossover), wall"),
+        ("limit", "wall_s", "limit: bare highspy process (sopctl's options), wall"),
         ("limit", "read_s", "  readModel"),
         ("limit", "run_s", "  run"),
         ("limit", "total_s", "  imports + readModel + run (in-process)"),
         ("peer", "wall_s", "peer: pandas + PuLP + CBC process, wall"),
         ("peer", "peer_build", "  PuLP model building"),
         ("peer", "peer_solve", "  solve (PuLP writes MPS, CBC, reads solution)"),
-        ("limit_simplex", "wall_s", "diagnostic: bare highspy, dual simplex, wall"),
-        ("limit_simplex", "run_s", "  run"),
+        ("limit_alt", "wall_s", "diagnostic: bare highspy, the other algorithm, wall"),
+        ("limit_alt", "run_s", "  run"),
     ]
     for name, out in res["sizes"].items():
         for sec, key, label in rows:
@@ -426,8 +437,9 @@ def table(res: dict[str, Any]) -> str:
     lines += [
         "",
         "| size | HiGHS runs | objective (plain LP) | peer rel. diff | sopctl rel. diff "
-        "| sopctl / limit | peer / sopctl | (gather+build) / solve | ipm / simplex |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| sopctl / limit | peer / sopctl | peer / limit | (gather+build) / solve "
+        "| other algorithm / limit |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, out in res["sizes"].items():
         ob, ra = out["objectives"], out["ratios"]
@@ -438,8 +450,8 @@ def table(res: dict[str, Any]) -> str:
             f"| {name} | {ob.get('sopctl_highs_runs')} | "
             f"{'-' if ref is None else f'{ref:,.2f}'} | {'-' if pd_ is None else f'{pd_:.1e}'} | "
             f"{'-' if sd is None else f'{sd:.1e}'} | {_fmt(ra['sopctl_over_limit'], 'x')} | "
-            f"{_fmt(ra['peer_over_sopctl'], 'x')} | {_fmt(ra['model_share'], '%')} | "
-            f"{_fmt(ra['limit_ipm_over_simplex'], 'x')} |"
+            f"{_fmt(ra['peer_over_sopctl'], 'x')} | {_fmt(ra['peer_over_limit'], 'x')} | "
+            f"{_fmt(ra['model_share'], '%')} | {_fmt(ra['alt_over_limit'], 'x')} |"
         )
     lines.append("")
     for name, out in res["sizes"].items():
@@ -543,6 +555,15 @@ def main(argv: list[str] | None = None) -> int:
         text=True,
         check=True,
     ).stdout.split()[-1]
+    args.solver, args.crossover = subprocess.run(
+        [sys.executable, "-c", SOLVE_OPTIONS], capture_output=True, text=True, check=True
+    ).stdout.split()
+    args.alt = "ipm" if args.solver == "simplex" else "simplex"
+    res["sopctl_first_run"] = {"solver": args.solver, "run_crossover": args.crossover}
+    print(
+        f"sopctl's first HiGHS run: solver={args.solver}, crossover={args.crossover}",
+        file=sys.stderr,
+    )
     res["machine"]["pulp"] = subprocess.run(
         [sys.executable, "-c", "import pulp, pandas; print(pulp.__version__, pandas.__version__)"],
         capture_output=True,
