@@ -12,7 +12,7 @@ from .outputs import write_all
 from .results import csv_bytes, is_current, manifest
 from .signal import DemandResult, build_demand
 from .validate import Workspace, load_workspace
-from .workspace import list_cycles
+from .workspace import display, list_cycles
 
 PLAN = "demand_plan.csv"
 SOURCES = "demand_sources.csv"
@@ -52,10 +52,18 @@ def previous_plan(ws: Workspace) -> tuple[str | None, pl.DataFrame | None]:
     return prev, frame if need <= set(frame.columns) else None
 
 
+def sources_for_file(ws: Workspace, sources: pl.DataFrame) -> pl.DataFrame:
+    """Provenance as written: `source_file` relative to the cycle's inputs/ folder (where every
+    declared input lives), so the path is not repeated in each of millions of rows. In memory
+    (findings, tests) it stays the path shown from the planning repository."""
+    prefix = display(ws.root, ws.cycle_dir / "inputs") + "/"
+    return sources.with_columns(pl.col("source_file").str.strip_prefix(prefix))
+
+
 def demand_files(ws: Workspace, result: DemandResult) -> dict[str, bytes]:
     return {
         PLAN: csv_bytes(result.plan),
-        SOURCES: csv_bytes(result.sources),
+        SOURCES: csv_bytes(sources_for_file(ws, result.sources)),
         COVERAGE: csv_bytes(result.coverage),
         METHODS: csv_bytes(result.baseline_methods),
     }

@@ -8,6 +8,7 @@ record can prove which inputs produced which outputs.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,8 +31,9 @@ def csv_bytes(frame: pl.DataFrame, decimals: int = DECIMALS) -> bytes:
     floats = [c for c, t in frame.schema.items() if t.is_float()]
     if floats:
         frame = frame.with_columns((pl.col(c).round(decimals) + 0.0).alias(c) for c in floats)
-    text = frame.write_csv(float_precision=decimals, line_terminator="\n", null_value="")
-    return text.encode("utf-8")
+    buf = io.BytesIO()  # straight to bytes: no str copy of a large file to encode
+    frame.write_csv(buf, float_precision=decimals, line_terminator="\n", null_value="")
+    return buf.getvalue()
 
 
 def json_bytes(doc: Any) -> bytes:
