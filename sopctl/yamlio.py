@@ -110,7 +110,9 @@ def _error_mark(exc: yaml.MarkedYAMLError) -> tuple[int, int]:
 MAX_DEPTH = 64  # no charter needs deeper nesting; deeper input is refused before composing
 
 
-def _scan_events(path: str, text: str) -> tuple[list[Finding], Finding | None]:
+def _scan_events(
+    path: str, text: str, loader: type[yaml.SafeLoader]
+) -> tuple[list[Finding], Finding | None]:
     """Anchors and aliases (reported where written) and a nesting-depth guard.
 
     The event parser is iterative, so this is safe on any input; the composer that builds
@@ -118,7 +120,7 @@ def _scan_events(path: str, text: str) -> tuple[list[Finding], Finding | None]:
     """
     out: list[Finding] = []
     depth = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=loader):
         m = event.start_mark
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
@@ -143,11 +145,42 @@ def _scan_events(path: str, text: str) -> tuple[list[Finding], Finding | None]:
     return out, None
 
 
+# libyaml's loader when PyYAML was built with it: same events, nodes and marks, several times
+# faster. Any error or finding sends the file through the pure-Python loader, so the findings
+# (codes, messages, positions) never depend on which loader a machine has.
+_FAST: type[yaml.SafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+
+
+def _fast_parse(path: str, text: str) -> YamlDoc | None:
+    """The document via libyaml when it parses with no finding at all; None otherwise."""
+    if _FAST is None:
+        return None
+    try:
+        scanned, too_deep = _scan_events(path, text, _FAST)
+        if scanned or too_deep is not None:
+            return None
+        loader = _FAST(text)
+        try:
+            node = loader.get_single_node()
+            walker = _Walker(path, loader)
+            data = walker.walk(node, ()) if node is not None else None
+        finally:
+            loader.dispose()
+    except (yaml.YAMLError, RecursionError):
+        return None
+    if walker.findings or not isinstance(data, dict):
+        return None
+    return YamlDoc(path, data, walker.marks)
+
+
 def parse_yaml(path: str, text: str) -> tuple[YamlDoc | None, list[Finding]]:
     """Parse one YAML document. Returns (doc, findings); doc is None when unusable."""
+    fast = _fast_parse(path, text)
+    if fast is not None:
+        return fast, []
     findings: list[Finding] = []
     try:
-        scanned, too_deep = _scan_events(path, text)
+        scanned, too_deep = _scan_events(path, text, yaml.SafeLoader)
         if too_deep is not None:
             return None, [too_deep]
         findings.extend(scanned)

@@ -22,6 +22,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sopctl import yamlio
 from sopctl.demos.minimal import CHARTER, CYCLE, files
 from sopctl.findings import CODES, Finding, Report
 from sopctl.tables.contracts import CONTRACTS
@@ -361,6 +362,23 @@ def test_parse_yaml_returns_a_mapping_or_findings(text: str) -> None:
         assert isinstance(doc.data, dict)
         for line, col in doc.marks.values():
             assert line >= 1 and col >= 1
+
+
+@given(text=st.one_of(st.text(max_size=300), TREES.map(dump), mutated_text(CHARTER)))
+@FAST
+def test_libyaml_fast_path_gives_what_the_pure_loader_gives(text: str) -> None:
+    """parse_yaml tries libyaml first; data, marks and findings must not depend on that."""
+    if yamlio._FAST is None:
+        return  # PyYAML without libyaml: only the pure loader exists
+    fast = yamlio._fast_parse("x.yaml", text)
+    saved, yamlio._FAST = yamlio._FAST, None
+    try:
+        pure, findings = parse_yaml("x.yaml", text)
+    finally:
+        yamlio._FAST = saved
+    if fast is not None:
+        assert pure is not None and not findings
+        assert (fast.data, fast.marks) == (pure.data, pure.marks)
 
 
 @given(data=st.data())

@@ -127,3 +127,26 @@ def test_export_mps_writes_the_cost_lp(repo: Path, tmp_path: Path) -> None:
     assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
     r = run(["reconcile", "--dry-run", "--export-mps", str(tmp_path / "no" / "x.mps")], cwd=repo)
     assert r.code == 2 and "does not exist" in r.err
+
+
+def test_heat_table_shows_the_busiest_resources_and_names_the_rest() -> None:
+    import polars as pl
+    from rich.console import Console
+
+    from sopctl.cli.plan_view import HEAT_COLUMNS, _utilisation
+
+    n = HEAT_COLUMNS + 3
+    cap = pl.DataFrame(
+        {
+            "resource": [f"R{i:02d}" for i in range(n) for _ in range(2)],
+            "period": ["2027-01", "2027-02"] * n,
+            # R00 peaks at 0.50, R01 at 0.55 ... R10 at 1.00: the three least busy are R00-R02
+            "utilisation": [u for i in range(n) for u in (0.1, 0.5 + 0.05 * i)],
+        }
+    )
+    console = Console(record=True, width=200)
+    _utilisation(console, cap)
+    text = " ".join(console.export_text().split())  # the title wraps at the table's width
+    assert f"the {HEAT_COLUMNS} busiest of {n} resources" in text
+    assert "R03" in text and "R10" in text and "R02" not in text
+    assert "3 more resources peak at 60% or less" in text

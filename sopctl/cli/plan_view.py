@@ -122,13 +122,27 @@ def show_text(run: ReconcileRun, per_file: int, top: int = 10) -> None:
         console.print("dry run: nothing written")
 
 
+HEAT_COLUMNS = 8  # resources shown across; more do not fit a terminal
+
+
 def _utilisation(console: Console, cap: pl.DataFrame) -> None:
-    """Heat table: periods down, resources across (fits any terminal for a few resources)."""
+    """Heat table: periods down, the busiest resources (by peak utilisation) across."""
     if not cap.height:
         return
-    resources = sorted(set(cap["resource"].to_list()))
-    by = {(r["resource"], r["period"]): r["utilisation"] for r in cap.iter_rows(named=True)}
-    t = Table(title="Utilisation (load ÷ regular capacity, %)", title_justify="left")
+    peak = (
+        cap.group_by("resource")
+        .agg(pl.col("utilisation").max().alias("peak"))
+        .sort(["peak", "resource"], descending=[True, False], nulls_last=True)
+    )
+    resources = sorted(peak["resource"].head(HEAT_COLUMNS).to_list())
+    by = {
+        (r["resource"], r["period"]): r["utilisation"]
+        for r in cap.filter(pl.col("resource").is_in(resources)).iter_rows(named=True)
+    }
+    title = "Utilisation (load ÷ regular capacity, %)"
+    if peak.height > len(resources):
+        title += f": the {len(resources)} busiest of {peak.height} resources"
+    t = Table(title=title, title_justify="left")
     t.add_column("period")
     for r in resources:
         t.add_column(Text(r), justify="right")
@@ -139,6 +153,12 @@ def _utilisation(console: Console, cap: pl.DataFrame) -> None:
             cells.append(Text("") if u is None else Text(f"{100 * u:.0f}", style=_heat(u)))
         t.add_row(p, *cells)
     console.print(t)
+    if peak.height > len(resources):
+        rest = max(peak["peak"].slice(len(resources)).fill_null(0.0).to_list(), default=0.0)
+        console.print(
+            f"{peak.height - len(resources)} more resources peak at "
+            f"{100 * rest:.0f}% or less; every one is in capacity_plan.csv"
+        )
 
 
 def _exceptions(console: Console, run: ReconcileRun, top: int) -> None:
