@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..findings import Report
-from .source import PlanSource, PlanUnavailable, is_tag, tagged, working_tree
+from .source import PlanSource, PlanUnavailable, inputs_only, is_tag, tagged, working_tree
 
 __all__ = ["PlanUnavailable", "ReportOutcome", "build_report", "default_out", "plan_source"]
 
@@ -32,15 +32,19 @@ class ReportOutcome:
 
 
 @contextmanager
-def plan_source(root: Path, target: str | None) -> Iterator[PlanSource]:
-    """The plan a CYCLE or TAG argument names (default: the current or latest cycle)."""
+def plan_source(root: Path, target: str | None, solve: bool = True) -> Iterator[PlanSource]:
+    """The plan a CYCLE or TAG argument names (default: the current or latest cycle).
+
+    `solve=False` (working tree only): just the loaded cycle, even with invalid input tables
+    (for exporting the inputs to fix them); a tag is always verified and re-made."""
     from ..workspace import pick_cycle
 
     if target is not None and is_tag(root, target):
         with tagged(root, target) as src:
             yield src
         return
-    yield working_tree(root, pick_cycle(root, target, Path.cwd()))
+    cycle = pick_cycle(root, target, Path.cwd())
+    yield working_tree(root, cycle) if solve else inputs_only(root, cycle)
 
 
 def default_out(root: Path, src: PlanSource, stem: str, suffix: str) -> Path:

@@ -164,6 +164,21 @@ def working_tree(root: Path, cycle: str) -> PlanSource:
     return src
 
 
+def inputs_only(root: Path, cycle: str) -> PlanSource:
+    """The cycle as loaded, without a plan: enough to export its input tables."""
+    from ..validate import load_workspace
+
+    ws, report = load_workspace(root, cycle, cwd=root)
+    if ws.charter is None or ws.cycle is None:
+        raise PlanUnavailable(
+            f"cycle {cycle}: the charter or cycle.yaml is invalid, so the input tables are "
+            "not known",
+            Report(report.errors),
+            hint="fix the findings above (sopctl validate)",
+        )
+    return PlanSource(ws, {}, [], "", "inputs", report)
+
+
 @contextmanager
 def tagged(root: Path, tag: str) -> Iterator[PlanSource]:
     """The plan of a tag that verifies; PlanUnavailable (exit 1) when it does not."""
