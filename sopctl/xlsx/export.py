@@ -137,7 +137,7 @@ def _sheet(
                 {"type": "cell", "criteria": ">", "value": 1, "format": f["over"]},
             )
     ws.freeze_panes(1, 0)
-    ws.autofilter(0, 0, max(len(rows), 1), max(len(header) - 1, 0))
+    ws.autofilter(0, 0, len(rows), max(len(header) - 1, 0))
 
 
 def _shown(v: Any) -> str:
