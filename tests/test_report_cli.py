@@ -51,10 +51,8 @@ def test_working_tree_report_is_complete_and_deterministic(ready: Path) -> None:
     for sid in ("kpis", "demand", "capacity", "inventory", "finance", "exceptions"):
         assert f'<section id="{sid}">' in html
     kinds = re.findall(r'data-chart="([a-z]+)"', html)
-    assert kinds == ["waterfall", "stacked", "capacity", "capacity", "inventory"] + [
-        "waterfall",
-        "finance",
-    ]
+    demand, capacity = ["waterfall", "stacked"], ["capacity", "capacity"]
+    assert kinds == [*demand, *capacity, "inventory", "waterfall", "finance"]
     # every chart: an svg with a title, both axis titles and a caption
     for fig in re.findall(r'<figure class="chart".*?</figure>', html):
         assert "<title id=" in fig and fig.count('class="axis-title"') == 2
@@ -94,7 +92,9 @@ def test_stale_outputs_are_solved_in_memory_with_the_same_numbers(ready: Path) -
 def test_overdue_actions_need_an_as_of_date(ready: Path) -> None:
     text = _text(_report_html(ready, "--as-of", "2027-01-18"))
     assert "Overdue as of 2027-01-18." in text
-    assert "2027-01-15 ACT-1 open Add a Saturday shift on the assembly line overload:ASSY:* " in text
+    assert (
+        "2027-01-15 ACT-1 open Add a Saturday shift on the assembly line overload:ASSY:* " in text
+    )
     assert "overdue 3 d" in text
     assert "2027-01-20 ACT-2 in progress" in text and "overload:CREW:* no" in text
     assert "pass --as-of" in _text(_report_html(ready))
@@ -185,7 +185,10 @@ def test_report_of_a_verified_tag(ready: Path) -> None:
     inv.write_text(inv.read_text().replace("P-100,150,", "P-100,175,"))
     git(ready, "commit", "-qam", "stock count")
     out = _report(ready, f"sop/{CYCLE}/v1")
-    assert f"wrote {OUT}/report-v1.html: cycle 2026-12 from sop/2026-12/v1 (verified: identical)" in out
+    assert (
+        f"wrote {OUT}/report-v1.html: cycle 2026-12 from sop/2026-12/v1 (verified: identical)"
+        in out
+    )
     text = _text((ready / OUT / "report-v1.html").read_text(encoding="utf-8"))
     assert "Tag sop/2026-12/v1 (commit " in text and "tagged by planner@example.test" in text
     assert "Verified: every input and output matches the SHA-256 digest" in text
@@ -202,7 +205,17 @@ def test_a_tag_that_does_not_verify_is_refused(ready: Path) -> None:
     line = next(ln for ln in message.splitlines() if "inputs/items.csv:" in ln)
     forged = message.replace(line, line.rsplit(" ", 1)[0] + " " + "f" * 64)
     (ready.parent / "msg.txt").write_text(forged)
-    git(ready, "tag", "-f", "-a", "--cleanup=verbatim", "-F", str(ready.parent / "msg.txt"), name, target)
+    git(
+        ready,
+        "tag",
+        "-f",
+        "-a",
+        "--cleanup=verbatim",
+        "-F",
+        str(ready.parent / "msg.txt"),
+        name,
+        target,
+    )
     out = _report(ready, name, code=1)
     assert f"{name}: error SOP960" in out and "does not verify" in out
     assert not list((ready / OUT).glob("report*.html"))

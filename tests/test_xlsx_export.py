@@ -78,7 +78,9 @@ def test_result_tables_round_trip_through_a_second_reader(ready: Path) -> None:
     assert cap.cell(2, 1).data_type == "s" and cap.cell(2, 4).data_type == "n"
     # ids are text, numbers are numbers
     assert isinstance(cap.cell(2, head.index("load") + 1).value, int | float)
-    rules = [(str(r.sqref), r.rules[0].operator, r.rules[0].formula) for r in cap.conditional_formatting]
+    rules = [
+        (str(r.sqref), r.rules[0].operator, r.rules[0].formula) for r in cap.conditional_formatting
+    ]
     col = cap.cell(1, head.index("utilisation") + 1).column_letter
     assert rules == [(f"{col}2:{col}{cap.max_row}", "greaterThan", ["1"])]
     widths = {k: v.width for k, v in cap.column_dimensions.items()}
