@@ -32,7 +32,9 @@ def _labels(f: Frame, steps: list[Step], tops: list[float], unit: str) -> str:
     return "".join(out)
 
 
-def waterfall(chart_id: str, title: str, steps: list[Step], unit: str, caption: str) -> str:
+def waterfall(
+    chart_id: str, title: str, steps: list[Step], x_label: str, unit: str, caption: str
+) -> str:
     """Totals from zero, changes floating from the running total (green up, red down)."""
     bases: list[float] = []
     tops: list[float] = []
@@ -49,7 +51,7 @@ def waterfall(chart_id: str, title: str, steps: list[Step], unit: str, caption: 
     f = Frame([s.label for s in steps], *_range(bases, tops))
     f.top = 44
     tips = [f"{s.label}: {fmt.num(s.value)} {unit}" for s in steps]
-    body = axes(f, "", unit)
+    body = axes(f, x_label, unit)
     kinds = ["s-total" if s.total else "s-up" if s.value >= 0 else "s-down" for s in steps]
     for cls in ("s-total", "s-up", "s-down"):
         sel = [k == cls for k in kinds]
@@ -206,7 +208,14 @@ def cash_bridge(fin: list[FinancePeriod], currency: str) -> str:
         f"From revenue to cash over the horizon, in {currency}: cash flow = revenue − materials "
         "bought − conversion costs − the rise in receivables net of payables."
     )
-    return waterfall("chart-cash-bridge", "Cash bridge over the horizon", steps, currency, caption)
+    return waterfall(
+        "chart-cash-bridge",
+        "Cash bridge over the horizon",
+        steps,
+        "step of the bridge",
+        currency,
+        caption,
+    )
 
 
 def finance_periods(fin: list[FinancePeriod], currency: str) -> str:

@@ -118,6 +118,7 @@ def _demand(d: ReportData) -> str:
         "chart-demand-waterfall",
         "Demand waterfall over the horizon",
         d.waterfall,
+        "layer of the demand view",
         "units",
         f"Units over {d.header.first_period} to {d.header.last_period}: the statistical "
         f"baseline, then each layer of the demand view, to the final {fmt.num(final)} units.",
