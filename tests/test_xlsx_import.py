@@ -12,6 +12,8 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.helpers import run
 from tests.test_tag_support import CDIR, ready_copy
@@ -197,3 +199,67 @@ def test_a_valid_edit_is_written_and_the_rest_is_unchanged(ready: Path) -> None:
     assert after["history.csv"].count(b"\r\n") == before["history.csv"].count(b"\n")  # kept CRLF
     assert {k for k in after if after[k] != before[k]} == {"inventory.csv", "history.csv"}
     assert run(["validate"], cwd=ready).code == 0
+
+
+def test_quoted_and_multi_line_cells_round_trip_and_rows_stay_right(ready: Path) -> None:
+    items = ready / CDIR / "inputs" / "items.csv"
+    items.write_text(
+        items.read_text()
+        .replace("Compact pump", '"Pump, ""compact""\nsecond line =x"')
+        .replace("Ball valve", "=cmd|' /C calc'!A0")
+    )
+    before = _inputs(ready)
+    assert run(["validate"], cwd=ready).code == 0
+    assert run(["export", "xlsx", "--inputs", "--out", "in.xlsx"], cwd=ready).code == 0
+    ws = openpyxl.load_workbook(ready / "in.xlsx")["items"]
+    assert ws["C2"].value == 'Pump, "compact"\nsecond line =x'
+    assert ws["C3"].value == "=cmd|' /C calc'!A0" and ws["C3"].data_type == "s"
+    assert "unchanged: " in _import(ready, "in.xlsx") and _inputs(ready) == before
+    # the CSV line of P-200 is 4 (the cell above spans two lines); the finding names row 3
+    book = _edit(ready, _set("items", "D3", "cheap"), "bad.xlsx")
+    out = _import(ready, str(book), code=1)
+    assert "bad.xlsx:items!D3: error SOP302 'cheap' in column 'unit_cost'" in out
+
+
+CELL_TEXT = st.text(
+    st.one_of(st.characters(exclude_categories=("Cc", "Cs")), st.sampled_from('\n,"= ')),
+    max_size=8,
+)
+
+
+@given(
+    st.lists(
+        st.lists(st.one_of(st.none(), CELL_TEXT, st.integers(-999, 999)), min_size=3, max_size=3),
+        min_size=1,
+        max_size=6,
+    )
+)
+@settings(max_examples=60, deadline=None)
+def test_sheet_cells_become_the_csv_text_of_their_values(grid: list[list[Any]]) -> None:
+    """Any grid of text and whole numbers: the CSV text read back gives each cell's value as
+    text (numbers in canonical form), rows map to sheet rows, and empty rows are skipped."""
+    import csv
+    import io
+
+    from sopctl.xlsx.load import SheetText, sheet_csv
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    header = ["item", "on_hand", "note"]
+    ws.append(header)
+    for row in grid:
+        ws.append(row)
+    st_ = SheetText("inventory", "inventory", "inventory.csv")
+    findings = sheet_csv(ws, "t.xlsx", st_, {"on_hand": "float"}, "month")
+    texts = [["" if v is None else str(v) if isinstance(v, int) else v for v in r] for r in grid]
+    kept = [(i + 2, t) for i, t in enumerate(texts) if any(t)]
+    formulas = [t for _, t in kept for v in t if v.startswith("=")]
+    if formulas:  # openpyxl stores text starting with '=' as a formula: refused, not read
+        assert any(f.code == "SOP013" for f in findings)
+        return
+    assert findings == []
+    rows = list(csv.reader(io.StringIO(st_.text, newline="")))
+    width = len(rows[0])
+    assert rows[0] == header[:width]
+    assert [r for r in rows[1:]] == [t[:width] + [""] * (width - len(t[:width])) for _, t in kept]
+    assert sorted(set(st_.rows)) == [1, *[row for row, _ in kept]]
