@@ -35,7 +35,7 @@ color:#fff;background:var(--muted)}.badge.ok{background:var(--ok)}
 .badge.miss{background:var(--miss)}
 table{border-collapse:collapse;width:100%;margin:6px 0 4px;font-size:12.5px}
 th,td{border-bottom:1px solid var(--line);padding:3px 6px;text-align:left;vertical-align:top;
-white-space:nowrap}td.w,th.w{white-space:normal;min-width:180px}.tw{overflow-x:auto}
+white-space:nowrap}td.w,th.w{white-space:normal;min-width:120px}.tw{overflow-x:auto}
 th{background:#edf2f7;font-weight:600}td.n,th.n{text-align:right;
 font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.bad td{background:#fff5f5}

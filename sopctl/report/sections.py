@@ -33,17 +33,18 @@ def finance_table(d: ReportData, table: Table) -> str:
         "revenue",
         "COGS",
         "gross margin",
-        "materials bought",
-        "conversion costs",
-        "Δ working capital (cash)",
+        "materials",
+        "conversion",
+        "Δ WC (cash)",
         "cash flow",
-        "cumulative cash",
+        "cumulative",
         "working capital",
     ]
     return (
         f'<p class="note">All amounts in {esc(d.header.currency)}. Cash flow = revenue − '
-        "materials bought − conversion costs + Δ working capital (cash), where the last is "
-        "−Δreceivables + Δpayables.</p>" + table(head, rows, set(range(1, 10)))
+        "materials bought − conversion costs + Δ WC (cash), the change of working capital in "
+        "cash: −Δreceivables + Δpayables. Cumulative: the running sum of cash flow.</p>"
+        + table(head, rows, set(range(1, 10)))
     )
 
 
@@ -54,9 +55,7 @@ def exceptions(d: ReportData, table: Table) -> str:
     counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(d.exception_counts.items()))
     rows = [
         (
-            e.kind.replace("_", " "),
-            e.subject,
-            e.segment,
+            f"{e.kind.replace('_', ' ')}: {e.subject}" + (f" ({e.segment})" if e.segment else ""),
             e.period,
             fmt.num(e.quantity, 1),
             fmt.num(e.value, 2),
@@ -68,15 +67,13 @@ def exceptions(d: ReportData, table: Table) -> str:
         for e in d.exceptions
     ]
     head = [
-        "kind",
-        "item / resource",
-        "segment",
+        "exception",
         "period",
         "quantity",
-        f"value at stake ({cur})",
+        f"at stake ({cur})",
         "cause (binding constraint)",
         f"shadow price ({cur})",
-        "owner (escalates to)",
+        "owner",
         "action",
     ]
     shown = len(d.exceptions)
@@ -88,7 +85,7 @@ def exceptions(d: ReportData, table: Table) -> str:
     return (
         f'<p class="note">{d.exception_total} exceptions ({esc(counts)}). Escalated ones first, '
         "then by value at stake. The shadow price is what one more unit of the binding "
-        f"constraint is worth.{esc(more)}</p>" + table(head, rows, {4, 5, 7})
+        f"constraint is worth.{esc(more)}</p>" + table(head, rows, {2, 3, 5})
     )
 
 
