@@ -192,7 +192,6 @@ def exceptions(src: PlanSource, exc: pl.DataFrame) -> tuple[list[ExceptionRow], 
         return [], 0
     ch = src.ws.charter
     assert ch is not None
-    members = {r.id: list(r.members) for r in ch.roles}
     answer = exception_actions(src.ws)
     rows = []
     for r in exc.iter_rows(named=True):
@@ -210,7 +209,6 @@ def exceptions(src: PlanSource, exc: pl.DataFrame) -> tuple[list[ExceptionRow], 
                 str(r.get("binding_constraint") or ""),
                 _opt(r.get("shadow_price")),
                 str(owner),
-                members.get(str(owner), []),
                 answer(key),
                 key,
             )

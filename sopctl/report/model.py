@@ -4,7 +4,6 @@ layout.py). No Polars here: the layout code works on lists of numbers and string
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 
 @dataclass
@@ -74,7 +73,6 @@ class ExceptionRow:
     cause: str  # the binding constraint
     shadow_price: float | None
     owner: str  # escalation role ('' when no rule escalates it)
-    members: list[str]
     actions: list[str]  # "A7 (open, due 2027-01-15)"
     key: str
 
@@ -155,4 +153,3 @@ class ReportData:
     actions_note: str
     scorecard: Scorecard
     notes: list[str] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)
