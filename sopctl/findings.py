@@ -19,9 +19,9 @@ class Severity(StrEnum):
 
 
 # code -> (default severity, one-line title). Grouped by hundreds:
-# 0xx files, 1xx YAML, 2xx CSV structure, 3xx CSV values, 4xx keys and references,
-# 5xx charter semantics, 6xx workspace and cycle, 7xx demand (signal), 8xx plan checks in CI,
-# 9xx repository conventions.
+# 0xx files (01x: Excel workbooks), 1xx YAML, 2xx CSV structure, 3xx CSV values, 4xx keys and
+# references, 5xx charter semantics, 6xx workspace and cycle, 7xx demand (signal), 8xx plan
+# checks in CI, 9xx repository conventions (96x-97x: report and export).
 CODES: dict[str, tuple[Severity, str]] = {
     "SOP001": (Severity.ERROR, "file is missing"),
     "SOP002": (Severity.ERROR, "path is a directory, not a file"),
@@ -30,6 +30,12 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SOP005": (Severity.ERROR, "file is empty"),
     "SOP006": (Severity.ERROR, "file is larger than the input size limit"),
     "SOP007": (Severity.ERROR, "file cannot be read"),
+    "SOP010": (Severity.ERROR, "workbook cannot be read as .xlsx"),
+    "SOP011": (Severity.ERROR, "sheet is not named after an input table of the cycle"),
+    "SOP012": (Severity.ERROR, "two sheets hold the same input table"),
+    "SOP013": (Severity.ERROR, "cell holds a formula instead of a value"),
+    "SOP014": (Severity.ERROR, "cell holds an error, a time or a date that is no valid value"),
+    "SOP016": (Severity.ERROR, "workbook has no sheet named after an input table"),
     "SOP101": (Severity.ERROR, "YAML syntax error"),
     "SOP102": (Severity.ERROR, "duplicate key in a YAML mapping"),
     "SOP103": (Severity.ERROR, "YAML anchors and aliases are not allowed"),
@@ -104,6 +110,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SOP807": (Severity.ERROR, "no feasible plan"),
     "SOP808": (Severity.ERROR, "charter changed by an author without the sign-off right"),
     "SOP901": (Severity.WARNING, "CODEOWNERS section differs from the charter"),
+    "SOP960": (Severity.ERROR, "tag does not verify: no report or export is made from it"),
+    "SOP961": (Severity.WARNING, "scenario summary cannot be read; left out of the report"),
+    "SOP962": (Severity.WARNING, "learn scorecard cannot be read; left out of the report"),
+    "SOP965": (Severity.ERROR, "table has more rows than an Excel sheet holds"),
 }
 
 

@@ -225,7 +225,14 @@ def _err(text: str) -> None:
 
 
 # command modules register themselves on `app` (their bodies import the core lazily)
-from . import check_cmd, codeowners_cmd, commit_cmds, diff_cmd, governance_cmds  # noqa: E402
+from . import (  # noqa: E402
+    check_cmd,
+    codeowners_cmd,
+    commit_cmds,
+    diff_cmd,
+    governance_cmds,
+    report_cmds,
+)
 
 __all__ = [
     "app",
@@ -235,4 +242,5 @@ __all__ = [
     "diff_cmd",
     "governance_cmds",
     "main",
+    "report_cmds",
 ]

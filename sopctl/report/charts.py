@@ -1,0 +1,251 @@
+"""The charts of the executive pack, each a <figure> with an SVG (see svgkit.py).
+
+Every chart has a title, axis titles with units, a legend where it has more than one series,
+and a caption that says how to read it. `data-chart` names the kind of chart; the browser test
+checks that each is present.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from . import fmt
+from .model import FinancePeriod, Inventory, ResourceLoad, Step
+from .svgkit import Frame, _n, axes, bars, esc, figure, legend, line, markers, svg
+
+EPS = 1e-6
+
+
+def _range(*series: Sequence[float | None]) -> tuple[float, float]:
+    vals = [v for s in series for v in s if v is not None]
+    return (min(vals, default=0.0), max(vals, default=1.0))
+
+
+def _labels(f: Frame, steps: list[Step], tops: list[float], unit: str) -> str:
+    out = []
+    for i, s in enumerate(steps):
+        text = fmt.num(s.value) if s.total else fmt.signed(s.value)
+        out.append(
+            f'<text class="bar-label" x="{_n(f.x(i))}" y="{_n(f.y(tops[i]) - 5)}" '
+            f'text-anchor="middle">{esc(text)}</text>'
+        )
+    return "".join(out)
+
+
+def waterfall(
+    chart_id: str, title: str, steps: list[Step], x_label: str, unit: str, caption: str
+) -> str:
+    """Totals from zero, changes floating from the running total (green up, red down)."""
+    bases: list[float] = []
+    tops: list[float] = []
+    running = 0.0
+    for s in steps:
+        if s.total:
+            bases.append(0.0)
+            tops.append(s.value)
+            running = s.value
+        else:
+            bases.append(running)
+            running += s.value
+            tops.append(running)
+    f = Frame([s.label for s in steps], *_range(bases, tops))
+    f.top = 44
+    tips = [f"{s.label}: {fmt.num(s.value)} {unit}" for s in steps]
+    body = axes(f, x_label, unit)
+    kinds = ["s-total" if s.total else "s-up" if s.value >= 0 else "s-down" for s in steps]
+    for cls in ("s-total", "s-up", "s-down"):
+        sel = [k == cls for k in kinds]
+        body += bars(
+            f,
+            [t if ok else None for t, ok in zip(tops, sel, strict=True)],
+            cls,
+            [b if ok else None for b, ok in zip(bases, sel, strict=True)],
+            tips=tips,
+        )
+    body += _labels(f, steps, [max(b, t) for b, t in zip(bases, tops, strict=True)], unit)
+    desc = "; ".join(tips)
+    return figure(chart_id, "waterfall", svg(chart_id, f, title, desc, body), caption)
+
+
+def stacked(
+    chart_id: str,
+    title: str,
+    periods: list[str],
+    series: dict[str, list[float]],
+    names: dict[str, str],
+    unit: str,
+    caption: str,
+) -> str:
+    """Stacked bars per period; negative parts stack downwards from zero."""
+    up = [0.0] * len(periods)
+    down = [0.0] * len(periods)
+    parts = []
+    for key, values in series.items():
+        tops, bases = [], []
+        for i, v in enumerate(values):
+            if v >= 0:
+                bases.append(up[i])
+                up[i] += v
+                tops.append(up[i])
+            else:
+                bases.append(down[i])
+                down[i] += v
+                tops.append(down[i])
+        parts.append((key, tops, bases))
+    f = Frame(periods, min(down, default=0.0), max(up, default=1.0))
+    body = axes(f, "period", unit)
+    for key, tops, bases in parts:
+        tips = [
+            f"{names[key]} {p}: {fmt.num(v)} {unit}"
+            for p, v in zip(periods, series[key], strict=True)
+        ]
+        body += bars(f, tops, f"s-{key}", bases, tips=tips)
+    body += legend(f, [(f"s-{k}", "bar", names[k]) for k in series])
+    desc = f"{title}, {periods[0] if periods else ''} to {periods[-1] if periods else ''}"
+    return figure(chart_id, "stacked", svg(chart_id, f, title, desc, body), caption)
+
+
+def resource(r: ResourceLoad, chart_id: str) -> str:
+    """Planned load (regular and overtime) against capacity, with the demand's hours; ▲ where
+    the demand of a period needs more than regular time plus the overtime limit (a shortfall
+    that only pre-build can cover), ● where the capacity binds (an overload exception)."""
+    ceiling = [a + o for a, o in zip(r.available, r.overtime_limit, strict=True)]
+    regular = [max(ld - ot, 0.0) for ld, ot in zip(r.load, r.overtime, strict=True)]
+    f = Frame(r.periods, *_range(r.load, ceiling, r.demand_hours))
+    tips = [
+        f"{p}: load {fmt.num(ld)} h ({fmt.pct(u)} of {fmt.num(a)} h regular), overtime "
+        f"{fmt.num(ot)} h, demand needs {fmt.num(d)} h"
+        for p, ld, u, a, ot, d in zip(
+            r.periods, r.load, r.utilisation, r.available, r.overtime, r.demand_hours, strict=True
+        )
+    ]
+    body = axes(f, "period", "hours per period")
+    body += bars(f, regular, "s-load", tips=tips)
+    body += bars(f, r.load, "s-ot", regular, tips=tips)
+    body += line(f, r.available, "s-cap", step=True)
+    body += line(f, ceiling, "s-capmax", step=True)
+    body += line(f, r.demand_hours, "s-demand")
+    short = [
+        (i, d, f"{p}: demand needs {fmt.num(d)} h, at most {fmt.num(c)} h with overtime")
+        for i, (p, d, c) in enumerate(zip(r.periods, r.demand_hours, ceiling, strict=True))
+        if d > c + EPS
+    ]
+    bind = [
+        (i, ld, f"{p}: capacity binds (shadow price {fmt.num(sp, 2)} per hour)")
+        for i, (p, ld, sp, o) in enumerate(
+            zip(r.periods, r.load, r.shadow_price, r.overloaded, strict=True)
+        )
+        if o
+    ]
+    body += markers(f, short, "s-short", "triangle")
+    body += markers(f, bind, "s-bind", "circle")
+    body += legend(
+        f,
+        [
+            ("s-load", "bar", "load"),
+            ("s-ot", "bar", "overtime"),
+            ("s-cap", "line", "regular capacity"),
+            ("s-capmax", "dash", "with overtime limit"),
+            ("s-demand", "line", "demand hours"),
+            ("s-short", "marker", "shortfall"),
+        ],
+    )
+    title = f"{r.resource} ({r.kind}): load against capacity"
+    n_short, n_bind = len(short), len(bind)
+    caption = (
+        f"Hours per period. Peak utilisation {fmt.pct(max(r.utilisation, default=0.0))}; "
+        f"{n_short} period(s) where demand exceeds capacity with overtime (▲), "
+        f"{n_bind} period(s) where the capacity binds (●)."
+    )
+    return figure(chart_id, "capacity", svg(chart_id, f, title, "; ".join(tips), body), caption)
+
+
+def inventory(inv: Inventory, currency: str) -> str:
+    f = Frame(inv.periods, *_range(inv.value, inv.safety_value))
+    tips = [
+        f"{p}: stock {fmt.money(v, currency)}, safety stock {fmt.money(s, currency)}"
+        for p, v, s in zip(inv.periods, inv.value, inv.safety_value, strict=True)
+    ]
+    body = axes(f, "period", f"value at standard cost ({currency})")
+    body += bars(f, inv.value, "s-inv", tips=tips)
+    body += line(f, inv.safety_value, "s-ss", step=True)
+    low = [
+        (i, inv.value[i], f"{p}: below safety stock: {', '.join(items)}")
+        for i, (p, items) in enumerate(zip(inv.periods, inv.below, strict=True))
+        if items
+    ]
+    body += markers(f, low, "s-short", "triangle")
+    body += legend(
+        f,
+        [
+            ("s-inv", "bar", "projected stock"),
+            ("s-ss", "dash", "safety stock"),
+            ("s-short", "marker", "items below safety stock"),
+        ],
+    )
+    title = "Inventory projection against safety stock"
+    caption = (
+        f"End-of-period stock at standard cost in {currency}; ▲ marks periods in which at least "
+        "one item ends below its safety stock (hover for the items)."
+    )
+    return figure(
+        "chart-inventory",
+        "inventory",
+        svg("chart-inventory", f, title, "; ".join(tips), body),
+        caption,
+    )
+
+
+def cash_bridge(fin: list[FinancePeriod], currency: str) -> str:
+    steps = [
+        Step("Revenue", sum(p.revenue for p in fin), total=True),
+        Step("Materials bought", -sum(p.material_purchases for p in fin)),
+        Step("Conversion costs", -sum(p.conversion_costs for p in fin)),
+        Step("Working capital", -sum(p.working_capital_change for p in fin)),
+        Step("Cash flow", sum(p.cash_flow for p in fin), total=True),
+    ]
+    caption = (
+        f"From revenue to cash over the horizon, in {currency}: cash flow = revenue − materials "
+        "bought − conversion costs − the rise in receivables net of payables."
+    )
+    return waterfall(
+        "chart-cash-bridge",
+        "Cash bridge over the horizon",
+        steps,
+        "step of the bridge",
+        currency,
+        caption,
+    )
+
+
+def finance_periods(fin: list[FinancePeriod], currency: str) -> str:
+    periods = [p.period for p in fin]
+    rev = [p.revenue for p in fin]
+    gm = [p.gross_margin for p in fin]
+    cash = [p.cash_flow for p in fin]
+    f = Frame(periods, *_range(rev, gm, cash))
+    tips = [
+        f"{p.period}: revenue {fmt.money(p.revenue, currency)}, gross margin "
+        f"{fmt.money(p.gross_margin, currency)}, cash flow {fmt.money(p.cash_flow, currency)}"
+        for p in fin
+    ]
+    body = axes(f, "period", currency)
+    body += bars(f, rev, "s-rev", width=0.38, offset=-0.2, tips=tips)
+    body += bars(f, gm, "s-margin", width=0.38, offset=0.2, tips=tips)
+    body += line(f, cash, "s-cash")
+    body += legend(
+        f,
+        [
+            ("s-rev", "bar", "revenue"),
+            ("s-margin", "bar", "gross margin"),
+            ("s-cash", "line", "cash flow"),
+        ],
+    )
+    title = "Revenue, margin and cash per period"
+    caption = (
+        f"Per period in {currency}; the table below gives the bridge of each period and the "
+        "cumulative cash flow."
+    )
+    return figure(
+        "chart-finance", "finance", svg("chart-finance", f, title, "; ".join(tips), body), caption
+    )

@@ -1,0 +1,251 @@
+"""Gather the executive pack from a plan source: KPIs against the charter, the demand waterfall,
+load against capacity, inventory against safety stock, the finance bridge and the exceptions.
+
+Pure over (workspace, result bytes): the same files give the same ReportData. Governance parts
+(approvals, actions, scenarios, learn) are in records.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from typing import Any
+
+import polars as pl
+
+from .headline import header, kpis
+from .model import (
+    ExceptionRow,
+    FinancePeriod,
+    Inventory,
+    ReportData,
+    ResourceLoad,
+    Step,
+)
+from .records import actions, approvals, exception_actions, scenarios, scorecard
+from .source import PlanSource
+
+IDS = {c: pl.String for c in ("item", "segment", "resource", "material", "period", "kind")}
+COMPONENTS = ("baseline", "pipeline", "promotion", "renewal", "override")
+COMPONENT_LABEL = {
+    "baseline": "Baseline",
+    "pipeline": "+ Pipeline",
+    "promotion": "+ Promotions",
+    "renewal": "+ Renewals",
+    "override": "+ Overrides",
+}
+MAX_EXCEPTIONS = 40
+
+
+def frame(src: PlanSource, name: str) -> pl.DataFrame:
+    data = src.files.get(name)
+    if data is None:
+        return pl.DataFrame()
+    return pl.read_csv(io.BytesIO(data), schema_overrides=IDS, infer_schema_length=None)
+
+
+def _f(x: Any) -> float:
+    return float(x) if isinstance(x, int | float) and not isinstance(x, bool) else 0.0
+
+
+def _opt(x: Any) -> float | None:
+    return float(x) if isinstance(x, int | float) and not isinstance(x, bool) else None
+
+
+def waterfall(demand: pl.DataFrame) -> list[Step]:
+    """Baseline → pipeline → promotions → renewals → overrides → final, in units; a closing
+    step when the components do not add up to the final demand (demand floored at 0)."""
+    if not demand.height:
+        return []
+    sums = {c: _f(demand[c].sum()) for c in (*COMPONENTS, "final") if c in demand.columns}
+    steps = [Step("Baseline", sums.get("baseline", 0.0), total=True)]
+    steps += [Step(COMPONENT_LABEL[c], sums[c]) for c in COMPONENTS[1:] if c in sums]
+    gap = sums.get("final", 0.0) - sum(sums.get(c, 0.0) for c in COMPONENTS)
+    if abs(gap) > 0.5:
+        steps.append(Step("Floored at 0", gap))
+    steps.append(Step("Final demand", sums.get("final", 0.0), total=True))
+    return steps
+
+
+def demand_by_period(demand: pl.DataFrame, periods: list[str]) -> dict[str, list[float]]:
+    if not demand.height:
+        return {}
+    agg = demand.group_by("period").agg(pl.col(c).sum() for c in COMPONENTS if c in demand)
+    rows = {r["period"]: r for r in agg.iter_rows(named=True)}
+    return {
+        c: [_f(rows.get(p, {}).get(c)) for p in periods] for c in COMPONENTS if c in demand.columns
+    }
+
+
+def resources(
+    src: PlanSource, cap: pl.DataFrame, demand: pl.DataFrame, exc: pl.DataFrame
+) -> list[ResourceLoad]:
+    """Per resource and period: capacity, planned load and overtime, and the hours the final
+    demand would need in its own period (Σ final demand × hours per unit of the routings)."""
+    if not cap.height:
+        return []
+    periods = src.ws.periods()
+    need: dict[tuple[str, str], float] = {}
+    routings = src.ws.tables.get("routings")
+    if routings is not None and demand.height:
+        r = routings.frame.select("item", "resource", "hours_per_unit")
+        per_item = demand.group_by("item", "period").agg(pl.col("final").sum())
+        hours = (
+            per_item.join(r, on="item")
+            .group_by("resource", "period")
+            .agg((pl.col("final") * pl.col("hours_per_unit")).sum().alias("h"))
+        )
+        need = {(a, b): _f(h) for a, b, h in hours.iter_rows()}
+    over: set[tuple[str, str]] = set()
+    if exc.height and "resource" in exc.columns:
+        for res, per in (
+            exc.filter(pl.col("kind") == "overload").select("resource", "period").rows()
+        ):
+            if res:
+                over.add((res, per))
+    out = []
+    for name in dict.fromkeys(cap["resource"].to_list()):
+        rows = {
+            r["period"]: r for r in cap.filter(pl.col("resource") == name).iter_rows(named=True)
+        }
+
+        def col(c: str, rows: dict[str, dict[str, Any]] = rows) -> list[float]:
+            return [_f(rows.get(p, {}).get(c)) for p in periods]
+
+        kind = next(iter(rows.values())).get("kind") or ""
+        out.append(
+            ResourceLoad(
+                name,
+                str(kind),
+                periods,
+                col("available"),
+                col("overtime_limit"),
+                col("load"),
+                col("overtime"),
+                col("utilisation"),
+                [need.get((name, p), 0.0) for p in periods],
+                col("shadow_price"),
+                [(name, p) in over for p in periods],
+            )
+        )
+    return out
+
+
+def inventory(src: PlanSource, supply: pl.DataFrame) -> Inventory:
+    periods = src.ws.periods()
+    items = src.ws.tables.get("items")
+    if not supply.height or items is None:
+        return Inventory(periods, [], [], [], [])
+    cost = items.frame.select("item", "unit_cost")
+    s = supply.join(cost, on="item", how="left").with_columns(pl.col("unit_cost").fill_null(0.0))
+    agg = s.group_by("period").agg(
+        (pl.col("inventory") * pl.col("unit_cost")).sum().alias("v"),
+        (pl.col("safety_stock") * pl.col("unit_cost")).sum().alias("ss"),
+    )
+    by = {p: (v, ss) for p, v, ss in agg.iter_rows()}
+    low = s.filter(pl.col("ss_shortfall") > 1e-6).sort("item", "period")
+    below = [sorted(low.filter(pl.col("period") == p)["item"].to_list()) for p in periods]
+    worst = (
+        low.group_by("item")
+        .agg(pl.len().alias("n"), pl.col("ss_shortfall").max().alias("m"))
+        .sort(["m", "item"], descending=[True, False])
+    )
+    return Inventory(
+        periods,
+        [_f(by.get(p, (0, 0))[0]) for p in periods],
+        [_f(by.get(p, (0, 0))[1]) for p in periods],
+        below,
+        [(str(i), int(n), _f(m)) for i, n, m in worst.iter_rows()],
+    )
+
+
+def finance(fin: pl.DataFrame) -> list[FinancePeriod]:
+    out = []
+    for r in fin.iter_rows(named=True):
+        revenue, purchases, conv = (
+            _f(r["revenue"]),
+            _f(r["material_purchases"]),
+            _f(r["conversion_costs"]),
+        )
+        cash = _f(r["cash_flow"])
+        out.append(
+            FinancePeriod(
+                str(r["period"]),
+                revenue,
+                _f(r["cogs"]),
+                _f(r["gross_margin"]),
+                purchases,
+                conv,
+                revenue - purchases - conv - cash,
+                cash,
+                _f(r["cumulative_cash_flow"]),
+                _f(r["working_capital"]),
+            )
+        )
+    return out
+
+
+def exceptions(src: PlanSource, exc: pl.DataFrame) -> tuple[list[ExceptionRow], int]:
+    """Escalated exceptions first, then by value at stake; at most MAX_EXCEPTIONS rows."""
+    if not exc.height:
+        return [], 0
+    ch = src.ws.charter
+    assert ch is not None
+    answer = exception_actions(src.ws)
+    rows = []
+    for r in exc.iter_rows(named=True):
+        subject = r.get("item") or r.get("resource") or r.get("material") or ""
+        key = f"{r['kind']}:{subject}:{r['period']}"
+        owner = r.get("escalate_to") or ""
+        rows.append(
+            ExceptionRow(
+                str(r["kind"]),
+                str(subject),
+                str(r.get("segment") or ""),
+                str(r["period"]),
+                _f(r.get("quantity")),
+                _f(r.get("value")),
+                str(r.get("binding_constraint") or ""),
+                _opt(r.get("shadow_price")),
+                str(owner),
+                answer(key),
+                key,
+            )
+        )
+    rows.sort(key=lambda e: (not e.owner, -e.value, e.key))
+    return rows[:MAX_EXCEPTIONS], len(rows)
+
+
+def gather(src: PlanSource, as_of: dt.date | None, only: list[str] | None = None) -> ReportData:
+    """Everything the report shows. `only`: the scenarios to compare (default: all found)."""
+    summary = json.loads(src.files["summary.json"])
+    demand = frame(src, "demand_plan.csv")
+    exc = frame(src, "exceptions.csv")
+    rows, total = exceptions(src, exc)
+    counts = {str(k): int(v) for k, v in (summary.get("exceptions") or {}).items()}
+    sc_rows, sc_names, sc_note = scenarios(src, summary, only)
+    appr, quorum_text = approvals(src)
+    acts, acts_note = actions(src, as_of)
+    periods = src.ws.periods()
+    return ReportData(
+        header=header(src, summary, as_of),
+        kpis=kpis(src, summary),
+        waterfall=waterfall(demand),
+        demand_by_period=demand_by_period(demand, periods),
+        resources=resources(src, frame(src, "capacity_plan.csv"), demand, exc),
+        inventory=inventory(src, frame(src, "supply_plan.csv")),
+        finance=finance(frame(src, "finance.csv")),
+        exceptions=rows,
+        exception_total=total,
+        exception_counts=counts,
+        scenarios=sc_rows,
+        scenario_names=sc_names,
+        scenario_note=sc_note,
+        approvals=appr,
+        quorum=quorum_text,
+        actions=acts,
+        actions_note=acts_note,
+        scorecard=scorecard(src),
+        notes=[str(n) for n in summary.get("notes") or []],
+    )

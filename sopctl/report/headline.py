@@ -1,0 +1,156 @@
+"""The top of the pack: the header (where the numbers come from) and the headline KPIs against
+the charter's metrics and segment targets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..schemas.charter import Metric
+from . import fmt
+from .model import Header, Kpi
+from .source import PlanSource
+
+
+def _f(x: Any) -> float:
+    return float(x) if isinstance(x, int | float) and not isinstance(x, bool) else 0.0
+
+
+def _opt(x: Any) -> float | None:
+    return float(x) if isinstance(x, int | float) and not isinstance(x, bool) else None
+
+
+def _metric(ws_metrics: list[Metric], name: str) -> Metric | None:
+    return next((m for m in ws_metrics if m.name == name), None)
+
+
+def _judge(m: Metric | None, value: float | None, show: str) -> tuple[str, str]:
+    """(target text, ok|miss|none) of a value against a charter metric; `show` formats it."""
+    if m is None or value is None:
+        return "", "none"
+    sign = "≥" if m.direction == "at_least" else "≤"
+    text = f"{sign} {show_target(m, show)}"
+    if m.direction == "at_least":
+        miss = value < m.target - m.tolerance - 1e-9
+    else:
+        miss = value > m.target + m.tolerance + 1e-9
+    return text, "miss" if miss else "ok"
+
+
+def show_target(m: Metric, show: str) -> str:
+    if show == "share":
+        tol = f" (± {fmt.num(100 * m.tolerance, 1)} pp)" if m.tolerance else ""
+        return fmt.pct(m.target) + tol
+    tol = f" (± {fmt.num(m.tolerance, 2)})" if m.tolerance else ""
+    return fmt.num(m.target, 2 if show == "ratio" else 0) + tol
+
+
+def kpis(src: PlanSource, summary: dict[str, Any]) -> list[Kpi]:
+    """Headline KPIs against the charter's metrics and segment targets."""
+    ch = src.ws.charter
+    assert ch is not None
+    cur = ch.finance.currency
+    ms = ch.metrics
+    out: list[Kpi] = []
+    for s in summary.get("service") or []:
+        level, target = _opt(s.get("service_level")), _opt(s.get("target"))
+        ok = s.get("meets_target")
+        out.append(
+            Kpi(
+                f"Service level: {s.get('segment')}",
+                fmt.service(level),
+                f"≥ {fmt.pct(target)}" if target is not None else "",
+                "none" if ok is None else "ok" if ok else "miss",
+                f"fill rate {fmt.pct(_opt(s.get('fill_rate')), 2)}; "
+                f"{fmt.num(_opt(s.get('demand')))} units demanded",
+            )
+        )
+    fin = summary.get("finance") or {}
+    revenue = _opt(fin.get("revenue"))
+    t, st = _judge(_metric(ms, "revenue"), revenue, "money")
+    out.append(Kpi("Revenue", fmt.money(revenue, cur), t and f"{t} {cur}", st, "over the horizon"))
+    margin_pct = _opt(fin.get("gross_margin_pct"))
+    share = None if margin_pct is None else margin_pct / 100
+    t, st = _judge(_metric(ms, "gross_margin"), share, "share")
+    out.append(
+        Kpi(
+            "Gross margin",
+            fmt.money(_opt(fin.get("gross_margin")), cur),
+            t,
+            st,
+            f"{fmt.pct(share)} of revenue",
+        )
+    )
+    avg = _opt(fin.get("average_working_capital"))
+    t, st = _judge(_metric(ms, "working_capital"), avg, "money")
+    peak = fmt.money(_opt(fin.get("peak_working_capital")), cur)
+    out.append(
+        Kpi(
+            "Working capital (average)",
+            fmt.money(avg, cur),
+            t and f"{t} {cur}",
+            st,
+            f"peak {peak} in {fin.get('peak_working_capital_period') or '–'}",
+        )
+    )
+    cash = _opt(fin.get("total_cash_flow"))
+    t, st = _judge(_metric(ms, "cash_flow"), cash, "money")
+    out.append(Kpi("Cash flow", fmt.money(cash, cur), t and f"{t} {cur}", st, "over the horizon"))
+    turns = _opt(fin.get("inventory_turns"))
+    t, st = _judge(_metric(ms, "inventory_turns"), turns, "ratio")
+    out.append(Kpi("Inventory turns", fmt.num(turns, 1), t, st, "COGS ÷ average inventory"))
+    peaks = [p for p in summary.get("utilisation_peaks") or [] if _opt(p.get("utilisation"))]
+    if peaks:
+        top = max(peaks, key=lambda p: (_f(p.get("utilisation")), str(p.get("resource"))))
+        u = _f(top.get("utilisation"))
+        t, st = _judge(_metric(ms, "capacity_utilisation"), u, "share")
+        out.append(
+            Kpi(
+                "Peak utilisation",
+                fmt.pct(u),
+                t,
+                st,
+                f"{top.get('resource')} in {top.get('period')}",
+            )
+        )
+    costs = summary.get("costs") or {}
+    out.append(Kpi("Plan cost", fmt.money(_opt(costs.get("total")), cur), "", "none", "LP total"))
+    return out
+
+
+def header(src: PlanSource, summary: dict[str, Any], as_of: dt.date | None) -> Header:
+    ws = src.ws
+    assert ws.charter is not None and ws.cycle is not None
+    periods = ws.periods()
+    verification = ""
+    if src.tag is not None:
+        t = src.tag
+        source = (
+            f"Tag {t.name} (commit {t.commit[:12]}), tagged by {t.tagger} on "
+            f"{t.date.isoformat()}; re-made from the tagged files."
+        )
+        verification = (
+            "Verified: every input and output matches the SHA-256 digest in the tag's commit record"
+            if t.verdict == "identical"
+            else "Verified as an alternative optimum: inputs identical, the re-solved plan "
+            "differs from the record at the same objective value"
+        ) + "; the recorded approvals are in approvals.yaml at the tag."
+    elif src.origin == "outputs":
+        source = "Working tree; results read from outputs/ (current for these inputs)."
+    else:
+        source = "Working tree; results solved in memory (outputs/ was missing or stale)."
+    return Header(
+        organisation=ws.charter.organisation.name,
+        cycle=ws.cycle_id,
+        charter=ws.cycle.charter,
+        currency=ws.charter.finance.currency,
+        first_period=periods[0],
+        last_period=periods[-1],
+        bucket=ws.charter.cadence.bucket,
+        source=source,
+        verification=verification,
+        plan_digest=src.digest,
+        status=str(summary.get("status") or ""),
+        as_of=as_of.isoformat() if as_of else "",
+        cycle_status=ws.cycle.status,
+    )

@@ -1,0 +1,224 @@
+"""Where the numbers of a report or an export come from: the working tree or a verified tag.
+
+Working tree: the cycle is validated; result files are read from `outputs/` when the reconcile
+(and demand) manifests say they are current, and are otherwise made in memory (nothing is
+written). Tag `sop/<cycle>/v<N>`: `sopctl verify` runs first (digests of every input and output
+recorded in the tag's commit record, approvals, signature); a tag that does not verify is
+refused. The tagged tree is then materialised in a temporary folder and re-solved in memory,
+which gives the recorded bytes (that is what verification proved).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import vcs
+from ..errors import EXIT_FINDINGS, GitError, SopctlError
+from ..findings import Report, finding
+from ..schemas.records import CommitRecord
+from ..validate import Workspace
+
+SCENARIOS = "scenarios"  # cycles/<id>/outputs/scenarios/<name>/summary.json
+SCORECARD = "learn/{cycle}/scorecard.csv"
+
+
+class PlanUnavailable(SopctlError):
+    """No plan to show: invalid inputs, no feasible plan, or a tag that does not verify."""
+
+    exit_code = EXIT_FINDINGS
+
+    def __init__(self, message: str, report: Report | None = None, hint: str | None = None):
+        super().__init__(message, hint)
+        self.report = report or Report()
+
+
+@dataclass
+class TagFacts:
+    name: str
+    commit: str
+    verdict: str  # identical | alternative_optimum
+    notes: list[str]
+    tagger: str
+    date: dt.date
+    record: CommitRecord
+
+
+@dataclass
+class PlanSource:
+    ws: Workspace
+    files: dict[str, bytes]  # result files by name: reconcile and demand outputs
+    reconcile_names: list[str]  # the files of the reconcile step (part of the plan digest)
+    digest: str  # the plan digest (inputs and reconcile results)
+    origin: str  # outputs (current files) | solved (in memory) | tag
+    report: Report  # validation and engine findings (warnings only: errors refuse)
+    tag: TagFacts | None = None
+    scenarios: dict[str, bytes] = field(default_factory=dict)  # name -> summary.json bytes
+    scorecard: bytes | None = None
+
+
+def is_tag(root: Path, target: str) -> bool:
+    """A target names a tag when it is not a cycle folder and git knows the tag."""
+    from ..workspace import list_cycles
+
+    if target in list_cycles(root):
+        return False
+    if target.startswith(("sop/", "refs/tags/")):
+        return True
+    try:
+        return vcs.resolve_commit(root, f"refs/tags/{target}") is not None
+    except GitError:  # not a git repository: the target can only be a cycle
+        return False
+
+
+def _digest(ws: Workspace, reconcile: dict[str, bytes]) -> str:
+    """The plan digest of governance/records.py `plan_digest`, from bytes in memory."""
+    from ..results import input_digests
+
+    files = dict(input_digests(ws))
+    for name, data in reconcile.items():
+        files[f"cycles/{ws.cycle_id}/outputs/{name}"] = hashlib.sha256(data).hexdigest()
+    text = json.dumps(files, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _no_plan(run: object, what: str) -> PlanUnavailable:
+    from ..plan import ReconcileRun
+
+    assert isinstance(run, ReconcileRun)
+    if not run.report.ok or run.result is None:
+        return PlanUnavailable(
+            f"{what} has invalid inputs: no plan to show",
+            run.report,
+            hint="fix the findings above (sopctl validate)",
+        )
+    res = run.result
+    lines = [f"{what} has no feasible plan: the model is {res.status}"]
+    lines += [f"conflicting constraint: {c}" for c in res.diagnosis]
+    return PlanUnavailable("; ".join(lines), run.report, hint="; ".join(res.hints) or None)
+
+
+def _plan(root: Path, cycle: str, integer: bool, what: str) -> tuple[PlanSource, bool]:
+    """Validate and get the result files (reused when current, else solved in memory)."""
+    from ..demand import METHODS, PLAN, demand_files, demand_is_current, previous_plan
+    from ..plan import MANIFEST, run_reconcile
+    from ..results import is_current, read_manifest
+    from ..validate import load_workspace
+
+    ws, report = load_workspace(root, cycle, cwd=root)
+    if not report.ok:
+        raise PlanUnavailable(
+            f"{what} has invalid inputs: no plan to show",
+            report,
+            hint="fix the findings above (sopctl validate)",
+        )
+    out = ws.cycle_dir / "outputs"
+    files: dict[str, bytes] = {}
+    if is_current(ws, out, MANIFEST):
+        names = sorted((read_manifest(out / MANIFEST) or {}).get("outputs", {}))
+        files = {n: (out / n).read_bytes() for n in names}
+        origin = "outputs"
+    else:
+        run = run_reconcile(root, cycle, dry_run=True, integer=integer)
+        if not run.ok:
+            raise _no_plan(run, what)
+        files = dict(run.files)
+        report.extend(f for f in run.report if f not in report.findings)
+        origin = "solved"
+    names = sorted(files)
+    if demand_is_current(ws):
+        for n in (PLAN, "demand_sources.csv", "pipeline_coverage.csv", METHODS):
+            if (out / n).is_file():
+                files[n] = (out / n).read_bytes()
+    else:
+        from ..signal import build_demand
+
+        result = build_demand(ws, previous_plan(ws)[1])
+        files.update(demand_files(ws, result))
+    reconcile = {n: files[n] for n in names}
+    src = PlanSource(ws, files, names, _digest(ws, reconcile), origin, report)
+    return src, origin == "outputs"
+
+
+def _scenarios(ws: Workspace) -> dict[str, bytes]:
+    base = ws.cycle_dir / "outputs" / SCENARIOS
+    if not base.is_dir():
+        return {}
+    return {
+        p.parent.name: p.read_bytes()
+        for p in sorted(base.glob("*/summary.json"))
+        if p.is_file() and not p.parent.name.startswith(".")
+    }
+
+
+def working_tree(root: Path, cycle: str) -> PlanSource:
+    src, _ = _plan(root, cycle, False, f"cycle {cycle}")
+    src.scenarios = _scenarios(src.ws)
+    card = root / SCORECARD.format(cycle=cycle)
+    src.scorecard = card.read_bytes() if card.is_file() else None
+    return src
+
+
+def inputs_only(root: Path, cycle: str) -> PlanSource:
+    """The cycle as loaded, without a plan: enough to export its input tables."""
+    from ..validate import load_workspace
+
+    ws, report = load_workspace(root, cycle, cwd=root)
+    if ws.charter is None or ws.cycle is None:
+        raise PlanUnavailable(
+            f"cycle {cycle}: the charter or cycle.yaml is invalid, so the input tables are "
+            "not known",
+            Report(report.errors),
+            hint="fix the findings above (sopctl validate)",
+        )
+    return PlanSource(ws, {}, [], "", "inputs", report)
+
+
+@contextmanager
+def tagged(root: Path, tag: str) -> Iterator[PlanSource]:
+    """The plan of a tag that verifies; PlanUnavailable (exit 1) when it does not."""
+    from ..governance.verify import verify
+    from ..plandiff.sides import materialised
+
+    rep = verify(root, tag)
+    name = rep.tag
+    if not rep.ok or rep.record is None:
+        report = Report()
+        problems = list(rep.problems)
+        if rep.signature.get("ok") is False:
+            problems.append(f"the tag's signature does not verify: {rep.signature.get('detail')}")
+        for p in problems or [f"verdict {rep.verdict}"]:
+            report.add(finding(name, 0, 0, "SOP960", p))
+        raise PlanUnavailable(
+            f"tag {name} does not verify: the digests recorded in its commit record do not "
+            "match the tagged files; no report is made from it",
+            report,
+            hint=f"run 'sopctl verify {name}' for the details",
+        )
+    record = rep.record
+    info = vcs.read_tag(root, name)
+    offset = info.offset if len(info.offset) == 5 else "+0000"
+    tz = dt.timezone(
+        (1 if offset[0] == "+" else -1)
+        * dt.timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5]))
+    )
+    date = dt.datetime.fromtimestamp(info.timestamp, tz).date()
+    facts = TagFacts(name, rep.commit, rep.verdict, rep.notes, record.tagger, date, record)
+    integer = record.solver.get("method") == "mip"
+    with materialised(root, record.cycle, rep.commit) as (tmp, _sha):
+        src, _ = _plan(tmp, record.cycle, integer, f"tag {name}")
+        src.origin = "tag"
+        src.tag = facts
+        src.scenarios = _scenarios(src.ws)
+        top = vcs.repo_top(root).resolve()
+        prefix = root.resolve().relative_to(top).as_posix()
+        rel = SCORECARD.format(cycle=record.cycle)
+        src.scorecard = vcs.show_file(root, rep.commit, rel if prefix == "." else f"{prefix}/{rel}")
+        if facts.verdict == "identical":
+            src.digest = record.plan_digest
+        yield src

@@ -1,0 +1,64 @@
+"""Cell values between CSV text and a workbook, so that a round trip changes no byte.
+
+A CSV cell becomes a number in the workbook only when its text is the canonical text of that
+number (`number_text(parse(text)) == text`): '12.5' and '200' do, '12.50', '007', '1e3' and
+'+4' stay text. Reading back, a number is written as its canonical text. So every value
+survives export → import unchanged, and numbers can still be summed in the spreadsheet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+
+# Text starting with one of these would run as a formula if a spreadsheet re-parsed it
+# (OWASP "CSV injection"); tab and carriage return are on the same list.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+INT_LIMIT = 10**15
+
+
+def number_text(v: float | int) -> str:
+    """The canonical CSV text of a number: '200', '12.5', '0.00001' (never an exponent)."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if v.is_integer() and abs(v) < INT_LIMIT:
+        return str(int(v))
+    text = format(Decimal(repr(v)), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def as_number(text: str) -> float | int | None:
+    """The number a CSV cell holds when it can round-trip exactly, else None."""
+    t = text
+    if not t or t != t.strip() or t[0] == "+" or "_" in t:
+        return None
+    try:
+        v = int(t) if t.lstrip("-").isdigit() else float(t)
+    except ValueError:
+        return None
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    if isinstance(v, int) and abs(v) >= INT_LIMIT:
+        return None
+    return v if number_text(v) == t else None
+
+
+def needs_quote_prefix(text: str) -> bool:
+    return text.startswith(FORMULA_START)
+
+
+def date_text(value: dt.date | dt.datetime, dtype: str, bucket: str) -> str | None:
+    """A date cell in a period or date column as the text the contract expects, or None when
+    the date cannot stand for such a value (e.g. a time of day, or a day in a month column)."""
+    if isinstance(value, dt.datetime):
+        if value.time() != dt.time(0):
+            return None
+        value = value.date()
+    if dtype == "date":
+        return value.isoformat()
+    if dtype == "period" and bucket == "month" and value.day == 1:
+        return f"{value.year:04d}-{value.month:02d}"
+    return None

@@ -1,0 +1,310 @@
+"""`sopctl export xlsx`: the plan's result tables (or, with --inputs, the input tables) as one
+workbook. Written with XlsxWriter; bytes are deterministic (fixed document date, XlsxWriter's
+fixed zip timestamps), so the same plan gives the same file.
+
+Every sheet: header row frozen, autofilter, number formats per column, column widths from the
+content. Text cells that start with = + - @ (or a tab / carriage return) carry Excel's quote
+prefix: the cell is a string (a string cell never runs as a formula), and the prefix keeps it
+text when someone edits it. The value itself is unchanged, so an input workbook imports back
+byte for byte.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..findings import Report, finding
+from .cells import as_number, needs_quote_prefix
+
+if TYPE_CHECKING:
+    from ..report.source import PlanSource
+    from ..validate import Workspace
+
+MAX_ROWS = 1_048_575  # rows of an Excel sheet below its header
+CREATED = dt.datetime(2000, 1, 1)  # fixed document date: no clock in the file
+ABOUT = "_about"
+ORDER = (
+    "supply_plan.csv",
+    "capacity_plan.csv",
+    "materials_plan.csv",
+    "exceptions.csv",
+    "finance.csv",
+    "demand_plan.csv",
+    "demand_sources.csv",
+    "pipeline_coverage.csv",
+    "baseline_methods.csv",
+)
+SHARE = {"utilisation", "supplier_utilisation", "coverage", "service_level", "fill_rate"}
+PERCENT = {"gross_margin_pct"}  # already × 100
+MONEY = {
+    "revenue",
+    "cogs",
+    "gross_margin",
+    "material_purchases",
+    "conversion_costs",
+    "inventory_value",
+    "material_inventory_value",
+    "receivables",
+    "payables",
+    "working_capital",
+    "cash_flow",
+    "cumulative_cash_flow",
+    "value",
+    "shadow_price",
+}
+WHOLE = {"history_periods", "source_line"}
+
+
+@dataclass
+class ExportOutcome:
+    data: bytes
+    sheets: list[tuple[str, int]]  # (sheet, data rows)
+    report: Report = field(default_factory=Report)
+
+
+def _xlsxwriter() -> Any:
+    from . import require
+
+    return require("xlsxwriter")
+
+
+class Book:
+    """A workbook with the shared formats."""
+
+    def __init__(self, currency: str) -> None:
+        xw = _xlsxwriter()
+        self.buf = io.BytesIO()
+        self.wb = xw.Workbook(self.buf, {"in_memory": True, "strings_to_formulas": False})
+        self.wb.set_properties({"created": CREATED, "author": "sopctl", "comments": ""})
+        add = self.wb.add_format
+        self.fmt = {
+            "head": add({"bold": True, "bg_color": "#EDF2F7", "bottom": 1, "text_wrap": False}),
+            "text": add({"num_format": "@"}),
+            "quoted": add({"num_format": "@", "quote_prefix": True}),
+            "num": add({"num_format": "#,##0.00"}),
+            "whole": add({"num_format": "0"}),
+            "general": add({"num_format": "General"}),
+            "share": add({"num_format": "0.0%"}),
+            "percent": add({"num_format": '0.00" %"'}),
+            "money": add({"num_format": f'#,##0.00 "{currency}"'}),
+            "over": add({"bg_color": "#FED7D7", "font_color": "#9B2C2C", "bold": True}),
+        }
+
+    def close(self) -> bytes:
+        self.wb.close()
+        return self.buf.getvalue()
+
+
+def _width(texts: list[str]) -> float:
+    return float(min(max((len(t) for t in texts), default=6) + 2, 60))
+
+
+def _sheet(
+    book: Book,
+    name: str,
+    header: list[str],
+    rows: list[list[Any]],
+    kinds: list[str],
+) -> None:
+    """Write one table. `rows` hold str (text), float/int (numbers) or None (empty);
+    `kinds[i]` names the number format of column i (text columns use 'text')."""
+    ws = book.wb.add_worksheet(name)
+    f = book.fmt
+    for c, h in enumerate(header):
+        ws.write_string(0, c, h, f["head"])
+    for r, row in enumerate(rows, start=1):
+        for c, v in enumerate(row):
+            if v is None or v == "":
+                continue
+            if isinstance(v, str):
+                ws.write_string(r, c, v, f["quoted"] if needs_quote_prefix(v) else f["text"])
+            else:
+                ws.write_number(r, c, v, f[kinds[c] if kinds[c] != "text" else "general"])
+    for c, h in enumerate(header):
+        shown = [h] + [_shown(row[c]) for row in rows[:2000] if c < len(row)]
+        ws.set_column(c, c, _width(shown), f[kinds[c]] if kinds[c] == "text" else None)
+        if kinds[c] == "share" and h in ("utilisation", "supplier_utilisation") and rows:
+            ws.conditional_format(
+                1,
+                c,
+                len(rows),
+                c,
+                {"type": "cell", "criteria": ">", "value": 1, "format": f["over"]},
+            )
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, len(rows), max(len(header) - 1, 0))
+
+
+def _shown(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        return v
+    return f"{v:,.2f} XXX" if isinstance(v, float) else str(v)
+
+
+def _kind(column: str, values: list[Any]) -> str:
+    if not any(isinstance(v, int | float) for v in values):
+        return "text"
+    if column in SHARE:
+        return "share"
+    if column in PERCENT:
+        return "percent"
+    if column in MONEY:
+        return "money"
+    return "whole" if column in WHOLE else "num"
+
+
+def _csv_rows(data: bytes) -> tuple[list[str], list[list[str]]]:
+    text = data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    return (rows[0] if rows else []), rows[1:]
+
+
+TEXT_COLUMNS = {"item", "segment", "resource", "material", "period", "kind", "source_id"}
+
+
+def _typed(header: list[str], rows: list[list[str]]) -> tuple[list[list[Any]], list[str]]:
+    """Output cells: a column is numeric when every non-empty value is a number (id columns
+    always stay text)."""
+    cols = list(zip(*rows, strict=False)) if rows else [() for _ in header]
+    numeric = []
+    for name, values in zip(header, cols, strict=False):
+        ok = name not in TEXT_COLUMNS and any(v for v in values)
+        for v in values:
+            if v:
+                try:
+                    float(v)
+                except ValueError:
+                    ok = False
+                    break
+        numeric.append(ok)
+    out = [
+        [(float(v) if numeric[i] and v else v or None) for i, v in enumerate(row)] for row in rows
+    ]
+    kinds = [
+        _kind(h, [r[i] for r in out[:50] if i < len(r)]) if numeric[i] else "text"
+        for i, h in enumerate(header)
+    ]
+    return out, kinds
+
+
+def _too_big(name: str, rows: int, report: Report) -> bool:
+    if rows <= MAX_ROWS:
+        return False
+    report.add(
+        finding(
+            name,
+            0,
+            0,
+            "SOP965",
+            f"{rows:,} rows do not fit in one sheet (at most {MAX_ROWS:,}); use the CSV file",
+        )
+    )
+    return True
+
+
+def _summary_rows(src: PlanSource) -> list[list[Any]]:
+    doc = json.loads(src.files["summary.json"])
+    rows: list[list[Any]] = [["cycle", src.ws.cycle_id], ["plan digest", src.digest]]
+    if src.tag is not None:
+        rows += [["tag", src.tag.name], ["commit", src.tag.commit], ["verified", src.tag.verdict]]
+    else:
+        rows.append(["source", "working tree (" + src.origin + ")"])
+
+    def walk(prefix: str, v: Any) -> None:
+        if isinstance(v, dict):
+            for k in sorted(v):
+                walk(f"{prefix}.{k}" if prefix else str(k), v[k])
+        elif isinstance(v, list):
+            for i, x in enumerate(v):
+                label = x.get("segment") or x.get("resource") if isinstance(x, dict) else None
+                walk(f"{prefix}.{label or i}", x)
+        elif isinstance(v, bool) or v is None:
+            rows.append([prefix, "" if v is None else str(v).lower()])
+        elif isinstance(v, int | float):
+            rows.append([prefix, float(v)])
+        else:
+            rows.append([prefix, str(v)])
+
+    walk("", doc)
+    return rows
+
+
+def export_outputs(src: PlanSource) -> ExportOutcome:
+    """A summary sheet plus one sheet per result table of the plan."""
+    ws = src.ws
+    assert ws.charter is not None
+    book = Book(ws.charter.finance.currency)
+    out = ExportOutcome(b"", [])
+    summary = _summary_rows(src)
+    _sheet(book, "summary", ["key", "value"], summary, ["text", "num"])
+    out.sheets.append(("summary", len(summary)))
+    names = [n for n in ORDER if n in src.files] + sorted(
+        n for n in src.files if n.endswith(".csv") and n not in ORDER
+    )
+    for name in names:
+        header, rows = _csv_rows(src.files[name])
+        if _too_big(name, len(rows), out.report):
+            continue
+        typed, kinds = _typed(header, rows)
+        sheet = name.removesuffix(".csv")[:31]
+        _sheet(book, sheet, header, typed, kinds)
+        out.sheets.append((sheet, len(rows)))
+    out.data = book.close()
+    return out
+
+
+def export_inputs(ws: Workspace) -> ExportOutcome:
+    """One sheet per declared input table (named after its table type), cells as in the CSV:
+    numbers as numbers where the text round-trips exactly, everything else as text."""
+    from ..tables.contracts import CONTRACTS
+
+    assert ws.charter is not None
+    book = Book(ws.charter.finance.currency)
+    out = ExportOutcome(b"", [])
+    about = [
+        ["cycle", ws.cycle_id],
+        ["charter", ws.cycle.charter if ws.cycle else ""],
+        ["how to use", "Edit the sheets, then: sopctl import xlsx THIS_FILE " + ws.cycle_id],
+        [
+            "sheets",
+            "one per input table, named after the table type; sheets whose name starts "
+            "with _ are ignored on import",
+        ],
+    ]
+    _sheet(book, ABOUT, ["key", "value"], about, ["text", "text"])
+    seen: set[str] = set()
+    for decl in ws.charter.inputs:
+        path = ws.cycle_dir / "inputs" / decl.file
+        if decl.table in seen or not path.is_file():
+            continue
+        seen.add(decl.table)
+        header, rows = _csv_rows(path.read_bytes())
+        if _too_big(decl.file, len(rows), out.report):
+            continue
+        contract = CONTRACTS[decl.table]
+        dtypes = {c.name: c.dtype for c in contract.columns}
+        numeric = [dtypes.get(h.strip().lower()) in ("int", "float") for h in header]
+        typed: list[list[Any]] = []
+        for row in rows:
+            cells: list[Any] = []
+            for i, v in enumerate(row):
+                num = as_number(v) if i < len(numeric) and numeric[i] else None
+                cells.append(v if num is None else num)
+            typed.append(cells)
+        kinds = [
+            ("whole" if dtypes.get(h.strip().lower()) == "int" else "general")
+            if numeric[i]
+            else "text"
+            for i, h in enumerate(header)
+        ]
+        _sheet(book, decl.table, header, typed, kinds)
+        out.sheets.append((decl.table, len(rows)))
+    out.data = book.close()
+    return out

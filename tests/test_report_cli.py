@@ -1,0 +1,221 @@
+"""`sopctl report` end to end on small real repositories: working tree and tags, scenarios and
+the learn scorecard from hand-made fixture files, escaping, determinism, refusals."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import git, run, write_files
+from tests.test_tag_support import CDIR, CYCLE, ready_copy
+
+OUT = f"{CDIR}/outputs"
+SCORECARD = (
+    "section,metric,scope,key,value,target,status,owner,escalate_to\n"
+    "forecast,wape,total,,0.31,0.25,breach,demand_planner,sales_lead\n"
+    "forecast,bias,total,,0.02,0.05,ok,demand_planner,\n"
+    "service,service_level,segment,standard,0.88,0.9,breach,ops_lead,cfo\n"
+    "lag,wape,lag,1,,0.25,no_data,demand_planner,\n"
+    "assumptions,held,assumption,A1,,,info,sales_lead,\n"
+)
+
+
+@pytest.fixture
+def ready(tmp_path: Path) -> Path:
+    """The minimal cycle, reconciled, with actions and two approvals of the current plan."""
+    return ready_copy(tmp_path / "plan")
+
+
+def _report(root: Path, *args: str, code: int = 0) -> str:
+    r = run(["report", *args], cwd=root)
+    assert r.code == code, r.out + r.err
+    return r.out + r.err
+
+
+def _text(html: str) -> str:
+    """The page's visible text, one space between elements (for readable assertions)."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace(" ,", ",")
+
+
+def test_working_tree_report_is_complete_and_deterministic(ready: Path) -> None:
+    out = _report(ready, "--out", "a.html")
+    assert "wrote a.html: cycle 2026-12 from working tree, 7 charts" in out
+    html = (ready / "a.html").read_text(encoding="utf-8")
+    _report(ready, "--out", "b.html")
+    assert (ready / "b.html").read_bytes() == html.encode("utf-8")  # no clock in the file
+    assert "<script" not in html and "http://" not in html.replace("http://www.w3.org", "")
+    assert "default-src 'none'" in html  # the file may not load anything
+    for sid in ("kpis", "demand", "capacity", "inventory", "finance", "exceptions"):
+        assert f'<section id="{sid}">' in html
+    kinds = re.findall(r'data-chart="([a-z]+)"', html)
+    demand, capacity = ["waterfall", "stacked"], ["capacity", "capacity"]
+    assert kinds == [*demand, *capacity, "inventory", "waterfall", "finance"]
+    # every chart: an svg with a title, both axis titles and a caption
+    for fig in re.findall(r'<figure class="chart".*?</figure>', html):
+        assert "<title id=" in fig and fig.count('class="axis-title"') == 2
+        assert "<figcaption>" in fig
+    text = _text(html)
+    assert "Working tree; results read from outputs/ (current for these inputs)." in text
+    # KPIs against charter targets, in the charter's currency (summary.json: 111,989.33 EUR)
+    assert "Revenue 111,989 EUR no charter target" in text
+    assert "Service level: standard 97.14 % target ≥ 90.0 % on target" in text
+    # approvals: sales_lead and ops_lead signed the current plan, quorum 2 of 3
+    assert "Quorum met: 2 of the 2 required sign-offs" in text
+    assert "sales_lead (required) approved sam@acme.example" in text
+    assert "cfo (required) pending" in text
+    # an escalated overload with its cause, shadow price, owner and the action that answers it
+    assert (
+        "overload: ASSY 2027-01 320.0 6,856.67 capacity[ASSY,2027-01] 21.43 ops_lead "
+        "ACT-1 (open, due 2027-01-15)" in text
+    )
+    assert "This cycle has no actions.yaml" not in text
+    assert "No scenario outputs for this cycle" in text
+    assert "No learn scorecard yet (learn/2026-12/scorecard.csv" in text
+
+
+def test_stale_outputs_are_solved_in_memory_with_the_same_numbers(ready: Path) -> None:
+    _report(ready, "--out", "current.html")
+    for p in (ready / OUT).iterdir():
+        p.unlink()
+    _report(ready, "--out", "solved.html")
+    assert not any((ready / OUT).glob("*.csv"))  # nothing written besides the report
+    a = (ready / "current.html").read_text(encoding="utf-8")
+    b = (ready / "solved.html").read_text(encoding="utf-8")
+    assert "results solved in memory (outputs/ was missing or stale)" in b
+    strip = re.compile(r"Working tree; results [^<]*")
+    assert strip.sub("", a) == strip.sub("", b)
+
+
+def test_overdue_actions_need_an_as_of_date(ready: Path) -> None:
+    text = _text(_report_html(ready, "--as-of", "2027-01-18"))
+    assert "Overdue as of 2027-01-18." in text
+    assert (
+        "2027-01-15 ACT-1 open Add a Saturday shift on the assembly line overload:ASSY:* " in text
+    )
+    assert "overdue 3 d" in text
+    assert "2027-01-20 ACT-2 in progress" in text and "overload:CREW:* no" in text
+    assert "pass --as-of" in _text(_report_html(ready))
+    assert "is not a date" in _report(ready, "--as-of", "18.01.2027", code=2)
+
+
+def _report_html(root: Path, *args: str) -> str:
+    _report(root, "--out", "r.html", *args)
+    return (root / "r.html").read_text(encoding="utf-8")
+
+
+def test_user_text_is_escaped(ready: Path) -> None:
+    for rel in (ready / CDIR / "inputs").iterdir():
+        rel.write_text(rel.read_text().replace("P-100", "P-<i>&1"))
+    actions = ready / CDIR / "actions.yaml"
+    actions.write_text(
+        actions.read_text().replace(
+            "Add a Saturday shift", "<script>alert('x')</script> Saturday shift"
+        )
+    )
+    html = _report_html(ready)
+    assert "<script" not in html and "<i>&1" not in html
+    assert "P-&lt;i&gt;&amp;1" in html and "&lt;script&gt;alert(&#x27;x&#x27;)" in html
+
+
+def _scenario(root: Path, name: str, **changes: float) -> None:
+    doc = json.loads((root / OUT / "summary.json").read_text())
+    doc["finance"]["revenue"] += changes.get("revenue", 0.0)
+    for s in doc["service"]:
+        if s["segment"] == "standard":
+            s["service_level"] = changes.get("standard", s["service_level"])
+    path = root / OUT / "scenarios" / name / "summary.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(doc))
+
+
+def test_scenarios_and_learn_scorecard_from_fixture_files(ready: Path) -> None:
+    _scenario(ready, "upside", revenue=1000.0, standard=0.99)
+    _scenario(ready, "downside", revenue=-2500.0)
+    write_files(ready, {f"learn/{CYCLE}/scorecard.csv": SCORECARD})
+    text = _text(_report_html(ready))
+    assert "Base plan against 2 scenario(s)" in text
+    # base 111,989 EUR; upside +1,000; downside −2,500 (scenarios in name order)
+    assert "Revenue 111,989 EUR 109,489 EUR −2,500 112,989 EUR +1,000" in text
+    assert "Service level: standard 97.14 % 97.14 % 0.00 pp 99.00 % +1.86 pp" in text
+    assert "5 scorecard rows, 2 breaches (learn/2026-12/scorecard.csv)" in text
+    assert "forecast 1 1 0 0" in text and "lag 0 0 0 1" in text and "assumptions 0 0 1 0" in text
+    assert "forecast wape total 0.31 0.25 demand_planner sales_lead" in text
+    assert "service service_level segment standard 0.88 0.9 ops_lead cfo" in text
+    only = _text(_report_html(ready, "--scenario", "upside"))
+    assert "Base plan against 1 scenario(s)" in only and "downside" not in only
+    err = _report(ready, "--scenario", "nope", code=2)
+    assert "no scenario outputs for nope (scenarios with outputs: downside, upside)" in err
+
+
+@pytest.mark.parametrize(
+    ("rel", "content", "code", "words"),
+    [
+        (f"{OUT}/scenarios/bad/summary.json", "{not json", "SOP961", "left out of the report"),
+        (f"{OUT}/scenarios/bad/summary.json", "[1, 2]", "SOP961", "not a JSON object"),
+        (f"learn/{CYCLE}/scorecard.csv", "section,metric\nx,y\n", "SOP962", "columns missing"),
+        (f"learn/{CYCLE}/scorecard.csv", "\udcff", "SOP962", "left out of the report"),
+    ],
+)
+def test_unreadable_fixture_files_warn_and_the_report_still_renders(
+    ready: Path, rel: str, content: str, code: str, words: str
+) -> None:
+    path = ready / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content.encode("utf-8", "surrogateescape"))
+    out = _report(ready, "--out", "r.html")
+    assert f"warning {code}" in out and words in out
+    assert (ready / "r.html").is_file()
+
+
+def test_invalid_inputs_refuse_and_write_nothing(ready: Path) -> None:
+    inv = ready / CDIR / "inputs" / "inventory.csv"
+    inv.write_text(inv.read_text().replace("P-100,150,", "P-100,lots,"))
+    out = _report(ready, code=1)
+    assert "inventory.csv:2:2: error SOP302" in out and "has invalid inputs" in out
+    assert not (ready / OUT / "report.html").exists()
+
+
+def test_report_of_a_verified_tag(ready: Path) -> None:
+    assert run(["tag"], cwd=ready).code == 0
+    # the working tree moves on; the report of the tag still shows the tagged plan
+    inv = ready / CDIR / "inputs" / "inventory.csv"
+    inv.write_text(inv.read_text().replace("P-100,150,", "P-100,175,"))
+    git(ready, "commit", "-qam", "stock count")
+    out = _report(ready, f"sop/{CYCLE}/v1")
+    assert (
+        f"wrote {OUT}/report-v1.html: cycle 2026-12 from sop/2026-12/v1 (verified: identical)"
+        in out
+    )
+    text = _text((ready / OUT / "report-v1.html").read_text(encoding="utf-8"))
+    assert "Tag sop/2026-12/v1 (commit " in text and "tagged by planner@example.test" in text
+    assert "Verified: every input and output matches the SHA-256 digest" in text
+    assert "Overdue as of 20" in text  # a tag's report counts overdue days at the tag's date
+    assert "Quorum met: 2 of the 2 required sign-offs" in text
+    assert "Revenue 111,989 EUR" in text
+
+
+def test_a_tag_that_does_not_verify_is_refused(ready: Path) -> None:
+    assert run(["tag"], cwd=ready).code == 0
+    name = f"sop/{CYCLE}/v1"
+    target = git(ready, "rev-list", "-n1", name).strip()
+    message = git(ready, "cat-file", "tag", name).split("\n\n", 1)[1]
+    line = next(ln for ln in message.splitlines() if "inputs/items.csv:" in ln)
+    forged = message.replace(line, line.rsplit(" ", 1)[0] + " " + "f" * 64)
+    (ready.parent / "msg.txt").write_text(forged)
+    git(
+        ready,
+        "tag",
+        "-f",
+        "-a",
+        "--cleanup=verbatim",
+        "-F",
+        str(ready.parent / "msg.txt"),
+        name,
+        target,
+    )
+    out = _report(ready, name, code=1)
+    assert f"{name}: error SOP960" in out and "does not verify" in out
+    assert not list((ready / OUT).glob("report*.html"))

@@ -1,0 +1,171 @@
+"""Pure parts of the report and the workbook cells: number words, axis ticks, SVG escaping,
+the demand waterfall, canonical number text (the key to a lossless xlsx round trip)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sopctl.report import fmt
+from sopctl.report.gather import waterfall
+from sopctl.report.svgkit import Frame, axes, bars, legend, markers, nice_ticks
+from sopctl.xlsx.cells import as_number, date_text, needs_quote_prefix, number_text
+from sopctl.xlsx.load import column_letter
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (1234567.8, "1,234,568"),
+        (-0.4, "0"),
+        (None, "–"),
+        (float("nan"), "–"),
+    ],
+)
+def test_num(value: float | None, text: str) -> None:
+    assert fmt.num(value) == text
+
+
+def test_money_signed_pct_points_compact() -> None:
+    assert fmt.money(29531996.57, "EUR") == "29,531,997 EUR"
+    assert fmt.signed(1200) == "+1,200"
+    assert fmt.signed(-300) == "−300"
+    assert fmt.signed(0.2) == "0"
+    assert fmt.pct(0.9731) == "97.3 %"
+    assert fmt.points(-0.012) == "−1.2 pp"
+    assert [fmt.compact(x) for x in (1500, 2_000_000, 0.25, -3000, 0)] == [
+        "1.5k",
+        "2M",
+        "0.25",
+        "−3k",
+        "0",
+    ]
+    # a shortfall never rounds up to a full 100 %
+    assert fmt.service(0.999983) == "99.998 %"
+    assert fmt.service(1.0) == "100.00 %"
+    assert fmt.service(0.95) == "95.00 %"
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi", "ticks"),
+    [
+        (0, 456774, [0, 100000, 200000, 300000, 400000, 500000]),
+        (0, 0.81, [0, 0.2, 0.4, 0.6, 0.8, 1.0]),
+        (-20, 30000, [-10000, 0, 10000, 20000, 30000]),
+        (5, 5, [4, 4.5, 5, 5.5, 6]),
+        (0, 0, [0, 0.2, 0.4, 0.6, 0.8, 1.0]),
+    ],
+)
+def test_nice_ticks(lo: float, hi: float, ticks: list[float]) -> None:
+    assert nice_ticks(lo, hi) == pytest.approx(ticks)
+
+
+@given(
+    st.floats(-1e9, 1e9, allow_nan=False),
+    st.floats(0, 1e9, allow_nan=False),
+)
+def test_nice_ticks_cover_the_range(lo: float, span: float) -> None:
+    t = nice_ticks(lo, lo + span)
+    slack = 1e-6 * max(1.0, abs(lo), span)  # a millionth of the axis: invisible in a chart
+    assert t[0] <= lo + slack and t[-1] >= lo + span - slack
+    assert 2 <= len(t) <= 12
+
+
+def test_user_text_is_escaped_in_svg() -> None:
+    evil = '<script>alert("x")</script>&'
+    f = Frame([evil, "b"], 0, 10)
+    text = (
+        axes(f, evil, evil)
+        + bars(f, [5, 6], "s-load", tips=[evil, evil])
+        + markers(f, [(0, 5, evil)], "s-short")
+        + legend(f, [("s-load", "bar", evil)])
+    )
+    assert "<script>" not in text and "&lt;script&gt;" in text
+    assert "&amp;" in text and 'alert("x")' not in text
+
+
+def test_waterfall_closes_on_the_final_demand() -> None:
+    demand = pl.DataFrame(
+        {
+            "baseline": [100.0, 50.0],
+            "pipeline": [10.0, 0.0],
+            "promotion": [0.0, 5.0],
+            "renewal": [2.0, 0.0],
+            "override": [-20.0, 0.0],
+            "final": [92.0, 55.0],
+        }
+    )
+    steps = waterfall(demand)
+    assert [(s.label, s.value, s.total) for s in steps] == [
+        ("Baseline", 150.0, True),
+        ("+ Pipeline", 10.0, False),
+        ("+ Promotions", 5.0, False),
+        ("+ Renewals", 2.0, False),
+        ("+ Overrides", -20.0, False),
+        ("Final demand", 147.0, True),
+    ]
+    # demand floored at zero: the gap becomes its own step
+    floored = demand.with_columns(pl.Series("final", [100.0, 55.0]))
+    assert [s.label for s in waterfall(floored)][-2:] == ["Floored at 0", "Final demand"]
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("200", 200),
+        ("12.5", 12.5),
+        ("-3", -3),
+        ("0.85", 0.85),
+        ("0.00001", 0.00001),
+        ("12.50", None),
+        ("007", None),
+        ("1e3", None),
+        ("+4", None),
+        ("-0", None),
+        (" 5", None),
+        ("", None),
+        ("nan", None),
+        ("inf", None),
+        ("2027-01", None),
+        ("1_000", None),
+        ("1234567890123456", None),
+    ],
+)
+def test_as_number_only_when_the_text_round_trips(text: str, number: float | None) -> None:
+    assert as_number(text) == number
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_number_text_round_trips_every_float(v: float) -> None:
+    text = number_text(v)
+    assert "e" not in text.lower()
+    assert float(text) == v
+    if abs(v) < 1e15 or not v.is_integer():
+        assert as_number(text) == v
+
+
+@given(st.text(max_size=12))
+def test_text_survives_as_text_or_as_an_equal_number(text: str) -> None:
+    n = as_number(text)
+    assert n is None or number_text(n) == text
+
+
+def test_quote_prefix_and_dates_and_columns() -> None:
+    assert [needs_quote_prefix(t) for t in ("=1+1", "+P", "-x", "@a", "\tx", "a=b")] == [
+        True,
+        True,
+        True,
+        True,
+        True,
+        False,
+    ]
+    assert date_text(dt.datetime(2027, 1, 1), "period", "month") == "2027-01"
+    assert date_text(dt.datetime(2027, 1, 15), "period", "month") is None
+    assert date_text(dt.datetime(2027, 1, 1, 12), "period", "month") is None
+    assert date_text(dt.date(2027, 1, 31), "date", "month") == "2027-01-31"
+    assert date_text(dt.date(2027, 1, 4), "period", "week") is None
+    assert [column_letter(n) for n in (1, 26, 27, 52, 703)] == ["A", "Z", "AA", "AZ", "AAA"]

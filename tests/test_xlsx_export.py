@@ -1,0 +1,153 @@
+"""`sopctl export xlsx`: workbooks reopened with a second reader (openpyxl) to check values,
+number formats, frozen headers, widths, the utilisation highlight and formula neutralisation."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from tests.helpers import run
+from tests.test_tag_support import CDIR, CYCLE, ready_copy
+
+OUT = f"{CDIR}/outputs"
+
+
+@pytest.fixture
+def ready(tmp_path: Path) -> Path:
+    return ready_copy(tmp_path / "plan")
+
+
+def _export(root: Path, *args: str, code: int = 0) -> str:
+    r = run(["export", "xlsx", *args], cwd=root)
+    assert r.code == code, r.out + r.err
+    return r.out + r.err
+
+
+def _csv(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else f"{value:.4f}"
+
+
+def _same(csv_value: str, cell: Any) -> bool:
+    if isinstance(cell, int | float):
+        return abs(float(csv_value) - cell) < 1e-9
+    return csv_value == (cell or "")
+
+
+def test_result_tables_round_trip_through_a_second_reader(ready: Path) -> None:
+    out = _export(ready, "--out", "plan.xlsx")
+    assert "wrote plan.xlsx from working tree: 10 sheets" in out
+    wb = openpyxl.load_workbook(ready / "plan.xlsx")
+    assert wb.sheetnames == [
+        "summary",
+        "supply_plan",
+        "capacity_plan",
+        "materials_plan",
+        "exceptions",
+        "finance",
+        "demand_plan",
+        "demand_sources",
+        "pipeline_coverage",
+        "baseline_methods",
+    ]
+    for name in wb.sheetnames[1:]:
+        ws = wb[name]
+        rows = _csv(ready / OUT / f"{name}.csv")
+        got = [list(r) for r in ws.iter_rows(values_only=True)]
+        assert len(got) == len(rows), name
+        for want, have in zip(rows, got, strict=True):
+            assert all(_same(w, h) for w, h in zip(want, have, strict=True)), (name, want, have)
+        assert ws.freeze_panes == "A2", name
+        assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{len(rows)}"
+        assert all(c.font.b for c in ws[1])
+    cap = wb["capacity_plan"]
+    head = [c.value for c in cap[1]]
+    fmt = {h: cap.cell(2, i + 1).number_format for i, h in enumerate(head)}
+    assert fmt["utilisation"] == "0.0%" and fmt["shadow_price"] == '#,##0.00 "EUR"'
+    assert fmt["load"] == "#,##0.00" and fmt["resource"] == "@"
+    assert cap.cell(2, 1).data_type == "s" and cap.cell(2, 4).data_type == "n"
+    # ids are text, numbers are numbers
+    assert isinstance(cap.cell(2, head.index("load") + 1).value, int | float)
+    rules = [
+        (str(r.sqref), r.rules[0].operator, r.rules[0].formula) for r in cap.conditional_formatting
+    ]
+    col = cap.cell(1, head.index("utilisation") + 1).column_letter
+    assert rules == [(f"{col}2:{col}{cap.max_row}", "greaterThan", ["1"])]
+    widths = {k: v.width for k, v in cap.column_dimensions.items()}
+    assert widths["A"] >= len("resource") + 1 and widths[col] >= len("utilisation") + 1
+    fin = wb["finance"]
+    assert fin["B1"].value == "revenue" and fin["B2"].number_format == '#,##0.00 "EUR"'
+    assert wb["supply_plan"]["A1"].value == "item"
+    summary = {r[0]: r[1] for r in wb["summary"].iter_rows(min_row=2, values_only=True)}
+    assert summary["cycle"] == CYCLE and summary["currency"] == "EUR"
+    assert summary["finance.revenue"] == pytest.approx(111989.333225)
+    assert summary["service.standard.service_level"] == pytest.approx(0.971395)
+    assert summary["source"] == "working tree (outputs)"
+
+
+def test_exports_are_deterministic(ready: Path) -> None:
+    _export(ready, "--out", "a.xlsx")
+    _export(ready, "--out", "b.xlsx")
+    assert (ready / "a.xlsx").read_bytes() == (ready / "b.xlsx").read_bytes()
+    _export(ready)
+    assert (ready / OUT / "plan.xlsx").read_bytes() == (ready / "a.xlsx").read_bytes()
+
+
+def test_text_that_looks_like_a_formula_is_neutralised(ready: Path) -> None:
+    inputs = ready / CDIR / "inputs"
+    for p in inputs.iterdir():
+        p.write_text(p.read_text().replace("P-200", "=HYPERLINK(1)").replace("P-100", "@SUM(A1)"))
+    _export(ready, "--out", "plan.xlsx")
+    _export(ready, "--inputs", "--out", "inputs.xlsx")
+    for book, sheet in (("plan.xlsx", "supply_plan"), ("inputs.xlsx", "items")):
+        ws = openpyxl.load_workbook(ready / book)[sheet]
+        cells = {c.value: c for c in ws["A"][1:]}
+        for text in ("=HYPERLINK(1)", "@SUM(A1)"):
+            c = cells[text]
+            assert c.data_type == "s" and c.quotePrefix, (book, text)
+        assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row)
+    # plain ids carry no quote prefix
+    plain = openpyxl.load_workbook(ready / "plan.xlsx")["capacity_plan"]["A2"]
+    assert plain.value == "ASSY" and not plain.quotePrefix
+
+
+def test_a_tag_exports_its_own_plan(ready: Path) -> None:
+    assert run(["tag"], cwd=ready).code == 0
+    out = _export(ready, f"sop/{CYCLE}/v1")
+    assert f"wrote {OUT}/plan-v1.xlsx from sop/{CYCLE}/v1" in out
+    summary = {
+        r[0]: r[1]
+        for r in openpyxl.load_workbook(ready / OUT / "plan-v1.xlsx")["summary"].iter_rows(
+            min_row=2, values_only=True
+        )
+    }
+    assert summary["tag"] == f"sop/{CYCLE}/v1" and summary["verified"] == "identical"
+
+
+def test_inputs_export_works_on_invalid_tables(ready: Path) -> None:
+    inv = ready / CDIR / "inputs" / "inventory.csv"
+    inv.write_text(inv.read_text().replace("P-100,150,", "P-100,lots,"))
+    assert run(["export", "xlsx"], cwd=ready).code == 1  # no plan from invalid inputs
+    _export(ready, "--inputs", "--out", "in.xlsx")
+    ws = openpyxl.load_workbook(ready / "in.xlsx")["inventory"]
+    assert [c.value for c in ws[2]][:2] == ["P-100", "lots"]
+    assert ws["B3"].data_type == "n"  # the other rows keep their numbers
+
+
+def test_missing_library_is_a_usage_error(ready: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "xlsxwriter", None)  # import fails as if not installed
+    out = _export(ready, code=2)
+    assert "need the Python package 'xlsxwriter'" in out and "sopctl[excel]" in out
+    assert not (ready / OUT / "plan.xlsx").exists()

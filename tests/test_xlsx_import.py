@@ -1,0 +1,265 @@
+"""`sopctl import xlsx`: the demo inputs round-trip byte for byte; bad workbooks are refused
+with findings that name sheet, row and column, and nothing is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.helpers import run
+from tests.test_tag_support import CDIR, ready_copy
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO = "2026-12"
+Edit = Callable[[Any], None]
+
+
+def _inputs(root: Path, cycle: str = DEMO) -> dict[str, bytes]:
+    d = root / "cycles" / cycle / "inputs"
+    return {p.name: p.read_bytes() for p in sorted(d.iterdir())}
+
+
+def _import(root: Path, *args: str, code: int = 0) -> str:
+    r = run(["import", "xlsx", *args], cwd=root)
+    assert r.code == code, r.out + r.err
+    return r.out + r.err
+
+
+def test_demo_inputs_round_trip_byte_for_byte(tmp_path: Path) -> None:
+    root = tmp_path / "demo"
+    shutil.copytree(REPO / "charters", root / "charters")
+    shutil.copytree(
+        REPO / "cycles" / DEMO, root / "cycles" / DEMO, ignore=shutil.ignore_patterns("outputs")
+    )
+    before = _inputs(root)
+    r = run(["export", "xlsx", "--inputs", "--out", "in.xlsx"], cwd=root)
+    assert r.code == 0 and "15 sheets, 2,581 rows" in r.out, r.out + r.err
+    # a second reader sees numbers as numbers and ids as text
+    wb = openpyxl.load_workbook(root / "in.xlsx")
+    assert wb.sheetnames[0] == "_about" and len(wb.sheetnames) == 16
+    hist = wb["demand_history"]
+    assert [c.value for c in hist[1]] == ["item", "segment", "period", "quantity"]
+    assert [c.value for c in hist[2]] == ["PMP-CEN-S", "strategic", "2025-01", 150]
+    assert hist["C2"].data_type == "s" and hist["C2"].number_format == "@"
+    assert hist["D2"].data_type == "n" and hist.freeze_panes == "A2"
+    # renewals: a probability of 0.85 is the number 0.85
+    assert wb["renewals"]["G2"].value == 0.85
+    out = _import(root, "in.xlsx")
+    assert "unchanged: demand_history.csv, pipeline.csv" in out and "wrote" not in out
+    assert _inputs(root) == before
+    # the file system is untouched even in its timestamps: no file was rewritten
+    assert not any(p.name.startswith(".") for p in (root / "cycles" / DEMO / "inputs").iterdir())
+
+
+@pytest.fixture
+def ready(tmp_path: Path) -> Path:
+    root = ready_copy(tmp_path / "plan")
+    r = run(["export", "xlsx", "--inputs", "--out", "in.xlsx"], cwd=root)
+    assert r.code == 0, r.out + r.err
+    return root
+
+
+def _edit(root: Path, change: Edit, name: str = "in.xlsx") -> Path:
+    wb = openpyxl.load_workbook(root / "in.xlsx")
+    change(wb)
+    wb.save(root / name)
+    return root / name
+
+
+def _set(sheet: str, cell: str, value: Any) -> Edit:
+    def change(wb: Any) -> None:
+        wb[sheet][cell] = value
+
+    return change
+
+
+def _rename(old: str, new: str) -> Edit:
+    def change(wb: Any) -> None:
+        wb[old].title = new
+
+    return change
+
+
+def _copy(sheet: str, title: str) -> Edit:
+    def change(wb: Any) -> None:
+        wb.copy_worksheet(wb[sheet]).title = title
+
+    return change
+
+
+def _only(*keep: str) -> Edit:
+    def change(wb: Any) -> None:
+        for name in list(wb.sheetnames):
+            if name not in keep:
+                del wb[name]
+
+    return change
+
+
+def _append(sheet: str, row: list[Any]) -> Edit:
+    def change(wb: Any) -> None:
+        wb[sheet].append(row)
+
+    return change
+
+
+def _drop_row(sheet: str, first_cell: str) -> Edit:
+    def change(wb: Any) -> None:
+        ws = wb[sheet]
+        idx = next(c.row for c in ws["A"] if c.value == first_cell)
+        ws.delete_rows(idx)
+
+    return change
+
+
+BAD = [
+    (
+        _set("inventory", "B2", "lots"),
+        "in.xlsx:inventory!B2: error SOP302 'lots' in column 'on_hand'",
+    ),
+    (
+        _set("inventory", "B3", "=B2*2"),
+        "in.xlsx:inventory!B3: error SOP013 holds the formula =B2*2",
+    ),
+    (_set("inventory", "C2", "#N/A"), "in.xlsx:inventory!C2: error SOP014 holds the error value"),
+    (
+        _set("demand_history", "C3", dt.datetime(2026, 2, 15)),
+        "in.xlsx:demand_history!C3: error SOP014 holds the date 2026-02-15T00:00:00",
+    ),
+    (_set("inventory", "B2", -5), "in.xlsx:inventory!B2: error SOP305 on_hand is -5"),
+    (_rename("pipeline", "pipline"), "in.xlsx:pipline: error SOP011 sheet 'pipline' is not"),
+    (_copy("demand_history", "history"), "in.xlsx:history: error SOP012 the demand_history table"),
+    (_only("_about"), "in.xlsx: error SOP016 no sheet is named after an input table"),
+    (
+        _append("inventory", ["P-100", 1, 1, None, None]),
+        "in.xlsx:inventory!A4: error SOP401 duplicate key (item) = (P-100); first in row 2",
+    ),
+    (
+        _append("pipeline", ["D-9", "Zed", "P-999", "standard", "proposal", 5, "2027-02"]),
+        "in.xlsx:pipeline!C5: error SOP402",
+    ),
+    (_set("demand_history", "A1", None), "in.xlsx:demand_history!1:1: error SOP203"),
+    # an error the import causes in a file it does not import: items without P-200
+    (
+        lambda wb: (_only("items")(wb), _drop_row("items", "P-200")(wb)),
+        "cycles/2026-12/inputs/history.csv",
+    ),
+]
+
+
+@pytest.mark.parametrize(("change", "expected"), BAD)
+def test_bad_workbooks_are_refused_and_nothing_is_written(
+    ready: Path, change: Edit, expected: str
+) -> None:
+    before = _inputs(ready)
+    book = _edit(ready, change)
+    out = _import(ready, str(book), code=1)
+    assert expected in out, out
+    assert "nothing written" in out
+    assert _inputs(ready) == before
+
+
+def test_not_a_workbook_and_no_file(ready: Path) -> None:
+    (ready / "fake.xlsx").write_text("item,on_hand\n")
+    out = _import(ready, "fake.xlsx", code=1)
+    assert "fake.xlsx: error SOP010 cannot be read as an .xlsx workbook" in out
+    assert "workbook nope.xlsx not found" in _import(ready, "nope.xlsx", code=2)
+
+
+def test_a_valid_edit_is_written_and_the_rest_is_unchanged(ready: Path) -> None:
+    before = _inputs(ready)
+    history = ready / CDIR / "inputs" / "history.csv"
+    history.write_bytes(history.read_bytes().replace(b"\n", b"\r\n"))  # a Windows-saved file
+    run(["export", "xlsx", "--inputs", "--out", "in.xlsx"], cwd=ready)
+
+    def change(wb: Any) -> None:
+        wb["inventory"]["B2"] = 175  # P-100 on hand: 150 -> 175
+        wb["demand_history"]["C3"] = dt.datetime(2026, 2, 1)  # Excel turned 2026-02 into a date
+        wb.create_sheet("_notes")["A1"] = "free text is ignored"
+
+    book = _edit(ready, change, "edited.xlsx")
+    dry = _import(ready, str(book), "--dry-run")
+    assert "ok: 7 sheets valid; nothing written (--dry-run)" in dry
+    assert _inputs(ready) != before  # only the CRLF file so far
+    r = run(["import", "xlsx", str(book), "--format", "json"], cwd=ready)
+    assert r.code == 0, r.out + r.err
+    doc = json.loads(r.out)
+    assert doc["written"] == ["inventory.csv"] and "history.csv" in doc["unchanged"]
+    after = _inputs(ready)
+    assert after["inventory.csv"] == before["inventory.csv"].replace(b"P-100,150,", b"P-100,175,")
+    assert after["history.csv"].count(b"\r\n") == before["history.csv"].count(b"\n")  # kept CRLF
+    assert {k for k in after if after[k] != before[k]} == {"inventory.csv", "history.csv"}
+    assert run(["validate"], cwd=ready).code == 0
+
+
+def test_quoted_and_multi_line_cells_round_trip_and_rows_stay_right(ready: Path) -> None:
+    items = ready / CDIR / "inputs" / "items.csv"
+    items.write_text(
+        items.read_text()
+        .replace("Compact pump", '"Pump, ""compact""\nsecond line =x"')
+        .replace("Ball valve", "=cmd|' /C calc'!A0")
+    )
+    before = _inputs(ready)
+    assert run(["validate"], cwd=ready).code == 0
+    assert run(["export", "xlsx", "--inputs", "--out", "in.xlsx"], cwd=ready).code == 0
+    ws = openpyxl.load_workbook(ready / "in.xlsx")["items"]
+    assert ws["C2"].value == 'Pump, "compact"\nsecond line =x'
+    assert ws["C3"].value == "=cmd|' /C calc'!A0" and ws["C3"].data_type == "s"
+    assert "unchanged: " in _import(ready, "in.xlsx") and _inputs(ready) == before
+    # the CSV line of P-200 is 4 (the cell above spans two lines); the finding names row 3
+    book = _edit(ready, _set("items", "D3", "cheap"), "bad.xlsx")
+    out = _import(ready, str(book), code=1)
+    assert "bad.xlsx:items!D3: error SOP302 'cheap' in column 'unit_cost'" in out
+
+
+CELL_TEXT = st.text(
+    st.one_of(st.characters(exclude_categories=("Cc", "Cs")), st.sampled_from('\n,"= ')),
+    max_size=8,
+)
+
+
+@given(
+    st.lists(
+        st.lists(st.one_of(st.none(), CELL_TEXT, st.integers(-999, 999)), min_size=3, max_size=3),
+        min_size=1,
+        max_size=6,
+    )
+)
+@settings(max_examples=60, deadline=None)
+def test_sheet_cells_become_the_csv_text_of_their_values(grid: list[list[Any]]) -> None:
+    """Any grid of text and whole numbers: the CSV text read back gives each cell's value as
+    text (numbers in canonical form), rows map to sheet rows, and empty rows are skipped."""
+    import csv
+    import io
+
+    from sopctl.xlsx.load import SheetText, sheet_csv
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    header = ["item", "on_hand", "note"]
+    ws.append(header)
+    for row in grid:
+        ws.append(row)
+    st_ = SheetText("inventory", "inventory", "inventory.csv")
+    findings = sheet_csv(ws, "t.xlsx", st_, {"on_hand": "float"}, "month")
+    texts = [["" if v is None else str(v) if isinstance(v, int) else v for v in r] for r in grid]
+    kept = [(i + 2, t) for i, t in enumerate(texts) if any(t)]
+    formulas = [t for _, t in kept for v in t if v.startswith("=")]
+    if formulas:  # openpyxl stores text starting with '=' as a formula: refused, not read
+        assert any(f.code == "SOP013" for f in findings)
+        return
+    assert findings == []
+    rows = list(csv.reader(io.StringIO(st_.text, newline="")))
+    width = len(rows[0])
+    assert rows[0] == header[:width]
+    assert [r for r in rows[1:]] == [t[:width] + [""] * (width - len(t[:width])) for _, t in kept]
+    assert sorted(set(st_.rows)) == [1, *[row for row, _ in kept]]
