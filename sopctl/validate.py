@@ -98,6 +98,9 @@ def load_workspace(
     ws.tables = dict(tables)
     report.extend(fs)
     report.checked_files.extend(files)
+    from .scenarios.load import check_scenarios  # what-if overlays on these inputs
+
+    report.extend(check_scenarios(ws, cy_doc))
     return ws, report
 
 
