@@ -100,7 +100,9 @@ def load_workspace(
     report.checked_files.extend(files)
     from .scenarios.load import check_scenarios  # what-if overlays on these inputs
 
-    report.extend(check_scenarios(ws, cy_doc))
+    fs, files = check_scenarios(ws, cy_doc)
+    report.extend(fs)
+    report.checked_files.extend(files)
     return ws, report
 
 

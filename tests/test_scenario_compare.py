@@ -1,4 +1,4 @@
-"""The comparison engine on hand-made plans (pure): KPIs, deltas, the best option, JSON, Markdown."""
+"""The comparison engine on hand-made plans (pure): KPIs, deltas, best option, JSON, Markdown."""
 
 from __future__ import annotations
 

@@ -190,17 +190,20 @@ def _owner(ws: Workspace, sc: Scenario) -> list[Finding]:
     ]
 
 
-def check_scenarios(ws: Workspace, cycle_doc: YamlDoc | None) -> list[Finding]:
-    """Findings of the scenario register and of every overlay's selectors (for validate)."""
+def check_scenarios(ws: Workspace, cycle_doc: YamlDoc | None) -> tuple[list[Finding], list[str]]:
+    """Findings of the scenario register and of every overlay's selectors, and the scenario
+    files read (for validate)."""
     from .select import ids_of, select
 
     if ws.cycle is None or ws.charter is None:
-        return []
+        return [], []
     scenarios, findings = load_scenarios(ws, cycle_doc)
+    files = [display(ws.root, folder(ws) / f"{sid}.yaml") for sid in declared(ws)]
+    shown = [f for f in files if (ws.root / f).is_file()]
     if not scenarios:
-        return findings
+        return findings, shown
     ids = ids_of(ws)
     for sc in scenarios.values():
         for i, ov in enumerate(sc.file.overlays):
             findings += select(ids, ov, sc.doc, i)[1]
-    return findings
+    return findings, shown
