@@ -123,14 +123,15 @@ def prepare(sop: list[str]) -> None:
     cycle = ROOT / CYCLE / "cycle.yaml"
     text = cycle.read_text(encoding="utf-8")
     text += "".join(
-        f"  - id: {sid}\n    description: {d}\n" for sid, (_, d, _) in SCENARIOS.items()
+        f"  - id: {sid}\n    description: {json.dumps(d)}\n" for sid, (_, d, _) in SCENARIOS.items()
     )
     cycle.write_text(text, encoding="utf-8")
     folder = ROOT / CYCLE / "scenarios"
     folder.mkdir()
     for sid, (owner, what, overlays) in SCENARIOS.items():
         (folder / f"{sid}.yaml").write_text(
-            f"description: {what}\nowner: {owner}\noverlays:\n{overlays}", encoding="utf-8"
+            f"description: {json.dumps(what)}\nowner: {owner}\noverlays:\n{overlays}",
+            encoding="utf-8",
         )
     check = subprocess.run(
         [*sop, "--root", str(ROOT), "validate", "--format", "json"],

@@ -46,7 +46,7 @@ _CASH: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
     ),
     (
         "cash_flow",
-        "Cash flow over the horizon ({cur})",
+        "Cash flow ({cur})",
         "money",
         "higher",
         ("finance", "total_cash_flow"),

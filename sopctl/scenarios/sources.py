@@ -51,13 +51,13 @@ def _failed(one: ScenarioResult) -> list[str]:
 def scenario_options(
     root: Path | None, cycle: str | None, names: list[str], progress: Progress | None = None
 ) -> tuple[Workspace, Report, list[Option]]:
-    """The base and the named scenarios (all declared ones when none is named), each read from
+    """The base and the named scenarios (every declared one when no name is given), each read from
     its outputs when they are current and solved in memory otherwise. The report holds the
     validation findings and the warnings of applying the overlays."""
     ws, report = load_workspace(root, cycle)
     if not report.ok:
         return ws, report, []
-    todo = wanted(ws, names, every=not [n for n in names if n != BASE])
+    todo = wanted(ws, names, every=not names)
     scenarios, _ = load_scenarios(ws, None)
     base_dir = ws.cycle_dir / "outputs"
     base_plan = _read(base_dir) if is_current(ws, base_dir, MANIFEST) else None

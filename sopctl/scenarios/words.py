@@ -56,7 +56,9 @@ def title(o: Option) -> str:
 def headline(c: Comparison) -> str:
     """One line per comparison: which option is best on cost, margin and service."""
     others = [o.name for o in c.options[1:]]
-    parts = [f"{c.base} against {', '.join(others) or 'nothing'}"]
+    if not others:
+        return f"{c.base} only: nothing to compare it with (declare scenarios in cycle.yaml)"
+    parts = [f"{c.base} against {', '.join(others)}"]
     for name, word in (
         ("gross_margin", "margin"),
         ("cost_total", "cost"),
