@@ -140,3 +140,35 @@ def test_compare_git_revisions_scenarios_as_branches(tmp_path: Path) -> None:
     assert r.code == 2 and "not both" in r.err
     r = run(["compare", "no-such-branch"], cwd=root)
     assert r.code == 2
+
+
+def test_a_promotion_for_a_cycle_without_promotions_and_whole_workers(tmp_path: Path) -> None:
+    """The cycle declares no promotions input: the added promotion makes the table. With
+    --integer every scenario is a MIP, solved cold."""
+    root = tiny_repo(
+        tmp_path / "tiny",
+        {
+            "promo": scenario_yaml(
+                "  - {kind: promotion, action: add, id: PX, families: [pumps], segments: [key],"
+                " from: 2027-02, to: 2027-03, uplift_pct: 10}\n"
+            )
+        },
+    )
+    charter = root / "charters/tiny.yaml"
+    charter.write_text(
+        charter.read_text().replace(
+            "  - {file: promotions.csv, table: promotions, owner: sales_lead, due: signal}\n", ""
+        )
+    )
+    (root / CYCLE / "inputs/promotions.csv").unlink()
+    r = run(["reconcile", "--all-scenarios", "--dry-run", "--format", "json"], cwd=root)
+    assert r.code == 0, r.out
+    (sc,) = json.loads(r.out)["scenarios"]
+    assert (sc["solved"], sc["demand"]) == ("warm", "rebuilt")
+    # key accounts: 3 x 50 pumps + 10 % in February and March; B keeps 60 a month (no P1)
+    assert [s["demand"] for s in sc["plan"]["service"]] == [160.0, 180.0]
+    r = run(
+        ["reconcile", "--all-scenarios", "--dry-run", "--integer", "--format", "json"], cwd=root
+    )
+    (sc,) = json.loads(r.out)["scenarios"]
+    assert (r.code, sc["solved"], sc["plan"]["solver"]["method"]) == (0, "cold", "mip")
