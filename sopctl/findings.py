@@ -20,8 +20,8 @@ class Severity(StrEnum):
 
 # code -> (default severity, one-line title). Grouped by hundreds:
 # 0xx files (01x: Excel workbooks), 1xx YAML, 2xx CSV structure, 3xx CSV values, 4xx keys and
-# references, 5xx charter semantics, 6xx workspace and cycle, 7xx demand (signal), 8xx plan
-# checks in CI, 9xx repository conventions (96x-97x: report and export).
+# references, 5xx charter semantics, 6xx workspace and cycle (62x-65x scenarios), 7xx demand
+# (signal), 8xx plan checks in CI, 9xx repository conventions (96x-97x: report and export).
 CODES: dict[str, tuple[Severity, str]] = {
     "SOP001": (Severity.ERROR, "file is missing"),
     "SOP002": (Severity.ERROR, "path is a directory, not a file"),
@@ -90,6 +90,19 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SOP609": (Severity.ERROR, "declared input path leaves the cycle's inputs folder"),
     "SOP610": (Severity.ERROR, "action owner is neither a charter role nor a member"),
     "SOP611": (Severity.ERROR, "action id used twice"),
+    "SOP620": (Severity.ERROR, "declared scenario has no scenario file"),
+    "SOP621": (Severity.ERROR, "scenario file not declared in cycle.yaml (shadow scenario)"),
+    "SOP622": (Severity.ERROR, "overlay selector matches nothing"),
+    "SOP623": (Severity.ERROR, "overlay names an unknown id"),
+    "SOP624": (Severity.ERROR, "overlay period outside the cycle's horizon"),
+    "SOP625": (Severity.ERROR, "overlay period is not a valid period, or the range is reversed"),
+    "SOP626": (Severity.ERROR, "overlay does not apply to what it selects"),
+    "SOP627": (Severity.ERROR, "scenario owner is not a charter role"),
+    "SOP628": (Severity.ERROR, "scenario file name is reserved or not a valid scenario id"),
+    "SOP629": (Severity.WARNING, "overlay changes nothing"),
+    "SOP630": (Severity.WARNING, "overlay would make a value negative; floored at 0"),
+    "SOP631": (Severity.ERROR, "added promotion id is already used"),
+    "SOP632": (Severity.WARNING, "delayed open orders arrive after the horizon: dropped"),
     "SOP701": (Severity.ERROR, "override owner lacks the override-demand right"),
     "SOP702": (Severity.ERROR, "override inside the frozen window without the frozen-change right"),
     "SOP703": (Severity.WARNING, "demand would be negative; floored at 0"),

@@ -11,6 +11,7 @@ from .outputs import write_atomic
 from .schemas.charter import Charter
 from .schemas.cycle import Cycle
 from .schemas.records import ActionsFile, ApprovalsFile
+from .schemas.scenario import ScenarioFile
 from .tables.contracts import CONTRACTS
 
 SCHEMA_FILES = (
@@ -18,6 +19,7 @@ SCHEMA_FILES = (
     "cycle.schema.json",
     "approvals.schema.json",
     "actions.schema.json",
+    "scenario.schema.json",
     "tables.json",
 )
 
@@ -31,6 +33,8 @@ def schemas() -> dict[str, dict[str, Any]]:
     approvals["title"] = "sopctl approvals"
     actions = ActionsFile.model_json_schema()
     actions["title"] = "sopctl actions"
+    scenario = ScenarioFile.model_json_schema(by_alias=True)
+    scenario["title"] = "sopctl scenario"
     tables = {
         name: {
             "description": c.description,
@@ -48,6 +52,7 @@ def schemas() -> dict[str, dict[str, Any]]:
         "cycle.schema.json": cycle,
         "approvals.schema.json": approvals,
         "actions.schema.json": actions,
+        "scenario.schema.json": scenario,
         "tables.json": {"title": "sopctl table contracts", "tables": tables},
     }
 

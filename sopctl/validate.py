@@ -98,6 +98,11 @@ def load_workspace(
     ws.tables = dict(tables)
     report.extend(fs)
     report.checked_files.extend(files)
+    from .scenarios.load import check_scenarios  # what-if overlays on these inputs
+
+    fs, files = check_scenarios(ws, cy_doc)
+    report.extend(fs)
+    report.checked_files.extend(files)
     return ws, report
 
 

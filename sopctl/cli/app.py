@@ -123,10 +123,34 @@ def reconcile(
     max_per_file: Annotated[
         int, typer.Option("--max-per-file", min=1, help="Findings shown per file.")
     ] = 20,
+    scenario: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scenario",
+            help="Also solve this scenario (repeatable) into outputs/scenarios/<name>/.",
+        ),
+    ] = None,
+    all_scenarios: Annotated[
+        bool, typer.Option("--all-scenarios", help="Also solve every declared scenario.")
+    ] = False,
 ) -> None:
     """Reconcile: solve the constrained plan (capacity, labour, inventory, materials) for the
     demand view and write it to cycles/<id>/outputs/. Exit 1 on findings or an infeasible plan;
     nothing is written then."""
+    if scenario or all_scenarios:
+        from .scenario_cmds import reconcile_scenarios_cmd
+
+        reconcile_scenarios_cmd(
+            cycle,
+            fmt.value,
+            dry_run,
+            integer,
+            top,
+            max_per_file,
+            export_mps,
+            scenario or [],
+            all_scenarios,
+        )
     from .commands import run_reconcile_cmd
 
     raise typer.Exit(
@@ -232,6 +256,7 @@ from . import (  # noqa: E402
     diff_cmd,
     governance_cmds,
     report_cmds,
+    scenario_cmds,
 )
 
 __all__ = [
@@ -243,4 +268,5 @@ __all__ = [
     "governance_cmds",
     "main",
     "report_cmds",
+    "scenario_cmds",
 ]

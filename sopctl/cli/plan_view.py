@@ -193,6 +193,11 @@ def _exceptions(console: Console, run: ReconcileRun, top: int) -> None:
 
 
 def show_json(run: ReconcileRun, per_file: int) -> None:
+    doc = json_doc(run, per_file)
+    sys.stdout.write(json.dumps(doc, indent=2, sort_keys=True, default=str) + "\n")
+
+
+def json_doc(run: ReconcileRun, per_file: int) -> dict[str, Any]:
     doc: dict[str, Any] = json.loads(run.report.to_json(per_file))
     doc["cycle"] = run.ws.cycle_id
     doc["written"] = [p.relative_to(run.ws.root).as_posix() for p in run.written]
@@ -206,4 +211,4 @@ def show_json(run: ReconcileRun, per_file: int) -> None:
         doc["timings"] = {k: round(v, 4) for k, v in res.timings.items()}
         doc["exceptions"] = res.exceptions.sort("value", descending=True).head(50).to_dicts()
         doc["ok"] = doc["ok"] and res.ok
-    sys.stdout.write(json.dumps(doc, indent=2, sort_keys=True, default=str) + "\n")
+    return doc

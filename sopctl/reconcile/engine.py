@@ -12,7 +12,7 @@ from .data import PlanData, gather
 from .diagnose import hints, iis_names, shadow_prices
 from .exceptions import exceptions
 from .explain import EXC_SCHEMA
-from .model import build_model
+from .model import LpModel, build_model
 from .result import (
     COSTS_BY_PERIOD_SCHEMA,
     PlanResult,
@@ -22,7 +22,7 @@ from .result import (
     period_costs,
     plan_frames,
 )
-from .solve import SolveOptions, solve, write_mps
+from .solve import Solution, SolveOptions, solve, write_mps
 
 if TYPE_CHECKING:
     from ..validate import Workspace
@@ -101,7 +101,20 @@ def reconcile_data(
     t2 = time.perf_counter()
     sol = solve(lp, opts)
     t3 = time.perf_counter()
-    clock.update(build=t2 - t1, solve=t3 - t2, solver=sol.facts.seconds)
+    clock.update(build=t2 - t1, solve=t3 - t2)
+    return solved_result(data, lp, sol, escalation, clock)
+
+
+def solved_result(
+    data: PlanData,
+    lp: LpModel,
+    sol: Solution,
+    escalation: list[EscalationRule],
+    clock: dict[str, float],
+) -> PlanResult:
+    """The plan, exceptions, costs and diagnosis of a solved model (`clock`: seconds so far)."""
+    t3 = time.perf_counter()
+    clock = {**clock, "solver": sol.facts.seconds}
     frames = empty_frames()
     exc = pl.DataFrame(schema=EXC_SCHEMA | {"escalate_to": pl.String})
     costs: dict[str, float] = {}

@@ -182,7 +182,13 @@ def write_mps(lp: LpModel, path: str) -> None:
 def solve(lp: LpModel, options: SolveOptions) -> Solution:
     integer = lp.integer_cols.size > 0
     r = _Run(lp, options, integer)
-    status = r.run()
+    return solve_stages(r, lp, options, r.run())
+
+
+def solve_stages(r: _Run, lp: LpModel, options: SolveOptions, status: str) -> Solution:
+    """After the plain cost LP's run on `r` (status `status`): the priority stages when they
+    are needed, then the solution (also used by update.py on a model changed in place)."""
+    integer = r.integer
     stage_rows: list[tuple[PriorityLevel, float]] = []
     cost = lp.col_cost
     if status == "kOptimal" and options.lexicographic and len(lp.levels) > 1:

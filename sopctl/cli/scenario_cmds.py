@@ -1,0 +1,202 @@
+"""Commands: sopctl compare, and `sopctl reconcile --scenario / --all-scenarios`.
+
+Imported at the end of app.py; `compare` registers itself on `app`, and the reconcile command
+(app.py) hands over to `run_reconcile_scenarios` when scenarios are asked for. The work lives
+in `sopctl.scenarios`; the Rich views are in scenario_view.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from .app import app, state
+
+__all__ = ["app", "state"]
+
+T = TypeVar("T")
+Progress = Callable[[str], None]
+
+
+class CompareFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command()
+def compare(
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[CYCLE] [NAMES]...",
+            help="A cycle id (default: current folder or latest), then scenario names "
+            "(default: every declared scenario) or git revisions (the first is the base; one "
+            "revision is compared with the working tree).",
+        ),
+    ] = None,
+    fmt: Annotated[
+        CompareFormat,
+        typer.Option("--format", "-f", help="text, json (the data) or markdown (PR comment)."),
+    ] = CompareFormat.text,
+    rows: Annotated[
+        int, typer.Option("--rows", min=0, help="Exceptions that appear or clear shown per plan.")
+    ] = 10,
+) -> None:
+    """Plans side by side: service per segment, units short, cost and its parts, revenue,
+    margin, working capital and cash, peak utilisation per resource, exceptions that appear or
+    clear, with deltas against the base and the best option per KPI. Scenarios are read from
+    their written outputs when current and solved otherwise (nothing is written). Exit 1 when a
+    plan is missing (invalid inputs or infeasible)."""
+    raise typer.Exit(run_compare_cmd(state.root, names or [], fmt.value, rows))
+
+
+def _declared(root: Path, cycle: str) -> set[str]:
+    """Scenario ids of cycle.yaml (with base), read without validating the whole cycle."""
+    from ..schemas.cycle import Cycle
+    from ..workspace import load_model
+
+    cy, _, _ = load_model(root, root / "cycles" / cycle / "cycle.yaml", Cycle)
+    return {"base", *(s.id for s in cy.scenarios)} if cy is not None else {"base"}
+
+
+def split_names(root: Path, tokens: list[str], cwd: Path) -> tuple[str, str, list[str]]:
+    """(cycle, mode, names): the first token is the cycle when a cycle has that id; the rest
+    are scenario names when cycle.yaml declares them all, else git revisions."""
+    from ..errors import UserError
+    from ..workspace import list_cycles, pick_cycle
+
+    rest = list(tokens)
+    cycle = rest.pop(0) if rest and rest[0] in list_cycles(root) else None
+    cycle_id = pick_cycle(root, cycle, cwd)
+    known = _declared(root, cycle_id)
+    hits = [t for t in rest if t in known]
+    if len(hits) == len(rest):
+        return cycle_id, "scenarios", rest
+    if hits:
+        raise UserError(
+            f"{', '.join(hits)} name scenarios and {', '.join(t for t in rest if t not in known)} "
+            "do not: compare scenarios of one cycle, or git revisions, not both",
+            hint=f"scenarios of cycle {cycle_id}: {', '.join(sorted(known))}",
+        )
+    return cycle_id, "revisions", rest
+
+
+def run_compare_cmd(root: Path | None, tokens: list[str], fmt: str, rows: int) -> int:
+    import json
+    import sys
+
+    from rich.console import Console
+
+    from ..errors import EXIT_FINDINGS, EXIT_OK
+    from ..findings import Report
+    from ..scenarios.compare import compare_options
+    from ..scenarios.markdown import to_markdown
+    from ..scenarios.sources import revision_options, scenario_options
+    from ..workspace import find_root
+    from .render import emit
+    from .scenario_view import show_comparison
+
+    cwd = Path.cwd()
+    top = find_root(root or cwd)
+    cycle, mode, names = split_names(top, tokens, cwd)
+    report = Report()
+    if mode == "scenarios":
+        _, report, options = _busy(
+            fmt, lambda say: scenario_options(top, cycle, names, progress=say)
+        )
+        if not options:
+            emit(report, "json" if fmt == "json" else "text", 20)
+            return EXIT_FINDINGS
+    else:
+        revs: list[str | None] = list(names) if len(names) > 1 else [*names, None]
+        options = _busy(fmt, lambda say: revision_options(top, cycle, revs, progress=say))
+    result = compare_options(options, cycle, mode, rows)
+    if fmt == "json":
+        doc = result.to_dict()
+        doc["findings"] = [f.to_dict() for f in report.sorted()]
+        sys.stdout.write(json.dumps(doc, indent=2, sort_keys=True) + "\n")
+    elif fmt == "markdown":
+        sys.stdout.write(to_markdown(result))
+    else:
+        show_comparison(result, Console(highlight=False))
+        if report.findings:
+            emit(report, "text", 20)
+    return EXIT_OK if result.ok else EXIT_FINDINGS
+
+
+def _busy(fmt: str, work: Callable[[Progress | None], T]) -> T:
+    """Run `work` with a spinner on a terminal (text format), else quietly."""
+    from rich.console import Console
+
+    err = Console(stderr=True)
+    if fmt == "text" and err.is_terminal:
+        with err.status("working") as status:
+            return work(lambda m: status.update(m))
+    return work(None)
+
+
+def reconcile_scenarios_cmd(
+    cycle: str | None,
+    fmt: str,
+    dry_run: bool,
+    integer: bool,
+    top: int,
+    per_file: int,
+    mps: Path | None,
+    names: list[str],
+    every: bool,
+) -> None:
+    """The reconcile command's scenario branch (raises typer.Exit with the exit code)."""
+    from ..errors import UserError
+
+    if mps is not None:
+        raise UserError(
+            "--export-mps writes the base plan's model; run it without --scenario",
+            hint="sopctl reconcile --export-mps FILE",
+        )
+    raise typer.Exit(
+        run_reconcile_scenarios(
+            state.root, cycle, fmt, dry_run, integer, top, per_file, names, every
+        )
+    )
+
+
+def run_reconcile_scenarios(
+    root: Path | None,
+    cycle: str | None,
+    fmt: str,
+    dry_run: bool,
+    integer: bool,
+    top: int,
+    per_file: int,
+    names: list[str],
+    every: bool,
+) -> int:
+    """`sopctl reconcile --scenario NAME ... | --all-scenarios`: the base plan and each
+    scenario, written to outputs/ and outputs/scenarios/<name>/."""
+    from ..errors import EXIT_FINDINGS, EXIT_OK
+    from ..scenarios.run import run_scenarios
+    from .scenario_view import reconcile_json, reconcile_text
+
+    run = _busy(
+        fmt,
+        lambda say: run_scenarios(
+            root,
+            cycle,
+            names,
+            every=every,
+            dry_run=dry_run,
+            integer=integer,
+            progress=say,
+        ),
+    )
+    if fmt == "json":
+        reconcile_json(run, per_file)
+    else:
+        reconcile_text(run, per_file, top)
+    return EXIT_OK if run.ok else EXIT_FINDINGS

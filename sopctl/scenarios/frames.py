@@ -1,0 +1,87 @@
+"""Frame plumbing shared by the table overlays (pure): read, replace and upsert table frames."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from .. import periods
+from ..findings import Finding
+from ..tables.check import Table
+from ..tables.contracts import CONTRACTS
+from ..tables.csvread import LINE
+from ..tables.refs import ord_col
+from .select import Ids
+
+if TYPE_CHECKING:
+    from ..validate import Workspace
+
+Note = Callable[[str, str], Finding]
+TOL = 1e-12
+
+
+def frame(ws: Workspace, name: str) -> pl.DataFrame | None:
+    t = ws.tables.get(name)
+    return t.frame if isinstance(t, Table) else None
+
+
+def put(ws: Workspace, name: str, frame: pl.DataFrame) -> None:
+    t = ws.tables.get(name)
+    if isinstance(t, Table):
+        ws.tables[name] = dataclasses.replace(t, frame=frame)
+    else:  # a table the cycle does not have: made by the scenario
+        cols = [c for c in frame.columns if not c.startswith("__")]
+        ws.tables[name] = Table(CONTRACTS[name], f"({name} of the scenario)", frame, cols)
+
+
+def empty(name: str, periods_cols: tuple[str, ...] = ()) -> pl.DataFrame:
+    """An empty frame with a contract's columns typed as the checked tables are."""
+    types = {"float": pl.Float64, "int": pl.Int64}
+    schema: dict[str, Any] = {LINE: pl.Int64}
+    for c in CONTRACTS[name].columns:
+        schema[c.name] = types.get(c.dtype, pl.String)
+    for p in periods_cols:
+        schema[ord_col(p)] = pl.Int64
+    return pl.DataFrame(schema=schema)
+
+
+def upsert(frame: pl.DataFrame, rows: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """`frame` with `rows` replacing the rows of the same key (other columns: null)."""
+    rows = rows.select(
+        (pl.col(c) if c in rows.columns else pl.lit(None)).cast(t).alias(c)
+        for c, t in frame.schema.items()
+    )
+    return pl.concat([frame.join(rows.select(keys), on=keys, how="anti"), rows])
+
+
+def change(values: pl.Expr, factor: float | None, plus: float | None) -> pl.Expr:
+    return values * factor if factor is not None else values + (plus or 0.0)
+
+
+def floored(
+    df: pl.DataFrame, col: str, what: str, note: Note
+) -> tuple[pl.DataFrame, list[Finding]]:
+    """Negative results set to 0, with one warning that counts them."""
+    neg = int((df[col] < -TOL).sum())
+    if not neg:
+        return df.with_columns(pl.col(col).clip(lower_bound=0.0)), []
+    msg = f"{neg} {what} would fall below 0 and are set to 0; check the overlay's change"
+    return df.with_columns(pl.col(col).clip(lower_bound=0.0)), [note("SOP630", msg)]
+
+
+def same(before: pl.Series, after: pl.Series) -> bool:
+    """Equal within TOL, empty where both are empty."""
+    both_null = before.is_null() & after.is_null()
+    close = ((before - after).abs() <= TOL).fill_null(False)
+    return bool((both_null | close).all())
+
+
+def nothing(what: str, note: Note) -> list[Finding]:
+    return [note("SOP629", f"the overlay changes no {what}; check its selectors and values")]
+
+
+def ords(ids: Ids) -> dict[str, int]:
+    return {p: periods.to_ordinal(p, ids.bucket) or 0 for p in ids.periods}

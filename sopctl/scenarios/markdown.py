@@ -1,0 +1,84 @@
+"""A comparison as GitHub-flavoured Markdown: a PR comment or an executive pack (pure)."""
+
+from __future__ import annotations
+
+from .compare import Comparison
+from .words import cell, headline, title
+
+
+def _esc(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
+    out = ["| " + " | ".join(_esc(h) for h in header) + " |"]
+    out.append("|" + "|".join("---:" if i in right else "---" for i in range(len(header))) + "|")
+    out += ["| " + " | ".join(_esc(c) for c in r) + " |" for r in rows]
+    return out
+
+
+def to_markdown(c: Comparison) -> str:
+    what = "Scenario comparison" if c.mode == "scenarios" else "Plan comparison"
+    lines = [f"## {what}: cycle {c.cycle}", "", f"**{headline(c)}**", ""]
+    lines += [
+        f"Δ against `{c.base}`; **bold** marks the best option for each line "
+        "(none when all are equal).",
+        "",
+    ]
+    for o in c.options:
+        if not o.ok:
+            lines += [f"> **{title(o)} has no plan** ({o.status}):", "", "```"]
+            lines += [*o.errors[:20], "```", ""]
+    names = c.names
+    rows = []
+    for k in c.kpis:
+        cells = []
+        for n in names:
+            text = cell(k, n, c.base)
+            cells.append(f"**{text}**" if n in k.best else text)
+        rows.append([k.label, *cells])
+    header = ["", *(title(o) for o in c.options)]
+    lines += [*_table(header, rows, set(range(1, len(header)))), ""]
+    lines += _exceptions(c)
+    lines += _options(c)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _exceptions(c: Comparison) -> list[str]:
+    if not c.changes:
+        return []
+    lines = [f"### Exceptions against `{c.base}`", ""]
+    rows = []
+    for name, d in c.changes.items():
+        for tag, items in (("appeared", d.appeared), ("cleared", d.cleared)):
+            for e in items:
+                rows.append(
+                    [
+                        name,
+                        tag,
+                        e.kind,
+                        e.what,
+                        e.period,
+                        f"{e.quantity:,.0f}",
+                        f"{e.value:,.0f}",
+                    ]
+                )
+    counts = ", ".join(
+        f"{n}: +{d.appeared_count} / −{d.cleared_count}" for n, d in c.changes.items()
+    )
+    lines += [f"Appeared / cleared: {counts}.", ""]
+    if rows:
+        head = ["option", "", "kind", "what", "period", "qty", f"value {c.currency}"]
+        lines += [*_table(head, rows, {5, 6}), ""]
+    return lines
+
+
+def _options(c: Comparison) -> list[str]:
+    lines = ["### Options", ""]
+    rows = []
+    for o in c.options:
+        source = o.source + (f", {o.commit[:7]}" if o.commit else "")
+        changed = "; ".join(o.inputs) if o.inputs else ""
+        rows.append([title(o), o.owner or "", o.description, changed, source])
+    head = ["option", "owner", "description", "inputs changed", "plan from"]
+    return [*lines, *_table(head, rows, set()), ""]

@@ -1,0 +1,132 @@
+"""Price and cost overlays (pure): selling prices, unit costs of items and materials, hourly
+costs of resources (see overlays.py for what each changes)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from ..findings import Finding
+from .frames import Note, change, empty, floored, frame, nothing, put, same, upsert
+from .select import Selection
+
+if TYPE_CHECKING:
+    from ..validate import Workspace
+
+
+def price_overlay(ws: Workspace, ov: Any, sel: Selection, note: Note) -> list[Finding]:
+    items = frame(ws, "items")
+    if items is None or not sel.items:
+        return []
+    prices = frame(ws, "prices")
+    if prices is None:
+        prices = empty("prices")
+    hit_i = pl.col("item").is_in(sel.items)
+    out: list[Finding] = []
+    if sel.all_segments:
+        new_items = items.with_columns(
+            pl.when(hit_i)
+            .then(change(pl.col("price"), ov.factor, ov.change))
+            .otherwise("price")
+            .alias("price")
+        )
+        new_items, out = floored(new_items, "price", "item prices", note)
+        new_prices = prices.with_columns(
+            pl.when(hit_i)
+            .then(change(pl.col("price"), ov.factor, ov.change))
+            .otherwise("price")
+            .alias("price")
+        )
+        new_prices, more = floored(new_prices, "price", "segment prices", note)
+        out += more
+        if same(items["price"], new_items["price"]) and same(prices["price"], new_prices["price"]):
+            return nothing("price", note)
+        put(ws, "items", new_items)
+        put(ws, "prices", new_prices)
+        return out
+    grid = pl.DataFrame(
+        {
+            "item": [i for i in sel.items for _ in sel.segments],
+            "segment": [s for _ in sel.items for s in sel.segments],
+        },
+        schema={"item": pl.String, "segment": pl.String},
+    )
+    cur = grid.join(
+        prices.select("item", "segment", pl.col("price").alias("seg_price")),
+        on=["item", "segment"],
+        how="left",
+    ).join(items.select("item", "price"), on="item", how="left")
+    eff = pl.coalesce("seg_price", "price").fill_null(0.0)
+    cur = cur.with_columns(eff.alias("before"), change(eff, ov.factor, ov.change).alias("price"))
+    cur, out = floored(cur.drop("seg_price"), "price", "segment prices", note)
+    if same(cur["before"], cur["price"]):
+        return nothing("price", note)
+    put(ws, "prices", upsert(prices, cur.select("item", "segment", "price"), ["item", "segment"]))
+    return out
+
+
+def cost_overlay(ws: Workspace, ov: Any, sel: Selection, note: Note) -> list[Finding]:
+    out: list[Finding] = []
+    changed = False
+    items = frame(ws, "items")
+    if items is not None and sel.items:
+        new = items.with_columns(
+            pl.when(pl.col("item").is_in(sel.items))
+            .then(change(pl.col("unit_cost"), ov.factor, ov.change))
+            .otherwise("unit_cost")
+            .alias("unit_cost")
+        )
+        new, more = floored(new, "unit_cost", "item unit costs", note)
+        out += more
+        changed |= not same(items["unit_cost"], new["unit_cost"])
+        put(ws, "items", new)
+    mats = frame(ws, "materials")
+    if mats is not None and sel.materials:
+        hit = pl.col("material").is_in(sel.materials)
+        new = mats.with_columns(
+            pl.when(hit)
+            .then(change(pl.col("unit_cost"), ov.factor, ov.change))
+            .otherwise("unit_cost")
+            .alias("unit_cost")
+        )
+        new, more = floored(new, "unit_cost", "material unit costs", note)
+        out += more
+        changed |= not same(mats["unit_cost"], new["unit_cost"])
+        put(ws, "materials", new)
+        _bom_costs(ws, mats, new, sel)
+    res = frame(ws, "resources")
+    if res is not None and sel.resources:
+        cols = [c for c in ("regular_cost", "overtime_cost") if c in res.columns]
+        hit = pl.col("resource").is_in(sel.resources)
+        new = res.with_columns(
+            pl.when(hit).then(change(pl.col(c), ov.factor, ov.change)).otherwise(c).alias(c)
+            for c in cols
+        )
+        for c in cols:
+            new, more = floored(new, c, f"resource {c.replace('_', ' ')}s", note)
+            out += more
+            changed |= not same(res[c], new[c])
+        put(ws, "resources", new)
+    return out if changed else [*out, *nothing("cost", note)]
+
+
+def _bom_costs(ws: Workspace, old: pl.DataFrame, new: pl.DataFrame, sel: Selection) -> None:
+    """A material's cost change flows into the unit cost (standard cost) of the items using it,
+    except items the same overlay already changed."""
+    items, bom = frame(ws, "items"), frame(ws, "bom")
+    if items is None or bom is None or not bom.height:
+        return
+    delta = old.select("material", "unit_cost").join(
+        new.select("material", pl.col("unit_cost").alias("new")), on="material"
+    )
+    per_item = (
+        bom.join(delta, on="material")
+        .group_by("item")
+        .agg(((pl.col("new") - pl.col("unit_cost")) * pl.col("quantity_per")).sum().alias("d"))
+        .filter(~pl.col("item").is_in(sel.items))
+    )
+    out = items.join(per_item, on="item", how="left", maintain_order="left").with_columns(
+        (pl.col("unit_cost") + pl.col("d").fill_null(0.0)).clip(lower_bound=0.0).alias("unit_cost")
+    )
+    put(ws, "items", out.drop("d"))

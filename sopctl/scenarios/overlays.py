@@ -1,0 +1,216 @@
+"""Overlays as pure transformations of the validated tables (Workspace in, new Workspace out).
+
+Nothing is written and the input Workspace is not changed: each overlay replaces whole frames
+in a copy. Overlays apply in file order, so two overlays on the same cells compound. What each
+kind changes (docs/scenarios.md has the reference):
+
+- capacity / shift: `capacity` rows of the selected resources and periods (upserted), from the
+  period's effective hours (a capacity row, else the resource's hours, or hours per worker for
+  a labour pool): plus `hours` or times `factor`, floored at 0;
+- workforce: `resources.max_layoffs` (no_layoffs) or `max_hires` (hiring_freeze) set to 0;
+- supplier: `materials.capacity` times `capacity_factor` or plus `capacity_units` (an empty
+  capacity stays unlimited); `delay` adds to `materials.lead_time` and moves the material's
+  `open_orders` that many periods later (orders pushed past the horizon are dropped);
+- price: `items.price` and the `prices` rows of the selected items, or, for selected segments,
+  `prices` rows upserted from the effective price (segment price, else the item's);
+- cost: `items.unit_cost`, `materials.unit_cost` (the change flows into the unit cost of the
+  items that use the material, bom quantity x change), `resources.regular_cost` and
+  `overtime_cost`;
+- promotion: rows added to or removed from `promotions` (the demand view is then rebuilt).
+
+Demand overlays act on the demand view instead (demand.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from .. import periods
+from ..findings import Finding, finding
+from ..tables.refs import ord_col
+from .frames import Note, change, empty, floored, frame, nothing, ords, put, same, upsert
+from .money import cost_overlay, price_overlay
+from .select import Ids, Selection, select
+
+if TYPE_CHECKING:
+    from ..validate import Workspace
+    from .load import Scenario
+
+
+def apply_tables(ws: Workspace, sc: Scenario, ids: Ids) -> tuple[Workspace, bool, list[Finding]]:
+    """The workspace with every table overlay of `sc` applied, whether the promotions changed
+    (the demand view must then be rebuilt), and the warnings of applying them."""
+    out = dataclasses.replace(ws, tables=dict(ws.tables))
+    promotions = False
+    findings: list[Finding] = []
+    for i, ov in enumerate(sc.file.overlays):
+        sel, _ = select(ids, ov, sc.doc, i)
+        line, col = sc.doc.where(("overlays", i))
+
+        def note(code: str, message: str, line: int = line, col: int = col) -> Finding:
+            return finding(sc.doc.path, line, col, code, message)
+
+        kind = ov.kind
+        if kind in ("capacity", "shift"):
+            findings += _capacity(out, ov, sel, ids, note)
+        elif kind == "workforce":
+            findings += _workforce(out, ov, sel, note)
+        elif kind == "supplier":
+            findings += _supplier(out, ov, sel, ids, note)
+        elif kind == "price":
+            findings += price_overlay(out, ov, sel, note)
+        elif kind == "cost":
+            findings += cost_overlay(out, ov, sel, note)
+        elif kind == "promotion":
+            _promotion(out, ov, sel, ids)
+            promotions = True
+    return out, promotions, findings
+
+
+# ---------------------------------------------------------------------------- kinds
+
+
+def _capacity(ws: Workspace, ov: Any, sel: Selection, ids: Ids, note: Note) -> list[Finding]:
+    res = frame(ws, "resources")
+    if res is None or not sel.resources or not sel.periods:
+        return []
+    base = res.select(
+        "resource",
+        pl.when(pl.col("kind") == "labour")
+        .then(pl.col("hours_per_worker") if "hours_per_worker" in res.columns else None)
+        .otherwise(pl.col("hours") if "hours" in res.columns else None)
+        .cast(pl.Float64)
+        .alias("base"),
+    )
+    cap = frame(ws, "capacity")
+    if cap is None:
+        cap = empty("capacity", ("period",))
+    if "overtime_limit" not in cap.columns:
+        cap = cap.with_columns(pl.lit(None, pl.Float64).alias("overtime_limit"))
+    grid = pl.DataFrame(
+        {
+            "resource": [r for r in sel.resources for _ in sel.periods],
+            "period": [p for _ in sel.resources for p in sel.periods],
+        },
+        schema={"resource": pl.String, "period": pl.String},
+    )
+    cur = grid.join(base, on="resource", how="left").join(
+        cap.select("resource", "period", "hours", "overtime_limit"),
+        on=["resource", "period"],
+        how="left",
+    )
+    eff = pl.coalesce("hours", "base").fill_null(0.0)
+    factor = getattr(ov, "factor", None)
+    cur = cur.with_columns(eff.alias("before"), change(eff, factor, ov.hours).alias("hours"))
+    cur, out = floored(cur, "hours", "resource-period hours", note)
+    if same(cur["before"], cur["hours"]):
+        return nothing("hours", note)
+    labels = ords(ids)
+    rows = cur.with_columns(
+        pl.col("period").replace_strict(labels, return_dtype=pl.Int64).alias(ord_col("period"))
+    )
+    put(ws, "capacity", upsert(cap, rows, ["resource", "period"]))
+    return out
+
+
+def _workforce(ws: Workspace, ov: Any, sel: Selection, note: Note) -> list[Finding]:
+    res = frame(ws, "resources")
+    if res is None or not sel.resources:
+        return []
+    col = "max_layoffs" if ov.policy == "no_layoffs" else "max_hires"
+    if col not in res.columns:
+        res = res.with_columns(pl.lit(None, pl.Float64).alias(col))
+    hit = pl.col("resource").is_in(sel.resources)
+    new = res.with_columns(pl.when(hit).then(pl.lit(0.0)).otherwise(pl.col(col)).alias(col))
+    if same(res[col], new[col]):
+        return nothing(col, note)
+    put(ws, "resources", new)
+    return []
+
+
+def _supplier(ws: Workspace, ov: Any, sel: Selection, ids: Ids, note: Note) -> list[Finding]:
+    mats = frame(ws, "materials")
+    if mats is None or not sel.materials:
+        return []
+    out: list[Finding] = []
+    hit = pl.col("material").is_in(sel.materials)
+    if ov.capacity_factor is not None or ov.capacity_units is not None:
+        if "capacity" not in mats.columns:
+            mats = mats.with_columns(pl.lit(None, pl.Float64).alias("capacity"))
+        changed = change(pl.col("capacity"), ov.capacity_factor, ov.capacity_units)
+        new = mats.with_columns(pl.when(hit).then(changed).otherwise("capacity").alias("capacity"))
+        new, out = floored(new.fill_nan(None), "capacity", "supplier capacities", note)
+        if mats.filter(hit)["capacity"].null_count() == mats.filter(hit).height:
+            out += [
+                note(
+                    "SOP629",
+                    "the selected materials have no supplier capacity (unlimited), so "
+                    "changing it changes nothing; give them a capacity in materials.csv",
+                )
+            ]
+        mats = new
+    if ov.delay is not None:
+        mats = mats.with_columns(
+            pl.when(hit)
+            .then(pl.col("lead_time") + ov.delay)
+            .otherwise("lead_time")
+            .alias("lead_time")
+        )
+        out += _delay_orders(ws, sel, ov.delay, ids, note)
+    put(ws, "materials", mats)
+    return out
+
+
+def _delay_orders(ws: Workspace, sel: Selection, delay: int, ids: Ids, note: Note) -> list[Finding]:
+    orders = frame(ws, "open_orders")
+    if orders is None or not orders.height:
+        return []
+    first = periods.to_ordinal(ids.periods[0], ids.bucket) or 0
+    last = first + len(ids.periods) - 1
+    o = ord_col("period")
+    hit = pl.col("material").is_in(sel.materials)
+    moved = orders.with_columns(pl.when(hit).then(pl.col(o) + delay).otherwise(pl.col(o)).alias(o))
+    labels = {first + k: p for k, p in enumerate(ids.periods)}
+    gone = moved.filter(pl.col(o) > last)
+    kept = moved.filter(pl.col(o) <= last).with_columns(
+        pl.col(o).replace_strict(labels, default=None, return_dtype=pl.String).alias("period")
+    )
+    put(ws, "open_orders", kept)
+    if not gone.height:
+        return []
+    units = float(gone["quantity"].sum()) if "quantity" in gone.columns else 0.0
+    return [
+        note(
+            "SOP632",
+            f"{gone.height} open order(s) ({units:,.0f} units) arrive after the horizon once "
+            f"delayed by {delay} period(s) and are left out of the scenario",
+        )
+    ]
+
+
+def _promotion(ws: Workspace, ov: Any, sel: Selection, ids: Ids) -> None:
+    promos = frame(ws, "promotions")
+    if promos is None:
+        promos = empty("promotions", ("start_period", "end_period"))
+    if ov.action == "remove":
+        put(ws, "promotions", promos.filter(pl.col("promo_id") != ov.id))
+        return
+    labels = ords(ids)
+    rows = pl.DataFrame(
+        {
+            "promo_id": ov.id,
+            "item": [i for i in sel.items for _ in sel.segments],
+            "segment": [s for _ in sel.items for s in sel.segments],
+            "start_period": ov.from_,
+            "end_period": ov.to,
+            "uplift_pct": ov.uplift_pct,
+            "uplift_units": ov.uplift_units,
+            ord_col("start_period"): labels.get(ov.from_ or "", 0),
+            ord_col("end_period"): labels.get(ov.to or "", 0),
+        },
+        schema_overrides={"uplift_pct": pl.Float64, "uplift_units": pl.Float64},
+    )
+    put(ws, "promotions", upsert(promos, rows, ["promo_id", "item", "segment"]))

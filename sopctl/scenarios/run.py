@@ -1,0 +1,235 @@
+"""`sopctl reconcile --scenario`: the base plan and its scenarios, solved and written (the edge).
+
+The base is solved exactly as `sopctl reconcile` solves it (same files, same bytes) and its LP
+stays loaded in HiGHS (`reconcile.update.WarmSession`). Each scenario: overlays on the tables
+(overlays.py), the demand view rebuilt when promotions changed, demand overlays (demand.py),
+gather and build; then, when its model has the base's structure, its numbers are pushed into
+the loaded model and dual simplex restarts from the base's basis; otherwise it is solved cold.
+Results go to `outputs/scenarios/<id>/` with the base's file set and a manifest that also
+records the scenario file's digest. A scenario without a plan writes nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from ..errors import UserError
+from ..findings import Report, Severity
+from ..outputs import write_all
+from ..plan import MANIFEST, ReconcileRun, _demand
+from ..plan_files import plan_files
+from ..reconcile import PlanResult, SolveOptions, gather
+from ..reconcile.engine import solved_result
+from ..reconcile.model import build_model
+from ..reconcile.solve import solve
+from ..reconcile.update import WarmSession
+from ..results import is_current, json_bytes, manifest, read_manifest, sha256
+from ..signal import build_demand
+from ..validate import Workspace, load_workspace
+from .demand import add_delta, apply_demand
+from .load import BASE, Scenario, declared, load_scenarios
+from .overlays import apply_tables
+from .select import Ids, ids_of
+
+Progress = Callable[[str], None]
+FOLDER = "scenarios"
+
+
+@dataclass
+class ScenarioResult:
+    """One scenario's plan, or why there is none."""
+
+    id: str
+    description: str
+    owner: str
+    file: str  # the scenario file, repository-relative
+    report: Report = field(default_factory=Report)  # findings of applying the overlays
+    result: PlanResult | None = None
+    files: dict[str, bytes] = field(default_factory=dict)
+    summary: dict[str, Any] = field(default_factory=dict)
+    written: list[Path] = field(default_factory=list)
+    solved: str = ""  # unchanged | warm | cold: how the LP was solved
+    demand: str = "base"  # base | rebuilt (a promotion overlay)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.report.ok and self.result is not None and self.result.ok
+
+
+@dataclass
+class ScenarioRun:
+    base: ReconcileRun
+    scenarios: list[ScenarioResult] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.base.ok and all(s.ok for s in self.scenarios)
+
+
+def outputs_dir(ws: Workspace, sid: str) -> Path:
+    return ws.cycle_dir / "outputs" / FOLDER / sid
+
+
+def wanted(ws: Workspace, names: list[str], every: bool) -> list[str]:
+    """The scenarios asked for, in the order of cycle.yaml when `every`, else as given."""
+    known = declared(ws)
+    if every:
+        return known
+    out: list[str] = []
+    for name in names:
+        if name == BASE or name in out:
+            continue
+        if name not in known:
+            raise UserError(
+                f"cycle {ws.cycle_id} has no scenario '{name}' "
+                f"(declared: {', '.join(known) or 'none'})",
+                hint=f"declare it in cycle.yaml (scenarios: - id: {name}) and write "
+                f"cycles/{ws.cycle_id}/scenarios/{name}.yaml",
+            )
+        out.append(name)
+    return out
+
+
+def scenario_extra(sc: Scenario) -> dict[str, Any]:
+    return {"scenario": sc.id, "scenario_file": {sc.shown: sha256(sc.path)}}
+
+
+def scenario_is_current(ws: Workspace, sc: Scenario) -> bool:
+    """True when the scenario's outputs were made from the current inputs and scenario file."""
+    out = outputs_dir(ws, sc.id)
+    if not is_current(ws, out, MANIFEST):
+        return False
+    doc = read_manifest(out / MANIFEST) or {}
+    return bool(doc.get("scenario_file") == scenario_extra(sc)["scenario_file"])
+
+
+def run_scenarios(
+    root: Path | None,
+    cycle: str | None,
+    names: list[str],
+    *,
+    every: bool = False,
+    dry_run: bool = False,
+    integer: bool = False,
+    options: SolveOptions | None = None,
+    warm: bool = True,
+    progress: Progress | None = None,
+) -> ScenarioRun:
+    """Validate, solve the base plan and each scenario, and write them unless dry-run.
+
+    `warm=False` solves every scenario cold (for tests and benchmarks of the warm start)."""
+    say = progress or (lambda _msg: None)
+    say("checking inputs")
+    ws, report = load_workspace(root, cycle)
+    run = ScenarioRun(ReconcileRun(ws, report))
+    if not report.ok:
+        return run
+    assert ws.charter is not None
+    todo = wanted(ws, names, every)
+    say("building the demand view")
+    demand, run.base.demand_source = _demand(root, ws.cycle_id, ws, report, write=not dry_run)
+    if demand is None or not report.ok:
+        return run
+    opts = options or SolveOptions()
+    say("solving the base plan")
+    t0 = time.perf_counter()
+    data = gather(ws, demand)
+    t1 = time.perf_counter()
+    lp = build_model(data, integer=integer, lost_revenue=opts.lost_revenue)
+    t2 = time.perf_counter()
+    session = WarmSession(lp, opts) if warm and not integer else None
+    sol = session.base if session is not None else solve(lp, opts)
+    clock = {"gather": t1 - t0, "build": t2 - t1, "solve": time.perf_counter() - t2}
+    base = run.base
+    base.result = solved_result(data, lp, sol, ws.charter.escalation, clock)
+    if base.result.ok:
+        base.files, base.summary = plan_files(ws, base.result)
+        if not dry_run:
+            files = dict(base.files)
+            files[MANIFEST] = manifest(ws, "reconcile", files, {})
+            out = ws.cycle_dir / "outputs"
+            write_all({out / name: data for name, data in files.items()})
+            base.written = [out / name for name in files]
+    scenarios, _ = load_scenarios(ws, None)  # their findings are in the report already
+    ids = ids_of(ws)
+    ref = _Rebuilt(ws)
+    for sid in todo:
+        say(f"solving scenario {sid}")
+        one = _scenario(ws, scenarios[sid], ids, demand, ref, session, opts, integer)
+        if one.ok and not dry_run:
+            files = dict(one.files)
+            files[MANIFEST] = manifest(ws, "reconcile", files, scenario_extra(scenarios[sid]))
+            out = outputs_dir(ws, sid)
+            write_all({out / name: data for name, data in files.items()})
+            one.written = [out / name for name in files]
+        run.scenarios.append(one)
+    return run
+
+
+class _Rebuilt:
+    """The base's demand view built in memory, once, as the reference of promotion overlays."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self._plan: pl.DataFrame | None = None
+
+    def plan(self) -> pl.DataFrame:
+        if self._plan is None:
+            self._plan = build_demand(self.ws, None).plan
+        return self._plan
+
+
+def _scenario(
+    ws: Workspace,
+    sc: Scenario,
+    ids: Ids,
+    demand: Any,
+    ref: _Rebuilt,
+    session: WarmSession | None,
+    opts: SolveOptions,
+    integer: bool,
+) -> ScenarioResult:
+    assert ws.charter is not None
+    t0 = time.perf_counter()
+    one = ScenarioResult(sc.id, sc.file.description, sc.file.owner, sc.shown)
+    ws_s, promotions, fs = apply_tables(ws, sc, ids)
+    one.report.extend(fs)
+    if promotions:
+        built = build_demand(ws_s, None)
+        one.report.extend(f for f in built.findings if f.severity is Severity.ERROR)
+        demand, one.demand = add_delta(demand, built.plan, ref.plan()), "rebuilt"
+    demand, fs = apply_demand(demand, sc, ids)
+    one.report.extend(fs)
+    if not one.report.ok:
+        return one
+    data = gather(ws_s, demand)
+    t1 = time.perf_counter()
+    lp = build_model(data, integer=integer, lost_revenue=opts.lost_revenue)
+    t2 = time.perf_counter()
+    got = session.solve(lp) if session is not None else None
+    if got is None:
+        sol, one.solved = solve(lp, opts), "cold"
+    else:
+        sol, one.solved = got
+    clock = {"gather": t1 - t0, "build": t2 - t1, "solve": time.perf_counter() - t2}
+    one.result = solved_result(data, lp, sol, ws.charter.escalation, clock)
+    if one.result.ok:
+        files, summary = plan_files(ws_s, one.result)
+        summary["scenario"] = {
+            "id": sc.id,
+            "description": sc.file.description,
+            "owner": sc.file.owner,
+            "file": sc.shown,
+            "overlays": [ov.kind for ov in sc.file.overlays],
+        }
+        files["summary.json"] = json_bytes(summary)
+        one.files, one.summary = files, summary
+    one.seconds = time.perf_counter() - t0
+    return one

@@ -1,0 +1,249 @@
+"""What an overlay selects: its selectors resolved against the cycle's ids, with findings.
+
+One function serves both validation (the findings, with the line of the offending value) and
+application (the resolved ids), so what `sopctl validate` accepts is exactly what is applied.
+Values of one selector add up; selectors of different kinds narrow each other; `items` and
+`families` are one dimension (the items listed plus the items of the families listed); a
+selector left out selects everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .. import periods
+from ..findings import Finding, finding
+from ..periods import Bucket
+from ..tables.check import Table
+
+if TYPE_CHECKING:
+    from ..validate import Workspace
+    from ..yamlio import YamlDoc
+
+
+@dataclass(frozen=True)
+class Ids:
+    """The ids an overlay can name, read from the loaded cycle."""
+
+    items: list[str]
+    families: dict[str, list[str]]
+    segments: list[str]
+    resources: dict[str, str]  # resource -> kind (fixed | labour)
+    materials: dict[str, str]  # material -> supplier
+    promotions: frozenset[str]
+    periods: list[str]
+    bucket: Bucket
+    paths: dict[str, str] = field(default_factory=dict)  # table type -> file, for messages
+
+    def where(self, table: str) -> str:
+        return self.paths.get(table, f"the {table} table")
+
+
+def _col(ws: Workspace, table: str, *cols: str) -> list[tuple[Any, ...]]:
+    t = ws.tables.get(table)
+    if not isinstance(t, Table) or any(c not in t.frame.columns for c in cols):
+        return []
+    return list(t.frame.select(cols).drop_nulls(cols[0]).iter_rows())
+
+
+def ids_of(ws: Workspace) -> Ids:
+    assert ws.charter is not None
+    families: dict[str, list[str]] = {}
+    items = sorted({str(r[0]) for r in _col(ws, "items", "item")})
+    for item, fam in _col(ws, "items", "item", "family"):
+        if fam is not None:
+            families.setdefault(str(fam), []).append(str(item))
+    return Ids(
+        items=items,
+        families={k: sorted(set(v)) for k, v in families.items()},
+        segments=[s.id for s in ws.charter.segments],
+        resources={str(r): str(k) for r, k in _col(ws, "resources", "resource", "kind")},
+        materials={str(m): str(s) for m, s in _col(ws, "materials", "material", "supplier")},
+        promotions=frozenset(str(r[0]) for r in _col(ws, "promotions", "promo_id")),
+        periods=ws.periods(),
+        bucket=ws.charter.cadence.bucket,
+        paths={name: t.path for name, t in ws.tables.items()},
+    )
+
+
+@dataclass
+class Selection:
+    items: list[str] = field(default_factory=list)
+    all_items: bool = True  # no items or families given
+    segments: list[str] = field(default_factory=list)
+    all_segments: bool = True
+    periods: list[str] = field(default_factory=list)
+    resources: list[str] = field(default_factory=list)
+    materials: list[str] = field(default_factory=list)
+
+
+class _Selector:
+    """Resolves one overlay (number `i` of a scenario file) and collects its findings."""
+
+    def __init__(self, ids: Ids, doc: YamlDoc, i: int) -> None:
+        self.ids, self.doc, self.i = ids, doc, i
+        self.findings: list[Finding] = []
+
+    def add(self, key: tuple[str | int, ...], code: str, message: str) -> None:
+        line, col = self.doc.where(("overlays", self.i, *key))
+        self.findings.append(finding(self.doc.path, line, col, code, message))
+
+    def known(self, key: str, values: Sequence[str], known: Sequence[str], what: str) -> list[str]:
+        ok = set(known)
+        table = {"item": "items", "resource": "resources", "material": "materials"}.get(what, "")
+        where = "the charter's segments" if what == "segment" else self.ids.where(table)
+        for j, v in enumerate(values):
+            if v not in ok:
+                self.add(
+                    (key, j),
+                    "SOP623",
+                    f"{what} '{v}' is not in {where}; correct the id"
+                    + (f" (known: {_few(known)})" if known else ""),
+                )
+        return [v for v in dict.fromkeys(values) if v in ok]
+
+    def items(self, ov: Any, sel: Selection) -> None:
+        items: list[str] = list(ov.items)
+        fams: list[str] = list(ov.families)
+        if not items and not fams:
+            sel.items, sel.all_items = list(self.ids.items), True
+            return
+        chosen = self.known("items", items, self.ids.items, "item")
+        for j, fam in enumerate(fams):
+            members = self.ids.families.get(fam)
+            if members is None:
+                self.add(
+                    ("families", j),
+                    "SOP622",
+                    f"family '{fam}' matches no item of {self.ids.where('items')}"
+                    + (
+                        f" (families: {_few(sorted(self.ids.families))})"
+                        if self.ids.families
+                        else ""
+                    ),
+                )
+                continue
+            chosen += members
+        sel.items = sorted(set(chosen))
+        sel.all_items = False
+
+    def segments(self, ov: Any, sel: Selection) -> None:
+        if ov.segments:
+            sel.segments = self.known("segments", ov.segments, self.ids.segments, "segment")
+            sel.all_segments = False
+        else:
+            sel.segments = list(self.ids.segments)
+
+    def period_range(self, first: str | None, last: str | None, sel: Selection) -> None:
+        labels, bucket = self.ids.periods, self.ids.bucket
+        start = periods.to_ordinal(labels[0], bucket) if labels else None
+        bounds: list[int] = [0, len(labels) - 1]
+        ok = start is not None
+        for n_key, (key, value) in enumerate((("from", first), ("to", last))):
+            if value is None or start is None:
+                continue
+            n = periods.to_ordinal(value, bucket)
+            if n is None:
+                self.add(
+                    (key,),
+                    "SOP625",
+                    f"'{value}' is not a valid period; write {periods.describe(bucket)}",
+                )
+                ok = False
+            elif not 0 <= n - start < len(labels):
+                self.add(
+                    (key,),
+                    "SOP624",
+                    f"period {value} is outside the cycle's horizon ({labels[0]} to "
+                    f"{labels[-1]}); choose a period inside it",
+                )
+                ok = False
+            else:
+                bounds[n_key] = n - start
+        if ok and bounds[1] < bounds[0]:
+            self.add(("to",), "SOP625", f"'to' ({last}) is before 'from' ({first}); swap them")
+            ok = False
+        sel.periods = labels[bounds[0] : bounds[1] + 1] if ok else []
+
+    def resources(self, ov: Any, sel: Selection, labour_only: bool) -> None:
+        known = sorted(self.ids.resources)
+        if not ov.resources:
+            sel.resources = [r for r in known if self.ids.resources[r] == "labour"]
+            if not sel.resources:
+                self.add(
+                    ("policy",),
+                    "SOP622",
+                    f"the cycle has no labour pool ({self.ids.where('resources')}) for a "
+                    "workforce policy; remove the overlay",
+                )
+            return
+        chosen = self.known("resources", ov.resources, known, "resource")
+        if labour_only:
+            for j, r in enumerate(ov.resources):
+                if r in chosen and self.ids.resources[r] != "labour":
+                    self.add(
+                        ("resources", j),
+                        "SOP626",
+                        f"resource '{r}' is a fixed resource; a workforce policy applies to "
+                        "labour pools only",
+                    )
+            chosen = [r for r in chosen if self.ids.resources[r] == "labour"]
+        sel.resources = chosen
+
+    def materials(self, ov: Any, sel: Selection) -> None:
+        known = sorted(self.ids.materials)
+        chosen = self.known("materials", ov.materials, known, "material")
+        for j, sup in enumerate(getattr(ov, "suppliers", [])):
+            mats = [m for m in known if self.ids.materials[m] == sup]
+            if not mats:
+                suppliers = sorted(set(self.ids.materials.values()))
+                self.add(
+                    ("suppliers", j),
+                    "SOP622",
+                    f"supplier '{sup}' supplies no material of {self.ids.where('materials')}"
+                    + (f" (suppliers: {_few(suppliers)})" if suppliers else ""),
+                )
+            chosen += mats
+        sel.materials = sorted(set(chosen))
+
+
+def select(ids: Ids, ov: Any, doc: YamlDoc, i: int) -> tuple[Selection, list[Finding]]:
+    """The ids overlay `ov` (number `i` in `doc`) selects, and what is wrong with it."""
+    s = _Selector(ids, doc, i)
+    sel = Selection()
+    kind = ov.kind
+    if kind in ("demand", "price", "promotion") or (kind == "cost" and (ov.items or ov.families)):
+        s.items(ov, sel)
+    if kind == "cost" and not (ov.items or ov.families):
+        sel.items, sel.all_items = [], False
+    if kind in ("demand", "price", "promotion"):
+        s.segments(ov, sel)
+    if kind in ("demand", "capacity", "shift", "promotion"):
+        s.period_range(ov.from_, ov.to, sel)
+    if kind in ("capacity", "shift", "workforce") or (kind == "cost" and ov.resources):
+        s.resources(ov, sel, labour_only=kind == "workforce")
+    if kind == "supplier" or (kind == "cost" and ov.materials):
+        s.materials(ov, sel)
+    if kind == "promotion":
+        if ov.action == "remove" and ov.id not in ids.promotions:
+            s.add(
+                ("id",),
+                "SOP623",
+                f"promotion '{ov.id}' is not in {ids.where('promotions')}; name a promo_id "
+                "of the cycle's promotions",
+            )
+        elif ov.action == "add" and ov.id in ids.promotions:
+            s.add(
+                ("id",),
+                "SOP631",
+                f"promotion '{ov.id}' is already in {ids.where('promotions')}; give the "
+                "added promotion an id of its own",
+            )
+    return sel, s.findings
+
+
+def _few(values: Sequence[str], n: int = 8) -> str:
+    shown = ", ".join(values[:n])
+    return shown + (f" and {len(values) - n} more" if len(values) > n else "")

@@ -1,0 +1,70 @@
+"""Numbers and labels shared by the text and Markdown views of a comparison (pure)."""
+
+from __future__ import annotations
+
+from .compare import Comparison, Kpi, Option
+
+SHARE_UNITS = ("share", "pct")
+
+
+def value(k: Kpi, x: float | None) -> str:
+    if x is None:
+        return "—"
+    if k.unit == "share":
+        return f"{100 * x:.1f}%"
+    if k.unit == "pct":
+        return f"{x:.1f}%"
+    if k.unit == "ratio":
+        return f"{x:,.2f}"
+    return f"{x:,.0f}"
+
+
+def delta(k: Kpi, name: str, base: str) -> str:
+    """Against the base: +1.8 pp for shares, +1,234, +5.0% for amounts; '' for the base."""
+    if name == base:
+        return ""
+    d = k.delta(name, base)
+    if d is None:
+        return "n/a"
+    sign = "+" if d > 0 else "−"
+    if k.unit in SHARE_UNITS:
+        pts = 100 * d if k.unit == "share" else d
+        return "±0" if abs(pts) < 0.05 else f"{sign}{abs(pts):.1f} pp"
+    if k.unit == "ratio":
+        return "±0" if abs(d) < 0.005 else f"{sign}{abs(d):,.2f}"
+    if abs(d) < 0.5:
+        return "±0"
+    text = f"{sign}{abs(d):,.0f}"
+    pct = k.pct(name, base)
+    if pct is not None and k.unit != "count":
+        text += f", {'+' if pct >= 0 else '−'}{abs(pct):,.1f}%"
+    return text
+
+
+def cell(k: Kpi, name: str, base: str) -> str:
+    d = delta(k, name, base)
+    v = value(k, k.values.get(name))
+    return f"{v} ({d})" if d and d != "±0" else v
+
+
+def title(o: Option) -> str:
+    if o.commit:
+        return f"{o.name} ({o.commit[:7]})"
+    return o.name
+
+
+def headline(c: Comparison) -> str:
+    """One line per comparison: which option is best on cost, margin and service."""
+    others = [o.name for o in c.options[1:]]
+    if not others:
+        return f"{c.base} only: nothing to compare it with (declare scenarios in cycle.yaml)"
+    parts = [f"{c.base} against {', '.join(others)}"]
+    for name, word in (
+        ("gross_margin", "margin"),
+        ("cost_total", "cost"),
+        ("units_short", "service"),
+    ):
+        k = c.kpi(name)
+        if k is not None and k.best:
+            parts.append(f"best {word}: {', '.join(k.best)}")
+    return "; ".join(parts)

@@ -1,0 +1,183 @@
+"""The comparison engine on hand-made plans (pure): KPIs, deltas, best option, JSON, Markdown."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import polars as pl
+import pytest
+
+from sopctl.plandiff.outputs import PlanSnapshot
+from sopctl.scenarios.compare import Option, compare_options
+from sopctl.scenarios.markdown import to_markdown
+
+EXC = {
+    "kind": pl.String,
+    "item": pl.String,
+    "segment": pl.String,
+    "resource": pl.String,
+    "material": pl.String,
+    "period": pl.String,
+    "quantity": pl.Float64,
+    "value": pl.Float64,
+}
+
+
+def plan(
+    revenue: float,
+    cost: float,
+    service: float,
+    peak: float,
+    exceptions: list[tuple[str, str, str, float]],
+    overtime: float = 0.0,
+) -> PlanSnapshot:
+    demand = 100.0
+    summary: dict[str, Any] = {
+        "currency": "EUR",
+        "status": "optimal",
+        "costs": {"production": cost - overtime, "overtime": overtime, "total": cost},
+        "service": [
+            {
+                "segment": "key",
+                "demand": demand,
+                "on_time": demand * service,
+                "lost_sales": 0.0,
+                "backlog_at_end": demand * (1 - service),
+                "service_level": service,
+            }
+        ],
+        "finance": {
+            "revenue": revenue,
+            "gross_margin": revenue - cost,
+            "gross_margin_pct": 100 * (revenue - cost) / revenue,
+            "average_working_capital": 50.0,
+            "peak_working_capital": 80.0,
+            "total_cash_flow": revenue - cost,
+            "inventory_turns": 4.0,
+        },
+        "utilisation_peaks": [{"resource": "LINE", "period": "2027-02", "utilisation": peak}],
+        "exceptions": {k: sum(1 for e in exceptions if e[0] == k) for k, *_ in exceptions},
+    }
+    exc = pl.DataFrame(
+        [
+            {
+                "kind": k,
+                "item": item,
+                "segment": "key",
+                "resource": None,
+                "material": None,
+                "period": per,
+                "quantity": q,
+                "value": 10 * q,
+            }
+            for k, item, per, q in exceptions
+        ],
+        schema=EXC,
+    )
+    supply = pl.DataFrame({"item": ["A"], "period": ["2027-01"], "demand": [demand]})
+    return PlanSnapshot(summary, supply, exc)
+
+
+@pytest.fixture
+def comparison() -> Any:
+    base = plan(1000, 600, 0.95, 0.9, [("shortage", "A", "2027-01", 5)])
+    up = plan(
+        1200,
+        700,
+        0.90,
+        1.0,
+        [("shortage", "A", "2027-01", 10), ("late_delivery", "A", "2027-02", 3)],
+        20,
+    )
+    down = plan(900, 550, 1.0, 0.8, [])
+    same = plan(1000, 600, 0.95, 0.9, [("shortage", "A", "2027-01", 5)])
+    options = [
+        Option("base", base),
+        Option("upside", up, owner="sales_lead", description="Tender won"),
+        Option("downside", down),
+        Option("copy", same),
+        Option("broken", None, status="no plan", errors=["no feasible plan"]),
+    ]
+    return compare_options(options, "2027-01", limit=5)
+
+
+def test_values_deltas_and_the_best_option(comparison: Any) -> None:
+    c = comparison
+    rev = c.kpi("revenue")
+    assert rev.values == {
+        "base": 1000,
+        "upside": 1200,
+        "downside": 900,
+        "copy": 1000,
+        "broken": None,
+    }
+    assert (rev.delta("upside", "base"), rev.pct("upside", "base")) == (200, 20.0)
+    assert rev.delta("broken", "base") is None
+    assert rev.best == ("upside",)
+    assert c.kpi("cost_total").best == ("downside",)  # lower is better
+    assert c.kpi("gross_margin").best == ("upside",)  # 500 against 400, 350, 400
+    assert c.kpi("service.key").best == ("downside",)
+    assert c.kpi("units_short").values["upside"] == pytest.approx(10.0)  # 100 x (1 - 0.9)
+    assert c.kpi("utilisation.LINE").best == ("downside",)
+    assert c.kpi("cost.overtime").values == {
+        "base": 0.0,
+        "upside": 20.0,
+        "downside": 0.0,
+        "copy": 0.0,
+        "broken": None,
+    }
+    assert c.kpi("cost.overtime").best == ("base", "downside", "copy")  # ties share the best
+    assert c.kpi("inventory_turns").best == ()  # all equal: nothing to highlight
+    assert c.kpi("exceptions").values["upside"] == 2.0
+    assert not c.ok
+
+
+def test_exceptions_appeared_and_cleared_come_from_the_plan_diff(comparison: Any) -> None:
+    ch = comparison.changes
+    assert set(ch) == {"upside", "downside", "copy"}  # broken has no plan to compare
+    assert (ch["upside"].appeared_count, ch["upside"].cleared_count) == (1, 0)
+    assert ch["upside"].appeared[0].kind == "late_delivery"
+    assert (ch["downside"].appeared_count, ch["downside"].cleared_count) == (0, 1)
+    assert (ch["copy"].appeared_count, ch["copy"].cleared_count) == (0, 0)
+
+
+def test_json_shape_is_the_documented_contract(comparison: Any) -> None:
+    doc = json.loads(comparison.to_json())
+    assert set(doc) == {"cycle", "mode", "currency", "base", "ok", "options", "kpis", "limit"}
+    assert (doc["base"], doc["mode"], doc["currency"]) == ("base", "scenarios", "EUR")
+    opt = doc["options"][1]
+    assert set(opt) == {
+        "name",
+        "kind",
+        "description",
+        "owner",
+        "commit",
+        "source",
+        "status",
+        "ok",
+        "errors",
+        "inputs_changed",
+        "exceptions",
+        "utilisation_peak_periods",
+    }
+    assert opt["exceptions"]["appeared_count"] == 1
+    assert opt["exceptions"]["by_kind"] == {"late_delivery": 1, "shortage": 1}
+    rev = next(k for k in doc["kpis"] if k["name"] == "revenue")
+    assert rev["deltas"]["upside"] == {"delta": 200.0, "pct": 20.0}
+    assert rev["best"] == ["upside"] and rev["better"] == "higher"
+    assert doc["options"][4]["errors"] == ["no feasible plan"]
+
+
+def test_markdown_bolds_the_best_and_shows_deltas(comparison: Any) -> None:
+    md = to_markdown(comparison)
+    assert md.startswith("## Scenario comparison: cycle 2027-01")
+    assert "| Revenue (EUR) | 1,000 | **1,200 (+200, +20.0%)** | 900 (−100, −10.0%) |" in md
+    assert "| Service level key | 95.0% | 90.0% (−5.0 pp) | **100.0% (+5.0 pp)** |" in md
+    assert "> **broken has no plan** (no plan):" in md
+    assert "| upside | appeared | late_delivery | A / key | 2027-02 | 3 | 30 |" in md
+
+
+def test_nothing_to_compare_is_an_error() -> None:
+    with pytest.raises(ValueError):
+        compare_options([], "2027-01")

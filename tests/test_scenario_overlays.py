@@ -1,0 +1,201 @@
+"""Each overlay kind on the hand-checkable repository (tests/test_scenario_repo.py), the empty
+scenario against the base, and the in-place warm start against a cold rebuild."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import polars as pl
+import pytest
+
+from sopctl.scenarios.run import ScenarioResult, ScenarioRun, run_scenarios
+from tests.test_scenario_repo import scenario_yaml, tiny_repo
+
+S = {
+    "empty": "",
+    "demand_factor": "  - {kind: demand, items: [A], segments: [key], from: 2027-02, to: 2027-03,"
+    " factor: 1.5}\n",
+    "demand_units": "  - {kind: demand, items: [B], segments: [spot], from: 2027-01, to: 2027-01,"
+    " units: 10}\n",
+    "new_pair": "  - {kind: demand, items: [A], segments: [spot], from: 2027-02, to: 2027-02,"
+    " units: 5}\n",
+    "capacity_cut": "  - {kind: capacity, resources: [LINE], from: 2027-02, to: 2027-02,"
+    " hours: -30}\n",
+    "capacity_half": "  - {kind: capacity, resources: [LINE], to: 2027-01, factor: 0.5}\n",
+    "shift": "  - {kind: shift, resources: [LINE], from: 2027-02, hours: 40}\n",
+    "no_layoffs": "  - {kind: workforce, policy: no_layoffs}\n",
+    "crew_short": "  - {kind: capacity, resources: [CREW], hours: -90}\n",
+    "crew_short_freeze": "  - {kind: capacity, resources: [CREW], hours: -90}\n"
+    "  - {kind: workforce, resources: [CREW], policy: hiring_freeze}\n",
+    "supplier_half": "  - {kind: supplier, materials: [M], capacity_factor: 0.5}\n",
+    "supplier_late": "  - {kind: supplier, suppliers: [Acme Metals], delay: 1}\n",
+    "price_up": "  - {kind: price, families: [pumps], factor: 1.5}\n",
+    "price_key": "  - {kind: price, items: [A], segments: [key], change: 2}\n",
+    "cost_item": "  - {kind: cost, items: [A], change: 1}\n",
+    "cost_material": "  - {kind: cost, materials: [M], change: 1}\n",
+    "promo_removed": "  - {kind: promotion, action: remove, id: P1}\n",
+    "promo_added": "  - {kind: promotion, action: add, id: PX, items: [A], segments: [key],"
+    " from: 2027-01, to: 2027-02, uplift_units: 10}\n",
+}
+IDS = {"item": pl.String, "resource": pl.String, "material": pl.String, "period": pl.String}
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[ScenarioRun, ScenarioRun]:
+    root = tiny_repo(
+        tmp_path_factory.mktemp("overlays") / "tiny",
+        {sid: scenario_yaml(text) for sid, text in S.items()},
+    )
+    warm = run_scenarios(root, None, [], every=True, dry_run=True)
+    cold = run_scenarios(root, None, [], every=True, dry_run=True, warm=False)
+    return warm, cold
+
+
+def one(run: ScenarioRun, sid: str) -> ScenarioResult:
+    res = next(s for s in run.scenarios if s.id == sid)
+    assert res.ok, (sid, [str(f) for f in res.report], res.result and res.result.status)
+    return res
+
+
+def frame(res: ScenarioResult, name: str, key: str, value: str, col: str) -> list[float]:
+    df = pl.read_csv(io.BytesIO(res.files[name]), schema_overrides=IDS)
+    return df.filter(pl.col(key) == value)[col].to_list()
+
+
+def summary(res: ScenarioResult) -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads(res.files["summary.json"])
+    return doc
+
+
+# (scenario, file, key column, key, value column, expected per period, how it is solved)
+CASES = [
+    ("demand_factor", "supply_plan.csv", "item", "A", "demand", [50, 75, 75], "warm"),
+    ("demand_units", "supply_plan.csv", "item", "B", "demand", [70, 60, 90], "warm"),
+    ("new_pair", "supply_plan.csv", "item", "A", "demand", [50, 55, 50], "cold"),
+    ("capacity_cut", "capacity_plan.csv", "resource", "LINE", "available", [100, 70, 100], "warm"),
+    ("capacity_half", "capacity_plan.csv", "resource", "LINE", "available", [50, 100, 100], "warm"),
+    ("shift", "capacity_plan.csv", "resource", "LINE", "available", [100, 140, 140], "warm"),
+    ("no_layoffs", "capacity_plan.csv", "resource", "CREW", "layoffs", [0, 0, 0], "warm"),
+    ("no_layoffs", "capacity_plan.csv", "resource", "CREW", "workforce", [2, 2, 2], "warm"),
+    # 10 hours per worker: 25 hours need 2.5 workers, so half a worker is hired in January
+    ("crew_short", "capacity_plan.csv", "resource", "CREW", "hires", [0.5, 0, 0], "warm"),
+    ("crew_short", "capacity_plan.csv", "resource", "CREW", "available", [25, 25, 25], "warm"),
+    # ... which the freeze forbids: 2 workers x 10 hours make 40 pumps a month
+    ("crew_short_freeze", "capacity_plan.csv", "resource", "CREW", "hires", [0, 0, 0], "warm"),
+    ("crew_short_freeze", "supply_plan.csv", "item", "A", "production", [40, 40, 40], "warm"),
+    (
+        "supplier_half",
+        "materials_plan.csv",
+        "material",
+        "M",
+        "supplier_capacity",
+        [0, 50, 50],
+        "warm",
+    ),
+    (
+        "supplier_late",
+        "materials_plan.csv",
+        "material",
+        "M",
+        "supplier_capacity",
+        [0, 0, 100],
+        "warm",
+    ),
+    ("supplier_late", "materials_plan.csv", "material", "M", "open_orders", [0, 50, 0], "warm"),
+    ("promo_removed", "supply_plan.csv", "item", "B", "demand", [60, 60, 60], "warm"),
+    ("promo_added", "supply_plan.csv", "item", "A", "demand", [60, 60, 50], "warm"),
+]
+
+
+@pytest.mark.parametrize(("sid", "name", "key", "value", "col", "expected", "how"), CASES)
+def test_overlay_changes_what_it_says(
+    runs: tuple[ScenarioRun, ScenarioRun],
+    sid: str,
+    name: str,
+    key: str,
+    value: str,
+    col: str,
+    expected: list[float],
+    how: str,
+) -> None:
+    res = one(runs[0], sid)
+    assert frame(res, name, key, value, col) == pytest.approx(expected, abs=1e-6)
+    assert res.solved == how
+
+
+# (scenario, revenue, cost of goods, plan cost): prices and costs, worked out by hand
+MONEY = [
+    ("price_up", 4680 + 150 * 10, 2550, 2612.5),  # A at 30 instead of 20
+    ("price_key", 4680 + 150 * 2, 2550, 2612.5),  # A at 22 for key accounts
+    ("cost_item", 4680, 2550 + 150, 2612.5 + 150),  # A costs 11 to make
+    ("cost_material", 4680, 2550 + 150, 2612.5 + 100),  # M at 3: A's unit cost 11; 100 bought
+]
+
+
+@pytest.mark.parametrize(("sid", "revenue", "cogs", "cost"), MONEY)
+def test_price_and_cost_overlays_by_hand(
+    runs: tuple[ScenarioRun, ScenarioRun], sid: str, revenue: float, cogs: float, cost: float
+) -> None:
+    doc = summary(one(runs[0], sid))
+    assert doc["finance"]["revenue"] == pytest.approx(revenue)
+    assert doc["finance"]["cogs"] == pytest.approx(cogs)
+    assert doc["costs"]["total"] == pytest.approx(cost)
+
+
+def test_the_empty_scenario_is_the_base_byte_for_byte(
+    runs: tuple[ScenarioRun, ScenarioRun],
+) -> None:
+    for run in runs:
+        base, empty = run.base, one(run, "empty")
+        assert sorted(empty.files) == sorted(base.files)
+        for name, data in base.files.items():
+            if name != "summary.json":
+                assert empty.files[name] == data, name
+        doc = summary(empty)
+        assert doc.pop("scenario")["overlays"] == []
+        assert doc == json.loads(base.files["summary.json"])
+    assert one(runs[0], "empty").solved == "unchanged"
+
+
+# Scenarios whose optimal plan is unique but whose shadow prices are not (a degenerate vertex:
+# one more CREW hour is worth 1 EUR in one month or another, or a supplier limit binds at a
+# price of 0 or 0.02): the warm and the cold solve may name different prices, so the files
+# built from them (exceptions, capacity shadow prices) may differ; the plan itself may not.
+DUAL_DEGENERATE = {"crew_short", "supplier_half", "cost_item", "cost_material"}
+PRIMAL_FILES = ("supply_plan.csv", "materials_plan.csv", "finance.csv")
+
+
+def test_warm_start_in_place_equals_a_cold_rebuild(
+    runs: tuple[ScenarioRun, ScenarioRun],
+) -> None:
+    warm, cold = runs
+    assert warm.base.files == cold.base.files
+    for w, c in zip(warm.scenarios, cold.scenarios, strict=True):
+        assert w.id == c.id and c.solved == "cold"
+        assert w.ok and c.ok, w.id
+        assert w.result is not None and c.result is not None
+        ow, oc = w.result.objective or 0.0, c.result.objective or 0.0
+        assert abs(ow - oc) <= 1e-6 * max(1.0, abs(oc)), w.id
+        if w.id not in DUAL_DEGENERATE:  # a unique optimum: the same files, byte for byte
+            assert w.files == c.files, w.id
+            continue
+        for name in PRIMAL_FILES:
+            assert w.files[name] == c.files[name], (w.id, name)
+        cap_w, cap_c = (
+            pl.read_csv(io.BytesIO(r.files["capacity_plan.csv"])).drop("shadow_price")
+            for r in (w, c)
+        )
+        assert cap_w.equals(cap_c), w.id
+
+
+def test_priority_stages_run_on_the_warm_instance_and_are_undone(
+    runs: tuple[ScenarioRun, ScenarioRun],
+) -> None:
+    """capacity_half shorts the key accounts in January (stages run); the scenarios solved
+    after it still match their cold rebuilds (checked above) and run a single LP."""
+    res = one(runs[0], "capacity_half")
+    assert res.result is not None and res.result.solver.runs > 1
+    late = one(runs[0], "price_key")
+    assert late.result is not None and late.result.solver.runs == 1
