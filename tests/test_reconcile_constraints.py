@@ -297,9 +297,31 @@ def test_segment_priority_beats_a_higher_penalty(tmp_path: Path) -> None:
     assert close(series(res, "shipments", "shipped", segment="tin"), [0])
     short = exc(res, "shortage").row(0, named=True)
     assert (short["segment"], short["value"], short["escalate_to"]) == ("tin", 1500.0, "boss")
-    assert res.solver.runs == 3  # plain LP, gold's stage, final cost stage
+    # plain LP (gold short), then gold held at zero shortage and re-solved at least cost
+    assert res.solver.runs == 2 and res.solver.method == "simplex"
     assert res.objective == pytest.approx(100 + 10 * 150)
     plain = reconcile(ws, demand(rows), options=SolveOptions(lexicographic=False))
     assert close(series(plain, "shipments", "shipped", segment="gold"), [0])
     assert plain.objective is not None and res.objective is not None
     assert plain.objective < res.objective
+
+
+def test_priority_level_that_cannot_be_served_gets_its_own_stage(tmp_path: Path) -> None:
+    # 10 hours for 15 gold and 10 tin units: holding gold at zero shortage is infeasible, so
+    # gold's least shortage (5) is found by its own stage, then the cost is minimised with it
+    files = {
+        "items.csv": ITEMS_HEADER + "A,10,50,0,1,,\n",
+        "resources.csv": RES_HEADER + "line,fixed,10,,,,,,,,,,,\n",
+        "routings.csv": "item,resource,hours_per_unit\nA,line,1\n",
+    }
+    segs = [
+        segment("gold", priority=1, policy="lost_sales", penalty=1),
+        segment("tin", priority=2, policy="lost_sales", penalty=100),
+    ]
+    rows = [("A", "gold", "2027-01", 15.0), ("A", "tin", "2027-01", 10.0)]
+    ws = make_ws(tmp_path, files, segments=segs, horizon=1)
+    res = reconcile(ws, demand(rows))
+    assert close(series(res, "shipments", "shipped", segment="gold"), [10])
+    assert close(series(res, "shipments", "shipped", segment="tin"), [0])
+    # plain LP, the infeasible trial, gold's stage, the cost re-solve
+    assert res.solver.runs == 4 and "priority stages" in res.solver.method

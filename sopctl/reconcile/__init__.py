@@ -10,9 +10,11 @@ Model decisions
   cost difference a unit could save, which depends on the data and spoils the numerics. The
   plain cost LP is solved first; if every segment above the lowest priority level is fully
   served, it is already the lexicographic optimum (one LP, so single-segment textbook cases are
-  solved exactly as printed). Otherwise each level, top down, minimises its weighted shortage
-  (backlog unit-periods and lost units, weighted by their objective cost) with the levels above
-  held at their optimum (row <= opt (1 + 1e-9) + 1e-6), and a last stage minimises cost.
+  solved exactly as printed). Otherwise each level, top down, is held at zero shortage and the
+  cost re-solved from the current basis; if that is infeasible, the level minimises its
+  weighted shortage (backlog unit-periods and lost units, weighted by their objective cost)
+  with the levels above held, that optimum is held (row <= opt (1 + 1e-9) + 1e-6), and the
+  cost is re-solved. See solve._priority.
 - Lost revenue: with `SolveOptions.lost_revenue` (default on) a lost unit costs its segment
   price on top of the charter's shortage penalty, and backlog still open at the horizon end
   costs its price once; cost minimisation is then profit maximisation. Without it a penalty

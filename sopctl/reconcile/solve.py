@@ -1,13 +1,13 @@
 """Solve an `LpModel` with HiGHS (imported here, lazily) and return plain NumPy results.
 
-Segment priority is enforced lexicographically (see the package docstring): the plain cost LP
-is solved first; if every segment above the lowest priority level is fully served, that plan
-is already lexicographically optimal and nothing else runs (so single-segment textbook cases
-are one plain LP). Otherwise, from the first level with a shortage, stage k minimises level
-k's weighted shortage with the levels above held at their optimum - exactly (shortage columns
-fixed at 0) when that optimum is 0, else by a row `shortage_k <= opt_k (1 + 1e-9) + 1e-6` -
-and a final stage minimises total cost with all of them in place. Every stage re-uses the same
-HiGHS instance (interior point by default for the stages too).
+Segment priority is enforced lexicographically (see the package docstring and `_priority`): the
+plain cost LP is solved first; if every segment above the lowest priority level is fully
+served, that plan is already lexicographically optimal and nothing else runs (so
+single-segment textbook cases are one plain LP). Otherwise, level by level from the top, a
+shorted level is held at zero shortage and re-solved at least cost from the current basis
+(dual simplex, bounds changed only); only when that is infeasible does the level get a stage
+that minimises its weighted shortage, held by a row `shortage_k <= opt_k (1 + 1e-9) + 1e-6`,
+followed by a re-solve at least cost. Every run re-uses the same HiGHS instance.
 """
 
 from __future__ import annotations
@@ -110,6 +110,7 @@ class _Run:
             h.setOptionValue("threads", int(options.threads))
         self.seconds = 0.0
         self.runs = 0
+        self.stages = 0  # priority stages solved with their own objective
         integrality = np.zeros(lp.n_col, dtype=np.int32)
         integrality[lp.integer_cols] = 1
         h.passModel(
@@ -157,6 +158,17 @@ class _Run:
         zero = np.zeros(cols.size)
         self.h.changeColsBounds(cols.size, cols.astype(np.int32), zero, zero)
 
+    def algorithm(self, solver: str) -> None:
+        """The LP algorithm of the next run (a MIP keeps branch and cut)."""
+        if not self.integer:
+            self.h.setOptionValue("solver", solver)
+
+    def restore(self, lp: LpModel, cols: IntArr) -> None:
+        """The model's own bounds back on `cols` (after a trial fix)."""
+        self.h.changeColsBounds(
+            cols.size, cols.astype(np.int32), lp.col_lower[cols], lp.col_upper[cols]
+        )
+
     def add_row(self, cols: IntArr, weights: FloatArr, upper: float) -> None:
         self.h.addRow(-self.hc.kHighsInf, upper, cols.size, cols.astype(np.int32), weights)
 
@@ -188,37 +200,61 @@ def solve(lp: LpModel, options: SolveOptions) -> Solution:
 def solve_stages(r: _Run, lp: LpModel, options: SolveOptions, status: str) -> Solution:
     """After the plain cost LP's run on `r` (status `status`): the priority stages when they
     are needed, then the solution (also used by update.py on a model changed in place)."""
-    integer = r.integer
     stage_rows: list[tuple[PriorityLevel, float]] = []
-    cost = lp.col_cost
     if status == "kOptimal" and options.lexicographic and len(lp.levels) > 1:
+        status = _priority(r, lp, options, stage_rows)
+    return _finish(r, lp, options, status, stage_rows, r.integer)
+
+
+def _priority(
+    r: _Run, lp: LpModel, options: SolveOptions, stage_rows: list[tuple[PriorityLevel, float]]
+) -> str:
+    """Enforce segment priority level by level, from the top, on a solved cost LP.
+
+    A level the current plan serves fully (shortage <= SHORT_TOL) is held at zero shortage
+    before any later run, and the plan stays as it is when no later run comes.
+    A level it shorts is first held at zero and re-solved at least cost: a bound change, which
+    the dual simplex restarts from the current basis, and whose optimum, when it exists, is
+    exactly the lexicographic one (the level's least shortage is 0). Only when that is
+    infeasible does the level get its own stage: minimise its weighted shortage (interior
+    point by default: a new objective gives the basis no head start), hold that optimum with a
+    row, and re-solve at least cost. The lowest level is never held: it takes what is left.
+    """
+    x = r.x()
+    served: list[IntArr] = []  # levels the plan serves, held only once another run comes
+    for lv in lp.levels[:-1]:
+        if float(x[lv.cols].sum()) <= SHORT_TOL:
+            served.append(lv.cols)
+            continue
+        for cols in served:  # any change to the model drops HiGHS's solution: only now
+            r.fix_zero(cols)
+        served = []
+        r.fix_zero(lv.cols)
+        r.algorithm(options.solver)
+        status = r.run()
+        if status == "kOptimal":
+            x = r.x()
+            continue
+        if status not in ("kInfeasible", "kUnboundedOrInfeasible"):
+            return status
+        r.restore(lp, lv.cols)
+        r.algorithm(options.stage_solver or options.solver)
+        stage_cost = np.zeros(lp.n_col)
+        stage_cost[lv.cols] = lv.weights
+        r.set_cost(stage_cost)
+        r.stages += 1
+        status = r.run()
+        if status != "kOptimal":
+            return status
+        bound = r.objective() * (1 + STAGE_REL) + STAGE_ABS
+        r.add_row(lv.cols, lv.weights, bound)
+        stage_rows.append((lv, bound))
+        r.set_cost(lp.col_cost)  # a new objective again: the stage algorithm re-solves
+        status = r.run()
+        if status != "kOptimal":
+            return status
         x = r.x()
-        first = next(
-            (i for i, lv in enumerate(lp.levels[:-1]) if x[lv.cols].sum() > SHORT_TOL), None
-        )
-        if first is not None:
-            if not integer and options.stage_solver is not None:
-                r.h.setOptionValue("solver", options.stage_solver)
-            for lv in lp.levels[:first]:
-                r.fix_zero(lv.cols)
-            for lv in lp.levels[first:-1]:
-                stage_cost = np.zeros(lp.n_col)
-                stage_cost[lv.cols] = lv.weights
-                r.set_cost(stage_cost)
-                status = r.run()
-                if status != "kOptimal":
-                    break
-                best = r.objective()
-                if best <= STAGE_ABS:  # fully served: hold it exactly, no tolerance to leak
-                    r.fix_zero(lv.cols)
-                else:
-                    bound = best * (1 + STAGE_REL) + STAGE_ABS
-                    r.add_row(lv.cols, lv.weights, bound)
-                    stage_rows.append((lv, bound))
-            if status == "kOptimal":
-                r.set_cost(cost)
-                status = r.run()
-    return _finish(r, lp, options, status, stage_rows, integer)
+    return "kOptimal"
 
 
 def _finish(
@@ -268,7 +304,7 @@ def _finish(
             mip_gap=mip_gap,
             seconds=r.seconds,
             runs=r.runs,
-            method="mip" if integer else _method(options, staged=r.runs > 1),
+            method="mip" if integer else _method(options, staged=r.stages > 0),
         ),
         stage_rows=stage_rows,
     )

@@ -99,7 +99,7 @@ class WarmSession:
         self._push(lp)
         h = self.r.h
         h.setBasis(self.basis)
-        self.r.seconds, self.r.runs = 0.0, 0
+        self.r.seconds, self.r.runs, self.r.stages = 0.0, 0, 0
         sol = solve_stages(self.r, lp, self.options, self.r.run())
         self._undo_stages(lp)
         return sol, "warm"
