@@ -225,7 +225,14 @@ def _err(text: str) -> None:
 
 
 # command modules register themselves on `app` (their bodies import the core lazily)
-from . import check_cmd, codeowners_cmd, commit_cmds, diff_cmd, governance_cmds  # noqa: E402
+from . import (  # noqa: E402
+    check_cmd,
+    codeowners_cmd,
+    commit_cmds,
+    diff_cmd,
+    governance_cmds,
+    learn_cmd,
+)
 
 __all__ = [
     "app",
@@ -234,5 +241,6 @@ __all__ = [
     "commit_cmds",
     "diff_cmd",
     "governance_cmds",
+    "learn_cmd",
     "main",
 ]
