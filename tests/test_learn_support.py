@@ -54,6 +54,12 @@ EXTRA_INPUTS = (
     "  - {file: materials.csv, table: materials, owner: ops_lead, due: reconcile}\n"
     "  - {file: bom.csv, table: bom, owner: ops_lead, due: reconcile}\n"
 )
+LEARN = (
+    "learn:\n"
+    "  min_resolved_deals: 1\n"
+    "  days_of_supply: {min: 5, max: 60}\n"
+    "  owners: {pipeline: sales_lead}\n"
+)
 ASSUMPTION = (
     "  - id: A2\n    text: Fastener Co delivers M-1 within one month.\n    owner: ops_lead\n"
 )
@@ -136,6 +142,7 @@ def build(root: Path) -> Path:
     shutil.rmtree(root / "cycles" / "2026-12")
     charter = (root / "charters/acme.yaml").read_text("utf-8")
     charter = charter.replace("metrics:\n", EXTRA_INPUTS + "metrics:\n", 1)
+    charter = charter.replace("finance:\n", LEARN + "finance:\n", 1)
     (root / "charters/acme.yaml").write_text(charter, "utf-8")
     for cycle, first in CYCLES.items():
         write_files(root, cycle_files(cycle, first))
@@ -154,6 +161,10 @@ def build(root: Path) -> Path:
     write_files(root, {"actuals/demand.csv": demand_actuals()})
     write_files(root, {f"actuals/{name}": text for name, text in ACTUALS.items()})
     _commit(root, "Actuals to March")
+    # warm the cache of rebuilt committed outputs, as a first `sopctl learn` would
+    r = run(["learn", "2026-12", "--format", "json"], cwd=root)
+    assert r.code in (0, 1), r.out + r.err
+    shutil.rmtree(root / "learn")
     return root
 
 

@@ -22,6 +22,7 @@ from .model import LearnInputs
 
 CO = ord_col("close_period")
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_VALUE = re.compile(r"probability\s*:\s*(?P<number>" + _NUMBER.pattern + ")")
 
 
 def deal_frame(inp: LearnInputs) -> pl.DataFrame | None:
@@ -153,8 +154,13 @@ def charter_patch(text: str, path: str, suggest: dict[str, float]) -> str:
             continue
         line, col = doc.marks[loc]
         old = lines[line - 1]
-        hit = _NUMBER.match(old, col - 1)
+        # the mark is the key's position (or the value's): the number after the colon
+        hit = _NUMBER.match(old, col - 1) or _VALUE.match(old, col - 1)
         if hit is None:
+            continue
+        if hit.re is _VALUE:
+            start, end = hit.span("number")
+            lines[line - 1] = old[:start] + f"{suggest[sid]:g}" + old[end:]
             continue
         lines[line - 1] = old[: hit.start()] + f"{suggest[sid]:g}" + old[hit.end() :]
     new = "".join(lines)
