@@ -1,6 +1,9 @@
-"""Write the `sopctl learn` benchmark repository: bench/data/learn-10k (git-ignored).
+"""Write the `sopctl learn` benchmark repositories under bench/data/ (git-ignored).
 
-    python bench/generate_learn.py            # skipped when it is there; --force rewrites it
+    python bench/generate_learn.py            # skipped when there; --force rewrites them
+    python bench/generate_learn.py --only learn-northwind
+
+learn-10k (the goal: 10k series x 36 periods x 6 tags):
 
 A git repository with 6 monthly cycles (2026-12 .. 2027-05, first periods 2027-01 .. 2027-06,
 horizon 36 months each), every one committed as an annotated tag sop/<cycle>/v1 whose message
@@ -14,6 +17,12 @@ and pipeline units), not solved plans; the inputs validate.
 actuals/ holds 36 months of actuals (2027-01 .. 2029-12): demand.csv (360,000 rows), stock.csv,
 production.csv (180,000 rows each), resource_hours.csv, deals.csv and assumptions.csv.
 Deterministic: fixed seed; the tags carry a fixed tagger date.
+
+learn-northwind (the rebuild path): the embedded Northwind demo (charters/ and cycles/ of this
+repository) committed with real `sopctl demand`, `sopctl reconcile`, approvals by the quorum
+and `sopctl tag`, outputs git-ignored — so learn must rebuild the committed plan from the
+tagged inputs (a demand view and an LP solve) unless its cache has it. Actuals: the committed
+demand of the first 6 months with ±15 % noise, 95 % shipped.
 """
 
 from __future__ import annotations
@@ -35,6 +44,8 @@ import yaml
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 NAME = "learn-10k"
+NORTHWIND = "learn-northwind"
+REPO = HERE.parent
 MARKER = ".generated.json"
 SEED = 20270101
 ITEMS = 5000
@@ -375,26 +386,86 @@ def generate(root: Path) -> dict[str, object]:
     }
 
 
+def generate_northwind(root: Path) -> dict[str, object]:
+    """The embedded demo, tagged for real (see the module docstring)."""
+    from sopctl.governance.records import plan_digest
+    from sopctl.validate import load_workspace
+
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
+    shutil.copytree(REPO / "charters", root / "charters")
+    shutil.copytree(REPO / "cycles", root / "cycles", ignore=shutil.ignore_patterns("outputs"))
+    (root / ".gitignore").write_text("cycles/*/outputs/\nlearn/\n" + MARKER + "\n")
+    git(root, "init", "-q", "-b", "main")
+    sop = [sys.executable, "-m", "sopctl", "--root", str(root)]
+    env = {**os.environ, **ENV}
+    for step in ("demand", "reconcile"):
+        subprocess.run([*sop, step], check=True, capture_output=True, env=env)
+    cycle = "2026-12"
+    ws, _ = load_workspace(root, cycle, cwd=root)
+    assert ws.charter is not None
+    members = {r.id: r.members[0] for r in ws.charter.roles if r.members}
+    digest = plan_digest(ws)
+    lines = ["version: 1", "approvals:"]
+    for role in ws.charter.approvals.required_roles:
+        lines += [f"  - role: {role}", f"    person: {members[role]}"]
+        lines += ["    time: '2026-12-12T09:00:00Z'", f"    plan_digest: {digest}"]
+    cdir = root / "cycles" / cycle
+    (cdir / "approvals.yaml").write_text("\n".join(lines) + "\n")
+    (cdir / "actions.yaml").write_text(
+        "version: 1\nactions:\n  - id: ACT-1\n    description: Review the escalations\n"
+        "    owner: coo\n    due: 2027-01-15\n    answers: '*:*:*'\n"
+    )
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Commit the Northwind plan")
+    tag = subprocess.run([*sop, "tag", cycle], capture_output=True, text=True, env=env)
+    if tag.returncode:
+        raise SystemExit(f"sopctl tag failed: {tag.stdout}{tag.stderr}")
+    plan = pl.read_csv(cdir / "outputs" / "demand_plan.csv", schema_overrides={"item": pl.String})
+    months = sorted(plan["period"].unique().to_list())[:6]
+    rng = np.random.default_rng(SEED)
+    act = plan.filter(pl.col("period").is_in(months))
+    noise = rng.normal(1.0, 0.15, size=act.height).clip(0.5, 1.5)
+    act = act.select(
+        "item", "segment", "period", (pl.col("final") * noise).round(0).alias("ordered")
+    ).with_columns((pl.col("ordered") * 0.95).round(0).alias("shipped"))
+    (root / "actuals").mkdir()
+    (root / "actuals" / "demand.csv").write_bytes(csv(act))
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "actuals")
+    return {"series": plan.select("item", "segment").n_unique(), "periods": len(months)}
+
+
+DATASETS = {NAME: generate, NORTHWIND: generate_northwind}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--force", action="store_true", help="rewrite the repository")
+    ap.add_argument("--force", action="store_true", help="rewrite the repositories")
+    ap.add_argument("--only", choices=sorted(DATASETS), help="one dataset")
     args = ap.parse_args(argv)
-    root = DATA / NAME
-    if (root / MARKER).exists() and not args.force:
-        print(f"{root} exists (use --force to rewrite it)")
-        return 0
-    t0 = time.perf_counter()
-    meta = generate(root)
-    meta["seconds"] = round(time.perf_counter() - t0, 1)
-    (root / MARKER).write_text(json.dumps({"meta": meta}, indent=2) + "\n")
-    print(f"wrote {root} in {meta['seconds']} s: {meta}")
-    r = subprocess.run(
-        [sys.executable, "-m", "sopctl", "--root", str(root), "validate", "2026-12"],
-        capture_output=True,
-        text=True,
-    )
-    print(r.stdout.strip().splitlines()[-1] if r.stdout.strip() else r.stderr)
-    return r.returncode
+    status = 0
+    for name, make in DATASETS.items():
+        if args.only and name != args.only:
+            continue
+        root = DATA / name
+        if (root / MARKER).exists() and not args.force:
+            print(f"{root} exists (use --force to rewrite it)")
+            continue
+        t0 = time.perf_counter()
+        meta = make(root)
+        meta["seconds"] = round(time.perf_counter() - t0, 1)
+        (root / MARKER).write_text(json.dumps({"meta": meta}, indent=2) + "\n")
+        print(f"wrote {root} in {meta['seconds']} s: {meta}")
+        r = subprocess.run(
+            [sys.executable, "-m", "sopctl", "--root", str(root), "validate", "2026-12"],
+            capture_output=True,
+            text=True,
+        )
+        print(r.stdout.strip().splitlines()[-1] if r.stdout.strip() else r.stderr)
+        status = status or r.returncode
+    return status
 
 
 if __name__ == "__main__":

@@ -84,12 +84,27 @@ def test_scorecard_and_series_of_a_committed_cycle(repo: Path) -> None:
     assert layers == ["naive", "baseline", "pipeline", "promotions_renewals", "overrides"]
     # service: strategic shipped everything; standard shipped 90 % against a 0.9 target
     strategic = c[("service", "unit_fill_rate", "segment", "strategic")]
-    assert (float(strategic["value"]), strategic["target"], strategic["status"]) == (
-        1.0,
-        "0.98",
-        "ok",
+    assert (strategic["target"], strategic["tolerance"]) == ("0.98", "0.02")  # segment target
+    # order lines inside the horizon (SO-4 asks for 2027-09, outside it): SO-1/1 on time and
+    # in full; SO-1/2 in full but a month late; SO-2 short (6 of 8); SO-3 not shipped
+    # unit fill (10 + 5 + 6 + 0) / 27; line fill 2 of 4 in full; OTIF 1 of 4
+    assert float(c[("service", "unit_fill_rate", "total", "all")]["value"]) == pytest.approx(
+        21 / 27, abs=1e-4
     )
-    assert c[("service", "otif", "total", "all")]["status"] == "no_data"  # no order lines
+    assert c[("service", "line_fill_rate", "total", "all")]["value"] == "0.5"
+    assert c[("service", "otif", "total", "all")]["value"] == "0.25"
+    assert c[("service", "otif", "segment", "strategic")]["value"] == "0.5"
+    # days of supply: 40 units of P-100 at the end of 2027-03 against its committed demand
+    # of 2027-04 (all segments), in days of an average month (365.2425 / 12)
+    d = sum(
+        float(r["final"])
+        for r in PLANS["2026-12"]
+        if r["item"] == "P-100" and r["period"] == "2027-04"
+    )
+    dos = c[("inventory", "days_of_supply", "item", "P-100")]
+    assert float(dos["value"]) == pytest.approx(40 / d * 365.2425 / 12, abs=1e-4)
+    assert (dos["target"], dos["target_max"], dos["status"]) == ("5.0", "60.0", "ok")
+    assert c[("inventory", "ss_breaches", "item", "P-100")]["value"] == "1.0"  # 40 < 60
     # assumptions: A1 held partly (its owner says so); A2 named M-1, whose receipts took
     # 2, 1 and 3 months (mean 2) against the 1 month the plan assumed
     assert c[("assumptions", "assumption", "assumption", "A1")]["value"] == "0.5"
@@ -249,3 +264,40 @@ def test_usage_errors_exit_2(repo: Path, args: list[str], setup: str | None, mes
     assert r.code == 2, r.out + r.err
     assert message in r.err and "Traceback" not in r.err
     assert not (repo / "learn").exists()
+
+
+def test_a_rebuilt_output_that_differs_from_its_record_is_not_used(repo: Path) -> None:
+    import hashlib
+
+    import yaml
+
+    message = git(repo, "cat-file", "tag", "sop/2026-12/v1").split("\n\n", 1)[1]
+    body = message.split("\n", 1)[1]
+    doc = yaml.safe_load(body)
+    doc["files"]["cycles/2026-12/outputs/supply_plan.csv"] = "0" * 64
+    text = json.dumps(doc["files"], sort_keys=True, separators=(",", ":"))
+    doc["plan_digest"] = hashlib.sha256(text.encode()).hexdigest()
+    (repo / "msg.txt").write_text("# sopctl commit record sop/2026-12/v2\n" + yaml.safe_dump(doc))
+    git(
+        repo,
+        "tag",
+        "-a",
+        "--cleanup=verbatim",
+        "-F",
+        "msg.txt",
+        "sop/2026-12/v2",
+        "sop/2026-12/v1^{commit}",
+    )
+    # and a tag of another cycle that is no commit record at all
+    git(repo, "tag", "-a", "-m", "not a record", "sop/2027-03/v1")
+    r = run(["learn", "sop/2026-12/v2", "--format", "json"], cwd=repo)
+    assert r.code == 1, r.out + r.err
+    doc = json.loads(r.out)
+    codes = {f["code"]: f for f in doc["findings"]}
+    assert codes["SOP721"]["path"] == "cycles/2026-12/outputs/supply_plan.csv"
+    assert codes["SOP724"]["path"] == "sop/2027-03/v1"
+    assert "supply_plan.csv" not in doc["committed_files"]
+    ss = [r for r in doc["scorecard"] if r["metric"] == "ss_breaches"]
+    assert [(r["status"], r["note"]) for r in ss] == [
+        ("no_data", "the committed supply plan could not be read")
+    ]

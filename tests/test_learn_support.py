@@ -72,6 +72,10 @@ ACTUALS = {
     "D-009,won,2027-02\n",
     "lead_times.csv": "receipt_id,material,order_period,receipt_period\n"
     "R-1,M-1,2027-01,2027-03\nR-2,M-1,2027-01,2027-02\nR-3,M-1,2027-02,2027-05\n",
+    "order_lines.csv": "order_id,line,item,segment,requested_period,ordered,shipped,"
+    "shipped_period\nSO-1,1,P-100,strategic,2027-01,10,10,2027-01\n"
+    "SO-1,2,P-200,strategic,2027-01,5,5,2027-02\nSO-2,1,P-100,standard,2027-02,8,6,2027-02\n"
+    "SO-3,1,P-200,standard,2027-03,4,0,\nSO-4,1,P-100,standard,2027-09,3,3,2027-09\n",
     "assumptions.csv": "cycle,assumption_id,held,outcome\n"
     "2026-12,A1,partly,Second shift stopped in March\n",
 }
