@@ -112,6 +112,8 @@ def test_scorecard_and_series_of_a_committed_cycle(repo: Path) -> None:
     assert (lead["value"], lead["target"], lead["status"]) == ("2.0", "1.0", "breach")
     a2 = c[("assumptions", "assumption", "assumption", "A2")]
     assert a2["status"] == "breach" and "derived: lead_time of lead_time:M-1" in a2["note"]
+    a3 = c[("assumptions", "assumption", "assumption", "A3")]  # "lead times", no material
+    assert a3["value"] == "0.0" and "lead_time:M-1" in a3["note"]
     # pipeline: D-001 (proposal) won, D-002 (qualified) lost, D-003 (committed) has no outcome
     assert c[("pipeline", "disappeared", "stage", "committed")]["value"] == "1.0"
     assert c[("pipeline", "conversion", "stage", "proposal")]["status"] == "breach"  # 1 vs 0.5

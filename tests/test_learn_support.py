@@ -62,6 +62,7 @@ LEARN = (
 )
 ASSUMPTION = (
     "  - id: A2\n    text: Fastener Co delivers M-1 within one month.\n    owner: ops_lead\n"
+    "  - id: A3\n    text: Supplier lead times stay as quoted.\n    owner: ops_lead\n"
 )
 ACTUALS = {
     "stock.csv": "item,period,on_hand\nP-100,2027-01,140\nP-100,2027-02,90\nP-100,2027-03,40\n"

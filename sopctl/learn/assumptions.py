@@ -4,7 +4,8 @@ an outcome — the one its owner wrote (assumptions.csv), and what sopctl can de
 - each material's supplier lead time the plan assumed (materials.csv at the tag) against the
   realised lead times (lead_times.csv), as rows `lead_time:<material>`;
 - for an assumption whose text names a material (or its supplier), a resource, an item or a
-  segment, the scorecard rows of that name (lead time, utilisation, forecast error, service).
+  segment, the scorecard rows of that name (lead time, utilisation, forecast error, service);
+  one that speaks of a "lead time" without naming a material, every material's lead time.
 
 Value: 1 held, 0.5 partly, 0 did not hold (the owner's word first, else derived: 0 when a
 linked row breaches, 1 when the linked rows are within tolerance); empty when nobody knows yet.
@@ -90,6 +91,7 @@ def _names(inp: LearnInputs) -> dict[str, dict[str, str]]:
 
 
 WORD = re.compile(r"[a-z0-9][a-z0-9_.\-]*")
+LEAD_TIME = re.compile(r"lead[\s-]*times?", re.IGNORECASE)
 
 
 def _mentions(text: str, names: dict[str, dict[str, str]]) -> list[tuple[str, str]]:
@@ -127,7 +129,11 @@ def assumption_rows(inp: LearnInputs, card: pl.DataFrame) -> pl.DataFrame:
     for a in record.assumptions:
         aid, owner, text = a.get("id", ""), a.get("owner", ""), a.get("text", "")
         derived = []
-        for kind, key in _mentions(text, names):
+        mentions = _mentions(text, names)
+        if LEAD_TIME.search(text) and not any(kind == "material" for kind, _ in mentions):
+            # "supplier lead time 6 weeks" names no material: every realised lead time counts
+            mentions += [("material", k) for k in sorted(set(names["material"].values()))]
+        for kind, key in mentions:
             for section, metric, scope in LINKS[kind]:
                 r = index.get((section, metric, scope, key))
                 if r is not None:

@@ -120,12 +120,9 @@ def _line_rows(inp: LearnInputs, lines: pl.DataFrame) -> list[pl.DataFrame]:
         total = lines.select(m.share(flag).alias("value"), pl.len().alias("n")).row(0, named=True)
         th = rules.threshold("service", metric, escalate=rules.escalate(exception))
         out.append(sc.one("service", metric, "total", sc.TOTAL, total["value"], th, total["n"], ""))
-        seg = (
-            lines.group_by("segment")
-            .agg(m.share(flag).alias("value"), pl.len().alias("n"))
-            .sort("segment")
-        )
-        for r in seg.iter_rows(named=True):
+        rank = {s.id: (s.priority, s.id) for s in inp.charter.segments}
+        seg = lines.group_by("segment").agg(m.share(flag).alias("value"), pl.len().alias("n"))
+        for r in sorted(seg.iter_rows(named=True), key=lambda r: rank.get(r["segment"], (0, ""))):
             th = rules.threshold(
                 "service", metric, escalate=rules.escalate(exception, segment=r["segment"])
             )
