@@ -78,8 +78,8 @@ LABELS = {
     "committed_s": "committed plan of the tag (git, proofs, tagged inputs validated)",
     "actuals_s": "actuals (read and checked)",
     "lag_tags_s": "the 5 other tags (lag analysis)",
-    "scoring_s": "scoring (every section)",
-    "write_s": "writing scorecard.csv and series.csv",
+    "scoring_s": "scoring (every section) and the CSV bytes",
+    "write_s": "atomic write of scorecard.csv and series.csv",
     "total_s": "in-process total",
 }
 
