@@ -33,7 +33,7 @@ def learn(
     target: Annotated[
         str | None,
         typer.Argument(
-            metavar="[TAG|CYCLE]",
+            metavar="TAG|CYCLE",
             help="A tag sop/<cycle>/v<N>, or a cycle (its highest tag). Default: the cycle of "
             "the current folder, else the latest committed cycle.",
         ),
