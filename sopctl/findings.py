@@ -21,7 +21,8 @@ class Severity(StrEnum):
 # code -> (default severity, one-line title). Grouped by hundreds:
 # 0xx files (01x: Excel workbooks), 1xx YAML, 2xx CSV structure, 3xx CSV values, 4xx keys and
 # references, 5xx charter semantics, 6xx workspace and cycle (62x-65x scenarios), 7xx demand
-# (signal), 8xx plan checks in CI, 9xx repository conventions (96x-97x: report and export).
+# (signal; 72x-75x learn: outcomes against a committed plan), 8xx plan checks in CI, 9xx
+# repository conventions (96x-97x: report and export).
 CODES: dict[str, tuple[Severity, str]] = {
     "SOP001": (Severity.ERROR, "file is missing"),
     "SOP002": (Severity.ERROR, "path is a directory, not a file"),
@@ -114,6 +115,22 @@ CODES: dict[str, tuple[Severity, str]] = {
         Severity.WARNING,
         "override superseded by a later replace override of the same period",
     ),
+    "SOP720": (Severity.ERROR, "committed file at the tag differs from its commit record"),
+    "SOP721": (
+        Severity.ERROR,
+        "committed output rebuilt from the tagged inputs differs from its commit record",
+    ),
+    "SOP722": (
+        Severity.WARNING,
+        "committed demand view at the tag is not bound to its inputs: rebuilt",
+    ),
+    "SOP723": (Severity.ERROR, "committed plan cannot be rebuilt from the tagged inputs"),
+    "SOP724": (Severity.WARNING, "tag left out of the lag analysis"),
+    "SOP730": (Severity.WARNING, "file in the actuals folder is not a known actuals table"),
+    "SOP731": (Severity.WARNING, "actuals name an id the committed plan does not know: left out"),
+    "SOP732": (Severity.ERROR, "actuals file matches no actuals table"),
+    "SOP733": (Severity.ERROR, "receipt period is before the order period"),
+    "SOP734": (Severity.WARNING, "outcome given for an assumption the cycle does not document"),
     "SOP801": (Severity.ERROR, "input row changed by an author without the owner role or right"),
     "SOP802": (Severity.ERROR, "row in the frozen window changed without the frozen-change right"),
     "SOP803": (Severity.ERROR, "committed output differs from a fresh reconcile"),

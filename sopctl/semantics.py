@@ -159,6 +159,10 @@ def check_charter(ch: Charter, doc: YamlDoc) -> list[Finding]:
                     f"unknown segment '{e.segment}'; use a segment id of this charter",
                 )
             )
+    for section, r in ch.learn.owners.items():
+        role_ref(r, ("learn", "owners", section))
+    if ch.learn.escalate_to is not None:
+        role_ref(ch.learn.escalate_to, ("learn", "escalate_to"))
     for role, loc in sorted(used.items()):
         if not roles[role].members:
             line, col = doc.where(("roles", [r.id for r in ch.roles].index(role)))

@@ -255,6 +255,7 @@ from . import (  # noqa: E402
     commit_cmds,
     diff_cmd,
     governance_cmds,
+    learn_cmd,
     report_cmds,
     scenario_cmds,
 )
@@ -266,6 +267,7 @@ __all__ = [
     "commit_cmds",
     "diff_cmd",
     "governance_cmds",
+    "learn_cmd",
     "main",
     "report_cmds",
     "scenario_cmds",

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from .common import Email, Id, NonNeg, Probability, Strict, Text
+from .learn import LearnRules
 
 Phase = Literal["signal", "reconcile", "commit"]
 Right = Literal[
@@ -185,6 +186,7 @@ class Charter(Strict):
     escalation: list[EscalationRule] = Field(default_factory=list)
     finance: Finance
     limits: Limits = Field(default_factory=Limits)
+    learn: LearnRules = Field(default_factory=LearnRules)
 
     def role_ids(self) -> set[str]:
         return {r.id for r in self.roles}

@@ -8,6 +8,7 @@ records) and history (ranges, trees, temporary worktrees).
 
 from __future__ import annotations
 
+from .blobs import read_blobs, tree_files
 from .history import (
     CommitChange,
     commits_in_range,
@@ -49,6 +50,7 @@ __all__ = [
     "list_tags",
     "merge_base",
     "open_repo",
+    "read_blobs",
     "read_tag",
     "repo_top",
     "resolve_commit",
@@ -56,6 +58,7 @@ __all__ = [
     "tag_names",
     "temporary_worktree",
     "tracked_files",
+    "tree_files",
     "untracked",
     "user_email",
     "verify_tag",

@@ -1,0 +1,173 @@
+"""Command: sopctl learn (outcomes against the committed plan and its assumptions).
+
+The scorecard is computed in `sopctl.learn`; this module maps options to one call and renders
+the result (Rich text here; JSON and Markdown come from the core).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from .app import app, state
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..learn.engine import LearnResult
+
+__all__ = ["app", "state"]
+
+
+class LearnFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command()
+def learn(
+    target: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="TAG|CYCLE",
+            help="A tag sop/<cycle>/v<N>, or a cycle (its highest tag). Default: the cycle of "
+            "the current folder, else the latest committed cycle.",
+        ),
+    ] = None,
+    actuals: Annotated[
+        Path | None,
+        typer.Option(
+            "--actuals",
+            help="Actuals: a folder of CSVs or one CSV (default: actuals/<cycle>/, else "
+            "actuals/ in the planning repository).",
+        ),
+    ] = None,
+    fmt: Annotated[
+        LearnFormat, typer.Option("--format", "-f", help="text, json or markdown.")
+    ] = LearnFormat.text,
+    suggest: Annotated[
+        bool,
+        typer.Option(
+            "--suggest",
+            help="Write learn/<cycle>/charter.patch with recalibrated stage probabilities "
+            "for review (the charter itself is never edited).",
+        ),
+    ] = False,
+    rows: Annotated[
+        int, typer.Option("--rows", min=1, help="Item breaches shown per metric.")
+    ] = 10,
+) -> None:
+    """Learn: compare what happened (actuals) with the plan committed in a tag — forecast
+    quality, accuracy by lag, service, inventory, plan adherence, pipeline calibration and
+    assumptions — and write learn/<cycle>/scorecard.csv and series.csv. Exit 1 when a metric
+    with severity error breaches or the actuals are invalid; 2 for an unknown tag or no
+    actuals."""
+    raise typer.Exit(run_learn_cmd(state.root, target, actuals, fmt.value, suggest, rows))
+
+
+def run_learn_cmd(
+    root: Path | None,
+    target: str | None,
+    actuals: Path | None,
+    fmt: str,
+    suggest: bool,
+    rows: int,
+) -> int:
+    import sys
+
+    from rich.console import Console
+
+    from ..learn.engine import run_learn
+    from ..learn.render import to_json, to_markdown
+    from .render import report_text
+
+    err = Console(stderr=True)
+    if fmt == "text" and err.is_terminal:
+        with err.status("learning") as status:
+            res = run_learn(
+                root, target, actuals, suggest=suggest, progress=lambda m: status.update(m)
+            )
+    else:
+        res = run_learn(root, target, actuals, suggest=suggest)
+    if not res.ok and not res.scorecard.height:
+        if fmt == "json":
+            sys.stdout.write(to_json(res))
+        else:
+            sys.stdout.write(report_text(res.report, 20) + "\n")
+        return res.exit_code
+    if fmt == "json":
+        sys.stdout.write(to_json(res))
+    elif fmt == "markdown":
+        sys.stdout.write(to_markdown(res, rows))
+    else:
+        show_text(res, Console(highlight=False), rows)
+    return res.exit_code
+
+
+def show_text(res: LearnResult, console: Console, rows: int) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+    from rich.text import Text
+
+    from ..learn.render import TITLES, num, shown_rows, target_text
+    from ..learn.scorecard import SECTIONS
+
+    console.print(
+        f"[bold]Learn[/] cycle {escape(res.cycle)} against {escape(res.tag)} ({res.commit[:7]})"
+    )
+    made = ", ".join(f"{k} ({v})" for k, v in sorted(res.sources.items()))
+    console.print(Text(f"committed plan: {made or 'none'}"))
+    files = ", ".join(sorted(res.actuals_files)) or "none"
+    console.print(
+        Text(f"actuals: {res.actuals} ({files}); observed: {', '.join(res.observed) or 'none'}")
+    )
+    if len(res.lag_tags) > 1:
+        console.print(Text(f"lag analysis over: {', '.join(res.lag_tags)}"))
+    for f in res.report.sorted():
+        console.print(Text(str(f), style="red" if f.severity == "error" else "yellow"))
+    style = {"breach": "bold red", "ok": "green", "no_data": "dim", "info": ""}
+    for section in SECTIONS:
+        part, left = shown_rows(res.scorecard, section, rows)
+        if not part.height:
+            continue
+        t = Table(title=TITLES[section], title_justify="left")
+        for c, right in (
+            ("scope", False),
+            ("key", False),
+            ("metric", False),
+            ("value", True),
+            ("target", True),
+            ("status", False),
+            ("owner", False),
+            ("escalate to", False),
+        ):
+            t.add_column(c, justify="right" if right else "left")
+        for r in part.iter_rows(named=True):
+            breach = r["status"] == "breach"
+            t.add_row(
+                r["scope"],
+                r["key"],
+                r["metric"],
+                num(r["value"]),
+                target_text(r),
+                Text(r["status"], style=style.get(r["status"], "")),
+                r["owner"],
+                r["escalate_to"] if breach else "",
+            )
+        console.print(t)
+        if left:
+            console.print(f"  … and {left} more item breaches (see scorecard.csv)")
+    errors = res.scorecard.filter(
+        (res.scorecard["status"] == "breach") & (res.scorecard["severity"] == "error")
+    ).height
+    console.print(Text(f"{res.breaches} breaches ({errors} with severity error)"))
+    if res.patch:
+        console.print(Text("suggested charter change: learn/" + res.cycle + "/charter.patch"))
+    elif res.suggestions:
+        console.print(Text("recalibration suggested; rerun with --suggest to write the patch"))
+    for p in res.written:
+        console.print(Text(f"wrote {p}"))

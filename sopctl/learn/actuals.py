@@ -1,0 +1,217 @@
+"""Actuals: what happened after the commit, read from a folder (or one CSV) and checked against
+their contracts (tables/learn_tables.py and the `actuals` table) with the same machinery as the
+cycle inputs, so every finding reads `path:line:col`.
+
+Actuals are facts about periods, not part of a plan, so they are read from the working tree
+(or wherever --actuals points); the plan they are compared with always comes from the tag.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from ..errors import UserError
+from ..findings import Finding, finding
+from ..schemas.charter import Charter
+from ..tables.check import Context, check_table, resolve_ids
+from ..tables.contracts import CONTRACTS
+from ..tables.csvread import LINE, read_raw
+from ..tables.emit import Emitter
+from ..tables.refs import ord_col
+from ..workspace import display
+
+# file name in an actuals folder -> table (contract) name
+FILES: dict[str, str] = {
+    "demand.csv": "actuals",
+    "order_lines.csv": "order_lines",
+    "stock.csv": "stock_levels",
+    "production.csv": "production_actuals",
+    "resource_hours.csv": "resource_hours",
+    "deals.csv": "deal_outcomes",
+    "lead_times.csv": "lead_times",
+    "assumptions.csv": "assumption_outcomes",
+}
+TABLE_FILE = {t: f for f, t in FILES.items()}
+# column -> the kind of id the committed plan must know (rows naming another are left out)
+KNOWN = {"item": "item", "resource": "resource", "material": "material"}
+
+
+@dataclass
+class Actuals:
+    location: str  # as shown (relative to the planning repository when inside it)
+    tables: dict[str, pl.DataFrame] = field(default_factory=dict)  # typed, with LINE
+    files: dict[str, str] = field(default_factory=dict)  # table -> shown path
+    headers: dict[str, list[str]] = field(default_factory=dict)  # table -> header
+    findings: list[Finding] = field(default_factory=list)
+
+    def get(self, table: str) -> pl.DataFrame | None:
+        df = self.tables.get(table)
+        return df if df is not None and df.height else None
+
+
+def locate(root: Path, cycle: str, given: Path | None, cwd: Path) -> Path:
+    """--actuals as given; else actuals/<cycle>/, else actuals/ in the planning repository."""
+    if given is not None:
+        path = given if given.is_absolute() else cwd / given
+        if not path.exists():
+            raise UserError(
+                f"no actuals at {given}", hint="pass a CSV file or a folder of actuals CSVs"
+            )
+        return path
+    for candidate in (root / "actuals" / cycle, root / "actuals"):
+        if candidate.is_dir():
+            return candidate
+    raise UserError(
+        f"no actuals for cycle {cycle}: neither actuals/{cycle}/ nor actuals/ exists",
+        hint="put the actuals CSVs there (see docs/learn.md) or pass --actuals PATH",
+    )
+
+
+def context(ch: Charter, bucket: str, first: int, horizon: int) -> Context:
+    ids = {
+        "charter.segments": frozenset(s.id for s in ch.segments),
+        "charter.stages": frozenset(s.id for s in (ch.pipeline.stages if ch.pipeline else [])),
+        "charter.roles": frozenset(ch.role_ids()),
+        "charter.members": frozenset(m for r in ch.roles for m in r.members),
+    }
+    return Context(bucket, first, horizon, ids, ch.aliases())  # type: ignore[arg-type]
+
+
+def _identify(path: Path, shown: str, max_bytes: int) -> tuple[str | None, list[Finding]]:
+    """The table a single CSV holds: by its file name, else by its header."""
+    if path.name in FILES:
+        return FILES[path.name], []
+    every = {c.name for t in FILES.values() for c in CONTRACTS[t].columns}
+    raw, fs = read_raw(path, shown, every, max_bytes)
+    if raw is None:
+        return None, fs
+    header = set(raw.header)
+    fits = [
+        (len(req), t)
+        for t in FILES.values()
+        if (req := {c.name for c in CONTRACTS[t].columns if c.required}) <= header
+    ]
+    if fits:
+        return max(fits)[1], []
+    names = ", ".join(f"{f} ({t})" for f, t in FILES.items())
+    return None, [
+        finding(
+            shown,
+            1,
+            0,
+            "SOP732",
+            "the header matches no actuals table; name the file after its table or give it "
+            f"the columns of one of: {names}",
+        )
+    ]
+
+
+def load(
+    root: Path,
+    location: Path,
+    ctx: Context,
+    known: dict[str, frozenset[str]],
+    max_bytes: int,
+) -> Actuals:
+    """Read and check every actuals table at `location` (a folder or one CSV)."""
+    shown = display(root, location)
+    act = Actuals(shown)
+    if location.is_dir():
+        picked = {}
+        for p in sorted(location.iterdir()):
+            if p.name in FILES:
+                picked[FILES[p.name]] = p
+            elif p.suffix.lower() == ".csv":
+                act.findings.append(
+                    finding(
+                        display(root, p),
+                        0,
+                        0,
+                        "SOP730",
+                        f"{p.name} is not an actuals table and is not read; name it one of: "
+                        f"{', '.join(FILES)}",
+                    )
+                )
+        if not picked:
+            raise UserError(
+                f"no actuals in {shown}: none of {', '.join(FILES)} is there",
+                hint="see docs/learn.md for the actuals files and their columns",
+            )
+    else:
+        table, fs = _identify(location, shown, max_bytes)
+        act.findings.extend(fs)
+        picked = {table: location} if table else {}
+    for table, path in picked.items():
+        _one(root, act, table, path, ctx, known, max_bytes)
+    return act
+
+
+def _one(
+    root: Path,
+    act: Actuals,
+    table: str,
+    path: Path,
+    ctx: Context,
+    known: dict[str, frozenset[str]],
+    max_bytes: int,
+) -> None:
+    contract = CONTRACTS[table]
+    shown = display(root, path)
+    raw, fs = read_raw(path, shown, set(contract.names), max_bytes)
+    act.findings.extend(fs)
+    if raw is None:
+        return
+    checked, fs = check_table(raw, contract, ctx)
+    act.findings.extend(fs)
+    df = checked.frame
+    out = Emitter(shown, checked.header)
+    for column, kind in KNOWN.items():
+        if column not in df.columns or kind not in known:
+            continue
+        ids = known[kind]
+        df = resolve_ids(
+            out,
+            df,
+            column,
+            ids,
+            ctx.aliases,
+            kind,
+            "SOP731",
+            "the committed plan has no such id, so these rows are left out; correct the id",
+        )
+        df = df.filter(pl.col(column).is_in(list(ids)) | pl.col(column).is_null())
+    if table == "lead_times" and {"order_period", "receipt_period"} <= set(df.columns):
+        bad = df.filter(pl.col(ord_col("receipt_period")) < pl.col(ord_col("order_period")))
+        out.rows(
+            "SOP733",
+            "receipt_period",
+            bad[LINE].to_list(),
+            lambda _i: "the receipt period is before the order period; correct one of them",
+        )
+    act.findings.extend(out.findings)
+    act.tables[table] = df
+    act.files[table] = shown
+    act.headers[table] = checked.header
+
+
+def assumption_findings(act: Actuals, cycle: str, ids: set[str]) -> list[Finding]:
+    """SOP734 for outcomes of this cycle that name no documented assumption."""
+    df = act.get("assumption_outcomes")
+    if df is None:
+        return []
+    out = Emitter(act.files["assumption_outcomes"], act.headers["assumption_outcomes"])
+    bad = df.filter((pl.col("cycle") == cycle) & ~pl.col("assumption_id").is_in(list(ids)))
+    names = bad["assumption_id"].to_list()
+    out.rows(
+        "SOP734",
+        "assumption_id",
+        bad[LINE].to_list(),
+        lambda i: (
+            f"cycle {cycle} documents no assumption '{names[i]}' (it has: "
+            f"{', '.join(sorted(ids)) or 'none'}); correct the id"
+        ),
+    )
+    return out.findings

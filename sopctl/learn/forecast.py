@@ -1,0 +1,249 @@
+"""Forecast quality: the committed demand view against actual orders, per item, segment and in
+total; the value each layer of the demand waterfall added; and what each override owner did.
+
+Grain: a series is item × segment; an observation is a series in a period for which actuals
+exist (a planned series without an actuals row in such a period had 0 orders; an actual
+series the plan did not have was forecast 0). MAD, MAPE, WAPE and bias are taken over the
+observations of the scope; the tracking signal over the scope's total per period.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ..schemas.charter import Charter
+from . import metrics as m
+from . import scorecard as sc
+from .model import KEY, observed
+from .rules import Rules
+
+COMPONENTS = ("baseline", "pipeline", "promotion", "renewal", "override")
+SERIES = ["item", "segment"]
+# layer -> the cumulative forecast after it (each floored at 0: a forecast is not negative)
+LAYERS: tuple[tuple[str, pl.Expr], ...] = (
+    ("naive", pl.col("naive")),
+    ("baseline", pl.col("baseline").clip(lower_bound=0)),
+    ("pipeline", (pl.col("baseline") + pl.col("pipeline")).clip(lower_bound=0)),
+    (
+        "promotions_renewals",
+        pl.sum_horizontal("baseline", "pipeline", "promotion", "renewal").clip(lower_bound=0),
+    ),
+    ("overrides", pl.col("final")),
+)
+INFO = ("actual", "forecast", "error", "bias", "mad")
+
+
+def naive_of(history: pl.DataFrame | None) -> pl.DataFrame | None:
+    """The naive forecast per series: its demand in the last period of the tagged history
+    (0 when it had none then) — Gilliland's reference for forecast value added."""
+    if history is None or not history.height:
+        return None
+    last = history["period"].max()
+    return (
+        history.filter(pl.col("period") == last)
+        .group_by(SERIES)
+        .agg(pl.col("quantity").sum().alias("naive"))
+    )
+
+
+def series_frame(
+    plan: pl.DataFrame,
+    actuals: pl.DataFrame | None,
+    naive: pl.DataFrame | None,
+    labels: list[str],
+    limit: float,
+) -> pl.DataFrame:
+    """series.csv: per item × segment × horizon period the committed components, the naive
+    forecast, the actual, the error and the running tracking signal."""
+    obs = observed(actuals, labels)
+    p = plan.select(*KEY, *COMPONENTS, "final").filter(pl.col("period").is_in(labels))
+    if actuals is not None:
+        a = actuals.filter(pl.col("period").is_in(obs)).select(
+            *KEY, pl.col("ordered").alias("actual"), pl.col("shipped").cast(pl.Float64)
+        )
+    else:
+        a = pl.DataFrame(
+            schema={"item": pl.String, "segment": pl.String, "period": pl.String}
+            | {"actual": pl.Float64, "shipped": pl.Float64}
+        )
+    s = p.join(a, on=KEY, how="full", coalesce=True).with_columns(
+        *(pl.col(c).fill_null(0.0) for c in (*COMPONENTS, "final")),
+        pl.when(pl.col("period").is_in(obs)).then(pl.col("actual").fill_null(0.0)).alias("actual"),
+    )
+    if naive is not None:
+        s = s.join(naive, on=SERIES, how="left").with_columns(pl.col("naive").fill_null(0.0))
+    else:
+        s = s.with_columns(pl.lit(None, pl.Float64).alias("naive"))
+    lag = pl.col("period").replace_strict(labels, list(range(1, len(labels) + 1)))
+    s = s.with_columns(lag.cast(pl.Int64).alias("lag"), m.error_expr("actual", "final"))
+    s = s.sort(KEY)
+    run = (
+        s.filter(pl.col("actual").is_not_null())
+        .with_columns(
+            pl.col(m.E).cum_sum().over(SERIES).alias("cum_error"),
+            m.running_mad().over(SERIES).alias("running_mad"),
+            m.running_tracking_signal().over(SERIES).alias("tracking_signal"),
+        )
+        .select(*KEY, "cum_error", "running_mad", "tracking_signal")
+    )
+    s = s.join(run, on=KEY, how="left", maintain_order="left")
+    return s.select(
+        *KEY,
+        "lag",
+        "naive",
+        *COMPONENTS,
+        "final",
+        "actual",
+        "shipped",
+        m.E,
+        pl.col(m.E).abs().alias("abs_error"),
+        m.ratio(pl.col(m.E).abs(), pl.col("actual")).alias("pct_error"),
+        "cum_error",
+        "running_mad",
+        "tracking_signal",
+        (pl.col("tracking_signal").abs() > limit).alias("ts_flag"),
+    )
+
+
+def _by(obs: pl.DataFrame, by: list[str]) -> pl.DataFrame:
+    aggs = [
+        pl.col("actual").sum().alias("actual"),
+        pl.col("final").sum().alias("forecast"),
+        m.total_error().alias("error"),
+        m.bias().alias("bias"),
+        m.bias_pct().alias("bias_pct"),
+        m.mad().alias("mad"),
+        m.mape().alias("mape"),
+        m.wape().alias("wape"),
+        pl.len().alias("n"),
+        m.zero_actuals().alias("zeros"),
+    ]
+    per = obs.group_by([*by, "period"]).agg(pl.col(m.E).sum())
+    if not by:
+        out = obs.select(aggs).with_columns(pl.lit(sc.TOTAL).alias("key"))
+        ts = per.select(m.tracking_signal().alias("tracking_signal"))
+        return pl.concat([out, ts], how="horizontal")
+    out = obs.group_by(by).agg(aggs)
+    ts = per.group_by(by).agg(m.tracking_signal().alias("tracking_signal"))
+    return out.join(ts, on=by).sort(by).with_columns(pl.col(by[0]).alias("key"))
+
+
+def forecast_rows(series: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """Error, bias, MAD, MAPE, WAPE and tracking signal per total, segment and item."""
+    obs = series.filter(pl.col("actual").is_not_null())
+    if not obs.height:
+        th = rules.threshold("forecast", "wape")
+        return sc.no_data("forecast", "wape", th, "no actuals: add demand.csv (orders)")
+    limit = rules.learn.tracking_signal_limit
+    ts_default = sc.Threshold(target=limit, direction="at_most", absolute=True)
+    out = []
+    for scope, by in (("total", []), ("segment", ["segment"]), ("item", ["item"])):
+        g = _by(obs, by)
+        zeros = pl.when(pl.col("zeros") > 0).then(
+            pl.format("{} observations with zero actuals left out", "zeros")
+        )
+        for metric in (*INFO, "bias_pct", "mape", "wape", "tracking_signal"):
+            default = ts_default if metric == "tracking_signal" else None
+            th = rules.threshold("forecast", metric, default=default)
+            note = zeros.otherwise(pl.lit("")) if metric == "mape" else pl.lit("")
+            frame = g.select("key", pl.col(metric).alias("value"), "n", note.alias("note"))
+            out.append(sc.rows("forecast", metric, scope, frame, th))
+    return sc.concat(out)
+
+
+def layer_rows(series: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """WAPE after each layer of the waterfall and its forecast value added (FVA) against the
+    layer before: positive made the forecast better, negative worse."""
+    obs = series.filter(pl.col("actual").is_not_null())
+    if not obs.height:
+        return sc.empty()
+    values: list[tuple[str, float | None]] = []
+    for name, expr in LAYERS:
+        if name == "naive" and obs["naive"].null_count() == obs.height:
+            values.append((name, None))
+            continue
+        w = obs.with_columns((pl.col("actual") - expr).alias("e_layer"))
+        v = w.select(m.wape("e_layer", "actual")).item()
+        values.append((name, None if v is None else float(v)))
+    info = rules.threshold("forecast", "wape").info()
+    fva_th = sc.Threshold(target=0.0, direction="at_least")
+    th = rules.threshold("forecast", "fva", default=fva_th)
+    out = []
+    for i, (name, v) in enumerate(values):
+        out.append(sc.one("forecast", "wape", "layer", name, v, info, obs.height))
+        if i == 0:
+            continue
+        prev = values[i - 1][1]
+        gain = m.fva(prev, v)
+        if gain is None:
+            note = "no naive forecast: the tag has no demand history"
+        else:
+            word = "better" if gain > sc.EPS else "worse" if gain < -sc.EPS else "no change"
+            note = f"{word} than the {values[i - 1][0]} forecast"
+            if values[0][1] is not None and v is not None and i > 1:
+                note += f"; {values[0][1] - v:+.4f} WAPE vs naive"
+        out.append(sc.one("forecast", "fva", "layer", name, gain, th, obs.height, note))
+    return sc.concat(out)
+
+
+def owner_rows(
+    series: pl.DataFrame,
+    sources: pl.DataFrame | None,
+    overrides: pl.DataFrame | None,
+    rules: Rules,
+    charter: Charter,
+) -> pl.DataFrame:
+    """Per override owner, on the observed cells their overrides touched: WAPE with and
+    without their units, and the difference (FVA, positive = their overrides helped)."""
+    if sources is None or overrides is None or not sources.height:
+        return sc.empty()
+    units = (
+        sources.filter(pl.col("component") == "override")
+        .join(
+            overrides.select(pl.col("override_id").alias("source_id"), "owner"),
+            on="source_id",
+            how="inner",
+        )
+        .group_by([*KEY, "owner"])
+        .agg(pl.col("units").sum())
+    )
+    raw = pl.sum_horizontal(*COMPONENTS)
+    cells = units.join(
+        series.filter(pl.col("actual").is_not_null()).select(
+            *KEY, "actual", "final", raw.alias("raw")
+        ),
+        on=KEY,
+        how="inner",
+    ).with_columns(
+        (pl.col("actual") - pl.col("final")).alias("e_with"),
+        (pl.col("actual") - (pl.col("raw") - pl.col("units")).clip(lower_bound=0)).alias(
+            "e_without"
+        ),
+    )
+    if not cells.height:
+        return sc.empty()
+    g = (
+        cells.group_by("owner")
+        .agg(
+            m.wape("e_with", "actual").alias("with"),
+            m.wape("e_without", "actual").alias("without"),
+            pl.col("e_with").abs().sum().alias("abs_with"),
+            pl.col("e_without").abs().sum().alias("abs_without"),
+            pl.len().alias("n"),
+        )
+        .sort("owner")
+    )
+    roles = {mem: r.id for r in reversed(charter.roles) for mem in r.members}
+    fva_th = rules.threshold("forecast", "fva", default=sc.Threshold(target=0.0))
+    frame = g.select(
+        pl.col("owner").alias("key"),
+        (pl.col("without") - pl.col("with")).alias("value"),
+        "n",
+        pl.format(
+            "role {}; absolute error {} units without these overrides, {} with them",
+            pl.col("owner").replace_strict(roles, default="?"),
+            pl.col("abs_without").round(2),
+            pl.col("abs_with").round(2),
+        ).alias("note"),
+    )
+    return sc.rows("forecast", "fva", "owner", frame, fva_th)

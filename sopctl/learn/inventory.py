@@ -1,0 +1,238 @@
+"""Inventory health: forward days of supply and weeks of cover on the committed plan, turns,
+safety-stock breaches and stock against the planned inventory, per item and in total.
+
+Days of supply of the stock at the end of a period: how long it lasts against the committed
+demand of the following periods (docs/metrics.md). Each item is judged on its latest stock
+report; the total on the sum of all items reported in the latest period.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from . import metrics as m
+from . import scorecard as sc
+from .model import LearnInputs, observed
+
+
+def _matrix(plan: pl.DataFrame, items: list[str], labels: list[str]) -> np.ndarray:
+    """Planned demand per item (rows, in `items` order) and horizon period (columns)."""
+    per = plan.group_by("item", "period").agg(pl.col("final").sum())
+    ii = per["item"].replace_strict(items, list(range(len(items))), default=-1).to_numpy()
+    kk = per["period"].replace_strict(labels, list(range(len(labels))), default=-1).to_numpy()
+    keep = (ii >= 0) & (kk >= 0)
+    out = np.zeros((len(items), len(labels)), dtype=np.float64)
+    np.add.at(out, (ii[keep], kk[keep]), per["final"].to_numpy()[keep])
+    return out
+
+
+def dos_frame(inp: LearnInputs, stock: pl.DataFrame) -> pl.DataFrame:
+    """item, period, on_hand, days_of_supply, outlasts (stock beyond the plan's horizon)."""
+    plan = inp.plan("demand_plan.csv")
+    labels = inp.labels
+    items = sorted(set(stock["item"].to_list()))
+    demand = (
+        _matrix(plan, items, labels) if plan is not None else np.zeros((len(items), len(labels)))
+    )
+    rows = stock["item"].replace_strict(items, list(range(len(items)))).to_numpy()
+    start = stock["period"].replace_strict(labels, list(range(1, len(labels) + 1))).to_numpy()
+    days_pp = m.DAYS_PER_PERIOD[inp.target.bucket]
+    days, capped = m.days_of_supply_matrix(
+        stock["on_hand"].to_numpy().astype(np.float64),
+        start.astype(np.int64),
+        demand[rows],
+        days_pp,
+    )
+    total_stock = stock.filter(pl.col("period") == stock["period"].max())
+    k = labels.index(str(total_stock["period"][0])) + 1
+    where = {item: i for i, item in enumerate(items)}
+    sel = np.array([where[i] for i in total_stock["item"].to_list()], dtype=np.int64)
+    t_days, t_cap = m.days_of_supply_matrix(
+        np.array([float(total_stock["on_hand"].sum())]),
+        np.array([k], dtype=np.int64),
+        demand[sel].sum(axis=0, keepdims=True),
+        days_pp,
+    )
+    per = stock.select("item", "period", "on_hand").with_columns(
+        pl.Series("days_of_supply", days), pl.Series("outlasts", capped)
+    )
+    total = pl.DataFrame(
+        {
+            "item": [sc.TOTAL],
+            "period": [str(total_stock["period"][0])],
+            "on_hand": [float(total_stock["on_hand"].sum())],
+            "days_of_supply": [float(t_days[0])],
+            "outlasts": [bool(t_cap[0])],
+        }
+    )
+    return pl.concat([per, total], how="vertical_relaxed")
+
+
+def inventory_rows(inp: LearnInputs) -> pl.DataFrame:
+    rules = inp.rules
+    owner_th = rules.threshold("inventory", "days_of_supply")
+    stock = inp.actuals.get("stock_levels")
+    if stock is not None:
+        stock = inp.in_horizon(stock)
+    if stock is None or not stock.height:
+        return sc.concat(
+            [
+                sc.no_data("inventory", metric, owner_th, "no actuals: add stock.csv")
+                for metric in ("days_of_supply", "turns", "ss_breaches")
+            ]
+        )
+    dos = dos_frame(inp, stock)
+    latest = dos.sort("period").group_by("item", maintain_order=True).last().sort("item")
+    latest = pl.concat(
+        [latest.filter(pl.col("item") == sc.TOTAL), latest.filter(pl.col("item") != sc.TOTAL)]
+    )
+    rng = rules.learn.days_of_supply
+    esc = rules.escalate("safety_stock")
+    dos_th = (
+        sc.Threshold(target=rng.min, target_max=rng.max, direction="between", escalate_to=esc)
+        if rng.min is not None or rng.max is not None
+        else None
+    )
+    dos_th = rules.threshold("inventory", "days_of_supply", default=dos_th)
+    week_th = sc.Threshold(
+        target=None if dos_th.target is None else dos_th.target / 7,
+        target_max=None if dos_th.target_max is None else dos_th.target_max / 7,
+        direction=dos_th.direction,
+        severity=dos_th.severity,
+        owner=dos_th.owner,
+        escalate_to=dos_th.escalate_to,
+    )
+    note = pl.format(
+        "stock {} at the end of {}{}",
+        pl.col("on_hand").round(2),
+        "period",
+        pl.when(pl.col("outlasts"))
+        .then(pl.lit("; outlasts the plan: at least"))
+        .otherwise(pl.lit("")),
+    ).alias("note")
+    out = []
+    for metric, scale, th in (("days_of_supply", 1.0, dos_th), ("weeks_of_cover", 7.0, week_th)):
+        for scope, part in (
+            ("total", latest.filter(pl.col("item") == sc.TOTAL)),
+            ("item", latest.filter(pl.col("item") != sc.TOTAL)),
+        ):
+            frame = part.select(
+                pl.col("item").alias("key"), (pl.col("days_of_supply") / scale).alias("value"), note
+            )
+            out.append(sc.rows("inventory", metric, scope, frame, th))
+    out += _turns(inp, stock)
+    out += _safety_and_plan(inp, stock, esc)
+    return sc.concat(out)
+
+
+def _turns(inp: LearnInputs, stock: pl.DataFrame) -> list[pl.DataFrame]:
+    th = inp.rules.threshold("inventory", "turns")
+    demand = inp.actuals.get("actuals")
+    if demand is None or demand["shipped"].null_count() == demand.height:
+        return [sc.no_data("inventory", "turns", th, "no actuals: add shipped to demand.csv")]
+    shipped = (
+        demand.filter(pl.col("period").is_in(observed(demand, inp.labels)))
+        .group_by("item", "period")
+        .agg(pl.col("shipped").fill_null(0.0).sum())
+    )
+    items = inp.table("items")
+    cost = (
+        items.select("item", pl.col("unit_cost").fill_null(1.0))
+        if items is not None and "unit_cost" in items.columns
+        else pl.DataFrame(
+            {"item": [], "unit_cost": []}, schema={"item": pl.String, "unit_cost": pl.Float64}
+        )
+    )
+    ppy = m.PERIODS_PER_YEAR[inp.target.bucket]
+    j = (
+        stock.select("item", "period", "on_hand")
+        .join(shipped, on=["item", "period"], how="left")
+        .join(cost, on="item", how="left")
+        .with_columns(pl.col("shipped").fill_null(0.0), pl.col("unit_cost").fill_null(1.0))
+    )
+    per = (
+        j.group_by("item")
+        .agg(
+            pl.col("shipped").sum().alias("out"),
+            pl.col("on_hand").mean().alias("avg"),
+            pl.len().alias("n"),
+            (pl.col("shipped") * pl.col("unit_cost")).sum().alias("out_cost"),
+            (pl.col("on_hand") * pl.col("unit_cost")).mean().alias("avg_cost"),
+        )
+        .sort("item")
+        .with_columns(m.ratio(pl.col("out") * ppy / pl.col("n"), pl.col("avg")).alias("value"))
+    )
+    n_periods = j["period"].n_unique()
+    total_value = m.inventory_turns(
+        float(per["out_cost"].sum()), float(per["avg_cost"].sum()), n_periods, ppy
+    )
+    note = "at cost (items.csv unit_cost), annualised" if cost.height else "in units, annualised"
+    return [
+        sc.one("inventory", "turns", "total", sc.TOTAL, total_value, th, n_periods, note),
+        sc.rows(
+            "inventory", "turns", "item", per.select(pl.col("item").alias("key"), "value", "n"), th
+        ),
+    ]
+
+
+def _safety_and_plan(inp: LearnInputs, stock: pl.DataFrame, esc: str) -> list[pl.DataFrame]:
+    rules = inp.rules
+    supply = inp.plan("supply_plan.csv")
+    ss_th = rules.threshold(
+        "inventory", "ss_breaches", default=sc.Threshold(0.0, direction="at_most", escalate_to=esc)
+    )
+    if supply is None:
+        note = "the committed supply plan could not be read"
+        return [sc.no_data("inventory", "ss_breaches", ss_th, note)]
+    j = stock.select("item", "period", "on_hand").join(
+        supply.select("item", "period", "inventory", "safety_stock"),
+        on=["item", "period"],
+        how="left",
+    )
+    per = (
+        j.group_by("item")
+        .agg(
+            (pl.col("on_hand") < pl.col("safety_stock") - sc.EPS).sum().alias("breaches"),
+            pl.col("on_hand").sum().alias("actual"),
+            pl.col("inventory").sum().alias("planned"),
+            pl.len().alias("n"),
+        )
+        .sort("item")
+    )
+    info = ss_th.info()
+    total = per.select(
+        pl.lit(sc.TOTAL).alias("key"),
+        pl.col("breaches").sum().cast(pl.Float64).alias("value"),
+        pl.col("n").sum().alias("n"),
+        m.ratio(pl.col("actual").sum(), pl.col("planned").sum()).alias("vs"),
+    )
+    out = [
+        sc.rows("inventory", "ss_breaches", "total", total.select("key", "value", "n"), ss_th),
+        sc.rows(
+            "inventory",
+            "ss_breaches",
+            "item",
+            per.select(pl.col("item").alias("key"), pl.col("breaches").alias("value"), "n"),
+            ss_th,
+        ),
+        sc.rows(
+            "inventory",
+            "stock_vs_plan",
+            "total",
+            total.select("key", pl.col("vs").alias("value"), "n"),
+            info,
+        ),
+        sc.rows(
+            "inventory",
+            "stock_vs_plan",
+            "item",
+            per.select(
+                pl.col("item").alias("key"),
+                m.ratio(pl.col("actual"), pl.col("planned")).alias("value"),
+                "n",
+            ),
+            info,
+        ),
+    ]
+    return out

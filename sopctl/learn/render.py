@@ -1,0 +1,128 @@
+"""A Learn result as JSON (for machines) and Markdown (for a pull request or a review page).
+
+Rows of scope `item` can run into the thousands: Markdown shows those that breach (up to
+`rows` per metric); the files under learn/<cycle>/ and JSON carry every row.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from .scorecard import SECTIONS
+
+if TYPE_CHECKING:
+    from .engine import LearnResult
+
+TITLES = {
+    "forecast": "Forecast quality",
+    "lag": "Accuracy by lag",
+    "service": "Service",
+    "inventory": "Inventory health",
+    "adherence": "Plan adherence",
+    "pipeline": "Pipeline calibration",
+    "assumptions": "Assumptions review",
+}
+SHOWN_COLUMNS = ("scope", "key", "metric", "value", "target", "status", "owner", "escalate_to")
+
+
+def num(value: Any) -> str:
+    if value is None:
+        return ""
+    v = float(value)
+    if v != v:
+        return ""
+    return f"{v:,.0f}" if abs(v) >= 10000 else f"{v:.4g}"
+
+
+def target_text(row: dict[str, Any]) -> str:
+    lo, hi, d = row.get("target"), row.get("target_max"), row.get("direction") or ""
+    tol = row.get("tolerance") or 0.0
+    plus = f" (tolerance {num(tol)})" if tol else ""
+    if d == "between":
+        if lo is not None and hi is not None and lo == hi:
+            return f"{num(lo)}{plus}"
+        parts = ([f"≥ {num(lo)}"] if lo is not None else []) + (
+            [f"≤ {num(hi)}"] if hi is not None else []
+        )
+        return " and ".join(parts) + plus
+    if lo is None:
+        return ""
+    return f"{'≤' if d == 'at_most' else '≥'} {num(lo)}{plus}"
+
+
+def shown_rows(card: pl.DataFrame, section: str, rows: int) -> tuple[pl.DataFrame, int]:
+    """The rows of a section worth reading: every row that is not per item, and the items
+    that breach (at most `rows` per metric). Returns them and how many item breaches were left
+    out."""
+    part = card.filter(pl.col("section") == section)
+    head = part.filter(pl.col("scope") != "item")
+    items = part.filter((pl.col("scope") == "item") & (pl.col("status") == "breach"))
+    kept = items.group_by("metric", maintain_order=True).head(rows).select(part.columns)
+    return pl.concat([head, kept]), items.height - kept.height
+
+
+def to_dict(res: LearnResult) -> dict[str, Any]:
+    return {
+        "tag": res.tag,
+        "cycle": res.cycle,
+        "commit": res.commit,
+        "ok": res.ok,
+        "exit_code": res.exit_code,
+        "breaches": res.breaches,
+        "committed_files": res.sources,
+        "lag_tags": res.lag_tags,
+        "actuals": {"location": res.actuals, "files": res.actuals_files},
+        "observed_periods": res.observed,
+        "findings": [f.to_dict() for f in res.report.sorted()],
+        "suggestions": res.suggestions,
+        "written": [p.as_posix() for p in res.written],
+        "scorecard": res.scorecard.to_dicts(),
+    }
+
+
+def to_json(res: LearnResult) -> str:
+    return json.dumps(to_dict(res), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(res: LearnResult, rows: int = 10) -> str:
+    lines = [
+        f"## Learn: cycle {res.cycle} against {res.tag} ({res.commit[:7]})",
+        "",
+        f"Actuals: `{res.actuals}` ({', '.join(sorted(res.actuals_files)) or 'none'}); "
+        f"observed periods: {', '.join(res.observed) or 'none'}. "
+        f"Breaches: {res.breaches}.",
+        "",
+    ]
+    for f in res.report.sorted():
+        lines.append(f"- `{_cell(str(f))}`")
+    if res.report.findings:
+        lines.append("")
+    head = "| " + " | ".join(SHOWN_COLUMNS) + " |"
+    for section in SECTIONS:
+        part, left = shown_rows(res.scorecard, section, rows)
+        if not part.height:
+            continue
+        lines += [f"### {TITLES[section]}", "", head, "|" + "---|" * len(SHOWN_COLUMNS)]
+        for r in part.iter_rows(named=True):
+            cells = [
+                r["scope"],
+                r["key"],
+                r["metric"],
+                num(r["value"]),
+                target_text(r),
+                f"**{r['status']}**" if r["status"] == "breach" else r["status"],
+                r["owner"],
+                r["escalate_to"] if r["status"] == "breach" else "",
+            ]
+            lines.append("| " + " | ".join(_cell(str(c)) for c in cells) + " |")
+        if left:
+            lines.append(f"\n… and {left} more item breaches (see scorecard.csv)")
+        lines.append("")
+    return "\n".join(lines)

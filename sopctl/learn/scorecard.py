@@ -1,0 +1,178 @@
+"""Scorecard rows: one frame schema for every section, and how a row's status is judged.
+
+The first nine columns are the contract other tools rely on (section, metric, scope, key,
+value, target, status, owner, escalate_to); the rest explain the judgement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+COLUMNS = (
+    "section",
+    "metric",
+    "scope",
+    "key",
+    "value",
+    "target",
+    "status",
+    "owner",
+    "escalate_to",
+    "target_max",
+    "tolerance",
+    "direction",
+    "severity",
+    "n",
+    "note",
+)
+SCHEMA = pl.Schema(
+    {
+        "section": pl.String(),
+        "metric": pl.String(),
+        "scope": pl.String(),
+        "key": pl.String(),
+        "value": pl.Float64(),
+        "target": pl.Float64(),
+        "status": pl.String(),
+        "owner": pl.String(),
+        "escalate_to": pl.String(),
+        "target_max": pl.Float64(),
+        "tolerance": pl.Float64(),
+        "direction": pl.String(),
+        "severity": pl.String(),
+        "n": pl.Int64(),
+        "note": pl.String(),
+    }
+)
+SECTIONS = ("forecast", "lag", "service", "inventory", "adherence", "pipeline", "assumptions")
+SCOPES = ("total", "item", "segment", "resource", "stage", "layer", "owner", "lag", "assumption")
+STATUSES = ("ok", "breach", "info", "no_data")
+EPS = 1e-9
+TOTAL = "all"
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """How a value is judged: against `target` (and `target_max` for a range) in `direction`
+    (at_least, at_most, between), `tolerance` around it, on |value| when `absolute`. No target:
+    the row is information only. Owner and escalation role travel with the threshold."""
+
+    target: float | None = None
+    tolerance: float = 0.0
+    direction: str = "at_least"
+    severity: str = "warning"
+    owner: str = ""
+    escalate_to: str = ""
+    absolute: bool = False
+    target_max: float | None = None
+
+    def info(self) -> Threshold:
+        """The same owner and escalation, without a target."""
+        return Threshold(owner=self.owner, escalate_to=self.escalate_to, severity=self.severity)
+
+
+def rows(
+    section: str,
+    metric: str,
+    scope: str,
+    frame: pl.DataFrame,
+    th: Threshold,
+) -> pl.DataFrame:
+    """Scorecard rows from a frame with `key`, `value` and optionally `n` and `note`."""
+    df = frame.select(
+        pl.col("key").cast(pl.String),
+        pl.col("value").cast(pl.Float64),
+        (pl.col("n") if "n" in frame.columns else pl.lit(None)).cast(pl.Int64).alias("n"),
+        (pl.col("note") if "note" in frame.columns else pl.lit("")).cast(pl.String).alias("note"),
+    )
+    value = pl.col("value").abs() if th.absolute else pl.col("value")
+    lo = th.target if th.direction != "at_most" else None
+    hi = th.target if th.direction == "at_most" else th.target_max
+    if th.direction == "between":
+        lo, hi = th.target, th.target_max
+    has_target = th.target is not None or th.target_max is not None
+    breach = pl.lit(False)
+    if lo is not None:
+        breach = breach | (value < lo - th.tolerance - EPS)
+    if hi is not None:
+        breach = breach | (value > hi + th.tolerance + EPS)
+    status = (
+        pl.when(pl.col("value").is_null())
+        .then(pl.lit("no_data"))
+        .when(pl.lit(not has_target))
+        .then(pl.lit("info"))
+        .when(breach)
+        .then(pl.lit("breach"))
+        .otherwise(pl.lit("ok"))
+    )
+    return df.select(
+        pl.lit(section).alias("section"),
+        pl.lit(metric).alias("metric"),
+        pl.lit(scope).alias("scope"),
+        "key",
+        "value",
+        pl.lit(th.target, pl.Float64).alias("target"),
+        status.alias("status"),
+        pl.lit(th.owner).alias("owner"),
+        pl.lit(th.escalate_to).alias("escalate_to"),
+        pl.lit(th.target_max, pl.Float64).alias("target_max"),
+        pl.lit(th.tolerance if has_target else None, pl.Float64).alias("tolerance"),
+        pl.lit(th.direction if has_target else "", pl.String).alias("direction"),
+        pl.lit(th.severity if has_target else "", pl.String).alias("severity"),
+        "n",
+        "note",
+    )
+
+
+def one(
+    section: str,
+    metric: str,
+    scope: str,
+    key: str,
+    value: float | None,
+    th: Threshold,
+    n: int | None = None,
+    note: str = "",
+) -> pl.DataFrame:
+    frame = pl.DataFrame(
+        {"key": [key], "value": [value], "n": [n], "note": [note]},
+        schema={"key": pl.String, "value": pl.Float64, "n": pl.Int64, "note": pl.String},
+    )
+    return rows(section, metric, scope, frame, th)
+
+
+def no_data(section: str, metric: str, th: Threshold, note: str) -> pl.DataFrame:
+    """The row a section shows when its actuals are absent: it never invents a number."""
+    return one(section, metric, "total", TOTAL, None, th, None, note)
+
+
+def empty() -> pl.DataFrame:
+    return pl.DataFrame(schema=SCHEMA)
+
+
+def concat(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    frames = [f for f in frames if f.height]
+    if not frames:
+        return empty()
+    return pl.concat([f.select(list(COLUMNS)).cast(SCHEMA) for f in frames], how="vertical")
+
+
+def frame_bytes(frame: pl.DataFrame, decimals: int = 4) -> bytes:
+    """CSV bytes of a Learn output: floats rounded to `decimals` places and written in their
+    shortest form (80.0, 0.1429), no negative zeros, empty text as a blank cell. Deterministic,
+    and several times faster for a large frame than a fixed float format."""
+    fix = []
+    for c, t in frame.schema.items():
+        if t.is_float():
+            fix.append((pl.col(c).round(decimals) + 0.0).alias(c))
+        elif t == pl.String:
+            fix.append(pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c))
+    text = frame.with_columns(fix).write_csv(line_terminator="\n", null_value="")
+    return text.encode("utf-8")
+
+
+def error_breaches(card: pl.DataFrame) -> int:
+    """Rows outside tolerance whose severity is error (these make `sopctl learn` exit 1)."""
+    return card.filter((pl.col("status") == "breach") & (pl.col("severity") == "error")).height

@@ -1,0 +1,205 @@
+"""The Learn metrics on hand-worked examples (every expected number is worked out in the
+comments), the judging of scorecard rows, owners and escalation, and the charter patch."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from sopctl.demos.minimal import CHARTER
+from sopctl.learn import metrics as m
+from sopctl.learn import scorecard as sc
+from sopctl.learn.pipeline import charter_patch
+from sopctl.learn.rules import Rules
+from sopctl.schemas.charter import Charter
+from sopctl.yamlio import parse_yaml
+
+FLAT = [10.0, 10.0, 10.0, 10.0]
+ACTUAL = [8.0, 11.0, 12.0, 14.0]
+
+
+def test_tracking_signal_of_a_flat_forecast() -> None:
+    # the classic example: forecast 10 every period, actuals 8, 11, 12, 14
+    # errors e = A - F: -2, 1, 2, 4; running sum -2, -1, 1, 5
+    # running MAD: 2/1 = 2, 3/2 = 1.5, 5/3 = 1.6667, 9/4 = 2.25
+    # running TS = running sum / running MAD: -1, -0.6667, 0.6, 2.2222
+    assert m.errors_of(ACTUAL, FLAT) == [-2.0, 1.0, 2.0, 4.0]
+    assert m.running_ts(ACTUAL, FLAT) == pytest.approx([-1.0, -2 / 3, 0.6, 5 / 2.25])
+    assert m.scalar("tracking_signal", ACTUAL, FLAT) == pytest.approx(2.2222222)
+    # the same example, the other measures
+    assert m.scalar("error", ACTUAL, FLAT) == 5.0  # Σe: demand came in 5 above the forecast
+    assert m.scalar("bias", ACTUAL, FLAT) == 1.25  # 5 / 4
+    assert m.scalar("bias_pct", ACTUAL, FLAT) == pytest.approx(5 / 45)  # Σe / ΣA
+    assert m.scalar("mad", ACTUAL, FLAT) == 2.25  # (2 + 1 + 2 + 4) / 4
+    assert m.scalar("wape", ACTUAL, FLAT) == pytest.approx(0.2)  # 9 / 45
+    # MAPE: (2/8 + 1/11 + 2/12 + 4/14) / 4 = (0.25 + 0.0909 + 0.1667 + 0.2857) / 4
+    assert m.scalar("mape", ACTUAL, FLAT) == pytest.approx(0.1983225)
+
+
+def test_an_over_forecast_has_a_negative_signal() -> None:
+    # forecast 20 against 8, 11, 12, 14: e = -12, -9, -8, -6; Σe = -35, MAD = 35/4
+    assert m.scalar("tracking_signal", ACTUAL, [20.0] * 4) == pytest.approx(-4.0)
+    assert m.scalar("bias_pct", ACTUAL, [20.0] * 4) == pytest.approx(-35 / 45)
+
+
+def test_mape_leaves_zero_actuals_out_and_wape_needs_demand() -> None:
+    # A = 0, 10, 20 and F = 5, 5, 25: e = -5, 5, -5
+    # MAPE over A > 0 only: (5/10 + 5/20) / 2 = 0.375; WAPE = 15 / 30 = 0.5
+    assert m.scalar("mape", [0, 10, 20], [5, 5, 25]) == pytest.approx(0.375)
+    assert m.scalar("wape", [0, 10, 20], [5, 5, 25]) == pytest.approx(0.5)
+    zeros = pl.DataFrame({"actual": [0.0, 10.0, 20.0]}).select(m.zero_actuals()).item()
+    assert zeros == 1
+    # no demand at all: neither ratio has a base
+    assert m.scalar("mape", [0, 0], [3, 4]) is None
+    assert m.scalar("wape", [0, 0], [3, 4]) is None
+    assert m.scalar("bias_pct", [0, 0], [3, 4]) is None
+
+
+def test_a_perfect_forecast_has_no_signal() -> None:
+    assert m.scalar("tracking_signal", [5, 7], [5, 7]) == 0.0
+    assert m.running_ts([5, 7], [5, 7]) == [0.0, 0.0]
+
+
+def test_fill_rates_and_otif() -> None:
+    lines = pl.DataFrame(
+        {
+            "ordered": [10.0, 5.0, 8.0],
+            "shipped": [10.0, 3.0, 9.0],
+            "in_full": [True, False, True],
+            "otif": [True, False, False],
+        }
+    )
+    # unit fill: min(shipped, ordered) = 10 + 3 + 8 = 21 of 23 ordered (the extra unit of the
+    # third line does not make up for the second)
+    assert lines.select(m.unit_fill_rate()).item() == pytest.approx(21 / 23)
+    assert lines.select(m.share("in_full")).item() == pytest.approx(2 / 3)
+    assert lines.select(m.share("otif")).item() == pytest.approx(1 / 3)
+    # period totals: 9 + 12 shipped of 20 ordered is capped at 1 (backlog shipped late)
+    periods = pl.DataFrame({"ordered": [10.0, 10.0], "shipped": [9.0, 12.0]})
+    assert periods.select(m.period_fill_rate()).item() == 1.0
+    periods = pl.DataFrame({"ordered": [10.0, 10.0], "shipped": [9.0, 8.0]})
+    assert periods.select(m.period_fill_rate()).item() == pytest.approx(0.85)
+
+
+@pytest.mark.parametrize(
+    ("on_hand", "demand", "days", "outlasts"),
+    [
+        # 100 units against 30, 30, 60 a month of 30 days: 2 months (60 units) + 40/60 of the
+        # third = 2.6667 months = 80 days
+        (100.0, [30.0, 30.0, 60.0], 80.0, False),
+        # 100 units against 30 a month for 3 months: 90 units used, 10 left when the plan ends
+        (100.0, [30.0, 30.0, 30.0], 90.0, True),
+        # a month without demand is covered in full: 1 + 1 + 50/100 = 2.5 months
+        (100.0, [0.0, 50.0, 100.0], 75.0, False),
+        (0.0, [10.0, 10.0], 0.0, False),
+    ],
+)
+def test_forward_days_of_supply(
+    on_hand: float, demand: list[float], days: float, outlasts: bool
+) -> None:
+    assert m.days_of_supply(on_hand, demand, 30.0) == (pytest.approx(days), outlasts)
+
+
+def test_days_of_supply_matrix_starts_each_row_after_its_period() -> None:
+    demand = pl.DataFrame({"a": [10.0, 20.0, 40.0]}).to_numpy().T.repeat(2, axis=0)
+    import numpy as np
+
+    # row 0: stock 30 at the end of period 0 covers 20 (period 1) + 10/40 of period 2
+    # row 1: stock 30 at the end of period 1 covers 30/40 of period 2
+    days, capped = m.days_of_supply_matrix(np.array([30.0, 30.0]), np.array([1, 2]), demand, 7.0)
+    assert days.tolist() == pytest.approx([1.25 * 7, 0.75 * 7])
+    assert capped.tolist() == [False, False]
+
+
+def test_turns_adherence_conversion_fva() -> None:
+    # 1,200 units shipped over 6 months with 400 on hand on average: 2,400 a year / 400 = 6
+    assert m.inventory_turns(1200.0, 400.0, 6, 12.0) == pytest.approx(6.0)
+    assert m.inventory_turns(1200.0, 0.0, 6, 12.0) is None
+    # plan 100 and 100, produced 90 and 120: 1 - (10 + 20) / 200 = 0.85
+    df = pl.DataFrame({"actual": [90.0, 120.0], "plan": [100.0, 100.0]})
+    assert df.select(m.adherence()).item() == pytest.approx(0.85)
+    assert m.conversion(3, 1) == 0.75
+    assert m.conversion(0, 0) is None
+    assert m.fva(0.30, 0.25) == pytest.approx(0.05)  # the step took 5 points of WAPE off
+    assert m.fva(None, 0.25) is None
+
+
+def _judge(value: float | None, th: sc.Threshold) -> str:
+    return str(sc.one("forecast", "wape", "total", "all", value, th)["status"][0])
+
+
+@pytest.mark.parametrize(
+    ("value", "th", "status"),
+    [
+        (0.94, sc.Threshold(0.95, 0.02), "ok"),  # at least 0.95, 0.02 tolerated
+        (0.92, sc.Threshold(0.95, 0.02), "breach"),
+        (0.30, sc.Threshold(0.25, 0.05, "at_most"), "ok"),
+        (0.31, sc.Threshold(0.25, 0.05, "at_most"), "breach"),
+        (-0.06, sc.Threshold(0.05, 0.0, "at_most", absolute=True), "breach"),  # |bias|
+        (-0.04, sc.Threshold(0.05, 0.0, "at_most", absolute=True), "ok"),
+        (4.5, sc.Threshold(4.0, 0.0, "at_most", absolute=True), "breach"),  # tracking signal
+        (3.0, sc.Threshold(5.0, 0.0, "between", target_max=60.0), "breach"),  # days of supply
+        (61.0, sc.Threshold(5.0, 0.0, "between", target_max=60.0), "breach"),
+        (30.0, sc.Threshold(5.0, 0.0, "between", target_max=60.0), "ok"),
+        (0.35, sc.Threshold(0.5, 0.1, "between", target_max=0.5), "breach"),  # stage ± 0.1
+        (0.45, sc.Threshold(0.5, 0.1, "between", target_max=0.5), "ok"),
+        (0.9, sc.Threshold(), "info"),  # no target: information only
+        (None, sc.Threshold(0.95), "no_data"),  # no actuals: no number invented
+    ],
+)
+def test_row_status(value: float | None, th: sc.Threshold, status: str) -> None:
+    assert _judge(value, th) == status
+
+
+def _charter(extra: str = "") -> Charter:
+    doc, findings = parse_yaml("acme.yaml", CHARTER.replace("finance:\n", extra + "finance:\n"))
+    assert doc is not None and not findings
+    return Charter.model_validate(doc.data)
+
+
+def test_owner_and_escalation_come_from_the_charter() -> None:
+    rules = Rules(_charter())
+    # a charter metric names its owner (forecast_bias: demand_planner, severity error)
+    th = rules.threshold("forecast", "bias_pct")
+    assert (th.owner, th.target, th.severity, th.absolute) == (
+        "demand_planner",
+        0.05,
+        "error",
+        True,
+    )
+    # no metric: the owner of the input the section is about (inventory.csv: ops_lead)
+    assert rules.threshold("inventory", "turns").owner == "ops_lead"
+    assert rules.threshold("pipeline", "conversion").owner == "sales_lead"  # pipeline.csv
+    # escalation: the rule for the exception and segment, else the first role that signs off
+    assert rules.escalate("shortage", segment="strategic") == "sales_lead"
+    assert rules.escalate("overload", resource="ASSY") == "ops_lead"
+    assert rules.escalate() == "sales_lead"
+    learn = "learn:\n  owners: {inventory: cfo}\n  escalate_to: cfo\n  severity: error\n"
+    rules = Rules(_charter(learn))
+    assert rules.threshold("inventory", "turns").owner == "cfo"
+    assert rules.escalate() == "cfo"
+    assert rules.escalate("shortage", segment="strategic") == "sales_lead"  # a rule still wins
+    th = rules.threshold("forecast", "tracking_signal", default=sc.Threshold(4.0))
+    assert (th.severity, th.owner) == ("error", "demand_planner")
+
+
+def test_old_charters_stay_valid_and_learn_roles_are_checked() -> None:
+    from sopctl.semantics import check_charter
+
+    ch = _charter()
+    assert ch.learn.tracking_signal_limit == 4.0 and ch.learn.min_resolved_deals == 5
+    text = CHARTER.replace("finance:\n", "learn:\n  owners: {forecast: nobody}\nfinance:\n")
+    doc, _ = parse_yaml("acme.yaml", text)
+    assert doc is not None
+    codes = [f.code for f in check_charter(Charter.model_validate(doc.data), doc)]
+    assert "SOP502" in codes
+
+
+def test_charter_patch_changes_only_the_suggested_probabilities() -> None:
+    patch = charter_patch(CHARTER, "charters/acme.yaml", {"proposal": 0.75, "nope": 0.1})
+    minus = [ln for ln in patch.splitlines() if ln.startswith("-") and not ln.startswith("---")]
+    plus = [ln for ln in patch.splitlines() if ln.startswith("+") and not ln.startswith("+++")]
+    assert minus == ["-    - {id: proposal, probability: 0.5}"]
+    assert plus == ["+    - {id: proposal, probability: 0.75}"]
+    assert patch.startswith("--- a/charters/acme.yaml\n+++ b/charters/acme.yaml\n")
+    assert charter_patch(CHARTER, "charters/acme.yaml", {}) == ""
