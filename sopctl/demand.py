@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,6 +59,16 @@ def sources_for_file(ws: Workspace, sources: pl.DataFrame) -> pl.DataFrame:
     (findings, tests) it stays the path shown from the planning repository."""
     prefix = display(ws.root, ws.cycle_dir / "inputs") + "/"
     return sources.with_columns(pl.col("source_file").str.strip_prefix(prefix))
+
+
+def read_plan(source: Path | bytes) -> pl.DataFrame:
+    """A demand plan as reconcile uses it: read from demand_plan.csv (a path or its bytes).
+
+    A freshly built plan goes through its own CSV bytes too, so reconcile sees the same
+    4-decimal numbers whether the demand view was rebuilt or reused, and the plan does not
+    depend on which run built it."""
+    data = io.BytesIO(source) if isinstance(source, bytes) else source
+    return pl.read_csv(data, schema_overrides={"item": pl.String, "segment": pl.String})
 
 
 def demand_files(ws: Workspace, result: DemandResult) -> dict[str, bytes]:

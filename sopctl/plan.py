@@ -14,14 +14,14 @@ from typing import Any
 
 import polars as pl
 
-from .demand import PLAN, demand_is_current, run_demand
+from .demand import PLAN, demand_is_current, read_plan, run_demand
 from .errors import UserError
 from .explain import PlanFrames
 from .findings import Report
 from .outputs import write_all
 from .plan_files import plan_files
 from .reconcile import PlanResult, SolveOptions, export_mps, reconcile
-from .results import is_current, manifest
+from .results import csv_bytes, is_current, manifest
 from .validate import Workspace, load_workspace
 
 MANIFEST = "reconcile_manifest.json"
@@ -48,14 +48,12 @@ def _demand(
 ) -> tuple[pl.DataFrame | None, str]:
     path = ws.cycle_dir / "outputs" / PLAN
     if demand_is_current(ws):
-        return pl.read_csv(path, schema_overrides={"item": pl.String, "segment": pl.String}), (
-            "reused"
-        )
+        return read_plan(path), "reused"
     run = run_demand(root, ws.cycle_id, write=write)
     report.extend(f for f in run.report if f not in report.findings)
     if run.result is None or not run.report.ok:
         return None, "rebuilt"
-    return run.result.plan, "rebuilt"
+    return read_plan(csv_bytes(run.result.plan)), "rebuilt"
 
 
 def run_reconcile(

@@ -150,3 +150,18 @@ def test_heat_table_shows_the_busiest_resources_and_names_the_rest() -> None:
     assert f"the {HEAT_COLUMNS} busiest of {n} resources" in text
     assert "R03" in text and "R10" in text and "R02" not in text
     assert "3 more resources peak at 60% or less" in text
+
+
+def test_plan_is_the_same_whether_the_demand_view_is_rebuilt_or_reused(tmp_path: Path) -> None:
+    from sopctl.demand import run_demand
+    from sopctl.plan import run_reconcile
+
+    repo = tmp_path / "demo"  # the embedded demo: its demand has more than 4 decimals
+    for sub in ("charters", "cycles"):
+        shutil.copytree(ROOT / sub, repo / sub, ignore=shutil.ignore_patterns("outputs"))
+    rebuilt = run_reconcile(repo, dry_run=True)  # demand built in memory, nothing written
+    assert rebuilt.ok and rebuilt.demand_source == "rebuilt"
+    assert run_demand(repo).ok  # demand_plan.csv on disk: the next run reuses it
+    reused = run_reconcile(repo, dry_run=True)
+    assert reused.ok and reused.demand_source == "reused"
+    assert rebuilt.files == reused.files
