@@ -14,6 +14,8 @@ GITIGNORE = """\
 # sopctl: results are rebuilt from the inputs; commit them only if your charter says so
 cycles/*/outputs/
 .sopctl-cache/
+# sopctl learn's scorecards: remove this line to keep them in git as the record of the review
+learn/
 """
 
 

@@ -206,3 +206,24 @@ def test_a_side_without_a_plan_exits_1_and_says_why(repo: Path) -> None:
     assert "has no plan** (infeasible)" in r.out and "ending_target[P-100]" in r.out
     doc = json.loads(run(["diff", "HEAD", "--format", "json"], cwd=repo).out)
     assert doc["ok"] is False and doc["outputs"] is None and doc["b"]["status"] == "infeasible"
+
+
+def test_scenario_files_are_diffed_by_key_path(repo: Path) -> None:
+    cycle_yaml = "cycles/2026-12/cycle.yaml"
+    text = (repo / cycle_yaml).read_text(encoding="utf-8")
+    text += "  - id: rush\n    description: More demand\n"
+    scenario = (
+        "description: Ten percent more demand\nowner: sales_lead\noverlays:\n"
+        "  - kind: demand\n    factor: 1.1\n"
+    )
+    write_files(repo, {cycle_yaml: text, "cycles/2026-12/scenarios/rush.yaml": scenario})
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "a scenario")
+    write_files(repo, {"cycles/2026-12/scenarios/rush.yaml": scenario.replace("1.1", "1.2")})
+    r = run(["diff", "HEAD", "--format", "json"], cwd=repo)
+    assert r.code == 0, r.out + r.err
+    doc = json.loads(r.out)
+    rush = next(y for y in doc["yaml"] if y["role"] == "scenarios/rush.yaml")
+    assert rush["changes"] == [
+        {"path": "overlays[0].factor", "kind": "changed", "old": 1.1, "new": 1.2}
+    ]

@@ -71,7 +71,8 @@ def diff_tables(a: Side, b: Side, limit: int) -> list[TableDiff]:
 
 
 def diff_yaml_files(a: Side, b: Side) -> list[YamlDiff]:
-    """The charter, cycle.yaml and the cycle's other YAML files, by key path."""
+    """The charter, cycle.yaml and the cycle's other YAML files (scenario files too), by key
+    path."""
     roles = list(b.yaml) + [r for r in a.yaml if r not in b.yaml]
     out = []
     for role in roles:

@@ -144,9 +144,9 @@ def read_side(root: Path, cycle: str, info: SideInfo) -> Side:
         else YamlSource(None, None, ["the cycle names no charter"])
     )
     side.yaml["charter"] = ch
-    for path in sorted(cycle_dir.glob("*.yaml")):
-        if path.name != "cycle.yaml":
-            side.yaml[path.name] = _yaml(root, path)
+    for path in sorted(cycle_dir.glob("*.yaml")) + sorted(cycle_dir.glob("scenarios/*.yaml")):
+        if path.name != "cycle.yaml":  # approvals, actions, scenarios/<name>.yaml
+            side.yaml[path.relative_to(cycle_dir).as_posix()] = _yaml(root, path)
     side.tables = _inputs(root, cycle_dir, ch.data)
     run = run_reconcile(root, cycle, dry_run=True)
     if run.ok:
