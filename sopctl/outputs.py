@@ -3,8 +3,21 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+
+def _mode(path: Path) -> int:
+    """The permissions a written file gets: those of the file it replaces, else what the
+    umask allows a new file (mkstemp alone would leave every output readable by its owner
+    only)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
@@ -13,6 +26,7 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), _mode(path))
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
@@ -35,6 +49,7 @@ def write_all(files: dict[Path, str | bytes]) -> None:
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             staged.append((tmp, path))
             with os.fdopen(fd, "wb") as fh:
+                os.fchmod(fh.fileno(), _mode(path))
                 fh.write(payload)
                 fh.flush()
                 os.fsync(fh.fileno())
