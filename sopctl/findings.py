@@ -141,7 +141,6 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SOP808": (Severity.ERROR, "charter changed by an author without the sign-off right"),
     "SOP901": (Severity.WARNING, "CODEOWNERS section differs from the charter"),
     "SOP960": (Severity.ERROR, "tag does not verify: no report or export is made from it"),
-    "SOP961": (Severity.WARNING, "scenario summary cannot be read; left out of the report"),
     "SOP962": (Severity.WARNING, "learn scorecard cannot be read; left out of the report"),
     "SOP965": (Severity.ERROR, "table has more rows than an Excel sheet holds"),
 }

@@ -1,5 +1,6 @@
-"""`sopctl report` end to end on small real repositories: working tree and tags, scenarios and
-the learn scorecard from hand-made fixture files, escaping, determinism, refusals."""
+"""`sopctl report` end to end on small real repositories: working tree and tags, scenario files
+compared as `sopctl compare` does, the learn scorecard from a fixture file, escaping,
+determinism, refusals."""
 
 from __future__ import annotations
 
@@ -72,7 +73,7 @@ def test_working_tree_report_is_complete_and_deterministic(ready: Path) -> None:
         "ACT-1 (open, due 2027-01-15)" in text
     )
     assert "This cycle has no actions.yaml" not in text
-    assert "No scenario outputs for this cycle" in text
+    assert "This cycle declares no scenarios" in text
     assert "No learn scorecard yet (learn/2026-12/scorecard.csv" in text
 
 
@@ -120,26 +121,45 @@ def test_user_text_is_escaped(ready: Path) -> None:
     assert "P-&lt;i&gt;&amp;1" in html and "&lt;script&gt;alert(&#x27;x&#x27;)" in html
 
 
-def _scenario(root: Path, name: str, **changes: float) -> None:
-    doc = json.loads((root / OUT / "summary.json").read_text())
-    doc["finance"]["revenue"] += changes.get("revenue", 0.0)
-    for s in doc["service"]:
-        if s["segment"] == "standard":
-            s["service_level"] = changes.get("standard", s["service_level"])
-    path = root / OUT / "scenarios" / name / "summary.json"
-    path.parent.mkdir(parents=True)
-    path.write_text(json.dumps(doc))
+def _declare_scenarios(root: Path) -> None:
+    """Two real scenario files: every demand ×1.1 and ×0.8."""
+    cycle_yaml = root / CDIR / "cycle.yaml"
+    cycle_yaml.write_text(
+        cycle_yaml.read_text(encoding="utf-8")
+        + "  - id: upside\n    description: More\n  - id: downside\n    description: Less\n",
+        encoding="utf-8",
+    )
+    for name, factor in (("upside", 1.1), ("downside", 0.8)):
+        body = (
+            f"description: Every demand times {factor}\nowner: sales_lead\n"
+            f"overlays:\n  - kind: demand\n    factor: {factor}\n"
+        )
+        write_files(root, {f"{CDIR}/scenarios/{name}.yaml": body})
 
 
-def test_scenarios_and_learn_scorecard_from_fixture_files(ready: Path) -> None:
-    _scenario(ready, "upside", revenue=1000.0, standard=0.99)
-    _scenario(ready, "downside", revenue=-2500.0)
+def test_scenarios_as_compare_has_them_and_the_learn_scorecard(ready: Path) -> None:
+    text = _text(_report_html(ready))
+    assert "This cycle declares no scenarios" in text
+    _declare_scenarios(ready)
     write_files(ready, {f"learn/{CYCLE}/scorecard.csv": SCORECARD})
     text = _text(_report_html(ready))
     assert "Base plan against 2 scenario(s)" in text
-    # base 111,989 EUR; upside +1,000; downside −2,500 (scenarios in name order)
-    assert "Revenue 111,989 EUR 109,489 EUR −2,500 112,989 EUR +1,000" in text
-    assert "Service level: standard 97.14 % 97.14 % 0.00 pp 99.00 % +1.86 pp" in text
+    # the same numbers as `sopctl compare`, scenarios in cycle.yaml's order, ★ on the best
+    r = run(["compare", "--format", "json"], cwd=ready)
+    assert r.code == 0, r.out + r.err
+    rev = next(k for k in json.loads(r.out)["kpis"] if k["name"] == "revenue")["values"]
+    b, u, d = rev["base"], rev["upside"], rev["downside"]
+    assert b > d and len({b, u, d}) == 3
+
+    def cell(name: str, v: float) -> str:
+        star = " ★" if v == max(b, u, d) else ""
+        return f"{v:,.0f} EUR{star}" + ("" if name == "base" else f" {sign(v - b)}")
+
+    def sign(x: float) -> str:
+        return f"{'+' if x > 0 else '−'}{abs(x):,.0f}"
+
+    row = f"Revenue (EUR) {cell('base', b)} {cell('upside', u)} {cell('downside', d)}"
+    assert row in text
     assert "5 scorecard rows, 2 breaches (learn/2026-12/scorecard.csv)" in text
     assert "forecast 1 1 0 0" in text and "lag 0 0 0 1" in text and "assumptions 0 0 1 0" in text
     assert "forecast wape total 0.31 0.25 demand_planner sales_lead" in text
@@ -147,14 +167,12 @@ def test_scenarios_and_learn_scorecard_from_fixture_files(ready: Path) -> None:
     only = _text(_report_html(ready, "--scenario", "upside"))
     assert "Base plan against 1 scenario(s)" in only and "downside" not in only
     err = _report(ready, "--scenario", "nope", code=2)
-    assert "no scenario outputs for nope (scenarios with outputs: downside, upside)" in err
+    assert "has no scenario 'nope' (declared: upside, downside)" in err
 
 
 @pytest.mark.parametrize(
     ("rel", "content", "code", "words"),
     [
-        (f"{OUT}/scenarios/bad/summary.json", "{not json", "SOP961", "left out of the report"),
-        (f"{OUT}/scenarios/bad/summary.json", "[1, 2]", "SOP961", "not a JSON object"),
         (f"learn/{CYCLE}/scorecard.csv", "section,metric\nx,y\n", "SOP962", "columns missing"),
         (f"learn/{CYCLE}/scorecard.csv", "\udcff", "SOP962", "left out of the report"),
     ],

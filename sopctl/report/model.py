@@ -102,9 +102,10 @@ class ActionRow:
 @dataclass
 class ScenarioRow:
     label: str
-    kind: str  # money | share | count
+    kind: str  # money | share | count | ratio
     base: float | None
     values: dict[str, float | None]  # scenario -> value
+    best: tuple[str, ...] = ()  # the options best on this line (none when all are equal)
 
 
 @dataclass

@@ -1,8 +1,7 @@
 """The governance half of the pack: approvals, actions, scenario comparison, learn scorecard.
 
-File contracts read here (absent files give a short note, not an error):
-- `cycles/<id>/outputs/scenarios/<name>/summary.json`: a scenario's summary, same format as the
-  base `outputs/summary.json`;
+Scenarios come from the compare engine (`sopctl.scenarios`), so the report and `sopctl compare`
+show the same lines. File contract read here (an absent file gives a short note, not an error):
 - `learn/<cycle>/scorecard.csv`: columns section, metric, scope, key, value, target, status,
   owner, escalate_to (status ok | breach | info | no_data).
 """
@@ -12,17 +11,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import UserError
 from ..findings import finding
 from ..governance.actions import ACTIVE
 from ..governance.records import approval_states, load_actions, load_approvals, quorum
 from ..governance.status import role_approvals
 from ..governance.tag_checks import answers
-from ..governance.tag_record import kpis as summary_kpis
 from .model import ActionRow, ApprovalRow, ScenarioRow, Scorecard
 from .source import PlanSource
 
@@ -134,74 +130,44 @@ def actions(src: PlanSource, as_of: dt.date | None) -> tuple[list[ActionRow], st
     return rows, note
 
 
-def _scenario_kpis(doc: dict[str, Any]) -> dict[str, float | None]:
-    k = summary_kpis(doc)
-    fin = doc.get("finance") or {}
-    out: dict[str, float | None] = {
-        f"Service level: {seg}": v for seg, v in (k.get("service") or {}).items()
-    }
-    pct = k.get("gross_margin_pct")
-    cash = fin.get("total_cash_flow")
-    out |= {
-        "Revenue": k.get("revenue"),
-        "Gross margin": k.get("gross_margin"),
-        "Gross margin %": pct / 100 if isinstance(pct, int | float) else None,
-        "Working capital (average)": (k.get("working_capital") or {}).get("average"),
-        "Working capital (peak)": (k.get("working_capital") or {}).get("peak"),
-        "Cash flow": float(cash) if isinstance(cash, int | float) else None,
-        "Plan cost": k.get("total_cost"),
-        "Exceptions": float(sum((k.get("exceptions") or {}).values())),
-    }
-    return out
+# the compare engine's units as the report formats them; "pct" values are percentages already
+_KINDS = {"share": "share", "pct": "share", "money": "money", "units": "count", "count": "count"}
 
 
-def _kind(label: str) -> str:
-    if label.startswith("Service") or label.endswith("%"):
-        return "share"
-    return "count" if label == "Exceptions" else "money"
+def scenarios(src: PlanSource, only: list[str] | None) -> tuple[list[ScenarioRow], list[str], str]:
+    """The base against each declared scenario, line by line as `sopctl compare` has them
+    (rows, the scenario names, a note). Scenario plans come from their outputs when current,
+    else they are solved in memory (nothing is written)."""
+    from ..scenarios.compare import compare_options
+    from ..scenarios.load import declared
+    from ..scenarios.sources import scenario_options
 
-
-def scenarios(
-    src: PlanSource, base: dict[str, Any], only: list[str] | None
-) -> tuple[list[ScenarioRow], list[str], str]:
-    """Base KPIs against each scenario's (rows), the scenario names, and a note."""
-    found = dict(src.scenarios)
-    if only:
-        unknown = [n for n in only if n not in found]
-        if unknown:
-            have = ", ".join(sorted(found)) or "none"
-            raise UserError(
-                f"no scenario outputs for {', '.join(unknown)} (scenarios with outputs: {have})",
-                hint=f"scenario summaries live in cycles/{src.ws.cycle_id}/outputs/scenarios/"
-                "<name>/summary.json",
+    if not declared(src.ws):
+        return [], [], "This cycle declares no scenarios (cycle.yaml: scenarios)."
+    _ws, found, options = scenario_options(src.ws.root, src.ws.cycle_id, only or [])
+    src.report.extend(f for f in found if f.severity != "error")
+    failed = [o.name for o in options[1:] if o.plan is None]
+    options = [o for o in options if o.plan is not None]
+    if len(options) < 2 or options[0].name != "base":
+        return [], [], "No scenario could be solved: " + ", ".join(failed) + "."
+    comparison = compare_options(options, src.ws.cycle_id)
+    names = comparison.names[1:]
+    rows = []
+    for k in comparison.kpis:
+        scale = 0.01 if k.unit == "pct" else 1.0
+        values = {n: None if v is None else v * scale for n, v in k.values.items()}
+        label = k.label.strip() if k.label.startswith("  ") else k.label
+        if k.label.startswith("  "):  # a part of the line above (a cost, an exception kind)
+            label = "· " + label
+        rows.append(
+            ScenarioRow(
+                label, _KINDS.get(k.unit, "ratio"), values.get("base"), values, tuple(k.best)
             )
-        found = {n: found[n] for n in only}
-    docs: dict[str, dict[str, float | None]] = {}
-    for name, data in found.items():
-        path = f"cycles/{src.ws.cycle_id}/outputs/scenarios/{name}/summary.json"
-        try:
-            doc = json.loads(data.decode("utf-8"))
-            if not isinstance(doc, dict):
-                raise ValueError("not a JSON object")
-            docs[name] = _scenario_kpis(doc)
-        except (ValueError, UnicodeDecodeError, TypeError, AttributeError) as exc:
-            src.report.add(
-                finding(path, 0, 0, "SOP961", f"cannot be read ({exc}); left out of the report")
-            )
-    if not docs:
-        note = (
-            "No scenario outputs for this cycle "
-            f"(cycles/{src.ws.cycle_id}/outputs/scenarios/<name>/summary.json)."
         )
-        return [], [], note
-    base_k = _scenario_kpis(base)
-    names = list(docs)
-    labels = list(dict.fromkeys([*base_k, *(k for d in docs.values() for k in d)]))
-    rows = [
-        ScenarioRow(lab, _kind(lab), base_k.get(lab), {n: docs[n].get(lab) for n in names})
-        for lab in labels
-    ]
-    return rows, names, f"Base plan against {len(names)} scenario(s); Δ = scenario − base."
+    note = f"Base plan against {len(names)} scenario(s); Δ = scenario − base; ★ the best option."
+    if failed:
+        note += f" Without a plan, left out: {', '.join(failed)}."
+    return rows, names, note
 
 
 def scorecard(src: PlanSource) -> Scorecard:

@@ -94,6 +94,8 @@ def _value(kind: str, v: float | None, cur: str) -> str:
         return fmt.pct(v, 2)
     if kind == "count":
         return fmt.num(v)
+    if kind == "ratio":
+        return fmt.num(v, 2)
     return fmt.money(v, cur)
 
 
@@ -102,7 +104,7 @@ def _delta(kind: str, v: float | None, base: float | None) -> str:
         return "–"
     if kind == "share":
         return fmt.points(v - base, 2)
-    return fmt.signed(v - base)
+    return fmt.signed(v - base, 2 if kind == "ratio" else 0)
 
 
 def scenarios(d: ReportData, table: Table) -> str:
@@ -115,10 +117,11 @@ def scenarios(d: ReportData, table: Table) -> str:
         head += [n, f"Δ {n}"]
     rows = []
     for r in d.scenarios:
-        row = [r.label, _value(r.kind, r.base, cur)]
+        star = {n: " ★" if n in r.best else "" for n in ("base", *d.scenario_names)}
+        row = [r.label, _value(r.kind, r.base, cur) + star["base"]]
         for n in d.scenario_names:
             v = r.values.get(n)
-            row += [_value(r.kind, v, cur), _delta(r.kind, v, r.base)]
+            row += [_value(r.kind, v, cur) + star[n], _delta(r.kind, v, r.base)]
         rows.append(row)
     return note + table(head, rows, set(range(1, len(head))))
 

@@ -15,7 +15,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .. import vcs
@@ -24,7 +24,6 @@ from ..findings import Report, finding
 from ..schemas.records import CommitRecord
 from ..validate import Workspace
 
-SCENARIOS = "scenarios"  # cycles/<id>/outputs/scenarios/<name>/summary.json
 SCORECARD = "learn/{cycle}/scorecard.csv"
 
 
@@ -58,7 +57,6 @@ class PlanSource:
     origin: str  # outputs (current files) | solved (in memory) | tag
     report: Report  # validation and engine findings (warnings only: errors refuse)
     tag: TagFacts | None = None
-    scenarios: dict[str, bytes] = field(default_factory=dict)  # name -> summary.json bytes
     scorecard: bytes | None = None
 
 
@@ -145,20 +143,8 @@ def _plan(root: Path, cycle: str, integer: bool, what: str) -> tuple[PlanSource,
     return src, origin == "outputs"
 
 
-def _scenarios(ws: Workspace) -> dict[str, bytes]:
-    base = ws.cycle_dir / "outputs" / SCENARIOS
-    if not base.is_dir():
-        return {}
-    return {
-        p.parent.name: p.read_bytes()
-        for p in sorted(base.glob("*/summary.json"))
-        if p.is_file() and not p.parent.name.startswith(".")
-    }
-
-
 def working_tree(root: Path, cycle: str) -> PlanSource:
     src, _ = _plan(root, cycle, False, f"cycle {cycle}")
-    src.scenarios = _scenarios(src.ws)
     card = root / SCORECARD.format(cycle=cycle)
     src.scorecard = card.read_bytes() if card.is_file() else None
     return src
@@ -214,7 +200,6 @@ def tagged(root: Path, tag: str) -> Iterator[PlanSource]:
         src, _ = _plan(tmp, record.cycle, integer, f"tag {name}")
         src.origin = "tag"
         src.tag = facts
-        src.scenarios = _scenarios(src.ws)
         top = vcs.repo_top(root).resolve()
         prefix = root.resolve().relative_to(top).as_posix()
         rel = SCORECARD.format(cycle=record.cycle)
