@@ -153,8 +153,8 @@ _FAST: type[yaml.SafeLoader] | None = getattr(yaml, "CSafeLoader", None)
 
 def _fast_parse(path: str, text: str) -> YamlDoc | None:
     """The document via libyaml when it parses with no finding at all; None otherwise."""
-    if _FAST is None:
-        return None
+    if _FAST is None or "\t" in text or yaml.reader.Reader.NON_PRINTABLE.search(text):
+        return None  # libyaml accepts some tabs and characters the pure loader reports
     try:
         scanned, too_deep = _scan_events(path, text, _FAST)
         if scanned or too_deep is not None:
