@@ -4,8 +4,9 @@ copy of the embedded Northwind demo (18 periods, 30 items, 4 resources; 2,581 in
     python bench/run_report.py --runs 5
 
 Each command runs as its own process (wall time, what a user waits for), once with the
-reconcile outputs current (the usual case after `sopctl reconcile`) and, for the report, once
-with them missing (the plan is then solved in memory). Prints median, min and max per
+reconcile outputs of the base and of the demo's three scenarios current (the usual case after
+`sopctl reconcile --all-scenarios`) and, for the report, once with them missing (the base plan
+and the scenarios are then solved in memory, nothing written). Prints median, min and max per
 measurement and the sizes of the files written; raw numbers go to
 bench/results/report-latest.json (git-ignored). Other processes on the machine skew the times:
 the figures are indicative.
@@ -64,8 +65,7 @@ def main() -> None:
             times.setdefault("report, plan solved in memory", []).append(
                 _sopctl(root, "report", "--out", str(html))
             )
-        _sopctl(root, "reconcile")
-        _sopctl(root, "demand")
+        _sopctl(root, "reconcile", "--all-scenarios")
         steps = {
             "report, outputs current": ("report", "--out", str(html)),
             "export xlsx (results)": ("export", "xlsx", "--out", str(plan)),
