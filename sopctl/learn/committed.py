@@ -27,6 +27,7 @@ import polars as pl
 import yaml
 
 from .. import periods, vcs
+from ..snapshot import materialised, repo_prefix
 from ..errors import UserError
 from ..findings import Finding, finding
 from ..governance.tag_record import TAG_RE, cycle_tags, parse
@@ -66,12 +67,6 @@ class Committed:
 
     def periods(self) -> list[str]:
         return [periods.from_ordinal(self.first + k, self.bucket) for k in range(self.horizon)]
-
-
-def _prefix(root: Path) -> str:
-    top = vcs.repo_top(root).resolve()
-    rel = root.resolve().relative_to(top).as_posix()
-    return "" if rel == "." else rel + "/"
 
 
 def latest_tags(root: Path) -> dict[str, str]:
@@ -153,7 +148,7 @@ def _meta_paths(ref: TagRef) -> tuple[str, str]:
 
 def calendar(root: Path, ref: TagRef) -> tuple[periods.Bucket, int, int]:
     """(bucket, first ordinal, horizon) from the tagged cycle.yaml and charter."""
-    pre = _prefix(root)
+    pre = repo_prefix(root)
     cy, ch = _meta_paths(ref)
     blobs = vcs.read_blobs(root, ref.commit, [pre + cy, pre + ch])
     return _calendar_of(ref, _yaml(blobs[pre + cy]), _yaml(blobs[pre + ch]))
@@ -178,7 +173,7 @@ def load(
     (with `workspace`) the tagged cycle loaded and validated from a temporary copy of the
     tagged inputs. Returns (Committed, Workspace or None)."""
     rec = ref.record
-    pre = _prefix(root)
+    pre = repo_prefix(root)
     outputs = f"cycles/{ref.cycle}/outputs/"
     cy_path, ch_path = _meta_paths(ref)
     wanted = [cy_path, ch_path, *(outputs + n for n in need)]
@@ -235,32 +230,6 @@ def load(
     return out, ws
 
 
-@contextmanager
-def materialised(root: Path, ref: TagRef) -> Iterator[Path]:
-    """A temporary planning repository with the charters and the cycle's folder as tagged,
-    outputs left out (they are read from the tag or rebuilt, never copied along)."""
-    pre = _prefix(root)
-    skip = f"{pre}cycles/{ref.cycle}/outputs/"
-    paths = [
-        p
-        for folder in ("charters", f"cycles/{ref.cycle}")
-        for p in vcs.tree_files(root, ref.commit, pre + folder)
-        if not p.startswith(skip)
-    ]
-    blobs = vcs.read_blobs(root, ref.commit, paths)
-    with tempfile.TemporaryDirectory(prefix="sopctl-learn-") as tmp:
-        dest = Path(tmp)
-        for path, data in blobs.items():
-            if data is None:
-                continue
-            target = dest / path[len(pre) :]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        (dest / "charters").mkdir(exist_ok=True)
-        (dest / "cycles").mkdir(exist_ok=True)
-        yield dest
-
-
 def _mismatch(path: str, ref: TagRef, recorded: str | None) -> Finding:
     why = "is not listed in" if recorded is None else "differs from the SHA-256 in"
     return finding(
@@ -298,7 +267,7 @@ def _from_inputs(
 
     made: dict[str, bytes] = {}
     ws = None
-    with materialised(root, ref) as tmp:
+    with materialised(root, ref.commit, ref.cycle) as tmp:
         for path, want in sorted(inputs.items()):
             p = tmp / path
             if not p.is_file() or sha256(p) != want:

@@ -8,7 +8,6 @@ side is reconciled in place, also as a dry run. Every git call goes through `sop
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,6 +19,8 @@ import polars as pl
 from .. import vcs
 from ..errors import UserError
 from ..governance.tag_record import cycle_tags
+from ..snapshot import materialised as snapshot_of
+from ..snapshot import repo_prefix
 from ..tables.contracts import CONTRACTS
 from ..workspace import display, read_text
 from ..yamlio import parse_yaml
@@ -81,9 +82,7 @@ def check_revision(root: Path, cycle: str, rev: str) -> str:
     """Fail early (exit 2) for an unknown revision or one without the cycle.
 
     Returns the planning repository's folder inside the git repository ('' or 'sub/')."""
-    top = vcs.repo_top(root)
-    prefix = root.resolve().relative_to(top.resolve()).as_posix()
-    prefix = "" if prefix == "." else prefix + "/"
+    prefix = repo_prefix(root)
     # raises GitError (exit 2) for an unknown revision
     if vcs.show_file(root, rev, f"{prefix}cycles/{cycle}/cycle.yaml") is None:
         raise UserError(
@@ -95,38 +94,13 @@ def check_revision(root: Path, cycle: str, rev: str) -> str:
 
 @contextmanager
 def materialised(root: Path, cycle: str, rev: str) -> Iterator[tuple[Path, str]]:
-    """A temporary planning repository holding the charters and the cycle as of `rev`."""
-    prefix = check_revision(root, cycle, rev)
-    repo = vcs.open_repo(root)
-    try:
-        commit = repo.commit(rev)
-        sha = str(commit.hexsha)
-        with tempfile.TemporaryDirectory(prefix="sopctl-diff-") as tmp:
-            dest = Path(tmp)
-            for sub in ("charters", f"cycles/{cycle}"):
-                for rel, data in _blobs(commit.tree, prefix + sub, prefix):
-                    target = dest / rel
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(data)
-            (dest / "charters").mkdir(exist_ok=True)
-            yield dest, sha
-    finally:
-        repo.close()
-
-
-def _blobs(tree: Any, sub: str, prefix: str) -> Iterator[tuple[str, bytes]]:
-    """(path relative to the planning repository, bytes) of every file under `sub`."""
-    try:
-        node = tree / sub
-    except KeyError:
-        return
-    if node.type != "tree":
-        return
-    for item in node.traverse():
-        if item.type != "blob" or item.mode == 0o120000:  # symlinks are not materialised
-            continue
-        path = str(item.path)
-        yield path[len(prefix) :], bytes(item.data_stream.read())
+    """A temporary planning repository holding the charters and the cycle as of `rev`, and the
+    commit `rev` names (after check_revision: exit 2 for an unknown one)."""
+    check_revision(root, cycle, rev)
+    sha = vcs.resolve_commit(root, rev)
+    assert sha is not None  # check_revision read the cycle at `rev`
+    with snapshot_of(root, sha, cycle) as dest:
+        yield dest, sha
 
 
 def read_side(root: Path, cycle: str, info: SideInfo) -> Side:

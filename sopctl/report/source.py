@@ -170,6 +170,7 @@ def tagged(root: Path, tag: str) -> Iterator[PlanSource]:
     """The plan of a tag that verifies; PlanUnavailable (exit 1) when it does not."""
     from ..governance.verify import verify
     from ..plandiff.sides import materialised
+    from ..snapshot import repo_prefix
 
     rep = verify(root, tag)
     name = rep.tag
@@ -200,10 +201,8 @@ def tagged(root: Path, tag: str) -> Iterator[PlanSource]:
         src, _ = _plan(tmp, record.cycle, integer, f"tag {name}")
         src.origin = "tag"
         src.tag = facts
-        top = vcs.repo_top(root).resolve()
-        prefix = root.resolve().relative_to(top).as_posix()
         rel = SCORECARD.format(cycle=record.cycle)
-        src.scorecard = vcs.show_file(root, rep.commit, rel if prefix == "." else f"{prefix}/{rel}")
+        src.scorecard = vcs.show_file(root, rep.commit, repo_prefix(root) + rel)
         if facts.verdict == "identical":
             src.digest = record.plan_digest
         yield src
