@@ -11,7 +11,9 @@ Who owns what (owners are the role members' e-mail addresses, in charter order):
 - each declared input of each cycle: the members of the input's owner role; for an `overrides`
   table also the roles holding `override_demand`; for `capacity` and `resources` tables also
   the roles holding `approve_capacity_change`;
-- the charter file and each cycle's `approvals.yaml`: the roles holding `sign_off_plan`.
+- the charter file and each cycle's `approvals.yaml`: the roles holding `sign_off_plan`;
+- each scenario file `cycles/<id>/scenarios/<name>.yaml`: the members of the scenario's `owner`
+  role (a scenario file that does not load is left to `sopctl validate`).
 
 When every cycle uses one charter, the input lines use `cycles/*/...` patterns so the next cycle
 is covered before anyone regenerates the file; with several charters each cycle gets its lines.
@@ -154,6 +156,21 @@ def _load(root: Path) -> tuple[dict[str, Charter], dict[str, str]]:
 _HINT = "run 'sopctl validate' and fix its findings first"
 
 
+def _scenario_owners(root: Path, cycle: str) -> list[tuple[str, str]]:
+    """(file name, owner role) of each scenario file of a cycle whose owner can be read."""
+    from .workspace import read_text
+    from .yamlio import parse_yaml
+
+    out = []
+    for path in sorted((root / "cycles" / cycle / "scenarios").glob("*.yaml")):
+        text, _ = read_text(root, path)
+        doc = parse_yaml(path.name, text)[0] if text is not None else None
+        owner = doc.data.get("owner") if doc is not None else None
+        if isinstance(owner, str) and owner:
+            out.append((path.name, owner))
+    return out
+
+
 def generate(root: Path, top: Path | None = None) -> Section:
     """The CODEOWNERS section for the planning repository at `root`."""
     root = root.resolve()
@@ -182,6 +199,10 @@ def generate(root: Path, top: Path | None = None) -> Section:
         for decl in ch.inputs:
             why = f"role {decl.owner}"
             lines.append(_line(f"{folder}inputs/{decl.file}", input_owners(ch, decl), why))
+    for cid in sorted(cycles):
+        for name, owner in _scenario_owners(root, cid):
+            pattern = f"{base}cycles/{cid}/scenarios/{name}"
+            lines.append(_line(pattern, _members(charters[cycles[cid]], [owner]), f"role {owner}"))
     lines.append(END)
     return Section(lines, names)
 

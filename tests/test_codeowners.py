@@ -194,3 +194,23 @@ def test_merge_replaces_only_the_first_marked_section() -> None:
     text = "top\n# BEGIN sopctl (old)\n/z y@c.de\n# END sopctl\nbottom\n"
     assert merge(text, new) == "top\n# BEGIN sopctl (x)\n/a b@c.de\n# END sopctl\nbottom\n"
     assert merge("", new) == "# BEGIN sopctl (x)\n/a b@c.de\n# END sopctl\n"
+
+
+def test_scenario_files_are_owned_by_their_owner_role(repo: Path) -> None:
+    scenarios = repo / "cycles/2026-12/scenarios"
+    write_files(
+        repo,
+        {
+            "cycles/2026-12/scenarios/rush.yaml": "description: More\nowner: sales_lead\n"
+            "overlays: []\n",
+            "cycles/2026-12/scenarios/shift.yaml": "description: Less\nowner: ops_lead\n"
+            "overlays: []\n",
+            "cycles/2026-12/scenarios/broken.yaml": "owner: [not, a, role\n",
+        },
+    )
+    lines = generate(repo).lines
+    assert "/cycles/2026-12/scenarios/rush.yaml sam@acme.example" in lines
+    assert "/cycles/2026-12/scenarios/shift.yaml olga@acme.example" in lines
+    assert not [ln for ln in lines if "broken.yaml" in ln]  # validate reports it, not this
+    shutil.rmtree(scenarios)
+    assert not [ln for ln in generate(repo).lines if "/scenarios/" in ln]
