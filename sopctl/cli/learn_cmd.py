@@ -135,28 +135,22 @@ def show_text(res: LearnResult, console: Console, rows: int) -> None:
         if not part.height:
             continue
         t = Table(title=TITLES[section], title_justify="left")
-        for c, right in (
-            ("scope", False),
-            ("key", False),
-            ("metric", False),
-            ("value", True),
-            ("target", True),
-            ("status", False),
-            ("owner", False),
-            ("escalate to", False),
-        ):
-            t.add_column(c, justify="right" if right else "left")
+        t.add_column("for", ratio=2)
+        t.add_column("metric", no_wrap=True)
+        t.add_column("value", justify="right", no_wrap=True, min_width=8)
+        t.add_column("target", justify="right", no_wrap=True)
+        t.add_column("status", no_wrap=True, min_width=7)
+        t.add_column("owner → escalation", ratio=1, overflow="fold")  # breaches only
         for r in part.iter_rows(named=True):
             breach = r["status"] == "breach"
+            who = f"{r['owner']} → {r['escalate_to']}" if r["escalate_to"] else r["owner"]
             t.add_row(
-                r["scope"],
-                r["key"],
+                r["scope"] if r["scope"] == "total" else f"{r['scope']} {r['key']}",
                 r["metric"],
                 num(r["value"]),
                 target_text(r),
                 Text(r["status"], style=style.get(r["status"], "")),
-                r["owner"],
-                r["escalate_to"] if breach else "",
+                who if breach else "",
             )
         console.print(t)
         if left:

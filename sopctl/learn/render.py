@@ -40,7 +40,7 @@ def num(value: Any) -> str:
 def target_text(row: dict[str, Any]) -> str:
     lo, hi, d = row.get("target"), row.get("target_max"), row.get("direction") or ""
     tol = row.get("tolerance") or 0.0
-    plus = f" (tolerance {num(tol)})" if tol else ""
+    plus = f" ±{num(tol)}" if tol else ""
     if d == "between":
         if lo is not None and hi is not None and lo == hi:
             return f"{num(lo)}{plus}"
