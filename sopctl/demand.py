@@ -29,6 +29,7 @@ class DemandRun:
     result: DemandResult | None = None
     written: list[Path] = field(default_factory=list)
     previous_cycle: str | None = None
+    files: dict[str, bytes] = field(default_factory=dict)  # the bytes written, by file name
 
     @property
     def ok(self) -> bool:
@@ -93,7 +94,7 @@ def run_demand(
     report.extend(run.result.findings)
     if not report.ok or not write:
         return run
-    files = demand_files(ws, run.result)
+    files = run.files = demand_files(ws, run.result)
     files[MANIFEST] = manifest(ws, "demand", files, {})
     out = ws.cycle_dir / "outputs"
     write_all({out / name: data for name, data in files.items()})

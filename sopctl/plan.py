@@ -43,9 +43,11 @@ class ReconcileRun:
         return self.report.ok and self.result is not None and self.result.ok
 
 
-def _demand(
+def demand_view(
     root: Path | None, cycle: str | None, ws: Workspace, report: Report, write: bool
 ) -> tuple[pl.DataFrame | None, str]:
+    """The demand view reconcile plans against, and whether it was "reused" (its outputs were
+    current) or "rebuilt" (written too unless `write` is False); None when it cannot be built."""
     path = ws.cycle_dir / "outputs" / PLAN
     if demand_is_current(ws):
         return read_plan(path), "reused"
@@ -53,7 +55,8 @@ def _demand(
     report.extend(f for f in run.report if f not in report.findings)
     if run.result is None or not run.report.ok:
         return None, "rebuilt"
-    return read_plan(csv_bytes(run.result.plan)), "rebuilt"
+    written = run.files.get(PLAN)  # the bytes just written, else those that would be
+    return read_plan(written or csv_bytes(run.result.plan)), "rebuilt"
 
 
 def run_reconcile(
@@ -74,7 +77,7 @@ def run_reconcile(
     if not report.ok:
         return run
     say("building the demand view")
-    demand, run.demand_source = _demand(root, cycle, ws, report, write=not dry_run)
+    demand, run.demand_source = demand_view(root, cycle, ws, report, write=not dry_run)
     if demand is None or not report.ok:
         return run
     if mps is not None:

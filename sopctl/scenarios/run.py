@@ -22,7 +22,7 @@ import polars as pl
 from ..errors import UserError
 from ..findings import Report, Severity
 from ..outputs import write_all
-from ..plan import MANIFEST, ReconcileRun, _demand
+from ..plan import MANIFEST, ReconcileRun, demand_view
 from ..plan_files import plan_files
 from ..reconcile import PlanResult, SolveOptions, gather
 from ..reconcile.engine import solved_result
@@ -134,7 +134,7 @@ def run_scenarios(
     assert ws.charter is not None
     todo = wanted(ws, names, every)
     say("building the demand view")
-    demand, run.base.demand_source = _demand(root, ws.cycle_id, ws, report, write=not dry_run)
+    demand, run.base.demand_source = demand_view(root, ws.cycle_id, ws, report, write=not dry_run)
     if demand is None or not report.ok:
         return run
     opts = options or SolveOptions()
