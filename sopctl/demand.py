@@ -5,15 +5,18 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from .findings import Report
 from .outputs import write_all
 from .results import csv_bytes, is_current, manifest
-from .signal import DemandResult, build_demand
 from .validate import Workspace, load_workspace
 from .workspace import display, list_cycles
+
+if TYPE_CHECKING:
+    from .signal import DemandResult
 
 PLAN = "demand_plan.csv"
 SOURCES = "demand_sources.csv"
@@ -90,6 +93,8 @@ def run_demand(
     if not report.ok:
         return run
     run.previous_cycle, previous = previous_plan(ws)
+    from .signal import build_demand  # the statistical engine: only when the view is built
+
     run.result = build_demand(ws, previous)
     report.extend(run.result.findings)
     if not report.ok or not write:

@@ -10,21 +10,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from .demand import PLAN, demand_is_current, read_plan, run_demand
 from .errors import UserError
-from .explain import PlanFrames
 from .findings import Report
-from .outputs import write_all
-from .plan_files import plan_files
 from .reconcile import PlanResult, SolveOptions, export_mps, reconcile
 from .results import csv_bytes, is_current, manifest
 from .validate import Workspace, load_workspace
 
+if TYPE_CHECKING:
+    from .explain import PlanFrames
+
 MANIFEST = "reconcile_manifest.json"
+# Imported while HiGHS solves (what only the solved plan needs; see reconcile.solve).
+AFTER_SOLVE = ("sopctl.plan_files", "sopctl.outputs")
 Progress = Callable[[str], None]
 
 
@@ -68,8 +70,12 @@ def run_reconcile(
     options: SolveOptions | None = None,
     progress: Progress | None = None,
     mps: Path | None = None,
+    prefetch: tuple[str, ...] = (),
 ) -> ReconcileRun:
-    """Validate, get the demand view, solve the plan, and write the results unless dry-run."""
+    """Validate, get the demand view, solve the plan, and write the results unless dry-run.
+
+    `prefetch`: modules the caller needs once the plan is solved (e.g. its renderer), imported
+    while HiGHS runs."""
     say = progress or (lambda _msg: None)
     say("checking inputs")
     ws, report = load_workspace(root, cycle)
@@ -89,10 +95,15 @@ def run_reconcile(
         except OSError as exc:
             raise UserError(str(exc), hint="choose a writable path for --export-mps") from exc
     say("building and solving the plan" + (" (whole workers)" if integer else ""))
-    run.result = reconcile(ws, demand, integer=integer, options=options)
+    run.result = reconcile(
+        ws, demand, integer=integer, options=options, prefetch=(*AFTER_SOLVE, *prefetch)
+    )
     if not run.result.ok:
         return run
     say("writing results")
+    from .outputs import write_all
+    from .plan_files import plan_files
+
     run.files, run.summary = plan_files(ws, run.result)
     if dry_run:
         return run
@@ -110,6 +121,8 @@ def plan_frames_for(
     """The plan's frames: from the outputs when they are current, else solved in memory.
 
     Returns (workspace, frames or None when there is no plan, report, source)."""
+    from .explain import PlanFrames
+
     ws, report = load_workspace(root, cycle)
     if not report.ok:
         return ws, None, report, ""

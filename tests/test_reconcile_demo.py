@@ -68,3 +68,36 @@ def test_demo_is_deterministic(demo: tuple[Workspace, pl.DataFrame, PlanResult])
         "shadow_prices",
     ):
         assert_frame_equal(getattr(again, name), getattr(first, name))
+
+
+def test_prefetch_imports_while_solving_and_changes_nothing(
+    demo: tuple[Workspace, pl.DataFrame, PlanResult],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Modules named in `prefetch` are imported during the solve (a missing one is skipped:
+    the caller's own import reports it); the plan is the same, value for value."""
+    import sys
+
+    ws, d, plain = demo
+    (tmp_path / "sopctl_prefetch_probe.py").write_text("LOADED = True\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "sopctl_prefetch_probe", raising=False)
+    res = reconcile(ws, d, prefetch=("sopctl_no_such_module", "sopctl_prefetch_probe"))
+    assert "sopctl_prefetch_probe" in sys.modules
+    assert res.objective == plain.objective
+    assert_frame_equal(res.supply, plain.supply)
+    assert_frame_equal(res.exceptions, plain.exceptions)
+
+
+def test_every_module_named_for_prefetch_exists() -> None:
+    """Prefetch swallows import errors, so a misspelt name would go unnoticed: import each."""
+    import importlib
+
+    from sopctl import plan
+    from sopctl.cli import commands
+    from sopctl.reconcile import engine
+
+    names = (*engine.AFTER_SOLVE, *plan.AFTER_SOLVE, *commands.RECONCILE_VIEW)
+    for name in names:
+        importlib.import_module(name)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from ..errors import EXIT_FINDINGS, EXIT_OK
 
+RECONCILE_VIEW = ("sopctl.cli.plan_view",)  # what renders a plan: imported while HiGHS solves
+
 
 def run_validate(root: Path | None, cycle: str | None, fmt: str, per_file: int) -> int:
     from ..validate import validate
@@ -42,13 +44,13 @@ def run_reconcile_cmd(
     per_file: int,
     mps: Path | None = None,
 ) -> int:
-    from rich.console import Console
-
     from ..plan import run_reconcile
-    from .plan_view import show_json, show_text
 
-    err = Console(stderr=True)
-    if fmt == "text" and err.is_terminal:
+    view = RECONCILE_VIEW
+    if fmt == "text" and sys.stderr.isatty():
+        from rich.console import Console
+
+        err = Console(stderr=True)
         with err.status("reconciling") as status:
             run = run_reconcile(
                 root,
@@ -57,9 +59,12 @@ def run_reconcile_cmd(
                 integer=integer,
                 mps=mps,
                 progress=lambda msg: status.update(msg),
+                prefetch=view,
             )
     else:
-        run = run_reconcile(root, cycle, dry_run=dry_run, integer=integer, mps=mps)
+        run = run_reconcile(root, cycle, dry_run=dry_run, integer=integer, mps=mps, prefetch=view)
+    from .plan_view import show_json, show_text
+
     if fmt == "json":
         show_json(run, per_file)
     else:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import polars as pl
 
 from ..schemas.charter import EscalationRule
 from .data import PlanData, gather
-from .diagnose import hints, iis_names, shadow_prices
-from .exceptions import exceptions
-from .explain import EXC_SCHEMA
 from .model import LpModel, build_model
 from .result import (
     COSTS_BY_PERIOD_SCHEMA,
@@ -28,6 +26,13 @@ if TYPE_CHECKING:
     from ..validate import Workspace
 
 DEMAND_COLUMNS = ("item", "segment", "period", "final")
+# What only the solved plan needs: imported while HiGHS runs (solve's `prefetch`), not before.
+AFTER_SOLVE = (
+    "numpy.ma",  # polars imports it the first time a frame is built from NumPy arrays
+    "sopctl.reconcile.explain",
+    "sopctl.reconcile.exceptions",
+    "sopctl.reconcile.diagnose",
+)
 
 
 def demand_from_baseline_table(ws: Workspace) -> pl.DataFrame:
@@ -48,12 +53,14 @@ def reconcile(
     *,
     integer: bool = False,
     options: SolveOptions | None = None,
+    prefetch: Sequence[str] = (),
 ) -> PlanResult:
     """Cost-optimal supply plan for `demand` (item, segment, period, final) on a loaded cycle.
 
     Run it on a workspace whose validation report has no errors. `integer=True` makes
     workforce, hires and layoffs whole numbers (a MIP); shadow prices then come from the LP
-    with those decisions fixed.
+    with those decisions fixed. `prefetch`: modules the caller needs after the solve, imported
+    while HiGHS runs.
     """
     if ws.charter is None or ws.cycle is None:
         raise ValueError("the workspace has no charter or cycle; validate it first")
@@ -63,7 +70,9 @@ def reconcile(
     t0 = time.perf_counter()
     data = gather(ws, demand)
     gathered = time.perf_counter() - t0
-    result = reconcile_data(data, ws.charter.escalation, integer=integer, options=options)
+    result = reconcile_data(
+        data, ws.charter.escalation, integer=integer, options=options, prefetch=prefetch
+    )
     result.timings = {"gather": gathered, **result.timings}
     return result
 
@@ -88,6 +97,7 @@ def reconcile_data(
     *,
     integer: bool = False,
     options: SolveOptions | None = None,
+    prefetch: Sequence[str] = (),
 ) -> PlanResult:
     """`reconcile` on already gathered parameters (build, solve, explain)."""
     opts = options or SolveOptions()
@@ -99,7 +109,7 @@ def reconcile_data(
         lost_revenue=opts.lost_revenue,
     )
     t2 = time.perf_counter()
-    sol = solve(lp, opts)
+    sol = solve(lp, opts, (*AFTER_SOLVE, *prefetch))
     t3 = time.perf_counter()
     clock.update(build=t2 - t1, solve=t3 - t2)
     return solved_result(data, lp, sol, escalation, clock)
@@ -113,6 +123,10 @@ def solved_result(
     clock: dict[str, float],
 ) -> PlanResult:
     """The plan, exceptions, costs and diagnosis of a solved model (`clock`: seconds so far)."""
+    from .diagnose import hints, iis_names, shadow_prices
+    from .exceptions import exceptions
+    from .explain import EXC_SCHEMA
+
     t3 = time.perf_counter()
     clock = {**clock, "solver": sol.facts.seconds}
     frames = empty_frames()

@@ -12,7 +12,10 @@ followed by a re-solve at least cost. Every run re-uses the same HiGHS instance.
 
 from __future__ import annotations
 
+import importlib
+import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -90,10 +93,13 @@ IIS_STRATEGIES = (6, 2)
 class _Run:
     """One HiGHS instance and the clock of every run on it."""
 
-    def __init__(self, lp: LpModel, options: SolveOptions, integer: bool) -> None:
+    def __init__(
+        self, lp: LpModel, options: SolveOptions, integer: bool, prefetch: Sequence[str] = ()
+    ) -> None:
         from highspy import _core as hc  # lazy: importing highspy costs ~0.1 s
 
         self.hc = hc
+        self.prefetch = tuple(prefetch)
         self.integer = integer
         self.h: Any = hc._Highs()
         h = self.h
@@ -133,13 +139,31 @@ class _Run:
 
     def run(self) -> str:
         t0 = time.perf_counter()
-        self.h.run()
+        self._run_and_prefetch()
         if self.status_name() in RETRY and not self.integer:  # e.g. IPM without crossover
             self.h.setOptionValue("solver", "simplex")  # stalls on a degenerate stage
             self.h.run()
         self.seconds += time.perf_counter() - t0
         self.runs += 1
         return self.status_name()
+
+    def _run_and_prefetch(self) -> None:
+        """HiGHS's run, with the first one overlapped by the imports the caller needs after it.
+
+        `run` releases the GIL while HiGHS works, so a thread importing the modules that only
+        the results, files and terminal output need uses the otherwise idle Python side of the
+        process. The solve itself is untouched (same thread, same options, same result).
+        """
+        names, self.prefetch = self.prefetch, ()
+        if not names:
+            self.h.run()
+            return
+        thread = threading.Thread(target=_import_quietly, args=(names,), daemon=True)
+        thread.start()
+        try:
+            self.h.run()
+        finally:
+            thread.join()
 
     def status_name(self) -> str:
         return str(self.h.getModelStatus().name)
@@ -173,6 +197,14 @@ class _Run:
         self.h.addRow(-self.hc.kHighsInf, upper, cols.size, cols.astype(np.int32), weights)
 
 
+def _import_quietly(names: Sequence[str]) -> None:
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:  # the caller's own import later reports any real problem
+            continue
+
+
 def _method(options: SolveOptions, staged: bool) -> str:
     def label(solver: str) -> str:
         return solver + ("+crossover" if solver == "ipm" and options.crossover else "")
@@ -191,9 +223,11 @@ def write_mps(lp: LpModel, path: str) -> None:
         raise OSError(f"HiGHS could not write the model to {path}")
 
 
-def solve(lp: LpModel, options: SolveOptions) -> Solution:
+def solve(lp: LpModel, options: SolveOptions, prefetch: Sequence[str] = ()) -> Solution:
+    """Solve `lp`; `prefetch` names modules to import while HiGHS runs the first time (what
+    the caller needs afterwards; see `_Run._run_and_prefetch`)."""
     integer = lp.integer_cols.size > 0
-    r = _Run(lp, options, integer)
+    r = _Run(lp, options, integer, prefetch)
     return solve_stages(r, lp, options, r.run())
 
 

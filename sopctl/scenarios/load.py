@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from ..findings import Finding, finding
-from ..schemas.scenario import KINDS, ScenarioFile
 from ..workspace import display, pydantic_findings, read_text
 from ..yamlio import YamlDoc, parse_yaml
 
 if TYPE_CHECKING:
+    from ..schemas.scenario import ScenarioFile
     from ..validate import Workspace
 
 BASE = "base"
@@ -56,6 +56,8 @@ def description(ws: Workspace, sid: str) -> str:
 def _untagged(exc: ValidationError) -> ValidationError:
     """Pydantic puts the overlay's kind into error locations (overlays.0.demand.factor);
     drop it so the location is the YAML path (overlays.0.factor) and maps to its line."""
+    from ..schemas.scenario import KINDS
+
     errors = []
     for e in exc.errors(include_url=False):
         loc = list(e["loc"])
@@ -72,6 +74,8 @@ def _ctx(e: object) -> dict[str, object]:
 
 def read_scenario(root: Path, path: Path, sid: str) -> tuple[Scenario | None, list[Finding]]:
     """One scenario file: read, parse and validate against the schema."""
+    from ..schemas.scenario import ScenarioFile  # its schema is built only when one is read
+
     text, findings = read_text(root, path)
     if text is None:
         return None, findings
