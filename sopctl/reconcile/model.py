@@ -63,13 +63,13 @@ def build_model(
     pf, ps = np.nonzero(d.demand.sum(axis=2) > 0)
     pf, ps = pf.astype(np.int64), ps.astype(np.int64)
     back = d.seg_backlog[ps]
-    pairs = pl.DataFrame(
+    pairs = pl.DataFrame(  # from lists: a frame built from NumPy imports numpy.ma (see data._ids)
         {
             "item": pl.Series([d.items[f] for f in pf], dtype=pl.String),
             "segment": pl.Series([d.segments[s] for s in ps], dtype=pl.String),
-            "f": pf,
-            "s": ps,
-            "backlog": back,
+            "f": pl.Series(pf.tolist(), dtype=pl.Int64),
+            "s": pl.Series(ps.tolist(), dtype=pl.Int64),
+            "backlog": pl.Series(back.tolist(), dtype=pl.Boolean),
         }
     )
     K = pairs.height
@@ -78,8 +78,10 @@ def build_model(
     Y = bld.col("Y", pk, np.arange(K, dtype=np.int64), 0.0, inf)
     b_up = np.full((kb.size, T), INF)
     b_up[d.seg_clear[ps[kb]], T - 1] = 0.0
-    B = bld.col("B", pk[kb], kb, 0.0, b_up)
-    L = bld.col("L", pk[kl], kl, 0.0, d.demand[pf[kl], ps[kl], :])
+    pk_b = pairs.filter(pl.col("backlog")).select("item", "segment")  # the rows kb
+    pk_l = pairs.filter(~pl.col("backlog")).select("item", "segment")  # the rows kl
+    B = bld.col("B", pk_b, kb, 0.0, b_up)
+    L = bld.col("L", pk_l, kl, 0.0, d.demand[pf[kl], ps[kl], :])
 
     # ---- resources: overtime, workforce, hires, layoffs
     R = len(d.resources)
