@@ -1,4 +1,4 @@
-from sopctl.cli.app import main
+from sopctl.cli.app import console
 
 if __name__ == "__main__":
-    main()
+    console()

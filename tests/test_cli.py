@@ -129,10 +129,11 @@ def test_interrupt_exit_130(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None
 
 def test_python_dash_m_and_help_imports_nothing_heavy(repo: Path) -> None:
     code = (
-        "import sys, runpy\n"
+        "import sys\n"
+        "from sopctl.cli.app import main\n"
         "sys.argv = ['sopctl', '--help']\n"
         "try:\n"
-        "    runpy.run_module('sopctl', run_name='__main__')\n"
+        "    main()\n"
         "except SystemExit:\n"
         "    pass\n"
         "heavy = [m for m in ('polars', 'highspy', 'git', 'numpy', 'pydantic')\n"
@@ -145,3 +146,20 @@ def test_python_dash_m_and_help_imports_nothing_heavy(repo: Path) -> None:
         [sys.executable, "-m", "sopctl", "validate"], cwd=repo, capture_output=True, text=True
     )
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_the_installed_command_flushes_its_output_and_keeps_the_exit_code(repo: Path) -> None:
+    """`python -m sopctl` ends with os._exit after main (no interpreter teardown): the piped
+    output must still arrive whole, and each exit code must survive."""
+
+    def sopctl(*args: str) -> subprocess.CompletedProcess[str]:
+        cmd = [sys.executable, "-m", "sopctl", *args]
+        return subprocess.run(cmd, cwd=repo, capture_output=True, text=True)
+
+    ok = sopctl("validate", "--format", "json")
+    assert ok.returncode == 0 and json.loads(ok.stdout)["ok"] is True, ok.stderr
+    (repo / "charters" / "acme.yaml").write_text("version: [\n")
+    bad = sopctl("validate")
+    assert bad.returncode == 1 and "SOP1" in bad.stdout + bad.stderr
+    usage = sopctl("validate", "--no-such-option")
+    assert usage.returncode == 2 and "no-such-option" in usage.stderr
