@@ -159,3 +159,37 @@ def test_usage_and_nothing_changed(repo: Path) -> None:
     assert run(["check", "--base", "no-such-ref"], cwd=repo).code == 2
     r = run(["check", "--base", "HEAD"], cwd=repo)
     assert r.code == 0 and "checked 0 cycle(s)" in r.out
+
+
+SCENARIO = f"{CYCLE}/scenarios/rush.yaml"
+RUSH = """description: A rush order from the strategic accounts.
+owner: sales_lead
+overlays:
+  - kind: demand
+    segments: [strategic]
+    factor: 1.1
+"""
+
+
+def declare_rush(root: Path) -> None:
+    append(root, f"{CYCLE}/cycle.yaml", "  - id: rush\n    description: Rush order")
+    (root / SCENARIO).parent.mkdir(parents=True, exist_ok=True)
+    (root / SCENARIO).write_text(RUSH, encoding="utf-8")
+
+
+def test_scenario_files_are_changed_by_their_owner_role(branch: Path) -> None:
+    declare_rush(branch)
+    commit_as(branch, "sam@acme.example", "rush scenario, by its owner (sales_lead)")
+    r = run(["check", "--format", "json"], cwd=branch)
+    assert "SOP809" not in r.out, r.out
+    edit(branch, SCENARIO, "factor: 1.1", "factor: 1.4")
+    commit_as(branch, "olga@acme.example", "ops inflates the sales scenario")
+    r = run(["check"], cwd=branch)
+    assert r.code == 1
+    (line,) = [ln for ln in r.out.splitlines() if "SOP809" in ln]
+    assert line.startswith(f"{SCENARIO}:6:5: error SOP809 scenario rush changed in ")
+    assert "by olga@acme.example, who is not a member of role sales_lead" in line
+    (branch / SCENARIO).unlink()
+    commit_as(branch, "dana@acme.example", "planner drops it")
+    r = run(["check"], cwd=branch)
+    assert f"{SCENARIO}: error SOP809 scenario rush removed in " in r.out, r.out

@@ -17,7 +17,14 @@ from ..yamlio import parse_yaml
 from .codes import POLICIES
 from .history import cycle_changes, repo_prefix, resolve_base, touched_cycles
 from .metrics import metric_findings
-from .policies import approval_round, charter_rights, decision_rights, frozen_window, output_drift
+from .policies import (
+    approval_round,
+    charter_rights,
+    decision_rights,
+    frozen_window,
+    output_drift,
+    scenario_rights,
+)
 
 if TYPE_CHECKING:
     from ..validate import Workspace
@@ -95,8 +102,10 @@ def check_cycle(
     charter_path = f"charters/{cy.charter}.yaml"
     changes = cycle_changes(root, prefix, cycle, ch, cy.charter, commits)
     res.changed_rows = len(changes.rows)
-    res.policies["decision_rights"] = decision_rights(ch, changes.rows) + charter_rights(
-        ch, changes.yaml
+    res.policies["decision_rights"] = (
+        decision_rights(ch, changes.rows)
+        + charter_rights(ch, changes.yaml)
+        + scenario_rights(ch, changes.scenarios)
     )
     res.tag = last_tag(root, cycle)
     digest = ""

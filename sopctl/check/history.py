@@ -17,7 +17,7 @@ from ..plandiff.rows import diff_rows
 from ..plandiff.yamldiff import diff_yaml
 from ..tables.contracts import CONTRACTS
 from ..yamlio import YamlDoc, parse_yaml
-from .model import CycleChanges, Row, RowEdit, YamlEdit
+from .model import CycleChanges, Row, RowEdit, ScenarioEdit, YamlEdit
 
 if TYPE_CHECKING:
     import polars as pl
@@ -244,6 +244,40 @@ def yaml_edits(
     return out
 
 
+def _yaml_data(shown: str, data: bytes | None) -> Any:
+    if data is None:
+        return None
+    doc, _ = parse_yaml(shown, data.decode("utf-8", errors="replace"))
+    return doc.data if doc else None
+
+
+def scenario_edit(
+    root: Path, old: bytes | None, new: bytes | None, shown: str, commit: vcs.CommitChange
+) -> ScenarioEdit | None:
+    """What one commit did to a scenario file, and whose it was; None when neither version
+    names an owner (an unreadable file is `sopctl validate`'s to report)."""
+    before, after = _yaml_data(shown, old), _yaml_data(shown, new)
+
+    def owner(data: Any) -> str | None:
+        value = data.get("owner") if isinstance(data, dict) else None
+        return value if isinstance(value, str) and value else None
+
+    role = owner(before) if old is not None else owner(after)
+    role = role or owner(after)
+    if role is None:
+        return None
+    kind = "added" if old is None else "removed" if new is None else "changed"
+    line = col = 0
+    path = root / shown
+    if new is not None and path.is_file():
+        head, _ = parse_yaml(shown, path.read_text(encoding="utf-8", errors="replace"))
+        changes = diff_yaml(before, after)
+        if head is not None:
+            line, col = _loc(head, changes[0].path) if changes else head.where(())
+    name = shown.rsplit("/", 1)[-1].removesuffix(".yaml")
+    return ScenarioEdit(shown, name, kind, role, line, col, commit.sha, commit.author)
+
+
 def cycle_changes(
     root: Path,
     prefix: str,
@@ -252,10 +286,12 @@ def cycle_changes(
     charter_name: str,
     commits: list[vcs.CommitChange],
 ) -> CycleChanges:
-    """The rows of the cycle's declared inputs and the charter keys each commit changed."""
+    """The rows of the cycle's declared inputs, the charter keys and the scenario files each
+    commit changed."""
     out = CycleChanges(cycle)
     declared = {d.file: d.table for d in charter.inputs}
     inputs = f"{prefix}cycles/{cycle}/inputs/"
+    scenarios = f"{prefix}cycles/{cycle}/scenarios/"
     charter_path = f"{prefix}charters/{charter_name}.yaml"
     head = _Head(root)
     head_yaml: YamlDoc | None = None
@@ -278,6 +314,13 @@ def cycle_changes(
                 old = vcs.show_file(root, c.parent, p) if c.parent else None
                 new = vcs.show_file(root, c.sha, p)
                 out.yaml += yaml_edits(old, new, p[len(prefix) :], head_yaml, c)
+                hit = True
+            elif p.startswith(scenarios) and p.endswith(".yaml") and "/" not in p[len(scenarios) :]:
+                old = vcs.show_file(root, c.parent, p) if c.parent else None
+                new = vcs.show_file(root, c.sha, p)
+                edit = scenario_edit(root, old, new, p[len(prefix) :], c)
+                if edit is not None:
+                    out.scenarios.append(edit)
                 hit = True
         out.commits += hit
     return out

@@ -38,6 +38,21 @@ class YamlEdit:
     author: str
 
 
+@dataclass(frozen=True)
+class ScenarioEdit:
+    """One scenario file (`cycles/<id>/scenarios/<name>.yaml`) added, changed or removed by
+    one commit, with the role that owned it before the commit (after it, for a new file)."""
+
+    path: str  # shown path
+    scenario: str  # the file name without .yaml
+    kind: str  # added | changed | removed
+    owner: str  # the owner role, as the file names it
+    line: int  # of the first changed key in the checked version; 0 when the file is gone
+    col: int
+    commit: str
+    author: str
+
+
 @dataclass
 class CycleChanges:
     """Everything one cycle saw between the base and HEAD."""
@@ -45,5 +60,6 @@ class CycleChanges:
     cycle: str
     rows: list[RowEdit] = field(default_factory=list)
     yaml: list[YamlEdit] = field(default_factory=list)
+    scenarios: list[ScenarioEdit] = field(default_factory=list)
     commits: int = 0
     notes: list[str] = field(default_factory=list)

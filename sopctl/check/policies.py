@@ -13,7 +13,7 @@ from ..findings import Finding
 from ..findings import finding as make
 from ..periods import Bucket, to_ordinal
 from ..schemas.charter import Charter
-from .model import Row, RowEdit, YamlEdit
+from .model import Row, RowEdit, ScenarioEdit, YamlEdit
 
 MAX_PER_FILE = 20  # findings per file and policy; one more finding counts the rest
 
@@ -191,6 +191,32 @@ def charter_rights(charter: Charter, edits: list[YamlEdit]) -> list[Finding]:
             )
         )
     return _capped(out, "SOP808", "charter keys changed without the right")
+
+
+def scenario_rights(charter: Charter, edits: list[ScenarioEdit]) -> list[Finding]:
+    """A scenario file is changed only by a member of the role that owns it (the owner before
+    the commit, so a hand-over is made by the giving role; the new owner for a new file): the
+    same people CODEOWNERS names for it."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for e in edits:
+        if e.author in _members(charter, [e.owner]) or (e.path, e.author) in seen:
+            continue
+        seen.add((e.path, e.author))
+        known = any(r.id == e.owner for r in charter.roles)
+        role = f"role {e.owner}" if known else f"role {e.owner} (not a role of the charter)"
+        out.append(
+            make(
+                e.path,
+                e.line,
+                e.col,
+                "SOP809",
+                f"scenario {e.scenario} {e.kind} in {_short(e.commit)} by {e.author}, who is "
+                f"not a member of {role}, its owner; the owner's members change it, or hand "
+                "it over by changing its owner",
+            )
+        )
+    return _capped(out, "SOP809", "scenario files changed without the owner role")
 
 
 def approval_round(
