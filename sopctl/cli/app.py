@@ -252,8 +252,9 @@ def console() -> None:
     When `main` returns, every file is written and closed and every thread has finished, so the
     interpreter's teardown (freeing polars, HiGHS, NumPy and sopctl module by module) is pure
     cost: 65 ms of a 0.96 s reconcile, measured (docs/benchmarks.md). Output is flushed, then
-    the process ends with the exit code `main` chose. Tests call `main`, which raises
-    SystemExit as usual.
+    the process ends with the exit code `main` chose. Under a profiler, a debugger's tracer or
+    coverage the normal exit runs, so they can write their data. Tests call `main`, which
+    raises SystemExit as usual.
     """
     try:
         main()
@@ -266,6 +267,8 @@ def console() -> None:
         else:  # SystemExit("message"): Python prints it and exits 1
             _err(str(exc.code))
             code = 1
+    if sys.getprofile() or sys.gettrace() or "coverage" in sys.modules:
+        sys.exit(code)  # a profiler or coverage writes its data at interpreter exit
     for stream in (sys.stdout, sys.stderr):
         # a closed pipe (`| head`) or stream: nothing left to deliver
         with contextlib.suppress(OSError, ValueError):
