@@ -23,6 +23,7 @@ from .validate import Workspace, load_workspace
 
 if TYPE_CHECKING:
     from .explain import PlanFrames
+    from .signal import DemandResult
 
 MANIFEST = "reconcile_manifest.json"
 # Imported while HiGHS solves (what only the solved plan needs; see reconcile.solve).
@@ -35,6 +36,7 @@ class ReconcileRun:
     ws: Workspace
     report: Report
     demand_source: str = ""  # "reused" | "rebuilt"
+    demand_result: DemandResult | None = None  # the view, when it was rebuilt
     result: PlanResult | None = None
     files: dict[str, bytes] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
@@ -45,20 +47,24 @@ class ReconcileRun:
         return self.report.ok and self.result is not None and self.result.ok
 
 
-def demand_view(
-    root: Path | None, cycle: str | None, ws: Workspace, report: Report, write: bool
-) -> tuple[pl.DataFrame | None, str]:
-    """The demand view reconcile plans against, and whether it was "reused" (its outputs were
-    current) or "rebuilt" (written too unless `write` is False); None when it cannot be built."""
+def demand_view(root: Path | None, run: ReconcileRun, write: bool) -> pl.DataFrame | None:
+    """The demand view `run`'s cycle plans against; None when it cannot be built.
+
+    Sets `run.demand_source`: "reused" (its outputs were current) or "rebuilt" (written too
+    unless `write` is False; `run.demand_result` then holds the built view)."""
+    ws, report = run.ws, run.report
     path = ws.cycle_dir / "outputs" / PLAN
     if demand_is_current(ws):
-        return read_plan(path), "reused"
-    run = run_demand(root, ws.cycle_id, write=write)
-    report.extend(f for f in run.report if f not in report.findings)
-    if run.result is None or not run.report.ok:
-        return None, "rebuilt"
-    written = run.files.get(PLAN)  # the bytes just written, else those that would be
-    return read_plan(written or csv_bytes(run.result.plan)), "rebuilt"
+        run.demand_source = "reused"
+        return read_plan(path)
+    run.demand_source = "rebuilt"
+    built = run_demand(root, ws.cycle_id, write=write)
+    report.extend(f for f in built.report if f not in report.findings)
+    if built.result is None or not built.report.ok:
+        return None
+    run.demand_result = built.result
+    written = built.files.get(PLAN)  # the bytes just written, else those that would be
+    return read_plan(written or csv_bytes(built.result.plan))
 
 
 def run_reconcile(
@@ -83,7 +89,7 @@ def run_reconcile(
     if not report.ok:
         return run
     say("building the demand view")
-    demand, run.demand_source = demand_view(root, cycle, ws, report, write=not dry_run)
+    demand = demand_view(root, run, write=not dry_run)
     if demand is None or not report.ok:
         return run
     if mps is not None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -196,13 +197,24 @@ def test_invalid_inputs_refuse_and_write_nothing(ready: Path) -> None:
     assert not (ready / OUT / "report.html").exists()
 
 
-def test_report_of_a_verified_tag(ready: Path) -> None:
+def test_report_of_a_verified_tag(ready: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert run(["tag"], cwd=ready).code == 0
     # the working tree moves on; the report of the tag still shows the tagged plan
     inv = ready / CDIR / "inputs" / "inventory.csv"
     inv.write_text(inv.read_text().replace("P-100,150,", "P-100,175,"))
     git(ready, "commit", "-qam", "stock count")
+    import sopctl.plan
+
+    solves: list[str] = []
+    solve = sopctl.plan.reconcile
+
+    def counted(ws: Any, *args: Any, **kwargs: Any) -> Any:
+        solves.append(ws.cycle_id)
+        return solve(ws, *args, **kwargs)
+
+    monkeypatch.setattr(sopctl.plan, "reconcile", counted)
     out = _report(ready, f"sop/{CYCLE}/v1")
+    assert solves == [CYCLE]  # verify re-made the outputs; the report shows those bytes
     assert (
         f"wrote {OUT}/report-v1.html: cycle 2026-12 from sop/2026-12/v1 (verified: identical)"
         in out

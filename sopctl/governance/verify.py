@@ -19,7 +19,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -28,6 +28,9 @@ from ..errors import UserError
 from ..results import sha256
 from ..schemas.records import ApprovalsFile, CommitRecord
 from .tag_record import parse
+
+if TYPE_CHECKING:
+    from ..plan import ReconcileRun
 
 REL_TOL = 1e-9
 
@@ -52,6 +55,9 @@ class VerifyReport:
     objective: dict[str, float | None] = field(default_factory=dict)
     signature: dict[str, Any] = field(default_factory=dict)
     workspace: dict[str, Any] = field(default_factory=dict)
+    # the dry-run reconcile of the tagged tree that re-made the outputs (None when the tag's
+    # tree holds them); its bytes are what the verdict rests on, so `sopctl report` reuses them
+    remade: ReconcileRun | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -191,6 +197,7 @@ def _resolve(
     extra = sorted(made_inputs - set(record.files))
     if extra:
         rep.problems.append(f"the tagged tree has inputs the record does not list: {extra}")
+    rep.remade = run
     recorded = record.solver.get("objective")
     rep.objective = {
         "recorded": float(recorded) if isinstance(recorded, int | float) else None,

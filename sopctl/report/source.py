@@ -4,8 +4,9 @@ Working tree: the cycle is validated; result files are read from `outputs/` when
 (and demand) manifests say they are current, and are otherwise made in memory (nothing is
 written). Tag `sop/<cycle>/v<N>`: `sopctl verify` runs first (digests of every input and output
 recorded in the tag's commit record, approvals, signature); a tag that does not verify is
-refused. The tagged tree is then materialised in a temporary folder and re-solved in memory,
-which gives the recorded bytes (that is what verification proved).
+refused. The tagged tree is then materialised in a temporary folder; its result files are the
+ones verify re-made from the tagged tree (the recorded bytes: that is what verification
+proved), or the tag's own outputs when it holds them.
 """
 
 from __future__ import annotations
@@ -17,12 +18,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import vcs
 from ..errors import EXIT_FINDINGS, GitError, SopctlError
 from ..findings import Report, finding
 from ..schemas.records import CommitRecord
 from ..validate import Workspace
+
+if TYPE_CHECKING:
+    from ..plan import ReconcileRun
 
 SCORECARD = "learn/{cycle}/scorecard.csv"
 
@@ -101,8 +106,11 @@ def _no_plan(run: object, what: str) -> PlanUnavailable:
     return PlanUnavailable("; ".join(lines), run.report, hint="; ".join(res.hints) or None)
 
 
-def _plan(root: Path, cycle: str, integer: bool, what: str) -> tuple[PlanSource, bool]:
-    """Validate and get the result files (reused when current, else solved in memory)."""
+def _plan(
+    root: Path, cycle: str, integer: bool, what: str, remade: ReconcileRun | None = None
+) -> tuple[PlanSource, bool]:
+    """Validate and get the result files (reused when current, else solved in memory, or taken
+    from `remade`: the dry-run reconcile `sopctl verify` made of the same tagged tree)."""
     from ..demand import METHODS, PLAN, demand_files, demand_is_current, previous_plan
     from ..plan import MANIFEST, run_reconcile
     from ..results import is_current, read_manifest
@@ -117,12 +125,15 @@ def _plan(root: Path, cycle: str, integer: bool, what: str) -> tuple[PlanSource,
         )
     out = ws.cycle_dir / "outputs"
     files: dict[str, bytes] = {}
+    run: ReconcileRun | None = None
     if is_current(ws, out, MANIFEST):
         names = sorted((read_manifest(out / MANIFEST) or {}).get("outputs", {}))
         files = {n: (out / n).read_bytes() for n in names}
         origin = "outputs"
     else:
-        run = run_reconcile(root, cycle, dry_run=True, integer=integer)
+        if remade is None or not remade.ok:
+            remade = run_reconcile(root, cycle, dry_run=True, integer=integer)
+        run = remade
         if not run.ok:
             raise _no_plan(run, what)
         files = dict(run.files)
@@ -134,9 +145,11 @@ def _plan(root: Path, cycle: str, integer: bool, what: str) -> tuple[PlanSource,
             if (out / n).is_file():
                 files[n] = (out / n).read_bytes()
     else:
-        from ..signal import build_demand
+        result = run.demand_result if run is not None else None  # built with the plan
+        if result is None:
+            from ..signal import build_demand
 
-        result = build_demand(ws, previous_plan(ws)[1])
+            result = build_demand(ws, previous_plan(ws)[1])
         files.update(demand_files(ws, result))
     reconcile = {n: files[n] for n in names}
     src = PlanSource(ws, files, names, _digest(ws, reconcile), origin, report)
@@ -198,7 +211,7 @@ def tagged(root: Path, tag: str) -> Iterator[PlanSource]:
     facts = TagFacts(name, rep.commit, rep.verdict, rep.notes, record.tagger, date, record)
     integer = record.solver.get("method") == "mip"
     with materialised(root, record.cycle, rep.commit) as (tmp, _sha):
-        src, _ = _plan(tmp, record.cycle, integer, f"tag {name}")
+        src, _ = _plan(tmp, record.cycle, integer, f"tag {name}", rep.remade)
         src.origin = "tag"
         src.tag = facts
         rel = SCORECARD.format(cycle=record.cycle)

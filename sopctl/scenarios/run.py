@@ -134,7 +134,7 @@ def run_scenarios(
     assert ws.charter is not None
     todo = wanted(ws, names, every)
     say("building the demand view")
-    demand, run.base.demand_source = demand_view(root, ws.cycle_id, ws, report, write=not dry_run)
+    demand = demand_view(root, run.base, write=not dry_run)
     if demand is None or not report.ok:
         return run
     opts = options or SolveOptions()
