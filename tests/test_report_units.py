@@ -75,6 +75,25 @@ def test_nice_ticks_cover_the_range(lo: float, span: float) -> None:
     assert 2 <= len(t) <= 12
 
 
+@pytest.mark.parametrize(
+    ("lo", "ticks", "y_lo"),
+    [
+        (-200, [0, 10000, 20000, 30000], -2500),  # a small dip: a quarter-step strip, no tick
+        (-2000, [0, 10000, 20000, 30000], -2500),
+        (-2001, [-10000, 0, 10000, 20000, 30000], -10000),  # a real negative range keeps it
+        (0, [0, 10000, 20000, 30000], 0),
+    ],
+)
+def test_a_small_dip_below_zero_gets_a_strip_not_a_step(
+    lo: float, ticks: list[float], y_lo: float
+) -> None:
+    f = Frame(["a", "b"], lo, 30000)
+    assert f.ticks == ticks and f.y_lo == y_lo and f.y_hi == 30000
+    bottom, top = f.top + f.plot_h, f.top
+    assert f.y(f.y_lo) == pytest.approx(bottom) and f.y(30000) == pytest.approx(top)
+    assert top < f.y(0) <= f.y(lo) <= bottom
+
+
 def test_user_text_is_escaped_in_svg() -> None:
     evil = '<script>alert("x")</script>&'
     f = Frame([evil, "b"], 0, 10)

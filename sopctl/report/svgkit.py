@@ -32,6 +32,9 @@ def _n(x: float) -> str:
     return "0" if text == "-0" else text
 
 
+DIP = 0.2  # a negative extent up to this share of a tick step is drawn without its own tick
+
+
 def nice_step(span: float, count: int) -> float:
     raw = span / max(count, 1)
     power = 10.0 ** math.floor(math.log10(raw))
@@ -69,9 +72,19 @@ class Frame:
     top: int = 58
     bottom: int = 46
     ticks: list[float] = field(default_factory=list)
+    y_lo: float = 0.0  # the y domain: the outer ticks, or a short strip below zero (see below)
+    y_hi: float = 1.0
 
     def __post_init__(self) -> None:
-        self.ticks = nice_ticks(min(self.lo, 0.0), max(self.hi, 0.0))
+        lo = min(self.lo, 0.0)
+        self.ticks = nice_ticks(lo, max(self.hi, 0.0))
+        self.y_lo, self.y_hi = self.ticks[0], self.ticks[-1]
+        step = self.ticks[1] - self.ticks[0] if len(self.ticks) > 2 else 0.0
+        if step and self.ticks[1] == 0.0 and -lo <= DIP * step:
+            # a dip below zero of a few units (e.g. an override lowering demand) gets a strip
+            # of a quarter step, not a whole step of empty axis (−10k under 30k bars)
+            self.ticks = self.ticks[1:]
+            self.y_lo = -0.25 * step
 
     @property
     def plot_w(self) -> float:
@@ -90,7 +103,7 @@ class Frame:
         return self.left + (i + 0.5) * self.band
 
     def y(self, v: float) -> float:
-        t0, t1 = self.ticks[0], self.ticks[-1]
+        t0, t1 = self.y_lo, self.y_hi
         return self.top + self.plot_h * (1 - (v - t0) / (t1 - t0))
 
 
