@@ -193,3 +193,26 @@ def test_scenario_files_are_changed_by_their_owner_role(branch: Path) -> None:
     commit_as(branch, "dana@acme.example", "planner drops it")
     r = run(["check"], cwd=branch)
     assert f"{SCENARIO}: error SOP809 scenario rush removed in " in r.out, r.out
+
+
+def test_assumptions_are_changed_by_their_owner_role(branch: Path) -> None:
+    rel = f"{CYCLE}/cycle.yaml"
+    edit(branch, rel, "keeps two shifts through June", "keeps two shifts through July")
+    commit_as(branch, "olga@acme.example", "ops_lead updates its own assumption")
+    r = run(["check"], cwd=branch)
+    assert "SOP810" not in r.out, r.out
+    edit(branch, rel, "through July", "through December")
+    edit(
+        branch,
+        rel,
+        "scenarios:",
+        "  - {id: A2, text: Sales grow 5 %, owner: sales_lead}\nscenarios:",
+    )
+    commit_as(branch, "sam@acme.example", "sales rewrites ops' assumption and adds its own")
+    r = run(["check"], cwd=branch)
+    assert r.code == 1, r.out
+    found = [ln for ln in r.out.splitlines() if "SOP810" in ln]
+    assert len(found) == 1, r.out
+    line = found[0]
+    assert line.startswith(f"{rel}:7:5: error SOP810 assumption A1 changed in ")
+    assert "by sam@acme.example, who is not a member of role ops_lead" in line

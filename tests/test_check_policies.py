@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from sopctl.check.metrics import metric_findings
-from sopctl.check.model import RowEdit, ScenarioEdit
-from sopctl.check.policies import decision_rights, frozen_window, row_span, scenario_rights
+from sopctl.check.model import OwnedEdit, RowEdit
+from sopctl.check.policies import decision_rights, frozen_window, owner_rights, row_span
 from sopctl.demos import EXAMPLES
 from sopctl.findings import Severity
 from sopctl.schemas.charter import Charter, Metric
@@ -37,18 +37,26 @@ def test_owner_or_right_holder() -> None:
     assert len(out) == 21 and "10 more" in out[-1].message
 
 
-def test_scenario_files_belong_to_their_owner_role() -> None:
+def test_scenario_files_and_assumptions_belong_to_their_owner_role() -> None:
     ch = charter()
 
-    def change(author: str, owner: str = "ops_lead", kind: str = "changed") -> ScenarioEdit:
-        return ScenarioEdit("c/s/x.yaml", "x", kind, owner, 4, 3, "abc1234", author)
+    def change(
+        author: str, owner: str = "ops_lead", kind: str = "changed", code: str = "SOP809"
+    ) -> OwnedEdit:
+        what = "scenario x" if code == "SOP809" else "assumption A1"
+        return OwnedEdit(code, "c/x.yaml", what, kind, owner, 4, 3, "abc1234", author)
 
-    assert scenario_rights(ch, [change("olga@acme.example")]) == []
-    (f,) = scenario_rights(ch, [change("sam@acme.example"), change("sam@acme.example")])
-    assert (f.path, f.line, f.col, f.code) == ("c/s/x.yaml", 4, 3, "SOP809")
+    assert owner_rights(ch, [change("olga@acme.example")]) == []
+    (f,) = owner_rights(ch, [change("sam@acme.example"), change("sam@acme.example")])
+    assert (f.path, f.line, f.col, f.code) == ("c/x.yaml", 4, 3, "SOP809")
     assert "not a member of role ops_lead" in f.message and "abc1234" in f.message
-    (g,) = scenario_rights(ch, [change("olga@acme.example", owner="ghost", kind="added")])
-    assert "ghost (not a role of the charter)" in g.message and "x added" in g.message
+    (g,) = owner_rights(ch, [change("olga@acme.example", owner="ghost", kind="added")])
+    assert "ghost (not a role of the charter)" in g.message and "scenario x added" in g.message
+    (h,) = owner_rights(ch, [change("sam@acme.example", code="SOP810")])
+    assert h.code == "SOP810" and h.message.startswith("assumption A1 changed in abc1234")
+    many = [change(f"p{i}@x.example", code="SOP810") for i in range(25)]
+    out = owner_rights(ch, many)
+    assert len(out) == 21 and "5 more assumptions" in out[-1].message
 
 
 def test_frozen_spans() -> None:

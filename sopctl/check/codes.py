@@ -6,7 +6,7 @@ from __future__ import annotations
 POLICIES: dict[str, str] = {
     "validation": "inputs, charter and cycle pass sopctl validate",
     "reconcile": "the plan is feasible (sopctl reconcile --dry-run)",
-    "decision_rights": "changed rows, charter keys and scenario files carry their owner or right",
+    "decision_rights": "changes to rows, charter, scenarios, assumptions carry owner or right",
     "frozen_window": "changes inside the frozen window carry the frozen-change right",
     "committed_outputs": "committed outputs equal a fresh reconcile",
     "metrics": "plan metrics meet the charter thresholds",

@@ -23,7 +23,7 @@ from .policies import (
     decision_rights,
     frozen_window,
     output_drift,
-    scenario_rights,
+    owner_rights,
 )
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ def check_cycle(
     res.policies["decision_rights"] = (
         decision_rights(ch, changes.rows)
         + charter_rights(ch, changes.yaml)
-        + scenario_rights(ch, changes.scenarios)
+        + owner_rights(ch, changes.owned)
     )
     res.tag = last_tag(root, cycle)
     digest = ""

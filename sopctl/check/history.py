@@ -17,7 +17,7 @@ from ..plandiff.rows import diff_rows
 from ..plandiff.yamldiff import diff_yaml
 from ..tables.contracts import CONTRACTS
 from ..yamlio import YamlDoc, parse_yaml
-from .model import CycleChanges, Row, RowEdit, ScenarioEdit, YamlEdit
+from .model import CycleChanges, OwnedEdit, Row, RowEdit, YamlEdit
 
 if TYPE_CHECKING:
     import polars as pl
@@ -251,31 +251,75 @@ def _yaml_data(shown: str, data: bytes | None) -> Any:
     return doc.data if doc else None
 
 
+def _owner(data: Any) -> str | None:
+    value = data.get("owner") if isinstance(data, dict) else None
+    return value if isinstance(value, str) and value else None
+
+
+def _kind(old: object, new: object) -> str:
+    return "added" if old is None else "removed" if new is None else "changed"
+
+
+def _head_doc(root: Path, shown: str) -> YamlDoc | None:
+    path = root / shown
+    if not path.is_file():
+        return None
+    doc, _ = parse_yaml(shown, path.read_text(encoding="utf-8", errors="replace"))
+    return doc
+
+
 def scenario_edit(
     root: Path, old: bytes | None, new: bytes | None, shown: str, commit: vcs.CommitChange
-) -> ScenarioEdit | None:
+) -> OwnedEdit | None:
     """What one commit did to a scenario file, and whose it was; None when neither version
     names an owner (an unreadable file is `sopctl validate`'s to report)."""
     before, after = _yaml_data(shown, old), _yaml_data(shown, new)
-
-    def owner(data: Any) -> str | None:
-        value = data.get("owner") if isinstance(data, dict) else None
-        return value if isinstance(value, str) and value else None
-
-    role = owner(before) if old is not None else owner(after)
-    role = role or owner(after)
+    role = (_owner(before) if old is not None else None) or _owner(after)
     if role is None:
         return None
-    kind = "added" if old is None else "removed" if new is None else "changed"
     line = col = 0
-    path = root / shown
-    if new is not None and path.is_file():
-        head, _ = parse_yaml(shown, path.read_text(encoding="utf-8", errors="replace"))
+    head = _head_doc(root, shown) if new is not None else None
+    if head is not None:
         changes = diff_yaml(before, after)
-        if head is not None:
-            line, col = _loc(head, changes[0].path) if changes else head.where(())
+        line, col = _loc(head, changes[0].path) if changes else head.where(())
     name = shown.rsplit("/", 1)[-1].removesuffix(".yaml")
-    return ScenarioEdit(shown, name, kind, role, line, col, commit.sha, commit.author)
+    kind = _kind(old, new)
+    return OwnedEdit("SOP809", shown, f"scenario {name}", kind, role, line, col, *_who(commit))
+
+
+def assumption_edits(
+    root: Path, old: bytes | None, new: bytes | None, shown: str, commit: vcs.CommitChange
+) -> list[OwnedEdit]:
+    """The assumptions of cycle.yaml one commit added, changed or removed, with their owner
+    before the commit (after it, for a new one), located in the checked version."""
+
+    def by_id(data: Any) -> dict[str, dict[str, Any]]:
+        items = data.get("assumptions") if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            return {}
+        return {str(a["id"]): a for a in items if isinstance(a, dict) and "id" in a}
+
+    before, after = by_id(_yaml_data(shown, old)), by_id(_yaml_data(shown, new))
+    head = _head_doc(root, shown)
+    at_head = list(by_id(head.data)) if head is not None else []
+    out = []
+    for aid in sorted(set(before) | set(after)):
+        a, b = before.get(aid), after.get(aid)
+        role = _owner(a) or _owner(b)
+        if a == b or role is None:
+            continue
+        line, col = (0, 0)
+        if head is not None and aid in at_head:
+            line, col = head.where(("assumptions", at_head.index(aid)))
+        kind = _kind(a, b)
+        out.append(
+            OwnedEdit("SOP810", shown, f"assumption {aid}", kind, role, line, col, *_who(commit))
+        )
+    return out
+
+
+def _who(commit: vcs.CommitChange) -> tuple[str, str]:
+    return commit.sha, commit.author
 
 
 def cycle_changes(
@@ -286,12 +330,13 @@ def cycle_changes(
     charter_name: str,
     commits: list[vcs.CommitChange],
 ) -> CycleChanges:
-    """The rows of the cycle's declared inputs, the charter keys and the scenario files each
-    commit changed."""
+    """The rows of the cycle's declared inputs, the charter keys, the scenario files and the
+    assumptions each commit changed."""
     out = CycleChanges(cycle)
     declared = {d.file: d.table for d in charter.inputs}
     inputs = f"{prefix}cycles/{cycle}/inputs/"
     scenarios = f"{prefix}cycles/{cycle}/scenarios/"
+    cycle_yaml = f"{prefix}cycles/{cycle}/cycle.yaml"
     charter_path = f"{prefix}charters/{charter_name}.yaml"
     head = _Head(root)
     head_yaml: YamlDoc | None = None
@@ -320,7 +365,12 @@ def cycle_changes(
                 new = vcs.show_file(root, c.sha, p)
                 edit = scenario_edit(root, old, new, p[len(prefix) :], c)
                 if edit is not None:
-                    out.scenarios.append(edit)
+                    out.owned.append(edit)
+                hit = True
+            elif p == cycle_yaml:
+                old = vcs.show_file(root, c.parent, p) if c.parent else None
+                new = vcs.show_file(root, c.sha, p)
+                out.owned += assumption_edits(root, old, new, p[len(prefix) :], c)
                 hit = True
         out.commits += hit
     return out

@@ -39,15 +39,17 @@ class YamlEdit:
 
 
 @dataclass(frozen=True)
-class ScenarioEdit:
-    """One scenario file (`cycles/<id>/scenarios/<name>.yaml`) added, changed or removed by
-    one commit, with the role that owned it before the commit (after it, for a new file)."""
+class OwnedEdit:
+    """Something with an owner role added, changed or removed by one commit: a scenario file
+    (`cycles/<id>/scenarios/<name>.yaml`, SOP809) or an assumption of cycle.yaml (SOP810),
+    with the role that owned it before the commit (after it, when it is new)."""
 
+    code: str  # the finding code when the author is not a member of the owner role
     path: str  # shown path
-    scenario: str  # the file name without .yaml
+    subject: str  # e.g. "scenario rush", "assumption A1"
     kind: str  # added | changed | removed
     owner: str  # the owner role, as the file names it
-    line: int  # of the first changed key in the checked version; 0 when the file is gone
+    line: int  # in the checked version; 0 when it is gone
     col: int
     commit: str
     author: str
@@ -60,6 +62,6 @@ class CycleChanges:
     cycle: str
     rows: list[RowEdit] = field(default_factory=list)
     yaml: list[YamlEdit] = field(default_factory=list)
-    scenarios: list[ScenarioEdit] = field(default_factory=list)
+    owned: list[OwnedEdit] = field(default_factory=list)  # scenario files, assumptions
     commits: int = 0
     notes: list[str] = field(default_factory=list)

@@ -13,7 +13,7 @@ from ..findings import Finding
 from ..findings import finding as make
 from ..periods import Bucket, to_ordinal
 from ..schemas.charter import Charter
-from .model import Row, RowEdit, ScenarioEdit, YamlEdit
+from .model import OwnedEdit, Row, RowEdit, YamlEdit
 
 MAX_PER_FILE = 20  # findings per file and policy; one more finding counts the rest
 
@@ -193,16 +193,16 @@ def charter_rights(charter: Charter, edits: list[YamlEdit]) -> list[Finding]:
     return _capped(out, "SOP808", "charter keys changed without the right")
 
 
-def scenario_rights(charter: Charter, edits: list[ScenarioEdit]) -> list[Finding]:
-    """A scenario file is changed only by a member of the role that owns it (the owner before
-    the commit, so a hand-over is made by the giving role; the new owner for a new file): the
-    same people CODEOWNERS names for it."""
-    seen: set[tuple[str, str]] = set()
+def owner_rights(charter: Charter, edits: list[OwnedEdit]) -> list[Finding]:
+    """A scenario file or an assumption is changed only by a member of the role that owns it
+    (the owner before the commit, so a hand-over is made by the giving role; the new owner for
+    a new one). For scenario files these are the people CODEOWNERS names."""
+    seen: set[tuple[str, str, str]] = set()
     out = []
     for e in edits:
-        if e.author in _members(charter, [e.owner]) or (e.path, e.author) in seen:
+        if e.author in _members(charter, [e.owner]) or (e.path, e.subject, e.author) in seen:
             continue
-        seen.add((e.path, e.author))
+        seen.add((e.path, e.subject, e.author))
         known = any(r.id == e.owner for r in charter.roles)
         role = f"role {e.owner}" if known else f"role {e.owner} (not a role of the charter)"
         out.append(
@@ -210,13 +210,17 @@ def scenario_rights(charter: Charter, edits: list[ScenarioEdit]) -> list[Finding
                 e.path,
                 e.line,
                 e.col,
-                "SOP809",
-                f"scenario {e.scenario} {e.kind} in {_short(e.commit)} by {e.author}, who is "
-                f"not a member of {role}, its owner; the owner's members change it, or hand "
-                "it over by changing its owner",
+                e.code,
+                f"{e.subject} {e.kind} in {_short(e.commit)} by {e.author}, who is not a "
+                f"member of {role}, its owner; the owner's members change it, or hand it "
+                "over by changing its owner",
             )
         )
-    return _capped(out, "SOP809", "scenario files changed without the owner role")
+    capped: list[Finding] = []
+    for code, what in (("SOP809", "scenario files"), ("SOP810", "assumptions")):
+        mine = [f for f in out if f.code == code]
+        capped += _capped(mine, code, f"{what} changed without the owner role")
+    return capped
 
 
 def approval_round(
