@@ -80,11 +80,13 @@ def test_prefetch_imports_while_solving_and_changes_nothing(
     import sys
 
     ws, d, plain = demo
-    (tmp_path / "sopctl_prefetch_probe.py").write_text("LOADED = True\n")
+    (tmp_path / "sopctl_prefetch_probe.py").write_text(
+        "import threading\nIN_THREAD = threading.current_thread() is not threading.main_thread()\n"
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.delitem(sys.modules, "sopctl_prefetch_probe", raising=False)
     res = reconcile(ws, d, prefetch=("sopctl_no_such_module", "sopctl_prefetch_probe"))
-    assert "sopctl_prefetch_probe" in sys.modules
+    assert sys.modules["sopctl_prefetch_probe"].IN_THREAD  # imported beside HiGHS, not after
     assert res.objective == plain.objective
     assert_frame_equal(res.supply, plain.supply)
     assert_frame_equal(res.exceptions, plain.exceptions)

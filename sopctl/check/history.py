@@ -230,15 +230,8 @@ def yaml_edits(
     commit: vcs.CommitChange,
 ) -> list[YamlEdit]:
     """The key paths one commit changed in a YAML file, located in the checked version."""
-
-    def parse(data: bytes | None) -> Any:
-        if data is None:
-            return None
-        doc, _ = parse_yaml(shown, data.decode("utf-8", errors="replace"))
-        return doc.data if doc else None
-
     out = []
-    for ch in diff_yaml(parse(old), parse(new)):
+    for ch in diff_yaml(_yaml_data(shown, old), _yaml_data(shown, new)):
         line, col = _loc(head, ch.path) if head is not None else (0, 0)
         out.append(YamlEdit(shown, ch.path or "(document)", line, col, commit.sha, commit.author))
     return out
@@ -269,17 +262,21 @@ def _head_doc(root: Path, shown: str) -> YamlDoc | None:
 
 
 def scenario_edit(
-    root: Path, old: bytes | None, new: bytes | None, shown: str, commit: vcs.CommitChange
+    old: bytes | None,
+    new: bytes | None,
+    shown: str,
+    head: YamlDoc | None,
+    commit: vcs.CommitChange,
 ) -> OwnedEdit | None:
-    """What one commit did to a scenario file, and whose it was; None when neither version
-    names an owner (an unreadable file is `sopctl validate`'s to report)."""
+    """What one commit did to a scenario file, and whose it was (located in `head`, the checked
+    version); None when neither version names an owner (an unreadable file is `sopctl
+    validate`'s to report)."""
     before, after = _yaml_data(shown, old), _yaml_data(shown, new)
     role = (_owner(before) if old is not None else None) or _owner(after)
     if role is None:
         return None
     line = col = 0
-    head = _head_doc(root, shown) if new is not None else None
-    if head is not None:
+    if head is not None and new is not None:
         changes = diff_yaml(before, after)
         line, col = _loc(head, changes[0].path) if changes else head.where(())
     name = shown.rsplit("/", 1)[-1].removesuffix(".yaml")
@@ -288,7 +285,11 @@ def scenario_edit(
 
 
 def assumption_edits(
-    root: Path, old: bytes | None, new: bytes | None, shown: str, commit: vcs.CommitChange
+    old: bytes | None,
+    new: bytes | None,
+    shown: str,
+    head: YamlDoc | None,
+    commit: vcs.CommitChange,
 ) -> list[OwnedEdit]:
     """The assumptions of cycle.yaml one commit added, changed or removed, with their owner
     before the commit (after it, for a new one), located in the checked version."""
@@ -300,7 +301,6 @@ def assumption_edits(
         return {str(a["id"]): a for a in items if isinstance(a, dict) and "id" in a}
 
     before, after = by_id(_yaml_data(shown, old)), by_id(_yaml_data(shown, new))
-    head = _head_doc(root, shown)
     at_head = list(by_id(head.data)) if head is not None else []
     out = []
     for aid in sorted(set(before) | set(after)):
@@ -339,12 +339,13 @@ def cycle_changes(
     cycle_yaml = f"{prefix}cycles/{cycle}/cycle.yaml"
     charter_path = f"{prefix}charters/{charter_name}.yaml"
     head = _Head(root)
-    head_yaml: YamlDoc | None = None
-    charter_file = root / "charters" / f"{charter_name}.yaml"
-    if charter_file.is_file():
-        head_yaml, _ = parse_yaml(
-            charter_file.relative_to(root).as_posix(), charter_file.read_text(encoding="utf-8")
-        )
+    docs: dict[str, YamlDoc | None] = {}  # YAML files of the checked version, parsed once
+
+    def head_doc(shown: str) -> YamlDoc | None:
+        if shown not in docs:
+            docs[shown] = _head_doc(root, shown)
+        return docs[shown]
+
     for c in commits:
         hit = False
         for p in c.paths:
@@ -358,19 +359,22 @@ def cycle_changes(
             elif p == charter_path:
                 old = vcs.show_file(root, c.parent, p) if c.parent else None
                 new = vcs.show_file(root, c.sha, p)
-                out.yaml += yaml_edits(old, new, p[len(prefix) :], head_yaml, c)
+                shown = p[len(prefix) :]
+                out.yaml += yaml_edits(old, new, shown, head_doc(shown), c)
                 hit = True
             elif p.startswith(scenarios) and p.endswith(".yaml") and "/" not in p[len(scenarios) :]:
                 old = vcs.show_file(root, c.parent, p) if c.parent else None
                 new = vcs.show_file(root, c.sha, p)
-                edit = scenario_edit(root, old, new, p[len(prefix) :], c)
+                shown = p[len(prefix) :]
+                edit = scenario_edit(old, new, shown, head_doc(shown), c)
                 if edit is not None:
                     out.owned.append(edit)
                 hit = True
             elif p == cycle_yaml:
                 old = vcs.show_file(root, c.parent, p) if c.parent else None
                 new = vcs.show_file(root, c.sha, p)
-                out.owned += assumption_edits(root, old, new, p[len(prefix) :], c)
+                shown = p[len(prefix) :]
+                out.owned += assumption_edits(old, new, shown, head_doc(shown), c)
                 hit = True
         out.commits += hit
     return out

@@ -129,9 +129,7 @@ def _frame(ws: Workspace, name: str, required: list[str]) -> pl.DataFrame | None
 
 def _num(df: pl.DataFrame, name: str, default: float) -> FloatArr:
     """A numeric column as floats, nulls (and a missing column) replaced by `default`."""
-    if name not in df.columns:
-        return np.full(df.height, default)
-    return df[name].cast(pl.Float64).fill_null(default).to_numpy().astype(np.float64)
+    return _nums(df, {name: default})[name]
 
 
 def _nums(df: pl.DataFrame, defaults: dict[str, float]) -> dict[str, FloatArr]:
