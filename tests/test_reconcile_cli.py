@@ -6,6 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import run, write_files
 
 OUT = "cycles/2026-12/outputs"
@@ -84,15 +86,16 @@ def test_invalid_inputs_stop_before_solving(repo: Path) -> None:
     assert not (repo / OUT).exists()
 
 
-def test_red_tomato_textbook_optimum_from_the_cli(tmp_path: Path) -> None:
-    repo = tmp_path / "rt"
-    shutil.copytree(ROOT / "examples" / "red-tomato", repo)
+@pytest.mark.parametrize(("example", "optimum"), [("red-tomato", 422275.00), ("sailco", 78450.00)])
+def test_textbook_optimum_from_the_cli(example: str, optimum: float, tmp_path: Path) -> None:
+    repo = tmp_path / example
+    shutil.copytree(ROOT / "examples" / example, repo)
     r = run(["--root", str(repo), "reconcile", "--format", "json", "--dry-run"])
     assert r.code == 0, r.out + r.err
-    assert round(json.loads(r.out)["plan"]["objective"], 2) == 422275.00
+    assert round(json.loads(r.out)["plan"]["objective"], 2) == optimum
     r = run(["--root", str(repo), "reconcile", "--format", "json", "--dry-run", "--integer"])
     assert r.code == 0, r.out + r.err
-    assert json.loads(r.out)["plan"]["objective"] >= 422275.00 - 0.005
+    assert json.loads(r.out)["plan"]["objective"] >= optimum - 0.005
 
 
 def test_explain_item_resource_and_unknown(repo: Path) -> None:

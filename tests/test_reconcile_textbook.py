@@ -13,8 +13,11 @@ from sopctl.reconcile import demand_from_baseline_table, reconcile
 from sopctl.validate import Workspace, load_workspace
 from tests.test_reconcile_support import ITEMS_HEADER, RES_HEADER, demand, make_ws, segment
 
-RED_TOMATO = Path(__file__).resolve().parents[1] / "examples" / "red-tomato"
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+RED_TOMATO = EXAMPLES / "red-tomato"
 RT_OPTIMUM = 422_275.00  # Chopra & Meindl, "Aggregate Planning in a Supply Chain", Red Tomato
+SAILCO = EXAMPLES / "sailco"
+SAILCO_OPTIMUM = 78_450.00  # Winston, Operations Research, "A Multiperiod Decision Problem"
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +108,49 @@ def test_red_tomato_integer_workforce(red_tomato: Workspace) -> None:
     assert res.solver.mip_gap is not None and res.solver.mip_gap <= 1e-4
 
 
-# Second case: the transportation-method aggregate plan (Bowman 1956; taught e.g. in Heizer &
+# Second case: Sailco (Winston, Operations Research: Applications and Algorithms, the
+# multiperiod inventory model), published optimum 78,450; data in examples/sailco/README.md.
+
+
+def sailco_linprog() -> float:
+    """Winston's LP as the book writes it, per quarter t: x regular, y overtime, i end stock."""
+    d, T = [40, 60, 75, 25], 4
+    X, Y, INV = 0, T, 2 * T  # x_1..x_4, y_1..y_4, i_1..i_4
+    cost = [400.0] * T + [450.0] * T + [20.0] * T
+    a_eq = np.zeros((T, 3 * T))
+    for t in range(T):  # i_{t-1} + x_t + y_t - i_t = d_t, i_0 = 10
+        a_eq[t, [X + t, Y + t, INV + t]] = [1.0, 1.0, -1.0]
+        if t:
+            a_eq[t, INV + t - 1] = 1.0
+    b_eq = [d[0] - 10.0, *d[1:]]
+    bounds = [(0.0, 40.0)] * T + [(0.0, None)] * (2 * T)
+    res = linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+    assert res.status == 0
+    return float(res.fun)
+
+
+def test_sailco_published_optimum_to_the_cent() -> None:
+    ws, report = load_workspace(SAILCO)
+    assert report.ok
+    res = reconcile(ws, demand_from_baseline_table(ws))
+    assert res.status == "optimal" and res.objective is not None
+    assert abs(res.objective - SAILCO_OPTIMUM) < 0.005
+    assert abs(sailco_linprog() - SAILCO_OPTIMUM) < 0.005
+    # the book's plan: 40/40/40/25 on regular time, 0/10/35/0 on overtime, 10 boats held once
+    cap = res.capacity
+    assert cap["load"].to_list() == pytest.approx([40.0, 50.0, 75.0, 25.0])
+    assert cap["overtime"].to_list() == pytest.approx([0.0, 10.0, 35.0, 0.0])
+    assert res.supply["inventory"].to_list() == pytest.approx([10.0, 0.0, 0.0, 0.0], abs=1e-9)
+    assert res.supply["backlog"].to_list() == pytest.approx([0.0] * 4, abs=1e-9)
+    c = res.costs
+    assert (c["regular_time"], c["overtime"], c["holding"]) == pytest.approx((58_000, 20_250, 200))
+    # the published capacity duals (-30, -50, -50, 0) as savings per extra hour of regular time
+    sp = dict(zip(res.shadow_prices["constraint"], res.shadow_prices["shadow_price"], strict=True))
+    saved = [sp.get(f"capacity[yard,2027-0{q}]", 0.0) for q in range(1, 5)]
+    assert saved == pytest.approx([30.0, 50.0, 50.0, 0.0])
+
+
+# Third case: the transportation-method aggregate plan (Bowman 1956; taught e.g. in Heizer &
 # Render, Operations Management, chapter "Aggregate Planning and S&OP", transportation-method
 # example) with the numbers of a common textbook exercise: demand 1200 / 1400 / 1600 for
 # January-March, 50 units in stock, per month 900 units on regular time ($75 a unit), 300 on
