@@ -44,6 +44,18 @@ def test_init_unknown_example(tmp_path: Path) -> None:
     assert not (tmp_path / "x").exists()
 
 
+def test_init_help_names_only_built_in_examples() -> None:
+    """The help once offered examples that `init` refused; it must name what EXAMPLES has."""
+    from sopctl.demos import EXAMPLES
+
+    r = run(["init", "--help"])
+    assert r.code == 0
+    text = " ".join(r.out.split())
+    assert sorted(EXAMPLES) == ["minimal"] and "minimal (the only one)" in text
+    for name in ("northwind", "red-tomato", "contract-manufacturer"):
+        assert name not in text
+
+
 def test_schema_writes_json_schemas(repo: Path, tmp_path: Path) -> None:
     out = tmp_path / "s"
     r = run(["schema", "--out", str(out)], cwd=repo)

@@ -185,7 +185,8 @@ def init(
         str,
         typer.Option(
             "--example",
-            help="Starting point: minimal, northwind, red-tomato, contract-manufacturer.",
+            help="Built-in starting point: minimal (the only one). For a larger start, copy a"
+            " repository from the project's examples/ folder instead.",
         ),
     ] = "minimal",
 ) -> None:
