@@ -54,7 +54,9 @@ def exception_messages(exc: pl.DataFrame, currency: str) -> pl.Series:
     for r in exc.iter_rows(named=True):
         what = r["item"] or r["resource"] or r["material"] or "?"
         seg = f" for {r['segment']}" if r["segment"] else ""
-        unit = "hours" if r["resource"] else "units"
+        # an item's exception names the resource of its binding constraint too; only a
+        # resource's own overload is counted in hours
+        unit = "hours" if r["kind"] == "overload" and r["resource"] else "units"
         text = (
             f"{what} {words.get(r['kind'], r['kind'])} in {r['period']}{seg}: "
             f"{r['quantity']:,.1f} {unit}, {r['value']:,.2f} {currency} at stake; "

@@ -103,3 +103,29 @@ def test_every_module_named_for_prefetch_exists() -> None:
     names = (*engine.AFTER_SOLVE, *plan.AFTER_SOLVE, *commands.RECONCILE_VIEW)
     for name in names:
         importlib.import_module(name)
+
+
+def test_exception_messages_count_items_in_units_and_resources_in_hours() -> None:
+    """A shortage names the resource that binds it, but its quantity is units, not hours."""
+    from sopctl.plan_files import exception_messages
+
+    none: list[str | None] = [None, None, None]
+    exc = pl.DataFrame(
+        {
+            "kind": ["shortage", "overload", "overload"],
+            "item": ["P-1", None, None],
+            "segment": ["retail", None, None],
+            "resource": ["line-a", "line-a", None],
+            "material": [None, None, "steel"],
+            "period": ["2027-03"] * 3,
+            "quantity": [10.25, 320.0, 40.0],
+            "value": [100.0, 7000.0, 80.0],
+            "binding_constraint": ["capacity[line-a,2027-03]"] * 2 + ["supplier[steel,2027-03]"],
+            "shadow_price": [22.5, 22.5, 2.0],
+            "escalate_to": none,
+        }
+    )
+    short, line, steel = exception_messages(exc, "EUR").to_list()
+    assert short.startswith("P-1 short in 2027-03 for retail: 10.2 units, 100.00 EUR at stake")
+    assert line.startswith("line-a fully loaded in 2027-03: 320.0 hours")
+    assert steel.startswith("steel fully loaded in 2027-03: 40.0 units")
