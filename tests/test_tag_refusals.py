@@ -107,28 +107,56 @@ def test_approval_by_a_non_member(ready: Path) -> None:
     _refused(ready, "approval by sam@acme.example as cfo (2026-12-12T11:00:00Z) does not count")
 
 
-ESCALATED = "exception overload:ASSY:2027-03 (7,316.67 EUR at stake) escalates to ops_lead"
+MONTHS = [f"2027-0{m}" for m in range(1, 7)]
+CREW_BY_PERIOD = "".join(
+    f"  - {{id: C-{p}, description: Crew for {p}, owner: ops_lead, due: 2027-01-20,"
+    f' answers: "overload:CREW:{p}"}}\n'
+    for p in MONTHS[:5]
+)
 
 
 @pytest.mark.parametrize(
-    "change",
+    ("change", "expected"),
     [
-        lambda text: "version: 1\nactions: []\n",
-        lambda text: text.replace('"overload:ASSY:*"', '"overload:ASSY:2027-01"'),
-        lambda text: text.replace("status: in_progress", "status: dropped"),
+        (  # every overload of both resources, one reason per resource
+            lambda text: "version: 1\nactions: []\n",
+            [
+                f"6 exceptions overload:ASSY in {', '.join(MONTHS)} (",
+                f"6 exceptions overload:CREW in {', '.join(MONTHS)} (",
+            ],
+        ),
+        (  # ASSY answered for January only
+            lambda text: text.replace('"overload:ASSY:*"', '"overload:ASSY:2027-01"'),
+            [f"5 exceptions overload:ASSY in {', '.join(MONTHS[1:])} ("],
+        ),
+        (  # the CREW action dropped
+            lambda text: text.replace("status: in_progress", "status: dropped"),
+            [f"6 exceptions overload:CREW in {', '.join(MONTHS)} ("],
+        ),
+        (  # CREW answered period by period, June forgotten: one exception, its own key
+            lambda text: text.split("  - id: ACT-2")[0] + CREW_BY_PERIOD,
+            ["exception overload:CREW:2027-06 (2,720.38 EUR at stake) escalates to ops_lead"],
+        ),
     ],
-    ids=["no-actions", "other-period", "dropped"],
+    ids=["no-actions", "other-period", "dropped", "one-left"],
 )
-def test_escalated_exception_without_an_answer(ready: Path, change: Callable[[str], str]) -> None:
+def test_escalated_exception_without_an_answer(
+    ready: Path, change: Callable[[str], str], expected: list[str]
+) -> None:
     path = ready / CDIR / "actions.yaml"
     path.write_text(change(ACTIONS))
     commit_all(ready, "actions changed")
-    reasons = _refused(ready, "but no action answers it; add one to actions.yaml with answers:")
-    if "ASSY:2027-01" in path.read_text():
-        assert any(ESCALATED in r for r in reasons)
-        assert not any("overload:ASSY:2027-01 " in r for r in reasons)  # that one is answered
-    if "dropped" in path.read_text():
-        assert all("overload:CREW:" in r for r in reasons) and len(reasons) == 6
+    reasons = _refused(ready, "but no action answers")
+    assert len(reasons) == len(expected), reasons
+    for reason, start in zip(reasons, expected, strict=True):
+        assert reason.startswith(start), (reason, start)
+        assert "ops_lead but no action answers" in reason
+        if start.startswith("exception "):
+            assert reason.endswith("answers: overload:CREW:2027-06")
+        else:  # one wildcard action answers the whole group
+            subject = start.split()[2]
+            assert reason.endswith(f"answers: {subject}:* (every period) or one per period")
+            assert " in all) escalate to " in reason
 
 
 def test_input_not_tracked_by_git(ready: Path) -> None:

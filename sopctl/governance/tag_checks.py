@@ -136,9 +136,12 @@ def approval_reasons(ws: Workspace, digest: str) -> tuple[list[str], list[Approv
     return out, list(doc.approvals)
 
 
+def _subject(row: dict[str, Any]) -> str:
+    return str(row.get("item") or row.get("resource") or row.get("material") or "")
+
+
 def exception_key(row: dict[str, Any]) -> str:
-    subject = row.get("item") or row.get("resource") or row.get("material") or ""
-    return f"{row['kind']}:{subject}:{row['period']}"
+    return f"{row['kind']}:{_subject(row)}:{row['period']}"
 
 
 def answers(action: Action, key: str) -> bool:
@@ -151,19 +154,38 @@ def answers(action: Action, key: str) -> bool:
 
 
 def escalation_reasons(run: ReconcileRun, actions: list[Action]) -> list[str]:
-    """Every escalated exception needs an action that answers it."""
+    """Every escalated exception needs an action that answers it. Unanswered exceptions of one
+    kind, subject and role make one reason (a capacity that binds all year is one problem,
+    answered by one `kind:subject:*` action), in the order of exceptions.csv."""
     res = run.result
     if res is None or not res.exceptions.height:
         return []
-    out = []
+    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     rows = res.exceptions.filter(res.exceptions["escalate_to"].is_not_null())
     for row in rows.iter_rows(named=True):
         key = exception_key(row)
         if any(answers(a, key) for a in actions):
             continue
+        groups.setdefault((row["kind"], _subject(row), row["escalate_to"]), []).append(row)
+    out = []
+    for (kind, subject, role), group in groups.items():
+        at_stake = f"{sum(r['value'] for r in group):,.2f} {res.currency} at stake"
+        keys = sorted({exception_key(r) for r in group})  # segments of one item share a key
+        if len(keys) == 1:
+            key = keys[0]
+            out.append(
+                f"exception {key} ({at_stake}) escalates to {role} but no action answers it; "
+                f"add one to actions.yaml with answers: {key}"
+            )
+            continue
         out.append(
-            f"exception {key} ({row['value']:,.2f} {res.currency} at stake) escalates to "
-            f"{row['escalate_to']} but no action answers it; add one to actions.yaml with "
-            f"answers: {key}"
+            f"{len(keys)} exceptions {kind}:{subject} in {_periods(group)} ({at_stake} in all) "
+            f"escalate to {role} but no action answers them; add one to actions.yaml with "
+            f"answers: {kind}:{subject}:* (every period) or one per period"
         )
     return out
+
+
+def _periods(rows: list[dict[str, Any]]) -> str:
+    ps = sorted({str(r["period"]) for r in rows})
+    return ", ".join(ps) if len(ps) <= 6 else f"{', '.join(ps[:3])} ... {ps[-1]}"
