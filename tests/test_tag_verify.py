@@ -69,6 +69,8 @@ def test_later_input_change_keeps_the_tag_valid_and_shows_divergence(ready: Path
     }
     r = run(["verify", TAG], cwd=ready)
     assert r.code == 0 and "working tree: diverged from the tag (1 commits since)" in r.out
+    money = f"{doc['objective']['recorded']:,.2f}"
+    assert f"  objective: {money}, recorded and re-solved\n" in r.out
 
 
 def test_tampered_record_fails(ready: Path) -> None:
@@ -134,6 +136,7 @@ def test_alternative_optimum_is_explained(ready: Path, monkeypatch: pytest.Monke
     assert "same within 1e-09 relative" in doc["notes"][0]
     r = run(["verify", TAG], cwd=ready)
     assert r.code == 0 and "verified: alternative optimum" in r.out
+    assert "(relative difference 1.0e-12)" in r.out
 
 
 def test_different_objective_fails(ready: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -142,6 +145,7 @@ def test_different_objective_fails(ready: Path, monkeypatch: pytest.MonkeyPatch)
     doc = _verify(ready, 1)
     assert doc["verdict"] == "different"
     assert "and so does the objective" in doc["problems"][0]
+    assert doc["problems"][0].endswith("(relative difference 1.0e-06)")
 
 
 @pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="ssh-keygen is not installed")

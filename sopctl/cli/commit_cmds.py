@@ -123,7 +123,9 @@ def _verify_text(rep: VerifyReport) -> None:
         print(f"  {n} {kind} files ({where}): {state_}")
     obj = rep.objective
     if obj:
-        print(f"  objective: recorded {obj.get('recorded')}, re-solved {obj.get('re_solved')}")
+        from ..governance.verify import objective_text
+
+        print(f"  objective: {objective_text(obj.get('recorded'), obj.get('re_solved'))}")
     for note in rep.notes:
         print(f"  note: {note}")
     for problem in rep.problems:

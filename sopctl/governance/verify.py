@@ -86,6 +86,21 @@ def same_objective(a: float | None, b: float | None) -> bool:
     return abs(a - b) <= REL_TOL * max(abs(a), abs(b), 1.0)
 
 
+def objective_text(recorded: float | None, re_solved: float | None) -> str:
+    """The two objectives in money, with their relative difference when they differ."""
+
+    def money(v: float | None) -> str:
+        return "none" if v is None else f"{v:,.2f}"
+
+    if recorded is not None and recorded == re_solved:
+        return f"{money(recorded)}, recorded and re-solved"
+    text = f"recorded {money(recorded)}, re-solved {money(re_solved)}"
+    if recorded is not None and re_solved is not None:
+        rel = abs(recorded - re_solved) / max(abs(recorded), abs(re_solved), 1.0)
+        text += f" (relative difference {rel:.1e})"
+    return text
+
+
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -223,7 +238,7 @@ def _resolve(
         return True
     rep.problems.append(
         f"re-solved outputs differ ({', '.join(differs)}) and so does the objective: "
-        f"recorded {rep.objective['recorded']}, re-solved {rep.objective['re_solved']}"
+        + objective_text(rep.objective["recorded"], rep.objective["re_solved"])
     )
     return False
 
