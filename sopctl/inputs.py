@@ -50,6 +50,9 @@ def load_inputs(
     tables: dict[str, Table] = {}
     checked: list[str] = []
     unreadable: set[str] = set()  # declared tables that could not be read (already reported)
+    # tables that dropped rows they could not split into fields (SOP206): their ids are
+    # incomplete, so references into them are not checked until those rows are fixed
+    partial: set[str] = set()
     declared: set[str] = set()
     max_bytes = ch.limits.max_input_mb * 2**20
     for i, decl in enumerate(ch.inputs):
@@ -97,11 +100,13 @@ def load_inputs(
         if raw is None:
             unreadable.add(decl.table)
             continue
+        if any(f.code == "SOP206" for f in fs):
+            partial.add(decl.table)
         table, fs = check_table(raw, contract, ctx)
         findings.extend(fs)
         tables[decl.table] = table
     findings.extend(shadow_findings(root, inputs_dir, declared))
-    findings.extend(_cross_refs(tables, ctx, unreadable))
+    findings.extend(_cross_refs(tables, ctx, unreadable | partial))
     return tables, findings, checked
 
 
@@ -140,7 +145,8 @@ def _path_problem(root: Path, target: Path, shown: str) -> Finding | None:
 
 
 def _cross_refs(tables: dict[str, Table], ctx: Context, unreadable: set[str]) -> list[Finding]:
-    """References from one table to another, e.g. routings.item -> items.item."""
+    """References from one table to another, e.g. routings.item -> items.item; none into a
+    table in `unreadable` (its own findings come first: an id may be on a row it lost)."""
     out: list[Finding] = []
     for name, table in tables.items():
         for c in table.contract.columns:
@@ -148,7 +154,7 @@ def _cross_refs(tables: dict[str, Table], ctx: Context, unreadable: set[str]) ->
                 continue
             target_table, target_col = c.ref.split(".", 1)
             if target_table == name or target_table in unreadable:
-                continue  # an unreadable table has its own findings
+                continue
             o = Emitter(table.path, table.header)
             target = tables.get(target_table)
             if target is None:
