@@ -181,3 +181,16 @@ def test_markdown_bolds_the_best_and_shows_deltas(comparison: Any) -> None:
 def test_nothing_to_compare_is_an_error() -> None:
     with pytest.raises(ValueError):
         compare_options([], "2027-01")
+
+
+def test_no_percent_against_a_base_that_shows_as_zero() -> None:
+    """A base of 0.08 EUR printed as 0 once made the delta read '+141, +176,825.0%'."""
+    from sopctl.scenarios.compare import Kpi
+    from sopctl.scenarios.words import cell
+
+    def kpi(base: float) -> Kpi:
+        return Kpi("x", "X", "cost", "money", "lower", {"base": base, "alt": base + 141.4}, ())
+
+    assert cell(kpi(0.08), "alt", "base") == "141 (+141)"
+    assert cell(kpi(100.0), "alt", "base") == "241 (+141, +141.4%)"
+    assert cell(kpi(0.6), "alt", "base") == "142 (+141, +23,566.7%)"  # shows as 1: kept

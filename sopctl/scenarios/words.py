@@ -36,7 +36,9 @@ def delta(k: Kpi, name: str, base: str) -> str:
         return "±0"
     text = f"{sign}{abs(d):,.0f}"
     pct = k.pct(name, base)
-    if pct is not None and k.unit != "count":
+    base_value = k.values.get(base)
+    # a base that shows as 0 (e.g. 0.08) makes a percent meaningless (+176,825.0%)
+    if pct is not None and k.unit != "count" and abs(base_value or 0.0) >= 0.5:
         text += f", {'+' if pct >= 0 else '−'}{abs(pct):,.1f}%"
     return text
 
