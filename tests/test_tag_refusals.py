@@ -182,3 +182,11 @@ def test_sign_without_a_key_is_an_environment_error(ready: Path) -> None:
     assert r.code == 2, r.out + r.err
     assert "git tag sop/2026-12/v1 failed" in r.err and "user.signingkey" in r.err
     assert tags(ready) == [] and not (ready / ".git" / "sopctl-tag.lock").exists()
+
+
+def test_a_long_run_of_periods_is_shortened() -> None:
+    from sopctl.governance.tag_checks import _periods
+
+    keys = {f"overload:ASSY:2027-{m:02d}": 1.0 for m in (12, 1, 2, 3, 4, 5, 6)}
+    assert _periods(keys) == "2027-01, 2027-02, 2027-03 ... 2027-12"
+    assert _periods(dict(list(keys.items())[:3])) == "2027-01, 2027-02, 2027-12"

@@ -160,32 +160,33 @@ def escalation_reasons(run: ReconcileRun, actions: list[Action]) -> list[str]:
     res = run.result
     if res is None or not res.exceptions.height:
         return []
-    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    # (kind, subject, role) -> value at stake per exception key (segments of an item share one)
+    groups: dict[tuple[str, str, str], dict[str, float]] = {}
     rows = res.exceptions.filter(res.exceptions["escalate_to"].is_not_null())
     for row in rows.iter_rows(named=True):
         key = exception_key(row)
         if any(answers(a, key) for a in actions):
             continue
-        groups.setdefault((row["kind"], _subject(row), row["escalate_to"]), []).append(row)
+        group = groups.setdefault((row["kind"], _subject(row), row["escalate_to"]), {})
+        group[key] = group.get(key, 0.0) + row["value"]
     out = []
     for (kind, subject, role), group in groups.items():
-        at_stake = f"{sum(r['value'] for r in group):,.2f} {res.currency} at stake"
-        keys = sorted({exception_key(r) for r in group})  # segments of one item share a key
-        if len(keys) == 1:
-            key = keys[0]
+        at_stake = f"{sum(group.values()):,.2f} {res.currency} at stake"
+        if len(group) == 1:
+            key = next(iter(group))
             out.append(
                 f"exception {key} ({at_stake}) escalates to {role} but no action answers it; "
                 f"add one to actions.yaml with answers: {key}"
             )
             continue
         out.append(
-            f"{len(keys)} exceptions {kind}:{subject} in {_periods(group)} ({at_stake} in all) "
+            f"{len(group)} exceptions {kind}:{subject} in {_periods(group)} ({at_stake} in all) "
             f"escalate to {role} but no action answers them; add one to actions.yaml with "
             f"answers: {kind}:{subject}:* (every period) or one per period"
         )
     return out
 
 
-def _periods(rows: list[dict[str, Any]]) -> str:
-    ps = sorted({str(r["period"]) for r in rows})
+def _periods(keys: dict[str, float]) -> str:
+    ps = sorted(key.rsplit(":", 1)[1] for key in keys)
     return ", ".join(ps) if len(ps) <= 6 else f"{', '.join(ps[:3])} ... {ps[-1]}"
