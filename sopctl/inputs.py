@@ -100,7 +100,7 @@ def load_inputs(
         if raw is None:
             unreadable.add(decl.table)
             continue
-        if any(f.code == "SOP206" for f in fs):
+        if raw.dropped:
             partial.add(decl.table)
         table, fs = check_table(raw, contract, ctx)
         findings.extend(fs)

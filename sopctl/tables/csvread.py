@@ -32,6 +32,7 @@ class RawTable:
     path: str
     header: list[str]  # normalised column names in file order
     frame: pl.DataFrame
+    dropped: int = 0  # rows left out because they could not be split into fields (SOP206)
 
 
 def _line_col(data: bytes, pos: int) -> tuple[int, int]:
@@ -262,6 +263,7 @@ def read_raw(
                     )
             frame = frame.filter(~blank)
     # rows with fewer fields than the header parse with trailing nulls: confirm on the bytes
+    short: list[tuple[int, int]] = []
     if len(header) > 1 and frame.height:
         short = _short_rows(data, frame, read_names, has_quotes)
         if short:  # report them and check the rest of the table without them
@@ -269,7 +271,7 @@ def read_raw(
             frame = frame.filter(~pl.col(LINE).is_in([ln for ln, _ in short]))
     findings += _blank_columns(display, frame)
     frame = frame.drop([c for c in frame.columns if c.startswith(BLANK)])
-    return RawTable(display, header, frame), findings
+    return RawTable(display, header, frame, dropped=len(short)), findings
 
 
 def _blank_columns(path: str, frame: pl.DataFrame) -> list[Finding]:
