@@ -14,6 +14,7 @@ import typer
 
 from ..errors import EXIT_FINDINGS, EXIT_OK
 from .app import CycleArg, ViewFormat, app, state
+from .fit import print_table
 
 if TYPE_CHECKING:
     from ..governance.log import LogEntry
@@ -211,4 +212,4 @@ def _log_text(entries: list[LogEntry]) -> None:
             if margin is not None
             else "",
         )
-    console.print(t)
+    print_table(console, t)

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from ..demand import DemandRun
 from ..signal import COMPONENTS
+from .fit import print_table
 from .render import emit
 
 NUM = "{:,.0f}"
@@ -61,7 +62,7 @@ def show_text(run: DemandRun, per_file: int) -> None:
         t.add_column(c, justify="right", style="bold" if c == "final" else None)
     for row in _totals(run).iter_rows(named=True):
         t.add_row(row["period"], *(NUM.format(row[c]) for c in (*COMPONENTS, "final")))
-    console.print(t)
+    print_table(console, t)
     methods = res.baseline_methods.group_by("method").len().sort("len", "method", descending=True)
     console.print(
         "Baseline methods: "
@@ -86,7 +87,7 @@ def show_text(run: DemandRun, per_file: int) -> None:
                 f"{r['coverage']:.2f}" if r["coverage"] is not None else "-",
                 low,
             )
-        console.print(ct)
+        print_table(console, ct)
     if res.changes.height:
         ch = Table(title=f"Largest changes vs cycle {run.previous_cycle}", title_justify="left")
         for c in ("item", "segment", "period", "previous", "final", "change"):
@@ -100,7 +101,7 @@ def show_text(run: DemandRun, per_file: int) -> None:
                 NUM.format(r["final"]),
                 f"{r['change']:+,.0f}",
             )
-        console.print(ch)
+        print_table(console, ch)
     elif run.previous_cycle:
         console.print(f"No comparison: cycle {run.previous_cycle} has no outputs/demand_plan.csv.")
     else:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .app import app, state
+from .fit import print_table
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -141,7 +142,7 @@ def _outputs(d: PlanDiff, console: Console) -> None:
     t = _table("Plan", ["", a, b, "Δ"])
     for k in out.kpis:
         t.add_row(kpi_label(k.name, out.currency), num(k.old), num(k.new), _delta(signed(k)))
-    console.print(t)
+    print_table(console, t)
     moved = [p for p in out.periods if p.changed()]
     if moved:
         head = ["period", "demand A", "demand B", "Δ", "prod. A", "prod. B", "Δ"]
@@ -157,13 +158,13 @@ def _outputs(d: PlanDiff, console: Console) -> None:
                 num(pr.new),
                 _delta(signed(pr)),
             )
-        console.print(t)
+        print_table(console, t)
     else:
         console.print("Demand and production: no change in any period.")
     t = _table("Service level per segment", ["segment", a, b, "Δ"])
     for s in out.service:
         t.add_row(s.name, share(s.old), share(s.new), _delta(points(s)))
-    console.print(t)
+    print_table(console, t)
     console.print(
         f"Exceptions: {out.appeared_count} appeared, {out.cleared_count} cleared, "
         f"{out.kept_count} still open"
@@ -177,7 +178,7 @@ def _outputs(d: PlanDiff, console: Console) -> None:
             t.add_row(
                 Text(tag, style=style), e.kind, e.what, e.period, num(e.quantity), num(e.value)
             )
-        console.print(t)
+        print_table(console, t)
 
 
 def _inputs(d: PlanDiff, console: Console) -> None:
@@ -186,7 +187,7 @@ def _inputs(d: PlanDiff, console: Console) -> None:
     t = _table("Inputs (rows compared by key)", ["file", "table", "key", "rows"], set())
     for tab in d.tables:
         t.add_row(tab.file, tab.table, ", ".join(tab.key), table_counts(tab))
-    console.print(t)
+    print_table(console, t)
     for tab in d.tables:
         if tab.status != "unchanged" or tab.notes:
             _table_detail(tab, console)

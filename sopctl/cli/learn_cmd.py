@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .app import app, state
+from .fit import print_table
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -152,7 +153,7 @@ def show_text(res: LearnResult, console: Console, rows: int) -> None:
                 Text(r["status"], style=style.get(r["status"], "")),
                 who if breach else "",
             )
-        console.print(t)
+        print_table(console, t)
         if left:
             console.print(f"  … and {left} more item breaches (see scorecard.csv)")
     errors = res.scorecard.filter(

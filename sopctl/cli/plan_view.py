@@ -14,6 +14,7 @@ from rich.text import Text
 
 from ..plan import ReconcileRun
 from ..plan_files import relief
+from .fit import print_table
 from .render import emit
 
 
@@ -63,44 +64,34 @@ def show_text(run: ReconcileRun, per_file: int, top: int = 10) -> None:
         f"{f.runs} run(s), {f.seconds:.2f} s; demand view {run.demand_source}"
     )
     sv = Table(title="Service level per segment", title_justify="left")
-    for c in (
-        "segment",
-        "priority",
-        "policy",
-        "demand",
-        "on time",
-        "late",
-        "lost",
-        "service",
-        "target",
-        "",
-    ):
-        sv.add_column(c, justify="left" if c in ("segment", "policy") else "right")
+    for c in ("segment", "prio", "demand", "on time", "late", "unserved", "service", "target", ""):
+        sv.add_column(c, justify="left" if c == "segment" else "right", no_wrap=True)
     for r in res.service.iter_rows(named=True):
         ok = r["meets_target"]
+        backlog = r["shortage_policy"] == "backlog"
+        unserved = r["backlog_at_end"] if backlog else r["lost_sales"]
         sv.add_row(
             r["segment"],
             str(r["priority"]),
-            r["shortage_policy"],
             f"{r['demand']:,.0f}",
             f"{r['on_time']:,.0f}",
             f"{r['late']:,.0f}",
-            f"{r['lost_sales']:,.0f}",
+            f"{unserved:,.0f} {'backlog' if backlog else 'lost'}",
             f"{r['service_level']:.1%}",
             f"{r['target']:.0%}",
             Text("ok", style="green") if ok else Text("BELOW", style="bold red"),
         )
-    console.print(sv)
+    print_table(console, sv)
     total = res.costs.get("total", 0.0) or 1.0
     ct = Table(title=f"Cost ({cur})", title_justify="left")
-    ct.add_column("component")
-    ct.add_column("value", justify="right")
-    ct.add_column("share", justify="right")
+    ct.add_column("component", no_wrap=True)
+    ct.add_column("value", justify="right", no_wrap=True)
+    ct.add_column("share", justify="right", no_wrap=True)
     for k, v in res.costs.items():
         if k != "total" and abs(v) >= 0.005:
             ct.add_row(k, f"{v:,.2f}", f"{v / total:.1%}")
     ct.add_row(Text("total", style="bold"), Text(f"{res.costs.get('total', 0):,.2f}", "bold"), "")
-    console.print(ct)
+    print_table(console, ct)
     _utilisation(console, res.capacity)
     _exceptions(console, run, top)
     if run.summary.get("finance"):
@@ -143,16 +134,16 @@ def _utilisation(console: Console, cap: pl.DataFrame) -> None:
     if peak.height > len(resources):
         title += f": the {len(resources)} busiest of {peak.height} resources"
     t = Table(title=title, title_justify="left")
-    t.add_column("period")
+    t.add_column("period", no_wrap=True)
     for r in resources:
-        t.add_column(Text(r), justify="right")
+        t.add_column(Text(r), justify="right", no_wrap=True)
     for p in sorted(set(cap["period"].to_list())):
         cells = []
         for r in resources:
             u = by.get((r, p))
             cells.append(Text("") if u is None else Text(f"{100 * u:.0f}", style=_heat(u)))
         t.add_row(p, *cells)
-    console.print(t)
+    print_table(console, t)
     if peak.height > len(resources):
         rest = max(peak["peak"].slice(len(resources)).fill_null(0.0).to_list(), default=0.0)
         console.print(
@@ -173,7 +164,11 @@ def _exceptions(console: Console, run: ReconcileRun, top: int) -> None:
         title=f"Top exceptions ({exc.height} in all, by value at stake)", title_justify="left"
     )
     for c in ("kind", "what", "period", "qty", f"value {res.currency}", "cause", "escalate"):
-        t.add_column(c, justify="right" if c in ("qty",) or c.startswith("value") else "left")
+        t.add_column(
+            c,
+            justify="right" if c in ("qty",) or c.startswith("value") else "left",
+            no_wrap=c not in ("what", "cause"),
+        )
     for r in shown.iter_rows(named=True):
         what = (r["item"] or r["resource"] or r["material"] or "") + (
             f" / {r['segment']}" if r["segment"] else ""
@@ -189,7 +184,7 @@ def _exceptions(console: Console, run: ReconcileRun, top: int) -> None:
             Text(cause + (f"\n{gain}" if gain else "")),
             r["escalate_to"] or "",
         )
-    console.print(t)
+    print_table(console, t)
 
 
 def show_json(run: ReconcileRun, per_file: int) -> None:

@@ -14,6 +14,7 @@ from rich.text import Text
 from ..scenarios.compare import Comparison
 from ..scenarios.run import ScenarioResult, ScenarioRun
 from ..scenarios.words import cell, headline, title
+from .fit import print_table
 from .plan_view import json_doc, show_text
 from .render import report_text
 
@@ -40,7 +41,7 @@ def show_comparison(c: Comparison, console: Console) -> None:
             text = cell(k, n, c.base)
             cells.append(Text(text, style="bold green" if n in k.best else ""))
         t.add_row(Text(k.label), *cells)
-    console.print(t)
+    print_table(console, t)
     _changes(c, console)
     ot = Table(title="Options", title_justify="left")
     for col in ("option", "owner", "description", "inputs changed", "plan from"):
@@ -54,7 +55,7 @@ def show_comparison(c: Comparison, console: Console) -> None:
             Text("\n".join(opt.inputs)),
             Text(source),
         )
-    console.print(ot)
+    print_table(console, ot)
 
 
 def _changes(c: Comparison, console: Console) -> None:
@@ -79,7 +80,7 @@ def _changes(c: Comparison, console: Console) -> None:
             f"{e.quantity:,.0f}",
             f"{e.value:,.0f}",
         )
-    console.print(t)
+    print_table(console, t)
 
 
 def _money(x: float | None) -> str:
@@ -123,7 +124,7 @@ def reconcile_text(run: ScenarioRun, per_file: int, top: int) -> None:
             _signed(rev, base_rev),
             _money(lost),
         )
-    console.print(t)
+    print_table(console, t)
     for s in run.scenarios:
         _scenario_notes(s, console, per_file)
     root = run.base.ws.root

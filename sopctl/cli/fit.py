@@ -1,0 +1,134 @@
+"""Print Rich tables so that no number or name is ever cut short.
+
+Rich fits a table that is wider than the terminal by shrinking every column, and a cell that no
+longer fits ends in "…": "137,744" becomes "137,7…", an item "CTL-VFD-KIT" becomes
+"CTL-VFD-K…". For a planning figure that is worse than no figure. `print_table` avoids it in
+three steps:
+
+1. the table as built, when its unbreakable cells fit: numbers and names sit in columns marked
+   `no_wrap` (their widest cell must fit) and free text wraps at spaces (its longest word must);
+2. else the same table drawn compactly (no outer frame, one space between columns);
+3. else one block per row: the row's first cell, then `header value` pairs, wrapped at spaces.
+
+The third form is what a 80-column terminal or a CI log gets for the widest tables.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from rich import box
+from rich.console import Console, RenderableType
+from rich.measure import Measurement
+from rich.table import Table
+from rich.text import Text
+
+_WIDE = 10_000
+_HOLD = "\x00"  # a space inside a `header value` pair, not a place to wrap
+
+
+def _width(console: Console, cell: RenderableType, widest: bool) -> int:
+    m = Measurement.get(console, console.options.update_width(_WIDE), cell)
+    return m.maximum if widest else m.minimum
+
+
+def _columns(console: Console, table: Table) -> tuple[int, list[tuple[int, int]]]:
+    """The frame and padding width of the table, and (longest word, widest cell) per column."""
+    spans = []
+    for col in table.columns:
+        cells = [col.header, *col.cells]
+        spans.append(
+            (
+                max(_width(console, c, widest=False) for c in cells),
+                max(_width(console, c, widest=True) for c in cells),
+            )
+        )
+    return _width(console, table, widest=True) - sum(hi for _, hi in spans), spans
+
+
+def needed_width(console: Console, table: Table) -> int:
+    """Columns the table needs so that no cell is cut: frame and padding, the widest cell of
+    every `no_wrap` column, and the longest word of every other column."""
+    chrome, spans = _columns(console, table)
+    return chrome + sum(
+        hi if col.no_wrap else lo for col, (lo, hi) in zip(table.columns, spans, strict=True)
+    )
+
+
+def _share_out(console: Console, table: Table, width: int) -> None:
+    """Give each wrapping column an explicit width: at least its longest word, the room left
+    shared in proportion to how much wider its widest cell is. (Rich would otherwise narrow the
+    widest column first, even below its longest word, and cut that word.)"""
+    chrome, spans = _columns(console, table)
+    free = [i for i, c in enumerate(table.columns) if not c.no_wrap and c.width is None]
+    fixed = sum(hi for i, (_, hi) in enumerate(spans) if i not in free)
+    room = width - chrome - fixed
+    if not free or sum(spans[i][1] for i in free) <= room:
+        return
+    widths = {i: spans[i][0] for i in free}
+    extra = room - sum(widths.values())
+    gaps = {i: spans[i][1] - spans[i][0] for i in free}
+    total_gap = sum(gaps.values())
+    if extra > 0 and total_gap:
+        for i in free:
+            widths[i] += extra * gaps[i] // total_gap
+        left = room - sum(widths.values())
+        for i in sorted(free, key=lambda j: -gaps[j])[: max(left, 0)]:
+            widths[i] += 1
+    for i, w in widths.items():
+        table.columns[i].width = w
+
+
+def compact(table: Table) -> None:
+    """Draw the table without an outer frame, a rule under the header, one space apart."""
+    table.box = box.SIMPLE_HEAD
+    table.show_edge = False
+    table.pad_edge = False
+    table.collapse_padding = True
+
+
+def _plain(cell: RenderableType) -> str:
+    if isinstance(cell, Text):
+        return cell.plain
+    return cell if isinstance(cell, str) else str(cell)
+
+
+def as_blocks(table: Table, width: int) -> list[str]:
+    """The rows as text blocks: `first cell: header value; header value; …`, wrapped at
+    spaces to `width` with the continuation lines indented."""
+    heads = [_plain(c.header) for c in table.columns]
+    columns = [list(c.cells) for c in table.columns]
+    out: list[str] = []
+    room = max(width, 20)
+    for i in range(table.row_count):
+        cells = [_plain(col[i]).replace("\n", " ") for col in columns]
+        first = cells[0] or "-"
+        rest = [f"{h} {v}".strip() for h, v in zip(heads[1:], cells[1:], strict=True) if v]
+        # a short `header value` pair stays on one line: its spaces are held by a mark
+        held = [p.replace(" ", _HOLD) if len(p) < room - 6 else p for p in rest]
+        line = f"{first}: " + "; ".join(held) if held else first
+        text = textwrap.fill(
+            line,
+            width=room,
+            subsequent_indent="    ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        out.append(text.replace(_HOLD, " "))
+    return out
+
+
+def print_table(console: Console, table: Table) -> None:
+    """Print `table` whole: as built, compact, or as blocks (see the module docstring)."""
+    for style in (None, compact):
+        if style is not None:
+            style(table)
+        if needed_width(console, table) <= console.width:
+            _share_out(console, table, console.width)
+            console.print(table)
+            return
+    title = _plain(table.title) if table.title is not None else ""
+    if title:
+        console.print(Text(title, style="italic"))
+    for block in as_blocks(table, console.width):
+        console.print(Text(block), soft_wrap=True)

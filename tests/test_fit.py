@@ -1,0 +1,102 @@
+"""Tables are printed whole at every terminal width: no number or name is cut short."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from sopctl.cli.fit import needed_width, print_table
+from tests.helpers import run
+
+WORD = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9,.\-\[\]%]{0,17}", fullmatch=True)
+CELL = st.lists(WORD, min_size=0, max_size=6).map(" ".join)
+
+
+def _render(table: Table, width: int) -> str:
+    buf = io.StringIO()
+    console = Console(file=buf, width=width, color_system=None, highlight=False)
+    print_table(console, table)
+    return buf.getvalue()
+
+
+def _table(header: list[str], rows: list[list[str]], no_wrap: list[bool]) -> Table:
+    t = Table(title="t")
+    for h, nw in zip(header, no_wrap, strict=True):
+        t.add_column(h, no_wrap=nw)
+    for r in rows:
+        t.add_row(*(Text(c) for c in r))  # plain text, not Rich markup
+    return t
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> tuple[list[str], list[list[str]], list[bool]]:
+    n = draw(st.integers(1, 8))
+    header = draw(st.lists(WORD, min_size=n, max_size=n))
+    rows = draw(st.lists(st.lists(CELL, min_size=n, max_size=n), min_size=1, max_size=5))
+    no_wrap = draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    return header, rows, no_wrap
+
+
+@settings(max_examples=150, deadline=None)
+@given(tables(), st.integers(20, 200))
+def test_every_word_of_every_cell_is_printed_whole(
+    spec: tuple[list[str], list[list[str]], list[bool]], width: int
+) -> None:
+    header, rows, no_wrap = spec
+    out = _render(_table(header, rows, no_wrap), width)
+    assert "…" not in out
+    if width >= 30:  # every word (at most 18 characters) fits a line with its indent
+        assert max(len(line) for line in out.splitlines()) <= width, out
+    printed = set(re.split(r"[\s│┃;:]+", out))
+    for row in rows:
+        for word in " ".join(row).split():
+            assert word in printed, (word, out)
+
+
+def test_a_table_that_fits_is_drawn_as_built() -> None:
+    t = _table(["item", "qty"], [["P-100", "1,234,567"]], [True, True])
+    assert needed_width(Console(width=200), t) < 40
+    out = _render(t, 80)
+    assert "┏" in out and "1,234,567" in out
+
+
+def test_too_wide_for_a_frame_drops_the_frame_then_becomes_blocks() -> None:
+    header = ["segment", "demand", "on time", "late", "lost", "service", "target"]
+    row = ["strategic", "137,703", "137,700", "2", "0", "100.0%", "98%"]
+    wide = _table(header, [row], [True] * 7)
+    framed = _render(wide, 200)
+    assert "┏" in framed
+    need = needed_width(Console(width=200), _table(header, [row], [True] * 7))
+    compact = _render(_table(header, [row], [True] * 7), need - 2)
+    assert "┏" not in compact and "137,703" in compact and "segment" in compact
+    blocks = _render(_table(header, [row], [True] * 7), 40)
+    assert blocks.splitlines()[1].startswith("strategic: demand 137,703;")
+    assert blocks.splitlines()[2].startswith("    ") and "on time 137,700" in blocks
+    assert max(len(line) for line in blocks.splitlines()) <= 40
+
+
+def test_reconcile_summary_is_whole_at_any_width(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    r = run(["reconcile", "--dry-run", "--format", "json"], cwd=repo)
+    assert r.code == 0, r.out + r.err
+    plan = json.loads(r.out)["plan"]
+    figures = [f"{s['demand']:,.0f}" for s in plan["service"]]
+    figures += [f"{v:,.2f}" for k, v in plan["costs"].items() if abs(v) >= 0.005]
+    for columns in (60, 80, 100, 160):
+        monkeypatch.setenv("COLUMNS", str(columns))
+        r = run(["reconcile", "--dry-run"], cwd=repo)
+        assert r.code == 0, r.out + r.err
+        assert "…" not in r.out
+        assert all(len(line) <= columns for line in r.out.splitlines())
+        for figure in figures:
+            assert figure in r.out, (columns, figure)
