@@ -179,9 +179,7 @@ def _log_text(entries: list[LogEntry]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(highlight=False)
-    if not console.is_terminal:
-        console.width = max(console.width, 200)  # piped: do not cut e-mails or numbers
+    console = Console(highlight=False)  # print_table cuts no e-mail or number at any width
     if not entries:
         console.print("no committed cycles yet (no tags sop/<cycle>/v<N>); see 'sopctl tag'")
         return

@@ -101,7 +101,7 @@ def as_blocks(table: Table, width: int) -> list[str]:
     out: list[str] = []
     room = max(width, 20)
     for i in range(table.row_count):
-        cells = [_plain(col[i]).replace("\n", " ") for col in columns]
+        cells = [_plain(col[i]).replace("\n", ", ") for col in columns]
         first = cells[0] or "-"
         rest = [f"{h} {v}".strip() for h, v in zip(heads[1:], cells[1:], strict=True) if v]
         # a short `header value` pair stays on one line: its spaces are held by a mark
