@@ -10,14 +10,9 @@ from typing import Any
 
 import pytest
 
+from sopctl.governance.cycle_calendar import business_day, cycle_month, nth_business_day, phase_of
 from sopctl.governance.records import plan_digest
-from sopctl.governance.status import (
-    business_day,
-    cycle_month,
-    escalations,
-    nth_business_day,
-    phase_of,
-)
+from sopctl.governance.status import escalations
 from sopctl.validate import load_workspace
 from tests.helpers import run
 from tests.test_governance_support import (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,36 @@ def test_verify_unknown_tag_is_a_usage_error(ready: Path) -> None:
     assert r.code == 2 and "lightweight" in r.err
     r = run(["log", "--format", "json"], cwd=ready)
     assert json.loads(r.out)[0]["problem"] == "not annotated"
+
+
+def test_status_tells_whether_the_current_plan_is_the_committed_one(ready: Path) -> None:
+    r = run(["status"], cwd=ready)
+    assert "committed: not yet (sopctl tag, once approved)" in r.out
+    assert json.loads(run(["status", "--format", "json"], cwd=ready).out)["committed"] is None
+    assert run(["tag"], cwd=ready).code == 0
+    r = run(["status"], cwd=ready)
+    assert f"committed: sop/{CYCLE}/v1 on " in r.out
+    assert "by planner@example.test — the current plan is the committed one" in r.out
+    doc = json.loads(run(["status", "--format", "json"], cwd=ready).out)
+    ws, _ = load_workspace(ready, CYCLE, cwd=ready)
+    assert doc["committed"]["tag"] == f"sop/{CYCLE}/v1"
+    assert doc["committed"]["plan_digest"] == plan_digest(ws) and doc["commit_unknown"] is None
+    # an input changes and the plan is re-solved: no longer the committed plan
+    inv = ready / CDIR / "inputs" / "inventory.csv"
+    lines = inv.read_text(encoding="utf-8").splitlines()
+    cells = lines[1].split(",")
+    cells[-1] = str(int(float(cells[-1])) + 7)
+    inv.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n", encoding="utf-8")
+    assert run(["reconcile"], cwd=ready).code == 0
+    r = run(["status"], cwd=ready)
+    assert "the plan has changed since (committed " in r.out
+    assert f"its tag would be sop/{CYCLE}/v2" in r.out
+
+
+def test_status_outside_git_says_the_commit_state_is_unknown(ready: Path) -> None:
+    shutil.rmtree(ready / ".git")
+    r = run(["status", "--format", "json"], cwd=ready)
+    assert r.code == 0, r.out + r.err
+    doc = json.loads(r.out)
+    assert doc["committed"] is None and "not inside a git repository" in doc["commit_unknown"]
+    assert "committed: unknown — " in run(["status"], cwd=ready).out

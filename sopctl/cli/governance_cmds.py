@@ -302,6 +302,24 @@ def _escalation_lines(st: Status) -> list[str]:
     return lines
 
 
+def _committed_line(st: Status) -> str:
+    c = st.committed
+    if st.commit_unknown:
+        return f"committed: unknown — {_esc(st.commit_unknown)}"
+    if c is None:
+        return "committed: not yet (sopctl tag, once approved)"
+    head = f"committed: {_esc(c.tag)} on {c.date[:10]} by {_esc(c.tagger)}"
+    if c.problem:
+        return f"{head} — [yellow]{_esc(c.problem)}[/]"
+    if st.plan == "current" and c.plan_digest == st.digest:
+        return f"{head} — the current plan is the committed one"
+    nxt = f"sop/{st.cycle}/v{c.version + 1}"
+    return (
+        f"{head} — [yellow]the plan has changed since[/] (committed {c.plan_digest[:12]}); "
+        f"its tag would be {nxt}"
+    )
+
+
 def show_status(st: Status, con: Console) -> None:
     plan = {
         "current": f"plan: current (digest {st.digest[:12]})",
@@ -314,6 +332,7 @@ def show_status(st: Status, con: Console) -> None:
         *_input_lines(st),
         plan,
         *_approval_lines(st),
+        _committed_line(st),
         *_action_status_lines(st),
         *_escalation_lines(st),
         f"validation: {st.errors} error(s), {st.warnings} warning(s)"

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import vcs
+from ..errors import GitError
 from .tag_record import TAG_PREFIX, TAG_RE, parse
 
 
@@ -22,6 +23,7 @@ class LogEntry:
     approvers: list[dict[str, str]] = field(default_factory=list)
     kpis: dict[str, Any] = field(default_factory=dict)
     signed: bool = False
+    plan_digest: str = ""
     problem: str = ""  # why the tag is not a readable commit record
 
     def to_dict(self) -> dict[str, Any]:
@@ -38,6 +40,7 @@ class LogEntry:
             "gross_margin_pct": self.kpis.get("gross_margin_pct"),
             "currency": self.kpis.get("currency"),
             "signed": self.signed,
+            "plan_digest": self.plan_digest or None,
             "problem": self.problem or None,
         }
 
@@ -81,5 +84,17 @@ def committed_cycles(root: Path | None) -> list[LogEntry]:
             entry.tagger = record.tagger
             entry.approvers = [{"role": a.role, "person": a.person} for a in record.approvals]
             entry.kpis = record.kpis
+            entry.plan_digest = record.plan_digest
         out.append(entry)
     return sorted(out, key=lambda e: (e.timestamp, e.cycle, e.version), reverse=True)
+
+
+def latest_commit(root: Path, cycle: str) -> tuple[LogEntry | None, str]:
+    """The highest version `sop/<cycle>/v<N>` with its record (None before the first tag), and
+    "" — or (None, why) when no tag can be read because there is no git repository."""
+    try:
+        entries = committed_cycles(root)
+    except GitError as exc:
+        return None, exc.message
+    mine = [e for e in entries if e.cycle == cycle]
+    return max(mine, key=lambda e: e.version, default=None), ""
