@@ -108,6 +108,10 @@ def test_explain_item_resource_and_unknown(repo: Path) -> None:
     assert r.code == 0 and "P-100" in r.out
     r = run(["explain", "NOPE"], cwd=repo)
     assert r.code == 2 and "neither an item nor a resource" in r.err
+    for period in ("2030-01", "2027-13", "junk"):  # not a period of the plan: exit 2, no story
+        r = run(["explain", "ASSY", "--period", period], cwd=repo)
+        assert r.code == 2 and f"period '{period}' is not in the plan" in r.err, r.err
+        assert "(periods 2027-01..2027-06)" in r.err and r.out == ""
 
 
 def test_explain_solves_in_memory_when_outputs_are_stale(repo: Path) -> None:

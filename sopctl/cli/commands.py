@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..errors import EXIT_FINDINGS, EXIT_OK
+from ..errors import EXIT_FINDINGS, EXIT_OK, UserError
 
 RECONCILE_VIEW = ("sopctl.cli.plan_view",)  # what renders a plan: imported while HiGHS solves
 
@@ -82,6 +82,13 @@ def run_explain_cmd(root: Path | None, cycle: str | None, name: str, period: str
         emit(report, "text", 20)
         print("no plan to explain: fix the findings above (or the infeasibility) first")
         return EXIT_FINDINGS
+    periods = sorted(set(frames.supply["period"].to_list()))
+    if period is not None and period not in periods:
+        span = f"{periods[0]}..{periods[-1]}" if periods else "none"
+        raise UserError(
+            f"period '{period}' is not in the plan of cycle {ws.cycle_id} (periods {span})",
+            hint="name a period of the horizon as in supply_plan.csv, or leave out --period",
+        )
     if frames.supply.filter(frames.supply["item"] == name).height:
         lines = explain_item(ws, frames, name, period)
     else:
