@@ -18,6 +18,7 @@ from __future__ import annotations
 import textwrap
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, RenderableType
 from rich.measure import Measurement
 from rich.table import Table
@@ -27,42 +28,62 @@ _WIDE = 10_000
 _HOLD = "\x00"  # a space inside a `header value` pair, not a place to wrap
 
 
-def _width(console: Console, cell: RenderableType, widest: bool) -> int:
-    m = Measurement.get(console, console.options.update_width(_WIDE), cell)
-    return m.maximum if widest else m.minimum
-
-
-def _columns(console: Console, table: Table) -> tuple[int, list[tuple[int, int]]]:
-    """The frame and padding width of the table, and (longest word, widest cell) per column."""
-    spans = []
-    for col in table.columns:
-        cells = [col.header, *col.cells]
-        spans.append(
-            (
-                max(_width(console, c, widest=False) for c in cells),
-                max(_width(console, c, widest=True) for c in cells),
-            )
+def _span(console: Console, cell: RenderableType) -> tuple[int, int]:
+    """(longest word, widest line) of one cell, in terminal columns."""
+    if isinstance(cell, str):
+        cell = console.render_str(cell) if "[" in cell or ":" in cell else Text(cell)
+    if isinstance(cell, Text):
+        plain = cell.plain
+        words = plain.split()
+        return (
+            max(map(cell_len, words), default=0),
+            max(map(cell_len, plain.split("\n")), default=0),
         )
-    return _width(console, table, widest=True) - sum(hi for _, hi in spans), spans
+    m = Measurement.get(console, console.options.update_width(_WIDE), cell)
+    return m.minimum, m.maximum
 
 
-def needed_width(console: Console, table: Table) -> int:
+def _spans(console: Console, table: Table) -> list[tuple[int, int]]:
+    """(longest word, widest cell) per column, header included."""
+    out = []
+    for col in table.columns:
+        spans = [_span(console, c) for c in (col.header, *col.cells)]
+        out.append((max(lo for lo, _ in spans), max(hi for _, hi in spans)))
+    return out
+
+
+def _chrome(console: Console, table: Table) -> int:
+    """Columns the frame, separators and padding of the table take: a table of the same style
+    and as many columns, every cell empty, measured."""
+    probe = Table(
+        box=table.box,
+        show_edge=table.show_edge,
+        pad_edge=table.pad_edge,
+        collapse_padding=table.collapse_padding,
+        padding=table.padding,
+        show_header=table.show_header,
+    )
+    for _ in table.columns:
+        probe.add_column("")
+    return Measurement.get(console, console.options.update_width(_WIDE), probe).maximum
+
+
+def needed_width(console: Console, table: Table, spans: list[tuple[int, int]] | None = None) -> int:
     """Columns the table needs so that no cell is cut: frame and padding, the widest cell of
     every `no_wrap` column, and the longest word of every other column."""
-    chrome, spans = _columns(console, table)
-    return chrome + sum(
+    spans = spans if spans is not None else _spans(console, table)
+    return _chrome(console, table) + sum(
         hi if col.no_wrap else lo for col, (lo, hi) in zip(table.columns, spans, strict=True)
     )
 
 
-def _share_out(console: Console, table: Table, width: int) -> None:
+def _share_out(console: Console, table: Table, spans: list[tuple[int, int]]) -> None:
     """Give each wrapping column an explicit width: at least its longest word, the room left
     shared in proportion to how much wider its widest cell is. (Rich would otherwise narrow the
     widest column first, even below its longest word, and cut that word.)"""
-    chrome, spans = _columns(console, table)
     free = [i for i, c in enumerate(table.columns) if not c.no_wrap and c.width is None]
     fixed = sum(hi for i, (_, hi) in enumerate(spans) if i not in free)
-    room = width - chrome - fixed
+    room = console.width - _chrome(console, table) - fixed
     if not free or sum(spans[i][1] for i in free) <= room:
         return
     widths = {i: spans[i][0] for i in free}
@@ -120,11 +141,12 @@ def as_blocks(table: Table, width: int) -> list[str]:
 
 def print_table(console: Console, table: Table) -> None:
     """Print `table` whole: as built, compact, or as blocks (see the module docstring)."""
+    spans = _spans(console, table)
     for style in (None, compact):
         if style is not None:
             style(table)
-        if needed_width(console, table) <= console.width:
-            _share_out(console, table, console.width)
+        if needed_width(console, table, spans) <= console.width:
+            _share_out(console, table, spans)
             console.print(table)
             return
     title = _plain(table.title) if table.title is not None else ""
