@@ -102,7 +102,12 @@ def run_reconcile(
             raise UserError(str(exc), hint="choose a writable path for --export-mps") from exc
     say("building and solving the plan" + (" (whole workers)" if integer else ""))
     run.result = reconcile(
-        ws, demand, integer=integer, options=options, prefetch=(*AFTER_SOLVE, *prefetch)
+        ws,
+        demand,
+        integer=integer,
+        options=options,
+        prefetch=(*AFTER_SOLVE, *prefetch),
+        progress=progress,
     )
     if not run.result.ok:
         return run

@@ -92,6 +92,37 @@ def test_prefetch_imports_while_solving_and_changes_nothing(
     assert_frame_equal(res.exceptions, plain.exceptions)
 
 
+def test_progress_names_every_step_and_each_highs_run() -> None:
+    """What a terminal's progress line shows: checking, the demand view, building, each HiGHS
+    run with what it is for (the demo's plain cost LP shorts its top segment, so priority runs
+    follow), reading the results. A dry run: nothing is written."""
+    from sopctl.plan import run_reconcile
+
+    steps: list[str] = []
+    run = run_reconcile(ROOT, dry_run=True, progress=steps.append)
+    assert run.result is not None and run.result.ok and not run.written
+    assert steps[:2] == ["checking inputs", "building the demand view"]
+    assert "building the model" in steps
+    runs = [s for s in steps if s.startswith("HiGHS run ")]
+    assert runs[0] == "HiGHS run 1: the cost LP"
+    assert [int(s.split()[2].rstrip(":")) for s in runs] == list(
+        range(1, run.result.solver.runs + 1)
+    )
+    assert any(s.startswith("HiGHS run 2: priority 1 (strategic)") for s in runs), runs
+    assert steps[-1] == "writing results"
+
+
+def test_ticker_shows_the_step_and_the_whole_run() -> None:
+    from sopctl.cli.ticker import Ticker
+
+    t = Ticker("checking inputs")
+    t.start = t.step_start = 100.0
+    assert t.text(now=100.4) == "checking inputs — 0 s"
+    t.step("HiGHS run 1: the cost LP")
+    t.step_start = 103.0
+    assert t.text(now=145.2) == "HiGHS run 1: the cost LP — 42 s (45 s in all)"
+
+
 def test_every_module_named_for_prefetch_exists() -> None:
     """Prefetch swallows import errors, so a misspelt name would go unnoticed: import each."""
     import importlib

@@ -50,15 +50,18 @@ def run_reconcile_cmd(
     if fmt == "text" and sys.stderr.isatty():
         from rich.console import Console
 
+        from .ticker import Ticker
+
         err = Console(stderr=True)
-        with err.status("reconciling") as status:
+        ticker = Ticker("reconciling")
+        with err.status(ticker):
             run = run_reconcile(
                 root,
                 cycle,
                 dry_run=dry_run,
                 integer=integer,
                 mps=mps,
-                progress=lambda msg: status.update(msg),
+                progress=ticker.step,
                 prefetch=view,
             )
     else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -54,13 +54,14 @@ def reconcile(
     integer: bool = False,
     options: SolveOptions | None = None,
     prefetch: Sequence[str] = (),
+    progress: Callable[[str], None] | None = None,
 ) -> PlanResult:
     """Cost-optimal supply plan for `demand` (item, segment, period, final) on a loaded cycle.
 
     Run it on a workspace whose validation report has no errors. `integer=True` makes
     workforce, hires and layoffs whole numbers (a MIP); shadow prices then come from the LP
     with those decisions fixed. `prefetch`: modules the caller needs after the solve, imported
-    while HiGHS runs.
+    while HiGHS runs. `progress` is told each step (building, each HiGHS run, results).
     """
     if ws.charter is None or ws.cycle is None:
         raise ValueError("the workspace has no charter or cycle; validate it first")
@@ -71,7 +72,12 @@ def reconcile(
     data = gather(ws, demand)
     gathered = time.perf_counter() - t0
     result = reconcile_data(
-        data, ws.charter.escalation, integer=integer, options=options, prefetch=prefetch
+        data,
+        ws.charter.escalation,
+        integer=integer,
+        options=options,
+        prefetch=prefetch,
+        progress=progress,
     )
     result.timings = {"gather": gathered, **result.timings}
     return result
@@ -98,10 +104,13 @@ def reconcile_data(
     integer: bool = False,
     options: SolveOptions | None = None,
     prefetch: Sequence[str] = (),
+    progress: Callable[[str], None] | None = None,
 ) -> PlanResult:
     """`reconcile` on already gathered parameters (build, solve, explain)."""
     opts = options or SolveOptions()
     clock: dict[str, float] = {}
+    if progress is not None:
+        progress("building the model")
     t1 = time.perf_counter()
     lp = build_model(
         data,
@@ -109,9 +118,11 @@ def reconcile_data(
         lost_revenue=opts.lost_revenue,
     )
     t2 = time.perf_counter()
-    sol = solve(lp, opts, (*AFTER_SOLVE, *prefetch))
+    sol = solve(lp, opts, (*AFTER_SOLVE, *prefetch), progress)
     t3 = time.perf_counter()
     clock.update(build=t2 - t1, solve=t3 - t2)
+    if progress is not None:
+        progress("reading the plan: results, exceptions, shadow prices")
     return solved_result(data, lp, sol, escalation, clock)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -117,6 +117,8 @@ class _Run:
         self.seconds = 0.0
         self.runs = 0
         self.stages = 0  # priority stages solved with their own objective
+        self.say: Callable[[str], None] | None = None  # told what each HiGHS run is for
+        self.what = "the cost LP" + (", whole workers (MIP)" if integer else "")
         integrality = np.zeros(lp.n_col, dtype=np.int32)
         integrality[lp.integer_cols] = 1
         h.passModel(
@@ -138,6 +140,8 @@ class _Run:
         )
 
     def run(self) -> str:
+        if self.say is not None:
+            self.say(f"HiGHS run {self.runs + 1}: {self.what}")
         t0 = time.perf_counter()
         self._run_and_prefetch()
         if self.status_name() in RETRY and not self.integer:  # e.g. IPM without crossover
@@ -223,11 +227,18 @@ def write_mps(lp: LpModel, path: str) -> None:
         raise OSError(f"HiGHS could not write the model to {path}")
 
 
-def solve(lp: LpModel, options: SolveOptions, prefetch: Sequence[str] = ()) -> Solution:
+def solve(
+    lp: LpModel,
+    options: SolveOptions,
+    prefetch: Sequence[str] = (),
+    progress: Callable[[str], None] | None = None,
+) -> Solution:
     """Solve `lp`; `prefetch` names modules to import while HiGHS runs the first time (what
-    the caller needs afterwards; see `_Run._run_and_prefetch`)."""
+    the caller needs afterwards; see `_Run._run_and_prefetch`); `progress` is told what each
+    HiGHS run is for (a terminal's progress line)."""
     integer = lp.integer_cols.size > 0
     r = _Run(lp, options, integer, prefetch)
+    r.say = progress
     return solve_stages(r, lp, options, r.run())
 
 
@@ -265,6 +276,7 @@ def _priority(
         served = []
         r.fix_zero(lv.cols)
         r.algorithm(options.solver)
+        r.what = f"{_names(lv)} held at no shortage"
         status = r.run()
         if status == "kOptimal":
             x = r.x()
@@ -277,6 +289,7 @@ def _priority(
         stage_cost[lv.cols] = lv.weights
         r.set_cost(stage_cost)
         r.stages += 1
+        r.what = f"{_names(lv)}: least shortage"
         status = r.run()
         if status != "kOptimal":
             return status
@@ -284,11 +297,16 @@ def _priority(
         r.add_row(lv.cols, lv.weights, bound)
         stage_rows.append((lv, bound))
         r.set_cost(lp.col_cost)  # a new objective again: the stage algorithm re-solves
+        r.what = f"{_names(lv)}: least cost at that shortage"
         status = r.run()
         if status != "kOptimal":
             return status
         x = r.x()
     return "kOptimal"
+
+
+def _names(lv: PriorityLevel) -> str:
+    return f"priority {lv.priority} ({', '.join(lv.segments)})"
 
 
 def _finish(
@@ -318,6 +336,7 @@ def _finish(
             h.changeColsBounds(n, idx, fixed, fixed)
             h.setOptionValue("solver", options.solver)
             h.setOptionValue("run_crossover", "on" if options.crossover else "off")
+            r.what = "shadow prices, workers fixed"
             if r.run() == "kOptimal":
                 x = r.x()
         sol = h.getSolution()
