@@ -10,7 +10,7 @@ three steps:
 2. else the same table drawn compactly (no outer frame, one space between columns);
 3. else one block per row: the row's first cell, then `header value` pairs, wrapped at spaces.
 
-The third form is what a 80-column terminal or a CI log gets for the widest tables.
+The third form is what an 80-column terminal or a CI log gets for the widest tables.
 """
 
 from __future__ import annotations
