@@ -276,6 +276,30 @@ def test_materials_supplier_lead_time_capacity_and_open_orders(tmp_path: Path) -
     assert over["material"].to_list() == ["M", "M"]
 
 
+def test_supplier_capacity_per_period_overrides_the_materials_capacity(tmp_path: Path) -> None:
+    # the supplier ships 12 a month (materials.csv) but only 4 in February (supplier_capacity)
+    # and, in March, 20 (an allocation above the usual); nothing on hand, no lead time
+    res = run(
+        tmp_path,
+        {
+            "items.csv": ITEMS_HEADER + "A,10,100,0,1,,\n",
+            "bom.csv": "item,material,quantity_per\nA,M,1\n",
+            "materials.csv": "material,supplier,unit_cost,lead_time,capacity,on_hand\n"
+            "M,Acme,5,0,12,0\n",
+            "supplier_capacity.csv": "material,period,capacity\nM,2027-02,4\nM,2027-03,20\n",
+        },
+        [("A", "s", p, 15) for p in P3],
+        segments=[segment("s", policy="lost_sales")],
+    )
+    assert close(series(res, "materials", "supplier_capacity"), [12, 4, 20])
+    assert close(series(res, "materials", "receipts"), [12, 4, 15])
+    assert close(series(res, "supply", "lost_sales"), [3, 11, 0])
+    assert exc(res, "shortage")["binding_constraint"].to_list() == [
+        "supplier_capacity[M,2027-01]",
+        "supplier_capacity[M,2027-02]",
+    ]
+
+
 def test_segment_priority_beats_a_higher_penalty(tmp_path: Path) -> None:
     files = {
         "items.csv": ITEMS_HEADER + "A,10,50,0,1,,\n",

@@ -57,7 +57,8 @@ def instances(draw: st.DrawFn) -> PlanData:
     mat = MaterialData(
         cost=ints(draw, 0, 5, (M,)),
         lead=ints(draw, 0, 2, (M,)).astype(np.int64),
-        cap=maybe_inf(draw, 0, 50, M),
+        # per period (supplier_capacity rows), unlimited for some materials
+        cap=np.where(np.isinf(maybe_inf(draw, 0, 1, M))[:, None], INF, ints(draw, 0, 50, (M, T))),
         on_hand=ints(draw, 0, 30, (M,)),
         holding=np.full(M, 0.1),
         open_orders=ints(draw, 0, 20, (M, T)),
@@ -159,7 +160,7 @@ def test_every_plan_keeps_every_balance_and_limit(d: PlanData) -> None:
         assert np.allclose(stock, flow, atol=FRAME_TOL)
         blocked = np.arange(T)[None, :] < d.mat.lead[:, None]
         assert np.all(rec[blocked] <= FRAME_TOL)
-        assert np.all(rec <= d.mat.cap[:, None] + FRAME_TOL)
+        assert np.all(rec <= d.mat.cap + FRAME_TOL)
     for frame in (sup, sh, cap):
         nums = frame.select(frame.columns[2:]).select(
             [c for c, t in frame.schema.items() if t.is_float()]

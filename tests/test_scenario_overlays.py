@@ -31,6 +31,13 @@ S = {
     "  - {kind: workforce, resources: [CREW], policy: hiring_freeze}\n",
     "supplier_half": "  - {kind: supplier, materials: [M], capacity_factor: 0.5}\n",
     "supplier_late": "  - {kind: supplier, suppliers: [Acme Metals], delay: 1}\n",
+    "supplier_march": "  - {kind: supplier, materials: [M], from: 2027-03, to: 2027-03,"
+    " capacity_factor: 0.3}\n",
+    "supplier_from_feb": "  - {kind: supplier, suppliers: [Acme Metals], from: 2027-02,"
+    " capacity_units: -40}\n",
+    # a period row first, then the whole horizon: the row is changed too (they compound)
+    "supplier_march_then_half": "  - {kind: supplier, materials: [M], from: 2027-03,"
+    " capacity_factor: 0.3}\n  - {kind: supplier, materials: [M], capacity_factor: 0.5}\n",
     "price_up": "  - {kind: price, families: [pumps], factor: 1.5}\n",
     "price_key": "  - {kind: price, items: [A], segments: [key], change: 2}\n",
     "cost_item": "  - {kind: cost, items: [A], change: 1}\n",
@@ -104,6 +111,33 @@ CASES = [
         "warm",
     ),
     ("supplier_late", "materials_plan.csv", "material", "M", "open_orders", [0, 50, 0], "warm"),
+    (
+        "supplier_march",
+        "materials_plan.csv",
+        "material",
+        "M",
+        "supplier_capacity",
+        [0, 100, 30],
+        "warm",
+    ),
+    (
+        "supplier_from_feb",
+        "materials_plan.csv",
+        "material",
+        "M",
+        "supplier_capacity",
+        [0, 60, 60],
+        "warm",
+    ),
+    (
+        "supplier_march_then_half",
+        "materials_plan.csv",
+        "material",
+        "M",
+        "supplier_capacity",
+        [0, 50, 15],
+        "warm",
+    ),
     ("promo_removed", "supply_plan.csv", "item", "B", "demand", [60, 60, 60], "warm"),
     ("promo_added", "supply_plan.csv", "item", "A", "demand", [60, 60, 50], "warm"),
 ]

@@ -73,6 +73,16 @@ BAD = [
         "    from: 2027-01\n    to: 2027-01\n    uplift_pct: 5\n",
         [("SOP631", 6, 5)],
     ),
+    (
+        "supplier period outside the horizon",
+        "  - kind: supplier\n    materials: [M]\n    to: 2027-04\n    capacity_factor: 0.5\n",
+        [("SOP624", 6, 5)],
+    ),
+    (
+        "supplier delay with a period range",
+        "  - kind: supplier\n    materials: [M]\n    from: 2027-02\n    delay: 1\n",
+        [("SOP108", 4, 5)],
+    ),
     ("factor and units", "  - kind: demand\n    factor: 2\n    units: 3\n", [("SOP108", 4, 5)]),
     ("unknown kind", "  - kind: weather\n    factor: 2\n", [("SOP108", 4, 5)]),
     ("unknown key", "  - kind: demand\n    factr: 2\n", [("SOP106", 5, 5)]),

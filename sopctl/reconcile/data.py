@@ -54,11 +54,11 @@ class ResourceData:
 
 @dataclass
 class MaterialData:
-    """Materials (M) and open orders (M, T)."""
+    """Materials (M), supplier capacity and open orders (M, T)."""
 
     cost: FloatArr
     lead: IntArr
-    cap: FloatArr
+    cap: FloatArr  # (M, T): units the supplier ships per period; inf: unlimited
     on_hand: FloatArr
     holding: FloatArr
     open_orders: FloatArr
@@ -358,11 +358,20 @@ def _materials(
         orders = _attach(orders, {"material": ids, "period": per}, notes, "open_orders")
         np.add.at(oo, (orders["m"].to_numpy(), orders["t"].to_numpy()), _num(orders, "quantity", 0))
     v = _nums(mv, {"unit_cost": 0.0, "lead_time": 0.0, "capacity": INF, "on_hand": 0.0})
+    cap = np.repeat(v["capacity"][:, None], T, axis=1)
+    per_period = _frame(ws, "supplier_capacity", ["material", "period", "capacity"])
+    if per_period is not None and per_period.height and M:
+        per_period = _attach(
+            per_period, {"material": ids, "period": per}, notes, "supplier_capacity"
+        )
+        cap[per_period["m"].to_numpy(), per_period["t"].to_numpy()] = _num(
+            per_period, "capacity", 0.0
+        )
     cost = v["unit_cost"]
     out = MaterialData(
         cost=cost,
         lead=v["lead_time"].astype(np.int64),
-        cap=v["capacity"],
+        cap=cap,
         on_hand=v["on_hand"],
         holding=cost * rate / ppy,
         open_orders=oo,

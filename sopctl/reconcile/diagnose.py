@@ -53,7 +53,7 @@ def _max_supply(d: PlanData) -> FloatArr:
     made = np.where(land_ok, per_t, 0.0).sum(axis=1)
     mat_total = d.mat.on_hand + d.mat.open_orders.sum(axis=1)
     rec_ok = np.arange(T)[None, :] >= d.mat.lead[:, None]
-    mat_total = mat_total + np.where(rec_ok, d.mat.cap[:, None], 0.0).sum(axis=1)
+    mat_total = mat_total + np.where(rec_ok, d.mat.cap, 0.0).sum(axis=1)
     np.minimum.at(made, d.bom_item, mat_total[d.bom_mat] / d.bom_qty)
     sub = np.where(np.isnan(d.sub_cost), 0.0, d.sub_limit * T)
     return np.asarray(d.on_hand + made + sub, dtype=np.float64)

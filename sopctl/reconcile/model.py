@@ -99,7 +99,7 @@ def build_model(
     # ---- materials: receipts (none inside the supplier lead time) and stock
     M = len(d.materials)
     mk = _keys(material=d.materials)
-    r_up = np.where(tt[None, :] < mat.lead[:, None], 0.0, mat.cap[:, None])
+    r_up = np.where(tt[None, :] < mat.lead[:, None], 0.0, mat.cap)
     Rc = bld.col("R", mk, np.arange(M, dtype=np.int64), 0.0, r_up)
     J = bld.col("J", mk, np.arange(M, dtype=np.int64), 0.0, inf)
 

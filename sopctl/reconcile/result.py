@@ -248,7 +248,7 @@ def _materials(d: PlanData, g: dict[str, FloatArr]) -> pl.DataFrame:
     M, T = len(d.materials), d.T
     need = np.zeros((M, T))
     np.add.at(need, d.bom_mat, d.bom_qty[:, None] * g["P"][d.bom_item])
-    cap = np.repeat(d.mat.cap[:, None], T, axis=1)
+    cap = d.mat.cap.copy()
     cap[np.arange(T)[None, :] < d.mat.lead[:, None]] = 0.0
     with np.errstate(divide="ignore", invalid="ignore"):
         util = np.where(np.isfinite(cap) & (cap > 0), g["R"] / cap, np.nan)

@@ -8,8 +8,10 @@ kind changes (docs/scenarios.md has the reference):
   period's effective hours (a capacity row, else the resource's hours, or hours per worker for
   a labour pool): plus `hours` or times `factor`, floored at 0;
 - workforce: `resources.max_layoffs` (no_layoffs) or `max_hires` (hiring_freeze) set to 0;
-- supplier: `materials.capacity` times `capacity_factor` or plus `capacity_units` (an empty
-  capacity stays unlimited); `delay` adds to `materials.lead_time` and moves the material's
+- supplier: the capacity of the selected materials in `from`..`to` times `capacity_factor` or
+  plus `capacity_units`, as `supplier_capacity` rows (upserted; over the whole horizon also
+  `materials.capacity`; an empty capacity stays unlimited); `delay` adds to
+  `materials.lead_time` and moves the material's
   `open_orders` that many periods later (orders pushed past the horizon are dropped);
 - price: `items.price` and the `prices` rows of the selected items, or, for selected segments,
   `prices` rows upserted from the effective price (segment price, else the item's);
@@ -140,18 +142,13 @@ def _supplier(ws: Workspace, ov: Any, sel: Selection, ids: Ids, note: Note) -> l
     if ov.capacity_factor is not None or ov.capacity_units is not None:
         if "capacity" not in mats.columns:
             mats = mats.with_columns(pl.lit(None, pl.Float64).alias("capacity"))
-        changed = change(pl.col("capacity"), ov.capacity_factor, ov.capacity_units)
-        new = mats.with_columns(pl.when(hit).then(changed).otherwise("capacity").alias("capacity"))
-        new, out = floored(new.fill_nan(None), "capacity", "supplier capacities", note)
-        if mats.filter(hit)["capacity"].null_count() == mats.filter(hit).height:
-            out += [
-                note(
-                    "SOP629",
-                    "the selected materials have no supplier capacity (unlimited), so "
-                    "changing it changes nothing; give them a capacity in materials.csv",
-                )
-            ]
-        mats = new
+        if ov.from_ is None and ov.to is None:  # the whole horizon: materials.capacity too
+            changed = change(pl.col("capacity"), ov.capacity_factor, ov.capacity_units)
+            new = mats.with_columns(
+                pl.when(hit).then(changed).otherwise("capacity").alias("capacity")
+            )
+            mats, out = floored(new.fill_nan(None), "capacity", "supplier capacities", note)
+        out += _supplier_periods(ws, ov, sel, ids, mats, note)
     if ov.delay is not None:
         mats = mats.with_columns(
             pl.when(hit)
@@ -161,6 +158,67 @@ def _supplier(ws: Workspace, ov: Any, sel: Selection, ids: Ids, note: Note) -> l
         )
         out += _delay_orders(ws, sel, ov.delay, ids, note)
     put(ws, "materials", mats)
+    return out
+
+
+def _supplier_periods(
+    ws: Workspace, ov: Any, sel: Selection, ids: Ids, mats: pl.DataFrame, note: Note
+) -> list[Finding]:
+    """`supplier_capacity` rows of the selected materials and periods: each period's effective
+    capacity (a supplier_capacity row, else materials.capacity as it stood before the overlay)
+    changed. A whole-horizon overlay only changes the rows there are (materials.capacity holds
+    the rest); a period range writes a row for every selected period with a capacity. An
+    unlimited capacity (no row, empty materials.capacity) stays unlimited."""
+    if not sel.periods:
+        return []
+    whole = ov.from_ is None and ov.to is None
+    old = frame(ws, "supplier_capacity")
+    if old is None:
+        old = empty("supplier_capacity", ("period",))
+    before = frame(ws, "materials")
+    assert before is not None
+    grid = pl.DataFrame(
+        {
+            "material": [m for m in sel.materials for _ in sel.periods],
+            "period": [p for _ in sel.materials for p in sel.periods],
+        },
+        schema={"material": pl.String, "period": pl.String},
+    )
+    base = before.select("material", pl.col("capacity").cast(pl.Float64).alias("base"))
+    cur = grid.join(base, on="material", how="left").join(
+        old.select("material", "period", pl.col("capacity").alias("row")),
+        on=["material", "period"],
+        how="left",
+    )
+    if whole:
+        cur = cur.filter(pl.col("row").is_not_null())
+    cur = cur.with_columns(pl.coalesce("row", "base").alias("before")).filter(
+        pl.col("before").is_not_null()
+    )
+    out: list[Finding] = []
+    if not cur.height:
+        if (
+            not whole
+            or base.filter(pl.col("material").is_in(sel.materials))["base"].is_null().all()
+        ):
+            out.append(
+                note(
+                    "SOP629",
+                    "the selected materials have no supplier capacity (unlimited) in these "
+                    "periods, so changing it changes nothing; give them a capacity in "
+                    "materials.csv or supplier_capacity.csv",
+                )
+            )
+        return out
+    cur = cur.with_columns(
+        change(pl.col("before"), ov.capacity_factor, ov.capacity_units).alias("capacity")
+    )
+    cur, out = floored(cur, "capacity", "supplier capacities", note)
+    labels = ords(ids)
+    rows = cur.with_columns(
+        pl.col("period").replace_strict(labels, return_dtype=pl.Int64).alias(ord_col("period"))
+    )
+    put(ws, "supplier_capacity", upsert(old, rows, ["material", "period"]))
     return out
 
 

@@ -83,6 +83,7 @@ TableType = Literal[
     "bom",
     "materials",
     "open_orders",
+    "supplier_capacity",
     "targets",
     "actuals",
 ]

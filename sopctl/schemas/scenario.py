@@ -81,8 +81,9 @@ class WorkforcePolicy(Strict):
     policy: Literal["no_layoffs", "hiring_freeze"]
 
 
-class SupplierOverlay(Strict):
-    """Supplier capacity (per period, whole horizon) and lead time of the selected materials."""
+class SupplierOverlay(_Periods):
+    """Supplier capacity per period (in `from`..`to`, default the whole horizon) and lead time
+    (always the whole horizon) of the selected materials."""
 
     kind: Literal["supplier"]
     materials: list[Id] = Field(default_factory=list)
@@ -104,6 +105,11 @@ class SupplierOverlay(Strict):
             raise ValueError("give at most one of capacity_factor and capacity_units")
         if self.capacity_factor is None and self.capacity_units is None and self.delay is None:
             raise ValueError("give capacity_factor, capacity_units or delay")
+        if self.delay is not None and (self.from_ is not None or self.to is not None):
+            raise ValueError(
+                "a delay changes the lead time for the whole horizon: leave out from and to, "
+                "or put the delay in an overlay of its own"
+            )
         return self
 
 

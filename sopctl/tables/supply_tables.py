@@ -230,4 +230,15 @@ TABLES: tuple[Contract, ...] = (
         ),
         key=("po_id",),
     ),
+    Contract(
+        "supplier_capacity",
+        "Per-period supplier capacity where it differs from materials.capacity (allocations, "
+        "shutdowns, ramp-ups).",
+        (
+            Column("material", "id", "Material id", ref="materials.material"),
+            Column("period", "period", "Period", scope="horizon"),
+            Column("capacity", "float", "Most units the supplier ships that period", min=0),
+        ),
+        key=("material", "period"),
+    ),
 )
