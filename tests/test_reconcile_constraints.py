@@ -248,20 +248,23 @@ def test_ending_target_is_hard(tmp_path: Path) -> None:
     assert sp["ending_target[A]"] == pytest.approx(-12.0)  # made in January, held two months
 
 
+def _one_material(tmp_path: Path, material: str, extra: dict[str, str]) -> PlanResult:
+    """Item A made of one unit of material M (row `material` of materials.csv), 15 demanded a
+    month by a lost-sales segment."""
+    files = {
+        "items.csv": ITEMS_HEADER + "A,10,100,0,1,,\n",
+        "bom.csv": "item,material,quantity_per\nA,M,1\n",
+        "materials.csv": f"material,supplier,unit_cost,lead_time,capacity,on_hand\n{material}\n",
+        **extra,
+    }
+    rows = [("A", "s", p, 15.0) for p in P3]
+    return run(tmp_path, files, rows, segments=[segment("s", policy="lost_sales")])
+
+
 def test_materials_supplier_lead_time_capacity_and_open_orders(tmp_path: Path) -> None:
     # 4 on hand, orders of 6 (Jan) and 3 (Feb); new receipts from Feb, at most 12 a month
-    res = run(
-        tmp_path,
-        {
-            "items.csv": ITEMS_HEADER + "A,10,100,0,1,,\n",
-            "bom.csv": "item,material,quantity_per\nA,M,1\n",
-            "materials.csv": "material,supplier,unit_cost,lead_time,capacity,on_hand\n"
-            "M,Acme,5,1,12,4\n",
-            "open_orders.csv": "po_id,material,period,quantity\nPO1,M,2027-01,6\nPO2,M,2027-02,3\n",
-        },
-        [("A", "s", p, 15) for p in P3],
-        segments=[segment("s", policy="lost_sales")],
-    )
+    orders = "po_id,material,period,quantity\nPO1,M,2027-01,6\nPO2,M,2027-02,3\n"
+    res = _one_material(tmp_path, "M,Acme,5,1,12,4", {"open_orders.csv": orders})
     assert close(series(res, "materials", "receipts"), [0, 12, 12])
     assert close(series(res, "materials", "open_orders"), [6, 3, 0])
     assert close(series(res, "materials", "need"), [10, 15, 12])
@@ -279,18 +282,8 @@ def test_materials_supplier_lead_time_capacity_and_open_orders(tmp_path: Path) -
 def test_supplier_capacity_per_period_overrides_the_materials_capacity(tmp_path: Path) -> None:
     # the supplier ships 12 a month (materials.csv) but only 4 in February (supplier_capacity)
     # and, in March, 20 (an allocation above the usual); nothing on hand, no lead time
-    res = run(
-        tmp_path,
-        {
-            "items.csv": ITEMS_HEADER + "A,10,100,0,1,,\n",
-            "bom.csv": "item,material,quantity_per\nA,M,1\n",
-            "materials.csv": "material,supplier,unit_cost,lead_time,capacity,on_hand\n"
-            "M,Acme,5,0,12,0\n",
-            "supplier_capacity.csv": "material,period,capacity\nM,2027-02,4\nM,2027-03,20\n",
-        },
-        [("A", "s", p, 15) for p in P3],
-        segments=[segment("s", policy="lost_sales")],
-    )
+    rows = "material,period,capacity\nM,2027-02,4\nM,2027-03,20\n"
+    res = _one_material(tmp_path, "M,Acme,5,0,12,0", {"supplier_capacity.csv": rows})
     assert close(series(res, "materials", "supplier_capacity"), [12, 4, 20])
     assert close(series(res, "materials", "receipts"), [12, 4, 15])
     assert close(series(res, "supply", "lost_sales"), [3, 11, 0])
