@@ -142,6 +142,10 @@ def as_blocks(table: Table, width: int) -> list[str]:
 def print_table(console: Console, table: Table) -> None:
     """Print `table` whole: as built, compact, or as blocks (see the module docstring)."""
     spans = _spans(console, table)
+    title = _plain(table.title) if table.title is not None else ""
+    table.title = None  # a line of its own: Rich would wrap it to the width of a narrow table
+    if title:
+        console.print(Text(title, style="table.title"))
     for style in (None, compact):
         if style is not None:
             style(table)
@@ -149,8 +153,5 @@ def print_table(console: Console, table: Table) -> None:
             _share_out(console, table, spans)
             console.print(table)
             return
-    title = _plain(table.title) if table.title is not None else ""
-    if title:
-        console.print(Text(title, style="italic"))
     for block in as_blocks(table, console.width):
         console.print(Text(block), soft_wrap=True)
