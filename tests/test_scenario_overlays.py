@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
 
 from sopctl.scenarios.run import ScenarioResult, ScenarioRun, run_scenarios
-from tests.test_scenario_repo import scenario_yaml, tiny_repo
+from tests.helpers import write_files
+from tests.test_scenario_repo import CYCLE, scenario_yaml, tiny_repo
 
 S = {
     "empty": "",
@@ -233,3 +235,27 @@ def test_priority_stages_run_on_the_warm_instance_and_are_undone(
     assert res.result is not None and res.result.solver.runs > 1
     late = one(runs[0], "price_key")
     assert late.result is not None and late.result.solver.runs == 1
+
+
+def test_a_supplier_range_on_materials_without_a_capacity_column(tmp_path: Path) -> None:
+    """materials.csv may leave out `capacity` (every supplier unlimited): a supplier overlay
+    with a period range then changes nothing and says so (SOP629), and the plan is the base's."""
+    root = tiny_repo(
+        tmp_path / "tiny",
+        {
+            "short": scenario_yaml(
+                "  - {kind: supplier, materials: [M], from: 2027-02, capacity_factor: 0.5}\n"
+            )
+        },
+    )
+    write_files(
+        root,
+        {
+            f"{CYCLE}/inputs/materials.csv": "material,supplier,unit_cost,lead_time,on_hand\n"
+            "M,Acme Metals,2,1,0\n"
+        },
+    )
+    run_ = run_scenarios(root, None, ["short"], dry_run=True)
+    res = one(run_, "short")
+    assert [f.code for f in res.report] == ["SOP629"]
+    assert summary(res)["objective"] == pytest.approx(run_.base.result.objective)

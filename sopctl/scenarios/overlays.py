@@ -165,9 +165,9 @@ def _supplier_periods(
     ws: Workspace, ov: Any, sel: Selection, ids: Ids, mats: pl.DataFrame, note: Note
 ) -> list[Finding]:
     """`supplier_capacity` rows of the selected materials and periods: each period's effective
-    capacity (a supplier_capacity row, else materials.capacity as it stood before the overlay)
-    changed. A whole-horizon overlay only changes the rows there are (materials.capacity holds
-    the rest); a period range writes a row for every selected period with a capacity. An
+    capacity (a supplier_capacity row, else materials.capacity) changed. A whole-horizon
+    overlay only changes the rows there are (it has changed materials.capacity, in `mats`,
+    for the rest); a period range writes a row for every selected period with a capacity. An
     unlimited capacity (no row, empty materials.capacity) stays unlimited."""
     if not sel.periods:
         return []
@@ -175,8 +175,6 @@ def _supplier_periods(
     old = frame(ws, "supplier_capacity")
     if old is None:
         old = empty("supplier_capacity", ("period",))
-    before = frame(ws, "materials")
-    assert before is not None
     grid = pl.DataFrame(
         {
             "material": [m for m in sel.materials for _ in sel.periods],
@@ -184,7 +182,7 @@ def _supplier_periods(
         },
         schema={"material": pl.String, "period": pl.String},
     )
-    base = before.select("material", pl.col("capacity").cast(pl.Float64).alias("base"))
+    base = mats.select("material", pl.col("capacity").cast(pl.Float64).alias("base"))
     cur = grid.join(base, on="material", how="left").join(
         old.select("material", "period", pl.col("capacity").alias("row")),
         on=["material", "period"],
