@@ -91,6 +91,14 @@ def test_reconcile_summary_is_whole_at_any_width(
     assert r.code == 0, r.out + r.err
     plan = json.loads(r.out)["plan"]
     figures = [f"{s['demand']:,.0f}" for s in plan["service"]]
+    # what is still unserved at the end: open backlog or lost units, by the segment's policy
+    figures += [
+        f"{s['backlog_at_end']:,.0f} backlog"
+        if s["shortage_policy"] == "backlog"
+        else f"{s['lost_sales']:,.0f} lost"
+        for s in plan["service"]
+    ]
+    assert any(f.endswith(" lost") and not f.startswith("0 ") for f in figures)
     figures += [f"{v:,.2f}" for k, v in plan["costs"].items() if abs(v) >= 0.005]
     for columns in (60, 80, 100, 160):
         monkeypatch.setenv("COLUMNS", str(columns))

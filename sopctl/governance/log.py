@@ -54,12 +54,13 @@ def _date(stamp: int, offset: str) -> str:
     return dt.datetime.fromtimestamp(stamp, tz).isoformat()
 
 
-def committed_cycles(root: Path | None) -> list[LogEntry]:
+def committed_cycles(root: Path | None, cycle: str | None = None) -> list[LogEntry]:
+    """The commit records of every cycle, or of `cycle` only (only its tags are read)."""
     from ..workspace import find_root
 
     base = find_root(root or Path.cwd())
     out = []
-    for item in vcs.list_tags(base, TAG_PREFIX):
+    for item in vcs.list_tags(base, TAG_PREFIX + (f"{cycle}/" if cycle else "")):
         name = item if isinstance(item, str) else item.name
         m = TAG_RE.match(name)
         if m is None:
@@ -93,8 +94,7 @@ def latest_commit(root: Path, cycle: str) -> tuple[LogEntry | None, str]:
     """The highest version `sop/<cycle>/v<N>` with its record (None before the first tag), and
     "" — or (None, why) when no tag can be read because there is no git repository."""
     try:
-        entries = committed_cycles(root)
+        entries = committed_cycles(root, cycle)
     except GitError as exc:
         return None, exc.message
-    mine = [e for e in entries if e.cycle == cycle]
-    return max(mine, key=lambda e: e.version, default=None), ""
+    return max(entries, key=lambda e: e.version, default=None), ""
