@@ -139,3 +139,13 @@ def test_a_long_word_in_a_wrapping_column_is_not_cut() -> None:
     for width in (80, 90, 100, 110):
         out = _render(_table(header, rows, no_wrap), width)
         assert "supplier_capacity[MOT-S,2027-06]" in out and "…" not in out, out
+
+
+def test_blocks_show_the_text_rich_would_draw_not_its_markup() -> None:
+    t = Table(title="t")
+    for h in ("segment", "demand", "on time", "late", "lost", "service"):
+        t.add_column(h, no_wrap=True)
+    t.add_row("[bold]strategic[/]", "137,703", "137,700", "2", "0", "[red]100.0%[/]")
+    out = _render(t, 40)
+    assert "strategic: demand 137,703;" in out and "service 100.0%" in out
+    assert "[" not in out

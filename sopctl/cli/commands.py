@@ -85,7 +85,7 @@ def run_explain_cmd(root: Path | None, cycle: str | None, name: str, period: str
         emit(report, "text", 20)
         print("no plan to explain: fix the findings above (or the infeasibility) first")
         return EXIT_FINDINGS
-    periods = sorted(set(frames.supply["period"].to_list()))
+    periods = ws.periods()
     if period is not None and period not in periods:
         span = f"{periods[0]}..{periods[-1]}" if periods else "none"
         raise UserError(

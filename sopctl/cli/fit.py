@@ -28,10 +28,16 @@ _WIDE = 10_000
 _HOLD = "\x00"  # a space inside a `header value` pair, not a place to wrap
 
 
+def _text(console: Console, cell: RenderableType) -> RenderableType:
+    """A str cell as the Text Rich draws for it (markup applied), other cells as they are."""
+    if isinstance(cell, str):
+        return console.render_str(cell) if "[" in cell or ":" in cell else Text(cell)
+    return cell
+
+
 def _span(console: Console, cell: RenderableType) -> tuple[int, int]:
     """(longest word, widest line) of one cell, in terminal columns."""
-    if isinstance(cell, str):
-        cell = console.render_str(cell) if "[" in cell or ":" in cell else Text(cell)
+    cell = _text(console, cell)
     if isinstance(cell, Text):
         plain = cell.plain
         words = plain.split()
@@ -68,22 +74,26 @@ def _chrome(console: Console, table: Table) -> int:
     return Measurement.get(console, console.options.update_width(_WIDE), probe).maximum
 
 
-def needed_width(console: Console, table: Table, spans: list[tuple[int, int]] | None = None) -> int:
-    """Columns the table needs so that no cell is cut: frame and padding, the widest cell of
-    every `no_wrap` column, and the longest word of every other column."""
-    spans = spans if spans is not None else _spans(console, table)
-    return _chrome(console, table) + sum(
+def _content(table: Table, spans: list[tuple[int, int]]) -> int:
+    """The widest cell of every `no_wrap` column plus the longest word of every other one."""
+    return sum(
         hi if col.no_wrap else lo for col, (lo, hi) in zip(table.columns, spans, strict=True)
     )
 
 
-def _share_out(console: Console, table: Table, spans: list[tuple[int, int]]) -> None:
+def needed_width(console: Console, table: Table) -> int:
+    """Columns the table needs so that no cell is cut: frame and padding, the widest cell of
+    every `no_wrap` column, and the longest word of every other column."""
+    return _chrome(console, table) + _content(table, _spans(console, table))
+
+
+def _share_out(table: Table, spans: list[tuple[int, int]], room: int) -> None:
     """Give each wrapping column an explicit width: at least its longest word, the room left
     shared in proportion to how much wider its widest cell is. (Rich would otherwise narrow the
-    widest column first, even below its longest word, and cut that word.)"""
+    widest column first, even below its longest word, and cut that word.) `room`: the console
+    width less the frame."""
     free = [i for i, c in enumerate(table.columns) if not c.no_wrap and c.width is None]
-    fixed = sum(hi for i, (_, hi) in enumerate(spans) if i not in free)
-    room = console.width - _chrome(console, table) - fixed
+    room -= sum(hi for i, (_, hi) in enumerate(spans) if i not in free)
     if not free or sum(spans[i][1] for i in free) <= room:
         return
     widths = {i: spans[i][0] for i in free}
@@ -108,21 +118,20 @@ def compact(table: Table) -> None:
     table.collapse_padding = True
 
 
-def _plain(cell: RenderableType) -> str:
-    if isinstance(cell, Text):
-        return cell.plain
-    return cell if isinstance(cell, str) else str(cell)
+def _plain(console: Console, cell: RenderableType) -> str:
+    cell = _text(console, cell)
+    return cell.plain if isinstance(cell, Text) else str(cell)
 
 
-def as_blocks(table: Table, width: int) -> list[str]:
+def as_blocks(console: Console, table: Table) -> list[str]:
     """The rows as text blocks: `first cell: header value; header value; …`, wrapped at
-    spaces to `width` with the continuation lines indented."""
-    heads = [_plain(c.header) for c in table.columns]
+    spaces to the console's width with the continuation lines indented."""
+    heads = [_plain(console, c.header) for c in table.columns]
     columns = [list(c.cells) for c in table.columns]
     out: list[str] = []
-    room = max(width, 20)
+    room = max(console.width, 20)
     for i in range(table.row_count):
-        cells = [_plain(col[i]).replace("\n", ", ") for col in columns]
+        cells = [_plain(console, col[i]).replace("\n", ", ") for col in columns]
         first = cells[0] or "-"
         rest = [f"{h} {v}".strip() for h, v in zip(heads[1:], cells[1:], strict=True) if v]
         # a short `header value` pair stays on one line: its spaces are held by a mark
@@ -142,16 +151,17 @@ def as_blocks(table: Table, width: int) -> list[str]:
 def print_table(console: Console, table: Table) -> None:
     """Print `table` whole: as built, compact, or as blocks (see the module docstring)."""
     spans = _spans(console, table)
-    title = _plain(table.title) if table.title is not None else ""
+    title = _plain(console, table.title) if table.title is not None else ""
     table.title = None  # a line of its own: Rich would wrap it to the width of a narrow table
     if title:
         console.print(Text(title, style="table.title"))
     for style in (None, compact):
         if style is not None:
             style(table)
-        if needed_width(console, table, spans) <= console.width:
-            _share_out(console, table, spans)
+        room = console.width - _chrome(console, table)
+        if _content(table, spans) <= room:
+            _share_out(table, spans, room)
             console.print(table)
             return
-    for block in as_blocks(table, console.width):
+    for block in as_blocks(console, table):
         console.print(Text(block), soft_wrap=True)
