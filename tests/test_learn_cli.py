@@ -245,6 +245,13 @@ def test_exit_zero_when_everything_is_within_tolerance(repo: Path) -> None:
     assert c[("forecast", "wape", "total", "all")]["value"] == "0.0"
     assert c[("inventory", "days_of_supply", "total", "all")]["status"] == "no_data"
     assert "no actuals" in c[("inventory", "days_of_supply", "total", "all")]["note"]
+    # text and Markdown say which file each no_data row lacks, under its section
+    hint = "no data for days_of_supply, turns, ss_breaches: no actuals: add stock.csv"
+    text = run(["learn", "sop/2026-12/v1"], cwd=repo).out
+    assert hint in " ".join(text.split()), text
+    md = run(["learn", "sop/2026-12/v1", "--format", "markdown"], cwd=repo).out
+    assert f"- {hint}" in md
+    assert md.index("### Inventory health") < md.index(hint) < md.index("### Plan adherence")
 
 
 @pytest.mark.parametrize(

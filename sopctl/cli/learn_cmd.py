@@ -6,6 +6,7 @@ the result (Rich text here; JSON and Markdown come from the core).
 
 from __future__ import annotations
 
+import textwrap
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -114,7 +115,7 @@ def show_text(res: LearnResult, console: Console, rows: int) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from ..learn.render import TITLES, num, shown_rows, target_text
+    from ..learn.render import TITLES, no_data_notes, num, shown_rows, target_text
     from ..learn.scorecard import SECTIONS
 
     console.print(
@@ -156,6 +157,15 @@ def show_text(res: LearnResult, console: Console, rows: int) -> None:
         print_table(console, t)
         if left:
             console.print(f"  … and {left} more item breaches (see scorecard.csv)")
+        for note in no_data_notes(part):
+            line = textwrap.fill(
+                f"no data for {note}",
+                width=max(console.width, 40),
+                initial_indent="  ",
+                subsequent_indent="    ",
+                break_long_words=False,
+            )
+            console.print(Text(line, style="dim"), soft_wrap=True)
     errors = res.scorecard.filter(
         (res.scorecard["status"] == "breach") & (res.scorecard["severity"] == "error")
     ).height

@@ -64,6 +64,20 @@ def shown_rows(card: pl.DataFrame, section: str, rows: int) -> tuple[pl.DataFram
     return pl.concat([head, kept]), items.height - kept.height
 
 
+def no_data_notes(part: pl.DataFrame) -> list[str]:
+    """What the `no_data` rows of a section lack, one line per distinct note (the metrics or
+    assumptions it concerns first): "line_fill_rate, otif: no actuals: add order_lines.csv"."""
+    rows = part.filter((pl.col("status") == "no_data") & pl.col("note").is_not_null())
+    out = []
+    for (note,), group in rows.group_by("note", maintain_order=True):
+        names = [
+            r["key"] if r["scope"] == "assumption" else r["metric"]
+            for r in group.iter_rows(named=True)
+        ]
+        out.append(f"{', '.join(dict.fromkeys(names))}: {note}")
+    return out
+
+
 def to_dict(res: LearnResult) -> dict[str, Any]:
     return {
         "tag": res.tag,
@@ -124,5 +138,8 @@ def to_markdown(res: LearnResult, rows: int = 10) -> str:
             lines.append("| " + " | ".join(_cell(str(c)) for c in cells) + " |")
         if left:
             lines.append(f"\n… and {left} more item breaches (see scorecard.csv)")
+        notes = no_data_notes(part)
+        if notes:
+            lines += ["", *(f"- no data for {_cell(n)}" for n in notes)]
         lines.append("")
     return "\n".join(lines)
