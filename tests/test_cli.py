@@ -59,7 +59,7 @@ def test_findings_exit_1_with_location(repo: Path) -> None:
     r = run(["validate"], cwd=repo)
     assert r.code == 1
     assert f"{HISTORY}:2:4: error SOP305 quantity is -4; it must be at least 0" in r.out
-    assert r.out.rstrip().endswith("in 9 files checked")
+    assert r.out.rstrip().endswith("failed: 1 error, 0 warnings in 9 files checked")
 
 
 def test_json_format(repo: Path) -> None:

@@ -14,17 +14,21 @@ def _gh_escape(text: str, prop: bool = False) -> str:
     return text
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def report_text(report: Report, per_file: int) -> str:
     shown, left = report.capped(per_file)
     lines = [str(f) for f in shown]
     for path, n in sorted(left.items()):
         lines.append(f"{path}: note: {n} more findings not shown (raise --max-per-file)")
-    e, w = len(report.errors), len(report.warnings)
-    files = len(report.checked_files)
+    e, w = _count(len(report.errors), "error"), _count(len(report.warnings), "warning")
+    files = _count(len(report.checked_files), "file")
     if report.ok:
-        lines.append(f"ok: {files} files checked, {w} warnings")
+        lines.append(f"ok: {files} checked, {w}")
     else:
-        lines.append(f"failed: {e} errors, {w} warnings in {files} files checked")
+        lines.append(f"failed: {e}, {w} in {files} checked")
     return "\n".join(lines)
 
 
