@@ -95,6 +95,8 @@ def test_working_tree_against_head_in_three_formats(repo: Path) -> None:
     assert "stage: proposal → committed" in r.out and "quantity: 200 → 260" in r.out
     assert "+ O-2" in r.out and "- O-1" in r.out
     assert "Service level per segment" in r.out
+    n = out["exceptions"]["appeared_count"], out["exceptions"]["cleared_count"]
+    assert f"exceptions {n[0]} new, {n[1]} cleared" in " ".join(r.out.split())
 
     r = run(["diff", "HEAD", "--format", "markdown"], cwd=repo)
     assert r.code == 0

@@ -111,7 +111,7 @@ def headline(diff: PlanDiff) -> str:
         for name, short in (("revenue", "revenue"), ("cost_total", "plan cost")):
             if name in kpis:
                 parts.append(f"{short} {signed(kpis[name], out.currency)}")
-        parts.append(f"exceptions +{out.appeared_count} / -{out.cleared_count}")
+        parts.append(f"exceptions {out.appeared_count} new, {out.cleared_count} cleared")
     return "; ".join(parts)
 
 
