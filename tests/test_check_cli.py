@@ -216,3 +216,33 @@ def test_assumptions_are_changed_by_their_owner_role(branch: Path) -> None:
     line = found[0]
     assert line.startswith(f"{rel}:7:5: error SOP810 assumption A1 changed in ")
     assert "by sam@acme.example, who is not a member of role ops_lead" in line
+
+
+def test_old_warnings_are_counted_not_repeated(repo: Path) -> None:
+    rel = f"{CYCLE}/inputs/pipeline.csv"
+    append(repo, rel, "D-010,Old,P-100,standard,proposal,50,2026-09,")  # SOP704: long past
+    commit_as(repo, "sam@acme.example", "an old deal, on main")
+    git(repo, "checkout", "-q", "-b", "feature")
+    edit(
+        repo,
+        rel,
+        "D-002,Cobalt,P-200,standard,qualified,300",
+        "D-002,Cobalt,P-200,standard,qualified,310",
+    )
+    append(repo, rel, "D-011,Older,P-200,standard,proposal,50,2026-10,")  # SOP704 again, new
+    commit_as(repo, "sam@acme.example", "the pull request")
+    import json
+
+    doc = json.loads(run(["check", "--format", "json"], cwd=repo).out)
+    old_line = 1 + (repo / rel).read_text(encoding="utf-8").splitlines().index(
+        "D-010,Old,P-100,standard,proposal,50,2026-09,"
+    )
+    sop704 = [f for f in doc["findings"] if f["code"] == "SOP704"]
+    assert [f["message"].split(" (")[0] for f in sop704] == ["deal D-011"]
+    assert old_line not in {f["line"] for f in sop704}
+    (counted,) = [f for f in doc["findings"] if f["code"] == "SOP811"]
+    assert (counted["path"], counted["severity"]) == (rel, "info")
+    assert counted["message"].startswith("1 warning SOP704 on lines this change did not touch")
+    # the full list is still where the message says
+    full = run(["reconcile", "--dry-run"], cwd=repo).out
+    assert "deal D-010" in full and "deal D-011" in full

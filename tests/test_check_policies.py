@@ -6,9 +6,15 @@ from typing import Any
 
 from sopctl.check.metrics import metric_findings
 from sopctl.check.model import OwnedEdit, RowEdit
-from sopctl.check.policies import decision_rights, frozen_window, owner_rights, row_span
+from sopctl.check.policies import (
+    decision_rights,
+    focus_warnings,
+    frozen_window,
+    owner_rights,
+    row_span,
+)
 from sopctl.demos import EXAMPLES
-from sopctl.findings import Severity
+from sopctl.findings import Finding, Severity
 from sopctl.schemas.charter import Charter, Metric
 from sopctl.yamlio import parse_yaml
 
@@ -102,3 +108,38 @@ def test_metrics() -> None:
     assert ("SOP804", 6, Severity.WARNING) in by
     assert any("capacity_utilisation of r in 2027-01 is 0.95" in m for m in msgs)
     assert ("SOP805", 7, Severity.INFO) in by
+
+
+def test_warnings_are_shown_for_what_the_change_touched_and_counted_elsewhere() -> None:
+    def w(path: str, line: int, code: str = "SOP704", sev: Severity = Severity.WARNING) -> Finding:
+        return Finding(path, line, 7, code, f"at {line}", sev)
+
+    pipe, items, cy = "c/pipeline.csv", "c/items.csv", "c/cycle.yaml"
+    findings = [
+        w(pipe, 2),  # the row the change edited
+        w(pipe, 5),  # an old deal nobody touched
+        w(pipe, 6),
+        w(pipe, 7, "SOP705"),
+        w(pipe, 9, "SOP302", Severity.ERROR),  # errors stay wherever they are
+        w(pipe, 0, "SOP603"),  # about the whole file
+        w(items, 4, "SOP310"),  # a file the change did not touch
+        w(cy, 12, "SOP110"),  # a touched YAML file: no rows to narrow to
+        w("c/extra.csv", 3, "SOP601"),  # touched, but no declared input rows
+    ]
+    touched = {pipe, cy, "c/extra.csv"}
+    kept = focus_warnings(findings, touched, [edit("pipeline", "pipeline.csv", "a@x", {}, 2)])
+    shown = {(f.path, f.line, f.code) for f in kept if f.code != "SOP811"}
+    assert shown == {
+        (pipe, 2, "SOP704"),
+        (pipe, 9, "SOP302"),
+        (pipe, 0, "SOP603"),
+        (cy, 12, "SOP110"),
+        ("c/extra.csv", 3, "SOP601"),
+    }
+    counted = [(f.path, f.message.split(" on ")[0]) for f in kept if f.code == "SOP811"]
+    assert counted == [
+        (items, "1 warning SOP310"),
+        (pipe, "2 warnings SOP704"),
+        (pipe, "1 warning SOP705"),
+    ]
+    assert all(f.severity is Severity.INFO for f in kept if f.code == "SOP811")

@@ -21,6 +21,7 @@ from .policies import (
     approval_round,
     charter_rights,
     decision_rights,
+    focus_warnings,
     frozen_window,
     output_drift,
     owner_rights,
@@ -102,6 +103,8 @@ def check_cycle(
     charter_path = f"charters/{cy.charter}.yaml"
     changes = cycle_changes(root, prefix, cycle, ch, cy.charter, commits)
     res.changed_rows = len(changes.rows)
+    touched = {p[len(prefix) :] for c in commits for p in c.paths if p.startswith(prefix)}
+    res.policies["validation"] = focus_warnings(res.policies["validation"], touched, changes.rows)
     res.policies["decision_rights"] = (
         decision_rights(ch, changes.rows)
         + charter_rights(ch, changes.yaml)
