@@ -244,5 +244,5 @@ def test_old_warnings_are_counted_not_repeated(repo: Path) -> None:
     assert (counted["path"], counted["severity"]) == (rel, "info")
     assert counted["message"].startswith("1 warning SOP704 on lines this change did not touch")
     # the full list is still where the message says
-    full = run(["reconcile", "--dry-run"], cwd=repo).out
+    full = run(["demand"], cwd=repo).out
     assert "deal D-010" in full and "deal D-011" in full

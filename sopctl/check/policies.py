@@ -297,7 +297,7 @@ def focus_warnings(
                 0,
                 "SOP811",
                 f"{n} {what} {code} on lines this change did not touch, not repeated here "
-                f"(sopctl reconcile --dry-run lists them all)",
+                f"(sopctl demand lists them all)",
             )
         )
     return kept
