@@ -226,7 +226,13 @@ def test_markdown_and_text(repo: Path) -> None:
     assert r.out.startswith("## Learn: cycle 2026-12 against sop/2026-12/v1")
     assert "### Accuracy by lag" in r.out and "| lag | 3 | wape |" in r.out
     assert "| **breach** |" in r.out
+    # bias and tracking signal are judged on their size: the target says so
+    assert "| \\|v\\| ≤ 4 |" in r.out
+    c = card(repo)
+    assert c[("forecast", "tracking_signal", "total", "all")]["absolute"] == "true"
+    assert c[("forecast", "wape", "total", "all")]["absolute"] in {"false", ""}
     r = run(["learn", "sop/2026-12/v1"], cwd=repo)
+    assert "|v| ≤ 4" in r.out
     assert "Forecast quality" in r.out and "Assumptions review" in r.out
     assert "wrote " in r.out and "breaches" in r.out
 

@@ -38,19 +38,22 @@ def num(value: Any) -> str:
 
 
 def target_text(row: dict[str, Any]) -> str:
+    """The threshold in words: "≥ 0.95 ±0.02", "≤ 30", "|v| ≤ 4" (judged on the size of the
+    value, either sign: bias, tracking signal), "≥ 20 and ≤ 60" for a range."""
     lo, hi, d = row.get("target"), row.get("target_max"), row.get("direction") or ""
     tol = row.get("tolerance") or 0.0
     plus = f" ±{num(tol)}" if tol else ""
+    bar = "|v| " if row.get("absolute") else ""
     if d == "between":
         if lo is not None and hi is not None and lo == hi:
-            return f"{num(lo)}{plus}"
+            return f"{bar}{num(lo)}{plus}"
         parts = ([f"≥ {num(lo)}"] if lo is not None else []) + (
             [f"≤ {num(hi)}"] if hi is not None else []
         )
-        return " and ".join(parts) + plus
+        return bar + " and ".join(parts) + plus
     if lo is None:
         return ""
-    return f"{'≤' if d == 'at_most' else '≥'} {num(lo)}{plus}"
+    return f"{bar}{'≤' if d == 'at_most' else '≥'} {num(lo)}{plus}"
 
 
 def shown_rows(card: pl.DataFrame, section: str, rows: int) -> tuple[pl.DataFrame, int]:
