@@ -14,6 +14,7 @@ from rich.text import Text
 
 from ..plan import ReconcileRun
 from ..plan_files import relief
+from ..quantities import units
 from .fit import print_table
 from .render import emit
 
@@ -179,7 +180,7 @@ def _exceptions(console: Console, run: ReconcileRun, top: int) -> None:
             r["kind"],
             what,
             r["period"],
-            f"{r['quantity']:,.0f}",
+            units(r["quantity"]),
             f"{r['value']:,.0f}",
             Text(cause + (f"\n{gain}" if gain else "")),
             r["escalate_to"] or "",

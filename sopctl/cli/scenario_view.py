@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from ..quantities import units
 from ..scenarios.compare import Comparison
 from ..scenarios.run import ScenarioResult, ScenarioRun
 from ..scenarios.words import cell, headline, title
@@ -77,7 +78,7 @@ def _changes(c: Comparison, console: Console) -> None:
             e.kind,
             Text(e.what),
             e.period,
-            f"{e.quantity:,.0f}",
+            units(e.quantity),
             f"{e.value:,.0f}",
         )
     print_table(console, t)

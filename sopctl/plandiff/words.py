@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..quantities import units
 from .model import Delta, PlanDiff, Row, TableDiff, YamlChange
 from .yamldiff import show
 
@@ -24,11 +25,7 @@ def kpi_label(name: str, currency: str) -> str:
 
 def num(x: float | None) -> str:
     """1,234 for large values, 12.35 for small ones, — for none."""
-    if x is None:
-        return "—"
-    if abs(x) >= 100 or float(x).is_integer():
-        return f"{x:,.0f}"
-    return f"{x:,.2f}"
+    return "—" if x is None else units(x)
 
 
 def signed(d: Delta, unit: str = "") -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..quantities import units
 from .compare import Comparison
 from .words import cell, headline, title
 
@@ -59,7 +60,7 @@ def _exceptions(c: Comparison) -> list[str]:
                         e.kind,
                         e.what,
                         e.period,
-                        f"{e.quantity:,.0f}",
+                        units(e.quantity),
                         f"{e.value:,.0f}",
                     ]
                 )
