@@ -179,3 +179,20 @@ def test_blocks_show_the_text_rich_would_draw_not_its_markup() -> None:
     out = _render(t, 40)
     assert "strategic: demand 137,703;" in out and "service 100.0%" in out
     assert "[" not in out
+
+
+def test_prose_lines_wrap_under_their_own_indent() -> None:
+    from sopctl.cli.fit import wrap_lines
+
+    story = [
+        "P-100 in 2027-03 for standard: shortage of 22.7 units, 1,700.00 EUR at stake.",
+        "  the period: demand 250.0, production started 199.9, supplier_capacity[MOT-S,2027-03]",
+        "",
+    ]
+    assert wrap_lines(story, 0) == story  # piped: one statement per line
+    out = wrap_lines(story, 40)
+    assert all(len(line) <= 40 for line in out if "supplier_capacity" not in line)
+    assert "supplier_capacity[MOT-S,2027-03]" in out[-2]  # a long name is never cut
+    second = out.index(next(line for line in out if line.startswith("  the period")))
+    assert out[second + 1].startswith("      ") and out[-1] == ""
+    assert " ".join(" ".join(out).split()) == " ".join(" ".join(story).split())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -78,6 +79,7 @@ def run_reconcile_cmd(
 def run_explain_cmd(root: Path | None, cycle: str | None, name: str, period: str | None) -> int:
     from ..explain import explain_item, explain_resource
     from ..plan import plan_frames_for
+    from .fit import wrap_lines
     from .render import emit
 
     ws, frames, report, source = plan_frames_for(root, cycle)
@@ -98,7 +100,9 @@ def run_explain_cmd(root: Path | None, cycle: str | None, name: str, period: str
         lines = explain_resource(ws, frames, name, period)
     note = "the written plan" if source == "outputs" else "a plan solved now (outputs are stale)"
     print(f"explaining {note} of cycle {ws.cycle_id}")
-    print("\n".join(lines))
+    # wrapped on a terminal only: piped, each statement stays one line for grep and scripts
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 0
+    print("\n".join(wrap_lines(lines, width)))
     return EXIT_OK
 
 

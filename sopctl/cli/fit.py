@@ -169,3 +169,21 @@ def print_table(console: Console, table: Table) -> None:
             return
     for block in as_blocks(console, table):
         console.print(Text(block), soft_wrap=True)
+
+
+def wrap_lines(lines: list[str], width: int) -> list[str]:
+    """Lines of prose wrapped at spaces to `width` (0: as they are). A wrapped line keeps its
+    own indent and continues four columns further in, so each statement stays one block."""
+    if width <= 0:
+        return lines
+    out: list[str] = []
+    for line in lines:
+        indent = line[: len(line) - len(line.lstrip(" "))]
+        out += textwrap.wrap(
+            line,
+            width=max(width, len(indent) + 20),
+            subsequent_indent=indent + "    ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        ) or [""]
+    return out
