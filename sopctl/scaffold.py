@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 
 from .demos import EXAMPLES
@@ -19,14 +21,29 @@ learn/
 """
 
 
-def scaffold(path: Path, example: str) -> list[str]:
-    """Write the example's files under `path` and git-init it. Returns the files written."""
+def next_cycle(today: dt.date) -> str:
+    """The cycle to start with: next month's (YYYY-MM). Its calendar days (signal, reconcile,
+    commit) all lie ahead, and it plans from the month after it."""
+    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    return f"{year:04d}-{month:02d}"
+
+
+def scaffold(path: Path, example: str, cycle: str | None = None) -> list[str]:
+    """Write the example's files under `path`, its first cycle `cycle` (default: next month's),
+    and git-init it. Returns the files written."""
     if example not in EXAMPLES:
         raise UserError(
             f"unknown example '{example}'",
             hint=f"choose one of: {', '.join(sorted(EXAMPLES))}",
         )
-    files = EXAMPLES[example]()
+    if cycle is None:
+        cycle = next_cycle(dt.date.today())
+    elif not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", cycle):
+        raise UserError(
+            f"--cycle '{cycle}' is not a month",
+            hint="give the cycle as YYYY-MM, for example 2027-03",
+        )
+    files = EXAMPLES[example](cycle)
     files[".gitignore"] = GITIGNORE
     if path.exists() and not path.is_dir():
         raise TargetExists(f"{path} exists and is not a folder", hint="choose another PATH")

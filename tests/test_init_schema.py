@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
+
+import pytest
 
 from tests.helpers import run
 
@@ -34,8 +37,44 @@ def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
 
 
 def test_init_into_existing_empty_folder(tmp_path: Path) -> None:
-    assert run(["init", str(tmp_path)]).code == 0
+    assert run(["init", str(tmp_path), "--cycle", "2026-12"]).code == 0
     assert (tmp_path / "cycles" / "2026-12" / "cycle.yaml").is_file()
+
+
+def test_init_starts_next_months_cycle_by_default(tmp_path: Path) -> None:
+    from sopctl.scaffold import next_cycle
+
+    assert next_cycle(dt.date(2026, 11, 26)) == "2026-12"
+    assert next_cycle(dt.date(2026, 12, 1)) == "2027-01"
+    r = run(["init", str(tmp_path / "p")])
+    assert r.code == 0, r.err
+    assert f"first cycle {next_cycle(dt.date.today())}" in r.out
+    assert (tmp_path / "p" / "cycles" / next_cycle(dt.date.today()) / "cycle.yaml").is_file()
+
+
+def test_init_cycle_moves_every_period_and_plans_the_same(tmp_path: Path) -> None:
+    # the example is written for 2026-12; for 2027-04 every period moves by four months
+    target = tmp_path / "p"
+    assert run(["init", str(target), "--cycle", "2027-04"]).code == 0
+    cycle = target / "cycles" / "2027-04"
+    assert "first_period: 2027-05" in (cycle / "cycle.yaml").read_text()
+    pipeline = (cycle / "inputs" / "pipeline.csv").read_text()
+    assert "P-100,strategic,proposal,200,2027-05,2" in pipeline
+    history = (cycle / "inputs" / "history.csv").read_text().splitlines()
+    assert history[1].split(",")[2] == "2026-05" and history[12].split(",")[2] == "2027-04"
+    moved = json.loads(run(["reconcile", "--dry-run", "--format", "json"], cwd=target).out)
+    base = tmp_path / "b"
+    assert run(["init", str(base), "--cycle", "2026-12"]).code == 0
+    same = json.loads(run(["reconcile", "--dry-run", "--format", "json"], cwd=base).out)
+    assert moved["plan"]["objective"] == pytest.approx(same["plan"]["objective"], rel=1e-9)
+    assert run(["validate"], cwd=target).code == 0
+
+
+@pytest.mark.parametrize("bad", ["2027-13", "27-04", "2027-4", "next"])
+def test_init_refuses_a_cycle_that_is_not_a_month(tmp_path: Path, bad: str) -> None:
+    r = run(["init", str(tmp_path / "x"), "--cycle", bad])
+    assert r.code == 2 and "is not a month" in r.err and "YYYY-MM" in r.err
+    assert not (tmp_path / "x").exists()
 
 
 def test_init_unknown_example(tmp_path: Path) -> None:

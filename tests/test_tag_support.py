@@ -70,7 +70,7 @@ def commit_all(root: Path, message: str) -> str:
 
 
 def build_ready(root: Path) -> Path:
-    r = run(["init", str(root)])
+    r = run(["init", str(root), "--cycle", "2026-12"])
     assert r.code == 0, r.out + r.err
     commit_all(root, "Start S&OP")
     r = run(["reconcile", "--format", "json"], cwd=root)

@@ -189,11 +189,19 @@ def init(
             " repository from the project's examples/ folder instead.",
         ),
     ] = "minimal",
+    cycle: Annotated[
+        str | None,
+        typer.Option(
+            "--cycle",
+            metavar="YYYY-MM",
+            help="The first cycle (default: next month's; it plans from the month after).",
+        ),
+    ] = None,
 ) -> None:
     """Create a planning repository (git init, charter, first cycle, .gitignore)."""
     from .commands import run_init
 
-    raise typer.Exit(run_init(path, example))
+    raise typer.Exit(run_init(path, example, cycle))
 
 
 @app.command()

@@ -106,11 +106,15 @@ def run_explain_cmd(root: Path | None, cycle: str | None, name: str, period: str
     return EXIT_OK
 
 
-def run_init(path: Path, example: str) -> int:
+def run_init(path: Path, example: str, cycle: str | None = None) -> int:
     from ..scaffold import scaffold
 
-    files = scaffold(path, example)
-    print(f"created a planning repository in {path} ({len(files)} files, git initialised)")
+    files = scaffold(path, example, cycle)
+    first = next(f for f in files if f.endswith("/cycle.yaml")).split("/")[1]
+    print(
+        f"created a planning repository in {path} ({len(files)} files, git initialised); "
+        f"first cycle {first}"
+    )
     print("next:")
     print(f"  cd {path}")
     print("  sopctl validate")

@@ -7,10 +7,11 @@ from collections.abc import Callable
 Files = dict[str, str]
 
 
-def _minimal() -> Files:
+def _minimal(cycle: str = "2026-12") -> Files:
     from .minimal import files
 
-    return files()
+    return files(cycle)
 
 
-EXAMPLES: dict[str, Callable[[], Files]] = {"minimal": _minimal}
+# each takes the cycle id (YYYY-MM) to start with; tests use the default, 2026-12
+EXAMPLES: dict[str, Callable[..., Files]] = {"minimal": _minimal}

@@ -1,6 +1,15 @@
-"""The smallest planning repository that exercises the loop: 2 items, 2 segments, 6 months."""
+"""The smallest planning repository that exercises the loop: 2 items, 2 segments, 6 months.
+
+Written for cycle 2026-12 (first period 2027-01, history 2026-01 to 2026-12); `files(cycle)`
+moves every period by the same number of months, so `sopctl init` can start the cycle that
+comes next on the calendar.
+"""
 
 from __future__ import annotations
+
+import re
+
+from ..periods import shift, to_ordinal
 
 CHARTER = """\
 # yaml-language-server: $schema=../schemas/charter.schema.json
@@ -93,7 +102,7 @@ first_period: 2027-01
 status: draft
 assumptions:
   - id: A1
-    text: The assembly line keeps two shifts through June.
+    text: The assembly line keeps two shifts through the horizon.
     owner: ops_lead
 scenarios:
   - id: base
@@ -151,7 +160,22 @@ FILES = {
 }
 
 
-def files() -> dict[str, str]:
+WRITTEN_FOR = "2026-12"
+_MONTH = re.compile(r"\b20\d\d-(?:0[1-9]|1[0-2])\b")
+
+
+def files(cycle: str = WRITTEN_FOR) -> dict[str, str]:
+    """The example's files for `cycle` (YYYY-MM): every period, in paths and in text, moved by
+    the months from 2026-12 to `cycle`."""
     out = dict(FILES)
     out["cycles/2026-12/inputs/history.csv"] = _history()
-    return out
+    start, to = to_ordinal(WRITTEN_FOR, "month"), to_ordinal(cycle, "month")
+    if to is None or start is None:
+        raise ValueError(f"cycle '{cycle}' is not a month (YYYY-MM)")
+    if to == start:
+        return out
+
+    def move(text: str) -> str:
+        return _MONTH.sub(lambda m: shift(m.group(0), to - start, "month"), text)
+
+    return {move(path): move(text) for path, text in out.items()}
