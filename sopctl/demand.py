@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from .findings import Report
+from .findings import Finding, Report, Severity
 from .outputs import write_all
-from .results import csv_bytes, is_current, manifest
+from .results import csv_bytes, is_current, manifest, read_manifest
 from .validate import Workspace, load_workspace
 from .workspace import display, list_cycles
 
@@ -100,7 +100,9 @@ def run_demand(
     if not report.ok or not write:
         return run
     files = run.files = demand_files(ws, run.result)
-    files[MANIFEST] = manifest(ws, "demand", files, {})
+    # the build's warnings travel with the view: a reconcile that reuses it reports them too
+    notes = [f.to_dict() for f in run.result.findings]
+    files[MANIFEST] = manifest(ws, "demand", files, {"findings": notes})
     out = ws.cycle_dir / "outputs"
     write_all({out / name: data for name, data in files.items()})
     run.written = [out / name for name in files]
@@ -109,3 +111,16 @@ def run_demand(
 
 def demand_is_current(ws: Workspace) -> bool:
     return is_current(ws, ws.cycle_dir / "outputs", MANIFEST)
+
+
+def recorded_findings(ws: Workspace) -> list[Finding]:
+    """The warnings the build of the current demand view reported, from its manifest."""
+    doc = read_manifest(ws.cycle_dir / "outputs" / MANIFEST) or {}
+    out = []
+    for f in doc.get("findings", []):
+        try:
+            sev = Severity(f["severity"])
+            out.append(Finding(f["path"], f["line"], f["col"], f["code"], f["message"], sev))
+        except (KeyError, TypeError, ValueError):
+            continue  # a manifest edited by hand: its notes are not worth a failure
+    return out

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from .demand import PLAN, demand_is_current, read_plan, run_demand
+from .demand import PLAN, demand_is_current, read_plan, recorded_findings, run_demand
 from .errors import UserError
 from .findings import Report
 from .reconcile import PlanResult, SolveOptions, export_mps, reconcile
@@ -56,6 +56,7 @@ def demand_view(root: Path | None, run: ReconcileRun, write: bool) -> pl.DataFra
     path = ws.cycle_dir / "outputs" / PLAN
     if demand_is_current(ws):
         run.demand_source = "reused"
+        report.extend(f for f in recorded_findings(ws) if f not in report.findings)
         return read_plan(path)
     run.demand_source = "rebuilt"
     built = run_demand(root, ws.cycle_id, write=write)

@@ -27,6 +27,18 @@ def _snapshot(repo: Path) -> dict[str, bytes]:
     return {n: (repo / OUT / n).read_bytes() for n in PLAN_FILES}
 
 
+def test_signal_warnings_are_reported_when_the_demand_view_is_reused(repo: Path) -> None:
+    pipe = repo / "cycles/2026-12/inputs/pipeline.csv"
+    pipe.write_text(pipe.read_text() + "D-010,Old,P-100,standard,proposal,50,2026-09,\n")
+    first = json.loads(run(["reconcile", "--format", "json"], cwd=repo).out)
+    again = json.loads(run(["reconcile", "--format", "json"], cwd=repo).out)
+    assert (first["demand"], again["demand"]) == ("rebuilt", "reused")
+    codes = [(f["code"], f["line"], f["severity"]) for f in first["findings"]]
+    assert ("SOP704", 5, "warning") in codes
+    assert [(f["code"], f["line"], f["severity"]) for f in again["findings"]] == codes
+    assert "SOP704" in run(["reconcile", "--dry-run"], cwd=repo).out  # and in text
+
+
 def test_reconcile_writes_deterministic_outputs(repo: Path) -> None:
     r = run(["reconcile"], cwd=repo)
     assert r.code == 0, r.out + r.err
