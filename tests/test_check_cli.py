@@ -197,7 +197,7 @@ def test_scenario_files_are_changed_by_their_owner_role(branch: Path) -> None:
 
 def test_assumptions_are_changed_by_their_owner_role(branch: Path) -> None:
     rel = f"{CYCLE}/cycle.yaml"
-    edit(branch, rel, "keeps two shifts through June", "keeps two shifts through July")
+    edit(branch, rel, "keeps two shifts through the horizon", "keeps two shifts through July")
     commit_as(branch, "olga@acme.example", "ops_lead updates its own assumption")
     r = run(["check"], cwd=branch)
     assert "SOP810" not in r.out, r.out
