@@ -184,6 +184,28 @@ def test_labour_layoffs_and_min_workforce(tmp_path: Path) -> None:
     assert close(series(res, "supply", "production"), [50, 50, 50])
 
 
+def test_labour_limits_per_period(tmp_path: Path) -> None:
+    # as above, but no layoffs in January (an agreement) and no hires in March (a freeze):
+    # the crew shrinks a month later, 10 -> 10 -> 8 -> 7; the March row leaves layoffs at 2
+    res = run(
+        tmp_path,
+        {
+            "items.csv": ITEMS_HEADER + "A,1,100,0,1,,\n",
+            "resources.csv": RES_HEADER + "crew,labour,,10,,,10,10,1,1,,2,7,\n",
+            "routings.csv": "item,resource,hours_per_unit\nA,crew,1\n",
+            "capacity.csv": "resource,period,hours,overtime_limit,max_hires,max_layoffs\n"
+            "crew,2027-01,10,,,0\ncrew,2027-03,10,,0,\n",
+        },
+        [("A", "s", p, 50) for p in P3],
+    )
+    assert close(series(res, "capacity", "workforce"), [10, 8, 7])
+    assert close(series(res, "capacity", "layoffs"), [0, 2, 1])
+    assert close(series(res, "capacity", "hires"), [0, 0, 0])
+    # one more layoff allowed in January would save a worker's month: that bound binds
+    sp = dict(zip(res.shadow_prices["constraint"], res.shadow_prices["shadow_price"], strict=True))
+    assert sp["max_layoffs[crew,2027-01]"] > 0
+
+
 def test_subcontract_limit(tmp_path: Path) -> None:
     # making costs 100, more than a lost unit (price 40 + penalty 5): A is bought (30 a month
     # at 20), B cannot be subcontracted and is lost

@@ -49,8 +49,13 @@ def instances(draw: st.DrawFn) -> PlanData:
         workforce0=w0,
         hire_cost=ints(draw, 0, 10, (R,)),
         layoff_cost=ints(draw, 0, 10, (R,)),
-        max_hires=maybe_inf(draw, 0, 3, R),
-        max_layoffs=maybe_inf(draw, 0, 3, R),
+        # per period (capacity rows), unlimited for some pools
+        max_hires=np.where(
+            np.isinf(maybe_inf(draw, 0, 1, R))[:, None], INF, ints(draw, 0, 3, (R, T))
+        ),
+        max_layoffs=np.where(
+            np.isinf(maybe_inf(draw, 0, 1, R))[:, None], INF, ints(draw, 0, 3, (R, T))
+        ),
         min_workforce=np.minimum(ints(draw, 0, 5, (R,)), w0),
         max_workforce=w0 + maybe_inf(draw, 0, 5, R),
     )
@@ -152,6 +157,7 @@ def test_every_plan_keeps_every_balance_and_limit(d: PlanData) -> None:
         assert np.all(w >= d.res.min_workforce[r] - FRAME_TOL)
         assert np.all(w <= d.res.max_workforce[r] + FRAME_TOL)
         assert np.all(h <= d.res.max_hires[r] + FRAME_TOL)
+        assert np.all(f <= d.res.max_layoffs[r] + FRAME_TOL)
     if M:
         mt = res.materials
         stock, rec = grid(mt, "inventory", M, T), grid(mt, "receipts", M, T)

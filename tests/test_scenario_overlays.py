@@ -31,6 +31,18 @@ S = {
     "crew_short": "  - {kind: capacity, resources: [CREW], hours: -90}\n",
     "crew_short_freeze": "  - {kind: capacity, resources: [CREW], hours: -90}\n"
     "  - {kind: workforce, resources: [CREW], policy: hiring_freeze}\n",
+    # an agreement for January only: the crew is cut a month later
+    "no_layoffs_jan": "  - {kind: workforce, policy: no_layoffs, from: 2027-01, to: 2027-01}\n",
+    # a January freeze: January makes 40 pumps with the 2 workers there are, the rest is hired
+    # in February
+    "crew_short_freeze_jan": "  - {kind: capacity, resources: [CREW], hours: -90}\n"
+    "  - {kind: workforce, resources: [CREW], policy: hiring_freeze, to: 2027-01}\n",
+    # a range after a whole-horizon capacity change keeps the changed hours in its rows
+    "crew_short_then_no_layoffs_feb": "  - {kind: capacity, resources: [CREW], hours: -90}\n"
+    "  - {kind: workforce, policy: no_layoffs, from: 2027-02}\n",
+    # a capacity change on a period with a limit row keeps the limit
+    "no_layoffs_jan_more_hours": "  - {kind: workforce, policy: no_layoffs, to: 2027-01}\n"
+    "  - {kind: capacity, resources: [CREW], to: 2027-01, factor: 1.1}\n",
     "supplier_half": "  - {kind: supplier, materials: [M], capacity_factor: 0.5}\n",
     "supplier_late": "  - {kind: supplier, suppliers: [Acme Metals], delay: 1}\n",
     "supplier_march": "  - {kind: supplier, materials: [M], from: 2027-03, to: 2027-03,"
@@ -88,6 +100,45 @@ CASES = [
     ("shift", "capacity_plan.csv", "resource", "LINE", "available", [100, 140, 140], "warm"),
     ("no_layoffs", "capacity_plan.csv", "resource", "CREW", "layoffs", [0, 0, 0], "warm"),
     ("no_layoffs", "capacity_plan.csv", "resource", "CREW", "workforce", [2, 2, 2], "warm"),
+    ("no_layoffs_jan", "capacity_plan.csv", "resource", "CREW", "layoffs", [0, 1.75, 0], "warm"),
+    (
+        "no_layoffs_jan",
+        "capacity_plan.csv",
+        "resource",
+        "CREW",
+        "workforce",
+        [2, 0.25, 0.25],
+        "warm",
+    ),
+    ("crew_short_freeze_jan", "capacity_plan.csv", "resource", "CREW", "hires", [0, 1, 0], "warm"),
+    (
+        "no_layoffs_jan_more_hours",
+        "capacity_plan.csv",
+        "resource",
+        "CREW",
+        "layoffs",
+        [0, 1.75, 0],
+        "warm",
+    ),
+    (
+        "no_layoffs_jan_more_hours",
+        "capacity_plan.csv",
+        "resource",
+        "CREW",
+        "available",
+        [220, 25, 25],
+        "warm",
+    ),
+    ("crew_short_freeze_jan", "supply_plan.csv", "item", "A", "production", [40, 60, 50], "warm"),
+    (
+        "crew_short_then_no_layoffs_feb",
+        "capacity_plan.csv",
+        "resource",
+        "CREW",
+        "available",
+        [25, 25, 25],
+        "warm",
+    ),
     # 10 hours per worker: 25 hours need 2.5 workers, so half a worker is hired in January
     ("crew_short", "capacity_plan.csv", "resource", "CREW", "hires", [0.5, 0, 0], "warm"),
     ("crew_short", "capacity_plan.csv", "resource", "CREW", "available", [25, 25, 25], "warm"),
@@ -199,7 +250,13 @@ def test_the_empty_scenario_is_the_base_byte_for_byte(
 # one more CREW hour is worth 1 EUR in one month or another, or a supplier limit binds at a
 # price of 0 or 0.02): the warm and the cold solve may name different prices, so the files
 # built from them (exceptions, capacity shadow prices) may differ; the plan itself may not.
-DUAL_DEGENERATE = {"crew_short", "supplier_half", "cost_item", "cost_material"}
+DUAL_DEGENERATE = {
+    "crew_short",
+    "crew_short_then_no_layoffs_feb",
+    "supplier_half",
+    "cost_item",
+    "cost_material",
+}
 PRIMAL_FILES = ("supply_plan.csv", "materials_plan.csv", "finance.csv")
 
 

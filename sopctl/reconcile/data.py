@@ -46,8 +46,8 @@ class ResourceData:
     workforce0: FloatArr
     hire_cost: FloatArr
     layoff_cost: FloatArr
-    max_hires: FloatArr
-    max_layoffs: FloatArr
+    max_hires: FloatArr  # (R, T)
+    max_layoffs: FloatArr  # (R, T)
     min_workforce: FloatArr
     max_workforce: FloatArr
 
@@ -319,14 +319,17 @@ def _resources(
     base_hours = np.where(labour, v["hours_per_worker"], v["hours"])
     hours = np.repeat(base_hours[:, None], T, axis=1)
     ot = np.repeat(v["overtime_limit"][:, None], T, axis=1)
+    hires = np.repeat(v["max_hires"][:, None], T, axis=1)
+    layoffs = np.repeat(v["max_layoffs"][:, None], T, axis=1)
     cap = _frame(ws, "capacity", ["resource", "period", "hours"])
     if cap is not None and cap.height and R:
         cap = _attach(cap, {"resource": ids, "period": per}, notes, "capacity")
         r, t = cap["r"].to_numpy(), cap["t"].to_numpy()
         hours[r, t] = _num(cap, "hours", 0.0)
-        ot_new = _num(cap, "overtime_limit", np.nan)
-        keep = ~np.isnan(ot_new)
-        ot[r[keep], t[keep]] = ot_new[keep]
+        for arr, col in ((ot, "overtime_limit"), (hires, "max_hires"), (layoffs, "max_layoffs")):
+            new = _num(cap, col, np.nan)  # an empty cell keeps the resource's own limit
+            keep = ~np.isnan(new)
+            arr[r[keep], t[keep]] = new[keep]
     out = ResourceData(
         labour=labour,
         hours=hours,
@@ -336,8 +339,8 @@ def _resources(
         workforce0=v["workforce"],
         hire_cost=v["hire_cost"],
         layoff_cost=v["layoff_cost"],
-        max_hires=v["max_hires"],
-        max_layoffs=v["max_layoffs"],
+        max_hires=hires,
+        max_layoffs=layoffs,
         min_workforce=v["min_workforce"],
         max_workforce=v["max_workforce"],
     )

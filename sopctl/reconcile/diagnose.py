@@ -42,9 +42,9 @@ def iis_names(d: PlanData, lp: LpModel, sol: Solution) -> list[str]:
 
 def _max_supply(d: PlanData) -> FloatArr:
     """Most units each item could get into stock over the horizon (optimistic bound)."""
-    F, T, R, res = len(d.items), d.T, len(d.resources), d.res
+    F, T, res = len(d.items), d.T, d.res
     land_ok = np.arange(T)[None, :] + d.lead_time[:, None] <= T - 1  # (F, T) start periods
-    hires = np.cumsum(np.broadcast_to(res.max_hires[:, None], (R, T)), axis=1)
+    hires = np.cumsum(res.max_hires, axis=1)
     reach = np.minimum(res.max_workforce[:, None], res.workforce0[:, None] + hires)
     per_worker = res.hours + res.ot_limit
     hours = np.where(res.labour[:, None], reach * per_worker, per_worker)
@@ -71,15 +71,15 @@ def hints(d: PlanData) -> tuple[list[str], list[str]]:
         if lo > hi:
             msgs.append(f"{name}: min_workforce {lo:g} is above max_workforce {hi:g}")
             names += [f"min_workforce[{name},{first}]", f"max_workforce[{name},{first}]"]
-        elif w0 + res.max_hires[r] < lo:
+        elif w0 + res.max_hires[r, 0] < lo:
             msgs.append(
-                f"{name}: {w0:g} workers plus at most {res.max_hires[r]:g} hires cannot reach "
+                f"{name}: {w0:g} workers plus at most {res.max_hires[r, 0]:g} hires cannot reach "
                 f"min_workforce {lo:g} in {first}"
             )
             names += [f"max_hires[{name},{first}]", f"min_workforce[{name},{first}]"]
-        elif w0 - res.max_layoffs[r] > hi:
+        elif w0 - res.max_layoffs[r, 0] > hi:
             msgs.append(
-                f"{name}: {w0:g} workers less at most {res.max_layoffs[r]:g} layoffs stay above "
+                f"{name}: {w0:g} workers less at most {res.max_layoffs[r, 0]:g} layoffs stay above "
                 f"max_workforce {hi:g} in {first}"
             )
             names += [f"max_layoffs[{name},{first}]", f"max_workforce[{name},{first}]"]

@@ -93,8 +93,8 @@ def build_model(
     lk = _keys(resource=[d.resources[r] for r in rl])
     W = bld.col("W", lk, rl, 0.0, res.max_workforce[rl, None])
     bld.lo[-1].reshape(rl.size, T)[:] = res.min_workforce[rl, None]
-    H = bld.col("H", lk, rl, 0.0, res.max_hires[rl, None])
-    Fi = bld.col("F", lk, rl, 0.0, res.max_layoffs[rl, None])
+    H = bld.col("H", lk, rl, 0.0, res.max_hires[rl])
+    Fi = bld.col("F", lk, rl, 0.0, res.max_layoffs[rl])
 
     # ---- materials: receipts (none inside the supplier lead time) and stock
     M = len(d.materials)

@@ -7,7 +7,9 @@ kind changes (docs/scenarios.md has the reference):
 - capacity / shift: `capacity` rows of the selected resources and periods (upserted), from the
   period's effective hours (a capacity row, else the resource's hours, or hours per worker for
   a labour pool): plus `hours` or times `factor`, floored at 0;
-- workforce: `resources.max_layoffs` (no_layoffs) or `max_hires` (hiring_freeze) set to 0;
+- workforce: `max_layoffs` (no_layoffs) or `max_hires` (hiring_freeze) set to 0: over the
+  whole horizon in `resources` and in the `capacity` rows that set their own; in `from`..`to`
+  as `capacity` rows of those periods (upserted, with the period's effective hours);
 - supplier: the capacity of the selected materials in `from`..`to` times `capacity_factor` or
   plus `capacity_units`, as `supplier_capacity` rows (upserted; over the whole horizon also
   `materials.capacity`; an empty capacity stays unlimited); `delay` adds to
@@ -59,7 +61,7 @@ def apply_tables(ws: Workspace, sc: Scenario, ids: Ids) -> tuple[Workspace, bool
         if kind in ("capacity", "shift"):
             findings += _capacity(out, ov, sel, ids, note)
         elif kind == "workforce":
-            findings += _workforce(out, ov, sel, note)
+            findings += _workforce(out, ov, sel, ids, note)
         elif kind == "supplier":
             findings += _supplier(out, ov, sel, ids, note)
         elif kind == "price":
@@ -75,10 +77,16 @@ def apply_tables(ws: Workspace, sc: Scenario, ids: Ids) -> tuple[Workspace, bool
 # ---------------------------------------------------------------------------- kinds
 
 
-def _capacity(ws: Workspace, ov: Any, sel: Selection, ids: Ids, note: Note) -> list[Finding]:
+PER_PERIOD = ("overtime_limit", "max_hires", "max_layoffs")  # capacity's optional columns
+
+
+def _capacity_grid(ws: Workspace, sel: Selection) -> tuple[pl.DataFrame, pl.DataFrame] | None:
+    """The capacity frame (every optional column present) and the selected resource x period
+    grid: the period's row values (null where there is no row) and `before`, the period's
+    effective hours (the row's, else the resource's hours or hours per worker)."""
     res = frame(ws, "resources")
     if res is None or not sel.resources or not sel.periods:
-        return []
+        return None
     base = res.select(
         "resource",
         pl.when(pl.col("kind") == "labour")
@@ -90,8 +98,9 @@ def _capacity(ws: Workspace, ov: Any, sel: Selection, ids: Ids, note: Note) -> l
     cap = frame(ws, "capacity")
     if cap is None:
         cap = empty("capacity", ("period",))
-    if "overtime_limit" not in cap.columns:
-        cap = cap.with_columns(pl.lit(None, pl.Float64).alias("overtime_limit"))
+    cap = cap.with_columns(
+        pl.lit(None, pl.Float64).alias(c) for c in PER_PERIOD if c not in cap.columns
+    )
     grid = pl.DataFrame(
         {
             "resource": [r for r in sel.resources for _ in sel.periods],
@@ -100,37 +109,63 @@ def _capacity(ws: Workspace, ov: Any, sel: Selection, ids: Ids, note: Note) -> l
         schema={"resource": pl.String, "period": pl.String},
     )
     cur = grid.join(base, on="resource", how="left").join(
-        cap.select("resource", "period", "hours", "overtime_limit"),
+        cap.select("resource", "period", "hours", *PER_PERIOD),
         on=["resource", "period"],
         how="left",
     )
-    eff = pl.coalesce("hours", "base").fill_null(0.0)
-    factor = getattr(ov, "factor", None)
-    cur = cur.with_columns(eff.alias("before"), change(eff, factor, ov.hours).alias("hours"))
-    cur, out = floored(cur, "hours", "resource-period hours", note)
-    if same(cur["before"], cur["hours"]):
-        return nothing("hours", note)
+    return cap, cur.with_columns(pl.coalesce("hours", "base").fill_null(0.0).alias("before"))
+
+
+def _put_capacity(ws: Workspace, cap: pl.DataFrame, rows: pl.DataFrame, ids: Ids) -> None:
     labels = ords(ids)
-    rows = cur.with_columns(
+    rows = rows.with_columns(
         pl.col("period").replace_strict(labels, return_dtype=pl.Int64).alias(ord_col("period"))
     )
     put(ws, "capacity", upsert(cap, rows, ["resource", "period"]))
+
+
+def _capacity(ws: Workspace, ov: Any, sel: Selection, ids: Ids, note: Note) -> list[Finding]:
+    got = _capacity_grid(ws, sel)
+    if got is None:
+        return []
+    cap, cur = got
+    factor = getattr(ov, "factor", None)
+    cur = cur.with_columns(change(pl.col("before"), factor, ov.hours).alias("hours"))
+    cur, out = floored(cur, "hours", "resource-period hours", note)
+    if same(cur["before"], cur["hours"]):
+        return nothing("hours", note)
+    _put_capacity(ws, cap, cur, ids)
     return out
 
 
-def _workforce(ws: Workspace, ov: Any, sel: Selection, note: Note) -> list[Finding]:
+def _workforce(ws: Workspace, ov: Any, sel: Selection, ids: Ids, note: Note) -> list[Finding]:
+    """The limit set to 0: over the whole horizon in resources.csv and in the capacity rows
+    that set their own; in `from`..`to` as capacity rows of those periods (upserted with the
+    period's effective hours, other limits kept)."""
     res = frame(ws, "resources")
     if res is None or not sel.resources:
         return []
     col = "max_layoffs" if ov.policy == "no_layoffs" else "max_hires"
-    if col not in res.columns:
-        res = res.with_columns(pl.lit(None, pl.Float64).alias(col))
-    hit = pl.col("resource").is_in(sel.resources)
-    new = res.with_columns(pl.when(hit).then(pl.lit(0.0)).otherwise(pl.col(col)).alias(col))
-    if same(res[col], new[col]):
-        return nothing(col, note)
-    put(ws, "resources", new)
-    return []
+    whole = ov.from_ is None and ov.to is None
+    changed = False
+    if whole:
+        if col not in res.columns:
+            res = res.with_columns(pl.lit(None, pl.Float64).alias(col))
+        hit = pl.col("resource").is_in(sel.resources)
+        new = res.with_columns(pl.when(hit).then(pl.lit(0.0)).otherwise(pl.col(col)).alias(col))
+        if not same(res[col], new[col]):
+            put(ws, "resources", new)
+            changed = True
+    got = _capacity_grid(ws, sel)
+    if got is not None:
+        cap, cur = got
+        if whole:  # rows without their own limit take the resource's, just set to 0
+            cur = cur.filter(pl.col(col).is_not_null())
+        rows = cur.with_columns(pl.col("before").alias("hours"), pl.lit(0.0).alias(col))
+        if rows.height and not same(cur[col], rows[col]):
+            _put_capacity(ws, cap, rows, ids)
+            changed = True
+    return [] if changed else nothing(col, note)
 
 
 def _supplier(ws: Workspace, ov: Any, sel: Selection, ids: Ids, note: Note) -> list[Finding]:

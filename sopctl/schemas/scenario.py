@@ -73,8 +73,8 @@ class ShiftOverlay(Strict):
     hours: float = Field(gt=0, description="Hours the shift adds per period")
 
 
-class WorkforcePolicy(Strict):
-    """A policy on labour pools for the whole horizon."""
+class WorkforcePolicy(_Periods):
+    """A policy on labour pools in `from`..`to` (default: the whole horizon)."""
 
     kind: Literal["workforce"]
     resources: list[Id] = Field(default_factory=list, description="Labour pools (default: all)")

@@ -126,7 +126,9 @@ TABLES: tuple[Contract, ...] = (
     ),
     Contract(
         "capacity",
-        "Per-period changes to a resource's hours (holidays, maintenance, added shifts).",
+        "Per-period changes to a resource: hours (holidays, maintenance, added shifts), "
+        "overtime limit, and for a labour pool its hiring and layoff limits (a hiring freeze, "
+        "an agreement not to lay off).",
         (
             Column("resource", "id", "Resource id", ref="resources.resource"),
             Column("period", "period", "Period", scope="horizon"),
@@ -140,6 +142,22 @@ TABLES: tuple[Contract, ...] = (
                 "overtime_limit",
                 "float",
                 "Overtime limit that period",
+                required=False,
+                nullable=True,
+                min=0,
+            ),
+            Column(
+                "max_hires",
+                "float",
+                "Labour: most hires that period (empty: resources.max_hires)",
+                required=False,
+                nullable=True,
+                min=0,
+            ),
+            Column(
+                "max_layoffs",
+                "float",
+                "Labour: most layoffs that period (empty: resources.max_layoffs)",
                 required=False,
                 nullable=True,
                 min=0,
