@@ -82,6 +82,8 @@ def test_scorecard_and_series_of_a_committed_cycle(repo: Path) -> None:
     assert (bias["owner"], bias["severity"]) == ("demand_planner", "error")  # forecast_bias
     layers = [r["key"] for r in got if r["scope"] == "layer" and r["metric"] == "wape"]
     assert layers == ["naive", "baseline", "pipeline", "promotions_renewals", "overrides"]
+    naive = c[("forecast", "wape", "layer", "naive")]
+    assert naive["note"] == "naive: each series' demand in 2026-12"  # the default, last
     # service: strategic shipped everything; standard shipped 90 % against a 0.9 target
     strategic = c[("service", "unit_fill_rate", "segment", "strategic")]
     assert (strategic["target"], strategic["tolerance"]) == ("0.98", "0.02")  # segment target
@@ -316,3 +318,23 @@ def test_a_rebuilt_output_that_differs_from_its_record_is_not_used(repo: Path) -
     assert [(r["status"], r["note"]) for r in ss] == [
         ("no_data", "the committed supply plan could not be read")
     ]
+
+
+def test_a_seasonal_naive_forecast_from_the_charter(repo: Path) -> None:
+    from tests.test_learn_support import _approve, _commit
+
+    charter = repo / "charters/acme.yaml"
+    text = charter.read_text("utf-8")
+    charter.write_text(text.replace("learn:\n", "learn:\n  naive: seasonal\n", 1), "utf-8")
+    for step in ("demand", "reconcile"):
+        assert run([step, "2026-12"], cwd=repo).code == 0
+    _approve(repo, "2026-12")
+    _commit(repo, "FVA against the seasonal naive forecast")
+    assert run(["tag", "2026-12"], cwd=repo).code == 0
+    learn(repo, "sop/2026-12/v2")
+    # P-100 strategic: 120 a month plus the season (0, 5, 10 for January to March of 2026)
+    series = {(r["item"], r["segment"], r["period"]): r for r in rows(repo / OUT / "series.csv")}
+    naive = [float(series[("P-100", "strategic", p)]["naive"]) for p in MONTHS]
+    assert naive == [120, 125, 130]
+    row = card(repo)[("forecast", "wape", "layer", "naive")]
+    assert row["note"] == "seasonal naive: each period's demand 12 periods earlier"

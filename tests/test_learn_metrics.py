@@ -203,3 +203,39 @@ def test_charter_patch_changes_only_the_suggested_probabilities() -> None:
     assert plus == ["+    - {id: proposal, probability: 0.75}"]
     assert patch.startswith("--- a/charters/acme.yaml\n+++ b/charters/acme.yaml\n")
     assert charter_patch(CHARTER, "charters/acme.yaml", {}) == ""
+
+
+def _history(months: list[str], qty: list[float]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"item": "A", "segment": "s", "period": months, "quantity": qty},
+        schema={"item": pl.String, "segment": pl.String, "period": pl.String}
+        | {"quantity": pl.Float64},
+    )
+
+
+def test_naive_forecasts_last_and_seasonal() -> None:
+    from sopctl.learn.forecast import naive_of, series_frame
+
+    months = [f"2026-{k:02d}" for k in range(1, 13)]
+    hist = _history(months, [float(k) for k in range(1, 13)])  # demand = the month's number
+    labels = ["2027-01", "2027-02", "2027-03", "2028-01"]
+    last, how = naive_of(hist, labels, "month", "last")
+    assert last is not None and last["naive"].to_list() == [12.0] and "2026-12" in how
+    seasonal, how = naive_of(hist, labels, "month", "seasonal")
+    assert seasonal is not None and how.startswith("seasonal naive")
+    got = dict(zip(seasonal["period"], seasonal["naive"], strict=True))
+    # the same month a year before; 2028-01 lies 13 months past the history: two years back
+    assert got == {"2027-01": 1.0, "2027-02": 2.0, "2027-03": 3.0, "2028-01": 1.0}
+    # series.csv carries the naive value per period
+    plan = pl.DataFrame(
+        {"item": "A", "segment": "s", "period": labels[:3]}
+        | {c: 0.0 for c in ("baseline", "pipeline", "promotion", "renewal", "override")}
+        | {"final": 5.0}
+    )
+    s = series_frame(plan, None, seasonal, labels[:3], 4.0)
+    assert s["naive"].to_list() == [1.0, 2.0, 3.0]
+    # half a season of history: no season to repeat, so the last period's demand, said so
+    short, how = naive_of(hist.tail(6), labels, "month", "seasonal")
+    assert short is not None and short["naive"].to_list() == [12.0]
+    assert how.startswith("seasonal naive needs 12 periods of history, the tag has 6")
+    assert naive_of(None, labels, "month", "seasonal") == (None, "")

@@ -198,12 +198,14 @@ def _score(inp: LearnInputs) -> tuple[pl.DataFrame, pl.DataFrame]:
         th = rules.threshold("forecast", "wape")
         out.append(sc.no_data("forecast", "wape", th, "the committed demand view cannot be read"))
     else:
-        naive = naive_of(inp.table("demand_history"))
+        naive, how = naive_of(
+            inp.table("demand_history"), inp.labels, inp.target.bucket, rules.learn.naive
+        )
         limit = rules.learn.tracking_signal_limit
         series = series_frame(plan, demand, naive, inp.labels, limit)
         out += [
             fc_rows(series, rules),
-            layer_rows(series, rules),
+            layer_rows(series, rules, how),
             owner_rows(
                 series, inp.plan("demand_sources.csv"), inp.table("overrides"), rules, inp.charter
             ),

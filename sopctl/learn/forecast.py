@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from .. import periods
+from ..periods import Bucket
 from ..schemas.charter import Charter
 from . import metrics as m
 from . import scorecard as sc
@@ -33,12 +35,48 @@ LAYERS: tuple[tuple[str, pl.Expr], ...] = (
 INFO = ("actual", "forecast", "error", "bias", "mad")
 
 
-def naive_of(history: pl.DataFrame | None) -> pl.DataFrame | None:
-    """The naive forecast per series: its demand in the last period of the tagged history
-    (0 when it had none then) — Gilliland's reference for forecast value added."""
+SEASON = {"month": 12, "week": 52}  # periods per season, for the seasonal naive forecast
+
+
+def naive_of(
+    history: pl.DataFrame | None,
+    labels: list[str] | None = None,
+    bucket: Bucket = "month",
+    method: str = "last",
+) -> tuple[pl.DataFrame | None, str]:
+    """The naive forecast — Gilliland's reference for forecast value added — and how it was
+    made, in words. `last`: per series its demand in the last period of the tagged history (0
+    when it had none then). `seasonal`: per series and horizon period its demand in the latest
+    history period of the same season (the period one or more seasons before); without a full
+    season of history it falls back to `last` and says so."""
     if history is None or not history.height:
-        return None
-    last = history["period"].max()
+        return None, ""
+    last = str(history["period"].max())
+    if method == "seasonal" and labels:
+        m_ = SEASON[bucket]
+        ords = [periods.to_ordinal(str(p), bucket) for p in history["period"].unique()]
+        known = [o for o in ords if o is not None]
+        end = max(known)
+        if end - min(known) + 1 >= m_:
+            back = {}
+            for p in labels:
+                o = periods.to_ordinal(p, bucket)
+                if o is not None:
+                    k = max(1, -(-(o - end) // m_))  # whole seasons back to the history
+                    back[p] = periods.from_ordinal(o - m_ * k, bucket)
+            same = pl.DataFrame(
+                {"period": list(back), "source": list(back.values())},
+                schema={"period": pl.String, "source": pl.String},
+            )
+            sums = history.group_by(*SERIES, "period").agg(pl.col("quantity").sum().alias("naive"))
+            frame = same.join(sums.rename({"period": "source"}), on="source").drop("source")
+            return frame, f"seasonal naive: each period's demand {m_} periods earlier"
+        why = f"seasonal naive needs {m_} periods of history, the tag has {len(known)}; "
+        return _last(history, last), why + f"naive: each series' demand in {last}"
+    return _last(history, last), f"naive: each series' demand in {last}"
+
+
+def _last(history: pl.DataFrame, last: str) -> pl.DataFrame:
     return (
         history.filter(pl.col("period") == last)
         .group_by(SERIES)
@@ -70,8 +108,9 @@ def series_frame(
         *(pl.col(c).fill_null(0.0) for c in (*COMPONENTS, "final")),
         pl.when(pl.col("period").is_in(obs)).then(pl.col("actual").fill_null(0.0)).alias("actual"),
     )
-    if naive is not None:
-        s = s.join(naive, on=SERIES, how="left").with_columns(pl.col("naive").fill_null(0.0))
+    if naive is not None:  # per series (last), or per series and period (seasonal)
+        on = [c for c in KEY if c in naive.columns]
+        s = s.join(naive, on=on, how="left").with_columns(pl.col("naive").fill_null(0.0))
     else:
         s = s.with_columns(pl.lit(None, pl.Float64).alias("naive"))
     lag = pl.col("period").replace_strict(labels, list(range(1, len(labels) + 1)))
@@ -151,9 +190,10 @@ def forecast_rows(series: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     return sc.concat(out)
 
 
-def layer_rows(series: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+def layer_rows(series: pl.DataFrame, rules: Rules, naive_note: str = "") -> pl.DataFrame:
     """WAPE after each layer of the waterfall and its forecast value added (FVA) against the
-    layer before: positive made the forecast better, negative worse."""
+    layer before: positive made the forecast better, negative worse. `naive_note` says how the
+    naive forecast was made (on its WAPE row)."""
     obs = series.filter(pl.col("actual").is_not_null())
     if not obs.height:
         return sc.empty()
@@ -170,7 +210,8 @@ def layer_rows(series: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     th = rules.threshold("forecast", "fva", default=fva_th)
     out = []
     for i, (name, v) in enumerate(values):
-        out.append(sc.one("forecast", "wape", "layer", name, v, info, obs.height))
+        note = naive_note if name == "naive" else ""
+        out.append(sc.one("forecast", "wape", "layer", name, v, info, obs.height, note))
         if i == 0:
             continue
         prev = values[i - 1][1]

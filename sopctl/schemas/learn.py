@@ -46,6 +46,12 @@ class LearnRules(Strict):
     lead_time_tolerance: NonNeg = Field(
         default=0.0, description="Periods a realised mean lead time may exceed the planned one"
     )
+    naive: Literal["last", "seasonal"] = Field(
+        default="last",
+        description="The naive forecast FVA starts from: last (each series' demand in the "
+        "last period of history) or seasonal (its demand in the same period one season "
+        "earlier: 12 months, 52 weeks), for seasonal demand",
+    )
     severity: Literal["error", "warning"] = Field(
         default="warning",
         description="Severity of a breach of a threshold set here (charter metrics keep theirs)",
