@@ -5,7 +5,8 @@ reads the charter's finance block, items (unit_cost, price), prices and material
 and the plan's shipments, supply, materials and `costs_by_period` frames. All money is in the
 charter's currency. The formulas, sign conventions and assumptions are in docs/finance.md:
 
-- revenue = sum shipped x price (prices.csv for item x segment, else items.price)
+- revenue = sum shipped x price (period_prices.csv for item x segment x period, else
+  prices.csv for item x segment, else items.price)
 - cogs = sum shipped x items.unit_cost (standard cost, materials included)
 - inventory_value = sum ending inventory x unit_cost; material_inventory_value = sum ending
   material stock x material unit_cost
@@ -117,6 +118,16 @@ def _flows(ws: Workspace, result: PlanResult) -> pl.DataFrame:
         .unique(["item", "segment"], keep="first", maintain_order=True)
         .rename({"price": "segment_price"})
     )
+    period_prices = (
+        _table(
+            ws,
+            "period_prices",
+            {"item": pl.String, "segment": pl.String, "period": pl.String, "price": pl.Float64},
+        )
+        .drop_nulls()
+        .unique(["item", "segment", "period"], keep="first", maintain_order=True)
+        .rename({"price": "period_price"})
+    )
     mats = (
         _table(ws, "materials", {"material": pl.String, "unit_cost": pl.Float64})
         .drop_nulls("material")
@@ -124,10 +135,11 @@ def _flows(ws: Workspace, result: PlanResult) -> pl.DataFrame:
     )
     ship = result.shipments.select("item", "segment", "period", "shipped")
     sales = _per_period(
-        ship.join(seg_prices, on=["item", "segment"], how="left").join(
-            items, on="item", how="left"
-        ),
-        revenue=pl.col("shipped") * pl.coalesce("segment_price", "price", pl.lit(0.0)),
+        ship.join(period_prices, on=["item", "segment", "period"], how="left")
+        .join(seg_prices, on=["item", "segment"], how="left")
+        .join(items, on="item", how="left"),
+        revenue=pl.col("shipped")
+        * pl.coalesce("period_price", "segment_price", "price", pl.lit(0.0)),
         cogs=pl.col("shipped") * pl.col("unit_cost").fill_null(0.0),
     )
     stock = _per_period(

@@ -113,6 +113,22 @@ def test_costs_by_period_are_the_objective_split(
     assert set(CASH_COMPONENTS) | set(NON_CASH_COMPONENTS) | {"materials"} == set(COST_ORDER)
 
 
+def test_period_prices_change_revenue_from_their_period(tmp_path: Path) -> None:
+    # the same plan; February's retail price is 22 and March's key price 30:
+    # revenue 10 x 20 + 5 x 25 = 325, 10 x 22 + 5 x 25 = 345, 10 x 20 + 5 x 30 = 350
+    FILES["period_prices.csv"] = (
+        "item,segment,period,price\nA,retail,2027-02,22\nA,key,2027-03,30\n"
+    )
+    try:
+        ws = _workspace(tmp_path, "month")
+    finally:
+        del FILES["period_prices.csv"]
+    res = _plan(ws)
+    fin = plan_finance(ws, res)
+    assert col(fin, "revenue") == pytest.approx([325, 345, 350])
+    assert col(fin, "cogs") == pytest.approx([150] * 3)
+
+
 def test_by_period_numbers_by_hand(tiny: tuple[Workspace, PlanResult, Finance]) -> None:
     _, _, fin = tiny
     assert fin.by_period.columns == list(COLUMNS)

@@ -206,6 +206,30 @@ def test_labour_limits_per_period(tmp_path: Path) -> None:
     assert sp["max_layoffs[crew,2027-01]"] > 0
 
 
+def test_a_period_price_moves_the_shortage(tmp_path: Path) -> None:
+    # 10 units a month of line time against 15 ordered in January and 15 in February: 10 are
+    # lost either way. February's price list says 50 instead of 20, so January's units are
+    # the ones lost: January makes 10, ships 5 and carries 5 (holding 1) to February.
+    res = run(
+        tmp_path,
+        {
+            "items.csv": ITEMS_HEADER + "A,1,20,0,1,,\n",
+            "resources.csv": RES_HEADER + "LINE,fixed,10,,,,,,,,,,,\n",
+            "routings.csv": "item,resource,hours_per_unit\nA,LINE,1\n",
+            "period_prices.csv": "item,segment,period,price\nA,s,2027-02,50\n",
+        },
+        [("A", "s", "2027-01", 15), ("A", "s", "2027-02", 15)],
+        segments=[segment("s", policy="lost_sales", penalty=0)],
+        horizon=2,
+    )
+    assert close(series(res, "supply", "lost_sales"), [10, 0])
+    assert close(series(res, "supply", "inventory"), [5, 0])
+    # lost revenue at each period's own price: 10 x 20
+    assert res.costs["lost_revenue"] == pytest.approx(200)
+    short = exc(res, "shortage").row(0, named=True)
+    assert (short["period"], short["value"]) == ("2027-01", pytest.approx(200))
+
+
 def test_subcontract_limit(tmp_path: Path) -> None:
     # making costs 100, more than a lost unit (price 40 + penalty 5): A is bought (30 a month
     # at 20), B cannot be subcontracted and is lost

@@ -95,7 +95,8 @@ def instances(draw: st.DrawFn) -> PlanData:
         seg_penalty=ints(draw, 0, 20, (S,)),
         seg_clear=np.zeros(S, dtype=bool),
         seg_target=np.full(S, 0.9),
-        seg_price=np.repeat(price[:, None], S, axis=1),
+        # per period (period_prices rows): the item's price plus up to 5 in some periods
+        seg_price=np.repeat(price[:, None], S, axis=1)[:, :, None] + ints(draw, 0, 5, (F, S, T)),
         demand=ints(draw, 0, 40, (F, S, T)),
         res=res,
         mat=mat,

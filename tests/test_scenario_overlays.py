@@ -54,6 +54,12 @@ S = {
     " capacity_factor: 0.3}\n  - {kind: supplier, materials: [M], capacity_factor: 0.5}\n",
     "price_up": "  - {kind: price, families: [pumps], factor: 1.5}\n",
     "price_key": "  - {kind: price, items: [A], segments: [key], change: 2}\n",
+    "price_from_feb": "  - {kind: price, families: [pumps], from: 2027-02, factor: 1.5}\n",
+    "price_key_march": "  - {kind: price, items: [A], segments: [key], from: 2027-03,"
+    " to: 2027-03, change: 2}\n",
+    # a range, then the whole horizon: the period rows are changed too (they compound)
+    "price_feb_then_all": "  - {kind: price, items: [A], from: 2027-02, factor: 1.5}\n"
+    "  - {kind: price, families: [pumps], factor: 2}\n",
     "cost_item": "  - {kind: cost, items: [A], change: 1}\n",
     "cost_material": "  - {kind: cost, materials: [M], change: 1}\n",
     "promo_removed": "  - {kind: promotion, action: remove, id: P1}\n",
@@ -216,6 +222,10 @@ def test_overlay_changes_what_it_says(
 MONEY = [
     ("price_up", 4680 + 150 * 10, 2550, 2612.5),  # A at 30 instead of 20
     ("price_key", 4680 + 150 * 2, 2550, 2612.5),  # A at 22 for key accounts
+    ("price_from_feb", 4680 + 100 * 10, 2550, 2612.5),  # A at 30 from February: 100 units
+    ("price_key_march", 4680 + 50 * 2, 2550, 2612.5),  # A at 22 for key accounts in March
+    # A at 40 in January (20 x 2), 60 in February and March (20 x 1.5 x 2): 2000 + 6000
+    ("price_feb_then_all", 4680 - 3000 + 8000, 2550, 2612.5),
     ("cost_item", 4680, 2550 + 150, 2612.5 + 150),  # A costs 11 to make
     ("cost_material", 4680, 2550 + 150, 2612.5 + 100),  # M at 3: A's unit cost 11; 100 bought
 ]

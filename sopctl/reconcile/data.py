@@ -91,7 +91,7 @@ class PlanData:
     seg_penalty: FloatArr
     seg_clear: BoolArr
     seg_target: FloatArr  # service-level target
-    seg_price: FloatArr  # (F, S)
+    seg_price: FloatArr  # (F, S, T): period_prices, else prices, else items.price
     demand: FloatArr  # (F, S, T)
     res: ResourceData
     mat: MaterialData
@@ -215,6 +215,12 @@ def gather(ws: Workspace, demand: pl.DataFrame) -> PlanData:
     if pr is not None and pr.height:
         pr = _attach(pr, {"item": ids_f, "segment": ids_s}, notes, "prices")
         seg_price[pr["f"].to_numpy(), pr["s"].to_numpy()] = _num(pr, "price", 0.0)
+    seg_price = np.repeat(seg_price[:, :, None], T, axis=2)  # (F, S, T)
+    pp = _frame(ws, "period_prices", ["item", "segment", "period", "price"])
+    if pp is not None and pp.height:
+        pp = _attach(pp, {"item": ids_f, "segment": ids_s, "period": per}, notes, "period_prices")
+        f, s_, t = (pp[c].to_numpy() for c in ("f", "s", "t"))
+        seg_price[f, s_, t] = _num(pp, "price", 0.0)
 
     inv = _frame(ws, "inventory", ["item"])
     inv_i = inv.join(ids_f, on="item") if inv is not None else None

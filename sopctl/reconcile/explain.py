@@ -198,7 +198,7 @@ def item_exceptions(d: PlanData, lp: LpModel, sol: Solution) -> pl.DataFrame:
             )
         )
 
-    price = np.repeat(d.seg_price[pf, ps][:, None], T, axis=1)
+    price = d.seg_price[pf, ps]  # (K, T)
     pen = np.repeat(d.seg_penalty[ps][:, None], T, axis=1)
     grab("shortage", kl, lp.cols["L"].grid(x), price[kl] + pen[kl])
     open_b = lp.cols["B"].grid(x)

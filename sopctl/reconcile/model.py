@@ -198,9 +198,9 @@ def build_model(
     bld.cost("backlog", B, d.seg_penalty[ps[kb], None])
     bld.cost("lost_sales", L, d.seg_penalty[ps[kl], None])
     if lost_revenue:
-        bld.cost("lost_revenue", L, d.seg_price[pf[kl], ps[kl], None])
+        bld.cost("lost_revenue", L, d.seg_price[pf[kl], ps[kl]])
         end = np.zeros((kb.size, T))
-        end[:, T - 1] = d.seg_price[pf[kb], ps[kb]]
+        end[:, T - 1] = d.seg_price[pf[kb], ps[kb], T - 1]
         bld.cost("lost_revenue", B, end)
     reg_ro = np.where(fixed_ro, res.reg_cost[ro], 0.0)
     bld.cost("overtime", Ov, np.maximum(res.ot_cost[ro], reg_ro)[:, None])

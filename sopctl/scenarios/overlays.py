@@ -16,7 +16,8 @@ kind changes (docs/scenarios.md has the reference):
   `materials.lead_time` and moves the material's
   `open_orders` that many periods later (orders pushed past the horizon are dropped);
 - price: `items.price` and the `prices` rows of the selected items, or, for selected segments,
-  `prices` rows upserted from the effective price (segment price, else the item's);
+  `prices` rows upserted from the effective price (segment price, else the item's), and the
+  items' `period_prices` rows; with `from`/`to` only `period_prices` rows of those periods;
 - cost: `items.unit_cost`, `materials.unit_cost` (the change flows into the unit cost of the
   items that use the material, bom quantity x change), `resources.regular_cost` and
   `overtime_cost`;
@@ -65,7 +66,7 @@ def apply_tables(ws: Workspace, sc: Scenario, ids: Ids) -> tuple[Workspace, bool
         elif kind == "supplier":
             findings += _supplier(out, ov, sel, ids, note)
         elif kind == "price":
-            findings += price_overlay(out, ov, sel, note)
+            findings += price_overlay(out, ov, sel, ids, note)
         elif kind == "cost":
             findings += cost_overlay(out, ov, sel, note)
         elif kind == "promotion":

@@ -76,6 +76,7 @@ TableType = Literal[
     "overrides",
     "items",
     "prices",
+    "period_prices",
     "resources",
     "capacity",
     "routings",

@@ -113,8 +113,9 @@ class SupplierOverlay(_Periods):
         return self
 
 
-class PriceOverlay(Strict):
-    """Selling price of the selected items (for the selected segments), whole horizon."""
+class PriceOverlay(_Periods):
+    """Selling price of the selected items (for the selected segments) in `from`..`to`
+    (default: the whole horizon)."""
 
     kind: Literal["price"]
     items: list[Id] = Field(default_factory=list)

@@ -47,6 +47,18 @@ TABLES: tuple[Contract, ...] = (
         key=("item", "segment"),
     ),
     Contract(
+        "period_prices",
+        "Selling price per item, segment and period where it differs from prices and "
+        "items.price (a price list that changes in April: one row per period from April on).",
+        (
+            item_col(),
+            segment_col(),
+            Column("period", "period", "Period", scope="horizon"),
+            Column("price", "float", "Price per unit that period", min=0),
+        ),
+        key=("item", "segment", "period"),
+    ),
+    Contract(
         "resources",
         "Constrained resources: fixed hours per period or a labour pool.",
         (
