@@ -35,6 +35,18 @@ def run(
     return res
 
 
+def _one_line(item: str, resource: str, more: dict[str, str] | None = None) -> dict[str, str]:
+    """Item A (its items.csv row) made on one resource (its resources.csv row) at one hour a
+    unit, and `more` input files."""
+    name = resource.split(",")[0]
+    return {
+        "items.csv": ITEMS_HEADER + item + "\n",
+        "resources.csv": RES_HEADER + resource + "\n",
+        "routings.csv": f"item,resource,hours_per_unit\nA,{name},1\n",
+        **(more or {}),
+    }
+
+
 def exc(res: PlanResult, kind: str) -> pl.DataFrame:
     return res.exceptions.filter(pl.col("kind") == kind)
 
@@ -70,11 +82,7 @@ def test_lead_time_late_delivery_names_the_lead_time(tmp_path: Path) -> None:
 def _capacity_10(tmp_path: Path, policy: str) -> PlanResult:
     return run(
         tmp_path,
-        {
-            "items.csv": ITEMS_HEADER + "A,10,50,0,1,,\n",
-            "resources.csv": RES_HEADER + "line,fixed,10,,,,,,,,,,,\n",
-            "routings.csv": "item,resource,hours_per_unit\nA,line,1\n",
-        },
+        _one_line("A,10,50,0,1,,", "line,fixed,10,,,,,,,,,,,"),
         [("A", "s", "2027-01", 15), ("A", "s", "2027-02", 5)],
         segments=[segment("s", policy=policy)],
         horizon=2,
@@ -126,11 +134,7 @@ def test_fixed_capacity_overtime_and_shadow_prices(tmp_path: Path) -> None:
     # 100 regular hours at 2, 20 overtime hours at 5 (total per hour), 130 units wanted
     res = run(
         tmp_path,
-        {
-            "items.csv": ITEMS_HEADER + "A,10,50,0,1,,\n",
-            "resources.csv": RES_HEADER + "line,fixed,100,2,5,20,,,,,,,,\n",
-            "routings.csv": "item,resource,hours_per_unit\nA,line,1\n",
-        },
+        _one_line("A,10,50,0,1,,", "line,fixed,100,2,5,20,,,,,,,,"),
         [("A", "s", "2027-01", 130)],
         segments=[segment("s", penalty=10)],
         horizon=1,
@@ -153,11 +157,7 @@ def test_fixed_capacity_overtime_and_shadow_prices(tmp_path: Path) -> None:
 def test_labour_hires_are_limited(tmp_path: Path) -> None:
     res = run(
         tmp_path,
-        {
-            "items.csv": ITEMS_HEADER + "A,1,100,0,1,,\n",
-            "resources.csv": RES_HEADER + "crew,labour,,1,,,10,10,5,5,1,,,\n",
-            "routings.csv": "item,resource,hours_per_unit\nA,crew,1\n",
-        },
+        _one_line("A,1,100,0,1,,", "crew,labour,,1,,,10,10,5,5,1,,,"),
         [("A", "s", p, 130) for p in P3],
         segments=[segment("s", policy="lost_sales", penalty=10)],
     )
@@ -172,11 +172,7 @@ def test_labour_hires_are_limited(tmp_path: Path) -> None:
 def test_labour_layoffs_and_min_workforce(tmp_path: Path) -> None:
     res = run(
         tmp_path,
-        {
-            "items.csv": ITEMS_HEADER + "A,1,100,0,1,,\n",
-            "resources.csv": RES_HEADER + "crew,labour,,10,,,10,10,1,1,,2,7,\n",
-            "routings.csv": "item,resource,hours_per_unit\nA,crew,1\n",
-        },
+        _one_line("A,1,100,0,1,,", "crew,labour,,10,,,10,10,1,1,,2,7,"),
         [("A", "s", p, 50) for p in P3],
     )
     assert close(series(res, "capacity", "workforce"), [8, 7, 7])
@@ -189,13 +185,14 @@ def test_labour_limits_per_period(tmp_path: Path) -> None:
     # the crew shrinks a month later, 10 -> 10 -> 8 -> 7; the March row leaves layoffs at 2
     res = run(
         tmp_path,
-        {
-            "items.csv": ITEMS_HEADER + "A,1,100,0,1,,\n",
-            "resources.csv": RES_HEADER + "crew,labour,,10,,,10,10,1,1,,2,7,\n",
-            "routings.csv": "item,resource,hours_per_unit\nA,crew,1\n",
-            "capacity.csv": "resource,period,hours,overtime_limit,max_hires,max_layoffs\n"
-            "crew,2027-01,10,,,0\ncrew,2027-03,10,,0,\n",
-        },
+        _one_line(
+            "A,1,100,0,1,,",
+            "crew,labour,,10,,,10,10,1,1,,2,7,",
+            {
+                "capacity.csv": "resource,period,hours,overtime_limit,max_hires,max_layoffs\n"
+                "crew,2027-01,10,,,0\ncrew,2027-03,10,,0,\n",
+            },
+        ),
         [("A", "s", p, 50) for p in P3],
     )
     assert close(series(res, "capacity", "workforce"), [10, 8, 7])
@@ -212,12 +209,13 @@ def test_a_period_price_moves_the_shortage(tmp_path: Path) -> None:
     # the ones lost: January makes 10, ships 5 and carries 5 (holding 1) to February.
     res = run(
         tmp_path,
-        {
-            "items.csv": ITEMS_HEADER + "A,1,20,0,1,,\n",
-            "resources.csv": RES_HEADER + "LINE,fixed,10,,,,,,,,,,,\n",
-            "routings.csv": "item,resource,hours_per_unit\nA,LINE,1\n",
-            "period_prices.csv": "item,segment,period,price\nA,s,2027-02,50\n",
-        },
+        _one_line(
+            "A,1,20,0,1,,",
+            "LINE,fixed,10,,,,,,,,,,,",
+            {
+                "period_prices.csv": "item,segment,period,price\nA,s,2027-02,50\n",
+            },
+        ),
         [("A", "s", "2027-01", 15), ("A", "s", "2027-02", 15)],
         segments=[segment("s", policy="lost_sales", penalty=0)],
         horizon=2,
@@ -278,12 +276,13 @@ def test_safety_stock_is_soft(
 def test_ending_target_is_hard(tmp_path: Path) -> None:
     res = run(
         tmp_path,
-        {
-            "items.csv": ITEMS_HEADER + "A,10,50,0,1,,\n",
-            "resources.csv": RES_HEADER + "line,fixed,10,,,,,,,,,,,\n",
-            "routings.csv": "item,resource,hours_per_unit\nA,line,1\n",
-            "inventory.csv": INV + "A,0,0,15,\n",
-        },
+        _one_line(
+            "A,10,50,0,1,,",
+            "line,fixed,10,,,,,,,,,,,",
+            {
+                "inventory.csv": INV + "A,0,0,15,\n",
+            },
+        ),
         [],
         horizon=2,
     )

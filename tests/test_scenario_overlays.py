@@ -96,6 +96,11 @@ def summary(res: ScenarioResult) -> dict[str, Any]:
     return doc
 
 
+def crew(sid: str, col: str, values: list[float]) -> tuple[Any, ...]:
+    """A CASES row about the CREW labour pool in capacity_plan.csv, solved warm."""
+    return (sid, "capacity_plan.csv", "resource", "CREW", col, values, "warm")
+
+
 # (scenario, file, key column, key, value column, expected per period, how it is solved)
 CASES = [
     ("demand_factor", "supply_plan.csv", "item", "A", "demand", [50, 75, 75], "warm"),
@@ -104,52 +109,20 @@ CASES = [
     ("capacity_cut", "capacity_plan.csv", "resource", "LINE", "available", [100, 70, 100], "warm"),
     ("capacity_half", "capacity_plan.csv", "resource", "LINE", "available", [50, 100, 100], "warm"),
     ("shift", "capacity_plan.csv", "resource", "LINE", "available", [100, 140, 140], "warm"),
-    ("no_layoffs", "capacity_plan.csv", "resource", "CREW", "layoffs", [0, 0, 0], "warm"),
-    ("no_layoffs", "capacity_plan.csv", "resource", "CREW", "workforce", [2, 2, 2], "warm"),
-    ("no_layoffs_jan", "capacity_plan.csv", "resource", "CREW", "layoffs", [0, 1.75, 0], "warm"),
-    (
-        "no_layoffs_jan",
-        "capacity_plan.csv",
-        "resource",
-        "CREW",
-        "workforce",
-        [2, 0.25, 0.25],
-        "warm",
-    ),
-    ("crew_short_freeze_jan", "capacity_plan.csv", "resource", "CREW", "hires", [0, 1, 0], "warm"),
-    (
-        "no_layoffs_jan_more_hours",
-        "capacity_plan.csv",
-        "resource",
-        "CREW",
-        "layoffs",
-        [0, 1.75, 0],
-        "warm",
-    ),
-    (
-        "no_layoffs_jan_more_hours",
-        "capacity_plan.csv",
-        "resource",
-        "CREW",
-        "available",
-        [220, 25, 25],
-        "warm",
-    ),
+    crew("no_layoffs", "layoffs", [0, 0, 0]),
+    crew("no_layoffs", "workforce", [2, 2, 2]),
+    crew("no_layoffs_jan", "layoffs", [0, 1.75, 0]),
+    crew("no_layoffs_jan", "workforce", [2, 0.25, 0.25]),
+    crew("crew_short_freeze_jan", "hires", [0, 1, 0]),
+    crew("no_layoffs_jan_more_hours", "layoffs", [0, 1.75, 0]),
+    crew("no_layoffs_jan_more_hours", "available", [220, 25, 25]),
     ("crew_short_freeze_jan", "supply_plan.csv", "item", "A", "production", [40, 60, 50], "warm"),
-    (
-        "crew_short_then_no_layoffs_feb",
-        "capacity_plan.csv",
-        "resource",
-        "CREW",
-        "available",
-        [25, 25, 25],
-        "warm",
-    ),
+    crew("crew_short_then_no_layoffs_feb", "available", [25, 25, 25]),
     # 10 hours per worker: 25 hours need 2.5 workers, so half a worker is hired in January
-    ("crew_short", "capacity_plan.csv", "resource", "CREW", "hires", [0.5, 0, 0], "warm"),
-    ("crew_short", "capacity_plan.csv", "resource", "CREW", "available", [25, 25, 25], "warm"),
+    crew("crew_short", "hires", [0.5, 0, 0]),
+    crew("crew_short", "available", [25, 25, 25]),
     # ... which the freeze forbids: 2 workers x 10 hours make 40 pumps a month
-    ("crew_short_freeze", "capacity_plan.csv", "resource", "CREW", "hires", [0, 0, 0], "warm"),
+    crew("crew_short_freeze", "hires", [0, 0, 0]),
     ("crew_short_freeze", "supply_plan.csv", "item", "A", "production", [40, 40, 40], "warm"),
     (
         "supplier_half",
