@@ -53,9 +53,6 @@ def _spans(console: Console, table: Table) -> list[tuple[int, int]]:
     """(longest word, widest cell) per column, header included."""
     out = []
     for col in table.columns:
-        if col.width is not None:  # Rich draws a fixed width whatever the cells hold
-            out.append((col.width, col.width))
-            continue
         spans = [_span(console, c) for c in (col.header, *col.cells)]
         least = col.min_width or 0  # a column is never drawn narrower than its min_width
         out.append((max(least, *(lo for lo, _ in spans)), max(least, *(hi for _, hi in spans))))

@@ -57,6 +57,15 @@ def upsert(frame: pl.DataFrame, rows: pl.DataFrame, keys: list[str]) -> pl.DataF
     return pl.concat([frame.join(rows.select(keys), on=keys, how="anti"), rows])
 
 
+def upsert_periods(
+    frame: pl.DataFrame, rows: pl.DataFrame, keys: list[str], ids: Ids
+) -> pl.DataFrame:
+    """`upsert` of rows keyed by a period: their period's ordinal (the order column a checked
+    table carries) is filled in first."""
+    order = pl.col("period").replace_strict(ords(ids), return_dtype=pl.Int64)
+    return upsert(frame, rows.with_columns(order.alias(ord_col("period"))), keys)
+
+
 def change(values: pl.Expr, factor: float | None, plus: float | None) -> pl.Expr:
     return values * factor if factor is not None else values + (plus or 0.0)
 

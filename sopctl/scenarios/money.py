@@ -8,8 +8,18 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from ..findings import Finding
-from ..tables.refs import ord_col
-from .frames import Note, change, empty, floored, frame, nothing, ords, put, same, upsert
+from .frames import (
+    Note,
+    change,
+    empty,
+    floored,
+    frame,
+    nothing,
+    put,
+    same,
+    upsert,
+    upsert_periods,
+)
 from .select import Ids, Selection
 
 if TYPE_CHECKING:
@@ -127,11 +137,8 @@ def _period_prices(
     cur = cur.with_columns(eff.alias("before"), change(eff, ov.factor, ov.change).alias("price"))
     cur, out = floored(cur, "price", "period prices", note)
     if cur.height and not same(cur["before"], cur["price"]):
-        labels = ords(ids)
-        rows = cur.select("item", "segment", "period", "price").with_columns(
-            pl.col("period").replace_strict(labels, return_dtype=pl.Int64).alias(ord_col("period"))
-        )
-        put(ws, "period_prices", upsert(old, rows, ["item", "segment", "period"]))
+        rows = cur.select("item", "segment", "period", "price")
+        put(ws, "period_prices", upsert_periods(old, rows, ["item", "segment", "period"], ids))
         return out
     return out if changed else [*out, *nothing("price", note)]
 

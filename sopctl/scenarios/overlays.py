@@ -36,7 +36,19 @@ import polars as pl
 from .. import periods
 from ..findings import Finding, finding
 from ..tables.refs import ord_col
-from .frames import Note, change, empty, floored, frame, nothing, ords, put, same, upsert
+from .frames import (
+    Note,
+    change,
+    empty,
+    floored,
+    frame,
+    nothing,
+    ords,
+    put,
+    same,
+    upsert,
+    upsert_periods,
+)
 from .money import cost_overlay, price_overlay
 from .select import Ids, Selection, select
 
@@ -118,11 +130,7 @@ def _capacity_grid(ws: Workspace, sel: Selection) -> tuple[pl.DataFrame, pl.Data
 
 
 def _put_capacity(ws: Workspace, cap: pl.DataFrame, rows: pl.DataFrame, ids: Ids) -> None:
-    labels = ords(ids)
-    rows = rows.with_columns(
-        pl.col("period").replace_strict(labels, return_dtype=pl.Int64).alias(ord_col("period"))
-    )
-    put(ws, "capacity", upsert(cap, rows, ["resource", "period"]))
+    put(ws, "capacity", upsert_periods(cap, rows, ["resource", "period"], ids))
 
 
 def _capacity(ws: Workspace, ov: Any, sel: Selection, ids: Ids, note: Note) -> list[Finding]:
@@ -248,11 +256,7 @@ def _supplier_periods(
         change(pl.col("before"), ov.capacity_factor, ov.capacity_units).alias("capacity")
     )
     cur, out = floored(cur, "capacity", "supplier capacities", note)
-    labels = ords(ids)
-    rows = cur.with_columns(
-        pl.col("period").replace_strict(labels, return_dtype=pl.Int64).alias(ord_col("period"))
-    )
-    put(ws, "supplier_capacity", upsert(old, rows, ["material", "period"]))
+    put(ws, "supplier_capacity", upsert_periods(old, cur, ["material", "period"], ids))
     return out
 
 
