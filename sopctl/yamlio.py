@@ -153,8 +153,16 @@ _FAST: type[yaml.SafeLoader] | None = getattr(yaml, "CSafeLoader", None)
 
 def _fast_parse(path: str, text: str) -> YamlDoc | None:
     """The document via libyaml when it parses with no finding at all; None otherwise."""
-    if _FAST is None or "\t" in text or yaml.reader.Reader.NON_PRINTABLE.search(text):
-        return None  # libyaml accepts some tabs and characters the pure loader reports
+    if (
+        _FAST is None
+        or "\t" in text
+        or yaml.reader.Reader.NON_PRINTABLE.search(text)
+        or ("?" in text and ("[" in text or "{" in text))
+    ):
+        # libyaml accepts some tabs and characters the pure loader reports, and a "?" inside a
+        # plain scalar of a flow collection ([s? & op]), where the pure scanner ends the
+        # scalar; such texts take the pure loader, so no result depends on libyaml
+        return None
     try:
         scanned, too_deep = _scan_events(path, text, _FAST)
         if scanned or too_deep is not None:
