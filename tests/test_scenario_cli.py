@@ -4,6 +4,7 @@ scenarios kept as git branches."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from tests.helpers import git, make_repo, run, write_files
@@ -100,8 +101,11 @@ def test_compare_reads_current_outputs_and_solves_stale_ones(tmp_path: Path) -> 
     assert r.code == 0
     assert r.out.startswith("## Scenario comparison: cycle 2027-01")
     assert "**6,180 (+1,500, +32.1%)**" in r.out
+    counts = re.compile(r"up: \d+ new, \d+ cleared; cut: \d+ new, \d+ cleared")
+    assert counts.search(r.out), r.out
     r = run(["compare"], cwd=root)
     assert r.code == 0 and "Side by side" in r.out and "Line down for a week" in r.out
+    assert counts.search(" ".join(r.out.split())), r.out
 
 
 def test_compare_without_outputs_solves_everything_and_writes_nothing(tmp_path: Path) -> None:

@@ -62,8 +62,10 @@ def show_comparison(c: Comparison, console: Console) -> None:
 def _changes(c: Comparison, console: Console) -> None:
     if not c.changes:
         return
-    parts = [f"{n} +{d.appeared_count} / −{d.cleared_count}" for n, d in c.changes.items()]
-    console.print(Text(f"Exceptions against {c.base} (appeared / cleared): " + "; ".join(parts)))
+    parts = [
+        f"{n}: {d.appeared_count} new, {d.cleared_count} cleared" for n, d in c.changes.items()
+    ]
+    console.print(Text(f"Exceptions against {c.base}: " + "; ".join(parts)))
     shown = [(n, "appeared", e) for n, d in c.changes.items() for e in d.appeared]
     shown += [(n, "cleared", e) for n, d in c.changes.items() for e in d.cleared]
     if not shown:

@@ -64,10 +64,10 @@ def _exceptions(c: Comparison) -> list[str]:
                         f"{e.value:,.0f}",
                     ]
                 )
-    counts = ", ".join(
-        f"{n}: +{d.appeared_count} / −{d.cleared_count}" for n, d in c.changes.items()
+    counts = "; ".join(
+        f"{n}: {d.appeared_count} new, {d.cleared_count} cleared" for n, d in c.changes.items()
     )
-    lines += [f"Appeared / cleared: {counts}.", ""]
+    lines += [f"{counts}.", ""]
     if rows:
         head = ["option", "", "kind", "what", "period", "qty", f"value {c.currency}"]
         lines += [*_table(head, rows, {5, 6}), ""]
