@@ -68,7 +68,7 @@ def test_later_input_change_keeps_the_tag_valid_and_shows_divergence(ready: Path
         "detail": "unsigned tag: no signature to check",
     }
     r = run(["verify", TAG], cwd=ready)
-    assert r.code == 0 and "working tree: diverged from the tag (1 commits since)" in r.out
+    assert r.code == 0 and "working tree: diverged from the tag (1 commit since)" in r.out
     money = f"{doc['objective']['recorded']:,.2f}"
     assert f"  objective: {money}, recorded and re-solved\n" in r.out
 

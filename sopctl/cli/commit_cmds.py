@@ -141,13 +141,15 @@ def _verify_text(rep: VerifyReport) -> None:
         print("  signature: none (unsigned tag)")
     ws = rep.workspace
     if ws:
+        n = ws["commits_since_tag"]
+        since = f"{n} commit{'' if n == 1 else 's'} since"
         if ws["diverged"]:
             print(
-                f"  working tree: diverged from the tag ({ws['commits_since_tag']} commits "
-                f"since); changed: {', '.join(ws['changed'])}"
+                f"  working tree: diverged from the tag ({since}); "
+                f"changed: {', '.join(ws['changed'])}"
             )
         else:
-            print(f"  working tree: matches the tag ({ws['commits_since_tag']} commits since)")
+            print(f"  working tree: matches the tag ({since})")
     words = {
         "identical": "verified: identical",
         "alternative_optimum": "verified: alternative optimum (same objective, other plan)",
