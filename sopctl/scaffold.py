@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
+from . import periods
 from .demos import EXAMPLES
 from .errors import TargetExists, UserError
 from .outputs import write_atomic
@@ -24,8 +24,7 @@ learn/
 def next_cycle(today: dt.date) -> str:
     """The cycle to start with: next month's (YYYY-MM). Its calendar days (signal, reconcile,
     commit) all lie ahead, and it plans from the month after it."""
-    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
-    return f"{year:04d}-{month:02d}"
+    return periods.shift(f"{today:%Y-%m}", 1, "month")
 
 
 def scaffold(path: Path, example: str, cycle: str | None = None) -> list[str]:
@@ -38,7 +37,7 @@ def scaffold(path: Path, example: str, cycle: str | None = None) -> list[str]:
         )
     if cycle is None:
         cycle = next_cycle(dt.date.today())
-    elif not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", cycle):
+    elif periods.to_ordinal(cycle, "month") is None:
         raise UserError(
             f"--cycle '{cycle}' is not a month",
             hint="give the cycle as YYYY-MM, for example 2027-03",

@@ -6,7 +6,6 @@ the result (Rich text here; JSON and Markdown come from the core).
 
 from __future__ import annotations
 
-import textwrap
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -14,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .app import app, state
-from .fit import print_table
+from .fit import print_table, wrap_lines
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -157,14 +156,8 @@ def show_text(res: LearnResult, console: Console, rows: int) -> None:
         print_table(console, t)
         if left:
             console.print(f"  … and {left} more item breaches (see scorecard.csv)")
-        for note in no_data_notes(part):
-            line = textwrap.fill(
-                f"no data for {note}",
-                width=max(console.width, 40),
-                initial_indent="  ",
-                subsequent_indent="    ",
-                break_long_words=False,
-            )
+        notes = [f"  no data for {note}" for note in no_data_notes(part)]
+        for line in wrap_lines(notes, console.width):
             console.print(Text(line, style="dim"), soft_wrap=True)
     errors = res.scorecard.filter(
         (res.scorecard["status"] == "breach") & (res.scorecard["severity"] == "error")
