@@ -104,6 +104,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SOP630": (Severity.WARNING, "overlay would make a value negative; floored at 0"),
     "SOP631": (Severity.ERROR, "added promotion id is already used"),
     "SOP632": (Severity.WARNING, "delayed open orders arrive after the horizon: dropped"),
+    "SOP633": (Severity.ERROR, "adopting the scenario needs a table the charter does not declare"),
+    "SOP634": (Severity.ERROR, "cycle.yaml cannot be edited safely to adopt the scenario"),
     "SOP701": (Severity.ERROR, "override owner lacks the override-demand right"),
     "SOP702": (Severity.ERROR, "override inside the frozen window without the frozen-change right"),
     "SOP703": (Severity.WARNING, "demand would be negative; floored at 0"),

@@ -291,6 +291,7 @@ def _err(text: str) -> None:
 
 # command modules register themselves on `app` (their bodies import the core lazily)
 from . import (  # noqa: E402
+    adopt_cmd,
     check_cmd,
     codeowners_cmd,
     commit_cmds,
@@ -302,6 +303,7 @@ from . import (  # noqa: E402
 )
 
 __all__ = [
+    "adopt_cmd",
     "app",
     "check_cmd",
     "codeowners_cmd",

@@ -1,0 +1,105 @@
+"""Row-level edits of an input CSV file that keep every byte they do not need to change.
+
+`sopctl adopt` turns a scenario's overlays into edits of the cycle's input files, and a
+reviewer reads the result as a git diff. So an edit changes only the cells whose value changed
+(the rest of the record keeps its spelling: `10.50` stays `10.50`), drops whole records,
+appends new records at the end, and keeps the byte-order mark and the line ends (LF or CRLF)
+of the file. A column the file does not have yet is appended to the header, and every record
+gets an empty cell for it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+BOM = "\ufeff"
+
+
+@dataclass
+class Edit:
+    """What to change in one CSV file. Records are named by the physical line they start on
+    (the header is line 1), as the checked tables' line column names them."""
+
+    cells: dict[int, dict[str, str]] = field(default_factory=dict)  # line -> column -> text
+    drop: set[int] = field(default_factory=set)
+    append: list[dict[str, str]] = field(default_factory=list)  # column -> text
+
+    def __bool__(self) -> bool:
+        return bool(self.cells or self.drop or self.append)
+
+
+@dataclass
+class _Record:
+    start: int  # first physical line (1-based)
+    lines: list[str]  # its physical lines, with their line ends
+    cells: list[str]
+
+
+def _records(text: str) -> list[_Record]:
+    lines = text.splitlines(keepends=True)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    out: list[_Record] = []
+    done = 0
+    for row in reader:
+        end = reader.line_num
+        out.append(_Record(done + 1, lines[done:end], row))
+        done = end
+    return out
+
+
+def _ending(lines: list[str]) -> str:
+    last = lines[-1] if lines else ""
+    return "\r\n" if last.endswith("\r\n") else "\n" if last.endswith("\n") else ""
+
+
+def _row_text(cells: list[str], newline: str) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator=newline).writerow(cells)
+    return buf.getvalue()
+
+
+def apply_edit(data: bytes, edit: Edit) -> bytes:
+    """The file's new bytes. Lines named in the edit must be record starts of the file."""
+    text = data.decode("utf-8")
+    bom = text.startswith(BOM)
+    if bom:
+        text = text[1:]
+    records = _records(text)
+    header = [c.strip() for c in records[0].cells] if records else []
+    newline = _ending(records[0].lines) if records else "\n"
+    newline = newline or "\n"
+    wanted = {c for cells in edit.cells.values() for c in cells}
+    wanted |= {c for row in edit.append for c in row}
+    extra = sorted(c for c in wanted if c not in header)
+    columns = header + extra
+    at = {c: i for i, c in enumerate(columns)}
+    starts = {r.start for r in records}
+    unknown = (set(edit.cells) | edit.drop) - starts
+    if unknown:
+        raise ValueError(f"lines {sorted(unknown)} do not start a record")
+    out: list[str] = []
+    for i, r in enumerate(records):
+        if r.start in edit.drop:
+            continue
+        change = edit.cells.get(r.start)
+        if i == 0 and extra:
+            out.append(_row_text(r.cells + extra, _ending(r.lines) or newline))
+        elif change:
+            cells = r.cells + [""] * (len(columns) - len(r.cells))
+            for col, value in change.items():
+                cells[at[col]] = value
+            out.append(_row_text(cells, _ending(r.lines) or newline))
+        elif extra and r.cells:
+            end = _ending(r.lines)
+            body = "".join(r.lines)
+            body = body[: len(body) - len(end)] if end else body
+            out.append(body + "," * len(extra) + end)
+        else:
+            out.append("".join(r.lines))
+    if edit.append and out and not out[-1].endswith("\n"):
+        out[-1] += newline
+    for row in edit.append:
+        out.append(_row_text([row.get(c, "") for c in columns], newline))
+    return ((BOM if bom else "") + "".join(out)).encode("utf-8")
