@@ -144,6 +144,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SOP809": (Severity.ERROR, "scenario file changed by an author outside its owner role"),
     "SOP810": (Severity.ERROR, "assumption changed by an author outside its owner role"),
     "SOP811": (Severity.INFO, "validation warnings on lines the change did not touch, counted"),
+    "SOP812": (
+        Severity.ERROR,
+        "cycle frame (first period, horizon, status) changed without the right",
+    ),
     "SOP901": (Severity.WARNING, "CODEOWNERS section differs from the charter"),
     "SOP960": (Severity.ERROR, "tag does not verify: no report or export is made from it"),
     "SOP962": (Severity.WARNING, "learn scorecard cannot be read; left out of the report"),

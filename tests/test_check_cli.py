@@ -218,6 +218,31 @@ def test_assumptions_are_changed_by_their_owner_role(branch: Path) -> None:
     assert "by sam@acme.example, who is not a member of role ops_lead" in line
 
 
+def test_the_cycle_frame_is_changed_by_the_plan_signers(branch: Path) -> None:
+    rel = f"{CYCLE}/cycle.yaml"
+    edit(branch, rel, "status: draft", "status: approved")
+    commit_as(branch, "dana@acme.example", "the planner marks the cycle approved")
+    edit(branch, rel, "id: A1\n", "id: A1\n    # reviewed\n")  # a comment is no change
+    commit_as(branch, "dana@acme.example", "a note")
+    r = run(["check"], cwd=branch)
+    assert r.code == 1, r.out
+    (line,) = [ln for ln in r.out.splitlines() if "SOP812" in ln]
+    assert line.startswith(f"{rel}:5:1: error SOP812 status of the cycle changed in ")
+    assert "by dana@acme.example, who is not a member of a role holding sign_off_plan" in line
+    git(branch, "reset", "-q", "--hard", "main")
+    edit(branch, f"{CYCLE}/cycle.yaml", "status: draft", "status: reconciled")
+    commit_as(branch, "carl@acme.example", "the CFO (sign_off_plan) moves the status on")
+    r = run(["check"], cwd=branch)
+    assert "SOP812" not in r.out and r.code == 0, r.out
+    nxt = "cycles/2027-01/cycle.yaml"  # opening a new cycle is routine: no sign-off needed
+    (branch / nxt).parent.mkdir(parents=True)
+    text = (branch / CYCLE / "cycle.yaml").read_text().replace("2026-12", "2027-01")
+    (branch / nxt).write_text(text.replace("first_period: 2027-01", "first_period: 2027-02"))
+    commit_as(branch, "dana@acme.example", "next cycle")
+    r = run(["check", "--format", "json"], cwd=branch)
+    assert "SOP812" not in r.out
+
+
 def test_old_warnings_are_counted_not_repeated(repo: Path) -> None:
     rel = f"{CYCLE}/inputs/pipeline.csv"
     append(repo, rel, "D-010,Old,P-100,standard,proposal,50,2026-09,")  # SOP704: long past

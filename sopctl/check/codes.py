@@ -6,7 +6,7 @@ from __future__ import annotations
 POLICIES: dict[str, str] = {
     "validation": "inputs, charter and cycle pass sopctl validate",
     "reconcile": "the plan is feasible (sopctl reconcile --dry-run)",
-    "decision_rights": "changes to rows, charter, scenarios, assumptions carry owner or right",
+    "decision_rights": "each change carries its owner role or the right to make it",
     "frozen_window": "changes inside the frozen window carry the frozen-change right",
     "committed_outputs": "committed outputs equal a fresh reconcile",
     "metrics": "plan metrics meet the charter thresholds",

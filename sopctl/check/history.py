@@ -318,6 +318,15 @@ def assumption_edits(
     return out
 
 
+# cycle.yaml keys gated elsewhere: assumptions by their owner role (SOP810), the scenario
+# register with the scenario files (SOP809; an entry without its file does not validate)
+OWNED_KEYS = ("assumptions", "scenarios")
+
+
+def _top(key_path: str) -> str:
+    return key_path.split(".", 1)[0].split("[", 1)[0]
+
+
 def _who(commit: vcs.CommitChange) -> tuple[str, str]:
     return commit.sha, commit.author
 
@@ -375,6 +384,9 @@ def cycle_changes(
                 new = vcs.show_file(root, c.sha, p)
                 shown = p[len(prefix) :]
                 out.owned += assumption_edits(old, new, shown, head_doc(shown), c)
+                if old is not None:  # opening a cycle is routine; changing its frame is not
+                    frame = yaml_edits(old, new, shown, head_doc(shown), c)
+                    out.yaml += [e for e in frame if _top(e.key_path) not in OWNED_KEYS]
                 hit = True
         out.commits += hit
     return out

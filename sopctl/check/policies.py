@@ -171,26 +171,36 @@ def frozen_window(
 
 
 def charter_rights(charter: Charter, edits: list[YamlEdit]) -> list[Finding]:
-    """A charter change must be authored by a member of a role holding sign_off_plan."""
+    """A change to the charter (SOP808), or to the frame of an existing cycle in cycle.yaml
+    (first period, horizon, status, charter; SOP812), must be authored by a member of a role
+    holding sign_off_plan."""
     holders = _right_roles(charter, "sign_off_plan")
     allowed = _members(charter, holders)
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, str]] = set()
     out = []
     for e in edits:
-        if e.author in allowed or (e.key_path, e.author) in seen:
+        if e.author in allowed or (e.path, e.key_path, e.author) in seen:
             continue
-        seen.add((e.key_path, e.author))
+        seen.add((e.path, e.key_path, e.author))
+        frame = e.path.endswith("cycle.yaml")
+        what = f"{e.key_path} of the cycle" if frame else e.key_path
         out.append(
             make(
                 e.path,
                 e.line,
                 e.col,
-                "SOP808",
-                f"{e.key_path} changed in {_short(e.commit)} by {e.author}, who is not a member "
+                "SOP812" if frame else "SOP808",
+                f"{what} changed in {_short(e.commit)} by {e.author}, who is not a member "
                 f"of a role holding sign_off_plan ({', '.join(holders) or 'nobody'})",
             )
         )
-    return _capped(out, "SOP808", "charter keys changed without the right")
+    return _capped(
+        [f for f in out if f.code == "SOP808"], "SOP808", "charter keys changed without the right"
+    ) + _capped(
+        [f for f in out if f.code == "SOP812"],
+        "SOP812",
+        "cycle.yaml keys changed without the right",
+    )
 
 
 def owner_rights(charter: Charter, edits: list[OwnedEdit]) -> list[Finding]:
