@@ -243,6 +243,17 @@ def test_the_cycle_frame_is_changed_by_the_plan_signers(branch: Path) -> None:
     assert "SOP812" not in r.out
 
 
+def test_a_removed_row_says_which_line_it_was(branch: Path) -> None:
+    rel = f"{CYCLE}/inputs/inventory.csv"
+    edit(branch, rel, "P-200,220,80,80\n", "")
+    commit_as(branch, "sam@acme.example", "sales drops an inventory row")
+    r = run(["check"], cwd=branch)
+    assert r.code == 1, r.out
+    found = [ln for ln in r.out.splitlines() if "SOP801" in ln]
+    assert found, r.out
+    assert found[0].startswith(f"{rel}: error SOP801 row item=P-200 removed (was line 3) in ")
+
+
 def test_old_warnings_are_counted_not_repeated(repo: Path) -> None:
     rel = f"{CYCLE}/inputs/pipeline.csv"
     append(repo, rel, "D-010,Old,P-100,standard,proposal,50,2026-09,")  # SOP704: long past

@@ -173,6 +173,10 @@ def row_edits(
     )
     key = d.key
     olds, news = _rows_by_key(a, key), _rows_by_key(b, key)
+    was: dict[Key, int] = {}
+    if a is not None:
+        for r in a.to_dicts():
+            was.setdefault(_key(r, key), int(r[LINE]))
     keyed = [("added", r) for r in d.added_rows] + [("removed", r) for r in d.removed_rows]
     keyed += [("changed", dict(c.key)) for c in d.changes]
     out = []
@@ -190,6 +194,7 @@ def row_edits(
                 head.line(shown, table, key, k),
                 commit.sha,
                 commit.author,
+                was.get(k, 0),
             )
         )
     return out

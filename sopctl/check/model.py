@@ -21,9 +21,16 @@ class RowEdit:
     line: int  # physical line of the row in the checked (HEAD) version; 0 when gone
     commit: str
     author: str  # author e-mail, lower-cased
+    was_line: int = 0  # its line before the commit (a removed row has no line in HEAD)
 
     def key_text(self) -> str:
         return ", ".join(f"{k}={v}" for k, v in self.key.items())
+
+    def gone_text(self) -> str:
+        """Where a removed row was, for a finding that has no line in HEAD to point at."""
+        if self.line or not self.was_line:
+            return ""
+        return f" (was line {self.was_line})"
 
 
 @dataclass(frozen=True)

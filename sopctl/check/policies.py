@@ -89,8 +89,8 @@ def decision_rights(charter: Charter, rows: list[RowEdit]) -> list[Finding]:
                 r.line,
                 0,
                 "SOP801",
-                f"row {r.key_text()} {r.kind} in {_short(r.commit)} by {r.author}, "
-                f"who is not a member of {who}",
+                f"row {r.key_text()} {r.kind}{r.gone_text()} in {_short(r.commit)} by "
+                f"{r.author}, who is not a member of {who}",
             )
         )
     return _capped(out, "SOP801", "rows changed without the right")
@@ -161,10 +161,10 @@ def frozen_window(
                 r.line,
                 0,
                 "SOP802",
-                f"row {r.key_text()} {r.kind} in {_short(r.commit)} by {r.author} acts on the "
-                f"frozen window {window}; it needs a member of a role holding "
-                f"approve_frozen_change ({', '.join(holders) or 'nobody'}) as author, or their "
-                "approval of the current plan (sopctl approve)",
+                f"row {r.key_text()} {r.kind}{r.gone_text()} in {_short(r.commit)} by "
+                f"{r.author} acts on the frozen window {window}; it needs a member of a role "
+                f"holding approve_frozen_change ({', '.join(holders) or 'nobody'}) as author, or "
+                "their approval of the current plan (sopctl approve)",
             )
         )
     return _capped(out, "SOP802", "frozen-window rows")
