@@ -7,10 +7,12 @@ charter's currency. The formulas, sign conventions and assumptions are in docs/f
 
 - revenue = sum shipped x price (period_prices.csv for item x segment x period, else
   prices.csv for item x segment, else items.price)
-- cogs = sum shipped x items.unit_cost (standard cost, materials included)
-- inventory_value = sum ending inventory x unit_cost; material_inventory_value = sum ending
-  material stock x material unit_cost
-- material_purchases = (planned receipts + open-order arrivals) x material unit_cost
+- cogs = sum shipped x the item's standard cost that period (sopctl.costs: period_costs, else
+  items.unit_cost with its materials at that period's prices)
+- inventory_value = sum ending inventory x the item's standard cost that period;
+  material_inventory_value = sum ending material stock x the material's cost that period
+- material_purchases = (planned receipts + open-order arrivals) x the material's cost that
+  period (material_period_costs, else materials.unit_cost)
 - conversion_costs = the optimiser's own cash costs of the period other than materials
   (production, regular_time, overtime, hiring, layoffs, subcontract). Penalties (backlog,
   lost_sales, lost_revenue, safety_stock) and holding costs are not cash and are left out.
@@ -29,12 +31,12 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from .costs import columns as _table
+from .costs import item_costs, material_costs
 from .reconcile.data import PERIODS_PER_YEAR
 from .reconcile.result import DECIMALS, rounded
 
 if TYPE_CHECKING:
-    from polars._typing import PolarsDataType
-
     from .reconcile import PlanResult
     from .validate import Workspace
 
@@ -89,15 +91,6 @@ class Finance:
     kpis: dict[str, Kpi] = field(default_factory=dict)
 
 
-def _table(ws: Workspace, name: str, cols: dict[str, PolarsDataType]) -> pl.DataFrame:
-    """`cols` of an input table (typed, nulls kept), or an empty frame when it is missing."""
-    t = ws.tables.get(name)
-    frame = getattr(t, "frame", None)
-    if not isinstance(frame, pl.DataFrame) or any(c not in frame.columns for c in cols):
-        return pl.DataFrame(schema=cols)
-    return frame.select(pl.col(c).cast(dt) for c, dt in cols.items())
-
-
 def _per_period(df: pl.DataFrame, **aggs: pl.Expr) -> pl.DataFrame:
     """`df` summed per period into the named columns (nothing for an empty frame)."""
     if df.is_empty():
@@ -128,27 +121,27 @@ def _flows(ws: Workspace, result: PlanResult) -> pl.DataFrame:
         .unique(["item", "segment", "period"], keep="first", maintain_order=True)
         .rename({"price": "period_price"})
     )
-    mats = (
-        _table(ws, "materials", {"material": pl.String, "unit_cost": pl.Float64})
-        .drop_nulls("material")
-        .unique("material", keep="first", maintain_order=True)
-    )
+    mats = material_costs(ws).drop("base")
+    unit_costs = item_costs(ws)
     ship = result.shipments.select("item", "segment", "period", "shipped")
     sales = _per_period(
         ship.join(period_prices, on=["item", "segment", "period"], how="left")
         .join(seg_prices, on=["item", "segment"], how="left")
-        .join(items, on="item", how="left"),
+        .join(items.drop("unit_cost"), on="item", how="left")
+        .join(unit_costs, on=["item", "period"], how="left"),
         revenue=pl.col("shipped")
         * pl.coalesce("period_price", "segment_price", "price", pl.lit(0.0)),
         cogs=pl.col("shipped") * pl.col("unit_cost").fill_null(0.0),
     )
     stock = _per_period(
-        result.supply.select("item", "period", "inventory").join(items, on="item", how="left"),
+        result.supply.select("item", "period", "inventory").join(
+            unit_costs, on=["item", "period"], how="left"
+        ),
         inventory_value=pl.col("inventory") * pl.col("unit_cost").fill_null(0.0),
     )
     mat_cost = pl.col("unit_cost").fill_null(0.0)
     material = _per_period(
-        result.materials.join(mats, on="material", how="left"),
+        result.materials.join(mats, on=["material", "period"], how="left"),
         material_inventory_value=pl.col("inventory") * mat_cost,
         material_purchases=(pl.col("receipts") + pl.col("open_orders").fill_null(0.0)) * mat_cost,
     )

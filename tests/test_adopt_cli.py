@@ -27,6 +27,8 @@ OPTIONAL = {  # the tables the tiny charter leaves out, declared with only a hea
     "supplier_capacity": "material,period,capacity",
     "prices": "item,segment,price",
     "period_prices": "item,segment,period,price",
+    "period_costs": "item,period,unit_cost",
+    "material_period_costs": "material,period,unit_cost",
     "overrides": "override_id,item,segment,period,kind,quantity,owner,reason",
 }
 PLAN = ["supply_plan.csv", "capacity_plan.csv", "materials_plan.csv", "exceptions.csv"]

@@ -60,7 +60,7 @@ def instances(draw: st.DrawFn) -> PlanData:
         max_workforce=w0 + maybe_inf(draw, 0, 5, R),
     )
     mat = MaterialData(
-        cost=ints(draw, 0, 5, (M,)),
+        cost=ints(draw, 0, 5, (M, T)),  # per period (material_period_costs)
         lead=ints(draw, 0, 2, (M,)).astype(np.int64),
         # per period (supplier_capacity rows), unlimited for some materials
         cap=np.where(np.isinf(maybe_inf(draw, 0, 1, M))[:, None], INF, ints(draw, 0, 50, (M, T))),
@@ -80,7 +80,7 @@ def instances(draw: st.DrawFn) -> PlanData:
         resources=[f"R{r}" for r in range(R)],
         materials=[f"M{m}" for m in range(M)],
         currency="EUR",
-        unit_cost=unit,
+        unit_cost=unit[:, None] + ints(draw, 0, 2, (F, T)),  # per period (period_costs)
         price=price,
         holding=holding,
         lead_time=ints(draw, 0, 1, (F,)).astype(np.int64),

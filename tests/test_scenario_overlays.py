@@ -62,6 +62,14 @@ S = {
     "  - {kind: price, families: [pumps], factor: 2}\n",
     "cost_item": "  - {kind: cost, items: [A], change: 1}\n",
     "cost_material": "  - {kind: cost, materials: [M], change: 1}\n",
+    # B costs 6 to make from February: 40 of February's B are made in January's spare hours
+    "cost_b_from_feb": "  - {kind: cost, items: [B], from: 2027-02, change: 1}\n",
+    # M at 3 in March: March's 50 are received in February (holding 50 x 0.02)
+    "cost_material_march": "  - {kind: cost, materials: [M], from: 2027-03, to: 2027-03,"
+    " factor: 1.5}\n",
+    # a March row, then the whole horizon: M at 3, 3, 4 (the row is changed too)
+    "cost_material_then_all": "  - {kind: cost, materials: [M], from: 2027-03, to: 2027-03,"
+    " change: 1}\n  - {kind: cost, materials: [M], change: 1}\n",
     "promo_removed": "  - {kind: promotion, action: remove, id: P1}\n",
     "promo_added": "  - {kind: promotion, action: add, id: PX, items: [A], segments: [key],"
     " from: 2027-01, to: 2027-02, uplift_units: 10}\n",
@@ -170,6 +178,17 @@ CASES = [
         [0, 50, 15],
         "warm",
     ),
+    ("cost_b_from_feb", "supply_plan.csv", "item", "B", "production", [100, 20, 90], "warm"),
+    ("cost_material_march", "materials_plan.csv", "material", "M", "receipts", [0, 100, 0], "warm"),
+    (
+        "cost_material_then_all",
+        "materials_plan.csv",
+        "material",
+        "M",
+        "receipts",
+        [0, 100, 0],
+        "warm",
+    ),
     ("promo_removed", "supply_plan.csv", "item", "B", "demand", [60, 60, 60], "warm"),
     ("promo_added", "supply_plan.csv", "item", "A", "demand", [60, 60, 50], "warm"),
 ]
@@ -201,6 +220,13 @@ MONEY = [
     ("price_feb_then_all", 4680 - 3000 + 8000, 2550, 2612.5),
     ("cost_item", 4680, 2550 + 150, 2612.5 + 150),  # A costs 11 to make
     ("cost_material", 4680, 2550 + 150, 2612.5 + 100),  # M at 3: A's unit cost 11; 100 bought
+    # B made at 5 (100 in January), 6 (20 in February), 6 (90 in March); 40 held a month at
+    # 0.5; COGS at each period's standard cost: 60 x 5, 60 x 6, 90 x 6 for B
+    ("cost_b_from_feb", 4680, 2550 + 60 + 90, 2612.5 + 110 + 20),
+    # A's standard cost 11 in March (COGS + 50); 100 of M bought in February at 2, held 0.02
+    ("cost_material_march", 4680, 2550 + 50, 2612.5 + 1),
+    # M at 3, 3, 4: A at 11, 11, 12 (COGS + 200); 100 bought in February at 3, held 50 x 0.03
+    ("cost_material_then_all", 4680, 2550 + 200, 2612.5 + 100 + 1.5),
 ]
 
 
@@ -239,6 +265,7 @@ DUAL_DEGENERATE = {
     "supplier_half",
     "cost_item",
     "cost_material",
+    "cost_material_then_all",
 }
 PRIMAL_FILES = ("supply_plan.csv", "materials_plan.csv", "finance.csv")
 

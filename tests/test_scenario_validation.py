@@ -83,6 +83,16 @@ BAD = [
         "  - kind: supplier\n    materials: [M]\n    from: 2027-02\n    delay: 1\n",
         [("SOP108", 4, 5)],
     ),
+    (
+        "resource costs with a period range",
+        "  - kind: cost\n    resources: [LINE]\n    from: 2027-02\n    factor: 1.1\n",
+        [("SOP108", 4, 5)],
+    ),
+    (
+        "cost period outside the horizon",
+        "  - kind: cost\n    materials: [M]\n    from: 2027-09\n    factor: 1.1\n",
+        [("SOP624", 6, 5)],
+    ),
     ("factor and units", "  - kind: demand\n    factor: 2\n    units: 3\n", [("SOP108", 4, 5)]),
     ("unknown kind", "  - kind: weather\n    factor: 2\n", [("SOP108", 4, 5)]),
     ("unknown key", "  - kind: demand\n    factr: 2\n", [("SOP106", 5, 5)]),

@@ -6,9 +6,10 @@ ids). Tables are mapped onto those indices with polars joins and scattered into 
 NumPy assignment each; no Python loop runs over table rows.
 
 Defaults (all documented in the package docstring): an empty holding cost is
-unit_cost x finance.inventory_carrying_rate / periods per year; an empty safety-stock penalty
-is twice the item's holding cost; material holding is material unit_cost x carrying rate /
-periods per year; empty limits are unlimited, an empty overtime limit means no overtime.
+items.unit_cost x finance.inventory_carrying_rate / periods per year; an empty safety-stock
+penalty is twice the item's holding cost; material holding is materials.unit_cost x carrying
+rate / periods per year; empty limits are unlimited, an empty overtime limit means no
+overtime. Unit costs per period (items and materials) come from `sopctl.costs`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from ..costs import cost_grid, item_costs, material_costs
 from ..tables.check import Table
 
 if TYPE_CHECKING:
@@ -56,7 +58,7 @@ class ResourceData:
 class MaterialData:
     """Materials (M), supplier capacity and open orders (M, T)."""
 
-    cost: FloatArr
+    cost: FloatArr  # (M, T): the purchase price per period (sopctl.costs)
     lead: IntArr
     cap: FloatArr  # (M, T): units the supplier ships per period; inf: unlimited
     on_hand: FloatArr
@@ -75,7 +77,7 @@ class PlanData:
     materials: list[str]
     currency: str
     # items (F)
-    unit_cost: FloatArr
+    unit_cost: FloatArr  # (F, T): the standard cost per period (sopctl.costs)
     price: FloatArr
     holding: FloatArr
     lead_time: IntArr
@@ -200,9 +202,8 @@ def gather(ws: Workspace, demand: pl.DataFrame) -> PlanData:
             "subcontract_limit": INF,
         },
     )
-    unit_cost = iu["unit_cost"]
     hold_raw = iu["holding_cost"]
-    holding = np.where(np.isnan(hold_raw), unit_cost * rate / ppy, hold_raw)
+    holding = np.where(np.isnan(hold_raw), iu["unit_cost"] * rate / ppy, hold_raw)
 
     segs = sorted(enumerate(ch.segments), key=lambda p: (p[1].priority, p[0]))
     seg_objs = [s for _, s in segs]
@@ -247,7 +248,9 @@ def gather(ws: Workspace, demand: pl.DataFrame) -> PlanData:
         )
 
     res_names, res, rs = _resources(ws, per, T, notes)
-    mat_names, mat, mt = _materials(ws, per, T, ppy, rate, notes)
+    mat_costs = material_costs(ws)
+    mat_names, mat, mt = _materials(ws, per, T, ppy, rate, notes, mat_costs)
+    unit_cost = cost_grid(item_costs(ws, mat_costs), ids_f, per, (F, T))
     R, M = len(res_names), len(mat_names)
     rt = _frame(ws, "routings", ["item", "resource", "hours_per_unit"])
     rt_f, rt_r, rt_h = np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
@@ -354,7 +357,13 @@ def _resources(
 
 
 def _materials(
-    ws: Workspace, per: pl.DataFrame, T: int, ppy: int, rate: float, notes: list[str]
+    ws: Workspace,
+    per: pl.DataFrame,
+    T: int,
+    ppy: int,
+    rate: float,
+    notes: list[str],
+    costs: pl.DataFrame,
 ) -> tuple[list[str], MaterialData, pl.DataFrame]:
     df = _frame(ws, "materials", ["material"])
     names = sorted(set(df["material"].to_list())) if df is not None else []
@@ -376,13 +385,12 @@ def _materials(
         cap[per_period["m"].to_numpy(), per_period["t"].to_numpy()] = _num(
             per_period, "capacity", 0.0
         )
-    cost = v["unit_cost"]
     out = MaterialData(
-        cost=cost,
+        cost=cost_grid(costs, ids, per, (M, T)),
         lead=v["lead_time"].astype(np.int64),
         cap=cap,
         on_hand=v["on_hand"],
-        holding=cost * rate / ppy,
+        holding=v["unit_cost"] * rate / ppy,
         open_orders=oo,
     )
     return names, out, ids

@@ -186,11 +186,10 @@ def build_model(
     ).astype(np.float64)
     # items.unit_cost is the standard cost including the bom materials, which are paid on
     # receipt (R); production carries only the rest
-    bom_cost = np.bincount(d.bom_item, weights=d.bom_qty * mat.cost[d.bom_mat], minlength=F).astype(
-        np.float64
-    )
+    bom_cost = np.zeros((F, T))  # (F, T): the materials' part at each period's prices
+    np.add.at(bom_cost, d.bom_item, d.bom_qty[:, None] * mat.cost[d.bom_mat])
     unit = np.maximum(d.unit_cost - bom_cost, 0.0)
-    bld.cost("production", P, unit[:, None])
+    bld.cost("production", P, unit)
     bld.cost("regular_time", P, reg_per_unit[:, None])
     bld.cost("subcontract", C, d.sub_cost[fc, None])
     bld.cost("holding", Iv, d.holding[:, None])
@@ -208,7 +207,7 @@ def build_model(
     bld.cost("regular_time", W, res.reg_cost[rl, None] * res.hours[rl])
     bld.cost("hiring", H, res.hire_cost[rl, None])
     bld.cost("layoffs", Fi, res.layoff_cost[rl, None])
-    bld.cost("materials", Rc, mat.cost[:, None])
+    bld.cost("materials", Rc, mat.cost)
     bld.cost("material_holding", J, mat.holding[:, None])
 
     start, index, value = bld.csc()

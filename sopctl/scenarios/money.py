@@ -1,5 +1,5 @@
-"""Price and cost overlays (pure): selling prices, unit costs of items and materials, hourly
-costs of resources (see overlays.py for what each changes)."""
+"""Price overlays (pure): selling prices per item, segment and period (see overlays.py for
+what each changes; cost overlays are in cost.py)."""
 
 from __future__ import annotations
 
@@ -141,69 +141,3 @@ def _period_prices(
         put(ws, "period_prices", upsert_periods(old, rows, ["item", "segment", "period"], ids))
         return out
     return out if changed else [*out, *nothing("price", note)]
-
-
-def cost_overlay(ws: Workspace, ov: Any, sel: Selection, note: Note) -> list[Finding]:
-    out: list[Finding] = []
-    changed = False
-    items = frame(ws, "items")
-    if items is not None and sel.items:
-        new = items.with_columns(
-            pl.when(pl.col("item").is_in(sel.items))
-            .then(change(pl.col("unit_cost"), ov.factor, ov.change))
-            .otherwise("unit_cost")
-            .alias("unit_cost")
-        )
-        new, more = floored(new, "unit_cost", "item unit costs", note)
-        out += more
-        changed |= not same(items["unit_cost"], new["unit_cost"])
-        put(ws, "items", new)
-    mats = frame(ws, "materials")
-    if mats is not None and sel.materials:
-        hit = pl.col("material").is_in(sel.materials)
-        new = mats.with_columns(
-            pl.when(hit)
-            .then(change(pl.col("unit_cost"), ov.factor, ov.change))
-            .otherwise("unit_cost")
-            .alias("unit_cost")
-        )
-        new, more = floored(new, "unit_cost", "material unit costs", note)
-        out += more
-        changed |= not same(mats["unit_cost"], new["unit_cost"])
-        put(ws, "materials", new)
-        _bom_costs(ws, mats, new, sel)
-    res = frame(ws, "resources")
-    if res is not None and sel.resources:
-        cols = [c for c in ("regular_cost", "overtime_cost") if c in res.columns]
-        hit = pl.col("resource").is_in(sel.resources)
-        new = res.with_columns(
-            pl.when(hit).then(change(pl.col(c), ov.factor, ov.change)).otherwise(c).alias(c)
-            for c in cols
-        )
-        for c in cols:
-            new, more = floored(new, c, f"resource {c.replace('_', ' ')}s", note)
-            out += more
-            changed |= not same(res[c], new[c])
-        put(ws, "resources", new)
-    return out if changed else [*out, *nothing("cost", note)]
-
-
-def _bom_costs(ws: Workspace, old: pl.DataFrame, new: pl.DataFrame, sel: Selection) -> None:
-    """A material's cost change flows into the unit cost (standard cost) of the items using it,
-    except items the same overlay already changed."""
-    items, bom = frame(ws, "items"), frame(ws, "bom")
-    if items is None or bom is None or not bom.height:
-        return
-    delta = old.select("material", "unit_cost").join(
-        new.select("material", pl.col("unit_cost").alias("new")), on="material"
-    )
-    per_item = (
-        bom.join(delta, on="material")
-        .group_by("item")
-        .agg(((pl.col("new") - pl.col("unit_cost")) * pl.col("quantity_per")).sum().alias("d"))
-        .filter(~pl.col("item").is_in(sel.items))
-    )
-    out = items.join(per_item, on="item", how="left", maintain_order="left").with_columns(
-        (pl.col("unit_cost") + pl.col("d").fill_null(0.0)).clip(lower_bound=0.0).alias("unit_cost")
-    )
-    put(ws, "items", out.drop("d"))

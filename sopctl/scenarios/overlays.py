@@ -18,9 +18,10 @@ kind changes (docs/scenarios.md has the reference):
 - price: `items.price` and the `prices` rows of the selected items, or, for selected segments,
   `prices` rows upserted from the effective price (segment price, else the item's), and the
   items' `period_prices` rows; with `from`/`to` only `period_prices` rows of those periods;
-- cost: `items.unit_cost`, `materials.unit_cost` (the change flows into the unit cost of the
-  items that use the material, bom quantity x change), `resources.regular_cost` and
-  `overtime_cost`;
+- cost (cost.py): `items.unit_cost`, `materials.unit_cost` (the change flows into the unit
+  cost of the items that use the material, bom quantity x change), `resources.regular_cost`
+  and `overtime_cost`, and the items' and materials' per-period cost rows; with `from`/`to`
+  (items and materials) per-period cost rows of those periods;
 - promotion: rows added to or removed from `promotions` (the demand view is then rebuilt).
 
 Demand overlays act on the demand view instead (demand.py).
@@ -36,6 +37,7 @@ import polars as pl
 from .. import periods
 from ..findings import Finding, finding
 from ..tables.refs import ord_col
+from .cost import cost_overlay
 from .frames import (
     Note,
     change,
@@ -49,7 +51,7 @@ from .frames import (
     upsert,
     upsert_periods,
 )
-from .money import cost_overlay, price_overlay
+from .money import price_overlay
 from .select import Ids, Selection, select
 
 if TYPE_CHECKING:
@@ -80,7 +82,7 @@ def apply_tables(ws: Workspace, sc: Scenario, ids: Ids) -> tuple[Workspace, bool
         elif kind == "price":
             findings += price_overlay(out, ov, sel, ids, note)
         elif kind == "cost":
-            findings += cost_overlay(out, ov, sel, note)
+            findings += cost_overlay(out, ov, sel, ids, note)
         elif kind == "promotion":
             _promotion(out, ov, sel, ids)
             promotions = True

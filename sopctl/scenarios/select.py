@@ -220,7 +220,8 @@ def select(ids: Ids, ov: Any, doc: YamlDoc, i: int) -> tuple[Selection, list[Fin
         sel.items, sel.all_items = [], False
     if kind in ("demand", "price", "promotion"):
         s.segments(ov, sel)
-    if kind in ("demand", "capacity", "shift", "promotion", "supplier", "workforce", "price"):
+    ranged = ("demand", "capacity", "shift", "promotion", "supplier", "workforce", "price", "cost")
+    if kind in ranged:
         s.period_range(ov.from_, ov.to, sel)
     if kind in ("capacity", "shift", "workforce") or (kind == "cost" and ov.resources):
         s.resources(ov, sel, labour_only=kind == "workforce")

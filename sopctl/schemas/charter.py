@@ -77,6 +77,7 @@ TableType = Literal[
     "items",
     "prices",
     "period_prices",
+    "period_costs",
     "resources",
     "capacity",
     "routings",
@@ -85,6 +86,7 @@ TableType = Literal[
     "materials",
     "open_orders",
     "supplier_capacity",
+    "material_period_costs",
     "targets",
     "actuals",
 ]

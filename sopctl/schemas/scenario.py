@@ -130,8 +130,9 @@ class PriceOverlay(_Periods):
         return self
 
 
-class CostOverlay(Strict):
-    """Unit cost of items and materials, hourly cost of resources, whole horizon."""
+class CostOverlay(_Periods):
+    """Unit cost of items and materials in `from`..`to` (default: the whole horizon); hourly
+    cost of resources, whole horizon."""
 
     kind: Literal["cost"]
     items: list[Id] = Field(default_factory=list)
@@ -146,6 +147,11 @@ class CostOverlay(Strict):
         if not (self.items or self.families or self.materials or self.resources):
             raise ValueError("select items, families, materials or resources")
         _one_of(self, "factor", "change")
+        if self.resources and (self.from_ is not None or self.to is not None):
+            raise ValueError(
+                "hourly resource costs apply to the whole horizon: drop from/to, or put the "
+                "resources in an overlay of their own"
+            )
         return self
 
 

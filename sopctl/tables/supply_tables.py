@@ -59,6 +59,18 @@ TABLES: tuple[Contract, ...] = (
         key=("item", "segment", "period"),
     ),
     Contract(
+        "period_costs",
+        "Standard unit cost per item and period where it differs from items.unit_cost (a cost "
+        "roll from April: one row per period from April on). Materials included, as in "
+        "items.unit_cost; without a row the item's cost follows its materials' period costs.",
+        (
+            item_col(),
+            Column("period", "period", "Period", scope="horizon"),
+            Column("unit_cost", "float", "Standard cost per unit that period", min=0),
+        ),
+        key=("item", "period"),
+    ),
+    Contract(
         "resources",
         "Constrained resources: fixed hours per period or a labour pool.",
         (
@@ -268,6 +280,17 @@ TABLES: tuple[Contract, ...] = (
             Column("material", "id", "Material id", ref="materials.material"),
             Column("period", "period", "Period", scope="horizon"),
             Column("capacity", "float", "Most units the supplier ships that period", min=0),
+        ),
+        key=("material", "period"),
+    ),
+    Contract(
+        "material_period_costs",
+        "Purchase price per material and period where it differs from materials.unit_cost "
+        "(a supplier's price increase from April: one row per period from April on).",
+        (
+            Column("material", "id", "Material id", ref="materials.material"),
+            Column("period", "period", "Period", scope="horizon"),
+            Column("unit_cost", "float", "Cost per unit received that period", min=0),
         ),
         key=("material", "period"),
     ),

@@ -1,0 +1,162 @@
+"""Cost overlays (pure): standard unit costs of items, purchase prices of materials, hourly
+costs of resources.
+
+Whole horizon: `items.unit_cost`, `materials.unit_cost` (the change also flows into the unit
+cost of the items that use the material, bill-of-materials quantity x change, except items the
+same overlay changes), resources' `regular_cost` and `overtime_cost`, and the existing
+per-period rows of the selected items (`period_costs`) and materials (`material_period_costs`).
+With `from`/`to` (items and materials only): a per-period row for each selected item or
+material and period of the range, from its effective cost that period (sopctl.costs). An item
+without its own row follows its materials' period costs by itself; the items that have rows in
+those periods get the material's change added to them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from ..costs import item_costs, material_costs
+from ..findings import Finding
+from .frames import Note, change, empty, floored, frame, nothing, put, same, upsert_periods
+from .select import Ids, Selection
+
+if TYPE_CHECKING:
+    from ..validate import Workspace
+
+
+def cost_overlay(ws: Workspace, ov: Any, sel: Selection, ids: Ids, note: Note) -> list[Finding]:
+    ranged = ov.from_ is not None or ov.to is not None
+    out: list[Finding] = []
+    changed = False
+    items = frame(ws, "items")
+    if items is not None and sel.items:
+        if not ranged:
+            new = items.with_columns(
+                pl.when(pl.col("item").is_in(sel.items))
+                .then(change(pl.col("unit_cost"), ov.factor, ov.change))
+                .otherwise("unit_cost")
+                .alias("unit_cost")
+            )
+            new, more = floored(new, "unit_cost", "item unit costs", note)
+            out += more
+            changed |= not same(items["unit_cost"], new["unit_cost"])
+            put(ws, "items", new)
+        hit, more = _rows(ws, ov, sel, ids, note, "item", whole=not ranged)
+        changed, out = changed or hit, out + more
+    mats = frame(ws, "materials")
+    if mats is not None and sel.materials:
+        before = material_costs(ws)
+        if not ranged:
+            new = mats.with_columns(
+                pl.when(pl.col("material").is_in(sel.materials))
+                .then(change(pl.col("unit_cost"), ov.factor, ov.change))
+                .otherwise("unit_cost")
+                .alias("unit_cost")
+            )
+            new, more = floored(new, "unit_cost", "material unit costs", note)
+            out += more
+            changed |= not same(mats["unit_cost"], new["unit_cost"])
+            put(ws, "materials", new)
+            _bom_costs(ws, mats, new, sel)
+        hit, more = _rows(ws, ov, sel, ids, note, "material", whole=not ranged)
+        changed, out = changed or hit, out + more
+        _roll(ws, before, sel)
+    res = frame(ws, "resources")
+    if res is not None and sel.resources:
+        cols = [c for c in ("regular_cost", "overtime_cost") if c in res.columns]
+        hit_r = pl.col("resource").is_in(sel.resources)
+        new = res.with_columns(
+            pl.when(hit_r).then(change(pl.col(c), ov.factor, ov.change)).otherwise(c).alias(c)
+            for c in cols
+        )
+        for c in cols:
+            new, more = floored(new, c, f"resource {c.replace('_', ' ')}s", note)
+            out += more
+            changed |= not same(res[c], new[c])
+        put(ws, "resources", new)
+    return out if changed else [*out, *nothing("cost", note)]
+
+
+TABLE = {"item": "period_costs", "material": "material_period_costs"}
+
+
+def _rows(
+    ws: Workspace, ov: Any, sel: Selection, ids: Ids, note: Note, what: str, *, whole: bool
+) -> tuple[bool, list[Finding]]:
+    """The per-period rows of the selected items or materials in the selected periods: each
+    period's effective cost changed, upserted. A whole-horizon overlay changes only the rows
+    there are (it has changed the undated cost for the rest)."""
+    name = TABLE[what]
+    old = frame(ws, name)
+    if old is None:
+        old = empty(name, ("period",))
+    chosen = sel.items if what == "item" else sel.materials
+    eff = item_costs(ws) if what == "item" else material_costs(ws).drop("base")
+    grid = pl.DataFrame({what: chosen}, schema={what: pl.String}).join(
+        pl.DataFrame({"period": sel.periods}, schema={"period": pl.String}), how="cross"
+    )
+    cur = grid.join(eff, on=[what, "period"], how="left").join(
+        old.select(what, "period", pl.col("unit_cost").alias("row")),
+        on=[what, "period"],
+        how="left",
+    )
+    if whole:
+        cur = cur.filter(pl.col("row").is_not_null())
+    value = pl.col("unit_cost").fill_null(0.0)
+    cur = cur.with_columns(value.alias("before"), change(value, ov.factor, ov.change))
+    cur, out = floored(cur, "unit_cost", f"{what} period costs", note)
+    if not cur.height or same(cur["before"], cur["unit_cost"]):
+        return False, out
+    rows = cur.select(what, "period", "unit_cost")
+    put(ws, name, upsert_periods(old, rows, [what, "period"], ids))
+    return True, out
+
+
+def _bom_costs(ws: Workspace, old: pl.DataFrame, new: pl.DataFrame, sel: Selection) -> None:
+    """A material's cost change flows into the unit cost (standard cost) of the items using it,
+    except items the same overlay already changed."""
+    items, bom = frame(ws, "items"), frame(ws, "bom")
+    if items is None or bom is None or not bom.height:
+        return
+    delta = old.select("material", "unit_cost").join(
+        new.select("material", pl.col("unit_cost").alias("new")), on="material"
+    )
+    per_item = (
+        bom.join(delta, on="material")
+        .group_by("item")
+        .agg(((pl.col("new") - pl.col("unit_cost")) * pl.col("quantity_per")).sum().alias("d"))
+        .filter(~pl.col("item").is_in(sel.items))
+    )
+    out = items.join(per_item, on="item", how="left", maintain_order="left").with_columns(
+        (pl.col("unit_cost") + pl.col("d").fill_null(0.0)).clip(lower_bound=0.0).alias("unit_cost")
+    )
+    put(ws, "items", out.drop("d"))
+
+
+def _roll(ws: Workspace, before: pl.DataFrame, sel: Selection) -> None:
+    """The items' own `period_costs` rows take their materials' change of that period (items
+    without a row follow their materials by the rule of sopctl.costs)."""
+    rows, bom = frame(ws, "period_costs"), frame(ws, "bom")
+    if rows is None or not rows.height or bom is None or not bom.height:
+        return
+    after = material_costs(ws)
+    delta = (
+        before.select("material", "period", pl.col("unit_cost").alias("was"))
+        .join(after.select("material", "period", "unit_cost"), on=["material", "period"])
+        .select("material", "period", (pl.col("unit_cost") - pl.col("was")).alias("d"))
+        .filter(pl.col("d") != 0)
+    )
+    per_item = (
+        bom.select("item", "material", "quantity_per")
+        .join(delta, on="material")
+        .group_by("item", "period")
+        .agg((pl.col("d") * pl.col("quantity_per")).sum().alias("d"))
+        .filter(~pl.col("item").is_in(sel.items))
+    )
+    if not per_item.height:
+        return
+    out = rows.join(per_item, on=["item", "period"], how="left", maintain_order="left")
+    rolled = (pl.col("unit_cost") + pl.col("d").fill_null(0.0)).clip(lower_bound=0.0)
+    put(ws, "period_costs", out.with_columns(rolled.alias("unit_cost")).drop("d"))
