@@ -29,7 +29,18 @@ if TYPE_CHECKING:
 
     from .validate import Workspace
 
-__all__ = ["columns", "cost_grid", "item_costs", "material_costs"]
+__all__ = [
+    "columns",
+    "cost_rows",
+    "item_costs",
+    "material_costs",
+    "per_period",
+    "standard_costs",
+]
+
+FloatArr = npt.NDArray[np.float64]
+IntArr = npt.NDArray[np.int64]
+Rows = tuple[IntArr, IntArr, FloatArr]  # (entity index, period index, unit_cost)
 
 
 def columns(ws: Workspace, name: str, cols: dict[str, PolarsDataType]) -> pl.DataFrame:
@@ -41,75 +52,108 @@ def columns(ws: Workspace, name: str, cols: dict[str, PolarsDataType]) -> pl.Dat
     return frame.select(pl.col(c).cast(dt) for c, dt in cols.items())
 
 
-def _table(ws: Workspace, name: str, cols: dict[str, PolarsDataType]) -> pl.DataFrame:
-    """`columns`, rows with an empty key dropped, the first row of each key kept."""
-    key = [c for c, dt in cols.items() if dt == pl.String]
-    return columns(ws, name, cols).drop_nulls(key).unique(key, keep="first", maintain_order=True)
+def standard_costs(
+    item_base: FloatArr,
+    material_base: FloatArr,
+    bom: tuple[IntArr, IntArr, FloatArr],
+    item_rows: Rows,
+    material_rows: Rows,
+    T: int,
+) -> tuple[FloatArr, FloatArr]:
+    """The rule: (F, T) item costs and (M, T) material costs from the undated costs (F,) and
+    (M,), the bill of materials (item, material, quantity_per) and the per-period rows."""
+    mc = np.repeat(material_base[:, None], T, axis=1)
+    m, t, v = material_rows
+    mc[m, t] = v
+    uc = np.repeat(item_base[:, None], T, axis=1)
+    bf, bm, bq = bom
+    if m.size and bf.size:  # a material's price moves: the items using it move with it
+        roll = np.zeros_like(uc)
+        np.add.at(roll, bf, bq[:, None] * (mc[bm] - material_base[bm, None]))
+        uc = np.maximum(uc + roll, 0.0)
+    f, t, v = item_rows
+    uc[f, t] = v
+    return uc, mc
 
 
-def _horizon(ws: Workspace) -> pl.DataFrame:
-    return pl.DataFrame({"period": ws.periods()}, schema={"period": pl.String})
+def _index(values: list[str], col: str, idx: str) -> pl.DataFrame:
+    return pl.DataFrame({col: values}, schema={col: pl.String}).with_columns(
+        pl.int_range(pl.len(), dtype=pl.Int64).alias(idx)
+    )
+
+
+def cost_rows(ws: Workspace, name: str, ids: pl.DataFrame, per: pl.DataFrame) -> Rows:
+    """A per-period cost table's rows as index arrays: `ids` maps the entity column to its
+    index (two columns), `per` maps `period` to `t`; rows naming neither are left out."""
+    ent, idx = ids.columns
+    df = columns(ws, name, {ent: pl.String, "period": pl.String, "unit_cost": pl.Float64})
+    if df.height:  # most cycles have no such rows: no queries for them
+        df = df.drop_nulls().join(ids, on=ent).join(per, on="period")
+    return (
+        df[idx].to_numpy() if df.height else np.zeros(0, np.int64),
+        df["t"].to_numpy() if df.height else np.zeros(0, np.int64),
+        df["unit_cost"].to_numpy() if df.height else np.zeros(0),
+    )
+
+
+def per_period(ws: Workspace) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(item, period, unit_cost) and (material, period, unit_cost, base) for every item,
+    material and horizon period, by `standard_costs`."""
+    periods = ws.periods()
+    per = _index(periods, "period", "t")
+    items = columns(ws, "items", {"item": pl.String, "unit_cost": pl.Float64}).drop_nulls("item")
+    items = items.unique("item", keep="first", maintain_order=True)
+    mats = columns(ws, "materials", {"material": pl.String, "unit_cost": pl.Float64})
+    mats = mats.drop_nulls("material").unique("material", keep="first", maintain_order=True)
+    ids_f = _index(items["item"].to_list(), "item", "f")
+    ids_m = _index(mats["material"].to_list(), "material", "m")
+    bom = (
+        columns(ws, "bom", {"item": pl.String, "material": pl.String, "quantity_per": pl.Float64})
+        .drop_nulls()
+        .join(ids_f, on="item")
+        .join(ids_m, on="material")
+    )
+    m_base = mats["unit_cost"].fill_null(0.0).to_numpy()
+    uc, mc = standard_costs(
+        items["unit_cost"].fill_null(0.0).to_numpy(),
+        m_base,
+        (bom["f"].to_numpy(), bom["m"].to_numpy(), bom["quantity_per"].to_numpy()),
+        cost_rows(ws, "period_costs", ids_f, per),
+        cost_rows(ws, "material_period_costs", ids_m, per),
+        len(periods),
+    )
+    T = len(periods)
+    item_frame = pl.DataFrame(
+        {
+            "item": np.repeat(np.array(items["item"].to_list(), dtype=object), T),
+            "period": periods * items.height,
+            "unit_cost": uc.reshape(-1),
+        },
+        schema={"item": pl.String, "period": pl.String, "unit_cost": pl.Float64},
+    )
+    material_frame = pl.DataFrame(
+        {
+            "material": np.repeat(np.array(mats["material"].to_list(), dtype=object), T),
+            "period": periods * mats.height,
+            "unit_cost": mc.reshape(-1),
+            "base": np.repeat(m_base, T),
+        },
+        schema={
+            "material": pl.String,
+            "period": pl.String,
+            "unit_cost": pl.Float64,
+            "base": pl.Float64,
+        },
+    )
+    return item_frame, material_frame
 
 
 def material_costs(ws: Workspace) -> pl.DataFrame:
     """(material, period, unit_cost, base) for every material and horizon period; `base` is
     materials.unit_cost."""
-    mats = _table(ws, "materials", {"material": pl.String, "unit_cost": pl.Float64})
-    rows = _table(
-        ws,
-        "material_period_costs",
-        {"material": pl.String, "period": pl.String, "unit_cost": pl.Float64},
-    ).drop_nulls("unit_cost")
-    base = pl.col("unit_cost").fill_null(0.0)
-    out = mats.lazy().select("material", base.alias("base")).join(_horizon(ws).lazy(), how="cross")
-    if rows.height:
-        out = out.join(rows.lazy(), on=["material", "period"], how="left")
-    else:
-        out = out.with_columns(pl.lit(None, pl.Float64).alias("unit_cost"))
-    cost = pl.coalesce("unit_cost", "base").alias("unit_cost")
-    return out.select("material", "period", cost, "base").collect()
+    return per_period(ws)[1]
 
 
-def item_costs(ws: Workspace, materials: pl.DataFrame | None = None) -> pl.DataFrame:
-    """(item, period, unit_cost) for every item and horizon period (`materials`: the frame of
-    `material_costs`, when the caller has it)."""
-    mats = material_costs(ws) if materials is None else materials
-    items = _table(ws, "items", {"item": pl.String, "unit_cost": pl.Float64})
-    bom = _table(
-        ws, "bom", {"item": pl.String, "material": pl.String, "quantity_per": pl.Float64}
-    ).drop_nulls("quantity_per")
-    rows = _table(
-        ws, "period_costs", {"item": pl.String, "period": pl.String, "unit_cost": pl.Float64}
-    ).drop_nulls("unit_cost")
-    moved = mats.filter(pl.col("unit_cost") != pl.col("base"))
-    out = items.lazy().join(_horizon(ws).lazy(), how="cross")
-    if moved.height and bom.height:  # a material's price moves in some period
-        roll = (
-            bom.lazy()
-            .join(moved.lazy(), on="material")
-            .group_by("item", "period")
-            .agg(((pl.col("unit_cost") - pl.col("base")) * pl.col("quantity_per")).sum().alias("d"))
-        )
-        rolled = (pl.col("unit_cost").fill_null(0.0) + pl.col("d").fill_null(0.0)).clip(0.0)
-        out = out.join(roll, on=["item", "period"], how="left").with_columns(rolled)
-    out = out.select("item", "period", pl.col("unit_cost").fill_null(0.0).alias("rolled"))
-    if rows.height:
-        out = out.join(rows.lazy(), on=["item", "period"], how="left")
-    else:
-        out = out.with_columns(pl.lit(None, pl.Float64).alias("unit_cost"))
-    return out.select(
-        "item", "period", pl.coalesce("unit_cost", "rolled").alias("unit_cost")
-    ).collect()
-
-
-def cost_grid(
-    df: pl.DataFrame, ids: pl.DataFrame, per: pl.DataFrame, shape: tuple[int, int]
-) -> npt.NDArray[np.float64]:
-    """An (entities, periods) array of the unit costs of an (entity, period, unit_cost) frame;
-    `ids` maps the entity column to its index, `per` the period to `t`."""
-    out = np.zeros(shape)
-    if shape[0] and df.height:
-        ent, idx = ids.columns
-        df = df.join(ids, on=ent).join(per, on="period")
-        out[df[idx].to_numpy(), df["t"].to_numpy()] = df["unit_cost"].to_numpy()
-    return out
+def item_costs(ws: Workspace) -> pl.DataFrame:
+    """(item, period, unit_cost) for every item and horizon period."""
+    return per_period(ws)[0]

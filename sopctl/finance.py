@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from .costs import columns as _table
-from .costs import item_costs, material_costs
+from .costs import per_period
 from .reconcile.data import PERIODS_PER_YEAR
 from .reconcile.result import DECIMALS, rounded
 
@@ -121,8 +121,8 @@ def _flows(ws: Workspace, result: PlanResult) -> pl.DataFrame:
         .unique(["item", "segment", "period"], keep="first", maintain_order=True)
         .rename({"price": "period_price"})
     )
-    mats = material_costs(ws).drop("base")
-    unit_costs = item_costs(ws)
+    unit_costs, mats = per_period(ws)
+    mats = mats.drop("base")
     ship = result.shipments.select("item", "segment", "period", "shipped")
     sales = _per_period(
         ship.join(period_prices, on=["item", "segment", "period"], how="left")

@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from ..costs import cost_grid, item_costs, material_costs
+from ..costs import cost_rows, standard_costs
 from ..tables.check import Table
 
 if TYPE_CHECKING:
@@ -248,9 +248,7 @@ def gather(ws: Workspace, demand: pl.DataFrame) -> PlanData:
         )
 
     res_names, res, rs = _resources(ws, per, T, notes)
-    mat_costs = material_costs(ws)
-    mat_names, mat, mt = _materials(ws, per, T, ppy, rate, notes, mat_costs)
-    unit_cost = cost_grid(item_costs(ws, mat_costs), ids_f, per, (F, T))
+    mat_names, mat, mt = _materials(ws, per, T, ppy, rate, notes)
     R, M = len(res_names), len(mat_names)
     rt = _frame(ws, "routings", ["item", "resource", "hours_per_unit"])
     rt_f, rt_r, rt_h = np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
@@ -262,6 +260,14 @@ def gather(ws: Workspace, demand: pl.DataFrame) -> PlanData:
     if bom is not None and bom.height and M:
         bom = _attach(bom, {"item": ids_f, "material": mt}, notes, "bom")
         b_f, b_m, b_q = bom["f"].to_numpy(), bom["m"].to_numpy(), _num(bom, "quantity_per", 0)
+    unit_cost, mat.cost = standard_costs(
+        iu["unit_cost"],
+        mat.cost,
+        (b_f, b_m, b_q),
+        cost_rows(ws, "period_costs", ids_f, per),
+        cost_rows(ws, "material_period_costs", mt, per),
+        T,
+    )
     lt = iu["lead_time"].astype(np.int64)
     return PlanData(
         periods=labels,
@@ -357,13 +363,7 @@ def _resources(
 
 
 def _materials(
-    ws: Workspace,
-    per: pl.DataFrame,
-    T: int,
-    ppy: int,
-    rate: float,
-    notes: list[str],
-    costs: pl.DataFrame,
+    ws: Workspace, per: pl.DataFrame, T: int, ppy: int, rate: float, notes: list[str]
 ) -> tuple[list[str], MaterialData, pl.DataFrame]:
     df = _frame(ws, "materials", ["material"])
     names = sorted(set(df["material"].to_list())) if df is not None else []
@@ -386,7 +386,7 @@ def _materials(
             per_period, "capacity", 0.0
         )
     out = MaterialData(
-        cost=cost_grid(costs, ids, per, (M, T)),
+        cost=v["unit_cost"],  # (M,) here: gather() makes it (M, T) with sopctl.costs
         lead=v["lead_time"].astype(np.int64),
         cap=cap,
         on_hand=v["on_hand"],
