@@ -97,3 +97,17 @@ def test_an_explicit_item_cost_wins_over_the_material_roll(tmp_path: Path) -> No
     assert run.result is not None
     # the conversion part in March is 12 - 3 = 9 instead of 8: + 50
     assert run.result.costs["production"] == pytest.approx(2300)
+
+
+def test_the_report_values_stock_as_finance_does(tmp_path: Path) -> None:
+    from sopctl.report.gather import inventory
+    from sopctl.report.source import PlanSource
+
+    # B costs 4 in January: 40 of February's B are made then and held at January's cost
+    root = costed_repo(tmp_path / "tiny", {"period_costs": "B,2027-01,4\n"})
+    run = solved(root)
+    assert column(run, "finance.csv", "inventory_value") == [160, 0, 0]
+    src = PlanSource(run.ws, run.files, [], "", "solved", run.report)
+    supply = pl.read_csv(io.BytesIO(run.files["supply_plan.csv"]), infer_schema_length=0)
+    supply = supply.with_columns(pl.exclude("item", "period").cast(pl.Float64))
+    assert inventory(src, supply).value == column(run, "finance.csv", "inventory_value")

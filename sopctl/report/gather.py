@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from ..costs import item_costs
 from .headline import header, kpis
 from .model import (
     ExceptionRow,
@@ -137,8 +138,10 @@ def inventory(src: PlanSource, supply: pl.DataFrame) -> Inventory:
     items = src.ws.tables.get("items")
     if not supply.height or items is None:
         return Inventory(periods, [], [], [], [])
-    cost = items.frame.select("item", "unit_cost")
-    s = supply.join(cost, on="item", how="left").with_columns(pl.col("unit_cost").fill_null(0.0))
+    cost = item_costs(src.ws)  # each period's standard cost, as finance values stock
+    s = supply.join(cost, on=["item", "period"], how="left").with_columns(
+        pl.col("unit_cost").fill_null(0.0)
+    )
     agg = s.group_by("period").agg(
         (pl.col("inventory") * pl.col("unit_cost")).sum().alias("v"),
         (pl.col("safety_stock") * pl.col("unit_cost")).sum().alias("ss"),
