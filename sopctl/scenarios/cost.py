@@ -33,15 +33,8 @@ def cost_overlay(ws: Workspace, ov: Any, sel: Selection, ids: Ids, note: Note) -
     items = frame(ws, "items")
     if items is not None and sel.items:
         if not ranged:
-            new = items.with_columns(
-                pl.when(pl.col("item").is_in(sel.items))
-                .then(change(pl.col("unit_cost"), ov.factor, ov.change))
-                .otherwise("unit_cost")
-                .alias("unit_cost")
-            )
-            new, more = floored(new, "unit_cost", "item unit costs", note)
-            out += more
-            changed |= not same(items["unit_cost"], new["unit_cost"])
+            new, hit, more = _undated(items, "item", sel.items, ov, note)
+            changed, out = changed or hit, out + more
             put(ws, "items", new)
         hit, more = _rows(ws, ov, sel, ids, note, "item", whole=not ranged)
         changed, out = changed or hit, out + more
@@ -49,15 +42,8 @@ def cost_overlay(ws: Workspace, ov: Any, sel: Selection, ids: Ids, note: Note) -
     if mats is not None and sel.materials:
         before = material_costs(ws)
         if not ranged:
-            new = mats.with_columns(
-                pl.when(pl.col("material").is_in(sel.materials))
-                .then(change(pl.col("unit_cost"), ov.factor, ov.change))
-                .otherwise("unit_cost")
-                .alias("unit_cost")
-            )
-            new, more = floored(new, "unit_cost", "material unit costs", note)
-            out += more
-            changed |= not same(mats["unit_cost"], new["unit_cost"])
+            new, hit, more = _undated(mats, "material", sel.materials, ov, note)
+            changed, out = changed or hit, out + more
             put(ws, "materials", new)
             _bom_costs(ws, mats, new, sel)
         hit, more = _rows(ws, ov, sel, ids, note, "material", whole=not ranged)
@@ -80,6 +66,21 @@ def cost_overlay(ws: Workspace, ov: Any, sel: Selection, ids: Ids, note: Note) -
 
 
 TABLE = {"item": "period_costs", "material": "material_period_costs"}
+
+
+def _undated(
+    df: pl.DataFrame, what: str, chosen: list[str], ov: Any, note: Note
+) -> tuple[pl.DataFrame, bool, list[Finding]]:
+    """`unit_cost` of the chosen items or materials changed (floored at 0), whether it
+    changed, and the warnings."""
+    new = df.with_columns(
+        pl.when(pl.col(what).is_in(chosen))
+        .then(change(pl.col("unit_cost"), ov.factor, ov.change))
+        .otherwise("unit_cost")
+        .alias("unit_cost")
+    )
+    new, more = floored(new, "unit_cost", f"{what} unit costs", note)
+    return new, not same(df["unit_cost"], new["unit_cost"]), more
 
 
 def _rows(
