@@ -87,13 +87,10 @@ def cost_rows(ws: Workspace, name: str, ids: pl.DataFrame, per: pl.DataFrame) ->
     index (two columns), `per` maps `period` to `t`; rows naming neither are left out."""
     ent, idx = ids.columns
     df = columns(ws, name, {ent: pl.String, "period": pl.String, "unit_cost": pl.Float64})
-    if df.height:  # most cycles have no such rows: no queries for them
-        df = df.drop_nulls().join(ids, on=ent).join(per, on="period")
-    return (
-        df[idx].to_numpy() if df.height else np.zeros(0, np.int64),
-        df["t"].to_numpy() if df.height else np.zeros(0, np.int64),
-        df["unit_cost"].to_numpy() if df.height else np.zeros(0),
-    )
+    if not df.height:  # most cycles have no such rows: no queries for them
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    df = df.drop_nulls().join(ids, on=ent).join(per, on="period")
+    return df[idx].to_numpy(), df["t"].to_numpy(), df["unit_cost"].to_numpy()
 
 
 def per_period(ws: Workspace) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -111,3 +111,33 @@ def test_the_report_values_stock_as_finance_does(tmp_path: Path) -> None:
     supply = pl.read_csv(io.BytesIO(run.files["supply_plan.csv"]), infer_schema_length=0)
     supply = supply.with_columns(pl.exclude("item", "period").cast(pl.Float64))
     assert inventory(src, supply).value == column(run, "finance.csv", "inventory_value")
+
+
+def test_a_material_overlay_rolls_into_the_items_own_period_rows(tmp_path: Path) -> None:
+    # A has its own March row (12). M +1 in March must make that row 13, as if the planner had
+    # written both rows by hand; left at 12, A's conversion part would drop by 1 in March.
+    from sopctl.scenarios.run import run_scenarios
+    from tests.test_scenario_repo import scenario_yaml
+
+    up = "  - {kind: cost, materials: [M], from: 2027-03, to: 2027-03, change: 1}\n"
+    root = costed_repo(
+        tmp_path / "tiny", {"period_costs": "A,2027-03,12\n"}, {"up": scenario_yaml(up)}
+    )
+    (sc,) = run_scenarios(root, None, ["up"], dry_run=True).scenarios
+    by_hand = solved(
+        costed_repo(
+            tmp_path / "hand",
+            {"period_costs": "A,2027-03,13\n", "material_period_costs": "M,2027-03,3\n"},
+        )
+    )
+    unrolled = solved(
+        costed_repo(
+            tmp_path / "unrolled",
+            {"period_costs": "A,2027-03,12\n", "material_period_costs": "M,2027-03,3\n"},
+        )
+    )
+    assert sc.result is not None and by_hand.result is not None and unrolled.result is not None
+    assert sc.result.objective == pytest.approx(by_hand.result.objective, abs=1e-6)
+    assert unrolled.result.objective < by_hand.result.objective - 1  # the roll matters
+    for name in ("supply_plan.csv", "materials_plan.csv", "finance.csv"):
+        assert sc.files[name] == by_hand.files[name], name
