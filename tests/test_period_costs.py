@@ -18,7 +18,12 @@ from tests.test_scenario_repo import CHARTER, CYCLE, tiny_repo
 TABLES = {
     "period_costs": "item,period,unit_cost",
     "material_period_costs": "material,period,unit_cost",
+    "capacity": "resource,period,hours,regular_cost",
 }
+RESOURCES = (  # the tiny repository's, with LINE costed at 1 an hour
+    "resource,kind,hours,regular_cost,overtime_cost,overtime_limit,workforce,"
+    "hours_per_worker,hire_cost,layoff_cost\nLINE,fixed,100,1,,,,,,\nCREW,labour,,1,,,2,100,50,50\n"
+)
 
 
 def costed_repo(root: Path, rows: dict[str, str], scenarios: dict[str, str] | None = None) -> Path:
@@ -140,4 +145,41 @@ def test_a_material_overlay_rolls_into_the_items_own_period_rows(tmp_path: Path)
     assert sc.result.objective == pytest.approx(by_hand.result.objective, abs=1e-6)
     assert unrolled.result.objective < by_hand.result.objective - 1  # the roll matters
     for name in ("supply_plan.csv", "materials_plan.csv", "finance.csv"):
+        assert sc.files[name] == by_hand.files[name], name
+
+
+def test_a_dearer_hour_in_february_moves_work_into_january(tmp_path: Path) -> None:
+    # LINE costs 1 an hour, 3 in February (a capacity row). Base with 1 throughout: LINE
+    # 80 + 80 + 95 hours = 255 more than the worked-out 2,612.50. With February at 3, 40 of
+    # February's B (0.5 hour each) move into January's 20 spare hours: 40 x 0.5 x 2 saved
+    # against 40 x 0.5 holding. LINE: 100 x 1 + 60 x 3 + 95 x 1 = 375; total 2,612.50 + 375
+    # + 20. (A cannot move: January's M is the open order's 50.)
+    flat = costed_repo(tmp_path / "flat", {})
+    write_files(flat, {f"{CYCLE}/inputs/resources.csv": RESOURCES})
+    assert solved(flat).result.objective == pytest.approx(2612.5 + 255)  # type: ignore[union-attr]
+    root = costed_repo(tmp_path / "tiny", {"capacity": "LINE,2027-02,100,3\n"})
+    write_files(root, {f"{CYCLE}/inputs/resources.csv": RESOURCES})
+    run = solved(root)
+    assert run.result is not None
+    assert run.result.objective == pytest.approx(2612.5 + 375 + 20)
+    assert column(run, "supply_plan.csv", "production", item="B") == [100, 20, 90]
+    assert run.result.costs["regular_time"] == pytest.approx(375 + 75)
+
+
+def test_a_wage_overlay_over_the_horizon_changes_the_period_rows_too(tmp_path: Path) -> None:
+    # LINE at 1 an hour, 3 in February; "LINE costs twice as much" must give 2 and 6, as if
+    # written by hand (left at 3, February would look cheaper than it is)
+    from sopctl.scenarios.run import run_scenarios
+    from tests.test_scenario_repo import scenario_yaml
+
+    twice = scenario_yaml("  - {kind: cost, resources: [LINE], factor: 2}\n")
+    root = costed_repo(tmp_path / "tiny", {"capacity": "LINE,2027-02,100,3\n"}, {"up": twice})
+    write_files(root, {f"{CYCLE}/inputs/resources.csv": RESOURCES})
+    (sc,) = run_scenarios(root, None, ["up"], dry_run=True).scenarios
+    hand = costed_repo(tmp_path / "hand", {"capacity": "LINE,2027-02,100,6\n"})
+    write_files(hand, {f"{CYCLE}/inputs/resources.csv": RESOURCES.replace("100,1,", "100,2,")})
+    by_hand = solved(hand)
+    assert sc.result is not None and by_hand.result is not None
+    assert sc.result.objective == pytest.approx(by_hand.result.objective, abs=1e-6)
+    for name in ("supply_plan.csv", "capacity_plan.csv", "finance.csv"):
         assert sc.files[name] == by_hand.files[name], name

@@ -44,8 +44,8 @@ def instances(draw: st.DrawFn) -> PlanData:
         labour=labour,
         hours=np.where(labour[:, None], ints(draw, 5, 20, (R, T)), ints(draw, 0, 60, (R, T))),
         ot_limit=ints(draw, 0, 10, (R, T)),
-        reg_cost=ints(draw, 0, 3, (R,)),
-        ot_cost=ints(draw, 0, 6, (R,)),
+        reg_cost=ints(draw, 0, 3, (R, T)),  # per period (capacity rows)
+        ot_cost=ints(draw, 0, 6, (R, T)),
         workforce0=w0,
         hire_cost=ints(draw, 0, 10, (R,)),
         layoff_cost=ints(draw, 0, 10, (R,)),

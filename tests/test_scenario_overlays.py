@@ -70,6 +70,8 @@ S = {
     # a March row, then the whole horizon: M at 3, 3, 4 (the row is changed too)
     "cost_material_then_all": "  - {kind: cost, materials: [M], from: 2027-03, to: 2027-03,"
     " change: 1}\n  - {kind: cost, materials: [M], change: 1}\n",
+    # LINE's hour costs 2 in February (0 otherwise): 40 of February's B move into January
+    "cost_line_feb": "  - {kind: cost, resources: [LINE], from: 2027-02, to: 2027-02, change: 2}\n",
     "promo_removed": "  - {kind: promotion, action: remove, id: P1}\n",
     "promo_added": "  - {kind: promotion, action: add, id: PX, items: [A], segments: [key],"
     " from: 2027-01, to: 2027-02, uplift_units: 10}\n",
@@ -189,6 +191,8 @@ CASES = [
         [0, 100, 0],
         "warm",
     ),
+    ("cost_line_feb", "supply_plan.csv", "item", "B", "production", [100, 20, 90], "warm"),
+    ("cost_line_feb", "capacity_plan.csv", "resource", "LINE", "load", [100, 60, 95], "warm"),
     ("promo_removed", "supply_plan.csv", "item", "B", "demand", [60, 60, 60], "warm"),
     ("promo_added", "supply_plan.csv", "item", "A", "demand", [60, 60, 50], "warm"),
 ]
@@ -227,6 +231,8 @@ MONEY = [
     ("cost_material_march", 4680, 2550 + 50, 2612.5 + 1),
     # M at 3, 3, 4: A at 11, 11, 12 (COGS + 200); 100 bought in February at 3, held 50 x 0.03
     ("cost_material_then_all", 4680, 2550 + 200, 2612.5 + 100 + 1.5),
+    # February's 60 LINE hours at 2; 40 B held a month at 0.5
+    ("cost_line_feb", 4680, 2550, 2612.5 + 120 + 20),
 ]
 
 

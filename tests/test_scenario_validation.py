@@ -84,11 +84,6 @@ BAD = [
         [("SOP108", 4, 5)],
     ),
     (
-        "resource costs with a period range",
-        "  - kind: cost\n    resources: [LINE]\n    from: 2027-02\n    factor: 1.1\n",
-        [("SOP108", 4, 5)],
-    ),
-    (
         "cost period outside the horizon",
         "  - kind: cost\n    materials: [M]\n    from: 2027-09\n    factor: 1.1\n",
         [("SOP624", 6, 5)],

@@ -43,8 +43,8 @@ class ResourceData:
     labour: BoolArr
     hours: FloatArr  # (R, T) fixed: hours; labour: hours per worker
     ot_limit: FloatArr  # (R, T) fixed: hours; labour: hours per worker
-    reg_cost: FloatArr
-    ot_cost: FloatArr
+    reg_cost: FloatArr  # (R, T): per regular hour (labour: per worker-hour)
+    ot_cost: FloatArr  # (R, T)
     workforce0: FloatArr
     hire_cost: FloatArr
     layoff_cost: FloatArr
@@ -336,12 +336,15 @@ def _resources(
     ot = np.repeat(v["overtime_limit"][:, None], T, axis=1)
     hires = np.repeat(v["max_hires"][:, None], T, axis=1)
     layoffs = np.repeat(v["max_layoffs"][:, None], T, axis=1)
+    reg = np.repeat(v["regular_cost"][:, None], T, axis=1)
+    ot_cost = np.repeat(v["overtime_cost"][:, None], T, axis=1)
     cap = _frame(ws, "capacity", ["resource", "period", "hours"])
     if cap is not None and cap.height and R:
         cap = _attach(cap, {"resource": ids, "period": per}, notes, "capacity")
         r, t = cap["r"].to_numpy(), cap["t"].to_numpy()
         hours[r, t] = _num(cap, "hours", 0.0)
-        for arr, col in ((ot, "overtime_limit"), (hires, "max_hires"), (layoffs, "max_layoffs")):
+        limits = ((ot, "overtime_limit"), (hires, "max_hires"), (layoffs, "max_layoffs"))
+        for arr, col in (*limits, (reg, "regular_cost"), (ot_cost, "overtime_cost")):
             new = _num(cap, col, np.nan)  # an empty cell keeps the resource's own limit
             keep = ~np.isnan(new)
             arr[r[keep], t[keep]] = new[keep]
@@ -349,8 +352,8 @@ def _resources(
         labour=labour,
         hours=hours,
         ot_limit=ot,
-        reg_cost=v["regular_cost"],
-        ot_cost=v["overtime_cost"],
+        reg_cost=reg,
+        ot_cost=ot_cost,
         workforce0=v["workforce"],
         hire_cost=v["hire_cost"],
         layoff_cost=v["layoff_cost"],

@@ -181,16 +181,21 @@ def build_model(
 
     # ---- costs
     fixed_rt = ~res.labour[d.rt_res]
-    reg_per_unit = np.bincount(
-        d.rt_item[fixed_rt], weights=(d.rt_hours * res.reg_cost[d.rt_res])[fixed_rt], minlength=F
-    ).astype(np.float64)
+    reg_per_unit = np.zeros(
+        (F, T)
+    )  # (F, T): regular hours of fixed resources, at each period's rate
+    np.add.at(
+        reg_per_unit,
+        d.rt_item[fixed_rt],
+        d.rt_hours[fixed_rt, None] * res.reg_cost[d.rt_res[fixed_rt]],
+    )
     # items.unit_cost is the standard cost including the bom materials, which are paid on
     # receipt (R); production carries only the rest
     bom_cost = np.zeros((F, T))  # (F, T): the materials' part at each period's prices
     np.add.at(bom_cost, d.bom_item, d.bom_qty[:, None] * mat.cost[d.bom_mat])
     unit = np.maximum(d.unit_cost - bom_cost, 0.0)
     bld.cost("production", P, unit)
-    bld.cost("regular_time", P, reg_per_unit[:, None])
+    bld.cost("regular_time", P, reg_per_unit)
     bld.cost("subcontract", C, d.sub_cost[fc, None])
     bld.cost("holding", Iv, d.holding[:, None])
     bld.cost("safety_stock", Z, d.ss_penalty[fz, None])
@@ -201,10 +206,10 @@ def build_model(
         end = np.zeros((kb.size, T))
         end[:, T - 1] = d.seg_price[pf[kb], ps[kb], T - 1]
         bld.cost("lost_revenue", B, end)
-    reg_ro = np.where(fixed_ro, res.reg_cost[ro], 0.0)
-    bld.cost("overtime", Ov, np.maximum(res.ot_cost[ro], reg_ro)[:, None])
-    bld.cost("regular_time", Ov, -reg_ro[:, None])
-    bld.cost("regular_time", W, res.reg_cost[rl, None] * res.hours[rl])
+    reg_ro = np.where(fixed_ro[:, None], res.reg_cost[ro], 0.0)
+    bld.cost("overtime", Ov, np.maximum(res.ot_cost[ro], reg_ro))
+    bld.cost("regular_time", Ov, -reg_ro)
+    bld.cost("regular_time", W, res.reg_cost[rl] * res.hours[rl])
     bld.cost("hiring", H, res.hire_cost[rl, None])
     bld.cost("layoffs", Fi, res.layoff_cost[rl, None])
     bld.cost("materials", Rc, mat.cost)

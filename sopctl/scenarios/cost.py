@@ -5,10 +5,12 @@ Whole horizon: `items.unit_cost`, `materials.unit_cost` (the change also flows i
 cost of the items that use the material, bill-of-materials quantity x change, except items the
 same overlay changes), resources' `regular_cost` and `overtime_cost`, and the existing
 per-period rows of the selected items (`period_costs`) and materials (`material_period_costs`).
-With `from`/`to` (items and materials only): a per-period row for each selected item or
-material and period of the range, from its effective cost that period (sopctl.costs). An item
-without its own row follows its materials' period costs by itself; the items that have rows in
-those periods get the material's change added to them.
+With `from`/`to`: a per-period row for each selected item or material and period of the
+range, from its effective cost that period (sopctl.costs); an item without its own row follows
+its materials' period costs by itself, the items that have rows in those periods get the
+material's change added to them; for resources a `capacity` row per period with both hourly
+costs changed (the period's hours and limits kept). Over the whole horizon the capacity rows
+that set their own hourly costs change with the resource.
 """
 
 from __future__ import annotations
@@ -19,7 +21,19 @@ import polars as pl
 
 from ..costs import item_costs, material_costs
 from ..findings import Finding
-from .frames import Note, change, empty, floored, frame, nothing, put, same, upsert_periods
+from .frames import (
+    Note,
+    capacity_grid,
+    change,
+    empty,
+    floored,
+    frame,
+    nothing,
+    put,
+    put_capacity,
+    same,
+    upsert_periods,
+)
 from .select import Ids, Selection
 
 if TYPE_CHECKING:
@@ -51,10 +65,28 @@ def cost_overlay(ws: Workspace, ov: Any, sel: Selection, ids: Ids, note: Note) -
         _roll(ws, before, sel)
     res = frame(ws, "resources")
     if res is not None and sel.resources:
-        cols = [c for c in ("regular_cost", "overtime_cost") if c in res.columns]
-        hit_r = pl.col("resource").is_in(sel.resources)
+        hit, more = _resources(ws, res, ov, sel, ids, note, ranged)
+        changed, out = changed or hit, out + more
+    return out if changed else [*out, *nothing("cost", note)]
+
+
+TABLE = {"item": "period_costs", "material": "material_period_costs"}
+HOURLY = ("regular_cost", "overtime_cost")
+
+
+def _resources(
+    ws: Workspace, res: pl.DataFrame, ov: Any, sel: Selection, ids: Ids, note: Note, ranged: bool
+) -> tuple[bool, list[Finding]]:
+    """Hourly costs. Whole horizon: resources.csv and the capacity rows that set their own;
+    with `from`/`to`: capacity rows of those periods from each period's effective cost (the
+    row's, else the resource's), with the period's effective hours and limits kept."""
+    out: list[Finding] = []
+    changed = False
+    cols = [c for c in HOURLY if c in res.columns]
+    if not ranged:
+        hit = pl.col("resource").is_in(sel.resources)
         new = res.with_columns(
-            pl.when(hit_r).then(change(pl.col(c), ov.factor, ov.change)).otherwise(c).alias(c)
+            pl.when(hit).then(change(pl.col(c), ov.factor, ov.change)).otherwise(c).alias(c)
             for c in cols
         )
         for c in cols:
@@ -62,10 +94,41 @@ def cost_overlay(ws: Workspace, ov: Any, sel: Selection, ids: Ids, note: Note) -
             out += more
             changed |= not same(res[c], new[c])
         put(ws, "resources", new)
-    return out if changed else [*out, *nothing("cost", note)]
-
-
-TABLE = {"item": "period_costs", "material": "material_period_costs"}
+        cap = frame(ws, "capacity")
+        own = [c for c in HOURLY if cap is not None and c in cap.columns]
+        if cap is not None and own:
+            rows = cap.with_columns(
+                pl.when(hit & pl.col(c).is_not_null())
+                .then(change(pl.col(c), ov.factor, ov.change).clip(lower_bound=0.0))
+                .otherwise(c)
+                .alias(c)
+                for c in own
+            )
+            if not all(same(cap[c], rows[c]) for c in own):
+                put(ws, "capacity", rows)
+                changed = True
+        return changed, out
+    got = capacity_grid(ws, sel)
+    if got is None:
+        return False, out
+    cap, cur = got
+    base = res.select(
+        "resource",
+        *(
+            (pl.col(c) if c in cols else pl.lit(None)).cast(pl.Float64).alias(f"r_{c}")
+            for c in HOURLY
+        ),
+    )
+    cur = cur.join(base, on="resource", how="left")
+    for c in HOURLY:
+        eff = pl.coalesce(c, f"r_{c}").fill_null(0.0)
+        cur = cur.with_columns(eff.alias(f"was_{c}"), change(eff, ov.factor, ov.change).alias(c))
+        cur, more = floored(cur, c, f"resource-period {c.replace('_', ' ')}s", note)
+        out += more
+        changed |= not same(cur[f"was_{c}"], cur[c])
+    if changed:
+        put_capacity(ws, cap, cur.with_columns(pl.col("before").alias("hours")), ids)
+    return changed, out
 
 
 def _undated(

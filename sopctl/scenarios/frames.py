@@ -14,7 +14,7 @@ from ..tables.check import Table
 from ..tables.contracts import CONTRACTS
 from ..tables.csvread import LINE
 from ..tables.refs import ord_col
-from .select import Ids
+from .select import Ids, Selection
 
 if TYPE_CHECKING:
     from ..validate import Workspace
@@ -94,3 +94,47 @@ def nothing(what: str, note: Note) -> list[Finding]:
 
 def ords(ids: Ids) -> dict[str, int]:
     return {p: periods.to_ordinal(p, ids.bucket) or 0 for p in ids.periods}
+
+
+# capacity's optional columns: an empty cell keeps the resource's own value
+PER_PERIOD = ("overtime_limit", "max_hires", "max_layoffs", "regular_cost", "overtime_cost")
+
+
+def capacity_grid(ws: Workspace, sel: Selection) -> tuple[pl.DataFrame, pl.DataFrame] | None:
+    """The capacity frame (every optional column present) and the selected resource x period
+    grid: the period's row values (null where there is no row) and `before`, the period's
+    effective hours (the row's, else the resource's hours or hours per worker)."""
+    res = frame(ws, "resources")
+    if res is None or not sel.resources or not sel.periods:
+        return None
+    base = res.select(
+        "resource",
+        pl.when(pl.col("kind") == "labour")
+        .then(pl.col("hours_per_worker") if "hours_per_worker" in res.columns else None)
+        .otherwise(pl.col("hours") if "hours" in res.columns else None)
+        .cast(pl.Float64)
+        .alias("base"),
+    )
+    cap = frame(ws, "capacity")
+    if cap is None:
+        cap = empty("capacity", ("period",))
+    cap = cap.with_columns(
+        pl.lit(None, pl.Float64).alias(c) for c in PER_PERIOD if c not in cap.columns
+    )
+    grid = pl.DataFrame(
+        {
+            "resource": [r for r in sel.resources for _ in sel.periods],
+            "period": [p for _ in sel.resources for p in sel.periods],
+        },
+        schema={"resource": pl.String, "period": pl.String},
+    )
+    cur = grid.join(base, on="resource", how="left").join(
+        cap.select("resource", "period", "hours", *PER_PERIOD),
+        on=["resource", "period"],
+        how="left",
+    )
+    return cap, cur.with_columns(pl.coalesce("hours", "base").fill_null(0.0).alias("before"))
+
+
+def put_capacity(ws: Workspace, cap: pl.DataFrame, rows: pl.DataFrame, ids: Ids) -> None:
+    put(ws, "capacity", upsert_periods(cap, rows, ["resource", "period"], ids))

@@ -20,8 +20,8 @@ kind changes (docs/scenarios.md has the reference):
   items' `period_prices` rows; with `from`/`to` only `period_prices` rows of those periods;
 - cost (cost.py): `items.unit_cost`, `materials.unit_cost` (the change flows into the unit
   cost of the items that use the material, bom quantity x change), `resources.regular_cost`
-  and `overtime_cost`, and the items' and materials' per-period cost rows; with `from`/`to`
-  (items and materials) per-period cost rows of those periods;
+  and `overtime_cost`, and the per-period cost rows (period_costs, material_period_costs,
+  capacity's hourly costs); with `from`/`to` such rows for those periods;
 - promotion: rows added to or removed from `promotions` (the demand view is then rebuilt).
 
 Demand overlays act on the demand view instead (demand.py).
@@ -40,6 +40,7 @@ from ..tables.refs import ord_col
 from .cost import cost_overlay
 from .frames import (
     Note,
+    capacity_grid,
     change,
     empty,
     floored,
@@ -47,6 +48,7 @@ from .frames import (
     nothing,
     ords,
     put,
+    put_capacity,
     same,
     upsert,
     upsert_periods,
@@ -92,51 +94,8 @@ def apply_tables(ws: Workspace, sc: Scenario, ids: Ids) -> tuple[Workspace, bool
 # ---------------------------------------------------------------------------- kinds
 
 
-PER_PERIOD = ("overtime_limit", "max_hires", "max_layoffs")  # capacity's optional columns
-
-
-def _capacity_grid(ws: Workspace, sel: Selection) -> tuple[pl.DataFrame, pl.DataFrame] | None:
-    """The capacity frame (every optional column present) and the selected resource x period
-    grid: the period's row values (null where there is no row) and `before`, the period's
-    effective hours (the row's, else the resource's hours or hours per worker)."""
-    res = frame(ws, "resources")
-    if res is None or not sel.resources or not sel.periods:
-        return None
-    base = res.select(
-        "resource",
-        pl.when(pl.col("kind") == "labour")
-        .then(pl.col("hours_per_worker") if "hours_per_worker" in res.columns else None)
-        .otherwise(pl.col("hours") if "hours" in res.columns else None)
-        .cast(pl.Float64)
-        .alias("base"),
-    )
-    cap = frame(ws, "capacity")
-    if cap is None:
-        cap = empty("capacity", ("period",))
-    cap = cap.with_columns(
-        pl.lit(None, pl.Float64).alias(c) for c in PER_PERIOD if c not in cap.columns
-    )
-    grid = pl.DataFrame(
-        {
-            "resource": [r for r in sel.resources for _ in sel.periods],
-            "period": [p for _ in sel.resources for p in sel.periods],
-        },
-        schema={"resource": pl.String, "period": pl.String},
-    )
-    cur = grid.join(base, on="resource", how="left").join(
-        cap.select("resource", "period", "hours", *PER_PERIOD),
-        on=["resource", "period"],
-        how="left",
-    )
-    return cap, cur.with_columns(pl.coalesce("hours", "base").fill_null(0.0).alias("before"))
-
-
-def _put_capacity(ws: Workspace, cap: pl.DataFrame, rows: pl.DataFrame, ids: Ids) -> None:
-    put(ws, "capacity", upsert_periods(cap, rows, ["resource", "period"], ids))
-
-
 def _capacity(ws: Workspace, ov: Any, sel: Selection, ids: Ids, note: Note) -> list[Finding]:
-    got = _capacity_grid(ws, sel)
+    got = capacity_grid(ws, sel)
     if got is None:
         return []
     cap, cur = got
@@ -145,7 +104,7 @@ def _capacity(ws: Workspace, ov: Any, sel: Selection, ids: Ids, note: Note) -> l
     cur, out = floored(cur, "hours", "resource-period hours", note)
     if same(cur["before"], cur["hours"]):
         return nothing("hours", note)
-    _put_capacity(ws, cap, cur, ids)
+    put_capacity(ws, cap, cur, ids)
     return out
 
 
@@ -167,14 +126,14 @@ def _workforce(ws: Workspace, ov: Any, sel: Selection, ids: Ids, note: Note) -> 
         if not same(res[col], new[col]):
             put(ws, "resources", new)
             changed = True
-    got = _capacity_grid(ws, sel)
+    got = capacity_grid(ws, sel)
     if got is not None:
         cap, cur = got
         if whole:  # rows without their own limit take the resource's, just set to 0
             cur = cur.filter(pl.col(col).is_not_null())
         rows = cur.with_columns(pl.col("before").alias("hours"), pl.lit(0.0).alias(col))
         if rows.height and not same(cur[col], rows[col]):
-            _put_capacity(ws, cap, rows, ids)
+            put_capacity(ws, cap, rows, ids)
             changed = True
     return [] if changed else nothing(col, note)
 

@@ -131,8 +131,8 @@ class PriceOverlay(_Periods):
 
 
 class CostOverlay(_Periods):
-    """Unit cost of items and materials in `from`..`to` (default: the whole horizon); hourly
-    cost of resources, whole horizon."""
+    """Unit cost of items and materials and hourly cost of resources in `from`..`to` (default:
+    the whole horizon)."""
 
     kind: Literal["cost"]
     items: list[Id] = Field(default_factory=list)
@@ -147,11 +147,6 @@ class CostOverlay(_Periods):
         if not (self.items or self.families or self.materials or self.resources):
             raise ValueError("select items, families, materials or resources")
         _one_of(self, "factor", "change")
-        if self.resources and (self.from_ is not None or self.to is not None):
-            raise ValueError(
-                "hourly resource costs apply to the whole horizon: drop from/to, or put the "
-                "resources in an overlay of their own"
-            )
         return self
 
 

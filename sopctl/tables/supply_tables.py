@@ -151,8 +151,8 @@ TABLES: tuple[Contract, ...] = (
     Contract(
         "capacity",
         "Per-period changes to a resource: hours (holidays, maintenance, added shifts), "
-        "overtime limit, and for a labour pool its hiring and layoff limits (a hiring freeze, "
-        "an agreement not to lay off).",
+        "overtime limit, hourly costs (a wage agreement from July), and for a labour pool its "
+        "hiring and layoff limits (a hiring freeze, an agreement not to lay off).",
         (
             Column("resource", "id", "Resource id", ref="resources.resource"),
             Column("period", "period", "Period", scope="horizon"),
@@ -182,6 +182,22 @@ TABLES: tuple[Contract, ...] = (
                 "max_layoffs",
                 "float",
                 "Labour: most layoffs that period (empty: resources.max_layoffs)",
+                required=False,
+                nullable=True,
+                min=0,
+            ),
+            Column(
+                "regular_cost",
+                "float",
+                "Cost per regular hour that period (empty: resources.regular_cost)",
+                required=False,
+                nullable=True,
+                min=0,
+            ),
+            Column(
+                "overtime_cost",
+                "float",
+                "Cost per overtime hour that period (empty: resources.overtime_cost)",
                 required=False,
                 nullable=True,
                 min=0,
