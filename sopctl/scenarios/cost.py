@@ -98,12 +98,12 @@ def _resources(
         own = [c for c in HOURLY if cap is not None and c in cap.columns]
         if cap is not None and own:
             rows = cap.with_columns(
-                pl.when(hit & pl.col(c).is_not_null())
-                .then(change(pl.col(c), ov.factor, ov.change).clip(lower_bound=0.0))
-                .otherwise(c)
-                .alias(c)
+                pl.when(hit).then(change(pl.col(c), ov.factor, ov.change)).otherwise(c).alias(c)
                 for c in own
             )
+            for c in own:
+                rows, more = floored(rows, c, f"resource-period {c.replace('_', ' ')}s", note)
+                out += more
             if not all(same(cap[c], rows[c]) for c in own):
                 put(ws, "capacity", rows)
                 changed = True
