@@ -74,6 +74,22 @@ TABLE = {"item": "period_costs", "material": "material_period_costs"}
 HOURLY = ("regular_cost", "overtime_cost")
 
 
+def _hourly(
+    df: pl.DataFrame, cols: list[str], sel: Selection, ov: Any, what: str, note: Note
+) -> tuple[pl.DataFrame, list[Finding]]:
+    """The hourly cost columns of the selected resources changed (empty cells stay empty)."""
+    hit = pl.col("resource").is_in(sel.resources)
+    new = df.with_columns(
+        pl.when(hit).then(change(pl.col(c), ov.factor, ov.change)).otherwise(c).alias(c)
+        for c in cols
+    )
+    out: list[Finding] = []
+    for c in cols:
+        new, more = floored(new, c, f"{what} {c.replace('_', ' ')}s", note)
+        out += more
+    return new, out
+
+
 def _resources(
     ws: Workspace, res: pl.DataFrame, ov: Any, sel: Selection, ids: Ids, note: Note, ranged: bool
 ) -> tuple[bool, list[Finding]]:
@@ -84,26 +100,14 @@ def _resources(
     changed = False
     cols = [c for c in HOURLY if c in res.columns]
     if not ranged:
-        hit = pl.col("resource").is_in(sel.resources)
-        new = res.with_columns(
-            pl.when(hit).then(change(pl.col(c), ov.factor, ov.change)).otherwise(c).alias(c)
-            for c in cols
-        )
-        for c in cols:
-            new, more = floored(new, c, f"resource {c.replace('_', ' ')}s", note)
-            out += more
-            changed |= not same(res[c], new[c])
+        new, more = _hourly(res, cols, sel, ov, "resource", note)
+        changed, out = not all(same(res[c], new[c]) for c in cols), out + more
         put(ws, "resources", new)
         cap = frame(ws, "capacity")
         own = [c for c in HOURLY if cap is not None and c in cap.columns]
         if cap is not None and own:
-            rows = cap.with_columns(
-                pl.when(hit).then(change(pl.col(c), ov.factor, ov.change)).otherwise(c).alias(c)
-                for c in own
-            )
-            for c in own:
-                rows, more = floored(rows, c, f"resource-period {c.replace('_', ' ')}s", note)
-                out += more
+            rows, more = _hourly(cap, own, sel, ov, "resource-period", note)
+            out += more
             if not all(same(cap[c], rows[c]) for c in own):
                 put(ws, "capacity", rows)
                 changed = True

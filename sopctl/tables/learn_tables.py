@@ -6,7 +6,7 @@ Demand actuals reuse the `actuals` table of demand_tables.py. Every table here i
 
 from __future__ import annotations
 
-from .spec import Column, Contract, item_col, qty_col, segment_col
+from .spec import Column, Contract, item_col, material_col, qty_col, segment_col
 
 YES_NO = ("yes", "no", "true", "false", "y", "n", "1", "0")
 YES = ("yes", "true", "y", "1")
@@ -96,7 +96,7 @@ TABLES: tuple[Contract, ...] = (
         "Actuals for sopctl learn: purchase receipts, for realised supplier lead times.",
         (
             Column("receipt_id", "id", "Receipt (or purchase order) id"),
-            Column("material", "id", "Material id from materials.csv", ref="materials.material"),
+            material_col("Material id from materials.csv"),
             _period("order_period", "Period the order was placed"),
             _period("receipt_period", "Period the goods arrived"),
         ),

@@ -63,6 +63,10 @@ def item_col(desc: str = "Item (family or SKU) id from items.csv") -> Column:
     return Column("item", "id", desc, ref="items.item")
 
 
+def material_col(desc: str = "Material id") -> Column:
+    return Column("material", "id", desc, ref="materials.material")
+
+
 def segment_col() -> Column:
     return Column("segment", "id", "Customer segment id from the charter", ref="charter.segments")
 

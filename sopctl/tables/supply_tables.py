@@ -3,7 +3,16 @@ bill of materials, materials and open orders."""
 
 from __future__ import annotations
 
-from .spec import Column, Contract, Rule, item_col, opt_money_col, qty_col, segment_col
+from .spec import (
+    Column,
+    Contract,
+    Rule,
+    item_col,
+    material_col,
+    opt_money_col,
+    qty_col,
+    segment_col,
+)
 
 TABLES: tuple[Contract, ...] = (
     Contract(
@@ -239,7 +248,7 @@ TABLES: tuple[Contract, ...] = (
         "Bill of materials: units of each material per unit of item.",
         (
             item_col(),
-            Column("material", "id", "Material id", ref="materials.material"),
+            material_col(),
             Column(
                 "quantity_per",
                 "float",
@@ -282,7 +291,7 @@ TABLES: tuple[Contract, ...] = (
         "Purchase orders already placed, arriving inside the horizon.",
         (
             Column("po_id", "id", "Purchase order id"),
-            Column("material", "id", "Material id", ref="materials.material"),
+            material_col(),
             Column("period", "period", "Arrival period", scope="horizon"),
             qty_col(desc="Units on order"),
         ),
@@ -293,7 +302,7 @@ TABLES: tuple[Contract, ...] = (
         "Per-period supplier capacity where it differs from materials.capacity (allocations, "
         "shutdowns, ramp-ups).",
         (
-            Column("material", "id", "Material id", ref="materials.material"),
+            material_col(),
             Column("period", "period", "Period", scope="horizon"),
             Column("capacity", "float", "Most units the supplier ships that period", min=0),
         ),
@@ -304,7 +313,7 @@ TABLES: tuple[Contract, ...] = (
         "Purchase price per material and period where it differs from materials.unit_cost "
         "(a supplier's price increase from April: one row per period from April on).",
         (
-            Column("material", "id", "Material id", ref="materials.material"),
+            material_col(),
             Column("period", "period", "Period", scope="horizon"),
             Column("unit_cost", "float", "Cost per unit received that period", min=0),
         ),
