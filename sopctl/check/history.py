@@ -228,15 +228,12 @@ def _loc(doc: YamlDoc, key_path: str) -> tuple[int, int]:
 
 
 def yaml_edits(
-    old: bytes | None,
-    new: bytes | None,
-    shown: str,
-    head: YamlDoc | None,
-    commit: vcs.CommitChange,
+    before: Any, after: Any, shown: str, head: YamlDoc | None, commit: vcs.CommitChange
 ) -> list[YamlEdit]:
-    """The key paths one commit changed in a YAML file, located in the checked version."""
+    """The key paths one commit changed in a YAML file (its parsed versions before and after),
+    located in the checked version."""
     out = []
-    for ch in diff_yaml(_yaml_data(shown, old), _yaml_data(shown, new)):
+    for ch in diff_yaml(before, after):
         line, col = _loc(head, ch.path) if head is not None else (0, 0)
         out.append(YamlEdit(shown, ch.path or "(document)", line, col, commit.sha, commit.author))
     return out
@@ -290,14 +287,15 @@ def scenario_edit(
 
 
 def assumption_edits(
-    old: bytes | None,
-    new: bytes | None,
+    old: Any,
+    new: Any,
     shown: str,
     head: YamlDoc | None,
     commit: vcs.CommitChange,
 ) -> list[OwnedEdit]:
-    """The assumptions of cycle.yaml one commit added, changed or removed, with their owner
-    before the commit (after it, for a new one), located in the checked version."""
+    """The assumptions one commit added, changed or removed in cycle.yaml (`old`, `new`: its
+    parsed versions), with their owner before the commit (after it, for a new one), located in
+    the checked version."""
 
     def by_id(data: Any) -> dict[str, dict[str, Any]]:
         items = data.get("assumptions") if isinstance(data, dict) else None
@@ -305,7 +303,7 @@ def assumption_edits(
             return {}
         return {str(a["id"]): a for a in items if isinstance(a, dict) and "id" in a}
 
-    before, after = by_id(_yaml_data(shown, old)), by_id(_yaml_data(shown, new))
+    before, after = by_id(old), by_id(new)
     at_head = list(by_id(head.data)) if head is not None else []
     out = []
     for aid in sorted(set(before) | set(after)):
@@ -374,7 +372,8 @@ def cycle_changes(
                 old = vcs.show_file(root, c.parent, p) if c.parent else None
                 new = vcs.show_file(root, c.sha, p)
                 shown = p[len(prefix) :]
-                out.yaml += yaml_edits(old, new, shown, head_doc(shown), c)
+                before, after = _yaml_data(shown, old), _yaml_data(shown, new)
+                out.yaml += yaml_edits(before, after, shown, head_doc(shown), c)
                 hit = True
             elif p.startswith(scenarios) and p.endswith(".yaml") and "/" not in p[len(scenarios) :]:
                 old = vcs.show_file(root, c.parent, p) if c.parent else None
@@ -388,9 +387,10 @@ def cycle_changes(
                 old = vcs.show_file(root, c.parent, p) if c.parent else None
                 new = vcs.show_file(root, c.sha, p)
                 shown = p[len(prefix) :]
-                out.owned += assumption_edits(old, new, shown, head_doc(shown), c)
+                before, after = _yaml_data(shown, old), _yaml_data(shown, new)
+                out.owned += assumption_edits(before, after, shown, head_doc(shown), c)
                 if old is not None:  # opening a cycle is routine; changing its frame is not
-                    frame = yaml_edits(old, new, shown, head_doc(shown), c)
+                    frame = yaml_edits(before, after, shown, head_doc(shown), c)
                     out.yaml += [e for e in frame if _top(e.key_path) not in OWNED_KEYS]
                 hit = True
         out.commits += hit

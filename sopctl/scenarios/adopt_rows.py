@@ -76,21 +76,20 @@ def table_edit(before: Table, after: pl.DataFrame) -> tuple[Edit, RowCounts]:
         if change:
             edit.cells[row[LINE]] = change
             counts.changed += 1
-    at: dict[tuple[Any, ...], int] = {}
+    at: dict[tuple[Any, ...], dict[str, Any]] = {}
     matched: set[int] = set()
     if key:
-        at = {tuple(r[k] for k in key): r[LINE] for r in gone.to_dicts()}
+        at = {tuple(r[k] for k in key): r for r in gone.to_dicts()}
     for row in new.to_dicts():
-        line = at.pop(tuple(row.get(k) for k in key), None) if key else None
-        if line is None:
+        prev = at.pop(tuple(row.get(k) for k in key), None) if key else None
+        if prev is None:
             edit.append.append({c: cell(row.get(c)) for c in cols if row.get(c) is not None})
             counts.added += 1
             continue
-        matched.add(line)
-        was = old.filter(pl.col(LINE) == line).to_dicts()[0]
-        change = {c: cell(row.get(c)) for c in cols if _differs(was.get(c), row.get(c))}
+        matched.add(prev[LINE])
+        change = {c: cell(row.get(c)) for c in cols if _differs(prev.get(c), row.get(c))}
         if change:
-            edit.cells[line] = change
+            edit.cells[prev[LINE]] = change
             counts.changed += 1
     edit.drop = {int(x) for x in gone[LINE].to_list() if x not in matched}
     counts.removed = len(edit.drop)
