@@ -338,3 +338,36 @@ def test_a_seasonal_naive_forecast_from_the_charter(repo: Path) -> None:
     assert naive == [120, 125, 130]
     row = card(repo)[("forecast", "wape", "layer", "naive")]
     assert row["note"] == "seasonal naive: each period's demand 12 periods earlier"
+
+
+def test_turns_value_stock_and_shipments_at_each_periods_standard_cost(repo: Path) -> None:
+    from tests.test_learn_support import _approve, _commit
+
+    # shipped (demand.csv): P-100 193, 206, 194 and P-200 195, 168, 204 in 2027-01..03
+    # (strategic in full, standard 90 % rounded); stock P-100 140, 90, 40, P-200 230, 210, 200
+    learn(repo, "sop/2026-12/v1")
+    total = card(repo)[("inventory", "turns", "total", "all")]
+    # at 40 and 12 a unit: 30,524 out over 3 months, stock 3,600 + 2,560 on average
+    assert float(total["value"]) == pytest.approx(30524 * 12 / 3 / 6160, abs=1e-4)
+    assert total["note"].startswith("at standard cost per period")
+    # M-1 (2 a P-100, 0.50 undated) costs 5.00 from February: P-100 costs 49 from then on
+    charter = repo / "charters/acme.yaml"
+    declare = "  - {file: mpc.csv, table: material_period_costs, owner: ops_lead, due: reconcile}\n"
+    text = charter.read_text("utf-8").replace("metrics:\n", declare + "metrics:\n", 1)
+    charter.write_text(text, "utf-8")
+    write_files(
+        repo,
+        {
+            "cycles/2026-12/inputs/mpc.csv": "material,period,unit_cost\n"
+            "M-1,2027-02,5\nM-1,2027-03,5\n"
+        },
+    )
+    assert run(["reconcile", "2026-12"], cwd=repo).code == 0
+    _approve(repo, "2026-12")
+    _commit(repo, "Fastener Co raises M-1 from February")
+    assert run(["tag", "2026-12"], cwd=repo).code == 0
+    learn(repo, "sop/2026-12/v2")
+    total = card(repo)[("inventory", "turns", "total", "all")]
+    out = 193 * 40 + (206 + 194) * 49 + 30524 - 593 * 40  # P-200 unchanged at 12
+    stock = (140 * 40 + 90 * 49 + 40 * 49) / 3 + 2560
+    assert float(total["value"]) == pytest.approx(out * 12 / 3 / stock, abs=1e-4)

@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from .. import periods, vcs
+from ..costs import item_costs
 from ..errors import EXIT_FINDINGS, EXIT_OK, UserError
 from ..findings import Finding, Report, finding
 from ..outputs import write_all
@@ -103,7 +104,8 @@ def run_learn(
     res.actuals, res.actuals_files = act.location, dict(act.files)
     if any(f.severity == "error" for f in act.findings):
         return res
-    inp = LearnInputs(plan, charter, tables, act, Rules(charter))
+    costs = item_costs(ws) if "items" in tables else None
+    inp = LearnInputs(plan, charter, tables, act, Rules(charter), unit_costs=costs)
     res.observed = observed(act.get("actuals"), inp.labels)
     say("reading earlier commitments for the lag analysis")
     inp.others, skipped = _others(base, ref, plan, res.observed)

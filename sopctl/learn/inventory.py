@@ -126,6 +126,16 @@ def inventory_rows(inp: LearnInputs) -> pl.DataFrame:
     return sc.concat(out)
 
 
+def _unit_costs(inp: LearnInputs) -> pl.DataFrame:
+    """item, period, unit_cost: the tagged standard cost of each horizon period (a cost roll or
+    a supplier's price rise included, as finance values the plan), empty without items.csv."""
+    schema = {"item": pl.String, "period": pl.String, "unit_cost": pl.Float64}
+    items = inp.table("items")
+    if inp.unit_costs is None or items is None or "unit_cost" not in items.columns:
+        return pl.DataFrame(schema=schema)
+    return inp.unit_costs.select(*schema)
+
+
 def _turns(inp: LearnInputs, stock: pl.DataFrame) -> list[pl.DataFrame]:
     th = inp.rules.threshold("inventory", "turns")
     demand = inp.actuals.get("actuals")
@@ -136,19 +146,12 @@ def _turns(inp: LearnInputs, stock: pl.DataFrame) -> list[pl.DataFrame]:
         .group_by("item", "period")
         .agg(pl.col("shipped").fill_null(0.0).sum())
     )
-    items = inp.table("items")
-    cost = (
-        items.select("item", pl.col("unit_cost").fill_null(1.0))
-        if items is not None and "unit_cost" in items.columns
-        else pl.DataFrame(
-            {"item": [], "unit_cost": []}, schema={"item": pl.String, "unit_cost": pl.Float64}
-        )
-    )
+    cost = _unit_costs(inp)
     ppy = m.PERIODS_PER_YEAR[inp.target.bucket]
     j = (
         stock.select("item", "period", "on_hand")
         .join(shipped, on=["item", "period"], how="left")
-        .join(cost, on="item", how="left")
+        .join(cost, on=["item", "period"], how="left")
         .with_columns(pl.col("shipped").fill_null(0.0), pl.col("unit_cost").fill_null(1.0))
     )
     per = (
@@ -167,7 +170,7 @@ def _turns(inp: LearnInputs, stock: pl.DataFrame) -> list[pl.DataFrame]:
     total_value = m.inventory_turns(
         float(per["out_cost"].sum()), float(per["avg_cost"].sum()), n_periods, ppy
     )
-    note = "at cost (items.csv unit_cost), annualised" if cost.height else "in units, annualised"
+    note = "at standard cost per period, annualised" if cost.height else "in units, annualised"
     return [
         sc.one("inventory", "turns", "total", sc.TOTAL, total_value, th, n_periods, note),
         sc.rows(

@@ -23,6 +23,8 @@ class LearnInputs:
     actuals: Actuals
     rules: Rules
     others: list[Committed] = field(default_factory=list)  # other cycles' tags, for lags
+    # item, period, unit_cost: the tagged standard cost per horizon period (sopctl.costs)
+    unit_costs: pl.DataFrame | None = None
 
     @property
     def labels(self) -> list[str]:
