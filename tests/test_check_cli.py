@@ -282,3 +282,36 @@ def test_old_warnings_are_counted_not_repeated(repo: Path) -> None:
     # the full list is still where the message says
     full = run(["demand"], cwd=repo).out
     assert "deal D-010" in full and "deal D-011" in full
+
+
+def test_a_file_that_does_not_parse_is_compared_when_it_parses_again(branch: Path) -> None:
+    rel = f"{CYCLE}/inputs/inventory.csv"
+    good = "item,on_hand,safety_stock,ending_target\nP-100,150,60,60\nP-200,230,80,80\n"
+    broken = good.replace("60\n", "60,\n").replace("80\n", "80,\n")  # a trailing comma a row
+    (branch / rel).write_text(broken, encoding="utf-8")
+    commit_as(branch, "olga@acme.example", "stock count, saved by a spreadsheet")
+    r = run(["check"], cwd=branch)
+    assert r.code == 1 and "SOP206" in r.out, r.out
+    assert "SOP801" not in r.out and "removed" not in r.out, r.out  # no row is gone
+    (branch / rel).write_text(good, encoding="utf-8")
+    commit_as(branch, "dana@acme.example", "the planner repairs the file")
+    r = run(["check"], cwd=branch)
+    assert r.code == 1, r.out
+    # the repair is compared with the last version that parsed: one changed row, by dana
+    found = [ln for ln in r.out.splitlines() if "SOP801" in ln]
+    assert len(found) == 1 and found[0].startswith(
+        f"{rel}:3: error SOP801 row item=P-200 changed in "
+    )
+    assert "dana@acme.example" in found[0] and "SOP206" not in r.out
+    # an empty key cell is named as such, not as Python's None
+    append(branch, rel, ",10,5,5")
+    commit_as(branch, "dana@acme.example", "a row without an item")
+    assert "row item=(empty) added" in run(["check"], cwd=branch).out
+
+
+def test_a_first_period_outside_the_bucket_is_a_finding(branch: Path) -> None:
+    edit(branch, f"{CYCLE}/cycle.yaml", "first_period: 2027-01", "first_period: 2027-13")
+    commit_as(branch, "carl@acme.example", "a typo in the first period")
+    r = run(["check", "--format", "json"], cwd=branch)
+    assert r.code == 1 and "internal error" not in r.err, r.out + r.err
+    assert "SOP308" in r.out

@@ -12,7 +12,7 @@ from .. import vcs
 from ..findings import Finding, Report
 from ..findings import finding as make
 from ..governance.tag_record import cycle_tags
-from ..periods import horizon
+from ..periods import horizon, to_ordinal
 from ..yamlio import parse_yaml
 from .codes import POLICIES
 from .history import cycle_changes, repo_prefix, resolve_base, touched_cycles
@@ -145,12 +145,11 @@ def check_cycle(
         and s.approval.person.lower() in {m.lower() for m in ch.members_of([s.approval.role])}
         for s in states
     )
-    frozen = (
-        horizon(cy.first_period, ch.cadence.frozen_periods, ch.cadence.bucket)
-        if ch.cadence.frozen_periods
-        else []
-    )
-    res.policies["frozen_window"] = frozen_window(ch, changes.rows, frozen, approved_frozen)
+    if to_ordinal(cy.first_period, ch.cadence.bucket) is None:  # validation says why (SOP308)
+        res.skipped["frozen_window"] = f"first_period is not a {ch.cadence.bucket} period"
+    else:
+        frozen = horizon(cy.first_period, ch.cadence.frozen_periods, ch.cadence.bucket)
+        res.policies["frozen_window"] = frozen_window(ch, changes.rows, frozen, approved_frozen)
     if digest:
         fresh = {f"cycles/{cycle}/outputs/{n}": d for n, d in run.files.items()}
         committed = {}

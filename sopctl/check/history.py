@@ -1,32 +1,27 @@
 """The edge of `sopctl check` towards git: the base, the touched cycles, the changed rows.
 
-Every git call goes through `sopctl.vcs`. Rows are compared with the plan diff's row engine
-(`plandiff.rows.diff_rows`, by the table's key); each changed row is then located at its
-physical line in the checked (HEAD) version of the file.
+Every git call goes through `sopctl.vcs`; the rows of each changed input file are compared in
+`rows.py`.
 """
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import vcs
 from ..errors import UserError
-from ..plandiff.rows import diff_rows
 from ..plandiff.yamldiff import diff_yaml
-from ..tables.contracts import CONTRACTS
 from ..yamlio import YamlDoc, parse_yaml
-from .model import CycleChanges, OwnedEdit, Row, RowEdit, YamlEdit
+from .model import CycleChanges, OwnedEdit, YamlEdit
+from .rows import Head, read_frame, row_edits
 
 if TYPE_CHECKING:
     import polars as pl
 
     from ..schemas.charter import Charter
 
-MAX_BYTES = 1024 * 2**20
 DEFAULT_BRANCHES = ("main", "master")
-Key = tuple[str | None, ...]
 
 
 def repo_prefix(root: Path) -> str:
@@ -88,116 +83,6 @@ def touched_cycles(root: Path, prefix: str, commits: list[vcs.CommitChange]) -> 
     if charters:
         cycles |= {c for c in present if cycle_charter(root, c) in charters}
     return [c for c in present if c in cycles]
-
-
-def _frame(data: bytes | None, table: str, shown: str) -> pl.DataFrame | None:
-    """A CSV's bytes as the plan diff's frame of strings (with the line column), or None."""
-    from ..tables.csvread import read_raw
-
-    if data is None:
-        return None
-    contract = CONTRACTS[table]
-    with tempfile.TemporaryDirectory(prefix="sopctl-check-") as tmp:
-        path = Path(tmp) / "table.csv"
-        path.write_bytes(data)
-        raw, _ = read_raw(path, shown, set(contract.names), MAX_BYTES)
-    return raw.frame if raw is not None else None
-
-
-def _key(row: dict[str, Any], key: tuple[str, ...]) -> Key:
-    return tuple(None if row.get(k) is None else str(row[k]) for k in key)
-
-
-def _rows_by_key(frame: pl.DataFrame | None, key: tuple[str, ...]) -> dict[Key, Row]:
-    from ..tables.csvread import LINE
-
-    out: dict[Key, Row] = {}
-    if frame is None:
-        return out
-    for r in frame.to_dicts():
-        out.setdefault(
-            _key(r, key), {k: (None if v is None else str(v)) for k, v in r.items() if k != LINE}
-        )
-    return out
-
-
-def _lines(frame: pl.DataFrame | None, key: tuple[str, ...]) -> dict[Key, int]:
-    from ..tables.csvread import LINE
-
-    out: dict[Key, int] = {}
-    if frame is None or LINE not in frame.columns:
-        return out
-    for r in frame.to_dicts():
-        out.setdefault(_key(r, key), int(r[LINE]))
-    return out
-
-
-class _Head:
-    """The checked-out version of each input file, read once: key → physical line."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.cache: dict[tuple[str, tuple[str, ...]], dict[Key, int]] = {}
-
-    def line(self, shown: str, table: str, key: tuple[str, ...], k: Key) -> int:
-        if (shown, key) not in self.cache:
-            path = self.root / shown
-            data = path.read_bytes() if path.is_file() else None
-            self.cache[(shown, key)] = _lines(_frame(data, table, shown), key)
-        return self.cache[(shown, key)].get(k, 0)
-
-
-def row_edits(
-    old: bytes | None,
-    new: bytes | None,
-    table: str,
-    file: str,
-    shown: str,
-    head: _Head,
-    commit: vcs.CommitChange,
-) -> list[RowEdit]:
-    """The rows one commit added, changed or removed in one input file."""
-    from ..tables.csvread import LINE
-
-    a, b = _frame(old, table, shown), _frame(new, table, shown)
-    contract = CONTRACTS[table]
-    numeric = [c.name for c in contract.columns if c.dtype in ("int", "float")]
-    size = (a.height if a is not None else 0) + (b.height if b is not None else 0)
-    d = diff_rows(
-        table,
-        a.drop(LINE) if a is not None else None,
-        b.drop(LINE) if b is not None else None,
-        contract.key,
-        numeric,
-        max(size, 1),
-    )
-    key = d.key
-    olds, news = _rows_by_key(a, key), _rows_by_key(b, key)
-    was: dict[Key, int] = {}
-    if a is not None:
-        for r in a.to_dicts():
-            was.setdefault(_key(r, key), int(r[LINE]))
-    keyed = [("added", r) for r in d.added_rows] + [("removed", r) for r in d.removed_rows]
-    keyed += [("changed", dict(c.key)) for c in d.changes]
-    out = []
-    for kind, r in keyed:
-        k = _key(r, key)
-        out.append(
-            RowEdit(
-                table,
-                file,
-                shown,
-                {n: r.get(n) for n in key},
-                kind,
-                olds.get(k),
-                news.get(k),
-                head.line(shown, table, key, k),
-                commit.sha,
-                commit.author,
-                was.get(k, 0),
-            )
-        )
-    return out
 
 
 def _loc(doc: YamlDoc, key_path: str) -> tuple[int, int]:
@@ -350,8 +235,9 @@ def cycle_changes(
     scenarios = f"{prefix}cycles/{cycle}/scenarios/"
     cycle_yaml = f"{prefix}cycles/{cycle}/cycle.yaml"
     charter_path = f"{prefix}charters/{charter_name}.yaml"
-    head = _Head(root)
+    head = Head(root)
     docs: dict[str, YamlDoc | None] = {}  # YAML files of the checked version, parsed once
+    unreadable: dict[str, pl.DataFrame | None] = {}  # path -> its last version that parsed
 
     def head_doc(shown: str) -> YamlDoc | None:
         if shown not in docs:
@@ -362,11 +248,18 @@ def cycle_changes(
         hit = False
         for p in c.paths:
             if p.startswith(inputs) and p[len(inputs) :] in declared:
-                file = p[len(inputs) :]
+                file, table, shown = p[len(inputs) :], declared[p[len(inputs) :]], p[len(prefix) :]
                 old = vcs.show_file(root, c.parent, p) if c.parent else None
                 new = vcs.show_file(root, c.sha, p)
-                shown = p[len(prefix) :]
-                out.rows += row_edits(old, new, declared[file], file, shown, head, c)
+                b = read_frame(new, table, shown)
+                if new is not None and b is None:  # does not parse: validation says why
+                    unreadable.setdefault(p, read_frame(old, table, shown))
+                    hit = True
+                    continue
+                # after versions that did not parse, compare with the last one that did, so
+                # a broken file is neither all rows removed nor all rows added
+                a = unreadable.pop(p) if p in unreadable else read_frame(old, table, shown)
+                out.rows += row_edits(a, b, table, file, shown, head, c)
                 hit = True
             elif p == charter_path:
                 old = vcs.show_file(root, c.parent, p) if c.parent else None

@@ -24,7 +24,7 @@ class RowEdit:
     was_line: int = 0  # its line before the commit (a removed row has no line in HEAD)
 
     def key_text(self) -> str:
-        return ", ".join(f"{k}={v}" for k, v in self.key.items())
+        return ", ".join(f"{k}={'(empty)' if v is None else v}" for k, v in self.key.items())
 
     def gone_text(self) -> str:
         """Where a removed row was, for a finding that has no line in HEAD to point at."""
