@@ -96,6 +96,12 @@ BAD = [
         "  - kind: capacity\n    resources: [LINE]\n    hours: many\n",
         [("SOP108", 6, 5)],
     ),
+    ("infinite factor", "  - kind: demand\n    factor: .inf\n", [("SOP108", 5, 5)]),
+    (
+        "hours not a number",
+        "  - kind: capacity\n    resources: [LINE]\n    hours: .nan\n",
+        [("SOP108", 6, 5)],
+    ),
 ]
 
 

@@ -20,6 +20,9 @@ NonNeg = Annotated[float, Field(ge=0.0)]
 
 
 class Strict(BaseModel):
-    """Base for every YAML model: unknown keys are errors, objects are immutable."""
+    """Base for every YAML model: unknown keys are errors, objects are immutable, and a number
+    must be finite (YAML's `.inf` and `.nan` are numbers to a YAML parser, not to a plan)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, strict=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, strict=True, allow_inf_nan=False
+    )

@@ -76,14 +76,24 @@ def _cast_number(out: Emitter, df: pl.DataFrame, c: Column) -> pl.Series:
     return cast.set(invalid.fill_null(False), None)  # type: ignore[arg-type]
 
 
-INT_LIMIT = 1e15  # whole numbers beyond this are typos, and would not survive float round-trips
+# Numbers beyond 10^15 in size are typos or unit mistakes: whole numbers that large do not
+# survive float round-trips, and the solver reads bounds from 10^20 as infinite and cannot
+# balance costs or coefficients that far apart from the rest of a plan.
+NUMBER_LIMIT = 1e15
+_TYPO = " (no number may exceed 1e+15 in size: a typo or a unit mistake?)"
 
 
 def _ranges(out: Emitter, df: pl.DataFrame, c: Column) -> None:
     col = pl.col(c.name)
-    if c.dtype == "int" and c.max is None:
-        c = dataclasses.replace(c, max=INT_LIMIT)
-    if c.min is not None:
+    why_lo = why_hi = ""
+    if c.max is None:
+        c, why_hi = dataclasses.replace(c, max=NUMBER_LIMIT), _TYPO
+    if c.min is None:
+        c, why_lo = dataclasses.replace(c, min=-NUMBER_LIMIT), _TYPO
+    lo, hi = df.select(col.min(), col.max().alias("__hi")).row(0)  # one pass; rows if needed
+    if lo is None:
+        return
+    if c.min is not None and (lo <= c.min if c.min_exclusive else lo < c.min):
         cond = col <= c.min if c.min_exclusive else col < c.min
         bad = df.filter(cond)
         if bad.height:
@@ -93,9 +103,9 @@ def _ranges(out: Emitter, df: pl.DataFrame, c: Column) -> None:
                 "SOP305",
                 c.name,
                 bad[LINE].to_list(),
-                lambda i: f"{c.name} is {vals[i]:g}; it must be {word} {c.min:g}",
+                lambda i: f"{c.name} is {vals[i]:g}; it must be {word} {c.min:g}{why_lo}",
             )
-    if c.max is not None:
+    if c.max is not None and hi > c.max:
         bad = df.filter(col > c.max)
         if bad.height:
             vals = bad[c.name].to_list()
@@ -103,7 +113,7 @@ def _ranges(out: Emitter, df: pl.DataFrame, c: Column) -> None:
                 "SOP306",
                 c.name,
                 bad[LINE].to_list(),
-                lambda i: f"{c.name} is {vals[i]:g}; it must be at most {c.max:g}",
+                lambda i: f"{c.name} is {vals[i]:g}; it must be at most {c.max:g}{why_hi}",
             )
 
 
@@ -226,7 +236,7 @@ def check_table(raw: RawTable, contract: Contract, ctx: Context) -> tuple[Table,
             _ranges(out, df, c)
             if c.dtype == "int":
                 whole = pl.col(c.name)
-                fits = whole.abs() <= INT_LIMIT
+                fits = whole.abs() <= NUMBER_LIMIT
                 df = df.with_columns(pl.when(fits).then(whole).cast(pl.Int64).alias(c.name))
         elif c.dtype == "period":
             df = check_periods(out, df, c, ctx)
