@@ -56,3 +56,42 @@ def test_own_diagnosis_without_iis(tmp_path: Path) -> None:
     res = reconcile(ws, demand([]), options=SolveOptions(iis=False))
     assert res.status == "infeasible"
     assert res.diagnosis == ["ending_target[A]"]
+
+
+FAR_APART = {
+    "items.csv": ITEMS_HEADER + "A,10,50,0,1,,\nB,10,50,0,1,,\n",
+    "resources.csv": RES_HEADER + "line,fixed,10,,,,,,,,,,,\n",
+    "routings.csv": "item,resource,hours_per_unit\nA,line,1e12\nB,line,0.001\n",
+    "inventory.csv": "item,on_hand,safety_stock,ending_target\nA,0,0,0\nB,0,0,0\n",
+}
+
+
+def test_numbers_too_far_apart_are_named(tmp_path: Path) -> None:
+    from sopctl.reconcile.data import gather
+    from sopctl.reconcile.diagnose import numerics
+    from sopctl.reconcile.model import build_model
+
+    lp = build_model(gather(make_ws(tmp_path / "far", FAR_APART, horizon=2), demand([])))
+    (msg,) = numerics(lp)
+    assert "coefficients span 1e+15: 0.001 for production[B,2027-01] in capacity[line" in msg
+    assert "to 1e+12 for production[A,2027-01] in capacity[line,2027-01]" in msg
+    files = LINE | {"inventory.csv": NO_TARGET}
+    assert numerics(build_model(gather(make_ws(tmp_path / "ok", files), demand([])))) == []
+
+
+def test_a_model_highs_refuses_is_an_error_not_an_empty_plan(tmp_path: Path) -> None:
+    from sopctl.reconcile.data import gather
+    from sopctl.reconcile.model import build_model
+    from sopctl.reconcile.solve import solve
+
+    # a lower bound HiGHS reads as +infinity: it refuses the model, and an empty model must
+    # not be reported as an optimal plan of cost 0
+    lp = build_model(gather(make_ws(tmp_path, LINE | {"inventory.csv": NO_TARGET}), demand([])))
+    lp.col_lower[0] = 1e21
+    sol = solve(lp, SolveOptions())
+    assert (sol.status, sol.facts.status, sol.x, sol.objective) == (
+        "error",
+        "Model rejected",
+        None,
+        None,
+    )

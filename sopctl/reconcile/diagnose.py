@@ -15,7 +15,7 @@ import polars as pl
 
 from .data import FloatArr, PlanData
 from .lp import LpModel, at_upper
-from .names import block_names, bound_name, row_name
+from .names import block_names, bound_name, col_name, row_name
 from .result import rounded
 from .solve import Solution
 
@@ -99,6 +99,39 @@ def hints(d: PlanData) -> tuple[list[str], list[str]]:
             if d.demand[f, s].sum() > 0:
                 names.append(f"clear_backlog_by_end[{item},{d.segments[s]}]")
     return msgs, names
+
+
+SPAN = 1e9  # numbers further apart than this defeat a double-precision LP solver
+
+
+def numerics(lp: LpModel) -> list[str]:
+    """Where the model's numbers are extreme, for a solver run that ended without an answer
+    (neither optimal nor proven infeasible): coefficients more than `SPAN` apart and costs
+    above `SPAN`, each named, so the input behind it can be found; [] when none is."""
+    out: list[str] = []
+    nz = np.flatnonzero(lp.a_value)
+    mag = np.abs(lp.a_value[nz])
+    if nz.size and mag.max() > SPAN * mag.min():
+        cols = np.searchsorted(lp.a_start, nz, side="right") - 1
+
+        def entry(k: int) -> str:
+            return (
+                f"{lp.a_value[nz[k]]:g} for {col_name(lp, int(cols[k]))} in "
+                f"{row_name(lp, int(lp.a_index[nz[k]]), [])}"
+            )
+
+        hi, lo = int(np.argmax(mag)), int(np.argmin(mag))
+        out.append(f"coefficients span {mag[hi] / mag[lo]:.0e}: {entry(lo)} to {entry(hi)}")
+    cost = np.abs(lp.col_cost)
+    if cost.size and cost.max() > SPAN:
+        j = int(np.argmax(cost))
+        out.append(f"a cost of {lp.col_cost[j]:g} on {col_name(lp, j)}")
+    if not out:
+        return []
+    return [
+        "the solver could not finish with numbers this far apart: " + "; ".join(out) + ". "
+        "Look for a typo or a unit mistake in the inputs behind them"
+    ]
 
 
 def shadow_prices(d: PlanData, lp: LpModel, sol: Solution) -> pl.DataFrame:

@@ -134,7 +134,7 @@ def solved_result(
     clock: dict[str, float],
 ) -> PlanResult:
     """The plan, exceptions, costs and diagnosis of a solved model (`clock`: seconds so far)."""
-    from .diagnose import hints, iis_names, shadow_prices
+    from .diagnose import hints, iis_names, numerics, shadow_prices
     from .exceptions import exceptions
     from .explain import EXC_SCHEMA
 
@@ -158,6 +158,8 @@ def solved_result(
         messages, own = hints(data)
         diagnosis = iis_names(data, lp, sol) if sol.iis_cols or sol.iis_rows else []
         diagnosis += [n for n in own if n not in diagnosis]
+        if sol.status == "error":  # no answer at all: most often numbers far apart
+            messages += numerics(lp)
         if not messages and not diagnosis:
             messages = [f"HiGHS reports the model {sol.facts.status.lower()}"]
     clock["results"] = time.perf_counter() - t3

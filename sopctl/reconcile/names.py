@@ -59,6 +59,12 @@ def row_name(lp: LpModel, index: int, stage_levels: list[int]) -> str:
     return f"{b.name}[{','.join([*parts, lp.periods[t]])}]"
 
 
+def col_name(lp: LpModel, col: int) -> str:
+    """`production[PMP-CEN-S,2027-03]`: a variable by its noun, keys and period."""
+    b, parts, t = locate(lp, col, rows=False)
+    return f"{NOUN[b.name]}[{','.join([*parts, lp.periods[t]])}]"
+
+
 def bound_name(lp: LpModel, col: int, which: str, lead: dict[str, int]) -> str:
     """Name of the bound `which` (lower|upper) of column `col`; `lead` = material lead times."""
     b, parts, t = locate(lp, col, rows=False)

@@ -84,10 +84,8 @@ _STATUS = {
     "kIterationLimit": "iteration_limit",
     "kModelEmpty": "optimal",
 }
-_BOUND = {1: "free", 2: "lower", 3: "upper", 4: "boxed"}
+REJECTED = "kModelError"  # HiGHS did not accept the model (see _Run.rejected)
 RETRY = ("kUnknown", "kSolveError", "kIterationLimit")
-# HiGHS IIS strategies: from the LP's infeasibility, made irreducible (6); from the LP (2)
-IIS_STRATEGIES = (6, 2)
 
 
 class _Run:
@@ -121,25 +119,32 @@ class _Run:
         self.what = "the cost LP" + (", whole workers (MIP)" if integer else "")
         integrality = np.zeros(lp.n_col, dtype=np.int32)
         integrality[lp.integer_cols] = 1
-        h.passModel(
-            lp.n_col,
-            lp.n_row,
-            int(lp.a_index.size),
-            int(hc.MatrixFormat.kColwise),
-            int(hc.ObjSense.kMinimize),
-            0.0,
-            lp.col_cost,
-            lp.col_lower,
-            lp.col_upper,
-            lp.row_lower,
-            lp.row_upper,
-            lp.a_start.astype(np.int32),
-            lp.a_index.astype(np.int32),
-            lp.a_value,
-            integrality,
+        # HiGHS refuses a model with an infinite cost or a bound it reads as infinite the
+        # wrong way round (from 1e20); it would then run an empty model and call it optimal
+        self.rejected = (
+            h.passModel(
+                lp.n_col,
+                lp.n_row,
+                int(lp.a_index.size),
+                int(hc.MatrixFormat.kColwise),
+                int(hc.ObjSense.kMinimize),
+                0.0,
+                lp.col_cost,
+                lp.col_lower,
+                lp.col_upper,
+                lp.row_lower,
+                lp.row_upper,
+                lp.a_start.astype(np.int32),
+                lp.a_index.astype(np.int32),
+                lp.a_value,
+                integrality,
+            )
+            == hc.HighsStatus.kError
         )
 
     def run(self) -> str:
+        if self.rejected:
+            return REJECTED
         if self.say is not None:
             self.say(f"HiGHS run {self.runs + 1}: {self.what}")
         t0 = time.perf_counter()
@@ -352,7 +357,9 @@ def _finish(
         facts=SolverFacts(
             engine="HiGHS",
             version=str(h.version()),
-            status=str(h.modelStatusToString(h.getModelStatus())),
+            status="Model rejected"
+            if r.rejected
+            else str(h.modelStatusToString(h.getModelStatus())),
             objective=objective,
             mip_gap=mip_gap,
             seconds=r.seconds,
@@ -362,35 +369,7 @@ def _finish(
         stage_rows=stage_rows,
     )
     if plain in ("infeasible", "unbounded") and options.iis:
-        _iis(r, lp, out, integer)
+        from .iis import find_iis
+
+        find_iis(r, lp, out, integer)
     return out
-
-
-def _iis(r: _Run, lp: LpModel, out: Solution, integer: bool) -> None:
-    h = r.h
-    if integer:
-        n = lp.integer_cols.size
-        h.changeColsIntegrality(n, lp.integer_cols.astype(np.int32), np.zeros(n, dtype=np.uint8))
-    iis = None
-    for strategy in IIS_STRATEGIES:
-        try:
-            h.setOptionValue("iis_strategy", strategy)
-            status, found = h.getIis()
-        except Exception:  # an older highspy without IIS: the own diagnosis still runs
-            return
-        if str(status.name) != "kError" and found.valid_:
-            iis = found
-            break
-    if iis is None:
-        return
-    out.iis_valid = True
-    out.iis_rows = [
-        (int(i), _BOUND[int(b)])
-        for i, b in zip(iis.row_index_, iis.row_bound_, strict=False)
-        if int(b) in _BOUND and int(b) != 1
-    ]
-    out.iis_cols = [
-        (int(i), _BOUND[int(b)])
-        for i, b in zip(iis.col_index_, iis.col_bound_, strict=False)
-        if int(b) in _BOUND and int(b) != 1
-    ]
