@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 from typing import TypeVar
 
@@ -125,6 +126,9 @@ def read_text(root: Path, path: Path) -> tuple[str | None, list[Finding]]:
     return text, []
 
 
+_YAML11_EXP = re.compile(r"^([-+]?[0-9]+(?:\.[0-9]*)?)[eE]([-+]?)([0-9]+)$")
+
+
 def pydantic_findings(doc: YamlDoc, exc: ValidationError) -> list[Finding]:
     out: list[Finding] = []
     for err in exc.errors(include_url=False):
@@ -160,6 +164,12 @@ def pydantic_findings(doc: YamlDoc, exc: ValidationError) -> list[Finding]:
                     type(given), "a number"
                 )
                 msg += f" (YAML read it as {what}; put the value in quotes)"
+            elif kind in ("float_type", "int_type") and isinstance(given, str):
+                m = _YAML11_EXP.match(given.strip())
+                if m:  # YAML 1.1 reads 1e3 as text: a dot before the exponent makes it a number
+                    mant, sign, exp = m.groups()
+                    mant = mant if "." in mant else mant + ".0"
+                    msg += f" (YAML reads it as text; write {mant}e{sign or '+'}{exp})"
             out.append(finding(doc.path, line, col, "SOP108", msg))
     return out
 

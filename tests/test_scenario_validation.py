@@ -117,6 +117,14 @@ def test_bad_overlay_is_a_finding_at_its_line(
     assert sorted(_codes(root, FILE)) == sorted(expected)
 
 
+def test_yaml_11_exponent_without_a_dot_says_how_to_write_it(tmp_path: Path) -> None:
+    overlays = "  - kind: demand\n    factor: 12e-1\n"
+    root = tiny_repo(tmp_path / "tiny", {"s": HEAD + overlays})
+    (f,) = [f for f in validate(root) if f.path == FILE]
+    assert (f.code, f.line) == ("SOP108", 5)
+    assert f.message.endswith("(YAML reads it as text; write 12.0e-1)"), f.message
+
+
 def test_owner_must_be_a_charter_role(tmp_path: Path) -> None:
     root = tiny_repo(tmp_path / "tiny", {"s": scenario_yaml("", owner="ceo")})
     assert _codes(root, FILE) == [("SOP627", 2, 1)]
