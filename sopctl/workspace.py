@@ -158,6 +158,13 @@ def pydantic_findings(doc: YamlDoc, exc: ValidationError) -> list[Finding]:
             given = err.get("input")
             shown = repr(given) if isinstance(given, str | int | float | bool) else None
             text = err["msg"][0].lower() + err["msg"][1:]
+            ctx = err.get("ctx") or {}
+            if kind == "union_tag_invalid":  # pydantic's words for a discriminated union
+                disc = str(ctx.get("discriminator", "kind")).strip("'")
+                text = f"{disc} {ctx.get('tag')!r} is not one of {ctx.get('expected_tags')}"
+                shown = None
+            elif kind in ("model_type", "model_attributes_type", "dict_type"):
+                text = "must be a mapping of keys to values (key: value on its own lines)"
             msg = f"'{dotted}' {('is ' + shown + ': ') if shown else ''}{text}"
             if kind == "string_type" and isinstance(given, bool | int | float | dt.date):
                 what = {bool: "a yes/no value", dt.date: "a date", dt.datetime: "a date"}.get(
