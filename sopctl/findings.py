@@ -37,6 +37,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SOP013": (Severity.ERROR, "cell holds a formula instead of a value"),
     "SOP014": (Severity.ERROR, "cell holds an error, a time or a date that is no valid value"),
     "SOP016": (Severity.ERROR, "workbook has no sheet named after an input table"),
+    "SOP017": (Severity.ERROR, "sheet has a value in a column without a header"),
     "SOP101": (Severity.ERROR, "YAML syntax error"),
     "SOP102": (Severity.ERROR, "duplicate key in a YAML mapping"),
     "SOP103": (Severity.ERROR, "YAML anchors and aliases are not allowed"),

@@ -136,6 +136,11 @@ BAD = [
         "in.xlsx:demand_history!C3: error SOP014 holds the date 2026-02-15T00:00:00",
     ),
     (_set("inventory", "B2", -5), "in.xlsx:inventory!B2: error SOP305 on_hand is -5"),
+    (
+        _set("inventory", "B2", dt.datetime(2027, 1, 15)),
+        "in.xlsx:inventory!B2: error SOP014 holds the date 2027-01-15T00:00:00; format the cell "
+        "as a number and type the number",
+    ),
     (_rename("pipeline", "pipline"), "in.xlsx:pipline: error SOP011 sheet 'pipline' is not"),
     (_copy("demand_history", "history"), "in.xlsx:history: error SOP012 the demand_history table"),
     (_only("_about"), "in.xlsx: error SOP016 no sheet is named after an input table"),
@@ -147,7 +152,20 @@ BAD = [
         _append("pipeline", ["D-9", "Zed", "P-999", "standard", "proposal", 5, "2027-02"]),
         "in.xlsx:pipeline!C5: error SOP402",
     ),
-    (_set("demand_history", "A1", None), "in.xlsx:demand_history!1:1: error SOP203"),
+    (
+        _set("demand_history", "A1", None),
+        "in.xlsx:demand_history!A2: error SOP017 a value under an empty header cell (and 47 "
+        "more below): give column A a header or delete its values",
+    ),
+    (  # a stray value in the last column of the sheet: found without building 16,384 columns
+        _set("inventory", "XFD2", "far"),
+        "in.xlsx:inventory!XFD2: error SOP017 a value right of the table: give column XFD a "
+        "header or delete its values",
+    ),
+    (
+        lambda wb: (wb["inventory"].insert_cols(1), _set("inventory", "A3", "x")(wb)),
+        "in.xlsx:inventory!A3: error SOP017 a value under an empty header cell",
+    ),
     # an error the import causes in a file it does not import: items without P-200
     (
         lambda wb: (_only("items")(wb), _drop_row("items", "P-200")(wb)),
@@ -164,7 +182,7 @@ def test_bad_workbooks_are_refused_and_nothing_is_written(
     book = _edit(ready, change)
     out = _import(ready, str(book), code=1)
     assert expected in out, out
-    assert "nothing written" in out
+    assert "nothing written" in out and " 1 errors" not in out
     assert _inputs(ready) == before
 
 
@@ -172,6 +190,14 @@ def test_not_a_workbook_and_no_file(ready: Path) -> None:
     (ready / "fake.xlsx").write_text("item,on_hand\n")
     out = _import(ready, "fake.xlsx", code=1)
     assert "fake.xlsx: error SOP010 cannot be read as an .xlsx workbook" in out
+    shutil.copy(ready / "in.xlsx", ready / "old.xls")  # named like the old binary format
+    out = _import(ready, "old.xls", code=1)
+    assert "old.xls: error SOP010 is a .xls file; sopctl reads .xlsx workbooks: save it" in out
+    data = (ready / "in.xlsx").read_bytes()
+    (ready / "cut.xlsx").write_bytes(data[: len(data) // 2])  # a download cut short
+    out = _import(ready, "cut.xlsx", code=1)
+    assert "cut.xlsx: error SOP010 cannot be read as an .xlsx workbook (" in out
+    assert "Error" not in out and "openpyxl" not in out, out
     assert "workbook nope.xlsx not found" in _import(ready, "nope.xlsx", code=2)
 
 
@@ -199,6 +225,21 @@ def test_a_valid_edit_is_written_and_the_rest_is_unchanged(ready: Path) -> None:
     assert after["history.csv"].count(b"\r\n") == before["history.csv"].count(b"\n")  # kept CRLF
     assert {k for k in after if after[k] != before[k]} == {"inventory.csv", "history.csv"}
     assert run(["validate"], cwd=ready).code == 0
+
+
+def test_a_table_that_starts_right_of_column_a_is_read_from_its_header(ready: Path) -> None:
+    before = _inputs(ready)
+
+    def shift(wb: Any) -> None:  # an empty column A and an empty column between two columns
+        wb["inventory"].insert_cols(1)
+        wb["inventory"].insert_cols(4)
+
+    out = _import(ready, str(_edit(ready, shift, "shifted.xlsx")), "--format", "json")
+    assert json.loads(out)["written"] == [] and _inputs(ready) == before
+    # findings point at the sheet's own cells: on_hand is now column C, ending_target F
+    book = _edit(ready, lambda wb: (shift(wb), _set("inventory", "F3", -1)(wb)), "bad.xlsx")
+    out = _import(ready, str(book), code=1)
+    assert "in.xlsx:inventory!F3: error SOP305 ending_target is -1".replace("in", "bad", 1) in out
 
 
 def test_quoted_and_multi_line_cells_round_trip_and_rows_stay_right(ready: Path) -> None:

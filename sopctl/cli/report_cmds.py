@@ -235,7 +235,8 @@ def run_import(workbook: Path, cycle: str | None, dry_run: bool, fmt: str) -> in
         if len(shown) > 200:
             typer.echo(f"note: {len(shown) - 200} more findings not shown")
         if not res.ok:
-            typer.echo(f"failed: {len(res.report.errors)} errors; nothing written")
+            n = len(res.report.errors)
+            typer.echo(f"failed: {n} error{'s' if n != 1 else ''}; nothing written")
         elif dry_run:
             typer.echo(f"ok: {len(res.sheets)} sheets valid; nothing written (--dry-run)")
         else:

@@ -37,6 +37,7 @@ class SheetText:
     file: str  # inside the cycle's inputs/
     text: str = ""
     rows: list[int] = field(default_factory=list)  # CSV line (1-based, index + 1) -> sheet row
+    cols: list[int] = field(default_factory=list)  # CSV column (index + 1) -> sheet column
 
 
 @dataclass
@@ -69,15 +70,18 @@ def _open(path: Path, book: str) -> tuple[Any, list[Finding]]:
     from . import require
 
     openpyxl = require("openpyxl")
+    fix = "save it from Excel as .xlsx (File > Save As > Excel Workbook)"
+    if path.suffix.lower() in (".xls", ".xlsb", ".ods", ".numbers"):
+        msg = f"is a {path.suffix.lower()} file; sopctl reads .xlsx workbooks: {fix}"
+        return None, [finding(book, 0, 0, "SOP010", msg)]
     try:
         return openpyxl.load_workbook(path, data_only=False), []
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
-        why = str(exc) or type(exc).__name__
-        msg = f"cannot be read as an .xlsx workbook ({why}); save it from Excel as .xlsx"
-        return None, [finding(book, 0, 0, "SOP010", msg)]
-    except Exception as exc:  # openpyxl raises its own errors for broken parts
-        msg = f"cannot be read as an .xlsx workbook ({type(exc).__name__}: {exc})"
-        return None, [finding(book, 0, 0, "SOP010", msg)]
+    except (zipfile.BadZipFile, OSError) as exc:  # not a zip archive, or unreadable
+        why = str(exc) or "not a zip archive"
+    except Exception:  # damaged parts: openpyxl and the XML parser raise their own errors
+        why = "a part of it is damaged or missing"
+    msg = f"cannot be read as an .xlsx workbook ({why}); {fix}"
+    return None, [finding(book, 0, 0, "SOP010", msg)]
 
 
 def _cell_text(cell: Any, dtype: str | None, bucket: str, where: str, out: list[Finding]) -> str:
@@ -98,14 +102,18 @@ def _cell_text(cell: Any, dtype: str | None, bucket: str, where: str, out: list[
         text = date_text(v, dtype or "", bucket)
         if text is None:
             shown = v.isoformat()
-            want = "a period such as 2027-01" if dtype == "period" else "text"
+            fix = {
+                "period": "format the column as text and type a period such as 2027-01",
+                "int": "format the cell as a number and type the number",
+                "float": "format the cell as a number and type the number",
+            }.get(dtype or "", "format the column as text and type text")
             out.append(
                 finding(
                     where,
                     0,
                     0,
                     "SOP014",
-                    f"holds the date {shown}; format the column as text and type {want}",
+                    f"holds the date {shown}; {fix}",
                 )
             )
             return ""
@@ -116,39 +124,68 @@ def _cell_text(cell: Any, dtype: str | None, bucket: str, where: str, out: list[
     return str(v)
 
 
+def _filled(ws: Any) -> dict[int, dict[int, Any]]:
+    """The cells that hold something, by row and column. Read from the worksheet's own cell
+    store: `iter_rows` builds every cell of the rectangle up to the rightmost one, so one stray
+    value in column XFD would mean 16,384 cells a row."""
+    store = getattr(ws, "_cells", None)
+    cells = store.values() if isinstance(store, dict) else (c for r in ws.iter_rows() for c in r)
+    out: dict[int, dict[int, Any]] = {}
+    for c in cells:
+        if c.value is not None and c.value != "":
+            out.setdefault(c.row, {})[c.column] = c
+    return out
+
+
 def sheet_csv(
     ws: Any, book: str, st: SheetText, dtypes: dict[str, str], bucket: str
 ) -> list[Finding]:
-    """Fill st.text and st.rows from the sheet; findings for cells that cannot be values."""
+    """Fill st.text, st.rows and st.cols from the sheet; findings for cells that cannot be
+    values. The table is as wide as its header row; a value right of it, or under an empty
+    header cell, has no column to go to (SOP017); an empty column inside it is left out."""
     out: list[Finding] = []
-    grid: list[tuple[int, list[Any]]] = []
-    for cells in ws.iter_rows():
-        if any(c.value is not None and c.value != "" for c in cells):
-            grid.append((cells[0].row, list(cells)))
+    grid = _filled(ws)
     if not grid:
         return out
-    width = max(
-        max((c.column for c in cells if c.value not in (None, "")), default=0) for _, cells in grid
-    )
-    head_cells = grid[0][1]
-    names = [
-        str(c.value).strip().lower() if c.value is not None else "" for c in head_cells[:width]
-    ]
+    rows = sorted(grid)
+    head = grid[rows[0]]
+    width = max(head)
+    stray: dict[int, list[int]] = {}  # column without a header -> rows holding a value
+    for r in rows[1:]:
+        for c in grid[r]:
+            if c > width or c not in head:
+                stray.setdefault(c, []).append(r)
+    for c in sorted(stray)[:20]:
+        what = "right of the table" if c > width else "under an empty header cell"
+        more = f" (and {len(stray[c]) - 1} more below)" if len(stray[c]) > 1 else ""
+        out.append(
+            finding(
+                _where(book, st.sheet, stray[c][0], c),
+                0,
+                0,
+                "SOP017",
+                f"a value {what}{more}: give column {column_letter(c)} a header or delete "
+                "its values",
+            )
+        )
+    if len(stray) > 20:
+        n = len(stray) - 20
+        out.append(finding(_where(book, st.sheet), 0, 0, "SOP017", f"{n} more such columns"))
+    st.cols = sorted(head)  # empty header cells with nothing under them are no column
+    names = {c: str(head[c].value).strip().lower() for c in st.cols}
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    for idx, (row, cells) in enumerate(grid):
+    for idx, r in enumerate(rows):
         values = []
-        for i in range(width):
-            c = cells[i] if i < len(cells) else None
-            if c is None:
-                values.append("")
-                continue
-            dtype = dtypes.get(names[i]) if idx and i < len(names) else None
-            values.append(_cell_text(c, dtype, bucket, _where(book, st.sheet, row, i + 1), out))
+        for c in st.cols:
+            cell = grid[r].get(c)
+            dtype = dtypes.get(names[c]) if idx else None
+            where = _where(book, st.sheet, r, c)
+            values.append("" if cell is None else _cell_text(cell, dtype, bucket, where, out))
         start = buf.tell()
         writer.writerow(values)
         lines = buf.getvalue()[start:].count("\n")
-        st.rows.extend([row] * max(lines, 1))
+        st.rows.extend([r] * max(lines, 1))
     st.text = buf.getvalue()
     return out
 
@@ -163,7 +200,8 @@ def _map(f: Finding, book: str, st: SheetText) -> Finding:
         return st.rows[line - 1] if 0 < line <= len(st.rows) else 0
 
     msg = _LINE.sub(lambda m: f"{m[1] or ''}in row {row_of(int(m[2]))}", f.message)
-    where = _where(book, st.sheet, row_of(f.line), f.col if f.line else 0)
+    col = st.cols[f.col - 1] if f.line and 0 < f.col <= len(st.cols) else 0
+    where = _where(book, st.sheet, row_of(f.line), col)
     return Finding(where, 0, 0, f.code, msg, f.severity)
 
 
