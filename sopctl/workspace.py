@@ -163,6 +163,8 @@ def pydantic_findings(doc: YamlDoc, exc: ValidationError) -> list[Finding]:
                 disc = str(ctx.get("discriminator", "kind")).strip("'")
                 text = f"{disc} {ctx.get('tag')!r} is not one of {ctx.get('expected_tags')}"
                 shown = None
+            elif kind == "value_error":  # our own validators' words, without pydantic's prefix
+                text = text.removeprefix("value error, ")
             elif kind in ("model_type", "model_attributes_type", "dict_type"):
                 text = "must be a mapping of keys to values (key: value on its own lines)"
             msg = f"'{dotted}' {('is ' + shown + ': ') if shown else ''}{text}"

@@ -124,6 +124,7 @@ def test_bad_overlay_is_a_finding_at_its_line(
         ("  - kind: demand\n    factor: 12e-1\n", 5, "(YAML reads it as text; write 12.0e-1)"),
         ("  - kind: weather\n", 4, "kind 'weather' is not one of 'demand', 'capacity', "),
         ("  - [demand, 2]\n", 4, "'overlays.0' must be a mapping of keys to values"),
+        ("  - {kind: demand, factor: 2, units: 3}\n", 4, "'overlays.0' give exactly one of"),
     ],
 )
 def test_messages_say_what_to_write(tmp_path: Path, overlays: str, line: int, message: str) -> None:
@@ -131,6 +132,7 @@ def test_messages_say_what_to_write(tmp_path: Path, overlays: str, line: int, me
     (f,) = [f for f in validate(root) if f.path == FILE]
     assert (f.code, f.line) == ("SOP108", line)
     assert message in f.message and "pydantic" not in f.message, f.message
+    assert "value error" not in f.message.lower()
 
 
 def test_owner_must_be_a_charter_role(tmp_path: Path) -> None:

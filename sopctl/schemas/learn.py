@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from .common import Id, NonNeg, Probability, Strict
 
@@ -20,6 +20,15 @@ Section = Literal["forecast", "lag", "service", "inventory", "adherence", "pipel
 class DaysRange(Strict):
     min: NonNeg | None = Field(default=None, description="Fewest days of supply on hand")
     max: NonNeg | None = Field(default=None, description="Most days of supply on hand")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DaysRange:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(
+                f"min ({self.min:g} days) is above max ({self.max:g}): no stock could meet both;"
+                " swap them"
+            )
+        return self
 
 
 class LearnRules(Strict):
