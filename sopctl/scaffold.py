@@ -17,7 +17,7 @@ GITIGNORE = """\
 cycles/*/outputs/
 .sopctl-cache/
 # sopctl learn's scorecards: remove this line to keep them in git as the record of the review
-learn/
+/learn/
 """
 
 

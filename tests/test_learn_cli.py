@@ -371,3 +371,14 @@ def test_turns_value_stock_and_shipments_at_each_periods_standard_cost(repo: Pat
     out = 193 * 40 + (206 + 194) * 49 + 30524 - 593 * 40  # P-200 unchanged at 12
     stock = (140 * 40 + 90 * 49 + 40 * 49) / 3 + 2560
     assert float(total["value"]) == pytest.approx(out * 12 / 3 / stock, abs=1e-4)
+
+
+def test_bad_actuals_are_located_and_the_summary_counts_the_files_read(repo: Path) -> None:
+    stock = repo / "actuals/stock.csv"
+    stock.write_text(stock.read_text("utf-8").replace("P-100,2027-02,90", "P-100,2027-02,-5"))
+    r = run(["learn", "sop/2026-12/v1"], cwd=repo)
+    assert r.code == 1, r.out + r.err
+    assert "actuals/stock.csv:3:3: error SOP305 on_hand is -5" in r.out
+    n = len(list((repo / "actuals").glob("*.csv")))
+    assert r.out.rstrip().endswith(f"failed: 1 error, 0 warnings in {n} files checked"), r.out
+    assert not (repo / OUT).exists()  # nothing written

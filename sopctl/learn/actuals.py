@@ -44,6 +44,7 @@ class Actuals:
     location: str  # as shown (relative to the planning repository when inside it)
     tables: dict[str, pl.DataFrame] = field(default_factory=dict)  # typed, with LINE
     files: dict[str, str] = field(default_factory=dict)  # table -> shown path
+    read: list[str] = field(default_factory=list)  # every actuals file read (shown), even a bad one
     headers: dict[str, list[str]] = field(default_factory=dict)  # table -> header
     findings: list[Finding] = field(default_factory=list)
 
@@ -160,6 +161,7 @@ def _one(
 ) -> None:
     contract = CONTRACTS[table]
     shown = display(root, path)
+    act.read.append(shown)
     raw, fs = read_raw(path, shown, set(contract.names), max_bytes)
     act.findings.extend(fs)
     if raw is None:

@@ -16,9 +16,6 @@ A file that fails its proof is a finding (SOP720-SOP723) and is never used silen
 from __future__ import annotations
 
 import json
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,11 +24,11 @@ import polars as pl
 import yaml
 
 from .. import periods, vcs
-from ..snapshot import materialised, repo_prefix
 from ..errors import UserError
 from ..findings import Finding, finding
 from ..governance.tag_record import TAG_RE, cycle_tags, parse
 from ..schemas.records import CommitRecord
+from ..snapshot import materialised, repo_prefix
 from . import cache
 from .cache import digest
 

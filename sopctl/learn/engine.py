@@ -101,6 +101,7 @@ def run_learn(
     assumption_ids = {str(a.get("id")) for a in ref.record.assumptions}
     act.findings += acts.assumption_findings(act, ref.cycle, assumption_ids)
     res.report.extend(act.findings)
+    res.report.checked_files += act.read
     res.actuals, res.actuals_files = act.location, dict(act.files)
     if any(f.severity == "error" for f in act.findings):
         return res
