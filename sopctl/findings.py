@@ -192,9 +192,17 @@ def finding(
     message: str,
     severity: Severity | None = None,
 ) -> Finding:
-    """Build a finding with the code's default severity unless one is given."""
+    """Build a finding with the code's default severity unless one is given. A message longer
+    than `MAX_MESSAGE` (a pasted 200,000-character cell quoted in it) keeps its start and its
+    end, where the advice is, around an ellipsis."""
     default, _ = CODES[code]
+    if len(message) > MAX_MESSAGE:
+        cut = len(message) - MAX_MESSAGE + 3
+        message = f"{message[: MAX_MESSAGE * 2 // 3]} … {message[MAX_MESSAGE * 2 // 3 + cut :]}"
     return Finding(path, line, col, code, message, severity or default)
+
+
+MAX_MESSAGE = 1000
 
 
 @dataclass

@@ -75,6 +75,17 @@ def test_numbers_up_to_1e15_in_size_pass_and_larger_ones_are_located(repo: Path)
     )
 
 
+def test_a_huge_cell_is_quoted_short_and_the_advice_kept(repo: Path) -> None:
+    inv = "cycles/2026-12/inputs/inventory.csv"
+    huge = "9" * 10 + "x" * 200_000
+    write_files(repo, {inv: f"item,on_hand,safety_stock,ending_target\nP-100,{huge},60,60\n"})
+    r = run(["validate"], cwd=repo)
+    (line,) = [ln for ln in r.out.splitlines() if "SOP302" in ln]
+    assert line.startswith(f"{inv}:2:2: error SOP302 '9999999999xxx") and " … " in line
+    assert line.endswith("is not a number; write a plain number such as 12.5")
+    assert len(line) < 1100 and len(r.out) < 2000
+
+
 def test_json_format(repo: Path) -> None:
     write_files(repo, {HISTORY: "item,segment,period,quantity\nP-100,strategic,2026-01,x\n"})
     r = run(["validate", "--format", "json"], cwd=repo)
