@@ -31,6 +31,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SOP005": (Severity.ERROR, "file is empty"),
     "SOP006": (Severity.ERROR, "file is larger than the input size limit"),
     "SOP007": (Severity.ERROR, "file cannot be read"),
+    "SOP008": (Severity.ERROR, "file holds a NUL byte"),
     "SOP010": (Severity.ERROR, "workbook cannot be read as .xlsx"),
     "SOP011": (Severity.ERROR, "sheet is not named after an input table of the cycle"),
     "SOP012": (Severity.ERROR, "two sheets hold the same input table"),

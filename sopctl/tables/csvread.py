@@ -270,6 +270,18 @@ def read_raw(
             findings += _ragged_findings(display, short, len(header))
             frame = frame.filter(~pl.col(LINE).is_in([ln for ln, _ in short]))
     findings += _blank_columns(display, frame)
+    nul = data.find(b"\x00")  # one memchr over the bytes already in memory
+    if nul >= 0:
+        findings.append(
+            finding(
+                display,
+                _line_col(data, nul)[0],
+                0,
+                "SOP008",
+                "this line holds a NUL character (byte 0), left by a broken export; delete it "
+                "(git may take the file for binary and show no diff of it)",
+            )
+        )
     frame = frame.drop([c for c in frame.columns if c.startswith(BLANK)])
     return RawTable(display, header, frame, dropped=len(short)), findings
 
