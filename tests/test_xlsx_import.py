@@ -227,6 +227,15 @@ def test_a_valid_edit_is_written_and_the_rest_is_unchanged(ready: Path) -> None:
     assert run(["validate"], cwd=ready).code == 0
 
 
+def test_a_workbook_of_another_cycle_is_imported_with_a_warning(ready: Path) -> None:
+    book = _edit(ready, _set("_about", "B2", "2026-11"), "november.xlsx")
+    out = _import(ready, str(book), "--dry-run")
+    assert (
+        "november.xlsx:_about: warning SOP018 this workbook was exported from cycle 2026-11 and "
+        "is imported into 2026-12; check it is the right file" in out
+    ), out
+
+
 def test_a_table_that_starts_right_of_column_a_is_read_from_its_header(ready: Path) -> None:
     before = _inputs(ready)
 

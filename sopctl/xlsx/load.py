@@ -253,6 +253,29 @@ def _match_sheets(wb: Any, book: str, decls: list[Any]) -> tuple[list[SheetText]
     return out, findings
 
 
+def _other_cycle(wb: Any, book: str, cycle: str) -> list[Finding]:
+    """A warning when the workbook's `_about` sheet (export --inputs) names another cycle."""
+    about = next((wb[t] for t in wb.sheetnames if t.strip().lower() == "_about"), None)
+    if about is None:
+        return []
+    for row in about.iter_rows(max_col=2, values_only=True):
+        if row and str(row[0]).strip() == "cycle" and len(row) > 1 and row[1] is not None:
+            source = str(row[1]).strip()
+            if source != cycle:
+                return [
+                    finding(
+                        _where(book, about.title),
+                        0,
+                        0,
+                        "SOP018",
+                        f"this workbook was exported from cycle {source} and is imported into "
+                        f"{cycle}; check it is the right file, or name the cycle: "
+                        f"sopctl import xlsx {book} {source}",
+                    )
+                ]
+    return []
+
+
 def _stage(root: Path, cycle: str, tmp: Path) -> None:
     shutil.copytree(root / "charters", tmp / "charters", symlinks=True)
     src = root / "cycles" / cycle
@@ -285,6 +308,7 @@ def import_workbook(root: Path, cycle: str, workbook: Path, dry_run: bool = Fals
     report.extend(fs)
     if wb is None:
         return outcome
+    report.extend(_other_cycle(wb, book, cycle))
     sheets, fs = _match_sheets(wb, book, ws.charter.inputs)
     report.extend(fs)
     bucket = ws.charter.cadence.bucket
