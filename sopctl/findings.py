@@ -94,6 +94,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SOP609": (Severity.ERROR, "declared input path leaves the cycle's inputs folder"),
     "SOP610": (Severity.ERROR, "action owner is neither a charter role nor a member"),
     "SOP611": (Severity.ERROR, "action id used twice"),
+    "SOP612": (Severity.WARNING, "approval cannot count (role or membership)"),
+    "SOP613": (Severity.WARNING, "action answers nothing the cycle can have"),
     "SOP620": (Severity.ERROR, "declared scenario has no scenario file"),
     "SOP621": (Severity.ERROR, "scenario file not declared in cycle.yaml (shadow scenario)"),
     "SOP622": (Severity.ERROR, "overlay selector matches nothing"),

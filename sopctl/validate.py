@@ -18,7 +18,9 @@ from .semantics import check_charter, check_cycle
 from .workspace import display, escapes_root, find_root, load_model, pick_cycle
 
 if TYPE_CHECKING:
+    from .schemas.records import ApprovalsFile
     from .tables.check import Table
+    from .yamlio import YamlDoc
 
 IGNORED_NAMES = {".gitkeep", ".gitignore", ".DS_Store", "README.md"}
 
@@ -106,6 +108,57 @@ def load_workspace(
     return ws, report
 
 
+EXCEPTION_KINDS = ("shortage", "late_delivery", "safety_stock", "overload", "*")
+
+
+def _answers_problem(ws: Workspace, answers: str | None) -> str:
+    """Why an action's `answers` can match nothing ('' when it can): an exception key has
+    three parts (kind:item-or-resource:period, each may be *), else it names an assumption."""
+    if not answers:
+        return ""
+    parts = [p.strip() for p in answers.split(":")]
+    if len(parts) > 1:
+        if len(parts) == 3 and parts[0] in EXCEPTION_KINDS and all(parts):
+            return ""
+        return (
+            f"answers '{answers}' is no exception key; write kind:item-or-resource:period "
+            f"(kind one of {', '.join(EXCEPTION_KINDS[:-1])}; any part may be *)"
+        )
+    ids = {a.id for a in ws.cycle.assumptions} if ws.cycle else set()
+    if answers.strip() in ids:
+        return ""
+    return (
+        f"answers '{answers}' is neither an exception key (kind:item-or-resource:period) nor an "
+        f"assumption of the cycle ({', '.join(sorted(ids)) or 'none'}); the action answers nothing"
+    )
+
+
+def _approval_warnings(ws: Workspace, record: ApprovalsFile, doc: YamlDoc) -> list[Finding]:
+    """Approvals that cannot count, at their line: the role is unknown or may not sign off,
+    or the person is not a member of it (tag and status give the same reason)."""
+    ch = ws.charter
+    if ch is None:
+        return []
+    members = {r.id: {m.lower() for m in r.members} for r in ch.roles}
+    signers = set(ch.decision_rights.sign_off_plan)
+    out = []
+    for i, a in enumerate(record.approvals):
+        if a.role not in members:
+            why, key = (
+                f"'{a.role}' is not a charter role ({', '.join(sorted(signers))} sign off)",
+                "role",
+            )
+        elif a.role not in signers:
+            why, key = f"{a.role} may not sign off the plan (decision_rights.sign_off_plan)", "role"
+        elif a.person.lower() not in members[a.role]:
+            why, key = f"{a.person} is not a member of {a.role}", "person"
+        else:
+            continue
+        line, col = doc.where(("approvals", i, key))
+        out.append(finding(doc.path, line, col, "SOP612", f"this approval does not count: {why}"))
+    return out
+
+
 def check_records(ws: Workspace) -> list[Finding]:
     """approvals.yaml and actions.yaml, when present: schema, action owners, unique ids."""
     from .governance.records import ACTIONS, APPROVALS, owner_known
@@ -118,6 +171,9 @@ def check_records(ws: Workspace) -> list[Finding]:
             continue
         record, doc, fs = load_model(ws.root, path, model)
         out += fs
+        if isinstance(record, ApprovalsFile) and doc is not None:
+            out += _approval_warnings(ws, record, doc)
+            continue
         if not isinstance(record, ActionsFile) or doc is None:
             continue
         seen: set[str] = set()
@@ -134,6 +190,10 @@ def check_records(ws: Workspace) -> list[Finding]:
                     )
                 )
             seen.add(a.id)
+            why = _answers_problem(ws, a.answers)
+            if why:
+                line, col = doc.where(("actions", i, "answers"))
+                out.append(finding(doc.path, line, col, "SOP613", why))
             if not owner_known(ws, a):
                 line, col = doc.where(("actions", i, "owner"))
                 out.append(

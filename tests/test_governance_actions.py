@@ -140,3 +140,53 @@ def test_when(status: str, due: str, when: str, overdue_days: int) -> None:
     )
     view = ActionView(action, dt.date(2026, 12, 9), ())
     assert view.when() == when and view.overdue_days == overdue_days
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("answers: A1", "answers: A9", "answers 'A9' is neither an exception key"),
+        ("answers: overload:ASSY:2027-01", "answers: overload:ASSY", "is no exception key"),
+        ("answers: overload:ASSY:2027-01", "answers: overlaod:ASSY:*", "is no exception key"),
+    ],
+)
+def test_an_action_that_answers_nothing_is_a_located_warning(
+    with_actions: Path, old: str, new: str, message: str
+) -> None:
+    path = with_actions / ACTIONS
+    text = path.read_text(encoding="utf-8")
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    res = run(["validate"], cwd=with_actions)
+    assert res.code == 0, res.out  # a warning: the action still stands
+    assert f"{ACTIONS}:{line}:5: warning SOP613 answers '" in res.out and message in res.out
+    path.write_text(text, encoding="utf-8")
+    assert "SOP613" not in run(["validate"], cwd=with_actions).out
+
+
+APPROVAL = "  - role: {}\n    person: {}\n    time: '{}'\n    plan_digest: " + "a" * 64 + "\n"
+
+
+@pytest.mark.parametrize(
+    ("role", "person", "time", "where", "expected"),
+    [
+        ("cfo", "carl@acme.example", "2026-12-12T09:30:00Z", "", ""),
+        ("cto", "carl@acme.example", "2026-12-12T09:30:00Z", ":3:5", "SOP612 this approval does"),
+        ("demand_planner", "dana@acme.example", "2026-12-12T09:30:00Z", ":3:5", "may not sign"),
+        ("cfo", "sam@acme.example", "2026-12-12T09:30:00Z", ":4:5", "not a member of cfo"),
+        ("cfo", "carl@acme.example", "2027-02-30T25:00:00Z", ":5:5", "SOP108 'approvals.0.time'"),
+        ("cfo", "carl@acme.example", "yesterday", ":5:5", "not a time in UTC to the second"),
+        ("cfo", "carl@acme.example", "2026-12-12T09:30:00+02:00", ":5:5", "YYYY-MM-DDTHH:MM:SSZ"),
+    ],
+)
+def test_approvals_that_cannot_count_are_located(
+    repo: Path, role: str, person: str, time: str, where: str, expected: str
+) -> None:
+    rel = "cycles/2026-12/approvals.yaml"
+    (repo / rel).write_text("version: 1\napprovals:\n" + APPROVAL.format(role, person, time))
+    res = run(["validate"], cwd=repo)
+    if not expected:
+        assert res.code == 0 and "approvals.yaml" not in res.out, res.out
+        return
+    (line,) = [ln for ln in res.out.splitlines() if ln.startswith(rel)]
+    assert line.startswith(rel + where) and expected in line, res.out

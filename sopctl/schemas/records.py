@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from .common import Email, Id, Strict, Text
 
@@ -22,6 +22,18 @@ class Approval(Strict):
     time: str = Field(description="When, ISO 8601 in UTC, e.g. 2026-12-12T09:30:00Z")
     plan_digest: Digest = Field(pattern=DIGEST, description="Digest of the approved plan")
     note: str = ""
+
+    @field_validator("time")
+    @classmethod
+    def _utc_second(cls, v: str) -> str:
+        try:  # the format `sopctl approve` writes; strptime also refuses 2027-02-30 and 25:00
+            dt.datetime.strptime(v, "%Y-%m-%dT%H:%M:%SZ")
+        except ValueError:
+            raise ValueError(
+                "not a time in UTC to the second; write it as YYYY-MM-DDTHH:MM:SSZ, e.g. "
+                "2026-12-12T09:30:00Z (an approval is a record: sopctl approve writes it)"
+            ) from None
+        return v
 
 
 class ApprovalsFile(Strict):
