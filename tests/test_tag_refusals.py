@@ -175,6 +175,15 @@ def test_already_committed(ready: Path) -> None:
     assert tags(ready) == ["sop/2026-12/v1"] and snapshot(ready) == before
 
 
+def test_a_hand_made_tag_under_sopctls_name_is_named_as_such(ready: Path) -> None:
+    git(ready, "tag", "sop/2026-12/v1")  # lightweight, by hand: no commit record
+    r = run(["tag"], cwd=ready)
+    assert r.code == 1, r.out
+    assert "carries the tag sop/2026-12/v1, which is no sopctl commit record" in r.out
+    assert "git tag -d sop/2026-12/v1" in r.out and "already committed" not in r.out
+    assert tags(ready) == ["sop/2026-12/v1"]
+
+
 def test_sign_without_a_key_is_an_environment_error(ready: Path) -> None:
     git(ready, "config", "gpg.format", "ssh")
     git(ready, "config", "user.signingkey", str(ready / "no-such-key.pub"))

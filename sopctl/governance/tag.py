@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import vcs
-from ..errors import UserError
+from ..errors import GitError, UserError
 from ..schemas.records import CommitRecord
 from . import tag_checks as checks
 from .records import load_actions, plan_digest
-from .tag_record import approval_commits, build_record, cycle_tags, dump, tag_name
+from .tag_record import approval_commits, build_record, cycle_tags, dump, parse, tag_name
 
 LOCK = "sopctl-tag.lock"
 LOCK_WAIT = 15.0  # seconds to wait for another `sopctl tag` to finish
@@ -116,8 +116,16 @@ def _already_tagged(root: Path, cycle: str, commit: str) -> list[str]:
     tags = cycle_tags(root, cycle, points_at=commit)
     if not tags:
         return []
+    name = tags[0][1]
+    try:
+        parse(vcs.read_tag(root, name).message)
+    except (GitError, ValueError) as exc:  # a tag made by hand under sopctl's names
+        return [
+            f"commit {commit[:12]} carries the tag {name}, which is no sopctl commit record "
+            f"({exc}); delete it ('git tag -d {name}') and run sopctl tag again"
+        ]
     return [
-        f"commit {commit[:12]} is already committed as {tags[0][1]}; nothing changed since "
+        f"commit {commit[:12]} is already committed as {name}; nothing changed since "
         "(commit new approvals, actions or inputs first)"
     ]
 

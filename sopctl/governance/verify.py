@@ -114,9 +114,12 @@ def verify(root: Path | None, tag: str) -> VerifyReport:
     rep.signature = _signature(base, info)
     try:
         record = parse(info.message)
-    except ValueError as exc:
-        rep.problems.append(f"the tag message is not a valid commit record: {exc}")
-        return rep
+    except ValueError as exc:  # an annotated tag made by hand: no record to verify against
+        raise UserError(
+            f"{info.name} is not a commit record: {exc}",
+            hint="commit records are the annotated tags 'sopctl tag' makes; list them with "
+            "'sopctl log'",
+        ) from None
     rep.record = record
     top = vcs.repo_top(base).resolve()
     prefix = base.resolve().relative_to(top).as_posix()
