@@ -7,6 +7,7 @@ relative to it, with forward slashes, so the same finding reads the same on ever
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 from pathlib import Path
@@ -175,8 +176,8 @@ def pydantic_findings(doc: YamlDoc, exc: ValidationError) -> list[Finding]:
                 msg += f" (YAML read it as {what}; put the value in quotes)"
             elif kind in ("float_type", "int_type") and isinstance(given, str):
                 m = _YAML11_EXP.match(given.strip())
-                if m:  # YAML 1.1 reads 1e3 as text: a dot before the exponent makes it a number
-                    mant, sign, exp = m.groups()
+                if m and math.isfinite(float(given)):  # YAML 1.1 reads 1e3 as text: a dot
+                    mant, sign, exp = m.groups()  # before the exponent makes it a number
                     mant = mant if "." in mant else mant + ".0"
                     msg += f" (YAML reads it as text; write {mant}e{sign or '+'}{exp})"
             out.append(finding(doc.path, line, col, "SOP108", msg))

@@ -128,10 +128,16 @@ def _undeclared(sc: Scenario, table: str) -> Finding:
         1,
         1,
         "SOP633",
-        f"adopting '{sc.id}' needs a {table} table, which the charter's inputs do not declare; "
-        f"add {{file: {table}.csv, table: {table}, owner: ROLE, due: reconcile}} to the "
+        f"adopting '{sc.id}' needs {'an' if table[0] in 'aeiou' else 'a'} {table} table, which "
+        "the charter's inputs do not declare; add "
+        f"{{file: {table}.csv, table: {table}, owner: ROLE, due: {_due(table)}}} to the "
         "charter's inputs, commit the empty table with its header, and adopt again",
     )
+
+
+def _due(table: str) -> str:
+    """The step a table is due for: demand inputs feed the signal, the rest reconcile."""
+    return "signal" if table in ("overrides", "promotions", "renewals", "pipeline") else "reconcile"
 
 
 def _overrides(
