@@ -134,28 +134,19 @@ def _answers_problem(ws: Workspace, answers: str | None) -> str:
 
 
 def _approval_warnings(ws: Workspace, record: ApprovalsFile, doc: YamlDoc) -> list[Finding]:
-    """Approvals that cannot count, at their line: the role is unknown or may not sign off,
-    or the person is not a member of it (tag and status give the same reason)."""
+    """Approvals that cannot count, at their line (tag and status give the same reason)."""
+    from .governance.records import role_problem
+
+    out: list[Finding] = []
     ch = ws.charter
     if ch is None:
-        return []
-    members = {r.id: {m.lower() for m in r.members} for r in ch.roles}
-    signers = set(ch.decision_rights.sign_off_plan)
-    out = []
+        return out
     for i, a in enumerate(record.approvals):
-        if a.role not in members:
-            why, key = (
-                f"'{a.role}' is not a charter role ({', '.join(sorted(signers))} sign off)",
-                "role",
-            )
-        elif a.role not in signers:
-            why, key = f"{a.role} may not sign off the plan (decision_rights.sign_off_plan)", "role"
-        elif a.person.lower() not in members[a.role]:
-            why, key = f"{a.person} is not a member of {a.role}", "person"
-        else:
-            continue
-        line, col = doc.where(("approvals", i, key))
-        out.append(finding(doc.path, line, col, "SOP612", f"this approval does not count: {why}"))
+        why, key = role_problem(ch, a)
+        if why:
+            line, col = doc.where(("approvals", i, key))
+            msg = f"this approval does not count: {why}"
+            out.append(finding(doc.path, line, col, "SOP612", msg))
     return out
 
 

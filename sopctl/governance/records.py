@@ -21,6 +21,7 @@ from ..schemas.records import Action, ActionsFile, Approval, ApprovalsFile
 from ..workspace import load_model
 
 if TYPE_CHECKING:
+    from ..schemas.charter import Charter
     from ..validate import Workspace
 
 APPROVALS = "approvals.yaml"
@@ -73,17 +74,25 @@ class ApprovalState:
     valid_role: bool  # the person is a member of the role and the role may sign off
 
 
+def role_problem(ch: Charter, a: Approval) -> tuple[str, str]:
+    """Why an approval cannot count, and the key that says so ('', '' when it can): its role
+    is no charter role or may not sign off the plan, or the person is not a member of it."""
+    members = {r.id: set(r.members) for r in ch.roles}
+    signers = ch.decision_rights.sign_off_plan
+    if a.role not in members:
+        return f"'{a.role}' is not a charter role ({', '.join(sorted(signers))} sign off)", "role"
+    if a.role not in signers:
+        return f"{a.role} may not sign off the plan (decision_rights.sign_off_plan)", "role"
+    if a.person not in members[a.role]:
+        return f"{a.person} is not a member of {a.role}", "person"
+    return "", ""
+
+
 def approval_states(ws: Workspace, approvals: ApprovalsFile, digest: str) -> list[ApprovalState]:
     assert ws.charter is not None
     ch = ws.charter
-    signers = set(ch.decision_rights.sign_off_plan)
-    members = {r.id: set(r.members) for r in ch.roles}
     return [
-        ApprovalState(
-            a,
-            stale=a.plan_digest != digest,
-            valid_role=a.role in signers and a.person in members.get(a.role, set()),
-        )
+        ApprovalState(a, stale=a.plan_digest != digest, valid_role=not role_problem(ch, a)[0])
         for a in approvals.approvals
     ]
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from .. import vcs
 from ..results import input_files, is_current, sha256
 from ..schemas.records import Action, Approval
-from .records import approval_states, load_approvals, quorum
+from .records import approval_states, load_approvals, quorum, role_problem
 
 if TYPE_CHECKING:
     from ..findings import Report
@@ -121,10 +121,7 @@ def approval_reasons(ws: Workspace, digest: str) -> tuple[list[str], list[Approv
                 "(its plan_digest is not the current one); approve the current plan again"
             )
         elif not s.valid_role:
-            out.append(
-                f"approval by {who} does not count: {a.person} is not a member of {a.role} "
-                "or the role may not sign off the plan (charter decision_rights.sign_off_plan)"
-            )
+            out.append(f"approval by {who} does not count: {role_problem(ws.charter, a)[0]}")
     q = quorum(ws, states)
     if not q.met:
         have = ", ".join(q.roles) or "none"

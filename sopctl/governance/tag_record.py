@@ -167,7 +167,7 @@ def parse(message: str) -> CommitRecord:
     try:
         data = yaml.safe_load(message)
     except yaml.YAMLError as exc:
-        raise ValueError("its message is not YAML, so it is no commit record") from exc
+        raise ValueError("its message is not YAML") from exc
     if not isinstance(data, dict):
         raise ValueError("the message is not a YAML mapping")
     if data.get("version") != 1:
