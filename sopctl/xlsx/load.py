@@ -258,9 +258,10 @@ def _other_cycle(wb: Any, book: str, cycle: str) -> list[Finding]:
     about = next((wb[t] for t in wb.sheetnames if t.strip().lower() == "_about"), None)
     if about is None:
         return []
-    for row in about.iter_rows(max_col=2, values_only=True):
-        if row and str(row[0]).strip() == "cycle" and len(row) > 1 and row[1] is not None:
-            source = str(row[1]).strip()
+    for cells in _filled(about).values():
+        key, value = cells.get(1), cells.get(2)
+        if key is not None and value is not None and str(key.value).strip() == "cycle":
+            source = str(value.value).strip()
             if source != cycle:
                 return [
                     finding(
