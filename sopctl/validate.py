@@ -100,6 +100,7 @@ def load_workspace(
     ws.tables = dict(tables)
     report.extend(fs)
     report.checked_files.extend(files)
+    report.extend(_escalation_resources(ws, ch, ch_doc))
     from .scenarios.load import check_scenarios  # what-if overlays on these inputs
 
     fs, files = check_scenarios(ws, cy_doc)
@@ -147,6 +148,25 @@ def _approval_warnings(ws: Workspace, record: ApprovalsFile, doc: YamlDoc) -> li
             line, col = doc.where(("approvals", i, key))
             msg = f"this approval does not count: {why}"
             out.append(finding(doc.path, line, col, "SOP612", msg))
+    return out
+
+
+def _escalation_resources(ws: Workspace, ch: Charter, doc: YamlDoc) -> list[Finding]:
+    """An escalation rule naming a resource this cycle does not have never fires (a warning:
+    the charter serves every cycle, and another may have it)."""
+    t = ws.tables.get("resources")
+    if t is None or t.frame is None or "resource" not in t.frame.columns:
+        return []
+    known = set(t.frame["resource"].drop_nulls().to_list())
+    out = []
+    for i, e in enumerate(ch.escalation):
+        if e.resource is not None and e.resource not in known:
+            line, col = doc.where(("escalation", i, "resource"))
+            msg = (
+                f"resource '{e.resource}' is no resource of cycle {ws.cycle_id} (resources.csv), "
+                "so this rule never fires there; correct the id"
+            )
+            out.append(finding(doc.path, line, col, "SOP614", msg))
     return out
 
 
