@@ -109,31 +109,6 @@ def load_workspace(
     return ws, report
 
 
-EXCEPTION_KINDS = ("shortage", "late_delivery", "safety_stock", "overload", "*")
-
-
-def _answers_problem(ws: Workspace, answers: str | None) -> str:
-    """Why an action's `answers` can match nothing ('' when it can): an exception key has
-    three parts (kind:item-or-resource:period, each may be *), else it names an assumption."""
-    if not answers:
-        return ""
-    parts = [p.strip() for p in answers.split(":")]
-    if len(parts) > 1:
-        if len(parts) == 3 and parts[0] in EXCEPTION_KINDS and all(parts):
-            return ""
-        return (
-            f"answers '{answers}' is no exception key; write kind:item-or-resource:period "
-            f"(kind one of {', '.join(EXCEPTION_KINDS[:-1])}; any part may be *)"
-        )
-    ids = {a.id for a in ws.cycle.assumptions} if ws.cycle else set()
-    if answers.strip() in ids:
-        return ""
-    return (
-        f"answers '{answers}' is neither an exception key (kind:item-or-resource:period) nor an "
-        f"assumption of the cycle ({', '.join(sorted(ids)) or 'none'}); the action answers nothing"
-    )
-
-
 def _approval_warnings(ws: Workspace, record: ApprovalsFile, doc: YamlDoc) -> list[Finding]:
     """Approvals that cannot count, at their line (tag and status give the same reason)."""
     from .governance.records import role_problem
@@ -187,6 +162,9 @@ def check_records(ws: Workspace) -> list[Finding]:
             continue
         if not isinstance(record, ActionsFile) or doc is None:
             continue
+        from .governance.tag_checks import answers_problem  # the format `tag` matches by
+
+        assumptions = {x.id for x in ws.cycle.assumptions} if ws.cycle else set()
         seen: set[str] = set()
         for i, a in enumerate(record.actions):
             if a.id in seen:
@@ -201,7 +179,7 @@ def check_records(ws: Workspace) -> list[Finding]:
                     )
                 )
             seen.add(a.id)
-            why = _answers_problem(ws, a.answers)
+            why = answers_problem(a.answers, assumptions)
             if why:
                 line, col = doc.where(("actions", i, "answers"))
                 out.append(finding(doc.path, line, col, "SOP613", why))

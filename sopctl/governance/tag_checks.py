@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
 from .. import vcs
 from ..results import input_files, is_current, sha256
+from ..schemas.charter import EscalationRule
 from ..schemas.records import Action, Approval
 from .records import approval_states, load_approvals, quorum, role_problem
 
@@ -141,13 +142,40 @@ def exception_key(row: dict[str, Any]) -> str:
     return f"{row['kind']}:{_subject(row)}:{row['period']}"
 
 
+def _parts(answers: str) -> list[str]:
+    return [p.strip() for p in answers.split(":")]
+
+
 def answers(action: Action, key: str) -> bool:
     """Whether `action` answers the exception `key` (see the module docstring)."""
     if action.status == "dropped" or not action.answers:
         return False
-    want = [p.strip() for p in action.answers.split(":")]
+    want = _parts(action.answers)
     have = key.split(":")
     return len(want) == 3 and all(w in ("*", h) for w, h in zip(want, have, strict=True))
+
+
+def answers_problem(answers: str | None, assumptions: set[str]) -> str:
+    """Why an action's `answers` can match nothing ('' when it can): an exception key has three
+    parts with a known kind (each part may be *); anything else must name an assumption."""
+    if not answers:
+        return ""
+    parts = _parts(answers)
+    kinds = [k for k in get_args(EscalationRule.model_fields["exception"].annotation) if k != "any"]
+    if len(parts) > 1:
+        if len(parts) == 3 and parts[0] in (*kinds, "*") and all(parts):
+            return ""
+        return (
+            f"answers '{answers}' is no exception key; write kind:item-or-resource:period "
+            f"(kind one of {', '.join(kinds)}; any part may be *)"
+        )
+    if answers.strip() in assumptions:
+        return ""
+    return (
+        f"answers '{answers}' is neither an exception key (kind:item-or-resource:period) nor an "
+        f"assumption of the cycle ({', '.join(sorted(assumptions)) or 'none'}); the action "
+        "answers nothing"
+    )
 
 
 def escalation_reasons(run: ReconcileRun, actions: list[Action]) -> list[str]:
