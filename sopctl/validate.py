@@ -147,7 +147,7 @@ def _escalation_resources(ws: Workspace, ch: Charter, doc: YamlDoc) -> list[Find
 
 def check_records(ws: Workspace) -> list[Finding]:
     """approvals.yaml and actions.yaml, when present: schema, action owners, unique ids."""
-    from .governance.records import ACTIONS, APPROVALS, owner_known
+    from .governance.records import ACTIONS, APPROVALS, load_record, owner_known
     from .schemas.records import ActionsFile, ApprovalsFile
 
     out: list[Finding] = []
@@ -155,7 +155,7 @@ def check_records(ws: Workspace) -> list[Finding]:
         path = ws.cycle_dir / name
         if not path.exists() and not path.is_symlink():
             continue
-        record, doc, fs = load_model(ws.root, path, model)
+        record, doc, fs = load_record(ws.root, path, model)
         out += fs
         if isinstance(record, ApprovalsFile) and doc is not None:
             out += _approval_warnings(ws, record, doc)

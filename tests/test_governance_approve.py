@@ -236,3 +236,18 @@ def test_approvals_yaml_round_trips(plan: Path) -> None:
     (plan / APPROVALS).write_text(approvals_yaml(ws, doc), encoding="utf-8")
     loaded, findings = load_approvals(ws)
     assert findings == [] and loaded == doc
+
+
+def test_an_emptied_approvals_file_records_nothing_and_approve_fills_it(
+    plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Clearing approvals.yaml by hand is 'no approvals', as a file of '---' is, not SOP005."""
+    (plan / APPROVALS).write_text("\n", encoding="utf-8")
+    (plan / CYCLE / "actions.yaml").write_text("", encoding="utf-8")
+    commit_all(plan, "clear the records")
+    res = run(["validate"], cwd=plan)
+    assert res.code == 0 and "SOP005" not in res.out, res.out
+    act_as(monkeypatch, MEMBERS["cfo"])
+    res = run(["approve", "--role", "cfo"], cwd=plan)
+    assert res.code == 0, res.out + res.err
+    assert [row["role"] for row in approvals(plan)] == ["cfo"]

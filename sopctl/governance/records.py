@@ -19,6 +19,7 @@ from ..findings import Finding
 from ..results import input_digests, read_manifest, sha256
 from ..schemas.records import Action, ActionsFile, Approval, ApprovalsFile
 from ..workspace import load_model
+from ..yamlio import YamlDoc
 
 if TYPE_CHECKING:
     from ..schemas.charter import Charter
@@ -34,8 +35,18 @@ def _optional(ws: Workspace, name: str, model: type[M], empty: M) -> tuple[M, li
     path = ws.cycle_dir / name
     if not path.exists() and not path.is_symlink():
         return empty, []
-    doc, _, findings = load_model(ws.root, path, model)
+    doc, _, findings = load_record(ws.root, path, model)
     return (doc if doc is not None else empty), findings
+
+
+def load_record(
+    root: Path, path: Path, model: type[M]
+) -> tuple[M | None, YamlDoc | None, list[Finding]]:
+    """approvals.yaml or actions.yaml: a file emptied by hand records nothing, like one of '---'."""
+    doc, ydoc, findings = load_model(root, path, model)
+    if [f.code for f in findings] == ["SOP005"]:
+        return None, None, []
+    return doc, ydoc, findings
 
 
 def load_approvals(ws: Workspace) -> tuple[ApprovalsFile, list[Finding]]:
