@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
 from .common import Email, Id, NonNeg, Probability, Strict, Text
 from .learn import LearnRules
@@ -100,6 +100,19 @@ class InputDecl(Strict):
     required: bool = True
 
 
+# metrics sopctl computes whose value is a share (0.95 = 95 %) or never negative; a target
+# outside that range could never be judged as meant (95 for 95 %, or -1)
+SHARE_METRICS = ("service_level", "line_fill_rate", "otif", "production_adherence")
+NON_NEGATIVE_METRICS = (
+    "forecast_wape",
+    "forecast_mape",
+    "forecast_bias",
+    "tracking_signal",
+    "inventory_turns",
+    "capacity_utilisation",
+)
+
+
 class Metric(Strict):
     name: Id
     target: float
@@ -107,6 +120,20 @@ class Metric(Strict):
     direction: Literal["at_least", "at_most"] = "at_least"
     severity: Literal["error", "warning"] = "error"
     owner: Id
+
+    @field_validator("target")
+    @classmethod
+    def _in_range(cls, target: float, info: ValidationInfo) -> float:
+        name = info.data.get("name")
+        percent = f"; write {target / 100:g} for {target:g} %" if 1 < target <= 100 else ""
+        if name in SHARE_METRICS and not 0 <= target <= 1:
+            raise ValueError(f"{name} is a share between 0 and 1{percent}")
+        if name == "gross_margin" and target > 1:
+            raise ValueError(f"gross_margin is a share of revenue, at most 1{percent}")
+        if name in NON_NEGATIVE_METRICS and target < 0:
+            what = "compared by its size" if name in ("forecast_bias", "tracking_signal") else ""
+            raise ValueError(f"{name} is never negative{' (' + what + ')' if what else ''}")
+        return target
 
 
 class Segment(Strict):
