@@ -84,6 +84,15 @@ def demand_files(ws: Workspace, result: DemandResult) -> dict[str, bytes]:
     }
 
 
+def demand_outputs(ws: Workspace, result: DemandResult) -> dict[str, bytes]:
+    """Every file of the demand view by name, its manifest included."""
+    files = demand_files(ws, result)
+    # the build's warnings travel with the view: a reconcile that reuses it reports them too
+    notes = [f.to_dict() for f in result.findings]
+    files[MANIFEST] = manifest(ws, "demand", files, {"findings": notes})
+    return files
+
+
 def run_demand(
     root: Path | None = None, cycle: str | None = None, *, write: bool = True
 ) -> DemandRun:
@@ -99,10 +108,7 @@ def run_demand(
     report.extend(run.result.findings)
     if not report.ok or not write:
         return run
-    files = run.files = demand_files(ws, run.result)
-    # the build's warnings travel with the view: a reconcile that reuses it reports them too
-    notes = [f.to_dict() for f in run.result.findings]
-    files[MANIFEST] = manifest(ws, "demand", files, {"findings": notes})
+    files = run.files = demand_outputs(ws, run.result)
     out = ws.cycle_dir / "outputs"
     write_all({out / name: data for name, data in files.items()})
     run.written = [out / name for name in files]

@@ -1,8 +1,8 @@
 """`sopctl reconcile`: demand view → constrained plan → result files (the edge around reconcile/).
 
-Validation, the demand view (reused when its outputs are current, rebuilt otherwise), the LP,
-and the writing of every result file in one all-or-nothing step. A plan that is not optimal
-writes nothing.
+Validation, the demand view (reused when its outputs are current, rebuilt in memory otherwise),
+the LP, and the writing of every result file in one all-or-nothing step, a rebuilt demand view
+included. A plan that is not optimal writes nothing, not even the demand view.
 """
 
 from __future__ import annotations
@@ -14,11 +14,19 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from .demand import PLAN, demand_is_current, read_plan, recorded_findings, run_demand
+from .demand import (
+    PLAN,
+    demand_is_current,
+    demand_outputs,
+    read_plan,
+    recorded_findings,
+    run_demand,
+)
 from .errors import UserError
 from .findings import Report
+from .outputs import write_all
 from .reconcile import PlanResult, SolveOptions, export_mps, reconcile
-from .results import csv_bytes, is_current, manifest
+from .results import is_current, manifest
 from .validate import Workspace, load_workspace
 
 if TYPE_CHECKING:
@@ -37,6 +45,7 @@ class ReconcileRun:
     report: Report
     demand_source: str = ""  # "reused" | "rebuilt"
     demand_result: DemandResult | None = None  # the view, when it was rebuilt
+    demand_files: dict[str, bytes] = field(default_factory=dict)  # its files, written with the plan
     result: PlanResult | None = None
     files: dict[str, bytes] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
@@ -47,11 +56,12 @@ class ReconcileRun:
         return self.report.ok and self.result is not None and self.result.ok
 
 
-def demand_view(root: Path | None, run: ReconcileRun, write: bool) -> pl.DataFrame | None:
+def demand_view(root: Path | None, run: ReconcileRun) -> pl.DataFrame | None:
     """The demand view `run`'s cycle plans against; None when it cannot be built.
 
-    Sets `run.demand_source`: "reused" (its outputs were current) or "rebuilt" (written too
-    unless `write` is False; `run.demand_result` then holds the built view)."""
+    Sets `run.demand_source`: "reused" (its outputs were current) or "rebuilt" (in memory:
+    `run.demand_result` holds the view and `run.demand_files` its files, which `write_plan`
+    writes together with the plan's)."""
     ws, report = run.ws, run.report
     path = ws.cycle_dir / "outputs" / PLAN
     if demand_is_current(ws):
@@ -59,13 +69,23 @@ def demand_view(root: Path | None, run: ReconcileRun, write: bool) -> pl.DataFra
         report.extend(f for f in recorded_findings(ws) if f not in report.findings)
         return read_plan(path)
     run.demand_source = "rebuilt"
-    built = run_demand(root, ws.cycle_id, write=write)
+    built = run_demand(root, ws.cycle_id, write=False)
     report.extend(f for f in built.report if f not in report.findings)
     if built.result is None or not built.report.ok:
         return None
     run.demand_result = built.result
-    written = built.files.get(PLAN)  # the bytes just written, else those that would be
-    return read_plan(written or csv_bytes(built.result.plan))
+    run.demand_files = demand_outputs(ws, built.result)
+    return read_plan(run.demand_files[PLAN])
+
+
+def write_plan(run: ReconcileRun) -> None:
+    """Write the plan's files, its manifest and a rebuilt demand view: all land or none."""
+    files = dict(run.files)
+    files[MANIFEST] = manifest(run.ws, "reconcile", files, {})
+    files = {**run.demand_files, **files}
+    out = run.ws.cycle_dir / "outputs"
+    write_all({out / name: data for name, data in files.items()})
+    run.written = [out / name for name in files]
 
 
 def run_reconcile(
@@ -90,7 +110,7 @@ def run_reconcile(
     if not report.ok:
         return run
     say("building the demand view")
-    demand = demand_view(root, run, write=not dry_run)
+    demand = demand_view(root, run)
     if demand is None or not report.ok:
         return run
     if mps is not None:
@@ -113,17 +133,11 @@ def run_reconcile(
     if not run.result.ok:
         return run
     say("writing results")
-    from .outputs import write_all
     from .plan_files import plan_files
 
     run.files, run.summary = plan_files(ws, run.result)
-    if dry_run:
-        return run
-    files = dict(run.files)
-    files[MANIFEST] = manifest(ws, "reconcile", files, {})
-    out = ws.cycle_dir / "outputs"
-    write_all({out / name: data for name, data in files.items()})
-    run.written = [out / name for name in files]
+    if not dry_run:
+        write_plan(run)
     return run
 
 

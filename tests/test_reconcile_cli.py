@@ -86,7 +86,19 @@ def test_infeasible_plan_names_the_conflict_and_writes_nothing(repo: Path) -> No
     assert r.code == 1
     assert "No plan" in r.out and "Conflicting constraints" in r.out
     assert "ending_target[P-100]" in r.out
-    assert not (repo / OUT / "supply_plan.csv").exists()
+    assert not (repo / OUT).exists()  # not even the demand view it rebuilt for the solve
+
+
+def test_a_rebuilt_demand_view_is_written_and_listed_with_the_plan(repo: Path) -> None:
+    r = run(["reconcile", "--format", "json"], cwd=repo)
+    assert r.code == 0, r.out + r.err
+    written = json.loads(r.out)["written"]
+    demand = [f"{OUT}/{n}" for n in ("demand_plan.csv", "demand_manifest.json")]
+    assert set(demand) <= set(written) and f"{OUT}/supply_plan.csv" in written
+    assert sorted(p.name for p in (repo / OUT).iterdir()) == sorted(Path(w).name for w in written)
+    again = run(["reconcile", "--format", "json"], cwd=repo)  # the view is current: reused
+    assert json.loads(again.out)["demand"] == "reused"
+    assert not set(demand) & set(json.loads(again.out)["written"])
 
 
 def test_invalid_inputs_stop_before_solving(repo: Path) -> None:

@@ -22,7 +22,7 @@ import polars as pl
 from ..errors import UserError
 from ..findings import Report, Severity
 from ..outputs import write_all
-from ..plan import MANIFEST, ReconcileRun, demand_view
+from ..plan import MANIFEST, ReconcileRun, demand_view, write_plan
 from ..plan_files import plan_files
 from ..reconcile import PlanResult, SolveOptions, gather
 from ..reconcile.engine import solved_result
@@ -134,7 +134,7 @@ def run_scenarios(
     assert ws.charter is not None
     todo = wanted(ws, names, every)
     say("building the demand view")
-    demand = demand_view(root, run.base, write=not dry_run)
+    demand = demand_view(root, run.base)
     if demand is None or not report.ok:
         return run
     opts = options or SolveOptions()
@@ -152,11 +152,7 @@ def run_scenarios(
     if base.result.ok:
         base.files, base.summary = plan_files(ws, base.result)
         if not dry_run:
-            files = dict(base.files)
-            files[MANIFEST] = manifest(ws, "reconcile", files, {})
-            out = ws.cycle_dir / "outputs"
-            write_all({out / name: data for name, data in files.items()})
-            base.written = [out / name for name in files]
+            write_plan(base)
     scenarios, _ = load_scenarios(ws, None)  # their findings are in the report already
     ids = ids_of(ws)
     ref = _Rebuilt(ws)
