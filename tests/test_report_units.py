@@ -188,3 +188,19 @@ def test_quote_prefix_and_dates_and_columns() -> None:
     assert date_text(dt.date(2027, 1, 31), "date", "month") == "2027-01-31"
     assert date_text(dt.date(2027, 1, 4), "period", "week") is None
     assert [column_letter(n) for n in (1, 26, 27, 52, 703)] == ["A", "Z", "AA", "AZ", "AAA"]
+
+
+def test_input_warnings_point_to_the_command_that_lists_them(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Signal warnings (SOP7xx) come from building the demand view: validate never shows them."""
+    from sopctl.cli.report_cmds import _own_warnings
+    from sopctl.findings import Report, Severity, finding
+
+    report = Report()
+    report.add(finding("cycles/2026-12/inputs/pipeline.csv", 3, 1, "SOP704", "deal past close"))
+    report.add(finding("x", 0, 0, "SOP962", "own warning"))
+    assert all(f.severity == Severity.WARNING for f in report)
+    _own_warnings(report)
+    out = capsys.readouterr().out
+    assert "SOP962" in out and "note: 1 warning in the inputs (sopctl demand lists them all)" in out

@@ -78,7 +78,8 @@ def _own_warnings(report: Report) -> None:
         typer.echo(str(f))
     rest = len(report.warnings) - sum(f.severity == "warning" for f in own)
     if rest:
-        typer.echo(f"note: {rest} warnings in the inputs (sopctl validate lists them)")
+        what = "1 warning" if rest == 1 else f"{rest} warnings"
+        typer.echo(f"note: {what} in the inputs (sopctl demand lists them all)")
 
 
 def _refused(exc: Exception) -> int:
