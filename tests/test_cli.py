@@ -187,3 +187,14 @@ def test_the_installed_command_flushes_its_output_and_keeps_the_exit_code(repo: 
     assert bad.returncode == 1 and "SOP1" in bad.stdout + bad.stderr
     usage = sopctl("validate", "--no-such-option")
     assert usage.returncode == 2 and "no-such-option" in usage.stderr
+
+
+def test_one_finding_left_out_is_counted_in_the_singular() -> None:
+    from sopctl.cli.render import report_github, report_text
+    from sopctl.findings import Report, finding
+
+    report = Report()
+    for line in (2, 3):
+        report.add(finding("cycles/c/inputs/items.csv", line, 1, "SOP302", "not a number"))
+    assert "items.csv: note: 1 more finding not shown (raise" in report_text(report, 1)
+    assert "::1 more finding not shown" in report_github(report, 1)

@@ -22,7 +22,7 @@ def report_text(report: Report, per_file: int) -> str:
     shown, left = report.capped(per_file)
     lines = [str(f) for f in shown]
     for path, n in sorted(left.items()):
-        lines.append(f"{path}: note: {n} more findings not shown (raise --max-per-file)")
+        lines.append(f"{path}: note: {_count(n, 'more finding')} not shown (raise --max-per-file)")
     e, w = _count(len(report.errors), "error"), _count(len(report.warnings), "warning")
     files = _count(len(report.checked_files), "file")
     if report.ok:
@@ -45,7 +45,7 @@ def report_github(report: Report, per_file: int) -> str:
         props.append(f"title={f.code}")
         out.append(f"::{level} {','.join(props)}::{_gh_escape(f.code + ' ' + f.message)}")
     for path, n in sorted(left.items()):
-        out.append(f"::notice file={_gh_escape(path, True)}::{n} more findings not shown")
+        out.append(f"::notice file={_gh_escape(path, True)}::{_count(n, 'more finding')} not shown")
     return "\n".join(out)
 
 
