@@ -186,6 +186,18 @@ def test_bad_workbooks_are_refused_and_nothing_is_written(
     assert _inputs(ready) == before
 
 
+def test_a_refused_cell_does_not_hide_the_other_findings(ready: Path) -> None:
+    """A formula in one sheet and a bad number in another: both in one run. The formula's
+    sheet waits for the fix (its cell read as empty would make items unknown everywhere)."""
+    book = _edit(
+        ready, lambda wb: (_set("items", "A3", "=A2")(wb), _set("inventory", "B2", "x")(wb))
+    )
+    out = _import(ready, str(book), code=1)
+    assert "in.xlsx:items!A3: error SOP013 holds the formula =A2" in out
+    assert "in.xlsx:inventory!B2: error SOP302 'x' in column 'on_hand'" in out
+    assert out.count("items!A3:") == 1 and "failed: 2 errors; nothing written" in out, out
+
+
 def test_not_a_workbook_and_no_file(ready: Path) -> None:
     (ready / "fake.xlsx").write_text("item,on_hand\n")
     out = _import(ready, "fake.xlsx", code=1)

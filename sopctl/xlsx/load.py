@@ -317,13 +317,18 @@ def import_workbook(root: Path, cycle: str, workbook: Path, dry_run: bool = Fals
         dtypes: dict[str, str] = {c.name: c.dtype for c in CONTRACTS[st.table].columns}
         report.extend(sheet_csv(wb[st.sheet], book, st, dtypes, bucket))
         outcome.sheets.append((st.sheet, st.file))
-    if not report.ok or not sheets:
+    if not sheets:
         return outcome
+    # A sheet with a refused cell (a formula, an error value ...) is checked once that is fixed:
+    # read as empty, the cell would bring follow-on findings here and in other sheets. The
+    # other sheets are checked now, against the repository's file for that one.
+    refused = {f.path.split("!")[0] for f in report if f.severity is Severity.ERROR}
+    checked = [st for st in sheets if f"{book}:{st.sheet}" not in refused]
     inputs = ws.cycle_dir / "inputs"
-    by_path = {f"cycles/{cycle}/inputs/{st.file}": st for st in sheets}
+    by_path = {f"cycles/{cycle}/inputs/{st.file}": st for st in checked}
     with tempfile.TemporaryDirectory(prefix="sopctl-import-") as tmp:
         _stage(root, cycle, Path(tmp))
-        for st in sheets:
+        for st in checked:
             target = Path(tmp) / "cycles" / cycle / "inputs" / st.file
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(st.text, encoding="utf-8", newline="")
