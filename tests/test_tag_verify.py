@@ -86,7 +86,7 @@ def test_tampered_record_fails(ready: Path) -> None:
     assert "plan_digest is not the digest of its files" in problems
     assert f"input {CDIR}/inputs/items.csv differs from the recorded digest" in problems
     r = run(["verify", TAG], cwd=ready)
-    assert r.code == 1 and "FAILED: the tagged plan does not match its record" in r.out
+    assert r.code == 1 and "FAILED: different — the tagged plan does not match its record" in r.out
 
 
 def test_tag_moved_to_a_tampered_tree_fails(ready: Path) -> None:
