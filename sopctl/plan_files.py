@@ -90,7 +90,8 @@ def summary(ws: Workspace, result: PlanResult) -> dict[str, Any]:
     assert ws.charter is not None
     cap = result.capacity
     peaks = (
-        cap.sort("utilisation", "period", descending=[True, False])
+        cap.with_columns(pl.col("utilisation").fill_nan(None))  # no hours: no utilisation
+        .sort("utilisation", "period", descending=[True, False], nulls_last=True)
         .group_by("resource", maintain_order=True)
         .first()
         .sort("resource")

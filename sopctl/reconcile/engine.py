@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import polars as pl
 
 from ..schemas.charter import EscalationRule
 from .data import PlanData, gather
-from .model import LpModel, build_model
+from .model import LpModel, below_materials, build_model
 from .result import (
     COSTS_BY_PERIOD_SCHEMA,
     PlanResult,
@@ -19,6 +20,7 @@ from .result import (
     empty_frames,
     period_costs,
     plan_frames,
+    settle,
 )
 from .solve import Solution, SolveOptions, solve, write_mps
 
@@ -147,8 +149,10 @@ def solved_result(
     diagnosis: list[str] = []
     messages: list[str] = []
     if sol.x is not None:
-        frames.update(plan_frames(data, lp, sol.x, sol.row_dual))
-        per_period = period_costs(lp, sol.x)
+        x = settle(data, lp, sol.x)
+        sol = replace(sol, x=x)
+        frames.update(plan_frames(data, lp, x, sol.row_dual))
+        per_period = period_costs(lp, x)
         costs = cost_breakdown(per_period)
         by_period = costs_by_period_frame(data.periods, per_period)
         if sol.row_dual is not None and sol.col_dual is not None:
@@ -179,6 +183,6 @@ def solved_result(
         costs_by_period=by_period,
         diagnosis=diagnosis,
         hints=messages,
-        notes=data.notes,
+        notes=[*data.notes, *below_materials(data)],
         timings=clock,
     )

@@ -1,7 +1,8 @@
 """Assemble the exceptions frame: item exceptions (explain.py), overloads and escalation.
 
-Overloads are resources whose capacity row binds at >= 99.9% of regular + overtime hours with
-a positive shadow price, and suppliers shipping their full capacity with a positive value.
+Overloads are resources with load whose capacity row binds at >= 99.9% of regular + overtime
+hours with a positive shadow price, and suppliers shipping their full capacity with a positive
+value.
 `escalate_to` is the role of the first charter escalation rule that matches: the exception
 kind (or `any`), `min_value <= value`, and the segment / resource when the rule names one.
 """
@@ -28,6 +29,7 @@ def _overloads(d: PlanData, lp: LpModel, sol: Solution, capacity: pl.DataFrame) 
     names = block_names(lp, lp.rows["capacity"])
     res = capacity.with_columns(binding_constraint=names).filter(
         (pl.col("shadow_price") > TOL)
+        & (pl.col("load") > TOL)  # a resource with no hours and no load overloads nothing
         & (pl.col("load") >= OVERLOAD_AT * (pl.col("available") + pl.col("overtime")) - TOL)
     )
     res = res.select(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from .data import INF, IntArr, PlanData
+from .data import INF, FloatArr, IntArr, PlanData
 from .lp import Block, CostTerm, LpModel, PriorityLevel, _Builder
 
 __all__ = ["Block", "CostTerm", "LpModel", "PriorityLevel", "build_model"]
@@ -191,9 +191,7 @@ def build_model(
     )
     # items.unit_cost is the standard cost including the bom materials, which are paid on
     # receipt (R); production carries only the rest
-    bom_cost = np.zeros((F, T))  # (F, T): the materials' part at each period's prices
-    np.add.at(bom_cost, d.bom_item, d.bom_qty[:, None] * mat.cost[d.bom_mat])
-    unit = np.maximum(d.unit_cost - bom_cost, 0.0)
+    unit = np.maximum(d.unit_cost - materials_cost(d), 0.0)
     bld.cost("production", P, unit)
     bld.cost("regular_time", P, reg_per_unit)
     bld.cost("subcontract", C, d.sub_cost[fc, None])
@@ -259,3 +257,30 @@ def _levels(
         w = np.where(cost[idx] > 0, cost[idx], 1.0)
         out.append(PriorityLevel(prio, [d.segments[s] for s in segs], idx, w))
     return out
+
+
+def materials_cost(d: PlanData) -> FloatArr:
+    """(F, T): the bill-of-materials part of each item's cost at each period's prices."""
+    out = np.zeros((len(d.items), d.T))
+    np.add.at(out, d.bom_item, d.bom_qty[:, None] * d.mat.cost[d.bom_mat])
+    return out
+
+
+def below_materials(d: PlanData) -> list[str]:
+    """A note when an item's unit cost is below its materials: production then costs 0 beyond
+    them (never a negative cost), which is rarely what the cost table means."""
+    gap = materials_cost(d) - d.unit_cost
+    f, t = np.nonzero(gap > 1e-9)
+    if f.size == 0:
+        return []
+    j = int(np.argmax(gap[f, t]))
+    fj, tj = f[j], t[j]
+    own = d.unit_cost[fj, tj]
+    worst = (
+        f"{d.items[fj]} costs {own:g} against {own + gap[fj, tj]:g} of materials in {d.periods[tj]}"
+    )
+    n = np.unique(f).size
+    return [
+        f"items: {n} item(s) cost less than their bill of materials (largest gap: {worst}); "
+        "production beyond the materials is costed at 0: check unit_cost against bom.csv"
+    ]

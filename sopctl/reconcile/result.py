@@ -153,6 +153,44 @@ def costs_by_period_frame(periods: list[str], per_period: dict[str, FloatArr]) -
     return rounded(frame)
 
 
+def _load(d: PlanData, production: FloatArr) -> FloatArr:
+    """(R, T) hours each resource's routings take for `production` (F, T)."""
+    load = np.zeros((len(d.resources), d.T))
+    np.add.at(load, d.rt_res, d.rt_hours[:, None] * production[d.rt_item])
+    return load
+
+
+def settle(d: PlanData, lp: LpModel, x: FloatArr) -> FloatArr:
+    """The solution with free slack settled: a safety-stock shortfall or an overtime hour that
+    costs nothing may take any value the solver's vertex gives it (a shortfall of 51 on stock
+    of 192; 240 overtime hours on a line a third loaded). Those columns are set to what the
+    plan needs: max(0, safety stock - stock) and max(0, load - regular hours). Every row stays
+    satisfied and the objective is unchanged: their net cost is 0."""
+    net = np.zeros(lp.n_col)
+    for term in lp.costs:
+        np.add.at(net, term.cols, term.coef)
+    out = x.copy()
+    zb, ob = lp.cols["Z"], lp.cols["O"]
+    if zb.size:
+        stock = lp.cols["I"].grid(x)[zb.ent]
+        need = np.maximum(d.safety_stock[zb.ent, None] - stock, 0.0).reshape(-1)
+        cols = zb.cols()
+        free = np.abs(net[cols]) <= 1e-12
+        out[cols[free]] = np.minimum(x[cols], need)[free]
+    if ob.size:
+        res = d.res
+        load = _load(d, lp.cols["P"].grid(x))[ob.ent]
+        workers = np.zeros((len(d.resources), d.T))
+        wb = lp.cols["W"]
+        workers[wb.ent] = wb.grid(x)
+        avail = np.where(res.labour[:, None], res.hours * workers, res.hours)[ob.ent]
+        need = np.maximum(load - avail, 0.0).reshape(-1)
+        cols = ob.cols()
+        free = np.abs(net[cols]) <= 1e-12
+        out[cols[free]] = np.minimum(x[cols], need)[free]
+    return out
+
+
 def plan_frames(d: PlanData, lp: LpModel, x: FloatArr, row_dual: FloatArr | None) -> dict[str, Any]:
     T, F = d.T, len(d.items)
     c = lp.cols
@@ -214,8 +252,7 @@ def _capacity(
 ) -> pl.DataFrame:
     res, T, R = d.res, d.T, len(d.resources)
     c = lp.cols
-    load = np.zeros((R, T))
-    np.add.at(load, d.rt_res, d.rt_hours[:, None] * g["P"][d.rt_item])
+    load = _load(d, g["P"])
     ot = np.zeros((R, T))
     ot[c["O"].ent] = g["O"]
     wf, hires, lay = (np.full((R, T), np.nan) for _ in range(3))
