@@ -87,6 +87,12 @@ def test_tampered_record_fails(ready: Path) -> None:
     assert f"input {CDIR}/inputs/items.csv differs from the recorded digest" in problems
     r = run(["verify", TAG], cwd=ready)
     assert r.code == 1 and "FAILED: different — the tagged plan does not match its record" in r.out
+    # status and log read the record too: an altered one is not "the committed plan"
+    altered = "its record was altered: plan_digest is not the digest of its files"
+    status = run(["status", "--format", "json"], cwd=ready)
+    assert json.loads(status.out)["committed"]["problem"] == altered, status.out
+    assert "the current plan is the committed one" not in run(["status"], cwd=ready).out
+    assert json.loads(run(["log", "--format", "json"], cwd=ready).out)[0]["problem"] == altered
 
 
 def test_tag_moved_to_a_tampered_tree_fails(ready: Path) -> None:

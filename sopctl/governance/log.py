@@ -9,6 +9,7 @@ from typing import Any
 
 from .. import vcs
 from ..errors import GitError
+from .records import files_digest
 from .tag_record import TAG_PREFIX, TAG_RE, parse
 
 
@@ -86,6 +87,8 @@ def committed_cycles(root: Path | None, cycle: str | None = None) -> list[LogEnt
             entry.approvers = [{"role": a.role, "person": a.person} for a in record.approvals]
             entry.kpis = record.kpis
             entry.plan_digest = record.plan_digest
+            if files_digest(record.files) != record.plan_digest:
+                entry.problem = "its record was altered: plan_digest is not the digest of its files"
         out.append(entry)
     return sorted(out, key=lambda e: (e.timestamp, e.cycle, e.version), reverse=True)
 

@@ -74,7 +74,12 @@ def plan_files(ws: Workspace) -> dict[str, str]:
 
 
 def plan_digest(ws: Workspace) -> str:
-    text = json.dumps(plan_files(ws), sort_keys=True, separators=(",", ":"))
+    return files_digest(plan_files(ws))
+
+
+def files_digest(files: dict[str, str]) -> str:
+    """The plan digest of files by path and SHA-256 (a commit record's `files` gives its own)."""
+    text = json.dumps(files, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

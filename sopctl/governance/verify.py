@@ -15,7 +15,6 @@ Also: the signature (`git tag -v`) and whether the working tree has moved on sin
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +26,10 @@ from .. import vcs
 from ..errors import UserError
 from ..results import sha256
 from ..schemas.records import ApprovalsFile, CommitRecord
+from .records import files_digest
 from .tag_record import parse
+
+ALTERED = "the record's plan_digest is not the digest of its files: the record was altered"
 
 if TYPE_CHECKING:
     from ..plan import ReconcileRun
@@ -156,11 +158,8 @@ def verify(root: Path | None, tag: str) -> VerifyReport:
 
 
 def _check_digest(rep: VerifyReport, record: CommitRecord) -> None:
-    text = json.dumps(record.files, sort_keys=True, separators=(",", ":"))
-    if _digest(text.encode("utf-8")) != record.plan_digest:
-        rep.problems.append(
-            "the record's plan_digest is not the digest of its files: the record was altered"
-        )
+    if files_digest(record.files) != record.plan_digest:
+        rep.problems.append(ALTERED)
 
 
 def _check_approvals(
