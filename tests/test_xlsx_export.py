@@ -144,6 +144,27 @@ def test_inputs_export_works_on_invalid_tables(ready: Path) -> None:
     assert ws["B3"].data_type == "n"  # the other rows keep their numbers
 
 
+@pytest.mark.parametrize(
+    ("make", "code"), [("outside", "SOP003"), ("loop", "SOP007"), ("directory", "SOP002")]
+)
+def test_inputs_export_reads_no_file_outside_and_drops_no_sheet_silently(
+    ready: Path, tmp_path: Path, make: str, code: str
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("item,note\nkey,do not leak\n")
+    items = ready / CDIR / "inputs" / "items.csv"
+    items.unlink()
+    if make == "outside":
+        items.symlink_to(secret)
+    elif make == "loop":
+        items.symlink_to("items.csv")
+    else:
+        items.mkdir()
+    r = run(["export", "xlsx", "--inputs", "--out", "in.xlsx"], cwd=ready)
+    assert r.code == 1 and f"{CDIR}/inputs/items.csv: error {code} the file is" in r.out, r.out
+    assert "nothing written" in r.err and not (ready / "in.xlsx").exists()
+
+
 def test_missing_library_is_a_usage_error(ready: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 

@@ -198,6 +198,45 @@ def test_a_refused_cell_does_not_hide_the_other_findings(ready: Path) -> None:
     assert out.count("items!A3:") == 1 and "failed: 2 errors; nothing written" in out, out
 
 
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        ("outside", "error SOP003 cycles/2026-12/inputs/items.csv is a symlink leading outside"),
+        ("loop", "error SOP007 cycles/2026-12/inputs/items.csv is a broken symlink (or a loop)"),
+        ("directory", "error SOP002 cycles/2026-12/inputs/items.csv is a directory"),
+    ],
+)
+def test_an_input_that_is_no_plain_file_is_never_written_through(
+    ready: Path, tmp_path: Path, make: str, expected: str
+) -> None:
+    """A pull request could make items.csv a link to ~/.bashrc: import must not write there."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    items = ready / CDIR / "inputs" / "items.csv"
+    items.unlink()
+    if make == "outside":
+        items.symlink_to(victim)
+    elif make == "loop":
+        items.symlink_to("items.csv")
+    else:
+        items.mkdir()
+    out = _import(ready, "in.xlsx", code=1)
+    assert f"in.xlsx:items: {expected}" in out and "nothing written" in out, out
+    assert victim.read_text() == "precious\n"
+    assert items.is_symlink() or items.is_dir()
+
+
+def test_an_input_linked_inside_the_repository_is_written_to_its_file(ready: Path) -> None:
+    inputs = ready / CDIR / "inputs"
+    shared = ready / "shared-items.csv"
+    shutil.move(inputs / "items.csv", shared)
+    (inputs / "items.csv").symlink_to("../../../shared-items.csv")
+    book = _edit(ready, _set("items", "D2", 41))
+    _import(ready, str(book))
+    assert (inputs / "items.csv").is_symlink()
+    assert shared.read_text().splitlines()[1].split(",")[3] == "41"
+
+
 def test_not_a_workbook_and_no_file(ready: Path) -> None:
     (ready / "fake.xlsx").write_text("item,on_hand\n")
     out = _import(ready, "fake.xlsx", code=1)

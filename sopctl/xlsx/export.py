@@ -264,6 +264,8 @@ def export_inputs(ws: Workspace) -> ExportOutcome:
     """One sheet per declared input table (named after its table type), cells as in the CSV:
     numbers as numbers where the text round-trips exactly, everything else as text."""
     from ..tables.contracts import CONTRACTS
+    from ..workspace import display
+    from .paths import target_problem
 
     assert ws.charter is not None
     book = Book(ws.charter.finance.currency)
@@ -282,7 +284,11 @@ def export_inputs(ws: Workspace) -> ExportOutcome:
     seen: set[str] = set()
     for decl in ws.charter.inputs:
         path = ws.cycle_dir / "inputs" / decl.file
-        if decl.table in seen or not path.is_file():
+        if decl.table in seen or not (path.exists() or path.is_symlink()):
+            continue  # an optional input not given: no sheet
+        out.report.checked_files.append(display(ws.root, path))
+        if problem := target_problem(ws.root, path, display(ws.root, path)):
+            out.report.add(problem)
             continue
         seen.add(decl.table)
         header, rows = _csv_rows(path.read_bytes())

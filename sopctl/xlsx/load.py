@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
 import shutil
 import tempfile
@@ -28,6 +29,7 @@ from typing import Any
 
 from ..findings import Finding, Report, Severity, finding
 from .cells import date_text, number_text
+from .paths import target_problem
 
 
 @dataclass
@@ -319,18 +321,23 @@ def import_workbook(root: Path, cycle: str, workbook: Path, dry_run: bool = Fals
         outcome.sheets.append((st.sheet, st.file))
     if not sheets:
         return outcome
+    inputs = ws.cycle_dir / "inputs"
+    targets = [target_problem(root, inputs / st.file, f"{book}:{st.sheet}") for st in sheets]
+    if any(targets):
+        report.extend(f for f in targets if f is not None)
+        return outcome  # nothing is staged or written through a link that leads elsewhere
     # A sheet with a refused cell (a formula, an error value ...) is checked once that is fixed:
     # read as empty, the cell would bring follow-on findings here and in other sheets. The
     # other sheets are checked now, against the repository's file for that one.
     refused = {f.path.split("!")[0] for f in report if f.severity is Severity.ERROR}
     checked = [st for st in sheets if f"{book}:{st.sheet}" not in refused]
-    inputs = ws.cycle_dir / "inputs"
     by_path = {f"cycles/{cycle}/inputs/{st.file}": st for st in checked}
     with tempfile.TemporaryDirectory(prefix="sopctl-import-") as tmp:
         _stage(root, cycle, Path(tmp))
         for st in checked:
             target = Path(tmp) / "cycles" / cycle / "inputs" / st.file
             target.parent.mkdir(parents=True, exist_ok=True)
+            target.unlink(missing_ok=True)  # a copied link: the staged file is a file of its own
             target.write_text(st.text, encoding="utf-8", newline="")
         _, after = load_workspace(Path(tmp), cycle, cwd=Path(tmp))
     old = {(f.path, f.code, f.message) for f in before.errors}
@@ -344,7 +351,7 @@ def import_workbook(root: Path, cycle: str, workbook: Path, dry_run: bool = Fals
         return outcome
     files: dict[Path, str | bytes] = {}
     for st in sheets:
-        path = inputs / st.file
+        path = Path(os.path.realpath(inputs / st.file))  # a link inside the repo: its file
         current = path.read_bytes() if path.is_file() else None
         data = _keep_style(current, st.text)
         if data == current:

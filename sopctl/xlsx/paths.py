@@ -1,0 +1,34 @@
+"""Input files a workbook is read from or written to: only plain files inside the repository.
+
+A pull request can turn `inputs/items.csv` into a link to a file outside the repository (a
+user's `~/.bashrc`); export must not read it into a workbook and import must not write through
+it. A link inside the repository is followed: the file it points to is the input.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..findings import Finding, finding
+from ..workspace import display, escapes_root
+
+
+def target_problem(root: Path, path: Path, where: str) -> Finding | None:
+    """Why the input file at `path` may not be read or written (None: it may), located at
+    `where` (the sheet on import, the file itself on export)."""
+    shown = display(root, path)
+    what = "the file" if where == shown else shown
+    if escapes_root(root, path):
+        why = f"{what} is a symlink leading outside the repository; sopctl neither reads nor "
+        return finding(
+            where, 0, 0, "SOP003", why + "writes through it: replace the link by the file"
+        )
+    if path.is_dir():
+        return finding(where, 0, 0, "SOP002", f"{what} is a directory; remove it or rename it")
+    if path.is_symlink() and not path.exists():
+        why = f"{what} is a broken symlink (or a loop); replace it by the file"
+        return finding(where, 0, 0, "SOP007", why)
+    if path.exists() and not path.is_file():
+        why = f"{what} is not a regular file; replace it by the file"
+        return finding(where, 0, 0, "SOP007", why)
+    return None
