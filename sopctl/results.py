@@ -41,11 +41,27 @@ def json_bytes(doc: Any) -> bytes:
 
 
 def sha256(path: Path) -> str:
+    """The content digest of a plan file: SHA-256 with CRLF line ends read as LF.
+
+    git's line-ending conversion (core.autocrlf, the default of Git for Windows; eol in
+    .gitattributes) checks text files out with CRLF and commits them with LF. Hashing the
+    bytes as found would make the plan digest depend on the checkout: approvals given on one
+    machine would be stale on the next, and a tag would not verify against its own blobs. A
+    CR before LF therefore does not count; every other byte does."""
     h = hashlib.sha256()
+    held = b""  # a CR at a chunk's end: it may be the first half of a CRLF
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
+            data = held + chunk
+            held = b"\r" if data.endswith(b"\r") else b""
+            h.update(data[: len(data) - len(held)].replace(b"\r\n", b"\n"))
+    h.update(held)
     return h.hexdigest()
+
+
+def content_digest(data: bytes) -> str:
+    """`sha256` of bytes in memory (a git blob, a file about to be written)."""
+    return hashlib.sha256(data.replace(b"\r\n", b"\n")).hexdigest()
 
 
 def input_files(ws: Workspace) -> list[Path]:

@@ -187,3 +187,35 @@ def test_ssh_signed_tag(ready: Path) -> None:
     assert doc["verdict"] == "identical" and doc["signature"]["ok"] is False
     r = run(["verify", TAG], cwd=ready)
     assert "FAILED: the signature does not verify" in r.out
+
+
+def test_a_crlf_checkout_has_the_same_plan_digest(ready: Path, tmp_path: Path) -> None:
+    """core.autocrlf=true (Git for Windows' default) checks text out with CRLF: approvals and
+    tags must not depend on it, so digests read CRLF as LF."""
+    _tagged(ready)
+    win = tmp_path / "win"
+    git(ready, "clone", "-q", "-c", "core.autocrlf=true", str(ready), str(win))
+    items = win / CDIR / "inputs" / "items.csv"
+    assert b"\r\n" in items.read_bytes()  # the checkout really has CRLF line ends
+    r = run(["verify", TAG, "--format", "json"], cwd=win)
+    doc = json.loads(r.out)
+    assert r.code == 0 and doc["verdict"] == "identical", r.out
+    assert not doc["workspace"]["diverged"]
+    assert run(["reconcile"], cwd=win).code == 0
+    status = json.loads(run(["status", "--format", "json"], cwd=ready).out)
+    crlf = json.loads(run(["status", "--format", "json"], cwd=win).out)
+    assert (
+        crlf["plan"] == status["plan"] == {"state": "current", "digest": status["plan"]["digest"]}
+    )
+    assert crlf["approvals"]["quorum"]["met"]  # the approvals given on LF still count
+
+
+def test_the_content_digest_reads_crlf_as_lf_across_read_chunks(tmp_path: Path) -> None:
+    from sopctl.results import content_digest, sha256
+
+    path = tmp_path / "big.csv"
+    data = b"a" * ((1 << 20) - 1) + b"\r\n" + b"b\r\r\nc\r"  # a CRLF split by the 1 MiB read
+    path.write_bytes(data)
+    assert sha256(path) == content_digest(data)
+    assert content_digest(b"a\r\nb") == content_digest(b"a\nb")
+    assert content_digest(b"x\ry") != content_digest(b"x\ny")  # a lone CR still counts

@@ -14,12 +14,11 @@ action's status is not `dropped`. One action for an item answers all of its segm
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 
 from .. import vcs
-from ..results import input_files, is_current, sha256
+from ..results import content_digest, input_files, is_current, sha256
 from ..schemas.charter import EscalationRule
 from ..schemas.records import Action, Approval
 from .records import approval_states, load_approvals, quorum, role_problem
@@ -93,7 +92,7 @@ def output_reasons(run: ReconcileRun) -> list[str]:
     stale = [
         n
         for n, data in run.files.items()
-        if n not in missing and sha256(out_dir / n) != hashlib.sha256(data).hexdigest()
+        if n not in missing and sha256(out_dir / n) != content_digest(data)
     ]
     if stale:
         out.append(

@@ -24,7 +24,7 @@ import yaml
 
 from .. import vcs
 from ..errors import UserError
-from ..results import sha256
+from ..results import content_digest, sha256
 from ..schemas.records import ApprovalsFile, CommitRecord
 from .records import files_digest
 from .tag_record import parse
@@ -103,8 +103,10 @@ def objective_text(recorded: float | None, re_solved: float | None) -> str:
     return text
 
 
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def _matches(data: bytes, digest: str) -> bool:
+    """A blob matches its recorded digest with CRLF read as LF (`results.sha256`), or as raw
+    bytes (records made before line ends were normalised)."""
+    return content_digest(data) == digest or hashlib.sha256(data).hexdigest() == digest
 
 
 def verify(root: Path | None, tag: str) -> VerifyReport:
@@ -138,9 +140,7 @@ def verify(root: Path | None, tag: str) -> VerifyReport:
         if blob is None and kind == "output":
             unresolved[path] = digest
             continue
-        status = (
-            "missing" if blob is None else "identical" if _digest(blob) == digest else "differs"
-        )
+        status = "missing" if blob is None else "identical" if _matches(blob, digest) else "differs"
         rep.files.append(FileCheck(path, kind, status, "tag"))
         if status != "identical":
             what = "is missing" if blob is None else "differs from the recorded digest"
@@ -223,9 +223,7 @@ def _resolve(
     differs = []
     for path, digest in sorted(wanted.items()):
         data = run.files.get(path.rsplit("/", 1)[-1])
-        status = (
-            "missing" if data is None else "identical" if _digest(data) == digest else "differs"
-        )
+        status = "missing" if data is None else "identical" if _matches(data, digest) else "differs"
         rep.files.append(FileCheck(path, "output", status, "re-solved"))
         if status != "identical":
             differs.append(path)
