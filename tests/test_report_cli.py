@@ -249,3 +249,19 @@ def test_a_tag_that_does_not_verify_is_refused(ready: Path) -> None:
     out = _report(ready, name, code=1)
     assert f"{name}: error SOP960" in out and "does not verify" in out
     assert not list((ready / OUT).glob("report*.html"))
+
+
+def test_input_warnings_are_counted_once_when_scenarios_are_solved_too(tmp_path: Path) -> None:
+    """The demo solved in memory (no outputs): the base's Signal warnings come back with each
+    scenario's plan; the note counts each warning once, as `sopctl demand` lists them."""
+    import shutil
+
+    repo = tmp_path / "demo"
+    top = Path(__file__).resolve().parents[1]
+    for sub in ("charters", "cycles"):
+        shutil.copytree(top / sub, repo / sub, ignore=shutil.ignore_patterns("outputs"))
+    demand = run(["demand", "--format", "json"], cwd=repo)
+    warnings = json.loads(demand.out)["warnings"]
+    shutil.rmtree(repo / CDIR / "outputs")
+    out = _report(repo, "--out", "r.html")
+    assert warnings > 0 and f"note: {warnings} warnings in the inputs" in out, out

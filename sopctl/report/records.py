@@ -145,7 +145,11 @@ def scenarios(src: PlanSource, only: list[str] | None) -> tuple[list[ScenarioRow
     if not declared(src.ws):
         return [], [], "This cycle declares no scenarios (cycle.yaml: scenarios)."
     _ws, found, options = scenario_options(src.ws.root, src.ws.cycle_id, only or [])
-    src.report.extend(f for f in found if f.severity != "error")
+    seen = set(src.report.findings)  # the base's warnings come back with its scenarios
+    for f in found:
+        if f.severity != "error" and f not in seen:
+            src.report.add(f)
+            seen.add(f)
     failed = [o.name for o in options[1:] if o.plan is None]
     options = [o for o in options if o.plan is not None]
     if len(options) < 2 or options[0].name != "base":
