@@ -127,6 +127,14 @@ def read_text(root: Path, path: Path) -> tuple[str | None, list[Finding]]:
     return text, []
 
 
+PATTERN_WORDS = {  # the patterns of sopctl's schemas, in words
+    r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$": "an id is letters, digits, '_', '.' and '-', starting with "
+    "a letter or a digit (no spaces)",
+    r"^[^@\s]+@[^@\s]+\.[^@\s]+$": "must be an e-mail address such as ana@example.com",
+    r"^[A-Z]{3}$": "must be a three-letter ISO 4217 currency code such as EUR or USD",
+    r"^[0-9a-f]{64}$": "must be a SHA-256 digest: 64 lower-case hex digits",
+}
+
 _YAML11_EXP = re.compile(r"^([-+]?[0-9]+(?:\.[0-9]*)?)[eE]([-+]?)([0-9]+)$")
 
 
@@ -166,6 +174,8 @@ def pydantic_findings(doc: YamlDoc, exc: ValidationError) -> list[Finding]:
                 shown = None
             elif kind == "value_error":  # our own validators' words, without pydantic's prefix
                 text = text.removeprefix("value error, ")
+            elif kind == "string_pattern_mismatch":  # a regular expression is no advice
+                text = PATTERN_WORDS.get(str(ctx.get("pattern")), text)
             elif kind in ("model_type", "model_attributes_type", "dict_type"):
                 text = "must be a mapping of keys to values (key: value on its own lines)"
             msg = f"'{dotted}' {('is ' + shown + ': ') if shown else ''}{text}"
