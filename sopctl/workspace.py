@@ -41,7 +41,8 @@ def list_cycles(root: Path) -> list[str]:
 
 
 def pick_cycle(root: Path, cycle: str | None, cwd: Path | None = None) -> str:
-    """The cycle named, else the one the current directory is in, else the latest by id."""
+    """The cycle named, else the one the current directory is in, else the latest: the one
+    whose first period is latest, by id among equals."""
     known = list_cycles(root)
     if cycle:
         if cycle not in known:
@@ -63,7 +64,21 @@ def pick_cycle(root: Path, cycle: str | None, cwd: Path | None = None) -> str:
             "this planning repository has no cycle yet (no cycles/<id>/cycle.yaml)",
             hint="create cycles/<id>/cycle.yaml, or start from 'sopctl init PATH'",
         )
-    return known[-1]
+    return max(known, key=lambda c: (_first_period(root / "cycles" / c / "cycle.yaml"), c))
+
+
+_FIRST_PERIOD = re.compile(r"""^first_period:[ \t]*["']?([0-9]{4}-[0-9A-Za-z]+)""", re.MULTILINE)
+
+
+def _first_period(path: Path) -> str:
+    """A cycle's first period as written in cycle.yaml ('' when it has none to read): the
+    latest cycle is the one planning furthest ahead, so a stray folder such as cycles/zz does
+    not become the default by its name."""
+    try:
+        m = _FIRST_PERIOD.search(path.read_text(encoding="utf-8", errors="replace")[:4096])
+    except OSError:
+        return ""
+    return m.group(1) if m else ""
 
 
 def display(root: Path, path: Path) -> str:

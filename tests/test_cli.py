@@ -124,6 +124,22 @@ def test_cycle_from_current_folder_and_latest(repo: Path) -> None:
     assert run(["validate", "2026-12"], cwd=repo).code == 0
 
 
+def test_the_latest_cycle_is_the_one_planning_furthest_ahead(repo: Path) -> None:
+    """A stray folder named 'zz' (an old copy) is not the default cycle because of its name."""
+    src = repo / "cycles" / "2026-12"
+    text = (src / "cycle.yaml").read_text()
+    assert "first_period: 2027-01" in text
+    for name, first in (("zz", "2026-07"), ("2027-01", "2027-02")):
+        (repo / "cycles" / name).mkdir()
+        body = text.replace("id: 2026-12", f"id: {name}").replace("2027-01", first)
+        (repo / "cycles" / name / "cycle.yaml").write_text(body)
+    r = run(["validate", "--format", "json"], cwd=repo)
+    assert json.loads(r.out)["checked_files"][0] == "cycles/2027-01/cycle.yaml", r.out
+    (repo / "cycles" / "2027-01" / "cycle.yaml").unlink()
+    r = run(["validate", "--format", "json"], cwd=repo)
+    assert json.loads(r.out)["checked_files"][0] == "cycles/2026-12/cycle.yaml", r.out
+
+
 def test_internal_error_exit_3_without_traceback(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
