@@ -214,3 +214,11 @@ def test_one_finding_left_out_is_counted_in_the_singular() -> None:
         report.add(finding("cycles/c/inputs/items.csv", line, 1, "SOP302", "not a number"))
     assert "items.csv: note: 1 more finding not shown (raise" in report_text(report, 1)
     assert "::1 more finding not shown" in report_github(report, 1)
+
+
+def test_schema_patterns_are_told_in_words(repo: Path) -> None:
+    charter = repo / "charters" / "acme.yaml"
+    charter.write_text(charter.read_text().replace("currency: EUR", "currency: eur"))
+    r = run(["validate"], cwd=repo)
+    assert "'finance.currency' is 'eur': must be a three-letter ISO 4217 currency code" in r.out
+    assert "should match pattern" not in r.out
