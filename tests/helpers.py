@@ -75,3 +75,15 @@ def git(root: Path, *args: str) -> str:
     return subprocess.run(
         ["git", *args], cwd=root, check=True, capture_output=True, text=True
     ).stdout
+
+
+def no_plain_file(path: Path, make: str, outside: Path) -> None:
+    """Turn the file at `path` into what a hostile or broken checkout may hold instead: a
+    symlink to `outside` (a file outside the repository), a symlink loop, or a directory."""
+    path.unlink()
+    if make == "outside":
+        path.symlink_to(outside)
+    elif make == "loop":
+        path.symlink_to(path.name)
+    else:
+        path.mkdir()

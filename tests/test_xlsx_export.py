@@ -11,7 +11,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from tests.helpers import run
+from tests.helpers import no_plain_file, run
 from tests.test_tag_support import CDIR, CYCLE, ready_copy
 
 OUT = f"{CDIR}/outputs"
@@ -153,13 +153,7 @@ def test_inputs_export_reads_no_file_outside_and_drops_no_sheet_silently(
     secret = tmp_path / "secret.txt"
     secret.write_text("item,note\nkey,do not leak\n")
     items = ready / CDIR / "inputs" / "items.csv"
-    items.unlink()
-    if make == "outside":
-        items.symlink_to(secret)
-    elif make == "loop":
-        items.symlink_to("items.csv")
-    else:
-        items.mkdir()
+    no_plain_file(items, make, secret)
     r = run(["export", "xlsx", "--inputs", "--out", "in.xlsx"], cwd=ready)
     assert r.code == 1 and f"{CDIR}/inputs/items.csv: error {code} the file is" in r.out, r.out
     assert "nothing written" in r.err and not (ready / "in.xlsx").exists()

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import run
+from tests.helpers import no_plain_file, run
 from tests.test_tag_support import CDIR, ready_copy
 
 REPO = Path(__file__).resolve().parent.parent
@@ -213,13 +213,7 @@ def test_an_input_that_is_no_plain_file_is_never_written_through(
     victim = tmp_path / "victim.txt"
     victim.write_text("precious\n")
     items = ready / CDIR / "inputs" / "items.csv"
-    items.unlink()
-    if make == "outside":
-        items.symlink_to(victim)
-    elif make == "loop":
-        items.symlink_to("items.csv")
-    else:
-        items.mkdir()
+    no_plain_file(items, make, victim)
     out = _import(ready, "in.xlsx", code=1)
     assert f"in.xlsx:items: {expected}" in out and "nothing written" in out, out
     assert victim.read_text() == "precious\n"
