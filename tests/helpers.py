@@ -77,9 +77,12 @@ def git(root: Path, *args: str) -> str:
     ).stdout
 
 
-def no_plain_file(path: Path, make: str, outside: Path) -> None:
+def no_plain_file(path: Path, make: str, scratch: Path) -> Path:
     """Turn the file at `path` into what a hostile or broken checkout may hold instead: a
-    symlink to `outside` (a file outside the repository), a symlink loop, or a directory."""
+    symlink to a file outside the repository (written in `scratch` and returned, so a test can
+    check it was neither read nor changed), a symlink loop, or a directory."""
+    outside = scratch / "outside.txt"
+    outside.write_text("item,note\nkey,not for the repository\n")
     path.unlink()
     if make == "outside":
         path.symlink_to(outside)
@@ -87,3 +90,4 @@ def no_plain_file(path: Path, make: str, outside: Path) -> None:
         path.symlink_to(path.name)
     else:
         path.mkdir()
+    return outside

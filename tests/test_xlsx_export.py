@@ -150,10 +150,7 @@ def test_inputs_export_works_on_invalid_tables(ready: Path) -> None:
 def test_inputs_export_reads_no_file_outside_and_drops_no_sheet_silently(
     ready: Path, tmp_path: Path, make: str, code: str
 ) -> None:
-    secret = tmp_path / "secret.txt"
-    secret.write_text("item,note\nkey,do not leak\n")
-    items = ready / CDIR / "inputs" / "items.csv"
-    no_plain_file(items, make, secret)
+    no_plain_file(ready / CDIR / "inputs" / "items.csv", make, tmp_path)
     r = run(["export", "xlsx", "--inputs", "--out", "in.xlsx"], cwd=ready)
     assert r.code == 1 and f"{CDIR}/inputs/items.csv: error {code} the file is" in r.out, r.out
     assert "nothing written" in r.err and not (ready / "in.xlsx").exists()
