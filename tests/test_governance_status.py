@@ -223,7 +223,7 @@ def test_quorum(
     assert quorum["met"] is met and quorum["needed"] == 2
     assert _roles(doc).items() >= states.items()
     text = run(["status", "--today", "2026-12-22"], cwd=plan).out
-    assert ("— met" in text) is met
+    assert ("quorum met: " in text) is met
     assert ("commit was due 2026-12-21" in text) is (not met)
 
 
@@ -310,7 +310,7 @@ def test_text_status_reads_well(plan: Path) -> None:
     assert "business day 7 of cycle month 2026-12" in lines[0]
     assert lines[1].startswith("phase: reconcile — due: signal day 5 = 2026-12-07 (passed)")
     assert "inputs: every required input is present" in res.out
-    assert "approvals: quorum 0 of 2 needed (none) — not met" in res.out
+    assert "approvals: quorum not met: 0 approvals, 2 needed; pending" in res.out
     assert "validation: 0 error(s), 0 warning(s)" in res.out
 
 
