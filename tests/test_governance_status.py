@@ -332,3 +332,23 @@ def test_escalated_exceptions_without_an_answering_action(plan: Path) -> None:
     after = {e["rule"]: e for e in status(plan)["escalations"]}[2]
     assert after["unanswered"] and all(k.startswith("overload:CREW:") for k in after["unanswered"])
     assert "without an action answering it" in run(["status"], cwd=plan).out
+
+
+def test_a_hidden_stale_approval_is_noted(plan: Path) -> None:
+    """cfo shows approved (carl, current plan), but another cfo member's stale approval still
+    blocks sopctl tag: status says so, unless the same person approved the current plan."""
+    edit(
+        plan,
+        "charters/acme.yaml",
+        "members: [carl@acme.example]",
+        "members: [carl@acme.example, dana@acme.example]",
+    )
+    ws, _ = load_workspace(plan)
+    now = plan_digest(ws)
+    _write_approvals(plan, [("cfo", "dana@acme.example", "a" * 64), ("cfo", MEMBERS["cfo"], now)])
+    text = run(["status"], cwd=plan).out
+    assert "cfo                      approved" in text
+    assert "note: the stale approval by dana@acme.example as cfo" in text
+    assert "blocks sopctl tag: ask dana@acme.example to approve the current plan" in text
+    _write_approvals(plan, [("cfo", MEMBERS["cfo"], "a" * 64), ("cfo", MEMBERS["cfo"], now)])
+    assert "blocks sopctl tag" not in run(["status"], cwd=plan).out  # superseded
