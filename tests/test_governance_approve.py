@@ -54,7 +54,7 @@ def test_approve_records_and_commits_only_the_approvals_file(
     before = head(plan)
     res = run(["approve", "--role", "cfo", "--note", "margin is fine"], cwd=plan)
     assert res.code == 0, res.out + res.err
-    assert "approved:" in res.out and "quorum 1 of 2 needed (cfo)" in res.out
+    assert "approved:" in res.out and "quorum not met: 1 approval, 2 needed (cfo)" in res.out
     [row] = approvals(plan)
     ws, _ = load_workspace(plan)
     assert row["role"] == "cfo" and row["person"] == "carl@acme.example"
@@ -182,22 +182,6 @@ def test_new_plan_appends_and_keeps_history(plan: Path, monkeypatch: pytest.Monk
         "more stock",
         "sop(2026-12): approve as cfo",
     ]
-
-
-def test_failed_commit_leaves_the_tree_as_it_was(
-    plan: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from sopctl import vcs
-    from sopctl.errors import GitError
-
-    def boom(*_args: object) -> str:
-        raise GitError("git commit failed: disk full")
-
-    act_as(monkeypatch, MEMBERS["cfo"])
-    monkeypatch.setattr(vcs, "commit_paths", boom)
-    res = run(["approve", "--role", "cfo"], cwd=plan)
-    assert res.code == 2 and "git commit failed" in res.err
-    assert not (plan / APPROVALS).exists() and porcelain(plan) == ""
 
 
 def test_outside_git_is_a_usage_error(plan: Path) -> None:

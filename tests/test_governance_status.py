@@ -223,7 +223,7 @@ def test_quorum(
     assert quorum["met"] is met and quorum["needed"] == 2
     assert _roles(doc).items() >= states.items()
     text = run(["status", "--today", "2026-12-22"], cwd=plan).out
-    assert ("— met" in text) is met
+    assert ("quorum met: " in text) is met
     assert ("commit was due 2026-12-21" in text) is (not met)
 
 
@@ -310,7 +310,7 @@ def test_text_status_reads_well(plan: Path) -> None:
     assert "business day 7 of cycle month 2026-12" in lines[0]
     assert lines[1].startswith("phase: reconcile — due: signal day 5 = 2026-12-07 (passed)")
     assert "inputs: every required input is present" in res.out
-    assert "approvals: quorum 0 of 2 needed (none) — not met" in res.out
+    assert "approvals: quorum not met: 0 approvals, 2 needed; pending" in res.out
     assert "validation: 0 error(s), 0 warning(s)" in res.out
 
 
@@ -332,3 +332,23 @@ def test_escalated_exceptions_without_an_answering_action(plan: Path) -> None:
     after = {e["rule"]: e for e in status(plan)["escalations"]}[2]
     assert after["unanswered"] and all(k.startswith("overload:CREW:") for k in after["unanswered"])
     assert "without an action answering it" in run(["status"], cwd=plan).out
+
+
+def test_a_hidden_stale_approval_is_noted(plan: Path) -> None:
+    """cfo shows approved (carl, current plan), but another cfo member's stale approval still
+    blocks sopctl tag: status says so, unless the same person approved the current plan."""
+    edit(
+        plan,
+        "charters/acme.yaml",
+        "members: [carl@acme.example]",
+        "members: [carl@acme.example, dana@acme.example]",
+    )
+    ws, _ = load_workspace(plan)
+    now = plan_digest(ws)
+    _write_approvals(plan, [("cfo", "dana@acme.example", "a" * 64), ("cfo", MEMBERS["cfo"], now)])
+    text = run(["status"], cwd=plan).out
+    assert "cfo                      approved" in text
+    assert "note: the stale approval by dana@acme.example as cfo" in text
+    assert "blocks sopctl tag: ask dana@acme.example to approve the current plan" in text
+    _write_approvals(plan, [("cfo", MEMBERS["cfo"], "a" * 64), ("cfo", MEMBERS["cfo"], now)])
+    assert "blocks sopctl tag" not in run(["status"], cwd=plan).out  # superseded

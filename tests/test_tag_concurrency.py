@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 
-import sopctl.governance.tag as tag_module
+import sopctl.vcs.commit as lock_module
 from sopctl import vcs
 from sopctl.governance.tag import TagOutcome, commit_cycle, tag_lock
 from tests.helpers import git
@@ -59,7 +59,7 @@ def test_the_run_waiting_for_the_lock_checks_again(
         waiting.set()
         time.sleep(seconds)
 
-    monkeypatch.setattr(tag_module, "time", SimpleNamespace(monotonic=time.monotonic, sleep=sleep))
+    monkeypatch.setattr(lock_module, "time", SimpleNamespace(monotonic=time.monotonic, sleep=sleep))
     out: list[TagOutcome] = []
     with tag_lock(vcs.git_dir(ready)):
         worker = threading.Thread(target=lambda: out.append(commit_cycle(ready, CYCLE)))

@@ -199,3 +199,38 @@ def test_a_long_run_of_periods_is_shortened() -> None:
     keys = {f"overload:ASSY:2027-{m:02d}": 1.0 for m in (12, 1, 2, 3, 4, 5, 6)}
     assert _periods(keys) == "2027-01, 2027-02, 2027-03 ... 2027-12"
     assert _periods(dict(list(keys.items())[:3])) == "2027-01, 2027-02, 2027-12"
+
+
+def test_a_stale_approval_says_how_to_clear_it(ready: Path) -> None:
+    extra = (
+        "  - role: cfo\n    person: carl@acme.example\n    time: '2026-12-01T08:00:00Z'\n"
+        f"    plan_digest: {'ab' * 32}\n"
+    )
+    write_approvals(ready, extra=extra)
+    commit_all(ready, "an old approval")
+    (reason,) = _refused(ready, "is stale")
+    assert "ask carl@acme.example to approve the current plan" in reason
+    assert "sopctl approve --role cfo" in reason
+    assert "remove the entry from approvals.yaml in a reviewed commit" in reason
+
+
+def test_a_new_round_supersedes_the_stale_approvals(ready: Path) -> None:
+    """The plan changed and everyone approved it again: their old approvals no longer block,
+    and the record lists the approvals of the committed plan only."""
+    old = "".join(
+        f"  - role: {role}\n    person: {person}\n    time: '2026-12-01T08:00:00Z'\n"
+        f"    plan_digest: {'ab' * 32}\n"
+        for role, person, _ in SIGNERS
+    )
+    write_approvals(ready)
+    text = (ready / CDIR / "approvals.yaml").read_text("utf-8")
+    head_, _, rows = text.partition("approvals:\n")
+    (ready / CDIR / "approvals.yaml").write_text(f"{head_}approvals:\n{old}{rows}", "utf-8")
+    commit_all(ready, "the old round, then the new one")
+    r = run(["tag", "--format", "json"], cwd=ready)
+    assert r.code == 0, r.out + r.err
+    doc = json.loads(r.out)
+    assert doc["created"] and doc["reasons"] == []
+    times = {a["time"] for a in doc["record"]["approvals"]}
+    assert times == {t for _, _, t in SIGNERS}
+    assert run(["verify", doc["tag"]], cwd=ready).code == 0

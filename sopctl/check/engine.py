@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import vcs
+from ..errors import UserError
 from ..findings import Finding, Report
 from ..findings import finding as make
 from ..governance.tag_record import cycle_tags
@@ -71,10 +72,26 @@ def run_check(root: Path, base: str | None = None) -> CheckResult:
     head = vcs.head(root)
     prefix = repo_prefix(root)
     commits = vcs.commits_in_range(root, sha, head)
+    _not_cut_off(root, sha, commits)
     result = CheckResult(sha, label, head)
     for cycle in touched_cycles(root, prefix, commits):
         result.cycles.append(check_cycle(root, prefix, cycle, commits))
     return result
+
+
+def _not_cut_off(root: Path, base: str | None, commits: list[vcs.CommitChange]) -> None:
+    """In a shallow clone, refuse when the range reaches a commit whose parents were not
+    fetched: its diff would be against nothing, and every row would look added by its author.
+    A range inside the fetched history (a base that is present and reached without crossing
+    the cut) is checked as usual."""
+    cut = vcs.shallow_commits(root)
+    if not cut or (base is not None and not any(c.sha in cut for c in commits)):
+        return
+    raise UserError(
+        "the clone is shallow; fetch the history (actions/checkout: fetch-depth: 0)"
+        + (" — the changes since the base reach past the fetched commits" if base else ""),
+        hint="git fetch --unshallow, or check out with fetch-depth: 0, then run sopctl check",
+    )
 
 
 def _skip(res: CycleResult, ids: list[str], why: str) -> None:

@@ -112,7 +112,8 @@ def render(result: CheckResult, fmt: str) -> str:
             for c in result.cycles
         ]
         return json.dumps(doc, indent=2, sort_keys=True)
-    head = f"checked {len(result.cycles)} cycle(s) changed since {(result.base or 'the start')[:7]}"
+    since = result.base[:7] if result.base else "the start"
+    head = f"checked {len(result.cycles)} cycle(s) changed since {since}"
     return head + "\n" + report_text(report, MAX_PER_FILE)
 
 

@@ -20,8 +20,10 @@ from .app import CycleArg, ViewFormat, app, state
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from ..findings import Report
     from ..governance.actions import ActionList, ActionView
     from ..governance.status import Escalation, Status
+    from ..validate import Workspace
 
 FormatOpt = Annotated[ViewFormat, typer.Option("--format", "-f", help="Output format.")]
 TodayOpt = Annotated[
@@ -84,16 +86,28 @@ def _console() -> Console:
 
 # --- approve --------------------------------------------------------------------------------
 
+LOCK = "sopctl-approve.lock"  # in the git folder, beside sopctl tag's
+
 
 def run_approve(root: Path | None, cycle: str | None, role: str, note: str, dry: bool) -> int:
+    from contextlib import nullcontext
+
     from .. import vcs
-    from ..governance.approve import APPROVALS, approvals_yaml, commit_message, decide, quorum_with
-    from ..outputs import write_atomic
     from ..validate import load_workspace
-    from .render import emit
 
     ws, report = load_workspace(root, cycle)
     email = vcs.user_email(ws.root)
+    # one approve at a time per clone: decided (approvals.yaml read again) and committed under
+    # the lock, so a run never writes its file over approvals another run just committed
+    lock = nullcontext() if dry else vcs.file_lock(vcs.git_dir(ws.root) / LOCK, "sopctl approve")
+    with lock:
+        return _approve(ws, report, email, role, note, dry)
+
+
+def _approve(ws: Workspace, report: Report, email: str, role: str, note: str, dry: bool) -> int:
+    from .. import vcs
+    from ..governance.approve import APPROVALS, approvals_yaml, commit_message, decide, quorum_with
+
     now = dt.datetime.now(dt.UTC)
     d = decide(
         ws, report, role=role, email=email, note=note, now=now, dirty=vcs.dirty_paths(ws.root)
@@ -101,6 +115,8 @@ def run_approve(root: Path | None, cycle: str | None, role: str, note: str, dry:
     con = _console()
     if d.refused:
         if d.code == "invalid":
+            from .render import emit
+
             emit(report, "text", 20)
         con.print(f"[bold red]approval refused:[/] {_esc(d.message)}")
         if d.hint:
@@ -112,32 +128,35 @@ def run_approve(root: Path | None, cycle: str | None, role: str, note: str, dry:
     assert d.approvals is not None and d.approval is not None
     path = ws.cycle_dir / APPROVALS
     rel = path.relative_to(ws.root).as_posix()
+    q = quorum_with(ws, d.approvals, d.digest)
+    quorum = _quorum_line(q.needed, list(q.roles), list(q.missing), q.met)
     if dry:
         con.print(f"dry run: {_esc(d.message)}; would write {rel} and commit it")
-    else:
-        old = path.read_bytes() if path.is_file() else None
-        write_atomic(path, approvals_yaml(ws, d.approvals))
-        try:
-            sha = vcs.commit_paths(ws.root, [path], commit_message(ws, d))
-        except BaseException:  # leave the tree as it was
-            if old is None:
-                path.unlink(missing_ok=True)
-            else:
-                write_atomic(path, old)
-            raise
+        con.print(quorum)
+        return EXIT_OK
+    data = approvals_yaml(ws, d.approvals).encode("utf-8")
+    with vcs.held_interrupts():  # a Ctrl-C waits until the approval is committed or undone
+        detached = vcs.branch(ws.root) is None
+        sha = vcs.commit_file(ws.root, path, data, commit_message(ws, d))
         con.print(f"[green]approved:[/] {_esc(d.message)}")
         con.print(f"recorded in {rel}, commit {sha[:12]}")
-    q = quorum_with(ws, d.approvals, d.digest)
-    con.print(_quorum_line(q.needed, list(q.roles), list(q.missing), q.met))
+        con.print(quorum)
+    if detached:
+        sys.stderr.write(
+            f"warning: HEAD is detached, so commit {sha[:12]} is on no branch; "
+            f"keep it with 'git branch <name> {sha[:12]}' (or merge it) before you switch away\n"
+        )
     return EXIT_OK
 
 
 def _quorum_line(needed: int, have: list[str], missing: list[str], met: bool) -> str:
-    got = ", ".join(have) or "none"
-    text = f"quorum {len(have)} of {needed} needed ({got})"
+    """'quorum met: 3 approvals, 2 needed (cfo, ops_lead, sales_lead)', or 'quorum not met:
+    1 approval, 2 needed (cfo); pending: …' (approve and status say it alike)."""
+    got = f"{len(have)} approval{'' if len(have) == 1 else 's'}, {needed} needed"
+    got += f" ({', '.join(have)})" if have else ""
     if met:
-        return text + " — [green]met[/]"
-    return text + f" — [yellow]not met[/]; pending: {', '.join(missing) or 'none'}"
+        return f"quorum [green]met[/]: {got}"
+    return f"quorum [yellow]not met[/]: {got}; pending: {', '.join(missing) or 'none'}"
 
 
 def _esc(text: str) -> str:

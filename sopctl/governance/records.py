@@ -88,6 +88,7 @@ class ApprovalState:
     approval: Approval
     stale: bool  # the plan changed after it was given
     valid_role: bool  # the person is a member of the role and the role may sign off
+    superseded: bool = False  # stale, and the same person approved the current plan as the role
 
 
 def role_problem(ch: Charter, a: Approval) -> tuple[str, str]:
@@ -105,10 +106,18 @@ def role_problem(ch: Charter, a: Approval) -> tuple[str, str]:
 
 
 def approval_states(ws: Workspace, approvals: ApprovalsFile, digest: str) -> list[ApprovalState]:
+    """Each approval: stale or current, valid or not, and whether a stale one is superseded
+    by an approval of the current plan by the same person as the same role."""
     assert ws.charter is not None
     ch = ws.charter
+    renewed = {(a.role, a.person) for a in approvals.approvals if a.plan_digest == digest}
     return [
-        ApprovalState(a, stale=a.plan_digest != digest, valid_role=not role_problem(ch, a)[0])
+        ApprovalState(
+            a,
+            stale=a.plan_digest != digest,
+            valid_role=not role_problem(ch, a)[0],
+            superseded=a.plan_digest != digest and (a.role, a.person) in renewed,
+        )
         for a in approvals.approvals
     ]
 

@@ -272,6 +272,15 @@ def cycle_status(ws: Workspace, report: Report, today: dt.date) -> Status:
     if fs:
         notes.append("approvals.yaml is invalid (sopctl validate): no approval is counted")
     states = approval_states(ws, approvals, digest)
+    approved = {s.approval.role for s in states if s.valid_role and not s.stale}
+    for s in states:  # hidden behind another member's current approval, yet it blocks a tag
+        a = s.approval
+        if s.stale and not s.superseded and s.valid_role and a.role in approved:
+            notes.append(
+                f"the stale approval by {a.person} as {a.role} ({a.time}) blocks sopctl tag: "
+                f"ask {a.person} to approve the current plan, or remove the entry in a "
+                "reviewed commit"
+            )
     actions, fs = load_actions(ws)
     if fs:
         notes.append("actions.yaml is invalid (sopctl validate): no action is listed")

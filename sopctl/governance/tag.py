@@ -11,22 +11,19 @@ Nothing in the working tree is written, ever.
 from __future__ import annotations
 
 import json
-import os
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import vcs
-from ..errors import GitError, UserError
+from ..errors import GitError
 from ..schemas.records import CommitRecord
 from . import tag_checks as checks
 from .records import load_actions, plan_digest
 from .tag_record import approval_commits, build_record, cycle_tags, dump, parse, tag_name
 
 LOCK = "sopctl-tag.lock"
-LOCK_WAIT = 15.0  # seconds to wait for another `sopctl tag` to finish
 
 
 @dataclass
@@ -69,6 +66,12 @@ def commit_cycle(
     ws = run.ws
     out = TagOutcome(cycle=ws.cycle_id, dry_run=dry_run)
     out.commit = vcs.head(ws.root)
+    if vcs.is_shallow(ws.root):  # the approvals' commits would be the cut, not their own
+        raise GitError(
+            "the clone is shallow, so the commits that recorded the approvals cannot be found; "
+            "fetch the history (actions/checkout: fetch-depth: 0)",
+            hint="git fetch --unshallow, then run sopctl tag again",
+        )
     tagger = vcs.user_email(ws.root)
     out.reasons += checks.dirty_reasons(ws.root)
     if not run.report.ok:
@@ -131,24 +134,7 @@ def _already_tagged(root: Path, cycle: str, commit: str) -> list[str]:
 
 
 @contextmanager
-def tag_lock(git_dir: Path, wait: float = LOCK_WAIT) -> Iterator[None]:
+def tag_lock(git_dir: Path, wait: float | None = None) -> Iterator[None]:
     """An exclusive lock file (O_CREAT | O_EXCL) in the git folder for the tagging step."""
-    path = git_dir / LOCK
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            break
-        except FileExistsError:
-            if time.monotonic() >= deadline:
-                raise UserError(
-                    f"another 'sopctl tag' holds {path}",
-                    hint="wait for it to finish; if none is running, delete that file",
-                ) from None
-            time.sleep(0.05)
-    try:
-        os.write(fd, f"{os.getpid()}\n".encode())
-        os.close(fd)
+    with vcs.file_lock(git_dir / LOCK, "sopctl tag", wait):
         yield
-    finally:
-        path.unlink(missing_ok=True)

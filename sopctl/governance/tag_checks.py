@@ -107,7 +107,8 @@ def output_reasons(run: ReconcileRun) -> list[str]:
 
 
 def approval_reasons(ws: Workspace, digest: str) -> tuple[list[str], list[Approval]]:
-    """Stale or invalid approvals and a missing quorum; returns (reasons, approvals)."""
+    """Stale (not superseded) or invalid approvals and a missing quorum; returns (reasons,
+    the approvals of the current plan, which the commit record lists)."""
     assert ws.charter is not None
     doc, _ = load_approvals(ws)
     states = approval_states(ws, doc, digest)
@@ -115,10 +116,14 @@ def approval_reasons(ws: Workspace, digest: str) -> tuple[list[str], list[Approv
     for s in states:
         a = s.approval
         who = f"{a.person} as {a.role} ({a.time})"
+        if s.superseded:  # the same person approved the current plan as the same role
+            continue
         if s.stale:
             out.append(
                 f"approval by {who} is stale: the plan changed after it was given "
-                "(its plan_digest is not the current one); approve the current plan again"
+                f"(plan {a.plan_digest[:12]}, now {digest[:12]}); ask {a.person} to approve the "
+                f"current plan ('sopctl approve --role {a.role}'), which supersedes it, or "
+                "remove the entry from approvals.yaml in a reviewed commit"
             )
         elif not s.valid_role:
             out.append(f"approval by {who} does not count: {role_problem(ws.charter, a)[0]}")
@@ -130,7 +135,7 @@ def approval_reasons(ws: Workspace, digest: str) -> tuple[list[str], list[Approv
             f"(current approvals: {have}; missing: {', '.join(q.missing)}); "
             "ask them to run 'sopctl approve'"
         )
-    return out, list(doc.approvals)
+    return out, [s.approval for s in states if not s.stale]
 
 
 def _subject(row: dict[str, Any]) -> str:

@@ -2,13 +2,15 @@
 
 Pattern: guard (is this a repository, is the tree clean, who am I) → dry-run → act. Git
 failures become GitError (a UserError, exit 2) with a hint, never a traceback. This package is
-the only place that imports git: repo (open, identity, files at a revision), tags (commit
-records) and history (ranges, trees, temporary worktrees).
+the only place that imports git: repo (open, identity, files at a revision), commit (one file
+committed as `git commit` would, all or nothing; lock files), tags (commit records) and history
+(ranges, trees, temporary worktrees).
 """
 
 from __future__ import annotations
 
 from .blobs import read_blobs, tree_files
+from .commit import LOCK_WAIT, commit_file, file_lock, held_interrupts
 from .history import (
     CommitChange,
     commits_in_range,
@@ -19,15 +21,17 @@ from .history import (
     tracked_files,
 )
 from .repo import (
-    commit_paths,
+    branch,
     dirty_paths,
     git_dir,
     head,
     init_repo,
     is_dirty,
+    is_shallow,
     open_repo,
     repo_top,
     resolve_commit,
+    shallow_commits,
     show_file,
     untracked,
     user_email,
@@ -35,18 +39,23 @@ from .repo import (
 from .tags import TagInfo, create_tag, list_tags, read_tag, tag_names, verify_tag
 
 __all__ = [
+    "LOCK_WAIT",
     "CommitChange",
     "TagInfo",
-    "commit_paths",
+    "branch",
+    "commit_file",
     "commits_in_range",
     "count_commits",
     "create_tag",
     "dirty_paths",
     "file_commits",
+    "file_lock",
     "git_dir",
     "head",
+    "held_interrupts",
     "init_repo",
     "is_dirty",
+    "is_shallow",
     "list_tags",
     "merge_base",
     "open_repo",
@@ -54,6 +63,7 @@ __all__ = [
     "read_tag",
     "repo_top",
     "resolve_commit",
+    "shallow_commits",
     "show_file",
     "tag_names",
     "temporary_worktree",

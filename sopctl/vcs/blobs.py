@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 from ..errors import GitError
-from .repo import _call, repo_top
+from .repo import _call, git_failure, repo_top
 
 SYMLINK = "120000"
 
@@ -44,8 +44,8 @@ def read_blobs(root: Path, rev: str, paths: list[str]) -> dict[str, bytes | None
     except OSError as exc:
         raise GitError(f"git cat-file failed: {exc}", hint="install git and retry") from exc
     if proc.returncode != 0:
-        text = proc.stderr.decode("utf-8", errors="replace").strip()
-        raise GitError(f"git cat-file failed: {text or proc.returncode}")
+        err = proc.stderr.decode("utf-8", errors="replace")
+        raise git_failure("git cat-file", err, "", proc.returncode)
     out, pos = proc.stdout, 0
     result: dict[str, bytes | None] = {}
     for path in paths:

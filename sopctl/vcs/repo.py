@@ -6,6 +6,7 @@ failures become GitError (a UserError, exit 2) with a hint, never a traceback.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,8 @@ from ..errors import GitError
 
 if TYPE_CHECKING:
     import git
+
+_FULL_SHA = re.compile(r"[0-9a-f]{40}")
 
 
 def _git() -> Any:
@@ -34,17 +37,67 @@ def init_repo(path: Path) -> None:
         raise GitError(f"git init failed: {exc.stderr.strip()}") from exc
 
 
+DUBIOUS = "detected dubious ownership"
+_ACCEPTED: set[tuple[str, str]] = set()  # repositories git has accepted in this process
+
+
+def git_failure(what: str, err: str, out: str = "", status: int | str = "") -> GitError:
+    """A failed git command as a GitError that says what to change: the known causes (the
+    repository owned by another user, a left-over index.lock) get their own words and hint;
+    otherwise git's error lines (`fatal:`, `error:`), else its last line."""
+    text = (err.strip() or out.strip()).replace("\r", "")
+    if DUBIOUS in text:
+        where = text.split("repository at '", 1)[-1].split("'", 1)[0] if "at '" in text else "."
+        return GitError(
+            "git refuses this repository: detected dubious ownership (owned by another user)",
+            hint=f"if you trust it, run: git config --global --add safe.directory {where}",
+        )
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    said = [ln for ln in lines if ln.startswith(("fatal:", "error:"))] or lines[-3:]
+    message = f"{what} failed: {'; '.join(said) if said else f'exit status {status}'}"
+    if "index.lock" in text:
+        return GitError(
+            message,
+            hint="another git process is running in this repository; "
+            "if none is, delete .git/index.lock",
+        )
+    return GitError(message)
+
+
+def _accept(repo: git.Repo) -> None:
+    """Fail early, with the cause, when git itself refuses the repository GitPython opened
+    (e.g. safe.directory): otherwise GitPython's reads die with a broken pipe or look like an
+    empty repository. Checked once per repository and process (the environment variable is
+    the one git's test suite uses to simulate another owner)."""
+    import os
+
+    key = (str(repo.git_dir), os.environ.get("GIT_TEST_ASSUME_DIFFERENT_OWNER", ""))
+    if key in _ACCEPTED:
+        return
+    g = _git()
+    try:
+        status, out, err = repo.git.execute(
+            ["git", "rev-parse", "--git-dir"], with_extended_output=True, with_exceptions=False
+        )
+    except (g.CommandError, OSError) as exc:
+        raise GitError(f"git failed: {exc}", hint="install git and retry") from exc
+    if status != 0:
+        raise git_failure("git", str(err), str(out), status)
+    _ACCEPTED.add(key)
+
+
 def open_repo(root: Path) -> git.Repo:
     """The git repository that holds `root` (the planning repository may be a subfolder)."""
     g = _git()
     try:
         repo: git.Repo = g.Repo(root, search_parent_directories=True)
-        return repo
     except (g.InvalidGitRepositoryError, g.NoSuchPathError) as exc:
         raise GitError(
             f"{root} is not inside a git repository",
             hint="run 'git init' there, or create the planning repo with 'sopctl init'",
         ) from exc
+    _accept(repo)
+    return repo
 
 
 def user_email(root: Path) -> str:
@@ -77,29 +130,22 @@ def head(root: Path) -> str:
         raise GitError("the repository has no commit yet", hint="commit the plan first") from exc
 
 
-def commit_paths(root: Path, paths: list[Path], message: str) -> str:
-    """Stage exactly `paths` and commit them; returns the new commit's sha."""
-    repo = open_repo(root)
-    work = Path(repo.working_tree_dir or root)
-    rel = [str(p.resolve().relative_to(work.resolve())) for p in paths]
-    g = _git()
-    try:
-        repo.index.add(rel)
-        commit = repo.index.commit(message)
-    except (g.GitCommandError, OSError) as exc:
-        raise GitError(f"git commit failed: {exc}") from exc
-    return str(commit.hexsha)
-
-
 def show_file(root: Path, rev: str, path: str) -> bytes | None:
     """The bytes of `path` (relative to the repository top) at `rev`, or None if absent."""
     repo = open_repo(root)
+    # git, not GitPython, reads the revision: GitPython's own parser fails on some of git's
+    # syntax (a reflog selector git cannot resolve, '@{-1}', raises IndexError)
+    sha = rev if _FULL_SHA.fullmatch(rev) else resolve_commit(root, rev)
     g = _git()
     try:
-        blob = repo.commit(rev).tree / path
-    except (KeyError, ValueError, g.BadName) as exc:
-        if isinstance(exc, g.BadName | ValueError) and not isinstance(exc, KeyError):
-            raise GitError(f"unknown revision '{rev}'", hint="name a commit or a tag") from exc
+        if sha is None:
+            raise ValueError(rev)
+        commit = repo.commit(sha)
+    except (ValueError, g.BadName, g.BadObject) as exc:
+        raise GitError(f"unknown revision '{rev}'", hint="name a commit or a tag") from exc
+    try:
+        blob = commit.tree / path
+    except KeyError:
         return None
     data: bytes = blob.data_stream.read()
     return data
@@ -127,8 +173,10 @@ def _call(
     except (g.CommandError, OSError) as exc:
         raise GitError(f"{what} failed: {exc}", hint=hint) from exc
     if check and status != 0:
-        text = str(err).strip() or str(out).strip()
-        raise GitError(f"{what} failed: {text.splitlines()[-1] if text else status}", hint=hint)
+        failure = git_failure(what, str(err), str(out), status)
+        if hint and failure.hint is None:
+            failure.hint = hint
+        raise failure
     return int(status or 0), str(out), str(err)
 
 
@@ -160,5 +208,33 @@ def resolve_commit(root: Path, rev: str) -> str | None:
         "git rev-parse",
         None,
         False,
+    )
+    return out.strip() if status == 0 and out.strip() else None
+
+
+def is_shallow(root: Path) -> bool:
+    """Whether the clone is shallow (history cut off, e.g. actions/checkout's fetch-depth 1)."""
+    _, out, _ = _call(root, ["rev-parse", "--is-shallow-repository"], "git rev-parse")
+    return out.strip() == "true"
+
+
+def shallow_commits(root: Path) -> set[str]:
+    """The commits of a shallow clone whose parents are cut off (empty when not shallow)."""
+    if not is_shallow(root):
+        return set()
+    _, out, _ = _call(root, ["rev-parse", "--git-path", "shallow"], "git rev-parse")
+    path = Path(out.strip())
+    if not path.is_absolute():
+        path = repo_top(root) / path
+    try:
+        return set(path.read_text(encoding="ascii").split())
+    except OSError:
+        return set()
+
+
+def branch(root: Path) -> str | None:
+    """The branch HEAD is on (refs/heads/ stripped), or None on a detached HEAD."""
+    status, out, _ = _call(
+        root, ["symbolic-ref", "--quiet", "--short", "HEAD"], "git symbolic-ref", None, False
     )
     return out.strip() if status == 0 and out.strip() else None
