@@ -16,6 +16,7 @@ import datetime as dt
 import io
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..findings import Report, finding
@@ -282,10 +283,13 @@ def export_inputs(ws: Workspace) -> ExportOutcome:
     seen: set[str] = set()
     for decl in ws.charter.inputs:
         path = ws.cycle_dir / "inputs" / decl.file
-        if decl.table in seen or not path.is_file():
-            continue
+        if decl.table in seen or not (path.exists() or path.is_symlink()):
+            continue  # a missing optional input has no sheet
         seen.add(decl.table)
-        header, rows = _csv_rows(path.read_bytes())
+        data = _input_bytes(ws.root, path, out.report)
+        if data is None:
+            continue
+        header, rows = _csv_rows(data)
         if _too_big(decl.file, len(rows), out.report):
             continue
         contract = CONTRACTS[decl.table]
@@ -308,3 +312,26 @@ def export_inputs(ws: Workspace) -> ExportOutcome:
         out.sheets.append((decl.table, len(rows)))
     out.data = book.close()
     return out
+
+
+def _input_bytes(root: Path, path: Path, report: Report) -> bytes | None:
+    """The bytes of one input file, or None with the finding that says why it is left out:
+    a symlink out of the repository, a folder, a FIFO or device, a file that cannot be read."""
+    from ..files import not_regular
+    from ..workspace import display, escapes_root
+
+    shown = display(root, path)
+    report.checked_files.append(shown)
+    if escapes_root(root, path):
+        what = "this symlink leads outside the repository and is not read; copy the file in"
+        report.add(finding(shown, 0, 0, "SOP003", what))
+    elif path.is_dir():
+        report.add(finding(shown, 0, 0, "SOP002", "this is a directory, not a file"))
+    elif (odd := not_regular(path, shown)) is not None:
+        report.add(odd)
+    else:
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            report.add(finding(shown, 0, 0, "SOP007", f"cannot read the file: {exc.strerror}"))
+    return None
