@@ -10,6 +10,7 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: stdout's reader left (`sopctl ... | head -1`)
 
 
 class SopctlError(Exception):
@@ -43,3 +44,7 @@ class TargetExists(UserError):
 
 class GitError(UserError):
     pass
+
+
+class CannotWrite(UserError):
+    """A file cannot be written where it must go (a folder is a file, no permission...)."""

@@ -40,6 +40,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SOP016": (Severity.ERROR, "workbook has no sheet named after an input table"),
     "SOP017": (Severity.ERROR, "sheet has a value in a column without a header"),
     "SOP018": (Severity.WARNING, "workbook was exported from another cycle"),
+    "SOP019": (Severity.ERROR, "path is a FIFO, a socket or a device, not a regular file"),
     "SOP101": (Severity.ERROR, "YAML syntax error"),
     "SOP102": (Severity.ERROR, "duplicate key in a YAML mapping"),
     "SOP103": (Severity.ERROR, "YAML anchors and aliases are not allowed"),

@@ -1,11 +1,85 @@
-"""Atomic, deterministic file writing: temp file in the same folder, fsync, rename."""
+"""Atomic, deterministic file writing: temp file in the same folder, fsync, rename.
+
+A write that the file system refuses (a folder where the file goes, a file where a folder
+must be, no permission, a full disk) raises `CannotWrite` naming the path and what to change,
+an environment error (exit 2) and never an internal one.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
 from pathlib import Path
+
+from .errors import CannotWrite
+
+
+def shown(path: Path) -> str:
+    """`path` relative to the current folder when it lies below it, else as given."""
+    try:
+        return path.absolute().relative_to(Path.cwd()).as_posix()
+    except (ValueError, OSError):
+        return str(path)
+
+
+def _file_on_the_way(path: Path, folder: bool) -> Path | None:
+    """The first ancestor of `path` (or `path` itself, when it must be a folder) that exists
+    and is not a folder."""
+    steps = [*reversed(path.absolute().parents), *([path.absolute()] if folder else [])]
+    return next((p for p in steps if p.exists() and not p.is_dir()), None)
+
+
+def _nearest_folder(path: Path) -> Path:
+    for parent in path.absolute().parents:
+        if parent.is_dir():
+            return parent
+    return path.absolute().parent
+
+
+def cannot_write(path: Path, exc: OSError | None = None, folder: bool = False) -> CannotWrite:
+    """The error for a file (or, with `folder`, a folder) that cannot be written at `path`,
+    with what to change."""
+    head = f"cannot write {shown(path)}"
+    blocker = _file_on_the_way(path, folder)
+    if blocker is not None:
+        return CannotWrite(
+            f"{head}: {shown(blocker)} is a file, not a folder",
+            hint=f"remove or rename {shown(blocker)}, or choose another path",
+        )
+    if path.is_dir() and not folder:
+        return CannotWrite(
+            f"{head}: it is a folder", hint="name a file, not a folder, or remove the folder"
+        )
+    reason = (exc.strerror if exc is not None else None) or str(exc or "unknown reason")
+    where = shown(_nearest_folder(path))
+    if exc is not None and exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return CannotWrite(
+            f"{head}: {reason}",
+            hint=f"make {where} a writable folder (for example chmod u+w {where}), "
+            "or choose another path",
+        )
+    return CannotWrite(
+        f"{head}: {reason}", hint=f"check that {where} is a writable folder with free space"
+    )
+
+
+def make_folder(path: Path) -> None:
+    """`mkdir -p path`, or `CannotWrite` saying why not."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cannot_write(path, exc, folder=True) from exc
+
+
+def _prepare(path: Path) -> None:
+    if path.is_dir():
+        raise cannot_write(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cannot_write(path, exc) from exc
 
 
 def _mode(path: Path) -> int:
@@ -21,19 +95,7 @@ def _mode(path: Path) -> int:
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), _mode(path))
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_all({path: data})
 
 
 def write_all(files: dict[Path, str | bytes]) -> None:
@@ -42,9 +104,10 @@ def write_all(files: dict[Path, str | bytes]) -> None:
     Each file goes to a temp file first; renames happen only after every temp file is complete.
     """
     staged: list[tuple[str, Path]] = []
+    path = Path()
     try:
         for path, data in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _prepare(path)
             payload = data.encode("utf-8") if isinstance(data, str) else data
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             staged.append((tmp, path))
@@ -55,7 +118,9 @@ def write_all(files: dict[Path, str | bytes]) -> None:
                 os.fsync(fh.fileno())
         for tmp, path in staged:
             os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise cannot_write(path, exc) from exc
         raise

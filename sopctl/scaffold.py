@@ -8,7 +8,7 @@ from pathlib import Path
 from . import periods
 from .demos import EXAMPLES
 from .errors import TargetExists, UserError
-from .outputs import write_atomic
+from .outputs import make_folder, write_atomic
 from .schema_export import SCHEMA_FILES, write_schemas
 from .vcs import init_repo
 
@@ -56,7 +56,7 @@ def scaffold(path: Path, example: str, cycle: str | None = None) -> list[str]:
             f"{path} already holds {', '.join(clashes[:5])}" + (" ..." if len(clashes) > 5 else ""),
             hint="sopctl init never overwrites files; choose an empty or new folder",
         )
-    path.mkdir(parents=True, exist_ok=True)
+    make_folder(path)
     for rel, text in sorted(files.items()):
         write_atomic(path / rel, text)
     written = [p.relative_to(path).as_posix() for p in write_schemas(path / "schemas")]

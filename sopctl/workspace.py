@@ -16,6 +16,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .errors import UnknownCycle, UserError, WorkspaceNotFound
+from .files import not_regular, special_kind
 from .findings import Finding, finding
 from .yamlio import YamlDoc, parse_yaml
 
@@ -37,7 +38,12 @@ def find_root(start: Path) -> Path:
 
 def list_cycles(root: Path) -> list[str]:
     cycles = root / "cycles"
-    return sorted(p.name for p in cycles.iterdir() if (p / "cycle.yaml").is_file())
+    # a cycle.yaml that is a FIFO or a device still names a cycle: reading it reports SOP019
+    return sorted(
+        p.name
+        for p in cycles.iterdir()
+        if (p / "cycle.yaml").is_file() or special_kind(p / "cycle.yaml") is not None
+    )
 
 
 def pick_cycle(root: Path, cycle: str | None, cwd: Path | None = None) -> str:
@@ -111,6 +117,9 @@ def read_text(root: Path, path: Path) -> tuple[str | None, list[Finding]]:
         ]
     if path.is_dir():
         return None, [finding(shown, 0, 0, "SOP002", "this is a directory, not a file")]
+    odd = not_regular(path, shown)
+    if odd is not None:
+        return None, [odd]
     try:
         size = path.stat().st_size
         if size > MAX_YAML_BYTES:

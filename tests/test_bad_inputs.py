@@ -10,6 +10,7 @@ case.yaml keys:
   binary       {path: hex string} files written byte for byte (BOM, Latin-1, NUL...)
   big          {path: size in bytes} the file's header and data rows, rows repeated up to size
   symlinks     {path: target} symlinks; an absolute target leaves the repository
+  fifos        [paths] FIFOs (named pipes) in place of files; the case is skipped without mkfifo
   expect       [{code, path, line?, col?, severity?}] findings that must appear
   absent       [codes] that must not appear anywhere
   exit         expected exit code (default 1)
@@ -19,6 +20,7 @@ files/ holds files copied over the minimal repository at the same relative paths
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -30,7 +32,7 @@ import pytest
 import yaml
 
 from sopctl.findings import CODES
-from tests.helpers import make_repo, run
+from tests.helpers import deadline, make_repo, run
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bad_inputs"
 CASE_KEYS = {
@@ -40,6 +42,7 @@ CASE_KEYS = {
     "binary",
     "big",
     "symlinks",
+    "fifos",
     "expect",
     "absent",
     "exit",
@@ -115,6 +118,13 @@ def apply_case(repo: Path, case: Path, spec: dict[str, Any]) -> None:
         link.parent.mkdir(parents=True, exist_ok=True)
         _remove(link)
         os.symlink(target, link)
+    for rel in spec.get("fifos") or []:
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("this platform has no FIFOs")
+        fifo = repo / rel
+        fifo.parent.mkdir(parents=True, exist_ok=True)
+        _remove(fifo)
+        os.mkfifo(fifo)
 
 
 def _show(findings: list[dict[str, Any]]) -> str:
@@ -135,7 +145,8 @@ def _matches(want: dict[str, Any], got: dict[str, Any]) -> bool:
 def test_bad_input(tmp_path: Path, case: Path, spec: dict[str, Any]) -> None:
     repo = make_repo(tmp_path / "plan")
     apply_case(repo, case, spec)
-    r = run(["validate", "--format", "json", "--max-per-file", "10000"], cwd=repo)
+    with deadline(120) if spec.get("fifos") else contextlib.nullcontext():
+        r = run(["validate", "--format", "json", "--max-per-file", "10000"], cwd=repo)
     assert "Traceback" not in r.err and "internal error" not in r.err, r.err
     assert r.out.strip(), f"no JSON on stdout (exit {r.code}); stderr:\n{r.err}"
     report = json.loads(r.out)
@@ -175,5 +186,6 @@ def test_corpus_is_well_formed() -> None:
             assert want["code"] in CODES, (case.name, want)
         for code in spec.get("absent") or []:
             assert code in CODES, (case.name, code)
-        has_changes = any(spec.get(k) for k in ("delete", "mkdir", "binary", "big", "symlinks"))
+        changes = ("delete", "mkdir", "binary", "big", "symlinks", "fifos")
+        has_changes = any(spec.get(k) for k in changes)
         assert has_changes or (case / "files").is_dir(), f"{case.name} changes nothing"

@@ -382,3 +382,38 @@ def test_bad_actuals_are_located_and_the_summary_counts_the_files_read(repo: Pat
     n = len(list((repo / "actuals").glob("*.csv")))
     assert r.out.rstrip().endswith(f"failed: 1 error, 0 warnings in {n} files checked"), r.out
     assert not (repo / OUT).exists()  # nothing written
+
+
+def test_actuals_that_are_no_actuals_table_count_as_a_file_checked(repo: Path) -> None:
+    other = repo.parent / "passwd.csv"
+    other.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    r = run(["learn", "sop/2026-12/v1", "--actuals", str(other)], cwd=repo)
+    assert r.code == 1, r.out + r.err
+    assert r.out.rstrip().endswith("failed: 1 error, 0 warnings in 1 file checked"), r.out
+
+
+def test_a_fifo_as_actuals_is_a_finding_and_never_opened(repo: Path) -> None:
+    import os
+
+    from tests.helpers import deadline
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("this platform has no FIFOs")
+    fifo = repo.parent / "stock.csv"
+    os.mkfifo(fifo)
+    with deadline(60):
+        r = run(["learn", "sop/2026-12/v1", "--actuals", str(fifo)], cwd=repo)
+    assert r.code == 1, r.out + r.err
+    assert "error SOP019 this is a FIFO (named pipe), not a regular file" in r.out, r.out
+    assert r.out.rstrip().endswith("in 1 file checked"), r.out
+
+
+def test_a_learn_folder_that_is_a_file_is_an_environment_error(repo: Path) -> None:
+    (repo / "learn").write_text("not a folder\n", encoding="utf-8")
+    r = run(["learn", "sop/2026-12/v1"], cwd=repo)
+    assert r.code == 2, r.out + r.err
+    assert r.err.startswith(
+        "sopctl: error: cannot write learn/2026-12/scorecard.csv: learn is a file, not a folder"
+    ), r.err
+    assert "\nhint: remove or rename learn" in r.err
+    assert (repo / "learn").read_text(encoding="utf-8") == "not a folder\n"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 from enum import StrEnum
@@ -12,7 +11,14 @@ from typing import Annotated
 import typer
 
 from .. import __version__
-from ..errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, SopctlError
+from ..errors import (
+    EXIT_BROKEN_PIPE,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    SopctlError,
+)
 
 app = typer.Typer(
     name="sopctl",
@@ -222,9 +228,17 @@ def schema(
 
 def main() -> None:
     """Entry point with the one error handler of the program."""
+    from . import process
+
+    process.prepare()
     try:
-        code = app(standalone_mode=False)
-        sys.exit(code if isinstance(code, int) else 0)
+        try:
+            code = _invoke()
+        finally:
+            process.restore()
+        if code == EXIT_INTERRUPTED and process.interrupted():
+            _err("sopctl: interrupted")  # Click turned Ctrl-C into a silent Exit(130)
+        sys.exit(code)
     except SopctlError as exc:
         _err(f"sopctl: error: {exc.message}")
         if exc.hint:
@@ -245,14 +259,53 @@ def main() -> None:
         code = getattr(exc, "exit_code", EXIT_USAGE)
         sys.exit(EXIT_USAGE if code in (1, 2) else code)
     except Exception as exc:  # the one place that turns a bug into exit code 3
-        _err(f"sopctl: internal error: {type(exc).__name__}: {exc}")
+        sys.exit(_unexpected(exc))
+
+
+def _invoke() -> int:
+    from . import process
+
+    try:
+        code = app(standalone_mode=False)
+    except SystemExit as exc:
+        # Click ends a run whose output met a broken pipe with a silent exit 1, the code of
+        # "findings"; main decides instead (stdout gone, or a pipe to git that broke)
+        cause = exc.__context__
+        if exc.code == 1 and isinstance(cause, OSError) and process.is_broken_pipe(cause):
+            raise cause from None
+        raise
+    return code if isinstance(code, int) else EXIT_OK
+
+
+def _unexpected(exc: Exception) -> int:
+    """The exit code of an exception no command turned into a message."""
+    from . import process
+
+    if process.is_broken_pipe(exc) and process.stdout_broken():
+        return EXIT_BROKEN_PIPE  # `sopctl ... | head`: the reader has all it wanted
+    if isinstance(exc, OSError) and exc.filename is not None:  # the environment, not a bug
+        from ..outputs import shown
+
+        where = shown(Path(os.fsdecode(exc.filename)))
+        where += f" -> {shown(Path(os.fsdecode(exc.filename2)))}" if exc.filename2 else ""
+        _err(f"sopctl: error: cannot access {where}: {exc.strerror or exc}")
+        _err(
+            "hint: make the path a readable file or a writable folder as the command needs "
+            "(rerun with --debug to see where it was used)"
+        )
         if state.debug:
             import traceback
 
             traceback.print_exc()
-        else:
-            _err("hint: rerun with --debug for the traceback and report it")
-        sys.exit(EXIT_INTERNAL)
+        return EXIT_USAGE
+    _err(f"sopctl: internal error: {type(exc).__name__}: {exc}")
+    if state.debug:
+        import traceback
+
+        traceback.print_exc()
+    else:
+        _err("hint: rerun with --debug for the traceback and report it")
+    return EXIT_INTERNAL
 
 
 def console() -> None:
@@ -280,8 +333,14 @@ def console() -> None:
         sys.exit(code)  # a profiler or coverage writes its data at interpreter exit
     for stream in (sys.stdout, sys.stderr):
         # a closed pipe (`| head`) or stream: nothing left to deliver
-        with contextlib.suppress(OSError, ValueError):
-            stream.flush()
+        try:
+            if stream is not None:
+                stream.flush()
+        except BrokenPipeError:
+            if stream is sys.stdout and code == EXIT_OK:
+                code = EXIT_BROKEN_PIPE
+        except (OSError, ValueError):
+            pass
     os._exit(code)
 
 

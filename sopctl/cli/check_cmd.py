@@ -64,25 +64,42 @@ def run_check_cmd(root: Path | None, base: str | None, fmt: str | None, output: 
 
     from ..check.engine import run_check
     from ..errors import EXIT_FINDINGS, EXIT_OK, UserError
-    from ..outputs import write_atomic
+    from ..outputs import cannot_write, write_atomic
     from ..workspace import find_root
 
     top = find_root(root or Path.cwd())
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    if output is not None and output.is_dir():
+        raise cannot_write(output)
     if output is not None and not output.parent.is_dir():
         raise UserError(f"cannot write {output}: folder {output.parent} does not exist")
     result = run_check(top, base)
     text = render(result, fmt)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
-        with open(summary, "a", encoding="utf-8") as fh:
-            fh.write(markdown_with_diffs(top, result))
+        _append_summary(summary, markdown_with_diffs(top, result))
     if output is not None:
         write_atomic(output, text.encode("utf-8"))
     elif text:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return EXIT_OK if result.report.ok else EXIT_FINDINGS
+
+
+def _append_summary(summary: str, text: str) -> None:
+    """Append to $GITHUB_STEP_SUMMARY. A summary that cannot be written is a warning: the
+    check's own result decides the exit code, not the runner's summary file."""
+    import sys
+
+    try:
+        with open(summary, "a", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        print(
+            f"sopctl: warning: cannot write the step summary to {summary} "
+            f"(GITHUB_STEP_SUMMARY): {exc.strerror or exc}; the check's result is not affected",
+            file=sys.stderr,
+        )
 
 
 def render(result: CheckResult, fmt: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -116,7 +117,7 @@ def run_init(path: Path, example: str, cycle: str | None = None) -> int:
         f"first cycle {first}"
     )
     print("next:")
-    print(f"  cd {path}")
+    print(f"  cd {shlex.quote(str(path))}")
     print("  sopctl validate")
     print("  sopctl schema            # JSON Schemas for editor completion")
     print('  git add -A && git commit -m "Start S&OP"')
@@ -128,6 +129,11 @@ def run_schema(root: Path | None, out: Path | None) -> int:
     from ..workspace import find_root
 
     target = out if out is not None else find_root(root or Path.cwd()) / "schemas"
+    if target.exists() and not target.is_dir():
+        raise UserError(
+            f"--out {target} is a file; sopctl schema writes six files into a folder",
+            hint="name a folder (it is created when missing)",
+        )
     for path in write_schemas(target):
         sys.stdout.write(f"wrote {path}\n")
     return EXIT_OK

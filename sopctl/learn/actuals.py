@@ -145,6 +145,8 @@ def load(
         table, fs = _identify(location, shown, max_bytes)
         act.findings.extend(fs)
         picked = {table: location} if table else {}
+        if table is None:  # looked at, but no actuals table: still a file checked
+            act.read.append(shown)
     for table, path in picked.items():
         _one(root, act, table, path, ctx, known, max_bytes)
     return act

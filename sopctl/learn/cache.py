@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 from .. import __version__, vcs
+from ..errors import CannotWrite
 from ..outputs import write_all
 from ..results import json_bytes
 
@@ -60,5 +61,5 @@ def write(root: Path, plan_digest: str, files: dict[str, bytes]) -> None:
     out[folder / META] = json_bytes(doc)
     try:
         write_all(out)
-    except OSError:
+    except CannotWrite:
         return

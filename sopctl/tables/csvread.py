@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from ..files import not_regular
 from ..findings import Finding, finding
 
 LINE = "__line"  # physical line number of each row (header = 1)
@@ -151,6 +152,8 @@ def read_raw(
         return None, [
             finding(display, 0, 0, "SOP002", "this is a directory; put the table in a .csv file")
         ]
+    if (odd := not_regular(path, display)) is not None:
+        return None, [odd]
     try:
         size = path.stat().st_size
     except OSError as exc:

@@ -16,6 +16,7 @@ import datetime as dt
 import io
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..findings import Report, finding
@@ -264,8 +265,6 @@ def export_inputs(ws: Workspace) -> ExportOutcome:
     """One sheet per declared input table (named after its table type), cells as in the CSV:
     numbers as numbers where the text round-trips exactly, everything else as text."""
     from ..tables.contracts import CONTRACTS
-    from ..workspace import display
-    from .paths import target_problem
 
     assert ws.charter is not None
     book = Book(ws.charter.finance.currency)
@@ -286,12 +285,11 @@ def export_inputs(ws: Workspace) -> ExportOutcome:
         path = ws.cycle_dir / "inputs" / decl.file
         if decl.table in seen or not (path.exists() or path.is_symlink()):
             continue  # an optional input not given: no sheet
-        out.report.checked_files.append(display(ws.root, path))
-        if problem := target_problem(ws.root, path, display(ws.root, path)):
-            out.report.add(problem)
-            continue
         seen.add(decl.table)
-        header, rows = _csv_rows(path.read_bytes())
+        data = _input_bytes(ws.root, path, out.report)
+        if data is None:
+            continue
+        header, rows = _csv_rows(data)
         if _too_big(decl.file, len(rows), out.report):
             continue
         contract = CONTRACTS[decl.table]
@@ -314,3 +312,22 @@ def export_inputs(ws: Workspace) -> ExportOutcome:
         out.sheets.append((decl.table, len(rows)))
     out.data = book.close()
     return out
+
+
+def _input_bytes(root: Path, path: Path, report: Report) -> bytes | None:
+    """The bytes of one input file, or None with the finding that says why it is left out
+    (`paths.target_problem`: a symlink out of the repository, a folder, a broken link, a FIFO
+    or device), or that it cannot be read."""
+    from ..workspace import display
+    from .paths import target_problem
+
+    shown = display(root, path)
+    report.checked_files.append(shown)
+    if (problem := target_problem(root, path, shown)) is not None:
+        report.add(problem)
+        return None
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        report.add(finding(shown, 0, 0, "SOP007", f"cannot read the file: {exc.strerror}"))
+    return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..files import special_kind
 from ..findings import Finding, finding
 from ..workspace import display, escapes_root
 
@@ -28,7 +29,7 @@ def target_problem(root: Path, path: Path, where: str) -> Finding | None:
     if path.is_symlink() and not path.exists():
         why = f"{what} is a broken symlink (or a loop); replace it by the file"
         return finding(where, 0, 0, "SOP007", why)
-    if path.exists() and not path.is_file():
-        why = f"{what} is not a regular file; replace it by the file"
-        return finding(where, 0, 0, "SOP007", why)
+    if (kind := special_kind(path)) is not None:  # never opened: a FIFO would wait forever
+        why = f"{what} is {kind}, not a regular file; replace it by the file"
+        return finding(where, 0, 0, "SOP019", why)
     return None

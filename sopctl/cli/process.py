@@ -1,0 +1,191 @@
+"""The process edge: standard streams that may be closed, broken or not UTF-8, and Ctrl-C.
+
+`main()` calls `prepare()` before a command runs and `restore()` after it, so the in-process
+tests get their Ctrl-C handler back.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import errno
+import os
+import signal
+import sys
+from typing import Any, TextIO
+
+from ..errors import EXIT_BROKEN_PIPE
+
+__all__ = [
+    "EXIT_BROKEN_PIPE",
+    "interrupted",
+    "is_broken_pipe",
+    "prepare",
+    "restore",
+    "stdout_broken",
+]
+
+# characters sopctl prints, spelled in ASCII for a terminal that cannot show them
+_PLAIN = {
+    "—": "-",
+    "–": "-",
+    "→": "->",
+    "←": "<-",
+    "↑": "^",
+    "↓": "v",
+    "Δ": "delta",
+    "−": "-",
+    "÷": "/",
+    "Σ": "sum",
+    "▲": "^",
+    "∅": "-",
+    "…": "...",
+    "≥": ">=",
+    "≤": "<=",
+    "≠": "!=",
+    "×": "x",
+    "±": "+/-",
+    "·": ".",
+    "•": "*",
+    "‘": "'",
+    "’": "'",
+    "“": '"',
+    "”": '"',
+    "✓": "ok",
+    "✗": "x",
+    "\u00a0": " ",
+    "\u202f": " ",
+}
+
+
+def _plain(char: str) -> str:
+    import unicodedata
+
+    if char in _PLAIN:
+        return _PLAIN[char]
+    name = unicodedata.name(char, "")
+    if name.startswith("BOX DRAWINGS"):
+        return (
+            "-"
+            if "HORIZONTAL" in name and "VERTICAL" not in name
+            else ("|" if "VERTICAL" in name and "HORIZONTAL" not in name else "+")
+        )
+    return "?"
+
+
+def _degrade(exc: UnicodeError) -> tuple[str | bytes, int]:
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    char = exc.object[exc.start]
+    if "\udc80" <= char <= "\udcff":  # a byte that surrogateescape kept (a file name): as is
+        return bytes([ord(char) - 0xDC00]), exc.start + 1
+    return _plain(char), exc.start + 1
+
+
+codecs.register_error("sopctl-plain", _degrade)
+
+
+class _Session:
+    interrupted = False
+    saved_handler: Any = None
+    stdout_id: tuple[int, int] | None = None  # (device, inode) of descriptor 1 at the start
+
+
+_session = _Session()
+
+
+def _null_stream(fd: int) -> TextIO:
+    """Where a closed stdout or stderr goes: the null device. When the descriptor itself is
+    closed it is taken too, so that no file sopctl opens later lands on descriptor 1 or 2."""
+    null = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (lives as long as the run)
+    try:
+        os.fstat(fd)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.dup2(null.fileno(), fd)
+    return null
+
+
+def _tolerant(stream: Any) -> None:
+    """A stream whose encoding is not UTF-8 (a latin-1 locale, a cp1252 console,
+    PYTHONIOENCODING=ascii) prints what it cannot encode in ASCII instead of failing."""
+    encoding = getattr(stream, "encoding", None)
+    reconfigure = getattr(stream, "reconfigure", None)
+    errors = getattr(stream, "errors", "strict")
+    if not encoding or reconfigure is None or errors not in ("strict", "surrogateescape"):
+        return
+    try:
+        if codecs.lookup(encoding).name == "utf-8":
+            return
+        reconfigure(errors="sopctl-plain")
+    except (LookupError, ValueError, OSError):
+        pass
+
+
+def _on_sigint(signum: int, frame: Any) -> None:
+    _session.interrupted = True
+    signal.default_int_handler(signum, frame)
+
+
+def prepare() -> None:
+    """Before a command: usable streams, and a Ctrl-C that `main` can tell apart from an
+    exit code 130 (Click turns KeyboardInterrupt into a plain `Exit(130)`)."""
+    _session.interrupted = False
+    _session.stdout_id = _stdout_id()
+    if sys.stdout is None:
+        sys.stdout = _null_stream(1)
+    if sys.stderr is None:
+        sys.stderr = _null_stream(2)
+    for stream in (sys.stdout, sys.stderr):
+        _tolerant(stream)
+    _session.saved_handler = None
+    with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            _session.saved_handler = signal.signal(signal.SIGINT, _on_sigint)
+
+
+def restore() -> None:
+    """After a command: the Ctrl-C handler that was there before."""
+    if _session.saved_handler is not None:
+        with contextlib.suppress(ValueError):
+            signal.signal(signal.SIGINT, _session.saved_handler)
+        _session.saved_handler = None
+
+
+def interrupted() -> bool:
+    """True when Ctrl-C (SIGINT) arrived during this run."""
+    return _session.interrupted
+
+
+def is_broken_pipe(exc: BaseException | None) -> bool:
+    return isinstance(exc, OSError) and exc.errno == errno.EPIPE
+
+
+def _stdout_id() -> tuple[int, int] | None:
+    try:
+        st = os.fstat(1)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def stdout_broken() -> bool:
+    """True when whoever read stdout has gone (`sopctl ... | head -1` after head ended).
+
+    A BrokenPipeError can also come from a pipe to a child process (git); only descriptor 1
+    tells the two apart: its pipe reports an error, or it is no longer the file it was (rich
+    puts the null device in place of a broken stdout). Without poll, assume stdout."""
+    if _session.stdout_id is not None and _stdout_id() != _session.stdout_id:
+        return True
+    try:
+        import select
+
+        poller = select.poll()
+    except (ImportError, AttributeError):
+        return True
+    try:
+        poller.register(1, select.POLLOUT)
+        events = poller.poll(0)
+    except (OSError, ValueError):
+        return False
+    return any(mask & (select.POLLERR | select.POLLHUP) for _fd, mask in events)

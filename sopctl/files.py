@@ -1,0 +1,45 @@
+"""What a path is before sopctl opens it: only regular files (and folders) are opened.
+
+Reading a FIFO waits for a writer that may never come, and a device may never end, so a YAML
+file, an input table or an actuals table that is one is reported (SOP019) and never opened.
+"""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+from .findings import Finding, finding
+
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def special_kind(path: Path) -> str | None:
+    """'a FIFO (named pipe)', 'a socket'... when `path` (through symlinks) is one; None for
+    a regular file, a folder, or a path that cannot be looked at (its reader reports that)."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return next((name for test, name in _KINDS if test(mode)), "a special file")
+
+
+def not_regular(path: Path, shown: str) -> Finding | None:
+    """SOP019 at `shown` when `path` is a FIFO, a socket or a device; else None."""
+    kind = special_kind(path)
+    if kind is None:
+        return None
+    return finding(
+        shown,
+        0,
+        0,
+        "SOP019",
+        f"this is {kind}, not a regular file, and is not opened; replace it with the file",
+    )
