@@ -18,7 +18,7 @@ def target_problem(root: Path, path: Path, where: str) -> Finding | None:
     """Why the input file at `path` may not be read or written (None: it may), located at
     `where` (the sheet on import, the file itself on export)."""
     shown = display(root, path)
-    what = "the file" if where == shown else shown
+    what = "this" if where == shown else shown
     if escapes_root(root, path):
         why = f"{what} is a symlink leading outside the repository; sopctl neither reads nor "
         return finding(
