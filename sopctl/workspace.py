@@ -80,10 +80,14 @@ def _first_period(path: Path) -> str:
     """A cycle's first period as written in cycle.yaml ('' when it has none to read): the
     latest cycle is the one planning furthest ahead, so a stray folder such as cycles/zz does
     not become the default by its name."""
+    if not path.is_file():  # a FIFO would never end: never opened here
+        return ""
     try:
-        m = _FIRST_PERIOD.search(path.read_text(encoding="utf-8", errors="replace")[:4096])
+        with path.open("rb") as fh:
+            head = fh.read(4096).decode("utf-8", errors="replace")
     except OSError:
         return ""
+    m = _FIRST_PERIOD.search(head)
     return m.group(1) if m else ""
 
 
