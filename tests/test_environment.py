@@ -325,3 +325,23 @@ def test_init_quotes_the_folder_in_the_next_steps(tmp_path: Path) -> None:
     r = run(["init", str(path), "--cycle", "2026-12"])
     assert r.code == 0, r.err
     assert f"  cd {shlex.quote(str(path))}\n" in r.out
+
+
+def test_stand_ins_never_break_a_json_string() -> None:
+    """Text degraded for a non-UTF-8 stdout may sit inside --format json output: no stand-in
+    may close a JSON string or start an escape."""
+    from sopctl.cli.process import _PLAIN, _plain
+
+    assert not any('"' in v or "\\" in v for v in _PLAIN.values())
+    assert _plain("“") == "'" and _plain("€") == "?"
+
+
+def test_learn_json_is_ascii_whatever_the_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    import json as json_module
+
+    from sopctl.learn import render
+
+    doc = {"assumption": "keeps “two shifts” at 5 €"}
+    monkeypatch.setattr(render, "to_dict", lambda _res: doc)
+    text = render.to_json(None)  # type: ignore[arg-type]
+    assert text.isascii() and json_module.loads(text) == doc

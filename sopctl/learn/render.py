@@ -101,7 +101,8 @@ def to_dict(res: LearnResult) -> dict[str, Any]:
 
 
 def to_json(res: LearnResult) -> str:
-    return json.dumps(to_dict(res), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    # ASCII with \u escapes, as every other --format json: valid whatever stdout's encoding
+    return json.dumps(to_dict(res), indent=2, sort_keys=True) + "\n"
 
 
 def _cell(text: str) -> str:
