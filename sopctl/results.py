@@ -64,6 +64,25 @@ def content_digest(data: bytes) -> str:
     return hashlib.sha256(data.replace(b"\r\n", b"\n")).hexdigest()
 
 
+def recorded(data: bytes, digest: str) -> bool:
+    """Whether `data` is the file a commit record's `digest` names: its content digest, or the
+    SHA-256 of its raw bytes (records made before CRLF was read as LF)."""
+    return content_digest(data) == digest or hashlib.sha256(data).hexdigest() == digest
+
+
+def file_recorded(path: Path, digest: str) -> bool:
+    """`recorded` for a file on disk (False when it is no regular file)."""
+    if not path.is_file():
+        return False
+    if sha256(path) == digest:
+        return True
+    h = hashlib.sha256()  # the raw bytes, only when the content digest did not match
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest() == digest
+
+
 def input_files(ws: Workspace) -> list[Path]:
     """Every file the plan depends on: charter, cycle.yaml and the declared inputs present."""
     assert ws.charter is not None and ws.cycle is not None

@@ -155,6 +155,20 @@ def test_tagged_cycle_needs_new_approval(repo: Path) -> None:
     )
 
 
+def test_a_crlf_checkout_changes_no_tagged_input(repo: Path, tmp_path: Path) -> None:
+    """core.autocrlf=true checks every input out with CRLF: none of them changed since the tag,
+    so a change elsewhere in the cycle is no reason for SOP806."""
+    git(repo, "tag", "-a", "sop/2026-12/v1", "-m", "record")
+    win = tmp_path / "win"
+    git(repo, "clone", "-q", "-c", "core.autocrlf=true", str(repo), str(win))
+    assert b"\r\n" in (win / CYCLE / "inputs" / "inventory.csv").read_bytes()
+    actions = win / CYCLE / "actions.yaml"
+    actions.write_text("version: 1\nactions: []\n")
+    commit_as(win, "olga@acme.example", "no actions yet")
+    r = run(["check"], cwd=win)
+    assert "SOP806" not in r.out, r.out
+
+
 def test_usage_and_nothing_changed(repo: Path) -> None:
     assert run(["check", "--base", "no-such-ref"], cwd=repo).code == 2
     r = run(["check", "--base", "HEAD"], cwd=repo)

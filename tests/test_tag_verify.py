@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.helpers import git, run
 from tests.test_tag_support import (
@@ -219,3 +220,31 @@ def test_the_content_digest_reads_crlf_as_lf_across_read_chunks(tmp_path: Path) 
     assert sha256(path) == content_digest(data)
     assert content_digest(b"a\r\nb") == content_digest(b"a\nb")
     assert content_digest(b"x\ry") != content_digest(b"x\ny")  # a lone CR still counts
+
+
+def test_a_record_with_raw_digests_of_crlf_files_still_verifies(ready: Path) -> None:
+    """Records made before CRLF was read as LF hold the SHA-256 of the raw bytes: a CRLF input
+    committed as such still matches them, at the tag and in the working tree."""
+    import hashlib
+
+    from sopctl.governance.records import files_digest
+    from sopctl.results import file_recorded
+
+    items = ready / CDIR / "inputs" / "items.csv"
+    items.write_bytes(items.read_bytes().replace(b"\n", b"\r\n"))
+    commit_all(ready, "items with CRLF line ends")
+    _tagged(ready)
+    message = _message(ready)
+    rel = f"{CDIR}/inputs/items.csv"
+    raw = hashlib.sha256(items.read_bytes()).hexdigest()
+    line = next(ln for ln in message.splitlines() if f"{rel}:" in ln)
+    old = message.replace(line, line.rsplit(" ", 1)[0] + " " + raw)
+    doc = yaml.safe_load(old.split("\n", 1)[1])
+    old = old.replace(doc["plan_digest"], files_digest(doc["files"]))
+    _retag(ready, old, git(ready, "rev-list", "-n1", TAG).strip())
+    # (the simulated record's approvals are bound to the other plan digest: not asserted here)
+    result = _verify(ready, 1)
+    status = {f["path"]: f["status"] for f in result["files"]}
+    assert status[rel] == "identical" and not result["workspace"]["diverged"], result
+    assert not any("items.csv" in p for p in result["problems"]), result["problems"]
+    assert file_recorded(items, raw) and not file_recorded(items, "0" * 64)

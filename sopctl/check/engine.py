@@ -106,7 +106,7 @@ def check_cycle(
     from ..codeowners import codeowners_findings
     from ..governance.records import approval_states, load_approvals
     from ..plan import run_reconcile
-    from ..results import input_files
+    from ..results import content_digest, input_files, sha256
 
     res = CycleResult(cycle)
     run = run_reconcile(root, cycle, dry_run=True)
@@ -185,7 +185,8 @@ def check_cycle(
         if res.tag:
             for f in input_files(ws):
                 rel = f.relative_to(ws.root).as_posix()
-                if vcs.show_file(root, res.tag, prefix + rel) != f.read_bytes():
+                blob = vcs.show_file(root, res.tag, prefix + rel)
+                if blob is None or content_digest(blob) != sha256(f):  # CRLF read as LF
                     changed.append(rel)
         approved = any(not s.stale and s.valid_role for s in states)
         res.policies["approval_round"] = approval_round(

@@ -14,7 +14,6 @@ Also: the signature (`git tag -v`) and whether the working tree has moved on sin
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +23,8 @@ import yaml
 
 from .. import vcs
 from ..errors import UserError
-from ..results import content_digest, sha256
+from ..results import file_recorded
+from ..results import recorded as is_recorded
 from ..schemas.records import ApprovalsFile, CommitRecord
 from .records import files_digest
 from .tag_record import parse
@@ -103,12 +103,6 @@ def objective_text(recorded: float | None, re_solved: float | None) -> str:
     return text
 
 
-def _matches(data: bytes, digest: str) -> bool:
-    """A blob matches its recorded digest with CRLF read as LF (`results.sha256`), or as raw
-    bytes (records made before line ends were normalised)."""
-    return content_digest(data) == digest or hashlib.sha256(data).hexdigest() == digest
-
-
 def verify(root: Path | None, tag: str) -> VerifyReport:
     from ..workspace import find_root
 
@@ -140,7 +134,9 @@ def verify(root: Path | None, tag: str) -> VerifyReport:
         if blob is None and kind == "output":
             unresolved[path] = digest
             continue
-        status = "missing" if blob is None else "identical" if _matches(blob, digest) else "differs"
+        status = (
+            "missing" if blob is None else "identical" if is_recorded(blob, digest) else "differs"
+        )
         rep.files.append(FileCheck(path, kind, status, "tag"))
         if status != "identical":
             what = "is missing" if blob is None else "differs from the recorded digest"
@@ -223,7 +219,9 @@ def _resolve(
     differs = []
     for path, digest in sorted(wanted.items()):
         data = run.files.get(path.rsplit("/", 1)[-1])
-        status = "missing" if data is None else "identical" if _matches(data, digest) else "differs"
+        status = (
+            "missing" if data is None else "identical" if is_recorded(data, digest) else "differs"
+        )
         rep.files.append(FileCheck(path, "output", status, "re-solved"))
         if status != "identical":
             differs.append(path)
@@ -265,7 +263,7 @@ def _workspace(base: Path, commit: str, record: CommitRecord) -> dict[str, Any]:
         p = base / path
         if f"cycles/{record.cycle}/outputs/" in path and not p.is_file():
             continue  # outputs not made here yet: not a divergence
-        if not p.is_file() or sha256(p) != digest:
+        if not file_recorded(p, digest):
             changed.append(path)
     return {
         "head": head,

@@ -259,7 +259,7 @@ def _from_inputs(
     rebuild the `missing` files. Returns (workspace or None, rebuilt files that passed)."""
     from ..demand import run_demand
     from ..plan import run_reconcile
-    from ..results import sha256
+    from ..results import file_recorded
     from ..validate import load_workspace
 
     made: dict[str, bytes] = {}
@@ -267,7 +267,7 @@ def _from_inputs(
     with materialised(root, ref.commit, ref.cycle) as tmp:
         for path, want in sorted(inputs.items()):
             p = tmp / path
-            if not p.is_file() or sha256(p) != want:
+            if not file_recorded(p, want):
                 out.findings.append(_mismatch(path, ref, want if p.is_file() else None))
         if workspace:
             ws, report = load_workspace(tmp, ref.cycle, cwd=tmp)
