@@ -145,7 +145,7 @@ def test_concurrent_approvals_take_turns_and_all_count(plan: Path) -> None:
     assert sorted(approved_roles(plan)) == sorted(signers)
     assert len(git(plan, "log", "--format=%s", "-3", "--", APPROVALS).split("\n")) >= 3
     assert porcelain(plan) == ""
-    assert not (plan / ".git" / "sopctl-approve.lock").exists()
+    assert not (plan / ".git" / "sopctl.lock").exists()
 
 
 def test_a_held_lock_is_reported_after_the_wait(
@@ -302,10 +302,33 @@ def test_a_failed_commit_never_restores_over_another_writers_file(
     assert (plan / APPROVALS).read_text(encoding="utf-8") == "written by someone else\n"
 
 
-def test_held_interrupts_raise_after_the_block() -> None:
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_held_interrupts_raise_after_the_block(sig: int) -> None:
+    """Ctrl-C, and SIGTERM from a cancelled CI job or `timeout`, wait for the commit."""
     done = []
+    before = signal.getsignal(sig)
     with pytest.raises(KeyboardInterrupt), vcs.held_interrupts():
-        os.kill(os.getpid(), signal.SIGINT)
+        os.kill(os.getpid(), sig)
         time.sleep(0.05)
         done.append(True)
-    assert done == [True]
+    assert done == [True] and signal.getsignal(sig) == before
+
+
+def test_tag_and_approve_take_one_lock() -> None:
+    from sopctl.cli.governance_cmds import LOCK as APPROVE_LOCK
+    from sopctl.governance.tag import LOCK as TAG_LOCK
+
+    assert APPROVE_LOCK == TAG_LOCK == vcs.WRITERS_LOCK
+
+
+def test_the_lock_of_a_killed_run_is_taken_over(
+    plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dead = subprocess.Popen(["true"])  # a process id that no longer runs
+    dead.wait()
+    (vcs.git_dir(plan) / vcs.WRITERS_LOCK).write_text(f"{dead.pid}\n")
+    monkeypatch.setattr(commit_module, "LOCK_WAIT", 0.5)
+    act_as(monkeypatch, MEMBERS["cfo"])
+    res = run(["approve", "--role", "cfo"], cwd=plan)
+    assert res.code == 0, res.out + res.err
+    assert not (vcs.git_dir(plan) / vcs.WRITERS_LOCK).exists()

@@ -46,7 +46,7 @@ def test_two_processes_racing_make_one_tag(ready: Path) -> None:
     loser = next(o + e for code, o, e in outputs if code != 0)
     assert "already committed as sop/2026-12/v1" in loser or "already exists" in loser
     assert "Traceback" not in loser, loser
-    assert not (ready / ".git" / "sopctl-tag.lock").exists()
+    assert not (ready / ".git" / "sopctl.lock").exists()
 
 
 def test_the_run_waiting_for_the_lock_checks_again(
@@ -72,4 +72,4 @@ def test_the_run_waiting_for_the_lock_checks_again(
     (reason,) = out[0].reasons
     assert reason.startswith(f"commit {out[0].commit[:12]} carries the tag sop/{CYCLE}/v1, which")
     assert tags(ready) == [f"sop/{CYCLE}/v1"]
-    assert not (ready / ".git" / "sopctl-tag.lock").exists()
+    assert not (ready / ".git" / "sopctl.lock").exists()

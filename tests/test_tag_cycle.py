@@ -46,7 +46,7 @@ def test_full_cycle_tag_verify_log(ready: Path) -> None:
     assert tags(ready) == [f"sop/{CYCLE}/v1"]
     assert snapshot(ready) == before  # tagging writes nothing in the working tree
     assert git(ready, "status", "--porcelain") == ""
-    assert not (ready / ".git" / "sopctl-tag.lock").exists()
+    assert not (ready / ".git" / "sopctl.lock").exists()
     assert git(ready, "rev-list", "-n1", f"sop/{CYCLE}/v1").strip() == approval_commit
 
     rec = _record(ready, f"sop/{CYCLE}/v1")

@@ -38,7 +38,7 @@ def _refused(root: Path, *expected: str) -> list[str]:
         assert any(text in reason for reason in reasons), (text, reasons)
     assert tags(root) == []
     assert snapshot(root) == before
-    assert not (root / ".git" / "sopctl-tag.lock").exists()
+    assert not (root / ".git" / "sopctl.lock").exists()
     return reasons
 
 
@@ -190,7 +190,7 @@ def test_sign_without_a_key_is_an_environment_error(ready: Path) -> None:
     r = run(["tag", "--sign"], cwd=ready)
     assert r.code == 2, r.out + r.err
     assert "git tag sop/2026-12/v1 failed" in r.err and "user.signingkey" in r.err
-    assert tags(ready) == [] and not (ready / ".git" / "sopctl-tag.lock").exists()
+    assert tags(ready) == [] and not (ready / ".git" / "sopctl.lock").exists()
 
 
 def test_a_long_run_of_periods_is_shortened() -> None:

@@ -86,7 +86,7 @@ def _console() -> Console:
 
 # --- approve --------------------------------------------------------------------------------
 
-LOCK = "sopctl-approve.lock"  # in the git folder, beside sopctl tag's
+LOCK = "sopctl.lock"  # vcs.WRITERS_LOCK, shared with sopctl tag (not imported at start-up)
 
 
 def run_approve(root: Path | None, cycle: str | None, role: str, note: str, dry: bool) -> int:

@@ -23,7 +23,7 @@ from . import tag_checks as checks
 from .records import load_actions, plan_digest
 from .tag_record import approval_commits, build_record, cycle_tags, dump, parse, tag_name
 
-LOCK = "sopctl-tag.lock"
+LOCK = vcs.WRITERS_LOCK  # shared with sopctl approve: one writer at a time per clone
 
 
 @dataclass

@@ -10,7 +10,7 @@ committed as `git commit` would, all or nothing; lock files), tags (commit recor
 from __future__ import annotations
 
 from .blobs import read_blobs, tree_files
-from .commit import LOCK_WAIT, commit_file, file_lock, held_interrupts
+from .commit import LOCK_WAIT, WRITERS_LOCK, commit_file, file_lock, held_interrupts
 from .history import (
     CommitChange,
     commits_in_range,
@@ -40,6 +40,7 @@ from .tags import TagInfo, create_tag, list_tags, read_tag, tag_names, verify_ta
 
 __all__ = [
     "LOCK_WAIT",
+    "WRITERS_LOCK",
     "CommitChange",
     "TagInfo",
     "branch",

@@ -28,6 +28,7 @@ from ..errors import GitError, UserError
 from .repo import _call, git_dir, git_failure, repo_top, resolve_commit, show_file
 
 LOCK_WAIT = 15.0  # seconds to wait for another sopctl run holding the lock
+WRITERS_LOCK = "sopctl.lock"  # in the git folder: `sopctl tag` and `sopctl approve` take turns
 
 
 def _entry(root: Path, rel: str) -> str:
@@ -106,8 +107,9 @@ def _made(root: Path, before_head: str | None, rel: str, data: bytes) -> bool:
 
 @contextmanager
 def held_interrupts() -> Iterator[None]:
-    """Hold SIGINT (Ctrl-C) until the block ends, then raise KeyboardInterrupt. Outside the
-    main thread (where Python cannot install a handler) the block runs as it is."""
+    """Hold SIGINT (Ctrl-C) and SIGTERM (a cancelled CI job, `timeout`) until the block ends,
+    then raise KeyboardInterrupt. Outside the main thread (where Python cannot install a
+    handler) the block runs as it is."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -116,7 +118,8 @@ def held_interrupts() -> Iterator[None]:
     def hold(signum: int, _frame: FrameType | None) -> None:
         caught.append(signum)
 
-    old = signal.signal(signal.SIGINT, hold)
+    held = (signal.SIGINT, signal.SIGTERM)
+    before = {sig: signal.signal(sig, hold) for sig in held}
     try:
         yield
     except BaseException as exc:
@@ -124,7 +127,8 @@ def held_interrupts() -> Iterator[None]:
             raise KeyboardInterrupt from exc
         raise
     finally:
-        signal.signal(signal.SIGINT, old)
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
     if caught:
         raise KeyboardInterrupt
 
@@ -139,6 +143,9 @@ def file_lock(path: Path, holder: str, wait: float | None = None) -> Iterator[No
             fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
             break
         except FileExistsError:
+            if _abandoned(path):  # its run was killed: nobody will delete it
+                path.unlink(missing_ok=True)
+                continue
             if time.monotonic() >= deadline:
                 raise UserError(
                     f"another '{holder}' holds {path}",
@@ -151,3 +158,19 @@ def file_lock(path: Path, holder: str, wait: float | None = None) -> Iterator[No
         yield
     finally:
         path.unlink(missing_ok=True)
+
+
+def _abandoned(path: Path) -> bool:
+    """Whether the lock's holder, by the process id written in it, no longer runs on this
+    machine (a lock without a readable id is left to the wait and its message)."""
+    try:
+        pid = int(path.read_text(encoding="utf-8").split()[0])
+    except (OSError, ValueError, IndexError):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # it runs under another user
+        return False
+    return False
