@@ -230,6 +230,19 @@ def test_an_input_linked_inside_the_repository_is_written_to_its_file(ready: Pat
     assert shared.read_text().splitlines()[1].split(",")[3] == "41"
 
 
+def test_another_input_linked_elsewhere_in_the_repository_is_checked_as_its_file(
+    ready: Path,
+) -> None:
+    """The check runs on a staged copy: a relative link to a shared file must still lead there."""
+    inputs = ready / CDIR / "inputs"
+    shutil.move(inputs / "routings.csv", ready / "shared-routings.csv")
+    (inputs / "routings.csv").symlink_to("../../../shared-routings.csv")
+    assert run(["validate"], cwd=ready).code == 0
+    book = _edit(ready, _set("items", "D2", 41))
+    out = _import(ready, str(book))
+    assert "items.csv" in out and (inputs / "routings.csv").is_symlink()
+
+
 def test_not_a_workbook_and_no_file(ready: Path) -> None:
     (ready / "fake.xlsx").write_text("item,on_hand\n")
     out = _import(ready, "fake.xlsx", code=1)

@@ -20,7 +20,6 @@ import datetime as dt
 import io
 import os
 import re
-import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -29,7 +28,7 @@ from typing import Any
 
 from ..findings import Finding, Report, Severity, finding
 from .cells import date_text, number_text
-from .paths import target_problem
+from .paths import stage, target_problem
 
 
 @dataclass
@@ -279,13 +278,6 @@ def _other_cycle(wb: Any, book: str, cycle: str) -> list[Finding]:
     return []
 
 
-def _stage(root: Path, cycle: str, tmp: Path) -> None:
-    shutil.copytree(root / "charters", tmp / "charters", symlinks=True)
-    src = root / "cycles" / cycle
-    dest = tmp / "cycles" / cycle
-    shutil.copytree(src, dest, symlinks=True, ignore=shutil.ignore_patterns("outputs"))
-
-
 def _keep_style(old: bytes | None, text: str) -> bytes:
     """Keep an existing file's byte-order mark and CRLF line ends."""
     data = text
@@ -333,7 +325,7 @@ def import_workbook(root: Path, cycle: str, workbook: Path, dry_run: bool = Fals
     checked = [st for st in sheets if f"{book}:{st.sheet}" not in refused]
     by_path = {f"cycles/{cycle}/inputs/{st.file}": st for st in checked}
     with tempfile.TemporaryDirectory(prefix="sopctl-import-") as tmp:
-        _stage(root, cycle, Path(tmp))
+        stage(root, cycle, Path(tmp))
         for st in checked:
             target = Path(tmp) / "cycles" / cycle / "inputs" / st.file
             target.parent.mkdir(parents=True, exist_ok=True)

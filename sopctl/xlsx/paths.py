@@ -7,6 +7,8 @@ it. A link inside the repository is followed: the file it points to is the input
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 from ..files import special_kind
@@ -33,3 +35,21 @@ def target_problem(root: Path, path: Path, where: str) -> Finding | None:
         why = f"{what} is {kind}, not a regular file; replace it by the file"
         return finding(where, 0, 0, "SOP019", why)
     return None
+
+
+def stage(root: Path, cycle: str, tmp: Path) -> None:
+    """Copy the charters and the cycle (without outputs) to `tmp` for a check of the imported
+    tables. A link to a file elsewhere in the repository becomes a copy of that file (copied
+    as a link, a relative one would lead nowhere from `tmp`); other links stay links, so the
+    check finds in them what it finds in the repository."""
+    shutil.copytree(root / "charters", tmp / "charters", symlinks=True)
+    src = root / "cycles" / cycle
+    dest = tmp / "cycles" / cycle
+    shutil.copytree(src, dest, symlinks=True, ignore=shutil.ignore_patterns("outputs"))
+    for staged in [*(tmp / "charters").rglob("*"), *dest.rglob("*")]:
+        if not staged.is_symlink():
+            continue
+        real = root / staged.relative_to(tmp)
+        if not escapes_root(root, real) and real.is_file():
+            staged.unlink()
+            shutil.copyfile(os.path.realpath(real), staged)
