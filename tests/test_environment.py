@@ -181,6 +181,19 @@ def test_an_os_error_with_a_path_is_an_environment_error(
     assert "internal error" not in r.err
 
 
+def test_a_missing_file_no_command_reported_stays_an_internal_error(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ENOENT for a path sopctl should have made or checked is a bug (exit 3), not the user's."""
+
+    def missing(*_a: object) -> int:
+        raise FileNotFoundError(errno.ENOENT, "No such file or directory", "outputs/x.csv")
+
+    monkeypatch.setattr("sopctl.cli.commands.run_validate", missing)
+    r = run(["validate"], cwd=repo)
+    assert r.code == 3 and "internal error: FileNotFoundError" in r.err, r.err
+
+
 # --- inputs that are no regular files -------------------------------------------------------
 
 
