@@ -103,9 +103,7 @@ def manifest(ws: Workspace, step: str, outputs: dict[str, bytes], extra: dict[st
         "step": step,
         "sopctl": __version__,
         "inputs": input_digests(ws),
-        "outputs": {
-            name: hashlib.sha256(data).hexdigest() for name, data in sorted(outputs.items())
-        },
+        "outputs": {name: content_digest(data) for name, data in sorted(outputs.items())},
         **extra,
     }
     return json_bytes(doc)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -201,11 +199,10 @@ def check_cycle(
 def fresh_digest(ws: Workspace, outputs: dict[str, bytes]) -> str:
     """The plan digest (governance.records.plan_digest) of the inputs with freshly solved
     results, without writing them: what `sopctl approve` would record after a reconcile."""
-    from ..results import input_digests
+    from ..governance.records import files_digest
+    from ..results import content_digest, input_digests
 
-    files = {**input_digests(ws), **{p: hashlib.sha256(d).hexdigest() for p, d in outputs.items()}}
-    text = json.dumps(files, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return files_digest({**input_digests(ws), **{p: content_digest(d) for p, d in outputs.items()}})
 
 
 def _metric_marks(root: Path, charter_path: str) -> dict[int, tuple[int, int]]:

@@ -8,7 +8,6 @@ this sopctl version (the demand view has no digest in the record).
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -25,7 +24,10 @@ def _dir(root: Path, plan_digest: str) -> Path:
 
 
 def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    """The digest a commit record holds for these bytes (`results.content_digest`)."""
+    from ..results import content_digest
+
+    return content_digest(data)
 
 
 def read(root: Path, plan_digest: str, name: str, recorded: str | None) -> bytes | None:

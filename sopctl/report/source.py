@@ -12,8 +12,6 @@ proved), or the tag's own outputs when it holds them.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -81,13 +79,13 @@ def is_tag(root: Path, target: str) -> bool:
 
 def _digest(ws: Workspace, reconcile: dict[str, bytes]) -> str:
     """The plan digest of governance/records.py `plan_digest`, from bytes in memory."""
-    from ..results import input_digests
+    from ..governance.records import files_digest
+    from ..results import content_digest, input_digests
 
     files = dict(input_digests(ws))
     for name, data in reconcile.items():
-        files[f"cycles/{ws.cycle_id}/outputs/{name}"] = hashlib.sha256(data).hexdigest()
-    text = json.dumps(files, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        files[f"cycles/{ws.cycle_id}/outputs/{name}"] = content_digest(data)
+    return files_digest(files)
 
 
 def _no_plan(run: object, what: str) -> PlanUnavailable:
