@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import os
 import sys
 from enum import StrEnum
@@ -278,39 +277,13 @@ def _invoke() -> int:
     return code if isinstance(code, int) else EXIT_OK
 
 
-# errors of a path that the machine, not sopctl, causes: permissions, a full or read-only disk,
-# a file where a folder must be and the like. A missing file (ENOENT) that no command reported
-# stays an internal error: sopctl itself should have made it, or checked for it.
-ENVIRONMENT = frozenset(
-    getattr(errno, name)
-    for name in (
-        "EACCES",
-        "EPERM",
-        "EROFS",
-        "ENOSPC",
-        "EDQUOT",
-        "EISDIR",
-        "ENOTDIR",
-        "ELOOP",
-        "EEXIST",
-        "ENAMETOOLONG",
-        "EBUSY",
-        "ETXTBSY",
-        "EMLINK",
-        "EXDEV",
-        "EIO",
-    )
-    if hasattr(errno, name)
-)
-
-
 def _unexpected(exc: Exception) -> int:
     """The exit code of an exception no command turned into a message."""
     from . import process
 
     if process.is_broken_pipe(exc) and process.stdout_broken():
         return EXIT_BROKEN_PIPE  # `sopctl ... | head`: the reader has all it wanted
-    if isinstance(exc, OSError) and exc.filename is not None and exc.errno in ENVIRONMENT:
+    if isinstance(exc, OSError) and exc.filename is not None and exc.errno in process.ENVIRONMENT:
         from ..outputs import shown
 
         where = shown(Path(os.fsdecode(exc.filename)))

@@ -58,6 +58,32 @@ _PLAIN = {
 }
 
 
+# errors of a path that the machine, not sopctl, causes: permissions, a full or read-only disk,
+# a file where a folder must be and the like. A missing file (ENOENT) that no command reported
+# stays an internal error: sopctl itself should have made it, or checked for it.
+ENVIRONMENT = frozenset(
+    getattr(errno, name)
+    for name in (
+        "EACCES",
+        "EPERM",
+        "EROFS",
+        "ENOSPC",
+        "EDQUOT",
+        "EISDIR",
+        "ENOTDIR",
+        "ELOOP",
+        "EEXIST",
+        "ENAMETOOLONG",
+        "EBUSY",
+        "ETXTBSY",
+        "EMLINK",
+        "EXDEV",
+        "EIO",
+    )
+    if hasattr(errno, name)
+)
+
+
 def _plain(char: str) -> str:
     import unicodedata
 
