@@ -7,9 +7,11 @@ import io
 import os
 import signal
 import subprocess
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sopctl.cli.app import main
 from sopctl.demos import EXAMPLES
@@ -109,3 +111,21 @@ def deadline(seconds: int) -> Iterator[None]:
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
+
+
+def lock_waits(monkeypatch: Any) -> threading.Event:
+    """An event set once a sopctl run starts waiting for the writers' lock (the lock's wait
+    loop is the only caller of `time.sleep` in sopctl.vcs.commit)."""
+    import time
+    from types import SimpleNamespace
+
+    from sopctl.vcs import commit as lock_module
+
+    waiting = threading.Event()
+
+    def sleep(seconds: float) -> None:
+        waiting.set()
+        time.sleep(seconds)
+
+    monkeypatch.setattr(lock_module, "time", SimpleNamespace(monotonic=time.monotonic, sleep=sleep))
+    return waiting

@@ -10,7 +10,6 @@ import sys
 import threading
 import time
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -18,7 +17,7 @@ import yaml
 from sopctl import vcs
 from sopctl.errors import GitError
 from sopctl.vcs import commit as commit_module
-from tests.helpers import Result, git, run
+from tests.helpers import Result, git, lock_waits, run
 from tests.test_governance_support import (
     APPROVALS,
     MEMBERS,
@@ -167,15 +166,7 @@ def test_an_approve_waiting_for_the_lock_reads_the_file_again(
     """A run that waited appends to what the other run committed meanwhile."""
     from sopctl.cli.governance_cmds import LOCK
 
-    waiting = threading.Event()
-
-    def sleep(seconds: float) -> None:  # only the lock's wait loop sleeps
-        waiting.set()
-        time.sleep(seconds)
-
-    monkeypatch.setattr(
-        commit_module, "time", SimpleNamespace(monotonic=time.monotonic, sleep=sleep)
-    )
+    waiting = lock_waits(monkeypatch)
     results: list[Result] = []
     with vcs.file_lock(vcs.git_dir(plan) / LOCK, "test", 1):
         worker = threading.Thread(

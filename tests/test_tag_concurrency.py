@@ -6,16 +6,13 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
-import sopctl.vcs.commit as lock_module
 from sopctl import vcs
 from sopctl.governance.tag import TagOutcome, commit_cycle, tag_lock
-from tests.helpers import git
+from tests.helpers import git, lock_waits
 from tests.test_tag_support import (
     CYCLE,
     ready_copy,
@@ -53,13 +50,7 @@ def test_the_run_waiting_for_the_lock_checks_again(
     ready: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A run that passed its checks while another held the lock sees the other's tag."""
-    waiting = threading.Event()
-
-    def sleep(seconds: float) -> None:  # only the lock's wait loop sleeps
-        waiting.set()
-        time.sleep(seconds)
-
-    monkeypatch.setattr(lock_module, "time", SimpleNamespace(monotonic=time.monotonic, sleep=sleep))
+    waiting = lock_waits(monkeypatch)
     out: list[TagOutcome] = []
     with tag_lock(vcs.git_dir(ready)):
         worker = threading.Thread(target=lambda: out.append(commit_cycle(ready, CYCLE)))

@@ -88,12 +88,7 @@ def test_quorum_not_met(ready: Path) -> None:
 
 
 def test_one_stale_approval_refuses_even_with_quorum(ready: Path) -> None:
-    extra = (
-        "  - role: cfo\n    person: carl@acme.example\n    time: '2026-12-01T08:00:00Z'\n"
-        f"    plan_digest: {'ab' * 32}\n"
-    )
-    write_approvals(ready, extra=extra)
-    commit_all(ready, "an old approval")
+    _old_cfo_approval(ready)
     reasons = _refused(
         ready, "approval by carl@acme.example as cfo (2026-12-01T08:00:00Z) is stale"
     )
@@ -202,12 +197,7 @@ def test_a_long_run_of_periods_is_shortened() -> None:
 
 
 def test_a_stale_approval_says_how_to_clear_it(ready: Path) -> None:
-    extra = (
-        "  - role: cfo\n    person: carl@acme.example\n    time: '2026-12-01T08:00:00Z'\n"
-        f"    plan_digest: {'ab' * 32}\n"
-    )
-    write_approvals(ready, extra=extra)
-    commit_all(ready, "an old approval")
+    _old_cfo_approval(ready)
     (reason,) = _refused(ready, "is stale")
     assert "ask carl@acme.example to approve the current plan" in reason
     assert "sopctl approve --role cfo" in reason
@@ -234,3 +224,13 @@ def test_a_new_round_supersedes_the_stale_approvals(ready: Path) -> None:
     times = {a["time"] for a in doc["record"]["approvals"]}
     assert times == {t for _, _, t in SIGNERS}
     assert run(["verify", doc["tag"]], cwd=ready).code == 0
+
+
+def _old_cfo_approval(ready: Path) -> None:
+    """Commit the current approvals plus one by carl as cfo of another (older) plan."""
+    extra = (
+        "  - role: cfo\n    person: carl@acme.example\n    time: '2026-12-01T08:00:00Z'\n"
+        f"    plan_digest: {'ab' * 32}\n"
+    )
+    write_approvals(ready, extra=extra)
+    commit_all(ready, "an old approval")
