@@ -17,11 +17,16 @@ from .errors import CannotWrite
 
 
 def shown(path: Path) -> str:
-    """`path` relative to the current folder when it lies below it, else as given."""
+    """`path` relative to the current folder when it lies below it (as written, else with
+    symlinks resolved), else as given: how a command names a file it wrote or could not."""
     try:
-        return path.absolute().relative_to(Path.cwd()).as_posix()
-    except (ValueError, OSError):
-        return str(path)
+        pairs = ((path.absolute(), Path.cwd()), (path.resolve(), Path.cwd().resolve()))
+        for p, base in pairs:
+            if p.is_relative_to(base):
+                return p.relative_to(base).as_posix()
+    except OSError:  # the current folder was removed
+        pass
+    return path.as_posix()
 
 
 def _file_on_the_way(path: Path, folder: bool) -> Path | None:

@@ -42,7 +42,7 @@ def codeowners(
 
 def run_codeowners(root: Path | None, write: bool, path: Path | None) -> int:
     from .. import codeowners as co
-    from ..outputs import write_atomic
+    from ..outputs import shown, write_atomic
     from ..workspace import find_root
 
     plan = find_root(root or Path.cwd())
@@ -54,26 +54,19 @@ def run_codeowners(root: Path | None, write: bool, path: Path | None) -> int:
         return EXIT_OK
     before = target.read_text(encoding="utf-8") if target.is_file() else ""
     after = co.merge(before, section)
-    shown = _shown(target)
+    where = shown(target)
     if after == before:
-        print(f"{shown}: up to date, nothing written")
+        print(f"{where}: up to date, nothing written")
         return EXIT_OK
     write_atomic(target, after)
     old, _ = co.current_section(before)
     diff = list(
-        difflib.unified_diff(old or [], section.lines, f"a/{shown}", f"b/{shown}", n=0, lineterm="")
+        difflib.unified_diff(old or [], section.lines, f"a/{where}", f"b/{where}", n=0, lineterm="")
     )
     verb = "created" if not before else ("updated the section in" if old else "added a section to")
     added = sum(1 for d in diff if d.startswith("+") and not d.startswith("+++"))
     removed = sum(1 for d in diff if d.startswith("-") and not d.startswith("---"))
-    print(f"{verb} {shown} (+{added} -{removed} lines)")
+    print(f"{verb} {where} (+{added} -{removed} lines)")
     for d in diff:
         print(d)
     return EXIT_OK
-
-
-def _shown(target: Path) -> str:
-    try:
-        return target.relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return target.as_posix()

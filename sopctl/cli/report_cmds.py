@@ -64,13 +64,6 @@ def _date(text: str | None) -> dt.date | None:
         raise UserError(f"--as-of '{text}' is not a date", hint="write YYYY-MM-DD") from exc
 
 
-def _shown(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
-
 def _own_warnings(report: Report) -> None:
     """Print the report's own warnings (SOP96x); count the inputs' warnings in one line."""
     own = [f for f in report.sorted() if f.code.startswith("SOP96")]
@@ -119,6 +112,7 @@ def report(
     """The executive pack: one self-contained HTML file (KPIs against the charter, demand
     waterfall, capacity, inventory, finance bridge, exceptions, scenarios, approvals, actions,
     learn). Exit 1 when there is no plan or a tag does not verify."""
+    from ..outputs import shown
     from ..report import PlanUnavailable, build_report
 
     when = _date(as_of)
@@ -129,7 +123,7 @@ def report(
     _own_warnings(res.report)
     src = res.label + (f" (verified: {res.verdict.replace('_', ' ')})" if res.verdict else "")
     typer.echo(
-        f"wrote {_shown(res.path)}: cycle {res.cycle} from {src}, {res.charts} charts, "
+        f"wrote {shown(res.path)}: cycle {res.cycle} from {src}, {res.charts} charts, "
         f"{res.size / 1024:,.0f} KiB"
     )
 
@@ -161,7 +155,7 @@ def export_xlsx(
 
 def run_export(target: str | None, out: Path | None, inputs: bool) -> int:
     from ..errors import EXIT_FINDINGS, EXIT_OK
-    from ..outputs import write_atomic
+    from ..outputs import shown, write_atomic
     from ..report import PlanUnavailable, default_out, plan_source
     from ..xlsx import require
 
@@ -185,7 +179,7 @@ def run_export(target: str | None, out: Path | None, inputs: bool) -> int:
     write_atomic(path, res.data)
     rows = sum(n for _, n in res.sheets)
     typer.echo(
-        f"wrote {_shown(path)} from {label}: {len(res.sheets)} sheets, {rows:,} rows "
+        f"wrote {shown(path)} from {label}: {len(res.sheets)} sheets, {rows:,} rows "
         f"({', '.join(s for s, _ in res.sheets)})"
     )
     return EXIT_OK
