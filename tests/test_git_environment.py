@@ -132,6 +132,23 @@ def test_tag_refuses_in_a_shallow_clone(tagged: Path, tmp_path: Path) -> None:
     assert "the clone is shallow" in res.err and "fetch-depth: 0" in res.err
 
 
+def test_verify_in_a_shallow_clone_names_the_cut_off_history(tagged: Path, tmp_path: Path) -> None:
+    """An approval's commit before the tagged one is cut off from a depth-1 clone."""
+    import shutil
+
+    src = tmp_path / "src"
+    shutil.copytree(tagged, src, symlinks=True)
+    record = git(src, "cat-file", "tag", "sop/2026-12/v1").split("\n\n", 1)[1]
+    (tmp_path / "record.txt").write_text(record)
+    git(src, "commit", "-q", "--allow-empty", "-m", "a later commit, tagged instead")
+    tag_args = ["-f", "-a", "--cleanup=verbatim", "-F", str(tmp_path / "record.txt")]
+    git(src, "tag", *tag_args, "sop/2026-12/v1", "HEAD")
+    clone = _shallow(src, tmp_path / "clone", 1)
+    res = run(["verify", "sop/2026-12/v1"], cwd=clone)
+    assert res.code == 1, res.out + res.err
+    assert "is not in the repo: this clone is shallow; fetch the history" in res.out, res.out
+
+
 def test_check_header_names_the_start_whole(tagged: Path) -> None:
     from sopctl.check.engine import CheckResult
     from sopctl.cli.check_cmd import render

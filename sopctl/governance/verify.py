@@ -181,7 +181,13 @@ def _check_approvals(
                 "tag for this plan_digest"
             )
         elif vcs.resolve_commit(base, a.commit) is None:
-            rep.problems.append(f"approval commit {a.commit} of {a.person} is not in the repo")
+            why = f"approval commit {a.commit} of {a.person} is not in the repo"
+            if vcs.is_shallow(base):  # cut off by the clone, not missing from the history
+                why += (
+                    ": this clone is shallow; fetch the history (git fetch --unshallow, or "
+                    "fetch-depth: 0 in actions/checkout) and verify again"
+                )
+            rep.problems.append(why)
 
 
 def _resolve(
