@@ -218,6 +218,8 @@ def undeclared_files(inputs_dir: Path, declared: set[str]) -> list[Path]:
 
 
 def shadow_findings(root: Path, inputs_dir: Path, declared: set[str]) -> list[Finding]:
+    files = undeclared_files(inputs_dir, declared)
+    hidden = _git_ignored(root, files)
     return [
         finding(
             display(root, p),
@@ -225,10 +227,30 @@ def shadow_findings(root: Path, inputs_dir: Path, declared: set[str]) -> list[Fi
             0,
             "SOP601",
             "this file is not declared in the charter's inputs, so nobody owns it; "
-            "declare it (file, table, owner, due) or move it out of inputs/",
+            "declare it (file, table, owner, due) or move it out of inputs/"
+            + (
+                " (git ignores it, so CI and other clones do not see it: it exists only here)"
+                if p in hidden
+                else ""
+            ),
         )
-        for p in undeclared_files(inputs_dir, declared)
+        for p in files
     ]
+
+
+def _git_ignored(root: Path, files: list[Path]) -> set[Path]:
+    """The files git ignores; none outside a git repository (validate needs no git)."""
+    if not files:
+        return set()
+    from . import vcs
+    from .errors import SopctlError
+
+    try:
+        top = vcs.repo_top(root).resolve()
+        rel = {p.resolve().relative_to(top).as_posix(): p for p in files}
+        return {rel[r] for r in vcs.ignored(root, list(rel))}
+    except (SopctlError, ValueError, OSError):
+        return set()
 
 
 def inside(root: Path, path: Path) -> bool:

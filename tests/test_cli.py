@@ -222,3 +222,17 @@ def test_schema_patterns_are_told_in_words(repo: Path) -> None:
     r = run(["validate"], cwd=repo)
     assert "'finance.currency' is 'eur': must be a three-letter ISO 4217 currency code" in r.out
     assert "should match pattern" not in r.out
+
+
+def test_a_shadow_input_git_ignores_is_said_to_exist_only_here(repo: Path) -> None:
+    """A file CI never sees (ignored by .gitignore or .git/info/exclude) is still SOP601 here,
+    and the message says why a pull request's check does not show it."""
+    inputs = repo / "cycles" / "2026-12" / "inputs"
+    (inputs / "pipeline.csv.bak").write_text("x\n")
+    (inputs / "notes.csv").write_text("y\n")
+    (repo / ".git" / "info" / "exclude").write_text("*.bak\n")
+    lines = [ln for ln in run(["validate"], cwd=repo).out.splitlines() if "SOP601" in ln]
+    assert len(lines) == 2
+    bak, notes = sorted(lines, key=lambda ln: "notes.csv" in ln)
+    assert "pipeline.csv.bak" in bak and "git ignores it, so CI and other clones" in bak
+    assert "git ignores" not in notes

@@ -200,6 +200,16 @@ def untracked(root: Path, paths: list[str]) -> list[str]:
     return [p for p in paths if p not in tracked]
 
 
+def ignored(root: Path, paths: list[str]) -> list[str]:
+    """Which of `paths` (relative to the repository top) git ignores (.gitignore, exclude)."""
+    if not paths:
+        return []
+    args = ["-c", "core.quotePath=false", "check-ignore", "--", *paths]  # names as they are
+    _, out, _ = _call(root, args, "git check-ignore", None, False)
+    found = set(out.splitlines())
+    return [p for p in paths if p in found]
+
+
 def resolve_commit(root: Path, rev: str) -> str | None:
     """The full sha of the commit `rev` names, or None when it names no commit."""
     status, out, _ = _call(
