@@ -6,6 +6,7 @@ file, an input table or an actuals table that is one is reported (SOP019) and ne
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
@@ -42,4 +43,48 @@ def not_regular(path: Path, shown: str) -> Finding | None:
         0,
         "SOP019",
         f"this is {kind}, not a regular file, and is not opened; replace it with the file",
+    )
+
+
+def escapes_root(root: Path, path: Path) -> bool:
+    """True when `path` is (or passes through) a symlink that leads outside `root`."""
+    try:
+        Path(os.path.realpath(path)).relative_to(root.resolve())
+    except ValueError:
+        return True
+    return False
+
+
+def link_problem(root: Path, path: Path, shown: str) -> Finding | None:
+    """A symlink sopctl does not follow: one leaving the repository (SOP003), one that cannot
+    be followed, e.g. a loop (SOP007), one to a file that does not exist (SOP001)."""
+    if escapes_root(root, path):
+        return finding(
+            shown,
+            0,
+            0,
+            "SOP003",
+            "this path leads outside the repository through a symlink; sopctl neither reads "
+            "nor writes through it: copy the file into the repository instead",
+        )
+    if not path.is_symlink() or path.exists():
+        return None
+    try:
+        path.stat()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:  # a loop of symlinks, no permission...
+        return finding(
+            shown,
+            0,
+            0,
+            "SOP007",
+            f"this symlink cannot be followed ({exc.strerror}); replace it with the file",
+        )
+    return finding(
+        shown,
+        0,
+        0,
+        "SOP001",
+        "this symlink points to a file that does not exist; replace it with the file",
     )

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import periods
+from .files import link_problem
 from .findings import Finding, finding
 from .schemas.charter import Charter
 from .schemas.cycle import Cycle
@@ -13,7 +14,7 @@ from .tables.check import Context, Table, check_table, resolve_ids
 from .tables.contracts import CONTRACTS
 from .tables.csvread import read_raw
 from .tables.emit import Emitter
-from .workspace import display, escapes_root
+from .workspace import display
 from .yamlio import YamlDoc
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def load_inputs(
                 )
             )
             continue
-        problem = _path_problem(root, target, shown)
+        problem = link_problem(root, target, shown)
         if problem is not None:
             findings.append(problem)
             continue
@@ -108,40 +109,6 @@ def load_inputs(
     findings.extend(shadow_findings(root, inputs_dir, declared))
     findings.extend(_cross_refs(tables, ctx, unreadable | partial))
     return tables, findings, checked
-
-
-def _path_problem(root: Path, target: Path, shown: str) -> Finding | None:
-    """A declared input that is a symlink leaving the repository, or one that leads nowhere."""
-    if escapes_root(root, target):
-        return finding(
-            shown,
-            0,
-            0,
-            "SOP003",
-            "this path leads outside the repository through a symlink; copy the file into "
-            "the repository instead",
-        )
-    if not target.is_symlink() or target.exists():
-        return None
-    try:
-        target.stat()
-    except FileNotFoundError:
-        pass
-    except OSError as exc:  # a loop of symlinks, no permission...
-        return finding(
-            shown,
-            0,
-            0,
-            "SOP007",
-            f"this symlink cannot be followed ({exc.strerror}); replace it with the file",
-        )
-    return finding(
-        shown,
-        0,
-        0,
-        "SOP001",
-        "this symlink points to a file that does not exist; replace it with the file",
-    )
 
 
 def _cross_refs(tables: dict[str, Table], ctx: Context, unreadable: set[str]) -> list[Finding]:

@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import periods
+from .files import escapes_root
 from .findings import Finding, Report, finding
 from .schemas.charter import Charter
 from .schemas.cycle import Cycle
 from .semantics import check_charter, check_cycle
-from .workspace import display, escapes_root, find_root, load_model, pick_cycle
+from .workspace import display, find_root, load_model, pick_cycle
 
 if TYPE_CHECKING:
     from .schemas.records import ApprovalsFile

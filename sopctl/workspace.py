@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 import re
 from pathlib import Path
 from typing import TypeVar
@@ -16,7 +15,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .errors import UnknownCycle, UserError, WorkspaceNotFound
-from .files import not_regular, special_kind
+from .files import link_problem, not_regular, special_kind
 from .findings import Finding, finding
 from .yamlio import YamlDoc, parse_yaml
 
@@ -99,26 +98,12 @@ def display(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
-def escapes_root(root: Path, path: Path) -> bool:
-    """True when `path` is (or passes through) a symlink that leads outside `root`."""
-    try:
-        real = Path(os.path.realpath(path))
-        real.relative_to(root.resolve())
-    except ValueError:
-        return True
-    return False
-
-
 def read_text(root: Path, path: Path) -> tuple[str | None, list[Finding]]:
     shown = display(root, path)
     if not path.exists() and not path.is_symlink():
         return None, [finding(shown, 0, 0, "SOP001", "the file is missing; create it")]
-    if escapes_root(root, path):
-        return None, [
-            finding(
-                shown, 0, 0, "SOP003", "this symlink leads outside the repository; copy the file in"
-            )
-        ]
+    if (link := link_problem(root, path, shown)) is not None:
+        return None, [link]
     if path.is_dir():
         return None, [finding(shown, 0, 0, "SOP002", "this is a directory, not a file")]
     odd = not_regular(path, shown)

@@ -152,7 +152,7 @@ def test_inputs_export_reads_no_file_outside_and_drops_no_sheet_silently(
 ) -> None:
     no_plain_file(ready / CDIR / "inputs" / "items.csv", make, tmp_path)
     r = run(["export", "xlsx", "--inputs", "--out", "in.xlsx"], cwd=ready)
-    assert r.code == 1 and f"{CDIR}/inputs/items.csv: error {code} this is" in r.out, r.out
+    assert r.code == 1 and f"{CDIR}/inputs/items.csv: error {code} this " in r.out, r.out
     assert "nothing written" in r.err and not (ready / "in.xlsx").exists()
 
 

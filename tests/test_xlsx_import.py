@@ -201,9 +201,9 @@ def test_a_refused_cell_does_not_hide_the_other_findings(ready: Path) -> None:
 @pytest.mark.parametrize(
     ("make", "expected"),
     [
-        ("outside", "error SOP003 cycles/2026-12/inputs/items.csv is a symlink leading outside"),
-        ("loop", "error SOP007 cycles/2026-12/inputs/items.csv is a broken symlink (or a loop)"),
-        ("directory", "error SOP002 cycles/2026-12/inputs/items.csv is a directory"),
+        ("outside", "error SOP003 cycles/2026-12/inputs/items.csv: this path leads outside"),
+        ("loop", "error SOP007 cycles/2026-12/inputs/items.csv: this symlink cannot be followed"),
+        ("directory", "error SOP002 cycles/2026-12/inputs/items.csv: this is a directory"),
     ],
 )
 def test_an_input_that_is_no_plain_file_is_never_written_through(

@@ -11,30 +11,22 @@ import os
 import shutil
 from pathlib import Path
 
-from ..files import special_kind
+from ..files import escapes_root, link_problem, not_regular
 from ..findings import Finding, finding
-from ..workspace import display, escapes_root
+from ..workspace import display
 
 
 def target_problem(root: Path, path: Path, where: str) -> Finding | None:
-    """Why the input file at `path` may not be read or written (None: it may), located at
-    `where` (the sheet on import, the file itself on export)."""
+    """Why the input file at `path` may not be read or written (None: it may): a link that
+    leads outside or nowhere, a directory, a FIFO or device. Located at `where` (the sheet on
+    import, the file itself on export), naming the file when that is not the place."""
     shown = display(root, path)
-    what = "this" if where == shown else shown
-    if escapes_root(root, path):
-        why = f"{what} is a symlink leading outside the repository; sopctl neither reads nor "
-        return finding(
-            where, 0, 0, "SOP003", why + "writes through it: replace the link by the file"
-        )
-    if path.is_dir():
-        return finding(where, 0, 0, "SOP002", f"{what} is a directory; remove it or rename it")
-    if path.is_symlink() and not path.exists():
-        why = f"{what} is a broken symlink (or a loop); replace it by the file"
-        return finding(where, 0, 0, "SOP007", why)
-    if (kind := special_kind(path)) is not None:  # never opened: a FIFO would wait forever
-        why = f"{what} is {kind}, not a regular file; replace it by the file"
-        return finding(where, 0, 0, "SOP019", why)
-    return None
+    found = link_problem(root, path, shown) or not_regular(path, shown)
+    if found is None and path.is_dir():
+        found = finding(shown, 0, 0, "SOP002", "this is a directory; remove it or rename it")
+    if found is None or where == shown:
+        return found
+    return finding(where, 0, 0, found.code, f"{shown}: {found.message}")
 
 
 def stage(root: Path, cycle: str, tmp: Path) -> None:
