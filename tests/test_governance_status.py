@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -157,6 +159,7 @@ def test_missing_inputs_with_owner_and_lateness(plan: Path, today: str, late: bo
         "due_date": "2026-12-07",
         "required": True,
         "late": late,
+        "problem": None,
     }
     assert (
         by_file["overrides.csv"]["required"] is False and by_file["overrides.csv"]["late"] is False
@@ -164,6 +167,36 @@ def test_missing_inputs_with_owner_and_lateness(plan: Path, today: str, late: bo
     text = run(["status", "--today", today], cwd=plan).out
     assert "inputs: 1 required input(s) missing" in text
     assert ("LATE" in text) is late
+
+
+@pytest.mark.parametrize(
+    ("make", "problem"),
+    [
+        (lambda p: p.mkdir(), "a folder"),
+        (lambda p: os.mkfifo(p), "a FIFO (named pipe)"),
+        (lambda p: p.symlink_to("gone.csv"), "a symlink to nothing"),
+    ],
+    ids=["folder", "fifo", "dangling-link"],
+)
+def test_an_unusable_input_is_not_called_missing(
+    plan: Path, make: Callable[[Path], None], problem: str
+) -> None:
+    path = plan / CYCLE / "inputs" / "pipeline.csv"
+    path.unlink()
+    make(path)
+    doc = status(plan)
+    assert doc["validation"]["errors"] >= 1  # validate names it; status says what it is
+    assert [(m["file"], m["problem"]) for m in doc["missing_inputs"]] == [("pipeline.csv", problem)]
+    text = run(["status", "--today", "2026-12-09"], cwd=plan).out
+    assert "inputs: 1 required input(s) unusable" in text
+    assert f"pipeline.csv (pipeline) is {problem}, not a file (sopctl validate)" in text
+    assert "missing pipeline.csv" not in text
+    (plan / CYCLE / "inputs" / "overrides.csv").unlink()  # optional: the required count stays
+    assert "inputs: 1 required input(s) unusable" in run(["status"], cwd=plan).out
+    (plan / CYCLE / "inputs" / "inventory.csv").unlink()
+    text = run(["status"], cwd=plan).out
+    assert "inputs: 2 required input(s) missing or unusable" in text
+    assert "missing inventory.csv (inventory)" in text
 
 
 def test_plan_states(plan: Path) -> None:

@@ -246,17 +246,26 @@ def _calendar_lines(st: Status) -> list[str]:
     ]
 
 
+def _absent(gone: int, total: int) -> str:
+    """'missing', 'unusable' or 'missing or unusable' for the required inputs listed."""
+    return "missing" if gone == total else "unusable" if gone == 0 else "missing or unusable"
+
+
 def _input_lines(st: Status) -> list[str]:
     required = [m for m in st.missing if m.required]
     if not required:
         lines = ["inputs: every required input is present"]
     else:
-        lines = [f"inputs: {len(required)} required input(s) missing"]
+        gone = sum(m.problem is None for m in required)
+        lines = [f"inputs: {len(required)} required input(s) " + _absent(gone, len(required))]
     for m in st.missing:
         who = m.owner + (f" ({', '.join(m.members)})" if m.members else "")
         tag = " [bold red]LATE[/]" if m.late else ("" if m.required else " (optional)")
         due = f"due at {m.due}" + (f" ({m.due_date})" if m.due_date else "")
-        lines.append(f"  missing {_esc(m.file)} ({m.table}), owner {_esc(who)}, {due}{tag}")
+        what = f"missing {_esc(m.file)} ({m.table})"
+        if m.problem is not None:
+            what = f"{_esc(m.file)} ({m.table}) is {m.problem}, not a file (sopctl validate)"
+        lines.append(f"  {what}, owner {_esc(who)}, {due}{tag}")
     return lines
 
 

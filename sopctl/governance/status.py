@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..files import special_kind
 from ..results import is_current
 from .actions import ActionView, order_actions
 from .cycle_calendar import CalendarState, calendar_state, cycle_month
@@ -122,6 +125,7 @@ class MissingInput:
     due_date: dt.date | None  # None without a calendar
     required: bool
     late: bool
+    problem: str | None = None  # present yet unusable: 'a FIFO (named pipe)', 'a folder'...
 
     def to_dict(self) -> dict[str, Any]:
         due = self.due_date.isoformat() if self.due_date else None
@@ -232,8 +236,10 @@ def _missing(ws: Workspace, cal: CalendarState | None) -> list[MissingInput]:
     members = {r.id: tuple(r.members) for r in ws.charter.roles}
     out = []
     for d in ws.charter.inputs:
-        if (ws.cycle_dir / "inputs" / d.file).is_file():
+        path = ws.cycle_dir / "inputs" / d.file
+        if path.is_file():
             continue
+        problem = unusable(path)
         due_date = cal.due_dates[d.due] if cal else None
         late = bool(cal and d.required and cal.late(d.due))
         out.append(
@@ -246,9 +252,24 @@ def _missing(ws: Workspace, cal: CalendarState | None) -> list[MissingInput]:
                 due_date,
                 d.required,
                 late,
+                problem,
             )
         )
     return out
+
+
+def unusable(path: Path) -> str | None:
+    """What stands where an input file should be, when something does ('a folder', 'a FIFO
+    (named pipe)', 'a symlink to nothing'); None when nothing is there. validate reports it."""
+    if not os.path.lexists(path):
+        return None
+    if path.is_dir():
+        return "a folder"
+    if kind := special_kind(path):
+        return kind
+    if path.is_symlink():
+        return "a symlink to nothing" if not path.exists() else "a symlink that cannot be followed"
+    return "a path that cannot be read"
 
 
 def cycle_status(ws: Workspace, report: Report, today: dt.date) -> Status:
