@@ -13,7 +13,7 @@ from .findings import Finding, Report, Severity
 from .outputs import write_all
 from .results import csv_bytes, is_current, manifest, read_manifest
 from .validate import Workspace, load_workspace
-from .workspace import display, list_cycles
+from .workspace import cycle_order, display, list_cycles
 
 if TYPE_CHECKING:
     from .signal import DemandResult
@@ -40,12 +40,13 @@ class DemandRun:
 
 
 def previous_plan(ws: Workspace) -> tuple[str | None, pl.DataFrame | None]:
-    """The demand plan of the cycle before this one, when its outputs exist locally."""
-    cycles = list_cycles(ws.root)
-    earlier = [c for c in cycles if c < ws.cycle_id]
+    """The demand plan of the cycle before this one (workspace.cycle_order), when its outputs
+    exist locally."""
+    mine = cycle_order(ws.root, ws.cycle_id)
+    earlier = [k for k in (cycle_order(ws.root, c) for c in list_cycles(ws.root)) if k < mine]
     if not earlier:
         return None, None
-    prev = earlier[-1]
+    prev = max(earlier)[1]
     path = ws.root / "cycles" / prev / "outputs" / PLAN
     if not path.is_file():
         return prev, None

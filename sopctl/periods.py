@@ -38,12 +38,25 @@ def to_ordinal(text: str, bucket: Bucket) -> int | None:
     return monday.toordinal() // 7
 
 
+def start_date(text: str) -> dt.date | None:
+    """The first day of a month or ISO-week label, or None when it is neither: cycles that
+    plan in different buckets are ordered by when their first period starts."""
+    for bucket in ("month", "week"):
+        n = to_ordinal(text, bucket)
+        if n is not None:
+            return dt.date(n // 12, n % 12 + 1, 1) if bucket == "month" else monday(n)
+    return None
+
+
+def monday(n: int) -> dt.date:
+    """The Monday of week ordinal `n` (date.fromordinal(1), 0001-01-01, is a Monday)."""
+    return dt.date.fromordinal(n * 7 + 1)
+
+
 def from_ordinal(n: int, bucket: Bucket) -> str:
     if bucket == "month":
         return f"{n // 12:04d}-{n % 12 + 1:02d}"
-    monday = dt.date.fromordinal(n * 7 + 1)
-    # n*7+1 is a Monday because date.fromordinal(1) (0001-01-01) is a Monday
-    year, week, _ = monday.isocalendar()
+    year, week, _ = monday(n).isocalendar()
     return f"{year:04d}-W{week:02d}"
 
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import UnknownCycle, UserError, WorkspaceNotFound
 from .files import link_problem, not_regular, special_kind
 from .findings import Finding, finding
+from .periods import start_date
 from .yamlio import YamlDoc, parse_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -69,25 +70,32 @@ def pick_cycle(root: Path, cycle: str | None, cwd: Path | None = None) -> str:
             "this planning repository has no cycle yet (no cycles/<id>/cycle.yaml)",
             hint="create cycles/<id>/cycle.yaml, or start from 'sopctl init PATH'",
         )
-    return max(known, key=lambda c: (_first_period(root / "cycles" / c / "cycle.yaml"), c))
+    return max(known, key=lambda c: cycle_order(root, c))
+
+
+def cycle_order(root: Path, cycle: str) -> tuple[dt.date, str]:
+    """How cycles are ordered (the default cycle is the last, a cycle's previous one the one
+    before it): by when the first period starts, then by id."""
+    return _first_start(root / "cycles" / cycle / "cycle.yaml"), cycle
 
 
 _FIRST_PERIOD = re.compile(r"""^first_period:[ \t]*["']?([0-9]{4}-[0-9A-Za-z]+)""", re.MULTILINE)
 
 
-def _first_period(path: Path) -> str:
-    """A cycle's first period as written in cycle.yaml ('' when it has none to read): the
-    latest cycle is the one planning furthest ahead, so a stray folder such as cycles/zz does
-    not become the default by its name."""
+def _first_start(path: Path) -> dt.date:
+    """When a cycle's first period, as written in cycle.yaml, starts (date.min when it has
+    none to read): the latest cycle is the one planning furthest ahead, so a stray folder such
+    as cycles/zz does not become the default by its name, and a weekly cycle sorts among
+    monthly ones by date, not by the characters of its label."""
     if not path.is_file():  # a FIFO would never end: never opened here
-        return ""
+        return dt.date.min
     try:
         with path.open("rb") as fh:
             head = fh.read(4096).decode("utf-8", errors="replace")
     except OSError:
-        return ""
+        return dt.date.min
     m = _FIRST_PERIOD.search(head)
-    return m.group(1) if m else ""
+    return (start_date(m.group(1)) if m else None) or dt.date.min
 
 
 def display(root: Path, path: Path) -> str:

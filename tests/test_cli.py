@@ -135,7 +135,16 @@ def test_the_latest_cycle_is_the_one_planning_furthest_ahead(repo: Path) -> None
         (repo / "cycles" / name / "cycle.yaml").write_text(body)
     r = run(["validate", "--format", "json"], cwd=repo)
     assert json.loads(r.out)["checked_files"][0] == "cycles/2027-01/cycle.yaml", r.out
+    # a weekly cycle whose label sorts after "2027-02" as text, yet starts on 2027-01-04
+    (repo / "cycles" / "wk").mkdir()
+    body = text.replace("id: 2026-12", "id: wk").replace("2027-01", "2027-W01")
+    (repo / "cycles" / "wk" / "cycle.yaml").write_text(body)
+    r = run(["validate", "--format", "json"], cwd=repo)
+    assert json.loads(r.out)["checked_files"][0] == "cycles/2027-01/cycle.yaml", r.out
     (repo / "cycles" / "2027-01" / "cycle.yaml").unlink()
+    r = run(["validate", "--format", "json"], cwd=repo)
+    assert json.loads(r.out)["checked_files"][0] == "cycles/wk/cycle.yaml", r.out
+    (repo / "cycles" / "wk" / "cycle.yaml").unlink()
     r = run(["validate", "--format", "json"], cwd=repo)
     assert json.loads(r.out)["checked_files"][0] == "cycles/2026-12/cycle.yaml", r.out
 

@@ -80,6 +80,16 @@ def test_json_format_and_previous_cycle_comparison(repo: Path) -> None:
         "O-1,P-100,standard,2027-04,delta,30,sam@acme.example,Trade fair orders expected\n"
         "O-2,P-200,strategic,2027-05,delta,500,sam@acme.example,Framework contract signed\n"
     )
+    # a cycle whose id sorts before 2027-01 but that plans later is not the previous one
+    stray = repo / "cycles" / "2026-zz"
+    (stray / "outputs").mkdir(parents=True)
+    text = (src / "cycle.yaml").read_text().replace("2026-12", "2026-zz")
+    (stray / "cycle.yaml").write_text(
+        text.replace("first_period: 2027-01", "first_period: 2027-03")
+    )
+    (stray / "outputs" / "demand_plan.csv").write_bytes(
+        (repo / OUT / "demand_plan.csv").read_bytes()
+    )
     r = run(["demand", "2027-01", "--format", "json"], cwd=repo)
     assert r.code == 0, r.out + r.err
     doc = json.loads(r.out)
