@@ -373,6 +373,36 @@ def test_turns_value_stock_and_shipments_at_each_periods_standard_cost(repo: Pat
     assert float(total["value"]) == pytest.approx(out * 12 / 3 / stock, abs=1e-4)
 
 
+@pytest.mark.parametrize(
+    ("drop", "p100", "p200", "total"),
+    [
+        # March shipments not reported yet: annualised over the two months demand.csv has
+        (("demand", "2027-03"), 399 * 6 / 90, 363 * 6 / (640 / 3), 20316 * 6 / 6160),
+        # P-200's January stock not reported: its average is February's and March's
+        (("stock", "P-200,2027-01,230"), 593 * 4 / 90, 567 * 4 / 205, 30524 * 4 / 6060),
+    ],
+    ids=["demand-reports-fewer-periods", "stock-reports-fewer-periods"],
+)
+def test_turns_annualise_outflow_over_the_periods_demand_reports(
+    repo: Path, drop: tuple[str, str], p100: float, p200: float, total: float
+) -> None:
+    """Outflow per period comes from the periods demand.csv reports on, average stock from the
+    stock reports: a period one file does not cover neither counts as no sales nor drags the
+    total below every item's turns."""
+    kind, what = drop
+    path = repo / ("actuals/demand.csv" if kind == "demand" else "actuals/stock.csv")
+    lines = path.read_text("utf-8").splitlines(keepends=True)
+    path.write_text("".join(ln for ln in lines if what not in ln), "utf-8")
+    learn(repo, "sop/2026-12/v1")
+    got = card(repo)
+    assert float(got[("inventory", "turns", "item", "P-100")]["value"]) == pytest.approx(p100, abs=1e-4)
+    assert float(got[("inventory", "turns", "item", "P-200")]["value"]) == pytest.approx(p200, abs=1e-4)
+    row = got[("inventory", "turns", "total", "all")]
+    assert float(row["value"]) == pytest.approx(total, abs=1e-4)
+    periods = 2 if kind == "demand" else 3
+    assert row["note"].endswith(f"over the {periods} period(s) demand.csv reports on")
+
+
 def test_bad_actuals_are_located_and_the_summary_counts_the_files_read(repo: Path) -> None:
     stock = repo / "actuals/stock.csv"
     stock.write_text(stock.read_text("utf-8").replace("P-100,2027-02,90", "P-100,2027-02,-5"))

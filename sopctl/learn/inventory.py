@@ -137,42 +137,59 @@ def _unit_costs(inp: LearnInputs) -> pl.DataFrame:
 
 
 def _turns(inp: LearnInputs, stock: pl.DataFrame) -> list[pl.DataFrame]:
+    """Annualised turns per item and in total. Outflow is the shipped units of the periods
+    demand.csv reports on (a series without a row there shipped 0), annualised over their
+    number; the average stock is the mean of the stock reports, whatever periods they cover.
+    So a period with stock but no demand report does not count as a period without sales,
+    and the total is the total outflow over the total average stock of the reported items."""
     th = inp.rules.threshold("inventory", "turns")
     demand = inp.actuals.get("actuals")
     if demand is None or demand["shipped"].null_count() == demand.height:
         return [sc.no_data("inventory", "turns", th, "no actuals: add shipped to demand.csv")]
+    periods = observed(demand, inp.labels)
+    if not periods:
+        note = "demand.csv reports no period of the committed horizon"
+        return [sc.no_data("inventory", "turns", th, note)]
+    cost = _unit_costs(inp)
+    # without standard costs, turns are in units; with them an item without a cost counts 0
+    missing_cost = 0.0 if cost.height else 1.0
+
+    def valued(frame: pl.DataFrame, qty: str) -> pl.DataFrame:
+        return frame.join(cost, on=["item", "period"], how="left").with_columns(
+            (pl.col(qty) * pl.col("unit_cost").fill_null(missing_cost)).alias(f"{qty}_cost")
+        )
+
     shipped = (
-        demand.filter(pl.col("period").is_in(observed(demand, inp.labels)))
+        demand.filter(pl.col("period").is_in(periods))
         .group_by("item", "period")
         .agg(pl.col("shipped").fill_null(0.0).sum())
     )
-    cost = _unit_costs(inp)
+    out = (
+        valued(shipped, "shipped")
+        .group_by("item")
+        .agg(pl.col("shipped").sum().alias("out"), pl.col("shipped_cost").sum().alias("out_cost"))
+    )
     ppy = m.PERIODS_PER_YEAR[inp.target.bucket]
-    j = (
-        stock.select("item", "period", "on_hand")
-        .join(shipped, on=["item", "period"], how="left")
-        .join(cost, on=["item", "period"], how="left")
-        .with_columns(pl.col("shipped").fill_null(0.0), pl.col("unit_cost").fill_null(1.0))
-    )
     per = (
-        j.group_by("item")
+        valued(stock.select("item", "period", "on_hand"), "on_hand")
+        .group_by("item")
         .agg(
-            pl.col("shipped").sum().alias("out"),
             pl.col("on_hand").mean().alias("avg"),
+            pl.col("on_hand_cost").mean().alias("avg_cost"),
             pl.len().alias("n"),
-            (pl.col("shipped") * pl.col("unit_cost")).sum().alias("out_cost"),
-            (pl.col("on_hand") * pl.col("unit_cost")).mean().alias("avg_cost"),
         )
+        .join(out, on="item", how="left")
+        .with_columns(pl.col("out", "out_cost").fill_null(0.0))
         .sort("item")
-        .with_columns(m.ratio(pl.col("out") * ppy / pl.col("n"), pl.col("avg")).alias("value"))
+        .with_columns(m.ratio(pl.col("out") * ppy / len(periods), pl.col("avg")).alias("value"))
     )
-    n_periods = j["period"].n_unique()
     total_value = m.inventory_turns(
-        float(per["out_cost"].sum()), float(per["avg_cost"].sum()), n_periods, ppy
+        float(per["out_cost"].sum()), float(per["avg_cost"].sum()), len(periods), ppy
     )
     note = "at standard cost per period, annualised" if cost.height else "in units, annualised"
+    note += f" over the {len(periods)} period(s) demand.csv reports on"
     return [
-        sc.one("inventory", "turns", "total", sc.TOTAL, total_value, th, n_periods, note),
+        sc.one("inventory", "turns", "total", sc.TOTAL, total_value, th, int(per["n"].sum()), note),
         sc.rows(
             "inventory", "turns", "item", per.select(pl.col("item").alias("key"), "value", "n"), th
         ),
