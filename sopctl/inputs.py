@@ -10,7 +10,7 @@ from .files import link_problem
 from .findings import Finding, finding
 from .schemas.charter import Charter
 from .schemas.cycle import Cycle
-from .tables.check import Context, Table, check_table, resolve_ids
+from .tables.check import Context, Table, check_table, recheck_keys, resolve_ids
 from .tables.contracts import CONTRACTS
 from .tables.csvread import read_raw
 from .tables.emit import Emitter
@@ -150,6 +150,8 @@ def _cross_refs(tables: dict[str, Table], ctx: Context, unreadable: set[str]) ->
                 "SOP402",
                 f"add it to {target.path} or correct the id",
             )
+            if c.name in table.contract.key:
+                recheck_keys(o, table.frame, frame, table.contract.key)
             table.frame = frame
             out.extend(o.findings)
     return out

@@ -395,8 +395,12 @@ def test_turns_annualise_outflow_over_the_periods_demand_reports(
     path.write_text("".join(ln for ln in lines if what not in ln), "utf-8")
     learn(repo, "sop/2026-12/v1")
     got = card(repo)
-    assert float(got[("inventory", "turns", "item", "P-100")]["value"]) == pytest.approx(p100, abs=1e-4)
-    assert float(got[("inventory", "turns", "item", "P-200")]["value"]) == pytest.approx(p200, abs=1e-4)
+    assert float(got[("inventory", "turns", "item", "P-100")]["value"]) == pytest.approx(
+        p100, abs=1e-4
+    )
+    assert float(got[("inventory", "turns", "item", "P-200")]["value"]) == pytest.approx(
+        p200, abs=1e-4
+    )
     row = got[("inventory", "turns", "total", "all")]
     assert float(row["value"]) == pytest.approx(total, abs=1e-4)
     periods = 2 if kind == "demand" else 3
@@ -412,6 +416,25 @@ def test_bad_actuals_are_located_and_the_summary_counts_the_files_read(repo: Pat
     n = len(list((repo / "actuals").glob("*.csv")))
     assert r.out.rstrip().endswith(f"failed: 1 error, 0 warnings in {n} files checked"), r.out
     assert not (repo / OUT).exists()  # nothing written
+
+
+def test_an_actual_row_repeating_a_key_in_another_case_is_a_duplicate(repo: Path) -> None:
+    """p-100 is read as P-100 (SOP406); its row then repeats a key, and summing both would
+    count January's shipments twice."""
+    demand = repo / "actuals/demand.csv"
+    lines = demand.read_text("utf-8").splitlines()
+    first = next(i for i, ln in enumerate(lines) if ln.startswith("P-100,strategic,2027-01,"))
+    lines.append("p" + lines[first][1:])
+    demand.write_text("\n".join(lines) + "\n", "utf-8")
+    r = run(["learn", "sop/2026-12/v1"], cwd=repo)
+    assert r.code == 1, r.out + r.err
+    n = len(lines)
+    assert f"actuals/demand.csv:{n}:1: warning SOP406 'p-100'" in r.out
+    assert (
+        f"actuals/demand.csv:{n}:1: error SOP401 duplicate key (item, segment, period) = "
+        f"(P-100, strategic, 2027-01); first on line {first + 1}" in r.out
+    )
+    assert not (repo / OUT).exists()
 
 
 def test_actuals_that_are_no_actuals_table_count_as_a_file_checked(repo: Path) -> None:

@@ -16,7 +16,7 @@ import polars as pl
 from ..errors import UserError
 from ..findings import Finding, finding
 from ..schemas.charter import Charter
-from ..tables.check import Context, check_table, resolve_ids
+from ..tables.check import Context, check_table, recheck_keys, resolve_ids
 from ..tables.contracts import CONTRACTS
 from ..tables.csvread import LINE, read_raw
 from ..tables.emit import Emitter
@@ -176,7 +176,7 @@ def _one(
         if column not in df.columns or kind not in known:
             continue
         ids = known[kind]
-        df = resolve_ids(
+        resolved = resolve_ids(
             out,
             df,
             column,
@@ -186,7 +186,9 @@ def _one(
             "SOP731",
             "the committed plan has no such id, so these rows are left out; correct the id",
         )
-        df = df.filter(pl.col(column).is_in(list(ids)) | pl.col(column).is_null())
+        if column in contract.key:
+            recheck_keys(out, df, resolved, contract.key)
+        df = resolved.filter(pl.col(column).is_in(list(ids)) | pl.col(column).is_null())
     if table == "lead_times" and {"order_period", "receipt_period"} <= set(df.columns):
         bad = df.filter(pl.col(ord_col("receipt_period")) < pl.col(ord_col("order_period")))
         out.rows(

@@ -21,7 +21,7 @@ from .csvread import LINE, RawTable, thousands_like
 from .emit import Emitter, value_message
 from .refs import Context, check_periods, ord_col, resolve_ids
 
-__all__ = ["Context", "Table", "check_table", "ord_col", "resolve_ids"]
+__all__ = ["Context", "Table", "check_table", "ord_col", "recheck_keys", "resolve_ids"]
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z"
 DATE = r"^\d{4}-\d{2}-\d{2}\Z"
 
@@ -158,19 +158,20 @@ def _lower(df: pl.DataFrame, column: str) -> pl.DataFrame:
     return df.with_columns(pl.col(column).replace(mapping)) if mapping else df
 
 
-def _duplicates(out: Emitter, df: pl.DataFrame, key: tuple[str, ...]) -> None:
+def _duplicate_rows(df: pl.DataFrame, key: tuple[str, ...]) -> pl.DataFrame | None:
+    """The rows repeating an earlier row's key (with `__first`, that row's line), or None."""
     if df.height < 2:
-        return
+        return None
     # fast proof of uniqueness: XOR of one seeded hash per key column; equal combined hashes
     # (a duplicate, or a rare collision) fall through to the exact check below
     hashes = [pl.col(k).hash(seed=i + 1) for i, k in enumerate(key)]
     combined = df.select(functools.reduce(operator.xor, hashes).n_unique()).item()
     if combined == df.height:
-        return
+        return None
     # a hash finds candidates cheaply; the exact comparison runs on those rows only
     cand = df.filter(pl.struct(list(key)).hash().is_duplicated())
     if not cand.height:
-        return
+        return None
     dup = (
         cand.with_columns(
             pl.col(LINE).min().over(list(key)).alias("__first"),
@@ -179,8 +180,23 @@ def _duplicates(out: Emitter, df: pl.DataFrame, key: tuple[str, ...]) -> None:
         .filter((pl.col("__n") > 1) & (pl.col(LINE) > pl.col("__first")))
         .sort(LINE)
     )
-    if not dup.height:
+    return dup if dup.height else None
+
+
+def _duplicates(
+    out: Emitter, df: pl.DataFrame, key: tuple[str, ...], before: pl.DataFrame | None = None
+) -> None:
+    """SOP401 for every row repeating an earlier row's key; with `before` (the frame before
+    ids were resolved) only for the rows whose key repeats since: the others were reported."""
+    dup = _duplicate_rows(df, key)
+    if dup is None:
         return
+    if before is not None:
+        old = _duplicate_rows(before, key)
+        if old is not None:
+            dup = dup.filter(~pl.col(LINE).is_in(old[LINE].implode()))
+        if not dup.height:
+            return
     firsts = dup["__first"].to_list()
     keys = dup.select(list(key)).rows()
     label = ", ".join(key)
@@ -193,6 +209,17 @@ def _duplicates(out: Emitter, df: pl.DataFrame, key: tuple[str, ...]) -> None:
             f"first on line {firsts[i]}; merge or delete one of the rows"
         ),
     )
+
+
+def recheck_keys(
+    out: Emitter, before: pl.DataFrame, after: pl.DataFrame, key: tuple[str, ...]
+) -> None:
+    """SOP401 for rows that repeat a key only once their ids were resolved to the canonical
+    spelling (a different case or a glossary alias of the same item): without this check
+    both rows would count, e.g. one deal line twice in the demand."""
+    # resolve_ids returns the frame itself when no id changed: nothing to check again
+    if after is not before and key and set(key) <= set(after.columns):
+        _duplicates(out, after, key, before)
 
 
 def check_table(raw: RawTable, contract: Contract, ctx: Context) -> tuple[Table, list[Finding]]:
