@@ -264,6 +264,18 @@ def test_coverage(tiny: DemandResult) -> None:
     ]
 
 
+def test_coverage_summary_names_the_lowest_period_with_a_target(tiny: DemandResult) -> None:
+    """standard has 0.5 in 2027-03 and no coverage in 2027-04 (target 0): the summary's
+    lowest period is 2027-03, not the period without a target."""
+    from sopctl.cli.demand_view import coverage_summary
+
+    cov = {r["segment"]: r for r in coverage_summary(tiny.coverage).iter_rows(named=True)}
+    assert (cov["standard"]["lowest_period"], cov["standard"]["lowest"]) == ("2027-03", 0.5)
+    assert (cov["strategic"]["lowest_period"], cov["strategic"]["lowest"]) == ("2027-02", 0.45)
+    none = tiny.coverage.filter(pl.col("coverage").is_null())
+    assert coverage_summary(none).row(0, named=True)["lowest_period"] is None
+
+
 def test_changes_against_a_previous_plan(tiny: DemandResult) -> None:
     prev = tiny.plan.with_columns(
         pl.when(item="A", segment="strategic", period="2027-02")

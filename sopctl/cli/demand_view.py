@@ -28,9 +28,9 @@ def _totals(run: DemandRun) -> pl.DataFrame:
     )
 
 
-def _coverage(run: DemandRun) -> pl.DataFrame:
-    assert run.result is not None
-    cov = run.result.coverage
+def coverage_summary(cov: pl.DataFrame) -> pl.DataFrame:
+    """Per segment: weighted pipeline, target, coverage over the horizon and its lowest
+    period (null when no period has a target)."""
     if cov.height == 0:
         return cov
     return (
@@ -39,7 +39,16 @@ def _coverage(run: DemandRun) -> pl.DataFrame:
             pl.col("weighted_pipeline").sum(),
             pl.col("target").sum(),
             pl.col("coverage").min().alias("lowest"),
-            pl.col("period").sort_by("coverage").first().alias("lowest_period"),
+            # a period without a target has no coverage (null): never the lowest one
+            pl.col("period")
+            .sort_by("coverage", nulls_last=True, maintain_order=True)
+            .first()
+            .alias("lowest_period"),
+        )
+        .with_columns(
+            pl.when(pl.col("lowest").is_not_null())
+            .then(pl.col("lowest_period"))
+            .alias("lowest_period")
         )
         .with_columns((pl.col("weighted_pipeline") / pl.col("target")).alias("coverage"))
         .sort("segment")
@@ -73,7 +82,7 @@ def show_text(run: DemandRun, per_file: int) -> None:
             else ""
         )
     )
-    cov = _coverage(run)
+    cov = coverage_summary(res.coverage)
     if cov.height:
         ct = Table(title="Pipeline coverage (weighted pipeline ÷ target)", title_justify="left")
         for c in ("segment", "weighted pipeline", "target", "coverage", "lowest period"):
@@ -118,7 +127,7 @@ def show_json(run: DemandRun, per_file: int) -> None:
     doc["written"] = [p.relative_to(run.ws.root).as_posix() for p in run.written]
     if run.result is not None:
         doc["totals"] = _totals(run).to_dicts()
-        doc["coverage"] = _coverage(run).to_dicts()
+        doc["coverage"] = coverage_summary(run.result.coverage).to_dicts()
         doc["changes"] = run.result.changes.head(20).to_dicts()
         doc["previous_cycle"] = run.previous_cycle
         doc["baseline_methods"] = dict(
