@@ -297,6 +297,26 @@ def test_changes_against_a_previous_plan(tiny: DemandResult) -> None:
     assert tiny.changes.height == 0  # no previous plan given
 
 
+def test_no_changes_against_the_file_of_the_same_plan() -> None:
+    """A previous plan read back from its 4-decimal CSV equals the plan: no change listed,
+    while a change in the fourth decimal is one."""
+    from sopctl.results import csv_bytes
+    from sopctl.signal.compare import changes
+
+    plan = pl.DataFrame(
+        {
+            "item": ["A", "A", "B"],
+            "segment": ["s", "s", "s"],
+            "period": ["2027-01", "2027-02", "2027-01"],
+            "final": [21.0 + 1 / 3, 2 / 3, 7.00004999],
+        }
+    )
+    again = pl.read_csv(csv_bytes(plan))
+    assert changes(plan, again, 20).height == 0
+    moved = again.with_columns(pl.when(item="B").then(6.9999).otherwise("final").alias("final"))
+    assert changes(plan, moved, 20).select("item", "change").rows() == [("B", 0.0001)]
+
+
 def build_demand_changes(r: DemandResult, prev: pl.DataFrame) -> pl.DataFrame:
     from sopctl.signal.compare import changes
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from ..results import DECIMALS
 from ..tables.check import Table
 from .frames import FloatArr, Horizon, ord_col, usable
 
@@ -70,14 +71,16 @@ def changes(plan: pl.DataFrame, previous: pl.DataFrame | None, top: int) -> pl.D
     if previous is None:
         return pl.DataFrame(schema=CHANGES_SCHEMA)
     key = ["item", "segment", "period"]
-    prev = previous.select(*key, pl.col("final").cast(pl.Float64).alias("previous"))
+    # both sides as demand_plan.csv holds them (DECIMALS places): a plan compared with the
+    # file of the same plan shows no change, not the rounding of its last digit
+    prev = previous.select(*key, pl.col("final").cast(pl.Float64).round(DECIMALS).alias("previous"))
     shared = set(plan["period"].to_list()) & set(prev["period"].to_list())
     joined = (
-        plan.select(*key, "final")
+        plan.select(*key, pl.col("final").round(DECIMALS))
         .join(prev, on=key, how="full", coalesce=True)
         .filter(pl.col("period").is_in(sorted(shared)))
         .with_columns(pl.col("previous").fill_null(0.0), pl.col("final").fill_null(0.0))
-        .with_columns((pl.col("final") - pl.col("previous")).alias("change"))
+        .with_columns((pl.col("final") - pl.col("previous")).round(DECIMALS).alias("change"))
         .filter(pl.col("change") != 0)
         .with_columns(
             pl.when(pl.col("previous") != 0)
