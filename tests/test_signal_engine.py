@@ -344,6 +344,11 @@ def test_replaces_baseline_and_supplied_baseline(tmp_path: Path) -> None:
     assert m[("D", "standard")]["reason"] == (
         f"supplied in {INPUTS}/baseline.csv (2 of 6 periods given; the others count as 0)"
     )
+    # a supplied series still reports the history it has (not fitted): D 2026-10..12, C 09..12
+    assert (m[("D", "standard")]["history_periods"], m[("C", "standard")]["history_periods"]) == (
+        3,
+        4,
+    )
     assert m[("A", "strategic")]["replaced_by_pipeline"]
     assert not m[("D", "standard")]["replaced_by_pipeline"]
     check_sources(r)

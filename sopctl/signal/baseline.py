@@ -154,6 +154,8 @@ def statistical_baseline(
     hist = usable(hist_t, ["item", "segment", po, "quantity"])
     if hist is not None and hist_t is not None:
         hist = attach_series(hist.filter(pl.col(po) < hz.first), index)
+        if covered and hist.height:
+            info = _history_lengths(info, hist.filter(pl.col("s").is_in(covered)), hist[po].max())
         hist = hist.filter(~pl.col("s").is_in(covered))
     if hist is not None and hist_t is not None and hist.height:
         Y, n, rows, spans, last = _history_matrix(hist, S)
@@ -180,6 +182,18 @@ def statistical_baseline(
         info, findings = describe(info, fitted, hist_t, rules)
     cols_out = ["s", "requested", "method", "history_periods", "holdout_mae", "reason"]
     return BaselineFit(B, info.select(cols_out), findings)
+
+
+def _history_lengths(info: pl.DataFrame, hist: pl.DataFrame, last: object) -> pl.DataFrame:
+    """history_periods of the series a supplied baseline covers: the history they have,
+    counted as for a fitted series (first period to the history's last), though not used."""
+    po = ord_col("period")
+    spans = hist.group_by("s").agg((pl.lit(last) - pl.col(po).min() + 1).alias("n"))
+    return (
+        info.join(spans, on="s", how="left", maintain_order="left")
+        .with_columns(pl.coalesce("n", "history_periods").cast(pl.Int64).alias("history_periods"))
+        .drop("n")
+    )
 
 
 def _supplied(info: pl.DataFrame, sup: pl.DataFrame, path: str, hz: Horizon) -> pl.DataFrame:
