@@ -407,6 +407,20 @@ def test_turns_annualise_outflow_over_the_periods_demand_reports(
     assert row["note"].endswith(f"over the {periods} period(s) demand.csv reports on")
 
 
+def test_fva_without_actual_demand_says_so(repo: Path) -> None:
+    """With no demand in the observed periods no layer has a WAPE: the FVA rows say that,
+    not that the tag lacks the history of a naive forecast (it has it)."""
+    body = "item,segment,period,ordered,shipped\nP-100,strategic,2027-01,0,0\n"
+    write_files(repo, {"actuals/demand.csv": body})
+    learn(repo, "sop/2026-12/v1")
+    got = card(repo)
+    fva = [r for k, r in got.items() if k[:3] == ("forecast", "fva", "layer")]
+    assert fva and all(r["value"] == "" for r in fva)
+    assert {r["note"] for r in fva} == {
+        "no actual demand in the observed periods: WAPE has no base"
+    }
+
+
 def test_bad_actuals_are_located_and_the_summary_counts_the_files_read(repo: Path) -> None:
     stock = repo / "actuals/stock.csv"
     stock.write_text(stock.read_text("utf-8").replace("P-100,2027-02,90", "P-100,2027-02,-5"))

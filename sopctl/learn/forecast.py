@@ -216,7 +216,9 @@ def layer_rows(series: pl.DataFrame, rules: Rules, naive_note: str = "") -> pl.D
             continue
         prev = values[i - 1][1]
         gain = m.fva(prev, v)
-        if gain is None:
+        if gain is None and v is None:  # every layer's WAPE divides by the actual demand
+            note = "no actual demand in the observed periods: WAPE has no base"
+        elif gain is None:
             note = "no naive forecast: the tag has no demand history"
         else:
             word = "better" if gain > sc.EPS else "worse" if gain < -sc.EPS else "no change"
