@@ -888,6 +888,13 @@ ASSUMPTIONS = [
      "List prices held flat in EUR for 2027; strategic framework discounts as in prices.csv."),
 ]
 # fmt: on
+# A6 names the strategic segment for its prices, not its service: sopctl learn must not judge
+# it by the segment's fill rate; its owner says whether it held
+JUDGED_BY_OWNER = {"A6"}
+OWNER_ONLY = (
+    "\n    # it names the strategic segment for its prices, not its service: the CFO judges it"
+    "\n    derive: false"
+)
 
 
 def cycle_yaml() -> str:
@@ -897,6 +904,7 @@ def cycle_yaml() -> str:
     assumptions = "\n".join(
         f"  - id: {aid}\n    owner: {owner}\n    text: >-\n"
         + textwrap.fill(text, width=92, initial_indent="      ", subsequent_indent="      ")
+        + (OWNER_ONLY if aid in JUDGED_BY_OWNER else "")
         for aid, owner, text in ASSUMPTIONS
     )
     return f"""# yaml-language-server: $schema=../../schemas/cycle.schema.json

@@ -340,6 +340,32 @@ def test_a_seasonal_naive_forecast_from_the_charter(repo: Path) -> None:
     assert row["note"] == "seasonal naive: each period's demand 12 periods earlier"
 
 
+def test_an_assumption_with_derive_false_is_judged_by_its_owner_only(repo: Path) -> None:
+    """A2 names M-1, whose receipts were late; marked `derive: false` it is not judged by
+    M-1's lead time (it speaks of M-1 for another reason), and waits for its owner's word."""
+    from tests.test_learn_support import _approve, _commit
+
+    cy = repo / "cycles/2026-12/cycle.yaml"
+    a2 = "    text: Fastener Co delivers M-1 within one month.\n    owner: ops_lead\n"
+    text = cy.read_text("utf-8")
+    assert a2 in text
+    cy.write_text(text.replace(a2, a2 + "    derive: false\n"), "utf-8")
+    for step in ("demand", "reconcile"):
+        assert run([step, "2026-12"], cwd=repo).code == 0
+    _approve(repo, "2026-12")
+    _commit(repo, "A2 is about the contract, not the receipts")
+    assert run(["tag", "2026-12"], cwd=repo).code == 0
+    assert run(["verify", "sop/2026-12/v2"], cwd=repo).code == 0
+    learn(repo, "sop/2026-12/v2")
+    c = card(repo)
+    row = c[("assumptions", "assumption", "assumption", "A2")]
+    assert row["value"] == "" and "derived:" not in row["note"]
+    assert "judged by its owner only (derive: false)" in row["note"]
+    assert "outcome to be filled by ops_lead" in row["note"]
+    a3 = c[("assumptions", "assumption", "assumption", "A3")]  # still derived
+    assert a3["value"] == "0.0" and "lead_time:M-1" in a3["note"]
+
+
 def test_turns_value_stock_and_shipments_at_each_periods_standard_cost(repo: Path) -> None:
     from tests.test_learn_support import _approve, _commit
 

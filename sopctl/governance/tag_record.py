@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from ..plan import ReconcileRun
+    from ..schemas.cycle import Assumption
     from ..validate import Workspace
 
 TAG_PREFIX = "sop/"
@@ -123,6 +124,15 @@ def action_facts(actions: list[Action]) -> list[dict[str, Any]]:
     return out
 
 
+def assumption_fact(a: Assumption) -> dict[str, Any]:
+    """An assumption as the commit record keeps it; `derive` only when it is off, so records
+    of cycles that never set it read as before."""
+    fact: dict[str, Any] = {"id": a.id, "text": a.text, "owner": a.owner}
+    if not a.derive:
+        fact["derive"] = False
+    return fact
+
+
 def build_record(
     run: ReconcileRun,
     tagger: str,
@@ -143,7 +153,7 @@ def build_record(
         approvals=approvals,
         files=plan_files(ws),
         kpis=kpis(run.summary),
-        assumptions=[{"id": a.id, "text": a.text, "owner": a.owner} for a in ws.cycle.assumptions],
+        assumptions=[assumption_fact(a) for a in ws.cycle.assumptions],
         actions=action_facts(actions),
         solver=solver,
     )

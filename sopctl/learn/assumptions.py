@@ -5,7 +5,8 @@ an outcome — the one its owner wrote (assumptions.csv), and what sopctl can de
   realised lead times (lead_times.csv), as rows `lead_time:<material>`;
 - for an assumption whose text names a material (or its supplier), a resource, an item or a
   segment, the scorecard rows of that name (lead time, utilisation, forecast error, service);
-  one that speaks of a "lead time" without naming a material, every material's lead time.
+  one that speaks of a "lead time" without naming a material, every material's lead time;
+  none for one marked `derive: false` in cycle.yaml.
 
 Value: 1 held, 0.5 partly, 0 did not hold (the owner's word first, else derived: 0 when a
 linked row breaches, 1 when the linked rows are within tolerance); empty when nobody knows yet.
@@ -129,8 +130,11 @@ def assumption_rows(inp: LearnInputs, card: pl.DataFrame) -> pl.DataFrame:
     for a in record.assumptions:
         aid, owner, text = a.get("id", ""), a.get("owner", ""), a.get("text", "")
         derived = []
-        mentions = _mentions(text, names)
-        if LEAD_TIME.search(text) and not any(kind == "material" for kind, _ in mentions):
+        # `derive: false` in cycle.yaml: the text names things for another reason (a price
+        # agreed with a segment), so only the owner's word counts
+        derive = a.get("derive", True) is not False
+        mentions = _mentions(text, names) if derive else []
+        if derive and LEAD_TIME.search(text) and not any(k == "material" for k, _ in mentions):
             # "supplier lead time 6 weeks" names no material: every realised lead time counts
             mentions += [("material", k) for k in sorted(set(names["material"].values()))]
         for kind, key in mentions:
@@ -150,6 +154,8 @@ def assumption_rows(inp: LearnInputs, card: pl.DataFrame) -> pl.DataFrame:
             note += f" | derived: {words}"
             if value is None:
                 value = 0.0 if any(r["status"] == "breach" for r in derived) else 1.0
+        if not derive:
+            note += " | judged by its owner only (derive: false)"
         if value is None:
             note += f" | outcome to be filled by {owner} in assumptions.csv"
         th = sc.Threshold(

@@ -13,6 +13,13 @@ class Assumption(Strict):
     id: Id
     text: Text
     owner: Id = Field(description="Charter role that owns the assumption")
+    derive: bool = Field(
+        default=True,
+        description="sopctl learn derives whether it held from the scorecard rows of what the "
+        "text names (a material or supplier, a resource, an item, a segment); false when the "
+        "text names one for another reason (a price agreed with a segment): then only the "
+        "owner's word in assumptions.csv counts",
+    )
 
 
 class Scenario(Strict):
