@@ -156,6 +156,19 @@ def test_inputs_export_reads_no_file_outside_and_drops_no_sheet_silently(
     assert "nothing written" in r.err and not (ready / "in.xlsx").exists()
 
 
+def test_inputs_export_reports_an_input_that_is_not_utf8(ready: Path) -> None:
+    """A Latin-1 CSV (as Excel saves one) is SOP004 with its line and column, as in validate,
+    not an internal error; nothing is written."""
+    inv = ready / CDIR / "inputs" / "inventory.csv"
+    inv.write_bytes(inv.read_bytes().replace(b"P-200", b"P-2\xf600", 1))
+    r = run(["export", "xlsx", "--inputs", "--out", "in.xlsx"], cwd=ready)
+    assert r.code == 1, r.out + r.err
+    assert (
+        f"{CDIR}/inputs/inventory.csv:" in r.out and "error SOP004 byte 0xf6 is not UTF-8" in r.out
+    )
+    assert "nothing written" in r.err and not (ready / "in.xlsx").exists()
+
+
 def test_missing_library_is_a_usage_error(ready: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 

@@ -328,6 +328,32 @@ def test_quoted_and_multi_line_cells_round_trip_and_rows_stay_right(ready: Path)
     assert "bad.xlsx:items!D3: error SOP302 'cheap' in column 'unit_cost'" in out
 
 
+def test_values_a_workbook_stores_differently_still_round_trip(ready: Path) -> None:
+    """17 significant digits (a workbook keeps 16), a carriage return and a vertical tab in
+    text (stored as _x000D_ and _x000B_), a literal '_x0041_' (no control character), and
+    line breaks inside quoted values of a CRLF file: export --inputs then import changes no
+    byte."""
+    import csv
+    import io
+
+    items = ready / CDIR / "inputs" / "items.csv"
+    rows = list(csv.reader(io.StringIO(items.read_text("utf-8"), newline="")))
+    head = rows[0]
+    rows[1][head.index("description")] = "line one\r\nline two _x0041_ kept"
+    rows[2][head.index("description")] = "x\x0by\nz"
+    rows[1][head.index("holding_cost")] = "0.30000000000000004"
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    items.write_bytes(buf.getvalue().encode())
+    before = _inputs(ready)
+    assert run(["validate"], cwd=ready).code == 0
+    assert run(["export", "xlsx", "--inputs", "--out", "in.xlsx"], cwd=ready).code == 0
+    sheet = openpyxl.load_workbook(ready / "in.xlsx")["items"]
+    assert sheet.cell(2, head.index("holding_cost") + 1).data_type == "s"  # kept as text
+    out = _import(ready, "in.xlsx")
+    assert "wrote" not in out and _inputs(ready) == before, out
+
+
 CELL_TEXT = st.text(
     st.one_of(st.characters(exclude_categories=("Cc", "Cs")), st.sampled_from('\n,"= ')),
     max_size=8,

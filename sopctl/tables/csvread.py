@@ -42,7 +42,8 @@ def _line_col(data: bytes, pos: int) -> tuple[int, int]:
     return line, pos - start + 1
 
 
-def _decode_check(path: str, data: bytes) -> Finding | None:
+def decode_problem(path: str, data: bytes) -> Finding | None:
+    """SOP004 at the first byte that is not UTF-8, with a guess of the file's encoding."""
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -197,7 +198,7 @@ def read_raw(
             )
         ]
     # the header is read from the start of the file only (no copy of a large file)
-    bad = _decode_check(display, data[: data.find(b"\n", 0, HEAD_BYTES) % (HEAD_BYTES + 1)])
+    bad = decode_problem(display, data[: data.find(b"\n", 0, HEAD_BYTES) % (HEAD_BYTES + 1)])
     if bad:  # the header row must be UTF-8; Polars checks the rest while reading
         return None, [bad]
     head = data[:HEAD_BYTES].decode("utf-8-sig", errors="replace")
@@ -207,7 +208,7 @@ def read_raw(
         return None, [sep]
     header, findings = _header_fields(display, header_raw)
     if not known_columns.intersection(header):
-        bad = _decode_check(display, data[:HEAD_BYTES])
+        bad = decode_problem(display, data[:HEAD_BYTES])
         return None, [
             bad
             or finding(
@@ -233,7 +234,7 @@ def read_raw(
             raise_if_empty=False,
         )
     except pl.exceptions.PolarsError:  # Polars refuses invalid UTF-8 and ragged long rows
-        bad = _decode_check(display, data)
+        bad = decode_problem(display, data)
         return None, [bad] if bad else _diagnose(display, data, len(header))
     n = frame.height
     # physical line of each record

@@ -2,20 +2,26 @@
 
 A CSV cell becomes a number in the workbook only when its text is the canonical text of that
 number (`number_text(parse(text)) == text`): '12.5' and '200' do, '12.50', '007', '1e3' and
-'+4' stay text. Reading back, a number is written as its canonical text. So every value
-survives export → import unchanged, and numbers can still be summed in the spreadsheet.
+'+4' stay text, and so does a number that needs more significant digits than a workbook
+stores (17: '0.30000000000000004'). Reading back, a number is written as its canonical text.
+So every value survives export → import unchanged, and numbers can still be summed in the
+spreadsheet.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from decimal import Decimal
 
 # Text starting with one of these would run as a formula if a spreadsheet re-parsed it
 # (OWASP "CSV injection"); tab and carriage return are on the same list.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 INT_LIMIT = 10**15
+# significant digits a workbook stores of a number (XlsxWriter writes "%.16G", as Excel
+# keeps 15-16): 0.30000000000000004 needs 17 and would come back as 0.3
+XLSX_DIGITS = 16
 
 
 def number_text(v: float | int) -> str:
@@ -43,6 +49,8 @@ def as_number(text: str) -> float | int | None:
         return None
     if isinstance(v, int) and abs(v) >= INT_LIMIT:
         return None
+    if isinstance(v, float) and float(f"{v:.{XLSX_DIGITS}g}") != v:
+        return None  # the workbook would hold it rounded to 16 digits: it stays text
     return v if number_text(v) == t else None
 
 
@@ -62,3 +70,19 @@ def date_text(value: dt.date | dt.datetime, dtype: str, bucket: str) -> str | No
     if dtype == "period" and bucket == "month" and value.day == 1:
         return f"{value.year:04d}-{value.month:02d}"
     return None
+
+
+# the characters a workbook stores as `_xHHHH_`: controls other than tab and line feed, and
+# the two non-characters (as XlsxWriter and Excel write them)
+_OOXML_ESCAPE = re.compile(r"_x(000[0-8B-Fb-f]|001[0-9A-Fa-f]|[Ff]{3}[EeFf])_")
+
+
+def ooxml_text(text: str) -> str:
+    """A workbook string with its `_xHHHH_` escapes of control characters decoded: workbooks
+    store a carriage return as `_x000D_`, and openpyxl hands it over as stored. A literal
+    `_x000D_` in the text is stored escaped (`_x005F_x000D_`), but openpyxl drops that escape
+    when it reads shared strings, so such a literal comes back as the control character;
+    other `_xHHHH_` texts ('_x0041_') stay as they are."""
+    if "_x" not in text:
+        return text
+    return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)

@@ -317,7 +317,8 @@ def export_inputs(ws: Workspace) -> ExportOutcome:
 def _input_bytes(root: Path, path: Path, report: Report) -> bytes | None:
     """The bytes of one input file, or None with the finding that says why it is left out
     (`paths.target_problem`: a symlink out of the repository, a folder, a broken link, a FIFO
-    or device), or that it cannot be read."""
+    or device), or that it cannot be read, or is not UTF-8 (SOP004)."""
+    from ..tables.csvread import decode_problem
     from ..workspace import display
     from .paths import target_problem
 
@@ -327,7 +328,11 @@ def _input_bytes(root: Path, path: Path, report: Report) -> bytes | None:
         report.add(problem)
         return None
     try:
-        return path.read_bytes()
+        data = path.read_bytes()
     except OSError as exc:
         report.add(finding(shown, 0, 0, "SOP007", f"cannot read the file: {exc.strerror}"))
-    return None
+        return None
+    if (bad := decode_problem(shown, data)) is not None:  # e.g. a Latin-1 CSV saved by Excel
+        report.add(bad)
+        return None
+    return data

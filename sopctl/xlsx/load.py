@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..findings import Finding, Report, Severity, finding
-from .cells import date_text, number_text
+from .cells import date_text, number_text, ooxml_text
 from .paths import stage, target_problem
 
 
@@ -122,7 +122,7 @@ def _cell_text(cell: Any, dtype: str | None, bucket: str, where: str, out: list[
     if isinstance(v, dt.time | dt.timedelta):
         out.append(finding(where, 0, 0, "SOP014", f"holds a time ({v}); enter a value"))
         return ""
-    return str(v)
+    return ooxml_text(str(v))
 
 
 def _filled(ws: Any) -> dict[int, dict[int, Any]]:
@@ -278,11 +278,16 @@ def _other_cycle(wb: Any, book: str, cycle: str) -> list[Finding]:
     return []
 
 
+# a quoted field (kept as it is: its line breaks are the value's) or a record's line end
+_FIELD_OR_END = re.compile(r'("(?:[^"]|"")*")|\n')
+
+
 def _keep_style(old: bytes | None, text: str) -> bytes:
-    """Keep an existing file's byte-order mark and CRLF line ends."""
+    """Keep an existing file's byte-order mark and CRLF line ends. Only the line ends between
+    records become CRLF: a line break inside a quoted value is part of the value."""
     data = text
     if old is not None and b"\r\n" in old.split(b"\n", 1)[0] + b"\n":
-        data = text.replace("\n", "\r\n")
+        data = _FIELD_OR_END.sub(lambda m: m.group(1) or "\r\n", text)
     raw = data.encode("utf-8")
     return b"\xef\xbb\xbf" + raw if old is not None and old.startswith(b"\xef\xbb\xbf") else raw
 
