@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -127,3 +128,16 @@ def is_current(ws: Workspace, outputs_dir: Path, manifest_name: str) -> bool:
         (outputs_dir / name).is_file() and sha256(outputs_dir / name) == digest
         for name, digest in outs.items()
     )
+
+
+def peak_utilisation(summary: Mapping[str, Any]) -> tuple[dict[str, Any], float] | None:
+    """The highest of summary.json's `utilisation_peaks` and its utilisation; among equal
+    peaks the resource first by name, so the report and `sopctl check` name the same one."""
+    peaks = []
+    for p in summary.get("utilisation_peaks") or []:
+        u = p.get("utilisation") if isinstance(p, dict) else None
+        if isinstance(u, int | float) and not isinstance(u, bool):
+            peaks.append((p, float(u)))
+    if not peaks:
+        return None
+    return min(peaks, key=lambda x: (-x[1], str(x[0].get("resource"))))

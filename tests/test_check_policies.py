@@ -110,6 +110,26 @@ def test_metrics() -> None:
     assert ("SOP805", 7, Severity.INFO) in by
 
 
+def test_the_peak_among_equal_peaks_is_the_resource_first_by_name() -> None:
+    """The report's KPI and check's SOP804 name the same resource when two peak at 100 %."""
+    from sopctl.check.metrics import values
+    from sopctl.results import peak_utilisation
+
+    summary: dict[str, Any] = {
+        "utilisation_peaks": [
+            {"resource": "line-a", "period": "2027-08", "utilisation": 1.0},
+            {"resource": "crew", "period": "2027-03", "utilisation": 1.0},
+            {"resource": "test", "period": "2027-01", "utilisation": None},
+            {"resource": "line-b", "period": "2027-02", "utilisation": 0.7},
+        ]
+    }
+    top = peak_utilisation(summary)
+    assert top is not None and (top[0]["resource"], top[1]) == ("crew", 1.0)
+    m = Metric(name="capacity_utilisation", target=0.9, direction="at_most", owner="ops")
+    assert values(m, summary) == [("crew in 2027-03", 1.0, 0.9)]
+    assert peak_utilisation({"utilisation_peaks": [{"resource": "x", "utilisation": None}]}) is None
+
+
 def test_warnings_are_shown_for_what_the_change_touched_and_counted_elsewhere() -> None:
     def w(path: str, line: int, code: str = "SOP704", sev: Severity = Severity.WARNING) -> Finding:
         return Finding(path, line, 7, code, f"at {line}", sev)

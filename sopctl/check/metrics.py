@@ -14,6 +14,7 @@ from typing import Any
 
 from ..findings import Finding, Severity
 from ..findings import finding as make
+from ..results import peak_utilisation
 from ..schemas.charter import Metric
 
 COMPUTABLE = ("service_level", "gross_margin", "inventory_turns", "capacity_utilisation")
@@ -41,14 +42,9 @@ def values(m: Metric, summary: Mapping[str, Any]) -> list[tuple[str, float, floa
         v = _num(fin.get("inventory_turns"))
         return [] if v is None else [("plan", v, m.target)]
     if m.name == "capacity_utilisation":
-        peaks = [
-            (p, u)
-            for p in summary.get("utilisation_peaks") or []
-            if (u := _num(p.get("utilisation"))) is not None
-        ]
-        if not peaks:
+        if (peak := peak_utilisation(summary)) is None:
             return []
-        p, u = max(peaks, key=lambda x: x[1])
+        p, u = peak
         return [(f"{p.get('resource')} in {p.get('period')}", u, m.target)]
     return []
 

@@ -6,14 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ..results import peak_utilisation
 from ..schemas.charter import Metric
 from . import fmt
 from .model import Header, Kpi
 from .source import PlanSource
-
-
-def _f(x: Any) -> float:
-    return float(x) if isinstance(x, int | float) and not isinstance(x, bool) else 0.0
 
 
 def _opt(x: Any) -> float | None:
@@ -99,10 +96,8 @@ def kpis(src: PlanSource, summary: dict[str, Any]) -> list[Kpi]:
     turns = _opt(fin.get("inventory_turns"))
     t, st = _judge(_metric(ms, "inventory_turns"), turns, "ratio")
     out.append(Kpi("Inventory turns", fmt.num(turns, 1), t, st, "COGS ÷ average inventory"))
-    peaks = [p for p in summary.get("utilisation_peaks") or [] if _opt(p.get("utilisation"))]
-    if peaks:
-        top = max(peaks, key=lambda p: (_f(p.get("utilisation")), str(p.get("resource"))))
-        u = _f(top.get("utilisation"))
+    if (highest := peak_utilisation(summary)) is not None:
+        top, u = highest
         t, st = _judge(_metric(ms, "capacity_utilisation"), u, "share")
         out.append(
             Kpi(
