@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from openpyxl.worksheet.formula import ArrayFormula
 
 from tests.helpers import no_plain_file, run
 from tests.test_tag_support import CDIR, ready_copy
@@ -129,6 +130,10 @@ BAD = [
     (
         _set("inventory", "B3", "=B2*2"),
         "in.xlsx:inventory!B3: error SOP013 holds the formula =B2*2",
+    ),
+    (
+        _set("inventory", "B3", ArrayFormula("B3", "=SUM(B2:B2)")),
+        "in.xlsx:inventory!B3: error SOP013 holds the formula =SUM(B2:B2); paste the value",
     ),
     (_set("inventory", "C2", "#N/A"), "in.xlsx:inventory!C2: error SOP014 holds the error value"),
     (

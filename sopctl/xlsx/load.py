@@ -90,8 +90,9 @@ def _cell_text(cell: Any, dtype: str | None, bucket: str, where: str, out: list[
     if v is None:
         return ""
     if cell.data_type == "f" or (isinstance(v, str) and cell.data_type == "f"):
+        formula = getattr(v, "text", None) or str(v)  # an array formula is an object
         out.append(
-            finding(where, 0, 0, "SOP013", f"holds the formula {str(v)[:40]}; paste the value")
+            finding(where, 0, 0, "SOP013", f"holds the formula {formula[:40]}; paste the value")
         )
         return ""
     if cell.data_type == "e":
