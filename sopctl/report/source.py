@@ -194,7 +194,7 @@ def tagged(root: Path, tag: str) -> Iterator[PlanSource]:
             report.add(finding(name, 0, 0, "SOP960", p))
         raise PlanUnavailable(
             f"tag {name} does not verify: the digests recorded in its commit record do not "
-            "match the tagged files; no report is made from it",
+            "match the tagged files; its plan is not used",
             report,
             hint=f"run 'sopctl verify {name}' for the details",
         )
