@@ -142,6 +142,10 @@ BAD = [
     ),
     (_set("inventory", "B2", -5), "in.xlsx:inventory!B2: error SOP305 on_hand is -5"),
     (
+        _set("inventory", "C1", "on_hand"),
+        "in.xlsx:inventory!C1: error SOP205 column 'on_hand' appears again (first in column B)",
+    ),
+    (
         _set("inventory", "B2", dt.datetime(2027, 1, 15)),
         "in.xlsx:inventory!B2: error SOP014 holds the date 2027-01-15T00:00:00; format the cell "
         "as a number and type the number",

@@ -193,6 +193,7 @@ def sheet_csv(
 
 
 _LINE = re.compile(r"\b(first )?on line (\d+)")
+_COLUMN = re.compile(r"\bas column (\d+)")  # SOP205: "(first as column 2)"
 
 
 def _map(f: Finding, book: str, st: SheetText) -> Finding:
@@ -201,7 +202,11 @@ def _map(f: Finding, book: str, st: SheetText) -> Finding:
     def row_of(line: int) -> int:
         return st.rows[line - 1] if 0 < line <= len(st.rows) else 0
 
+    def column_of(n: int) -> str:
+        return column_letter(st.cols[n - 1]) if 0 < n <= len(st.cols) else str(n)
+
     msg = _LINE.sub(lambda m: f"{m[1] or ''}in row {row_of(int(m[2]))}", f.message)
+    msg = _COLUMN.sub(lambda m: f"in column {column_of(int(m[1]))}", msg)
     col = st.cols[f.col - 1] if f.line and 0 < f.col <= len(st.cols) else 0
     where = _where(book, st.sheet, row_of(f.line), col)
     return Finding(where, 0, 0, f.code, msg, f.severity)
