@@ -7,6 +7,7 @@ Each code is stable. Its meaning and the fix live in CODES, which is also the so
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
@@ -209,6 +210,20 @@ def finding(
 
 
 MAX_MESSAGE = 1000
+# a workbook cell as import names it: "book.xlsx:inventory!B10"
+_CELL = re.compile(r"^(.*!)([A-Z]{1,3})([0-9]+)$")
+
+
+def _place(path: str) -> tuple[str, int, int]:
+    """Sort key of a finding's path: a workbook cell by its sheet, then row, then column
+    (B9 before B10, row 2 before row 10 whatever the column), any other path as text."""
+    m = _CELL.match(path)
+    if m is None:
+        return path, 0, 0
+    col = 0
+    for ch in m[2]:
+        col = col * 26 + ord(ch) - 64
+    return m[1], int(m[3]), col
 
 
 @dataclass
@@ -243,7 +258,9 @@ class Report:
         return not self.errors
 
     def sorted(self) -> list[Finding]:
-        return sorted(self.findings, key=lambda f: (f.path, f.line, f.col, f.code, f.message))
+        return sorted(
+            self.findings, key=lambda f: (*_place(f.path), f.line, f.col, f.code, f.message)
+        )
 
     def capped(self, per_file: int) -> tuple[list[Finding], dict[str, int]]:
         """Findings to show (at most `per_file` per file) and how many were left out per file."""

@@ -207,6 +207,25 @@ def test_a_refused_cell_does_not_hide_the_other_findings(ready: Path) -> None:
     assert out.count("items!A3:") == 1 and "failed: 2 errors; nothing written" in out, out
 
 
+def test_sheet_findings_are_in_row_order() -> None:
+    """B9 before B10, row 2 before row 10 whatever the column; file paths stay in text order."""
+    from sopctl.findings import Report, finding
+
+    report = Report()
+    for where in ("b.xlsx:inv!B10", "b.xlsx:inv!AA2", "b.xlsx:inv!B9", "b.xlsx:inv", "a.csv"):
+        report.add(finding(where, 0, 0, "SOP302", "x"))
+    report.add(finding("a.csv", 3, 1, "SOP302", "x"))
+    shown = [(f.path, f.line) for f in report.sorted()]
+    assert shown == [
+        ("a.csv", 0),
+        ("a.csv", 3),
+        ("b.xlsx:inv", 0),
+        ("b.xlsx:inv!AA2", 0),
+        ("b.xlsx:inv!B9", 0),
+        ("b.xlsx:inv!B10", 0),
+    ]
+
+
 @pytest.mark.parametrize(
     ("make", "expected"),
     [
