@@ -27,6 +27,19 @@ def test_a_changed_cell_leaves_the_rest_of_the_record_as_written() -> None:
     assert "whse,2027-01,1000.50,20\n" in out and '"1,050"' in out
 
 
+def test_the_other_cells_of_a_changed_record_keep_their_quotes() -> None:
+    """Only the changed cell is written anew: a quoted cell that needs no quotes, a quoted
+    comma, doubled quotes and a line break inside quotes stay as written."""
+    text = 'id,desc,qty,note\r\n"A","Crew ""day"", assembly",10.50,"two\nlines"\r\nB,plain,3,\r\n'
+    out = apply_edit(text.encode(), Edit(cells={2: {"qty": "7"}})).decode()
+    assert out == text.replace("10.50", "7")
+    out = apply_edit(text.encode(), Edit(cells={2: {"note": "a,b"}, 4: {"note": ""}})).decode()
+    assert out == text.replace('"two\nlines"', '"a,b"')
+    out = apply_edit(text.encode(), Edit(cells={4: {"extra": "x"}})).decode()
+    assert out.startswith("id,desc,qty,note,extra\r\n") and out.endswith("\r\nB,plain,3,,x\r\n")
+    assert '"A","Crew ""day"", assembly",10.50,"two\nlines",\r\n' in out
+
+
 def test_rows_are_dropped_and_appended_and_line_ends_and_bom_kept() -> None:
     data = ("\ufeff" + CSV.replace("\n", "\r\n")).encode()
     edit = Edit(drop={3}, append=[{"resource": "crew", "period": "2027-04", "hours": "122"}])

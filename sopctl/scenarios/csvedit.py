@@ -60,6 +60,38 @@ def _row_text(cells: list[str], newline: str) -> str:
     return buf.getvalue()
 
 
+def _raw_fields(body: str) -> list[str]:
+    """A record's fields as written, quotes and all (the record without its line end)."""
+    fields: list[str] = []
+    start, quoted = 0, False
+    for i, ch in enumerate(body):
+        if ch == '"':
+            quoted = not quoted  # a doubled quote inside a field toggles twice
+        elif ch == "," and not quoted:
+            fields.append(body[start:i])
+            start = i + 1
+    fields.append(body[start:])
+    return fields
+
+
+def _cell_text(value: str) -> str:
+    """One cell as csv.writer quotes it (minimal quoting); an empty cell stays empty."""
+    return _row_text([value], "") if value else ""
+
+
+def _changed(r: _Record, at: dict[str, int], change: dict[str, str], width: int) -> str:
+    """The record with only the changed cells rewritten: the others keep their spelling and
+    quoting ("Crew, assembly" stays quoted; 10.50 stays 10.50)."""
+    end = _ending(r.lines)
+    body = "".join(r.lines)
+    body = body[: len(body) - len(end)] if end else body
+    fields = _raw_fields(body) if r.cells else []
+    fields += [""] * (width - len(fields))
+    for col, value in change.items():
+        fields[at[col]] = _cell_text(value)
+    return ",".join(fields) + end
+
+
 def apply_edit(data: bytes, edit: Edit) -> bytes:
     """The file's new bytes. Lines named in the edit must be record starts of the file."""
     text = data.decode("utf-8")
@@ -87,10 +119,7 @@ def apply_edit(data: bytes, edit: Edit) -> bytes:
         if i == 0 and extra:
             out.append(_row_text(r.cells + extra, _ending(r.lines) or newline))
         elif change:
-            cells = r.cells + [""] * (len(columns) - len(r.cells))
-            for col, value in change.items():
-                cells[at[col]] = value
-            out.append(_row_text(cells, _ending(r.lines) or newline))
+            out.append(_changed(r, at, change, len(columns)))
         elif extra and r.cells:
             end = _ending(r.lines)
             body = "".join(r.lines)
