@@ -54,14 +54,9 @@ def decode_problem(path: str, data: bytes) -> Finding | None:
             guess = "Windows-1252/Latin-1"
         else:
             guess = "another encoding"
-        return finding(
-            path,
-            line,
-            col,
-            "SOP004",
-            f"byte 0x{exc.object[exc.start]:02x} is not UTF-8 (the file looks like "
-            f"{guess}); re-save it as UTF-8",
-        )
+        byte = exc.object[exc.start]
+        why = f"byte 0x{byte:02x} is not UTF-8 (the file looks like {guess}); re-save it as UTF-8"
+        return finding(path, line, col, "SOP004", why)
     return None
 
 
