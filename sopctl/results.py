@@ -141,3 +141,24 @@ def peak_utilisation(summary: Mapping[str, Any]) -> tuple[dict[str, Any], float]
     if not peaks:
         return None
     return min(peaks, key=lambda x: (-x[1], str(x[0].get("resource"))))
+
+
+_STOPPED = {
+    "time_limit": "the solver reached its time limit",
+    "iteration_limit": "the solver reached its iteration limit",
+}
+
+
+def unsolved_reason(status: str) -> str:
+    """Why a solve gave no plan, from its status: the model is infeasible or unbounded, or the
+    solver stopped or failed (HiGHS 'error' comes from numbers it cannot work with; the
+    diagnosis adds a hint that names the cost or bound out of scale)."""
+    if status in ("infeasible", "unbounded"):
+        return f"the model is {status}"
+    return _STOPPED.get(status, f"the solver failed (status {status})")
+
+
+def no_plan(status: str) -> str:
+    """'no feasible plan: the model is infeasible', or 'no plan: the solver failed ...'."""
+    lead = "no feasible plan" if status in ("infeasible", "unbounded") else "no plan"
+    return f"{lead}: {unsolved_reason(status)}"

@@ -174,7 +174,7 @@ def test_markdown_bolds_the_best_and_shows_deltas(comparison: Any) -> None:
     assert md.startswith("## Scenario comparison: cycle 2027-01")
     assert "| Revenue (EUR) | 1,000 | **1,200 (+200, +20.0%)** | 900 (−100, −10.0%) |" in md
     assert "| Service level key | 95.0% | 90.0% (−5.0 pp) | **100.0% (+5.0 pp)** |" in md
-    assert "> **broken has no plan** (no plan):" in md
+    assert "> **broken has no plan**:" in md
     assert "| upside | appeared | late_delivery | A / key | 2027-02 | 3 | 30 |" in md
 
 
@@ -194,3 +194,17 @@ def test_no_percent_against_a_base_that_shows_as_zero() -> None:
     assert cell(kpi(0.08), "alt", "base") == "141 (+141)"
     assert cell(kpi(100.0), "alt", "base") == "241 (+141, +141.4%)"
     assert cell(kpi(0.6), "alt", "base") == "142 (+141, +23,566.7%)"  # shows as 1: kept
+
+
+def test_an_option_without_a_plan_shows_its_hints_however_many_errors() -> None:
+    from sopctl.scenarios.words import failure_lines, no_plan_heading
+
+    errors = [f"conflicting constraint: c{i}" for i in range(30)] + ["hint: raise the target"]
+    o = Option("late", None, status="no plan", errors=["no feasible plan", *errors])
+    lines = failure_lines(o)
+    assert len(lines) == 20 and lines[-1] == "hint: raise the target"
+    assert lines[-2] == "... 13 more (--format json lists them all)"
+    assert no_plan_heading(o) == "late has no plan"
+    assert no_plan_heading(Option("x", None, status="infeasible")) == "x has no plan (infeasible)"
+    few = Option("y", None, status="no plan", errors=["a", "hint: b"])
+    assert failure_lines(few) == ["a", "hint: b"]

@@ -12,6 +12,7 @@ from ..findings import Finding, Report
 from ..findings import finding as make
 from ..governance.tag_record import cycle_tags
 from ..periods import horizon, to_ordinal
+from ..results import no_plan
 from ..yamlio import parse_yaml
 from .codes import POLICIES
 from .history import cycle_changes, repo_prefix, resolve_base, touched_cycles
@@ -144,7 +145,7 @@ def check_cycle(
                 0,
                 0,
                 "SOP807",
-                f"no feasible plan: the model is {status}" + (f" ({why})" if why else ""),
+                no_plan(status) + (f" ({why})" if why else ""),
             )
         ]
         why_not = "no feasible plan"

@@ -15,6 +15,7 @@ from rich.text import Text
 from ..plan import ReconcileRun
 from ..plan_files import relief
 from ..quantities import units
+from ..results import unsolved_reason
 from .fit import print_table
 from .render import emit
 
@@ -36,7 +37,7 @@ def _short(period: str) -> str:
 def show_infeasible(run: ReconcileRun, console: Console) -> None:
     res = run.result
     assert res is not None
-    console.print(f"[bold red]No plan:[/] the model is {res.status}.")
+    console.print(f"[bold red]No plan:[/] {unsolved_reason(res.status)}.")
     if res.diagnosis:
         console.print("Conflicting constraints:")
         for name in res.diagnosis:

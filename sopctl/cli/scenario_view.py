@@ -12,9 +12,10 @@ from rich.table import Table
 from rich.text import Text
 
 from ..quantities import units
+from ..results import unsolved_reason
 from ..scenarios.compare import Comparison
 from ..scenarios.run import ScenarioResult, ScenarioRun
-from ..scenarios.words import cell, headline, title
+from ..scenarios.words import cell, failure_lines, headline, no_plan_heading, title
 from .fit import print_table
 from .plan_view import json_doc, show_text
 from .render import report_text
@@ -25,8 +26,8 @@ def show_comparison(c: Comparison, console: Console) -> None:
     console.print(f"[bold]{what}[/] cycle {escape(c.cycle)}: {escape(headline(c))}")
     for o in c.options:
         if not o.ok:
-            console.print(f"[bold red]{escape(title(o))} has no plan[/] ({escape(o.status)}):")
-            for line in o.errors[:20]:
+            console.print(f"[bold red]{escape(no_plan_heading(o))}[/]:")
+            for line in failure_lines(o):
                 console.print(Text(f"  {line}"))
     t = Table(title=f"Side by side (Δ against {c.base}; bold green: best)", title_justify="left")
     t.add_column("")
@@ -150,7 +151,7 @@ def _scenario_notes(s: ScenarioResult, console: Console, per_file: int) -> None:
 def show_infeasible_result(s: ScenarioResult, console: Console) -> None:
     res = s.result
     assert res is not None
-    console.print(f"[bold red]No plan:[/] the model is {res.status}.")
+    console.print(f"[bold red]No plan:[/] {unsolved_reason(res.status)}.")
     for name in res.diagnosis:
         console.print(Text(f"  - {name}"))
     for hint in res.hints:

@@ -19,6 +19,7 @@ import polars as pl
 from .. import vcs
 from ..errors import UserError
 from ..governance.tag_record import cycle_tags
+from ..results import no_plan
 from ..snapshot import materialised as snapshot_of
 from ..snapshot import repo_prefix
 from ..tables.contracts import CONTRACTS
@@ -138,7 +139,7 @@ def read_side(root: Path, cycle: str, info: SideInfo) -> Side:
     else:
         res = run.result
         info.status = res.status
-        info.errors = [f"no feasible plan: the model is {res.status}"]
+        info.errors = [no_plan(res.status)]
         info.errors += [f"conflicting constraint: {c}" for c in res.diagnosis]
         info.errors += [f"hint: {h}" for h in res.hints]
     return side

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from .. import vcs
 from ..errors import EXIT_FINDINGS, GitError, SopctlError
 from ..findings import Report, finding
+from ..results import no_plan
 from ..schemas.records import CommitRecord
 from ..validate import Workspace
 
@@ -99,7 +100,7 @@ def _no_plan(run: object, what: str) -> PlanUnavailable:
             hint="fix the findings above (sopctl validate)",
         )
     res = run.result
-    lines = [f"{what} has no feasible plan: the model is {res.status}"]
+    lines = [f"{what} has {no_plan(res.status)}"]
     lines += [f"conflicting constraint: {c}" for c in res.diagnosis]
     return PlanUnavailable("; ".join(lines), run.report, hint="; ".join(res.hints) or None)
 

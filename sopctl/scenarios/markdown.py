@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..quantities import units
 from .compare import Comparison
-from .words import cell, headline, title
+from .words import cell, failure_lines, headline, no_plan_heading, title
 
 
 def _esc(text: str) -> str:
@@ -28,8 +28,8 @@ def to_markdown(c: Comparison) -> str:
     ]
     for o in c.options:
         if not o.ok:
-            lines += [f"> **{title(o)} has no plan** ({o.status}):", "", "```"]
-            lines += [*o.errors[:20], "```", ""]
+            lines += [f"> **{no_plan_heading(o)}**:", "", "```"]
+            lines += [*failure_lines(o), "```", ""]
     names = c.names
     rows = []
     for k in c.kpis:

@@ -17,7 +17,7 @@ from ..errors import UserError
 from ..findings import Report
 from ..plan import MANIFEST
 from ..plandiff.outputs import PlanSnapshot
-from ..results import is_current
+from ..results import is_current, no_plan
 from ..validate import Workspace, load_workspace
 from .compare import Option
 from .load import BASE, description, load_scenarios
@@ -42,7 +42,7 @@ def _failed(one: ScenarioResult) -> list[str]:
     if res is None:
         return ["no plan"]
     return [
-        f"no feasible plan: the model is {res.status}",
+        no_plan(res.status),
         *(f"conflicting constraint: {c}" for c in res.diagnosis),
         *(f"hint: {h}" for h in res.hints),
     ]
@@ -77,7 +77,7 @@ def scenario_options(
                 base.plan = PlanSnapshot.from_files(run.base.files, run.base.summary)
             else:
                 base.errors = [str(f) for f in run.base.report.errors] or [
-                    f"no feasible plan: the model is {res.status if res else 'missing'}"
+                    no_plan(res.status) if res else "no plan"
                 ]
         for one in run.scenarios:
             report.extend(one.report)

@@ -55,6 +55,23 @@ def title(o: Option) -> str:
     return o.name
 
 
+def no_plan_heading(o: Option) -> str:
+    """'upside has no plan' plus its status when that says more ('(infeasible)')."""
+    return f"{title(o)} has no plan" + ("" if o.status == "no plan" else f" ({o.status})")
+
+
+def failure_lines(o: Option, limit: int = 20) -> list[str]:
+    """What an option without a plan reports, in at most `limit` lines: the errors first, a
+    line that says how many more there are, and every hint (it says what to change)."""
+    hints = [e for e in o.errors if e.startswith("hint: ")]
+    rest = [e for e in o.errors if not e.startswith("hint: ")]
+    if len(rest) + len(hints) <= limit:
+        return rest + hints
+    room = max(limit - len(hints) - 1, 1)
+    more = f"... {len(rest) - room} more (--format json lists them all)"
+    return [*rest[:room], more, *hints]
+
+
 def headline(c: Comparison) -> str:
     """One line per comparison: which option is best on cost, margin and service."""
     others = [o.name for o in c.options[1:]]
