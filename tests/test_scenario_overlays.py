@@ -332,3 +332,14 @@ def test_a_supplier_range_on_materials_without_a_capacity_column(tmp_path: Path)
     res = one(run_, "short")
     assert [f.code for f in res.report] == ["SOP629"]
     assert summary(res)["objective"] == pytest.approx(run_.base.result.objective)
+
+
+def test_removing_a_promotion_twice_says_the_second_changes_nothing(tmp_path: Path) -> None:
+    root = tiny_repo(
+        tmp_path / "tiny",
+        {"twice": scenario_yaml(S["promo_removed"] + S["promo_removed"])},
+    )
+    run_ = run_scenarios(root, None, ["twice"], dry_run=True)
+    res = one(run_, "twice")
+    assert [(f.code, f.line) for f in res.report] == [("SOP629", 5)]
+    assert "promotion P1 is removed already" in res.report.findings[0].message

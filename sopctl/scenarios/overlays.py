@@ -86,7 +86,7 @@ def apply_tables(ws: Workspace, sc: Scenario, ids: Ids) -> tuple[Workspace, bool
         elif kind == "cost":
             findings += cost_overlay(out, ov, sel, ids, note)
         elif kind == "promotion":
-            _promotion(out, ov, sel, ids)
+            findings += _promotion(out, ov, sel, ids, note)
             promotions = True
     return out, promotions, findings
 
@@ -248,13 +248,16 @@ def _delay_orders(ws: Workspace, sel: Selection, delay: int, ids: Ids, note: Not
     ]
 
 
-def _promotion(ws: Workspace, ov: Any, sel: Selection, ids: Ids) -> None:
+def _promotion(ws: Workspace, ov: Any, sel: Selection, ids: Ids, note: Note) -> list[Finding]:
     promos = frame(ws, "promotions")
     if promos is None:
         promos = empty("promotions", ("start_period", "end_period"))
     if ov.action == "remove":
-        put(ws, "promotions", promos.filter(pl.col("promo_id") != ov.id))
-        return
+        kept = promos.filter(pl.col("promo_id") != ov.id)
+        if kept.height == promos.height:  # an earlier overlay removed it already
+            return [note("SOP629", f"promotion {ov.id} is removed already; delete this overlay")]
+        put(ws, "promotions", kept)
+        return []
     labels = ords(ids)
     rows = pl.DataFrame(
         {
@@ -271,3 +274,4 @@ def _promotion(ws: Workspace, ov: Any, sel: Selection, ids: Ids) -> None:
         schema_overrides={"uplift_pct": pl.Float64, "uplift_units": pl.Float64},
     )
     put(ws, "promotions", upsert(promos, rows, ["promo_id", "item", "segment"]))
+    return []
