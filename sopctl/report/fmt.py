@@ -38,8 +38,16 @@ def signed(x: float | None, decimals: int = 0) -> str:
 
 
 def pct(x: float | None, decimals: int = 1) -> str:
-    """A share as a percentage: 0.9731 -> '97.3 %'."""
-    return "–" if not _finite(x) else f"{num(100 * x, decimals)} %"  # type: ignore[operator]
+    """A share as a percentage: 0.9731 -> '97.3 %'. A share below 1 never reads 100 %
+    (0.99998 -> '99.9 %', cut, not rounded up): a fill rate shown as 100 % says every unit
+    was served."""
+    if not _finite(x):
+        return "–"
+    assert x is not None
+    p = 100 * x
+    if p < 100 and round(p, decimals) >= 100:
+        p = 100 - 10.0**-decimals
+    return f"{num(p, decimals)} %"
 
 
 def points(x: float | None, decimals: int = 1) -> str:
