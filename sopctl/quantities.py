@@ -1,4 +1,5 @@
-"""How a quantity reads in a table: whole units when large or whole, two decimals when small.
+"""How a quantity reads in a table: whole units when large or whole, two decimals when small;
+a share as a percentage that never rounds up to 100 %.
 
 A continuous plan leaves fractions: 0.06 units short in a period is real, and "0" would hide
 it, while "22.67" beside "1,234" is noise. Shared by the reconcile summary, the scenario
@@ -13,3 +14,14 @@ def units(x: float) -> str:
     if abs(x) >= 100 or float(x).is_integer():
         return f"{x:,.0f}"
     return f"{x:,.2f}"
+
+
+def percent(share: float, decimals: int = 1) -> str:
+    """A share in percent without the sign: 0.9731 -> '97.3'. Below 1 it never reads 100
+    (0.99998 -> '99.9': cut, not rounded up), since a service level or fill rate shown as
+    100 says that every unit was served."""
+    p = 100 * share
+    if p < 100 and round(p, decimals) >= 100:
+        p = 100 - 10.0**-decimals
+    text = f"{p:,.{decimals}f}"
+    return text[1:] if text.startswith("-") and float(text[1:].replace(",", "")) == 0 else text

@@ -37,6 +37,14 @@ def test_money_signed_pct_points_compact() -> None:
     assert fmt.signed(0.2) == "0"
     assert fmt.pct(0.9731) == "97.3 %"
     assert (fmt.pct(0.99998, 2), fmt.pct(0.99998), fmt.pct(1.0)) == ("99.99 %", "99.9 %", "100.0 %")
+    from sopctl.quantities import percent  # the CLI's reconcile summary, log and compare
+
+    assert (percent(0.9996), percent(0.9731), percent(1.2), percent(-0.00001)) == (
+        "99.9",
+        "97.3",
+        "120.0",
+        "0.0",
+    )
     assert fmt.points(-0.012) == "−1.2 pp"
     assert [fmt.compact(x) for x in (1500, 2_000_000, 0.25, -3000, 0)] == [
         "1.5k",

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import EXIT_FINDINGS, EXIT_OK
+from ..quantities import percent
 from .app import CycleArg, ViewFormat, app, state
 from .fit import print_table
 
@@ -197,7 +198,7 @@ def _log_text(entries: list[LogEntry]) -> None:
             continue
         k = e.kpis
         service = "\n".join(
-            f"{seg} {v:.1%}" for seg, v in (k.get("service") or {}).items() if v is not None
+            f"{seg} {percent(v)}%" for seg, v in (k.get("service") or {}).items() if v is not None
         )
         rev, margin, pct = k.get("revenue"), k.get("gross_margin"), k.get("gross_margin_pct")
         t.add_row(

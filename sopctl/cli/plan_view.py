@@ -14,7 +14,7 @@ from rich.text import Text
 
 from ..plan import ReconcileRun
 from ..plan_files import relief
-from ..quantities import units
+from ..quantities import percent, units
 from ..results import unsolved_reason
 from .fit import print_table
 from .render import emit
@@ -79,7 +79,7 @@ def show_text(run: ReconcileRun, per_file: int, top: int = 10) -> None:
             f"{r['on_time']:,.0f}",
             f"{r['late']:,.0f}",
             f"{unserved:,.0f} {'backlog' if backlog else 'lost'}",
-            f"{r['service_level']:.1%}",
+            f"{percent(r['service_level'])}%",
             f"{r['target']:.0%}",
             Text("ok", style="green") if ok else Text("BELOW", style="bold red"),
         )

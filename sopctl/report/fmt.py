@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 
+from ..quantities import percent
+
 
 def _finite(x: float | None) -> bool:
     return x is not None and math.isfinite(x)
@@ -44,10 +46,7 @@ def pct(x: float | None, decimals: int = 1) -> str:
     if not _finite(x):
         return "–"
     assert x is not None
-    p = 100 * x
-    if p < 100 and round(p, decimals) >= 100:
-        p = 100 - 10.0**-decimals
-    return f"{num(p, decimals)} %"
+    return f"{percent(x, decimals)} %"
 
 
 def points(x: float | None, decimals: int = 1) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..quantities import percent
 from .compare import Comparison, Kpi, Option
 
 SHARE_UNITS = ("share", "pct")
@@ -11,7 +12,7 @@ def value(k: Kpi, x: float | None) -> str:
     if x is None:
         return "—"
     if k.unit == "share":
-        return f"{100 * x:.1f}%"
+        return f"{percent(x)}%"
     if k.unit == "pct":
         return f"{x:.1f}%"
     if k.unit == "ratio":
