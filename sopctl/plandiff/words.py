@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..quantities import units
+from ..quantities import percent, units
 from .model import Delta, PlanDiff, Row, TableDiff, YamlChange
 from .yamldiff import show
 
@@ -45,7 +45,7 @@ def signed(d: Delta, unit: str = "") -> str:
 
 
 def share(x: float | None) -> str:
-    return "—" if x is None else f"{100 * x:.1f}%"
+    return "—" if x is None else f"{percent(x)}%"
 
 
 def points(d: Delta) -> str:
