@@ -38,6 +38,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SOP012": (Severity.ERROR, "two sheets hold the same input table"),
     "SOP013": (Severity.ERROR, "cell holds a formula instead of a value"),
     "SOP014": (Severity.ERROR, "cell holds an error, a time or a date that is no valid value"),
+    "SOP015": (Severity.WARNING, "a percent-points cell is formatted as a percentage"),
     "SOP016": (Severity.ERROR, "workbook has no sheet named after an input table"),
     "SOP017": (Severity.ERROR, "sheet has a value in a column without a header"),
     "SOP018": (Severity.WARNING, "workbook was exported from another cycle"),

@@ -183,6 +183,30 @@ BAD = [
 ]
 
 
+def test_a_percent_formatted_uplift_is_imported_with_a_warning(tmp_path: Path) -> None:
+    """'20%' typed into uplift_pct (percent points) is the number 0.2: imported as written,
+    with SOP015 at the cell saying what was probably meant."""
+    root = tmp_path / "demo"
+    shutil.copytree(REPO / "charters", root / "charters")
+    shutil.copytree(
+        REPO / "cycles" / DEMO, root / "cycles" / DEMO, ignore=shutil.ignore_patterns("outputs")
+    )
+    assert run(["export", "xlsx", "--inputs", "--out", "in.xlsx"], cwd=root).code == 0
+    wb = openpyxl.load_workbook(root / "in.xlsx")
+    ws = wb["promotions"]
+    col = next(c.column_letter for c in ws[1] if c.value == "uplift_pct")
+    row = next(c.row for c in ws[col][1:] if isinstance(c.value, int | float))
+    ws[f"{col}{row}"] = 0.2
+    ws[f"{col}{row}"].number_format = "0%"
+    wb.save(root / "pct.xlsx")
+    out = _import(root, "pct.xlsx")
+    assert (
+        f"pct.xlsx:promotions!{col}{row}: warning SOP015 the cell is formatted as a "
+        "percentage, so it holds 0.2 (20 %)"
+    ) in out
+    assert "type 20" in out and "wrote cycles/2026-12/inputs/promotions.csv" in out
+
+
 @pytest.mark.parametrize(("change", "expected"), BAD)
 def test_bad_workbooks_are_refused_and_nothing_is_written(
     ready: Path, change: Edit, expected: str
