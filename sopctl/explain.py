@@ -1,4 +1,4 @@
-"""`sopctl explain`: the chain behind one item's or one resource's exceptions, in words.
+"""`sopctl explain`: the chain behind one item's, resource's or material's exceptions, in words.
 
 Works on the plan frames (from the current outputs, or solved in memory when they are stale),
 so it explains exactly the plan that was written.
@@ -24,6 +24,7 @@ class PlanFrames:
     capacity: pl.DataFrame
     exceptions: pl.DataFrame
     currency: str
+    materials: pl.DataFrame
 
 
 SUPPLY_FIELDS = (
@@ -102,13 +103,18 @@ def explain_resource(ws: Workspace, f: PlanFrames, resource: str, period: str | 
     cap = f.capacity.filter(pl.col("resource") == resource)
     if cap.height == 0:
         raise UserError(
-            f"'{resource}' is neither an item nor a resource of the plan",
-            hint="name an item of items.csv or a resource of resources.csv",
+            f"'{resource}' is no item, resource or material of the plan",
+            hint="name an item of items.csv, a resource of resources.csv or a material of "
+            "materials.csv",
         )
     if period:
         cap = cap.filter(pl.col("period") == period)
-    else:
-        cap = cap.sort("utilisation", "period", descending=[True, False]).head(1)
+    else:  # every period where it binds (its hours have a price) or is overloaded; else its peak
+        own = f.exceptions.filter((pl.col("resource") == resource) & pl.col("item").is_null())
+        busy = own["period"].to_list()
+        chosen = cap.filter((pl.col("shadow_price").abs() > 0.005) | pl.col("period").is_in(busy))
+        cap = chosen if chosen.height else cap.sort("utilisation", descending=True).head(1)
+        cap = cap.sort("period")
     routings = ws.tables["routings"].frame if "routings" in ws.tables else None
     lines: list[str] = []
     for r in cap.iter_rows(named=True):
@@ -143,7 +149,9 @@ def explain_resource(ws: Workspace, f: PlanFrames, resource: str, period: str | 
         )
         for e in exc.iter_rows(named=True):
             if e["escalate_to"]:
-                lines.append(f"  decides: {e['escalate_to']} (charter escalation rule).")
+                what = "its overload" if e["item"] is None else f"{e['item']}'s {e['kind']}"
+                what = what.replace("_", " ")
+                lines.append(f"  decides on {what}: {e['escalate_to']} (charter escalation rule).")
         users = f.exceptions.filter(
             pl.col("binding_constraint") == f"capacity[{resource},{r['period']}]"
         ).filter(pl.col("item").is_not_null())
@@ -153,4 +161,60 @@ def explain_resource(ws: Workspace, f: PlanFrames, resource: str, period: str | 
                 + ", ".join(sorted({f"{i} ({k})" for i, k in users.select("item", "kind").rows()}))
                 + "."
             )
+    return lines
+
+
+def explain_material(f: PlanFrames, material: str, period: str | None) -> list[str]:
+    """Need, receipts and the supplier's capacity of one material in every period with an
+    exception of its own (the supplier ships all it can, at a price) or of an item it binds
+    (a receipt that cannot arrive in time); without any, its busiest period."""
+    mat = f.materials.filter(pl.col("material") == material)
+    exc = f.exceptions.filter(pl.col("material") == material)
+    if period:
+        mat = mat.filter(pl.col("period") == period)
+    elif exc.height:
+        mat = mat.filter(pl.col("period").is_in(exc["period"].to_list()))
+    else:
+        mat = mat.sort("supplier_utilisation", "period", descending=[True, False], nulls_last=True)
+        mat = mat.head(1)
+    lines: list[str] = []
+    for r in mat.sort("period").iter_rows(named=True):
+        cap, use = r["supplier_capacity"], r["supplier_utilisation"]
+        if use is not None:
+            supplier = (
+                f"the supplier ships {_num(r['receipts']):,.1f} of {_num(cap):,.1f} "
+                f"({_num(use):.0%})"
+            )
+        elif cap is None:
+            supplier = "the supplier has no capacity limit"
+        else:  # capacity 0: inside the supplier lead time, or a period the supplier cannot ship
+            supplier = "nothing new can arrive (inside the supplier lead time, or no capacity)"
+        lines.append(
+            f"{material} in {r['period']}: need {_num(r['need']):,.1f}, new receipts "
+            f"{_num(r['receipts']):,.1f}, open orders {_num(r['open_orders']):,.1f}, stock at "
+            f"the end {_num(r['inventory']):,.1f}; {supplier}."
+        )
+        here = exc.filter(pl.col("period") == r["period"])
+        for e in here.filter(pl.col("item").is_null()).iter_rows(named=True):
+            gain = relief(e["binding_constraint"], e["shadow_price"], f.currency)
+            lines.append(
+                f"  why: the binding constraint is {e['binding_constraint']}"
+                + (f"; {gain}." if gain else ".")
+            )
+            lines.append(
+                f"  decides: {e['escalate_to']} (charter escalation rule)."
+                if e["escalate_to"]
+                else "  decides: no escalation rule of the charter matches this exception."
+            )
+        caused = here.filter(pl.col("item").is_not_null()).unique(
+            ["item", "kind", "binding_constraint"], maintain_order=True
+        )
+        for e in caused.sort("item", "kind").iter_rows(named=True):
+            gain = relief(e["binding_constraint"], e["shadow_price"], f.currency)
+            lines.append(
+                f"  it causes {e['item']}'s {e['kind'].replace('_', ' ')}: bound by "
+                f"{e['binding_constraint']}" + (f"; {gain}." if gain else ".")
+            )
+    if not lines:
+        lines.append(f"{material}: nothing planned in {period}.")
     return lines

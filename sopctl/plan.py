@@ -143,28 +143,42 @@ def run_reconcile(
 
 def plan_frames_for(
     root: Path | None, cycle: str | None
-) -> tuple[Workspace, PlanFrames | None, Report, str]:
+) -> tuple[Workspace, PlanFrames | None, Report, str, list[str]]:
     """The plan's frames: from the outputs when they are current, else solved in memory.
 
-    Returns (workspace, frames or None when there is no plan, report, source)."""
+    Returns (workspace, frames or None when there is no plan, report, source, why): source is
+    `outputs`, `stale` (outputs there but not of these inputs) or `none` (no outputs yet);
+    `why` says why a solve gave no plan (status, conflicting constraints, hints)."""
     from .explain import PlanFrames
+    from .results import no_plan
 
     ws, report = load_workspace(root, cycle)
     if not report.ok:
-        return ws, None, report, ""
+        return ws, None, report, "", []
     assert ws.charter is not None
     out = ws.cycle_dir / "outputs"
     if is_current(ws, out, MANIFEST):
         ids = {c: pl.String for c in ("item", "segment", "resource", "material", "period")}
+
+        def read(name: str) -> pl.DataFrame:
+            return pl.read_csv(out / name, schema_overrides=ids)
+
         frames = PlanFrames(
-            supply=pl.read_csv(out / "supply_plan.csv", schema_overrides=ids),
-            capacity=pl.read_csv(out / "capacity_plan.csv", schema_overrides=ids),
-            exceptions=pl.read_csv(out / "exceptions.csv", schema_overrides=ids),
+            supply=read("supply_plan.csv"),
+            capacity=read("capacity_plan.csv"),
+            exceptions=read("exceptions.csv"),
             currency=ws.charter.finance.currency,
+            materials=read("materials_plan.csv"),
         )
-        return ws, frames, report, "outputs"
+        return ws, frames, report, "outputs", []
+    source = "stale" if (out / MANIFEST).is_file() else "none"
     run = run_reconcile(root, ws.cycle_id, dry_run=True)
-    if not run.ok or run.result is None:
-        return ws, None, run.report, "solved"
     res = run.result
-    return ws, PlanFrames(res.supply, res.capacity, res.exceptions, res.currency), report, "solved"
+    if not run.ok or res is None:
+        why = []
+        if res is not None and run.report.ok:
+            why = [no_plan(res.status), *(f"conflicting constraint: {c}" for c in res.diagnosis)]
+            why += [f"hint: {h}" for h in res.hints]
+        return ws, None, run.report, source, why
+    frames = PlanFrames(res.supply, res.capacity, res.exceptions, res.currency, res.materials)
+    return ws, frames, report, source, []

@@ -87,6 +87,12 @@ def test_infeasible_plan_names_the_conflict_and_writes_nothing(repo: Path) -> No
     assert "No plan" in r.out and "Conflicting constraints" in r.out
     assert "ending_target[P-100]" in r.out
     assert not (repo / OUT).exists()  # not even the demand view it rebuilt for the solve
+    # explain has no plan to explain either, and says why, as reconcile does
+    r = run(["explain", "P-100"], cwd=repo)
+    assert r.code == 1
+    assert "no feasible plan: the model is infeasible" in r.out
+    assert "conflicting constraint: ending_target[P-100]" in r.out
+    assert "no plan to explain: fix the conflicting data above first" in r.out
 
 
 def test_a_rebuilt_demand_view_is_written_and_listed_with_the_plan(repo: Path) -> None:
@@ -132,7 +138,7 @@ def test_explain_item_resource_and_unknown(repo: Path) -> None:
     r = run(["explain", "P-100"], cwd=repo)
     assert r.code == 0 and "P-100" in r.out
     r = run(["explain", "NOPE"], cwd=repo)
-    assert r.code == 2 and "neither an item nor a resource" in r.err
+    assert r.code == 2 and "'NOPE' is no item, resource or material of the plan" in r.err
     for period in ("2030-01", "2027-13", "junk"):  # not a period of the plan: exit 2, no story
         r = run(["explain", "ASSY", "--period", period], cwd=repo)
         assert r.code == 2 and f"period '{period}' is not in the plan" in r.err, r.err
@@ -142,8 +148,13 @@ def test_explain_item_resource_and_unknown(repo: Path) -> None:
 def test_explain_solves_in_memory_when_outputs_are_stale(repo: Path) -> None:
     r = run(["explain", "ASSY"], cwd=repo)
     assert r.code == 0, r.out + r.err
-    assert "a plan solved now" in r.out
+    assert "a plan solved now (no outputs yet; sopctl reconcile writes them)" in r.out
     assert not (repo / OUT).exists()
+    assert run(["reconcile"], cwd=repo).code == 0
+    inv = repo / "cycles/2026-12/inputs/inventory.csv"
+    inv.write_text(inv.read_text().replace("P-100,150,", "P-100,151,"))
+    r = run(["explain", "ASSY"], cwd=repo)
+    assert r.code == 0 and "a plan solved now (the outputs are stale)" in r.out
 
 
 def test_export_mps_writes_the_cost_lp(repo: Path, tmp_path: Path) -> None:

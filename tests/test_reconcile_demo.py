@@ -160,3 +160,39 @@ def test_exception_messages_count_items_in_units_and_resources_in_hours() -> Non
     assert short.startswith("P-1 short in 2027-03 for retail: 10.2 units, 100.00 EUR at stake")
     assert line.startswith("line-a fully loaded in 2027-03: 320.0 hours")
     assert steel.startswith("steel fully loaded in 2027-03: 40.0 units")
+
+
+def test_explain_a_resource_in_every_period_it_binds_and_a_material(
+    demo: tuple[Workspace, pl.DataFrame, PlanResult],
+) -> None:
+    from sopctl.explain import PlanFrames, explain_material, explain_resource
+
+    ws, _, res = demo
+    f = PlanFrames(res.supply, res.capacity, res.exceptions, res.currency, res.materials)
+    for resource in sorted(set(res.capacity["resource"])):
+        lines = explain_resource(ws, f, resource, None)
+        heads = [ln.split(":")[0] for ln in lines if not ln.startswith(" ")]
+        cap = res.capacity.filter(pl.col("resource") == resource)
+        own = res.exceptions.filter((pl.col("resource") == resource) & pl.col("item").is_null())
+        binding = cap.filter(pl.col("shadow_price").abs() > 0.005)["period"].to_list()
+        periods = sorted(set(binding) | set(own["period"].to_list()))
+        if not periods:  # nowhere binding: its busiest period
+            periods = [cap.sort("utilisation", descending=True)["period"][0]]
+        assert heads == [f"{resource} in {p}" for p in periods], resource
+        decides = [ln for ln in lines if ln.startswith("  decides on its overload:")]
+        assert len(decides) == own.filter(pl.col("escalate_to").is_not_null()).height
+    # MOT-S: nothing new arrives inside its 3-month lead time; its exceptions are explained
+    (first,) = explain_material(f, "MOT-S", "2027-01")
+    assert first.startswith("MOT-S in 2027-01: need ") and "nothing new can arrive" in first
+    short = res.exceptions.filter(pl.col("material").is_not_null())
+    for m in sorted(set(short["material"])):
+        lines = explain_material(f, m, None)
+        want = sorted(set(short.filter(pl.col("material") == m)["period"]))
+        assert [ln.split(":")[0] for ln in lines if not ln.startswith(" ")] == [
+            f"{m} in {p}" for p in want
+        ]
+        own = short.filter((pl.col("material") == m) & pl.col("item").is_null())
+        caused = short.filter((pl.col("material") == m) & pl.col("item").is_not_null())
+        assert sum(ln.startswith("  why: the binding constraint is ") for ln in lines) == own.height
+        for item in set(caused["item"]):
+            assert any(ln.startswith(f"  it causes {item}'s ") for ln in lines)

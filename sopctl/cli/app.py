@@ -170,15 +170,17 @@ def reconcile(
 
 @app.command()
 def explain(
-    name: Annotated[str, typer.Argument(help="An item or a resource id.")],
+    name: Annotated[str, typer.Argument(help="An item, resource or material id.")],
     period: Annotated[
-        str | None, typer.Option("--period", "-p", help="One period (default: all / the peak).")
+        str | None,
+        typer.Option("--period", "-p", help="One period (default: every one that binds)."),
     ] = None,
     cycle: Annotated[
         str | None, typer.Option("--cycle", help="Cycle id (default: latest).")
     ] = None,
 ) -> None:
-    """Explain the exceptions of one item, or the load of one resource, in words."""
+    """Explain the exceptions of one item, the load of one resource or the supply of one
+    material, in words."""
     from .commands import run_explain_cmd
 
     raise typer.Exit(run_explain_cmd(state.root, cycle, name, period))

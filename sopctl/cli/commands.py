@@ -78,15 +78,18 @@ def run_reconcile_cmd(
 
 
 def run_explain_cmd(root: Path | None, cycle: str | None, name: str, period: str | None) -> int:
-    from ..explain import explain_item, explain_resource
+    from ..explain import explain_item, explain_material, explain_resource
     from ..plan import plan_frames_for
     from .fit import wrap_lines
     from .render import emit
 
-    ws, frames, report, source = plan_frames_for(root, cycle)
+    ws, frames, report, source, why = plan_frames_for(root, cycle)
     if frames is None:
         emit(report, "text", 20)
-        print("no plan to explain: fix the findings above (or the infeasibility) first")
+        for line in why:
+            print(line)
+        fix = "the conflicting data above" if why else "the findings above"
+        print(f"no plan to explain: fix {fix} first (sopctl reconcile --dry-run shows it too)")
         return EXIT_FINDINGS
     periods = ws.periods()
     if period is not None and period not in periods:
@@ -97,9 +100,14 @@ def run_explain_cmd(root: Path | None, cycle: str | None, name: str, period: str
         )
     if frames.supply.filter(frames.supply["item"] == name).height:
         lines = explain_item(ws, frames, name, period)
+    elif frames.materials.filter(frames.materials["material"] == name).height:
+        lines = explain_material(frames, name, period)
     else:
         lines = explain_resource(ws, frames, name, period)
-    note = "the written plan" if source == "outputs" else "a plan solved now (outputs are stale)"
+    note = {
+        "outputs": "the written plan",
+        "stale": "a plan solved now (the outputs are stale)",
+    }.get(source, "a plan solved now (no outputs yet; sopctl reconcile writes them)")
     print(f"explaining {note} of cycle {ws.cycle_id}")
     # wrapped on a terminal only: piped, each statement stays one line for grep and scripts
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 0
