@@ -56,6 +56,13 @@ def with_actions(repo: Path) -> Path:
     return repo
 
 
+def test_one_action_is_counted_in_the_singular(repo: Path) -> None:
+    one = ACTIONS_YAML[: ACTIONS_YAML.index("  - id: ACT-2")]
+    (repo / ACTIONS).write_text(one, encoding="utf-8")
+    out = run(["actions", "--today", "2026-12-09"], cwd=repo).out
+    assert "1 action, 1 open, 0 overdue" in out
+
+
 def test_overdue_first_then_by_due_date(with_actions: Path) -> None:
     res = run(["actions", "--today", "2026-12-09", "--format", "json"], cwd=with_actions)
     assert res.code == 0, res.out + res.err

@@ -145,6 +145,8 @@ def test_verify_unknown_tag_is_a_usage_error(ready: Path) -> None:
     assert r.code == 2 and "lightweight" in r.err
     r = run(["log", "--format", "json"], cwd=ready)
     assert json.loads(r.out)[0]["problem"] == "not annotated"
+    text = run(["log"], cwd=ready).out  # the problem under the table, not as an approver
+    assert "see below" in text and "sop/2026-12/v7: not annotated" in text
 
 
 def test_status_tells_whether_the_current_plan_is_the_committed_one(ready: Path) -> None:

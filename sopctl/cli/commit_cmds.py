@@ -192,8 +192,8 @@ def _log_text(entries: list[LogEntry]) -> None:
         t.add_column(c, justify="right" if c in ("v", "revenue", "margin") else "left")
     for e in entries:
         date = e.date[:10]
-        if e.problem:
-            row: list[Text | str] = [Text(e.problem, style="red"), "", "", ""]
+        if e.problem:  # said under the table: in the "approved by" column it read as a name
+            row: list[Text | str] = [Text("see below", style="red"), "", "", ""]
             t.add_row(e.cycle, str(e.version), date, e.tagger, *row)
             continue
         k = e.kpis
@@ -214,3 +214,6 @@ def _log_text(entries: list[LogEntry]) -> None:
             else "",
         )
     print_table(console, t)
+    for e in entries:
+        if e.problem:
+            console.print(Text(f"{e.tag}: {e.problem}", style="red"))

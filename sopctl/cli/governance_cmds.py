@@ -205,7 +205,10 @@ def show_actions(result: ActionList, con: Console) -> None:
         con.print(f"{head}: none (no actions.yaml)")
         return
     n_open = sum(v.active for v in result.views)
-    con.print(f"{head}: {len(result.views)} actions, {n_open} open, {len(result.overdue)} overdue")
+    n = len(result.views)
+    con.print(
+        f"{head}: {n} action{'' if n == 1 else 's'}, {n_open} open, {len(result.overdue)} overdue"
+    )
     for v in result.views:
         for line in _action_lines(v):
             con.print(line)
