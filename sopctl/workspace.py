@@ -152,6 +152,7 @@ PATTERN_WORDS = {  # the patterns of sopctl's schemas, in words
     r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$": "an id is letters, digits, '_', '.' and '-', starting with "
     "a letter or a digit (no spaces)",
     r"^[^@\s]+@[^@\s]+\.[^@\s]+$": "must be an e-mail address such as ana@example.com",
+    r"^[^@\s]+@[^@\s]+$": "must be an e-mail address such as ana@example.com",
     r"^[A-Z]{3}$": "must be a three-letter ISO 4217 currency code such as EUR or USD",
     r"^[0-9a-f]{64}$": "must be a SHA-256 digest: 64 lower-case hex digits",
 }

@@ -105,6 +105,18 @@ def test_dry_run_prints_the_record_and_creates_nothing(ready: Path) -> None:
     assert doc["record"]["version"] == 1 and tags(ready) == []
 
 
+def test_a_tagger_address_without_a_dot_is_recorded(
+    ready: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """git takes ci@localhost as user.email; the record keeps it (it was an internal error)."""
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "ci@localhost")
+    r = run(["tag"], cwd=ready)
+    assert r.code == 0, r.out + r.err
+    assert run(["verify", f"sop/{CYCLE}/v1"], cwd=ready).code == 0
+    (entry,) = json.loads(run(["log", "--format", "json"], cwd=ready).out)
+    assert entry["tagger"] == "ci@localhost"
+
+
 def test_recommit_gives_v2_and_log_lists_newest_first(ready: Path) -> None:
     first = git(ready, "rev-parse", "HEAD").strip()
     assert run(["tag"], cwd=ready).code == 0

@@ -14,6 +14,10 @@ Email = Annotated[
     str,
     StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
 ]
+# an address as git takes it (user.email): `ci@localhost` tags as well as a member's address
+GitEmail = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[^@\s]+@[^@\s]+$")
+]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNeg = Annotated[float, Field(ge=0.0)]

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from .common import Email, Id, Strict, Text
+from .common import Email, GitEmail, Id, Strict, Text
 
 Digest = str  # 64 lower-case hex characters (SHA-256)
 DIGEST = r"^[0-9a-f]{64}$"
@@ -77,7 +77,7 @@ class CommitRecord(Strict):
     cycle: Id
     charter: Id
     scenario: Id = "base"
-    tagger: Email
+    tagger: GitEmail = Field(description="git's committer e-mail when the tag was made")
     plan_digest: Digest = Field(pattern=DIGEST)
     approvals: list[TagApproval]
     files: dict[str, Digest] = Field(description="SHA-256 of every input and output file")
