@@ -32,6 +32,7 @@ class DemandRun:
     result: DemandResult | None = None
     written: list[Path] = field(default_factory=list)
     previous_cycle: str | None = None
+    compared: bool = False  # the previous cycle's demand_plan.csv was read and compared
     files: dict[str, bytes] = field(default_factory=dict)  # the bytes written, by file name
 
     @property
@@ -103,6 +104,7 @@ def run_demand(
     if not report.ok:
         return run
     run.previous_cycle, previous = previous_plan(ws)
+    run.compared = previous is not None
     from .signal import build_demand  # the statistical engine: only when the view is built
 
     run.result = build_demand(ws, previous)

@@ -102,3 +102,10 @@ def test_json_format_and_previous_cycle_comparison(repo: Path) -> None:
         500.0,
     )
     assert sum(t["override"] for t in doc["totals"]) == 530.0
+    # the same inputs as the previous cycle: compared, and nothing changed
+    (dst / "inputs" / "overrides.csv").write_bytes((src / "inputs" / "overrides.csv").read_bytes())
+    out = run(["demand", "2027-01"], cwd=repo).out
+    assert "No change of final demand against cycle 2026-12." in out
+    (repo / OUT / "demand_plan.csv").unlink()
+    out = run(["demand", "2027-01"], cwd=repo).out
+    assert "No comparison: cycle 2026-12 has no outputs/demand_plan.csv." in out

@@ -111,6 +111,8 @@ def show_text(run: DemandRun, per_file: int) -> None:
                 f"{r['change']:+,.0f}",
             )
         print_table(console, ch)
+    elif run.compared:
+        console.print(f"No change of final demand against cycle {run.previous_cycle}.")
     elif run.previous_cycle:
         console.print(f"No comparison: cycle {run.previous_cycle} has no outputs/demand_plan.csv.")
     else:
