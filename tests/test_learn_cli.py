@@ -406,8 +406,10 @@ def test_turns_value_stock_and_shipments_at_each_periods_standard_cost(repo: Pat
         (("demand", "2027-03"), 399 * 6 / 90, 363 * 6 / (640 / 3), 20316 * 6 / 6160),
         # P-200's January stock not reported: its average is February's and March's
         (("stock", "P-200,2027-01,230"), 593 * 4 / 90, 567 * 4 / 205, 30524 * 4 / 6060),
+        # March ordered but its shipments not known yet (shipped empty): as if not reported
+        (("unshipped", "2027-03"), 399 * 6 / 90, 363 * 6 / (640 / 3), 20316 * 6 / 6160),
     ],
-    ids=["demand-reports-fewer-periods", "stock-reports-fewer-periods"],
+    ids=["demand-reports-fewer-periods", "stock-reports-fewer-periods", "shipped-empty"],
 )
 def test_turns_annualise_outflow_over_the_periods_demand_reports(
     repo: Path, drop: tuple[str, str], p100: float, p200: float, total: float
@@ -416,9 +418,13 @@ def test_turns_annualise_outflow_over_the_periods_demand_reports(
     stock reports: a period one file does not cover neither counts as no sales nor drags the
     total below every item's turns."""
     kind, what = drop
-    path = repo / ("actuals/demand.csv" if kind == "demand" else "actuals/stock.csv")
+    path = repo / ("actuals/stock.csv" if kind == "stock" else "actuals/demand.csv")
     lines = path.read_text("utf-8").splitlines(keepends=True)
-    path.write_text("".join(ln for ln in lines if what not in ln), "utf-8")
+    if kind == "unshipped":  # item,segment,period,ordered,shipped: empty the last cell
+        lines = [ln.rsplit(",", 1)[0] + ",\n" if what in ln else ln for ln in lines]
+    else:
+        lines = [ln for ln in lines if what not in ln]
+    path.write_text("".join(lines), "utf-8")
     learn(repo, "sop/2026-12/v1")
     got = card(repo)
     assert float(got[("inventory", "turns", "item", "P-100")]["value"]) == pytest.approx(
@@ -429,7 +435,7 @@ def test_turns_annualise_outflow_over_the_periods_demand_reports(
     )
     row = got[("inventory", "turns", "total", "all")]
     assert float(row["value"]) == pytest.approx(total, abs=1e-4)
-    periods = 2 if kind == "demand" else 3
+    periods = 3 if kind == "stock" else 2
     assert row["note"].endswith(f"over the {periods} period(s) demand.csv reports on")
 
 

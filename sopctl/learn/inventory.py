@@ -146,9 +146,11 @@ def _turns(inp: LearnInputs, stock: pl.DataFrame) -> list[pl.DataFrame]:
     demand = inp.actuals.get("actuals")
     if demand is None or demand["shipped"].null_count() == demand.height:
         return [sc.no_data("inventory", "turns", th, "no actuals: add shipped to demand.csv")]
-    periods = observed(demand, inp.labels)
+    # the periods whose shipments demand.csv reports (a row with `shipped` empty, orders
+    # known but shipments not yet, says nothing about them)
+    periods = observed(demand.filter(pl.col("shipped").is_not_null()), inp.labels)
     if not periods:
-        note = "demand.csv reports no period of the committed horizon"
+        note = "demand.csv reports shipments in no period of the committed horizon"
         return [sc.no_data("inventory", "turns", th, note)]
     cost = _unit_costs(inp)
     # without standard costs, turns are in units; with them an item without a cost counts 0
