@@ -79,6 +79,7 @@ def cycle_order(root: Path, cycle: str) -> tuple[dt.date, str]:
     return _first_start(root / "cycles" / cycle / "cycle.yaml"), cycle
 
 
+MAX_CYCLE_PEEK = 1 << 20  # first_period may follow pages of assumptions
 _FIRST_PERIOD = re.compile(r"""^first_period:[ \t]*["']?([0-9]{4}-[0-9A-Za-z]+)""", re.MULTILINE)
 
 
@@ -90,11 +91,11 @@ def _first_start(path: Path) -> dt.date:
     if not path.is_file():  # a FIFO would never end: never opened here
         return dt.date.min
     try:
-        with path.open("rb") as fh:
-            head = fh.read(4096).decode("utf-8", errors="replace")
+        with path.open("rb") as fh:  # a cycle.yaml is small; a huge file is read in part
+            text = fh.read(MAX_CYCLE_PEEK).decode("utf-8", errors="replace").lstrip("\ufeff")
     except OSError:
         return dt.date.min
-    m = _FIRST_PERIOD.search(head)
+    m = _FIRST_PERIOD.search(text)
     return (start_date(m.group(1)) if m else None) or dt.date.min
 
 
