@@ -40,6 +40,12 @@ def test_the_other_cells_of_a_changed_record_keep_their_quotes() -> None:
     assert '"A","Crew ""day"", assembly",10.50,"two\nlines",\r\n' in out
 
 
+def test_a_vertical_tab_or_a_line_separator_in_a_value_is_no_line_end() -> None:
+    text = 'id,text\nA,"tab\x0bhere\u2028too"\nB,plain\n'
+    out = apply_edit(text.encode(), Edit(cells={3: {"text": "new"}})).decode()
+    assert out == 'id,text\nA,"tab\x0bhere\u2028too"\nB,new\n'
+
+
 def test_rows_are_dropped_and_appended_and_line_ends_and_bom_kept() -> None:
     data = ("\ufeff" + CSV.replace("\n", "\r\n")).encode()
     edit = Edit(drop={3}, append=[{"resource": "crew", "period": "2027-04", "hours": "122"}])

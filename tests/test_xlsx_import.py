@@ -195,16 +195,18 @@ def test_a_percent_formatted_uplift_is_imported_with_a_warning(tmp_path: Path) -
     wb = openpyxl.load_workbook(root / "in.xlsx")
     ws = wb["promotions"]
     col = next(c.column_letter for c in ws[1] if c.value == "uplift_pct")
-    row = next(c.row for c in ws[col][1:] if isinstance(c.value, int | float))
-    ws[f"{col}{row}"] = 0.2
+    row, other = [c.row for c in ws[col][1:] if isinstance(c.value, int | float)][:2]
+    ws[f"{col}{row}"] = 0.07
     ws[f"{col}{row}"].number_format = "0%"
+    ws[f"{col}{other}"].number_format = '0"%"'  # a % shown as text: the value is not scaled
     wb.save(root / "pct.xlsx")
     out = _import(root, "pct.xlsx")
     assert (
         f"pct.xlsx:promotions!{col}{row}: warning SOP015 the cell is formatted as a "
-        "percentage, so it holds 0.2 (20 %)"
+        "percentage, so it holds 0.07 (7 %)"
     ) in out
-    assert "type 20" in out and "wrote cycles/2026-12/inputs/promotions.csv" in out
+    assert "type 7" in out and "wrote cycles/2026-12/inputs/promotions.csv" in out
+    assert out.count("SOP015") == 1, out
 
 
 @pytest.mark.parametrize(("change", "expected"), BAD)
@@ -391,8 +393,8 @@ def test_values_a_workbook_stores_differently_still_round_trip(ready: Path) -> N
     items = ready / CDIR / "inputs" / "items.csv"
     rows = list(csv.reader(io.StringIO(items.read_text("utf-8"), newline="")))
     head = rows[0]
-    rows[1][head.index("description")] = "line one\r\nline two _x0041_ kept"
-    rows[2][head.index("description")] = "x\x0by\nz"
+    rows[1][head.index("description")] = "line one\r\nline two _x0041_ kept, x\x0by"
+    rows[2][head.index("description")] = "a lone\rreturn"  # quoted although it has no LF
     rows[1][head.index("holding_cost")] = "0.30000000000000004"
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\r\n").writerows(rows)

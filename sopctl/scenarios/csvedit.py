@@ -38,7 +38,9 @@ class _Record:
 
 
 def _records(text: str) -> list[_Record]:
-    lines = text.splitlines(keepends=True)
+    # the lines as the csv reader counts them (LF, CR, CRLF); str.splitlines would also break
+    # at a vertical tab or U+2028 inside a quoted value and shift every later record
+    lines = io.StringIO(text, newline="").readlines()
     reader = csv.reader(io.StringIO(text, newline=""))
     out: list[_Record] = []
     done = 0

@@ -14,6 +14,9 @@ import datetime as dt
 import math
 import re
 from decimal import Decimal
+from typing import Any
+
+from ..findings import Finding, finding
 
 # Text starting with one of these would run as a formula if a spreadsheet re-parsed it
 # (OWASP "CSV injection"); tab and carriage return are on the same list.
@@ -86,3 +89,36 @@ def ooxml_text(text: str) -> str:
     if "_x" not in text:
         return text
     return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
+def csv_field(value: str) -> str:
+    """A CSV field quoted as csv.writer quotes one, and also when it holds a carriage return
+    (which the writer, ending lines with LF, would leave bare: a reader ends the record there)."""
+    if any(ch in value for ch in ',"\n\r'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+_FORMAT_TEXT = re.compile(r'"[^"]*"|\\.')  # literal text in a number format
+
+
+def percent_format(cell: Any, column: str, where: str) -> list[Finding]:
+    """SOP015 for a number in a percent-points column (uplift_pct: 20 is 20 %) that the cell
+    shows as a percentage: typed as '20%' it holds 0.2, read as 0.2 %."""
+    v = cell.value
+    # a % in quotes ("0\"%\"") or escaped (0\%) is shown as text and does not scale the value
+    fmt = _FORMAT_TEXT.sub("", str(cell.number_format))
+    if isinstance(v, bool) or not isinstance(v, int | float) or "%" not in fmt:
+        return []
+    shown = number_text(round(v * 100, 9))  # 0.07 * 100 is 7.000000000000001
+    return [
+        finding(
+            where,
+            0,
+            0,
+            "SOP015",
+            f"the cell is formatted as a percentage, so it holds {number_text(v)} ({shown} %), "
+            f"read as {number_text(v)} in {column}, which counts in percent: if {shown} % is "
+            f"meant, format the cell as a number and type {shown}",
+        )
+    ]

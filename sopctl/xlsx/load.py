@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..findings import Finding, Report, Severity, finding
-from .cells import date_text, number_text, ooxml_text
+from .cells import csv_field, date_text, number_text, ooxml_text, percent_format
 from .paths import stage, target_problem
 
 
@@ -126,26 +126,6 @@ def _cell_text(cell: Any, dtype: str | None, bucket: str, where: str, out: list[
     return ooxml_text(str(v))
 
 
-def _percent_format(cell: Any, column: str, where: str) -> list[Finding]:
-    """SOP015 for a number in a percent-points column (uplift_pct: 20 is 20 %) that the cell
-    shows as a percentage: typed as '20%' it holds 0.2, read as 0.2 %."""
-    v = cell.value
-    if isinstance(v, bool) or not isinstance(v, int | float) or "%" not in cell.number_format:
-        return []
-    shown = number_text(v * 100)
-    return [
-        finding(
-            where,
-            0,
-            0,
-            "SOP015",
-            f"the cell is formatted as a percentage, so it holds {number_text(v)} ({shown} %), "
-            f"read as {number_text(v)} in {column}, which counts in percent: if {shown} % is "
-            f"meant, format the cell as a number and type {shown}",
-        )
-    ]
-
-
 def _filled(ws: Any) -> dict[int, dict[int, Any]]:
     """The cells that hold something, by row and column. Read from the worksheet's own cell
     store: `iter_rows` builds every cell of the rectangle up to the rightmost one, so one stray
@@ -205,11 +185,12 @@ def sheet_csv(
             where = _where(book, st.sheet, r, c)
             values.append("" if cell is None else _cell_text(cell, dtype, bucket, where, out))
             if idx and cell is not None and names[c].endswith("_pct"):
-                out += _percent_format(cell, names[c], where)
-        start = buf.tell()
-        writer.writerow(values)
-        lines = buf.getvalue()[start:].count("\n")
-        st.rows.extend([r] * max(lines, 1))
+                out += percent_format(cell, names[c], where)
+        if any("\r" in v for v in values):  # csv.writer leaves a lone CR unquoted
+            buf.write(",".join(csv_field(v) for v in values) + "\n")
+        else:
+            writer.writerow(values)
+        st.rows.extend([r] * (1 + sum(v.count("\n") for v in values)))
     st.text = buf.getvalue()
     return out
 
