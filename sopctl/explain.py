@@ -113,7 +113,10 @@ def explain_resource(ws: Workspace, f: PlanFrames, resource: str, period: str | 
         own = f.exceptions.filter((pl.col("resource") == resource) & pl.col("item").is_null())
         busy = own["period"].to_list()
         chosen = cap.filter((pl.col("shadow_price").abs() > 0.005) | pl.col("period").is_in(busy))
-        cap = chosen if chosen.height else cap.sort("utilisation", descending=True).head(1)
+        busiest = cap.with_columns(pl.col("utilisation").fill_nan(None)).sort(
+            "utilisation", "period", descending=[True, False], nulls_last=True
+        )  # a period without hours has no utilisation: never the busiest
+        cap = chosen if chosen.height else busiest.head(1)
         cap = cap.sort("period")
     routings = ws.tables["routings"].frame if "routings" in ws.tables else None
     lines: list[str] = []
@@ -149,9 +152,13 @@ def explain_resource(ws: Workspace, f: PlanFrames, resource: str, period: str | 
         )
         for e in exc.iter_rows(named=True):
             if e["escalate_to"]:
-                what = "its overload" if e["item"] is None else f"{e['item']}'s {e['kind']}"
-                what = what.replace("_", " ")
+                kind = e["kind"].replace("_", " ")
+                what = "its overload" if e["item"] is None else f"{e['item']}'s {kind}"
                 lines.append(f"  decides on {what}: {e['escalate_to']} (charter escalation rule).")
+            elif e["item"] is None:
+                lines.append(
+                    "  decides on its overload: no escalation rule of the charter matches."
+                )
         users = f.exceptions.filter(
             pl.col("binding_constraint") == f"capacity[{resource},{r['period']}]"
         ).filter(pl.col("item").is_not_null())
