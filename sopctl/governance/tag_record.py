@@ -124,12 +124,12 @@ def action_facts(actions: list[Action]) -> list[dict[str, Any]]:
     return out
 
 
-def assumption_fact(a: Assumption) -> dict[str, Any]:
-    """An assumption as the commit record keeps it; `derive` only when it is off, so records
-    of cycles that never set it read as before."""
-    fact: dict[str, Any] = {"id": a.id, "text": a.text, "owner": a.owner}
+def assumption_fact(a: Assumption) -> dict[str, str]:
+    """An assumption as the commit record keeps it: `derive` only when it is off, and as the
+    text 'false', so the record stays a list of texts that earlier sopctl versions read."""
+    fact = {"id": a.id, "text": a.text, "owner": a.owner}
     if not a.derive:
-        fact["derive"] = False
+        fact["derive"] = "false"
     return fact
 
 

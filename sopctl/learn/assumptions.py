@@ -132,7 +132,7 @@ def assumption_rows(inp: LearnInputs, card: pl.DataFrame) -> pl.DataFrame:
         derived = []
         # `derive: false` in cycle.yaml: the text names things for another reason (a price
         # agreed with a segment), so only the owner's word counts
-        derive = a.get("derive", True) is not False
+        derive = str(a.get("derive", "true")).lower() != "false"
         mentions = _mentions(text, names) if derive else []
         if derive and LEAD_TIME.search(text) and not any(k == "material" for k, _ in mentions):
             # "supplier lead time 6 weeks" names no material: every realised lead time counts

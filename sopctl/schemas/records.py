@@ -82,6 +82,6 @@ class CommitRecord(Strict):
     approvals: list[TagApproval]
     files: dict[str, Digest] = Field(description="SHA-256 of every input and output file")
     kpis: dict[str, Any]
-    assumptions: list[dict[str, Any]] = Field(default_factory=list)
+    assumptions: list[dict[str, str]] = Field(default_factory=list)
     actions: list[dict[str, Any]] = Field(default_factory=list)
     solver: dict[str, Any] = Field(default_factory=dict)
