@@ -248,7 +248,8 @@ def _git_ignored(root: Path, files: list[Path]) -> set[Path]:
 
     try:
         top = vcs.repo_top(root).resolve()
-        rel = {p.resolve().relative_to(top).as_posix(): p for p in files}
+        # the link itself, as git sees it: resolving a symlink loop would raise
+        rel = {(p.parent.resolve() / p.name).relative_to(top).as_posix(): p for p in files}
         return {rel[r] for r in vcs.ignored(root, list(rel))}
     except (SopctlError, ValueError, OSError):
         return set()
