@@ -175,8 +175,9 @@ def test_missing_inputs_with_owner_and_lateness(plan: Path, today: str, late: bo
         (lambda p: p.mkdir(), "a folder"),
         (lambda p: os.mkfifo(p), "a FIFO (named pipe)"),
         (lambda p: p.symlink_to("gone.csv"), "a symlink to nothing"),
+        (lambda p: p.symlink_to(p.name), "a symlink that cannot be followed (a loop)"),
     ],
-    ids=["folder", "fifo", "dangling-link"],
+    ids=["folder", "fifo", "dangling-link", "loop"],
 )
 def test_an_unusable_input_is_not_called_missing(
     plan: Path, make: Callable[[Path], None], problem: str

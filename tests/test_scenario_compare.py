@@ -208,3 +208,7 @@ def test_an_option_without_a_plan_shows_its_hints_however_many_errors() -> None:
     assert no_plan_heading(Option("x", None, status="infeasible")) == "x has no plan (infeasible)"
     few = Option("y", None, status="no plan", errors=["a", "hint: b"])
     assert failure_lines(few) == ["a", "hint: b"]
+    hints = [f"hint: h{i}" for i in range(22)]
+    many = failure_lines(Option("z", None, status="no plan", errors=["e1", "e2", *hints]))
+    assert len(many) == 20 and many[:2] == ["e1", "e2"] and many[-1] == "hint: h16"
+    assert many[2] == "... 5 more (--format json lists them all)"

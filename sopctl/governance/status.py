@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -267,8 +268,13 @@ def unusable(path: Path) -> str | None:
         return "a folder"
     if kind := special_kind(path):
         return kind
-    if path.is_symlink():
-        return "a symlink to nothing" if not path.exists() else "a symlink that cannot be followed"
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symlink that cannot be followed (a loop)"
+        if path.is_symlink():
+            return "a symlink to nothing"
     return "a path that cannot be read"
 
 

@@ -68,9 +68,11 @@ def failure_lines(o: Option, limit: int = 20) -> list[str]:
     rest = [e for e in o.errors if not e.startswith("hint: ")]
     if len(rest) + len(hints) <= limit:
         return rest + hints
-    room = max(limit - len(hints) - 1, 1)
-    more = f"... {len(rest) - room} more (--format json lists them all)"
-    return [*rest[:room], more, *hints]
+    r = min(len(rest), limit // 2)  # errors and hints share the lines; neither crowds out
+    h = min(len(hints), limit - 1 - r)  # the other, and what one leaves the other takes
+    r = min(len(rest), limit - 1 - h)
+    more = f"... {len(o.errors) - r - h} more (--format json lists them all)"
+    return [*rest[:r], more, *hints[:h]]
 
 
 def headline(c: Comparison) -> str:
