@@ -107,11 +107,14 @@ def load_inputs(
         findings.extend(fs)
         tables[decl.table] = table
     findings.extend(shadow_findings(root, inputs_dir, declared))
-    findings.extend(_cross_refs(tables, ctx, unreadable | partial))
+    files: dict[str, str] = {d.table: display(root, inputs_dir / d.file.strip()) for d in ch.inputs}
+    findings.extend(_cross_refs(tables, ctx, unreadable | partial, files))
     return tables, findings, checked
 
 
-def _cross_refs(tables: dict[str, Table], ctx: Context, unreadable: set[str]) -> list[Finding]:
+def _cross_refs(
+    tables: dict[str, Table], ctx: Context, unreadable: set[str], files: dict[str, str]
+) -> list[Finding]:
     """References from one table to another, e.g. routings.item -> items.item; none into a
     table in `unreadable` (its own findings come first: an id may be on a row it lost)."""
     out: list[Finding] = []
@@ -125,15 +128,20 @@ def _cross_refs(tables: dict[str, Table], ctx: Context, unreadable: set[str]) ->
             o = Emitter(table.path, table.header)
             target = tables.get(target_table)
             if target is None:
+                fix = (
+                    f"whose file {files[target_table]} is missing or not a readable file; "
+                    "fix or add it"
+                    if target_table in files  # declared: its own finding says what is wrong
+                    else f"which this cycle does not have; declare the {target_table} input "
+                    "in the charter"
+                )
                 out.append(
                     finding(
                         table.path,
                         1,
                         o.col(c.name),
                         "SOP402",
-                        f"column '{c.name}' refers to the {target_table} table, "
-                        f"which this cycle does not have; declare the {target_table} "
-                        "input in the charter",
+                        f"column '{c.name}' refers to the {target_table} table, {fix}",
                     )
                 )
                 continue

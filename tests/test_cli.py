@@ -254,3 +254,18 @@ def test_a_shadow_input_git_ignores_is_said_to_exist_only_here(repo: Path) -> No
     bak, notes = sorted(lines, key=lambda ln: "notes.csv" in ln)
     assert "pipeline.csv.bak" in bak and "git ignores it, so CI and other clones" in bak
     assert "git ignores" not in notes
+
+
+def test_a_reference_into_a_declared_table_that_cannot_be_read_says_so(repo: Path) -> None:
+    """items.csv is declared but a link to nothing (SOP001): the tables naming items are told
+    the file is missing, not that the charter should declare an items input."""
+    items = repo / "cycles/2026-12/inputs/items.csv"
+    items.unlink()
+    items.symlink_to("gone.csv")
+    r = run(["validate"], cwd=repo)
+    assert r.code == 1 and "SOP001" in r.out
+    assert (
+        "SOP402 column 'item' refers to the items table, whose file "
+        "cycles/2026-12/inputs/items.csv is missing or not a readable file; fix or add it"
+    ) in r.out
+    assert "declare the items input" not in r.out
