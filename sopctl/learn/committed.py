@@ -29,6 +29,7 @@ from ..findings import Finding, finding
 from ..governance.tag_record import TAG_RE, cycle_tags, parse
 from ..schemas.records import CommitRecord
 from ..snapshot import materialised, repo_prefix
+from ..workspace import cycle_order
 from . import cache
 from .cache import digest
 
@@ -95,7 +96,7 @@ def resolve(root: Path, arg: str | None, cwd: Path) -> str:
                 "no committed cycle: there is no tag sop/<cycle>/v<N>",
                 hint="commit a cycle with 'sopctl tag' first; learn compares against it",
             )
-        return tags[max(tags)]
+        return tags[max(tags, key=lambda c: cycle_order(root, c))]  # as the default cycle
     found = cycle_tags(root, cycle)
     if not found:
         raise UserError(
