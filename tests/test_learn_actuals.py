@@ -154,3 +154,17 @@ def test_any_demand_file_gives_findings_not_a_traceback(rows: list[list[str]]) -
     for f in act.findings:
         assert f.path == "actuals/demand.csv"
         assert 0 <= f.line <= lines and f.col >= 0
+
+
+def test_the_default_committed_cycle_is_the_latest_by_first_period(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tagged folder named 2026-zz that plans from 2026-07 is not later than 2026-12."""
+    from sopctl.learn import committed
+
+    for cid, first in (("2026-12", "2027-01"), ("2026-zz", "2026-07")):
+        (tmp_path / "cycles" / cid).mkdir(parents=True)
+        (tmp_path / "cycles" / cid / "cycle.yaml").write_text(f"first_period: {first}\n")
+    tags = {"2026-12": "sop/2026-12/v1", "2026-zz": "sop/2026-zz/v3"}
+    monkeypatch.setattr(committed, "latest_tags", lambda _root: tags)
+    assert committed.resolve(tmp_path, None, tmp_path) == "sop/2026-12/v1"
