@@ -32,7 +32,9 @@ class DemandRun:
     result: DemandResult | None = None
     written: list[Path] = field(default_factory=list)
     previous_cycle: str | None = None
-    compared: bool = False  # the previous cycle's demand_plan.csv was read and compared
+    # against the previous cycle: first (there is none), missing (no demand_plan.csv),
+    # disjoint (no period in common) or compared
+    comparison: str = "first"
     files: dict[str, bytes] = field(default_factory=dict)  # the bytes written, by file name
 
     @property
@@ -104,7 +106,11 @@ def run_demand(
     if not report.ok:
         return run
     run.previous_cycle, previous = previous_plan(ws)
-    run.compared = previous is not None
+    if previous is not None:
+        shared = not set(previous["period"]).isdisjoint(ws.periods())
+        run.comparison = "compared" if shared else "disjoint"
+    elif run.previous_cycle:
+        run.comparison = "missing"
     from .signal import build_demand  # the statistical engine: only when the view is built
 
     run.result = build_demand(ws, previous)

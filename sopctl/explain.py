@@ -121,9 +121,11 @@ def explain_resource(ws: Workspace, f: PlanFrames, resource: str, period: str | 
     routings = ws.tables["routings"].frame if "routings" in ws.tables else None
     lines: list[str] = []
     for r in cap.iter_rows(named=True):
+        u = r["utilisation"]
+        share = f"{_num(u):.0%}" if isinstance(u, int | float) and u == u else "no regular hours"
         lines.append(
             f"{resource} in {r['period']}: load {_num(r['load']):,.1f} h of "
-            f"{_num(r['available']):,.1f} h regular ({_num(r['utilisation']):.0%}), overtime "
+            f"{_num(r['available']):,.1f} h regular ({share}), overtime "
             f"{_num(r['overtime']):,.1f} h of at most {_num(r['overtime_limit']):,.1f} h."
         )
         if r.get("workforce") is not None:

@@ -159,9 +159,15 @@ def plan_frames_for(
     out = ws.cycle_dir / "outputs"
     if is_current(ws, out, MANIFEST):
         ids = {c: pl.String for c in ("item", "segment", "resource", "material", "period")}
+        words = {*ids, "kind", "binding_constraint", "escalate_to", "message"}
 
         def read(name: str) -> pl.DataFrame:
-            return pl.read_csv(out / name, schema_overrides=ids)
+            # every other column is a number, also when it is empty in every row (a resource
+            # without hours has no utilisation; polars would read the column as text)
+            df = pl.read_csv(out / name, schema_overrides=ids)
+            return df.with_columns(
+                pl.col(c).cast(pl.Float64, strict=False) for c in df.columns if c not in words
+            )
 
         frames = PlanFrames(
             supply=read("supply_plan.csv"),

@@ -6,6 +6,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 import yaml
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from sopctl.scenarios.adopt_rows import RowCounts, demand_deltas
 from sopctl.scenarios.csvedit import Edit, apply_edit
@@ -192,3 +194,44 @@ def test_demand_deltas_reach_the_scenario_figure_from_the_raw_sum() -> None:
         {"item": "A", "segment": "s", "period": "2027-02", "quantity": 25.0},
         {"item": "A", "segment": "s", "period": "2027-05", "quantity": 7.0},
     ]
+
+
+CELL = st.lists(
+    st.sampled_from(["a", "b", " ", ",", '"', "\r", "\n", "\r\n", "é"]), max_size=6
+).map("".join)
+
+
+@given(st.lists(st.tuples(CELL, CELL), min_size=1, max_size=6), st.booleans())
+@example([("x\ry", ""), ("b", "")], False)  # a lone CR and no LF in any cell
+@settings(max_examples=80, deadline=None)
+def test_adopt_names_records_by_the_validators_line_numbers(
+    rows: list[tuple[str, str]], crlf: bool
+) -> None:
+    """Whatever a quoted value holds (CR, LF, CRLF), the line the validator gives a row is the
+    line adopt's edit of that row names: the edit changes that row and no other."""
+    import csv
+    import io
+    import tempfile
+    from pathlib import Path
+
+    from sopctl.scenarios.csvedit import _records
+    from sopctl.tables.csvread import LINE, read_raw
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n" if crlf else "\n", quoting=csv.QUOTE_ALL)
+    writer.writerows([("id", "text"), *[(f"R{i}", t + u) for i, (t, u) in enumerate(rows)]])
+    text = buf.getvalue()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "t.csv"
+        path.write_bytes(text.encode())
+        raw, findings = read_raw(path, "t.csv", {"id", "text"}, 1 << 20)
+    assert raw is not None, findings
+    starts = [r.start for r in _records(text)][1:]
+    assert raw.frame[LINE].to_list() == starts
+    last = starts[-1]
+    out = apply_edit(text.encode(), Edit(cells={last: {"text": "new"}})).decode()
+    got = list(csv.reader(io.StringIO(out, newline="")))
+    assert (
+        got[-1] == [f"R{len(rows) - 1}", "new"]
+        and got[:-1] == list(csv.reader(io.StringIO(text, newline="")))[:-1]
+    )

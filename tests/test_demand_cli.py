@@ -93,7 +93,7 @@ def test_json_format_and_previous_cycle_comparison(repo: Path) -> None:
     r = run(["demand", "2027-01", "--format", "json"], cwd=repo)
     assert r.code == 0, r.out + r.err
     doc = json.loads(r.out)
-    assert doc["previous_cycle"] == "2026-12"
+    assert doc["previous_cycle"] == "2026-12" and doc["comparison"] == "compared"
     top = doc["changes"][0]
     assert (top["item"], top["segment"], top["period"], top["change"]) == (
         "P-200",
@@ -106,6 +106,13 @@ def test_json_format_and_previous_cycle_comparison(repo: Path) -> None:
     (dst / "inputs" / "overrides.csv").write_bytes((src / "inputs" / "overrides.csv").read_bytes())
     out = run(["demand", "2027-01"], cwd=repo).out
     assert "No change of final demand against cycle 2026-12." in out
+    # a previous plan of other periods only: nothing to compare, and said so
+    plan = (repo / OUT / "demand_plan.csv").read_text()
+    (repo / OUT / "demand_plan.csv").write_text(plan.replace(",2027-", ",2025-"))
+    r = run(["demand", "2027-01", "--format", "json"], cwd=repo)
+    assert json.loads(r.out)["comparison"] == "disjoint"
+    out = run(["demand", "2027-01"], cwd=repo).out
+    assert "No comparison: cycle 2026-12 plans no period of this horizon." in out
     (repo / OUT / "demand_plan.csv").unlink()
     out = run(["demand", "2027-01"], cwd=repo).out
     assert "No comparison: cycle 2026-12 has no outputs/demand_plan.csv." in out

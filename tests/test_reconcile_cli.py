@@ -208,3 +208,24 @@ def test_plan_is_the_same_whether_the_demand_view_is_rebuilt_or_reused(tmp_path:
     reused = run_reconcile(repo, dry_run=True)
     assert reused.ok and reused.demand_source == "reused"
     assert rebuilt.files == reused.files
+
+
+def test_explain_reads_a_resource_without_regular_hours_from_the_written_plan(
+    tmp_path: Path,
+) -> None:
+    """Sailco's yard with 0 regular hours (overtime only): its utilisation column is empty in
+    every row of capacity_plan.csv, and explain still reads it as numbers."""
+    import shutil
+
+    root = tmp_path / "sailco"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "examples" / "sailco", root)
+    res = root / "cycles/2026-12/inputs/resources.csv"
+    text = res.read_text()
+    assert "(1 hour = 1 boat),40,400,450,200," in text  # hours 40, overtime limit 200
+    res.write_text(
+        text.replace("(1 hour = 1 boat),40,400,450,200,", "(1 hour = 1 boat),0,400,450,500,")
+    )
+    assert run(["reconcile"], cwd=root).code == 0
+    r = run(["explain", "yard"], cwd=root)
+    assert r.code == 0, r.out + r.err
+    assert "explaining the written plan" in r.out and "(no regular hours)" in r.out

@@ -408,6 +408,17 @@ def test_values_a_workbook_stores_differently_still_round_trip(ready: Path) -> N
     assert "wrote" not in out and _inputs(ready) == before, out
 
 
+def test_a_finding_after_cells_with_line_breaks_names_its_own_cell(ready: Path) -> None:
+    """A carriage return in B2 and a line break in B3: the bad quantity of row 4 is F4, as
+    the validator and the sheet count lines alike."""
+    assert run(["export", "xlsx", "--inputs", "--out", "in.xlsx"], cwd=ready).code == 0
+    # a CR as a workbook stores it (openpyxl would write a raw CR, which XML reads as LF)
+    edits = (_set("pipeline", "B2", "Bore_x000D_alis"), _set("pipeline", "B3", "Co\nbalt"))
+    book = _edit(ready, lambda wb: [e(wb) for e in (*edits, _set("pipeline", "F4", -5))])
+    out = _import(ready, str(book), code=1)
+    assert "in.xlsx:pipeline!F4: error SOP305 quantity is -5" in out, out
+
+
 CELL_TEXT = st.text(
     st.one_of(st.characters(exclude_categories=("Cc", "Cs")), st.sampled_from('\n,"= ')),
     max_size=8,

@@ -111,12 +111,16 @@ def show_text(run: DemandRun, per_file: int) -> None:
                 f"{r['change']:+,.0f}",
             )
         print_table(console, ch)
-    elif run.compared:
-        console.print(f"No change of final demand against cycle {run.previous_cycle}.")
-    elif run.previous_cycle:
-        console.print(f"No comparison: cycle {run.previous_cycle} has no outputs/demand_plan.csv.")
     else:
-        console.print("No comparison: this is the first cycle.")
+        console.print(
+            {
+                "compared": f"No change of final demand against cycle {run.previous_cycle}.",
+                "missing": f"No comparison: cycle {run.previous_cycle} has no "
+                "outputs/demand_plan.csv.",
+                "disjoint": f"No comparison: cycle {run.previous_cycle} plans no period of "
+                "this horizon.",
+            }.get(run.comparison, "No comparison: this is the first cycle.")
+        )
     if run.report.findings:
         emit(run.report, "text", per_file)
     for path in run.written:
@@ -132,6 +136,7 @@ def show_json(run: DemandRun, per_file: int) -> None:
         doc["coverage"] = coverage_summary(run.result.coverage).to_dicts()
         doc["changes"] = run.result.changes.head(20).to_dicts()
         doc["previous_cycle"] = run.previous_cycle
+        doc["comparison"] = run.comparison  # first, missing, disjoint or compared
         doc["baseline_methods"] = dict(
             run.result.baseline_methods.group_by("method").len().sort("method").iter_rows()
         )

@@ -14,6 +14,8 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from ..tables.lines import lf_lines
+
 BOM = "\ufeff"
 
 
@@ -38,10 +40,10 @@ class _Record:
 
 
 def _records(text: str) -> list[_Record]:
-    # the lines as the csv reader counts them (LF, CR, CRLF); str.splitlines would also break
-    # at a vertical tab or U+2028 inside a quoted value and shift every later record
-    lines = io.StringIO(text, newline="").readlines()
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # lines as the validator numbers them (ended by LF): str.splitlines would also break at a
+    # CR, a vertical tab or U+2028 inside a quoted value and shift every later record
+    lines = lf_lines(text)
+    reader = csv.reader(lines)
     out: list[_Record] = []
     done = 0
     for row in reader:

@@ -18,6 +18,7 @@ import polars as pl
 
 from ..files import not_regular
 from ..findings import Finding, finding
+from .lines import lf_lines
 
 LINE = "__line"  # physical line number of each row (header = 1)
 HEAD_BYTES = 1 << 16  # the header is parsed from this much of the file
@@ -110,7 +111,7 @@ def _field_counts_python(data: bytes) -> tuple[list[tuple[int, int]], int | None
     """(start line, number of fields) per record by the strict stdlib parser, and the start line
     of the record where parsing failed (an unterminated quote), if it did."""
     text = data.decode("utf-8-sig", errors="replace")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(lf_lines(text), strict=True)
     out: list[tuple[int, int]] = []
     start = 1
     try:

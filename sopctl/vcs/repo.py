@@ -108,13 +108,18 @@ def user_email(root: Path) -> str:
         ident = str(repo.git.var("GIT_COMMITTER_IDENT"))
     except g.GitCommandError:
         ident = ""
-    email = ident[ident.find("<") + 1 : ident.find(">")] if "<" in ident else ""
-    if not email or "@" not in email:
+    email = (ident[ident.find("<") + 1 : ident.find(">")] if "<" in ident else "").strip()
+    if not email:
         raise GitError(
             "git has no user.email",
             hint="set it with: git config user.email you@example.com",
         )
-    return email.strip().lower()
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+", email):  # what a commit record can hold
+        raise GitError(
+            f"git's user.email '{email}' is not one address (name@domain, no spaces)",
+            hint="set it with: git config user.email you@example.com",
+        )
+    return email.lower()
 
 
 def is_dirty(root: Path) -> bool:
