@@ -147,15 +147,21 @@ def test_the_latest_cycle_is_the_one_planning_furthest_ahead(repo: Path) -> None
     (repo / "cycles" / "wk" / "cycle.yaml").unlink()
     r = run(["validate", "--format", "json"], cwd=repo)
     assert json.loads(r.out)["checked_files"][0] == "cycles/2026-12/cycle.yaml", r.out
-    # a byte-order mark, and first_period after 8 KB of comments: still read
+    # first_period after 8 KB of comments, then as the first line after a byte-order mark
     (repo / "cycles" / "big").mkdir()
     body = text.replace("id: 2026-12", "id: big").replace("2027-01", "2027-05")
     pad = "".join(f"# note {i:04d}: assumptions discussed at length\n" for i in range(200))
     first, rest = body.split("first_period:", 1)
-    big = "\ufeff" + first + pad + "first_period:" + rest
-    (repo / "cycles" / "big" / "cycle.yaml").write_text(big, encoding="utf-8")
+    (repo / "cycles" / "big" / "cycle.yaml").write_text(first + pad + "first_period:" + rest)
     r = run(["validate", "--format", "json"], cwd=repo)
     assert json.loads(r.out)["checked_files"][0] == "cycles/big/cycle.yaml", r.out
+    (repo / "cycles" / "bom").mkdir()
+    lines = text.replace("id: 2026-12", "id: bom").splitlines()
+    kept = [ln for ln in lines if not ln.startswith("first_period:")]
+    bom = "\ufefffirst_period: 2027-06\n" + "\n".join(kept) + "\n"
+    (repo / "cycles" / "bom" / "cycle.yaml").write_text(bom, encoding="utf-8")
+    r = run(["validate", "--format", "json"], cwd=repo)
+    assert json.loads(r.out)["checked_files"][0] == "cycles/bom/cycle.yaml", r.out
 
 
 def test_internal_error_exit_3_without_traceback(

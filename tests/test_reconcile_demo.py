@@ -193,6 +193,17 @@ def test_explain_a_resource_in_every_period_it_binds_and_a_material(
     calm = PlanFrames(res.supply, crew, res.exceptions.clear(), res.currency, res.materials)
     (head,) = [ln for ln in explain_resource(ws, calm, "crew", None) if not ln.startswith(" ")]
     assert head.startswith("crew in 2027-02:")
+    # an item exception the resource causes is named with the item's id as written
+    item = res.exceptions.head(1).with_columns(
+        kind=pl.lit("safety_stock"),
+        item=pl.lit("PMP_CEN_S"),
+        resource=pl.lit("crew"),
+        period=pl.lit("2027-02"),
+        escalate_to=pl.lit("coo"),
+    )
+    told = PlanFrames(res.supply, crew, item, res.currency, res.materials)
+    lines = explain_resource(ws, told, "crew", "2027-02")
+    assert "  decides on PMP_CEN_S's safety stock: coo (charter escalation rule)." in lines
     # MOT-S: nothing new arrives inside its 3-month lead time; its exceptions are explained
     (first,) = explain_material(f, "MOT-S", "2027-01")
     assert first.startswith("MOT-S in 2027-01: need ") and "nothing new can arrive" in first

@@ -189,7 +189,7 @@ def _turns(inp: LearnInputs, stock: pl.DataFrame) -> list[pl.DataFrame]:
         float(per["out_cost"].sum()), float(per["avg_cost"].sum()), len(periods), ppy
     )
     note = "at standard cost per period, annualised" if cost.height else "in units, annualised"
-    note += f" over the {len(periods)} period(s) demand.csv reports on"
+    note += f" over the {len(periods)} period(s) with shipments in demand.csv"
     return [
         sc.one("inventory", "turns", "total", sc.TOTAL, total_value, th, int(per["n"].sum()), note),
         sc.rows(

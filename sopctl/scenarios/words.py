@@ -62,8 +62,9 @@ def no_plan_heading(o: Option) -> str:
 
 
 def failure_lines(o: Option, limit: int = 20) -> list[str]:
-    """What an option without a plan reports, in at most `limit` lines: the errors first, a
-    line that says how many more there are, and every hint (it says what to change)."""
+    """What an option without a plan reports, in at most `limit` lines: the errors first, then
+    the hints (they say what to change); when there are more, a line says how many are cut,
+    and the errors and the hints share the lines."""
     hints = [e for e in o.errors if e.startswith("hint: ")]
     rest = [e for e in o.errors if not e.startswith("hint: ")]
     if len(rest) + len(hints) <= limit:
