@@ -48,6 +48,22 @@ def test_a_vertical_tab_or_a_line_separator_in_a_value_is_no_line_end() -> None:
     assert out == 'id,text\nA,"tab\x0bhere\u2028too"\nB,new\n'
 
 
+def test_a_lone_cr_outside_quotes_and_new_values_with_a_cr() -> None:
+    """A lone CR outside quotes (which the validator accepts) is no reason to fail, and a new
+    value holding a CR is quoted, so that the edited file reads back as the same records."""
+    import csv
+    import io
+
+    text = "id,text\nA\r,x\nB,plain\n"
+    out = apply_edit(
+        text.encode(), Edit(cells={3: {"text": "p\rq"}}, append=[{"id": "C", "text": "r\rs"}])
+    )
+    got = out.decode()
+    assert got == 'id,text\nA\r,x\nB,"p\rq"\nC,"r\rs"\n'
+    rows = list(csv.reader(io.StringIO(got, newline="")))
+    assert rows[-2:] == [["B", "p\rq"], ["C", "r\rs"]]
+
+
 def test_rows_are_dropped_and_appended_and_line_ends_and_bom_kept() -> None:
     data = ("\ufeff" + CSV.replace("\n", "\r\n")).encode()
     edit = Edit(drop={3}, append=[{"resource": "crew", "period": "2027-04", "hours": "122"}])

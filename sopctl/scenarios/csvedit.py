@@ -11,10 +11,9 @@ gets an empty cell for it.
 from __future__ import annotations
 
 import csv
-import io
 from dataclasses import dataclass, field
 
-from ..tables.lines import lf_lines
+from ..tables.lines import chunks_and_lines, csv_field, csv_row
 
 BOM = "\ufeff"
 
@@ -40,15 +39,15 @@ class _Record:
 
 
 def _records(text: str) -> list[_Record]:
-    # lines as the validator numbers them (ended by LF): str.splitlines would also break at a
-    # CR, a vertical tab or U+2028 inside a quoted value and shift every later record
-    lines = lf_lines(text)
-    reader = csv.reader(lines)
+    # cut and numbered as the validator does (tables.lines): str.splitlines would also break
+    # at a vertical tab or U+2028 inside a quoted value and shift every later record
+    chunks, starts = chunks_and_lines(text)
+    reader = csv.reader(chunks)
     out: list[_Record] = []
     done = 0
     for row in reader:
         end = reader.line_num
-        out.append(_Record(done + 1, lines[done:end], row))
+        out.append(_Record(starts[done], chunks[done:end], row))
         done = end
     return out
 
@@ -56,12 +55,6 @@ def _records(text: str) -> list[_Record]:
 def _ending(lines: list[str]) -> str:
     last = lines[-1] if lines else ""
     return "\r\n" if last.endswith("\r\n") else "\n" if last.endswith("\n") else ""
-
-
-def _row_text(cells: list[str], newline: str) -> str:
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator=newline).writerow(cells)
-    return buf.getvalue()
 
 
 def _raw_fields(body: str) -> list[str]:
@@ -78,11 +71,6 @@ def _raw_fields(body: str) -> list[str]:
     return fields
 
 
-def _cell_text(value: str) -> str:
-    """One cell as csv.writer quotes it (minimal quoting); an empty cell stays empty."""
-    return _row_text([value], "") if value else ""
-
-
 def _changed(r: _Record, at: dict[str, int], change: dict[str, str], width: int) -> str:
     """The record with only the changed cells rewritten: the others keep their spelling and
     quoting ("Crew, assembly" stays quoted; 10.50 stays 10.50)."""
@@ -92,7 +80,7 @@ def _changed(r: _Record, at: dict[str, int], change: dict[str, str], width: int)
     fields = _raw_fields(body) if r.cells else []
     fields += [""] * (width - len(fields))
     for col, value in change.items():
-        fields[at[col]] = _cell_text(value)
+        fields[at[col]] = csv_field(value)
     return ",".join(fields) + end
 
 
@@ -121,7 +109,7 @@ def apply_edit(data: bytes, edit: Edit) -> bytes:
             continue
         change = edit.cells.get(r.start)
         if i == 0 and extra:
-            out.append(_row_text(r.cells + extra, _ending(r.lines) or newline))
+            out.append(csv_row(r.cells + extra, _ending(r.lines) or newline))
         elif change:
             out.append(_changed(r, at, change, len(columns)))
         elif extra and r.cells:
@@ -134,5 +122,5 @@ def apply_edit(data: bytes, edit: Edit) -> bytes:
     if edit.append and out and not out[-1].endswith("\n"):
         out[-1] += newline
     for row in edit.append:
-        out.append(_row_text([row.get(c, "") for c in columns], newline))
+        out.append(csv_row([row.get(c, "") for c in columns], newline))
     return ((BOM if bom else "") + "".join(out)).encode("utf-8")

@@ -18,7 +18,7 @@ import polars as pl
 
 from ..files import not_regular
 from ..findings import Finding, finding
-from .lines import lf_lines
+from .lines import chunks_and_lines
 
 LINE = "__line"  # physical line number of each row (header = 1)
 HEAD_BYTES = 1 << 16  # the header is parsed from this much of the file
@@ -111,15 +111,16 @@ def _field_counts_python(data: bytes) -> tuple[list[tuple[int, int]], int | None
     """(start line, number of fields) per record by the strict stdlib parser, and the start line
     of the record where parsing failed (an unterminated quote), if it did."""
     text = data.decode("utf-8-sig", errors="replace")
-    reader = csv.reader(lf_lines(text), strict=True)
+    chunks, starts = chunks_and_lines(text)
+    reader = csv.reader(chunks, strict=True)
     out: list[tuple[int, int]] = []
-    start = 1
+    done = 0  # chunks read so far
     try:
         for rec in reader:
-            out.append((start, len(rec) if rec else 0))
-            start = reader.line_num + 1
+            out.append((starts[done], len(rec) if rec else 0))
+            done = reader.line_num
     except csv.Error:
-        return out, start
+        return out, starts[done]
     return out, None
 
 

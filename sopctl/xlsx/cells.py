@@ -91,14 +91,6 @@ def ooxml_text(text: str) -> str:
     return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
-def csv_field(value: str) -> str:
-    """A CSV field quoted as csv.writer quotes one, and also when it holds a carriage return
-    (which the writer, ending lines with LF, would leave bare: a reader ends the record there)."""
-    if any(ch in value for ch in ',"\n\r'):
-        return '"' + value.replace('"', '""') + '"'
-    return value
-
-
 _FORMAT_TEXT = re.compile(r'"[^"]*"|\\.')  # literal text in a number format
 
 

@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from ..findings import Finding, Report, Severity, finding
-from .cells import csv_field, date_text, number_text, ooxml_text, percent_format
+from ..tables.lines import csv_row
+from .cells import date_text, number_text, ooxml_text, percent_format
 from .paths import stage, target_problem
 
 
@@ -187,7 +188,7 @@ def sheet_csv(
             if idx and cell is not None and names[c].endswith("_pct"):
                 out += percent_format(cell, names[c], where)
         if any("\r" in v for v in values):  # csv.writer leaves a lone CR unquoted
-            buf.write(",".join(csv_field(v) for v in values) + "\n")
+            buf.write(csv_row(values))
         else:
             writer.writerow(values)
         st.rows.extend([r] * (1 + sum(v.count("\n") for v in values)))
