@@ -53,12 +53,17 @@ def previous_plan(ws: Workspace) -> tuple[str | None, pl.DataFrame | None]:
     path = ws.root / "cycles" / prev / "outputs" / PLAN
     if not path.is_file():
         return prev, None
-    try:
-        frame = pl.read_csv(path, schema_overrides={"item": pl.String, "segment": pl.String})
-    except pl.exceptions.PolarsError:
+    types = {"item": pl.String, "segment": pl.String, "period": pl.String, "final": pl.Float64}
+    try:  # a damaged file (text in final, not UTF-8, empty) is no plan to compare with
+        frame = pl.read_csv(path, schema_overrides=types)
+    except (pl.exceptions.PolarsError, OSError):
         return prev, None
-    need = {"item", "segment", "period", "final"}
-    return prev, frame if need <= set(frame.columns) else None
+    if not set(types) <= set(frame.columns):
+        return prev, None
+    final = frame["final"]
+    if final.null_count() == frame.height or not final.drop_nulls().is_finite().all():
+        return prev, None
+    return prev, frame
 
 
 def sources_for_file(ws: Workspace, sources: pl.DataFrame) -> pl.DataFrame:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from .files import escapes_root
 
 if TYPE_CHECKING:
     import polars as pl
@@ -89,8 +90,9 @@ def input_files(ws: Workspace) -> list[Path]:
     assert ws.charter is not None and ws.cycle is not None
     files = [ws.root / "charters" / f"{ws.cycle.charter}.yaml", ws.cycle_dir / "cycle.yaml"]
     inputs = ws.cycle_dir / "inputs"
-    files += [inputs / d.file for d in ws.charter.inputs if (inputs / d.file).is_file()]
-    return files
+    # a file sopctl does not read (a link leading outside: SOP003) is no part of the plan
+    present = [inputs / d.file for d in ws.charter.inputs if (inputs / d.file).is_file()]
+    return files + [p for p in present if not escapes_root(ws.root, p)]
 
 
 def input_digests(ws: Workspace) -> dict[str, str]:
@@ -111,6 +113,8 @@ def manifest(ws: Workspace, step: str, outputs: dict[str, bytes], extra: dict[st
 
 
 def read_manifest(path: Path) -> dict[str, Any] | None:
+    if not path.is_file():  # a FIFO would never end
+        return None
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -118,12 +122,32 @@ def read_manifest(path: Path) -> dict[str, Any] | None:
     return doc if isinstance(doc, dict) else None
 
 
+def manifest_outputs(doc: Mapping[str, Any]) -> dict[str, str]:
+    """The result files a manifest lists, by plain file name and digest; an entry that is no
+    such pair (a path, '..', a number: a damaged or hand-made manifest) is left out, so the
+    outputs are not taken as current and nothing outside them is read."""
+    outs = doc.get("outputs")
+    if not isinstance(outs, dict):
+        return {}
+    return {
+        name: digest
+        for name, digest in outs.items()
+        if isinstance(name, str)
+        and isinstance(digest, str)
+        and name not in ("", ".", "..")
+        and "/" not in name
+        and "\\" not in name
+    }
+
+
 def is_current(ws: Workspace, outputs_dir: Path, manifest_name: str) -> bool:
     """True when the outputs were made from exactly the current inputs and are unchanged."""
     doc = read_manifest(outputs_dir / manifest_name)
     if doc is None or doc.get("inputs") != input_digests(ws) or doc.get("sopctl") != __version__:
         return False
-    outs = doc.get("outputs", {})
+    outs = manifest_outputs(doc)
+    if outs != doc.get("outputs"):
+        return False
     return all(
         (outputs_dir / name).is_file() and sha256(outputs_dir / name) == digest
         for name, digest in outs.items()

@@ -113,6 +113,17 @@ def test_json_format_and_previous_cycle_comparison(repo: Path) -> None:
     assert json.loads(r.out)["comparison"] == "disjoint"
     out = run(["demand", "2027-01"], cwd=repo).out
     assert "No comparison: cycle 2026-12 plans no period of this horizon." in out
+    # damaged: text, infinity or nothing in final, or no file at all
+    head, first, *rest = plan.splitlines()
+    cut = first.rsplit(",", 1)[0]
+    for damaged in (
+        "\n".join([head, f"{cut},x", *rest]) + "\n",
+        "\n".join([head, f"{cut},inf", *rest]) + "\n",
+        head + "\n",
+    ):
+        (repo / OUT / "demand_plan.csv").write_text(damaged)
+        r = run(["demand", "2027-01", "--format", "json"], cwd=repo)
+        assert r.code == 0 and json.loads(r.out)["comparison"] == "missing", r.out + r.err
     (repo / OUT / "demand_plan.csv").unlink()
     out = run(["demand", "2027-01"], cwd=repo).out
-    assert "No comparison: cycle 2026-12 has no outputs/demand_plan.csv." in out
+    assert "No comparison: cycle 2026-12 has no readable outputs/demand_plan.csv." in out

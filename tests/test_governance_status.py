@@ -200,6 +200,37 @@ def test_an_unusable_input_is_not_called_missing(
     assert "missing inventory.csv (inventory)" in text
 
 
+@pytest.mark.parametrize(
+    "outputs",
+    [5, [1, "a"], {"/etc/hostname": "0" * 64}, {"../../../../../../etc/hostname": "0" * 64}],
+    ids=["number", "list", "absolute", "dotdot"],
+)
+def test_a_damaged_reconcile_manifest_is_a_stale_plan(plan: Path, outputs: object) -> None:
+    """A hand-made or damaged manifest never makes status read outside the outputs nor fail:
+    the plan is stale."""
+    manifest = plan / CYCLE / "outputs" / "reconcile_manifest.json"
+    doc = json.loads(manifest.read_text())
+    doc["outputs"] = outputs
+    manifest.write_text(json.dumps(doc))
+    got = status(plan)
+    assert got["plan"]["state"] == "stale"
+
+
+def test_an_input_linked_outside_the_repository_is_no_part_of_the_plan(
+    plan: Path, tmp_path: Path
+) -> None:
+    """validate refuses it (SOP003); status neither reads it nor fails on it."""
+    outside = tmp_path / "outside.csv"
+    outside.write_text("secret\n")
+    path = plan / CYCLE / "inputs" / "pipeline.csv"
+    path.unlink()
+    path.symlink_to(outside)
+    doc = status(plan)
+    assert doc["validation"]["errors"] >= 1 and doc["plan"]["state"] == "stale"
+    path.unlink()  # the plan digest is that of a cycle without the file: it was not read
+    assert status(plan)["plan"]["digest"] == doc["plan"]["digest"]
+
+
 def test_plan_states(plan: Path) -> None:
     doc = status(plan)
     assert doc["plan"]["state"] == "current" and doc["missing_inputs"] == []

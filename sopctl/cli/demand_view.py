@@ -115,7 +115,7 @@ def show_text(run: DemandRun, per_file: int) -> None:
         console.print(
             {
                 "compared": f"No change of final demand against cycle {run.previous_cycle}.",
-                "missing": f"No comparison: cycle {run.previous_cycle} has no "
+                "missing": f"No comparison: cycle {run.previous_cycle} has no readable "
                 "outputs/demand_plan.csv.",
                 "disjoint": f"No comparison: cycle {run.previous_cycle} plans no period of "
                 "this horizon.",

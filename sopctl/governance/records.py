@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 from pydantic import BaseModel
 
 from ..findings import Finding
-from ..results import input_digests, read_manifest, sha256
+from ..results import input_digests, manifest_outputs, read_manifest, sha256
 from ..schemas.records import Action, ActionsFile, Approval, ApprovalsFile
 from ..workspace import load_model
 from ..yamlio import YamlDoc
@@ -61,7 +61,7 @@ def output_digests(ws: Workspace) -> dict[str, str]:
     """Current SHA-256 of every result file the reconcile manifest lists (missing ones: '')."""
     out = ws.cycle_dir / "outputs"
     doc = read_manifest(out / RECONCILE_MANIFEST) or {}
-    names = sorted(doc.get("outputs", {}))
+    names = sorted(manifest_outputs(doc))
     return {
         (out / n).relative_to(ws.root).as_posix(): sha256(out / n) if (out / n).is_file() else ""
         for n in names
