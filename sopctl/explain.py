@@ -42,6 +42,14 @@ def _num(v: object) -> float:
     return float(v) if isinstance(v, int | float) else 0.0
 
 
+def _decides(role: str | None, what: str = "") -> str:
+    """'  decides [on WHAT]: ROLE (charter escalation rule).', or that no rule matches."""
+    on = f" on {what}" if what else ""
+    if role:
+        return f"  decides{on}: {role} (charter escalation rule)."
+    return f"  decides{on}: no escalation rule of the charter matches this exception."
+
+
 def explain_item(ws: Workspace, f: PlanFrames, item: str, period: str | None) -> list[str]:
     assert ws.charter is not None
     exc = f.exceptions.filter(pl.col("item") == item)
@@ -91,11 +99,7 @@ def explain_item(ws: Workspace, f: PlanFrames, item: str, period: str | None) ->
         gain = relief(r["binding_constraint"], r["shadow_price"], f.currency)
         if gain:
             lines.append(f"  price of the constraint: {gain}.")
-        lines.append(
-            f"  decides: {r['escalate_to']} (charter escalation rule)."
-            if r["escalate_to"]
-            else "  decides: no escalation rule of the charter matches this exception."
-        )
+        lines.append(_decides(r["escalate_to"]))
     return lines
 
 
@@ -153,14 +157,11 @@ def explain_resource(ws: Workspace, f: PlanFrames, resource: str, period: str | 
             (pl.col("resource") == resource) & (pl.col("period") == r["period"])
         )
         for e in exc.iter_rows(named=True):
-            if e["escalate_to"]:
+            if e["item"] is None:  # its own overload: who decides, or that no rule does
+                lines.append(_decides(e["escalate_to"], "its overload"))
+            elif e["escalate_to"]:
                 kind = e["kind"].replace("_", " ")
-                what = "its overload" if e["item"] is None else f"{e['item']}'s {kind}"
-                lines.append(f"  decides on {what}: {e['escalate_to']} (charter escalation rule).")
-            elif e["item"] is None:
-                lines.append(
-                    "  decides on its overload: no escalation rule of the charter matches."
-                )
+                lines.append(_decides(e["escalate_to"], f"{e['item']}'s {kind}"))
         users = f.exceptions.filter(
             pl.col("binding_constraint") == f"capacity[{resource},{r['period']}]"
         ).filter(pl.col("item").is_not_null())
@@ -210,11 +211,7 @@ def explain_material(f: PlanFrames, material: str, period: str | None) -> list[s
                 f"  why: the binding constraint is {e['binding_constraint']}"
                 + (f"; {gain}." if gain else ".")
             )
-            lines.append(
-                f"  decides: {e['escalate_to']} (charter escalation rule)."
-                if e["escalate_to"]
-                else "  decides: no escalation rule of the charter matches this exception."
-            )
+            lines.append(_decides(e["escalate_to"]))
         caused = here.filter(pl.col("item").is_not_null()).unique(
             ["item", "kind", "binding_constraint"], maintain_order=True
         )
