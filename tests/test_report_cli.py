@@ -248,7 +248,11 @@ def test_a_tag_that_does_not_verify_is_refused(ready: Path) -> None:
     )
     out = _report(ready, name, code=1)
     assert f"{name}: error SOP960" in out and "does not verify" in out
+    assert "its plan is not used" in out
     assert not list((ready / OUT).glob("report*.html"))
+    r = run(["export", "xlsx", name, "--out", "x.xlsx"], cwd=ready)  # the same words: no "report"
+    assert r.code == 1 and "its plan is not used" in r.out + r.err
+    assert "no report" not in r.out + r.err and not (ready / "x.xlsx").exists()
 
 
 def test_input_warnings_are_counted_once_when_scenarios_are_solved_too(tmp_path: Path) -> None:

@@ -216,3 +216,12 @@ def test_input_warnings_point_to_the_command_that_lists_them(
     _own_warnings(report)
     out = capsys.readouterr().out
     assert "SOP962" in out and "note: 1 warning in the inputs (sopctl demand lists them all)" in out
+
+
+def test_a_solve_without_a_plan_is_named_by_its_status() -> None:
+    from sopctl.results import no_plan, unsolved_reason
+
+    assert no_plan("infeasible") == "no feasible plan: the model is infeasible"
+    assert no_plan("unbounded") == "no feasible plan: the model is unbounded"
+    assert no_plan("error") == "no plan: the solver failed (status error)"  # not "the model is"
+    assert unsolved_reason("time_limit") == "the solver reached its time limit"
