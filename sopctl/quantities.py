@@ -23,5 +23,10 @@ def percent(share: float, decimals: int = 1) -> str:
     p = 100 * share
     if p < 100 and round(p, decimals) >= 100:
         p = 100 - 10.0**-decimals
-    text = f"{p:,.{decimals}f}"
+    return fixed(p, decimals)
+
+
+def fixed(x: float, decimals: int = 0) -> str:
+    """1234567.8 -> '1,234,568' with thousands separators; never '-0' (-0.0001 -> '0')."""
+    text = f"{x:,.{decimals}f}"
     return text[1:] if text.startswith("-") and float(text[1:].replace(",", "")) == 0 else text

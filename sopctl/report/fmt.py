@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from ..quantities import percent
+from ..quantities import fixed, percent
 
 
 def _finite(x: float | None) -> bool:
@@ -19,8 +19,7 @@ def num(x: float | None, decimals: int = 0) -> str:
     if not _finite(x):
         return "–"
     assert x is not None
-    text = f"{x:,.{decimals}f}"
-    return text[1:] if text.startswith("-") and float(text[1:].replace(",", "")) == 0 else text
+    return fixed(x, decimals)
 
 
 def money(x: float | None, currency: str, decimals: int = 0) -> str:
