@@ -16,6 +16,7 @@ Bucket = Literal["month", "week"]
 # calendar the datetime module can represent
 _MONTH = re.compile(r"^((?:19|2\d)\d\d)-(0[1-9]|1[0-2])$")
 _WEEK = re.compile(r"^((?:19|2\d)\d\d)-W(0[1-9]|[1-4]\d|5[0-3])$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 EXAMPLE = {"month": "2027-03", "week": "2027-W09"}
 
@@ -46,6 +47,18 @@ def start_date(text: str) -> dt.date | None:
         if n is not None:
             return dt.date(n // 12, n % 12 + 1, 1) if bucket == "month" else monday(n)
     return None
+
+
+def calendar_date(text: str) -> dt.date | None:
+    """A date written YYYY-MM-DD (surrounding blanks allowed), or None. Only that form:
+    Python's `date.fromisoformat` would also read 20261209 and 2026-W50-3."""
+    text = text.strip()
+    if not _DATE.match(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:  # 2026-02-30
+        return None
 
 
 def monday(n: int) -> dt.date:

@@ -125,9 +125,11 @@ def test_an_unrelated_input_error_does_not_block_the_list(with_actions: Path) ->
     assert run(["actions", "--today", "2026-12-09"], cwd=with_actions).code == 0
 
 
-def test_bad_today_is_a_usage_error(with_actions: Path) -> None:
-    res = run(["actions", "--today", "9.12.2026"], cwd=with_actions)
-    assert res.code == 2 and "YYYY-MM-DD" in res.err
+@pytest.mark.parametrize("today", ["9.12.2026", "20261209", "2026-W50-3", "2026-02-30", "2026-12"])
+def test_bad_today_is_a_usage_error(with_actions: Path, today: str) -> None:
+    # only YYYY-MM-DD: Python's date.fromisoformat would also read the compact and week forms
+    res = run(["actions", "--today", today], cwd=with_actions)
+    assert res.code == 2 and "YYYY-MM-DD" in res.err and f"'{today}' is not a date" in res.err
 
 
 @pytest.mark.parametrize(

@@ -68,14 +68,15 @@ def status(
 
 
 def _date(text: str | None) -> dt.date:
+    from ..periods import calendar_date
+
     if text is None:
         return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
+    if (day := calendar_date(text)) is None:
         raise UserError(
             f"--today '{text}' is not a date", hint="write it as YYYY-MM-DD, e.g. 2026-12-09"
-        ) from None
+        )
+    return day
 
 
 def _console() -> Console:

@@ -55,13 +55,15 @@ def _root() -> Path:
 
 def _date(text: str | None) -> dt.date | None:
     from ..errors import UserError
+    from ..periods import calendar_date
 
     if text is None:
         return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise UserError(f"--as-of '{text}' is not a date", hint="write YYYY-MM-DD") from exc
+    if (day := calendar_date(text)) is None:
+        raise UserError(
+            f"--as-of '{text}' is not a date", hint="write it as YYYY-MM-DD, e.g. 2026-12-09"
+        )
+    return day
 
 
 def _own_warnings(report: Report) -> None:
