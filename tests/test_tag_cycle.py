@@ -117,15 +117,18 @@ def test_a_tagger_address_without_a_dot_is_recorded(
     assert entry["tagger"] == "ci@localhost"
 
 
-@pytest.mark.parametrize("email", ["a@b@c.d", "ci@", "first last@x.org"])
+@pytest.mark.parametrize(
+    "email", ["a@b@c.d", "ci@", "first last@x.org", "a\x01b@x.org", "\ufeffa@x.org"]
+)
 def test_a_committer_email_git_takes_but_no_record_can_hold_is_a_usage_error(
     ready: Path, monkeypatch: pytest.MonkeyPatch, email: str
 ) -> None:
     monkeypatch.setenv("GIT_COMMITTER_EMAIL", email)
     r = run(["tag", "--dry-run"], cwd=ready)
     assert r.code == 2, r.out + r.err
-    assert "is not one address (name@domain, no spaces)" in r.err
+    assert "is not one address (name@domain, no spaces or control characters)" in r.err
     assert "git config user.email you@example.com" in r.err and tags(ready) == []
+    assert all(c.isprintable() for c in r.err.replace("\n", ""))  # shown as <U+0001>
 
 
 def test_recommit_gives_v2_and_log_lists_newest_first(ready: Path) -> None:

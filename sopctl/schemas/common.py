@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 Id = Annotated[
     str,
@@ -10,13 +10,24 @@ Id = Annotated[
         strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
     ),
 ]
+
+
+def _printable(text: str) -> str:
+    if not text.isprintable():
+        raise ValueError("an e-mail address cannot hold a control or invisible character")
+    return text
+
+
 Email = Annotated[
     str,
     StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+    AfterValidator(_printable),
 ]
 # an address as git takes it (user.email): `ci@localhost` tags as well as a member's address
 GitEmail = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[^@\s]+@[^@\s]+$")
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[^@\s]+@[^@\s]+$"),
+    AfterValidator(_printable),
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]

@@ -114,9 +114,13 @@ def user_email(root: Path) -> str:
             "git has no user.email",
             hint="set it with: git config user.email you@example.com",
         )
-    if not re.fullmatch(r"[^@\s]+@[^@\s]+", email):  # what a commit record can hold
+    # what a commit record can hold: one address, nothing invisible (a control character or
+    # a BOM would be recorded as the approver's or tagger's name for good)
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+", email) or not email.isprintable():
+        shown = "".join(c if c.isprintable() else f"<U+{ord(c):04X}>" for c in email)
         raise GitError(
-            f"git's user.email '{email}' is not one address (name@domain, no spaces)",
+            f"git's user.email '{shown}' is not one address"
+            " (name@domain, no spaces or control characters)",
             hint="set it with: git config user.email you@example.com",
         )
     return email.lower()
