@@ -199,6 +199,8 @@ class Item:
         self.sub_cost = sub_cost
         self.sub_limit = sub_limit
         self.step = step  # order multiple used for deal quantities
+        # resale items are bought in finished: a supplier invoices them (paid on DPO terms)
+        self.sourcing = "buy" if "(resale)" in description else "make"
 
 
 # fmt: off
@@ -1046,6 +1048,7 @@ def generate(out: Path) -> list[list[object]]:
             "holding_cost",
             "subcontract_cost",
             "subcontract_limit",
+            "sourcing",
         ],
         [
             [
@@ -1058,6 +1061,7 @@ def generate(out: Path) -> list[list[object]]:
                 i.holding,
                 i.sub_cost,
                 i.sub_limit,
+                i.sourcing,
             ]
             for i in ITEMS
         ],

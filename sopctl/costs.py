@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from .validate import Workspace
 
 __all__ = [
+    "bom_content",
     "columns",
     "cost_rows",
     "item_costs",
@@ -76,6 +77,16 @@ def standard_costs(
     return uc, mc
 
 
+def bom_content(bom: tuple[IntArr, IntArr, FloatArr], mc: FloatArr, n_items: int) -> FloatArr:
+    """(F, T): the bill-of-materials part of each item's cost at each period's material costs
+    `mc` (M, T). The model pays materials on receipt, so production carries only
+    max(0, item cost - this)."""
+    bf, bm, bq = bom
+    out = np.zeros((n_items, mc.shape[1]))
+    np.add.at(out, bf, bq[:, None] * mc[bm])
+    return out
+
+
 def _index(values: list[str], col: str, idx: str) -> pl.DataFrame:
     return pl.DataFrame({col: values}, schema={col: pl.String}).with_columns(
         pl.int_range(pl.len(), dtype=pl.Int64).alias(idx)
@@ -94,8 +105,9 @@ def cost_rows(ws: Workspace, name: str, ids: pl.DataFrame, per: pl.DataFrame) ->
 
 
 def per_period(ws: Workspace) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(item, period, unit_cost) and (material, period, unit_cost, base) for every item,
-    material and horizon period, by `standard_costs`."""
+    """(item, period, unit_cost, production_cost) and (material, period, unit_cost, base) for
+    every item, material and horizon period, by `standard_costs`; `production_cost` is what
+    the model charges per unit produced: the unit cost less its materials (`bom_content`)."""
     periods = ws.periods()
     per = _index(periods, "period", "t")
     items = columns(ws, "items", {"item": pl.String, "unit_cost": pl.Float64}).drop_nulls("item")
@@ -120,13 +132,24 @@ def per_period(ws: Workspace) -> tuple[pl.DataFrame, pl.DataFrame]:
         len(periods),
     )
     T = len(periods)
+    content = bom_content(
+        (bom["f"].to_numpy(), bom["m"].to_numpy(), bom["quantity_per"].to_numpy()),
+        mc,
+        items.height,
+    )
     item_frame = pl.DataFrame(
         {
             "item": np.repeat(np.array(items["item"].to_list(), dtype=object), T),
             "period": periods * items.height,
             "unit_cost": uc.reshape(-1),
+            "production_cost": np.maximum(uc - content, 0.0).reshape(-1),
         },
-        schema={"item": pl.String, "period": pl.String, "unit_cost": pl.Float64},
+        schema={
+            "item": pl.String,
+            "period": pl.String,
+            "unit_cost": pl.Float64,
+            "production_cost": pl.Float64,
+        },
     )
     material_frame = pl.DataFrame(
         {
@@ -153,4 +176,4 @@ def material_costs(ws: Workspace) -> pl.DataFrame:
 
 def item_costs(ws: Workspace) -> pl.DataFrame:
     """(item, period, unit_cost) for every item and horizon period."""
-    return per_period(ws)[0]
+    return per_period(ws)[0].drop("production_cost")

@@ -17,7 +17,9 @@ charter's currency. The formulas, sign conventions and assumptions are in docs/f
   (production, regular_time, overtime, hiring, layoffs, subcontract). Penalties (backlog,
   lost_sales, lost_revenue, safety_stock) and holding costs are not cash and are left out.
 - receivables = revenue x DSO / days per period; payables = (material_purchases +
-  subcontract) x DPO / days per period; days per period = 365 / 12 (month) or 7 (week)
+  subcontract + bought-in goods) x DPO / days per period, where bought-in goods are the
+  production cost of items with `sourcing` buy (a supplier invoices them, as it does
+  materials); days per period = 365 / 12 (month) or 7 (week)
 - working_capital = inventory_value + material_inventory_value + receivables - payables
 - cash_flow = revenue - material_purchases - conversion_costs - change in receivables + change
   in payables; the opening receivables and payables equal the first period's (steady state),
@@ -139,6 +141,18 @@ def _flows(ws: Workspace, result: PlanResult) -> pl.DataFrame:
         ),
         inventory_value=pl.col("inventory") * pl.col("unit_cost").fill_null(0.0),
     )
+    buy = (
+        _table(ws, "items", {"item": pl.String, "sourcing": pl.String})
+        .filter(pl.col("sourcing") == "buy")
+        .select("item")
+        .unique()
+    )
+    bought = _per_period(
+        result.supply.select("item", "period", "production")
+        .join(buy, on="item", how="semi")
+        .join(unit_costs, on=["item", "period"], how="left"),
+        bought_in=pl.col("production") * pl.col("production_cost").fill_null(0.0),
+    )
     mat_cost = pl.col("unit_cost").fill_null(0.0)
     material = _per_period(
         result.materials.join(mats, on=["material", "period"], how="left"),
@@ -152,7 +166,7 @@ def _flows(ws: Workspace, result: PlanResult) -> pl.DataFrame:
         subcontract=pl.col("value").filter(comp == "subcontract"),
     )
     base = pl.DataFrame({"period": ws.periods()}, schema={"period": pl.String})
-    for part in (sales, stock, material, costs):
+    for part in (sales, stock, material, costs, bought):
         base = base.join(part, on="period", how="left", maintain_order="left")
     return base.with_columns(pl.exclude("period").fill_null(0.0))
 
@@ -176,7 +190,9 @@ def plan_finance(ws: Workspace, result: PlanResult) -> Finance:
             gross_margin=rev - cogs,
             gross_margin_pct=pl.when(rev > 0).then(100.0 * (rev - cogs) / rev),
             receivables=rev * fin.dso_days / days,
-            payables=(pl.col("material_purchases") + pl.col("subcontract")) * fin.dpo_days / days,
+            payables=(pl.col("material_purchases") + pl.col("subcontract") + pl.col("bought_in"))
+            * fin.dpo_days
+            / days,
         )
         .with_columns(
             working_capital=pl.col("inventory_value")

@@ -37,9 +37,15 @@ SEGMENTS = [segment("retail", 1, "backlog", 50.0), segment("key", 2, "lost_sales
 ROWS = [(seg, q) for seg, q in (("retail", 10.0), ("key", 5.0))]
 
 
-def _workspace(root: Path, bucket: str, dso: int = 45, dpo: int = 20) -> Workspace:
+def _workspace(
+    root: Path, bucket: str, dso: int = 45, dpo: int = 20, sourcing: str | None = None
+) -> Workspace:
     periods = P3 if bucket == "month" else W3
     files = dict(FILES)
+    if sourcing is not None:
+        files["items.csv"] = (
+            ITEMS_HEADER.replace("\n", ",sourcing\n") + f"A,10,20,0,1,12,,{sourcing}\n"
+        )
     po = "po_id,material,period,quantity\n" + f"PO-1,M,{periods[1]},40\n"
     files["open_orders.csv"] = po
     make_ws(root, files, segments=SEGMENTS, bucket=bucket, first=periods[0])
@@ -209,6 +215,36 @@ def test_weekly_buckets_use_seven_days(tmp_path: Path) -> None:
     assert col(fin, "payables") == pytest.approx([20, 80, 100])
     # turns annualise over 52 weeks: 450 x 52 / 3 / (70/3)
     assert fin.kpis["inventory_turns"] == pytest.approx(450 * 52 / 3 / (70 / 3), abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("sourcing", "bought"),
+    [("buy", [60, 90, 90]), (" BUY ", [60, 90, 90]), ("make", [0, 0, 0]), ("", [0, 0, 0])],
+)
+def test_a_bought_in_item_is_paid_on_supplier_terms(
+    tmp_path: Path, sourcing: str, bought: list[float]
+) -> None:
+    """`sourcing` buy: the item's cost beyond its materials (10 - 2 x 2 = 6 a unit, 10, 15
+    and 15 units: 60, 90, 90) is a supplier invoice, in payables like materials and
+    subcontracting; the plan and every other column are those of an item made in house."""
+    made = _workspace(tmp_path / "made", "week", dso=14, dpo=7)
+    ws = _workspace(tmp_path / "other", "week", dso=14, dpo=7, sourcing=sourcing)
+    base, res = _plan(made), _plan(ws)
+    assert_frame_equal(res.supply, base.supply)
+    fin, ref = plan_finance(ws, res), plan_finance(made, base)
+    # a week is 7 days and DPO 7: payables = purchases + subcontract + bought-in goods
+    assert col(fin, "payables") == pytest.approx([20 + bought[0], 80 + bought[1], 100 + bought[2]])
+    for name in COLUMNS:
+        if name in ("payables", "working_capital", "cash_flow", "cumulative_cash_flow"):
+            continue
+        assert fin.by_period[name].to_list() == ref.by_period[name].to_list(), name
+    extra = [b - a for a, b in zip(col(ref, "payables"), col(fin, "payables"), strict=True)]
+    wc = [a - e for a, e in zip(col(ref, "working_capital"), extra, strict=True)]
+    assert col(fin, "working_capital") == pytest.approx(wc)
+    # cash: a rise in payables is cash not yet paid out (opening payables = period 1's)
+    swing = [0.0] + [extra[t] - extra[t - 1] for t in (1, 2)]
+    cash = [c + d for c, d in zip(col(ref, "cash_flow"), swing, strict=True)]
+    assert col(fin, "cash_flow") == pytest.approx(cash)
 
 
 def test_deterministic(tiny: tuple[Workspace, PlanResult, Finance]) -> None:

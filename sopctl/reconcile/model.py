@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from ..costs import bom_content
 from .data import INF, FloatArr, IntArr, PlanData
 from .lp import Block, CostTerm, LpModel, PriorityLevel, _Builder
 
@@ -261,9 +262,7 @@ def _levels(
 
 def materials_cost(d: PlanData) -> FloatArr:
     """(F, T): the bill-of-materials part of each item's cost at each period's prices."""
-    out = np.zeros((len(d.items), d.T))
-    np.add.at(out, d.bom_item, d.bom_qty[:, None] * d.mat.cost[d.bom_mat])
-    return out
+    return bom_content((d.bom_item, d.bom_mat, d.bom_qty), d.mat.cost, len(d.items))
 
 
 def below_materials(d: PlanData) -> list[str]:

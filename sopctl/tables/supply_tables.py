@@ -46,6 +46,16 @@ TABLES: tuple[Contract, ...] = (
             ),
             opt_money_col("subcontract_cost", "Cost per unit bought from a subcontractor"),
             opt_money_col("subcontract_limit", "Most units a subcontractor supplies per period"),
+            Column(
+                "sourcing",
+                "str",
+                "make (default): produced in house, its cost beyond the bill of materials paid "
+                "in the period; buy: bought in (resale), that cost invoiced by a supplier and "
+                "paid on the charter's DPO terms. The plan is the same either way",
+                required=False,
+                nullable=True,
+                allowed=("make", "buy"),
+            ),
         ),
         key=("item",),
     ),
