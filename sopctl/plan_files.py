@@ -72,14 +72,21 @@ def exception_messages(exc: pl.DataFrame, currency: str) -> pl.Series:
 
 
 def supply_frame(result: PlanResult, segments: list[str]) -> pl.DataFrame:
-    """Item × period with the shipments of each segment as columns (in priority order)."""
+    """Item × period with the shipments of each segment as columns (in priority order): one
+    per charter segment, so the file's columns do not depend on which segments have demand."""
     wide = result.shipments.pivot(
         on="segment", index=["item", "period"], values="shipped", aggregate_function="sum"
     )
-    cols = [s for s in segments if s in wide.columns]
-    wide = wide.select("item", "period", *(pl.col(s).alias(f"shipped_{s}") for s in cols))
+    wide = wide.select(
+        "item",
+        "period",
+        *(
+            (pl.col(s) if s in wide.columns else pl.lit(0.0)).alias(f"shipped_{s}")
+            for s in segments
+        ),
+    )
     out = result.supply.join(wide, on=["item", "period"], how="left", maintain_order="left")
-    shipped = [f"shipped_{s}" for s in cols]
+    shipped = [f"shipped_{s}" for s in segments]
     order = [c for c in result.supply.columns if c not in ("backlog", "lost_sales")]
     rest = [c for c in result.supply.columns if c in ("backlog", "lost_sales")]
     at = order.index("shipments") + 1

@@ -57,6 +57,26 @@ def test_reconcile_writes_deterministic_outputs(repo: Path) -> None:
     assert {"shipped_strategic", "shipped_standard", "backlog", "lost_sales"} <= set(header)
 
 
+def test_supply_plan_has_a_column_for_every_charter_segment(repo: Path) -> None:
+    """A segment without demand this cycle still gets its shipped_ column (all 0), so the
+    file's columns depend on the charter, not on the data."""
+    charter = repo / "charters/acme.yaml"
+    text = charter.read_text(encoding="utf-8")
+    key = (
+        "  - id: key\n    priority: 3\n    service_level_target: 0.9\n"
+        "    shortage_policy: lost_sales\n    shortage_penalty: 5\npipeline:\n"
+    )
+    charter.write_text(text.replace("pipeline:\n", key, 1), encoding="utf-8")
+    r = run(["reconcile"], cwd=repo)
+    assert r.code == 0, r.out + r.err
+    lines = (repo / OUT / "supply_plan.csv").read_text().splitlines()
+    header = lines[0].split(",")
+    shipped = [c for c in header if c.startswith("shipped_")]
+    assert shipped == ["shipped_strategic", "shipped_standard", "shipped_key"]
+    at = header.index("shipped_key")
+    assert {line.split(",")[at] for line in lines[1:]} == {"0.0000"}
+
+
 def test_dry_run_writes_nothing(repo: Path) -> None:
     r = run(["reconcile", "--dry-run"], cwd=repo)
     assert r.code == 0, r.out + r.err

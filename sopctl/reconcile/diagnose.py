@@ -47,7 +47,9 @@ def _max_supply(d: PlanData) -> FloatArr:
     hires = np.cumsum(res.max_hires, axis=1)
     reach = np.minimum(res.max_workforce[:, None], res.workforce0[:, None] + hires)
     per_worker = res.hours + res.ot_limit
-    hours = np.where(res.labour[:, None], reach * per_worker, per_worker)
+    # no hours per worker: no hours, however many workers (inf x 0 is not a number)
+    staffed = np.multiply(reach, per_worker, out=np.zeros_like(per_worker), where=per_worker > 0)
+    hours = np.where(res.labour[:, None], staffed, per_worker)
     per_t = np.full((F, T), np.inf)
     np.minimum.at(per_t, d.rt_item, hours[d.rt_res] / d.rt_hours[:, None])
     made = np.where(land_ok, per_t, 0.0).sum(axis=1)
@@ -99,6 +101,25 @@ def hints(d: PlanData) -> tuple[list[str], list[str]]:
             if d.demand[f, s].sum() > 0:
                 names.append(f"clear_backlog_by_end[{item},{d.segments[s]}]")
     return msgs, names
+
+
+def whole_workers(d: PlanData) -> list[str]:
+    """Why `--integer` finds no plan where the LP (fractional workers) has one: a labour pool
+    whose workforce limits hold no whole number, else the limits in general."""
+    res = d.res
+    out = []
+    for r in np.flatnonzero(res.labour):
+        lo, hi = res.min_workforce[r], res.max_workforce[r]
+        if np.ceil(lo - 1e-9) > np.floor(hi + 1e-9):
+            out.append(
+                f"{d.resources[r]}: no whole number of workers lies between min_workforce "
+                f"{lo:g} and max_workforce {hi:g}; widen them or solve without --integer"
+            )
+    return out or [
+        "there is a plan with fractional workers but none with whole ones: a labour pool's "
+        "min_workforce, max_workforce, max_hires or max_layoffs leave no whole number of "
+        "workers in some period; sopctl reconcile without --integer shows the fractional plan"
+    ]
 
 
 SPAN = 1e9  # numbers further apart than this defeat a double-precision LP solver

@@ -136,7 +136,7 @@ def solved_result(
     clock: dict[str, float],
 ) -> PlanResult:
     """The plan, exceptions, costs and diagnosis of a solved model (`clock`: seconds so far)."""
-    from .diagnose import hints, iis_names, numerics, shadow_prices
+    from .diagnose import hints, iis_names, numerics, shadow_prices, whole_workers
     from .exceptions import exceptions
     from .explain import EXC_SCHEMA
 
@@ -162,6 +162,8 @@ def solved_result(
         messages, own = hints(data)
         diagnosis = iis_names(data, lp, sol) if sol.iis_cols or sol.iis_rows else []
         diagnosis += [n for n in own if n not in diagnosis]
+        if sol.status == "infeasible" and lp.integer_cols.size and not diagnosis:
+            messages += whole_workers(data)  # the LP relaxation has a plan: whole workers do not
         if sol.status == "error":  # no answer at all: most often numbers far apart
             messages += numerics(lp)
         if not messages and not diagnosis:

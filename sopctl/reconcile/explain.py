@@ -26,12 +26,16 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from ..results import DECIMALS as FILE_DECIMALS
 from .data import FloatArr, PlanData
 from .lp import Block, LpModel, at_upper
 from .names import block_names
 from .solve import Solution
 
 TOL = 1e-7
+# An item exception is a quantity the result files show: at least half their last decimal
+# (0.00005 units). Less is solver residue, e.g. the 1e-6 a priority stage's hold leaves.
+SHOWN = 0.5 * 10.0**-FILE_DECIMALS
 _ID_TYPES = {"s": pl.Int64, "f": pl.Int64, "t": pl.Int64, "fb_name": pl.String}
 OVERLOAD_AT = 0.999
 EXC_SCHEMA = {
@@ -180,7 +184,7 @@ def item_exceptions(d: PlanData, lp: LpModel, sol: Solution) -> pl.DataFrame:
     frames = []
 
     def grab(kind: str, k: np.ndarray, qty: FloatArr, unit_value: FloatArr) -> None:
-        kk, tt = np.nonzero(qty > TOL)
+        kk, tt = np.nonzero(qty >= SHOWN)
         pk = k[kk]
         frames.append(
             pl.DataFrame(
@@ -210,7 +214,7 @@ def item_exceptions(d: PlanData, lp: LpModel, sol: Solution) -> pl.DataFrame:
     grab("late_delivery", kb, open_b, pen[kb])
     zb = lp.cols["Z"]
     z = zb.grid(x)
-    zz, zt = np.nonzero(z > TOL)
+    zz, zt = np.nonzero(z >= SHOWN)
     ss_names = block_names(lp, lp.rows["safety_stock"])
     ss_shadow = -lp.rows["safety_stock"].grid(sol.row_dual)
     frames.append(

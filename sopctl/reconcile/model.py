@@ -227,9 +227,9 @@ def build_model(
         a_index=index,
         a_value=value,
         costs=bld.costs,
-        integer_cols=np.concatenate([W.cols(), H.cols(), Fi.cols()])
-        if integer
-        else np.zeros(0, np.int64),
+        # whole workers; hires and layoffs follow (W[t] - W[t-1]), so a starting workforce of
+        # 80.5 full-time equivalents can go to 81 with half a hire
+        integer_cols=W.cols() if integer else np.zeros(0, np.int64),
         levels=[],
         pairs=pairs,
     )

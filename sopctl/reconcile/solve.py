@@ -342,8 +342,9 @@ def _finish(
             h.setOptionValue("solver", options.solver)
             h.setOptionValue("run_crossover", "on" if options.crossover else "off")
             r.what = "shadow prices, workers fixed"
-            if r.run() == "kOptimal":
+            if r.run() == "kOptimal":  # the plan written, and its cost (<= the MIP's)
                 x = r.x()
+                objective = r.objective()
         sol = h.getSolution()
         if sol.dual_valid:
             row_dual = np.asarray(sol.row_dual, dtype=np.float64)
