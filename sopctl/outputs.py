@@ -7,11 +7,16 @@ an environment error (exit 2) and never an internal one.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import shutil
+import signal
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from .errors import CannotWrite
 
@@ -59,6 +64,12 @@ def cannot_write(path: Path, exc: OSError | None = None, folder: bool = False) -
         )
     reason = (exc.strerror if exc is not None else None) or str(exc or "unknown reason")
     where = shown(_nearest_folder(path))
+    if exc is not None and exc.errno in (errno.EACCES, errno.EPERM) and path.is_file():
+        return CannotWrite(
+            f"{head}: {reason}",
+            hint=f"{shown(path)} cannot be replaced: make it writable (not read-only, "
+            "immutable or locked by another program) in a writable folder, or choose another path",
+        )
     if exc is not None and exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return CannotWrite(
             f"{head}: {reason}",
@@ -78,13 +89,24 @@ def make_folder(path: Path) -> None:
         raise cannot_write(path, exc, folder=True) from exc
 
 
-def _prepare(path: Path) -> None:
-    if path.is_dir():
+def _prepare(path: Path) -> Path:
+    """Where `path`'s bytes go: through a symlink to the file it names (the link stays), never
+    over a FIFO, a device or a socket (renaming over one would put a plain file in its place)."""
+    from .files import special_kind
+
+    target = path.resolve() if path.is_symlink() else path
+    if target.is_dir():
         raise cannot_write(path)
+    if kind := special_kind(target):
+        raise CannotWrite(
+            f"cannot write {shown(path)}: it is {kind}, not a regular file",
+            hint="name a regular file (a new one, or one sopctl wrote before)",
+        )
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise cannot_write(path, exc) from exc
+    return target
 
 
 def _mode(path: Path) -> int:
@@ -106,26 +128,125 @@ def write_atomic(path: Path, data: str | bytes) -> None:
 def write_all(files: dict[Path, str | bytes]) -> None:
     """Write several files so that either all of them land or none changes.
 
-    Each file goes to a temp file first; renames happen only after every temp file is complete.
+    Each file goes to a temp file first. Then, holding a lock on every folder written to (so a
+    second sopctl writing the same files waits: the result is one run's set, never a mix),
+    each file is renamed into place, keeping the one it replaces as a hard link; when a rename
+    fails, those already made are undone. Ctrl-C and SIGTERM that arrive meanwhile take effect
+    once every file is written or rolled back, so no temp file and no half set is left.
     """
     staged: list[tuple[str, Path]] = []
     path = Path()
+    with _signals_deferred():
+        try:
+            for path, data in files.items():
+                target = _prepare(path)
+                payload = data.encode("utf-8") if isinstance(data, str) else data
+                fd, tmp = tempfile.mkstemp(
+                    prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+                )
+                staged.append((tmp, target))
+                with os.fdopen(fd, "wb") as fh:
+                    os.fchmod(fh.fileno(), _mode(target))
+                    fh.write(payload)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+            with _folders_locked({p.parent for _, p in staged}):
+                _replace_all(staged)
+                staged = []
+        except BaseException as exc:
+            for tmp, _ in staged:
+                Path(tmp).unlink(missing_ok=True)
+            if isinstance(exc, _RenameFailed):
+                raise cannot_write(exc.path, exc.cause) from exc.cause
+            if isinstance(exc, OSError):
+                raise cannot_write(path, exc) from exc
+            raise
+
+
+class _RenameFailed(Exception):
+    def __init__(self, path: Path, cause: OSError) -> None:
+        super().__init__(str(cause))
+        self.path, self.cause = path, cause
+
+
+def _replace_all(staged: list[tuple[str, Path]]) -> None:
+    """Rename every temp file over its target; on a failure put back what was replaced."""
+    done: list[tuple[Path, str | None]] = []  # target, hard link to the file it replaced
     try:
-        for path, data in files.items():
-            _prepare(path)
-            payload = data.encode("utf-8") if isinstance(data, str) else data
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            staged.append((tmp, path))
-            with os.fdopen(fd, "wb") as fh:
-                os.fchmod(fh.fileno(), _mode(path))
-                fh.write(payload)
-                fh.flush()
-                os.fsync(fh.fileno())
-        for tmp, path in staged:
-            os.replace(tmp, path)
-    except BaseException as exc:
-        for tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise cannot_write(path, exc) from exc
+        for tmp, target in staged:
+            keep = None
+            if target.is_file():  # (a symlink was resolved by _prepare)
+                keep = f"{tmp}.old"
+                try:
+                    os.link(target, keep)
+                except OSError:  # no hard links here: copy what is replaced
+                    shutil.copy2(target, keep)
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:
+                if keep is not None:
+                    Path(keep).unlink(missing_ok=True)
+                raise _RenameFailed(target, exc) from exc
+            done.append((target, keep))
+    except BaseException:
+        for target, keep in reversed(done):
+            with contextlib.suppress(OSError):
+                if keep is None:
+                    target.unlink()
+                else:
+                    os.replace(keep, target)
         raise
+    finally:
+        for _, keep in done:
+            if keep is not None:
+                Path(keep).unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _folders_locked(folders: set[Path]) -> Iterator[None]:
+    """An exclusive lock on each folder (flock on the folder itself, so no lock file lands
+    among the inputs), taken in one order so two writers cannot deadlock. Where folders
+    cannot be locked (no flock on this system or file system), nothing is locked."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        yield
+        return
+    fds: list[int] = []
+    try:
+        for folder in sorted(folders):
+            try:
+                fd = os.open(folder, os.O_RDONLY)
+            except OSError:
+                continue
+            fds.append(fd)
+            with contextlib.suppress(OSError):
+                fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        for fd in fds:
+            os.close(fd)  # closing releases the lock
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """SIGINT and SIGTERM that arrive inside the block are delivered when it ends, to the
+    handlers there were before (Python runs signal handlers in the main thread, whichever
+    thread the system picked, so this holds with solver and reader threads around)."""
+    caught: list[int] = []
+    saved: dict[signal.Signals, Any] = {}
+    try:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            saved[sig] = signal.signal(sig, lambda signum, _frame: caught.append(signum))
+    except ValueError:  # not the main thread: signals are not ours to hold
+        for sig, old in saved.items():
+            signal.signal(sig, signal.SIG_DFL if old is None else old)
+        yield
+        return
+    try:
+        yield
+    finally:
+        for sig, old in saved.items():
+            signal.signal(sig, signal.SIG_DFL if old is None else old)
+        for num in dict.fromkeys(caught):
+            signal.raise_signal(num)

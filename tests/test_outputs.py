@@ -4,12 +4,16 @@ for a replaced one (not mkstemp's owner-only 0600)."""
 from __future__ import annotations
 
 import os
+import signal
 import stat
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from sopctl.errors import CannotWrite
 from sopctl.outputs import write_all, write_atomic
 
 
@@ -39,3 +43,114 @@ def test_new_files_follow_the_umask_and_replaced_files_keep_their_mode(tmp_path:
     assert (_mode(a), _mode(b), _mode(c)) == (0o600, 0o664, 0o644)
     assert (a.read_text(), b.read_text(), c.read_text()) == ("y\n", "2\n", "[]\n")
     assert sorted(p.name for p in tmp_path.rglob("*.tmp")) == []
+
+
+# --- all or nothing -------------------------------------------------------------------------
+
+
+def _files(folder: Path) -> dict[str, str]:
+    return {p.name: p.read_text() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_a_failed_rename_puts_back_what_was_already_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The third rename fails (an immutable file, or a CSV open in Excel on Windows): the two
+    files already replaced get their old bytes back, the new file disappears, no temp file."""
+    a, b, c, new = (tmp_path / n for n in ("a.csv", "b.csv", "c.csv", "new.csv"))
+    for p in (a, b, c):
+        p.write_text(f"old {p.name}\n")
+    before = _files(tmp_path)
+    real = os.replace
+
+    def replace(src: str, dst: str | Path) -> None:
+        if Path(dst) == c:
+            raise PermissionError(1, "Operation not permitted")
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(CannotWrite) as err:
+        write_all({a: "new a\n", new: "new\n", b: "new b\n", c: "new c\n"})
+    assert "c.csv" in err.value.message and "cannot be replaced" in (err.value.hint or "")
+    assert _files(tmp_path) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_symlink_is_written_through_and_a_fifo_is_refused(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "plan.csv").write_text("old\n")
+    link = tmp_path / "plan.csv"
+    link.symlink_to("real/plan.csv")
+    write_atomic(link, "new\n")
+    assert link.is_symlink() and (real / "plan.csv").read_text() == "new\n"
+    if not hasattr(os, "mkfifo"):
+        return
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(CannotWrite) as err:
+        write_atomic(fifo, "x\n")
+    assert "it is a FIFO (named pipe), not a regular file" in err.value.message
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # not replaced by a plain file
+
+
+class Stopped(Exception):
+    pass
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_during_the_write_takes_effect_after_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sig: signal.Signals
+) -> None:
+    """Ctrl-C or SIGTERM between two renames: every file is written first, then the signal
+    reaches the handler that was there (SIGTERM's default would end the process)."""
+    got: list[int] = []
+
+    def handler(signum: int, _frame: object) -> None:
+        got.append(signum)
+        raise Stopped  # as Ctrl-C's KeyboardInterrupt does
+
+    old = signal.signal(sig, handler)
+    real, calls = os.replace, []
+
+    def replace(src: str, dst: str | Path) -> None:
+        if not calls:
+            os.kill(os.getpid(), sig)
+        calls.append(dst)
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    try:
+        with pytest.raises(Stopped):
+            write_all({tmp_path / "a.csv": "a\n", tmp_path / "b.csv": "b\n"})
+        assert got == [sig]
+    finally:
+        signal.signal(sig, old)
+    assert _files(tmp_path) == {"a.csv": "a\n", "b.csv": "b\n"}
+    assert len(calls) == 2
+
+
+def test_a_second_writer_waits_for_the_first(tmp_path: Path) -> None:
+    """Writers of the same folder take turns for their renames (flock on the folder): while
+    another process holds it, the files stay as they were."""
+    fcntl = pytest.importorskip("fcntl")
+    target = tmp_path / "a.csv"
+    target.write_text("old\n")
+    fd = os.open(tmp_path, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    done = threading.Event()
+
+    def write() -> None:
+        write_all({target: "new\n"})
+        done.set()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    try:
+        while not any(p.name.endswith(".tmp") for p in tmp_path.iterdir()):
+            time.sleep(0.01)  # staged: the writer is at the lock now
+        assert not done.wait(0.3) and target.read_text() == "old\n"
+    finally:
+        os.close(fd)
+    thread.join(30)
+    assert done.is_set() and target.read_text() == "new\n"
