@@ -358,3 +358,32 @@ def test_learn_json_is_ascii_whatever_the_text(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(render, "to_dict", lambda _res: doc)
     text = render.to_json(None)  # type: ignore[arg-type]
     assert text.isascii() and json_module.loads(text) == doc
+
+
+# --- where the output goes and where the repository is --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("where", "what"), [("examples/sailcoo", "does not exist"), ("README.md", "is not a folder")]
+)
+def test_a_root_that_is_no_folder_is_a_usage_error(repo: Path, where: str, what: str) -> None:
+    """A typo in --root must not fall back to the planning repository above it."""
+    (repo / "examples").mkdir(exist_ok=True)
+    (repo / "README.md").write_text("x\n", encoding="utf-8")
+    r = run(["--root", str(repo / where), "validate"], cwd=repo)
+    assert r.code == 2 and f"--root {repo / where} {what}" in r.err, r
+    assert "charters/" in r.err and r.out == ""
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_a_full_stdout_or_stderr_is_an_environment_error(repo: Path) -> None:
+    cmd = [sys.executable, "-m", "sopctl"]
+    with open("/dev/full", "wb") as full:
+        out = subprocess.run(
+            [*cmd, "validate"], cwd=repo, stdout=full, stderr=subprocess.PIPE, timeout=120
+        )
+        err = subprocess.run([*cmd, "validate", "2099-99"], cwd=repo, stderr=full, timeout=120)
+    assert out.returncode == 2, out.stderr
+    assert b"cannot write the output: No space left on device" in out.stderr
+    assert b"internal error" not in out.stderr
+    assert err.returncode == 2  # the unknown cycle's exit code, though its message was lost

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from enum import StrEnum
@@ -18,6 +19,7 @@ from ..errors import (
     EXIT_OK,
     EXIT_USAGE,
     SopctlError,
+    UserError,
 )
 
 app = typer.Typer(
@@ -65,8 +67,14 @@ def _main(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
 ) -> None:
-    state.root = root
     state.debug = debug
+    if root is not None and not root.is_dir():  # a typo must not fall back to a repo above it
+        what = "is not a folder" if root.exists() else "does not exist"
+        raise UserError(
+            f"--root {root} {what}",
+            hint="name the planning repository's folder (the one holding charters/ and cycles/)",
+        )
+    state.root = root
 
 
 CycleArg = Annotated[
@@ -300,6 +308,11 @@ def _unexpected(exc: Exception) -> int:
 
             traceback.print_exc()
         return EXIT_USAGE
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO):
+        # no path: a write to standard output (`sopctl validate > /dev/full`, a full disk)
+        _err(f"sopctl: error: cannot write the output: {exc.strerror or exc}")
+        _err("hint: free space where the output goes, or send it somewhere else")
+        return EXIT_USAGE
     _err(f"sopctl: internal error: {type(exc).__name__}: {exc}")
     if state.debug:
         import traceback
@@ -347,7 +360,12 @@ def console() -> None:
 
 
 def _err(text: str) -> None:
-    print(text, file=sys.stderr)
+    """A line on stderr; a stderr that cannot take it (full, closed) must not change the exit
+    code the caller chose."""
+    try:
+        print(text, file=sys.stderr)
+    except (OSError, ValueError):
+        pass
 
 
 # command modules register themselves on `app` (their bodies import the core lazily)
