@@ -10,7 +10,7 @@ from .demos import EXAMPLES
 from .errors import TargetExists, UserError
 from .outputs import make_folder, write_atomic
 from .schema_export import SCHEMA_FILES, write_schemas
-from .vcs import init_repo
+from .vcs import init_repo, require_git
 
 GITIGNORE = """\
 # sopctl: results are rebuilt from the inputs; commit them only if your charter says so
@@ -56,6 +56,7 @@ def scaffold(path: Path, example: str, cycle: str | None = None) -> list[str]:
             f"{path} already holds {', '.join(clashes[:5])}" + (" ..." if len(clashes) > 5 else ""),
             hint="sopctl init never overwrites files; choose an empty or new folder",
         )
+    require_git()  # before the first file: without git, init would stop half done
     make_folder(path)
     for rel, text in sorted(files.items()):
         write_atomic(path / rel, text)

@@ -117,3 +117,19 @@ def test_schema_accepts_shipped_charter(repo: Path) -> None:
     schema = schemas()["charter.schema.json"]
     data = yaml.safe_load((repo / "charters" / "acme.yaml").read_text())
     assert set(data) <= set(schema["properties"])
+
+
+def test_init_without_git_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """git is checked before the first file: init used to stop after the charter, the cycle
+    and the schemas, and a second run then refused the half-made folder."""
+    from sopctl.errors import GitError
+    from sopctl.vcs import repo as vcs_repo
+
+    def missing() -> None:
+        raise GitError("git is not available", hint="install git and retry")
+
+    monkeypatch.setattr(vcs_repo, "_git", missing)
+    target = tmp_path / "plan"
+    r = run(["init", str(target)], cwd=tmp_path)
+    assert r.code == 2 and "git is not available" in r.err, r
+    assert not target.exists()

@@ -26,6 +26,11 @@ def _git() -> Any:
     return git
 
 
+def require_git() -> None:
+    """GitError (exit 2) unless git can be run: checked before a command writes anything."""
+    _git()
+
+
 def init_repo(path: Path) -> None:
     """`git init` with main as the initial branch; an existing repository is left as it is."""
     g = _git()
