@@ -387,3 +387,18 @@ def test_a_full_stdout_or_stderr_is_an_environment_error(repo: Path) -> None:
     assert b"cannot write the output: No space left on device" in out.stderr
     assert b"internal error" not in out.stderr
     assert err.returncode == 2  # the unknown cycle's exit code, though its message was lost
+
+
+def test_inherited_git_location_variables_are_ignored(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """sopctl finds the repository from --root or the current folder for every git call; a
+    GIT_WORK_TREE or GIT_DIR left in the environment made git itself look elsewhere (approve
+    saw the whole tree as uncommitted) while GitPython did not."""
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    monkeypatch.setenv("GIT_WORK_TREE", str(other))
+    r = run(["tag", "--dry-run"], cwd=repo)
+    assert r.code == 1 and "refused to commit" in r.out, r
+    assert "uncommitted changes" not in r.out, r.out
+    assert os.environ["GIT_WORK_TREE"] == str(other)  # put back after the command

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import sys
@@ -362,10 +363,8 @@ def console() -> None:
 def _err(text: str) -> None:
     """A line on stderr; a stderr that cannot take it (full, closed) must not change the exit
     code the caller chose."""
-    try:
+    with contextlib.suppress(OSError, ValueError):
         print(text, file=sys.stderr)
-    except (OSError, ValueError):
-        pass
 
 
 # command modules register themselves on `app` (their bodies import the core lazily)

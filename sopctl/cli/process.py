@@ -58,6 +58,9 @@ _PLAIN = {
 }
 
 
+# the environment variables that tell git where a repository is (ignored: see prepare)
+GIT_LOCATION = ("GIT_DIR", "GIT_WORK_TREE")
+
 # errors of a path that the machine, not sopctl, causes: permissions, a full or read-only disk,
 # a file where a folder must be and the like. A missing file (ENOENT) that no command reported
 # stays an internal error: sopctl itself should have made it, or checked for it.
@@ -114,6 +117,7 @@ codecs.register_error("sopctl-plain", _degrade)
 class _Session:
     interrupted = False
     saved_handler: Any = None
+    git_env: dict[str, str] | None = None
     stdout_id: tuple[int, int] | None = None  # (device, inode) of descriptor 1 at the start
 
 
@@ -164,6 +168,10 @@ def prepare() -> None:
         sys.stderr = _null_stream(2)
     for stream in (sys.stdout, sys.stderr):
         _tolerant(stream)
+    # sopctl finds the repository from --root or the current folder, for every git call alike;
+    # an inherited GIT_DIR / GIT_WORK_TREE (a shell that exported one, a hook) would point some
+    # calls (git itself) at another repository than the others (GitPython)
+    _session.git_env = {k: os.environ.pop(k) for k in GIT_LOCATION if k in os.environ}
     _session.saved_handler = None
     with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
         if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
@@ -171,7 +179,10 @@ def prepare() -> None:
 
 
 def restore() -> None:
-    """After a command: the Ctrl-C handler that was there before."""
+    """After a command: the Ctrl-C handler and git variables that were there before."""
+    if _session.git_env:
+        os.environ.update(_session.git_env)
+    _session.git_env = None
     if _session.saved_handler is not None:
         with contextlib.suppress(ValueError):
             signal.signal(signal.SIGINT, _session.saved_handler)
