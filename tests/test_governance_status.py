@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import json
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -312,6 +313,30 @@ def test_approval_goes_stale_after_an_input_change(
     }
     assert _roles(doc) == {"sales_lead": "pending", "ops_lead": "stale", "cfo": "stale"}
     assert "plan changed since" in run(["status"], cwd=plan).out
+
+
+def test_approvals_of_a_plan_not_reconciled_here_are_unchecked_not_stale(
+    plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fresh clone has no results (outputs are git-ignored), and the plan digest includes
+    them: its approvals were all called stale, asking every approver to sign again."""
+    for role in ("cfo", "ops_lead"):
+        act_as(monkeypatch, MEMBERS[role])
+        assert run(["approve", "--role", role], cwd=plan).code == 0
+    shutil.rmtree(plan / CYCLE / "outputs")
+    doc = status(plan)
+    assert doc["plan"]["state"] == "missing" and doc["approvals"]["checked"] is False
+    assert _roles(doc) == {"sales_lead": "pending", "ops_lead": "unchecked", "cfo": "unchecked"}
+    text = run(["status"], cwd=plan).out
+    assert "approvals: unknown until the plan is reconciled here" in text
+    assert "stale" not in text and "plan changed since" not in text
+    tag = run(["tag", "--dry-run"], cwd=plan).out
+    assert "the approvals are checked once the plan is reconciled here" in tag
+    assert "stale" not in tag and "quorum not met" not in tag
+    assert run(["reconcile"], cwd=plan).code == 0  # the same bytes as when they approved
+    doc = status(plan)
+    assert doc["approvals"]["checked"] is True and doc["approvals"]["quorum"]["met"] is True
+    assert _roles(doc) == {"sales_lead": "pending", "ops_lead": "approved", "cfo": "approved"}
 
 
 # --- actions and escalations --------------------------------------------------------------------

@@ -137,7 +137,7 @@ class MissingInput:
 class RoleApproval:
     role: str
     required: bool
-    state: str  # approved | stale | invalid | pending
+    state: str  # approved | stale | invalid | pending | unchecked
     members: tuple[str, ...]
     shown: ApprovalState | None  # the approval that decides the state (latest of its kind)
 
@@ -152,11 +152,15 @@ class RoleApproval:
         }
 
 
-def role_approvals(charter: Charter, states: list[ApprovalState]) -> list[RoleApproval]:
+def role_approvals(
+    charter: Charter, states: list[ApprovalState], checked: bool = True
+) -> list[RoleApproval]:
     """Required roles first, then other roles that signed: the state and the deciding approval.
 
     approved: a valid approval of the current plan; stale: valid approvals, all of an earlier
-    plan; invalid: only approvals by non-members or by a role without the right; pending: none.
+    plan; invalid: only approvals by non-members or by a role without the right; pending: none;
+    unchecked (when not `checked`: the plan is not reconciled here, so its digest lacks the
+    results the approvals were given on): valid approvals, neither current nor stale.
     """
     required = list(dict.fromkeys(charter.approvals.required_roles))
     extra = [s.approval.role for s in states if s.approval.role not in required]
@@ -166,7 +170,9 @@ def role_approvals(charter: Charter, states: list[ApprovalState]) -> list[RoleAp
         mine = [s for s in states if s.approval.role == role]
         current = [s for s in mine if s.valid_role and not s.stale]
         valid = [s for s in mine if s.valid_role]
-        if current:
+        if valid and not checked:
+            state, shown = "unchecked", valid[-1]
+        elif current:
             state, shown = "approved", current[-1]
         elif valid:
             state, shown = "stale", valid[-1]
@@ -212,6 +218,7 @@ class Status:
             "plan": {"state": self.plan, "digest": self.digest},
             "approvals": {
                 "roles": [r.to_dict() for r in self.roles],
+                "checked": self.plan != "missing",  # False: outputs not here, see roles
                 "quorum": {
                     "needed": q.needed,
                     "approved": list(q.roles),
@@ -300,8 +307,8 @@ def cycle_status(ws: Workspace, report: Report, today: dt.date) -> Status:
         notes.append("approvals.yaml is invalid (sopctl validate): no approval is counted")
     states = approval_states(ws, approvals, digest)
     approved = {s.approval.role for s in states if s.valid_role and not s.stale}
-    for s in states:  # hidden behind another member's current approval, yet it blocks a tag
-        a = s.approval
+    for s in states if plan != "missing" else []:  # hidden behind another member's current
+        a = s.approval  # approval, yet it blocks a tag
         if s.stale and not s.superseded and s.valid_role and a.role in approved:
             notes.append(
                 f"the stale approval by {a.person} as {a.role} ({a.time}) blocks sopctl tag: "
@@ -325,7 +332,7 @@ def cycle_status(ws: Workspace, report: Report, today: dt.date) -> Status:
         missing=_missing(ws, cal),
         plan=plan,
         digest=digest,
-        roles=role_approvals(ch, states),
+        roles=role_approvals(ch, states, checked=plan != "missing"),
         quorum=quorum(ws, states),
         overdue=[v for v in views if v.overdue],
         open_actions=sum(v.active for v in views),

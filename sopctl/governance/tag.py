@@ -84,6 +84,8 @@ def commit_cycle(
     out.reasons += checks.untracked_reasons(ws, files)
     out.reasons += checks.output_reasons(run)
     reasons, approvals = checks.approval_reasons(ws, plan_digest(ws))
+    if not checks.reconciled_here(ws):  # the digest lacks the results: not stale, unknown
+        reasons = ["the approvals are checked once the plan is reconciled here"]
     out.reasons += reasons
     actions = load_actions(ws)[0].actions
     out.reasons += checks.escalation_reasons(run, actions)

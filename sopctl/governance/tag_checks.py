@@ -21,7 +21,13 @@ from .. import vcs
 from ..results import content_digest, input_files, is_current, sha256
 from ..schemas.charter import EscalationRule
 from ..schemas.records import Action, Approval
-from .records import approval_states, load_approvals, quorum, role_problem
+from .records import (
+    RECONCILE_MANIFEST,
+    approval_states,
+    load_approvals,
+    quorum,
+    role_problem,
+)
 
 if TYPE_CHECKING:
     from ..findings import Report
@@ -77,6 +83,12 @@ def untracked_reasons(ws: Workspace, inputs: list[str]) -> list[str]:
         f"{full[p]} is not committed (git does not track it, is it ignored?); add and commit it"
         for p in missing
     ]
+
+
+def reconciled_here(ws: Workspace) -> bool:
+    """Whether this clone has the cycle's reconcile results (their manifest): without them the
+    plan digest cannot match an approval, which was given on inputs and results."""
+    return (ws.cycle_dir / "outputs" / RECONCILE_MANIFEST).is_file()
 
 
 def output_reasons(run: ReconcileRun) -> list[str]:
