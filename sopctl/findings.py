@@ -155,7 +155,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SOP811": (Severity.INFO, "validation warnings on lines the change did not touch, counted"),
     "SOP812": (
         Severity.ERROR,
-        "cycle frame (first period, horizon, status) changed without the right",
+        "cycle frame (first period, horizon, status) changed or cycle deleted without the right",
     ),
     "SOP901": (Severity.WARNING, "CODEOWNERS section differs from the charter"),
     "SOP960": (Severity.ERROR, "tag does not verify: no report or export is made from it"),

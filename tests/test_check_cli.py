@@ -257,6 +257,25 @@ def test_the_cycle_frame_is_changed_by_the_plan_signers(branch: Path) -> None:
     assert "SOP812" not in r.out
 
 
+def test_deleting_a_cycle_needs_the_sign_off_right(branch: Path) -> None:
+    """A branch that deletes the whole cycle passed ('checked 0 cycle(s)'), while deleting one
+    input of it was an error: removing the cycle is the largest change to its frame."""
+    (branch / "cycles" / "README").write_text("cycles live here\n", encoding="utf-8")
+    commit_as(branch, "carl@acme.example", "keep the folder")
+    git(branch, "rm", "-rq", CYCLE)
+    sha = commit_as(branch, "dana@acme.example", "drop the cycle")
+    r = run(["check", "--base", "HEAD~1"], cwd=branch)
+    assert r.code == 1, r.out
+    (line,) = [ln for ln in r.out.splitlines() if "SOP812" in ln]
+    assert line.startswith(f"{CYCLE}/cycle.yaml: error SOP812 cycle 2026-12 deleted in {sha[:7]}")
+    assert "by dana@acme.example, who is not a member of a role holding sign_off_plan" in line
+    git(branch, "reset", "-q", "--hard", "HEAD~1")
+    git(branch, "rm", "-rq", CYCLE)
+    commit_as(branch, "carl@acme.example", "the CFO (sign_off_plan) drops the cycle")
+    r = run(["check", "--base", "HEAD~1"], cwd=branch)
+    assert r.code == 0 and "SOP812" not in r.out, r.out
+
+
 def test_a_removed_row_says_which_line_it_was(branch: Path) -> None:
     rel = f"{CYCLE}/inputs/inventory.csv"
     edit(branch, rel, "P-200,220,80,80\n", "")

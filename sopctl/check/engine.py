@@ -15,12 +15,19 @@ from ..periods import horizon, to_ordinal
 from ..results import no_plan
 from ..yamlio import parse_yaml
 from .codes import POLICIES
-from .history import cycle_changes, repo_prefix, resolve_base, touched_cycles
+from .history import (
+    cycle_changes,
+    deleted_cycles,
+    repo_prefix,
+    resolve_base,
+    touched_cycles,
+)
 from .metrics import metric_findings
 from .policies import (
     approval_round,
     charter_rights,
     decision_rights,
+    deleted_rights,
     focus_warnings,
     frozen_window,
     output_drift,
@@ -75,7 +82,29 @@ def run_check(root: Path, base: str | None = None) -> CheckResult:
     result = CheckResult(sha, label, head)
     for cycle in touched_cycles(root, prefix, commits):
         result.cycles.append(check_cycle(root, prefix, cycle, commits))
+    for cycle, charter in deleted_cycles(root, prefix, sha, commits):
+        result.cycles.append(check_deleted(root, prefix, cycle, charter, commits))
     return result
+
+
+def check_deleted(
+    root: Path, prefix: str, cycle: str, charter: str, commits: list[vcs.CommitChange]
+) -> CycleResult:
+    """A cycle the range deletes: only members of a role holding sign_off_plan may (SOP812),
+    as for a change to its frame; nothing else of it can be checked any more."""
+    from ..schemas.charter import Charter
+    from ..workspace import load_model
+
+    res = CycleResult(cycle, tag=last_tag(root, cycle))
+    path = f"cycles/{cycle}/cycle.yaml"
+    ch, _, _ = load_model(root, root / "charters" / f"{charter}.yaml", Charter)
+    if ch is None:
+        _skip(res, list(POLICIES), f"the cycle was deleted and charter {charter} cannot be read")
+        return res
+    res.policies["decision_rights"] = deleted_rights(ch, cycle, path, res.tag, commits, prefix)
+    _skip(res, list(POLICIES), "the cycle was deleted")
+    res.policies = {p: res.policies[p] for p in POLICIES if p in res.policies}
+    return res
 
 
 def _not_cut_off(root: Path, base: str | None, commits: list[vcs.CommitChange]) -> None:

@@ -6,6 +6,7 @@ Every git call goes through `sopctl.vcs`; the rows of each changed input file ar
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +55,38 @@ def resolve_base(root: Path, base: str | None) -> tuple[str | None, str]:
             return mb, f"merge base with {name}"
         break
     return vcs.resolve_commit(root, "HEAD~1"), "HEAD~1"
+
+
+def deleted_cycles(
+    root: Path, prefix: str, base: str | None, commits: list[vcs.CommitChange]
+) -> list[tuple[str, str]]:
+    """(cycle, charter) of each cycle whose cycle.yaml the range removed: it was there at the
+    base and is gone from the checkout. The charter is the one its cycle.yaml named."""
+    out = []
+    named = {
+        parts[1]
+        for c in commits
+        for p in c.paths
+        if p.startswith(prefix)
+        and len(parts := p[len(prefix) :].split("/")) == 3
+        and parts[0] == "cycles"
+        and parts[2] == "cycle.yaml"
+    }
+    for cycle in sorted(named):
+        rel = f"cycles/{cycle}/cycle.yaml"
+        if base is None or os.path.lexists(root / rel):
+            continue
+        blob = vcs.show_file(root, base, prefix + rel)
+        if blob is None:  # added and deleted again inside the range
+            continue
+        try:
+            doc, _ = parse_yaml(rel, blob.decode("utf-8"))
+        except UnicodeDecodeError:
+            doc = None
+        name = doc.data.get("charter") if doc and isinstance(doc.data, dict) else None
+        if name is not None:
+            out.append((cycle, str(name)))
+    return out
 
 
 def cycle_charter(root: Path, cycle: str) -> str | None:

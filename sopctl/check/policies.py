@@ -8,12 +8,16 @@ approval by a frozen-change role exists.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from ..findings import Finding, Severity
 from ..findings import finding as make
 from ..periods import Bucket, to_ordinal
 from ..schemas.charter import Charter
 from .model import OwnedEdit, Row, RowEdit, YamlEdit
+
+if TYPE_CHECKING:
+    from .. import vcs
 
 MAX_PER_FILE = 20  # findings per file and policy; one more finding counts the rest
 
@@ -201,6 +205,36 @@ def charter_rights(charter: Charter, edits: list[YamlEdit]) -> list[Finding]:
         "SOP812",
         "cycle.yaml keys changed without the right",
     )
+
+
+def deleted_rights(
+    charter: Charter,
+    cycle: str,
+    path: str,
+    tag: str | None,
+    commits: list[vcs.CommitChange],
+    prefix: str,
+) -> list[Finding]:
+    """A deleted cycle (its cycle.yaml removed) is the largest change to its frame: SOP812 for
+    each author of a commit that deleted it who holds no role with sign_off_plan."""
+    holders = _right_roles(charter, "sign_off_plan")
+    allowed = _members(charter, holders)
+    kept = f" (its commit record {tag} stays in git)" if tag else ""
+    out = []
+    for c in commits:
+        if prefix + path in c.paths and c.author not in allowed:
+            out.append(
+                make(
+                    path,
+                    0,
+                    0,
+                    "SOP812",
+                    f"cycle {cycle} deleted in {_short(c.sha)} by {c.author}, who is not a "
+                    f"member of a role holding sign_off_plan ({', '.join(holders) or 'nobody'})"
+                    + kept,
+                )
+            )
+    return out
 
 
 def owner_rights(charter: Charter, edits: list[OwnedEdit]) -> list[Finding]:
