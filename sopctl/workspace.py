@@ -61,10 +61,17 @@ def pick_cycle(root: Path, cycle: str | None, cwd: Path | None = None) -> str:
     if cwd is not None:
         try:
             rel = cwd.resolve().relative_to(root / "cycles")
-            if rel.parts and rel.parts[0] in known:
-                return rel.parts[0]
         except ValueError:
-            pass
+            rel = None
+        if rel is not None and rel.parts:
+            if rel.parts[0] in known:
+                return rel.parts[0]
+            if (root / "cycles" / rel.parts[0]).is_dir():  # not another cycle silently
+                raise UnknownCycle(
+                    f"the current folder is in cycles/{rel.parts[0]}, which has no cycle.yaml",
+                    hint=f"write cycles/{rel.parts[0]}/cycle.yaml, or name a cycle "
+                    f"({', '.join(known) or 'none yet'})",
+                )
     if not known:
         raise UserError(
             "this planning repository has no cycle yet (no cycles/<id>/cycle.yaml)",

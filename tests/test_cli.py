@@ -124,6 +124,17 @@ def test_cycle_from_current_folder_and_latest(repo: Path) -> None:
     assert run(["validate", "2026-12"], cwd=repo).code == 0
 
 
+def test_inside_a_cycle_folder_without_cycle_yaml_no_other_cycle_is_checked(repo: Path) -> None:
+    """A folder being prepared (inputs first, cycle.yaml later): validate checked the latest
+    cycle instead and said 'ok' without naming it."""
+    inputs = repo / "cycles" / "2027-01" / "inputs"
+    inputs.mkdir(parents=True)
+    r = run(["validate"], cwd=inputs)
+    assert r.code == 2 and "cycles/2027-01, which has no cycle.yaml" in r.err, r
+    assert "name a cycle (2026-12)" in r.err and r.out == ""
+    assert run(["validate", "2026-12"], cwd=inputs).code == 0
+
+
 def test_the_latest_cycle_is_the_one_planning_furthest_ahead(repo: Path) -> None:
     """A stray folder named 'zz' (an old copy) is not the default cycle because of its name."""
     src = repo / "cycles" / "2026-12"
