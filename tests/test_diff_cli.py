@@ -185,6 +185,8 @@ def test_unknown_revision_no_tag_and_unknown_cycle_are_usage_errors(repo: Path) 
     assert r.code == 2 and "unknown revision 'nope'" in r.err
     r = run(["diff", "HEAD", "--cycle", "2030-01"], cwd=repo)
     assert r.code == 2 and "2030-01" in r.err
+    r = run(["diff", "--cycle", "2030-01"], cwd=repo)  # not "has no approved tag"
+    assert r.code == 2 and "unknown cycle '2030-01' (cycles here: 2026-12)" in r.err, r
 
 
 def test_a_side_without_a_plan_exits_1_and_says_why(repo: Path) -> None:

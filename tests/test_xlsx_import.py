@@ -310,6 +310,8 @@ def test_not_a_workbook_and_no_file(ready: Path) -> None:
     assert "cut.xlsx: error SOP010 cannot be read as an .xlsx workbook (" in out
     assert "Error" not in out and "openpyxl" not in out, out
     assert "workbook nope.xlsx not found" in _import(ready, "nope.xlsx", code=2)
+    (ready / "book.xlsx").mkdir()
+    assert "workbook book.xlsx is a folder" in _import(ready, "book.xlsx", code=2)
 
 
 def test_a_valid_edit_is_written_and_the_rest_is_unchanged(ready: Path) -> None:

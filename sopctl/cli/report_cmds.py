@@ -216,7 +216,16 @@ def run_import(workbook: Path, cycle: str | None, dry_run: bool, fmt: str) -> in
 
     require("openpyxl")
     if not workbook.is_file():
-        raise UserError(f"workbook {workbook} not found", hint="name an .xlsx file")
+        from ..files import special_kind
+
+        what = (
+            "not found"
+            if not workbook.exists()
+            else "is a folder"
+            if workbook.is_dir()
+            else f"is {special_kind(workbook) or 'not a regular file'}"
+        )
+        raise UserError(f"workbook {workbook} {what}", hint="name an .xlsx file")
     root = _root()
     cycle_id = pick_cycle(root, cycle, Path.cwd())
     res = import_workbook(root, cycle_id, workbook, dry_run=dry_run)

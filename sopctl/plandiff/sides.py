@@ -59,6 +59,13 @@ class Side:
 def last_tag(root: Path, cycle: str) -> str:
     """The highest `sop/<cycle>/v<N>` tag (by N). UserError (exit 2) when there is none."""
     found = cycle_tags(root, cycle)
+    if not found and not (root / "cycles" / cycle / "cycle.yaml").is_file():
+        from ..workspace import list_cycles
+
+        raise UserError(
+            f"unknown cycle '{cycle}' (cycles here: {', '.join(list_cycles(root)) or 'none'})",
+            hint="name a folder under cycles/ that holds a cycle.yaml",
+        )
     if not found:
         raise UserError(
             f"cycle {cycle} has no approved tag (sop/{cycle}/v<N>) to compare with",
