@@ -13,6 +13,7 @@ import os
 import shutil
 import signal
 import stat
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,10 +26,12 @@ def shown(path: Path) -> str:
     """`path` relative to the current folder when it lies below it (as written, else with
     symlinks resolved), else as given: how a command names a file it wrote or could not."""
     try:
-        pairs = ((path.absolute(), Path.cwd()), (path.resolve(), Path.cwd().resolve()))
-        for p, base in pairs:
-            if p.is_relative_to(base):
-                return p.relative_to(base).as_posix()
+        here = Path.cwd()
+        if path.absolute().is_relative_to(here):
+            return path.absolute().relative_to(here).as_posix()
+        real, base = Path(os.path.realpath(path)), Path(os.path.realpath(here))
+        if real.is_relative_to(base):  # realpath: no exception on a symlink loop
+            return real.relative_to(base).as_posix()
     except OSError:  # the current folder was removed
         pass
     return path.as_posix()
@@ -89,15 +92,30 @@ def make_folder(path: Path) -> None:
         raise cannot_write(path, exc, folder=True) from exc
 
 
-def _prepare(path: Path) -> Path:
-    """Where `path`'s bytes go: through a symlink to the file it names (the link stays), never
-    over a FIFO, a device or a socket (renaming over one would put a plain file in its place)."""
+def _prepare(path: Path, follow: bool) -> Path:
+    """Where `path`'s bytes go. A symlink is replaced by the file (as a repository's outputs
+    and inputs always were: a committed link must not make sopctl write outside the
+    repository), unless `follow`: a path the user named (`--out`) is written through its link
+    to the file it names, whose folder must exist. Never over a FIFO, a device or a socket
+    (renaming over one would put a plain file in its place)."""
     from .files import special_kind
 
-    target = path.resolve() if path.is_symlink() else path
-    if target.is_dir():
+    target = path
+    if follow and path.is_symlink():
+        target = Path(os.path.realpath(path))  # realpath: no exception on a loop
+        if target.is_symlink():
+            raise CannotWrite(
+                f"cannot write {shown(path)}: a symlink that cannot be followed (a loop)",
+                hint="name a regular file, or fix the link",
+            )
+        if not target.parent.is_dir():
+            raise CannotWrite(
+                f"cannot write {shown(path)}: it links to {target}, whose folder does not exist",
+                hint="name a regular file, or fix the link",
+            )
+    if target.is_dir() and not (target.is_symlink() and not follow):
         raise cannot_write(path)
-    if kind := special_kind(target):
+    if not target.is_symlink() and (kind := special_kind(target)):
         raise CannotWrite(
             f"cannot write {shown(path)}: it is {kind}, not a regular file",
             hint="name a regular file (a new one, or one sopctl wrote before)",
@@ -121,11 +139,13 @@ def _mode(path: Path) -> int:
         return 0o666 & ~mask
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
-    write_all({path: data})
+def write_atomic(path: Path, data: str | bytes, *, follow: bool = False) -> None:
+    """One file, atomically; `follow`: a symlink at `path` is written through (for a path the
+    user named, such as `--out`), else replaced (see `_prepare`)."""
+    write_all({path: data}, follow=follow)
 
 
-def write_all(files: dict[Path, str | bytes]) -> None:
+def write_all(files: dict[Path, str | bytes], *, follow: bool = False) -> None:
     """Write several files so that either all of them land or none changes.
 
     Each file goes to a temp file first. Then, holding a lock on every folder written to (so a
@@ -136,10 +156,10 @@ def write_all(files: dict[Path, str | bytes]) -> None:
     """
     staged: list[tuple[str, Path]] = []
     path = Path()
-    with _signals_deferred():
+    with _signal_gate() as gate:
         try:
             for path, data in files.items():
-                target = _prepare(path)
+                target = _prepare(path, follow)
                 payload = data.encode("utf-8") if isinstance(data, str) else data
                 fd, tmp = tempfile.mkstemp(
                     prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
@@ -150,7 +170,7 @@ def write_all(files: dict[Path, str | bytes]) -> None:
                     fh.write(payload)
                     fh.flush()
                     os.fsync(fh.fileno())
-            with _folders_locked({p.parent for _, p in staged}):
+            with _folders_locked({p.parent for _, p in staged}), gate.held():
                 _replace_all(staged)
                 staged = []
         except BaseException as exc:
@@ -180,7 +200,11 @@ def _replace_all(staged: list[tuple[str, Path]]) -> None:
                 try:
                     os.link(target, keep)
                 except OSError:  # no hard links here: copy what is replaced
-                    shutil.copy2(target, keep)
+                    try:
+                        shutil.copy2(target, keep)
+                    except OSError as exc:
+                        Path(keep).unlink(missing_ok=True)
+                        raise _RenameFailed(target, exc) from exc
             try:
                 os.replace(tmp, target)
             except OSError as exc:
@@ -220,33 +244,79 @@ def _folders_locked(folders: set[Path]) -> Iterator[None]:
             except OSError:
                 continue
             fds.append(fd)
-            with contextlib.suppress(OSError):
-                fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:  # another sopctl is writing there: say so, then wait
+                with contextlib.suppress(OSError, ValueError):
+                    print(
+                        f"waiting for another sopctl writing {shown(folder)} ...", file=sys.stderr
+                    )
+                with contextlib.suppress(OSError):
+                    fcntl.flock(fd, fcntl.LOCK_EX)
+            except OSError:  # a file system without flock
+                pass
         yield
     finally:
         for fd in fds:
             os.close(fd)  # closing releases the lock
 
 
+class _Stopped(BaseException):
+    """SIGINT or SIGTERM outside the renames: the write stops, its temp files are removed,
+    then the signal takes its usual course (see _signal_gate)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+class _Gate:
+    def __init__(self) -> None:
+        self.holding = False
+        self.caught: list[int] = []
+
+    def on_signal(self, signum: int, _frame: Any) -> None:
+        if self.holding:
+            self.caught.append(signum)
+        else:
+            raise _Stopped(signum)
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        self.holding = True
+        try:
+            yield
+        finally:
+            self.holding = False
+
+
 @contextlib.contextmanager
-def _signals_deferred() -> Iterator[None]:
-    """SIGINT and SIGTERM that arrive inside the block are delivered when it ends, to the
-    handlers there were before (Python runs signal handlers in the main thread, whichever
-    thread the system picked, so this holds with solver and reader threads around)."""
-    caught: list[int] = []
+def _signal_gate() -> Iterator[_Gate]:
+    """While a set of files is written: SIGINT and SIGTERM stop the write (temp files removed)
+    except inside `gate.held()` (the renames, or their roll-back), where they wait until it
+    ends. Either way the signal then reaches the handler there was before (Ctrl-C's
+    KeyboardInterrupt, SIGTERM's end of the process): no temp file and no half set is left.
+    Python runs handlers in the main thread whichever thread the system picked; from another
+    thread signals cannot be handled here and are left alone."""
+    gate = _Gate()
     saved: dict[signal.Signals, Any] = {}
+    installed = True
     try:
         for sig in (signal.SIGINT, signal.SIGTERM):
-            saved[sig] = signal.signal(sig, lambda signum, _frame: caught.append(signum))
-    except ValueError:  # not the main thread: signals are not ours to hold
+            saved[sig] = signal.signal(sig, gate.on_signal)
+    except ValueError:  # not the main thread
+        installed = False
+    if not installed:
         for sig, old in saved.items():
             signal.signal(sig, signal.SIG_DFL if old is None else old)
-        yield
+        yield gate
         return
     try:
-        yield
+        yield gate
+    except _Stopped as exc:
+        gate.caught.append(exc.signum)
     finally:
         for sig, old in saved.items():
             signal.signal(sig, signal.SIG_DFL if old is None else old)
-        for num in dict.fromkeys(caught):
+        for num in dict.fromkeys(gate.caught):
             signal.raise_signal(num)

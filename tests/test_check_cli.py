@@ -270,10 +270,12 @@ def test_deleting_a_cycle_needs_the_sign_off_right(branch: Path) -> None:
     assert line.startswith(f"{CYCLE}/cycle.yaml: error SOP812 cycle 2026-12 deleted in {sha[:7]}")
     assert "by dana@acme.example, who is not a member of a role holding sign_off_plan" in line
     git(branch, "reset", "-q", "--hard", "HEAD~1")
+    edit(branch, f"{CYCLE}/cycle.yaml", "id: A1\n", "id: A1\n    # reviewed\n")
+    commit_as(branch, "dana@acme.example", "the planner only edits cycle.yaml")
     git(branch, "rm", "-rq", CYCLE)
     commit_as(branch, "carl@acme.example", "the CFO (sign_off_plan) drops the cycle")
-    r = run(["check", "--base", "HEAD~1"], cwd=branch)
-    assert r.code == 0 and "SOP812" not in r.out, r.out
+    r = run(["check", "--base", "HEAD~2"], cwd=branch)
+    assert r.code == 0 and "SOP812" not in r.out, r.out  # the edit is no deletion
 
 
 def test_a_removed_row_says_which_line_it_was(branch: Path) -> None:

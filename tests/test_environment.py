@@ -373,6 +373,8 @@ def test_a_root_that_is_no_folder_is_a_usage_error(repo: Path, where: str, what:
     r = run(["--root", str(repo / where), "validate"], cwd=repo)
     assert r.code == 2 and f"--root {repo / where} {what}" in r.err, r
     assert "charters/" in r.err and r.out == ""
+    made = repo.parent / f"new-{what.split()[-1]}"  # init makes its own folder: --root unused
+    assert run(["--root", str(repo / where), "init", str(made)], cwd=repo).code == 0
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")

@@ -326,6 +326,7 @@ def test_approvals_of_a_plan_not_reconciled_here_are_unchecked_not_stale(
     shutil.rmtree(plan / CYCLE / "outputs")
     doc = status(plan)
     assert doc["plan"]["state"] == "missing" and doc["approvals"]["checked"] is False
+    assert doc["approvals"]["quorum"] == {"needed": 2, "approved": [], "missing": [], "met": None}
     assert _roles(doc) == {"sales_lead": "pending", "ops_lead": "unchecked", "cfo": "unchecked"}
     text = run(["status"], cwd=plan).out
     assert "approvals: unknown until the plan is reconciled here" in text

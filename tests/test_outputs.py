@@ -15,6 +15,7 @@ import pytest
 
 from sopctl.errors import CannotWrite
 from sopctl.outputs import write_all, write_atomic
+from tests.helpers import deadline
 
 
 @pytest.fixture
@@ -76,14 +77,29 @@ def test_a_failed_rename_puts_back_what_was_already_replaced(
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
-def test_a_symlink_is_written_through_and_a_fifo_is_refused(tmp_path: Path) -> None:
+def test_a_named_symlink_is_written_through_and_a_fifo_is_refused(tmp_path: Path) -> None:
+    """`--out LINK` writes the file the link names; a symlink among a repository's outputs
+    is replaced, never followed (a committed link must not make sopctl write elsewhere)."""
     real = tmp_path / "real"
     real.mkdir()
     (real / "plan.csv").write_text("old\n")
     link = tmp_path / "plan.csv"
     link.symlink_to("real/plan.csv")
-    write_atomic(link, "new\n")
+    write_atomic(link, "new\n", follow=True)
     assert link.is_symlink() and (real / "plan.csv").read_text() == "new\n"
+    write_all({link: "repo\n"})
+    assert not link.is_symlink() and link.read_text() == "repo\n"
+    assert (real / "plan.csv").read_text() == "new\n"
+    outside = tmp_path / "outside" / "deep" / "summary.json"  # dangling, folder missing
+    dangling = tmp_path / "summary.json"
+    dangling.symlink_to(outside)
+    write_all({dangling: "{}\n"})
+    assert not outside.parent.exists() and dangling.read_text() == "{}\n"
+    loop = tmp_path / "loop.html"
+    loop.symlink_to("loop.html")
+    with pytest.raises(CannotWrite) as err:
+        write_atomic(loop, "x\n", follow=True)
+    assert "a symlink that cannot be followed (a loop)" in err.value.message
     if not hasattr(os, "mkfifo"):
         return
     fifo = tmp_path / "pipe"
@@ -154,3 +170,39 @@ def test_a_second_writer_waits_for_the_first(tmp_path: Path) -> None:
         os.close(fd)
     thread.join(30)
     assert done.is_set() and target.read_text() == "new\n"
+
+
+def test_a_writer_waiting_for_the_lock_can_be_stopped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Behind a stuck writer, Ctrl-C stops the wait (it was held back with the renames): the
+    temp files go, the files stay as they were, and the waiting was said on stderr."""
+    fcntl = pytest.importorskip("fcntl")
+    target = tmp_path / "a.csv"
+    target.write_text("old\n")
+    fd = os.open(tmp_path, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+
+    def handler(_signum: int, _frame: object) -> None:
+        raise Stopped
+
+    old = signal.signal(signal.SIGINT, handler)
+
+    def interrupt() -> None:
+        while not any(p.name.endswith(".tmp") for p in tmp_path.iterdir()):
+            time.sleep(0.01)
+        time.sleep(0.2)  # the writer is in flock now
+        os.kill(os.getpid(), signal.SIGINT)
+
+    thread = threading.Thread(target=interrupt)
+    thread.start()
+    try:
+        with deadline(60), pytest.raises(Stopped):  # SIGALRM: fails rather than hangs
+            write_all({target: "new\n"})
+    finally:
+        thread.join(30)
+        signal.signal(signal.SIGINT, old)
+        os.close(fd)
+    assert target.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.csv"]
+    assert "waiting for another sopctl writing" in capsys.readouterr().err

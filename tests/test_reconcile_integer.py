@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sopctl.reconcile import PlanResult, reconcile
+from sopctl.reconcile import PlanResult, SolveOptions, reconcile
 from sopctl.reconcile.engine import demand_from_baseline_table
 from sopctl.reconcile.explain import SHOWN
 from sopctl.validate import load_workspace
@@ -88,6 +88,12 @@ def test_whole_workers_only_infeasible_says_why(tmp_path: Path, workers: str, hi
     assert res.status == "infeasible" and res.supply.is_empty()
     assert any(h.startswith(hint) for h in res.hints), res.hints
     assert not any(h.startswith("HiGHS reports") for h in res.hints)
+    ws, _ = load_workspace(root)  # without HiGHS's look at the relaxation, no such claim
+    blind = reconcile(
+        ws, demand_from_baseline_table(ws), integer=True, options=SolveOptions(iis=False)
+    )
+    assert blind.status == "infeasible"
+    assert not any("fractional workers" in h for h in blind.hints), blind.hints
 
 
 def test_solver_residue_is_no_exception() -> None:

@@ -101,7 +101,9 @@ def check_deleted(
     if ch is None:
         _skip(res, list(POLICIES), f"the cycle was deleted and charter {charter} cannot be read")
         return res
-    res.policies["decision_rights"] = deleted_rights(ch, cycle, path, res.tag, commits, prefix)
+    res.policies["decision_rights"] = deleted_rights(
+        root, ch, cycle, path, res.tag, commits, prefix
+    )
     _skip(res, list(POLICIES), "the cycle was deleted")
     res.policies = {p: res.policies[p] for p in POLICIES if p in res.policies}
     return res

@@ -8,16 +8,14 @@ approval by a frozen-change role exists.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from pathlib import Path
 
+from .. import vcs
 from ..findings import Finding, Severity
 from ..findings import finding as make
 from ..periods import Bucket, to_ordinal
 from ..schemas.charter import Charter
 from .model import OwnedEdit, Row, RowEdit, YamlEdit
-
-if TYPE_CHECKING:
-    from .. import vcs
 
 MAX_PER_FILE = 20  # findings per file and policy; one more finding counts the rest
 
@@ -208,6 +206,7 @@ def charter_rights(charter: Charter, edits: list[YamlEdit]) -> list[Finding]:
 
 
 def deleted_rights(
+    root: Path,
     charter: Charter,
     cycle: str,
     path: str,
@@ -222,7 +221,11 @@ def deleted_rights(
     kept = f" (its commit record {tag} stays in git)" if tag else ""
     out = []
     for c in commits:
-        if prefix + path in c.paths and c.author not in allowed:
+        if prefix + path not in c.paths or c.author in allowed or not c.parent:
+            continue
+        # the commit that removed it, not one that only edited it before
+        gone = vcs.show_file(root, c.sha, prefix + path) is None
+        if gone and vcs.show_file(root, c.parent, prefix + path) is not None:
             out.append(
                 make(
                     path,

@@ -55,6 +55,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
+    ctx: typer.Context,
     root: Annotated[
         Path | None,
         typer.Option(
@@ -69,7 +70,8 @@ def _main(
     ] = False,
 ) -> None:
     state.debug = debug
-    if root is not None and not root.is_dir():  # a typo must not fall back to a repo above it
+    # a typo must not fall back to a repo above it (init makes its own folder, PATH)
+    if root is not None and not root.is_dir() and ctx.invoked_subcommand != "init":
         what = "is not a folder" if root.exists() else "does not exist"
         raise UserError(
             f"--root {root} {what}",

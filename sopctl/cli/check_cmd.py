@@ -80,7 +80,7 @@ def run_check_cmd(root: Path | None, base: str | None, fmt: str | None, output: 
     if summary:
         _append_summary(summary, markdown_with_diffs(top, result))
     if output is not None:
-        write_atomic(output, text.encode("utf-8"))
+        write_atomic(output, text.encode("utf-8"), follow=True)  # named: through a link
     elif text:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return EXIT_OK if result.report.ok else EXIT_FINDINGS

@@ -58,8 +58,20 @@ _PLAIN = {
 }
 
 
-# the environment variables that tell git where a repository is (ignored: see prepare)
-GIT_LOCATION = ("GIT_DIR", "GIT_WORK_TREE")
+# the environment variables that tell git where a repository and its parts are (those of
+# `git rev-parse --local-env-vars` but the config ones); set aside for a run, see prepare
+GIT_LOCATION = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_IMPLICIT_WORK_TREE",
+    "GIT_COMMON_DIR",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_GRAFT_FILE",
+    "GIT_SHALLOW_FILE",
+    "GIT_PREFIX",
+)
 
 # errors of a path that the machine, not sopctl, causes: permissions, a full or read-only disk,
 # a file where a folder must be and the like. A missing file (ENOENT) that no command reported
@@ -169,8 +181,8 @@ def prepare() -> None:
     for stream in (sys.stdout, sys.stderr):
         _tolerant(stream)
     # sopctl finds the repository from --root or the current folder, for every git call alike;
-    # an inherited GIT_DIR / GIT_WORK_TREE (a shell that exported one, a hook) would point some
-    # calls (git itself) at another repository than the others (GitPython)
+    # an inherited GIT_DIR, GIT_WORK_TREE or GIT_INDEX_FILE (a shell that exported one, a git
+    # hook of another repository) would point some calls (git itself) elsewhere than others
     _session.git_env = {k: os.environ.pop(k) for k in GIT_LOCATION if k in os.environ}
     _session.saved_handler = None
     with contextlib.suppress(ValueError):  # not the main thread: leave signals alone

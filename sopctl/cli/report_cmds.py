@@ -178,7 +178,7 @@ def run_export(target: str | None, out: Path | None, inputs: bool) -> int:
         emit(res.report, "text", 20)
         typer.echo("sopctl: error: nothing written", err=True)
         return EXIT_FINDINGS
-    write_atomic(path, res.data)
+    write_atomic(path, res.data, follow=out is not None)  # a named --out: through a link
     rows = sum(n for _, n in res.sheets)
     typer.echo(
         f"wrote {shown(path)} from {label}: {len(res.sheets)} sheets, {rows:,} rows "

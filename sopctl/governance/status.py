@@ -224,7 +224,9 @@ class Status:
                     "approved": list(q.roles),
                     "missing": list(q.missing),
                     "met": q.met,
-                },
+                }
+                if self.plan != "missing"
+                else {"needed": q.needed, "approved": [], "missing": [], "met": None},
             },
             "actions": {
                 "open": self.open_actions,

@@ -103,9 +103,10 @@ def hints(d: PlanData) -> tuple[list[str], list[str]]:
     return msgs, names
 
 
-def whole_workers(d: PlanData) -> list[str]:
-    """Why `--integer` finds no plan where the LP (fractional workers) has one: a labour pool
-    whose workforce limits hold no whole number, else the limits in general."""
+def whole_workers(d: PlanData, relaxed_ok: bool) -> list[str]:
+    """Why `--integer` finds no plan: a labour pool whose workforce limits hold no whole
+    number; else, when HiGHS found the LP relaxation (fractional workers) free of conflict
+    (`relaxed_ok`), the workforce limits in general."""
     res = d.res
     out = []
     for r in np.flatnonzero(res.labour):
@@ -115,7 +116,9 @@ def whole_workers(d: PlanData) -> list[str]:
                 f"{d.resources[r]}: no whole number of workers lies between min_workforce "
                 f"{lo:g} and max_workforce {hi:g}; widen them or solve without --integer"
             )
-    return out or [
+    if out or not relaxed_ok:
+        return out
+    return [
         "there is a plan with fractional workers but none with whole ones: a labour pool's "
         "min_workforce, max_workforce, max_hires or max_layoffs leave no whole number of "
         "workers in some period; sopctl reconcile without --integer shows the fractional plan"

@@ -163,7 +163,9 @@ def solved_result(
         diagnosis = iis_names(data, lp, sol) if sol.iis_cols or sol.iis_rows else []
         diagnosis += [n for n in own if n not in diagnosis]
         if sol.status == "infeasible" and lp.integer_cols.size and not diagnosis:
-            messages += whole_workers(data)  # the LP relaxation has a plan: whole workers do not
+            # no conflict named: whole workers alone may be what makes it infeasible
+            relaxed_ok = sol.iis_valid and not sol.iis_rows and not sol.iis_cols
+            messages += whole_workers(data, relaxed_ok)
         if sol.status == "error":  # no answer at all: most often numbers far apart
             messages += numerics(lp)
         if not messages and not diagnosis:

@@ -73,7 +73,7 @@ def build_report(
         data = gather(src, when, scenarios or None)
         html = page(data).encode("utf-8")
         path = out or default_out(root, src, "report", "html")
-        write_atomic(path, html)
+        write_atomic(path, html, follow=out is not None)  # a named --out: through a link
         return ReportOutcome(
             path=path,
             size=len(html),
