@@ -124,7 +124,7 @@ def run_demand(
         return run
     files = run.files = demand_outputs(ws, run.result)
     out = ws.cycle_dir / "outputs"
-    write_all({out / name: data for name, data in files.items()})
+    write_all({out / name: data for name, data in files.items()}, root=ws.root)
     run.written = [out / name for name in files]
     return run
 

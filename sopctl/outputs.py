@@ -51,7 +51,9 @@ def _nearest_folder(path: Path) -> Path:
     return path.absolute().parent
 
 
-def cannot_write(path: Path, exc: OSError | None = None, folder: bool = False) -> CannotWrite:
+def cannot_write(
+    path: Path, exc: OSError | None = None, folder: bool = False, replacing: bool = False
+) -> CannotWrite:
     """The error for a file (or, with `folder`, a folder) that cannot be written at `path`,
     with what to change."""
     head = f"cannot write {shown(path)}"
@@ -67,7 +69,7 @@ def cannot_write(path: Path, exc: OSError | None = None, folder: bool = False) -
         )
     reason = (exc.strerror if exc is not None else None) or str(exc or "unknown reason")
     where = shown(_nearest_folder(path))
-    if exc is not None and exc.errno in (errno.EACCES, errno.EPERM) and path.is_file():
+    if replacing and exc is not None and exc.errno in (errno.EACCES, errno.EPERM):
         return CannotWrite(
             f"{head}: {reason}",
             hint=f"{shown(path)} cannot be replaced: make it writable (not read-only, "
@@ -92,7 +94,7 @@ def make_folder(path: Path) -> None:
         raise cannot_write(path, exc, folder=True) from exc
 
 
-def _prepare(path: Path, follow: bool) -> Path:
+def _prepare(path: Path, follow: bool, root: Path | None = None) -> Path:
     """Where `path`'s bytes go. A symlink is replaced by the file (as a repository's outputs
     and inputs always were: a committed link must not make sopctl write outside the
     repository), unless `follow`: a path the user named (`--out`) is written through its link
@@ -101,6 +103,16 @@ def _prepare(path: Path, follow: bool) -> Path:
     from .files import special_kind
 
     target = path
+    if root is not None and not follow:
+        from .files import escapes_root
+
+        folder = next((p for p in (path.parent, *path.parent.parents) if p.exists()), None)
+        if folder is not None and escapes_root(root, folder):
+            raise CannotWrite(
+                f"cannot write {shown(path)}: {shown(folder)} leads out of the repository "
+                f"(a symlink to {os.path.realpath(folder)})",
+                hint=f"make {shown(folder)} a folder of the repository, not a link",
+            )
     if follow and path.is_symlink():
         target = Path(os.path.realpath(path))  # realpath: no exception on a loop
         if target.is_symlink():
@@ -139,13 +151,17 @@ def _mode(path: Path) -> int:
         return 0o666 & ~mask
 
 
-def write_atomic(path: Path, data: str | bytes, *, follow: bool = False) -> None:
+def write_atomic(
+    path: Path, data: str | bytes, *, follow: bool = False, root: Path | None = None
+) -> None:
     """One file, atomically; `follow`: a symlink at `path` is written through (for a path the
-    user named, such as `--out`), else replaced (see `_prepare`)."""
-    write_all({path: data}, follow=follow)
+    user named, such as `--out`), else replaced; `root`: see `write_all`."""
+    write_all({path: data}, follow=follow, root=root)
 
 
-def write_all(files: dict[Path, str | bytes], *, follow: bool = False) -> None:
+def write_all(
+    files: dict[Path, str | bytes], *, follow: bool = False, root: Path | None = None
+) -> None:
     """Write several files so that either all of them land or none changes.
 
     Each file goes to a temp file first. Then, holding a lock on every folder written to (so a
@@ -153,18 +169,21 @@ def write_all(files: dict[Path, str | bytes], *, follow: bool = False) -> None:
     each file is renamed into place, keeping the one it replaces as a hard link; when a rename
     fails, those already made are undone. Ctrl-C and SIGTERM that arrive meanwhile take effect
     once every file is written or rolled back, so no temp file and no half set is left.
+    `root`: the repository the files belong to; a folder on the way that is a symlink out of
+    it (a committed `outputs -> /elsewhere`) is refused, nothing is written.
     """
     staged: list[tuple[str, Path]] = []
     path = Path()
     with _signal_gate() as gate:
         try:
             for path, data in files.items():
-                target = _prepare(path, follow)
+                target = _prepare(path, follow, root)
                 payload = data.encode("utf-8") if isinstance(data, str) else data
-                fd, tmp = tempfile.mkstemp(
-                    prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-                )
-                staged.append((tmp, target))
+                with gate.held():  # a temp file is made and listed for clean-up at once
+                    fd, tmp = tempfile.mkstemp(
+                        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+                    )
+                    staged.append((tmp, target))
                 with os.fdopen(fd, "wb") as fh:
                     os.fchmod(fh.fileno(), _mode(target))
                     fh.write(payload)
@@ -174,10 +193,11 @@ def write_all(files: dict[Path, str | bytes], *, follow: bool = False) -> None:
                 _replace_all(staged)
                 staged = []
         except BaseException as exc:
-            for tmp, _ in staged:
-                Path(tmp).unlink(missing_ok=True)
+            with gate.held():  # a second Ctrl-C waits for the clean-up
+                for tmp, _ in staged:
+                    Path(tmp).unlink(missing_ok=True)
             if isinstance(exc, _RenameFailed):
-                raise cannot_write(exc.path, exc.cause) from exc.cause
+                raise cannot_write(exc.path, exc.cause, replacing=True) from exc.cause
             if isinstance(exc, OSError):
                 raise cannot_write(path, exc) from exc
             raise
@@ -237,6 +257,7 @@ def _folders_locked(folders: set[Path]) -> Iterator[None]:
         yield
         return
     fds: list[int] = []
+    seen: set[tuple[int, int]] = set()
     try:
         for folder in sorted(folders):
             try:
@@ -244,6 +265,10 @@ def _folders_locked(folders: set[Path]) -> Iterator[None]:
             except OSError:
                 continue
             fds.append(fd)
+            st = os.fstat(fd)
+            if (st.st_dev, st.st_ino) in seen:  # one folder named two ways: locked once
+                continue
+            seen.add((st.st_dev, st.st_ino))
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:  # another sopctl is writing there: say so, then wait
@@ -274,11 +299,13 @@ class _Gate:
     def __init__(self) -> None:
         self.holding = False
         self.caught: list[int] = []
+        self.stopped = False  # the write was stopped: it must not end as if it succeeded
 
     def on_signal(self, signum: int, _frame: Any) -> None:
         if self.holding:
             self.caught.append(signum)
         else:
+            self.holding = self.stopped = True  # a second signal waits for the clean-up
             raise _Stopped(signum)
 
     @contextlib.contextmanager
@@ -303,6 +330,8 @@ def _signal_gate() -> Iterator[_Gate]:
     installed = True
     try:
         for sig in (signal.SIGINT, signal.SIGTERM):
+            if signal.getsignal(sig) is signal.SIG_IGN:  # ignored (`cmd &`, trap ''): stays so
+                continue
             saved[sig] = signal.signal(sig, gate.on_signal)
     except ValueError:  # not the main thread
         installed = False
@@ -316,7 +345,10 @@ def _signal_gate() -> Iterator[_Gate]:
     except _Stopped as exc:
         gate.caught.append(exc.signum)
     finally:
+        gate.holding = True  # a signal while the handlers go back is recorded, not raised
         for sig, old in saved.items():
             signal.signal(sig, signal.SIG_DFL if old is None else old)
         for num in dict.fromkeys(gate.caught):
             signal.raise_signal(num)
+        if gate.stopped:  # the handler there was let it pass: still, nothing was written
+            raise KeyboardInterrupt

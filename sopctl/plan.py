@@ -84,7 +84,7 @@ def write_plan(run: ReconcileRun) -> None:
     files[MANIFEST] = manifest(run.ws, "reconcile", files, {})
     files = {**run.demand_files, **files}
     out = run.ws.cycle_dir / "outputs"
-    write_all({out / name: data for name, data in files.items()})
+    write_all({out / name: data for name, data in files.items()}, root=run.ws.root)
     run.written = [out / name for name in files]
 
 

@@ -206,3 +206,60 @@ def test_a_writer_waiting_for_the_lock_can_be_stopped(
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["a.csv"]
     assert "waiting for another sopctl writing" in capsys.readouterr().err
+
+
+def test_an_ignored_signal_stays_ignored_and_a_swallowed_stop_is_no_success(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`sopctl reconcile &` in a script ignores SIGINT: the write goes on. A handler that
+    records the signal without raising must not make a stopped write look written."""
+    real = os.replace
+    target = tmp_path / "a.csv"
+
+    def replace(src: str, dst: str | Path) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        real(src, dst)
+
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        monkeypatch.setattr(os, "replace", replace)
+        write_all({target: "a\n"})
+        assert target.read_text() == "a\n"
+        monkeypatch.undo()
+        got: list[int] = []
+        signal.signal(signal.SIGINT, lambda signum, _frame: got.append(signum))
+        real_fsync = os.fsync
+
+        def fsync(fd: int) -> None:
+            real_fsync(fd)
+            os.kill(os.getpid(), signal.SIGINT)  # while staging: the write stops
+
+        monkeypatch.setattr(os, "fsync", fsync)
+        with pytest.raises(KeyboardInterrupt):
+            write_all({target: "b\n"})
+        assert got == [signal.SIGINT] and target.read_text() == "a\n"
+        assert [p.name for p in tmp_path.iterdir()] == ["a.csv"]
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
+def test_an_outputs_folder_linked_out_of_the_repository_is_refused(tmp_path: Path) -> None:
+    root, outside = tmp_path / "repo", tmp_path / "outside"
+    (root / "cycles" / "c").mkdir(parents=True)
+    outside.mkdir()
+    (root / "cycles" / "c" / "outputs").symlink_to(outside)
+    with pytest.raises(CannotWrite) as err:
+        write_all({root / "cycles" / "c" / "outputs" / "plan.csv": "x\n"}, root=root)
+    assert "leads out of the repository" in err.value.message
+    assert list(outside.iterdir()) == []
+
+
+def test_one_folder_named_two_ways_is_locked_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "out").mkdir()
+    (tmp_path / "alias").symlink_to("out")
+    with deadline(10):  # it waited for itself
+        write_all({tmp_path / "out" / "a.csv": "a\n", tmp_path / "alias" / "b.csv": "b\n"})
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.csv", "b.csv"]
+    assert "waiting for another sopctl" not in capsys.readouterr().err

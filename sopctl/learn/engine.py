@@ -129,7 +129,7 @@ def run_learn(
         }
         if res.patch:
             files[res.out_dir / "charter.patch"] = res.patch
-        write_all(files)
+        write_all(files, root=base)
         res.written = sorted(p.relative_to(base) for p in files)
     return res
 

@@ -163,7 +163,7 @@ def run_scenarios(
             files = dict(one.files)
             files[MANIFEST] = manifest(ws, "reconcile", files, scenario_extra(scenarios[sid]))
             out = outputs_dir(ws, sid)
-            write_all({out / name: data for name, data in files.items()})
+            write_all({out / name: data for name, data in files.items()}, root=ws.root)
             one.written = [out / name for name in files]
         run.scenarios.append(one)
     return run

@@ -367,5 +367,5 @@ def import_workbook(root: Path, cycle: str, workbook: Path, dry_run: bool = Fals
             files[path] = data
             outcome.written.append(st.file)
     if files:
-        write_all(files)
+        write_all(files, root=ws.root)
     return outcome
