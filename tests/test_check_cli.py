@@ -232,17 +232,23 @@ def test_assumptions_are_changed_by_their_owner_role(branch: Path) -> None:
     assert "by sam@acme.example, who is not a member of role ops_lead" in line
 
 
+def _sop812(root: Path, *args: str) -> str:
+    """The one SOP812 line of a failing `sopctl check`, which must blame dana (no sign-off)."""
+    r = run(["check", *args], cwd=root)
+    assert r.code == 1, r.out
+    (line,) = [ln for ln in r.out.splitlines() if "SOP812" in ln]
+    assert "by dana@acme.example, who is not a member of a role holding sign_off_plan" in line
+    return line
+
+
 def test_the_cycle_frame_is_changed_by_the_plan_signers(branch: Path) -> None:
     rel = f"{CYCLE}/cycle.yaml"
     edit(branch, rel, "status: draft", "status: approved")
     commit_as(branch, "dana@acme.example", "the planner marks the cycle approved")
     edit(branch, rel, "id: A1\n", "id: A1\n    # reviewed\n")  # a comment is no change
     commit_as(branch, "dana@acme.example", "a note")
-    r = run(["check"], cwd=branch)
-    assert r.code == 1, r.out
-    (line,) = [ln for ln in r.out.splitlines() if "SOP812" in ln]
+    line = _sop812(branch)
     assert line.startswith(f"{rel}:5:1: error SOP812 status of the cycle changed in ")
-    assert "by dana@acme.example, who is not a member of a role holding sign_off_plan" in line
     git(branch, "reset", "-q", "--hard", "main")
     edit(branch, f"{CYCLE}/cycle.yaml", "status: draft", "status: reconciled")
     commit_as(branch, "carl@acme.example", "the CFO (sign_off_plan) moves the status on")
@@ -264,11 +270,8 @@ def test_deleting_a_cycle_needs_the_sign_off_right(branch: Path) -> None:
     commit_as(branch, "carl@acme.example", "keep the folder")
     git(branch, "rm", "-rq", CYCLE)
     sha = commit_as(branch, "dana@acme.example", "drop the cycle")
-    r = run(["check", "--base", "HEAD~1"], cwd=branch)
-    assert r.code == 1, r.out
-    (line,) = [ln for ln in r.out.splitlines() if "SOP812" in ln]
+    line = _sop812(branch, "--base", "HEAD~1")
     assert line.startswith(f"{CYCLE}/cycle.yaml: error SOP812 cycle 2026-12 deleted in {sha[:7]}")
-    assert "by dana@acme.example, who is not a member of a role holding sign_off_plan" in line
     git(branch, "reset", "-q", "--hard", "HEAD~1")
     edit(branch, f"{CYCLE}/cycle.yaml", "id: A1\n", "id: A1\n    # reviewed\n")
     commit_as(branch, "dana@acme.example", "the planner only edits cycle.yaml")
