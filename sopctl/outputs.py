@@ -215,13 +215,13 @@ def _replace_all(staged: list[tuple[str, Path]]) -> None:
     try:
         for tmp, target in staged:
             keep = None
-            if target.is_file():  # (a symlink was resolved by _prepare)
+            if os.path.lexists(target):  # a file, or a link replaced (not followed): kept as is
                 keep = f"{tmp}.old"
                 try:
-                    os.link(target, keep)
+                    os.link(target, keep, follow_symlinks=False)
                 except OSError:  # no hard links here: copy what is replaced
                     try:
-                        shutil.copy2(target, keep)
+                        shutil.copy2(target, keep, follow_symlinks=False)
                     except OSError as exc:
                         Path(keep).unlink(missing_ok=True)
                         raise _RenameFailed(target, exc) from exc

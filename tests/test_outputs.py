@@ -263,3 +263,26 @@ def test_one_folder_named_two_ways_is_locked_once(
         write_all({tmp_path / "out" / "a.csv": "a\n", tmp_path / "alias" / "b.csv": "b\n"})
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.csv", "b.csv"]
     assert "waiting for another sopctl" not in capsys.readouterr().err
+
+
+def test_a_failed_set_puts_a_replaced_symlink_back_as_a_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "real.csv").write_text("real\n")
+    link, other = tmp_path / "plan.csv", tmp_path / "z.csv"
+    link.symlink_to("real.csv")
+    dangling = tmp_path / "gone.csv"
+    dangling.symlink_to("nowhere.csv")
+    real = os.replace
+
+    def replace(src: str, dst: str | Path) -> None:
+        if Path(dst) == other:
+            raise PermissionError(1, "Operation not permitted")
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(CannotWrite):
+        write_all({link: "new\n", dangling: "new\n", other: "new\n"})
+    assert link.is_symlink() and os.readlink(link) == "real.csv"
+    assert dangling.is_symlink() and os.readlink(dangling) == "nowhere.csv"
+    assert (tmp_path / "real.csv").read_text() == "real\n" and not other.exists()
