@@ -6,6 +6,7 @@ file, an input table or an actuals table that is one is reported (SOP019) and ne
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -88,3 +89,23 @@ def link_problem(root: Path, path: Path, shown: str) -> Finding | None:
         "SOP001",
         "this symlink points to a file that does not exist; replace it with the file",
     )
+
+
+def unusable(path: Path) -> str | None:
+    """What stands where a file should be and is not a regular file ('a folder', 'a FIFO
+    (named pipe)', 'a symlink to nothing'); None when nothing is there. `status` names an
+    input's this way (validate reports it), `import xlsx` a workbook's."""
+    if not os.path.lexists(path):
+        return None
+    if path.is_dir():
+        return "a folder"
+    if kind := special_kind(path):
+        return kind
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symlink that cannot be followed (a loop)"
+        if path.is_symlink():
+            return "a symlink to nothing"
+    return "a path that cannot be read"

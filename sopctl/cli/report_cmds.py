@@ -216,15 +216,10 @@ def run_import(workbook: Path, cycle: str | None, dry_run: bool, fmt: str) -> in
 
     require("openpyxl")
     if not workbook.is_file():
-        from ..files import special_kind
+        from ..files import unusable
 
-        what = (
-            "not found"
-            if not workbook.exists()
-            else "is a folder"
-            if workbook.is_dir()
-            else f"is {special_kind(workbook) or 'not a regular file'}"
-        )
+        kind = unusable(workbook)
+        what = f"is {kind}" if kind else "not found"
         raise UserError(f"workbook {workbook} {what}", hint="name an .xlsx file")
     root = _root()
     cycle_id = pick_cycle(root, cycle, Path.cwd())

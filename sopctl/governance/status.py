@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import errno
-import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..files import special_kind
+from ..files import unusable
 from ..results import is_current
 from .actions import ActionView, order_actions
 from .cycle_calendar import CalendarState, calendar_state, cycle_month
@@ -266,25 +263,6 @@ def _missing(ws: Workspace, cal: CalendarState | None) -> list[MissingInput]:
             )
         )
     return out
-
-
-def unusable(path: Path) -> str | None:
-    """What stands where an input file should be, when something does ('a folder', 'a FIFO
-    (named pipe)', 'a symlink to nothing'); None when nothing is there. validate reports it."""
-    if not os.path.lexists(path):
-        return None
-    if path.is_dir():
-        return "a folder"
-    if kind := special_kind(path):
-        return kind
-    try:
-        os.stat(path)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return "a symlink that cannot be followed (a loop)"
-        if path.is_symlink():
-            return "a symlink to nothing"
-    return "a path that cannot be read"
 
 
 def cycle_status(ws: Workspace, report: Report, today: dt.date) -> Status:
