@@ -276,7 +276,7 @@ def _input_lines(st: Status) -> list[str]:
 def _approval_lines(st: Status) -> list[str]:
     q = st.quorum
     line = _quorum_line(q.needed, list(q.roles), list(q.missing), q.met)
-    if st.plan == "missing":  # approvals bind to the results too, which are not here
+    if not st.checked:  # approvals bind to the results too, which are not here
         line = "[yellow]unknown[/] until the plan is reconciled here (sopctl reconcile)"
     elif not q.met and st.calendar is not None and st.calendar.late("commit"):
         line += f" [bold red](commit was due {st.calendar.due_dates['commit']})[/]"

@@ -202,6 +202,12 @@ class Status:
     commit_unknown: str = ""  # why the tags could not be read (no git repository)
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def checked(self) -> bool:
+        """Whether the approvals could be judged: not when the plan is not reconciled here
+        (the digest lacks the results they were given on)."""
+        return self.plan != "missing"
+
     def to_dict(self) -> dict[str, Any]:
         q = self.quorum
         return {
@@ -215,14 +221,14 @@ class Status:
             "plan": {"state": self.plan, "digest": self.digest},
             "approvals": {
                 "roles": [r.to_dict() for r in self.roles],
-                "checked": self.plan != "missing",  # False: outputs not here, see roles
+                "checked": self.checked,
                 "quorum": {
                     "needed": q.needed,
                     "approved": list(q.roles),
                     "missing": list(q.missing),
                     "met": q.met,
                 }
-                if self.plan != "missing"
+                if self.checked
                 else {"needed": q.needed, "approved": [], "missing": [], "met": None},
             },
             "actions": {
@@ -287,8 +293,9 @@ def cycle_status(ws: Workspace, report: Report, today: dt.date) -> Status:
         notes.append("approvals.yaml is invalid (sopctl validate): no approval is counted")
     states = approval_states(ws, approvals, digest)
     approved = {s.approval.role for s in states if s.valid_role and not s.stale}
-    for s in states if plan != "missing" else []:  # hidden behind another member's current
-        a = s.approval  # approval, yet it blocks a tag
+    checked = plan != "missing"  # without results here the approvals cannot be judged
+    for s in states if checked else []:  # hidden behind another member's current approval,
+        a = s.approval  # yet it blocks a tag
         if s.stale and not s.superseded and s.valid_role and a.role in approved:
             notes.append(
                 f"the stale approval by {a.person} as {a.role} ({a.time}) blocks sopctl tag: "
@@ -312,7 +319,7 @@ def cycle_status(ws: Workspace, report: Report, today: dt.date) -> Status:
         missing=_missing(ws, cal),
         plan=plan,
         digest=digest,
-        roles=role_approvals(ch, states, checked=plan != "missing"),
+        roles=role_approvals(ch, states, checked=checked),
         quorum=quorum(ws, states),
         overdue=[v for v in views if v.overdue],
         open_actions=sum(v.active for v in views),
