@@ -53,6 +53,18 @@ def _files(folder: Path) -> dict[str, str]:
     return {p.name: p.read_text() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
+def _rename_fails_for(monkeypatch: pytest.MonkeyPatch, target: Path) -> None:
+    """The rename onto `target` is refused, as for an immutable file or one open in Excel."""
+    real = os.replace
+
+    def replace(src: str, dst: str | Path) -> None:
+        if Path(dst) == target:
+            raise PermissionError(1, "Operation not permitted")
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+
+
 def test_a_failed_rename_puts_back_what_was_already_replaced(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -62,14 +74,7 @@ def test_a_failed_rename_puts_back_what_was_already_replaced(
     for p in (a, b, c):
         p.write_text(f"old {p.name}\n")
     before = _files(tmp_path)
-    real = os.replace
-
-    def replace(src: str, dst: str | Path) -> None:
-        if Path(dst) == c:
-            raise PermissionError(1, "Operation not permitted")
-        real(src, dst)
-
-    monkeypatch.setattr(os, "replace", replace)
+    _rename_fails_for(monkeypatch, c)
     with pytest.raises(CannotWrite) as err:
         write_all({a: "new a\n", new: "new\n", b: "new b\n", c: "new c\n"})
     assert "c.csv" in err.value.message and "cannot be replaced" in (err.value.hint or "")
@@ -273,14 +278,7 @@ def test_a_failed_set_puts_a_replaced_symlink_back_as_a_link(
     link.symlink_to("real.csv")
     dangling = tmp_path / "gone.csv"
     dangling.symlink_to("nowhere.csv")
-    real = os.replace
-
-    def replace(src: str, dst: str | Path) -> None:
-        if Path(dst) == other:
-            raise PermissionError(1, "Operation not permitted")
-        real(src, dst)
-
-    monkeypatch.setattr(os, "replace", replace)
+    _rename_fails_for(monkeypatch, other)
     with pytest.raises(CannotWrite):
         write_all({link: "new\n", dangling: "new\n", other: "new\n"})
     assert link.is_symlink() and os.readlink(link) == "real.csv"
