@@ -218,28 +218,20 @@ def test_an_ignored_signal_stays_ignored_and_a_swallowed_stop_is_no_success(
 ) -> None:
     """`sopctl reconcile &` in a script ignores SIGINT: the write goes on. A handler that
     records the signal without raising must not make a stopped write look written."""
-    real = os.replace
     target = tmp_path / "a.csv"
+    real_fsync = os.fsync
 
-    def replace(src: str, dst: str | Path) -> None:
-        os.kill(os.getpid(), signal.SIGINT)
-        real(src, dst)
+    def fsync(fd: int) -> None:
+        real_fsync(fd)
+        os.kill(os.getpid(), signal.SIGINT)  # while staging, where a signal stops the write
 
+    monkeypatch.setattr(os, "fsync", fsync)
     old = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        monkeypatch.setattr(os, "replace", replace)
         write_all({target: "a\n"})
         assert target.read_text() == "a\n"
-        monkeypatch.undo()
         got: list[int] = []
         signal.signal(signal.SIGINT, lambda signum, _frame: got.append(signum))
-        real_fsync = os.fsync
-
-        def fsync(fd: int) -> None:
-            real_fsync(fd)
-            os.kill(os.getpid(), signal.SIGINT)  # while staging: the write stops
-
-        monkeypatch.setattr(os, "fsync", fsync)
         with pytest.raises(KeyboardInterrupt):
             write_all({target: "b\n"})
         assert got == [signal.SIGINT] and target.read_text() == "a\n"
