@@ -21,6 +21,8 @@ from typing import Any
 
 from .errors import CannotWrite
 
+TEMP_SUFFIX = ".sopctl-tmp"  # staged files: .<name>.<random>.sopctl-tmp (see write_all)
+
 
 def shown(path: Path) -> str:
     """`path` relative to the current folder when it lies below it (as written, else with
@@ -164,24 +166,34 @@ def write_all(
 ) -> None:
     """Write several files so that either all of them land or none changes.
 
-    Each file goes to a temp file first. Then, holding a lock on every folder written to (so a
-    second sopctl writing the same files waits: the result is one run's set, never a mix),
-    each file is renamed into place, keeping the one it replaces as a hard link; when a rename
-    fails, those already made are undone. Ctrl-C and SIGTERM that arrive meanwhile take effect
-    once every file is written or rolled back, so no temp file and no half set is left.
+    Holding a lock on every folder written to (so a second sopctl writing the same files
+    waits: the result is one run's set, never a mix), each file goes to a temp file first,
+    then each is renamed into place, keeping the one it replaces as a hard link; when a rename
+    fails, those already made are undone. Ctrl-C and SIGTERM that arrive during the renames
+    take effect once every file is written or rolled back; before them they stop the write.
+    Either way no temp file and no half set is left. Temp files that a killed sopctl left in
+    a folder are removed by the next write there (under the lock, no writer is staging).
     `root`: the repository the files belong to; a folder on the way that is a symlink out of
     it (a committed `outputs -> /elsewhere`) is refused, nothing is written.
     """
-    staged: list[tuple[str, Path]] = []
     path = Path()
-    with _signal_gate() as gate:
+    targets: dict[Path, Path] = {}
+    try:
+        for path in files:
+            targets[path] = _prepare(path, follow, root)
+    except OSError as exc:
+        raise cannot_write(path, exc) from exc
+    folders = {target.parent for target in targets.values()}
+    with _signal_gate() as gate, _folders_locked(folders) as locked:
+        staged: list[tuple[str, Path]] = []
         try:
+            _sweep(locked)
             for path, data in files.items():
-                target = _prepare(path, follow, root)
+                target = targets[path]
                 payload = data.encode("utf-8") if isinstance(data, str) else data
                 with gate.held():  # a temp file is made and listed for clean-up at once
                     fd, tmp = tempfile.mkstemp(
-                        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+                        prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent
                     )
                     staged.append((tmp, target))
                 with os.fdopen(fd, "wb") as fh:
@@ -189,7 +201,7 @@ def write_all(
                     fh.write(payload)
                     fh.flush()
                     os.fsync(fh.fileno())
-            with _folders_locked({p.parent for _, p in staged}), gate.held():
+            with gate.held():
                 _replace_all(staged)
                 staged = []
         except BaseException as exc:
@@ -201,6 +213,22 @@ def write_all(
             if isinstance(exc, OSError):
                 raise cannot_write(path, exc) from exc
             raise
+
+
+def is_temp(name: str) -> bool:
+    """A file name `write_all` stages under (or keeps a replaced file under) in a folder."""
+    return name.startswith(".") and name.endswith((TEMP_SUFFIX, f"{TEMP_SUFFIX}.old"))
+
+
+def _sweep(folders: list[Path]) -> None:
+    """Remove the temp files a sopctl killed mid-write (SIGKILL, a crash) left in `folders`.
+    Only under their locks: every writer stages while holding them, so none is live."""
+    for folder in folders:
+        with contextlib.suppress(OSError), os.scandir(folder) as entries:
+            for entry in entries:
+                if is_temp(entry.name) and entry.is_file(follow_symlinks=False):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
 
 
 class _RenameFailed(Exception):
@@ -247,17 +275,19 @@ def _replace_all(staged: list[tuple[str, Path]]) -> None:
 
 
 @contextlib.contextmanager
-def _folders_locked(folders: set[Path]) -> Iterator[None]:
+def _folders_locked(folders: set[Path]) -> Iterator[list[Path]]:
     """An exclusive lock on each folder (flock on the folder itself, so no lock file lands
-    among the inputs), taken in one order so two writers cannot deadlock. Where folders
-    cannot be locked (no flock on this system or file system), nothing is locked."""
+    among the inputs), taken in one order so two writers cannot deadlock; yields the folders
+    locked. Where folders cannot be locked (no flock on this system or file system), nothing
+    is locked."""
     try:
         import fcntl
     except ImportError:  # Windows
-        yield
+        yield []
         return
     fds: list[int] = []
     seen: set[tuple[int, int]] = set()
+    locked: list[Path] = []
     try:
         for folder in sorted(folders):
             try:
@@ -276,11 +306,14 @@ def _folders_locked(folders: set[Path]) -> Iterator[None]:
                     print(
                         f"waiting for another sopctl writing {shown(folder)} ...", file=sys.stderr
                     )
-                with contextlib.suppress(OSError):
+                try:
                     fcntl.flock(fd, fcntl.LOCK_EX)
+                except OSError:
+                    continue
             except OSError:  # a file system without flock
-                pass
-        yield
+                continue
+            locked.append(folder)
+        yield locked
     finally:
         for fd in fds:
             os.close(fd)  # closing releases the lock

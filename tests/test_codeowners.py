@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sopctl.codeowners import codeowners_findings, generate, merge
 from sopctl.findings import Severity
+from sopctl.outputs import is_temp
 from sopctl.validate import Workspace
 from tests.helpers import git, make_repo, run, write_files
 
@@ -69,7 +70,7 @@ def test_write_keeps_hand_written_lines_and_is_idempotent(repo: Path) -> None:
     again = run(["codeowners", "--write"], cwd=repo)
     assert again.code == 0 and "up to date, nothing written" in again.out
     assert target.read_text(encoding="utf-8") == text
-    assert not [p for p in target.parent.iterdir() if p.name.endswith(".tmp")]
+    assert not [p for p in target.parent.iterdir() if is_temp(p.name)]
 
 
 def test_appends_a_section_to_a_file_without_one(repo: Path) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from sopctl.errors import CannotWrite
-from sopctl.outputs import write_all, write_atomic
+from sopctl.outputs import is_temp, write_all, write_atomic
 from tests.helpers import deadline, git, run
 
 INPUT = "cycles/2026-12/inputs/pipeline.csv"
@@ -148,7 +148,7 @@ def test_write_atomic_refuses_a_folder_and_leaves_it(tmp_path: Path) -> None:
     (tmp_path / "d").mkdir()
     with pytest.raises(CannotWrite, match="it is a folder"):
         write_atomic(tmp_path / "d", "x")
-    assert (tmp_path / "d").is_dir() and not list(tmp_path.glob(".*.tmp"))
+    assert (tmp_path / "d").is_dir() and not [p for p in tmp_path.iterdir() if is_temp(p.name)]
 
 
 @pytest.mark.parametrize("where", ["folder", "missing-folder"])

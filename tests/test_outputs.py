@@ -3,9 +3,11 @@ for a replaced one (not mkstemp's owner-only 0600)."""
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import stat
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -14,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from sopctl.errors import CannotWrite
-from sopctl.outputs import write_all, write_atomic
+from sopctl.outputs import is_temp, write_all, write_atomic
 from tests.helpers import deadline
 
 
@@ -43,7 +45,7 @@ def test_new_files_follow_the_umask_and_replaced_files_keep_their_mode(tmp_path:
     write_all({b: b"2\n", c: "[]\n"})
     assert (_mode(a), _mode(b), _mode(c)) == (0o600, 0o664, 0o644)
     assert (a.read_text(), b.read_text(), c.read_text()) == ("y\n", "2\n", "[]\n")
-    assert sorted(p.name for p in tmp_path.rglob("*.tmp")) == []
+    assert [p.name for p in tmp_path.rglob("*") if is_temp(p.name)] == []
 
 
 # --- all or nothing -------------------------------------------------------------------------
@@ -119,6 +121,19 @@ class Stopped(Exception):
     pass
 
 
+class _Stderr(io.StringIO):
+    """sys.stderr that tells when a writer says it waits for the lock."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waiting = threading.Event()
+
+    def write(self, text: str) -> int:
+        if "waiting for another sopctl writing" in text:
+            self.waiting.set()
+        return super().write(text)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_a_signal_during_the_write_takes_effect_after_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sig: signal.Signals
@@ -151,9 +166,11 @@ def test_a_signal_during_the_write_takes_effect_after_it(
     assert len(calls) == 2
 
 
-def test_a_second_writer_waits_for_the_first(tmp_path: Path) -> None:
-    """Writers of the same folder take turns for their renames (flock on the folder): while
-    another process holds it, the files stay as they were."""
+def test_a_second_writer_waits_for_the_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Writers of the same folder take turns (flock on the folder): while another process
+    holds it, the files stay as they were and nothing is staged."""
     fcntl = pytest.importorskip("fcntl")
     target = tmp_path / "a.csv"
     target.write_text("old\n")
@@ -165,12 +182,14 @@ def test_a_second_writer_waits_for_the_first(tmp_path: Path) -> None:
         write_all({target: "new\n"})
         done.set()
 
+    stderr = _Stderr()
+    monkeypatch.setattr(sys, "stderr", stderr)
     thread = threading.Thread(target=write)
     thread.start()
     try:
-        while not any(p.name.endswith(".tmp") for p in tmp_path.iterdir()):
-            time.sleep(0.01)  # staged: the writer is at the lock now
+        assert stderr.waiting.wait(30)  # the writer is at the lock now
         assert not done.wait(0.3) and target.read_text() == "old\n"
+        assert [p.name for p in tmp_path.iterdir()] == ["a.csv"]
     finally:
         os.close(fd)
     thread.join(30)
@@ -178,10 +197,10 @@ def test_a_second_writer_waits_for_the_first(tmp_path: Path) -> None:
 
 
 def test_a_writer_waiting_for_the_lock_can_be_stopped(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Behind a stuck writer, Ctrl-C stops the wait (it was held back with the renames): the
-    temp files go, the files stay as they were, and the waiting was said on stderr."""
+    files stay as they were, no temp file is left, and the waiting was said on stderr."""
     fcntl = pytest.importorskip("fcntl")
     target = tmp_path / "a.csv"
     target.write_text("old\n")
@@ -192,10 +211,11 @@ def test_a_writer_waiting_for_the_lock_can_be_stopped(
         raise Stopped
 
     old = signal.signal(signal.SIGINT, handler)
+    stderr = _Stderr()
+    monkeypatch.setattr(sys, "stderr", stderr)
 
     def interrupt() -> None:
-        while not any(p.name.endswith(".tmp") for p in tmp_path.iterdir()):
-            time.sleep(0.01)
+        stderr.waiting.wait(30)
         time.sleep(0.2)  # the writer is in flock now
         os.kill(os.getpid(), signal.SIGINT)
 
@@ -210,7 +230,7 @@ def test_a_writer_waiting_for_the_lock_can_be_stopped(
         os.close(fd)
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["a.csv"]
-    assert "waiting for another sopctl writing" in capsys.readouterr().err
+    assert stderr.waiting.is_set()
 
 
 def test_an_ignored_signal_stays_ignored_and_a_swallowed_stop_is_no_success(
@@ -276,3 +296,23 @@ def test_a_failed_set_puts_a_replaced_symlink_back_as_a_link(
     assert link.is_symlink() and os.readlink(link) == "real.csv"
     assert dangling.is_symlink() and os.readlink(dangling) == "nowhere.csv"
     assert (tmp_path / "real.csv").read_text() == "real\n" and not other.exists()
+
+
+def test_temp_files_of_a_killed_writer_go_with_the_next_write_there(tmp_path: Path) -> None:
+    """A sopctl killed with SIGKILL leaves its staged files; the next write into that folder
+    removes them (under the lock nobody else is staging), and nothing that only looks alike."""
+    out, other = tmp_path / "outputs", tmp_path / "inputs"
+    out.mkdir()
+    other.mkdir()
+    left = [".supply_plan.csv.k3j2h1g0.sopctl-tmp", ".summary.json.a1b2c3d4.sopctl-tmp.old"]
+    alike = [".notes.tmp", "draft.sopctl-tmp", ".x.sopctl-tmp.bak"]
+    for name in [*left, *alike]:
+        (out / name).write_text("stale\n")
+    (out / ".dir.sopctl-tmp").mkdir()
+    (out / ".link.sopctl-tmp").symlink_to("draft.sopctl-tmp")
+    (other / left[0]).write_text("stale\n")  # another folder: not written, not swept
+    write_all({out / "supply_plan.csv": "new\n"})
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [*alike, ".dir.sopctl-tmp", ".link.sopctl-tmp", "supply_plan.csv"]
+    )
+    assert [p.name for p in other.iterdir()] == [left[0]]
