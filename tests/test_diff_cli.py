@@ -32,6 +32,16 @@ def tag(root: Path, name: str) -> None:
     git(root, "tag", "-a", name, "-m", f"approved {name}")
 
 
+def open_next_cycle(root: Path) -> None:
+    """cycles/2027-01 in the working tree: cycle 2026-12's files one month later."""
+    old, new = root / "cycles" / "2026-12", root / "cycles" / "2027-01"
+    (new / "inputs").mkdir(parents=True)
+    for f in (old / "inputs").iterdir():
+        (new / "inputs" / f.name).write_bytes(f.read_bytes())
+    text = (old / "cycle.yaml").read_text(encoding="utf-8")
+    (new / "cycle.yaml").write_text(text.replace("2027-01", "2027-02"), encoding="utf-8")
+
+
 def edit(root: Path, rel: str, old: str, new: str) -> None:
     path = root / rel
     text = path.read_text(encoding="utf-8")
@@ -187,6 +197,16 @@ def test_unknown_revision_no_tag_and_unknown_cycle_are_usage_errors(repo: Path) 
     assert r.code == 2 and "2030-01" in r.err
     r = run(["diff", "--cycle", "2030-01"], cwd=repo)  # not "has no approved tag"
     assert r.code == 2 and "unknown cycle '2030-01' (cycles here: 2026-12)" in r.err, r
+
+
+def test_a_revision_without_the_latest_cycle_says_how_to_name_one(repo: Path) -> None:
+    """A cycle opened since the revision is the default one: the hint shows how diff names
+    the cycle, and that form works."""
+    open_next_cycle(repo)
+    r = run(["diff", "HEAD"], cwd=repo)
+    assert r.code == 2 and "cycle 2027-01 does not exist at HEAD" in r.err, r
+    assert "name the cycle: sopctl diff --cycle CYCLE REV_A REV_B" in r.err
+    assert run(["diff", "--cycle", "2026-12", "HEAD"], cwd=repo).code == 0
 
 
 def test_a_side_without_a_plan_exits_1_and_says_why(repo: Path) -> None:

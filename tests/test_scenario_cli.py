@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from tests.helpers import git, make_repo, run, write_files
+from tests.test_diff_cli import open_next_cycle
 from tests.test_scenario_repo import CYCLE, scenario_yaml, tiny_repo
 
 UP = scenario_yaml("  - {kind: price, families: [pumps], factor: 1.5}\n", what="Pumps at 30")
@@ -144,6 +145,11 @@ def test_compare_git_revisions_scenarios_as_branches(tmp_path: Path) -> None:
     assert r.code == 2 and "not both" in r.err
     r = run(["compare", "no-such-branch"], cwd=root)
     assert r.code == 2
+    open_next_cycle(root)  # now the default cycle, which neither revision holds
+    r = run(["compare", "main", "scenario/upside"], cwd=root)
+    assert r.code == 2 and "cycle 2027-01 does not exist at main" in r.err, r
+    assert "name the cycle: sopctl compare CYCLE REV REV ..." in r.err
+    assert run(["compare", "2026-12", "main", "scenario/upside"], cwd=root).code == 0
 
 
 def test_a_promotion_for_a_cycle_without_promotions_and_whole_workers(tmp_path: Path) -> None:

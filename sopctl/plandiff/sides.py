@@ -86,8 +86,11 @@ def load_side(root: Path, cycle: str, rev: str | None, progress: Progress | None
         return read_side(tmp_root, cycle, SideInfo(rev, rev, commit))
 
 
-def check_revision(root: Path, cycle: str, rev: str) -> str:
-    """Fail early (exit 2) for an unknown revision or one without the cycle.
+def check_revision(
+    root: Path, cycle: str, rev: str, naming: str = "sopctl diff --cycle CYCLE REV_A REV_B"
+) -> str:
+    """Fail early (exit 2) for an unknown revision or one without the cycle; `naming`: how
+    the command at hand names a cycle, for the hint.
 
     Returns the planning repository's folder inside the git repository ('' or 'sub/')."""
     prefix = repo_prefix(root)
@@ -95,7 +98,7 @@ def check_revision(root: Path, cycle: str, rev: str) -> str:
     if vcs.show_file(root, rev, f"{prefix}cycles/{cycle}/cycle.yaml") is None:
         raise UserError(
             f"cycle {cycle} does not exist at {rev} (no cycles/{cycle}/cycle.yaml there)",
-            hint="pick a revision that holds the cycle, or name the cycle with --cycle",
+            hint=f"pick a revision that holds the cycle, or name the cycle: {naming}",
         )
     return prefix
 

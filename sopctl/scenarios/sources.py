@@ -115,7 +115,7 @@ def revision_options(
         raise UserError(f"revision {dupes[0]} is named twice", hint="name each revision once")
     for rev in revs:
         if rev is not None:
-            check_revision(root, cycle, rev)
+            check_revision(root, cycle, rev, "sopctl compare CYCLE REV REV ...")
     sides = [load_side(root, cycle, rev, progress) for rev in revs]
     out: list[Option] = []
     for rev, side in zip(revs, sides, strict=True):
