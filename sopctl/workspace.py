@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import shlex
 from pathlib import Path
 from typing import TypeVar
 
@@ -22,6 +23,12 @@ from .yamlio import YamlDoc, parse_yaml
 
 M = TypeVar("M", bound=BaseModel)
 MAX_YAML_BYTES = 4 * 2**20
+
+
+def command(verb: str, cycle: str, *rest: str) -> str:
+    """The command line that runs `verb` on `cycle`, named: as a hint it acts on that cycle
+    from any folder, also when a later cycle is the default."""
+    return " ".join(["sopctl", verb, shlex.quote(cycle), *rest])
 
 
 def find_root(start: Path) -> Path:

@@ -130,7 +130,7 @@ REFUSALS: list[tuple[str, str, str, Callable[[Path], None], str]] = [
     ("modified", "cfo", "cfo", _modified, "uncommitted changes in .gitignore"),
     ("outputs-untracked", "cfo", "cfo", _outputs_not_ignored, "add cycles/*/outputs/ to .git"),
     ("no-outputs", "cfo", "cfo", _no_outputs, "no reconciled plan to approve"),
-    ("stale", "cfo", "cfo", _input_changed, "run sopctl reconcile first"),
+    ("stale", "cfo", "cfo", _input_changed, "run sopctl reconcile 2026-12 first"),
     ("invalid", "cfo", "cfo", _invalid, "validation error(s); fix them before approving"),
 ]
 

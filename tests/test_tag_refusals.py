@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +15,7 @@ from tests.helpers import git, run
 from tests.test_tag_support import (
     ACTIONS,
     CDIR,
+    CYCLE,
     SIGNERS,
     commit_all,
     ready_copy,
@@ -61,7 +64,7 @@ def test_validation_fails(ready: Path) -> None:
 
 def test_outputs_missing(ready: Path) -> None:
     shutil.rmtree(ready / CDIR / "outputs")
-    _refused(ready, "outputs are missing in cycles/2026-12/outputs/; run 'sopctl reconcile'")
+    _refused(ready, f"outputs are missing in {CDIR}/outputs/; run 'sopctl reconcile {CYCLE}'")
 
 
 def test_outputs_stale_after_an_input_changed(ready: Path) -> None:
@@ -200,7 +203,7 @@ def test_a_stale_approval_says_how_to_clear_it(ready: Path) -> None:
     _old_cfo_approval(ready)
     (reason,) = _refused(ready, "is stale")
     assert "ask carl@acme.example to approve the current plan" in reason
-    assert "sopctl approve --role cfo" in reason
+    assert "sopctl approve 2026-12 --role cfo" in reason
     assert "remove the entry from approvals.yaml in a reviewed commit" in reason
 
 
@@ -234,3 +237,28 @@ def _old_cfo_approval(ready: Path) -> None:
     )
     write_approvals(ready, extra=extra)
     commit_all(ready, "an old approval")
+
+
+def test_the_hint_names_the_cycle_so_it_approves_that_one(
+    ready: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a later cycle opened, a bare 'sopctl approve' would approve that one: the hint
+    names the cycle the tag refused, and running it as written clears the refusal."""
+    _old_cfo_approval(ready)
+    later = ready / "cycles" / "2027-01"
+    shutil.copytree(ready / CDIR, later, ignore=shutil.ignore_patterns("outputs", "*.yaml"))
+    cycle_yaml = (ready / CDIR / "cycle.yaml").read_text("utf-8")
+    (later / "cycle.yaml").write_text(cycle_yaml.replace("2027-01", "2027-02"), "utf-8")
+    commit_all(ready, "open 2027-01")
+    r = run(["tag", CYCLE, "--format", "json"], cwd=ready)
+    (reason,) = json.loads(r.out)["reasons"]
+    hinted = re.search(r"\('(sopctl approve [^']+)'\)", reason)
+    assert hinted is not None and hinted[1] == f"sopctl approve {CYCLE} --role cfo", reason
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "carl@acme.example")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "carl@acme.example")
+    r = run(shlex.split(hinted[1])[1:], cwd=ready)
+    assert r.code == 0 and f"of cycle {CYCLE}" in r.out, r.out + r.err
+    assert not (later / "approvals.yaml").exists()
+    r = run(["tag", CYCLE, "--format", "json"], cwd=ready)
+    doc = json.loads(r.out)
+    assert r.code == 0 and doc["created"] and doc["tag"] == f"sop/{CYCLE}/v1", r.out

@@ -319,9 +319,11 @@ def _rule_text(e: Escalation) -> str:
 
 
 def _escalation_lines(st: Status) -> list[str]:
+    from ..workspace import command
+
     if st.escalations is None:
         why = "is not reconciled" if st.plan == "missing" else "is stale"
-        return [f"escalations: unknown — the plan {why}; run sopctl reconcile"]
+        return [f"escalations: unknown — the plan {why}; run {command('reconcile', st.cycle)}"]
     fired = [e for e in st.escalations if e.rows]
     if not fired:
         return [f"escalations: none of {len(st.escalations)} rule(s) fires"]
@@ -355,11 +357,13 @@ def _committed_line(st: Status) -> str:
 
 
 def show_status(st: Status, con: Console) -> None:
+    from ..workspace import command
+
     plan = {
         "current": f"plan: current (digest {st.digest[:12]})",
         "stale": "plan: [yellow]stale[/] — inputs or results changed since the last reconcile; "
-        "run sopctl reconcile",
-        "missing": "plan: [yellow]not reconciled[/]; run sopctl reconcile",
+        f"run {_esc(command('reconcile', st.cycle))}",
+        "missing": f"plan: [yellow]not reconciled[/]; run {_esc(command('reconcile', st.cycle))}",
     }[st.plan]
     lines = [
         *_calendar_lines(st),

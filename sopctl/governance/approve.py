@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..results import is_current
 from ..schemas.records import Approval, ApprovalsFile
+from ..workspace import command
 from ..yamlio import dump_yaml
 from .records import (
     APPROVALS,
@@ -126,13 +127,14 @@ def check_plan(ws: Workspace) -> Decision | None:
     if not (out / RECONCILE_MANIFEST).is_file():
         return _refuse(
             "no_outputs",
-            f"cycle {ws.cycle_id} has no reconciled plan to approve; run sopctl reconcile first",
+            f"cycle {ws.cycle_id} has no reconciled plan to approve; "
+            f"run {command('reconcile', ws.cycle_id)} first",
         )
     if not is_current(ws, out, RECONCILE_MANIFEST):
         return _refuse(
             "stale_outputs",
             f"the reconciled plan of cycle {ws.cycle_id} is not current (its inputs or results "
-            "changed since it was made); run sopctl reconcile first",
+            f"changed since it was made); run {command('reconcile', ws.cycle_id)} first",
         )
     return None
 
@@ -158,7 +160,7 @@ def decide(
             "invalid",
             f"cycle {ws.cycle_id} has {len(report.errors)} validation error(s); "
             "fix them before approving",
-            "sopctl validate lists them",
+            f"{command('validate', ws.cycle_id)} lists them",
         )
     refusal = check_person(ws, role, email) or check_plan(ws)
     if refusal is not None:

@@ -75,7 +75,7 @@ def commit_cycle(
     tagger = vcs.user_email(ws.root)
     out.reasons += checks.dirty_reasons(ws.root)
     if not run.report.ok:
-        out.reasons += checks.validation_reasons(run.report)
+        out.reasons += checks.validation_reasons(run.report, ws.cycle_id)
         return out
     out.reasons += checks.plan_reasons(run)
     if not run.ok:

@@ -21,6 +21,7 @@ from .. import vcs
 from ..results import content_digest, input_files, is_current, sha256
 from ..schemas.charter import EscalationRule
 from ..schemas.records import Action, Approval
+from ..workspace import command
 from .records import (
     RECONCILE_MANIFEST,
     approval_states,
@@ -38,11 +39,12 @@ MANIFEST = "reconcile_manifest.json"
 SHOWN = 20
 
 
-def validation_reasons(report: Report) -> list[str]:
+def validation_reasons(report: Report, cycle: str) -> list[str]:
     errors = report.errors
     out = [f"validation fails: {f}" for f in errors[:SHOWN]]
     if len(errors) > SHOWN:
-        out.append(f"validation fails: {len(errors) - SHOWN} more errors (run 'sopctl validate')")
+        more = len(errors) - SHOWN
+        out.append(f"validation fails: {more} more errors (run '{command('validate', cycle)}')")
     return out
 
 
@@ -50,7 +52,8 @@ def plan_reasons(run: ReconcileRun) -> list[str]:
     """The plan could not be solved (after a valid report): infeasible, unbounded..."""
     res = run.result
     if res is None:
-        return ["the demand view could not be built; run 'sopctl demand' to see why"]
+        why = command("demand", run.ws.cycle_id)
+        return [f"the demand view could not be built; run '{why}' to see why"]
     if res.ok:
         return []
     names = ", ".join(res.diagnosis[:5])
@@ -95,12 +98,13 @@ def output_reasons(run: ReconcileRun) -> list[str]:
     """Outputs on disk must be the bytes a fresh in-memory reconcile gives now."""
     out_dir = run.ws.cycle_dir / "outputs"
     shown = out_dir.relative_to(run.ws.root).as_posix()
+    redo = f"run '{command('reconcile', run.ws.cycle_id)}'"
     missing = [n for n in run.files if not (out_dir / n).is_file()]
     if len(missing) == len(run.files):
-        return [f"the plan's outputs are missing in {shown}/; run 'sopctl reconcile'"]
+        return [f"the plan's outputs are missing in {shown}/; {redo}"]
     out = []
     if missing:
-        out.append(f"outputs missing in {shown}/: {', '.join(missing)}; run 'sopctl reconcile'")
+        out.append(f"outputs missing in {shown}/: {', '.join(missing)}; {redo}")
     stale = [
         n
         for n, data in run.files.items()
@@ -109,12 +113,10 @@ def output_reasons(run: ReconcileRun) -> list[str]:
     if stale:
         out.append(
             f"outputs are stale: {', '.join(stale)} in {shown}/ differ from what reconcile gives "
-            "for the current inputs; run 'sopctl reconcile'"
+            f"for the current inputs; {redo}"
         )
     elif not missing and not is_current(run.ws, out_dir, MANIFEST):
-        out.append(
-            f"{shown}/{MANIFEST} does not match the inputs and outputs; run 'sopctl reconcile'"
-        )
+        out.append(f"{shown}/{MANIFEST} does not match the inputs and outputs; {redo}")
     return out
 
 
@@ -134,7 +136,8 @@ def approval_reasons(ws: Workspace, digest: str) -> tuple[list[str], list[Approv
             out.append(
                 f"approval by {who} is stale: the plan changed after it was given "
                 f"(plan {a.plan_digest[:12]}, now {digest[:12]}); ask {a.person} to approve the "
-                f"current plan ('sopctl approve --role {a.role}'), which supersedes it, or "
+                f"current plan ('{command('approve', ws.cycle_id, '--role', a.role)}'), which "
+                "supersedes it, or "
                 "remove the entry from approvals.yaml in a reviewed commit"
             )
         elif not s.valid_role:
@@ -145,7 +148,7 @@ def approval_reasons(ws: Workspace, digest: str) -> tuple[list[str], list[Approv
         out.append(
             f"approval quorum not met: {len(q.roles)} of {q.needed} required sign-offs "
             f"(current approvals: {have}; missing: {', '.join(q.missing)}); "
-            "ask them to run 'sopctl approve'"
+            f"ask them to run '{command('approve', ws.cycle_id, '--role', 'ROLE')}'"
         )
     return out, [s.approval for s in states if not s.stale]
 
