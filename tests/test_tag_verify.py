@@ -87,7 +87,7 @@ def test_tampered_record_fails(ready: Path) -> None:
     assert "plan_digest is not the digest of its files" in problems
     assert f"input {CDIR}/inputs/items.csv differs from the recorded digest" in problems
     r = run(["verify", TAG], cwd=ready)
-    assert r.code == 1 and "FAILED: different — the tagged plan does not match its record" in r.out
+    assert r.code == 1 and "FAILED: different — the tagged plan or its approvals" in r.out
     # status and log read the record too: an altered one is not "the committed plan"
     altered = "its record was altered: plan_digest is not the digest of its files"
     status = run(["status", "--format", "json"], cwd=ready)

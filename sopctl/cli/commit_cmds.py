@@ -154,7 +154,8 @@ def _verify_text(rep: VerifyReport) -> None:
     words = {
         "identical": "verified: identical",
         "alternative_optimum": "verified: alternative optimum (same objective, other plan)",
-        "different": "FAILED: different — the tagged plan does not match its record",
+        "different": "FAILED: different — the tagged plan or its approvals do not match the "
+        "record (the problems above)",
     }
     verdict = words[rep.verdict]
     if rep.verdict != "different" and sig.get("ok") is False:
