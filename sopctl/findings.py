@@ -145,7 +145,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SOP801": (Severity.ERROR, "input row changed by an author without the owner role or right"),
     "SOP802": (Severity.ERROR, "row in the frozen window changed without the frozen-change right"),
     "SOP803": (Severity.ERROR, "committed output differs from a fresh reconcile"),
-    "SOP804": (Severity.ERROR, "plan metric misses its charter threshold"),
+    "SOP804": (
+        Severity.ERROR,
+        "plan metric misses its charter threshold (at the metric's severity)",
+    ),
     "SOP805": (Severity.INFO, "charter metric cannot be computed from the plan"),
     "SOP806": (Severity.ERROR, "tagged cycle changed without a new approval round"),
     "SOP807": (Severity.ERROR, "no feasible plan"),
