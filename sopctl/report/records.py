@@ -75,8 +75,9 @@ def approvals(src: PlanSource) -> tuple[list[ApprovalRow], str]:
         q = quorum(ws, states)
         have, missing, met = list(q.roles), list(q.missing), q.met
     text = (
-        f"Quorum {'met' if met else 'not met'}: {len(have)} of the {needed} required sign-offs "
-        f"(from {', '.join(required)}) are current"
+        f"Quorum {'met' if met else 'not met'}: {len(have)} current "
+        f"sign-off{'' if len(have) == 1 else 's'} from the required roles "
+        f"({', '.join(required)}), {needed} needed"
         + (f"; waiting for {', '.join(missing)}" if missing else "")
         + "."
     )
