@@ -72,6 +72,16 @@ def test_later_input_change_keeps_the_tag_valid_and_shows_divergence(ready: Path
     assert r.code == 0 and "working tree: diverged from the tag (1 commit since)" in r.out
     money = f"{doc['objective']['recorded']:,.2f}"
     assert f"  objective: {money}, recorded and re-solved\n" in r.out
+    (ready / CDIR / "inputs" / "routings.csv").unlink()  # gone is said as gone
+    commit_all(ready, "drop routings")
+    doc = _verify(ready, 0)
+    assert doc["workspace"]["changed"] == [f"{CDIR}/inputs/inventory.csv"]
+    assert doc["workspace"]["deleted"] == [f"{CDIR}/inputs/routings.csv"]
+    r = run(["verify", TAG], cwd=ready)
+    assert (
+        f"(2 commits since); changed: {CDIR}/inputs/inventory.csv; "
+        f"deleted: {CDIR}/inputs/routings.csv\n"
+    ) in r.out, r.out
 
 
 def test_tampered_record_fails(ready: Path) -> None:

@@ -145,10 +145,10 @@ def _verify_text(rep: VerifyReport) -> None:
         n = ws["commits_since_tag"]
         since = f"{n} commit{'' if n == 1 else 's'} since"
         if ws["diverged"]:
-            print(
-                f"  working tree: diverged from the tag ({since}); "
-                f"changed: {', '.join(ws['changed'])}"
-            )
+            moved = [
+                f"{what}: {', '.join(ws[what])}" for what in ("changed", "deleted") if ws[what]
+            ]
+            print(f"  working tree: diverged from the tag ({since}); {'; '.join(moved)}")
         else:
             print(f"  working tree: matches the tag ({since})")
     words = {

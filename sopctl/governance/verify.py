@@ -265,16 +265,19 @@ def _workspace(base: Path, commit: str, record: CommitRecord) -> dict[str, Any]:
     """Has the working tree moved on since the tag? (The tag still verifies if it has.)"""
     head = vcs.head(base)
     since = vcs.count_commits(base, commit, head)
-    changed = []
+    changed, deleted = [], []
     for path, digest in sorted(record.files.items()):
         p = base / path
         if f"cycles/{record.cycle}/outputs/" in path and not p.is_file():
             continue  # outputs not made here yet: not a divergence
-        if not file_recorded(p, digest):
+        if not p.is_file():
+            deleted.append(path)
+        elif not file_recorded(p, digest):
             changed.append(path)
     return {
         "head": head,
         "commits_since_tag": since,
-        "diverged": bool(changed),
+        "diverged": bool(changed or deleted),
         "changed": changed,
+        "deleted": deleted,
     }
