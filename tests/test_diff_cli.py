@@ -39,7 +39,8 @@ def open_next_cycle(root: Path) -> None:
     for f in (old / "inputs").iterdir():
         (new / "inputs" / f.name).write_bytes(f.read_bytes())
     text = (old / "cycle.yaml").read_text(encoding="utf-8")
-    (new / "cycle.yaml").write_text(text.replace("2027-01", "2027-02"), encoding="utf-8")
+    text = text.replace("2027-01", "2027-02").replace("id: 2026-12", "id: 2027-01")
+    (new / "cycle.yaml").write_text(text, encoding="utf-8")
 
 
 def edit(root: Path, rel: str, old: str, new: str) -> None:
@@ -197,6 +198,39 @@ def test_unknown_revision_no_tag_and_unknown_cycle_are_usage_errors(repo: Path) 
     assert r.code == 2 and "2030-01" in r.err
     r = run(["diff", "--cycle", "2030-01"], cwd=repo)  # not "has no approved tag"
     assert r.code == 2 and "unknown cycle '2030-01' (cycles here: 2026-12)" in r.err, r
+
+
+def test_this_months_plan_against_last_months_committed_one(repo: Path) -> None:
+    """--from-cycle: side A is the other cycle at its last approved tag. Rows compare by key,
+    the plans by period; the note says which periods both horizons cover."""
+    tag(repo, "sop/2026-12/v1")
+    open_next_cycle(repo)
+    edit(repo, "cycles/2027-01/inputs/items.csv", "Compact pump,40,65", "Compact pump,40,70")
+    r = run(["diff", "--from-cycle", "2026-12", "--format", "json"], cwd=repo)
+    assert r.code == 0, r.err
+    doc = json.loads(r.out)
+    assert (doc["cycle"], doc["a"]["cycle"], doc["b"]["cycle"]) == ("2027-01", "2026-12", "2027-01")
+    assert (doc["a"]["label"], doc["b"]["label"]) == ("sop/2026-12/v1", "working tree")
+    items = next(t for t in doc["inputs"] if t["table"] == "items")
+    assert items["counts"] == {"added": 0, "removed": 0, "changed": 1, "unchanged": 1}
+    assert doc["notes"] == [
+        "cycle 2026-12 plans 2027-01..2027-06, cycle 2027-01 plans 2027-02..2027-07: "
+        "2027-02..2027-06 are in both; totals cover each cycle's own horizon, the periods "
+        "compare like with like"
+    ]
+    periods = doc["outputs"]["periods"]
+    assert periods["2027-01"]["demand"]["new"] is None  # only last month's plan has it
+    assert periods["2027-07"]["demand"]["old"] is None  # only this month's
+    r = run(["diff", "--from-cycle", "2026-12", "--format", "markdown"], cwd=repo)
+    assert r.out.startswith(
+        "## Plan diff: cycles 2026-12 → 2027-01\n\ncycle 2026-12 `sop/2026-12/v1`"
+    )
+    assert "> cycle 2026-12 plans 2027-01..2027-06" in r.out
+    r = run(["diff", "--from-cycle", "2026-12"], cwd=repo)
+    assert "Plan diff cycle 2026-12 sop/2026-12/v1 (" in r.out and "→ cycle 2027-01" in r.out
+    assert "note: cycle 2026-12 plans" in " ".join(r.out.split())
+    r = run(["diff", "--from-cycle", "2030-01"], cwd=repo)
+    assert r.code == 2 and "unknown cycle '2030-01'" in r.err
 
 
 def test_a_revision_without_the_latest_cycle_says_how_to_name_one(repo: Path) -> None:

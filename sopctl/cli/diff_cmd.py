@@ -51,6 +51,14 @@ def diff(
     cycle: Annotated[
         str | None, typer.Option("--cycle", help="Cycle id (default: current folder or latest).")
     ] = None,
+    from_cycle: Annotated[
+        str | None,
+        typer.Option(
+            "--from-cycle",
+            help="Side A is this cycle (default REV_A: its last approved tag), e.g. last "
+            "month's committed plan against this month's.",
+        ),
+    ] = None,
     fmt: Annotated[
         DiffFormat,
         typer.Option("--format", "-f", help="text, json (for CI) or markdown (PR comment)."),
@@ -62,7 +70,7 @@ def diff(
     """The plan diff: input rows by key, charter/cycle keys, and how the plan moved
     (demand, production, service, revenue, margin, working capital, cost, exceptions).
     Exit 1 when a side fails validation or has no feasible plan."""
-    raise typer.Exit(run_diff_cmd(state.root, rev_a, rev_b, cycle, fmt.value, rows))
+    raise typer.Exit(run_diff_cmd(state.root, rev_a, rev_b, cycle, fmt.value, rows, from_cycle))
 
 
 def run_diff_cmd(
@@ -72,6 +80,7 @@ def run_diff_cmd(
     cycle: str | None,
     fmt: str,
     rows: int,
+    from_cycle: str | None = None,
 ) -> int:
     import sys
 
@@ -84,15 +93,21 @@ def run_diff_cmd(
 
     top = find_root(root or Path.cwd())
     cycle_id = cycle or pick_cycle(top, None, Path.cwd())
-    base = resolve_base(top, cycle_id, rev_a)
+    base = resolve_base(top, from_cycle or cycle_id, rev_a)
     err = Console(stderr=True)
     if fmt == "text" and err.is_terminal:
         with err.status("comparing") as status:
             result = plan_diff(
-                top, cycle_id, base, rev_b, limit=rows, progress=lambda m: status.update(m)
+                top,
+                cycle_id,
+                base,
+                rev_b,
+                limit=rows,
+                progress=lambda m: status.update(m),
+                cycle_a=from_cycle,
             )
     else:
-        result = plan_diff(top, cycle_id, base, rev_b, limit=rows)
+        result = plan_diff(top, cycle_id, base, rev_b, limit=rows, cycle_a=from_cycle)
     if fmt == "json":
         sys.stdout.write(result.to_json())
     elif fmt == "markdown":
@@ -110,13 +125,12 @@ def show_text(d: PlanDiff, console: Console) -> None:
     from rich.markup import escape
     from rich.text import Text
 
-    from ..plandiff.words import headline
+    from ..plandiff.words import headline, sides_line
 
-    console.print(
-        f"[bold]Plan diff[/] cycle {escape(d.cycle)}: "
-        f"{escape(_side(d.a.label, d.a.commit))} → {escape(_side(d.b.label, d.b.commit))}"
-    )
+    console.print(f"[bold]Plan diff[/] {escape(sides_line(d, _side))}")
     console.print(Text(headline(d)))
+    for note in d.notes:
+        console.print(Text(f"note: {note}"))
     for label, s in (("A", d.a), ("B", d.b)):
         if not s.ok:
             console.print(

@@ -27,20 +27,41 @@ def plan_diff(
     *,
     limit: int = 10,
     progress: Progress | None = None,
+    cycle_a: str | None = None,
 ) -> PlanDiff:
-    """Compare the cycle at `rev_a` with `rev_b` (None: the working tree).
+    """Compare the cycle at `rev_a` with `rev_b` (None: the working tree); with `cycle_a`,
+    side A is that cycle at `rev_a` (last month's committed plan against this month's).
 
     Raises UserError/GitError (exit 2) for an unknown revision or one without the cycle; a side
     that fails validation or has no feasible plan is reported in the result (`ok` is False)."""
-    for rev in (rev_a, rev_b):
-        if rev is not None:
-            check_revision(root, cycle, rev)
-    a = load_side(root, cycle, rev_a, progress)
+    first = cycle_a or cycle
+    check_revision(root, first, rev_a)
+    if rev_b is not None:
+        check_revision(root, cycle, rev_b)
+    a = load_side(root, first, rev_a, progress)
     b = load_side(root, cycle, rev_b, progress)
     outputs = diff_outputs(a.plan, b.plan, limit) if a.plan and b.plan else None
-    return PlanDiff(
-        cycle, a.info, b.info, diff_tables(a, b, limit), diff_yaml_files(a, b), outputs, limit
-    )
+    notes = horizon_notes(a, b) if first != cycle else []
+    tables, yaml = diff_tables(a, b, limit), diff_yaml_files(a, b)
+    return PlanDiff(cycle, a.info, b.info, tables, yaml, outputs, limit, notes)
+
+
+def horizon_notes(a: Side, b: Side) -> list[str]:
+    """Two cycles plan different horizons: say which periods both cover, so totals (each over
+    its own horizon) are not read as like for like."""
+    if a.plan is None or b.plan is None:
+        return []
+    pa = sorted(set(a.plan.supply["period"].to_list()))
+    pb = sorted(set(b.plan.supply["period"].to_list()))
+    if not pa or not pb:
+        return []
+    both = [p for p in pb if p in set(pa)]
+    common = f"{both[0]}..{both[-1]} are in both" if both else "no period is in both"
+    return [
+        f"cycle {a.info.cycle} plans {pa[0]}..{pa[-1]}, cycle {b.info.cycle} plans "
+        f"{pb[0]}..{pb[-1]}: {common}; totals cover each cycle's own horizon, the periods "
+        "compare like with like"
+    ]
 
 
 def diff_tables(a: Side, b: Side, limit: int) -> list[TableDiff]:

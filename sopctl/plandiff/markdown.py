@@ -36,8 +36,14 @@ def _side(s: SideInfo) -> str:
 
 def to_markdown(diff: PlanDiff) -> str:
     a, b = diff.a, diff.b
-    lines = [f"## Plan diff: cycle {diff.cycle}", "", f"{_side(a)} → {_side(b)}", ""]
+    if a.cycle and a.cycle != diff.cycle:  # two cycles: each side names its own
+        title = f"cycles {a.cycle} → {diff.cycle}"
+        sides = f"cycle {a.cycle} {_side(a)} → cycle {diff.cycle} {_side(b)}"
+    else:
+        title, sides = f"cycle {diff.cycle}", f"{_side(a)} → {_side(b)}"
+    lines = [f"## Plan diff: {title}", "", sides, ""]
     lines += [f"**{headline(diff)}**", ""]
+    lines += [*(f"> {note}" for note in diff.notes), *([""] if diff.notes else [])]
     for label, s in (("A", a), ("B", b)):
         if not s.ok:
             lines += [f"> **Side {label} ({s.label}) has no plan** ({s.status}):", "", "```"]

@@ -241,9 +241,11 @@ class SideInfo:
     ok: bool = True
     status: str = ""  # optimal | infeasible | ... | invalid
     errors: list[str] = field(default_factory=list)  # findings or the infeasibility, as lines
+    cycle: str = ""  # the cycle this side plans
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "cycle": self.cycle,
             "label": self.label,
             "rev": self.rev,
             "commit": self.commit,
@@ -262,6 +264,7 @@ class PlanDiff:
     yaml: list[YamlDiff]
     outputs: OutputDiff | None  # None when a side has no plan
     limit: int = 10
+    notes: list[str] = field(default_factory=list)  # e.g. two cycles' different horizons
 
     @property
     def ok(self) -> bool:
@@ -284,6 +287,7 @@ class PlanDiff:
             "yaml": [y.to_dict() for y in self.yaml],
             "outputs": self.outputs.to_dict() if self.outputs else None,
             "limit": self.limit,
+            "notes": self.notes,
         }
 
     def to_json(self) -> str:

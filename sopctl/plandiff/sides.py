@@ -80,10 +80,10 @@ def load_side(root: Path, cycle: str, rev: str | None, progress: Progress | None
     say = progress or (lambda _msg: None)
     if rev is None:
         say(f"reconciling the {WORKTREE}")
-        return read_side(root, cycle, SideInfo(WORKTREE, None, None))
+        return read_side(root, cycle, SideInfo(WORKTREE, None, None, cycle=cycle))
     with materialised(root, cycle, rev) as (tmp_root, commit):
         say(f"reconciling {rev} ({commit[:7]})")
-        return read_side(tmp_root, cycle, SideInfo(rev, rev, commit))
+        return read_side(tmp_root, cycle, SideInfo(rev, rev, commit, cycle=cycle))
 
 
 def check_revision(

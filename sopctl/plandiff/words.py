@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..quantities import percent, units
 from .model import Delta, PlanDiff, Row, TableDiff, YamlChange
 from .yamldiff import show
@@ -91,6 +93,17 @@ def table_counts(t: TableDiff) -> str:
         if n
     ]
     return ", ".join(parts) + f" ({t.unchanged} unchanged)"
+
+
+def sides_line(diff: PlanDiff, side: Callable[[str, str | None], str]) -> str:
+    """'cycle C: A → B', or 'cycle C1 A → cycle C2 B' when the sides are two cycles; `side`
+    shows a side's label and commit."""
+    a, b = diff.a, diff.b
+    if a.cycle and a.cycle != diff.cycle:
+        return f"cycle {a.cycle} {side(a.label, a.commit)} → cycle {diff.cycle} " + side(
+            b.label, b.commit
+        )
+    return f"cycle {diff.cycle}: {side(a.label, a.commit)} → {side(b.label, b.commit)}"
 
 
 def headline(diff: PlanDiff) -> str:
