@@ -262,3 +262,20 @@ def test_the_hint_names_the_cycle_so_it_approves_that_one(
     r = run(["tag", CYCLE, "--format", "json"], cwd=ready)
     doc = json.loads(r.out)
     assert r.code == 0 and doc["created"] and doc["tag"] == f"sop/{CYCLE}/v1", r.out
+
+
+def test_stale_approvals_of_one_person_and_role_are_one_reason(ready: Path) -> None:
+    """Two earlier rounds by the same person: one reason, naming the latest and counting the
+    others, instead of one per entry."""
+    extra = "".join(
+        f"  - role: cfo\n    person: carl@acme.example\n    time: '2026-12-0{day}T08:00:00Z'\n"
+        f"    plan_digest: {digit * 64}\n"
+        for day, digit in ((1, "a"), (3, "b"), (5, "c"))
+    )
+    write_approvals(ready, extra=extra)
+    commit_all(ready, "three old rounds")
+    (reason,) = _refused(ready, "is stale")
+    assert reason.startswith(
+        "approval by carl@acme.example as cfo (2026-12-05T08:00:00Z and 2 earlier) is stale: "
+        "the plan changed after it was given (plan cccccccccccc, now "
+    )

@@ -127,12 +127,21 @@ def approval_reasons(ws: Workspace, digest: str) -> tuple[list[str], list[Approv
     doc, _ = load_approvals(ws)
     states = approval_states(ws, doc, digest)
     out = []
+    stale: dict[tuple[str, str], list[Approval]] = {}  # one reason per person and role
+    for s in states:
+        if s.stale and not s.superseded:
+            stale.setdefault((s.approval.person, s.approval.role), []).append(s.approval)
     for s in states:
         a = s.approval
         who = f"{a.person} as {a.role} ({a.time})"
         if s.superseded:  # the same person approved the current plan as the same role
             continue
         if s.stale:
+            given = stale.pop((a.person, a.role), [])
+            if not given:  # said with this person's first stale approval as this role
+                continue
+            more = f" and {len(given) - 1} earlier" if len(given) > 1 else ""
+            a, who = given[-1], f"{a.person} as {a.role} ({given[-1].time}{more})"
             out.append(
                 f"approval by {who} is stale: the plan changed after it was given "
                 f"(plan {a.plan_digest[:12]}, now {digest[:12]}); ask {a.person} to approve the "
