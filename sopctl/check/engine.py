@@ -14,6 +14,7 @@ from ..governance.tag_record import cycle_tags
 from ..periods import horizon, to_ordinal
 from ..results import no_plan
 from ..yamlio import parse_yaml
+from .approvals import approval_rights, entry_key, unattested
 from .codes import POLICIES
 from .history import (
     cycle_changes,
@@ -156,6 +157,7 @@ def check_cycle(
         decision_rights(ch, changes.rows)
         + charter_rights(ch, changes.yaml)
         + owner_rights(ch, changes.owned)
+        + approval_rights(ch, changes.approvals)
     )
     res.tag = last_tag(root, cycle)
     digest = ""
@@ -186,8 +188,10 @@ def check_cycle(
     approvals, _ = load_approvals(ws)
     states = approval_states(ws, approvals, digest) if digest else []
     frozen_roles = set(ch.decision_rights.approve_frozen_change)
+    forged = unattested(ch, changes.approvals)  # written in the range by someone else: no sign-off
     approved_frozen = any(
         not s.stale
+        and entry_key(s.approval) not in forged
         and s.approval.role in frozen_roles
         and s.approval.person.lower() in {m.lower() for m in ch.members_of([s.approval.role])}
         for s in states

@@ -14,6 +14,7 @@ from .. import vcs
 from ..errors import UserError
 from ..plandiff.yamldiff import diff_yaml
 from ..yamlio import YamlDoc, parse_yaml
+from .approvals import approval_edits
 from .model import CycleChanges, OwnedEdit, YamlEdit
 from .rows import Head, read_frame, row_edits
 
@@ -260,17 +261,19 @@ def cycle_changes(
     charter_name: str,
     commits: list[vcs.CommitChange],
 ) -> CycleChanges:
-    """The rows of the cycle's declared inputs, the charter keys, the scenario files and the
-    assumptions each commit changed."""
+    """The rows of the cycle's declared inputs, the charter keys, the scenario files, the
+    assumptions and the approvals.yaml entries each commit changed."""
     out = CycleChanges(cycle)
     declared = {d.file: d.table for d in charter.inputs}
     inputs = f"{prefix}cycles/{cycle}/inputs/"
     scenarios = f"{prefix}cycles/{cycle}/scenarios/"
     cycle_yaml = f"{prefix}cycles/{cycle}/cycle.yaml"
+    approvals = f"{prefix}cycles/{cycle}/approvals.yaml"
     charter_path = f"{prefix}charters/{charter_name}.yaml"
     head = Head(root)
     docs: dict[str, YamlDoc | None] = {}  # YAML files of the checked version, parsed once
     unreadable: dict[str, pl.DataFrame | None] = {}  # path -> its last version that parsed
+    last_parsed: list[bytes | None] = []  # approvals.yaml before versions that did not parse
 
     def head_doc(shown: str) -> YamlDoc | None:
         if shown not in docs:
@@ -318,6 +321,17 @@ def cycle_changes(
                 if old is not None:  # opening a cycle is routine; changing its frame is not
                     frame = yaml_edits(before, after, shown, head_doc(shown), c)
                     out.yaml += [e for e in frame if _top(e.key_path) not in OWNED_KEYS]
+                hit = True
+            elif p == approvals:
+                old = vcs.show_file(root, c.parent, p) if c.parent else None
+                old = last_parsed.pop() if last_parsed else old
+                new = vcs.show_file(root, c.sha, p)
+                shown = p[len(prefix) :]
+                edits = approval_edits(old, new, shown, head_doc(shown), c)
+                if edits is None:  # does not parse: compare the next version with `old`
+                    last_parsed.append(old)
+                else:
+                    out.approvals += edits
                 hit = True
         out.commits += hit
     return out

@@ -62,6 +62,23 @@ class OwnedEdit:
     author: str
 
 
+@dataclass(frozen=True)
+class ApprovalEdit:
+    """One entry of approvals.yaml added or removed by one commit. Entries are compared by
+    their content, so a changed entry is its old version removed and its new one added."""
+
+    path: str  # shown path of approvals.yaml
+    kind: str  # added | removed
+    key: str  # the entry's content, normalised (check.approvals.entry_key)
+    role: str
+    person: str  # lower-cased; '' when the entry names none
+    line: int  # in the checked version; 0 when it is gone
+    was_line: int  # its line before the commit, for a removed entry
+    commit: str
+    author: str
+    committer: str
+
+
 @dataclass
 class CycleChanges:
     """Everything one cycle saw between the base and HEAD."""
@@ -70,5 +87,6 @@ class CycleChanges:
     rows: list[RowEdit] = field(default_factory=list)
     yaml: list[YamlEdit] = field(default_factory=list)
     owned: list[OwnedEdit] = field(default_factory=list)  # scenario files, assumptions
+    approvals: list[ApprovalEdit] = field(default_factory=list)  # approvals.yaml entries
     commits: int = 0
     notes: list[str] = field(default_factory=list)

@@ -54,12 +54,14 @@ def temporary_worktree(root: Path, rev: str) -> Iterator[Path]:
 @dataclass(frozen=True)
 class CommitChange:
     """One commit of a range: its sha, first parent ('' for a root commit), author e-mail
-    (lower-cased) and the paths it changed against that parent (relative to the repo top)."""
+    (lower-cased), the paths it changed against that parent (relative to the repo top) and the
+    committer e-mail (lower-cased)."""
 
     sha: str
     parent: str
     author: str
     paths: tuple[str, ...]
+    committer: str = ""
 
 
 def merge_base(root: Path, a: str, b: str) -> str | None:
@@ -80,7 +82,7 @@ def commits_in_range(root: Path, base: str | None, rev: str = "HEAD") -> list[Co
             "--reverse",
             "--no-renames",
             "-z",
-            "--format=%x01%H %P%x02%ae",
+            "--format=%x01%H %P%x02%ae%x03%ce",
             "--name-only",
             spec,
             "--",
@@ -92,10 +94,13 @@ def commits_in_range(root: Path, base: str | None, rev: str = "HEAD") -> list[Co
     for chunk in out.split("\x01")[1:]:
         head_line, _, rest = chunk.partition("\x02")
         shas = head_line.split()
-        email, _, names = rest.partition("\x00")
+        emails, _, names = rest.partition("\x00")
+        author, _, committer = emails.partition("\x03")
         paths = tuple(p.strip("\n") for p in names.split("\x00") if p.strip("\n"))
         parent = shas[1] if len(shas) > 1 else ""
-        result.append(CommitChange(shas[0], parent, email.strip().lower(), paths))
+        result.append(
+            CommitChange(shas[0], parent, author.strip().lower(), paths, committer.strip().lower())
+        )
     return result
 
 
