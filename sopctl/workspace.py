@@ -93,6 +93,12 @@ def cycle_order(root: Path, cycle: str) -> tuple[dt.date, str]:
     return _first_start(root / "cycles" / cycle / "cycle.yaml"), cycle
 
 
+def later_cycles(root: Path, cycle: str) -> list[str]:
+    """The cycles that follow `cycle` in that order (the latest cycle has none)."""
+    mine = cycle_order(root, cycle)
+    return [c for c in list_cycles(root) if cycle_order(root, c) > mine]
+
+
 MAX_CYCLE_PEEK = 1 << 20  # first_period may follow pages of assumptions
 _FIRST_PERIOD = re.compile(r"""^first_period:[ \t]*["']?([0-9]{4}-[0-9A-Za-z]+)""", re.MULTILINE)
 

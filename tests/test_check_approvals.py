@@ -1,4 +1,5 @@
-"""sopctl check on approvals.yaml: an approval is recorded by its approver (SOP813)."""
+"""sopctl check on approvals.yaml (recorded by the approver, SOP813) and on the approval round
+of tagged cycles (SOP806) when the shared charter changes."""
 
 from __future__ import annotations
 
@@ -155,3 +156,54 @@ def test_removing_an_approval_needs_its_approver_or_a_signer(
     commit_as(root, MEMBERS["cfo"], "the CFO withdraws a mistaken approval")
     r = run(["check", "--base", "main"], cwd=root)  # the CFO (sign_off_plan) may remove it
     assert r.code == 0 and "SOP813" not in r.out, r.out
+
+
+def next_cycle(root: Path) -> None:
+    """Open cycle 2027-01 (first period 2027-02) from 2026-12's files."""
+    src, dst = root / CYCLE, root / "cycles" / "2027-01"
+    (dst / "inputs").mkdir(parents=True)
+    for f in (src / "inputs").iterdir():
+        (dst / "inputs" / f.name).write_bytes(f.read_bytes())
+    text = (src / "cycle.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: 2026-12", "id: 2027-01")
+    text = text.replace("first_period: 2027-01", "first_period: 2027-02")
+    (dst / "cycle.yaml").write_text(text, encoding="utf-8")
+
+
+def add_dave(root: Path) -> None:
+    edit(
+        root, "charters/acme.yaml", "[dana@acme.example]", "[dana@acme.example, dave@acme.example]"
+    )
+    commit_as(root, MEMBERS["ops_lead"], "demand planning: add dave")  # ops_lead signs off
+
+
+def test_a_charter_edit_does_not_reopen_a_cycle_a_later_one_follows(
+    template: Path, tmp_path: Path
+) -> None:
+    root = copy_repo(template, tmp_path / "plan")
+    git(root, "tag", "-a", "sop/2026-12/v1", "-m", "record")
+    next_cycle(root)
+    commit_as(root, MEMBERS["demand_planner"], "open 2027-01")
+    git(root, "checkout", "-q", "-b", "charter")
+    add_dave(root)
+    r = run(["check", "--base", "main"], cwd=root)
+    assert "checked 2 cycle(s)" in r.out and "SOP806" not in r.out and r.code == 0, r.out
+    # the cycle's own files still need the new round, and only they are named
+    edit(root, f"{CYCLE}/inputs/inventory.csv", "P-100,150,60,60", "P-100,170,60,60")
+    commit_as(root, MEMBERS["ops_lead"], "a late stock count for the closed cycle")
+    r = run(["check", "--base", "main"], cwd=root)
+    (line,) = sop(r.out, "SOP806")
+    assert line.startswith(
+        f"{APPROVALS}: error SOP806 cycle 2026-12 was committed as sop/2026-12/v1, and "
+        f"{CYCLE}/inputs/inventory.csv changed since;"
+    ), r.out
+    # the latest cycle still counts the charter
+    git(root, "reset", "-q", "--hard", "main")
+    git(root, "tag", "-a", "sop/2027-01/v1", "-m", "record")
+    add_dave(root)
+    r = run(["check", "--base", "main"], cwd=root)
+    (line,) = sop(r.out, "SOP806")
+    assert line.startswith(
+        "cycles/2027-01/approvals.yaml: error SOP806 cycle 2027-01 was committed as "
+        "sop/2027-01/v1, and charters/acme.yaml changed since"
+    ), r.out

@@ -13,6 +13,7 @@ from ..findings import finding as make
 from ..governance.tag_record import cycle_tags
 from ..periods import horizon, to_ordinal
 from ..results import no_plan
+from ..workspace import later_cycles
 from ..yamlio import parse_yaml
 from .approvals import approval_rights, entry_key, unattested
 from .codes import POLICIES
@@ -216,9 +217,14 @@ def check_cycle(
             ch.metrics, run.summary, charter_path, _metric_marks(root, charter_path)
         )
         changed: list[str] = []
+        # the charter is shared: once a later cycle follows this one, a charter edit (itself
+        # gated by sign_off_plan) does not reopen it; its own files still do
+        followed = bool(res.tag and later_cycles(root, cycle))
         if res.tag:
             for f in input_files(ws):
                 rel = f.relative_to(ws.root).as_posix()
+                if followed and rel == charter_path:
+                    continue
                 blob = vcs.show_file(root, res.tag, prefix + rel)
                 if blob is None or content_digest(blob) != sha256(f):  # CRLF read as LF
                     changed.append(rel)

@@ -274,7 +274,8 @@ def approval_round(
     cycle: str, tag: str | None, changed: list[str], approved: bool, approvals_path: str
 ) -> list[Finding]:
     """A tagged cycle whose inputs changed since its last tag needs an approval of the new
-    plan digest."""
+    plan digest. `changed` leaves out the charter once a later cycle follows the cycle (the
+    edge decides): a shared charter's edit does not reopen history."""
     if tag is None or not changed or approved:
         return []
     shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
