@@ -253,19 +253,25 @@ def codeowners_findings(ws: Workspace) -> list[Finding]:
     No CODEOWNERS file at all: no finding. A charter or cycle that does not load: no finding
     either (validation reports those, and the owners cannot be known).
     """
-    top = git_top(ws.root)
+    return stale_findings(ws.root) or []
+
+
+def stale_findings(root: Path) -> list[Finding] | None:
+    """`codeowners_findings` for the planning repository at `root`; None when the owners
+    cannot be known (a charter or cycle does not load, the file cannot be read)."""
+    top = git_top(root)
     path = existing_path(top)
     if path is None:
         return []
     try:
-        want = generate(ws.root, top)
+        want = generate(root, top)
         text = path.read_text(encoding="utf-8")
     except (SopctlError, OSError, UnicodeDecodeError):
-        return []
+        return None
     have, place = current_section(text)
     if have is not None and place is not None and have == want.lines:
         return []
-    shown = _display(ws.root, path)
+    shown = _display(root, path)
     if place is None:
         line, msg = 0, "has no sopctl section"
     elif not place.closed:

@@ -69,8 +69,10 @@ def test_junit_and_output_file(branch: Path, tmp_path: Path) -> None:
     assert r.code == 1 and r.out == ""
     root = ET.parse(out).getroot()
     assert root.tag == "testsuites"
-    (suite,) = root.findall("testsuite")
+    suite, repo_suite = root.findall("testsuite")  # the cycle, then the repository's policies
     assert suite.get("name") == "cycle 2026-12"
+    assert repo_suite.get("name") == "repository"
+    assert [c.get("name") for c in repo_suite.findall("testcase")] == ["codeowners"]
     cases = {c.get("name"): c for c in suite.findall("testcase")}
     assert set(cases) >= {"validation", "decision_rights", "frozen_window", "metrics"}
     failure = cases["decision_rights"].find("failure")

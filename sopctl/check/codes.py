@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-# policy id -> one line; the JUnit test cases and the Markdown table use these ids
+# policy id -> one line, per cycle; the JUnit test cases and the Markdown table use these ids
 POLICIES: dict[str, str] = {
     "validation": "inputs, charter and cycle pass sopctl validate",
     "reconcile": "the plan is feasible (sopctl reconcile --dry-run)",
@@ -11,5 +11,8 @@ POLICIES: dict[str, str] = {
     "committed_outputs": "committed outputs equal a fresh reconcile",
     "metrics": "plan metrics meet the charter thresholds",
     "approval_round": "a tagged cycle changes only with a new approval round",
+}
+# policies of the repository as a whole, run once when the range touches what they read
+REPO_POLICIES: dict[str, str] = {
     "codeowners": "CODEOWNERS matches the charter",
 }

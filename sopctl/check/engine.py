@@ -53,11 +53,20 @@ class CycleResult:
 
 
 @dataclass
+class RepoResult:
+    """The repository-level policies (REPO_POLICIES), about no one cycle."""
+
+    policies: dict[str, list[Finding]] = field(default_factory=dict)  # policy id -> findings
+    skipped: dict[str, str] = field(default_factory=dict)  # policy id -> why not run
+
+
+@dataclass
 class CheckResult:
     base: str | None
     base_label: str
     head: str
     cycles: list[CycleResult] = field(default_factory=list)
+    repository: RepoResult | None = None  # None: the range touched nothing they read
 
     @property
     def report(self) -> Report:
@@ -66,6 +75,8 @@ class CheckResult:
             r.checked_files += c.checked_files
             for fs in c.policies.values():
                 r.extend(fs)
+        for fs in self.repository.policies.values() if self.repository else []:
+            r.extend(fs)
         return r
 
 
@@ -86,7 +97,26 @@ def run_check(root: Path, base: str | None = None) -> CheckResult:
         result.cycles.append(check_cycle(root, prefix, cycle, commits))
     for cycle, charter in deleted_cycles(root, prefix, sha, commits):
         result.cycles.append(check_deleted(root, prefix, cycle, charter, commits))
+    result.repository = check_repository(root, prefix, commits)
     return result
+
+
+def check_repository(root: Path, prefix: str, commits: list[vcs.CommitChange]) -> RepoResult | None:
+    """The codeowners policy, once for the repository: when the range touches a CODEOWNERS
+    file (any place GitHub reads it from), a charter or a cycle, which the section comes from;
+    None when it touches none of them."""
+    from ..codeowners import LOOKUP, stale_findings
+
+    watched = (prefix + "charters/", prefix + "cycles/")
+    if not any(p in LOOKUP or p.startswith(watched) for c in commits for p in c.paths):
+        return None
+    res = RepoResult()
+    found = stale_findings(root)
+    if found is None:
+        res.skipped["codeowners"] = "the owners cannot be known: a charter or cycle does not load"
+    else:
+        res.policies["codeowners"] = found
+    return res
 
 
 def check_deleted(
@@ -135,7 +165,6 @@ def _skip(res: CycleResult, ids: list[str], why: str) -> None:
 def check_cycle(
     root: Path, prefix: str, cycle: str, commits: list[vcs.CommitChange]
 ) -> CycleResult:
-    from ..codeowners import codeowners_findings
     from ..governance.records import approval_states, load_approvals
     from ..plan import run_reconcile
     from ..results import content_digest, input_files, sha256
@@ -232,7 +261,6 @@ def check_cycle(
         res.policies["approval_round"] = approval_round(
             cycle, res.tag, changed, approved, f"cycles/{cycle}/approvals.yaml"
         )
-    res.policies["codeowners"] = codeowners_findings(ws)
     _skip(res, list(POLICIES), why_not)
     res.policies = {p: res.policies[p] for p in POLICIES if p in res.policies}
     return res

@@ -128,9 +128,21 @@ def render(result: CheckResult, fmt: str) -> str:
             }
             for c in result.cycles
         ]
+        repo = result.repository
+        doc["repository"] = (
+            None
+            if repo is None
+            else {
+                "skipped": repo.skipped,
+                "policies": {p: len(fs) for p, fs in repo.policies.items()},
+            }
+        )
         return json.dumps(doc, indent=2, sort_keys=True)
     since = result.base[:7] if result.base else "the start"
     head = f"checked {len(result.cycles)} cycle(s) changed since {since}"
+    if result.repository is not None:
+        ran = [*result.repository.policies, *result.repository.skipped]
+        head += f"; repository: {', '.join(ran)}"
     return head + "\n" + report_text(report, MAX_PER_FILE)
 
 
