@@ -207,3 +207,19 @@ def test_a_charter_edit_does_not_reopen_a_cycle_a_later_one_follows(
         "cycles/2027-01/approvals.yaml: error SOP806 cycle 2027-01 was committed as "
         "sop/2027-01/v1, and charters/acme.yaml changed since"
     ), r.out
+
+
+def test_a_forged_approval_is_no_new_approval_round_either(template: Path, tmp_path: Path) -> None:
+    """A tagged cycle changed since its tag: an approval written for the ops lead by the
+    demand planner does not stand for the new round (SOP806 as well as SOP813)."""
+    root = copy_repo(template, tmp_path / "plan")
+    git(root, "tag", "-a", "sop/2026-12/v1", "-m", "record")
+    git(root, "checkout", "-q", "-b", "feature")
+    edit(root, f"{CYCLE}/inputs/inventory.csv", "P-100,150,60,60", "P-100,170,60,60")
+    commit_as(root, MEMBERS["ops_lead"], "a late stock count")
+    hand_written(root, ["ops_lead"], digest(root))
+    commit_as(root, MEMBERS["demand_planner"], "approval for olga")
+    r = run(["check", "--base", "main"], cwd=root)
+    assert r.code == 1 and len(sop(r.out, "SOP813")) == 1, r.out
+    (line,) = sop(r.out, "SOP806")
+    assert "no approval records the new plan digest" in line, r.out

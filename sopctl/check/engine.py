@@ -257,7 +257,9 @@ def check_cycle(
                 blob = vcs.show_file(root, res.tag, prefix + rel)
                 if blob is None or content_digest(blob) != sha256(f):  # CRLF read as LF
                     changed.append(rel)
-        approved = any(not s.stale and s.valid_role for s in states)
+        approved = any(
+            not s.stale and s.valid_role and entry_key(s.approval) not in forged for s in states
+        )
         res.policies["approval_round"] = approval_round(
             cycle, res.tag, changed, approved, f"cycles/{cycle}/approvals.yaml"
         )
