@@ -12,6 +12,7 @@ import polars as pl
 from .findings import Finding, Report, Severity
 from .outputs import write_all
 from .results import csv_bytes, is_current, manifest, read_manifest
+from .tables.refs import in_current_terms
 from .validate import Workspace, load_workspace
 from .workspace import cycle_order, display, list_cycles
 
@@ -44,7 +45,8 @@ class DemandRun:
 
 def previous_plan(ws: Workspace) -> tuple[str | None, pl.DataFrame | None]:
     """The demand plan of the cycle before this one (workspace.cycle_order), when its outputs
-    exist locally."""
+    exist locally, its segments and items named as this cycle names them (a segment renamed
+    since, with its old name kept as a glossary alias, is compared with its new name)."""
     mine = cycle_order(ws.root, ws.cycle_id)
     earlier = [k for k in (cycle_order(ws.root, c) for c in list_cycles(ws.root)) if k < mine]
     if not earlier:
@@ -63,7 +65,18 @@ def previous_plan(ws: Workspace) -> tuple[str | None, pl.DataFrame | None]:
     final = frame["final"]
     if final.null_count() == frame.height or not final.drop_nulls().is_finite().all():
         return prev, None
-    return prev, frame
+    aliases = ws.charter.aliases() if ws.charter else {}
+    return prev, in_current_terms(frame, current_ids(ws), aliases)
+
+
+def current_ids(ws: Workspace) -> dict[str, frozenset[str]]:
+    """The segments and items of this cycle, which an earlier plan's names are mapped onto."""
+    segments = frozenset(s.id for s in ws.charter.segments) if ws.charter else frozenset()
+    items = ws.tables.get("items")
+    known: list[str] = []
+    if items is not None and "item" in items.frame.columns:
+        known = items.frame["item"].drop_nulls().to_list()
+    return {"segment": segments, "item": frozenset(known)}
 
 
 def sources_for_file(ws: Workspace, sources: pl.DataFrame) -> pl.DataFrame:

@@ -20,6 +20,7 @@ from ..costs import item_costs
 from ..errors import EXIT_FINDINGS, EXIT_OK, UserError
 from ..findings import Finding, Report, finding
 from ..outputs import write_all
+from ..tables.refs import in_current_terms
 from ..workspace import find_root
 from . import actuals as acts
 from . import committed
@@ -37,6 +38,7 @@ from .service import service_rows
 
 Progress = Callable[[str], None]
 NEED = (*committed.DEMAND_FILES, *committed.PLAN_FILES)
+PLAN = "demand_plan.csv"
 
 
 @dataclass
@@ -97,7 +99,8 @@ def run_learn(
     say("checking the actuals")
     tables = {name: t.frame for name, t in ws.tables.items()}
     ctx = acts.context(charter, plan.bucket, plan.first, plan.horizon)
-    act = acts.load(base, location, ctx, _known(tables, plan), charter.limits.max_input_mb * 2**20)
+    known = _known(tables, plan)
+    act = acts.load(base, location, ctx, known, charter.limits.max_input_mb * 2**20)
     assumption_ids = {str(a.get("id")) for a in ref.record.assumptions}
     act.findings += acts.assumption_findings(act, ref.cycle, assumption_ids)
     res.report.extend(act.findings)
@@ -110,6 +113,9 @@ def run_learn(
     res.observed = observed(act.get("actuals"), inp.labels)
     say("reading earlier commitments for the lag analysis")
     inp.others, skipped = _others(base, ref, plan, res.observed)
+    names = {"item": known["item"], "segment": ctx.charter_ids["charter.segments"]}
+    for c in inp.others:  # names of earlier charters in this one's words, as the actuals are
+        c.frames[PLAN] = in_current_terms(c.frames[PLAN], names, ctx.aliases).pipe(_one_row_each)
     res.report.extend(skipped)
     res.lag_tags = sorted([ref.name, *(c.ref.name for c in inp.others)])
     for c in inp.others:
@@ -151,6 +157,12 @@ def _known(tables: dict[str, pl.DataFrame], plan: committed.Committed) -> dict[s
     return {k: frozenset(v) for k, v in out.items()}
 
 
+def _one_row_each(plan: pl.DataFrame) -> pl.DataFrame:
+    """One row per series and period (two names of an earlier plan may now be one)."""
+    key = ["item", "segment", "period"]
+    return plan.group_by(key, maintain_order=True).agg(pl.col("final").sum())
+
+
 def _others(
     base: Path, ref: committed.TagRef, plan: committed.Committed, obs: list[str]
 ) -> tuple[list[committed.Committed], list[Finding]]:
@@ -174,16 +186,16 @@ def _others(
             continue
         if bucket == plan.bucket and first <= hi and first + horizon - 1 >= lo:
             todo.append(other)
-    cols = {"demand_plan.csv": ["item", "segment", "period", "final"]}
+    cols = {PLAN: ["item", "segment", "period", "final"]}
 
     def one(other: committed.TagRef) -> committed.Committed:
-        return committed.load(base, other, ("demand_plan.csv",), columns=cols)[0]
+        return committed.load(base, other, (PLAN,), columns=cols)[0]
 
     with ThreadPoolExecutor(max_workers=3) as pool:
         loaded = list(pool.map(one, todo))
     out = []
     for c in loaded:
-        if "demand_plan.csv" in c.frames:
+        if PLAN in c.frames:
             out.append(c)
         else:
             what = f"the demand view of {c.ref.name} cannot be read"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -85,6 +86,49 @@ def check_periods(out: Emitter, df: pl.DataFrame, c: Column, ctx: Context) -> pl
     )
 
 
+def canonical(
+    values: Iterable[str], ids: frozenset[str], aliases: dict[str, str]
+) -> tuple[dict[str, str], list[str]]:
+    """The one rule by which a written name stands for a known id: the id itself; else the id
+    spelled the same in another case; else the glossary term it is an alias of (`aliases`:
+    lower-cased alias -> term, from Charter.aliases()), when that term is a known id in any
+    case. Returns (value -> id, for the values that name an id without being one; the values
+    that name none)."""
+    lower = {i.lower(): i for i in ids}
+    mapping: dict[str, str] = {}
+    unknown: list[str] = []
+    for v in values:
+        if v in ids:
+            continue
+        key = v.lower()
+        target = lower.get(key) or (aliases.get(key) if aliases.get(key) in ids else None)
+        if target is None and key in aliases:
+            target = lower.get(aliases[key].lower())
+        if target is not None:
+            mapping[v] = target
+        else:
+            unknown.append(v)
+    return mapping, sorted(unknown)
+
+
+def in_current_terms(
+    df: pl.DataFrame, ids: dict[str, frozenset[str]], aliases: dict[str, str]
+) -> pl.DataFrame:
+    """A frame written under an earlier charter (another cycle's committed plan, the previous
+    cycle's demand view) with its names in the current charter's words: in each column of
+    `ids`, a value that is no current id but names one by case or through the current
+    glossary (`canonical`: a segment renamed with its old name kept as an alias) becomes that
+    id; any other value stays as written. Two rows may then share a key (two old segments
+    merged into one): a caller that needs one row per key adds them up."""
+    for column, known in ids.items():
+        if column not in df.columns:
+            continue
+        mapping, _ = canonical(df[column].drop_nulls().unique().to_list(), known, aliases)
+        if mapping:
+            df = df.with_columns(pl.col(column).replace(mapping))
+    return df
+
+
 def resolve_ids(
     out: Emitter,
     df: pl.DataFrame,
@@ -96,21 +140,7 @@ def resolve_ids(
     hint: str,
 ) -> pl.DataFrame:
     """Map values onto canonical ids (case and glossary aliases); flag the unknown ones."""
-    uniq = df[column].drop_nulls().unique().to_list()
-    lower = {i.lower(): i for i in ids}
-    mapping: dict[str, str] = {}
-    unknown: list[str] = []
-    for v in uniq:
-        if v in ids:
-            continue
-        key = v.lower()
-        target = lower.get(key) or (aliases.get(key) if aliases.get(key) in ids else None)
-        if target is None and key in aliases:
-            target = lower.get(aliases[key].lower())
-        if target is not None:
-            mapping[v] = target
-        else:
-            unknown.append(v)
+    mapping, unknown = canonical(df[column].drop_nulls().unique().to_list(), ids, aliases)
     if mapping:
         distinct_problems(
             out,
