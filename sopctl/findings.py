@@ -142,6 +142,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SOP732": (Severity.ERROR, "actuals file matches no actuals table"),
     "SOP733": (Severity.ERROR, "receipt period is before the order period"),
     "SOP734": (Severity.WARNING, "outcome given for an assumption the cycle does not document"),
+    "SOP735": (
+        Severity.WARNING,
+        "actuals outside the committed horizon: not compared with the plan",
+    ),
     "SOP801": (Severity.ERROR, "input row changed by an author without the owner role or right"),
     "SOP802": (Severity.ERROR, "row in the frozen window changed without the frozen-change right"),
     "SOP803": (Severity.ERROR, "committed output differs from a fresh reconcile"),

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
+from .. import periods
 from ..errors import UserError
 from ..findings import Finding, finding
 from ..schemas.charter import Charter
@@ -35,6 +36,14 @@ FILES: dict[str, str] = {
     "assumptions.csv": "assumption_outcomes",
 }
 TABLE_FILE = {t: f for f, t in FILES.items()}
+# table -> its period column: rows outside the committed horizon are not compared (SOP735)
+COMPARED_PERIOD = {
+    "actuals": "period",
+    "order_lines": "requested_period",
+    "stock_levels": "period",
+    "production_actuals": "period",
+    "resource_hours": "period",
+}
 # column -> the kind of id the committed plan must know (rows naming another are left out)
 KNOWN = {"item": "item", "resource": "resource", "material": "material"}
 
@@ -221,3 +230,36 @@ def assumption_findings(act: Actuals, cycle: str, ids: set[str]) -> list[Finding
         ),
     )
     return out.findings
+
+
+def horizon_findings(act: Actuals, ctx: Context) -> list[Finding]:
+    """SOP735, one per file: rows whose period lies outside the committed horizon, which no
+    section compares with the plan, at the first of them."""
+    first, last = ctx.first_ordinal, ctx.first_ordinal + ctx.horizon - 1
+    span = f"{periods.from_ordinal(first, ctx.bucket)}..{periods.from_ordinal(last, ctx.bucket)}"
+    out: list[Finding] = []
+    for table, column in COMPARED_PERIOD.items():
+        df = act.tables.get(table)
+        if df is None or ord_col(column) not in df.columns:
+            continue
+        o = pl.col(ord_col(column))
+        outside = df.filter(o.is_not_null() & ~o.is_between(first, last)).sort(LINE)
+        if not outside.height:
+            continue
+        seen = sorted(set(outside[column].to_list()))
+        shown = ", ".join(seen[:6]) + (" ..." if len(seen) > 6 else "")
+        rows = "1 row" if outside.height == 1 else f"{outside.height} rows"
+        name = Path(act.files[table]).name
+        emit = Emitter(act.files[table], act.headers[table])
+        out.append(
+            finding(
+                act.files[table],
+                int(outside[LINE][0]),
+                emit.col(column),
+                "SOP735",
+                f"{rows} of {df.height} in {name} fall outside the committed horizon {span} "
+                f"({column} {shown}) and are not compared with the plan; learn the cycle "
+                "whose horizon holds them to score them",
+            )
+        )
+    return out

@@ -28,9 +28,9 @@ def adherence_rows(inp: LearnInputs) -> pl.DataFrame:
     out: list[pl.DataFrame] = []
     produced = inp.actuals.get("production_actuals")
     supply = inp.plan("supply_plan.csv")
-    if produced is None or supply is None:
+    if produced is None or supply is None or not inp.in_horizon(produced).height:
         why = (
-            "no actuals: add production.csv"
+            inp.lacking("no actuals: add production.csv", "production_actuals")
             if supply is not None
             else ("the committed supply plan could not be read")
         )
@@ -111,7 +111,11 @@ def _resources(inp: LearnInputs, floor: sc.Threshold) -> list[pl.DataFrame]:
         why = (
             "the committed capacity plan could not be read"
             if cap is None
-            else "no actuals: add resource_hours.csv or production.csv"
+            else inp.lacking(
+                "no actuals: add resource_hours.csv or production.csv",
+                "resource_hours",
+                "production_actuals",
+            )
         )
         return [sc.no_data("adherence", "utilisation_peak", th_adh.info(), why)]
     obs = hours["period"].unique().to_list()

@@ -27,10 +27,10 @@ from . import committed
 from . import scorecard as sc
 from .adherence import adherence_rows
 from .assumptions import assumption_rows, lead_time_rows
+from .forecast import NO_DEMAND, layer_rows, naive_of, owner_rows, series_frame
 from .forecast import forecast_rows as fc_rows
-from .forecast import layer_rows, naive_of, owner_rows, series_frame
 from .inventory import inventory_rows
-from .lag import lag_rows, lag_stats
+from .lag import NO_ACTUALS, lag_rows, lag_stats
 from .model import LearnInputs, observed
 from .pipeline import charter_patch, pipeline_rows
 from .rules import Rules
@@ -108,6 +108,7 @@ def run_learn(
     res.actuals, res.actuals_files = act.location, dict(act.files)
     if any(f.severity == "error" for f in act.findings):
         return res
+    res.report.extend(acts.horizon_findings(act, ctx))  # rows no section compares
     costs = item_costs(ws) if "items" in tables else None
     inp = LearnInputs(plan, charter, tables, act, Rules(charter), unit_costs=costs)
     res.observed = observed(act.get("actuals"), inp.labels)
@@ -219,14 +220,15 @@ def _score(inp: LearnInputs) -> tuple[pl.DataFrame, pl.DataFrame]:
         limit = rules.learn.tracking_signal_limit
         series = series_frame(plan, demand, naive, inp.labels, limit)
         out += [
-            fc_rows(series, rules),
+            fc_rows(series, rules, inp.lacking(NO_DEMAND, "actuals")),
             layer_rows(series, rules, how),
             owner_rows(
                 series, inp.plan("demand_sources.csv"), inp.table("overrides"), rules, inp.charter
             ),
         ]
     plans = [inp.target, *inp.others]
-    out.append(lag_rows(lag_stats(plans, demand, inp.labels), rules))
+    why = inp.lacking(NO_ACTUALS, "actuals")
+    out.append(lag_rows(lag_stats(plans, demand, inp.labels), rules, why))
     out += [service_rows(inp), inventory_rows(inp), adherence_rows(inp)]
     return series, sc.concat(out)
 

@@ -36,6 +36,7 @@ INFO = ("actual", "forecast", "error", "bias", "mad")
 
 
 SEASON = {"month": 12, "week": 52}  # periods per season, for the seasonal naive forecast
+NO_DEMAND = "no actuals: add demand.csv (orders)"
 
 
 def naive_of(
@@ -167,12 +168,13 @@ def _by(obs: pl.DataFrame, by: list[str]) -> pl.DataFrame:
     return out.join(ts, on=by).sort(by).with_columns(pl.col(by[0]).alias("key"))
 
 
-def forecast_rows(series: pl.DataFrame, rules: Rules) -> pl.DataFrame:
-    """Error, bias, MAD, MAPE, WAPE and tracking signal per total, segment and item."""
+def forecast_rows(series: pl.DataFrame, rules: Rules, why: str = NO_DEMAND) -> pl.DataFrame:
+    """Error, bias, MAD, MAPE, WAPE and tracking signal per total, segment and item (`why`:
+    what the no_data row says when no period has actuals)."""
     obs = series.filter(pl.col("actual").is_not_null())
     if not obs.height:
         th = rules.threshold("forecast", "wape")
-        return sc.no_data("forecast", "wape", th, "no actuals: add demand.csv (orders)")
+        return sc.no_data("forecast", "wape", th, why)
     limit = rules.learn.tracking_signal_limit
     ts_default = sc.Threshold(target=limit, direction="at_most", absolute=True)
     out = []

@@ -76,9 +76,10 @@ def inventory_rows(inp: LearnInputs) -> pl.DataFrame:
     if stock is not None:
         stock = inp.in_horizon(stock)
     if stock is None or not stock.height:
+        why = inp.lacking("no actuals: add stock.csv", "stock_levels")
         return sc.concat(
             [
-                sc.no_data("inventory", metric, owner_th, "no actuals: add stock.csv")
+                sc.no_data("inventory", metric, owner_th, why)
                 for metric in ("days_of_supply", "turns", "ss_breaches")
             ]
         )

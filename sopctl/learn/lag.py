@@ -90,11 +90,15 @@ def lag_stats(
     return pl.DataFrame(out).sort("lag", "tag")
 
 
-def lag_rows(stats: pl.DataFrame, rules: Rules) -> pl.DataFrame:
-    """WAPE (Σ|e| ÷ Σ actual), bias % (Σ e ÷ Σ actual) and MAPE per lag, over all cycles."""
+NO_ACTUALS = "no actuals for the periods of committed cycles"
+
+
+def lag_rows(stats: pl.DataFrame, rules: Rules, why: str = NO_ACTUALS) -> pl.DataFrame:
+    """WAPE (Σ|e| ÷ Σ actual), bias % (Σ e ÷ Σ actual) and MAPE per lag, over all cycles
+    (`why`: what the no_data row says when there are none)."""
     th = rules.threshold("lag", "wape").info()
     if not stats.height:
-        return sc.no_data("lag", "wape", th, "no actuals for the periods of committed cycles")
+        return sc.no_data("lag", "wape", th, why)
     g = (
         stats.group_by("lag")
         .agg(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import polars as pl
 
 from .. import periods
 from ..schemas.charter import Charter
-from .actuals import Actuals
+from .actuals import COMPARED_PERIOD, Actuals
 from .committed import Committed
 from .rules import Rules
 
@@ -40,6 +41,20 @@ class LearnInputs:
     def in_horizon(self, df: pl.DataFrame, column: str = "period") -> pl.DataFrame:
         """Rows whose period lies in the committed horizon."""
         return df.filter(pl.col(column).is_in(self.labels))
+
+    def lacking(self, default: str, *tables: str) -> str:
+        """Why a section has no actuals: `default` (which file to add), unless files of
+        `tables` were given and none holds a row inside the committed horizon."""
+        given = [t for t in tables if t in self.actuals.files]
+        inside = (self.in_horizon(self.actuals.tables[t], COMPARED_PERIOD[t]) for t in given)
+        if not given or any(df.height for df in inside):
+            return default
+        names = " and ".join(Path(self.actuals.files[t]).name for t in given)
+        labels = self.labels
+        return (
+            f"no actuals in the committed horizon {labels[0]}..{labels[-1]}: "
+            f"{names} {'has' if len(given) == 1 else 'have'} no row inside it"
+        )
 
     def ordinal(self, label: str) -> int:
         n = periods.to_ordinal(label, self.target.bucket)

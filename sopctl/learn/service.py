@@ -61,7 +61,11 @@ def service_rows(inp: LearnInputs) -> pl.DataFrame:
             "service",
             "unit_fill_rate",
             th,
-            "no actuals: add order_lines.csv, or shipped quantities in demand.csv",
+            inp.lacking(
+                "no actuals: add order_lines.csv, or shipped quantities in demand.csv",
+                "order_lines",
+                "actuals",
+            ),
         )
     seg = base.group_by("segment").agg(fill.alias("value"), pl.len().alias("n"))
     by_seg = {r["segment"]: r for r in seg.iter_rows(named=True)}
@@ -106,7 +110,8 @@ def service_rows(inp: LearnInputs) -> pl.DataFrame:
     else:
         for metric in ("line_fill_rate", "otif"):
             th = rules.threshold("service", metric)
-            out.append(sc.no_data("service", metric, th, "no actuals: add order_lines.csv"))
+            why = inp.lacking("no actuals: add order_lines.csv", "order_lines")
+            out.append(sc.no_data("service", metric, th, why))
     return sc.concat(out)
 
 

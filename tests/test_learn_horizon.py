@@ -1,0 +1,66 @@
+"""Actuals for periods outside the committed horizon are not compared with the plan; learn
+says so (SOP735, a warning at the first such row) instead of dropping them silently, and a
+section whose given file has no row inside the horizon says that, not "add the file"."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import run, write_files
+from tests.test_learn_support import three_cycles
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return three_cycles(tmp_path / "plan")
+
+
+def learn(root: Path, *args: str) -> tuple[int, dict]:
+    r = run(["learn", *args, "--format", "json"], cwd=root)
+    assert r.code in (0, 1), r.out + r.err
+    return r.code, json.loads(r.out)
+
+
+def test_actuals_only_after_the_horizon_are_a_warning_and_the_reason(repo: Path) -> None:
+    body = "item,segment,period,ordered,shipped\n"
+    body += "P-100,strategic,2027-09,100,100\nP-100,standard,2027-09,80,80\n"
+    write_files(repo, {"elsewhere/demand.csv": body})
+    code, doc = learn(repo, "sop/2026-12/v1", "--actuals", "elsewhere")
+    assert code == 0  # a warning: the exit code is the metrics'
+    found = [f for f in doc["findings"] if f["code"] == "SOP735"]
+    assert len(found) == 1
+    f = found[0]
+    assert (f["path"], f["line"], f["col"], f["severity"]) == (
+        "elsewhere/demand.csv",
+        2,
+        3,
+        "warning",
+    )
+    assert "2 rows of 2 in demand.csv" in f["message"]
+    assert "outside the committed horizon 2027-01..2027-06 (period 2027-09)" in f["message"]
+    assert doc["observed_periods"] == []
+    notes = {
+        (r["section"], r["metric"]): r["note"] for r in doc["scorecard"] if r["status"] == "no_data"
+    }
+    said = "no actuals in the committed horizon 2027-01..2027-06: demand.csv has no row inside it"
+    assert notes[("forecast", "wape")] == said
+    assert notes[("lag", "wape")] == said
+    assert notes[("service", "unit_fill_rate")] == said
+    text = run(["learn", "sop/2026-12/v1", "--actuals", "elsewhere"], cwd=repo)
+    assert text.code == 0
+    assert "elsewhere/demand.csv:2:3: warning SOP735" in text.out
+    assert "add demand.csv" not in text.out
+
+
+def test_a_shared_folder_reaching_past_the_horizon_names_each_file_once(repo: Path) -> None:
+    """actuals/ serves every cycle: its order line SO-4 (2027-09, line 6) is after the
+    horizon of sop/2026-12/v1; the other files lie inside it and give no finding."""
+    _, doc = learn(repo, "sop/2026-12/v1")
+    found = [f for f in doc["findings"] if f["code"] == "SOP735"]
+    assert [(f["path"], f["line"], f["col"]) for f in found] == [("actuals/order_lines.csv", 6, 5)]
+    assert "1 row of 5 in order_lines.csv" in found[0]["message"]
+    fill = [r for r in doc["scorecard"] if r["metric"] == "line_fill_rate"]
+    assert fill and all(r["status"] != "no_data" for r in fill)
