@@ -144,7 +144,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SOP734": (Severity.WARNING, "outcome given for an assumption the cycle does not document"),
     "SOP735": (
         Severity.WARNING,
-        "actuals outside the committed horizon: not compared with the plan",
+        "actuals file with no row inside the committed horizon: nothing of it is compared",
     ),
     "SOP801": (Severity.ERROR, "input row changed by an author without the owner role or right"),
     "SOP802": (Severity.ERROR, "row in the frozen window changed without the frozen-change right"),

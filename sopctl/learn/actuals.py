@@ -233,8 +233,9 @@ def assumption_findings(act: Actuals, cycle: str, ids: set[str]) -> list[Finding
 
 
 def horizon_findings(act: Actuals, ctx: Context) -> list[Finding]:
-    """SOP735, one per file: rows whose period lies outside the committed horizon, which no
-    section compares with the plan, at the first of them."""
+    """SOP735, one per file that has rows but none inside the committed horizon (the wrong
+    cycle, or the wrong periods), at its first row: nothing of it is compared with the plan.
+    A file that also has rows inside (one actuals/ folder serves every cycle) is no mistake."""
     first, last = ctx.first_ordinal, ctx.first_ordinal + ctx.horizon - 1
     span = f"{periods.from_ordinal(first, ctx.bucket)}..{periods.from_ordinal(last, ctx.bucket)}"
     out: list[Finding] = []
@@ -244,7 +245,7 @@ def horizon_findings(act: Actuals, ctx: Context) -> list[Finding]:
             continue
         o = pl.col(ord_col(column))
         outside = df.filter(o.is_not_null() & ~o.is_between(first, last)).sort(LINE)
-        if not outside.height:
+        if not outside.height or df.filter(o.is_between(first, last)).height:
             continue
         seen = sorted(set(outside[column].to_list()))
         shown = ", ".join(seen[:6]) + (" ..." if len(seen) > 6 else "")
