@@ -13,7 +13,13 @@ from typing import Any
 
 import pytest
 
-from sopctl.governance.cycle_calendar import business_day, cycle_month, nth_business_day, phase_of
+from sopctl.governance.cycle_calendar import (
+    business_day,
+    cycle_month,
+    cycle_start,
+    nth_business_day,
+    phase_of,
+)
 from sopctl.governance.records import plan_digest
 from sopctl.governance.status import escalations
 from sopctl.validate import load_workspace
@@ -118,6 +124,42 @@ def test_phase_of(bday: int, phase: str) -> None:
 )
 def test_cycle_month(cycle_id: str, first_period: str, month: dt.date | None) -> None:
     assert cycle_month(cycle_id, first_period) == month
+
+
+@pytest.mark.parametrize(
+    ("cycle_id", "first_period", "start"),
+    [
+        ("2026-W53", "2027-W01", D(2026, 12, 28)),  # the id names the week: its Monday
+        ("2026-W53", "2027-W09", D(2026, 12, 28)),  # the id wins
+        ("wk-plan", "2027-W01", D(2026, 12, 28)),  # else the week before the first period's
+        ("wk-plan", "2026-W01", D(2025, 12, 22)),  # across the year: 2025 has 52 weeks
+        ("2027-W53", "2028-W01", None),  # 2027 has no week 53, nor a first period to fall back
+        ("odd", "2027-01", None),  # a month on a weekly charter: no week to tell
+    ],
+)
+def test_cycle_start_of_a_weekly_cycle(cycle_id: str, first_period: str, start: dt.date) -> None:
+    """A weekly cycle is made in the week before it plans, as a monthly one in the month
+    before: its business days count from that week's Monday (QA: they were counted from the
+    month before, so every December week's cycle was due in early November)."""
+    assert cycle_start(cycle_id, first_period, "week") == start
+    assert cycle_start("2026-12", "2027-01", "month") == DEC
+
+
+def test_status_of_a_weekly_cycle_counts_its_own_week(tmp_path: Path) -> None:
+    root = tmp_path / "cm"
+    shutil.copytree(Path(__file__).parents[1] / "examples" / "contract-manufacturer", root)
+    r = run(["status", "--today", "2026-12-29", "--format", "json"], cwd=root)
+    cal = json.loads(r.out)["calendar"]
+    assert (cal["bucket"], cal["period"], cal["start"]) == ("week", "2026-W53", "2026-12-28")
+    assert "month" not in cal and (cal["business_day"], cal["phase"]) == (2, "signal")
+    assert {p: d["date"] for p, d in cal["due"].items()} == {
+        "signal": "2026-12-29",
+        "reconcile": "2026-12-31",
+        "commit": "2027-01-04",  # business day 6 runs on into the next week
+    }
+    r = run(["status", "--today", "2026-12-21"], cwd=root)
+    assert "business day 0 of cycle week 2026-W53" in r.out
+    assert "the cycle week 2026-W53 has not started" in " ".join(r.out.split())
 
 
 @pytest.mark.parametrize(

@@ -239,13 +239,13 @@ def _calendar_lines(st: Status) -> list[str]:
     cal = st.calendar
     head = f"Cycle {st.cycle} (charter {st.charter}, status {st.cycle_status}), today {st.today}"
     if cal is None:
-        return [head, "phase: unknown (no cycle month)"]
+        return [head, "phase: unknown (no cycle month or week)"]
     dues = "; ".join(
         f"{p} day {cal.due_days[p]} = {cal.due_dates[p]}" + (" (passed)" if cal.late(p) else "")
         for p in ("signal", "reconcile", "commit")
     )
     return [
-        f"{head}: business day {cal.business_day} of cycle month {cal.month:%Y-%m}",
+        f"{head}: business day {cal.business_day} of {cal.span}",
         f"phase: [bold]{cal.phase}[/] — due: {dues}",
     ]
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..files import unusable
 from ..results import is_current
 from .actions import ActionView, order_actions
-from .cycle_calendar import CalendarState, calendar_state, cycle_month
+from .cycle_calendar import CalendarState, calendar_state, cycle_start
 from .log import LogEntry, latest_commit
 from .records import (
     RECONCILE_MANIFEST,
@@ -276,12 +276,14 @@ def cycle_status(ws: Workspace, report: Report, today: dt.date) -> Status:
     ch, cy = ws.charter, ws.cycle
     assert ch is not None and cy is not None
     notes: list[str] = []
-    month = cycle_month(ws.cycle_id, cy.first_period)
-    cal = calendar_state(ch, month, today) if month else None
-    if cal is None:
+    start = cycle_start(ws.cycle_id, cy.first_period, ch.cadence.bucket)
+    cal = calendar_state(ch, start, today) if start else None
+    if cal is None and ch.cadence.bucket == "week":
+        notes.append("the cycle week is unknown (cycle id is not YYYY-Www): no calendar")
+    elif cal is None:
         notes.append("the cycle month is unknown (cycle id is not YYYY-MM): no calendar")
-    elif today < cal.month:
-        notes.append(f"the cycle month {cal.month:%Y-%m} has not started")
+    elif today < cal.start:
+        notes.append(f"the {cal.span} has not started")
     out = outputs_dir(ws)
     if not (out / RECONCILE_MANIFEST).is_file():
         plan = "missing"
