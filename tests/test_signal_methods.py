@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
+import yaml
 
-from sopctl.schemas.charter import ForecastRules
+from sopctl.schemas.charter import Charter, ForecastRules
 from sopctl.signal import methods as k
 from sopctl.signal.auto import AUTO_ORDER, choose
 
@@ -159,3 +162,25 @@ def test_fallbacks() -> None:
     # auto needs holdout 3 + 2 = 5 → ses
     assert c.used == ["ses", "last_value", "ses"]
     assert c.kind == ["fallback", "fallback", "auto_fallback"]
+
+
+@pytest.mark.parametrize(
+    ("bucket", "forecast", "season"),
+    [
+        ("month", None, 12),
+        ("week", None, 52),  # a year of weeks, not a quarter (QA: 12 on weekly data)
+        ("week", {"holdout_periods": 4}, 52),
+        ("week", {"season_length": 13}, 13),  # as written
+        ("month", {"season_length": 4}, 4),
+    ],
+)
+def test_the_default_season_is_a_year_of_the_charters_periods(
+    bucket: str, forecast: dict[str, int] | None, season: int
+) -> None:
+    path = Path(__file__).parents[1] / "charters" / "northwind.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc["cadence"]["bucket"] = bucket
+    doc.pop("forecast")
+    if forecast is not None:
+        doc["forecast"] = forecast
+    assert Charter.model_validate(doc).forecast.season_length == season

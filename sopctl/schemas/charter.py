@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from .common import Email, Id, NonNeg, Probability, Strict, Text
 from .learn import LearnRules
@@ -174,7 +174,11 @@ Method = Literal[
 class ForecastRules(Strict):
     default_method: Method = "auto"
     per_item: dict[Id, Method] = Field(default_factory=dict)
-    season_length: int = Field(default=12, ge=1)
+    season_length: int = Field(
+        default=12,
+        ge=1,
+        description="Periods in a season: default 12 on a monthly charter, 52 on a weekly one",
+    )
     holdout_periods: int = Field(default=3, ge=1)
     moving_average_window: int = Field(default=3, ge=1)
 
@@ -218,6 +222,19 @@ class Charter(Strict):
     finance: Finance
     limits: Limits = Field(default_factory=Limits)
     learn: LearnRules = Field(default_factory=LearnRules)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _season_of_the_bucket(cls, data: Any) -> Any:
+        """A year is the season unless the charter says otherwise: 12 months, or 52 weeks on
+        a weekly charter (a 12-week season on weekly data copies a quarter, not a year)."""
+        if not isinstance(data, dict):
+            return data
+        cadence, forecast = data.get("cadence"), data.get("forecast", {})
+        weekly = isinstance(cadence, dict) and cadence.get("bucket") == "week"
+        if not weekly or not isinstance(forecast, dict) or "season_length" in forecast:
+            return data  # a forecast that is no mapping is the schema's to refuse
+        return {**data, "forecast": {**forecast, "season_length": 52}}
 
     def role_ids(self) -> set[str]:
         return {r.id for r in self.roles}
