@@ -35,7 +35,7 @@ import polars as pl
 
 from .costs import columns as _table
 from .costs import per_period
-from .reconcile.data import PERIODS_PER_YEAR
+from .periods import DAYS_PER_PERIOD, PERIODS_PER_YEAR
 from .reconcile.result import DECIMALS, rounded
 
 if TYPE_CHECKING:
@@ -51,7 +51,6 @@ __all__ = [
     "plan_finance",
 ]
 
-DAYS_PER_PERIOD = {"month": 365.0 / 12.0, "week": 7.0}
 # cost components of the reconcile objective that are paid in cash, besides materials
 CASH_COMPONENTS = ("production", "regular_time", "overtime", "hiring", "layoffs", "subcontract")
 # the rest of the objective: penalties and holding costs steer the optimiser but pay nobody

@@ -92,3 +92,9 @@ def describe(bucket: Bucket) -> str:
     if bucket == "month":
         return "a month written YYYY-MM (years 1900-2999), e.g. 2027-03"
     return "an ISO week written YYYY-Www (years 1900-2999), e.g. 2027-W09"
+
+
+# One year in each bucket, for every module that annualises or converts days (finance, the
+# default holding cost, learn): a year of 12 months of 365/12 days, or of 52 weeks of 7 days.
+PERIODS_PER_YEAR: dict[str, int] = {"month": 12, "week": 52}
+DAYS_PER_PERIOD: dict[str, float] = {"month": 365.0 / 12.0, "week": 7.0}

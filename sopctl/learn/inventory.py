@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from ..periods import DAYS_PER_PERIOD, PERIODS_PER_YEAR
 from . import metrics as m
 from . import scorecard as sc
 from .model import LearnInputs, observed
@@ -37,7 +38,7 @@ def dos_frame(inp: LearnInputs, stock: pl.DataFrame) -> pl.DataFrame:
     )
     rows = stock["item"].replace_strict(items, list(range(len(items)))).to_numpy()
     start = stock["period"].replace_strict(labels, list(range(1, len(labels) + 1))).to_numpy()
-    days_pp = m.DAYS_PER_PERIOD[inp.target.bucket]
+    days_pp = DAYS_PER_PERIOD[inp.target.bucket]
     days, capped = m.days_of_supply_matrix(
         stock["on_hand"].to_numpy().astype(np.float64),
         start.astype(np.int64),
@@ -172,7 +173,7 @@ def _turns(inp: LearnInputs, stock: pl.DataFrame) -> list[pl.DataFrame]:
         .group_by("item")
         .agg(pl.col("shipped").sum().alias("out"), pl.col("shipped_cost").sum().alias("out_cost"))
     )
-    ppy = m.PERIODS_PER_YEAR[inp.target.bucket]
+    ppy = PERIODS_PER_YEAR[inp.target.bucket]
     per = (
         valued(stock.select("item", "period", "on_hand"), "on_hand")
         .group_by("item")

@@ -16,8 +16,6 @@ import polars as pl
 
 FloatArr = npt.NDArray[np.float64]
 A, F, E = "actual", "forecast", "error"
-DAYS_PER_PERIOD = {"month": 365.2425 / 12, "week": 7.0}
-PERIODS_PER_YEAR = {"month": 12.0, "week": 365.2425 / 7}
 
 
 def ratio(num: pl.Expr, den: pl.Expr) -> pl.Expr:

@@ -22,6 +22,7 @@ import numpy.typing as npt
 import polars as pl
 
 from ..costs import cost_rows, standard_costs
+from ..periods import PERIODS_PER_YEAR
 from ..tables.check import Table
 
 if TYPE_CHECKING:
@@ -32,7 +33,6 @@ IntArr = npt.NDArray[np.int64]
 BoolArr = npt.NDArray[np.bool_]
 
 INF = float("inf")
-PERIODS_PER_YEAR = {"month": 12, "week": 52}
 SS_PENALTY_FACTOR = 2.0  # default safety-stock penalty = 2 x holding cost per unit-period
 
 
