@@ -103,6 +103,19 @@ def test_a_small_dip_below_zero_gets_a_strip_not_a_step(
     assert top < f.y(0) <= f.y(lo) <= bottom
 
 
+def test_period_labels_on_the_x_axis_never_touch() -> None:
+    """26 week labels (8 characters) on the default width: every third one (every second
+    ran together, '2026-W502026-W52'); 24 months keep every second."""
+    import re
+
+    weeks = [f"2027-W{w:02d}" for w in range(1, 27)]
+    months = [f"{2027 + m // 12}-{m % 12 + 1:02d}" for m in range(24)]
+    for labels, shown in ((weeks, weeks[::3]), (months, months[::2])):
+        text = axes(Frame(labels, 0, 10), "period", "units")
+        ticks = re.findall(r'text-anchor="middle">([^<]+)</text>', text)
+        assert ticks[:-1] == shown  # the last one is the axis title
+
+
 def test_user_text_is_escaped_in_svg() -> None:
     evil = '<script>alert("x")</script>&'
     f = Frame([evil, "b"], 0, 10)

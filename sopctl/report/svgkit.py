@@ -123,7 +123,10 @@ def axes(f: Frame, x_label: str, y_label: str) -> str:
     out.append(
         f'<line class="axis-line" x1="{f.left}" x2="{f.width - f.right}" y1="{base}" y2="{base}"/>'
     )
-    every = max(1, math.ceil(len(f.labels) * 48 / max(f.plot_w, 1)))
+    # 48 px holds a month label (7 characters) and its gap; each further character ~7 px
+    longest = max((len(label) for label in f.labels), default=0)
+    space = 48 + 7 * max(0, longest - 7)
+    every = max(1, math.ceil(len(f.labels) * space / max(f.plot_w, 1)))
     for i, label in enumerate(f.labels):
         if i % every:
             continue
