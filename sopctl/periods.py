@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Literal
 
 Bucket = Literal["month", "week"]
@@ -17,6 +18,8 @@ Bucket = Literal["month", "week"]
 _MONTH = re.compile(r"^((?:19|2\d)\d\d)-(0[1-9]|1[0-2])$")
 _WEEK = re.compile(r"^((?:19|2\d)\d\d)-W(0[1-9]|[1-4]\d|5[0-3])$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# any two-digit week number: week 00 or one past the year's last is written like a week
+_ANY_WEEK = re.compile(r"^((?:19|2\d)\d\d)-W(\d\d)$")
 
 EXAMPLE = {"month": "2027-03", "week": "2027-W09"}
 
@@ -69,8 +72,7 @@ def monday(n: int) -> dt.date:
 def from_ordinal(n: int, bucket: Bucket) -> str:
     if bucket == "month":
         return f"{n // 12:04d}-{n % 12 + 1:02d}"
-    year, week, _ = monday(n).isocalendar()
-    return f"{year:04d}-W{week:02d}"
+    return week_of(monday(n))
 
 
 def shift(text: str, k: int, bucket: Bucket) -> str:
@@ -92,6 +94,68 @@ def describe(bucket: Bucket) -> str:
     if bucket == "month":
         return "a month written YYYY-MM (years 1900-2999), e.g. 2027-03"
     return "an ISO week written YYYY-Www (years 1900-2999), e.g. 2027-W09"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a text is no period of a bucket: `what` follows the quoted text ('2027-01' is a
+    month), `fix` says what to write instead."""
+
+    what: str
+    fix: str
+
+
+def problem(text: str, bucket: Bucket) -> Problem | None:
+    """The one place a period's spelling is judged: None for a period of `bucket`, else what
+    is wrong with it (see `why_not`)."""
+    return None if to_ordinal(text, bucket) is not None else why_not(text, bucket)
+
+
+def why_not(text: str, bucket: Bucket) -> Problem:
+    """What is wrong with a text that is no period of `bucket` (`to_ordinal` gave None): a
+    week the year does not have, a month where the charter plans in weeks (or a week where it
+    plans in months), or else no period at all."""
+    other: Bucket = "week" if bucket == "month" else "month"
+    n = to_ordinal(text, other)
+    if n is not None and bucket == "week":
+        first, last = _weeks_of_month(n)
+        return Problem(
+            "is a month",
+            f"this charter plans in ISO weeks: write a week such as {first} (weeks {first} to "
+            f"{last} lie mostly in {text}), written YYYY-Www",
+        )
+    if n is not None:
+        thursday = monday(n) + dt.timedelta(days=3)  # a week lies mostly in its Thursday's month
+        return Problem(
+            "is an ISO week",
+            f"this charter plans in months: write {thursday.year:04d}-{thursday.month:02d} "
+            f"(the month {text} lies mostly in), written YYYY-MM",
+        )
+    m = _ANY_WEEK.match(text)
+    if m and bucket == "week":
+        year = int(m.group(1))
+        weeks = dt.date(year, 12, 28).isocalendar()[1]  # 28 December is in the last week
+        return Problem(
+            "is not a valid period",
+            f"{year} has {weeks} ISO weeks: write a week from {year}-W01 to {year}-W{weeks}",
+        )
+    return Problem("is not a valid period", f"write {describe(bucket)}")
+
+
+def _weeks_of_month(n: int) -> tuple[str, str]:
+    """The first and last ISO week lying mostly in month ordinal `n`: the weeks of its first
+    and last Thursday."""
+    first = dt.date(n // 12, n % 12 + 1, 1)
+    thursday = first + dt.timedelta(days=(3 - first.weekday()) % 7)
+    nxt = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    last = nxt - dt.timedelta(days=(nxt.weekday() - 3) % 7 or 7)
+    return week_of(thursday), week_of(last)
+
+
+def week_of(day: dt.date) -> str:
+    """The ISO week label of a date."""
+    year, week, _ = day.isocalendar()
+    return f"{year:04d}-W{week:02d}"
 
 
 # One year in each bucket, for every module that annualises or converts days (finance, the

@@ -238,18 +238,10 @@ def check_cycle(cy: Cycle, doc: YamlDoc, folder: str, ch: Charter | None) -> lis
     if ch is None:
         return out
     bucket = ch.cadence.bucket
-    if periods.to_ordinal(cy.first_period, bucket) is None:
+    if (bad := periods.problem(cy.first_period, bucket)) is not None:
         line, col = doc.where(("first_period",))
-        out.append(
-            finding(
-                doc.path,
-                line,
-                col,
-                "SOP308",
-                f"first_period '{cy.first_period}' is not valid for a {bucket} "
-                f"cadence; write {periods.describe(bucket)}",
-            )
-        )
+        msg = f"first_period '{cy.first_period}' {bad.what}; {bad.fix}"
+        out.append(finding(doc.path, line, col, "SOP308", msg))
     roles = ch.role_ids()
     for i, a in enumerate(cy.assumptions):
         if a.owner not in roles:

@@ -11,7 +11,8 @@ case.yaml keys:
   big          {path: size in bytes} the file's header and data rows, rows repeated up to size
   symlinks     {path: target} symlinks; an absolute target leaves the repository
   fifos        [paths] FIFOs (named pipes) in place of files; the case is skipped without mkfifo
-  expect       [{code, path, line?, col?, severity?}] findings that must appear
+  expect       [{code, path, line?, col?, severity?, message?}] findings that must appear
+               (message: a text the finding's message must contain)
   absent       [codes] that must not appear anywhere
   exit         expected exit code (default 1)
   xfail        reason: a known validator bug; the case must fail until it is fixed
@@ -48,7 +49,7 @@ CASE_KEYS = {
     "exit",
     "xfail",
 }
-EXPECT_KEYS = {"code", "path", "line", "col", "severity"}
+EXPECT_KEYS = {"code", "path", "line", "col", "severity", "message"}
 NAME = re.compile(r"^\d{3}-[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -138,7 +139,7 @@ def _show(findings: list[dict[str, Any]]) -> str:
 
 
 def _matches(want: dict[str, Any], got: dict[str, Any]) -> bool:
-    return all(got[k] == v for k, v in want.items())
+    return all(v in got[k] if k == "message" else got[k] == v for k, v in want.items())
 
 
 @pytest.mark.parametrize(("case", "spec"), _params())

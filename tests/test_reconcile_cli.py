@@ -165,6 +165,22 @@ def test_explain_item_resource_and_unknown(repo: Path) -> None:
         assert "(periods 2027-01..2027-06)" in r.err and r.out == ""
 
 
+@pytest.mark.parametrize(
+    ("period", "said", "hint"),
+    [
+        ("2027-W05", "it is an ISO week", "this charter plans in months: write 2027-02 "),
+        ("2027-13", "it is not a valid period", "write a month written YYYY-MM"),
+    ],
+)
+def test_explain_says_what_is_wrong_with_a_misspelt_period(
+    repo: Path, period: str, said: str, hint: str
+) -> None:
+    r = run(["explain", "ASSY", "--period", period], cwd=repo)
+    assert r.code == 2 and r.out == "", r.out + r.err
+    head = f"period '{period}' is not in the plan of cycle 2026-12 (periods 2027-01..2027-06)"
+    assert f"{head}: {said}\n" in r.err and f"hint: {hint}" in r.err, r.err
+
+
 def test_explain_solves_in_memory_when_outputs_are_stale(repo: Path) -> None:
     r = run(["explain", "ASSY"], cwd=repo)
     assert r.code == 0, r.out + r.err

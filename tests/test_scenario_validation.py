@@ -135,6 +135,23 @@ def test_messages_say_what_to_write(tmp_path: Path, overlays: str, line: int, me
     assert "value error" not in f.message.lower()
 
 
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2027-W05", "'2027-W05' is an ISO week; this charter plans in months: write 2027-02 "),
+        ("2027-13", "'2027-13' is not a valid period; write a month written YYYY-MM"),
+    ],
+)
+def test_an_overlay_period_says_what_is_wrong_with_it(
+    tmp_path: Path, value: str, message: str
+) -> None:
+    overlays = f"  - kind: demand\n    from: {value}\n    factor: 2\n"
+    root = tiny_repo(tmp_path / "tiny", {"s": HEAD + overlays})
+    (f,) = [f for f in validate(root) if f.path == FILE]
+    assert (f.code, f.line, f.col) == ("SOP625", 5, 5)
+    assert message in f.message, f.message
+
+
 def test_owner_must_be_a_charter_role(tmp_path: Path) -> None:
     root = tiny_repo(tmp_path / "tiny", {"s": scenario_yaml("", owner="ceo")})
     assert _codes(root, FILE) == [("SOP627", 2, 1)]

@@ -79,6 +79,7 @@ def run_reconcile_cmd(
 
 def run_explain_cmd(root: Path | None, cycle: str | None, name: str, period: str | None) -> int:
     from ..explain import explain_item, explain_material, explain_resource
+    from ..periods import problem
     from ..plan import plan_frames_for
     from .fit import wrap_lines
     from .render import emit
@@ -92,11 +93,15 @@ def run_explain_cmd(root: Path | None, cycle: str | None, name: str, period: str
         print(f"no plan to explain: fix {fix} first (sopctl reconcile --dry-run shows it too)")
         return EXIT_FINDINGS
     periods = ws.periods()
+    assert ws.charter is not None  # a plan was found: its charter was read
     if period is not None and period not in periods:
         span = f"{periods[0]}..{periods[-1]}" if periods else "none"
+        said, hint = "", "name a period of the horizon as in supply_plan.csv, or leave out --period"
+        if bad := problem(period, ws.charter.cadence.bucket):  # misspelt: say how
+            said, hint = f": it {bad.what}", bad.fix
         raise UserError(
-            f"period '{period}' is not in the plan of cycle {ws.cycle_id} (periods {span})",
-            hint="name a period of the horizon as in supply_plan.csv, or leave out --period",
+            f"period '{period}' is not in the plan of cycle {ws.cycle_id} (periods {span}){said}",
+            hint=hint,
         )
     if frames.supply.filter(frames.supply["item"] == name).height:
         lines = explain_item(ws, frames, name, period)

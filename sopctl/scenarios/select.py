@@ -146,11 +146,8 @@ class _Selector:
                 continue
             n = periods.to_ordinal(value, bucket)
             if n is None:
-                self.add(
-                    (key,),
-                    "SOP625",
-                    f"'{value}' is not a valid period; write {periods.describe(bucket)}",
-                )
+                bad = periods.why_not(value, bucket)
+                self.add((key,), "SOP625", f"'{value}' {bad.what}; {bad.fix}")
                 ok = False
             elif not 0 <= n - start < len(labels):
                 self.add(

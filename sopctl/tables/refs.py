@@ -38,16 +38,12 @@ def check_periods(out: Emitter, df: pl.DataFrame, c: Column, ctx: Context) -> pl
     uniq = df[c.name].drop_nulls().unique().to_list()
     mapping = {v: periods.to_ordinal(v, ctx.bucket) for v in uniq}
     invalid = sorted(v for v, n in mapping.items() if n is None)
-    distinct_problems(
-        out,
-        df,
-        c.name,
-        invalid,
-        "SOP308",
-        lambda v, n: (
-            f"'{v}' is not a valid period ({_rows(n)}); write {periods.describe(ctx.bucket)}"
-        ),
-    )
+
+    def bad_period(v: str, n: int) -> str:
+        p = periods.why_not(v, ctx.bucket)
+        return f"'{v}' {p.what} ({_rows(n)}); {p.fix}"
+
+    distinct_problems(out, df, c.name, invalid, "SOP308", bad_period)
     first, last = ctx.first_ordinal, ctx.first_ordinal + ctx.horizon - 1
     first_label = periods.from_ordinal(first, ctx.bucket)
     last_label = periods.from_ordinal(last, ctx.bucket)
