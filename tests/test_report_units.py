@@ -211,7 +211,8 @@ def test_quote_prefix_and_dates_and_columns() -> None:
     assert date_text(dt.datetime(2027, 1, 15), "period", "month") is None
     assert date_text(dt.datetime(2027, 1, 1, 12), "period", "month") is None
     assert date_text(dt.date(2027, 1, 31), "date", "month") == "2027-01-31"
-    assert date_text(dt.date(2027, 1, 4), "period", "week") is None
+    assert date_text(dt.date(2027, 1, 4), "period", "week") == "2027-W01"  # a Monday
+    assert date_text(dt.date(2027, 1, 5), "period", "week") is None
     assert [column_letter(n) for n in (1, 26, 27, 52, 703)] == ["A", "Z", "AA", "AZ", "AAA"]
 
 

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..findings import Finding, finding
+from ..periods import week_of
 
 # Text starting with one of these would run as a formula if a spreadsheet re-parsed it
 # (OWASP "CSV injection"); tab and carriage return are on the same list.
@@ -63,7 +64,8 @@ def needs_quote_prefix(text: str) -> bool:
 
 def date_text(value: dt.date | dt.datetime, dtype: str, bucket: str) -> str | None:
     """A date cell in a period or date column as the text the contract expects, or None when
-    the date cannot stand for such a value (e.g. a time of day, or a day in a month column)."""
+    the date cannot stand for such a value (e.g. a time of day, a day in a month column other
+    than the 1st, or a day in a week column other than the Monday)."""
     if isinstance(value, dt.datetime):
         if value.time() != dt.time(0):
             return None
@@ -72,7 +74,24 @@ def date_text(value: dt.date | dt.datetime, dtype: str, bucket: str) -> str | No
         return value.isoformat()
     if dtype == "period" and bucket == "month" and value.day == 1:
         return f"{value.year:04d}-{value.month:02d}"
+    if dtype == "period" and bucket == "week" and value.weekday() == 0:
+        return week_of(value)
     return None
+
+
+def period_hint(value: dt.date | dt.datetime, bucket: str) -> str:
+    """What to type instead of a date that stands for no period, in the charter's spelling:
+    the period holding that date."""
+    if bucket == "week":
+        label, first = week_of(value), "the Monday of a week"
+    else:
+        label, first = f"{value.year:04d}-{value.month:02d}", "the 1st of a month"
+    if isinstance(value, dt.datetime) and value.time() != dt.time(0):
+        first += ", with no time of day"
+    return (
+        f"format the column as text and type a period such as {label} (the one holding that "
+        f"date); a date is read as a period only when it is {first}"
+    )
 
 
 # the characters a workbook stores as `_xHHHH_`: controls other than tab and line feed, and

@@ -28,7 +28,7 @@ from typing import Any
 
 from ..findings import Finding, Report, Severity, finding
 from ..tables.lines import csv_row
-from .cells import date_text, number_text, ooxml_text, percent_format
+from .cells import date_text, number_text, ooxml_text, percent_format, period_hint
 from .paths import stage, target_problem
 
 
@@ -106,7 +106,7 @@ def _cell_text(cell: Any, dtype: str | None, bucket: str, where: str, out: list[
         if text is None:
             shown = v.isoformat()
             fix = {
-                "period": "format the column as text and type a period such as 2027-01",
+                "period": period_hint(v, bucket),
                 "int": "format the cell as a number and type the number",
                 "float": "format the cell as a number and type the number",
             }.get(dtype or "", "format the column as text and type text")
