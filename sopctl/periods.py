@@ -139,7 +139,7 @@ def why_not(text: str, bucket: Bucket) -> Problem:
             "is not a valid period",
             f"{year} has {weeks} ISO weeks: write a week from {year}-W01 to {year}-W{weeks}",
         )
-    return Problem("is not a valid period", f"write {describe(bucket)}")
+    return Problem("is not a valid period", f"use {describe(bucket)}")
 
 
 def _weeks_of_month(n: int) -> tuple[str, str]:

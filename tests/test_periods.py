@@ -78,10 +78,10 @@ def test_a_week_53_in_a_52_week_year_is_no_period() -> None:
         ),
         ("2026-W53", "month", "is an ISO week; this charter plans in months: write 2026-12"),
         # otherwise: no period at all, and the spelling the charter's bucket wants
-        ("2027-w02", "week", "is not a valid period; write an ISO week written YYYY-Www"),
-        ("2027-02-01", "week", "is not a valid period; write an ISO week written YYYY-Www"),
-        ("2027-W53", "month", "is not a valid period; write a month written YYYY-MM"),
-        ("2027-13", "month", "is not a valid period; write a month written YYYY-MM"),
+        ("2027-w02", "week", "is not a valid period; use an ISO week written YYYY-Www"),
+        ("2027-02-01", "week", "is not a valid period; use an ISO week written YYYY-Www"),
+        ("2027-W53", "month", "is not a valid period; use a month written YYYY-MM"),
+        ("2027-13", "month", "is not a valid period; use a month written YYYY-MM"),
     ],
 )
 def test_a_refused_period_says_what_is_wrong_with_it(text: str, bucket: str, message: str) -> None:

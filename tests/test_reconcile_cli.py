@@ -169,7 +169,7 @@ def test_explain_item_resource_and_unknown(repo: Path) -> None:
     ("period", "said", "hint"),
     [
         ("2027-W05", "it is an ISO week", "this charter plans in months: write 2027-02 "),
-        ("2027-13", "it is not a valid period", "write a month written YYYY-MM"),
+        ("2027-13", "it is not a valid period", "use a month written YYYY-MM"),
     ],
 )
 def test_explain_says_what_is_wrong_with_a_misspelt_period(

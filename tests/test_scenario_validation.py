@@ -139,7 +139,7 @@ def test_messages_say_what_to_write(tmp_path: Path, overlays: str, line: int, me
     ("value", "message"),
     [
         ("2027-W05", "'2027-W05' is an ISO week; this charter plans in months: write 2027-02 "),
-        ("2027-13", "'2027-13' is not a valid period; write a month written YYYY-MM"),
+        ("2027-13", "'2027-13' is not a valid period; use a month written YYYY-MM"),
     ],
 )
 def test_an_overlay_period_says_what_is_wrong_with_it(
