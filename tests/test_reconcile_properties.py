@@ -1,5 +1,6 @@
 """Properties on small random instances (built as PlanData, no files):
-every solved plan keeps every balance and limit, and more capacity never costs more."""
+every solved plan keeps every balance and limit (scheduled receipts included), and more
+capacity never costs more."""
 
 from __future__ import annotations
 
@@ -87,6 +88,8 @@ def instances(draw: st.DrawFn) -> PlanData:
         sub_cost=np.where(has_sub, unit + ints(draw, 0, 20, (F,)), np.nan),
         sub_limit=maybe_inf(draw, 0, 20, F),
         on_hand=on_hand,
+        # scheduled receipts (work released before the horizon): none for some items
+        receipts=ints(draw, 0, 20, (F, T)) * ints(draw, 0, 1, (F, 1)),
         safety_stock=ints(draw, 0, 10, (F,)),
         ss_penalty=ints(draw, 0, 5, (F,)),
         ending_target=np.minimum(ints(draw, 0, 30, (F,)), on_hand),
@@ -136,7 +139,9 @@ def test_every_plan_keeps_every_balance_and_limit(d: PlanData) -> None:
     sup = res.supply
     inv, ship = grid(sup, "inventory", F, T), grid(sup, "shipments", F, T)
     arrive, sub = grid(sup, "production_arrivals", F, T), grid(sup, "subcontract", F, T)
-    assert np.allclose(inv, prev(inv, d.on_hand) + arrive + sub - ship, atol=FRAME_TOL)
+    sched = grid(sup, "scheduled_receipts", F, T)
+    assert np.array_equal(sched, d.receipts)
+    assert np.allclose(inv, prev(inv, d.on_hand) + arrive + sched + sub - ship, atol=FRAME_TOL)
     assert np.all(inv[:, -1] >= d.ending_target - FRAME_TOL)
     lim = np.where(np.isnan(d.sub_cost), 0.0, d.sub_limit)
     assert np.all(sub <= lim[:, None] + FRAME_TOL)

@@ -29,6 +29,10 @@ Model decisions
   hours_per_worker (of that period) x workforce, plus overtime_cost per overtime hour.
 - Production started in period t loads resources and uses materials in t and reaches stock
   in t + lead_time; production that would land after the horizon is not allowed.
+- Scheduled receipts (work already released, purchase orders of bought-in items already
+  placed) reach stock in their period whatever the plan decides: a constant on the right-hand
+  side of the inventory balance, like open orders in the material balance. They load no
+  resource, use no material (both happened before the horizon) and cost the objective nothing.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 Every set gets an integer index: items f (sorted ids), segments s (charter priority, then
 charter order), periods t (0 = the cycle's first period), resources r and materials m (sorted
 ids). Tables are mapped onto those indices with polars joins and scattered into arrays in one
-NumPy assignment each; no Python loop runs over table rows.
+NumPy assignment each (rows.py); no Python loop runs over table rows. Scheduled receipts of items
+and open orders of materials are fixed arrivals: (F, T) and (M, T) arrays of units.
 
 Defaults (all documented in the package docstring): an empty holding cost is
 items.unit_cost x finance.inventory_carrying_rate / periods per year; an empty safety-stock
@@ -23,7 +24,13 @@ import polars as pl
 
 from ..costs import cost_rows, standard_costs
 from ..periods import PERIODS_PER_YEAR
-from ..tables.check import Table
+from .rows import attach as _attach
+from .rows import frame as _frame
+from .rows import ids as _ids
+from .rows import num as _num
+from .rows import nums as _nums
+from .rows import per_entity as _per_entity
+from .rows import summed
 
 if TYPE_CHECKING:
     from ..validate import Workspace
@@ -84,6 +91,7 @@ class PlanData:
     sub_cost: FloatArr  # nan = the item cannot be subcontracted
     sub_limit: FloatArr  # inf = unlimited
     on_hand: FloatArr
+    receipts: FloatArr  # (F, T): scheduled_receipts arriving whatever the plan decides
     safety_stock: FloatArr
     ss_penalty: FloatArr
     ending_target: FloatArr
@@ -117,62 +125,6 @@ class PlanData:
         out = np.zeros((len(self.items), len(self.resources)))
         out[self.rt_item, self.rt_res] = self.rt_hours
         return out
-
-
-def _frame(ws: Workspace, name: str, required: list[str]) -> pl.DataFrame | None:
-    t = ws.tables.get(name)
-    if not isinstance(t, Table):
-        return None
-    df = t.frame
-    if any(c not in df.columns for c in required):
-        return None
-    return df.filter(pl.all_horizontal(pl.col(required).is_not_null()))
-
-
-def _num(df: pl.DataFrame, name: str, default: float) -> FloatArr:
-    """A numeric column as floats, nulls (and a missing column) replaced by `default`."""
-    return _nums(df, {name: default})[name]
-
-
-def _nums(df: pl.DataFrame, defaults: dict[str, float]) -> dict[str, FloatArr]:
-    """`_num` for several columns in one polars query (each query costs ~0.2 ms)."""
-    present = {n: v for n, v in defaults.items() if n in df.columns}
-    got = df.select(pl.col(n).cast(pl.Float64).fill_null(v) for n, v in present.items())
-    return {
-        n: got[n].to_numpy().astype(np.float64) if n in present else np.full(df.height, v)
-        for n, v in defaults.items()
-    }
-
-
-def _ids(values: list[str], col: str, idx: str) -> pl.DataFrame:
-    # The index is made by polars, not from a NumPy array: the first frame built from NumPy
-    # makes polars import numpy.ma (8 ms), which reconcile defers until HiGHS is running.
-    return pl.DataFrame({col: values}, schema={col: pl.String}).with_columns(
-        pl.int_range(pl.len(), dtype=pl.Int64).alias(idx)
-    )
-
-
-def _attach(
-    df: pl.DataFrame, keys: dict[str, pl.DataFrame], notes: list[str], what: str
-) -> pl.DataFrame:
-    """Inner-join index columns onto `df`; rows whose ids are unknown are dropped (noted)."""
-    out = df
-    for col, ids in keys.items():
-        out = out.join(ids, on=col, how="left", maintain_order="left")
-    idx_cols = [c for ids in keys.values() for c in ids.columns if c not in keys]
-    bad = out.filter(pl.any_horizontal(pl.col(idx_cols).is_null()))
-    if bad.height:
-        notes.append(f"{what}: {bad.height} row(s) name an unknown id and were ignored")
-    return out.drop_nulls(idx_cols)
-
-
-def _per_entity(idx: str, df: pl.DataFrame | None, n: int) -> pl.DataFrame:
-    """`df` re-indexed so row i is entity i (missing entities are all-null rows)."""
-    base = pl.DataFrame({idx: pl.int_range(0, n, dtype=pl.Int64, eager=True)})
-    if df is None:
-        return base
-    df = df.unique(subset=[idx], keep="first", maintain_order=True)
-    return base.join(df, on=idx, how="left", maintain_order="left")
 
 
 def gather(ws: Workspace, demand: pl.DataFrame) -> PlanData:
@@ -283,6 +235,7 @@ def gather(ws: Workspace, demand: pl.DataFrame) -> PlanData:
         sub_cost=iu["subcontract_cost"],
         sub_limit=iu["subcontract_limit"],
         on_hand=stock["on_hand"],
+        receipts=summed(ws, "scheduled_receipts", {"item": ids_f, "period": per}, (F, T), notes),
         safety_stock=stock["safety_stock"],
         ss_penalty=np.where(np.isnan(ss_pen_raw), SS_PENALTY_FACTOR * holding, ss_pen_raw),
         ending_target=stock["ending_target"],
@@ -373,11 +326,7 @@ def _materials(
     M = len(names)
     ids = _ids(names, "material", "m")
     mv = _per_entity("m", df.join(ids, on="material") if df is not None else None, M)
-    oo = np.zeros((M, T))
-    orders = _frame(ws, "open_orders", ["material", "period", "quantity"])
-    if orders is not None and orders.height and M:
-        orders = _attach(orders, {"material": ids, "period": per}, notes, "open_orders")
-        np.add.at(oo, (orders["m"].to_numpy(), orders["t"].to_numpy()), _num(orders, "quantity", 0))
+    oo = summed(ws, "open_orders", {"material": ids, "period": per}, (M, T), notes)
     v = _nums(mv, {"unit_cost": 0.0, "lead_time": 0.0, "capacity": INF, "on_hand": 0.0})
     cap = np.repeat(v["capacity"][:, None], T, axis=1)
     per_period = _frame(ws, "supplier_capacity", ["material", "period", "capacity"])

@@ -58,7 +58,7 @@ def _max_supply(d: PlanData) -> FloatArr:
     mat_total = mat_total + np.where(rec_ok, d.mat.cap, 0.0).sum(axis=1)
     np.minimum.at(made, d.bom_item, mat_total[d.bom_mat] / d.bom_qty)
     sub = np.where(np.isnan(d.sub_cost), 0.0, d.sub_limit * T)
-    return np.asarray(d.on_hand + made + sub, dtype=np.float64)
+    return np.asarray(d.on_hand + d.receipts.sum(axis=1) + made + sub, dtype=np.float64)
 
 
 def hints(d: PlanData) -> tuple[list[str], list[str]]:
@@ -88,12 +88,15 @@ def hints(d: PlanData) -> tuple[list[str], list[str]]:
     must_clear = (d.demand * (d.seg_backlog & d.seg_clear)[None, :, None]).sum(axis=(1, 2))
     need = d.ending_target + must_clear
     most = _max_supply(d)
+    fixed = d.on_hand + d.receipts.sum(axis=1)  # on hand and scheduled receipts
     for f in np.flatnonzero(need > most + 1e-6):
         item = d.items[f]
+        sched = d.receipts[f].sum()
+        have = f"{d.on_hand[f]:g} on hand" + (f", {sched:g} scheduled" if sched > 0 else "")
         msgs.append(
             f"{item}: the ending target ({d.ending_target[f]:g}) plus backlog that must be "
             f"cleared ({must_clear[f]:g}) is more than it can possibly have: "
-            f"{d.on_hand[f]:g} on hand plus at most {most[f] - d.on_hand[f]:g} made or bought"
+            f"{have} plus at most {most[f] - fixed[f]:g} made or bought"
         )
         if d.ending_target[f] > 0:
             names.append(f"ending_target[{item}]")

@@ -104,9 +104,11 @@ def build_model(
     Rc = bld.col("R", mk, np.arange(M, dtype=np.int64), 0.0, r_up)
     J = bld.col("J", mk, np.arange(M, dtype=np.int64), 0.0, inf)
 
-    # ---- inventory balance: I[t] - I[t-1] - P[t-lt] - C[t] + sum_s Y[t] = on_hand (t = 0)
-    rhs = np.zeros((F, T))
-    rhs[:, 0] = d.on_hand
+    # ---- inventory balance: I[t] - I[t-1] - P[t-lt] - C[t] + sum_s Y[t]
+    #      = scheduled receipts[t] (+ on hand at t = 0): fixed arrivals, no column of their own
+    rhs = d.receipts.astype(np.float64)  # a copy
+    if F:
+        rhs[:, 0] += d.on_hand
     inv = bld.row("inventory_balance", item_keys, items, rhs, rhs)
     _lag(Iv, inv, 1.0, bld)
     j, t = _grid(F, T)

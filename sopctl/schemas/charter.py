@@ -82,6 +82,7 @@ TableType = Literal[
     "capacity",
     "routings",
     "inventory",
+    "scheduled_receipts",
     "bom",
     "materials",
     "open_orders",

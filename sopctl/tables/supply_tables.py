@@ -254,6 +254,19 @@ TABLES: tuple[Contract, ...] = (
         key=("item",),
     ),
     Contract(
+        "scheduled_receipts",
+        "Units of an item already released to production or ordered from a supplier, arriving "
+        "inside the horizon whatever the plan decides (work in progress, open purchase orders "
+        "of bought-in items).",
+        (
+            Column("order_id", "id", "Production or purchase order id"),
+            item_col(),
+            Column("period", "period", "Arrival period", scope="horizon"),
+            qty_col(desc="Units arriving"),
+        ),
+        key=("order_id",),
+    ),
+    Contract(
         "bom",
         "Bill of materials: units of each material per unit of item.",
         (
