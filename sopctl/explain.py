@@ -31,6 +31,7 @@ SUPPLY_FIELDS = (
     "demand",
     "production",
     "production_arrivals",
+    "scheduled_receipts",
     "subcontract",
     "shipments",
     "inventory",
@@ -69,6 +70,8 @@ def explain_item(ws: Workspace, f: PlanFrames, item: str, period: str | None) ->
     if items is not None and "lead_time" in items.columns:
         row = items.filter(pl.col("item") == item)
         lead = int(row["lead_time"][0] or 0) if row.height else 0
+    col = "scheduled_receipts"
+    scheduled = col in supply.columns and float(supply[col].fill_null(0.0).sum()) > 0
     for r in exc.sort("period", "kind").iter_rows(named=True):
         s = supply.filter(pl.col("period") == r["period"])
         srow = s.row(0, named=True) if s.height else {}
@@ -83,18 +86,23 @@ def explain_item(ws: Workspace, f: PlanFrames, item: str, period: str | None) ->
         )
         if srow:
             v = {k: _num(srow.get(k)) for k in SUPPLY_FIELDS}
+            sched = v["scheduled_receipts"]  # 0 too in a plan written before the column
             lines.append(
                 f"  the period: demand {v['demand']:,.1f}, production started "
                 f"{v['production']:,.1f}, arriving {v['production_arrivals']:,.1f}, "
-                f"subcontracted {v['subcontract']:,.1f}, shipped {v['shipments']:,.1f}, "
+                + (f"scheduled receipts {sched:,.1f}, " if sched else "")
+                + f"subcontracted {v['subcontract']:,.1f}, shipped {v['shipments']:,.1f}, "
                 f"stock at the end {v['inventory']:,.1f} (safety stock {v['safety_stock']:,.1f})."
             )
         binding = r["binding_constraint"] or "none found"
         lines.append(f"  why: the binding constraint is {binding}.")
         if binding.startswith("production_lead_time"):
+            fixed = "the stock on hand at the start" + (
+                ", the scheduled receipts" if scheduled else ""
+            )
             lines.append(
                 f"  production takes {lead} period(s) to arrive, so {r['period']} can only be "
-                "served from the stock on hand at the start and what arrives in time."
+                f"served from {fixed} and what arrives in time."
             )
         gain = relief(r["binding_constraint"], r["shadow_price"], f.currency)
         if gain:

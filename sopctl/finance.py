@@ -14,11 +14,15 @@ charter's currency. The formulas, sign conventions and assumptions are in docs/f
 - material_purchases = (planned receipts + open-order arrivals) x the material's cost that
   period (material_period_costs, else materials.unit_cost)
 - conversion_costs = the optimiser's own cash costs of the period other than materials
-  (production, regular_time, overtime, hiring, layoffs, subcontract). Penalties (backlog,
-  lost_sales, lost_revenue, safety_stock) and holding costs are not cash and are left out.
+  (production, regular_time, overtime, hiring, layoffs, subcontract), plus the scheduled
+  receipts of bought-in items arriving that period x their production cost. Penalties
+  (backlog, lost_sales, lost_revenue, safety_stock) and holding costs are not cash and are
+  left out. A scheduled receipt of an item made in house is not cash in the horizon: it was
+  released (and paid) before it, like the stock on hand.
 - receivables = revenue x DSO / days per period; payables = (material_purchases +
   subcontract + bought-in goods) x DPO / days per period, where bought-in goods are the
-  production cost of items with `sourcing` buy (a supplier invoices them, as it does
+  production cost of items with `sourcing` buy, planned orders in the period they are placed
+  and scheduled receipts in the period they arrive (a supplier invoices them, as it does
   materials); days per period = 365 / 12 (month) or 7 (week)
 - working_capital = inventory_value + material_inventory_value + receivables - payables
 - cash_flow = revenue - material_purchases - conversion_costs - change in receivables + change
@@ -146,11 +150,16 @@ def _flows(ws: Workspace, result: PlanResult) -> pl.DataFrame:
         .select("item")
         .unique()
     )
+    # a scheduled receipt of a bought-in item is a supplier invoice on arrival (as an open
+    # order of a material); one of an item made in house was paid when it was released
+    sched = pl.col("scheduled_receipts") if "scheduled_receipts" in result.supply.columns else 0.0
+    cost = pl.col("production_cost").fill_null(0.0)
     bought = _per_period(
-        result.supply.select("item", "period", "production")
+        result.supply.select("item", "period", "production", scheduled=sched)
         .join(buy, on="item", how="semi")
         .join(unit_costs, on=["item", "period"], how="left"),
-        bought_in=pl.col("production") * pl.col("production_cost").fill_null(0.0),
+        bought_in=(pl.col("production") + pl.col("scheduled")) * cost,
+        scheduled_buy=pl.col("scheduled") * cost,
     )
     mat_cost = pl.col("unit_cost").fill_null(0.0)
     material = _per_period(
@@ -167,7 +176,8 @@ def _flows(ws: Workspace, result: PlanResult) -> pl.DataFrame:
     base = pl.DataFrame({"period": ws.periods()}, schema={"period": pl.String})
     for part in (sales, stock, material, costs, bought):
         base = base.join(part, on="period", how="left", maintain_order="left")
-    return base.with_columns(pl.exclude("period").fill_null(0.0))
+    base = base.with_columns(pl.exclude("period").fill_null(0.0))
+    return base.with_columns(pl.col("conversion_costs") + pl.col("scheduled_buy"))
 
 
 def plan_finance(ws: Workspace, result: PlanResult) -> Finance:

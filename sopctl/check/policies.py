@@ -26,7 +26,7 @@ TABLE_RIGHTS: dict[str, str] = {
     "resources": "approve_capacity_change",
 }
 DEMAND_TABLES = ("baseline", "pipeline", "promotions", "renewals", "overrides")
-SUPPLY_TABLES = ("capacity", "open_orders", "resources")
+SUPPLY_TABLES = ("capacity", "open_orders", "scheduled_receipts", "resources")
 FROZEN_TABLES = DEMAND_TABLES + SUPPLY_TABLES
 # tables without a period column: their rows apply to every period, the frozen ones included
 ALL_PERIODS = ("resources",)
