@@ -164,10 +164,38 @@ def test_supply_plan_column_and_explain(repo: Path) -> None:
     assert "the stock on hand at the start, the scheduled receipts and what arrives" in out
 
 
-def test_frozen_window_covers_scheduled_receipts() -> None:
-    from sopctl.check.policies import FROZEN_TABLES
+def test_a_receipt_moved_into_the_frozen_window_needs_approve_frozen_change() -> None:
+    """Like an open order: a scheduled receipt moved into a frozen period changes what the
+    shop floor gets there; its author must hold approve_frozen_change (ops_lead: olga)."""
+    from sopctl.check.model import RowEdit
+    from sopctl.check.policies import frozen_window
+    from tests.test_check_policies import charter
 
-    assert "scheduled_receipts" in FROZEN_TABLES
+    def moved(author: str, old: str, new: str) -> RowEdit:
+        rows = ({"order_id": "WO-1", "period": old}, {"order_id": "WO-1", "period": new})
+        return RowEdit(
+            "scheduled_receipts",
+            "r.csv",
+            "c/r.csv",
+            {"order_id": "WO-1"},
+            "changed",
+            *rows,
+            3,
+            "abc1234",
+            author,
+        )
+
+    ch = charter()
+    (f,) = frozen_window(ch, [moved("sam@acme.example", "2027-03", "2027-01")], ["2027-01"], False)
+    assert (f.path, f.line, f.code) == ("c/r.csv", 3, "SOP802")
+    assert (
+        frozen_window(ch, [moved("olga@acme.example", "2027-03", "2027-01")], ["2027-01"], False)
+        == []
+    )
+    assert (
+        frozen_window(ch, [moved("sam@acme.example", "2027-03", "2027-04")], ["2027-01"], False)
+        == []
+    )
 
 
 def test_valid_table_loads_clean(tmp_path: Path) -> None:
