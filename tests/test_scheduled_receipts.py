@@ -141,13 +141,18 @@ def _receipt_repo(repo: Path) -> None:
     )
 
 
+def _reconcile(repo: Path) -> None:
+    got = run(["reconcile"], cwd=repo)
+    assert got.code == 0, got.out + got.err
+
+
 def _supply(repo: Path) -> list[dict[str, str]]:
     text = (repo / OUT / "supply_plan.csv").read_text(encoding="utf-8")
     return list(csv.DictReader(io.StringIO(text)))
 
 
 def test_supply_plan_column_and_explain(repo: Path) -> None:
-    run(["reconcile"], cwd=repo)
+    _reconcile(repo)
     rows = _supply(repo)  # without the table: the column is there, 0 everywhere
     header = list(rows[0])
     assert header[4:6] == ["production_arrivals", "scheduled_receipts"]
@@ -155,7 +160,7 @@ def test_supply_plan_column_and_explain(repo: Path) -> None:
     assert "scheduled receipts" not in run(["explain", "P-200"], cwd=repo).out
 
     _receipt_repo(repo)
-    run(["reconcile"], cwd=repo)
+    _reconcile(repo)
     got = {(r["item"], r["period"]): r["scheduled_receipts"] for r in _supply(repo)}
     assert got[("P-200", "2027-01")] == "50.0000"
     assert {v for k, v in got.items() if k != ("P-200", "2027-01")} == {"0.0000"}
@@ -202,3 +207,23 @@ def test_valid_table_loads_clean(tmp_path: Path) -> None:
     ws = _ws(tmp_path, RECEIPTS)
     _, report = load_workspace(tmp_path, "2026-12")
     assert report.ok and "scheduled_receipts" in ws.tables
+
+
+def test_an_empty_table_changes_no_result_file(repo: Path) -> None:
+    """Declaring the table with no rows (or only a receipt of 0) gives the plan without it,
+    byte for byte: the receipts are a constant, and 0 is no constant at all."""
+    files = ("supply_plan.csv", "capacity_plan.csv", "exceptions.csv", "finance.csv")
+    _reconcile(repo)
+    before = {n: (repo / OUT / n).read_bytes() for n in files}
+    summary = (repo / OUT / "summary.json").read_bytes()
+    _receipt_repo(repo)
+    items = repo / INPUTS / "items.csv"  # P-200 back to no lead time: only the table differs
+    items.write_text(
+        items.read_text(encoding="utf-8").replace("Ball valve,12,21,2,", "Ball valve,12,21,0,"),
+        encoding="utf-8",
+    )
+    for rows in ("", "PO-7,P-200,2027-01,0\n"):
+        write_files(repo, {f"{INPUTS}/receipts.csv": "order_id,item,period,quantity\n" + rows})
+        _reconcile(repo)
+        assert {n: (repo / OUT / n).read_bytes() for n in files} == before
+        assert (repo / OUT / "summary.json").read_bytes() == summary
