@@ -90,6 +90,7 @@ def instances(draw: st.DrawFn) -> PlanData:
         on_hand=on_hand,
         # scheduled receipts (work released before the horizon): none for some items
         receipts=ints(draw, 0, 20, (F, T)) * ints(draw, 0, 1, (F, 1)),
+        receipts_declared=True,
         safety_stock=ints(draw, 0, 10, (F,)),
         ss_penalty=ints(draw, 0, 5, (F,)),
         ending_target=np.minimum(ints(draw, 0, 30, (F,)), on_hand),

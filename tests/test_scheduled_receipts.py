@@ -50,7 +50,7 @@ def test_a_scheduled_receipt_ships_what_the_lead_time_would_leave_short(tmp_path
     # at 5 = 75); 15 are started in January (150): 225.00.
     bare = _plan(_ws(tmp_path / "bare", None))
     assert close(series(bare, "supply", "shipments"), [0, 0, 15])
-    assert close(series(bare, "supply", "scheduled_receipts"), [0, 0, 0])
+    assert "scheduled_receipts" not in bare.supply.columns  # not declared
     assert round(bare.costs["total"], 2) == 225.00
     # With 8 released units arriving in January: 5 ship in January, 3 wait a month (holding
     # 3 x 1 = 3) and ship in February with 2 of February's short (backlog 2 x 5 = 10); 7 are
@@ -153,14 +153,13 @@ def _supply(repo: Path) -> list[dict[str, str]]:
 
 def test_supply_plan_column_and_explain(repo: Path) -> None:
     _reconcile(repo)
-    rows = _supply(repo)  # without the table: the column is there, 0 everywhere
-    header = list(rows[0])
-    assert header[4:6] == ["production_arrivals", "scheduled_receipts"]
-    assert {r["scheduled_receipts"] for r in rows} == {"0.0000"}
+    rows = _supply(repo)  # a charter without the table: no column, the files of before
+    assert list(rows[0])[4:6] == ["production_arrivals", "subcontract"]
     assert "scheduled receipts" not in run(["explain", "P-200"], cwd=repo).out
 
     _receipt_repo(repo)
     _reconcile(repo)
+    assert list(_supply(repo)[0])[4:6] == ["production_arrivals", "scheduled_receipts"]
     got = {(r["item"], r["period"]): r["scheduled_receipts"] for r in _supply(repo)}
     assert got[("P-200", "2027-01")] == "50.0000"
     assert {v for k, v in got.items() if k != ("P-200", "2027-01")} == {"0.0000"}
@@ -211,10 +210,12 @@ def test_valid_table_loads_clean(tmp_path: Path) -> None:
 
 def test_an_empty_table_changes_no_result_file(repo: Path) -> None:
     """Declaring the table with no rows (or only a receipt of 0) gives the plan without it,
-    byte for byte: the receipts are a constant, and 0 is no constant at all."""
-    files = ("supply_plan.csv", "capacity_plan.csv", "exceptions.csv", "finance.csv")
+    byte for byte but for supply_plan.csv's column of zeros: the receipts are a constant, and
+    0 is no constant at all."""
+    files = ("capacity_plan.csv", "exceptions.csv", "finance.csv")
     _reconcile(repo)
     before = {n: (repo / OUT / n).read_bytes() for n in files}
+    supply = pl.read_csv(repo / OUT / "supply_plan.csv")
     summary = (repo / OUT / "summary.json").read_bytes()
     _receipt_repo(repo)
     items = repo / INPUTS / "items.csv"  # P-200 back to no lead time: only the table differs
@@ -227,3 +228,6 @@ def test_an_empty_table_changes_no_result_file(repo: Path) -> None:
         _reconcile(repo)
         assert {n: (repo / OUT / n).read_bytes() for n in files} == before
         assert (repo / OUT / "summary.json").read_bytes() == summary
+        now = pl.read_csv(repo / OUT / "supply_plan.csv")
+        assert now["scheduled_receipts"].to_list() == [0.0] * now.height
+        assert now.drop("scheduled_receipts").equals(supply)

@@ -114,6 +114,9 @@ class PlanData:
     bom_mat: IntArr
     bom_qty: FloatArr
     notes: list[str] = field(default_factory=list)
+    # the charter declares scheduled_receipts: supply_plan.csv then has the column (a plan
+    # without it keeps the files, and the digests approvals and tags hold, of before)
+    receipts_declared: bool = False
 
     @property
     def T(self) -> int:
@@ -236,6 +239,7 @@ def gather(ws: Workspace, demand: pl.DataFrame) -> PlanData:
         sub_limit=iu["subcontract_limit"],
         on_hand=stock["on_hand"],
         receipts=summed(ws, "scheduled_receipts", {"item": ids_f, "period": per}, (F, T), notes),
+        receipts_declared=any(i.table == "scheduled_receipts" for i in ch.inputs),
         safety_stock=stock["safety_stock"],
         ss_penalty=np.where(np.isnan(ss_pen_raw), SS_PENALTY_FACTOR * holding, ss_pen_raw),
         ending_target=stock["ending_target"],

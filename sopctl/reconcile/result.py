@@ -224,7 +224,7 @@ def plan_frames(d: PlanData, lp: LpModel, x: FloatArr, row_dual: FloatArr | None
             "demand": d.demand.sum(axis=1),
             "production": g["P"],
             "production_arrivals": arrivals,
-            "scheduled_receipts": d.receipts,
+            **({"scheduled_receipts": d.receipts} if d.receipts_declared else {}),
             "subcontract": per_item(g["C"], c["C"].ent),
             "shipments": per_item(g["Y"], pf),
             "backlog": per_item(Bk, pf),
