@@ -116,6 +116,37 @@ def test_adopt_prints_the_changes_writes_them_and_the_diff_reads_as_rows(tmp_pat
     assert r.code == 2 and "base is the plan already" in r.err
 
 
+def test_what_git_could_not_give_back_is_committed_first(tmp_path: Path) -> None:
+    """Adopting removes the scenario file and rewrites inputs: an untracked scenario file
+    would be lost for good, and uncommitted edits would ride along in the adoption. Both are
+    refused (exit 2), the dry run too, and nothing is written."""
+    cut = "  - {kind: capacity, resources: [LINE], from: 2027-02, to: 2027-02, hours: -30}\n"
+    root = full_repo(tmp_path / "tiny", {"cut": scenario_yaml(cut)})
+    capacity = root / CYCLE / "inputs" / "capacity.csv"
+    capacity.write_text(OPTIONAL["capacity"] + "\nLINE,2027-02,90,\n", encoding="utf-8")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A", "--", ".", f":!{CYCLE}/scenarios/cut.yaml")
+    git(root, "commit", "-q", "-m", "start, the scenario not yet committed")
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and ".git" not in p.parts}
+    for args in (["adopt", "cut"], ["adopt", "cut", "--dry-run"]):
+        r = run(args, cwd=root)
+        assert r.code == 2, r.out + r.err
+        assert (
+            f"cannot adopt scenario cut: {CYCLE}/scenarios/cut.yaml not committed: adopting "
+            "removes or rewrites it for good"
+        ) in r.err
+        assert "hint: commit those files first" in r.err
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "the scenario")
+    capacity.write_text(capacity.read_text(encoding="utf-8") + "LINE,2027-03,80,\n", "utf-8")
+    r = run(["adopt", "cut"], cwd=root)
+    assert r.code == 2 and f"{CYCLE}/inputs/capacity.csv has uncommitted changes" in r.err, r.err
+    now = {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and ".git" not in p.parts}
+    assert now == {**before, capacity: capacity.read_bytes()}  # nothing else written
+    git(root, "checkout", "--", ".")
+    assert run(["adopt", "cut"], cwd=root).code == 0
+
+
 def test_a_table_the_charter_does_not_declare_is_refused_and_nothing_written(
     tmp_path: Path,
 ) -> None:

@@ -68,6 +68,8 @@ def run_adopt(
         except UserError:
             owner = None  # asked for only when the scenario changes demand
     res = plan_adoption(top, cycle, sid, owner)
+    if res.ok:
+        _committed_first(top, sid, [*res.files, *res.remove])
     if res.ok and not dry_run:
         write_adoption(res)
     if fmt == "json":
@@ -101,3 +103,32 @@ def run_adopt(
             "its owner role (or a role holding the table's right)"
         )
     return EXIT_OK
+
+
+def _committed_first(top: Path, sid: str, paths: list[Path]) -> None:
+    """Refuse (exit 2) when git could not give back a file the adoption changes or removes:
+    uncommitted edits would be mixed into the adoption, and an untracked scenario file,
+    which adopting removes, would be lost."""
+    from .. import vcs
+    from ..errors import UserError
+
+    risky = vcs.uncommitted(top, paths)
+    if not risky:
+        return
+
+    def shown(p: Path) -> str:
+        try:
+            return p.resolve().relative_to(top.resolve()).as_posix()
+        except ValueError:
+            return str(p)
+
+    what = {
+        "untracked": "not committed: adopting removes or rewrites it for good",
+        "changed": "has uncommitted changes, which the adoption would take in",
+    }
+    listed = "; ".join(f"{shown(p)} {what[k]}" for p, k in sorted(risky.items()))
+    raise UserError(
+        f"cannot adopt scenario {sid}: {listed}",
+        hint="commit those files first (git add, git commit), so nothing is lost and the "
+        "adoption is a change of its own",
+    )

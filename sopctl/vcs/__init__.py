@@ -35,6 +35,7 @@ from .repo import (
     resolve_commit,
     shallow_commits,
     show_file,
+    uncommitted,
     untracked,
     user_email,
 )
@@ -74,6 +75,7 @@ __all__ = [
     "temporary_worktree",
     "tracked_files",
     "tree_files",
+    "uncommitted",
     "untracked",
     "user_email",
     "verify_tag",

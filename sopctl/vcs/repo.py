@@ -205,6 +205,35 @@ def dirty_paths(root: Path) -> list[str]:
     return [line[3:] for line in out.splitlines() if len(line) > 3]
 
 
+def uncommitted(root: Path, files: list[Path]) -> dict[Path, str]:
+    """Of `files`, those git could not give back as they are now: "untracked", or "changed"
+    (staged or not) against HEAD. Outside a git repository: none can be told, {}."""
+    try:
+        top = Path(open_repo(root).working_tree_dir or root).resolve()
+    except GitError:
+        return {}
+    rel: dict[str, Path] = {}
+    for f in files:
+        try:
+            rel[f.resolve().relative_to(top).as_posix()] = f
+        except ValueError:  # outside the repository
+            continue
+    if not rel:
+        return {}
+    _, out, _ = _call(root, ["status", "--porcelain=v1", "-z", "-uall", "--", *rel], "git status")
+    found: dict[Path, str] = {}
+    entries = iter(out.split("\0"))
+    for entry in entries:
+        if len(entry) < 4:
+            continue
+        code, path = entry[:2], entry[3:]
+        if code[0] in "RC":  # a rename or copy: the next entry is where it came from
+            next(entries, None)
+        if path in rel:
+            found[rel[path]] = "untracked" if code == "??" else "changed"
+    return found
+
+
 def untracked(root: Path, paths: list[str]) -> list[str]:
     """Which of `paths` (relative to the repository top) git does not track."""
     if not paths:
