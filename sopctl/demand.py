@@ -66,7 +66,9 @@ def previous_plan(ws: Workspace) -> tuple[str | None, pl.DataFrame | None]:
     if final.null_count() == frame.height or not final.drop_nulls().is_finite().all():
         return prev, None
     aliases = ws.charter.aliases() if ws.charter else {}
-    return prev, in_current_terms(frame, current_ids(ws), aliases)
+    key = ["item", "segment", "period"]
+    frame = frame.select(*key, "final")
+    return prev, in_current_terms(frame, current_ids(ws), aliases, key=key, value="final")
 
 
 def current_ids(ws: Workspace) -> dict[str, frozenset[str]]:

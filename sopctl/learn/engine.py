@@ -116,7 +116,9 @@ def run_learn(
     inp.others, skipped = _others(base, ref, plan, res.observed)
     names = {"item": known["item"], "segment": ctx.charter_ids["charter.segments"]}
     for c in inp.others:  # names of earlier charters in this one's words, as the actuals are
-        c.frames[PLAN] = in_current_terms(c.frames[PLAN], names, ctx.aliases).pipe(_one_row_each)
+        c.frames[PLAN] = in_current_terms(
+            c.frames[PLAN], names, ctx.aliases, key=["item", "segment", "period"], value="final"
+        )
     res.report.extend(skipped)
     res.lag_tags = sorted([ref.name, *(c.ref.name for c in inp.others)])
     for c in inp.others:
@@ -156,12 +158,6 @@ def _known(tables: dict[str, pl.DataFrame], plan: committed.Committed) -> dict[s
         if df is not None and kind in df.columns:
             out[kind] |= set(df[kind].drop_nulls().unique().to_list())
     return {k: frozenset(v) for k, v in out.items()}
-
-
-def _one_row_each(plan: pl.DataFrame) -> pl.DataFrame:
-    """One row per series and period (two names of an earlier plan may now be one)."""
-    key = ["item", "segment", "period"]
-    return plan.group_by(key, maintain_order=True).agg(pl.col("final").sum())
 
 
 def _others(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import polars as pl
 
 from .. import periods
-from ..periods import Bucket
+from ..periods import PERIODS_PER_YEAR, Bucket
 from ..schemas.charter import Charter
 from . import metrics as m
 from . import scorecard as sc
@@ -35,7 +35,7 @@ LAYERS: tuple[tuple[str, pl.Expr], ...] = (
 INFO = ("actual", "forecast", "error", "bias", "mad")
 
 
-SEASON = {"month": 12, "week": 52}  # periods per season, for the seasonal naive forecast
+SEASON = PERIODS_PER_YEAR  # periods per season, for the seasonal naive forecast: a year
 NO_DEMAND = "no actuals: add demand.csv (orders)"
 
 

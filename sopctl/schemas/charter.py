@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from ..periods import PERIODS_PER_YEAR
 from .common import Email, Id, NonNeg, Probability, Strict, Text
 from .learn import LearnRules
 
@@ -235,7 +236,7 @@ class Charter(Strict):
         weekly = isinstance(cadence, dict) and cadence.get("bucket") == "week"
         if not weekly or not isinstance(forecast, dict) or "season_length" in forecast:
             return data  # a forecast that is no mapping is the schema's to refuse
-        return {**data, "forecast": {**forecast, "season_length": 52}}
+        return {**data, "forecast": {**forecast, "season_length": PERIODS_PER_YEAR["week"]}}
 
     def role_ids(self) -> set[str]:
         return {r.id for r in self.roles}

@@ -73,12 +73,8 @@ def changes(plan: pl.DataFrame, previous: pl.DataFrame | None, top: int) -> pl.D
     key = ["item", "segment", "period"]
     # both sides as demand_plan.csv holds them (DECIMALS places): a plan compared with the
     # file of the same plan shows no change, not the rounding of its last digit
-    # one row per key: two series of the previous plan may name one now (glossary aliases)
-    prev = (
-        previous.group_by(key)
-        .agg(pl.col("final").cast(pl.Float64).sum())
-        .select(*key, pl.col("final").round(DECIMALS).alias("previous"))
-    )
+    # (one row per key: demand.previous_plan has summed the series that name one now)
+    prev = previous.select(*key, pl.col("final").cast(pl.Float64).round(DECIMALS).alias("previous"))
     shared = set(plan["period"].to_list()) & set(prev["period"].to_list())
     joined = (
         plan.select(*key, pl.col("final").round(DECIMALS))

@@ -108,20 +108,29 @@ def canonical(
 
 
 def in_current_terms(
-    df: pl.DataFrame, ids: dict[str, frozenset[str]], aliases: dict[str, str]
+    df: pl.DataFrame,
+    ids: dict[str, frozenset[str]],
+    aliases: dict[str, str],
+    key: list[str] | None = None,
+    value: str = "",
 ) -> pl.DataFrame:
     """A frame written under an earlier charter (another cycle's committed plan, the previous
     cycle's demand view) with its names in the current charter's words: in each column of
     `ids`, a value that is no current id but names one by case or through the current
     glossary (`canonical`: a segment renamed with its old name kept as an alias) becomes that
     id; any other value stays as written. Two rows may then share a key (two old segments
-    merged into one): a caller that needs one row per key adds them up."""
+    merged into one): with `key`, such rows become one, `value` summed (the other columns
+    dropped)."""
+    renamed = False
     for column, known in ids.items():
         if column not in df.columns:
             continue
         mapping, _ = canonical(df[column].drop_nulls().unique().to_list(), known, aliases)
         if mapping:
             df = df.with_columns(pl.col(column).replace(mapping))
+            renamed = True
+    if key is not None and renamed:
+        df = df.group_by(key, maintain_order=True).agg(pl.col(value).sum())
     return df
 
 
