@@ -93,14 +93,32 @@ def cycle_order(root: Path, cycle: str) -> tuple[dt.date, str]:
     return _first_start(root / "cycles" / cycle / "cycle.yaml"), cycle
 
 
-def later_cycles(root: Path, cycle: str) -> list[str]:
-    """The cycles that follow `cycle` in that order (the latest cycle has none)."""
+def later_cycles(root: Path, cycle: str, charter: str | None = None) -> list[str]:
+    """The cycles that follow `cycle` in that order (the latest cycle has none); with
+    `charter`, only those whose cycle.yaml names that charter."""
     mine = cycle_order(root, cycle)
-    return [c for c in list_cycles(root) if cycle_order(root, c) > mine]
+    later = [c for c in list_cycles(root) if cycle_order(root, c) > mine]
+    if charter is None:
+        return later
+    named = (_CHARTER.search(_peek(root / "cycles" / c / "cycle.yaml")) for c in later)
+    return [c for c, m in zip(later, named, strict=True) if m and m.group(1) == charter]
 
 
 MAX_CYCLE_PEEK = 1 << 20  # first_period may follow pages of assumptions
 _FIRST_PERIOD = re.compile(r"""^first_period:[ \t]*["']?([0-9]{4}-[0-9A-Za-z]+)""", re.MULTILINE)
+_CHARTER = re.compile(r"""^charter:[ \t]*["']?([A-Za-z0-9_.-]+)""", re.MULTILINE)
+
+
+def _peek(path: Path) -> str:
+    """The start of a cycle.yaml ("" when there is none to read); a huge file is read in
+    part, a FIFO never opened."""
+    if not path.is_file():
+        return ""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(MAX_CYCLE_PEEK).decode("utf-8", errors="replace").lstrip("\ufeff")
+    except OSError:
+        return ""
 
 
 def _first_start(path: Path) -> dt.date:
@@ -108,14 +126,7 @@ def _first_start(path: Path) -> dt.date:
     none to read): the latest cycle is the one planning furthest ahead, so a stray folder such
     as cycles/zz does not become the default by its name, and a weekly cycle sorts among
     monthly ones by date, not by the characters of its label."""
-    if not path.is_file():  # a FIFO would never end: never opened here
-        return dt.date.min
-    try:
-        with path.open("rb") as fh:  # a cycle.yaml is small; a huge file is read in part
-            text = fh.read(MAX_CYCLE_PEEK).decode("utf-8", errors="replace").lstrip("\ufeff")
-    except OSError:
-        return dt.date.min
-    m = _FIRST_PERIOD.search(text)
+    m = _FIRST_PERIOD.search(_peek(path))
     return (start_date(m.group(1)) if m else None) or dt.date.min
 
 

@@ -207,6 +207,18 @@ def test_a_charter_edit_does_not_reopen_a_cycle_a_later_one_follows(
         "cycles/2027-01/approvals.yaml: error SOP806 cycle 2027-01 was committed as "
         "sop/2027-01/v1, and charters/acme.yaml changed since"
     ), r.out
+    # a later cycle of another charter is no follower of an acme cycle
+    git(root, "reset", "-q", "--hard", "main")
+    beta = (root / "charters/acme.yaml").read_text(encoding="utf-8")
+    (root / "charters/beta.yaml").write_text(beta, encoding="utf-8")
+    other = root / "cycles/2027-01/cycle.yaml"
+    other.write_text(other.read_text("utf-8").replace("charter: acme", "charter: beta"), "utf-8")
+    commit_as(root, MEMBERS["ops_lead"], "2027-01 plans under charter beta")
+    git(root, "branch", "-q", "-f", "main")
+    add_dave(root)
+    r = run(["check", "--base", "main"], cwd=root)
+    (line,) = sop(r.out, "SOP806")
+    assert "cycle 2026-12 was committed as sop/2026-12/v1, and charters/acme.yaml" in line, r.out
 
 
 def test_a_forged_approval_is_no_new_approval_round_either(template: Path, tmp_path: Path) -> None:

@@ -248,7 +248,7 @@ def check_cycle(
         changed: list[str] = []
         # the charter is shared: once a later cycle follows this one, a charter edit (itself
         # gated by sign_off_plan) does not reopen it; its own files still do
-        followed = bool(res.tag and later_cycles(root, cycle))
+        followed = bool(res.tag and later_cycles(root, cycle, charter=cy.charter))
         if res.tag:
             for f in input_files(ws):
                 rel = f.relative_to(ws.root).as_posix()
