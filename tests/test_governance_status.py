@@ -233,7 +233,7 @@ def test_an_unusable_input_is_not_called_missing(
     assert [(m["file"], m["problem"]) for m in doc["missing_inputs"]] == [("pipeline.csv", problem)]
     text = run(["status", "--today", "2026-12-09"], cwd=plan).out
     assert "inputs: 1 required input(s) unusable" in text
-    assert f"pipeline.csv (pipeline) is {problem}, not a file (sopctl validate)" in text
+    assert f"pipeline.csv (pipeline) is {problem}, not a file (sopctl validate 2026-12)" in text
     assert "missing pipeline.csv" not in text
     (plan / CYCLE / "inputs" / "overrides.csv").unlink()  # optional: the required count stays
     assert "inputs: 1 required input(s) unusable" in run(["status"], cwd=plan).out
@@ -482,6 +482,6 @@ def test_a_hidden_stale_approval_is_noted(plan: Path) -> None:
     text = run(["status"], cwd=plan).out
     assert "cfo                      approved" in text
     assert "note: the stale approval by dana@acme.example as cfo" in text
-    assert "blocks sopctl tag: ask dana@acme.example to approve the current plan" in text
+    assert "blocks sopctl tag 2026-12: ask dana@acme.example to approve the current plan" in text
     _write_approvals(plan, [("cfo", MEMBERS["cfo"], "a" * 64), ("cfo", MEMBERS["cfo"], now)])
     assert "blocks sopctl tag" not in run(["status"], cwd=plan).out  # superseded

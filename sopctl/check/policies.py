@@ -15,6 +15,7 @@ from ..findings import Finding, Severity
 from ..findings import finding as make
 from ..periods import Bucket, to_ordinal
 from ..schemas.charter import Charter
+from ..workspace import command
 from .model import OwnedEdit, Row, RowEdit, YamlEdit
 
 MAX_PER_FILE = 20  # findings per file and policy; one more finding counts the rest
@@ -286,7 +287,8 @@ def approval_round(
             0,
             "SOP806",
             f"cycle {cycle} was committed as {tag}, and {shown} changed since; no approval "
-            "records the new plan digest: run a new approval round (sopctl approve) and tag again",
+            f"records the new plan digest: run a new approval round "
+            f"({command('approve', cycle, '--role', 'ROLE')}) and tag again",
         )
     ]
 

@@ -256,6 +256,8 @@ def _absent(gone: int, total: int) -> str:
 
 
 def _input_lines(st: Status) -> list[str]:
+    from ..workspace import command
+
     required = [m for m in st.missing if m.required]
     if not required:
         lines = ["inputs: every required input is present"]
@@ -268,16 +270,20 @@ def _input_lines(st: Status) -> list[str]:
         due = f"due at {m.due}" + (f" ({m.due_date})" if m.due_date else "")
         what = f"missing {_esc(m.file)} ({m.table})"
         if m.problem is not None:
-            what = f"{_esc(m.file)} ({m.table}) is {m.problem}, not a file (sopctl validate)"
+            check = _esc(command("validate", st.cycle))
+            what = f"{_esc(m.file)} ({m.table}) is {m.problem}, not a file ({check})"
         lines.append(f"  {what}, owner {_esc(who)}, {due}{tag}")
     return lines
 
 
 def _approval_lines(st: Status) -> list[str]:
+    from ..workspace import command
+
     q = st.quorum
     line = _quorum_line(q.needed, list(q.roles), list(q.missing), q.met)
     if not st.checked:  # approvals bind to the results too, which are not here
-        line = "[yellow]unknown[/] until the plan is reconciled here (sopctl reconcile)"
+        redo = _esc(command("reconcile", st.cycle))
+        line = f"[yellow]unknown[/] until the plan is reconciled here ({redo})"
     elif not q.met and st.calendar is not None and st.calendar.late("commit"):
         line += f" [bold red](commit was due {st.calendar.due_dates['commit']})[/]"
     lines = ["approvals: " + line]
@@ -339,11 +345,13 @@ def _escalation_lines(st: Status) -> list[str]:
 
 
 def _committed_line(st: Status) -> str:
+    from ..workspace import command
+
     c = st.committed
     if st.commit_unknown:
         return f"committed: unknown — {_esc(st.commit_unknown)}"
     if c is None:
-        return "committed: not yet (sopctl tag, once approved)"
+        return f"committed: not yet ({_esc(command('tag', st.cycle))}, once approved)"
     head = f"committed: {_esc(c.tag)} on {c.date[:10]} by {_esc(c.tagger)}"
     if c.problem:
         return f"{head} — [yellow]{_esc(c.problem)}[/]"
@@ -374,7 +382,7 @@ def show_status(st: Status, con: Console) -> None:
         *_action_status_lines(st),
         *_escalation_lines(st),
         f"validation: {st.errors} error(s), {st.warnings} warning(s)"
-        + (" — see sopctl validate" if st.errors else ""),
+        + (f" — see {_esc(command('validate', st.cycle))}" if st.errors else ""),
         *(f"note: {_esc(n)}" for n in st.notes),
     ]
     for line in lines:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..files import unusable
 from ..results import is_current
+from ..workspace import command
 from .actions import ActionView, order_actions
 from .cycle_calendar import CalendarState, calendar_state, cycle_start
 from .log import LogEntry, latest_commit
@@ -292,7 +293,8 @@ def cycle_status(ws: Workspace, report: Report, today: dt.date) -> Status:
     digest = plan_digest(ws)
     approvals, fs = load_approvals(ws)
     if fs:
-        notes.append("approvals.yaml is invalid (sopctl validate): no approval is counted")
+        why = command("validate", ws.cycle_id)
+        notes.append(f"approvals.yaml is invalid ({why}): no approval is counted")
     states = approval_states(ws, approvals, digest)
     approved = {s.approval.role for s in states if s.valid_role and not s.stale}
     checked = plan != "missing"  # without results here the approvals cannot be judged
@@ -300,13 +302,15 @@ def cycle_status(ws: Workspace, report: Report, today: dt.date) -> Status:
         a = s.approval  # yet it blocks a tag
         if s.stale and not s.superseded and s.valid_role and a.role in approved:
             notes.append(
-                f"the stale approval by {a.person} as {a.role} ({a.time}) blocks sopctl tag: "
+                f"the stale approval by {a.person} as {a.role} ({a.time}) blocks "
+                f"{command('tag', ws.cycle_id)}: "
                 f"ask {a.person} to approve the current plan, or remove the entry in a "
                 "reviewed commit"
             )
     actions, fs = load_actions(ws)
     if fs:
-        notes.append("actions.yaml is invalid (sopctl validate): no action is listed")
+        why = command("validate", ws.cycle_id)
+        notes.append(f"actions.yaml is invalid ({why}): no action is listed")
     views = order_actions(actions.actions, today, ch)
     committed, commit_unknown = latest_commit(ws.root, ws.cycle_id)
     esc = escalations(ch, read_exceptions(ws), actions.actions) if plan == "current" else None

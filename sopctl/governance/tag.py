@@ -19,6 +19,7 @@ from pathlib import Path
 from .. import vcs
 from ..errors import GitError
 from ..schemas.records import CommitRecord
+from ..workspace import command
 from . import tag_checks as checks
 from .records import load_actions, plan_digest
 from .tag_record import approval_commits, build_record, cycle_tags, dump, parse, tag_name
@@ -102,7 +103,8 @@ def commit_cycle(
     with tag_lock(vcs.git_dir(ws.root)):
         if vcs.head(ws.root) != out.commit:
             out.reasons.append(
-                "HEAD moved while the cycle was being checked; run 'sopctl tag' again"
+                "HEAD moved while the cycle was being checked; run "
+                f"'{command('tag', ws.cycle_id)}' again"
             )
             return out
         out.reasons += _already_tagged(ws.root, ws.cycle_id, out.commit)
@@ -127,7 +129,7 @@ def _already_tagged(root: Path, cycle: str, commit: str) -> list[str]:
     except (GitError, ValueError) as exc:  # a tag made by hand under sopctl's names
         return [
             f"commit {commit[:12]} carries the tag {name}, which is no sopctl commit record "
-            f"({exc}); delete it ('git tag -d {name}') and run sopctl tag again"
+            f"({exc}); delete it ('git tag -d {name}') and run '{command('tag', cycle)}' again"
         ]
     return [
         f"commit {commit[:12]} is already committed as {name}; nothing changed since "
