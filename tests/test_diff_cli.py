@@ -203,6 +203,9 @@ def test_unknown_revision_no_tag_and_unknown_cycle_are_usage_errors(repo: Path) 
 def test_this_months_plan_against_last_months_committed_one(repo: Path) -> None:
     """--from-cycle: side A is the other cycle at its last approved tag. Rows compare by key,
     the plans by period; the note says which periods both horizons cover."""
+    approvals = "version: 1\napprovals: []\n"  # last month's record, no part of this one
+    write_files(repo, {"cycles/2026-12/approvals.yaml": approvals})
+    commit(repo, "approvals")
     tag(repo, "sop/2026-12/v1")
     open_next_cycle(repo)
     edit(repo, "cycles/2027-01/inputs/items.csv", "Compact pump,40,65", "Compact pump,40,70")
@@ -218,6 +221,7 @@ def test_this_months_plan_against_last_months_committed_one(repo: Path) -> None:
         "2027-02..2027-06 are in both; totals cover each cycle's own horizon, the periods "
         "compare like with like"
     ]
+    assert [y["role"] for y in doc["yaml"]] == ["cycle.yaml", "charter"]
     periods = doc["outputs"]["periods"]
     assert periods["2027-01"]["demand"]["new"] is None  # only last month's plan has it
     assert periods["2027-07"]["demand"]["old"] is None  # only this month's
@@ -231,6 +235,9 @@ def test_this_months_plan_against_last_months_committed_one(repo: Path) -> None:
     assert "note: cycle 2026-12 plans" in " ".join(r.out.split())
     r = run(["diff", "--from-cycle", "2030-01"], cwd=repo)
     assert r.code == 2 and "unknown cycle '2030-01'" in r.err
+    r = run(["diff", "--from-cycle", "2030-01", "HEAD"], cwd=repo)
+    assert r.code == 2 and "cycle 2030-01 does not exist at HEAD" in r.err
+    assert "name the cycle: sopctl diff --from-cycle CYCLE [REV_A] [REV_B]" in r.err
 
 
 def test_a_revision_without_the_latest_cycle_says_how_to_name_one(repo: Path) -> None:

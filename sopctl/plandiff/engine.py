@@ -35,14 +35,17 @@ def plan_diff(
     Raises UserError/GitError (exit 2) for an unknown revision or one without the cycle; a side
     that fails validation or has no feasible plan is reported in the result (`ok` is False)."""
     first = cycle_a or cycle
-    check_revision(root, first, rev_a)
+    if cycle_a is None:
+        check_revision(root, first, rev_a)
+    else:
+        check_revision(root, first, rev_a, "sopctl diff --from-cycle CYCLE [REV_A] [REV_B]")
     if rev_b is not None:
         check_revision(root, cycle, rev_b)
     a = load_side(root, first, rev_a, progress)
     b = load_side(root, cycle, rev_b, progress)
     outputs = diff_outputs(a.plan, b.plan, limit) if a.plan and b.plan else None
     notes = horizon_notes(a, b) if first != cycle else []
-    tables, yaml = diff_tables(a, b, limit), diff_yaml_files(a, b)
+    tables, yaml = diff_tables(a, b, limit), diff_yaml_files(a, b, same_cycle=first == cycle)
     return PlanDiff(cycle, a.info, b.info, tables, yaml, outputs, limit, notes)
 
 
@@ -91,10 +94,15 @@ def diff_tables(a: Side, b: Side, limit: int) -> list[TableDiff]:
     return out
 
 
-def diff_yaml_files(a: Side, b: Side) -> list[YamlDiff]:
+RECORDS = ("approvals.yaml", "actions.yaml")  # one cycle's own sign-offs and actions
+
+
+def diff_yaml_files(a: Side, b: Side, same_cycle: bool = True) -> list[YamlDiff]:
     """The charter, cycle.yaml and the cycle's other YAML files (scenario files too), by key
-    path."""
+    path. Two cycles' approvals and actions are not versions of one record: not compared."""
     roles = list(b.yaml) + [r for r in a.yaml if r not in b.yaml]
+    if not same_cycle:
+        roles = [r for r in roles if r not in RECORDS]
     out = []
     for role in roles:
         sa, sb = a.yaml.get(role), b.yaml.get(role)
