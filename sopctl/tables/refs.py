@@ -119,8 +119,8 @@ def in_current_terms(
     `ids`, a value that is no current id but names one by case or through the current
     glossary (`canonical`: a segment renamed with its old name kept as an alias) becomes that
     id; any other value stays as written. Two rows may then share a key (two old segments
-    merged into one): with `key`, such rows become one, `value` summed (the other columns
-    dropped)."""
+    merged into one): given the frame's `key` columns and its one `value` column (it holds
+    no other), such rows become one, their values summed."""
     renamed = False
     for column, known in ids.items():
         if column not in df.columns:
