@@ -10,7 +10,7 @@ bytes. It writes into the repository root by default:
 
     charters/northwind.yaml
     cycles/2026-12/cycle.yaml
-    cycles/2026-12/inputs/*.csv
+    cycles/2026-12/inputs/*.csv         (scheduled_receipts.csv: orders placed before the cycle)
     cycles/2026-12/scenarios/*.yaml     (what-if scenarios: upside, lost_shift, late_supplier)
 
 Usage:
@@ -22,6 +22,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import math
 import random
 import textwrap
 from pathlib import Path
@@ -593,6 +594,51 @@ OVERRIDES = [
 TARGET_UPLIFT = {"strategic": 1.06, "key": 1.08, "standard": 1.03}
 
 
+# --------------------------------------------------------------------------- scheduled receipts
+
+
+def scheduled_receipts(
+    history: list[list[object]],
+    pipe_rows: list[list[object]],
+    on_hand: dict[str, int],
+    safety: dict[str, int],
+) -> list[list[object]]:
+    """Orders placed before the cycle that arrive inside an item's lead time.
+
+    An item with a lead time of L months gets nothing the plan orders before month L+1, so the
+    supply planner placed those months' orders in December: a purchase order (PO-2612-nnn) for
+    a bought-in item, a released work order (WO-2612-nnn) for a made one. Each month is topped
+    up to its demand plus safety stock, less the stock expected to be there, rounded up to the
+    item's order multiple (whole units where it has none). The demand is what the planner sees
+    in December: the average monthly orders of the last three months of history (all
+    segments) plus what the pipeline, promotions, renewals and overrides add to that month.
+    No randomness.
+    """
+    first = ordinal(FIRST_PERIOD)
+    recent = {period(first - k) for k in (1, 2, 3)}
+    run_rate = {i.item: 0.0 for i in ITEMS}
+    for item, _seg, per, q in history:
+        if per in recent:
+            run_rate[str(item)] += float(q) / 3  # type: ignore[arg-type]
+    demand = expected_demand(pipe_rows)
+    rows: list[list[object]] = []
+    count = {"buy": 0, "make": 0}
+    for i in ITEMS:
+        stock = float(on_hand[i.item])
+        for k in range(i.lead_time):
+            baseline = sum(expected(i, s, first + k) for s in SEGMENTS if i.shares[s] > 0)
+            month = run_rate[i.item] + demand[i.item][k] - baseline
+            qty = max(0, math.ceil((month + safety[i.item] - stock) / i.step)) * i.step
+            if qty > 0:
+                count[i.sourcing] += 1
+                prefix = "PO" if i.sourcing == "buy" else "WO"
+                order_id = f"{prefix}-{CYCLE_ID[2:4]}{CYCLE_ID[5:7]}-{count[i.sourcing]:03d}"
+                rows.append([order_id, i.item, HOR[k], qty])
+            stock += qty - month
+    # purchase orders first, then work orders, each in id order
+    return sorted(rows, key=lambda r: (str(r[0])[:2] != "PO", str(r[0])))
+
+
 # --------------------------------------------------------------------------- rough check
 
 
@@ -773,6 +819,8 @@ inputs:
   - {{file: bom.csv, table: bom, owner: supply_planner, due: reconcile}}
   - {{file: materials.csv, table: materials, owner: supply_planner, due: reconcile}}
   - {{file: open_orders.csv, table: open_orders, owner: supply_planner, due: reconcile}}
+  - {{file: scheduled_receipts.csv, table: scheduled_receipts, owner: supply_planner,
+     due: reconcile}}
 metrics:
   - name: service_level
     target: 0.95
@@ -983,11 +1031,8 @@ def generate(out: Path) -> list[list[object]]:
             scenario_yaml(owner, text, overlays), encoding="utf-8", newline="\n"
         )
 
-    write_csv(
-        inputs / "demand_history.csv",
-        ["item", "segment", "period", "quantity"],
-        demand_history(rng),
-    )
+    history = demand_history(rng)
+    write_csv(inputs / "demand_history.csv", ["item", "segment", "period", "quantity"], history)
 
     pipe = pipeline(rng)
     write_csv(
@@ -1125,6 +1170,17 @@ def generate(out: Path) -> list[list[object]]:
         inputs / "inventory.csv",
         ["item", "on_hand", "safety_stock", "ending_target", "safety_stock_penalty"],
         inv_rows,
+    )
+
+    write_csv(
+        inputs / "scheduled_receipts.csv",
+        ["order_id", "item", "period", "quantity"],
+        scheduled_receipts(
+            history,
+            pipe,
+            {str(r[0]): int(r[1]) for r in inv_rows},  # type: ignore[call-overload]
+            {str(r[0]): int(r[2]) for r in inv_rows},  # type: ignore[call-overload]
+        ),
     )
 
     write_csv(
