@@ -43,10 +43,10 @@ def test_demo_inputs_round_trip_byte_for_byte(tmp_path: Path) -> None:
     )
     before = _inputs(root)
     r = run(["export", "xlsx", "--inputs", "--out", "in.xlsx"], cwd=root)
-    assert r.code == 0 and "15 sheets, 2,581 rows" in r.out, r.out + r.err
+    assert r.code == 0 and "16 sheets, 2,597 rows" in r.out, r.out + r.err
     # a second reader sees numbers as numbers and ids as text
     wb = openpyxl.load_workbook(root / "in.xlsx")
-    assert wb.sheetnames[0] == "_about" and len(wb.sheetnames) == 16
+    assert wb.sheetnames[0] == "_about" and len(wb.sheetnames) == 17
     hist = wb["demand_history"]
     assert [c.value for c in hist[1]] == ["item", "segment", "period", "quantity"]
     assert [c.value for c in hist[2]] == ["PMP-CEN-S", "strategic", "2025-01", 150]
