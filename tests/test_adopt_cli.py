@@ -178,12 +178,22 @@ def test_demand_overrides_need_an_owner_with_the_right(tmp_path: Path) -> None:
 def test_the_demo_scenarios_adopted(tmp_path: Path) -> None:
     """Each scenario of the embedded demo adopted on a copy: the plan is the scenario's (the
     demand one to solver precision: its overrides are rounded to 6 decimals), and an override
-    inside the frozen window needs the frozen-change right."""
+    inside the frozen window needs the frozen-change right.
+
+    The adopted inputs are solved cold, so their files are those of the scenario solved cold.
+    late_supplier's LP is degenerate: the warm start from the base's basis ends on another
+    plan of the same cost (the objective agrees to the last bit), so its files are compared
+    with the cold solve; lost_shift's are the same either way."""
     src = tmp_path / "demo"
     for sub in ("charters", "cycles"):
         shutil.copytree(ROOT / sub, src / sub, ignore=shutil.ignore_patterns("outputs"))
     solved = run_scenarios(src, None, [], every=True, dry_run=True)
     want = {s.id: s for s in solved.scenarios}
+    cold = {
+        s.id: s
+        for s in run_scenarios(src, None, [], every=True, dry_run=True, warm=False).scenarios
+    }
+    assert all(want["lost_shift"].files[n] == cold["lost_shift"].files[n] for n in PLAN)
     for sid in ("lost_shift", "late_supplier", "upside"):
         root = tmp_path / sid
         shutil.copytree(src, root)
@@ -195,7 +205,7 @@ def test_the_demo_scenarios_adopted(tmp_path: Path) -> None:
         a, b = base.result.objective or 0.0, want[sid].result.objective or 0.0
         assert abs(a - b) <= 1e-7 * abs(b), sid
         if sid != "upside":
-            assert all(base.files[n] == want[sid].files[n] for n in PLAN), sid
+            assert all(base.files[n] == cold[sid].files[n] for n in PLAN), sid
     frozen = "  - {kind: demand, families: [pumps], segments: [strategic], to: 2027-01, units: 5}\n"
     write_files(src, {"cycles/2026-12/scenarios/upside.yaml": scenario_yaml(frozen, "sales_lead")})
     got = plan_adoption(src, None, "upside", "tomas.keller@northwind.example")
