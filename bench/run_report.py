@@ -1,5 +1,5 @@
 """Time `sopctl report`, `sopctl export xlsx` (results and --inputs) and `sopctl import xlsx` on a
-copy of the embedded Northwind demo (18 periods, 30 items, 4 resources; 2,581 input rows).
+copy of the embedded Northwind demo (18 periods, 30 items, 4 resources; 2,597 input rows).
 
     python bench/run_report.py --runs 5
 
