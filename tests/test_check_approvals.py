@@ -97,6 +97,9 @@ def test_approvals_written_for_others_fail_and_do_not_open_the_frozen_window(pla
     ), r.out
     # olga's forged approval is no sign-off of the frozen change either
     assert [ln.split(" error ")[0] for ln in sop(r.out, "SOP802")] == [f"{PIPELINE}:5:"], r.out
+    assert sop(r.out, "SOP802")[0].endswith(  # the hint names the cycle and the role
+        "or their approval of the current plan (sopctl approve 2026-12 --role ops_lead)"
+    )
 
 
 def test_a_real_approve_passes_with_either_identity(

@@ -158,6 +158,8 @@ def frozen_window(
             continue
         if not in_frozen(r, first, last, bucket, lag):
             continue
+        cycle = r.path.split("/")[1] if r.path.startswith("cycles/") else "CYCLE"
+        role = holders[0] if len(holders) == 1 else "ROLE"
         out.append(
             make(
                 r.path,
@@ -167,7 +169,7 @@ def frozen_window(
                 f"row {r.key_text()} {r.kind}{r.gone_text()} in {_short(r.commit)} by "
                 f"{r.author} acts on the frozen window {window}; it needs a member of a role "
                 f"holding approve_frozen_change ({', '.join(holders) or 'nobody'}) as author, or "
-                "their approval of the current plan (sopctl approve)",
+                f"their approval of the current plan ({command('approve', cycle, '--role', role)})",
             )
         )
     return _capped(out, "SOP802", "frozen-window rows")
