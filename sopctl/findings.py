@@ -168,6 +168,10 @@ CODES: dict[str, tuple[Severity, str]] = {
         Severity.ERROR,
         "approval in approvals.yaml added or removed by someone other than its approver",
     ),
+    "SOP814": (
+        Severity.ERROR,
+        "planning file changed by hand in a merge commit (not checkable commit by commit)",
+    ),
     "SOP901": (Severity.WARNING, "CODEOWNERS section differs from the charter"),
     "SOP960": (Severity.ERROR, "tag does not verify: no report or export is made from it"),
     "SOP962": (Severity.WARNING, "learn scorecard cannot be read; left out of the report"),

@@ -15,4 +15,5 @@ POLICIES: dict[str, str] = {
 # policies of the repository as a whole, run once when the range touches what they read
 REPO_POLICIES: dict[str, str] = {
     "codeowners": "CODEOWNERS matches the charter",
+    "merges": "merge commits change planning files only by merging",
 }

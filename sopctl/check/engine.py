@@ -97,26 +97,35 @@ def run_check(root: Path, base: str | None = None) -> CheckResult:
         result.cycles.append(check_cycle(root, prefix, cycle, commits))
     for cycle, charter in deleted_cycles(root, prefix, sha, commits):
         result.cycles.append(check_deleted(root, prefix, cycle, charter, commits))
-    result.repository = check_repository(root, prefix, commits)
+    merges = vcs.merges_in_range(root, sha, head)
+    result.repository = check_repository(root, prefix, commits, merges)
     return result
 
 
-def check_repository(root: Path, prefix: str, commits: list[vcs.CommitChange]) -> RepoResult | None:
-    """The codeowners policy, once for the repository: when the range touches a CODEOWNERS
-    file (any place GitHub reads it from), a charter or a cycle, which the section comes from;
-    None when it touches none of them."""
+def check_repository(
+    root: Path,
+    prefix: str,
+    commits: list[vcs.CommitChange],
+    merges: list[vcs.MergeChange] | None = None,
+) -> RepoResult | None:
+    """The repository-level policies: codeowners, when the range touches a CODEOWNERS file
+    (any place GitHub reads it from), a charter or a cycle, which the section comes from; merges,
+    when the range has merge commits. None when neither runs."""
     from ..codeowners import LOOKUP, stale_findings
+    from .merges import merge_findings
 
-    watched = (prefix + "charters/", prefix + "cycles/")
-    if not any(p in LOOKUP or p.startswith(watched) for c in commits for p in c.paths):
-        return None
     res = RepoResult()
-    found = stale_findings(root)
-    if found is None:
-        res.skipped["codeowners"] = "the owners cannot be known: a charter or cycle does not load"
-    else:
-        res.policies["codeowners"] = found
-    return res
+    if merges:
+        res.policies["merges"] = merge_findings(merges, prefix)
+    watched = (prefix + "charters/", prefix + "cycles/")
+    if any(p in LOOKUP or p.startswith(watched) for c in commits for p in c.paths):
+        found = stale_findings(root)
+        if found is None:
+            why = "the owners cannot be known: a charter or cycle does not load"
+            res.skipped["codeowners"] = why
+        else:
+            res.policies["codeowners"] = found
+    return res if res.policies or res.skipped else None
 
 
 def check_deleted(

@@ -13,10 +13,12 @@ from .blobs import read_blobs, tree_files
 from .commit import LOCK_WAIT, WRITERS_LOCK, commit_file, file_lock, held_interrupts
 from .history import (
     CommitChange,
+    MergeChange,
     commits_in_range,
     count_commits,
     file_commits,
     merge_base,
+    merges_in_range,
     temporary_worktree,
     tracked_files,
 )
@@ -45,6 +47,7 @@ __all__ = [
     "LOCK_WAIT",
     "WRITERS_LOCK",
     "CommitChange",
+    "MergeChange",
     "TagInfo",
     "branch",
     "commit_file",
@@ -63,6 +66,7 @@ __all__ = [
     "is_shallow",
     "list_tags",
     "merge_base",
+    "merges_in_range",
     "open_repo",
     "read_blobs",
     "read_tag",

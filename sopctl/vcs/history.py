@@ -110,3 +110,47 @@ def tracked_files(root: Path, rev: str, prefix: str) -> list[str]:
         root, ["ls-tree", "-r", "-z", "--name-only", rev, "--", prefix], "git ls-tree"
     )
     return [p for p in out.split("\0") if p]
+
+
+@dataclass(frozen=True)
+class MergeChange:
+    """A merge commit of a range, and the paths it changed by hand: where its tree differs
+    from what git's own merge of its two parents gives (a conflict resolved, or an edit made
+    while merging). `paths` is None when that cannot be told (an octopus merge, or a git
+    without `merge-tree --write-tree`, 2.38 or newer)."""
+
+    sha: str
+    author: str
+    paths: tuple[str, ...] | None
+
+
+def merges_in_range(root: Path, base: str | None, rev: str = "HEAD") -> list[MergeChange]:
+    """The merge commits of `base..rev`, oldest first, each with what it changed by hand."""
+    spec = f"{base}..{rev}" if base else rev
+    _, out, _ = _call(
+        root, ["log", "--merges", "--reverse", "--format=%H %P%x02%ae", spec, "--"], "git log"
+    )
+    merges = []
+    for line in out.splitlines():
+        shas, _, author = line.partition("\x02")
+        sha, *parents = shas.split()
+        merges.append(MergeChange(sha, author.strip().lower(), _by_hand(root, sha, parents)))
+    return merges
+
+
+def _by_hand(root: Path, sha: str, parents: list[str]) -> tuple[str, ...] | None:
+    if len(parents) != 2:
+        return None
+    status, out, _ = _call(
+        root,
+        ["merge-tree", "--write-tree", "--no-messages", *parents],
+        "git merge-tree",
+        check=False,
+    )
+    tree = out.split("\n", 1)[0].strip()
+    if status not in (0, 1) or len(tree) not in (40, 64):  # 1: conflicts (markers in tree)
+        return None
+    _, diff, _ = _call(
+        root, ["diff-tree", "-r", "-z", "--no-renames", "--name-only", tree, sha], "git diff-tree"
+    )
+    return tuple(p for p in diff.split("\0") if p)
