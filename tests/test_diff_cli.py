@@ -189,7 +189,11 @@ def test_planning_repo_in_a_subfolder(tmp_path: Path) -> None:
 def test_unknown_revision_no_tag_and_unknown_cycle_are_usage_errors(repo: Path) -> None:
     r = run(["diff"], cwd=repo)
     assert r.code == 2
-    assert "no approved tag" in r.err and "hint:" in r.err and "sopctl diff HEAD" in r.err
+    assert "no approved tag" in r.err and "hint:" in r.err
+    assert (
+        "'sopctl diff --cycle 2026-12 main', or tag the committed plan with 'sopctl tag 2026-12'"
+        in r.err
+    )
     r = run(["diff", "no-such-rev"], cwd=repo)
     assert r.code == 2 and "unknown revision 'no-such-rev'" in r.err
     r = run(["diff", "HEAD", "nope"], cwd=repo)
@@ -203,6 +207,9 @@ def test_unknown_revision_no_tag_and_unknown_cycle_are_usage_errors(repo: Path) 
 def test_this_months_plan_against_last_months_committed_one(repo: Path) -> None:
     """--from-cycle: side A is the other cycle at its last approved tag. Rows compare by key,
     the plans by period; the note says which periods both horizons cover."""
+    r = run(["diff", "--from-cycle", "2026-12"], cwd=repo)  # not tagged yet: the hint names it
+    assert r.code == 2 and "'sopctl diff --from-cycle 2026-12 main'" in r.err, r.err
+    assert "'sopctl tag 2026-12'" in r.err
     approvals = "version: 1\napprovals: []\n"  # last month's record, no part of this one
     write_files(repo, {"cycles/2026-12/approvals.yaml": approvals})
     commit(repo, "approvals")

@@ -93,7 +93,8 @@ def run_diff_cmd(
 
     top = find_root(root or Path.cwd())
     cycle_id = cycle or pick_cycle(top, None, Path.cwd())
-    base = resolve_base(top, from_cycle or cycle_id, rev_a)
+    named = "--from-cycle" if from_cycle else "--cycle"
+    base = resolve_base(top, from_cycle or cycle_id, rev_a, named)
     err = Console(stderr=True)
     if fmt == "text" and err.is_terminal:
         with err.status("comparing") as status:

@@ -14,9 +14,10 @@ from .yamldiff import diff_yaml
 NUMERIC = ("int", "float")
 
 
-def resolve_base(root: Path, cycle: str, rev_a: str | None) -> str:
-    """REV_A as given, else the cycle's last approved tag (`sop/<cycle>/v<N>`, highest N)."""
-    return rev_a if rev_a else last_tag(root, cycle)
+def resolve_base(root: Path, cycle: str, rev_a: str | None, option: str = "--cycle") -> str:
+    """REV_A as given, else the cycle's last approved tag (`sop/<cycle>/v<N>`, highest N);
+    `option`: how the cycle was named (`--cycle`, `--from-cycle`), for a hint."""
+    return rev_a if rev_a else last_tag(root, cycle, option)
 
 
 def plan_diff(

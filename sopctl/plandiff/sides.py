@@ -23,7 +23,7 @@ from ..results import no_plan
 from ..snapshot import materialised as snapshot_of
 from ..snapshot import repo_prefix
 from ..tables.contracts import CONTRACTS
-from ..workspace import display, read_text
+from ..workspace import command, display, read_text
 from ..yamlio import parse_yaml
 from .model import SideInfo
 from .outputs import PlanSnapshot
@@ -56,8 +56,9 @@ class Side:
     plan: PlanSnapshot | None = None
 
 
-def last_tag(root: Path, cycle: str) -> str:
-    """The highest `sop/<cycle>/v<N>` tag (by N). UserError (exit 2) when there is none."""
+def last_tag(root: Path, cycle: str, option: str = "--cycle") -> str:
+    """The highest `sop/<cycle>/v<N>` tag (by N). UserError (exit 2) when there is none;
+    `option`: how the diff named the cycle, for the hint."""
     found = cycle_tags(root, cycle)
     if not found and not (root / "cycles" / cycle / "cycle.yaml").is_file():
         from ..workspace import list_cycles
@@ -69,8 +70,8 @@ def last_tag(root: Path, cycle: str) -> str:
     if not found:
         raise UserError(
             f"cycle {cycle} has no approved tag (sop/{cycle}/v<N>) to compare with",
-            hint="name a revision, e.g. 'sopctl diff HEAD' or 'sopctl diff main', "
-            "or tag the committed plan with 'sopctl tag'",
+            hint=f"name a revision, e.g. 'sopctl diff {option} {cycle} main', or tag the "
+            f"committed plan with '{command('tag', cycle)}'",
         )
     return found[0][1]
 
