@@ -144,6 +144,15 @@ def test_what_git_could_not_give_back_is_committed_first(tmp_path: Path) -> None
     now = {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and ".git" not in p.parts}
     assert now == {**before, capacity: capacity.read_bytes()}  # nothing else written
     git(root, "checkout", "--", ".")
+    inventory = root / CYCLE / "inputs" / "inventory.csv"  # not rewritten, but read
+    inventory.write_text(inventory.read_text("utf-8").replace("A,0,0,0", "A,5,0,0"), "utf-8")
+    r = run(["adopt", "cut"], cwd=root)
+    assert r.code == 2, r.out + r.err
+    assert (
+        f"{CYCLE}/inputs/inventory.csv has uncommitted changes, and the adoption is computed "
+        "from it"
+    ) in r.err
+    git(root, "checkout", "--", ".")
     assert run(["adopt", "cut"], cwd=root).code == 0
 
 

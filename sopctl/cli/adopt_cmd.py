@@ -69,7 +69,7 @@ def run_adopt(
             owner = None  # asked for only when the scenario changes demand
     res = plan_adoption(top, cycle, sid, owner)
     if res.ok:
-        _committed_first(top, sid, [*res.files, *res.remove])
+        _committed_first(top, sid, [*res.files, *res.remove], res.reads)
     if res.ok and not dry_run:
         write_adoption(res)
     if fmt == "json":
@@ -105,14 +105,16 @@ def run_adopt(
     return EXIT_OK
 
 
-def _committed_first(top: Path, sid: str, paths: list[Path]) -> None:
-    """Refuse (exit 2) when git could not give back a file the adoption changes or removes:
-    uncommitted edits would be mixed into the adoption, and an untracked scenario file,
-    which adopting removes, would be lost."""
+def _committed_first(top: Path, sid: str, paths: list[Path], reads: list[Path]) -> None:
+    """Refuse (exit 2) when git could not give back a file the adoption changes or removes,
+    or is computed from: uncommitted edits would be mixed into the adoption (or into the
+    overrides it computes), and an untracked scenario file, which adopting removes, would be
+    lost."""
     from .. import vcs
     from ..errors import UserError
 
-    risky = vcs.uncommitted(top, paths)
+    writes = {p.resolve() for p in paths}
+    risky = vcs.uncommitted(top, [*paths, *(p for p in reads if p.resolve() not in writes)])
     if not risky:
         return
 
@@ -123,10 +125,14 @@ def _committed_first(top: Path, sid: str, paths: list[Path]) -> None:
             return str(p)
 
     what = {
-        "untracked": "not committed: adopting removes or rewrites it for good",
-        "changed": "has uncommitted changes, which the adoption would take in",
+        ("untracked", True): "not committed: adopting removes or rewrites it for good",
+        ("changed", True): "has uncommitted changes, which the adoption would take in",
+        ("untracked", False): "not committed, and the adoption is computed from it",
+        ("changed", False): "has uncommitted changes, and the adoption is computed from it",
     }
-    listed = "; ".join(f"{shown(p)} {what[k]}" for p, k in sorted(risky.items()))
+    listed = "; ".join(
+        f"{shown(p)} {what[k, p.resolve() in writes]}" for p, k in sorted(risky.items())
+    )
     raise UserError(
         f"cannot adopt scenario {sid}: {listed}",
         hint="commit those files first (git add, git commit), so nothing is lost and the "

@@ -26,6 +26,7 @@ from pathlib import Path
 from ..errors import UserError
 from ..findings import Finding, Report, Severity, finding
 from ..outputs import write_all
+from ..results import input_files
 from ..validate import Workspace, load_workspace
 from ..workspace import display
 from .adopt_rows import RowCounts, cell, demand_deltas, table_edit
@@ -53,6 +54,7 @@ class Adoption:
     remove: list[Path] = field(default_factory=list)
     overrides: int = 0
     outputs: Path | None = None  # the scenario's outputs folder, removed with it
+    reads: list[Path] = field(default_factory=list)  # what the adoption is computed from
     written: bool = False
 
     @property
@@ -77,6 +79,7 @@ def plan_adoption(root: Path | None, cycle: str | None, sid: str, owner: str | N
         )
     scenarios, _ = load_scenarios(ws, None)
     sc = scenarios[sid]
+    out.reads = [*input_files(ws), sc.path]
     ids = ids_of(ws)
     ws_s, _, fs = apply_tables(ws, sc, ids)
     out.report.extend(fs)
