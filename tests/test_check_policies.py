@@ -108,6 +108,8 @@ def test_metrics() -> None:
     assert ("SOP804", 6, Severity.WARNING) in by
     assert any("capacity_utilisation of r in 2027-01 is 0.95" in m for m in msgs)
     assert ("SOP805", 7, Severity.INFO) in by
+    named = metric_findings(metrics, summary, "ch.yaml", {}, "2027-01")  # whose plan, on a
+    assert all(f.message.startswith("cycle 2027-01: ") for f in named)  # shared charter line
 
 
 def test_the_peak_among_equal_peaks_is_the_resource_first_by_name() -> None:

@@ -252,7 +252,7 @@ def check_cycle(
                 committed[shown] = data
         res.policies["committed_outputs"] = output_drift(committed, fresh)
         res.policies["metrics"] = metric_findings(
-            ch.metrics, run.summary, charter_path, _metric_marks(root, charter_path)
+            ch.metrics, run.summary, charter_path, _metric_marks(root, charter_path), cycle
         )
         changed: list[str] = []
         # the charter is shared: once a later cycle follows this one, a charter edit (itself

@@ -60,9 +60,12 @@ def metric_findings(
     summary: Mapping[str, Any],
     charter_path: str,
     where: Mapping[int, tuple[int, int]],
+    cycle: str = "",
 ) -> list[Finding]:
     """A finding at the metric's severity for each value that misses its threshold, and one
-    info finding naming the metrics a plan cannot compute. `where`: metric index → line/col."""
+    info finding naming the metrics a plan cannot compute. `where`: metric index → line/col;
+    `cycle`: whose plan it is (the charter line is shared by every cycle of the charter)."""
+    whose = f"cycle {cycle}: " if cycle else ""
     out: list[Finding] = []
     skipped = []
     for i, m in enumerate(metrics):
@@ -81,7 +84,7 @@ def metric_findings(
                     line,
                     col,
                     "SOP804",
-                    f"{m.name} of {what} is {value:.4g}, target {sign} {target:g}{tol}; "
+                    f"{whose}{m.name} of {what} is {value:.4g}, target {sign} {target:g}{tol}; "
                     f"owner {m.owner}",
                     Severity(m.severity),
                 )
@@ -95,7 +98,7 @@ def metric_findings(
                 line,
                 col,
                 "SOP805",
-                f"not computable here (needs actuals or history): {', '.join(skipped)}",
+                f"{whose}not computable here (needs actuals or history): {', '.join(skipped)}",
             )
         )
     return out
