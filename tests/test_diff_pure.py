@@ -187,3 +187,12 @@ def test_output_deltas_and_exception_identity() -> None:
     assert signed(Delta("x", None, 3.0)) == "new"
     doc = d.to_dict()
     assert doc["kpis"]["revenue"] == {"old": 1000.0, "new": 1250.0, "delta": 250.0, "pct": 25.0}
+
+
+def test_a_monthly_and_a_weekly_plan_list_their_periods_by_date() -> None:
+    """Text order would put 2027-03 before 2027-W01 (QA: a weekly cycle diffed against a
+    monthly one listed every month first)."""
+    a = snapshot({"2027-02": 1, "2027-03": 1}, {"2027-02": 1, "2027-03": 1}, [])
+    b = snapshot({"2027-W01": 1, "2027-W09": 1}, {"2027-W01": 1, "2027-W09": 1}, [])
+    got = [p.period for p in diff_outputs(a, b).periods]
+    assert got == ["2027-W01", "2027-02", "2027-03", "2027-W09"]  # both start on 1 March

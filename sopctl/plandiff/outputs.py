@@ -6,6 +6,7 @@ exceptions.csv, summary.json), so a diff compares exactly what a planner would s
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from ..periods import start_date
 from .model import Delta, ExceptionRow, OutputDiff, PeriodDelta
 
 SUBJECT = "subject"
@@ -93,10 +95,16 @@ def _per_period(supply: pl.DataFrame) -> pl.DataFrame:
 
 
 def _periods(a: pl.DataFrame, b: pl.DataFrame) -> list[PeriodDelta]:
+    """Per period, in date order (a monthly and a weekly plan side by side: by when each
+    period starts, not by its label's characters)."""
     pa, pb = _per_period(a), _per_period(b)
-    joined = pa.join(pb, on="period", how="full", coalesce=True, suffix="_b").sort("period")
+    joined = pa.join(pb, on="period", how="full", coalesce=True, suffix="_b")
+    rows = sorted(
+        joined.iter_rows(named=True),
+        key=lambda r: (start_date(str(r["period"])) or dt.date.max, str(r["period"])),
+    )
     out = []
-    for r in joined.iter_rows(named=True):
+    for r in rows:
         out.append(
             PeriodDelta(
                 r["period"],
