@@ -124,6 +124,9 @@ def test_what_git_could_not_give_back_is_committed_first(tmp_path: Path) -> None
     root = full_repo(tmp_path / "tiny", {"cut": scenario_yaml(cut)})
     capacity = root / CYCLE / "inputs" / "capacity.csv"
     capacity.write_text(OPTIONAL["capacity"] + "\nLINE,2027-02,90,\n", encoding="utf-8")
+    charter = root / "charters" / "tiny.yaml"
+    prices = "{file: prices.csv, table: prices, owner: ops_lead, due: reconcile"
+    charter.write_text(charter.read_text("utf-8").replace(prices, prices + ", required: false"))
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A", "--", ".", f":!{CYCLE}/scenarios/cut.yaml")
     git(root, "commit", "-q", "-m", "start, the scenario not yet committed")
@@ -152,6 +155,11 @@ def test_what_git_could_not_give_back_is_committed_first(tmp_path: Path) -> None
         f"{CYCLE}/inputs/inventory.csv has uncommitted changes, and the adoption is computed "
         "from it"
     ) in r.err
+    git(root, "checkout", "--", ".")
+    (root / CYCLE / "inputs" / "prices.csv").unlink()  # optional, read: gone, not committed
+    r = run(["adopt", "cut"], cwd=root)
+    assert r.code == 2, r.out + r.err
+    assert f"{CYCLE}/inputs/prices.csv has uncommitted changes" in r.err
     git(root, "checkout", "--", ".")
     assert run(["adopt", "cut"], cwd=root).code == 0
 

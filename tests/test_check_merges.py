@@ -73,3 +73,30 @@ def test_a_clean_merge_passes_and_a_hand_made_change_in_it_is_refused(
         and "by dana@acme.example: it differs from what git's merge of its parents gives" in line
     )
     assert "repository: merges" in r.out.splitlines()[0]
+
+
+def test_a_merge_of_unrelated_histories_is_re_created_not_refused(
+    template: Path, tmp_path: Path
+) -> None:
+    """Importing another history (`git merge --allow-unrelated-histories`): git re-creates
+    that merge too, so a clean one passes instead of being 'a merge git cannot check'."""
+    root = copy_repo(template, tmp_path / "plan")
+    git(root, "checkout", "-q", "-b", "feature")
+    git(root, "checkout", "-q", "--orphan", "docs")
+    git(root, "rm", "-rq", "--cached", ".")
+    (root / "NOTES.md").write_text("planning notes\n", encoding="utf-8")
+    git(root, "add", "NOTES.md")
+    commit_as(root, MEMBERS["ops_lead"], "notes, a history of their own")
+    git(root, "checkout", "-q", "-f", "feature")
+    env = {**os.environ, "GIT_AUTHOR_EMAIL": MEMBERS["ops_lead"]}
+    env["GIT_COMMITTER_EMAIL"] = MEMBERS["ops_lead"]
+    subprocess.run(
+        ["git", "merge", "-q", "--no-edit", "--allow-unrelated-histories", "docs"],
+        cwd=root,
+        check=True,
+        env=env,
+        capture_output=True,
+    )
+    base = git(root, "rev-parse", "main").strip()
+    r = run(["check", "--base", base, "--format", "json"], cwd=root)
+    assert json.loads(r.out)["repository"]["policies"]["merges"] == 0, r.out

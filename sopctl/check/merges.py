@@ -47,8 +47,8 @@ def merge_findings(merges: list[vcs.MergeChange], prefix: str) -> list[Finding]:
                     0,
                     CODE,
                     f"merge commit {m.sha[:7]} by {m.author} cannot be checked for changes made "
-                    "by hand (more than two parents, or git older than 2.38 without "
-                    f"merge-tree --write-tree); {HOW}",
+                    "by hand: git could not re-create it here (more than two parents, or a git "
+                    f"older than 2.38, which lacks merge-tree --write-tree); {HOW}",
                 )
             )
             continue

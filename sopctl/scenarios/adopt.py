@@ -26,7 +26,6 @@ from pathlib import Path
 from ..errors import UserError
 from ..findings import Finding, Report, Severity, finding
 from ..outputs import write_all
-from ..results import input_files
 from ..validate import Workspace, load_workspace
 from ..workspace import display
 from .adopt_rows import RowCounts, cell, demand_deltas, table_edit
@@ -79,7 +78,10 @@ def plan_adoption(root: Path | None, cycle: str | None, sid: str, owner: str | N
         )
     scenarios, _ = load_scenarios(ws, None)
     sc = scenarios[sid]
-    out.reads = [*input_files(ws), sc.path]
+    # every declared input, present or not: one deleted but not committed changes the result
+    charter = ws.root / "charters" / f"{ws.cycle.charter}.yaml"
+    inputs = [ws.cycle_dir / "inputs" / d.file for d in ws.charter.inputs]
+    out.reads = [charter, ws.cycle_dir / "cycle.yaml", *inputs, sc.path]
     ids = ids_of(ws)
     ws_s, _, fs = apply_tables(ws, sc, ids)
     out.report.extend(fs)

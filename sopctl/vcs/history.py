@@ -116,8 +116,8 @@ def tracked_files(root: Path, rev: str, prefix: str) -> list[str]:
 class MergeChange:
     """A merge commit of a range, and the paths it changed by hand: where its tree differs
     from what git's own merge of its two parents gives (a conflict resolved, or an edit made
-    while merging). `paths` is None when that cannot be told (an octopus merge, or a git
-    without `merge-tree --write-tree`, 2.38 or newer)."""
+    while merging). `paths` is None when git cannot re-create the merge here (an octopus
+    merge, or a git without `merge-tree --write-tree`, 2.38 or newer)."""
 
     sha: str
     author: str
@@ -143,7 +143,7 @@ def _by_hand(root: Path, sha: str, parents: list[str]) -> tuple[str, ...] | None
         return None
     status, out, _ = _call(
         root,
-        ["merge-tree", "--write-tree", "--no-messages", *parents],
+        ["merge-tree", "--write-tree", "--no-messages", "--allow-unrelated-histories", *parents],
         "git merge-tree",
         check=False,
     )
