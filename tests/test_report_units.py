@@ -4,6 +4,7 @@ the demand waterfall, canonical number text (the key to a lossless xlsx round tr
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import polars as pl
 import pytest
@@ -106,8 +107,6 @@ def test_a_small_dip_below_zero_gets_a_strip_not_a_step(
 def test_period_labels_on_the_x_axis_never_touch() -> None:
     """26 week labels (8 characters) on the default width: every third one (every second
     ran together, '2026-W502026-W52'); 24 months keep every second."""
-    import re
-
     weeks = [f"2027-W{w:02d}" for w in range(1, 27)]
     months = [f"{2027 + m // 12}-{m % 12 + 1:02d}" for m in range(24)]
     for labels, shown in ((weeks, weeks[::3]), (months, months[::2])):

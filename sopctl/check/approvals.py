@@ -23,7 +23,7 @@ from ..findings import finding as make
 from ..schemas.records import Approval
 from ..yamlio import YamlDoc, parse_yaml
 from .model import ApprovalEdit
-from .policies import _capped
+from .policies import cap_findings
 
 if TYPE_CHECKING:
     from .. import vcs
@@ -177,4 +177,4 @@ def approval_rights(charter: Charter, edits: list[ApprovalEdit]) -> list[Finding
                 f"{e.commit[:7]} by {who}, {why}",
             )
         )
-    return _capped(out, CODE, "approvals recorded without their approver")
+    return cap_findings(out, CODE, "approvals recorded without their approver")

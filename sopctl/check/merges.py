@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..findings import Finding
 from ..findings import finding as make
-from .policies import _capped
+from .policies import cap_findings
 
 if TYPE_CHECKING:
     from .. import vcs
@@ -64,4 +64,4 @@ def merge_findings(merges: list[vcs.MergeChange], prefix: str) -> list[Finding]:
                         f"from what git's merge of its parents gives; {HOW}",
                     )
                 )
-    return _capped(out, CODE, "planning files changed by hand in merge commits")
+    return cap_findings(out, CODE, "planning files changed by hand in merge commits")

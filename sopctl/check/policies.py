@@ -42,7 +42,7 @@ def _right_roles(charter: Charter, right: str) -> list[str]:
     return roles
 
 
-def _capped(findings: list[Finding], code: str, what: str) -> list[Finding]:
+def cap_findings(findings: list[Finding], code: str, what: str) -> list[Finding]:
     """At most MAX_PER_FILE findings per file, then one that counts the rest."""
     out: list[Finding] = []
     count: dict[str, int] = {}
@@ -96,7 +96,7 @@ def decision_rights(charter: Charter, rows: list[RowEdit]) -> list[Finding]:
                 f"{r.author}, who is not a member of {who}",
             )
         )
-    return _capped(out, "SOP801", "rows changed without the right")
+    return cap_findings(out, "SOP801", "rows changed without the right")
 
 
 def _ord(text: str | None, bucket: Bucket) -> int | None:
@@ -172,7 +172,7 @@ def frozen_window(
                 f"their approval of the current plan ({command('approve', cycle, '--role', role)})",
             )
         )
-    return _capped(out, "SOP802", "frozen-window rows")
+    return cap_findings(out, "SOP802", "frozen-window rows")
 
 
 def charter_rights(charter: Charter, edits: list[YamlEdit]) -> list[Finding]:
@@ -199,9 +199,9 @@ def charter_rights(charter: Charter, edits: list[YamlEdit]) -> list[Finding]:
                 f"of a role holding sign_off_plan ({', '.join(holders) or 'nobody'})",
             )
         )
-    return _capped(
+    return cap_findings(
         [f for f in out if f.code == "SOP808"], "SOP808", "charter keys changed without the right"
-    ) + _capped(
+    ) + cap_findings(
         [f for f in out if f.code == "SOP812"],
         "SOP812",
         "cycle.yaml keys changed without the right",
@@ -269,7 +269,7 @@ def owner_rights(charter: Charter, edits: list[OwnedEdit]) -> list[Finding]:
     capped: list[Finding] = []
     for code, what in (("SOP809", "scenario files"), ("SOP810", "assumptions")):
         mine = [f for f in out if f.code == code]
-        capped += _capped(mine, code, f"{what} changed without the owner role")
+        capped += cap_findings(mine, code, f"{what} changed without the owner role")
     return capped
 
 

@@ -88,15 +88,15 @@ def hints(d: PlanData) -> tuple[list[str], list[str]]:
     must_clear = (d.demand * (d.seg_backlog & d.seg_clear)[None, :, None]).sum(axis=(1, 2))
     need = d.ending_target + must_clear
     most = _max_supply(d)
-    fixed = d.on_hand + d.receipts.sum(axis=1)  # on hand and scheduled receipts
+    received = d.receipts.sum(axis=1)  # scheduled receipts over the horizon
     for f in np.flatnonzero(need > most + 1e-6):
         item = d.items[f]
-        sched = d.receipts[f].sum()
+        sched = received[f]
         have = f"{d.on_hand[f]:g} on hand" + (f", {sched:g} scheduled" if sched > 0 else "")
         msgs.append(
             f"{item}: the ending target ({d.ending_target[f]:g}) plus backlog that must be "
             f"cleared ({must_clear[f]:g}) is more than it can possibly have: "
-            f"{have} plus at most {most[f] - fixed[f]:g} made or bought"
+            f"{have} plus at most {most[f] - d.on_hand[f] - sched:g} made or bought"
         )
         if d.ending_target[f] > 0:
             names.append(f"ending_target[{item}]")
