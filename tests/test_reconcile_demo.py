@@ -44,7 +44,8 @@ def test_demo_solves(demo: tuple[Workspace, pl.DataFrame, PlanResult]) -> None:
     assert res.supply.height == 30 * 18 and res.capacity.height == 4 * 18
     assert res.materials.height == 9 * 18
     assert res.service["meets_target"].all()
-    assert res.notes == []
+    # no input row ignored; the only note is the horizon end (lead time 1 of 16 items)
+    assert len(res.notes) == 1 and res.notes[0].startswith("horizon end: 16 items")
     roles = {r.id for r in ws.charter.roles}  # type: ignore[union-attr]
     assert set(res.exceptions["escalate_to"].drop_nulls()) <= roles
     assert res.exceptions["binding_constraint"].null_count() == 0

@@ -285,3 +285,36 @@ def below_materials(d: PlanData) -> list[str]:
         f"items: {n} item(s) cost less than their bill of materials (largest gap: {worst}); "
         "production beyond the materials is costed at 0: check unit_cost against bom.csv"
     ]
+
+
+def horizon_end(d: PlanData) -> list[str]:
+    """A note on the last periods, in which items with a lead time may not start production or
+    orders (they would arrive after the horizon): the load and material needs of those periods
+    then leave out what demand after the horizon needs, and read as spare capacity."""
+    T = d.T
+    late = d.lead_time[:, None] > (T - 1 - np.arange(T))[None, :]  # (F, T): cannot start
+    periods = np.flatnonzero(late.any(axis=0))
+    if periods.size == 0:
+        return []
+    first = int(periods[0])
+    blocked = np.flatnonzero(late[:, first:].any(axis=1))
+    touched = np.unique(d.rt_res[np.isin(d.rt_item, blocked)])
+    used = [d.resources[r] for r in touched]
+    mats = " (and the material needs of those items)" if np.isin(blocked, d.bom_item).any() else ""
+    span = d.periods[first] if first == T - 1 else f"{d.periods[first]}..{d.periods[-1]}"
+    what = f"the load on {_listed(used)} in {span}{mats}" if used else f"production in {span}"
+    longest = int(d.lead_time.max())
+    n = blocked.size
+    return [
+        f"horizon end: {n} item{'s' if n != 1 else ''} with a lead time cannot start production "
+        f"or orders in {span}, as they would arrive after the horizon; {what} leaves out what "
+        f"demand after {d.periods[-1]} will need: read it as a floor (a horizon longer by "
+        f"{longest} period{'s' if longest != 1 else ''} plans it)"
+    ]
+
+
+def _listed(names: list[str], most: int = 4) -> str:
+    """'a', 'a and b', 'a, b and c', 'a, b, c, d and 3 more'."""
+    if len(names) > most:
+        return f"{', '.join(names[:most])} and {len(names) - most} more"
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"

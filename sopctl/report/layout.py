@@ -211,7 +211,7 @@ def page(d: ReportData) -> str:
     sections = "".join(
         f'<section id="{sid}"><h2>{esc(name)}</h2>{bodies[sid]}</section>' for sid, name in SECTIONS
     )
-    notes = "".join(f'<p class="note">Solver note: {esc(n)}</p>' for n in d.notes)
+    notes = "".join(f'<p class="note">Plan note: {esc(n)}</p>' for n in d.notes)
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
