@@ -112,7 +112,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SOP629": (Severity.WARNING, "overlay changes nothing"),
     "SOP630": (Severity.WARNING, "overlay would make a value negative; floored at 0"),
     "SOP631": (Severity.ERROR, "added promotion id is already used"),
-    "SOP632": (Severity.WARNING, "delayed open orders arrive after the horizon: dropped"),
+    "SOP632": (
+        Severity.WARNING,
+        "delayed open orders or scheduled receipts arrive after the horizon: dropped",
+    ),
     "SOP633": (Severity.ERROR, "adopting the scenario needs a table the charter does not declare"),
     "SOP634": (Severity.ERROR, "cycle.yaml cannot be edited safely to adopt the scenario"),
     "SOP701": (Severity.ERROR, "override owner lacks the override-demand right"),

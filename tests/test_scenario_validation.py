@@ -84,6 +84,46 @@ BAD = [
         [("SOP108", 4, 5)],
     ),
     (
+        "receipts delayed by 0 periods",
+        "  - kind: receipts\n    items: [B]\n    delay: 0\n",
+        [("SOP108", 6, 5)],
+    ),
+    (
+        "receipts delayed by part of a period",
+        "  - kind: receipts\n    items: [B]\n    delay: 1.5\n",
+        [("SOP108", 6, 5)],
+    ),
+    (
+        "receipts with a negative factor",
+        "  - kind: receipts\n    items: [B]\n    factor: -0.5\n",
+        [("SOP108", 6, 5)],
+    ),
+    (
+        "receipts neither delayed nor short",
+        "  - kind: receipts\n    items: [B]\n    from: 2027-01\n",
+        [("SOP108", 4, 5)],
+    ),
+    (
+        "receipts of an unknown item",
+        "  - kind: receipts\n    items: [Z]\n    delay: 1\n",
+        [("SOP623", 5, 13)],
+    ),
+    (
+        "receipts of a family matching nothing",
+        "  - kind: receipts\n    families: [gears]\n    delay: 1\n",
+        [("SOP622", 5, 16)],
+    ),
+    (
+        "receipts arriving outside the horizon",
+        "  - kind: receipts\n    items: [B]\n    from: 2027-06\n    delay: 1\n",
+        [("SOP624", 6, 5)],
+    ),
+    (
+        "receipts with units",
+        "  - kind: receipts\n    items: [B]\n    units: -10\n",
+        [("SOP106", 6, 5)],
+    ),
+    (
         "cost period outside the horizon",
         "  - kind: cost\n    materials: [M]\n    from: 2027-09\n    factor: 1.1\n",
         [("SOP624", 6, 5)],
@@ -125,6 +165,12 @@ def test_bad_overlay_is_a_finding_at_its_line(
         ("  - kind: weather\n", 4, "kind 'weather' is not one of 'demand', 'capacity', "),
         ("  - [demand, 2]\n", 4, "'overlays.0' must be a mapping of keys to values"),
         ("  - {kind: demand, factor: 2, units: 3}\n", 4, "'overlays.0' give exactly one of"),
+        ("  - {kind: receipts, items: [B]}\n", 4, "'overlays.0' give delay, factor or both"),
+        (
+            "  - {kind: receipts, items: [B], delay: 0}\n",
+            4,
+            "'overlays.0.delay' is 0: input should be greater than or equal to 1",
+        ),
     ],
 )
 def test_messages_say_what_to_write(tmp_path: Path, overlays: str, line: int, message: str) -> None:

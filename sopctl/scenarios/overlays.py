@@ -15,6 +15,9 @@ kind changes (docs/scenarios.md has the reference):
   `materials.capacity`; an empty capacity stays unlimited); `delay` adds to
   `materials.lead_time` and moves the material's
   `open_orders` that many periods later (orders pushed past the horizon are dropped);
+- receipts (receipts.py): the `scheduled_receipts` rows of the selected items arriving in
+  `from`..`to`: `factor` times the quantity and `delay` periods later (rows pushed past the
+  horizon are dropped);
 - price: `items.price` and the `prices` rows of the selected items, or, for selected segments,
   `prices` rows upserted from the effective price (segment price, else the item's), and the
   items' `period_prices` rows; with `from`/`to` only `period_prices` rows of those periods;
@@ -34,7 +37,6 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from .. import periods
 from ..findings import Finding, finding
 from ..tables.refs import ord_col
 from .cost import cost_overlay
@@ -54,6 +56,7 @@ from .frames import (
     upsert_periods,
 )
 from .money import price_overlay
+from .receipts import delay_orders, receipts_overlay
 from .select import Ids, Selection, select
 
 if TYPE_CHECKING:
@@ -81,6 +84,8 @@ def apply_tables(ws: Workspace, sc: Scenario, ids: Ids) -> tuple[Workspace, bool
             findings += _workforce(out, ov, sel, ids, note)
         elif kind == "supplier":
             findings += _supplier(out, ov, sel, ids, note)
+        elif kind == "receipts":
+            findings += receipts_overlay(out, ov, sel, ids, note)
         elif kind == "price":
             findings += price_overlay(out, ov, sel, ids, note)
         elif kind == "cost":
@@ -161,7 +166,7 @@ def _supplier(ws: Workspace, ov: Any, sel: Selection, ids: Ids, note: Note) -> l
             .otherwise("lead_time")
             .alias("lead_time")
         )
-        out += _delay_orders(ws, sel, ov.delay, ids, note)
+        out += delay_orders(ws, sel, ov.delay, ids, note)
     put(ws, "materials", mats)
     return out
 
@@ -219,33 +224,6 @@ def _supplier_periods(
     cur, out = floored(cur, "capacity", "supplier capacities", note)
     put(ws, "supplier_capacity", upsert_periods(old, cur, ["material", "period"], ids))
     return out
-
-
-def _delay_orders(ws: Workspace, sel: Selection, delay: int, ids: Ids, note: Note) -> list[Finding]:
-    orders = frame(ws, "open_orders")
-    if orders is None or not orders.height:
-        return []
-    first = periods.to_ordinal(ids.periods[0], ids.bucket) or 0
-    last = first + len(ids.periods) - 1
-    o = ord_col("period")
-    hit = pl.col("material").is_in(sel.materials)
-    moved = orders.with_columns(pl.when(hit).then(pl.col(o) + delay).otherwise(pl.col(o)).alias(o))
-    labels = {first + k: p for k, p in enumerate(ids.periods)}
-    gone = moved.filter(pl.col(o) > last)
-    kept = moved.filter(pl.col(o) <= last).with_columns(
-        pl.col(o).replace_strict(labels, default=None, return_dtype=pl.String).alias("period")
-    )
-    put(ws, "open_orders", kept)
-    if not gone.height:
-        return []
-    units = float(gone["quantity"].sum()) if "quantity" in gone.columns else 0.0
-    return [
-        note(
-            "SOP632",
-            f"{gone.height} open order(s) ({units:,.0f} units) arrive after the horizon once "
-            f"delayed by {delay} period(s) and are left out of the scenario",
-        )
-    ]
 
 
 def _promotion(ws: Workspace, ov: Any, sel: Selection, ids: Ids, note: Note) -> list[Finding]:

@@ -211,13 +211,24 @@ def select(ids: Ids, ov: Any, doc: YamlDoc, i: int) -> tuple[Selection, list[Fin
     s = _Selector(ids, doc, i)
     sel = Selection()
     kind = ov.kind
-    if kind in ("demand", "price", "promotion") or (kind == "cost" and (ov.items or ov.families)):
+    items_kinds = ("demand", "price", "promotion", "receipts")
+    if kind in items_kinds or (kind == "cost" and (ov.items or ov.families)):
         s.items(ov, sel)
     if kind == "cost" and not (ov.items or ov.families):
         sel.items, sel.all_items = [], False
     if kind in ("demand", "price", "promotion"):
         s.segments(ov, sel)
-    ranged = ("demand", "capacity", "shift", "promotion", "supplier", "workforce", "price", "cost")
+    ranged = (
+        "demand",
+        "capacity",
+        "shift",
+        "promotion",
+        "supplier",
+        "receipts",
+        "workforce",
+        "price",
+        "cost",
+    )
     if kind in ranged:
         s.period_range(ov.from_, ov.to, sel)
     if kind in ("capacity", "shift", "workforce") or (kind == "cost" and ov.resources):

@@ -15,7 +15,15 @@ from pydantic import Field, model_validator
 from .common import Id, NonNeg, Strict, Text
 
 OverlayKind = Literal[
-    "demand", "capacity", "shift", "workforce", "supplier", "price", "cost", "promotion"
+    "demand",
+    "capacity",
+    "shift",
+    "workforce",
+    "supplier",
+    "receipts",
+    "price",
+    "cost",
+    "promotion",
 ]
 KINDS: tuple[str, ...] = get_args(OverlayKind)
 
@@ -113,6 +121,36 @@ class SupplierOverlay(_Periods):
         return self
 
 
+class ReceiptsOverlay(_Periods):
+    """Scheduled receipts of the selected items (default: all) arriving in `from`..`to`
+    (default: the whole horizon): `delay` periods later, and/or `factor` times the quantity."""
+
+    kind: Literal["receipts"]
+    items: list[Id] = Field(default_factory=list)
+    families: list[Text] = Field(default_factory=list)
+    from_: Text | None = Field(
+        default=None, alias="from", description="First arrival period selected (default: the first)"
+    )
+    to: Text | None = Field(
+        default=None, description="Last arrival period selected (default: the last)"
+    )
+    delay: int | None = Field(
+        default=None,
+        ge=1,
+        le=104,
+        description="Periods later the receipts arrive (past the horizon: left out)",
+    )
+    factor: NonNeg | None = Field(
+        default=None, description="Share of the quantity that arrives, e.g. 0.6 (0: cancelled)"
+    )
+
+    @model_validator(mode="after")
+    def _some(self) -> ReceiptsOverlay:
+        if self.delay is None and self.factor is None:
+            raise ValueError("give delay, factor or both")
+        return self
+
+
 class PriceOverlay(_Periods):
     """Selling price of the selected items (for the selected segments) in `from`..`to`
     (default: the whole horizon)."""
@@ -186,6 +224,7 @@ Overlay = Annotated[
     | ShiftOverlay
     | WorkforcePolicy
     | SupplierOverlay
+    | ReceiptsOverlay
     | PriceOverlay
     | CostOverlay
     | PromotionOverlay,
