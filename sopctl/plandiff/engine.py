@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..tables.contracts import CONTRACTS
 from .model import PlanDiff, TableDiff, YamlDiff
+from .names import Renames, plan_in_b_words, renames, table_in_b_words
 from .outputs import diff_outputs
 from .rows import diff_rows
 from .sides import Progress, Side, check_revision, last_tag, load_side
@@ -44,10 +45,33 @@ def plan_diff(
         check_revision(root, cycle, rev_b)
     a = load_side(root, first, rev_a, progress)
     b = load_side(root, cycle, rev_b, progress)
+    words = read_in_b_words(a, b)
     outputs = diff_outputs(a.plan, b.plan, limit) if a.plan and b.plan else None
     notes = horizon_notes(a, b) if first != cycle else []
+    notes += [words.note()] if words else []
     tables, yaml = diff_tables(a, b, limit), diff_yaml_files(a, b, same_cycle=first == cycle)
     return PlanDiff(cycle, a.info, b.info, tables, yaml, outputs, limit, notes)
+
+
+def read_in_b_words(a: Side, b: Side) -> Renames:
+    """Side A's input rows and plan with the segments and items that side B's charter
+    glossary renames (the old name kept as an alias) under B's names; A is left as it is
+    when nothing was renamed."""
+    items_a, items_b = a.tables.get("items"), b.tables.get("items")
+    words = renames(
+        a.yaml["charter"].data,
+        items_a.frame if items_a else None,
+        b.yaml["charter"].data,
+        items_b.frame if items_b else None,
+    )
+    if not words:
+        return words
+    for name, src in a.tables.items():
+        if src.frame is not None:
+            src.frame = table_in_b_words(src.frame, CONTRACTS[name], words)
+    if a.plan is not None:
+        a.plan = plan_in_b_words(a.plan, words)
+    return words
 
 
 def horizon_notes(a: Side, b: Side) -> list[str]:

@@ -264,7 +264,7 @@ class PlanDiff:
     yaml: list[YamlDiff]
     outputs: OutputDiff | None  # None when a side has no plan
     limit: int = 10
-    notes: list[str] = field(default_factory=list)  # e.g. two cycles' different horizons
+    notes: list[str] = field(default_factory=list)  # two cycles' horizons, renames
 
     @property
     def ok(self) -> bool:
