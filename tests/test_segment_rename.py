@@ -153,3 +153,96 @@ def test_demand_changes_compare_a_renamed_segment_with_its_old_name(repo: Path) 
     assert doc["comparison"] == "compared" and doc["changes"] == []
     out = run(["demand", "2027-01"], cwd=repo).out
     assert "No change of final demand against cycle 2026-12." in out
+
+
+def _learn(root: Path, *args: str) -> dict:
+    r = run(["learn", *args, "--format", "json"], cwd=root)
+    assert r.code in (0, 1), r.out + r.err
+    return json.loads(r.out)
+
+
+def test_an_older_tag_learns_from_actuals_in_the_current_names(
+    renamed: tuple[Path, dict[str, list[dict[str, str]]]],
+) -> None:
+    """sop/2026-12/v1 knows `standard`; the actuals say `core`, as the current charter does
+    (`term: core, aliases: [standard]`): they count for `standard`, with an info naming the
+    reading, and the later tag's `core` plan joins the lags as `standard` too."""
+    root, _plans = renamed
+    old_words = root / "old-words"
+    write_files(old_words, {"demand.csv": demand_actuals()})
+    expected = _learn(root, "2026-12", "--actuals", str(old_words))
+
+    doc = _learn(root, "2026-12")
+    assert [f["code"] for f in doc["findings"] if f["severity"] != "info"] == []
+    info = [f for f in doc["findings"] if f["severity"] == "info"]
+    assert [(f["path"], f["line"], f["col"], f["code"]) for f in info] == [
+        ("actuals/demand.csv", 5, 2, "SOP406")
+    ]
+    assert info[0]["message"] == (
+        "'core' (6 rows) is read as segment 'standard', its name in sop/2026-12/v1: the "
+        "current charter's glossary has both in one entry (term 'core')"
+    )
+    assert doc["scorecard"] == expected["scorecard"]
+    assert doc["lag_tags"] == ["sop/2026-12/v1", "sop/2027-01/v1"]
+    lag = {
+        row["key"]: row["n"]
+        for row in doc["scorecard"]
+        if row["section"] == "lag" and row["metric"] == "wape"
+    }
+    assert lag == {"1": 8, "2": 8, "3": 4}  # 4 series per tag and period, not 6
+
+
+def test_a_name_no_charter_knows_is_still_unknown(
+    renamed: tuple[Path, dict[str, list[dict[str, str]]]],
+) -> None:
+    root, _plans = renamed
+    path = root / "actuals" / "demand.csv"
+    path.write_text(path.read_text("utf-8") + "P-100,wholesale,2027-01,5,5\n", "utf-8")
+    r = run(["learn", "2026-12"], cwd=root)
+    assert r.code == 1
+    assert "actuals/demand.csv:14:2: error SOP403 unknown segment 'wholesale' (1 row)" in r.out
+
+
+def test_an_item_renamed_in_the_current_charter_counts_for_its_old_name(
+    renamed: tuple[Path, dict[str, list[dict[str, str]]]],
+) -> None:
+    root, _plans = renamed
+    expected = _learn(root, "2027-01")
+    charter = root / CHARTER
+    text = charter.read_text("utf-8")
+    charter.write_text(
+        text.replace("glossary:\n", "glossary:\n  - term: V-200\n    aliases: [P-200]\n", 1),
+        "utf-8",
+    )
+    path = root / "actuals" / "demand.csv"
+    path.write_text(path.read_text("utf-8").replace("P-200", "V-200"), "utf-8")
+    doc = _learn(root, "2027-01")
+    assert [(f["code"], f["severity"], f["line"]) for f in doc["findings"]] == [
+        ("SOP406", "info", 8)
+    ]
+    assert "'V-200' (6 rows) is read as item 'P-200'" in doc["findings"][0]["message"]
+    assert doc["scorecard"] == expected["scorecard"]
+
+
+def test_a_current_name_standing_for_two_of_the_tags_names_is_not_guessed(
+    tmp_path: Path,
+) -> None:
+    from sopctl.demos.minimal import files
+    from sopctl.learn.words import Word, current_words
+
+    charter = files()[CHARTER]
+    tag_ids = {"segment": frozenset({"strategic", "standard"}), "item": frozenset({"P-100"})}
+    tag_aliases = {"strategic": "strategic", "strategic accounts": "strategic"}
+    write_files(tmp_path, {CHARTER: charter})
+    rename_segment(tmp_path)
+    words = current_words(tmp_path, "acme", "sop/2026-12/v1", tag_ids, tag_aliases)
+    assert words.kinds == {"segment": {"core": Word("standard", "core")}, "item": {}}
+    merged = charter.replace(
+        "  - term: strategic\n    aliases: [Strategic accounts]\n",
+        "  - term: core\n    aliases: [standard, strategic, Strategic accounts]\n",
+    )
+    write_files(tmp_path, {CHARTER: merged})
+    words = current_words(tmp_path, "acme", "sop/2026-12/v1", tag_ids, tag_aliases)
+    assert words.kinds == {"segment": {}, "item": {}}
+    write_files(tmp_path, {CHARTER: "not: [a charter"})
+    assert current_words(tmp_path, "acme", "t", tag_ids, tag_aliases).kinds == {}

@@ -23,6 +23,7 @@ from ..tables.csvread import LINE, read_raw
 from ..tables.emit import Emitter
 from ..tables.refs import ord_col
 from ..workspace import display
+from .words import CurrentWords
 
 # file name in an actuals folder -> table (contract) name
 FILES: dict[str, str] = {
@@ -125,8 +126,10 @@ def load(
     ctx: Context,
     known: dict[str, frozenset[str]],
     max_bytes: int,
+    words: CurrentWords | None = None,
 ) -> Actuals:
-    """Read and check every actuals table at `location` (a folder or one CSV)."""
+    """Read and check every actuals table at `location` (a folder or one CSV); `words`:
+    names of the current charter that the tag knows by other names (read as the tag's)."""
     shown = display(root, location)
     act = Actuals(shown)
     if location.is_dir():
@@ -157,7 +160,7 @@ def load(
         if table is None:  # looked at, but no actuals table: still a file checked
             act.read.append(shown)
     for table, path in picked.items():
-        _one(root, act, table, path, ctx, known, max_bytes)
+        _one(root, act, table, path, ctx, known, max_bytes, words)
     return act
 
 
@@ -169,6 +172,7 @@ def _one(
     ctx: Context,
     known: dict[str, frozenset[str]],
     max_bytes: int,
+    words: CurrentWords | None = None,
 ) -> None:
     contract = CONTRACTS[table]
     shown = display(root, path)
@@ -177,6 +181,11 @@ def _one(
     act.findings.extend(fs)
     if raw is None:
         return
+    if words is not None:  # current names first: the tag's own reading then finds its ids
+        renamed = Emitter(shown, raw.header)
+        for c in contract.columns:
+            raw.frame = words.apply(renamed, raw.frame, c.name, c.ref)
+        act.findings.extend(renamed.findings)
     checked, fs = check_table(raw, contract, ctx)
     act.findings.extend(fs)
     df = checked.frame

@@ -35,6 +35,7 @@ from .model import LearnInputs, observed
 from .pipeline import charter_patch, pipeline_rows
 from .rules import Rules
 from .service import service_rows
+from .words import current_words
 
 Progress = Callable[[str], None]
 NEED = (*committed.DEMAND_FILES, *committed.PLAN_FILES)
@@ -100,7 +101,10 @@ def run_learn(
     tables = {name: t.frame for name, t in ws.tables.items()}
     ctx = acts.context(charter, plan.bucket, plan.first, plan.horizon)
     known = _known(tables, plan)
-    act = acts.load(base, location, ctx, known, charter.limits.max_input_mb * 2**20)
+    names = {"item": known["item"], "segment": ctx.charter_ids["charter.segments"]}
+    words = current_words(base, ref.record.charter, ref.name, names, ctx.aliases)
+    max_bytes = charter.limits.max_input_mb * 2**20
+    act = acts.load(base, location, ctx, known, max_bytes, words)
     assumption_ids = {str(a.get("id")) for a in ref.record.assumptions}
     act.findings += acts.assumption_findings(act, ref.cycle, assumption_ids)
     res.report.extend(act.findings)
@@ -114,10 +118,11 @@ def run_learn(
     res.observed = observed(act.get("actuals"), inp.labels)
     say("reading earlier commitments for the lag analysis")
     inp.others, skipped = _others(base, ref, plan, res.observed)
-    names = {"item": known["item"], "segment": ctx.charter_ids["charter.segments"]}
-    for c in inp.others:  # names of earlier charters in this one's words, as the actuals are
+    # other tags' names in this tag's words, as the actuals are: its glossary, then the current
+    aliases = ctx.aliases | words.aliases()
+    for c in inp.others:
         c.frames[PLAN] = in_current_terms(
-            c.frames[PLAN], names, ctx.aliases, key=["item", "segment", "period"], value="final"
+            c.frames[PLAN], names, aliases, key=["item", "segment", "period"], value="final"
         )
     res.report.extend(skipped)
     res.lag_tags = sorted([ref.name, *(c.ref.name for c in inp.others)])
