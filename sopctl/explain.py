@@ -145,10 +145,16 @@ def explain_resource(ws: Workspace, f: PlanFrames, resource: str, period: str | 
                 f"  workforce {_num(r['workforce']):,.1f} (hires {_num(r['hires']):,.1f}, "
                 f"layoffs {_num(r['layoffs']):,.1f})."
             )
-        gain = relief(f"capacity[{resource},{r['period']}]", r["shadow_price"], f.currency)
-        lines.append(
-            f"  {gain}." if gain else "  the capacity does not bind: more hours save nothing."
-        )
+        price, row = r["shadow_price"], f"capacity[{resource},{r['period']}]"
+        if price:
+            lines.append(f"  {relief(row, price, f.currency)}.")
+        elif _num(r["overtime"]) > 0:  # tight at a price of 0: paid overtime would price it
+            lines.append(
+                "  its regular hours are used up, but 1 more saves nothing: overtime costs no "
+                "more than a regular hour."
+            )
+        else:
+            lines.append("  the capacity does not bind: more hours save nothing.")
         if routings is not None:
             load = (
                 routings.filter(pl.col("resource") == resource)

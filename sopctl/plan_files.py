@@ -27,9 +27,19 @@ UNIT_PHRASE = {
 }
 
 
+# why one more unit of an item's own row is worth nothing, when it binds at a price of 0 (the
+# shortfall is free: its slack costs nothing; docs/reconcile.md, "Shadow prices")
+FREE_ROW = {
+    "safety_stock": "stock below safety stock is not penalised (safety_stock_penalty 0)",
+    "demand": "a unit short or late carries no shortage penalty and no price",
+}
+
+
 def relief(constraint: str | None, price: float | None, currency: str) -> str:
-    """'1 more hour on line-a in 2027-05 saves 9.87 EUR' for a binding constraint's price."""
-    if not constraint or price is None or abs(price) < 0.005:
+    """'1 more hour on line-a in 2027-05 saves 9.87 EUR' for a binding constraint's price; a
+    price under a cent 'saves less than 0.01 EUR'; a price of 0 'saves nothing' (an item's own
+    row: 'costs nothing', and why). '' without a constraint or a price."""
+    if not constraint or price is None:
         return ""
     family, _, rest = constraint.partition("[")
     keys = rest.rstrip("]").split(",") if rest else []
@@ -39,8 +49,12 @@ def relief(constraint: str | None, price: float | None, currency: str) -> str:
         if template and len(keys) >= 2
         else f"1 more unit of {constraint}"
     )
+    if price == 0:
+        why = FREE_ROW.get(family)
+        return f"{subject} costs nothing: {why}" if why else f"{subject} saves nothing"
     verb = "saves" if price > 0 else "costs"
-    return f"{subject} {verb} {abs(price):,.2f} {currency}"
+    amount = f"{abs(price):,.2f}" if abs(price) >= 0.005 else "less than 0.01"
+    return f"{subject} {verb} {amount} {currency}"
 
 
 def exception_messages(exc: pl.DataFrame, currency: str) -> pl.Series:

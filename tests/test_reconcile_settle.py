@@ -5,6 +5,9 @@ one, may take any value without changing the cost; the results must still say wh
 shortfall = max(0, safety stock - stock), overtime = max(0, load - regular hours). Resources
 without hours in a period have no utilisation and overload nothing. An item cheaper than its
 materials is noted.
+
+Settled, such a row is tight (overtime = load - regular hours, shortfall = safety stock - stock)
+with a shadow price of 0: the words say why one more unit is worth nothing, never "0.00".
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from sopctl.plan_files import summary
+from sopctl.explain import PlanFrames, explain_resource
+from sopctl.plan_files import exception_messages, summary
 from sopctl.reconcile import PlanResult, reconcile
 from sopctl.reconcile import result as result_module
 from tests.test_reconcile_support import ITEMS_HEADER, RES_HEADER, demand, make_ws, segment
@@ -57,6 +61,28 @@ def test_a_free_safety_stock_shortfall_is_what_the_stock_lacks(tmp_path: Path) -
     assert _col(res, "supply", "ss_shortfall") == pytest.approx([0, 0, 5])
     breach = res.exceptions.filter(pl.col("kind") == "safety_stock")
     assert breach["period"].to_list() == ["2027-03"] and breach["value"].to_list() == [0.0]
+    # its own row binds at a price of 0: the message says why instead of naming no price
+    assert breach["binding_constraint"].to_list() == ["safety_stock[A,2027-03]"]
+    assert breach["shadow_price"].to_list() == [0.0]
+    (message,) = exception_messages(breach, "EUR").to_list()
+    assert message.endswith(
+        "binding: safety_stock[A,2027-03]; 1 more unit of safety_stock[A,2027-03] costs "
+        "nothing: stock below safety stock is not penalised (safety_stock_penalty 0)"
+    )
+
+
+def test_a_shortage_that_costs_nothing_says_so(tmp_path: Path) -> None:
+    # no price, no penalty, no capacity: every unit is lost at no cost to the plan
+    files = _line("line,fixed,0,2,,0,,,,,,,,", {"items.csv": ITEMS_HEADER + "A,10,0,0,1,,\n"})
+    ws = make_ws(tmp_path, files, segments=[segment("s", policy="lost_sales", penalty=0)])
+    res = reconcile(ws, demand([("A", "s", "2027-01", 5.0)]))
+    short = res.exceptions.filter(pl.col("kind") == "shortage")
+    assert short["shadow_price"].to_list() == [0.0]
+    (message,) = exception_messages(short, "EUR").to_list()
+    assert message.endswith(
+        "binding: demand[A,s,2027-01]; 1 more unit of demand[A,s,2027-01] costs nothing: a unit "
+        "short or late carries no shortage penalty and no price"
+    )
 
 
 @pytest.mark.parametrize(
@@ -75,6 +101,43 @@ def test_overtime_that_costs_nothing_extra_is_only_the_hours_beyond_regular(
     assert _col(res, "capacity", "overtime") == pytest.approx([0, 10, 0])
     total = sum(v for k, v in res.costs.items() if k != "total")
     assert total == pytest.approx(res.objective)
+
+
+@pytest.mark.parametrize(
+    "resource",
+    ["line,fixed,100,2,,20,,,,,,,,", "line,labour,,2,0,2,10,10,,,,,10,10"],
+)
+def test_free_overtime_under_its_limit_is_no_overload_and_explain_says_why(
+    tmp_path: Path, resource: str
+) -> None:
+    """February uses 10 of 20 overtime hours: its regular hours are used up (the settled row is
+    tight) but one more saves nothing, as overtime costs no more than a regular hour."""
+    ws = make_ws(tmp_path, _line(resource))
+    res = reconcile(ws, demand([("A", "s", p, q) for p, q in zip(P3, [60, 110, 100], strict=True)]))
+    feb = res.capacity.filter(pl.col("period") == "2027-02")
+    assert feb["overtime"].to_list() == [10.0] and feb["shadow_price"].to_list() == [0.0]
+    assert res.exceptions.filter(pl.col("kind") == "overload").height == 0
+    f = PlanFrames(res.supply, res.capacity, res.exceptions, res.currency, res.materials)
+    lines = explain_resource(ws, f, "line", None)  # no price anywhere: its busiest period
+    assert lines[0].startswith("line in 2027-02: load 110.0 h of 100.0 h regular")
+    assert lines[1 + (resource.split(",")[1] == "labour")] == (
+        "  its regular hours are used up, but 1 more saves nothing: overtime costs no more "
+        "than a regular hour."
+    )
+    jan = explain_resource(ws, f, "line", "2027-01")
+    assert "  the capacity does not bind: more hours save nothing." in jan
+
+
+def test_a_price_under_a_cent_is_said_not_hidden(tmp_path: Path) -> None:
+    # holding costs 0.001: building 10 units ahead for February is what its last hour saves
+    files = _line(
+        "line,fixed,100,2,,20,,,,,,,,", {"items.csv": ITEMS_HEADER + "A,10,50,0,0.001,,\n"}
+    )
+    res = _solve(tmp_path, files, [60, 130, 100])
+    over = res.exceptions.filter(pl.col("kind") == "overload")
+    assert over["shadow_price"].to_list() == [0.001]
+    (message,) = exception_messages(over, "EUR").to_list()
+    assert message.endswith("; 1 more hour on line in 2027-02 saves less than 0.01 EUR")
 
 
 def test_settle_changes_neither_the_rows_nor_the_cost(tmp_path: Path) -> None:
