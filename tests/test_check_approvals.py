@@ -238,3 +238,37 @@ def test_a_forged_approval_is_no_new_approval_round_either(template: Path, tmp_p
     assert r.code == 1 and len(sop(r.out, "SOP813")) == 1, r.out
     (line,) = sop(r.out, "SOP806")
     assert "no approval records the new plan digest" in line, r.out
+
+
+def test_a_forged_approval_removed_again_is_one_finding(plan: Path) -> None:
+    """The demand planner writes the ops lead's approval and removes it in a later commit: one
+    forged entry, one SOP813 naming who added and who removed it (removing a forgery takes no
+    approval from anyone). Forged once more, it is a second problem and a second finding."""
+    before = (plan / APPROVALS).read_bytes() if (plan / APPROVALS).exists() else None
+    hand_written(plan, ["ops_lead"], digest(plan))
+    added = commit_as(plan, MEMBERS["demand_planner"], "approval for olga")
+    if before is None:
+        (plan / APPROVALS).unlink()
+    else:
+        (plan / APPROVALS).write_bytes(before)
+    removed = commit_as(plan, MEMBERS["demand_planner"], "take it back")
+    r = run(["check", "--base", "main"], cwd=plan)
+    assert r.code == 1, r.out
+    (line,) = sop(r.out, "SOP813")
+    assert line.startswith(
+        f"{APPROVALS}: error SOP813 approval as ops_lead by olga@acme.example added in "
+        f"{added[:7]} by dana@acme.example, who is not olga@acme.example, and removed again "
+        f"(was line 3) in {removed[:7]} by dana@acme.example: approvals are recorded by the "
+        "approver with `sopctl approve`; rewrite the branch so that no commit adds it "
+        "(git rebase -i) and let olga@acme.example approve with their own git identity"
+    ), r.out
+    hand_written(plan, ["ops_lead"], digest(plan))
+    again = commit_as(plan, MEMBERS["demand_planner"], "approval for olga, again")
+    r = run(["check", "--base", "main"], cwd=plan)
+    first, second = sop(r.out, "SOP813")
+    assert first.startswith(f"{APPROVALS}: error SOP813 approval as ops_lead by"), r.out
+    assert f"added in {added[:7]}" in first and "removed again (was line 3) in" in first
+    assert second.startswith(
+        f"{APPROVALS}:3: error SOP813 approval as ops_lead by olga@acme.example added in "
+        f"{again[:7]} by dana@acme.example, who is not olga@acme.example"
+    ), r.out

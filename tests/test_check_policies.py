@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from sopctl.check.approvals import approval_rights
 from sopctl.check.metrics import metric_findings
-from sopctl.check.model import OwnedEdit, RowEdit
+from sopctl.check.model import ApprovalEdit, OwnedEdit, RowEdit
 from sopctl.check.policies import (
     decision_rights,
     focus_warnings,
@@ -165,3 +166,46 @@ def test_warnings_are_shown_for_what_the_change_touched_and_counted_elsewhere() 
         (pipe, "1 warning SOP705"),
     ]
     assert all(f.severity is Severity.INFO for f in kept if f.code == "SOP811")
+
+
+def test_a_forged_approval_removed_again_is_one_problem_not_two() -> None:
+    """SOP813 pairs an entry added against the rule with its later removal; a removal of a
+    copy that was there before, or the entry forged once more, stays its own finding."""
+    ch = charter()
+
+    def approval(kind: str, sha: str, by: str, key: str = "k1", line: int = 0) -> ApprovalEdit:
+        was = 3 if kind == "removed" else 0
+        return ApprovalEdit(
+            "c/approvals.yaml", kind, key, "ops_lead", "olga@acme.example", line, was, sha, by, by
+        )
+
+    dana, carl = "dana@acme.example", "carl@acme.example"
+    (f,) = approval_rights(
+        ch, [approval("added", "aaaaaaa1", dana), approval("removed", "bbb", dana)]
+    )
+    assert (f.line, f.code) == (0, "SOP813")
+    assert "added in aaaaaaa by dana@acme.example, who is not olga@acme.example, and removed " in (
+        f.message
+    )
+    assert "removed again (was line 3) in bbb by dana@acme.example: approvals" in f.message
+    # taken out by the CFO (sign_off_plan): still the one forgery, now saying who removed it
+    (g,) = approval_rights(ch, [approval("added", "aaa", dana), approval("removed", "ccc", carl)])
+    assert "removed again (was line 3) in ccc by carl@acme.example" in g.message
+    # olga's own approval removed by dana, then written back by dana: two problems
+    both = approval_rights(
+        ch, [approval("removed", "ddd", dana), approval("added", "eee", dana, line=3)]
+    )
+    assert [x.message.split(" in ")[0] for x in both] == [
+        "approval as ops_lead by olga@acme.example removed (was line 3)",
+        "approval as ops_lead by olga@acme.example added",
+    ]
+    # forged, removed, forged again: the second forgery is a finding of its own, at its line
+    three = [approval("added", "a1", dana), approval("removed", "b1", dana)]
+    three.append(approval("added", "c1", dana, line=3))
+    first, second = approval_rights(ch, three)
+    assert "removed again" in first.message and first.line == 0
+    assert second.line == 3 and "added in c1 by dana" in second.message
+    assert "removed again" not in second.message
+    # another entry removed in between is judged on its own
+    other = [approval("added", "a1", dana), approval("removed", "b1", dana, key="k2")]
+    assert len(approval_rights(ch, other)) == 2

@@ -5,9 +5,10 @@ entry, by content; `approval_rights` is the pure policy over those edits (SOP813
 `unattested` names the entries at HEAD that do not pass it, so that no other policy counts them
 as a sign-off. An entry added must be committed by its `person` (the commit's author or committer
 e-mail: `sopctl approve` records git's committer e-mail); one removed, by its person or by a
-member of a role holding `sign_off_plan`. git identities are not authenticated: this stops an
-approval written in someone else's name under one's own identity, not a commit made under
-another person's e-mail (signed commits and branch protection do that).
+member of a role holding `sign_off_plan`; an entry added against that rule and removed again
+in the range is one finding, naming both commits. git identities are not authenticated: this
+stops an approval written in someone else's name under one's own identity, not a commit made
+under another person's e-mail (signed commits and branch protection do that).
 """
 
 from __future__ import annotations
@@ -143,38 +144,64 @@ def unattested(charter: Charter, edits: list[ApprovalEdit]) -> set[str]:
     return {k for k, good in ok.items() if not good}
 
 
+def _who(e: ApprovalEdit) -> str:
+    extra = e.committer and e.committer != e.author
+    return e.author + (f" (committed by {e.committer})" if extra else "")
+
+
+def _was(e: ApprovalEdit) -> str:
+    return f" (was line {e.was_line})" if e.kind == "removed" and e.was_line else ""
+
+
+def _undone(edits: list[ApprovalEdit], bad: list[bool]) -> dict[int, int]:
+    """Entries added against the rule and removed again later in the range: the index of the
+    addition -> the index of the removal that took that copy out (the latest such addition of
+    the same entry before it; a removal of any other copy is judged on its own)."""
+    open_adds: dict[tuple[str, str], list[int]] = {}
+    out: dict[int, int] = {}
+    for i, e in enumerate(edits):  # oldest commit first, as the range is read
+        if e.kind == "added" and bad[i]:
+            open_adds.setdefault((e.path, e.key), []).append(i)
+        elif e.kind == "removed" and open_adds.get((e.path, e.key)):
+            out[open_adds[(e.path, e.key)].pop()] = i
+    return out
+
+
 def approval_rights(charter: Charter, edits: list[ApprovalEdit]) -> list[Finding]:
     """SOP813 for each entry added by someone other than its person, and each entry removed by
-    someone who is neither its person nor a member of a role holding sign_off_plan."""
+    someone who is neither its person nor a member of a role holding sign_off_plan. An entry
+    added against the rule and removed again in the range is one finding naming both commits:
+    one forged entry, and its removal takes no one's approval away."""
     roles, _ = _signers(charter)
+    bad = [not allowed(charter, e) for e in edits]
+    undone = _undone(edits, bad)
+    paired = set(undone.values())
     out = []
-    for e in edits:
-        if allowed(charter, e):
+    for i, e in enumerate(edits):
+        if not bad[i] or i in paired:
             continue
-        who = e.author + (
-            f" (committed by {e.committer})" if e.committer and e.committer != e.author else ""
-        )
         person = e.person or "(no person)"
-        gone = f" (was line {e.was_line})" if e.kind == "removed" and e.was_line else ""
-        if e.kind == "added":
-            why = (
-                f"who is not {person}: {HOW}; drop the entry and let {person} approve with "
-                "their own git identity"
+        line, done = e.line, f"{e.kind}{_was(e)} in {e.commit[:7]} by {_who(e)}"
+        if i in undone:
+            r = edits[undone[i]]
+            line = 0
+            text = (
+                f"{done}, who is not {person}, and removed again{_was(r)} in {r.commit[:7]} by "
+                f"{_who(r)}: {HOW}; rewrite the branch so that no commit adds it (git rebase -i) "
+                f"and let {person} approve with their own git identity"
+            )
+        elif e.kind == "added":
+            text = (
+                f"{done}, who is not {person}: {HOW}; drop the entry and let {person} approve "
+                "with their own git identity"
             )
         else:
-            why = (
-                f"who is neither {person} nor a member of a role holding sign_off_plan "
-                f"({', '.join(roles) or 'nobody'}); {HOW}, and withdrawn by the approver "
-                "or a sign-off member"
+            text = (
+                f"{done}, who is neither {person} nor a member of a role holding sign_off_plan "
+                f"({', '.join(roles) or 'nobody'}); {HOW}, and withdrawn by the approver or a "
+                "sign-off member"
             )
         out.append(
-            make(
-                e.path,
-                e.line,
-                0,
-                CODE,
-                f"approval as {e.role or '(no role)'} by {person} {e.kind}{gone} in "
-                f"{e.commit[:7]} by {who}, {why}",
-            )
+            make(e.path, line, 0, CODE, f"approval as {e.role or '(no role)'} by {person} {text}")
         )
     return cap_findings(out, CODE, "approvals recorded without their approver")
