@@ -102,6 +102,9 @@ def load_workspace(
     report.extend(fs)
     report.checked_files.extend(files)
     report.extend(_escalation_resources(ws, ch, ch_doc))
+    from .signal.rights import override_rights  # who may override, without the demand build
+
+    report.extend(override_rights(ws))
     from .scenarios.load import check_scenarios  # what-if overlays on these inputs
 
     fs, files = check_scenarios(ws, cy_doc)

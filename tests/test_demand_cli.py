@@ -57,6 +57,26 @@ def test_failed_run_keeps_previous_outputs(repo: Path) -> None:
     assert (repo / OUT / "demand_plan.csv").read_bytes() == before
 
 
+def test_override_rights_are_reported_once_as_validate_reports_them(repo: Path) -> None:
+    write_files(
+        repo,
+        {
+            OVERRIDES: "override_id,item,segment,period,kind,quantity,owner,reason\n"
+            "O-1,P-100,standard,2027-01,delta,30,dana@acme.example,Rush order\n"
+            "O-2,P-200,standard,2027-03,delta,5,carl@acme.example,Finance view\n"
+        },
+    )
+    validated = json.loads(run(["validate", "--format", "json"], cwd=repo).out)["findings"]
+    r = run(["demand", "--format", "json"], cwd=repo)
+    assert r.code == 1
+    found = [f for f in json.loads(r.out)["findings"] if f["code"] in ("SOP701", "SOP702")]
+    assert [(f["code"], f["line"], f["col"]) for f in found] == [("SOP702", 2, 4), ("SOP701", 3, 7)]
+    assert found == [f for f in validated if f["code"] in ("SOP701", "SOP702")]
+    text = run(["demand"], cwd=repo).out
+    assert text.count("SOP702") == 1 and text.count("SOP701") == 1
+    assert not (repo / OUT).exists()
+
+
 def test_invalid_inputs_show_validation_findings(repo: Path) -> None:
     write_files(repo, {"cycles/2026-12/inputs/history.csv": "item,segment,period,quantity\nx\n"})
     r = run(["demand"], cwd=repo)

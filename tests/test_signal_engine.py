@@ -18,6 +18,7 @@ from sopctl.validate import Workspace, load_workspace
 from tests.helpers import write_files
 
 INPUTS = "cycles/2026-12/inputs"
+RIGHTS = {"SOP701", "SOP702"}  # override rights: validate and the demand build report them
 
 
 def charter(pipeline_extra: str = "", inputs_extra: str = "") -> str:
@@ -149,7 +150,8 @@ def make(root: Path, pipeline_extra: str = "", extra: dict[str, str] | None = No
     files[f"{INPUTS}/history.csv"] = history()
     write_files(root, files)
     ws, report = load_workspace(root)
-    assert report.ok, [str(f) for f in report]
+    # O-4 and O-5 break the override rights on purpose: validate reports them, the build too
+    assert {f.code for f in report.errors} <= RIGHTS, [str(f) for f in report]
     return ws
 
 
@@ -221,6 +223,33 @@ def test_promotions_and_renewals(tiny: DemandResult) -> None:
     assert series(tiny, "C", "standard", "renewal") == [0, 0, 10, 0, 0, 0]
 
 
+def test_override_rights_say_who_may_own_the_row(tmp_path: Path) -> None:
+    """One rule: validate reports the same SOP701/SOP702 as the demand build, and each says
+    whom to name as owner (in the frozen window: someone holding both rights) or where to move
+    the override."""
+    ws = make(tmp_path)
+    validated = load_workspace(ws.root)[1]
+    mine = [f for f in validated if f.code in RIGHTS]
+    built = [f for f in build_demand(ws).findings if f.code in RIGHTS]
+    assert mine == built and [(f.code, f.line, f.col) for f in mine] == [
+        ("SOP701", 5, 7),
+        ("SOP702", 6, 4),
+    ]
+    no_right, frozen = (f.message for f in mine)
+    assert no_right == (
+        "override O-4 (A, strategic, 2027-04) by olga@tiny.example cannot be applied: its owner "
+        "is in no role holding override_demand; set owner to a member of a role holding "
+        "override_demand (sales_lead: sam@tiny.example; demand_planner: dana@tiny.example; "
+        "coo: cora@tiny.example)"
+    )
+    assert frozen == (
+        "override O-5 (A, strategic, 2027-01) by dana@tiny.example cannot be applied: 2027-01 "
+        "is in the frozen window 2027-01, where its owner must also be in a role holding "
+        "approve_frozen_change (coo); set owner to a member holding both override_demand and "
+        "approve_frozen_change (coo: cora@tiny.example), or move the override to 2027-02 or later"
+    )
+
+
 def test_overrides_rights_frozen_window_and_floor(tiny: DemandResult) -> None:
     assert series(tiny, "A", "strategic", "override") == [2, 5, 0, 0, 0, 0]
     assert series(tiny, "C", "standard", "override") == pytest.approx([0, 0, -2, 0, 0, 0])
@@ -228,8 +257,10 @@ def test_overrides_rights_frozen_window_and_floor(tiny: DemandResult) -> None:
     ov = f"{INPUTS}/overrides.csv"
     by = {(f.code, f.line): f for f in tiny.findings if f.path == ov}
     assert set(by) == {("SOP703", 4), ("SOP701", 5), ("SOP702", 6), ("SOP708", 8)}
-    assert by[("SOP701", 5)].severity == "error" and "not applied" in by[("SOP701", 5)].message
-    assert by[("SOP702", 6)].severity == "error" and "frozen window 2027-01..2027-01" in (
+    assert by[("SOP701", 5)].severity == "error" and "cannot be applied" in (
+        by[("SOP701", 5)].message
+    )
+    assert by[("SOP702", 6)].severity == "error" and "frozen window 2027-01," in (
         by[("SOP702", 6)].message
     )
     assert by[("SOP703", 4)].severity == "warning" and "to -93" in by[("SOP703", 4)].message

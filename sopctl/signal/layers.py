@@ -6,9 +6,8 @@ renewal: quantity × probability in the renewal period.
 override (last): delta adds its quantity; replace sets the period's demand to its quantity, so
 its units are quantity − (baseline + pipeline + promotion + renewal). Within one item, segment
 and period the overrides apply in file order: a replace supersedes the overrides above it
-(SOP708), deltas below it add to it. The owner must belong to a role with the override_demand
-right (SOP701), and inside the frozen window also to one with approve_frozen_change (SOP702);
-an override that breaks a rule is reported and not applied.
+(SOP708), deltas below it add to it. An override whose owner lacks the right to make it
+(SOP701, SOP702: the rule is in rights.py, which validate uses too) is reported and not applied.
 """
 
 from __future__ import annotations
@@ -31,6 +30,7 @@ from .frames import (
     usable,
     with_optional,
 )
+from .rights import override_rows, rights_findings
 
 
 def _sources(df: pl.DataFrame, component: str, path: str, id_col: str) -> pl.DataFrame:
@@ -91,24 +91,11 @@ def renewal_layer(t: Table | None, index: pl.DataFrame, hz: Horizon) -> pl.DataF
 def override_layer(
     t: Table | None, index: pl.DataFrame, hz: Horizon, other: FloatArr, charter: Charter
 ) -> tuple[pl.DataFrame, list[Finding]]:
-    po = ord_col("period")
-    df = usable(t, ["override_id", "item", "segment", po, "kind", "quantity", "owner"])
-    if t is None or df is None or df.height == 0:
+    rows = override_rows(t, hz, charter)
+    if t is None or rows is None or rows.height == 0:
         return empty_sources(), []
-    rights = charter.decision_rights
-    may_override = sorted(charter.members_of(rights.override_demand))
-    may_unfreeze = sorted(charter.members_of(rights.approve_frozen_change))
-    d = (
-        attach_series(df, index)
-        .with_columns((pl.col(po) - hz.first).alias("k"))
-        .filter(pl.col("k").is_between(0, hz.size - 1), pl.col("kind").is_in(["delta", "replace"]))
-        .with_columns(
-            (~pl.col("owner").is_in(may_override)).alias("no_right"),
-            ((pl.col("k") < hz.frozen) & ~pl.col("owner").is_in(may_unfreeze)).alias("frozen"),
-        )
-        .sort(LINE)
-    )
-    findings = _rights_findings(t, d, hz, charter)
+    d = attach_series(rows, index)
+    findings = rights_findings(t, d, hz, charter)
     ok = d.filter(~pl.col("no_right") & ~pl.col("frozen")).with_columns(
         pl.col(LINE)
         .filter(pl.col("kind") == "replace")
@@ -147,39 +134,3 @@ def override_layer(
         ),
     )
     return _sources(applied, "override", t.path, "override_id"), findings
-
-
-def _rights_findings(t: Table, d: pl.DataFrame, hz: Horizon, charter: Charter) -> list[Finding]:
-    rights = charter.decision_rights
-    who = pl.format(
-        "override {} ({}, {}, {}) by {}", "override_id", "item", "segment", "period", "owner"
-    )
-    no_right = d.filter("no_right")
-    out = frame_findings(
-        t.path,
-        col_of(t, "owner"),
-        "SOP701",
-        no_right,
-        pl.format(
-            "{} is not applied: the owner is not a member of a role with the "
-            "override_demand right ({})",
-            who,
-            pl.lit(", ".join(rights.override_demand) or "none"),
-        ),
-    )
-    frozen = d.filter("frozen")
-    window = f"{hz.label(hz.first)}..{hz.label(hz.first + max(hz.frozen, 1) - 1)}"
-    out += frame_findings(
-        t.path,
-        col_of(t, "period"),
-        "SOP702",
-        frozen,
-        pl.format(
-            "{} is not applied: the period is inside the frozen window {} and the owner "
-            "is not a member of a role with the approve_frozen_change right ({})",
-            who,
-            pl.lit(window),
-            pl.lit(", ".join(rights.approve_frozen_change) or "none"),
-        ),
-    )
-    return out
