@@ -102,6 +102,41 @@ def test_approvals_written_for_others_fail_and_do_not_open_the_frozen_window(pla
     )
 
 
+def test_frozen_override_its_owner_may_not_make_is_fixed_before_it_is_approved(
+    plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An override in the frozen window whose owner lacks approve_frozen_change (SOP702) keeps
+    a current plan from being made, so SOP802 does not offer an approval as the way out but
+    says to fix the row first; once it is fixed, the approval it then names opens the window."""
+    rel = f"{CYCLE}/inputs/overrides.csv"
+    path = plan / rel
+    rush = "O-2,P-200,strategic,2027-01,delta,10,dana@acme.example,Rush order"
+    path.write_text(path.read_text(encoding="utf-8") + rush + "\n", encoding="utf-8")
+    commit_as(plan, MEMBERS["demand_planner"], "rush order")
+    assert run(["validate"], cwd=plan).code == 1
+    r = run(["check", "--base", "main"], cwd=plan)
+    assert r.code == 1, r.out
+    assert f"{rel}:3:4: error SOP702 override O-2" in r.out
+    (hint,) = sop(r.out, "SOP802")
+    assert "approval of the current plan" not in hint
+    assert hint.endswith(
+        "or their approval of a current plan, which cannot be made while this row's own SOP702 "
+        "error stands: correct its owner or period as SOP702 says, then run sopctl reconcile "
+        "2026-12 and ask for sopctl approve 2026-12 --role ops_lead"
+    ), r.out
+    edit(plan, rel, "strategic,2027-01,delta,10", "strategic,2027-02,delta,10")
+    commit_as(plan, MEMBERS["demand_planner"], "rush order after the frozen month")
+    r = run(["check", "--base", "main"], cwd=plan)
+    assert "error SOP702" not in r.out, r.out  # the first commit still acted on the window
+    assert sop(r.out, "SOP802")[0].endswith(
+        "or their approval of the current plan (sopctl approve 2026-12 --role ops_lead)"
+    ), r.out
+    digest(plan)
+    approve(plan, "ops_lead", monkeypatch)
+    r = run(["check", "--base", "main"], cwd=plan)
+    assert r.code == 0 and "SOP802" not in r.out, r.out
+
+
 def test_a_real_approve_passes_with_either_identity(
     plan: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -86,6 +86,39 @@ def test_frozen_spans() -> None:
     assert frozen_window(ch, [ops], ["2027-01"], approved=False) == []
 
 
+def test_frozen_hint_offers_an_approval_only_when_one_can_be_had() -> None:
+    """SOP802 names `sopctl approve` as the way out only when a current plan can be made;
+    while an error stands (the row's own, or any other) it says what to fix first."""
+    ch = charter()
+    row = edit("overrides", "overrides.csv", "dana@acme.example", {"period": "2027-01"}, 3)
+    approve = "sopctl approve CYCLE --role ops_lead"
+
+    def hint(blockers: list[Finding]) -> str:
+        (f,) = frozen_window(ch, [row], ["2027-01"], approved=False, blockers=blockers)
+        assert (f.path, f.line, f.code) == ("c/overrides.csv", 3, "SOP802")
+        return f.message
+
+    assert hint([]).endswith(f"or their approval of the current plan ({approve})")
+    own = Finding("c/overrides.csv", 3, 4, "SOP702", "cannot be applied")
+    assert hint([own]).endswith(
+        "or their approval of a current plan, which cannot be made while this row's own SOP702 "
+        "error stands: correct its owner or period as SOP702 says, then run sopctl reconcile "
+        f"CYCLE and ask for {approve}"
+    )
+    other = Finding("c/items.csv", 9, 2, "SOP402", "unknown item")
+    later = Finding("c/pipeline.csv", 2, 5, "SOP302", "not a number")
+    assert hint([later, other]).endswith(
+        "or their approval of a current plan, which cannot be made while 2 errors stand "
+        "(first SOP402 at c/items.csv:9:2): fix them, then run sopctl reconcile CYCLE and ask "
+        f"for {approve}"
+    )
+    infeasible = Finding("c/cycle.yaml", 0, 0, "SOP807", "no feasible plan")
+    assert "while 1 error stands (first SOP807 at c/cycle.yaml): fix" in hint([infeasible])
+    assert "row's own SOP402 error stands: correct the row as SOP402 says" in hint(
+        [Finding("c/overrides.csv", 3, 2, "SOP402", "unknown item")]
+    )
+
+
 def test_metrics() -> None:
     metrics = [
         Metric(name="service_level", target=0.95, tolerance=0.02, owner="ops"),

@@ -239,7 +239,11 @@ def check_cycle(
         res.skipped["frozen_window"] = f"first_period is not a {ch.cadence.bucket} period"
     else:
         frozen = horizon(cy.first_period, ch.cadence.frozen_periods, ch.cadence.bucket)
-        res.policies["frozen_window"] = frozen_window(ch, changes.rows, frozen, approved_frozen)
+        # what keeps a current plan, and so an approval of it, from being made
+        blockers = run.report.errors or res.policies.get("reconcile", [])
+        res.policies["frozen_window"] = frozen_window(
+            ch, changes.rows, frozen, approved_frozen, blockers
+        )
     if digest:
         fresh = {f"cycles/{cycle}/outputs/{n}": d for n, d in run.files.items()}
         committed = {}

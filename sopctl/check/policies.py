@@ -135,14 +135,41 @@ def in_frozen(r: RowEdit, first: int, last: int, bucket: Bucket, lag: int) -> bo
     return False
 
 
+def _approval_hint(r: RowEdit, cycle: str, role: str, blockers: list[Finding]) -> str:
+    """How an approval can open a frozen-window row: at once when a current plan can be made,
+    else only once what stops it (`blockers`: validation errors, an infeasible plan) is fixed;
+    an error of the row itself is fixed in the row."""
+    approve = command("approve", cycle, "--role", role)
+    if not blockers:
+        return f"their approval of the current plan ({approve})"
+    then = f"then run {command('reconcile', cycle)} and ask for {approve}"
+    own = sorted({f.code for f in blockers if r.line and (f.path, f.line) == (r.path, r.line)})
+    if own:
+        named = "/".join(own)
+        what = "its owner or period" if set(own) <= {"SOP701", "SOP702"} else "the row"
+        return (
+            f"their approval of a current plan, which cannot be made while this row's own "
+            f"{named} error stands: correct {what} as {named} says, {then}"
+        )
+    first = min(blockers)
+    n = len(blockers)
+    count = "1 error stands" if n == 1 else f"{n} errors stand"
+    return (
+        f"their approval of a current plan, which cannot be made while {count} "
+        f"(first {first.code} at {first.location()}): fix them, {then}"
+    )
+
+
 def frozen_window(
     charter: Charter,
     rows: list[RowEdit],
     frozen: list[str],
     approved: bool,
+    blockers: list[Finding] | None = None,
 ) -> list[Finding]:
     """Changed demand or supply rows acting on a frozen period need an author holding
-    approve_frozen_change, unless a role holding it approved the current plan."""
+    approve_frozen_change, unless a role holding it approved the current plan. `blockers`: the
+    errors that keep a current plan from being made (none: an approval can be had)."""
     bucket = charter.cadence.bucket
     ords = [o for p in frozen if (o := to_ordinal(p, bucket)) is not None]
     if not ords or approved:
@@ -169,7 +196,7 @@ def frozen_window(
                 f"row {r.key_text()} {r.kind}{r.gone_text()} in {_short(r.commit)} by "
                 f"{r.author} acts on the frozen window {window}; it needs a member of a role "
                 f"holding approve_frozen_change ({', '.join(holders) or 'nobody'}) as author, or "
-                f"their approval of the current plan ({command('approve', cycle, '--role', role)})",
+                + _approval_hint(r, cycle, role, blockers or []),
             )
         )
     return cap_findings(out, "SOP802", "frozen-window rows")
