@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import UnknownCycle, UserError, WorkspaceNotFound
 from .files import link_problem, not_regular, special_kind
 from .findings import Finding, finding
+from .hints import allowed_keys, date_hint, did_you_mean, fraction_hint
 from .periods import start_date
 from .yamlio import YamlDoc, parse_yaml
 
@@ -192,7 +193,54 @@ PATTERN_WORDS = {  # the patterns of sopctl's schemas, in words
 _YAML11_EXP = re.compile(r"^([-+]?[0-9]+(?:\.[0-9]*)?)[eE]([-+]?)([0-9]+)$")
 
 
-def pydantic_findings(doc: YamlDoc, exc: ValidationError) -> list[Finding]:
+MAX_LISTED_KEYS = 12  # an unknown key's message lists the keys allowed there up to this many
+
+
+def _mapping_at(data: object, loc: tuple[int | str, ...]) -> dict[object, object]:
+    for part in loc:
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
+            data = data[part]
+        else:
+            return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _unknown_key_advice(
+    doc: YamlDoc, loc: tuple[int | str, ...], model: type[BaseModel] | None
+) -> str:
+    """'did you mean …' for a misspelt key, else the keys allowed there when they are few."""
+    if model is None:
+        return "remove it or check its spelling"
+    allowed = allowed_keys(model, loc[:-1], doc.data)
+    used = _mapping_at(doc.data, loc[:-1])
+    close = did_you_mean(str(loc[-1]), [k for k in allowed if k not in used])
+    if close is not None:
+        return f"did you mean '{close}'? Rename it, or remove it"
+    if allowed and len(allowed) <= MAX_LISTED_KEYS:
+        return f"use one of the keys allowed here ({', '.join(allowed)}) or remove it"
+    return "remove it or check its spelling"
+
+
+def _misspelt_as(doc: YamlDoc, loc: tuple[int | str, ...], model: type[BaseModel] | None) -> str:
+    """For a missing key: ' (is 'shortage_penalt' on line 9 meant to be it?)' when an unknown
+    key next to it is spelt close to it, else ''."""
+    if model is None:
+        return ""
+    allowed = allowed_keys(model, loc[:-1], doc.data)
+    for key in _mapping_at(doc.data, loc[:-1]):
+        if isinstance(key, str) and key not in allowed and did_you_mean(key, [str(loc[-1])]):
+            line = doc.where((*loc[:-1], key))[0]
+            return f" (is '{key}' on line {line} meant to be it?)"
+    return ""
+
+
+def pydantic_findings(
+    doc: YamlDoc, exc: ValidationError, model: type[BaseModel] | None = None
+) -> list[Finding]:
+    """SOP106-SOP108 findings for a failed validation of `doc`; with the `model` validated
+    against, an unknown key is compared with the keys allowed where it is."""
     out: list[Finding] = []
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
@@ -206,14 +254,18 @@ def pydantic_findings(doc: YamlDoc, exc: ValidationError) -> list[Finding]:
                     line,
                     col,
                     "SOP106",
-                    f"unknown key '{dotted}'; remove it or check its spelling",
+                    f"unknown key '{dotted}'; {_unknown_key_advice(doc, loc, model)}",
                 )
             )
         elif kind == "missing":
             line, col = doc.where(loc[:-1])
             out.append(
                 finding(
-                    doc.path, line, col, "SOP107", f"required key '{dotted}' is missing; add it"
+                    doc.path,
+                    line,
+                    col,
+                    "SOP107",
+                    f"required key '{dotted}' is missing; add it{_misspelt_as(doc, loc, model)}",
                 )
             )
         else:
@@ -232,7 +284,17 @@ def pydantic_findings(doc: YamlDoc, exc: ValidationError) -> list[Finding]:
                 text = PATTERN_WORDS.get(str(ctx.get("pattern")), text)
             elif kind in ("model_type", "model_attributes_type", "dict_type"):
                 text = "must be a mapping of keys to values (key: value on its own lines)"
+            elif kind == "less_than_equal" and ctx.get("le") == 1:  # a fraction: 98 for 0.98?
+                percent = fraction_hint(given)
+                text = f"must be a fraction from 0 to 1{'; ' + percent if percent else ''}"
             msg = f"'{dotted}' {('is ' + shown + ': ') if shown else ''}{text}"
+            if kind.startswith("date_"):  # not pydantic's parser words ("input is too short")
+                reason = str(ctx.get("error", ""))
+                why = f" ({reason})" if "range" in reason else ""
+                if isinstance(given, dt.datetime):
+                    shown = str(given)
+                msg = f"'{dotted}' is {shown + ', ' if shown else ''}not a date{why}; "
+                msg += date_hint(given)
             if kind == "string_type" and isinstance(given, bool | int | float | dt.date):
                 what = {bool: "a yes/no value", dt.date: "a date", dt.datetime: "a date"}.get(
                     type(given), "a number"
@@ -261,4 +323,4 @@ def load_model(
     try:
         return model.model_validate(doc.data), doc, findings
     except ValidationError as exc:
-        return None, doc, findings + pydantic_findings(doc, exc)
+        return None, doc, findings + pydantic_findings(doc, exc, model)

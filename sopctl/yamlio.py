@@ -8,6 +8,7 @@ several documents in one file.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -225,7 +226,7 @@ def parse_yaml(path: str, text: str) -> tuple[YamlDoc | None, list[Finding]]:
                     path, line, col, "SOP104", "a tab is used for indentation; indent with spaces"
                 )
             ]
-        return None, [finding(path, line, col, "SOP101", msg)]
+        return None, [finding(path, line, col, "SOP101", _yaml_message(exc, text))]
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         pos = int(getattr(exc, "position", 0) or 0)
         line = text.count("\n", 0, pos) + 1
@@ -257,10 +258,48 @@ def parse_yaml(path: str, text: str) -> tuple[YamlDoc | None, list[Finding]]:
     return YamlDoc(path, data, walker.marks), findings
 
 
-def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _layout_hint(text: str, exc: yaml.MarkedYAMLError) -> str:
+    """What the parser's words mean when a line is indented wrongly ("mapping values are not
+    allowed here", "expected <block end>"): the lines whose indentation disagrees, and the line
+    the block started on. A ': ' inside a value (`note: due: May`) needs quotes instead."""
+    mark, problem = exc.problem_mark, exc.problem or ""
+    if mark is None:
+        return ""
+    lines = text.split("\n")
+    here = lines[mark.line] if mark.line < len(lines) else ""
+    if problem == "mapping values are not allowed here":
+        before = here[: mark.column]
+        if re.search(r":(\s|$)", before.lstrip(" -")):
+            return "a value that holds ': ' must be in quotes (note: \"due: May\")"
+    elif not problem.startswith("expected <block end>"):
+        return ""
+    above = next(
+        (
+            (i, line)
+            for i in range(min(mark.line, len(lines)) - 1, -1, -1)
+            if (line := lines[i].rstrip("\r")).strip() and not line.lstrip().startswith("#")
+        ),
+        None,
+    )
+    if above is None or _indent(above[1]) == _indent(here):
+        return ""
+    started = exc.context_mark
+    block = f" (the block started on line {started.line + 1})" if started is not None else ""
+    return (
+        f"the indentation looks wrong: line {mark.line + 1} starts in column "
+        f"{_indent(here) + 1}, line {above[0] + 1} above it in column {_indent(above[1]) + 1}"
+        f"{block}; indent the keys of one mapping to the same column, with spaces"
+    )
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError, source: str = "") -> str:
     parts = [p for p in (exc.context, exc.problem) if p]
     text = "; ".join(parts) if parts else str(exc).splitlines()[0]
-    return f"{text}; fix the YAML syntax at this position"
+    return f"{text}; {_layout_hint(source, exc) or 'fix the YAML syntax at this position'}"
 
 
 def dump_yaml(data: Any, schema_ref: str | None = None) -> str:

@@ -86,7 +86,7 @@ def read_scenario(root: Path, path: Path, sid: str) -> tuple[Scenario | None, li
     try:
         model = ScenarioFile.model_validate(doc.data)
     except ValidationError as exc:
-        return None, findings + pydantic_findings(doc, _untagged(exc))
+        return None, findings + pydantic_findings(doc, _untagged(exc), ScenarioFile)
     return Scenario(sid, path, shown, model, doc), findings
 
 
