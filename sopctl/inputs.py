@@ -96,7 +96,7 @@ def load_inputs(
             continue  # declared twice: reported by the charter checks
         contract = CONTRACTS[decl.table]
         checked.append(shown)
-        raw, fs = read_raw(target, shown, set(contract.names), max_bytes)
+        raw, fs = read_raw(target, shown, contract.names, max_bytes)
         findings.extend(fs)
         if raw is None:
             unreadable.add(decl.table)

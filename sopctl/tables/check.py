@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from ..findings import Finding, finding
+from ..hints import decimal_comma, fraction_hint
 from .contracts import Column, Contract
 from .csvread import LINE, RawTable, thousands_like
 from .emit import Emitter, value_message
@@ -67,12 +68,13 @@ def _cast_number(out: Emitter, df: pl.DataFrame, c: Column) -> pl.Series:
         code, want = "SOP304", "is not a whole number; write an integer such as 3"
     else:
         code, want = "SOP302", "is not a number; write a plain number such as 12.5"
-    out.rows(
-        code,
-        c.name,
-        [lines[i] for i in other],
-        lambda k: f"'{vals[other[k]]}' in column '{c.name}' {want}",
-    )
+
+    def not_a_number(k: int) -> str:
+        dot = decimal_comma(vals[other[k]]) if c.dtype == "float" else None
+        fix = f"is not a number; write {dot} (a dot is the decimal mark)" if dot else want
+        return f"'{vals[other[k]]}' in column '{c.name}' {fix}"
+
+    out.rows(code, c.name, [lines[i] for i in other], not_a_number)
     return cast.set(invalid.fill_null(False), None)  # type: ignore[arg-type]
 
 
@@ -109,12 +111,14 @@ def _ranges(out: Emitter, df: pl.DataFrame, c: Column) -> None:
         bad = df.filter(col > c.max)
         if bad.height:
             vals = bad[c.name].to_list()
-            out.rows(
-                "SOP306",
-                c.name,
-                bad[LINE].to_list(),
-                lambda i: f"{c.name} is {vals[i]:g}; it must be at most {c.max:g}{why_hi}",
-            )
+            fraction = c.min == 0 and c.max == 1  # a share: 35 for 35 % instead of 0.35?
+
+            def above(i: int) -> str:
+                percent = fraction_hint(vals[i]) if fraction else ""
+                why = f" (a fraction: {percent})" if percent else why_hi
+                return f"{c.name} is {vals[i]:g}; it must be at most {c.max:g}{why}"
+
+            out.rows("SOP306", c.name, bad[LINE].to_list(), above)
 
 
 _RULES: dict[str, Callable[[set[str]], pl.Expr | None]] = {
@@ -245,9 +249,10 @@ def check_table(raw: RawTable, contract: Contract, ctx: Context) -> tuple[Table,
             finding(
                 raw.path,
                 1,
-                0,
+                1,
                 "SOP203",
-                f"required column '{c.name}' ({c.description}) is missing from the header",
+                f"required column '{c.name}' ({c.description}) is missing from the header; "
+                f"add it to the first line{'' if c.nullable else ' and fill it in on every row'}",
             )
         )
     df = df.select([LINE, *[c.name for c in contract.columns if c.name in present]])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Collection, Set
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import polars as pl
 
 from ..files import not_regular
 from ..findings import Finding, finding
+from ..hints import SEMICOLON_ADVICE, SEPARATOR_ADVICE
 from .lines import chunks_and_lines
 
 LINE = "__line"  # physical line number of each row (header = 1)
@@ -96,14 +98,8 @@ def _sniff_separator(path: str, header_line: str, known: set[str]) -> Finding | 
     for sep, label in ((";", "semicolons"), ("\t", "tabs"), ("|", "pipes")):
         parts = [p.strip().lower() for p in header_line.split(sep)]
         if len(parts) > 1 and len(known.intersection(parts)) >= 2:
-            return finding(
-                path,
-                1,
-                1,
-                "SOP202",
-                f"the file is separated by {label}; save it comma-separated "
-                "(in a spreadsheet: CSV UTF-8, comma delimited)",
-            )
+            why = f"the file is separated by {label}; {SEPARATOR_ADVICE}"
+            return finding(path, 1, 1, "SOP202", why + (SEMICOLON_ADVICE if sep == ";" else ""))
     return None
 
 
@@ -143,9 +139,12 @@ def _ragged_numpy(data: bytes, n_fields: int, lines: np.ndarray) -> list[tuple[i
 
 
 def read_raw(
-    path: Path, display: str, known_columns: set[str], max_bytes: int
+    path: Path, display: str, columns: Collection[str], max_bytes: int
 ) -> tuple[RawTable | None, list[Finding]]:
-    """Read one CSV file. Returns (table, findings); table is None when it cannot be used."""
+    """Read one CSV file of a table with `columns` (messages list them in their order, a set
+    sorted). Returns (table, findings); table is None when it cannot be used."""
+    known_columns = set(columns)
+    listed = ", ".join(sorted(columns) if isinstance(columns, Set) else columns)
     if path.is_dir():
         return None, [
             finding(display, 0, 0, "SOP002", "this is a directory; put the table in a .csv file")
@@ -179,8 +178,7 @@ def read_raw(
                 0,
                 0,
                 "SOP005",
-                "the file is empty; add the header row "
-                f"({', '.join(sorted(known_columns))}) and the data",
+                f"the file is empty; add the header row ({listed}) and the data",
             )
         ]
     if b"\r" in data and b"\n" not in data:
@@ -214,7 +212,7 @@ def read_raw(
                 1,
                 "SOP201",
                 "the first line is not a header this table knows; the first line "
-                f"must name the columns ({', '.join(sorted(known_columns))})",
+                f"must name the columns ({listed})",
             )
         ]
     if findings:
