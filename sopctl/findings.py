@@ -78,6 +78,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SOP404": (Severity.ERROR, "period outside the cycle's horizon"),
     "SOP405": (Severity.ERROR, "history period is not before the cycle's first period"),
     "SOP406": (Severity.WARNING, "name matched through a glossary alias"),
+    "SOP407": (
+        Severity.WARNING,
+        "item made in house has no routing: planned with no capacity limit",
+    ),
     "SOP501": (Severity.ERROR, "role has no members"),
     "SOP502": (Severity.ERROR, "reference to an unknown role"),
     "SOP503": (Severity.ERROR, "approval quorum cannot be met"),

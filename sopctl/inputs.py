@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import polars as pl
+
 from . import periods
 from .files import link_problem
 from .findings import Finding, finding
@@ -12,7 +14,7 @@ from .schemas.charter import Charter
 from .schemas.cycle import Cycle
 from .tables.check import Context, Table, check_table, recheck_keys, resolve_ids
 from .tables.contracts import CONTRACTS
-from .tables.csvread import read_raw
+from .tables.csvread import LINE, read_raw
 from .tables.emit import Emitter
 from .workspace import display
 from .yamlio import YamlDoc
@@ -109,7 +111,36 @@ def load_inputs(
     findings.extend(shadow_findings(root, inputs_dir, declared))
     files: dict[str, str] = {d.table: display(root, inputs_dir / d.file.strip()) for d in ch.inputs}
     findings.extend(_cross_refs(tables, ctx, unreadable | partial, files))
+    findings.extend(_unrouted(tables, unreadable | partial))
     return tables, findings, checked
+
+
+def _unrouted(tables: dict[str, Table], incomplete: set[str]) -> list[Finding]:
+    """SOP407: items made in house (sourcing make, the default) that no row of routings.csv
+    names. The plan would make them on no resource, without any capacity limit; bought-in
+    items need no routing. Only when both tables were read whole: an id may be on a lost row."""
+    items, routings = tables.get("items"), tables.get("routings")
+    if items is None or routings is None or {"items", "routings"} & incomplete:
+        return []
+    if "item" not in items.frame.columns or "item" not in routings.frame.columns:
+        return []
+    made = pl.col("sourcing").is_null() | (pl.col("sourcing") == "make")
+    frame = items.frame.filter(made) if "sourcing" in items.frame.columns else items.frame
+    routed = routings.frame["item"].drop_nulls().unique().implode()
+    bad = frame.filter(pl.col("item").is_not_null() & ~pl.col("item").is_in(routed))
+    ids = bad["item"].to_list()
+    out = Emitter(items.path, items.header)
+    out.rows(
+        "SOP407",
+        "item",
+        bad[LINE].to_list(),
+        lambda i: (
+            f"item '{ids[i]}' is made in house (sourcing make, the default) but no row "
+            f"of {routings.path} names it, so the plan makes it with no capacity limit; add its "
+            "hours per unit on the resources it uses, or write sourcing buy if it is bought in"
+        ),
+    )
+    return out.findings
 
 
 def _cross_refs(

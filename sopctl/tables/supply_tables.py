@@ -226,7 +226,9 @@ TABLES: tuple[Contract, ...] = (
     ),
     Contract(
         "routings",
-        "Hours each unit of an item takes on each resource.",
+        "Hours each unit of an item takes on each resource. An item made in house (items "
+        "sourcing make, the default) that no row names is planned with no capacity limit: "
+        "a warning (SOP407); a bought-in item needs no row.",
         (
             item_col(),
             Column("resource", "id", "Resource id", ref="resources.resource"),
@@ -236,7 +238,8 @@ TABLES: tuple[Contract, ...] = (
     ),
     Contract(
         "inventory",
-        "Stock at the start of the cycle and the stock policy per item.",
+        "Stock at the start of the cycle and the stock policy per item. An item without a row "
+        "starts with nothing on hand and has no safety stock or ending target (a new item).",
         (
             item_col(),
             qty_col("on_hand", "Units on hand at the start"),
