@@ -61,11 +61,12 @@ def date_hint(given: object) -> str:
 
 
 def fraction_hint(value: object) -> str:
-    """For a value above 1 in a field that is a fraction from 0 to 1: the fraction it means
-    when it was written as a percentage ("write 0.98 for 98 %"), else ""."""
+    """For a value from 2 to 100 in a field that is a fraction from 0 to 1: the fraction it
+    means when it was written as a percentage ("write 0.98 for 98 %"), else "". Between 1 and
+    2 (1.5) a percentage is the less likely slip: a fraction typed wrong, no hint."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return ""
-    if 1 < value <= 100:
+    if 2 <= value <= 100:
         return f"write {value / 100:g} for {value:g} %"
     return ""
 

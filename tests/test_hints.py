@@ -50,6 +50,8 @@ def test_date_hint(given: object, hint: str) -> None:
         (98, "write 0.98 for 98 %"),
         (100, "write 1 for 100 %"),
         (2.5, "write 0.025 for 2.5 %"),
+        (2, "write 0.02 for 2 %"),
+        (1.5, ""),  # a fraction typed wrong more likely than 1.5 %
         (1, ""),
         (0.5, ""),
         (150, ""),  # no percentage
