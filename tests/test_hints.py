@@ -16,7 +16,7 @@ from sopctl.hints import (
     did_you_mean,
     fraction_hint,
 )
-from sopctl.schemas.charter import Charter
+from sopctl.schemas.charter import Charter, Metric
 from sopctl.schemas.scenario import ScenarioFile
 from sopctl.workspace import pydantic_findings
 from sopctl.yamlio import parse_yaml
@@ -147,3 +147,10 @@ def test_yaml_error_without_a_layout_cause_keeps_the_plain_advice() -> None:
     assert doc is None and [f.code for f in findings] == ["SOP101"]
     assert findings[0].message.endswith("fix the YAML syntax at this position")
     assert "indentation" not in findings[0].message
+
+
+@pytest.mark.parametrize(("target", "hint"), [(1.5, ""), (95, "; write 0.95 for 95 %")])
+def test_a_charter_metric_share_gets_the_percentage_hint_from_2(target: float, hint: str) -> None:
+    with pytest.raises(ValidationError) as err:
+        Metric(name="service_level", target=target, owner="coo")
+    assert f"service_level is a share between 0 and 1{hint} [" in str(err.value)

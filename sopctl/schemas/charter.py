@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from ..hints import fraction_hint
 from ..periods import PERIODS_PER_YEAR
 from .common import Email, Id, NonNeg, Probability, Strict, Text
 from .learn import LearnRules
@@ -127,7 +128,8 @@ class Metric(Strict):
     @classmethod
     def _in_range(cls, target: float, info: ValidationInfo) -> float:
         name = info.data.get("name")
-        percent = f"; write {target / 100:g} for {target:g} %" if 1 < target <= 100 else ""
+        hint = fraction_hint(target)
+        percent = f"; {hint}" if hint else ""
         if name in SHARE_METRICS and not 0 <= target <= 1:
             raise ValueError(f"{name} is a share between 0 and 1{percent}")
         if name == "gross_margin" and target > 1:
