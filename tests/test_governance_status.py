@@ -439,7 +439,7 @@ def test_text_status_reads_well(plan: Path) -> None:
     res = run(["status", "--today", "2026-12-09"], cwd=plan)
     assert res.code == 0
     lines = res.out.splitlines()
-    assert lines[0].startswith("Cycle 2026-12 (charter acme, status draft), today 2026-12-09")
+    assert lines[0].startswith("Cycle 2026-12 (charter acme, status reconciled), today 2026-12-09")
     assert "business day 7 of cycle month 2026-12" in lines[0]
     assert lines[1].startswith("phase: reconcile — due: signal day 5 = 2026-12-07 (passed)")
     assert "inputs: every required input is present" in res.out

@@ -28,6 +28,11 @@ QUORUM = (  # sales_lead and ops_lead signed; 2 of the 3 required roles are need
     "Quorum met: 2 current sign-offs from the required roles (sales_lead, ops_lead, cfo), "
     "2 needed; waiting for cfo."
 )
+COMMITTED = (  # the same sign-offs in a committed record: nothing is waited for any more
+    f"Committed as sop/{CYCLE}/v1 with the sign-offs of sales_lead (sam@acme.example) and "
+    "ops_lead (olga@acme.example): 2 of the required roles (sales_lead, ops_lead, cfo), "
+    "2 needed. Not given: cfo; not needed for the quorum."
+)
 
 
 @pytest.fixture
@@ -71,6 +76,7 @@ def test_working_tree_report_is_complete_and_deterministic(ready: Path) -> None:
     assert "Service level: standard 97.14 % target ≥ 90.0 % on target" in text
     # approvals: sales_lead and ops_lead signed the current plan, quorum 2 of 3
     assert QUORUM in text
+    assert "cycle status approved · plan optimal" in text  # a quorum, no tag yet
     assert "sales_lead (required) approved sam@acme.example" in text
     assert "cfo (required) pending" in text
     # an escalated overload with its cause, shadow price, owner and the action that answers it
@@ -228,7 +234,9 @@ def test_report_of_a_verified_tag(ready: Path, monkeypatch: pytest.MonkeyPatch) 
     assert "Tag sop/2026-12/v1 (commit " in text and "tagged by planner@example.test" in text
     assert "Verified: every input and output matches the SHA-256 digest" in text
     assert "Overdue as of 20" in text  # a tag's report counts overdue days at the tag's date
-    assert QUORUM in text
+    assert f"cycle status committed as sop/{CYCLE}/v1 · plan optimal" in text
+    assert COMMITTED in text and "waiting for" not in text
+    assert "cfo (required) not given" in text
     assert "Revenue 111,989 EUR" in text
 
 

@@ -237,7 +237,8 @@ def run_status(root: Path | None, cycle: str | None, fmt: str, today: dt.date) -
 
 def _calendar_lines(st: Status) -> list[str]:
     cal = st.calendar
-    head = f"Cycle {st.cycle} (charter {st.charter}, status {st.cycle_status}), today {st.today}"
+    said = st.state.text if st.state else st.cycle_status
+    head = f"Cycle {st.cycle} (charter {st.charter}, status {_esc(said)}), today {st.today}"
     if cal is None:
         return [head, "phase: unknown (no cycle month or week)"]
     dues = "; ".join(
@@ -287,11 +288,15 @@ def _approval_lines(st: Status) -> list[str]:
     elif not q.met and st.calendar is not None and st.calendar.late("commit"):
         line += f" [bold red](commit was due {st.calendar.due_dates['commit']})[/]"
     lines = ["approvals: " + line]
+    committed_as_is = st.state is not None and st.state.changed is False  # committed, as is
     for r in st.roles:
         label = r.role + ("" if r.required else " (not required)")
         if r.shown is None:
             who = ", ".join(r.members) or "no members"
-            lines.append(f"  {label:<24} pending   ({_esc(who)})")
+            if committed_as_is:  # the record is made: no sign-off is waited for any more
+                lines.append(f"  {label:<24} not given ({_esc(who)}); not needed for the commit")
+            else:
+                lines.append(f"  {label:<24} pending   ({_esc(who)})")
             continue
         a = r.shown.approval
         why = {
@@ -357,6 +362,9 @@ def _committed_line(st: Status) -> str:
         return f"{head} — [yellow]{_esc(c.problem)}[/]"
     if st.plan == "current" and c.plan_digest == st.digest:
         return f"{head} — the current plan is the committed one"
+    if st.plan == "missing":  # a fresh clone: the results, part of the digest, are not here
+        redo = _esc(command("reconcile", st.cycle))
+        return f"{head} — the plan is not reconciled here; {redo} compares it with the record"
     nxt = f"sop/{st.cycle}/v{c.version + 1}"
     return (
         f"{head} — [yellow]the plan has changed since[/] (committed {c.plan_digest[:12]}); "

@@ -14,6 +14,7 @@ from ..results import is_current
 from ..workspace import command
 from .actions import ActionView, order_actions
 from .cycle_calendar import CalendarState, calendar_state, cycle_start
+from .cycle_state import CycleState, derive
 from .log import LogEntry, latest_commit
 from .records import (
     RECONCILE_MANIFEST,
@@ -200,6 +201,7 @@ class Status:
     open_actions: int
     escalations: list[Escalation] | None  # None when the plan is not current
     committed: LogEntry | None = None  # the cycle's latest tag sop/<cycle>/v<N>
+    state: CycleState | None = None  # derived from the tag and the plan (cycle_state.py)
     commit_unknown: str = ""  # why the tags could not be read (no git repository)
     notes: list[str] = field(default_factory=list)
 
@@ -215,6 +217,7 @@ class Status:
             "cycle": self.cycle,
             "charter": self.charter,
             "cycle_status": self.cycle_status,
+            "state": self.state.to_dict() if self.state else None,
             "today": self.today.isoformat(),
             "calendar": self.calendar.to_dict() if self.calendar else None,
             "validation": {"errors": self.errors, "warnings": self.warnings},
@@ -314,6 +317,16 @@ def cycle_status(ws: Workspace, report: Report, today: dt.date) -> Status:
     views = order_actions(actions.actions, today, ch)
     committed, commit_unknown = latest_commit(ws.root, ws.cycle_id)
     esc = escalations(ch, read_exceptions(ws), actions.actions) if plan == "current" else None
+    q = quorum(ws, states)
+    intact = committed is not None and not committed.problem
+    state = derive(
+        cy.status,
+        committed.tag if committed is not None and intact else "",
+        committed.plan_digest if committed is not None else "",
+        None if plan == "missing" else digest,
+        q.met and checked,
+        plan == "current",
+    )
     return Status(
         cycle=ws.cycle_id,
         charter=cy.charter,
@@ -326,11 +339,12 @@ def cycle_status(ws: Workspace, report: Report, today: dt.date) -> Status:
         plan=plan,
         digest=digest,
         roles=role_approvals(ch, states, checked=checked),
-        quorum=quorum(ws, states),
+        quorum=q,
         overdue=[v for v in views if v.overdue],
         open_actions=sum(v.active for v in views),
         escalations=esc,
         committed=committed,
+        state=state,
         commit_unknown=commit_unknown,
         notes=notes,
     )

@@ -24,7 +24,7 @@ from .model import (
     ResourceLoad,
     Step,
 )
-from .records import actions, approvals, exception_actions, scenarios, scorecard
+from .records import actions, approvals, cycle_state, exception_actions, scenarios, scorecard
 from .source import PlanSource
 
 IDS = {c: pl.String for c in ("item", "segment", "resource", "material", "period", "kind")}
@@ -228,11 +228,12 @@ def gather(src: PlanSource, as_of: dt.date | None, only: list[str] | None = None
     rows, total = exceptions(src, exc)
     counts = {str(k): int(v) for k, v in (summary.get("exceptions") or {}).items()}
     sc_rows, sc_names, sc_note = scenarios(src, only)
-    appr, quorum_text = approvals(src)
+    state = cycle_state(src)
+    appr, quorum_text = approvals(src, state)
     acts, acts_note = actions(src, as_of)
     periods = src.ws.periods()
     return ReportData(
-        header=header(src, summary, as_of),
+        header=header(src, summary, as_of, state.text),
         kpis=kpis(src, summary),
         waterfall=waterfall(demand),
         demand_by_period=demand_by_period(demand, periods),

@@ -113,7 +113,7 @@ def kpis(src: PlanSource, summary: dict[str, Any]) -> list[Kpi]:
     return out
 
 
-def header(src: PlanSource, summary: dict[str, Any], as_of: dt.date | None) -> Header:
+def header(src: PlanSource, summary: dict[str, Any], as_of: dt.date | None, state: str) -> Header:
     ws = src.ws
     assert ws.charter is not None and ws.cycle is not None
     periods = ws.periods()
@@ -147,5 +147,5 @@ def header(src: PlanSource, summary: dict[str, Any], as_of: dt.date | None) -> H
         plan_digest=src.digest,
         status=str(summary.get("status") or ""),
         as_of=as_of.isoformat() if as_of else "",
-        cycle_status=ws.cycle.status,
+        cycle_status=state,
     )

@@ -81,7 +81,7 @@ class ExceptionRow:
 class ApprovalRow:
     role: str
     required: bool
-    state: str  # approved | stale | invalid | pending
+    state: str  # approved | stale | invalid | pending | unchecked; not given (a committed plan)
     person: str
     time: str
     note: str
@@ -130,7 +130,7 @@ class Header:
     plan_digest: str
     status: str  # plan status of the solver, e.g. optimal
     as_of: str  # '' when none
-    cycle_status: str
+    cycle_status: str  # the cycle's state (governance/cycle_state.py), e.g. committed as sop/…/v1
 
 
 @dataclass

@@ -16,6 +16,8 @@ from typing import Any
 
 from ..findings import finding
 from ..governance.actions import ACTIVE
+from ..governance.cycle_state import CycleState, derive
+from ..governance.log import latest_commit
 from ..governance.records import approval_states, load_actions, load_approvals, quorum
 from ..governance.status import role_approvals
 from ..governance.tag_checks import answers
@@ -37,8 +39,53 @@ SCORECARD_COLUMNS = (
 )
 
 
-def approvals(src: PlanSource) -> tuple[list[ApprovalRow], str]:
-    """Each role's sign-off state and the quorum sentence."""
+def cycle_state(src: PlanSource) -> CycleState:
+    """The cycle's state as `sopctl status` derives it: from the tag (a tag's report: that
+    tag, and a later one of the cycle when there is one), else from the plan and approvals."""
+    ws = src.ws
+    assert ws.cycle is not None
+    if src.tag is not None:
+        later = src.tag.latest if src.tag.latest != src.tag.name else ""
+        return CycleState("committed", ws.cycle.status, src.tag.name, superseded_by=later)
+    entry, _ = latest_commit(ws.root, ws.cycle_id)
+    intact = entry is not None and not entry.problem
+    doc, _ = load_approvals(ws)
+    met = quorum(ws, approval_states(ws, doc, src.digest)).met
+    return derive(
+        ws.cycle.status,
+        entry.tag if entry is not None and intact else "",
+        entry.plan_digest if entry is not None else "",
+        src.digest,
+        met,
+        src.origin == "outputs",
+    )
+
+
+def _signers(rows: list[ApprovalRow]) -> str:
+    names = [f"{r.role} ({r.person})" for r in rows if r.state == "approved"]
+    return (
+        ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + (names[-1] if names else "")
+    )
+
+
+def _committed_text(tag: str, rows: list[ApprovalRow], required: list[str], needed: int) -> str:
+    """The approvals of a committed plan, as a record: who signed, and the sign-offs that were
+    not given (not needed once the quorum was met)."""
+    have = [r.role for r in rows if r.state == "approved" and r.required]
+    missing = [r for r in required if r not in have]
+    text = (
+        f"Committed as {tag} with the sign-off{'' if len(have) == 1 else 's'} of {_signers(rows)}"
+        f": {len(have)} of the required roles ({', '.join(required)}), {needed} needed."
+    )
+    if missing and len(have) >= needed:
+        text += f" Not given: {', '.join(missing)}; not needed for the quorum."
+    elif missing:
+        text += f" Not given: {', '.join(missing)}; the record does not make the quorum."
+    return text
+
+
+def approvals(src: PlanSource, state: CycleState) -> tuple[list[ApprovalRow], str]:
+    """Each role's sign-off state and the quorum sentence (for a committed plan: the record)."""
     ws = src.ws
     ch = ws.charter
     assert ch is not None
@@ -50,30 +97,28 @@ def approvals(src: PlanSource) -> tuple[list[ApprovalRow], str]:
             ApprovalRow(a.role, a.role in required, "approved", a.person, a.time, "") for a in rec
         ]
         signed = {a.role for a in rec}
-        rows += [
-            ApprovalRow(r, True, "not signed", "", "", "") for r in required if r not in signed
-        ]
-        have = [r for r in required if r in signed]
-        missing = [r for r in required if r not in signed]
-        met = len(have) >= needed
-    else:
-        doc, _ = load_approvals(ws)
-        states = approval_states(ws, doc, src.digest)
-        rows = []
-        for ra in role_approvals(ch, states):
-            a = ra.shown.approval if ra.shown else None
-            rows.append(
-                ApprovalRow(
-                    ra.role,
-                    ra.required,
-                    ra.state,
-                    a.person if a else "",
-                    a.time if a else "",
-                    a.note if a else "",
-                )
+        rows += [ApprovalRow(r, True, "not given", "", "", "") for r in required if r not in signed]
+        return rows, _committed_text(src.tag.name, rows, required, needed)
+    doc, _ = load_approvals(ws)
+    states = approval_states(ws, doc, src.digest)
+    committed = state.changed is False  # this plan is the one the cycle's tag recorded
+    rows = []
+    for ra in role_approvals(ch, states):
+        a = ra.shown.approval if ra.shown else None
+        rows.append(
+            ApprovalRow(
+                ra.role,
+                ra.required,
+                "not given" if committed and ra.state == "pending" else ra.state,
+                a.person if a else "",
+                a.time if a else "",
+                a.note if a else "",
             )
-        q = quorum(ws, states)
-        have, missing, met = list(q.roles), list(q.missing), q.met
+        )
+    if committed:
+        return rows, _committed_text(state.tag, rows, required, needed)
+    q = quorum(ws, states)
+    have, missing, met = list(q.roles), list(q.missing), q.met
     text = (
         f"Quorum {'met' if met else 'not met'}: {len(have)} current "
         f"sign-off{'' if len(have) == 1 else 's'} from the required roles "

@@ -50,6 +50,7 @@ class TagFacts:
     tagger: str
     date: dt.date
     record: CommitRecord
+    latest: str = ""  # the cycle's latest tag (a later one supersedes this one)
 
 
 @dataclass
@@ -180,6 +181,7 @@ def inputs_only(root: Path, cycle: str) -> PlanSource:
 @contextmanager
 def tagged(root: Path, tag: str) -> Iterator[PlanSource]:
     """The plan of a tag that verifies; PlanUnavailable (exit 1) when it does not."""
+    from ..governance.log import latest_commit
     from ..governance.verify import verify
     from ..plandiff.sides import materialised
     from ..snapshot import repo_prefix
@@ -208,6 +210,8 @@ def tagged(root: Path, tag: str) -> Iterator[PlanSource]:
     )
     date = dt.datetime.fromtimestamp(info.timestamp, tz).date()
     facts = TagFacts(name, rep.commit, rep.verdict, rep.notes, record.tagger, date, record)
+    latest, _ = latest_commit(root, record.cycle)
+    facts.latest = latest.tag if latest is not None else name
     integer = record.solver.get("method") == "mip"
     with materialised(root, record.cycle, rep.commit) as (tmp, _sha):
         src, _ = _plan(tmp, record.cycle, integer, f"tag {name}", rep.remade)
