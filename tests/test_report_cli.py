@@ -86,7 +86,10 @@ def test_working_tree_report_is_complete_and_deterministic(ready: Path) -> None:
     )
     assert "This cycle has no actions.yaml" not in text
     assert "This cycle declares no scenarios" in text
-    assert "No learn scorecard yet (learn/2026-12/scorecard.csv" in text
+    assert (
+        "No learn scorecard yet: once the cycle is committed and actuals exist, "
+        "&#x27;sopctl learn 2026-12&#x27; writes learn/2026-12/scorecard.csv." in text
+    )
 
 
 def test_stale_outputs_are_solved_in_memory_with_the_same_numbers(ready: Path) -> None:

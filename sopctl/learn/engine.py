@@ -2,9 +2,9 @@
 
 Order: resolve the tag; read its committed plan and inputs (committed.py, never the working
 tree); read and check the actuals; read the other cycles' tags whose horizons reach the
-observed periods (lags); compute every section; write learn/<cycle>/scorecard.csv and
-series.csv (and, with --suggest, charter.patch) in one all-or-nothing step. Actuals with
-errors write nothing.
+observed periods (lags); compute every section; write learn/<cycle>/scorecard.csv,
+series.csv, tag.json (which tag they score: provenance.py) and, with --suggest, charter.patch
+in one all-or-nothing step. Actuals with errors write nothing.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from ..outputs import write_all
 from ..tables.refs import in_current_terms
 from ..workspace import find_root
 from . import actuals as acts
-from . import committed
+from . import committed, provenance
 from . import scorecard as sc
 from .adherence import adherence_rows
 from .assumptions import assumption_rows, lead_time_rows
@@ -140,6 +140,9 @@ def run_learn(
         files: dict[Path, str | bytes] = {
             res.out_dir / "scorecard.csv": sc.frame_bytes(res.scorecard),
             res.out_dir / "series.csv": sc.frame_bytes(res.series),
+            res.out_dir / provenance.NAME: provenance.provenance(
+                ref.name, ref.commit, ref.record.plan_digest, res.actuals
+            ),
         }
         if res.patch:
             files[res.out_dir / "charter.patch"] = res.patch

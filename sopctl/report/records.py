@@ -3,7 +3,8 @@
 Scenarios come from the compare engine (`sopctl.scenarios`), so the report and `sopctl compare`
 show the same lines. File contract read here (an absent file gives a short note, not an error):
 - `learn/<cycle>/scorecard.csv`: columns section, metric, scope, key, value, target, status,
-  owner, escalate_to (status ok | breach | info | no_data).
+  owner, escalate_to (status ok | breach | info | no_data); with `learn/<cycle>/tag.json`, the
+  tag it scores (sopctl.learn.provenance), always read from the working tree.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ..governance.log import latest_commit
 from ..governance.records import approval_states, load_actions, load_approvals, quorum
 from ..governance.status import role_approvals
 from ..governance.tag_checks import answers
+from ..workspace import command
 from .model import ActionRow, ApprovalRow, ScenarioRow, Scorecard
 from .source import PlanSource
 
@@ -220,11 +222,38 @@ def scenarios(src: PlanSource, only: list[str] | None) -> tuple[list[ScenarioRow
     return rows, names, note
 
 
+def _no_scorecard(src: PlanSource, path: str) -> str:
+    """Why the pack shows no scorecard, and the command that makes one."""
+    if src.tag is None:
+        learn = command("learn", src.ws.cycle_id)
+        return (
+            f"No learn scorecard yet: once the cycle is committed and actuals exist, '{learn}' "
+            f"writes {path}."
+        )
+    learn = command("learn", src.tag.name)
+    if not src.scorecard_found:
+        return (
+            f"No learn scorecard of {src.tag.name} yet: once actuals exist, '{learn}' writes "
+            f"{path} in the working tree (learn needs the tag first, so a scorecard is never "
+            "part of it)."
+        )
+    other = (
+        f"scores {src.scorecard_for}, not this tag"
+        if src.scorecard_for and src.scorecard_for != src.tag.name
+        else "does not say which tag it scores (it has no tag.json beside it)"
+        if not src.scorecard_for
+        else "scores an earlier tag of that name (another plan digest)"
+    )
+    return (
+        f"No learn scorecard of {src.tag.name}: {path} in the working tree {other}; run '{learn}'."
+    )
+
+
 def scorecard(src: PlanSource) -> Scorecard:
     """Totals per section and every breach of learn/<cycle>/scorecard.csv."""
     path = f"learn/{src.ws.cycle_id}/scorecard.csv"
     if src.scorecard is None:
-        return Scorecard(False, f"No learn scorecard yet ({path} appears once actuals exist).")
+        return Scorecard(False, _no_scorecard(src, path))
     try:
         text = src.scorecard.decode("utf-8-sig")
         reader = csv.DictReader(io.StringIO(text, newline=""))
@@ -246,5 +275,10 @@ def scorecard(src: PlanSource) -> Scorecard:
         counts = {st: sum(r["status"] == st for r in mine) for st in STATUSES}
         sections.append((s, counts))
     breaches = [r for r in rows if r["status"] == "breach"]
-    note = f"{len(rows)} scorecard rows, {len(breaches)} breaches ({path})."
+    where = path
+    if src.tag is not None:
+        where += f" in the working tree, made by {command('learn', src.tag.name)}"
+    elif src.scorecard_for:
+        where += f", scoring {src.scorecard_for}"
+    note = f"{len(rows)} scorecard rows, {len(breaches)} breaches ({where})."
     return Scorecard(True, note, sections, breaches)

@@ -6,7 +6,9 @@ written). Tag `sop/<cycle>/v<N>`: `sopctl verify` runs first (digests of every i
 recorded in the tag's commit record, approvals, signature); a tag that does not verify is
 refused. The tagged tree is then materialised in a temporary folder; its result files are the
 ones verify re-made from the tagged tree (the recorded bytes: that is what verification
-proved), or the tag's own outputs when it holds them.
+proved), or the tag's own outputs when it holds them. A learn scorecard is never in the tag
+it scores (learn needs the tag first): the working tree's learn/<cycle>/scorecard.csv is shown
+when its tag.json names the tag and its plan digest.
 """
 
 from __future__ import annotations
@@ -62,7 +64,9 @@ class PlanSource:
     origin: str  # outputs (current files) | solved (in memory) | tag
     report: Report  # validation and engine findings (warnings only: errors refuse)
     tag: TagFacts | None = None
-    scorecard: bytes | None = None
+    scorecard: bytes | None = None  # learn/<cycle>/scorecard.csv when it is shown
+    scorecard_for: str = ""  # the tag the working tree's scorecard scores ('' when not known)
+    scorecard_found: bool = False  # the working tree holds one (for a tag: maybe another's)
 
 
 def is_tag(root: Path, target: str) -> bool:
@@ -156,10 +160,19 @@ def _plan(
     return src, origin == "outputs"
 
 
+def _scorecard(src: PlanSource, root: Path, cycle: str) -> None:
+    """The working tree's learn/<cycle>/scorecard.csv and the tag it scores (its tag.json)."""
+    from ..learn import provenance
+
+    card = root / SCORECARD.format(cycle=cycle)
+    if card.is_file():
+        src.scorecard, src.scorecard_found = card.read_bytes(), True
+        src.scorecard_for = provenance.read(card.parent).get("tag", "")
+
+
 def working_tree(root: Path, cycle: str) -> PlanSource:
     src, _ = _plan(root, cycle, False, f"cycle {cycle}")
-    card = root / SCORECARD.format(cycle=cycle)
-    src.scorecard = card.read_bytes() if card.is_file() else None
+    _scorecard(src, root, cycle)
     return src
 
 
@@ -178,13 +191,20 @@ def inputs_only(root: Path, cycle: str) -> PlanSource:
     return PlanSource(ws, {}, [], "", "inputs", report)
 
 
+def _scores(root: Path, cycle: str, plan_digest: str) -> bool:
+    """Whether the working tree's scorecard of `cycle` was computed for this plan digest."""
+    from ..learn import provenance
+
+    folder = (root / SCORECARD.format(cycle=cycle)).parent
+    return provenance.read(folder).get("plan_digest") == plan_digest
+
+
 @contextmanager
 def tagged(root: Path, tag: str) -> Iterator[PlanSource]:
     """The plan of a tag that verifies; PlanUnavailable (exit 1) when it does not."""
     from ..governance.log import latest_commit
     from ..governance.verify import verify
     from ..plandiff.sides import materialised
-    from ..snapshot import repo_prefix
 
     rep = verify(root, tag)
     name = rep.tag
@@ -217,8 +237,10 @@ def tagged(root: Path, tag: str) -> Iterator[PlanSource]:
         src, _ = _plan(tmp, record.cycle, integer, f"tag {name}", rep.remade)
         src.origin = "tag"
         src.tag = facts
-        rel = SCORECARD.format(cycle=record.cycle)
-        src.scorecard = vcs.show_file(root, rep.commit, repo_prefix(root) + rel)
+        # never in the tag (learn needs the tag first): the working tree's, if it scores this
+        _scorecard(src, root, record.cycle)
+        if src.scorecard_for != name or not _scores(root, record.cycle, record.plan_digest):
+            src.scorecard = None
         if facts.verdict == "identical":
             src.digest = record.plan_digest
         yield src

@@ -1,0 +1,41 @@
+"""Which tag a scorecard scores: `learn/<cycle>/tag.json`, written by `sopctl learn` in the same
+all-or-nothing step as scorecard.csv and series.csv.
+
+A scorecard is never part of the tag it scores: learn reads the committed plan from the tag, so
+the tag exists before the scorecard does (and learn/ is git-ignored by default). `sopctl report
+TAG` therefore looks for it in the working tree and shows it only when this file names that tag
+and its plan digest; the scorecard rows themselves do not say which tag they score.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+NAME = "tag.json"
+VERSION = 1
+
+
+def provenance(tag: str, commit: str, plan_digest: str, actuals: str) -> bytes:
+    """The file's bytes: the same for the same tag and actuals location, like the scorecard."""
+    doc = {
+        "version": VERSION,
+        "tag": tag,
+        "commit": commit,
+        "plan_digest": plan_digest,
+        "actuals": actuals,
+    }
+    return (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def read(folder: Path) -> dict[str, str]:
+    """`tag`, `commit`, `plan_digest` and `actuals` of folder/tag.json; {} when it is missing
+    or unreadable (a scorecard written by an earlier sopctl has none)."""
+    try:
+        doc = json.loads((folder / NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(doc, dict):
+        return {}
+    keys = ("tag", "commit", "plan_digest", "actuals")
+    return {k: doc[k] for k in keys if isinstance(doc.get(k), str)}
