@@ -18,6 +18,7 @@ cycles/*/outputs/
 .sopctl-cache/
 # sopctl learn's scorecards: remove this line to keep them in git as the record of the review
 /learn/
+# actuals/ (what happened, read by sopctl learn) is not ignored: commit it, it is data of record
 """
 
 

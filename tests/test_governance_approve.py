@@ -120,6 +120,11 @@ def _nothing(root: Path) -> None:
     pass
 
 
+def _actuals(root: Path) -> None:
+    (root / "actuals").mkdir()
+    (root / "actuals" / "demand.csv").write_text("item,segment,period,ordered,shipped\n")
+
+
 REFUSALS: list[tuple[str, str, str, Callable[[Path], None], str]] = [
     # (id, who, role, setup, reason in the output)
     ("unknown-role", "cfo", "boss", _nothing, "'boss' is not a role of the charter"),
@@ -128,6 +133,7 @@ REFUSALS: list[tuple[str, str, str, Callable[[Path], None], str]] = [
     ("not-member-default", "", "cfo", _nothing, "planner@example.test is not a member"),
     ("untracked", "cfo", "cfo", _untracked, "uncommitted changes in notes.txt"),
     ("modified", "cfo", "cfo", _modified, "uncommitted changes in .gitignore"),
+    ("actuals", "cfo", "cfo", _actuals, "commit actuals/ (they are inputs of sopctl learn"),
     ("outputs-untracked", "cfo", "cfo", _outputs_not_ignored, "add cycles/*/outputs/ to .git"),
     ("no-outputs", "cfo", "cfo", _no_outputs, "no reconciled plan to approve"),
     ("stale", "cfo", "cfo", _input_changed, "run sopctl reconcile 2026-12 first"),

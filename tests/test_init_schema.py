@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import run
+from tests.helpers import git, run
 
 
 def test_init_creates_valid_repo(tmp_path: Path) -> None:
@@ -23,6 +23,20 @@ def test_init_creates_valid_repo(tmp_path: Path) -> None:
     assert first == "# yaml-language-server: $schema=../schemas/charter.schema.json"
     r = run(["validate"], cwd=target)
     assert r.code == 0, r.out
+
+
+def test_init_ignores_results_but_not_actuals(tmp_path: Path) -> None:
+    """Actuals are data of record, committed (docs/learn.md); learn's results are ignored."""
+    target = tmp_path / "p"
+    assert run(["init", str(target)]).code == 0
+    text = (target / ".gitignore").read_text()
+    assert "/learn/" in text and "actuals/ (what happened, read by sopctl learn) is not" in text
+    (target / "actuals").mkdir()
+    (target / "actuals" / "demand.csv").write_text("item,segment,period,ordered,shipped\n")
+    (target / "learn").mkdir()
+    (target / "learn" / "x.csv").write_text("a\n")
+    status = git(target, "status", "--porcelain", "--untracked-files=all")
+    assert "actuals/demand.csv" in status and "learn/" not in status
 
 
 def test_init_refuses_to_overwrite(tmp_path: Path) -> None:

@@ -54,6 +54,27 @@ def test_dirty_working_tree(ready: Path) -> None:
     assert "no tag created, nothing written" in r.out
 
 
+def test_uncommitted_actuals_are_asked_to_be_committed(ready: Path) -> None:
+    """Actuals are data of record (docs/learn.md): the refusal says to commit them."""
+    (ready / "actuals").mkdir()
+    (ready / "actuals" / "demand.csv").write_text("item,segment,period,ordered,shipped\n")
+    (reason,) = _refused(ready, "uncommitted changes (actuals/)")
+    assert reason.endswith(
+        "commit actuals/ (they are inputs of sopctl learn, kept in git as data of record) "
+        "or stash them first"
+    ), reason
+    (ready / "notes.txt").write_text("draft\n")
+    (reason,) = _refused(ready, "uncommitted changes (actuals/, notes.txt)")
+    assert reason.endswith(
+        "commit or stash them first; commit actuals/ (they are inputs of "
+        "sopctl learn, kept in git as data of record)"
+    ), reason
+    git(ready, "add", "actuals")
+    git(ready, "commit", "-qm", "actuals")
+    (reason,) = _refused(ready, "uncommitted changes (notes.txt)")
+    assert "actuals" not in reason
+
+
 def test_validation_fails(ready: Path) -> None:
     items = ready / CDIR / "inputs" / "items.csv"
     items.write_text(items.read_text().replace("P-200,valves,Ball valve,12", "P-200,valves,x,abc"))

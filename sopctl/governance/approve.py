@@ -27,6 +27,7 @@ from .records import (
     plan_digest,
     quorum,
 )
+from .tag_checks import ACTUALS, actuals_among
 
 if TYPE_CHECKING:
     from ..findings import Report
@@ -167,12 +168,17 @@ def decide(
         return refusal
     if dirty:
         outputs = any("/outputs/" in f"/{p}" for p in dirty)
+        hint = (
+            "add cycles/*/outputs/ to .gitignore (or commit the outputs), then approve again"
+            if outputs
+            else "commit (then reconcile) or stash these changes, and approve again"
+        )
+        if actuals_among(dirty):
+            hint += f"; commit {ACTUALS}"
         return _refuse(
             "dirty",
             f"uncommitted changes in {_dirty_line(dirty)}; an approval binds to committed numbers",
-            "add cycles/*/outputs/ to .gitignore (or commit the outputs), then approve again"
-            if outputs
-            else "commit (then reconcile) or stash these changes, and approve again",
+            hint,
         )
     digest = plan_digest(ws)
     current, _ = load_approvals(ws)

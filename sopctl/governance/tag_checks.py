@@ -60,12 +60,28 @@ def plan_reasons(run: ReconcileRun) -> list[str]:
     return [f"the plan is {res.status}" + (f" (conflicting: {names})" if names else "")]
 
 
+# actuals are facts of record, the inputs of `sopctl learn`: they belong in git (docs/learn.md)
+ACTUALS = "actuals/ (they are inputs of sopctl learn, kept in git as data of record)"
+
+
+def actuals_among(paths: list[str]) -> bool:
+    """Whether git's dirty paths include an actuals/ folder or a file in one."""
+    return any("/actuals/" in f"/{p.rstrip('/')}/" for p in paths)
+
+
 def dirty_reasons(root: Path) -> list[str]:
+    """The whole tree must be clean, not only the plan's files: the tag names a commit, and
+    verify, report, diff and learn rebuild from that commit (scenarios, actions and other
+    cycles included), so what is not committed would not be what the tag holds."""
     paths = vcs.dirty_paths(root)
     if not paths:
         return []
     shown = ", ".join(paths[:8]) + (f" and {len(paths) - 8} more" if len(paths) > 8 else "")
-    return [f"the working tree has uncommitted changes ({shown}); commit or stash them first"]
+    what = "commit or stash them first"
+    if actuals_among(paths):
+        only = all(actuals_among([p]) for p in paths)
+        what = f"commit {ACTUALS} or stash them first" if only else f"{what}; commit {ACTUALS}"
+    return [f"the working tree has uncommitted changes ({shown}); {what}"]
 
 
 def input_paths(ws: Workspace) -> list[str]:
