@@ -16,6 +16,7 @@ def test_init_creates_valid_repo(tmp_path: Path) -> None:
     r = run(["init", str(target)])
     assert r.code == 0, r.err
     assert "sopctl validate" in r.out
+    assert "sopctl schema" not in r.out  # init wrote schemas/ already
     assert (target / ".git").is_dir()
     assert (target / ".gitignore").read_text().startswith("# sopctl")
     assert (target / "schemas" / "charter.schema.json").is_file()
@@ -75,13 +76,52 @@ def test_init_cycle_moves_every_period_and_plans_the_same(tmp_path: Path) -> Non
     pipeline = (cycle / "inputs" / "pipeline.csv").read_text()
     assert "P-100,strategic,proposal,200,2027-05,2" in pipeline
     history = (cycle / "inputs" / "history.csv").read_text().splitlines()
-    assert history[1].split(",")[2] == "2026-05" and history[12].split(",")[2] == "2027-04"
+    assert history[1].split(",")[2] == "2026-04" and history[12].split(",")[2] == "2027-03"
     moved = json.loads(run(["reconcile", "--dry-run", "--format", "json"], cwd=target).out)
     base = tmp_path / "b"
     assert run(["init", str(base), "--cycle", "2026-12"]).code == 0
     same = json.loads(run(["reconcile", "--dry-run", "--format", "json"], cwd=base).out)
     assert moved["plan"]["objective"] == pytest.approx(same["plan"]["objective"], rel=1e-9)
     assert run(["validate"], cwd=target).code == 0
+
+
+def test_init_says_to_put_the_teams_e_mails_in_the_charter(tmp_path: Path) -> None:
+    """With the starter's addresses the first `sopctl approve` is refused: init says so."""
+    target = tmp_path / "p"
+    r = run(["init", str(target), "--cycle", "2026-12"])
+    assert r.code == 0, r.err
+    out = " ".join(r.out.split())
+    assert (
+        "edit charters/acme.yaml (roles[].members) and cycles/2026-12/inputs/overrides.csv "
+        "(owner): put your team's git e-mails (git config user.email) in place of the "
+        "@acme.example addresses: sopctl approve takes a sign-off only from a member of the role"
+    ) in out
+    assert "sopctl reconcile 2026-12, then each approver: sopctl approve 2026-12 --role ROLE" in out
+    assert "JSON Schemas for editor completion in schemas/" in out
+    assert out.index("edit charters/acme.yaml") < out.index("git add -A")
+
+
+@pytest.mark.parametrize(
+    ("cycle", "first", "last"),
+    [
+        ("2026-12", "2025-12", "2026-11"),
+        ("2027-01", "2026-01", "2026-12"),
+        ("2027-07", "2026-07", "2027-06"),
+    ],
+)
+def test_init_history_ends_before_the_cycle_month(
+    tmp_path: Path, cycle: str, first: str, last: str
+) -> None:
+    """A cycle is prepared during its month: its history is the 12 months before it."""
+    target = tmp_path / "p"
+    assert run(["init", str(target), "--cycle", cycle]).code == 0
+    rows = (target / "cycles" / cycle / "inputs" / "history.csv").read_text().splitlines()[1:]
+    months = sorted({row.split(",")[2] for row in rows})
+    assert (months[0], months[-1], len(months)) == (first, last, 12)
+    r = run(["validate"], cwd=target)
+    assert r.code == 0 and "0 warnings" in r.out, r.out
+    r = run(["reconcile", "--dry-run", "--format", "json"], cwd=target)
+    assert r.code == 0, r.out + r.err
 
 
 @pytest.mark.parametrize("bad", ["2027-13", "27-04", "2027-4", "next"])

@@ -84,8 +84,9 @@ PLANS: dict[str, list[dict[str, str]]] = {}  # cycle -> rows of its committed de
 
 
 def history(first: str) -> str:
-    """The minimal example's 2026 history plus the actual orders of 2027 before `first`."""
-    rows = files()["cycles/2026-12/inputs/history.csv"].splitlines()
+    """The minimal example's 2026 history (the starter's for cycle 2027-01: 2026-01..2026-12)
+    plus the actual orders of 2027 before `first`."""
+    rows = files("2027-01")["cycles/2027-01/inputs/history.csv"].splitlines()
     for k, month in enumerate(MONTHS):
         if month >= first:
             break

@@ -322,7 +322,7 @@ def test_a_valid_edit_is_written_and_the_rest_is_unchanged(ready: Path) -> None:
 
     def change(wb: Any) -> None:
         wb["inventory"]["B2"] = 175  # P-100 on hand: 150 -> 175
-        wb["demand_history"]["C3"] = dt.datetime(2026, 2, 1)  # Excel turned 2026-02 into a date
+        wb["demand_history"]["C3"] = dt.datetime(2026, 1, 1)  # Excel turned 2026-01 into a date
         wb.create_sheet("_notes")["A1"] = "free text is ignored"
 
     book = _edit(ready, change, "edited.xlsx")

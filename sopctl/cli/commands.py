@@ -121,19 +121,33 @@ def run_explain_cmd(root: Path | None, cycle: str | None, name: str, period: str
 
 
 def run_init(path: Path, example: str, cycle: str | None = None) -> int:
+    from ..demos.minimal import PLACEHOLDER_DOMAIN
     from ..scaffold import scaffold
 
     files = scaffold(path, example, cycle)
     first = next(f for f in files if f.endswith("/cycle.yaml")).split("/")[1]
     print(
-        f"created a planning repository in {path} ({len(files)} files, git initialised); "
-        f"first cycle {first}"
+        f"created a planning repository in {path} ({len(files)} files, git initialised, "
+        f"JSON Schemas for editor completion in schemas/); first cycle {first}"
     )
+    texts = {f: (path / f).read_text("utf-8") for f in files}
+    where = [
+        f + (" (roles[].members)" if f.startswith("charters/") else " (owner)")
+        for f, text in texts.items()
+        if f"@{PLACEHOLDER_DOMAIN}" in text
+    ]
     print("next:")
     print(f"  cd {shlex.quote(str(path))}")
+    if where:
+        print(f"  edit {' and '.join(where)}:")
+        print(
+            "    put your team's git e-mails (git config user.email) in place of the "
+            f"@{PLACEHOLDER_DOMAIN}\n    addresses: sopctl approve takes a sign-off only "
+            "from a member of the role"
+        )
     print("  sopctl validate")
-    print("  sopctl schema            # JSON Schemas for editor completion")
     print('  git add -A && git commit -m "Start S&OP"')
+    print(f"  sopctl reconcile {first}, then each approver: sopctl approve {first} --role ROLE")
     return EXIT_OK
 
 

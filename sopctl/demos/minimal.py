@@ -1,8 +1,9 @@
 """The smallest planning repository that exercises the loop: 2 items, 2 segments, 6 months.
 
-Written for cycle 2026-12 (first period 2027-01, history 2026-01 to 2026-12); `files(cycle)`
-moves every period by the same number of months, so `sopctl init` can start the cycle that
-comes next on the calendar.
+Written for cycle 2026-12 (first period 2027-01); `files(cycle)` moves every period by the same
+number of months, so `sopctl init` can start the cycle that comes next on the calendar. The
+demand history is the 12 months before the cycle month (2025-12 to 2026-11 for 2026-12),
+computed from the cycle: a cycle is prepared during its month, which has not happened yet.
 """
 
 from __future__ import annotations
@@ -110,7 +111,13 @@ scenarios:
 """
 
 
-def _history() -> str:
+# the people of the starter charter; init asks to put the team's git e-mails in their place
+PLACEHOLDER_DOMAIN = "acme.example"
+HISTORY_MONTHS = 12
+
+
+def _history(cycle: str) -> str:
+    """Orders of the HISTORY_MONTHS months that end the month before the cycle month."""
     rows = ["item,segment,period,quantity"]
     base = {
         ("P-100", "strategic"): 120,
@@ -118,11 +125,11 @@ def _history() -> str:
         ("P-200", "strategic"): 60,
         ("P-200", "standard"): 140,
     }
+    months = [shift(cycle, k - HISTORY_MONTHS, "month") for k in range(HISTORY_MONTHS)]
     for (item, seg), level in base.items():
-        for k in range(12):
-            year, month = 2026, k + 1
+        for k, month in enumerate(months):
             season = (0, 5, 10, 10, 5, 0, -5, -10, -10, -5, 0, 5)[k]
-            rows.append(f"{item},{seg},{year}-{month:02d},{level + season}")
+            rows.append(f"{item},{seg},{month},{level + season}")
     return "\n".join(rows) + "\n"
 
 
@@ -166,16 +173,14 @@ _MONTH = re.compile(r"\b20\d\d-(?:0[1-9]|1[0-2])\b")
 
 def files(cycle: str = WRITTEN_FOR) -> dict[str, str]:
     """The example's files for `cycle` (YYYY-MM): every period, in paths and in text, moved by
-    the months from 2026-12 to `cycle`."""
-    out = dict(FILES)
-    out["cycles/2026-12/inputs/history.csv"] = _history()
+    the months from 2026-12 to `cycle`; the history is that of `cycle`."""
     start, to = to_ordinal(WRITTEN_FOR, "month"), to_ordinal(cycle, "month")
     if to is None or start is None:
         raise ValueError(f"cycle '{cycle}' is not a month (YYYY-MM)")
-    if to == start:
-        return out
 
     def move(text: str) -> str:
         return _MONTH.sub(lambda m: shift(m.group(0), to - start, "month"), text)
 
-    return {move(path): move(text) for path, text in out.items()}
+    out = {move(path): move(text) for path, text in FILES.items()}
+    out[f"cycles/{cycle}/inputs/history.csv"] = _history(cycle)
+    return out
