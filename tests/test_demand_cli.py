@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from tests.helpers import run, write_files
@@ -144,6 +145,40 @@ def test_json_format_and_previous_cycle_comparison(repo: Path) -> None:
         (repo / OUT / "demand_plan.csv").write_text(damaged)
         r = run(["demand", "2027-01", "--format", "json"], cwd=repo)
         assert r.code == 0 and json.loads(r.out)["comparison"] == "missing", r.out + r.err
+    out = " ".join(run(["demand", "2027-01"], cwd=repo).out.split())
+    assert (
+        "No comparison: cycle 2026-12's outputs/demand_plan.csv cannot be read; "
+        "'sopctl demand 2026-12' writes it again, then run this command again." in out
+    )
     (repo / OUT / "demand_plan.csv").unlink()
-    out = run(["demand", "2027-01"], cwd=repo).out
-    assert "No comparison: cycle 2026-12 has no readable outputs/demand_plan.csv." in out
+    out = " ".join(run(["demand", "2027-01"], cwd=repo).out.split())
+    assert (
+        "No comparison: cycle 2026-12 has no outputs/demand_plan.csv in this clone (outputs are "
+        "git-ignored). Run 'sopctl demand 2026-12' to rebuild it from that cycle's inputs, then "
+        "this command again." in out
+    )
+
+
+def test_a_fresh_clone_is_told_how_to_compare_with_the_committed_cycle(tmp_path: Path) -> None:
+    """The previous cycle is tagged, but its outputs are git-ignored: the note names the tag
+    and the command that makes the comparison possible."""
+    from tests.test_tag_support import ready_copy
+
+    repo = ready_copy(tmp_path / "plan")
+    assert run(["tag"], cwd=repo).code == 0
+    src, dst = repo / "cycles" / "2026-12", repo / "cycles" / "2027-01"
+    for name in ("cycle.yaml", *(f"inputs/{p.name}" for p in (src / "inputs").iterdir())):
+        (dst / name).parent.mkdir(parents=True, exist_ok=True)
+        (dst / name).write_bytes((src / name).read_bytes())
+    cy = (src / "cycle.yaml").read_text().replace("id: 2026-12", "id: 2027-01")
+    (dst / "cycle.yaml").write_text(cy.replace("first_period: 2027-01", "first_period: 2027-02"))
+    shutil.rmtree(src / "outputs")  # as in a fresh clone
+    out = " ".join(run(["demand", "2027-01"], cwd=repo).out.split())
+    assert (
+        "No comparison: cycle 2026-12 (committed as sop/2026-12/v1) has no "
+        "outputs/demand_plan.csv in this clone (outputs are git-ignored). "
+        "Run 'sopctl demand 2026-12' to rebuild it" in out
+    )
+    assert run(["demand", "2026-12"], cwd=repo).code == 0
+    r = run(["demand", "2027-01", "--format", "json"], cwd=repo)
+    assert r.code == 0 and json.loads(r.out)["comparison"] == "compared", r.out + r.err

@@ -28,6 +28,29 @@ def _totals(run: DemandRun) -> pl.DataFrame:
     )
 
 
+def missing_note(run: DemandRun) -> str:
+    """Why there is no comparison with the previous cycle's plan, and how to get one. The plan
+    is not rebuilt from the previous cycle's tag here: that would cost a second demand build
+    (validation included) on every run in a fresh clone."""
+    from ..governance.log import latest_commit
+    from ..workspace import command
+
+    prev = run.previous_cycle or ""
+    again = f"'{command('demand', prev)}'"
+    if (run.ws.root / "cycles" / prev / "outputs" / "demand_plan.csv").is_file():
+        return (
+            f"No comparison: cycle {prev}'s outputs/demand_plan.csv cannot be read; {again} "
+            "writes it again, then run this command again."
+        )
+    entry, _ = latest_commit(run.ws.root, prev)
+    committed = f" (committed as {entry.tag})" if entry is not None and not entry.problem else ""
+    return (
+        f"No comparison: cycle {prev}{committed} has no outputs/demand_plan.csv in this clone "
+        f"(outputs are git-ignored). Run {again} to rebuild it from that cycle's inputs, then "
+        "this command again."
+    )
+
+
 def coverage_summary(cov: pl.DataFrame) -> pl.DataFrame:
     """Per segment: weighted pipeline, target, coverage over the horizon and its lowest
     period (null when no period has a target)."""
@@ -115,8 +138,7 @@ def show_text(run: DemandRun, per_file: int) -> None:
         console.print(
             {
                 "compared": f"No change of final demand against cycle {run.previous_cycle}.",
-                "missing": f"No comparison: cycle {run.previous_cycle} has no readable "
-                "outputs/demand_plan.csv.",
+                "missing": missing_note(run),
                 "disjoint": f"No comparison: cycle {run.previous_cycle} plans no period of "
                 "this horizon.",
             }.get(run.comparison, "No comparison: this is the first cycle.")
