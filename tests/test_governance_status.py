@@ -285,6 +285,20 @@ def test_plan_states(plan: Path) -> None:
     assert status(plan)["plan"]["state"] == "missing"
 
 
+def test_a_stale_plan_with_validation_errors_says_to_fix_them_before_reconciling(
+    plan: Path,
+) -> None:
+    # reconcile refuses while validation errors stand: "run sopctl reconcile" alone would fail
+    edit(plan, f"{CYCLE}/inputs/inventory.csv", "P-100,150,", "P-100,-5,")
+    out = run(["status", "--today", "2026-12-09"], cwd=plan).out
+    fix = (
+        "fix the 1 validation error(s) (sopctl validate 2026-12), then run sopctl reconcile 2026-12"
+    )
+    assert f"plan: stale — inputs or results changed since the last reconcile; {fix}" in out
+    assert f"escalations: unknown — the plan is stale; {fix}" in out
+    assert "validation: 1 error(s), 0 warning(s) — see sopctl validate 2026-12" in out
+
+
 # --- approvals and quorum -----------------------------------------------------------------------
 
 

@@ -1,0 +1,198 @@
+"""What `sopctl status` prints, and the quorum sentence `approve` shares with it (Rich markup)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..governance.status import Escalation, Status
+
+
+def quorum_line(needed: int, have: list[str], missing: list[str], met: bool) -> str:
+    """'quorum met: 3 approvals, 2 needed (cfo, ops_lead, sales_lead)', or 'quorum not met:
+    1 approval, 2 needed (cfo); pending: …' (approve and status say it alike)."""
+    got = f"{len(have)} approval{'' if len(have) == 1 else 's'}, {needed} needed"
+    got += f" ({', '.join(have)})" if have else ""
+    if met:
+        return f"quorum [green]met[/]: {got}"
+    return f"quorum [yellow]not met[/]: {got}; pending: {', '.join(missing) or 'none'}"
+
+
+def esc(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def _calendar_lines(st: Status) -> list[str]:
+    cal = st.calendar
+    said = st.state.text if st.state else st.cycle_status
+    head = f"Cycle {st.cycle} (charter {st.charter}, status {esc(said)}), today {st.today}"
+    if cal is None:
+        return [head, "phase: unknown (no cycle month or week)"]
+    dues = "; ".join(
+        f"{p} day {cal.due_days[p]} = {cal.due_dates[p]}" + (" (passed)" if cal.late(p) else "")
+        for p in ("signal", "reconcile", "commit")
+    )
+    return [
+        f"{head}: business day {cal.business_day} of {cal.span}",
+        f"phase: [bold]{cal.phase}[/] — due: {dues}",
+    ]
+
+
+def _absent(gone: int, total: int) -> str:
+    """'missing', 'unusable' or 'missing or unusable' for the required inputs listed."""
+    return "missing" if gone == total else "unusable" if gone == 0 else "missing or unusable"
+
+
+def _input_lines(st: Status) -> list[str]:
+    from ..workspace import command
+
+    required = [m for m in st.missing if m.required]
+    if not required:
+        lines = ["inputs: every required input is present"]
+    else:
+        gone = sum(m.problem is None for m in required)
+        lines = [f"inputs: {len(required)} required input(s) " + _absent(gone, len(required))]
+    for m in st.missing:
+        who = m.owner + (f" ({', '.join(m.members)})" if m.members else "")
+        tag = " [bold red]LATE[/]" if m.late else ("" if m.required else " (optional)")
+        due = f"due at {m.due}" + (f" ({m.due_date})" if m.due_date else "")
+        what = f"missing {esc(m.file)} ({m.table})"
+        if m.problem is not None:
+            check = esc(command("validate", st.cycle))
+            what = f"{esc(m.file)} ({m.table}) is {m.problem}, not a file ({check})"
+        lines.append(f"  {what}, owner {esc(who)}, {due}{tag}")
+    return lines
+
+
+def _approval_lines(st: Status) -> list[str]:
+    from ..workspace import command
+
+    q = st.quorum
+    line = quorum_line(q.needed, list(q.roles), list(q.missing), q.met)
+    if not st.checked:  # approvals bind to the results too, which are not here
+        redo = esc(command("reconcile", st.cycle))
+        line = f"[yellow]unknown[/] until the plan is reconciled here ({redo})"
+    elif not q.met and st.calendar is not None and st.calendar.late("commit"):
+        line += f" [bold red](commit was due {st.calendar.due_dates['commit']})[/]"
+    lines = ["approvals: " + line]
+    committed_as_is = st.state is not None and st.state.changed is False  # committed, as is
+    for r in st.roles:
+        label = r.role + ("" if r.required else " (not required)")
+        if r.shown is None:
+            who = ", ".join(r.members) or "no members"
+            if committed_as_is:  # the record is made: no sign-off is waited for any more
+                lines.append(f"  {label:<24} not given ({esc(who)}); not needed for the commit")
+            else:
+                lines.append(f"  {label:<24} pending   ({esc(who)})")
+            continue
+        a = r.shown.approval
+        why = {
+            "stale": f"; plan changed since (approved {a.plan_digest[:12]})",
+            "invalid": "; not a valid signer",
+        }.get(r.state, "")
+        lines.append(f"  {label:<24} {r.state:<9} {esc(a.person)} at {a.time}{why}")
+    return lines
+
+
+def _action_status_lines(st: Status) -> list[str]:
+    lines = [f"actions: {len(st.overdue)} overdue of {st.open_actions} open"]
+    for v in st.overdue:
+        lines.append(
+            f"  {esc(v.action.id)} {v.when()} (due {v.action.due}), "
+            f"owner {esc(v.action.owner)}: {esc(v.action.description)}"
+        )
+    return lines
+
+
+def _rule_text(e: Escalation) -> str:
+    r = e.rule
+    what: str = "any exception" if r.exception == "any" else r.exception
+    if r.segment:
+        what += f" in segment {r.segment}"
+    if r.resource:
+        what += f" on {r.resource}"
+    if r.min_value:
+        what += f" worth >= {r.min_value:,.2f}"
+    return f"rule {e.number}: {what}"
+
+
+def _escalation_lines(st: Status) -> list[str]:
+    if st.escalations is None:
+        why = "is not reconciled" if st.plan == "missing" else "is stale"
+        return [f"escalations: unknown — the plan {why}; {_redo(st)}"]
+    fired = [e for e in st.escalations if e.rows]
+    if not fired:
+        return [f"escalations: none of {len(st.escalations)} rule(s) fires"]
+    lines = [f"escalations: {len(fired)} of {len(st.escalations)} rule(s) fire"]
+    for e in fired:
+        who = e.rule.to + (f" ({', '.join(e.members)})" if e.members else "")
+        open_ = f"; {len(e.unanswered)} without an action answering it" if e.unanswered else ""
+        lines.append(
+            f"  {_rule_text(e)} → {esc(who)}: {len(e.rows)} exception(s), "
+            f"value {e.value:,.2f}{open_}"
+        )
+    return lines
+
+
+def _committed_line(st: Status) -> str:
+    from ..workspace import command
+
+    c = st.committed
+    if st.commit_unknown:
+        return f"committed: unknown — {esc(st.commit_unknown)}"
+    if c is None:
+        return f"committed: not yet ({esc(command('tag', st.cycle))}, once approved)"
+    head = f"committed: {esc(c.tag)} on {c.date[:10]} by {esc(c.tagger)}"
+    if c.problem:
+        return f"{head} — [yellow]{esc(c.problem)}[/]"
+    if st.plan == "current" and c.plan_digest == st.digest:
+        return f"{head} — the current plan is the committed one"
+    if st.plan == "missing":  # a fresh clone: the results, part of the digest, are not here
+        return (
+            f"{head} — the plan is not reconciled here; {_redo(st)} to compare it with the record"
+        )
+    nxt = f"sop/{st.cycle}/v{c.version + 1}"
+    return (
+        f"{head} — [yellow]the plan has changed since[/] (committed {c.plan_digest[:12]}); "
+        f"its tag would be {nxt}"
+    )
+
+
+def _redo(st: Status) -> str:
+    """What makes the plan current: reconcile, once the validation errors that stop it are fixed."""
+    from ..workspace import command
+
+    run = esc(command("reconcile", st.cycle))
+    if not st.errors:
+        return f"run {run}"
+    check = esc(command("validate", st.cycle))
+    return f"fix the {st.errors} validation error(s) ({check}), then run {run}"
+
+
+def show_status(st: Status, con: Console) -> None:
+    from ..workspace import command
+
+    plan = {
+        "current": f"plan: current (digest {st.digest[:12]})",
+        "stale": "plan: [yellow]stale[/] — inputs or results changed since the last reconcile; "
+        + _redo(st),
+        "missing": f"plan: [yellow]not reconciled[/]; {_redo(st)}",
+    }[st.plan]
+    lines = [
+        *_calendar_lines(st),
+        *_input_lines(st),
+        plan,
+        *_approval_lines(st),
+        _committed_line(st),
+        *_action_status_lines(st),
+        *_escalation_lines(st),
+        f"validation: {st.errors} error(s), {st.warnings} warning(s)"
+        + (f" — see {esc(command('validate', st.cycle))}" if st.errors else ""),
+        *(f"note: {esc(n)}" for n in st.notes),
+    ]
+    for line in lines:
+        con.print(line)
