@@ -57,6 +57,37 @@ def relief(constraint: str | None, price: float | None, currency: str) -> str:
     return f"{subject} {verb} {amount} {currency}"
 
 
+# the openings of the cost trade-off sentences (reconcile/cause.py), found again in a message
+TRADE_OFF = ("not worth making", "keeping the safety stock")
+OWN_ROWS = ("demand", "safety_stock")  # an item exception's own row: no limit relieves it
+
+
+def trade_off(row: dict[str, Any]) -> str | None:
+    """An exception's cost trade-off in words: its `cause` (a plan solved in memory) or the part
+    of its written `message` that says it (exceptions.csv); None when it has none."""
+    if row.get("cause"):
+        return str(row["cause"])
+    msg = str(row.get("message") or "")
+    for opening in TRADE_OFF:
+        at = msg.find(f"; {opening}")
+        if at >= 0:
+            said = msg[at + 2 :]
+            tail = f"; escalate to {row.get('escalate_to')}"
+            return said[: -len(tail)] if row.get("escalate_to") and said.endswith(tail) else said
+    return None
+
+
+def cause_words(row: dict[str, Any], currency: str) -> list[str]:
+    """What an exception's message says after its binding constraint: the price of that
+    constraint (`relief`) and the cost trade-off, if any; a trade-off bound by the exception's
+    own row says the costs instead of the row's price."""
+    binding = row.get("binding_constraint")
+    said = trade_off(row)
+    own = str(binding or "").partition("[")[0] in OWN_ROWS
+    gain = "" if said and own else relief(binding, row.get("shadow_price"), currency)
+    return [part for part in (gain, said) if part]
+
+
 def exception_messages(exc: pl.DataFrame, currency: str) -> pl.Series:
     words = {
         "shortage": "short",
@@ -68,17 +99,17 @@ def exception_messages(exc: pl.DataFrame, currency: str) -> pl.Series:
     for r in exc.iter_rows(named=True):
         what = r["item"] or r["resource"] or r["material"] or "?"
         seg = f" for {r['segment']}" if r["segment"] else ""
-        # an item's exception names the resource of its binding constraint too; only a
+        # an item exception names the resource of its binding constraint too; only a
         # resource's own overload is counted in hours
         unit = "hours" if r["kind"] == "overload" and r["resource"] else "units"
+        binding = r["binding_constraint"]
         text = (
             f"{what} {words.get(r['kind'], r['kind'])} in {r['period']}{seg}: "
             f"{r['quantity']:,.1f} {unit}, {r['value']:,.2f} {currency} at stake; "
-            f"binding: {r['binding_constraint']}"
+            f"binding: {binding}"
         )
-        gain = relief(r["binding_constraint"], r["shadow_price"], currency)
-        if gain:
-            text += f"; {gain}"
+        for part in cause_words(r, currency):
+            text += f"; {part}"
         if r["escalate_to"]:
             text += f"; escalate to {r['escalate_to']}"
         out.append(text)
@@ -150,6 +181,7 @@ def plan_files(ws: Workspace, result: PlanResult) -> tuple[dict[str, bytes], dic
     assert ws.charter is not None
     segments = [s.id for s in sorted(ws.charter.segments, key=lambda s: (s.priority, s.id))]
     exc = result.exceptions.with_columns(exception_messages(result.exceptions, result.currency))
+    exc = exc.drop("cause", strict=False)  # said in the message; not a column of the file
     fin = plan_finance(ws, result)
     doc = summary(ws, result)
     doc["finance"] = fin.kpis

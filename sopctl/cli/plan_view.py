@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..plan import ReconcileRun
-from ..plan_files import relief
+from ..plan_files import cause_words
 from ..quantities import percent, units
 from ..results import unsolved_reason
 from .fit import print_table
@@ -176,7 +176,7 @@ def _exceptions(console: Console, run: ReconcileRun, top: int) -> None:
             f" / {r['segment']}" if r["segment"] else ""
         )
         cause = r["binding_constraint"] or ""
-        gain = relief(r["binding_constraint"], r["shadow_price"], res.currency)
+        gain = "\n".join(cause_words(r, res.currency))
         t.add_row(
             r["kind"],
             what,
@@ -206,6 +206,7 @@ def json_doc(run: ReconcileRun, per_file: int) -> dict[str, Any]:
         doc["diagnosis"] = res.diagnosis
         doc["hints"] = res.hints
         doc["timings"] = {k: round(v, 4) for k, v in res.timings.items()}
-        doc["exceptions"] = res.exceptions.sort("value", descending=True).head(50).to_dicts()
+        top = res.exceptions.sort("value", descending=True).head(50)
+        doc["exceptions"] = top.drop("cause", strict=False).to_dicts()
         doc["ok"] = doc["ok"] and res.ok
     return doc

@@ -3,7 +3,8 @@
 Pure engine: no files, CLI, git or terminal. `reconcile(ws, demand)` gathers parameters
 (data.py), builds a sparse LP (model.py), solves it with HiGHS (solve.py; dual simplex by
 default, measured faster than interior point + crossover on these models; branch and cut when
-`integer=True`) and explains the result (explain.py, diagnose.py) as polars frames (result.py).
+`integer=True`) and explains the result (explain.py, cause.py, diagnose.py) as polars frames
+(result.py).
 
 Model decisions
 - Segment priority is lexicographic, not weighted: exact weights would have to exceed every

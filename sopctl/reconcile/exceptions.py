@@ -43,6 +43,7 @@ def _overloads(d: PlanData, lp: LpModel, sol: Solution, capacity: pl.DataFrame) 
         (pl.col("shadow_price") * pl.col("load")).alias("value"),
         "binding_constraint",
         "shadow_price",
+        pl.lit(None, pl.String).alias("cause"),
     )
     rb = lp.cols["R"]
     sav, _ = saving_at_upper(lp, rb, sol.x, sol.col_dual)
@@ -66,6 +67,7 @@ def _overloads(d: PlanData, lp: LpModel, sol: Solution, capacity: pl.DataFrame) 
                 dtype=pl.String,
             ),
             "shadow_price": sav[mm, tt],
+            "cause": pl.Series([None] * mm.size, dtype=pl.String),
         },
         schema=EXC_SCHEMA | {"kind": pl.String},
     )

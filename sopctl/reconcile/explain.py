@@ -14,11 +14,8 @@ Exceptions (one row each) and their value at stake, in money:
 - `late_delivery`: backlog open at the end of a period, value units x penalty.
 - `safety_stock`: stock below safety stock, value units x safety-stock penalty.
 - `overload` (exceptions.py): shadow price x hours loaded (the binding capacity's scarcity rent).
-The binding constraint of an item's exception is the capacity, overtime, workforce, supplier or
-subcontract limit at or before the period (production lead time allowed for) whose relaxation
-saves most per unit of that item; when none binds: `production_lead_time[item]` if nothing
-started inside the horizon can arrive by then, else the item's own demand (or safety-stock)
-row - shorting it is then the cheaper choice.
+The binding constraint of an item's exception is the limit that relieves it, else its lead
+time, else its own demand (or safety-stock) row with the cost trade-off in words: cause.py.
 """
 
 from __future__ import annotations
@@ -27,6 +24,7 @@ import numpy as np
 import polars as pl
 
 from ..results import DECIMALS as FILE_DECIMALS
+from .cause import margins, relieving, sentences
 from .data import FloatArr, PlanData
 from .lp import Block, LpModel, at_upper
 from .names import block_names
@@ -36,7 +34,7 @@ TOL = 1e-7
 # An item exception is a quantity the result files show: at least half their last decimal
 # (0.00005 units). Less is solver residue, e.g. the 1e-6 a priority stage's hold leaves.
 SHOWN = 0.5 * 10.0**-FILE_DECIMALS
-_ID_TYPES = {"s": pl.Int64, "f": pl.Int64, "t": pl.Int64, "fb_name": pl.String}
+_ID_TYPES = {"s": pl.Int64, "f": pl.Int64, "k": pl.Int64, "t": pl.Int64, "fb_name": pl.String}
 OVERLOAD_AT = 0.999
 EXC_SCHEMA = {
     "kind": pl.String,
@@ -49,6 +47,8 @@ EXC_SCHEMA = {
     "value": pl.Float64,
     "binding_constraint": pl.String,
     "shadow_price": pl.Float64,
+    # the cost trade-off in words (cause.py); not a column of exceptions.csv: the message says it
+    "cause": pl.String,
 }
 
 
@@ -91,7 +91,9 @@ def _candidates(d: PlanData, lp: LpModel, sol: Solution) -> pl.DataFrame:
     lt = pl.DataFrame({"f": np.arange(len(d.items)), "lt": d.lead_time})
     parts: list[pl.DataFrame] = []
 
-    def add(frame: pl.DataFrame, via: pl.DataFrame, col: str, per_worker: bool = False) -> None:
+    def add(
+        frame: pl.DataFrame, via: pl.DataFrame, col: str, per_worker: bool = False, kind: str = "P"
+    ) -> None:
         j = frame.join(via, on="ent").join(lt, on="f")
         scale = pl.col("h")
         if per_worker:
@@ -108,6 +110,8 @@ def _candidates(d: PlanData, lp: LpModel, sol: Solution) -> pl.DataFrame:
             j.select(
                 "f",
                 (pl.col("t") + pl.col("lt")).alias("eff"),
+                pl.col("t").alias("tp"),
+                pl.lit(kind).alias("kind"),
                 "name",
                 "shadow",
                 (pl.col("shadow") * scale).alias("saving"),
@@ -122,7 +126,8 @@ def _candidates(d: PlanData, lp: LpModel, sol: Solution) -> pl.DataFrame:
     add(_grid_frame(lp, ob, fixed_o, "overtime_limit"), route, "resource")
     for blk, rule in (("W", "max_workforce"), ("H", "max_hires")):
         b = lp.cols[blk]
-        add(_grid_frame(lp, b, saving_at_upper(lp, b, x, cd)[0], rule), route, "resource", True)
+        sav = saving_at_upper(lp, b, x, cd)[0]
+        add(_grid_frame(lp, b, sav, rule), route, "resource", True, "H" if blk == "H" else "P")
     rb = lp.cols["R"]
     sav, _ = saving_at_upper(lp, rb, x, cd)
     inside = np.arange(T)[None, :] < d.mat.lead[:, None]
@@ -139,6 +144,8 @@ def _candidates(d: PlanData, lp: LpModel, sol: Solution) -> pl.DataFrame:
         sub.select(
             pl.col("ent").alias("f"),
             pl.col("t").alias("eff"),
+            pl.col("t").alias("tp"),
+            pl.lit("C").alias("kind"),
             "name",
             "shadow",
             pl.col("shadow").alias("saving"),
@@ -149,41 +156,26 @@ def _candidates(d: PlanData, lp: LpModel, sol: Solution) -> pl.DataFrame:
     return pl.concat(parts).filter(pl.col("saving") > TOL)
 
 
-def _binding(items: pl.DataFrame, cands: pl.DataFrame) -> pl.DataFrame:
-    """For each exception row (id, f, t): the best candidate at or before t."""
-    best = (
-        items.select("id", "f", "t")
-        .join(cands, on="f")
-        .filter(pl.col("eff") <= pl.col("t"))
-        .sort(["id", "saving", "eff", "name"], descending=[False, True, True, False])
-        .group_by("id", maintain_order=True)
-        .first()
-    )
-    return best.select(
-        "id",
-        pl.col("name").alias("bind_name"),
-        pl.col("shadow").alias("bind_shadow"),
-        pl.when(pl.col("via") == "resource")
-        .then(pl.col("name").str.extract(r"\[([^,\]]+)"))
-        .alias("bind_resource"),
-        pl.when(pl.col("via") == "material")
-        .then(pl.col("name").str.extract(r"\[([^,\]]+)"))
-        .alias("bind_material"),
-    )
-
-
 def item_exceptions(d: PlanData, lp: LpModel, sol: Solution) -> pl.DataFrame:
-    assert sol.x is not None and sol.row_dual is not None
-    x, T = sol.x, d.T
+    assert sol.x is not None and sol.row_dual is not None and sol.col_dual is not None
+    x, cd, T = sol.x, sol.col_dual, d.T
     pairs = lp.pairs
     pf, ps = pairs["f"].to_numpy(), pairs["s"].to_numpy()
     back = pairs["backlog"].to_numpy().astype(bool)
     kb, kl = np.flatnonzero(back), np.flatnonzero(~back)
     dem_names = block_names(lp, lp.rows["demand"])
-    dem_shadow = -lp.rows["demand"].grid(sol.row_dual)
+    y_dem = lp.rows["demand"].grid(sol.row_dual)
+    d_ship = lp.cols["Y"].grid(cd)  # shipping one more unit of a pair (block rows = pairs)
     frames = []
 
-    def grab(kind: str, k: np.ndarray, qty: FloatArr, unit_value: FloatArr) -> None:
+    def grab(
+        kind: str,
+        k: np.ndarray,
+        qty: FloatArr,
+        unit_value: FloatArr,
+        gap: FloatArr,
+        bound: FloatArr,
+    ) -> None:
         kk, tt = np.nonzero(qty >= SHOWN)
         pk = k[kk]
         frames.append(
@@ -192,11 +184,14 @@ def item_exceptions(d: PlanData, lp: LpModel, sol: Solution) -> pl.DataFrame:
                     "kind": pl.Series([kind] * pk.size, dtype=pl.String),
                     "f": pf[pk],
                     "s": ps[pk],
+                    "k": pk,
                     "t": tt,
                     "quantity": qty[kk, tt],
                     "value": qty[kk, tt] * unit_value[kk, tt],
+                    "unit_value": unit_value[kk, tt],
+                    "gap": gap[kk, tt],
                     "fb_name": dem_names.gather(pk * T + tt),
-                    "fb_shadow": dem_shadow[pk, tt],
+                    "fb_shadow": -(y_dem[pk, tt] + bound[kk, tt]),
                 },
                 schema_overrides=_ID_TYPES,
             )
@@ -204,28 +199,41 @@ def item_exceptions(d: PlanData, lp: LpModel, sol: Solution) -> pl.DataFrame:
 
     price = d.seg_price[pf, ps]  # (K, T)
     pen = np.repeat(d.seg_penalty[ps][:, None], T, axis=1)
-    grab("shortage", kl, lp.cols["L"].grid(x), price[kl] + pen[kl])
+    d_lost = lp.cols["L"].grid(cd)
+    # the price of the demand input: its row and, where every unit is lost, the bound L <= d
+    at_d = np.minimum(d_lost, 0.0)
+    lost_gap = d_ship[kl] - d_lost  # ship one more instead of losing it
+    grab("shortage", kl, lp.cols["L"].grid(x), price[kl] + pen[kl], lost_gap, at_d)
     open_b = lp.cols["B"].grid(x)
     new_b = np.minimum(d.demand[pf[kb], ps[kb], :], open_b)
     new_b[:, T - 1] = open_b[:, T - 1]
     end_value = pen[kb].copy()
     end_value[:, T - 1] += price[kb, T - 1]
-    grab("shortage", kb, new_b, end_value)
-    grab("late_delivery", kb, open_b, pen[kb])
+    no_bound = np.zeros_like(open_b)
+    grab("shortage", kb, new_b, end_value, d_ship[kb], no_bound)
+    grab("late_delivery", kb, open_b, pen[kb], d_ship[kb], no_bound)
     zb = lp.cols["Z"]
     z = zb.grid(x)
     zz, zt = np.nonzero(z >= SHOWN)
     ss_names = block_names(lp, lp.rows["safety_stock"])
-    ss_shadow = -lp.rows["safety_stock"].grid(sol.row_dual)
+    # the price of the safety-stock input: its row and, where all of it is missing, the bound
+    # Z <= safety stock; a breach costs its penalty, whatever the row's dual alone says
+    d_short = zb.grid(cd)
+    ss_shadow = -(lp.rows["safety_stock"].grid(sol.row_dual) + np.minimum(d_short, 0.0))
+    keep_gap = lp.cols["I"].grid(cd)[zb.ent] - d_short  # keep one more instead of the gap
+    pen_z = d.ss_penalty[zb.ent[zz]]
     frames.append(
         pl.DataFrame(
             {
                 "kind": pl.Series(["safety_stock"] * zz.size, dtype=pl.String),
                 "f": zb.ent[zz],
                 "s": np.full(zz.size, -1),
+                "k": np.full(zz.size, -1),
                 "t": zt,
                 "quantity": z[zz, zt],
-                "value": z[zz, zt] * d.ss_penalty[zb.ent[zz]],
+                "value": z[zz, zt] * pen_z,
+                "unit_value": pen_z,
+                "gap": keep_gap[zz, zt],
                 "fb_name": ss_names.gather(zz * T + zt),
                 "fb_shadow": ss_shadow[zz, zt],
             },
@@ -233,12 +241,15 @@ def item_exceptions(d: PlanData, lp: LpModel, sol: Solution) -> pl.DataFrame:
         )
     )
     out = pl.concat(frames).with_row_index("id")
-    best = _binding(out, _candidates(d, lp, sol))
+    lt_of = pl.col("f").replace_strict(dict(enumerate(d.lead_time.tolist())), return_dtype=pl.Int64)
+    out = out.with_columns(free=pl.col("unit_value") <= TOL, lt=lt_of)
+    m = margins(d, lp, sol)
+    best = relieving(out, _candidates(d, lp, sol), d, m)
     out = out.join(best, on="id", how="left", maintain_order="left")
-    out = out.with_columns(
-        lt=pl.col("f").replace_strict(dict(enumerate(d.lead_time.tolist())), return_dtype=pl.Int64)
-    )
-    lead = pl.col("t") < pl.col("lt")
+    # no limit relieves it: nothing new arrives by then, or shorting is the cheaper choice
+    lead = (pl.col("t") < pl.col("lt")) & pl.col("bind_name").is_null()
+    out = out.with_columns(lead=lead, own=pl.col("bind_name").is_null() & ~lead)
+    out = out.with_columns(cause=sentences(out, d, m, y_dem))
     lead_name = pl.format(
         "production_lead_time[{}]",
         pl.col("f").replace_strict(dict(enumerate(d.items)), return_dtype=pl.String),
@@ -255,8 +266,11 @@ def item_exceptions(d: PlanData, lp: LpModel, sol: Solution) -> pl.DataFrame:
         pl.col("t").replace_strict(pers, return_dtype=pl.String).alias("period"),
         "quantity",
         "value",
-        pl.coalesce("bind_name", pl.when(~lead).then("fb_name"), lead_name).alias(
+        pl.coalesce("bind_name", pl.when(~pl.col("lead")).then("fb_name"), lead_name).alias(
             "binding_constraint"
         ),
-        pl.coalesce("bind_shadow", pl.when(~lead).then("fb_shadow")).alias("shadow_price"),
+        pl.coalesce("bind_shadow", pl.when(~pl.col("lead")).then("fb_shadow")).alias(
+            "shadow_price"
+        ),
+        "cause",
     )
