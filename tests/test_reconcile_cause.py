@@ -15,11 +15,13 @@ import polars as pl
 import pytest
 
 from sopctl.explain import PlanFrames, explain_item
+from sopctl.plan import run_reconcile
 from sopctl.plan_files import exception_messages, trade_off
 from sopctl.reconcile import PlanResult, reconcile
 from sopctl.validate import Workspace
 from tests.test_reconcile_support import ITEMS_HEADER, RES_HEADER, demand, make_ws, segment
 
+ROOT = Path(__file__).resolve().parent.parent
 INV = "item,on_hand,safety_stock,ending_target,safety_stock_penalty\n"
 LINE = RES_HEADER + "line,fixed,10,,,,,,,,,,,\n"
 
@@ -61,6 +63,12 @@ def test_a_shortage_not_worth_making_is_a_cost_trade_off_not_the_capacity(tmp_pa
         "binding: demand[A,s,2027-01]; not worth making: a unit short costs 125.00 EUR (price "
         "120.00 + penalty 5.00), making one costs 205.00 EUR (unit cost 160.00)"
     )
+    assert res.notes == [
+        "items: 1 item(s) cost more than their price where they have demand (largest gap: A "
+        "costs 160 against a price of 120 for s in 2027-01); the plan makes them only where a "
+        "shortage penalty or a higher segment priority makes up the loss: check unit_cost "
+        "against the price"
+    ]
     # B is short because the line is full: one more hour would make one more B
     b = _rows(res, "shortage", "B").row(0, named=True)
     assert b["binding_constraint"] == "capacity[line,2027-01]" and b["cause"] is None
@@ -181,3 +189,11 @@ def test_a_backlog_not_worth_making_says_what_leaving_it_open_costs(tmp_path: Pa
         "costs 22.00 EUR (penalty 1.00 a period until it ships), making one costs 101.00 EUR "
         "(unit cost 100.00)"
     )
+
+
+@pytest.mark.parametrize("example", ["contract-manufacturer", "red-tomato", "sailco"])
+def test_no_example_item_costs_more_than_its_price(example: str) -> None:
+    # the embedded demo's notes are checked whole in test_reconcile_demo.py
+    run = run_reconcile(ROOT / "examples" / example, dry_run=True)
+    assert run.result is not None and run.result.ok
+    assert [n for n in run.result.notes if "more than their price" in n] == []

@@ -11,7 +11,7 @@ import polars as pl
 
 from ..schemas.charter import EscalationRule
 from .data import PlanData, gather
-from .model import LpModel, below_materials, build_model, horizon_end
+from .model import LpModel, above_price, below_materials, build_model, horizon_end
 from .result import (
     COSTS_BY_PERIOD_SCHEMA,
     PlanResult,
@@ -187,6 +187,6 @@ def solved_result(
         costs_by_period=by_period,
         diagnosis=diagnosis,
         hints=messages,
-        notes=[*data.notes, *below_materials(data), *horizon_end(data)],
+        notes=[*data.notes, *below_materials(data), *above_price(data), *horizon_end(data)],
         timings=clock,
     )

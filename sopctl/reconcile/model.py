@@ -287,6 +287,27 @@ def below_materials(d: PlanData) -> list[str]:
     ]
 
 
+def above_price(d: PlanData) -> list[str]:
+    """A note when an item costs more than its price where it has demand: a unit lost costs
+    only price + penalty, so the plan makes it only where the penalty or a higher segment
+    priority makes up the loss (its shortages then read as cost trade-offs, cause.py)."""
+    gap = np.where(d.demand > 0, d.unit_cost[:, None, :] - d.seg_price, -np.inf)
+    f, s, t = np.nonzero(gap > 1e-9)
+    if f.size == 0:
+        return []
+    j = int(np.argmax(gap[f, s, t]))
+    fj, sj, tj = f[j], s[j], t[j]
+    worst = (
+        f"{d.items[fj]} costs {d.unit_cost[fj, tj]:g} against a price of "
+        f"{d.seg_price[fj, sj, tj]:g} for {d.segments[sj]} in {d.periods[tj]}"
+    )
+    return [
+        f"items: {np.unique(f).size} item(s) cost more than their price where they have demand "
+        f"(largest gap: {worst}); the plan makes them only where a shortage penalty or a higher "
+        "segment priority makes up the loss: check unit_cost against the price"
+    ]
+
+
 def horizon_end(d: PlanData) -> list[str]:
     """A note on the last periods, in which items with a lead time may not start production or
     orders (they would arrive after the horizon): the load and material needs of those periods
