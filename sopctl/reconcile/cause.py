@@ -9,9 +9,9 @@ one more unit of an item in stock, the negated dual of its inventory balance):
   reduced cost of shipping to the segment; a safety-stock breach, that of keeping one more
   unit less that of the shortfall (holding + lam[t] - lam[t+1] - penalty). 0: at the margin.
 - Stock reaches period t from an arrival in period a when every period in between carries it at
-  the margin: holding + lam[tau] - lam[tau+1], less the penalty a breached safety stock saves
-  (less the safety-stock dual where there is no breach), is 0. A period that carries at a loss
-  cuts the chain: a limit before it does not relieve exceptions after it.
+  the margin: holding + lam[tau] - lam[tau+1], less the penalty where the safety stock is
+  breached (one more unit kept saves it), is 0. A period that carries at a loss cuts the
+  chain: a limit before it does not relieve exceptions after it.
 - A limit (capacity, overtime, workforce, hires, supplier, subcontract) at period t' with a
   saving of r per unit of the item *relieves* the exception when its unit arrives by t
   (t' + lead time, or t' for a subcontract), the chain from there to t is open, and
