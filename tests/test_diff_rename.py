@@ -52,13 +52,13 @@ def test_a_renamed_segment_is_one_series_with_its_change(repo: Path) -> None:
     assert (exceptions["appeared_count"], exceptions["cleared_count"]) == (0, 0)
 
     # a real change in a renamed series reads as that series' change
-    edit(repo, f"{INPUTS}/history.csv", "P-100,core,2026-12,85", "P-100,core,2026-12,95")
+    edit(repo, f"{INPUTS}/history.csv", "P-100,core,2026-11,85", "P-100,core,2026-11,95")
     doc = diff_json(repo)
     history = next(t for t in doc["inputs"] if t["table"] == "demand_history")
     assert history["counts"] == {"added": 0, "removed": 0, "changed": 1, "unchanged": 47}
     assert history["changed_rows"] == [
         {
-            "key": {"item": "P-100", "segment": "core", "period": "2026-12"},
+            "key": {"item": "P-100", "segment": "core", "period": "2026-11"},
             "changes": {"quantity": {"old": "85", "new": "95"}},
         }
     ]
@@ -119,7 +119,7 @@ def test_two_segments_merged_into_one_are_added_up(repo: Path) -> None:
 
 
 def test_without_a_rename_nothing_is_mapped(repo: Path) -> None:
-    edit(repo, f"{INPUTS}/history.csv", "P-100,standard,2026-12,85", "P-100,standard,2026-12,95")
+    edit(repo, f"{INPUTS}/history.csv", "P-100,standard,2026-11,85", "P-100,standard,2026-11,95")
     doc = diff_json(repo)
     assert doc["notes"] == []
     assert set(doc["outputs"]["service_level"]) == {"strategic", "standard"}

@@ -73,7 +73,7 @@ def test_a_fresh_clone_is_committed_without_claiming_a_change(ready: Path, tmp_p
     text = status(clone, "text")
     assert f"status committed as sop/{CYCLE}/v1" in text
     assert "the plan has changed since" not in text
-    assert f"the plan is not reconciled here; sopctl reconcile {CYCLE} compares it" in text
+    assert f"the plan is not reconciled here; run sopctl reconcile {CYCLE} to compare it" in text
 
 
 @pytest.mark.parametrize(
