@@ -99,11 +99,13 @@ def _requested(index: pl.DataFrame, rules: ForecastRules) -> pl.DataFrame:
 
 
 def _history_matrix(
-    hist: pl.DataFrame, n_series: int
-) -> tuple[FloatArr, IntArr, IntArr, pl.DataFrame, int]:
-    """Left-aligned matrix Y, lengths n, the series index of each row, per-row info, last ord."""
+    hist: pl.DataFrame, n_series: int, last: int
+) -> tuple[FloatArr, IntArr, IntArr, pl.DataFrame]:
+    """Left-aligned matrix Y, lengths n, the series index of each row and per-row info.
+
+    `last` is the last period of the whole history table, series a supplied baseline covers
+    included: every series runs to it, whichever series are fitted."""
     po = ord_col("period")
-    last = int(hist[po].max())  # type: ignore[arg-type]
     spans = (
         hist.group_by("s")
         .agg(pl.col(po).min().alias("start"), pl.col(LINE).min().alias("line"))
@@ -118,7 +120,7 @@ def _history_matrix(
     rowof[rows] = np.arange(rows.size)
     r = rowof[hist["s"].to_numpy().astype(np.int64)]
     np.add.at(Y, (r, hist[po].to_numpy().astype(np.int64) - start[r]), hist["quantity"].to_numpy())
-    return Y, n, rows, spans, last
+    return Y, n, rows, spans
 
 
 def statistical_baseline(
@@ -152,13 +154,16 @@ def statistical_baseline(
         np.add.at(B, (sup["s"].to_numpy(), sup["k"].to_numpy()), sup["quantity"].to_numpy())
         info = _supplied(info, sup, supplied_t.path, hz)
     hist = usable(hist_t, ["item", "segment", po, "quantity"])
+    last = 0
     if hist is not None and hist_t is not None:
         hist = attach_series(hist.filter(pl.col(po) < hz.first), index)
+        if hist.height:  # the table's last period, before covered series are set aside
+            last = int(hist[po].max())  # type: ignore[arg-type]
         if covered and hist.height:
-            info = _history_lengths(info, hist.filter(pl.col("s").is_in(covered)), hist[po].max())
+            info = _history_lengths(info, hist.filter(pl.col("s").is_in(covered)), last)
         hist = hist.filter(~pl.col("s").is_in(covered))
     if hist is not None and hist_t is not None and hist.height:
-        Y, n, rows, spans, last = _history_matrix(hist, S)
+        Y, n, rows, spans = _history_matrix(hist, S, last)
         req = [str(x) for x in info["requested"].to_numpy()[rows]]
         c = choose(Y, n, req, rules)
         steps = hz.last - last
