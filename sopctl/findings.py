@@ -104,6 +104,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SOP612": (Severity.WARNING, "approval cannot count (role or membership)"),
     "SOP613": (Severity.WARNING, "action answers nothing the cycle can have"),
     "SOP614": (Severity.WARNING, "escalation rule names a resource the cycle does not have"),
+    "SOP615": (Severity.WARNING, "forecast.per_item names an item the cycle does not have"),
     "SOP620": (Severity.ERROR, "declared scenario has no scenario file"),
     "SOP621": (Severity.ERROR, "scenario file not declared in cycle.yaml (shadow scenario)"),
     "SOP622": (Severity.ERROR, "overlay selector matches nothing"),

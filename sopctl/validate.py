@@ -102,7 +102,10 @@ def load_workspace(
     report.extend(fs)
     report.checked_files.extend(files)
     report.extend(_escalation_resources(ws, ch, ch_doc))
+    from .signal.per_item import per_item_findings  # forecast.per_item keys read as items
     from .signal.rights import override_rights  # who may override, without the demand build
+
+    report.extend(per_item_findings(ws, ch_doc))
 
     report.extend(override_rights(ws))
     from .scenarios.load import check_scenarios  # what-if overlays on these inputs

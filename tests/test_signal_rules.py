@@ -68,3 +68,34 @@ def test_a_supplied_baseline_does_not_shorten_the_other_series(tmp_path: Path) -
         assert row["history_periods"] == 6
     assert series(with_sup, "B", "strategic", "baseline") == [77, 0, 0, 0, 0, 0]
     assert series(without, "B", "strategic", "baseline") == [50] * 6
+
+
+def test_per_item_keys_are_read_as_items_are(tmp_path: Path) -> None:
+    """forecast.per_item names B in lower case and C by a glossary alias: both methods hold.
+    B 1..8 under seasonal_naive (m = 4) is 5 6 7 8 5 6 (moving average: (6 + 7 + 8) / 3 = 7);
+    C 3 6 9 under ses has α = 1 (squared errors 9 + 0 against 9 + (6 - 3α)² otherwise): 9
+    (moving average: 6). The key Z-1 names no item: a warning at the key, nothing applied."""
+    text = charter().replace(
+        "  per_item: {B: seasonal_naive, C: holt_winters, E: auto, F: auto}\n",
+        "  per_item:\n    b: seasonal_naive\n    widget: ses\n    Z-1: holt\n",
+    )
+    text = text.replace("cadence:\n", "glossary:\n  - {term: C, aliases: [widget]}\ncadence:\n", 1)
+    hist = "item,segment,period,quantity\n" + "".join(
+        f"B,strategic,2026-{m + 4:02d},{m}\n" for m in range(1, 9)
+    ) + "".join(f"C,standard,2026-{m + 9:02d},{3 * m}\n" for m in range(1, 4))  # fmt: skip
+    ws, findings = load(tmp_path, {"history.csv": hist}, text)
+    lines = text.splitlines()
+    at = {key: lines.index(f"    {key}: {m}") + 1 for key, m in
+          (("b", "seasonal_naive"), ("widget", "ses"), ("Z-1", "holt"))}  # fmt: skip
+    mine = [(f.code, f.line, f.col, f.severity) for f in findings if f.path.startswith("charters")]
+    assert mine == [
+        ("SOP406", at["b"], 5, "warning"),
+        ("SOP406", at["widget"], 5, "warning"),
+        ("SOP615", at["Z-1"], 5, "warning"),
+    ]
+    r = build_demand(ws)
+    assert series(r, "B", "strategic", "baseline") == pytest.approx([5, 6, 7, 8, 5, 6])
+    assert series(r, "C", "standard", "baseline") == pytest.approx([9] * 6)
+    m = {row["item"]: row for row in r.baseline_methods.iter_rows(named=True)}
+    assert (m["B"]["requested"], m["C"]["requested"]) == ("seasonal_naive", "ses")
+    assert m["C"]["reason"] == "ses as set in forecast.per_item"

@@ -83,9 +83,9 @@ class BaselineFit:
     findings: list[Finding]
 
 
-def _requested(index: pl.DataFrame, rules: ForecastRules) -> pl.DataFrame:
+def _requested(index: pl.DataFrame, rules: ForecastRules, methods: dict[str, str]) -> pl.DataFrame:
     per_item = pl.DataFrame(
-        {"item": list(rules.per_item), "requested": list(rules.per_item.values())},
+        {"item": list(methods), "requested": list(methods.values())},
         schema={"item": pl.String, "requested": pl.String},
     )
     return (
@@ -129,12 +129,14 @@ def statistical_baseline(
     index: pl.DataFrame,
     hz: Horizon,
     rules: ForecastRules,
+    per_item: dict[str, str],
 ) -> BaselineFit:
     """Baseline per series: a supplied baseline where the baseline table covers the series,
-    else the statistical forecast of its history, else 0."""
+    else the statistical forecast of its history, else 0. `per_item`: the method per item id
+    (forecast.per_item with its keys resolved, `per_item.resolve`)."""
     S = index.height
     B = np.zeros((S, hz.size))
-    info = _requested(index, rules).with_columns(
+    info = _requested(index, rules, per_item).with_columns(
         pl.lit("none").alias("method"),
         pl.lit(0, pl.Int64).alias("history_periods"),
         pl.lit(None, pl.Float64).alias("holdout_mae"),

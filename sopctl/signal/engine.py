@@ -24,6 +24,7 @@ from .codes import frame_findings
 from .compare import changes, coverage
 from .frames import FloatArr, Horizon, dense, fmt, horizon_of, series_index, table, usable
 from .layers import override_layer, promotion_layer, renewal_layer
+from .per_item import item_ids, resolve
 from .pipeline import pipeline_layer
 
 if TYPE_CHECKING:
@@ -75,7 +76,11 @@ def build_demand(
     frames = [usable(tables[n], ["item", "segment"]) for n in SERIES_TABLES]
     index = series_index([f for f in frames if f is not None])
     S = index.height
-    fit = statistical_baseline(tables["demand_history"], tables["baseline"], index, hz, ch.forecast)
+    items = frozenset(index["item"].to_list()) | (item_ids(ws) or frozenset())
+    per_item = resolve(ch.forecast.per_item, items, ch.aliases()).methods
+    fit = statistical_baseline(
+        tables["demand_history"], tables["baseline"], index, hz, ch.forecast, per_item
+    )
     base = fit.values
     replaced = replaced_segments(ch)
     base[index["segment"].is_in(list(replaced)).to_numpy()] = 0.0
