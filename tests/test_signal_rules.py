@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from sopctl import periods
 from sopctl.findings import Finding
 from sopctl.signal import DemandResult, build_demand
 from sopctl.validate import Workspace, load_workspace
@@ -99,3 +100,52 @@ def test_per_item_keys_are_read_as_items_are(tmp_path: Path) -> None:
     m = {row["item"]: row for row in r.baseline_methods.iter_rows(named=True)}
     assert (m["B"]["requested"], m["C"]["requested"]) == ("seasonal_naive", "ses")
     assert m["C"]["reason"] == "ses as set in forecast.per_item"
+
+
+DEALS = (
+    "deal_id,account,item,segment,stage,quantity,close_period,ship_periods,slip_count\n"
+    "D-1,Acme,A,strategic,committed,100,2026-12,1,0\n"  # the cycle month: 0.9 × 100 = 90
+    "D-2,Acme,A,strategic,committed,100,2026-11,1,0\n"  # past: 0.9 × 0.5 × 100 = 45
+)
+
+
+def test_a_deal_due_in_the_cycle_month_is_not_past(tmp_path: Path) -> None:
+    """Cycle 2026-12 plans 2027-01..06 and is made in December. D-1, due to close in
+    December, counts at its stage's 0.9 and ships at close + lag 1 = 2027-01; D-2, due in
+    November, is past: 0.45, and its demand (2026-12) starts in the first period 2027-01."""
+    r = demand(tmp_path, {"pipeline.csv": DEALS})
+    d = {row["deal_id"]: row for row in r.deals.iter_rows(named=True)}
+    assert (d["D-1"]["stale"], d["D-1"]["weight"], d["D-1"]["start_period"]) == (
+        False,
+        0.9,
+        "2027-01",
+    )
+    assert (d["D-2"]["stale"], d["D-2"]["weight"]) == (True, pytest.approx(0.45))
+    assert series(r, "A", "strategic", "pipeline") == pytest.approx([135, 0, 0, 0, 0, 0])
+    stale = [f for f in r.findings if f.code == "SOP704"]
+    assert [(f.line, f.col) for f in stale] == [(3, 7)]
+    assert stale[0].message == (
+        "deal D-2 (A, strategic) was due to close in 2026-11, before the cycle month 2026-12, "
+        "so it is past its date: counted at weight 0.9 × 0.5 = 0.45; its demand starts in 2027-01"
+    )
+
+
+@pytest.mark.parametrize(
+    ("cycle", "first", "bucket", "own"),
+    [
+        ("2026-12", "2027-01", "month", "2026-12"),  # the cycle id
+        ("plan-q1", "2027-01", "month", "2026-12"),  # no month in the id: the month before
+        ("2026-10", "2027-01", "month", "2026-10"),  # made early: deals due Nov, Dec not past
+        ("2027-02", "2027-01", "month", "2027-01"),  # made late: never after the first period
+        ("2026-W53", "2027-W01", "week", "2026-W53"),  # the cycle week
+        ("2026-12", "2027-W01", "week", "2026-W53"),  # no week in the id: the week before
+    ],
+)
+def test_the_cycle_period_deals_are_past_against(
+    cycle: str, first: str, bucket: periods.Bucket, own: str
+) -> None:
+    from sopctl.signal.frames import cycle_period  # here: a test of its own without it
+
+    n = periods.to_ordinal(first, bucket)
+    assert n is not None
+    assert periods.from_ordinal(cycle_period(cycle, first, bucket, n), bucket) == own

@@ -15,6 +15,7 @@ import numpy.typing as npt
 import polars as pl
 
 from .. import periods
+from ..governance.cycle_calendar import cycle_start
 from ..tables.check import Table
 from ..tables.csvread import LINE
 from ..tables.refs import ord_col
@@ -39,6 +40,10 @@ class Horizon:
     size: int  # number of periods H
     bucket: periods.Bucket
     frozen: int  # frozen periods at the start
+    # ordinal of the cycle's own month (week on a weekly charter), when the cycle is made
+    # (governance.cycle_calendar.cycle_start); at most `first`. A deal due to close before
+    # it is past; one due in it is not.
+    now: int
 
     @property
     def last(self) -> int:
@@ -56,7 +61,24 @@ def horizon_of(ws: Workspace) -> Horizon:
     bucket = ws.charter.cadence.bucket
     first = periods.to_ordinal(ws.cycle.first_period, bucket)
     assert first is not None
-    return Horizon(first, ws.horizon, bucket, ws.charter.cadence.frozen_periods)
+    return Horizon(
+        first,
+        ws.horizon,
+        bucket,
+        ws.charter.cadence.frozen_periods,
+        cycle_period(ws.cycle_id, ws.cycle.first_period, bucket, first),
+    )
+
+
+def cycle_period(cycle_id: str, first_period: str, bucket: periods.Bucket, first: int) -> int:
+    """Ordinal of the cycle month (week): the cycle id when it reads as one, else the period
+    before the first (`cycle_start`); never after the first period."""
+    start = cycle_start(cycle_id, first_period, bucket)
+    if start is None:
+        return first - 1
+    label = start.strftime("%Y-%m") if bucket == "month" else periods.week_of(start)
+    own = periods.to_ordinal(label, bucket)
+    return first - 1 if own is None else min(own, first)
 
 
 def table(ws: Workspace, name: str) -> Table | None:

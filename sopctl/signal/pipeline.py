@@ -2,9 +2,10 @@
 
 weight = the deal's `probability` when given (the contract requires a reason), else its stage's
 probability from the charter, times `unhealthy_weight` once when the deal is unhealthy: its close
-period lies before the cycle's first period (stale) or `slip_count > max_slips` (slipped).
-Demand starts at max(close period + close_to_demand_lag, first period) — a stale deal's
-demand that would already have shipped starts in the first period — and is spread evenly over
+period lies before the cycle month (week), when the cycle is made (stale: already past), or
+`slip_count > max_slips` (slipped). A deal due to close in the cycle month itself is not past.
+Demand starts at max(close period + close_to_demand_lag, first period) — demand that would
+have shipped before the horizon starts in the first period — and is spread evenly over
 `ship_periods` (default 1) periods; units after the horizon's last period are dropped (SOP707).
 Everything is whole-column Polars: each deal row is exploded into its in-horizon periods.
 """
@@ -91,7 +92,7 @@ def pipeline_layer(
         .join(stages, on="stage", how="left", maintain_order="left")
         .with_columns(
             pl.coalesce("probability", "stage_probability").alias("p"),
-            (pl.col(co) < hz.first).alias("stale"),
+            (pl.col(co) < hz.now).alias("stale"),
             (pl.col("slip_count").fill_null(0) > max_slips).alias("slipped"),
             pl.col("ship_periods").fill_null(1).clip(lower_bound=1).alias("ship"),
             pl.max_horizontal(pl.col(co) + lag, pl.lit(hz.first)).alias("start"),
@@ -157,7 +158,8 @@ def _findings(
         pl.lit(unhealthy),
         fmt(pl.col("weight"), 4),
     )
-    first, last = hz.label(hz.first), hz.label(hz.last)
+    last = hz.label(hz.last)
+    now = f"the cycle {'week' if hz.bucket == 'week' else 'month'} {hz.label(hz.now)}"
     out: list[Finding] = []
     stale = d.filter("stale").sort(LINE)
     out += frame_findings(
@@ -166,11 +168,11 @@ def _findings(
         "SOP704",
         stale,
         pl.format(
-            "{} was due to close in {}, before the cycle's first period {}: {}; "
+            "{} was due to close in {}, before {}, so it is past its date: {}; "
             "its demand starts in {}",
             who,
             "close_period",
-            pl.lit(first),
+            pl.lit(now),
             weight,
             "start_period",
         ),
