@@ -134,6 +134,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         Severity.WARNING,
         "override superseded by a later replace override of the same period",
     ),
+    "SOP709": (
+        Severity.WARNING,
+        "pipeline replaces the baseline of series it brings no demand to: their baseline is lost",
+    ),
+    "SOP710": (Severity.WARNING, "percent promotion on a baseline of 0: it adds nothing there"),
     "SOP720": (Severity.ERROR, "committed file at the tag differs from its commit record"),
     "SOP721": (
         Severity.ERROR,

@@ -149,3 +149,59 @@ def test_the_cycle_period_deals_are_past_against(
     n = periods.to_ordinal(first, bucket)
     assert n is not None
     assert periods.from_ordinal(cycle_period(cycle, first, bucket, n), bucket) == own
+
+
+REPLACES = "  mode: replaces_baseline\n  replaces_baseline_for: [strategic]\n"
+
+
+def test_lost_baseline_and_percent_promotions_on_zero_are_reported(tmp_path: Path) -> None:
+    """The pipeline replaces the strategic baseline. A (moving average 30) has a deal, B (90)
+    and E (10) have none: 2 series lose their baseline, B the most, 90 a period (SOP709 at
+    B's first history row, line 5). PR-1's 50% of B's baseline 0 adds nothing (SOP710, and
+    why); PR-2's 10% of C's 60 adds 6; PR-3 has no baseline at all (D has no history); PR-4
+    covers F's supplied 5 in 2027-01 and 0 in 2027-02: 0.5, then nothing."""
+    text = charter(REPLACES, BASELINE_DECL)
+    hist = "item,segment,period,quantity\n" + "".join(
+        f"{i},{seg},2026-{m},{q}\n"
+        for i, seg, q in (("A", "strategic", 30), ("B", "strategic", 90), ("E", "strategic", 10),
+                          ("C", "standard", 60))
+        for m in (10, 11, 12)
+    )  # fmt: skip
+    files = {
+        "history.csv": hist,
+        "baseline.csv": "item,segment,period,quantity\nF,standard,2027-01,5\n",
+        "pipeline.csv": "deal_id,account,item,segment,stage,quantity,close_period\n"
+        "D-1,Acme,A,strategic,committed,10,2027-02\n",  # 9 units in 2027-03
+        "promotions.csv": "promo_id,item,segment,start_period,end_period,uplift_pct,uplift_units\n"
+        "PR-1,B,strategic,2027-02,2027-03,50,\n"
+        "PR-2,C,standard,2027-02,2027-03,10,\n"
+        "PR-3,D,standard,2027-06,2027-06,20,\n"
+        "PR-4,F,standard,2027-01,2027-02,10,\n",
+    }
+    r = demand(tmp_path, files, text)
+    assert series(r, "C", "standard", "promotion") == pytest.approx([0, 6, 6, 0, 0, 0])
+    assert series(r, "F", "standard", "promotion") == pytest.approx([0.5, 0, 0, 0, 0, 0])
+    lost = [f for f in r.findings if f.code == "SOP709"]
+    assert [(f.path, f.line, f.col) for f in lost] == [(f"{INPUTS}/history.csv", 5, 1)]
+    assert lost[0].message == (
+        "pipeline.mode replaces_baseline sets the baseline of 2 series of segment strategic "
+        "to 0, though no deal brings them demand in the horizon: their baseline is lost (the "
+        "largest: B/strategic, 90 a period). Add the deals, or list only the segments the "
+        "pipeline covers in full under pipeline.replaces_baseline_for"
+    )
+    zero = {f.line: f for f in r.findings if f.code == "SOP710"}
+    assert sorted(zero) == [2, 4, 5] and {f.col for f in zero.values()} == {6}
+    assert zero[2].message == (
+        "promotion PR-1 (B, strategic) adds 50% of the baseline in 2027-02..2027-03, but the "
+        "baseline is 0 in every period (pipeline.mode replaces_baseline sets the baseline of "
+        "the segment to 0), so it adds nothing there; give the uplift in units (uplift_units) "
+        "if the promotion brings demand of its own"
+    )
+    assert "0 in every period, so it adds nothing" in zero[4].message
+    assert "0 in 1 of its 2 periods, so" in zero[5].message
+    # incremental: nothing is replaced, so nothing is lost; PR-3 and PR-4 still add nothing
+    again = demand(tmp_path / "inc", files, charter(inputs_extra=BASELINE_DECL))
+    assert sorted((f.code, f.line) for f in again.findings if f.code in {"SOP709", "SOP710"}) == [
+        ("SOP710", 4),
+        ("SOP710", 5),
+    ]

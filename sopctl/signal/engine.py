@@ -25,7 +25,7 @@ from .compare import changes, coverage
 from .frames import FloatArr, Horizon, dense, fmt, horizon_of, series_index, table, usable
 from .layers import override_layer, promotion_layer, renewal_layer
 from .per_item import item_ids, resolve
-from .pipeline import pipeline_layer
+from .pipeline import lost_baseline, pipeline_layer
 
 if TYPE_CHECKING:
     from ..validate import Workspace
@@ -83,11 +83,14 @@ def build_demand(
     )
     base = fit.values
     replaced = replaced_segments(ch)
-    base[index["segment"].is_in(list(replaced)).to_numpy()] = 0.0
+    in_replaced = index["segment"].is_in(list(replaced)).to_numpy()
+    before = base.copy() if replaced else base
+    base[in_replaced] = 0.0
     pipe = pipeline_layer(tables["pipeline"], ch.pipeline, index, hz)
     pipe_src = _ordered(pipe.sources, hz)
     pipeline = dense(pipe_src, S, hz)
-    promo_src = _ordered(promotion_layer(tables["promotions"], index, hz, base), hz)
+    promo = promotion_layer(tables["promotions"], index, hz, base, replaced)
+    promo_src = _ordered(promo.sources, hz)
     promotion = dense(promo_src, S, hz)
     ren_src = _ordered(renewal_layer(tables["renewals"], index, hz), hz)
     renewal = dense(ren_src, S, hz)
@@ -106,6 +109,8 @@ def build_demand(
     findings = [
         *fit.findings,
         *pipe.findings,
+        *lost_baseline(before, pipeline, in_replaced, index, tables),
+        *promo.findings,
         *ovr_findings,
         *_floor_findings(raw, all_src, index, hz),
     ]

@@ -1,7 +1,8 @@
 """Promotions, renewals and overrides: the layers on top of baseline and pipeline.
 
 promotion: uplift_pct → baseline × pct / 100 in every period start..end; uplift_units → that
-many units in every period start..end.
+many units in every period start..end. A percent promotion over a baseline of 0 adds nothing
+there (SOP710: no history, or the pipeline replaces the baseline of its segment).
 renewal: quantity × probability in the renewal period.
 override (last): delta adds its quantity; replace sets the period's demand to its quantity, so
 its units are quantity − (baseline + pipeline + promotion + renewal). Within one item, segment
@@ -11,6 +12,8 @@ and period the overrides apply in file order: a replace supersedes the overrides
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -25,11 +28,13 @@ from .frames import (
     attach_series,
     col_of,
     empty_sources,
+    fmt,
     gather,
     ord_col,
     usable,
     with_optional,
 )
+from .pipeline import period_labels
 from .rights import override_rows, rights_findings
 
 
@@ -45,13 +50,19 @@ def _sources(df: pl.DataFrame, component: str, path: str, id_col: str) -> pl.Dat
     )
 
 
+@dataclass
+class PromotionLayer:
+    sources: pl.DataFrame
+    findings: list[Finding]
+
+
 def promotion_layer(
-    t: Table | None, index: pl.DataFrame, hz: Horizon, base: FloatArr
-) -> pl.DataFrame:
+    t: Table | None, index: pl.DataFrame, hz: Horizon, base: FloatArr, replaced: tuple[str, ...]
+) -> PromotionLayer:
     so, eo = ord_col("start_period"), ord_col("end_period")
     df = usable(t, ["promo_id", "item", "segment", so, eo])
     if t is None or df is None or df.height == 0:
-        return empty_sources()
+        return PromotionLayer(empty_sources(), [])
     d = (
         attach_series(
             with_optional(df, {"uplift_pct": pl.Float64, "uplift_units": pl.Float64}), index
@@ -71,7 +82,57 @@ def promotion_layer(
         .otherwise(pl.col("uplift_units"))
         .alias("units")
     )
-    return _sources(d, "promotion", t.path, "promo_id")
+    return PromotionLayer(
+        _sources(d, "promotion", t.path, "promo_id"), _on_zero(t, d, hz, replaced)
+    )
+
+
+def _on_zero(t: Table, d: pl.DataFrame, hz: Horizon, replaced: tuple[str, ...]) -> list[Finding]:
+    """SOP710: a percent promotion over periods whose baseline is 0 adds nothing there."""
+    pct = pl.col("uplift_pct").is_not_null() & (pl.col("uplift_pct") != 0)
+    rows = (
+        d.filter(pct)
+        .group_by(LINE, maintain_order=True)
+        .agg(
+            pl.col("promo_id", "item", "segment", "uplift_pct").first(),
+            (pl.col("base") == 0).sum().alias("zero"),
+            pl.len().alias("n"),
+            pl.col("k").min().alias("k0"),
+            pl.col("k").max().alias("k1"),
+        )
+        .filter(pl.col("zero") > 0)
+        .sort(LINE)
+    )
+    if not rows.height:
+        return []
+    rows = rows.with_columns(
+        period_labels(rows["k0"] + hz.first, hz).alias("p0"),
+        period_labels(rows["k1"] + hz.first, hz).alias("p1"),
+    )
+    why = (
+        pl.when(pl.col("segment").is_in(list(replaced)))
+        .then(pl.lit(" (pipeline.mode replaces_baseline sets the baseline of the segment to 0)"))
+        .otherwise(pl.lit(""))
+    )
+    periods = (
+        pl.when(pl.col("zero") == pl.col("n"))
+        .then(pl.lit("in every period"))
+        .otherwise(pl.format("in {} of its {} periods", "zero", "n"))
+    )
+    message = pl.format(
+        "promotion {} ({}, {}) adds {}% of the baseline in {}..{}, but the baseline is 0 {}{}, "
+        "so it adds nothing there; give the uplift in units (uplift_units) if the promotion "
+        "brings demand of its own",
+        "promo_id",
+        "item",
+        "segment",
+        fmt(pl.col("uplift_pct")),
+        "p0",
+        "p1",
+        periods,
+        why,
+    )
+    return frame_findings(t.path, col_of(t, "uplift_pct"), "SOP710", rows, message)
 
 
 def renewal_layer(t: Table | None, index: pl.DataFrame, hz: Horizon) -> pl.DataFrame:

@@ -14,14 +14,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
-from ..findings import Finding
+from ..findings import Finding, finding
 from ..schemas.charter import PipelineRules
 from ..tables.check import Table
 from .codes import frame_findings
 from .frames import (
     LINE,
+    BoolArr,
+    FloatArr,
     Horizon,
     attach_series,
     col_of,
@@ -207,3 +210,45 @@ def _findings(
         ),
     )
     return out
+
+
+def lost_baseline(
+    before: FloatArr,
+    pipeline: FloatArr,
+    replaced: BoolArr,
+    index: pl.DataFrame,
+    tables: dict[str, Table | None],
+) -> list[Finding]:
+    """SOP709: series of the segments whose baseline the pipeline replaces (`before`: the
+    baseline as it was) that had a baseline above 0 but get no pipeline unit in the horizon,
+    so their demand falls to 0 with no deal standing for it. One finding for them all, at
+    the first history (else supplied baseline) row of the series that loses the most a
+    period: its run-rate, the mean of its baseline over the horizon."""
+    lost = replaced & (before > 0).any(axis=1) & ~(pipeline != 0).any(axis=1)
+    if not lost.any():
+        return []
+    rate = np.where(lost, before.mean(axis=1), -1.0)
+    s = int(np.argmax(rate))  # ties: the first series (item, segment order)
+    item, segment = str(index["item"][s]), str(index["segment"][s])
+    segments = sorted(set(index["segment"].filter(pl.Series(lost)).to_list()))
+    n = int(lost.sum())
+    path, line, col = "", 0, 0
+    for name in ("demand_history", "baseline"):
+        t = tables.get(name)
+        rows = usable(t, ["item", "segment"])
+        if t is None or rows is None:
+            continue
+        rows = rows.filter(item=item, segment=segment)
+        if rows.height:
+            path, line, col = t.path, int(rows[LINE].min()), col_of(t, "item")  # type: ignore[arg-type]
+            break
+    them = "it" if n == 1 else "them"
+    msg = (
+        f"pipeline.mode replaces_baseline sets the baseline of {n} series of segment"
+        f"{'s' if len(segments) > 1 else ''} {', '.join(segments)} to 0, though no deal "
+        f"brings {them} demand in the horizon: {'its' if n == 1 else 'their'} baseline is "
+        f"lost ({'' if n == 1 else 'the largest: '}{item}/{segment}, "
+        f"{round(float(rate[s]), 2):g} a period). Add the deals, or list only the segments "
+        "the pipeline covers in full under pipeline.replaces_baseline_for"
+    )
+    return [finding(path, line, col, "SOP709", msg)]
