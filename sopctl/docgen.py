@@ -76,7 +76,13 @@ def _column_row(c: Column) -> str:
     if c.ref:
         rules.append(f"refers to `{c.ref}`")
     if c.dtype == "period" and c.scope != "any":
-        rules.append("before the first period" if c.scope == "history" else "inside the horizon")
+        rules.append(
+            {
+                "history": "before the first period",
+                "horizon": "inside the horizon",
+                "span": "start..end overlaps the horizon",
+            }[c.scope]
+        )
     need = "yes" if c.required and not c.nullable else ("column" if c.required else "no")
     return f"| `{c.name}` | {c.dtype} | {need} | {'; '.join(rules)} | {c.description} |"
 

@@ -205,3 +205,25 @@ def test_lost_baseline_and_percent_promotions_on_zero_are_reported(tmp_path: Pat
         ("SOP710", 4),
         ("SOP710", 5),
     ]
+
+
+def test_promotions_reaching_out_of_the_horizon_are_clipped(tmp_path: Path) -> None:
+    """Horizon 2027-01..06. PR-1 runs since 2026-11 and PR-2 until 2027-09: both count in
+    their months inside the horizon (5 in 01-02, 2 in 05-06); PR-3 (2026-09..12) and PR-4
+    (2027-07..08) lie wholly outside: ignored, with a warning at the cell that puts them out."""
+    promos = (
+        "promo_id,item,segment,start_period,end_period,uplift_pct,uplift_units\n"
+        "PR-1,A,strategic,2026-11,2027-02,,5\n"
+        "PR-2,A,strategic,2027-05,2027-09,,2\n"
+        "PR-3,A,strategic,2026-09,2026-12,,100\n"
+        "PR-4,A,strategic,2027-07,2027-08,,100\n"
+    )
+    ws, findings = load(tmp_path, {"promotions.csv": promos})
+    shown = [(f.code, f.line, f.col, f.severity) for f in findings]
+    assert shown == [("SOP408", 4, 5, "warning"), ("SOP408", 5, 4, "warning")]
+    assert findings[0].message == (
+        "2026-09..2026-12 lies wholly before the cycle's horizon 2027-01..2027-06, so the row is "
+        "ignored; correct its periods or delete it"
+    )
+    r = build_demand(ws)
+    assert series(r, "A", "strategic", "promotion") == [5, 5, 0, 0, 2, 2]

@@ -20,7 +20,7 @@ from ..hints import decimal_comma, fraction_hint
 from .contracts import Column, Contract
 from .csvread import LINE, RawTable, thousands_like
 from .emit import Emitter, value_message
-from .refs import Context, check_periods, ord_col, resolve_ids
+from .refs import Context, check_periods, check_span, ord_col, resolve_ids
 
 __all__ = ["Context", "Table", "check_table", "ord_col", "recheck_keys", "resolve_ids"]
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z"
@@ -324,6 +324,7 @@ def check_table(raw: RawTable, contract: Contract, ctx: Context) -> tuple[Table,
             except pl.exceptions.ColumnNotFoundError:
                 continue
             out.rows("SOP310", rule.column, bad[LINE].to_list(), value_message([], rule.message))
+        check_span(out, df, [c for c in contract.columns if c.scope == "span"], ctx)
         if set(contract.key) <= cols:
             _duplicates(out, df, contract.key)
     return Table(contract, raw.path, df, raw.header), out.findings

@@ -93,13 +93,16 @@ TABLES: tuple[Contract, ...] = (
     ),
     Contract(
         "promotions",
-        "Planned promotions: an uplift in % of baseline or in absolute units.",
+        "Planned promotions: an uplift in % of baseline or in absolute units. A promotion may "
+        "start before the horizon or end after it (one still running, or planned beyond): "
+        "only its periods inside the horizon count. One wholly outside the horizon is ignored "
+        "(SOP408).",
         (
             Column("promo_id", "id", "Promotion id"),
             item_col(),
             segment_col(),
-            Column("start_period", "period", "First period of the promotion", scope="horizon"),
-            Column("end_period", "period", "Last period of the promotion", scope="horizon"),
+            Column("start_period", "period", "First period of the promotion", scope="span"),
+            Column("end_period", "period", "Last period of the promotion", scope="span"),
             Column(
                 "uplift_pct",
                 "float",

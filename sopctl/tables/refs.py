@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import polars as pl
 
 from .. import periods
 from .contracts import Column
+from .csvread import LINE
 from .emit import Emitter, distinct_problems
 
 
@@ -80,6 +81,40 @@ def check_periods(out: Emitter, df: pl.DataFrame, c: Column, ctx: Context) -> pl
         .replace_strict(keys, ords, default=None, return_dtype=pl.Int64)
         .alias(ord_col(c.name))
     )
+
+
+def check_span(out: Emitter, df: pl.DataFrame, columns: list[Column], ctx: Context) -> None:
+    """SOP408 for rows whose span (the table's two "span" period columns: start, end) lies
+    wholly before or after the horizon: nothing of it counts. A span that overlaps the horizon
+    is fine however far it reaches out of it; a reversed one is a rule of the table (SOP310)."""
+    if len(columns) != 2 or any(ord_col(c.name) not in df.columns for c in columns):
+        return
+    start, end = (pl.col(ord_col(c.name)) for c in columns)
+    first, last = ctx.first_ordinal, ctx.first_ordinal + ctx.horizon - 1
+    window = f"{periods.from_ordinal(first, ctx.bucket)}..{periods.from_ordinal(last, ctx.bucket)}"
+    ok = start <= end
+    for column, bad, where in (
+        (columns[1], ok & (end < first), "before"),
+        (columns[0], ok & (start > last), "after"),
+    ):
+        rows = df.filter(bad.fill_null(False))
+        out.rows(
+            "SOP408", column.name, rows[LINE].to_list(), _outside(rows, columns, where, window)
+        )
+
+
+def _outside(
+    rows: pl.DataFrame, columns: list[Column], where: str, window: str
+) -> Callable[[int], str]:
+    spans = rows.select(columns[0].name, columns[1].name).rows()
+
+    def message(i: int) -> str:
+        return (
+            f"{spans[i][0]}..{spans[i][1]} lies wholly {where} the cycle's horizon {window}, "
+            "so the row is ignored; correct its periods or delete it"
+        )
+
+    return message
 
 
 def canonical(

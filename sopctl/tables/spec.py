@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 DType = Literal["id", "str", "int", "float", "period", "email", "date"]
-# Where a period column must lie relative to the cycle: before it, inside it, or anywhere.
-PeriodScope = Literal["history", "horizon", "any"]
+# Where a period column must lie relative to the cycle: before it, inside it, or anywhere;
+# "span": the first and the second "span" column of a table are the start and end of a span
+# (a promotion) that must overlap the horizon, each of them may lie outside it.
+PeriodScope = Literal["history", "horizon", "span", "any"]
 # A reference: "charter.segments" | "charter.stages" | "charter.roles" | "charter.members"
 # or "<table>.<column>" for another table of the cycle.
 Ref = str
