@@ -227,3 +227,26 @@ def test_promotions_reaching_out_of_the_horizon_are_clipped(tmp_path: Path) -> N
     )
     r = build_demand(ws)
     assert series(r, "A", "strategic", "promotion") == [5, 5, 0, 0, 2, 2]
+
+
+def test_coverage_summary_is_over_the_periods_with_a_target(tmp_path: Path) -> None:
+    """strategic has a target of 100 in 2027-02 and 0 in 2027-03; D-1 (0.9 × 100 = 90) ships
+    in 2027-02, D-2 (90) in 2027-03. Only 2027-02 has a target: 90 of 100, coverage 0.9; the
+    90 units of 2027-03 cover no target and stay out of the sum (not 180 ÷ 100 = 1.8)."""
+    from sopctl.cli.demand_view import coverage_summary
+
+    deals = (
+        "deal_id,account,item,segment,stage,quantity,close_period\n"
+        "D-1,Acme,A,strategic,committed,100,2027-01\n"  # lag 1: ships 2027-02
+        "D-2,Acme,A,strategic,committed,100,2027-02\n"  # ships 2027-03
+    )
+    targets = "segment,period,target\nstrategic,2027-02,100\nstrategic,2027-03,0\n"
+    r = demand(tmp_path, {"pipeline.csv": deals, "targets.csv": targets})
+    assert r.coverage.rows() == [
+        ("strategic", "2027-02", 90.0, 100.0, 0.9),
+        ("strategic", "2027-03", 90.0, 0.0, None),
+    ]
+    row = coverage_summary(r.coverage).row(0, named=True)
+    assert (row["weighted_pipeline"], row["target"]) == (90.0, 100.0)
+    assert row["coverage"] == pytest.approx(0.9)
+    assert (row["lowest_period"], row["lowest"]) == ("2027-02", pytest.approx(0.9))

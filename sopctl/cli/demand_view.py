@@ -52,15 +52,18 @@ def missing_note(run: DemandRun) -> str:
 
 
 def coverage_summary(cov: pl.DataFrame) -> pl.DataFrame:
-    """Per segment: weighted pipeline, target, coverage over the horizon and its lowest
-    period (null when no period has a target)."""
+    """Per segment, over the periods with a target above 0 (those that have a coverage): their
+    weighted pipeline, their target, the one ÷ the other, and the period of the lowest
+    coverage (all null or 0 when no period has a target). Pipeline in a period without a
+    target covers no target, so it is left out of the sum."""
     if cov.height == 0:
         return cov
+    has = pl.col("target") > 0
     return (
         cov.group_by("segment", maintain_order=True)
         .agg(
-            pl.col("weighted_pipeline").sum(),
-            pl.col("target").sum(),
+            pl.col("weighted_pipeline").filter(has).sum(),
+            pl.col("target").filter(has).sum(),
             pl.col("coverage").min().alias("lowest"),
             # a period without a target has no coverage (null): never the lowest one
             pl.col("period")
@@ -73,7 +76,11 @@ def coverage_summary(cov: pl.DataFrame) -> pl.DataFrame:
             .then(pl.col("lowest_period"))
             .alias("lowest_period")
         )
-        .with_columns((pl.col("weighted_pipeline") / pl.col("target")).alias("coverage"))
+        .with_columns(
+            pl.when(pl.col("target") > 0)
+            .then(pl.col("weighted_pipeline") / pl.col("target"))
+            .alias("coverage")
+        )
         .sort("segment")
     )
 
@@ -107,7 +114,10 @@ def show_text(run: DemandRun, per_file: int) -> None:
     )
     cov = coverage_summary(res.coverage)
     if cov.height:
-        ct = Table(title="Pipeline coverage (weighted pipeline ÷ target)", title_justify="left")
+        ct = Table(
+            title="Pipeline coverage over the periods with a target (weighted pipeline ÷ target)",
+            title_justify="left",
+        )
         for c in ("segment", "weighted pipeline", "target", "coverage", "lowest period"):
             ct.add_column(c, justify="left" if c == "segment" else "right")
         for r in cov.iter_rows(named=True):

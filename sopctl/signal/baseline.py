@@ -35,7 +35,10 @@ tsb, intermittent demand with obsolescence (needs n >= 2) [Teunter, Syntetos & B
     d starts at 1 / (position of the first demand), z at the first demand.
 
 Parameters (α, β, γ) come from a small grid (methods.py), chosen per series by the least
-in-sample sum of squared one-step errors; all series and grid points are run at once.
+in-sample sum of squared one-step errors; all series and grid points are run at once. Ties go
+to the first grid point, the smallest α: ses on a series that is constant up to its last
+period, as every series of 2 periods is, has the same error for every α and keeps α = 0.1,
+so ŷ = y_{n-1} + 0.1 (y_n - y_{n-1}), near the earlier level (10, 50 gives 14).
 
 Fallback: a method the series has too little history for falls back to ses; ses with n < 2 to
 the last (only) value. Each fallback is reported (SOP706).
@@ -44,7 +47,8 @@ auto [HA 5.8, train/test evaluation]: every candidate is fitted on y_1..y_{n-H}
 (H = forecast.holdout_periods) and scored by MAE = (1/H) Σ_i |y_{n-H+i} - ŷ_{n-H+i}|.
 Candidates are the methods with enough history at n - H: moving_average, ses, holt,
 seasonal_naive, holt_winters, plus croston and tsb when the series is intermittent (at least
-30% zero periods, after Syntetos, Boylan & Croston 2005). Ties go to the first in that order.
+30% zero periods, after Syntetos, Boylan & Croston 2005). Ties go to the first in the order
+moving_average, ses, holt, seasonal_naive, croston, tsb, holt_winters (auto.AUTO_ORDER).
 The winner is refitted on all n periods. With n - H < 2 auto falls back like the methods above.
 
 [HA] Hyndman, R.J. & Athanasopoulos, G. (2021) Forecasting: Principles and Practice, 3rd ed.,
