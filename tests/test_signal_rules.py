@@ -250,3 +250,42 @@ def test_coverage_summary_is_over_the_periods_with_a_target(tmp_path: Path) -> N
     assert (row["weighted_pipeline"], row["target"]) == (90.0, 100.0)
     assert row["coverage"] == pytest.approx(0.9)
     assert (row["lowest_period"], row["lowest"]) == ("2027-02", pytest.approx(0.9))
+
+
+def test_floored_demand_points_at_the_quantity_cell(tmp_path: Path) -> None:
+    """A's baseline is 30 (moving average of 30 30 30). 2027-02: override -10 and PR-1's -100%
+    (-30) give -10, PR-1 pulls down most: SOP703 at its uplift_pct cell (column 6). 2027-03:
+    PR-2's -50 units give -20: at its uplift_units cell (7). 2027-04: O-2's -40 gives -10: at
+    its quantity cell (6)."""
+    hist = "item,segment,period,quantity\n" + "".join(
+        f"A,strategic,2026-{m},30\n" for m in (10, 11, 12)
+    )
+    files = {
+        "history.csv": hist,
+        "promotions.csv": "promo_id,item,segment,start_period,end_period,uplift_pct,uplift_units\n"
+        "PR-1,A,strategic,2027-02,2027-02,-100,\n"
+        "PR-2,A,strategic,2027-03,2027-03,,-50\n",
+        "overrides.csv": "override_id,item,segment,period,kind,quantity,owner,reason\n"
+        "O-1,A,strategic,2027-02,delta,-10,dana@tiny.example,r\n"
+        "O-2,A,strategic,2027-04,delta,-40,dana@tiny.example,r\n",
+    }
+    r = demand(tmp_path, files)
+    floored = [(f.path.rsplit("/", 1)[1], f.line, f.col) for f in r.findings if f.code == "SOP703"]
+    assert sorted(floored) == [("overrides.csv", 3, 6), ("promotions.csv", 2, 6),
+                               ("promotions.csv", 3, 7)]  # fmt: skip
+    assert series(r, "A", "strategic") == [30, 0, 0, 0, 30, 30]
+
+
+def test_a_deal_that_slipped_once(tmp_path: Path) -> None:
+    deals = (
+        "deal_id,account,item,segment,stage,quantity,close_period,slip_count\n"
+        "D-1,Acme,A,strategic,committed,100,2027-02,1\n"
+        "D-2,Acme,A,strategic,committed,100,2027-03,2\n"
+    )
+    text = charter("  max_slips: 0\n", BASELINE_DECL)
+    r = demand(tmp_path, {"pipeline.csv": deals}, text)
+    slipped = [f.message for f in r.findings if f.code == "SOP705"]
+    assert slipped == [
+        "deal D-1 (A, strategic) slipped once (max_slips 0): counted at weight 0.9 × 0.5 = 0.45",
+        "deal D-2 (A, strategic) slipped 2 times (max_slips 0): counted at weight 0.9 × 0.5 = 0.45",
+    ]

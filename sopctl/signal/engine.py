@@ -19,10 +19,22 @@ import polars as pl
 
 from ..findings import Finding, Report
 from ..schemas.charter import Charter
+from ..tables.check import Table
 from .baseline import statistical_baseline
 from .codes import frame_findings
 from .compare import changes, coverage
-from .frames import FloatArr, Horizon, dense, fmt, horizon_of, series_index, table, usable
+from .frames import (
+    LINE,
+    FloatArr,
+    Horizon,
+    col_of,
+    dense,
+    fmt,
+    horizon_of,
+    series_index,
+    table,
+    usable,
+)
 from .layers import override_layer, promotion_layer, renewal_layer
 from .per_item import item_ids, resolve
 from .pipeline import lost_baseline, pipeline_layer
@@ -112,7 +124,7 @@ def build_demand(
         *lost_baseline(before, pipeline, in_replaced, index, tables),
         *promo.findings,
         *ovr_findings,
-        *_floor_findings(raw, all_src, index, hz),
+        *_floor_findings(raw, all_src, index, hz, tables),
     ]
     return DemandResult(
         plan=plan,
@@ -199,10 +211,35 @@ def _methods(methods: pl.DataFrame, index: pl.DataFrame, replaced: tuple[str, ..
     )
 
 
+def _quantity_col(tables: dict[str, Table | None]) -> pl.Expr:
+    """The column of the cell that gives a source row its units: `quantity`, or for a
+    promotion the uplift it uses (uplift_units, else uplift_pct); 0 when unknown."""
+    cols: list[pl.Expr] = []
+    at = pl.col("source_file")
+    for name in ("pipeline", "promotions", "renewals", "overrides"):
+        t = tables.get(name)
+        if t is None:
+            continue
+        if name == "promotions" and "uplift_units" in t.frame.columns:
+            units = t.frame.filter(pl.col("uplift_units").is_not_null())[LINE].implode()
+            cols.append(
+                pl.when((at == t.path) & pl.col("source_line").is_in(units)).then(
+                    col_of(t, "uplift_units")
+                )
+            )
+        quantity = "uplift_pct" if name == "promotions" else "quantity"
+        cols.append(pl.when(at == t.path).then(col_of(t, quantity)))
+    return pl.coalesce(*cols, pl.lit(0)).cast(pl.Int64)
+
+
 def _floor_findings(
-    raw: FloatArr, src: pl.DataFrame, index: pl.DataFrame, hz: Horizon
+    raw: FloatArr,
+    src: pl.DataFrame,
+    index: pl.DataFrame,
+    hz: Horizon,
+    tables: dict[str, Table | None],
 ) -> list[Finding]:
-    """SOP703 per floored cell, at the source row that pulls it down the most."""
+    """SOP703 per floored cell, at the cell of the source row that pulls it down the most."""
     cells = np.flatnonzero(raw.ravel() < -NEGATIVE_TOL)
     if cells.size == 0:
         return []
@@ -220,9 +257,10 @@ def _floor_findings(
         .join(index, on="s", how="left")
         .with_columns(_period_of_k(hz).alias("period"))
         .sort("source_file", "source_line", "s", "k")
+        .with_columns(_quantity_col(tables).alias("col"))
     )
     out: list[Finding] = []
-    for path, group in culprits.group_by("source_file", maintain_order=True):
+    for (path, col), group in culprits.group_by("source_file", "col", maintain_order=True):
         message = pl.format(
             "{} {} ({}, {}, {}) would drive demand to {}; floored at 0",
             "component",
@@ -232,5 +270,5 @@ def _floor_findings(
             "period",
             fmt(pl.col("raw")),
         )
-        out += frame_findings(str(path[0]), 0, "SOP703", group, message, line="source_line")
+        out += frame_findings(str(path), int(col), "SOP703", group, message, line="source_line")
     return out

@@ -187,9 +187,11 @@ def _findings(
         "SOP705",
         slipped,
         pl.format(
-            "{} slipped {} times (max_slips {}): {}",
+            "{} slipped {} (max_slips {}): {}",
             who,
-            "slip_count",
+            pl.when(pl.col("slip_count") == 1)
+            .then(pl.lit("once"))
+            .otherwise(pl.format("{} times", "slip_count")),
             pl.lit(max_slips),
             weight,
         ),
