@@ -197,7 +197,8 @@ def test_lost_baseline_and_percent_promotions_on_zero_are_reported(tmp_path: Pat
         "the segment to 0), so it adds nothing there; give the uplift in units (uplift_units) "
         "if the promotion brings demand of its own"
     )
-    assert "0 in every period, so it adds nothing" in zero[4].message
+    single = "PR-3 (D, standard) adds 20% of the baseline in 2027-06, but the baseline is 0 in"
+    assert f"{single} every period, so it adds nothing" in zero[4].message
     assert "0 in 1 of its 2 periods, so" in zero[5].message
     # incremental: nothing is replaced, so nothing is lost; PR-3 and PR-4 still add nothing
     again = demand(tmp_path / "inc", files, charter(inputs_extra=BASELINE_DECL))

@@ -120,15 +120,16 @@ def _on_zero(t: Table, d: pl.DataFrame, hz: Horizon, replaced: tuple[str, ...]) 
         .otherwise(pl.format("in {} of its {} periods", "zero", "n"))
     )
     message = pl.format(
-        "promotion {} ({}, {}) adds {}% of the baseline in {}..{}, but the baseline is 0 {}{}, "
+        "promotion {} ({}, {}) adds {}% of the baseline in {}, but the baseline is 0 {}{}, "
         "so it adds nothing there; give the uplift in units (uplift_units) if the promotion "
         "brings demand of its own",
         "promo_id",
         "item",
         "segment",
         fmt(pl.col("uplift_pct")),
-        "p0",
-        "p1",
+        pl.when(pl.col("p0") == pl.col("p1"))
+        .then(pl.col("p0"))
+        .otherwise(pl.format("{}..{}", "p0", "p1")),
         periods,
         why,
     )
