@@ -86,6 +86,22 @@ def test_frozen_spans() -> None:
     assert frozen_window(ch, [ops], ["2027-01"], approved=False) == []
 
 
+def test_a_deal_past_its_date_ships_in_the_frozen_window() -> None:
+    """Signal starts a deal's demand at max(close + lag, first period): a deal that closed in
+    2026-11 (before the cycle month) or closes in 2026-12 with lag 0 ships in 2027-01, the
+    frozen period, so changing it needs the right."""
+    first = row_span({"period": "2027-01"}, "overrides", "month", 0)[0]  # type: ignore[index]
+    stale = {"close_period": "2026-11", "ship_periods": "2"}
+    assert row_span(stale, "pipeline", "month", 0, first) == (first, first + 1)
+    ch = charter()
+    for close in ("2026-11", "2026-12"):
+        deal = edit("pipeline", "pipeline.csv", "sam@acme.example", {"close_period": close})
+        (f,) = frozen_window(ch, [deal], ["2027-01"], approved=False)
+        assert f.code == "SOP802", close
+    later = edit("pipeline", "pipeline.csv", "sam@acme.example", {"close_period": "2027-02"})
+    assert frozen_window(ch, [later], ["2027-01"], approved=False) == []
+
+
 def test_frozen_hint_offers_an_approval_only_when_one_can_be_had() -> None:
     """SOP802 names `sopctl approve` as the way out only when a current plan can be made;
     while an error stands (the row's own, or any other) it says what to fix first."""

@@ -103,9 +103,12 @@ def _ord(text: str | None, bucket: Bucket) -> int | None:
     return to_ordinal(text.strip(), bucket) if text else None
 
 
-def row_span(row: Row, table: str, bucket: Bucket, lag: int) -> tuple[int, int] | None:
+def row_span(
+    row: Row, table: str, bucket: Bucket, lag: int, first: int | None = None
+) -> tuple[int, int] | None:
     """The first and last period (as ordinals) a row of a frozen-window table acts on; None
-    when it has no readable period."""
+    when it has no readable period. A deal's demand starts at max(close + lag, `first`, the
+    horizon's first period), as Signal spreads it: a deal past its date ships from there."""
     if table == "pipeline":
         close = _ord(row.get("close_period"), bucket)
         if close is None:
@@ -114,7 +117,8 @@ def row_span(row: Row, table: str, bucket: Bucket, lag: int) -> tuple[int, int] 
             ship = max(int(float(row.get("ship_periods") or 1)), 1)
         except ValueError:
             ship = 1
-        return close + lag, close + lag + ship - 1
+        begin = close + lag if first is None else max(close + lag, first)
+        return begin, begin + ship - 1
     if table == "promotions":
         start, end = _ord(row.get("start_period"), bucket), _ord(row.get("end_period"), bucket)
         if start is None:
@@ -129,7 +133,7 @@ def in_frozen(r: RowEdit, first: int, last: int, bucket: Bucket, lag: int) -> bo
     if r.table in ALL_PERIODS:
         return True
     for side in (r.old, r.new):
-        span = row_span(side, r.table, bucket, lag) if side else None
+        span = row_span(side, r.table, bucket, lag, first) if side else None
         if span is not None and span[0] <= last and span[1] >= first:
             return True
     return False
