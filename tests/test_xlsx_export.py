@@ -176,3 +176,33 @@ def test_missing_library_is_a_usage_error(ready: Path, monkeypatch: pytest.Monke
     out = _export(ready, code=2)
     assert "need the Python package 'xlsxwriter'" in out and "sopctl[excel]" in out
     assert not (ready / OUT / "plan.xlsx").exists()
+
+
+def test_summary_values_are_formatted_by_their_key(ready: Path) -> None:
+    """Shares of 1 as percentages, money in the charter's currency, counts as whole numbers;
+    the stored values are summary.json's, unrounded."""
+    import json
+
+    _export(ready, "--out", "plan.xlsx")
+    rows = openpyxl.load_workbook(ready / "plan.xlsx")["summary"].iter_rows(min_row=2)
+    cells = {key.value: value for key, value in rows}
+    fmt = {k: c.number_format for k, c in cells.items() if isinstance(c.value, int | float)}
+    by_format: dict[str, set[str]] = {}
+    for key, f in fmt.items():
+        by_format.setdefault(f, set()).add(key)
+    seg = "service.standard"
+    assert {f"{seg}.service_level", f"{seg}.fill_rate", f"{seg}.target"} <= by_format["0.0%"]
+    assert "utilisation_peaks.ASSY.utilisation" in by_format["0.0%"]
+    money = {"objective", "costs.total", "costs.holding", "solver.objective", "finance.revenue"}
+    money |= {"finance.cogs", "finance.peak_working_capital", "finance.total_cash_flow"}
+    assert money <= by_format['#,##0.00 "EUR"']
+    assert by_format['0.00" %"'] == {"finance.gross_margin_pct"}
+    counts = {"exceptions.overload", "exceptions.shortage", "solver.runs", f"{seg}.priority"}
+    assert counts <= by_format["0"]
+    assert {f"{seg}.demand", f"{seg}.shipped", "finance.inventory_turns"} <= by_format["#,##0.00"]
+    assert not {k for k in by_format["#,##0.00"] if k.endswith(("_rate", "_level", "_pct"))}
+    doc = json.loads((ready / OUT / "summary.json").read_text("utf-8"))
+    assert cells["finance.revenue"].value == doc["finance"]["revenue"]
+    standard = next(s for s in doc["service"] if s["segment"] == "standard")
+    assert cells[f"{seg}.service_level"].value == standard["service_level"]
+    assert cells["exceptions.overload"].value == doc["exceptions"]["overload"]

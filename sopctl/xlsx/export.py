@@ -59,6 +59,16 @@ MONEY = {
     "shadow_price",
 }
 WHOLE = {"history_periods", "source_line"}
+# summary.json keys (the last part of `finance.revenue`) besides the columns above
+SUMMARY_MONEY = {
+    "objective",
+    "average_working_capital",
+    "peak_working_capital",
+    "ending_inventory_value",
+    "average_inventory_value",
+    "total_cash_flow",
+}
+SUMMARY_WHOLE = {"priority", "runs"}  # and every count under `exceptions`
 
 
 @dataclass
@@ -111,9 +121,11 @@ def _sheet(
     header: list[str],
     rows: list[list[Any]],
     kinds: list[str],
+    row_kinds: list[str] | None = None,
 ) -> None:
     """Write one table. `rows` hold str (text), float/int (numbers) or None (empty);
-    `kinds[i]` names the number format of column i (text columns use 'text')."""
+    `kinds[i]` names the number format of column i (text columns use 'text'), or
+    `row_kinds[r]` that of the numbers in row r (the summary's `key | value` rows)."""
     ws = book.wb.add_worksheet(name)
     f = book.fmt
     for c, h in enumerate(header):
@@ -125,7 +137,8 @@ def _sheet(
             if isinstance(v, str):
                 ws.write_string(r, c, v, f["quoted"] if needs_quote_prefix(v) else f["text"])
             else:
-                ws.write_number(r, c, v, f[kinds[c] if kinds[c] != "text" else "general"])
+                kind = row_kinds[r - 1] if row_kinds is not None else kinds[c]
+                ws.write_number(r, c, v, f[kind if kind != "text" else "general"])
     for c, h in enumerate(header):
         shown = [h] + [_shown(row[c]) for row in rows[:2000] if c < len(row)]
         ws.set_column(c, c, _width(shown), f[kinds[c]] if kinds[c] == "text" else None)
@@ -210,6 +223,23 @@ def _too_big(name: str, rows: int, report: Report) -> bool:
     return True
 
 
+def summary_kind(key: str) -> str:
+    """The number format of a summary.json value, chosen by its key: shares of 1 (service
+    level, fill rate, its target, utilisation) as percentages, money in the charter's currency
+    (`costs.*`, the objective, finance's values), counts as whole numbers, the MIP gap as
+    stored, other quantities as `#,##0.00`. The value itself is never rounded."""
+    group, leaf = key.partition(".")[0], key.rpartition(".")[2]
+    if leaf in SHARE or (group == "service" and leaf == "target"):
+        return "share"
+    if leaf in PERCENT:
+        return "percent"
+    if group == "costs" or leaf in MONEY or leaf in SUMMARY_MONEY:
+        return "money"
+    if group == "exceptions" or leaf in SUMMARY_WHOLE:
+        return "whole"
+    return "general" if leaf == "mip_gap" else "num"
+
+
 def _summary_rows(src: PlanSource) -> list[list[Any]]:
     doc = json.loads(src.files["summary.json"])
     rows: list[list[Any]] = [["cycle", src.ws.cycle_id], ["plan digest", src.digest]]
@@ -244,7 +274,8 @@ def export_outputs(src: PlanSource) -> ExportOutcome:
     book = Book(ws.charter.finance.currency)
     out = ExportOutcome(b"", [])
     summary = _summary_rows(src)
-    _sheet(book, "summary", ["key", "value"], summary, ["text", "num"])
+    kinds = [summary_kind(str(key)) for key, _ in summary]
+    _sheet(book, "summary", ["key", "value"], summary, ["text", "num"], kinds)
     out.sheets.append(("summary", len(summary)))
     names = [n for n in ORDER if n in src.files] + sorted(
         n for n in src.files if n.endswith(".csv") and n not in ORDER
