@@ -2,9 +2,8 @@
 inputs, checked by the same machinery as `sopctl validate`, written all-or-nothing.
 
 1. Each sheet named after a declared input (its table type, e.g. `pipeline`, or its file name
-   without `.csv`) becomes CSV text in memory: the first non-empty row is the header, empty
-   rows are skipped, numbers are written as their canonical text (cells.py), dates in period
-   and date columns as `2027-01` / `2027-01-31`. Sheets whose name starts with `_` are notes.
+   without `.csv`) becomes CSV text in memory (sheet.py). Sheets whose name starts with `_`
+   are notes.
 2. A temporary copy of the charters and the cycle receives those CSV files and is validated
    as a whole (types, ranges, keys, references across tables and to the charter).
 3. Findings in a sheet point at the cell: `plan.xlsx:pipeline!C12` (sheet `pipeline`, column
@@ -15,9 +14,6 @@ inputs, checked by the same machinery as `sopctl validate`, written all-or-nothi
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
 import os
 import re
 import tempfile
@@ -27,19 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from ..findings import Finding, Report, Severity, finding
-from ..tables.lines import csv_row
-from .cells import date_text, number_text, ooxml_text, percent_format, period_hint
 from .paths import stage, target_problem
+from .sheet import SheetText, column_letter, filled, sheet_csv, where
 
-
-@dataclass
-class SheetText:
-    sheet: str
-    table: str
-    file: str  # inside the cycle's inputs/
-    text: str = ""
-    rows: list[int] = field(default_factory=list)  # CSV line (1-based, index + 1) -> sheet row
-    cols: list[int] = field(default_factory=list)  # CSV column (index + 1) -> sheet column
+__all__ = ["ImportOutcome", "SheetText", "column_letter", "import_workbook", "sheet_csv"]
 
 
 @dataclass
@@ -52,20 +39,6 @@ class ImportOutcome:
     @property
     def ok(self) -> bool:
         return not any(f.severity is Severity.ERROR for f in self.report)
-
-
-def column_letter(n: int) -> str:
-    out = ""
-    while n > 0:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out
-
-
-def _where(book: str, sheet: str, row: int = 0, col: int = 0) -> str:
-    if row and col:
-        return f"{book}:{sheet}!{column_letter(col)}{row}"
-    return f"{book}:{sheet}!{row}:{row}" if row else f"{book}:{sheet}"
 
 
 def _open(path: Path, book: str) -> tuple[Any, list[Finding]]:
@@ -86,116 +59,6 @@ def _open(path: Path, book: str) -> tuple[Any, list[Finding]]:
     return None, [finding(book, 0, 0, "SOP010", msg)]
 
 
-def _cell_text(cell: Any, dtype: str | None, bucket: str, where: str, out: list[Finding]) -> str:
-    v = cell.value
-    if v is None:
-        return ""
-    if cell.data_type == "f" or (isinstance(v, str) and cell.data_type == "f"):
-        formula = getattr(v, "text", None) or str(v)  # an array formula is an object
-        out.append(
-            finding(where, 0, 0, "SOP013", f"holds the formula {formula[:40]}; paste the value")
-        )
-        return ""
-    if cell.data_type == "e":
-        out.append(finding(where, 0, 0, "SOP014", f"holds the error value {v}; enter a value"))
-        return ""
-    if isinstance(v, bool | int | float):
-        return number_text(v)
-    if isinstance(v, dt.date | dt.datetime):
-        text = date_text(v, dtype or "", bucket)
-        if text is None:
-            shown = v.isoformat()
-            fix = {
-                "period": period_hint(v, bucket),
-                "int": "format the cell as a number and type the number",
-                "float": "format the cell as a number and type the number",
-            }.get(dtype or "", "format the column as text and type text")
-            out.append(
-                finding(
-                    where,
-                    0,
-                    0,
-                    "SOP014",
-                    f"holds the date {shown}; {fix}",
-                )
-            )
-            return ""
-        return text
-    if isinstance(v, dt.time | dt.timedelta):
-        out.append(finding(where, 0, 0, "SOP014", f"holds a time ({v}); enter a value"))
-        return ""
-    return ooxml_text(str(v))
-
-
-def _filled(ws: Any) -> dict[int, dict[int, Any]]:
-    """The cells that hold something, by row and column. Read from the worksheet's own cell
-    store: `iter_rows` builds every cell of the rectangle up to the rightmost one, so one stray
-    value in column XFD would mean 16,384 cells a row."""
-    store = getattr(ws, "_cells", None)
-    cells = store.values() if isinstance(store, dict) else (c for r in ws.iter_rows() for c in r)
-    out: dict[int, dict[int, Any]] = {}
-    for c in cells:
-        if c.value is not None and c.value != "":
-            out.setdefault(c.row, {})[c.column] = c
-    return out
-
-
-def sheet_csv(
-    ws: Any, book: str, st: SheetText, dtypes: dict[str, str], bucket: str
-) -> list[Finding]:
-    """Fill st.text, st.rows and st.cols from the sheet; findings for cells that cannot be
-    values. The table is as wide as its header row; a value right of it, or under an empty
-    header cell, has no column to go to (SOP017); an empty column inside it is left out."""
-    out: list[Finding] = []
-    grid = _filled(ws)
-    if not grid:
-        return out
-    rows = sorted(grid)
-    head = grid[rows[0]]
-    width = max(head)
-    stray: dict[int, list[int]] = {}  # column without a header -> rows holding a value
-    for r in rows[1:]:
-        for c in grid[r]:
-            if c > width or c not in head:
-                stray.setdefault(c, []).append(r)
-    for c in sorted(stray)[:20]:
-        what = "right of the table" if c > width else "under an empty header cell"
-        more = f" (and {len(stray[c]) - 1} more below)" if len(stray[c]) > 1 else ""
-        out.append(
-            finding(
-                _where(book, st.sheet, stray[c][0], c),
-                0,
-                0,
-                "SOP017",
-                f"a value {what}{more}: give column {column_letter(c)} a header or delete "
-                "its values",
-            )
-        )
-    if len(stray) > 20:
-        n = len(stray) - 20
-        out.append(finding(_where(book, st.sheet), 0, 0, "SOP017", f"{n} more such columns"))
-    st.cols = sorted(head)  # empty header cells with nothing under them are no column
-    names = {c: str(head[c].value).strip().lower() for c in st.cols}
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    for idx, r in enumerate(rows):
-        values = []
-        for c in st.cols:
-            cell = grid[r].get(c)
-            dtype = dtypes.get(names[c]) if idx else None
-            where = _where(book, st.sheet, r, c)
-            values.append("" if cell is None else _cell_text(cell, dtype, bucket, where, out))
-            if idx and cell is not None and names[c].endswith("_pct"):
-                out += percent_format(cell, names[c], where)
-        if any("\r" in v for v in values):  # csv.writer leaves a lone CR unquoted
-            buf.write(csv_row(values))
-        else:
-            writer.writerow(values)
-        st.rows.extend([r] * (1 + sum(v.count("\n") for v in values)))
-    st.text = buf.getvalue()
-    return out
-
-
 _LINE = re.compile(r"\b(first )?on line (\d+)")
 _COLUMN = re.compile(r"\bas column (\d+)")  # SOP205: "(first as column 2)"
 
@@ -212,8 +75,7 @@ def _map(f: Finding, book: str, st: SheetText) -> Finding:
     msg = _LINE.sub(lambda m: f"{m[1] or ''}in row {row_of(int(m[2]))}", f.message)
     msg = _COLUMN.sub(lambda m: f"in column {column_of(int(m[1]))}", msg)
     col = st.cols[f.col - 1] if f.line and 0 < f.col <= len(st.cols) else 0
-    where = _where(book, st.sheet, row_of(f.line), col)
-    return Finding(where, 0, 0, f.code, msg, f.severity)
+    return Finding(where(book, st.sheet, row_of(f.line), col), 0, 0, f.code, msg, f.severity)
 
 
 def _match_sheets(wb: Any, book: str, decls: list[Any]) -> tuple[list[SheetText], list[Finding]]:
@@ -233,7 +95,7 @@ def _match_sheets(wb: Any, book: str, decls: list[Any]) -> tuple[list[SheetText]
             known = ", ".join(sorted({x.table for x in decls}))
             findings.append(
                 finding(
-                    _where(book, title),
+                    where(book, title),
                     0,
                     0,
                     "SOP011",
@@ -245,7 +107,7 @@ def _match_sheets(wb: Any, book: str, decls: list[Any]) -> tuple[list[SheetText]
         if d.table in taken:
             findings.append(
                 finding(
-                    _where(book, title),
+                    where(book, title),
                     0,
                     0,
                     "SOP012",
@@ -269,14 +131,14 @@ def _other_cycle(wb: Any, book: str, cycle: str) -> list[Finding]:
     about = next((wb[t] for t in wb.sheetnames if t.strip().lower() == "_about"), None)
     if about is None:
         return []
-    for cells in _filled(about).values():
+    for cells in filled(about).values():
         key, value = cells.get(1), cells.get(2)
         if key is not None and value is not None and str(key.value).strip() == "cycle":
             source = str(value.value).strip()
             if source != cycle:
                 return [
                     finding(
-                        _where(book, about.title),
+                        where(book, about.title),
                         0,
                         0,
                         "SOP018",
