@@ -20,7 +20,7 @@ class Severity(StrEnum):
 
 
 # code -> (default severity, one-line title). Grouped by hundreds:
-# 0xx files (01x: Excel workbooks), 1xx YAML, 2xx CSV structure, 3xx CSV values, 4xx keys and
+# 0xx files (01x-02x: Excel workbooks), 1xx YAML, 2xx CSV structure, 3xx CSV values, 4xx keys and
 # references, 5xx charter semantics, 6xx workspace and cycle (62x-65x scenarios), 7xx demand
 # (signal; 72x-75x learn: outcomes against a committed plan), 8xx plan checks in CI, 9xx
 # repository conventions (96x-97x: report and export).
@@ -41,8 +41,16 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SOP015": (Severity.WARNING, "a percent-points cell is formatted as a percentage"),
     "SOP016": (Severity.ERROR, "workbook has no sheet named after an input table"),
     "SOP017": (Severity.ERROR, "sheet has a value in a column without a header"),
-    "SOP018": (Severity.WARNING, "workbook was exported from another cycle"),
+    "SOP018": (
+        Severity.ERROR,
+        "workbook was exported from another cycle (a warning when the cycle is named)",
+    ),
     "SOP019": (Severity.ERROR, "path is a FIFO, a socket or a device, not a regular file"),
+    "SOP020": (
+        Severity.ERROR,
+        "sheet edited in the workbook, and its file changed since the export",
+    ),
+    "SOP021": (Severity.WARNING, "workbook has no export record: changed files cannot be told"),
     "SOP101": (Severity.ERROR, "YAML syntax error"),
     "SOP102": (Severity.ERROR, "duplicate key in a YAML mapping"),
     "SOP103": (Severity.ERROR, "YAML anchors and aliases are not allowed"),

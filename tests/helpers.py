@@ -129,3 +129,13 @@ def lock_waits(monkeypatch: Any) -> threading.Event:
 
     monkeypatch.setattr(lock_module, "time", SimpleNamespace(monotonic=time.monotonic, sleep=sleep))
     return waiting
+
+
+def old_export(monkeypatch: Any) -> None:
+    """Make `export xlsx --inputs` write workbooks as a sopctl before the export record did:
+    `_about` names the cycle but not what each sheet was made from, so import reads every
+    sheet and compares the CSV text it makes with the file."""
+    from sopctl.xlsx import record
+
+    rows = record.about_rows
+    monkeypatch.setattr(record, "about_rows", lambda cycle, charter, _: rows(cycle, charter, []))

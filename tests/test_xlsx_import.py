@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl.worksheet.formula import ArrayFormula
 
-from tests.helpers import no_plain_file, run
+from tests.helpers import no_plain_file, old_export, run
 from tests.test_tag_support import CDIR, ready_copy
 
 REPO = Path(__file__).resolve().parent.parent
@@ -35,7 +35,9 @@ def _import(root: Path, *args: str, code: int = 0) -> str:
     return r.out + r.err
 
 
-def test_demo_inputs_round_trip_byte_for_byte(tmp_path: Path) -> None:
+def test_demo_inputs_round_trip_byte_for_byte(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = tmp_path / "demo"
     shutil.copytree(REPO / "charters", root / "charters")
     shutil.copytree(
@@ -55,7 +57,16 @@ def test_demo_inputs_round_trip_byte_for_byte(tmp_path: Path) -> None:
     # renewals: a probability of 0.85 is the number 0.85
     assert wb["renewals"]["G2"].value == 0.85
     out = _import(root, "in.xlsx")
-    assert "unchanged: demand_history.csv, pipeline.csv" in out and "wrote" not in out
+    assert "not edited since the export, left as they are: demand_history.csv, pipeline.csv" in out
+    assert "wrote" not in out and "SOP" not in out, out
+    assert _inputs(root) == before
+    # a workbook without the export record: every sheet is read, and gives its file's bytes
+    old_export(monkeypatch)
+    assert run(["export", "xlsx", "--inputs", "--out", "old.xlsx"], cwd=root).code == 0
+    out = _import(root, "old.xlsx")
+    assert "unchanged: demand_history.csv, pipeline.csv" in out and "wrote" not in out, out
+    assert out.count("unchanged: ") == 1 and len(out.split("unchanged: ")[1].split(", ")) == 16
+    assert "old.xlsx: warning SOP021 this workbook carries no export record" in out
     assert _inputs(root) == before
     # the file system is untouched even in its timestamps: no file was rewritten
     assert not any(p.name.startswith(".") for p in (root / "cycles" / DEMO / "inputs").iterdir())
@@ -328,11 +339,13 @@ def test_a_valid_edit_is_written_and_the_rest_is_unchanged(ready: Path) -> None:
     book = _edit(ready, change, "edited.xlsx")
     dry = _import(ready, str(book), "--dry-run")
     assert "ok: 7 sheets valid; nothing written (--dry-run)" in dry
+    assert "would write cycles/2026-12/inputs/inventory.csv\n" in dry and "\nwrote" not in dry
     assert _inputs(ready) != before  # only the CRLF file so far
     r = run(["import", "xlsx", str(book), "--format", "json"], cwd=ready)
     assert r.code == 0, r.out + r.err
     doc = json.loads(r.out)
-    assert doc["written"] == ["inventory.csv"] and "history.csv" in doc["unchanged"]
+    assert doc["written"] == doc["changed"] == ["inventory.csv"] and not doc["dry_run"]
+    assert "history.csv" in doc["untouched"]  # the date typed is the period it held
     after = _inputs(ready)
     assert after["inventory.csv"] == before["inventory.csv"].replace(b"P-100,150,", b"P-100,175,")
     assert after["history.csv"].count(b"\r\n") == before["history.csv"].count(b"\n")  # kept CRLF
@@ -340,12 +353,19 @@ def test_a_valid_edit_is_written_and_the_rest_is_unchanged(ready: Path) -> None:
     assert run(["validate"], cwd=ready).code == 0
 
 
-def test_a_workbook_of_another_cycle_is_imported_with_a_warning(ready: Path) -> None:
+def test_a_workbook_of_another_cycle_is_imported_only_into_a_named_cycle(ready: Path) -> None:
     book = _edit(ready, _set("_about", "B2", "2026-11"), "november.xlsx")
-    out = _import(ready, str(book), "--dry-run")
+    out = _import(ready, str(book), "--dry-run", code=1)
+    assert (
+        "november.xlsx:_about: error SOP018 this workbook was exported from cycle 2026-11, and "
+        "2026-12 is the latest cycle: a workbook is imported into another cycle than its own "
+        "only when that cycle is named (cycle 2026-11 is not in this repository). To bring its "
+        "edits into 2026-12: sopctl import xlsx november.xlsx 2026-12" in out
+    ), out
+    out = _import(ready, str(book), "2026-12", "--dry-run")
     assert (
         "november.xlsx:_about: warning SOP018 this workbook was exported from cycle 2026-11 and "
-        "is imported into 2026-12; check it is the right file" in out
+        "is imported into 2026-12, as named on the command line" in out
     ), out
 
 
@@ -364,7 +384,9 @@ def test_a_table_that_starts_right_of_column_a_is_read_from_its_header(ready: Pa
     assert "in.xlsx:inventory!F3: error SOP305 ending_target is -1".replace("in", "bad", 1) in out
 
 
-def test_quoted_and_multi_line_cells_round_trip_and_rows_stay_right(ready: Path) -> None:
+def test_quoted_and_multi_line_cells_round_trip_and_rows_stay_right(
+    ready: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     items = ready / CDIR / "inputs" / "items.csv"
     items.write_text(
         items.read_text()
@@ -377,14 +399,19 @@ def test_quoted_and_multi_line_cells_round_trip_and_rows_stay_right(ready: Path)
     ws = openpyxl.load_workbook(ready / "in.xlsx")["items"]
     assert ws["C2"].value == 'Pump, "compact"\nsecond line =x'
     assert ws["C3"].value == "=cmd|' /C calc'!A0" and ws["C3"].data_type == "s"
-    assert "unchanged: " in _import(ready, "in.xlsx") and _inputs(ready) == before
+    assert "left as they are: " in _import(ready, "in.xlsx") and _inputs(ready) == before
+    old_export(monkeypatch)  # every sheet read back: the same bytes
+    assert run(["export", "xlsx", "--inputs", "--out", "old.xlsx"], cwd=ready).code == 0
+    assert "unchanged: history.csv" in _import(ready, "old.xlsx") and _inputs(ready) == before
     # the CSV line of P-200 is 4 (the cell above spans two lines); the finding names row 3
     book = _edit(ready, _set("items", "D3", "cheap"), "bad.xlsx")
     out = _import(ready, str(book), code=1)
     assert "bad.xlsx:items!D3: error SOP302 'cheap' in column 'unit_cost'" in out
 
 
-def test_values_a_workbook_stores_differently_still_round_trip(ready: Path) -> None:
+def test_values_a_workbook_stores_differently_still_round_trip(
+    ready: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """17 significant digits (a workbook keeps 16), a carriage return and a vertical tab in
     text (stored as _x000D_ and _x000B_), a literal '_x0041_' (no control character), and
     line breaks inside quoted values of a CRLF file: export --inputs then import changes no
@@ -407,7 +434,11 @@ def test_values_a_workbook_stores_differently_still_round_trip(ready: Path) -> N
     sheet = openpyxl.load_workbook(ready / "in.xlsx")["items"]
     assert sheet.cell(2, head.index("holding_cost") + 1).data_type == "s"  # kept as text
     out = _import(ready, "in.xlsx")
-    assert "wrote" not in out and _inputs(ready) == before, out
+    assert "wrote" not in out and "left as they are: " in out and _inputs(ready) == before, out
+    old_export(monkeypatch)  # every sheet read back: the same bytes
+    assert run(["export", "xlsx", "--inputs", "--out", "old.xlsx"], cwd=ready).code == 0
+    out = _import(ready, "old.xlsx")
+    assert "wrote" not in out and "unchanged: history.csv" in out and _inputs(ready) == before
 
 
 def test_a_finding_after_cells_with_line_breaks_names_its_own_cell(ready: Path) -> None:

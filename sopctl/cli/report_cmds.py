@@ -191,10 +191,14 @@ def run_export(target: str | None, out: Path | None, inputs: bool) -> int:
 def import_xlsx(
     workbook: Annotated[Path, typer.Argument(help="The .xlsx workbook to read.")],
     cycle: Annotated[
-        str | None, typer.Argument(help="Cycle id (default: current folder or latest).")
+        str | None,
+        typer.Argument(
+            help="Cycle id (default: current folder or latest). A workbook exported from "
+            "another cycle is imported only into a cycle named here."
+        ),
     ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Check the sheets; write nothing.")
+        bool, typer.Option("--dry-run", help="Check the sheets and list the files; write nothing.")
     ] = False,
     fmt: Annotated[ImportFormat, typer.Option("--format", "-f", help="Output format.")] = (
         ImportFormat.text
@@ -202,8 +206,21 @@ def import_xlsx(
 ) -> None:
     """Sheets named after input tables become the cycle's CSV inputs, checked like
     'sopctl validate' (findings name sheet, row and column: plan.xlsx:pipeline!C12) and
-    written all at once; nothing is written when any sheet is invalid (exit 1)."""
+    written all at once; nothing is written when any sheet is invalid (exit 1). A sheet not
+    edited since the export leaves its file alone; an edited sheet whose file changed in the
+    repository since the export is refused (exit 1)."""
     raise typer.Exit(run_import(workbook, cycle, dry_run, fmt.value))
+
+
+def _chosen(root: Path, cycle_id: str) -> str:
+    """How a cycle not named on the command line was picked."""
+    try:
+        rel = Path.cwd().resolve().relative_to(root.resolve() / "cycles")
+    except ValueError:
+        rel = None
+    if rel is not None and rel.parts and rel.parts[0] == cycle_id:
+        return "the cycle of the current folder"
+    return "the latest cycle"
 
 
 def run_import(workbook: Path, cycle: str | None, dry_run: bool, fmt: str) -> int:
@@ -223,10 +240,18 @@ def run_import(workbook: Path, cycle: str | None, dry_run: bool, fmt: str) -> in
         raise UserError(f"workbook {workbook} {what}", hint="name an .xlsx file")
     root = _root()
     cycle_id = pick_cycle(root, cycle, Path.cwd())
-    res = import_workbook(root, cycle_id, workbook, dry_run=dry_run)
+    chosen = None if cycle else _chosen(root, cycle_id)
+    res = import_workbook(root, cycle_id, workbook, dry_run=dry_run, chosen=chosen)
     if fmt == "json":
         doc = json.loads(res.report.to_json(50))
-        doc |= {"cycle": cycle_id, "written": res.written, "unchanged": res.unchanged}
+        doc |= {
+            "cycle": cycle_id,
+            "dry_run": dry_run,
+            "written": res.written,
+            "changed": res.changed,
+            "unchanged": res.unchanged,
+            "untouched": res.untouched,
+        }
         doc["sheets"] = [{"sheet": s, "file": f} for s, f in res.sheets]
         sys.stdout.write(json.dumps(doc, indent=2, sort_keys=True) + "\n")
     else:
@@ -238,12 +263,14 @@ def run_import(workbook: Path, cycle: str | None, dry_run: bool, fmt: str) -> in
         if not res.ok:
             n = len(res.report.errors)
             typer.echo(f"failed: {n} error{'s' if n != 1 else ''}; nothing written")
-        elif dry_run:
+            return EXIT_FINDINGS
+        inputs = f"cycles/{cycle_id}/inputs/"
+        for name in res.changed:
+            typer.echo(f"{'would write' if dry_run else 'wrote'} {inputs}{name}")
+        if res.unchanged:
+            typer.echo(f"unchanged: {', '.join(res.unchanged)}")
+        if res.untouched:
+            typer.echo(f"not edited since the export, left as they are: {', '.join(res.untouched)}")
+        if dry_run:
             typer.echo(f"ok: {len(res.sheets)} sheets valid; nothing written (--dry-run)")
-        else:
-            inputs = f"cycles/{cycle_id}/inputs/"
-            for name in res.written:
-                typer.echo(f"wrote {inputs}{name}")
-            if res.unchanged:
-                typer.echo(f"unchanged: {', '.join(res.unchanged)}")
     return EXIT_OK if res.ok else EXIT_FINDINGS

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 MAX_ROWS = 1_048_575  # rows of an Excel sheet below its header
 CREATED = dt.datetime(2000, 1, 1)  # fixed document date: no clock in the file
-ABOUT = "_about"
 ORDER = (
     "supply_plan.csv",
     "capacity_plan.csv",
@@ -294,23 +293,15 @@ def export_outputs(src: PlanSource) -> ExportOutcome:
 
 def export_inputs(ws: Workspace) -> ExportOutcome:
     """One sheet per declared input table (named after its table type), cells as in the CSV:
-    numbers as numbers where the text round-trips exactly, everything else as text."""
+    numbers as numbers where the text round-trips exactly, everything else as text. The
+    `_about` sheet records the cycle and what each sheet was made from (record.py)."""
     from ..tables.contracts import CONTRACTS
+    from .record import ABOUT, ABOUT_HEADER, Exported, about_rows, csv_cells_digest, file_digest
 
     assert ws.charter is not None
-    book = Book(ws.charter.finance.currency)
     out = ExportOutcome(b"", [])
-    about = [
-        ["cycle", ws.cycle_id],
-        ["charter", ws.cycle.charter if ws.cycle else ""],
-        ["how to use", "Edit the sheets, then: sopctl import xlsx THIS_FILE " + ws.cycle_id],
-        [
-            "sheets",
-            "one per input table, named after the table type; sheets whose name starts "
-            "with _ are ignored on import",
-        ],
-    ]
-    _sheet(book, ABOUT, ["key", "value"], about, ["text", "text"])
+    tables: list[tuple[str, list[str], list[list[str]]]] = []  # (table, header, rows)
+    exported: list[Exported] = []
     seen: set[str] = set()
     for decl in ws.charter.inputs:
         path = ws.cycle_dir / "inputs" / decl.file
@@ -323,8 +314,13 @@ def export_inputs(ws: Workspace) -> ExportOutcome:
         header, rows = _csv_rows(data)
         if _too_big(decl.file, len(rows), out.report):
             continue
-        contract = CONTRACTS[decl.table]
-        dtypes = {c.name: c.dtype for c in contract.columns}
+        tables.append((decl.table, header, rows))
+        exported.append(Exported(decl.file, file_digest(data), csv_cells_digest(header, rows)))
+    book = Book(ws.charter.finance.currency)
+    about = about_rows(ws.cycle_id, ws.cycle.charter if ws.cycle else "", exported)
+    _sheet(book, ABOUT, ABOUT_HEADER, about, ["text"] * len(ABOUT_HEADER))
+    for table, header, rows in tables:
+        dtypes = {c.name: c.dtype for c in CONTRACTS[table].columns}
         numeric = [dtypes.get(h.strip().lower()) in ("int", "float") for h in header]
         typed: list[list[Any]] = []
         for row in rows:
@@ -339,8 +335,8 @@ def export_inputs(ws: Workspace) -> ExportOutcome:
             else "text"
             for i, h in enumerate(header)
         ]
-        _sheet(book, decl.table, header, typed, kinds)
-        out.sheets.append((decl.table, len(rows)))
+        _sheet(book, table, header, typed, kinds)
+        out.sheets.append((table, len(rows)))
     out.data = book.close()
     return out
 

@@ -1,14 +1,19 @@
 """`sopctl import xlsx WORKBOOK [CYCLE]`: sheets named after input tables become the cycle's CSV
 inputs, checked by the same machinery as `sopctl validate`, written all-or-nothing.
 
-1. Each sheet named after a declared input (its table type, e.g. `pipeline`, or its file name
-   without `.csv`) becomes CSV text in memory (sheet.py). Sheets whose name starts with `_`
-   are notes.
-2. A temporary copy of the charters and the cycle receives those CSV files and is validated
-   as a whole (types, ranges, keys, references across tables and to the charter).
-3. Findings in a sheet point at the cell: `plan.xlsx:pipeline!C12` (sheet `pipeline`, column
+1. The workbook's export record (`_about`, record.py) names the cycle it was exported from:
+   another cycle than the one imported into is refused unless that one was named (SOP018).
+2. Each sheet named after a declared input (its table type, e.g. `pipeline`, or its file name
+   without `.csv`) is read as CSV text (sheet.py). Sheets whose name starts with `_` are notes.
+3. A sheet whose values are those it was exported with is not edited: its file is left as it
+   is now. An edited sheet replaces its file only when that file is still the one the sheet
+   was exported from (SOP020 otherwise: writing it would undo a change made since). Without a
+   record every sheet counts as edited (SOP021 says so).
+4. A temporary copy of the charters and the cycle receives the edited sheets' CSV files and
+   is validated as a whole (types, ranges, keys, references across tables and to the charter).
+   Findings in a sheet point at the cell: `plan.xlsx:pipeline!C12` (sheet `pipeline`, column
    C, row 12), `plan.xlsx:pipeline!12:12` (the row), `plan.xlsx:pipeline` (the sheet).
-4. Any error in a sheet, or an error elsewhere that the import causes (one the cycle did not
+5. Any error in a sheet, or an error elsewhere that the import causes (one the cycle did not
    have before), writes nothing. Otherwise the changed files are written in one step.
 """
 
@@ -24,7 +29,8 @@ from typing import Any
 
 from ..findings import Finding, Report, Severity, finding
 from .paths import stage, target_problem
-from .sheet import SheetText, column_letter, filled, sheet_csv, where
+from .record import cycle_problem, no_record, read_record, stale
+from .sheet import SheetText, column_letter, sheet_csv, where
 
 __all__ = ["ImportOutcome", "SheetText", "column_letter", "import_workbook", "sheet_csv"]
 
@@ -33,7 +39,9 @@ __all__ = ["ImportOutcome", "SheetText", "column_letter", "import_workbook", "sh
 class ImportOutcome:
     report: Report
     written: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)  # written, or to be without --dry-run
+    unchanged: list[str] = field(default_factory=list)  # read, and the same bytes as the file
+    untouched: list[str] = field(default_factory=list)  # not edited since the export: left alone
     sheets: list[tuple[str, str]] = field(default_factory=list)  # (sheet, file)
 
     @property
@@ -126,30 +134,6 @@ def _match_sheets(wb: Any, book: str, decls: list[Any]) -> tuple[list[SheetText]
     return out, findings
 
 
-def _other_cycle(wb: Any, book: str, cycle: str) -> list[Finding]:
-    """A warning when the workbook's `_about` sheet (export --inputs) names another cycle."""
-    about = next((wb[t] for t in wb.sheetnames if t.strip().lower() == "_about"), None)
-    if about is None:
-        return []
-    for cells in filled(about).values():
-        key, value = cells.get(1), cells.get(2)
-        if key is not None and value is not None and str(key.value).strip() == "cycle":
-            source = str(value.value).strip()
-            if source != cycle:
-                return [
-                    finding(
-                        where(book, about.title),
-                        0,
-                        0,
-                        "SOP018",
-                        f"this workbook was exported from cycle {source} and is imported into "
-                        f"{cycle}; check it is the right file, or name the cycle: "
-                        f"sopctl import xlsx {book} {source}",
-                    )
-                ]
-    return []
-
-
 # a quoted field (kept as it is: its line breaks are the value's) or a record's line end
 _FIELD_OR_END = re.compile(r'("(?:[^"]|"")*")|\n')
 
@@ -164,10 +148,22 @@ def _keep_style(old: bytes | None, text: str) -> bytes:
     return b"\xef\xbb\xbf" + raw if old is not None and old.startswith(b"\xef\xbb\xbf") else raw
 
 
-def import_workbook(root: Path, cycle: str, workbook: Path, dry_run: bool = False) -> ImportOutcome:
+def _current(path: Path) -> bytes | None:
+    """The bytes of the file a sheet replaces (through a link inside the repository), or None
+    when there is none."""
+    real = Path(os.path.realpath(path))
+    return real.read_bytes() if real.is_file() else None
+
+
+def import_workbook(
+    root: Path, cycle: str, workbook: Path, dry_run: bool = False, chosen: str | None = None
+) -> ImportOutcome:
+    """Import `workbook` into `cycle`. `chosen` says how the cycle was picked when it was not
+    named on the command line ('the latest cycle'); None: named."""
     from ..outputs import write_all
     from ..tables.contracts import CONTRACTS
     from ..validate import load_workspace
+    from ..workspace import display, list_cycles
 
     ws, before = load_workspace(root, cycle, cwd=root)
     report = Report()
@@ -180,26 +176,71 @@ def import_workbook(root: Path, cycle: str, workbook: Path, dry_run: bool = Fals
     report.extend(fs)
     if wb is None:
         return outcome
-    report.extend(_other_cycle(wb, book, cycle))
+    rec = read_record(wb)
+    if (other := cycle_problem(rec, book, cycle, chosen, list_cycles(root))) is not None:
+        report.add(other)
+        if other.severity is Severity.ERROR:
+            return outcome  # nothing of another cycle's workbook is read unless it is named
     sheets, fs = _match_sheets(wb, book, ws.charter.inputs)
     report.extend(fs)
-    bucket = ws.charter.cadence.bucket
-    for st in sheets:
-        dtypes: dict[str, str] = {c.name: c.dtype for c in CONTRACTS[st.table].columns}
-        report.extend(sheet_csv(wb[st.sheet], book, st, dtypes, bucket))
-        outcome.sheets.append((st.sheet, st.file))
     if not sheets:
         return outcome
+    if not rec.inputs:
+        report.add(no_record(book))
+    bucket = ws.charter.cadence.bucket
+    edited: list[SheetText] = []
+    for st in sheets:
+        dtypes: dict[str, str] = {c.name: c.dtype for c in CONTRACTS[st.table].columns}
+        found = sheet_csv(wb[st.sheet], book, st, dtypes, bucket)
+        outcome.sheets.append((st.sheet, st.file))
+        exported = rec.inputs.get(st.file)
+        if exported is None or exported.cells_sha256 != st.digest or not Report(found).ok:
+            edited.append(st)
+            report.extend(found)
+        else:  # as exported: its file is left as it is now, whatever changed in it since
+            outcome.untouched.append(st.file)
     inputs = ws.cycle_dir / "inputs"
     targets = [target_problem(root, inputs / st.file, f"{book}:{st.sheet}") for st in sheets]
     if any(targets):
         report.extend(f for f in targets if f is not None)
         return outcome  # nothing is staged or written through a link that leads elsewhere
+    current = {st.file: _current(inputs / st.file) for st in edited}
+    for st in edited if rec.inputs else []:
+        shown = display(root, inputs / st.file)
+        found_stale = stale(book, st.sheet, shown, rec.inputs.get(st.file), current[st.file])
+        report.extend([found_stale] if found_stale else [])
+    _check(root, cycle, book, edited, before, report)
+    if not report.ok:
+        return outcome
+    files: dict[Path, str | bytes] = {}
+    for st in edited:
+        data = _keep_style(current[st.file], st.text)
+        if data == current[st.file]:
+            outcome.unchanged.append(st.file)
+        else:
+            files[Path(os.path.realpath(inputs / st.file))] = data  # a link inside: its file
+            outcome.changed.append(st.file)
+    if files and not dry_run:
+        write_all(files, root=ws.root)
+        outcome.written = list(outcome.changed)
+    return outcome
+
+
+def _check(
+    root: Path, cycle: str, book: str, sheets: list[SheetText], before: Report, report: Report
+) -> None:
+    """Validate the cycle with the sheets' CSV texts in place of their files, in a temporary
+    copy; findings in those files move to the sheets' cells, and an error the import causes in
+    another file is reported as it is."""
+    from ..validate import load_workspace
+
     # A sheet with a refused cell (a formula, an error value ...) is checked once that is fixed:
     # read as empty, the cell would bring follow-on findings here and in other sheets. The
     # other sheets are checked now, against the repository's file for that one.
     refused = {f.path.split("!")[0] for f in report if f.severity is Severity.ERROR}
     checked = [st for st in sheets if f"{book}:{st.sheet}" not in refused]
+    if not checked:
+        return  # no file would change: nothing to check again
     by_path = {f"cycles/{cycle}/inputs/{st.file}": st for st in checked}
     with tempfile.TemporaryDirectory(prefix="sopctl-import-") as tmp:
         stage(root, cycle, Path(tmp))
@@ -216,18 +257,3 @@ def import_workbook(root: Path, cycle: str, workbook: Path, dry_run: bool = Fals
             report.add(_map(f, book, hit))
         elif f.severity is Severity.ERROR and (f.path, f.code, f.message) not in old:
             report.add(f)  # an error the import causes in another file
-    if not report.ok or dry_run:
-        return outcome
-    files: dict[Path, str | bytes] = {}
-    for st in sheets:
-        path = Path(os.path.realpath(inputs / st.file))  # a link inside the repo: its file
-        current = path.read_bytes() if path.is_file() else None
-        data = _keep_style(current, st.text)
-        if data == current:
-            outcome.unchanged.append(st.file)
-        else:
-            files[path] = data
-            outcome.written.append(st.file)
-    if files:
-        write_all(files, root=ws.root)
-    return outcome

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..findings import Finding, finding
 from .cells import date_text, number_text, ooxml_text, percent_format, period_hint
+from .record import CellsDigest
 
 
 @dataclass
@@ -28,6 +29,7 @@ class SheetText:
     cols: list[int] = field(default_factory=list)  # CSV column (index + 1) -> sheet column
     cells: list[list[str]] = field(default_factory=list)  # trimmed values, header first
     at: list[int] = field(default_factory=list)  # sheet row of each entry of `cells`
+    digest: str = ""  # of the values as read, before trimming (record.CellsDigest)
 
 
 def column_letter(n: int) -> str:
@@ -151,7 +153,7 @@ def _stray(
 def sheet_csv(
     ws: Any, book: str, st: SheetText, dtypes: dict[str, str], bucket: str
 ) -> list[Finding]:
-    """Fill st.cells (and st.text, st.rows, st.cols) from the sheet; findings for
+    """Fill st.cells (and st.text, st.rows, st.cols, st.digest) from the sheet; findings for
     cells that cannot be values. `dtypes` holds the table's columns (name -> type). The table
     is as wide as its header row; a value right of it, or under an empty header cell, has no
     column to go to (SOP017); an empty column inside it is left out. Values are trimmed; a row
@@ -166,6 +168,7 @@ def sheet_csv(
     head = grid[rows[0]]
     st.cols = sorted(head)  # empty header cells with nothing under them are no column
     names = {c: str(head[c].value).strip().lower() for c in st.cols}
+    digest = CellsDigest()
     for idx, r in enumerate(rows):
         raw = []
         for c in st.cols:
@@ -175,10 +178,12 @@ def sheet_csv(
             raw.append("" if cell is None else _cell_text(cell, dtype, bucket, at, out))
             if idx and cell is not None and names[c].endswith("_pct"):
                 out += percent_format(cell, names[c], at)
+        digest.add(raw)
         values = [v.strip() for v in raw]
         if idx == 0 or any(values):
             st.cells.append(values)
             st.at.append(r)
+    st.digest = digest.hexdigest()
     render(st)
     return out
 
