@@ -1,6 +1,7 @@
 """`sopctl import xlsx`: what a spreadsheet user does to a sheet. A title row above the header
 or a header sorted in among the data is named as such; blanks typed around values and header
-names are trimmed as validate trims a CSV's."""
+names are trimmed as validate trims a CSV's; a column the table does not know is left out of
+the CSV with a warning that says so."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from typing import Any
 import openpyxl
 import pytest
 
-from tests.helpers import run
-from tests.test_tag_support import CDIR, ready_copy
+from tests.helpers import git, run
+from tests.test_tag_support import CDIR, commit_all, ready_copy
 
 INPUTS = f"{CDIR}/inputs"
 Edit = Any
@@ -104,3 +105,46 @@ def test_blanks_around_values_and_header_names_are_trimmed(ready: Path) -> None:
     assert _text(ready, "inventory.csv").splitlines()[1:] == ["P-100,175,60,60", "P-200,220,80,80"]
     assert "P-100,pumps,Compact pump,41,65," in _text(ready, "items.csv")
     assert run(["validate"], cwd=ready).code == 0
+
+
+def test_an_unknown_column_is_left_out_with_a_warning_that_says_so(ready: Path) -> None:
+    """A comment column typed next to the pipeline: the CSV does not get it (its lines stay
+    as they were), and the warning says it was left out instead of asking to remove it."""
+    before = _text(ready, "pipeline.csv")
+
+    def comment(wb: Any) -> None:
+        wb["pipeline"]["I1"] = "comment"
+        wb["pipeline"]["I2"] = "call back in Feb"
+
+    out = _import(ready, comment)
+    warning = (
+        "edited.xlsx:pipeline!I1: warning SOP204 column 'comment' is not part of the pipeline "
+        "table: left out of pipeline.csv (kept in the workbook only); to import it, rename it "
+        "to one of: deal_id, "
+    )
+    assert warning in out and "remove it" not in out, out
+    assert "unchanged: pipeline.csv" in out and _text(ready, "pipeline.csv") == before
+    out = _import(ready, lambda wb: (comment(wb), wb["pipeline"].__setitem__("F2", 210)))
+    assert warning in out and f"wrote {INPUTS}/pipeline.csv" in out, out
+    assert _text(ready, "pipeline.csv") == before.replace(",200,", ",210,", 1)
+
+
+def test_an_unknown_column_the_file_carries_is_kept(ready: Path) -> None:
+    """A CSV may carry a column the table does not know (validate warns): an edit of another
+    cell in the workbook does not drop it from the file."""
+    path = ready / INPUTS / "inventory.csv"
+    lines = path.read_text("utf-8").splitlines()
+    path.write_text("\n".join([lines[0] + ",note", lines[1] + ",recount", lines[2] + ","]) + "\n")
+    commit_all(ready, "inventory with a note")
+    assert run(["export", "xlsx", "--inputs", "--out", "in.xlsx"], cwd=ready).code == 0
+    out = _import(ready, lambda wb: wb["inventory"].__setitem__("B3", 230))
+    assert "edited.xlsx:inventory!E1: warning SOP204 column 'note' is not part of" in out, out
+    assert _text(ready, "inventory.csv").splitlines() == [
+        "item,on_hand,safety_stock,ending_target,note",
+        "P-100,150,60,60,recount",
+        "P-200,230,80,80,",
+    ]
+    assert git(ready, "status", "--porcelain", "--", "cycles").split() == [
+        "M",
+        f"{INPUTS}/inventory.csv",
+    ]

@@ -19,6 +19,8 @@ inputs, checked by the same machinery as `sopctl validate`, written all-or-nothi
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import tempfile
@@ -30,7 +32,7 @@ from typing import Any
 from ..findings import Finding, Report, Severity, finding
 from .paths import stage, target_problem
 from .record import cycle_problem, no_record, read_record, stale
-from .sheet import SheetText, column_letter, sheet_csv, where
+from .sheet import SheetText, column_letter, drop_columns, sheet_csv, where
 
 __all__ = ["ImportOutcome", "SheetText", "column_letter", "import_workbook", "sheet_csv"]
 
@@ -155,6 +157,51 @@ def _current(path: Path) -> bytes | None:
     return real.read_bytes() if real.is_file() else None
 
 
+def _file_columns(data: bytes | None) -> set[str]:
+    """The column names in the header of a CSV file, as validate matches them."""
+    from ..tables.csvread import HEAD_BYTES
+
+    if not data:
+        return set()
+    text = data[:HEAD_BYTES].decode("utf-8-sig", errors="replace")
+    try:
+        head = next(csv.reader(io.StringIO(text, newline="")), [])
+    except csv.Error:
+        return set()
+    return {name.strip().lower() for name in head}
+
+
+def _extra_columns(
+    st: SheetText, known: tuple[str, ...], file_has: set[str], book: str
+) -> list[Finding]:
+    """Columns of the sheet that are no column of the table and that the file did not carry
+    (a `comment` added in the workbook) are left out of the CSV, with SOP204 saying so: an
+    unknown column is only ever a warning (as in a CSV file), and the workbook may keep it as
+    a note. A column the file already carries is written back as the file had it."""
+    if not st.cells:
+        return []
+    out: list[Finding] = []
+    drop: set[int] = set()
+    for i, name in enumerate(st.cells[0]):
+        key = name.lower()
+        if key and key not in known and key not in file_has:
+            drop.add(i)
+            out.append(
+                finding(
+                    where(book, st.sheet, st.at[0], st.cols[i]),
+                    0,
+                    0,
+                    "SOP204",
+                    f"column '{name}' is not part of the {st.table} table: left out of "
+                    f"{st.file} (kept in the workbook only); to import it, rename it to one of: "
+                    f"{', '.join(known)}",
+                )
+            )
+    if drop:
+        drop_columns(st, drop)
+    return out
+
+
 def import_workbook(
     root: Path, cycle: str, workbook: Path, dry_run: bool = False, chosen: str | None = None
 ) -> ImportOutcome:
@@ -205,10 +252,13 @@ def import_workbook(
         report.extend(f for f in targets if f is not None)
         return outcome  # nothing is staged or written through a link that leads elsewhere
     current = {st.file: _current(inputs / st.file) for st in edited}
-    for st in edited if rec.inputs else []:
-        shown = display(root, inputs / st.file)
-        found_stale = stale(book, st.sheet, shown, rec.inputs.get(st.file), current[st.file])
-        report.extend([found_stale] if found_stale else [])
+    for st in edited:
+        if rec.inputs:
+            shown = display(root, inputs / st.file)
+            found_stale = stale(book, st.sheet, shown, rec.inputs.get(st.file), current[st.file])
+            report.extend([found_stale] if found_stale else [])
+        known = CONTRACTS[st.table].names
+        report.extend(_extra_columns(st, known, _file_columns(current[st.file]), book))
     _check(root, cycle, book, edited, before, report)
     if not report.ok:
         return outcome

@@ -204,3 +204,15 @@ def render(st: SheetText) -> None:
             writer.writerow(values)
         st.rows.extend([r] * (1 + sum(v.count("\n") for v in values)))
     st.text = buf.getvalue()
+
+
+def drop_columns(st: SheetText, drop: set[int]) -> None:
+    """Leave the table's columns at these indexes (0-based, of st.cols) out of the CSV text;
+    a row that had values only there is left out with them."""
+    keep = [i for i in range(len(st.cols)) if i not in drop]
+    st.cols = [st.cols[i] for i in keep]
+    pairs = [(r, [row[i] for i in keep]) for r, row in zip(st.at, st.cells, strict=True)]
+    pairs = [p for n, p in enumerate(pairs) if n == 0 or any(p[1])]
+    st.at = [r for r, _ in pairs]
+    st.cells = [row for _, row in pairs]
+    render(st)
