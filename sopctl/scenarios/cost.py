@@ -32,6 +32,7 @@ from .frames import (
     put,
     put_capacity,
     same,
+    tidy,
     upsert_periods,
 )
 from .select import Ids, Selection
@@ -198,7 +199,7 @@ def _bom_costs(ws: Workspace, old: pl.DataFrame, new: pl.DataFrame, sel: Selecti
         .filter(~pl.col("item").is_in(sel.items))
     )
     out = items.join(per_item, on="item", how="left", maintain_order="left").with_columns(
-        (pl.col("unit_cost") + pl.col("d").fill_null(0.0)).clip(lower_bound=0.0).alias("unit_cost")
+        _plus_d().alias("unit_cost")
     )
     put(ws, "items", out.drop("d"))
 
@@ -226,5 +227,11 @@ def _roll(ws: Workspace, before: pl.DataFrame, sel: Selection) -> None:
     if not per_item.height:
         return
     out = rows.join(per_item, on=["item", "period"], how="left", maintain_order="left")
-    rolled = (pl.col("unit_cost") + pl.col("d").fill_null(0.0)).clip(lower_bound=0.0)
-    put(ws, "period_costs", out.with_columns(rolled.alias("unit_cost")).drop("d"))
+    put(ws, "period_costs", out.with_columns(_plus_d().alias("unit_cost")).drop("d"))
+
+
+def _plus_d() -> pl.Expr:
+    """`unit_cost` plus the change `d` of its materials (rounded as computed values are,
+    floored at 0); without a change, as it was."""
+    plus = tidy(pl.col("unit_cost") + pl.col("d")).clip(lower_bound=0.0)
+    return pl.when(pl.col("d").is_null()).then(pl.col("unit_cost")).otherwise(plus)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
 
 Note = Callable[[str, str], Finding]
 TOL = 1e-12
+# a computed value keeps 12 significant digits: 700 x 0.7 is 489.99999999999994 in binary
+# floating point, and adopt would write that into materials.csv; 490 is what was meant
+SIGNIFICANT = 12
 
 
 def frame(ws: Workspace, name: str) -> pl.DataFrame | None:
@@ -67,7 +71,29 @@ def upsert_periods(
 
 
 def change(values: pl.Expr, factor: float | None, plus: float | None) -> pl.Expr:
-    return values * factor if factor is not None else values + (plus or 0.0)
+    """`values` times `factor`, else plus `plus`, as a person would write the result."""
+    return tidy(values * factor if factor is not None else values + (plus or 0.0))
+
+
+def tidy_number(x: float) -> float:
+    """`x` rounded to 12 significant digits (correctly rounded, as Python formats it): the
+    binary noise of a product or sum goes (489.99999999999994 -> 490.0, 0.30000000000000004
+    -> 0.3), a value with fewer digits stays as it is."""
+    return float(f"{x:.{SIGNIFICANT}g}") if math.isfinite(x) else x
+
+
+def tidy(values: pl.Expr) -> pl.Expr:
+    """A computed column as a person would write it (`tidy_number` per value). Every overlay
+    that computes a value rounds it so, and the scenario is solved with the rounded value:
+    `sopctl adopt` writes exactly the numbers the scenario's plan was made with."""
+    return values.map_batches(_tidy_series, return_dtype=pl.Float64, is_elementwise=True)
+
+
+def _tidy_series(s: pl.Series) -> pl.Series:
+    values = s.cast(pl.Float64).to_list()
+    return pl.Series(
+        s.name, [None if v is None else tidy_number(v) for v in values], dtype=pl.Float64
+    )
 
 
 def floored(

@@ -19,7 +19,7 @@ import polars as pl
 
 from ..findings import Finding
 from ..tables.refs import ord_col
-from .frames import Note, frame, nothing, ords, put, same
+from .frames import Note, frame, nothing, ords, put, same, tidy
 from .select import Ids, Selection
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ def receipts_overlay(ws: Workspace, ov: Any, sel: Selection, ids: Ids, note: Not
         ]
     if ov.factor is not None:
         q = pl.col("quantity")
-        short = rows.with_columns(pl.when(pl.col(HIT)).then(q * ov.factor).otherwise(q))
+        short = rows.with_columns(pl.when(pl.col(HIT)).then(tidy(q * ov.factor)).otherwise(q))
         if ov.delay is None and same(rows["quantity"], short["quantity"]):  # a factor of 1
             return nothing("scheduled receipts", note)
         rows = short
