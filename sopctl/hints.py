@@ -87,6 +87,21 @@ def did_you_mean(word: str, candidates: list[str]) -> str | None:
     return lower[hit[0]] if hit else None
 
 
+def tag_advice(tag: object, expected: str) -> str:
+    """For a `kind` (a union's tag) that is none of `expected` (pydantic's "'demand',
+    'capacity', ..."): "; did you mean 'demand'?" when one is spelt like it, else ""."""
+    close = did_you_mean(str(tag), re.findall(r"'([^']*)'", expected))
+    return f"; did you mean {close!r}?" if close else ""
+
+
+def list_entry(loc: tuple[int | str, ...]) -> str:
+    """' (entry 2 of overlays)' for a location ending in a list index ('overlays.1', counted
+    from 0 as pydantic counts); '' otherwise."""
+    if len(loc) >= 2 and isinstance(loc[-1], int) and isinstance(loc[-2], str):
+        return f" (entry {loc[-1] + 1} of {loc[-2]})"
+    return ""
+
+
 def _unwrap(tp: Any) -> list[Any]:
     """The types a value of `tp` may have: Annotated and unions opened up, None left out."""
     if get_origin(tp) is Annotated:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import UnknownCycle, UserError, WorkspaceNotFound
 from .files import link_problem, not_regular, special_kind
 from .findings import Finding, finding
-from .hints import allowed_keys, date_hint, did_you_mean, fraction_hint
+from .hints import allowed_keys, date_hint, did_you_mean, fraction_hint, list_entry, tag_advice
 from .periods import start_date
 from .yamlio import YamlDoc, parse_yaml
 
@@ -276,7 +276,9 @@ def pydantic_findings(
             ctx = err.get("ctx") or {}
             if kind == "union_tag_invalid":  # pydantic's words for a discriminated union
                 disc = str(ctx.get("discriminator", "kind")).strip("'")
-                text = f"{disc} {ctx.get('tag')!r} is not one of {ctx.get('expected_tags')}"
+                expected = str(ctx.get("expected_tags"))
+                text = f"{disc} {ctx.get('tag')!r} is not one of {expected}"
+                text = list_entry(loc)[1:] + ": " + text + tag_advice(ctx.get("tag"), expected)
                 shown = None
             elif kind == "value_error":  # our own validators' words, without pydantic's prefix
                 text = text.removeprefix("value error, ")

@@ -172,7 +172,7 @@ def test_a_table_the_charter_does_not_declare_is_refused_and_nothing_written(
     before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
     r = run(["adopt", "cut"], cwd=root)
     assert r.code == 1
-    assert f"{CYCLE}/scenarios/cut.yaml:1:1: error SOP633" in r.out
+    assert f"{CYCLE}/scenarios/cut.yaml:4:5: error SOP633" in r.out  # the overlay
     assert "needs a capacity table" in r.out and "nothing written" in r.out
     assert "{file: capacity.csv, table: capacity, owner: ROLE, due: reconcile}" in r.out
     assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before

@@ -66,7 +66,8 @@ def _declared(root: Path, cycle: str) -> set[str]:
 
 def split_names(root: Path, tokens: list[str], cwd: Path) -> tuple[str, str, list[str]]:
     """(cycle, mode, names): the first token is the cycle when a cycle has that id; the rest
-    are scenario names when cycle.yaml declares them all, else git revisions."""
+    are scenario names when cycle.yaml declares them all, else git revisions. A name that is
+    neither, but is spelt like a scenario, is a usage error that names the scenario."""
     from ..errors import UserError
     from ..workspace import list_cycles, pick_cycle
 
@@ -77,13 +78,59 @@ def split_names(root: Path, tokens: list[str], cwd: Path) -> tuple[str, str, lis
     hits = [t for t in rest if t in known]
     if len(hits) == len(rest):
         return cycle_id, "scenarios", rest
+    misses = [t for t in rest if t not in known]
+    fixed = {t: _spelt_like(t, known) for t in misses}
     if hits:
         raise UserError(
-            f"{', '.join(hits)} name scenarios and {', '.join(t for t in rest if t not in known)} "
-            "do not: compare scenarios of one cycle, or git revisions, not both",
-            hint=f"scenarios of cycle {cycle_id}: {', '.join(sorted(known))}",
+            f"{_words(misses)} {'is not a scenario' if len(misses) == 1 else 'are not scenarios'}"
+            f" of cycle {cycle_id}, but {_words(hits)} {'is' if len(hits) == 1 else 'are'}: "
+            "compare scenarios of one cycle, or git revisions, not both",
+            hint=_instead(cycle, cycle_id, rest, fixed, known),
+        )
+    wrong = [t for t in misses if fixed[t] and not _is_revision(root, t)]
+    if wrong:
+        one = len(wrong) == 1
+        raise UserError(
+            f"{_words(wrong)} {'is neither a scenario' if one else 'are neither scenarios'} of "
+            f"cycle {cycle_id} nor {'a git revision' if one else 'git revisions'}",
+            hint=_instead(cycle, cycle_id, rest, fixed, known),
         )
     return cycle_id, "revisions", rest
+
+
+def _spelt_like(name: str, known: set[str]) -> str | None:
+    from ..hints import did_you_mean
+
+    return did_you_mean(name, sorted(known))
+
+
+def _words(names: list[str]) -> str:
+    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
+
+
+def _instead(
+    cycle: str | None, cycle_id: str, rest: list[str], fixed: dict[str, str | None], known: set[str]
+) -> str:
+    """Did you mean: the scenario each misspelt name is spelt like, and the command with all
+    of them spelt right; without a guess for every name, the scenarios there are."""
+    meant = {t: m for t, m in fixed.items() if m and m not in rest}
+    said = ", ".join(f"{m} for {t}" if len(fixed) > 1 else m for t, m in meant.items())
+    if meant and len(meant) == len(fixed):
+        names = [meant.get(t, t) for t in rest]
+        command = " ".join(["sopctl compare", *([cycle] if cycle else []), *names])
+        return f"did you mean {said}? {command}"
+    listed = f"scenarios of cycle {cycle_id}: {', '.join(sorted(known))}"
+    return f"did you mean {said}? {listed}" if meant else listed
+
+
+def _is_revision(root: Path, name: str) -> bool:
+    from .. import vcs
+    from ..errors import GitError
+
+    try:
+        return vcs.resolve_commit(root, name) is not None
+    except GitError:  # not a git repository: no revisions at all
+        return False
 
 
 def run_compare_cmd(root: Path | None, tokens: list[str], fmt: str, rows: int) -> int:

@@ -102,9 +102,15 @@ def _value(kind: str, v: float | None, cur: str) -> str:
 def _delta(kind: str, v: float | None, base: float | None) -> str:
     if v is None or base is None:
         return "–"
-    if kind == "share":
-        return fmt.points(v - base, 2)
+    if kind == "share":  # the difference of the shares as shown (99.99 % - 100.00 %)
+        return fmt.points(_shown_share(v) - _shown_share(base), 2)
     return fmt.signed(v - base, 2 if kind == "ratio" else 0)
+
+
+def _shown_share(x: float) -> float:
+    """The share as `_value` shows it (two decimals of a percent, a shortfall never shown as
+    100 %), so that a delta never contradicts the values beside it."""
+    return float(fmt.pct(x, 2).removesuffix(" %").replace(",", "")) / 100
 
 
 def scenarios(d: ReportData, table: Table) -> str:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..findings import Finding, Report, Severity, finding
+from ..hints import did_you_mean
 from ..outputs import write_all
 from ..validate import Workspace, load_workspace
 from ..workspace import display
@@ -71,10 +72,13 @@ def plan_adoption(root: Path | None, cycle: str | None, sid: str, owner: str | N
         return out
     assert ws.charter is not None and ws.cycle is not None
     if sid == BASE or sid not in declared(ws):
+        close = did_you_mean(sid, declared(ws)) if sid != BASE else None
         raise UserError(
             f"cycle {ws.cycle_id} has no scenario '{sid}' to adopt "
             f"(declared: {', '.join(declared(ws)) or 'none'})",
-            hint="name a scenario of cycle.yaml's register; base is the plan already",
+            hint=f"did you mean {close}?"
+            if close
+            else "name a scenario of cycle.yaml's register; base is the plan already",
         )
     scenarios, _ = load_scenarios(ws, None)
     sc = scenarios[sid]
@@ -83,7 +87,8 @@ def plan_adoption(root: Path | None, cycle: str | None, sid: str, owner: str | N
     inputs = [ws.cycle_dir / "inputs" / d.file for d in ws.charter.inputs]
     out.reads = [charter, ws.cycle_dir / "cycle.yaml", *inputs, sc.path]
     ids = ids_of(ws)
-    ws_s, _, fs = apply_tables(ws, sc, ids)
+    made: dict[str, int] = {}
+    ws_s, _, fs = apply_tables(ws, sc, ids, made)
     out.report.extend(fs)
     owners: dict[str, str] = {d.table: d.owner for d in ws.charter.inputs}
     edits: dict[str, tuple[Edit, RowCounts]] = {}
@@ -92,7 +97,7 @@ def plan_adoption(root: Path | None, cycle: str | None, sid: str, owner: str | N
         if before is not None and before.frame is table.frame:
             continue
         if before is None:
-            out.report.add(_undeclared(sc, name))
+            out.report.add(_undeclared(sc, name, made.get(name)))
             continue
         edit, counts = table_edit(before, table.frame)
         if edit:
@@ -127,11 +132,13 @@ def write_adoption(a: Adoption) -> None:
     a.written = True
 
 
-def _undeclared(sc: Scenario, table: str) -> Finding:
+def _undeclared(sc: Scenario, table: str, overlay: int | None) -> Finding:
+    """SOP633 at the overlay that needs the table (the file's start when none is known)."""
+    line, col = sc.doc.where(("overlays", overlay)) if overlay is not None else (1, 1)
     return finding(
         sc.shown,
-        1,
-        1,
+        line,
+        col,
         "SOP633",
         f"adopting '{sc.id}' needs {'an' if table[0] in 'aeiou' else 'a'} {table} table, which "
         "the charter's inputs do not declare; add "
@@ -164,7 +171,8 @@ def _overrides(
         return
     table = ws.tables.get("overrides")
     if table is None:
-        out.report.add(_undeclared(sc, "overrides"))
+        first = next(i for i, ov in enumerate(sc.file.overlays) if ov.kind == "demand")
+        out.report.add(_undeclared(sc, "overrides", first))
         return
     if owner is None:
         raise UserError(

@@ -9,12 +9,14 @@ file in inputs/ is a shadow input (SOP601).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from ..findings import Finding, finding
+from ..hints import did_you_mean
 from ..workspace import display, pydantic_findings, read_text
 from ..yamlio import YamlDoc, parse_yaml
 
@@ -36,6 +38,18 @@ class Scenario:
     shown: str  # repository-relative path, as findings print it
     file: ScenarioFile
     doc: YamlDoc
+
+
+@dataclass(frozen=True)
+class Broken:
+    """A scenario file that fails its schema, with what can still be checked: the overlays
+    that pass it on their own (unknown keys left out) and the owner, so that a misspelt kind
+    does not hide an unknown resource two overlays further down."""
+
+    shown: str
+    doc: YamlDoc
+    overlays: list[tuple[int, Any]]  # (index in the file, overlay model)
+    owner: str | None
 
 
 def folder(ws: Workspace) -> Path:
@@ -74,6 +88,11 @@ def _ctx(e: object) -> dict[str, object]:
 
 def read_scenario(root: Path, path: Path, sid: str) -> tuple[Scenario | None, list[Finding]]:
     """One scenario file: read, parse and validate against the schema."""
+    sc, findings = _read(root, path, sid)
+    return (sc if isinstance(sc, Scenario) else None), findings
+
+
+def _read(root: Path, path: Path, sid: str) -> tuple[Scenario | Broken | None, list[Finding]]:
     from ..schemas.scenario import ScenarioFile  # its schema is built only when one is read
 
     text, findings = read_text(root, path)
@@ -86,8 +105,48 @@ def read_scenario(root: Path, path: Path, sid: str) -> tuple[Scenario | None, li
     try:
         model = ScenarioFile.model_validate(doc.data)
     except ValidationError as exc:
-        return None, findings + pydantic_findings(doc, _untagged(exc), ScenarioFile)
+        found = pydantic_findings(doc, _untagged(exc), ScenarioFile)
+        return _broken(shown, doc, exc), findings + found
     return Scenario(sid, path, shown, model, doc), findings
+
+
+def _broken(shown: str, doc: YamlDoc, exc: ValidationError) -> Broken:
+    data = doc.data if isinstance(doc.data, dict) else {}
+    bad_owner = any(e["loc"][:1] == ("owner",) for e in exc.errors(include_url=False))
+    owner = data.get("owner")
+    owner = owner if isinstance(owner, str) and not bad_owner else None
+    raw = data.get("overlays")
+    overlays = list(raw) if isinstance(raw, list) else []
+    parts = [(i, ov) for i, ov in ((i, _alone(r)) for i, r in enumerate(overlays)) if ov]
+    return Broken(shown, doc, parts, owner)
+
+
+@cache
+def _overlay_adapter() -> Any:
+    from pydantic import TypeAdapter
+
+    from ..schemas.scenario import Overlay
+
+    return TypeAdapter(Overlay)
+
+
+def _alone(raw: object) -> Any:
+    """The overlay model of `raw` when it passes the schema on its own, unknown keys left out
+    (they are reported already); None otherwise."""
+    if not isinstance(raw, dict):
+        return None
+    adapter = _overlay_adapter()
+    try:
+        return adapter.validate_python(raw)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        if any(e["type"] != "extra_forbidden" for e in errors):
+            return None
+        extra = {e["loc"][-1] for e in errors}
+    try:
+        return adapter.validate_python({k: v for k, v in raw.items() if k not in extra})
+    except ValidationError:
+        return None
 
 
 def files_in(ws: Workspace) -> list[Path]:
@@ -106,8 +165,16 @@ def load_scenarios(
     ws: Workspace, cycle_doc: YamlDoc | None
 ) -> tuple[dict[str, Scenario], list[Finding]]:
     """Every declared scenario that could be read, and the findings of the register."""
+    out, _, findings = _load(ws, cycle_doc)
+    return out, findings
+
+
+def _load(
+    ws: Workspace, cycle_doc: YamlDoc | None
+) -> tuple[dict[str, Scenario], list[Broken], list[Finding]]:
     assert ws.cycle is not None and ws.charter is not None
     out: dict[str, Scenario] = {}
+    broken: list[Broken] = []
     findings: list[Finding] = []
     d = folder(ws)
     wanted: set[Path] = set()
@@ -129,16 +196,19 @@ def load_scenarios(
                 )
             )
             continue
-        sc, fs = read_scenario(ws.root, path, entry.id)
+        sc, fs = _read(ws.root, path, entry.id)
         findings += fs
-        if sc is not None:
+        if isinstance(sc, Scenario):
             out[entry.id] = sc
-            findings += _owner(ws, sc)
+            findings += _owner(ws, sc.shown, sc.doc, sc.file.owner)
+        elif isinstance(sc, Broken):
+            broken.append(sc)
+            findings += _owner(ws, sc.shown, sc.doc, sc.owner)
     for path in files_in(ws):
         if path in wanted:
             continue
         findings.append(_shadow(ws, path))
-    return out, findings
+    return out, broken, findings
 
 
 def _shadow(ws: Workspace, path: Path) -> Finding:
@@ -176,20 +246,21 @@ def _shadow(ws: Workspace, path: Path) -> Finding:
     )
 
 
-def _owner(ws: Workspace, sc: Scenario) -> list[Finding]:
+def _owner(ws: Workspace, shown: str, doc: YamlDoc, owner: str | None) -> list[Finding]:
     assert ws.charter is not None
     roles = ws.charter.role_ids()
-    if sc.file.owner in roles:
+    if owner is None or owner in roles:
         return []
-    line, col = sc.doc.where(("owner",))
+    line, col = doc.where(("owner",))
     return [
         finding(
-            sc.shown,
+            shown,
             line,
             col,
             "SOP627",
-            f"owner '{sc.file.owner}' is not a role of the charter; name one of: "
-            f"{', '.join(sorted(roles))}",
+            f"owner '{owner}' is not a role of the charter; "
+            + (f"did you mean '{close}'? " if (close := did_you_mean(owner, sorted(roles))) else "")
+            + f"name one of: {', '.join(sorted(roles))}",
         )
     ]
 
@@ -201,13 +272,16 @@ def check_scenarios(ws: Workspace, cycle_doc: YamlDoc | None) -> tuple[list[Find
 
     if ws.cycle is None or ws.charter is None:
         return [], []
-    scenarios, findings = load_scenarios(ws, cycle_doc)
+    scenarios, broken, findings = _load(ws, cycle_doc)
     files = [display(ws.root, folder(ws) / f"{sid}.yaml") for sid in declared(ws)]
     shown = [f for f in files if (ws.root / f).is_file()]
-    if not scenarios:
+    if not scenarios and not broken:
         return findings, shown
     ids = ids_of(ws)
     for sc in scenarios.values():
         for i, ov in enumerate(sc.file.overlays):
             findings += select(ids, ov, sc.doc, i)[1]
+    for b in broken:  # the overlays that pass the schema on their own
+        for i, ov in b.overlays:
+            findings += select(ids, ov, b.doc, i)[1]
     return findings, shown

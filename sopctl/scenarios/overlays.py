@@ -64,9 +64,12 @@ if TYPE_CHECKING:
     from .load import Scenario
 
 
-def apply_tables(ws: Workspace, sc: Scenario, ids: Ids) -> tuple[Workspace, bool, list[Finding]]:
+def apply_tables(
+    ws: Workspace, sc: Scenario, ids: Ids, made: dict[str, int] | None = None
+) -> tuple[Workspace, bool, list[Finding]]:
     """The workspace with every table overlay of `sc` applied, whether the promotions changed
-    (the demand view must then be rebuilt), and the warnings of applying them."""
+    (the demand view must then be rebuilt), and the warnings of applying them. `made`, when
+    given, gets each table the cycle does not have and the overlay (its index) that made it."""
     out = dataclasses.replace(ws, tables=dict(ws.tables))
     promotions = False
     findings: list[Finding] = []
@@ -93,6 +96,8 @@ def apply_tables(ws: Workspace, sc: Scenario, ids: Ids) -> tuple[Workspace, bool
         elif kind == "promotion":
             findings += _promotion(out, ov, sel, ids, note)
             promotions = True
+        if made is not None:
+            made.update((t, i) for t in out.tables if t not in ws.tables and t not in made)
     return out, promotions, findings
 
 

@@ -21,6 +21,7 @@ import polars as pl
 
 from ..errors import UserError
 from ..findings import Report, Severity
+from ..hints import did_you_mean
 from ..outputs import write_all
 from ..plan import MANIFEST, ReconcileRun, demand_view, write_plan
 from ..plan_files import plan_files
@@ -87,10 +88,13 @@ def wanted(ws: Workspace, names: list[str], every: bool) -> list[str]:
         if name == BASE or name in out:
             continue
         if name not in known:
+            close = did_you_mean(name, known)
             raise UserError(
                 f"cycle {ws.cycle_id} has no scenario '{name}' "
                 f"(declared: {', '.join(known) or 'none'})",
-                hint=f"declare it in cycle.yaml (scenarios: - id: {name}) and write "
+                hint=f"did you mean {close}?"
+                if close
+                else f"declare it in cycle.yaml (scenarios: - id: {name}) and write "
                 f"cycles/{ws.cycle_id}/scenarios/{name}.yaml",
             )
         out.append(name)

@@ -28,8 +28,9 @@ def delta(k: Kpi, name: str, base: str) -> str:
     if d is None:
         return "n/a"
     sign = "+" if d > 0 else "−"
-    if k.unit in SHARE_UNITS:
-        pts = 100 * d if k.unit == "share" else d
+    if k.unit in SHARE_UNITS:  # the difference of the values as shown (99.9% - 100.0%)
+        pts = _shown(k, k.values.get(name)) - _shown(k, k.values.get(base))
+        sign = "+" if pts > 0 else "−"
         return "±0" if abs(pts) < 0.05 else f"{sign}{abs(pts):.1f} pp"
     if k.unit == "ratio":
         return "±0" if abs(d) < 0.005 else f"{sign}{abs(d):,.2f}"
@@ -42,6 +43,11 @@ def delta(k: Kpi, name: str, base: str) -> str:
     if pct is not None and k.unit != "count" and abs(base_value or 0.0) >= 0.5:
         text += f", {'+' if pct >= 0 else '−'}{abs(pct):,.1f}%"
     return text
+
+
+def _shown(k: Kpi, x: float | None) -> float:
+    """A share or percentage as `value` shows it, in percent."""
+    return float(value(k, x).rstrip("%").replace(",", "")) if x is not None else 0.0
 
 
 def cell(k: Kpi, name: str, base: str) -> str:
