@@ -118,7 +118,8 @@ CASES = [
     ("new_pair", "supply_plan.csv", "item", "A", "demand", [50, 55, 50], "cold"),
     ("capacity_cut", "capacity_plan.csv", "resource", "LINE", "available", [100, 70, 100], "warm"),
     ("capacity_half", "capacity_plan.csv", "resource", "LINE", "available", [50, 100, 100], "warm"),
-    ("shift", "capacity_plan.csv", "resource", "LINE", "available", [100, 140, 140], "warm"),
+    # the base plan stays optimal (LINE never binds): kept, no solve
+    ("shift", "capacity_plan.csv", "resource", "LINE", "available", [100, 140, 140], "kept"),
     crew("no_layoffs", "layoffs", [0, 0, 0]),
     crew("no_layoffs", "workforce", [2, 2, 2]),
     crew("no_layoffs_jan", "layoffs", [0, 1.75, 0]),
@@ -135,13 +136,13 @@ CASES = [
     crew("crew_short_freeze", "hires", [0, 0, 0]),
     ("crew_short_freeze", "supply_plan.csv", "item", "A", "production", [40, 40, 40], "warm"),
     (
-        "supplier_half",
+        "supplier_half",  # the 50 a month the base buys: kept
         "materials_plan.csv",
         "material",
         "M",
         "supplier_capacity",
         [0, 50, 50],
-        "warm",
+        "kept",
     ),
     (
         "supplier_late",
@@ -163,13 +164,13 @@ CASES = [
         "warm",
     ),
     (
-        "supplier_from_feb",
+        "supplier_from_feb",  # 60 is more than the 50 the base buys: kept
         "materials_plan.csv",
         "material",
         "M",
         "supplier_capacity",
         [0, 60, 60],
-        "warm",
+        "kept",
     ),
     (
         "supplier_march_then_half",

@@ -11,9 +11,13 @@ capacity hours, demand, open orders ...), costs (`changeColsCost`) and matrix co
 an item that can no longer be subcontracted ...) changes which rows and columns exist; such a
 variant is solved cold by `solve` on its own model.
 
-Each variant starts from the base's basis, not from the previous variant's, so its result does
-not depend on which other variants ran or in which order. The priority stages run on the same
-instance and are undone afterwards (costs, bounds of the shortage columns, added rows).
+Each variant starts from the base's basis, not from the previous variant's, and from a cleared
+solver (`clearSolver`: HiGHS keeps pivoting state such as its dual edge weights from earlier
+runs, which `setBasis` alone does not reset, and a degenerate pivot then goes another way), so
+its result does not depend on which other variants ran or in which order. The priority stages
+run on the same instance and are undone afterwards (costs, bounds of the shortage columns,
+added rows). Before any of that, a variant whose changes leave the base's plan optimal keeps
+it (kept.py).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from .data import FloatArr, IntArr
+from .kept import BaseOptimum, kept_solution, still_optimal
 from .lp import LpModel
 from .solve import Solution, SolveOptions, _Run, solve_stages
 
@@ -77,8 +82,16 @@ class WarmSession:
         self.basis: Any = self.r.h.getBasis() if status == "kOptimal" else None
         self.base = solve_stages(self.r, lp, options, status)
         self.loaded = _Loaded.of(lp)
-        self._undo_stages(lp)
         self._a_cols = np.repeat(np.arange(lp.n_col, dtype=np.int64), np.diff(lp.a_start))
+        final = self.r.h.getLp()  # the bounds the base's plan is optimal for: levels held
+        self.optimum = BaseOptimum.of(
+            lp,
+            self.base,
+            np.asarray(final.col_lower_, dtype=np.float64),
+            np.asarray(final.col_upper_, dtype=np.float64),
+            self._a_cols,
+        )
+        self._undo_stages(lp)
 
     @property
     def usable(self) -> bool:
@@ -90,19 +103,25 @@ class WarmSession:
 
     def solve(self, lp: LpModel) -> tuple[Solution, str] | None:
         """A variant's solution and how it was found: 'unchanged' (the same model: the base's
-        solution), 'warm' (changed in place, restarted from the base's basis); None when its
-        structure differs (solve it cold)."""
+        solution), 'kept' (the base's solution is still optimal: kept.py), 'warm' (changed in
+        place, restarted from the base's basis); None when its structure differs (solve it
+        cold)."""
         if not self.usable or not same_structure(self.lp, lp):
             return None
         if _same_numbers(self.lp, lp):
             return self.base, "unchanged"
+        kept = kept_solution(self.optimum, lp) if self.optimum is not None else None
+        if kept is not None:
+            return kept, "kept"
         self._push(lp)
         h = self.r.h
+        h.clearSolver()  # what earlier runs left (edge weights ...): see the module's doc
         h.setBasis(self.basis)
         self.r.seconds, self.r.runs, self.r.stages = 0.0, 0, 0
         sol = solve_stages(self.r, lp, self.options, self.r.run())
         self._undo_stages(lp)
-        return sol, "warm"
+        kept = still_optimal(self.optimum, lp, sol) if self.optimum is not None else None
+        return (kept, "kept") if kept is not None else (sol, "warm")
 
     def _push(self, lp: LpModel) -> int:
         """Load `lp`'s numbers where they differ from the loaded ones; the count of changes."""
