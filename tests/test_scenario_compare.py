@@ -160,6 +160,7 @@ def test_json_shape_is_the_documented_contract(comparison: Any) -> None:
         "inputs_changed",
         "exceptions",
         "utilisation_peak_periods",
+        "same_cost",
     }
     assert opt["exceptions"]["appeared_count"] == 1
     assert opt["exceptions"]["by_kind"] == {"late_delivery": 1, "shortage": 1}

@@ -44,6 +44,8 @@ def show_comparison(c: Comparison, console: Console) -> None:
             cells.append(Text(text, style="bold green" if n in k.best else ""))
         t.add_row(Text(k.label), *cells)
     print_table(console, t)
+    for note in c.same_cost_notes():
+        console.print(Text(note, style="yellow"))
     _changes(c, console)
     ot = Table(title="Options", title_justify="left")
     for col in ("option", "owner", "description", "inputs changed", "plan from"):

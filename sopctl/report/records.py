@@ -219,6 +219,8 @@ def scenarios(src: PlanSource, only: list[str] | None) -> tuple[list[ScenarioRow
     note = f"Base plan against {len(names)} scenario(s); Δ = scenario − base; ★ the best option."
     if failed:
         note += f" Without a plan, left out: {', '.join(failed)}."
+    for same in comparison.same_cost_notes():
+        note += f" {same}"
     return rows, names, note
 
 

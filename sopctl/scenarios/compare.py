@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..plandiff.model import OutputDiff
 from ..plandiff.outputs import PlanSnapshot, diff_outputs
 from ..reconcile.result import COST_ORDER
+
+if TYPE_CHECKING:
+    from .ties import SameCost
 
 DECIMALS = 6
 Value = float | None
@@ -135,19 +138,29 @@ class Comparison:
     def kpi(self, name: str) -> Kpi | None:
         return next((k for k in self.kpis if k.name == name), None)
 
+    def same_cost_notes(self) -> list[str]:
+        """Per option that costs what the base costs but plans differently: what to make of
+        it (ties.py)."""
+        from .ties import same_cost
+
+        return [t.note(self.base, self.mode) for t in same_cost(self).values()]
+
     def to_dict(self) -> dict[str, Any]:
+        from .ties import same_cost
+
+        ties = same_cost(self)
         return {
             "cycle": self.cycle,
             "mode": self.mode,
             "currency": self.currency,
             "base": self.base,
             "ok": self.ok,
-            "options": [self._option(o) for o in self.options],
+            "options": [self._option(o, ties.get(o.name)) for o in self.options],
             "kpis": [k.to_dict(self.names, self.base) for k in self.kpis],
             "limit": self.limit,
         }
 
-    def _option(self, o: Option) -> dict[str, Any]:
+    def _option(self, o: Option, tie: SameCost | None) -> dict[str, Any]:
         diff = self.changes.get(o.name)
         exc = diff.to_dict()["exceptions"] if diff is not None else None
         counts = (o.plan.summary.get("exceptions") or {}) if o.plan else {}
@@ -172,6 +185,7 @@ class Comparison:
                 "cleared": exc["cleared"] if exc else [],
             },
             "utilisation_peak_periods": {r: p for r, (p, _) in peaks.items()},
+            "same_cost": tie.to_dict(self.base, self.mode) if tie is not None else None,
         }
 
     def to_json(self) -> str:

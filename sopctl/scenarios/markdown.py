@@ -40,6 +40,7 @@ def to_markdown(c: Comparison) -> str:
         rows.append([k.label, *cells])
     header = ["", *(title(o) for o in c.options)]
     lines += [*_table(header, rows, set(range(1, len(header)))), ""]
+    lines += [line for note in c.same_cost_notes() for line in (f"> {_esc(note)}", "")]
     lines += _exceptions(c)
     lines += _options(c)
     return "\n".join(lines).rstrip() + "\n"
