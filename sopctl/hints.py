@@ -96,7 +96,7 @@ def tag_advice(tag: object, expected: str) -> str:
 
 def list_entry(loc: tuple[int | str, ...]) -> str:
     """' (entry 2 of overlays)' for a location ending in a list index ('overlays.1', counted
-    from 0 as pydantic counts); '' otherwise."""
+    from 0 as pydantic counts: people count from 1); '' otherwise."""
     if len(loc) >= 2 and isinstance(loc[-1], int) and isinstance(loc[-2], str):
         return f" (entry {loc[-1] + 1} of {loc[-2]})"
     return ""

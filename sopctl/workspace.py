@@ -278,7 +278,9 @@ def pydantic_findings(
                 disc = str(ctx.get("discriminator", "kind")).strip("'")
                 expected = str(ctx.get("expected_tags"))
                 text = f"{disc} {ctx.get('tag')!r} is not one of {expected}"
-                text = list_entry(loc)[1:] + ": " + text + tag_advice(ctx.get("tag"), expected)
+                text += tag_advice(ctx.get("tag"), expected)
+                if entry := list_entry(loc):  # 'overlays.1' counts from 0: say which one
+                    text = f"{entry.strip()}: {text}"
                 shown = None
             elif kind == "value_error":  # our own validators' words, without pydantic's prefix
                 text = text.removeprefix("value error, ")
