@@ -100,6 +100,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SOP507": (Severity.ERROR, "phase due days are out of order"),
     "SOP508": (Severity.WARNING, "pipeline stage probabilities decrease along the stages"),
     "SOP509": (Severity.WARNING, "decision right held by nobody"),
+    "SOP510": (
+        Severity.WARNING,
+        "metric where lower is better is set to direction at_least (a floor, not a ceiling)",
+    ),
     "SOP601": (Severity.ERROR, "input file present but not declared in the charter (shadow input)"),
     "SOP602": (Severity.ERROR, "declared required input is missing"),
     "SOP603": (Severity.ERROR, "cycle refers to an unknown charter"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import periods
 from .findings import Finding, finding
-from .schemas.charter import Charter
+from .schemas.charter import LOWER_IS_BETTER, Charter
 from .schemas.cycle import Cycle
 from .yamlio import YamlDoc
 
@@ -35,6 +35,20 @@ def check_charter(ch: Charter, doc: YamlDoc) -> list[Finding]:
     out += _dupes(doc, [r.id for r in ch.roles], "roles", "SOP504", "role")
     out += _dupes(doc, [s.id for s in ch.segments], "segments", "SOP504", "segment")
     out += _dupes(doc, [m.name for m in ch.metrics], "metrics", "SOP504", "metric")
+    for i, m in enumerate(ch.metrics):
+        # the schema makes these at_most unless the charter says otherwise: at_least is written
+        if m.name in LOWER_IS_BETTER and m.direction == "at_least":
+            line, col = doc.where(("metrics", i, "direction"))
+            out.append(
+                finding(
+                    doc.path,
+                    line,
+                    col,
+                    "SOP510",
+                    f"{m.name} is better the lower it is: direction at_least breaches when it "
+                    f"is below {m.target:g}; write at_most (the default) unless a floor is meant",
+                )
+            )
     for i, role in enumerate(ch.approvals.required_roles):
         if role in ch.approvals.required_roles[:i]:
             line, col = doc.where(("approvals", "required_roles", i))

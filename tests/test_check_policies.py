@@ -162,6 +162,18 @@ def test_metrics() -> None:
     assert all(f.message.startswith("cycle 2027-01: ") for f in named)  # shared charter line
 
 
+def test_a_ceiling_metric_without_direction_is_judged_as_a_ceiling() -> None:
+    """capacity_utilisation without `direction` is at most 0.9: a peak of 0.95 misses it, a
+    peak of 0.85 does not (judged as a floor, it was the other way round)."""
+    m = Metric.model_validate({"name": "capacity_utilisation", "target": 0.9, "owner": "ops"})
+    peak = {"utilisation_peaks": [{"resource": "r", "period": "2027-01", "utilisation": 0.95}]}
+    found = metric_findings([m], peak, "ch.yaml", {0: (5, 3)})
+    assert [(f.code, f.line) for f in found] == [("SOP804", 5)]
+    assert "is 0.95, target ≤ 0.9" in found[0].message
+    peak["utilisation_peaks"][0]["utilisation"] = 0.85
+    assert metric_findings([m], peak, "ch.yaml", {0: (5, 3)}) == []
+
+
 def test_the_peak_among_equal_peaks_is_the_resource_first_by_name() -> None:
     """The report's KPI and check's SOP804 name the same resource when two peak at 100 %."""
     from sopctl.check.metrics import values

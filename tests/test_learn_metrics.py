@@ -11,7 +11,7 @@ from sopctl.learn import metrics as m
 from sopctl.learn import scorecard as sc
 from sopctl.learn.pipeline import charter_patch
 from sopctl.learn.rules import Rules
-from sopctl.schemas.charter import Charter
+from sopctl.schemas.charter import Charter, Metric
 from sopctl.yamlio import parse_yaml
 
 FLAT = [10.0, 10.0, 10.0, 10.0]
@@ -181,6 +181,37 @@ def test_owner_and_escalation_come_from_the_charter() -> None:
     assert rules.escalate("shortage", segment="strategic") == "sales_lead"  # a rule still wins
     th = rules.threshold("forecast", "tracking_signal", default=sc.Threshold(4.0))
     assert (th.severity, th.owner) == ("error", "demand_planner")
+
+
+def test_a_metric_where_lower_is_better_is_a_ceiling_by_default() -> None:
+    """tracking_signal without `direction`: judged by size against at most 2 (+ 0.5), so
+    |-0.667| and 2.0 are within, 2.6 and -2.6 breach; an explicit at_least is a warning."""
+    from sopctl.semantics import check_charter
+
+    ts = "  - {name: tracking_signal, target: 2, tolerance: 0.5, severity: warning, owner: cfo}\n"
+    text = CHARTER.replace("metrics:\n", "metrics:\n" + ts, 1)
+    doc, _ = parse_yaml("acme.yaml", text)
+    assert doc is not None
+    ch = Charter.model_validate(doc.data)
+    th = Rules(ch).threshold("forecast", "tracking_signal", default=sc.Threshold(4.0))
+    assert (th.direction, th.absolute, th.target, th.tolerance) == ("at_most", True, 2.0, 0.5)
+    judged = [_judge(v, th) for v in (-0.667, 2.0, 2.5, 2.6, -2.6)]
+    assert judged == ["ok", "ok", "ok", "breach", "breach"]
+    assert "SOP510" not in [f.code for f in check_charter(ch, doc)]
+    # an explicit floor stays as written, with a warning at its line
+    doc, _ = parse_yaml("acme.yaml", text.replace("tolerance: 0.5,", "direction: at_least,"))
+    assert doc is not None
+    ch = Charter.model_validate(doc.data)
+    assert Rules(ch).threshold("forecast", "tracking_signal").direction == "at_least"
+    found = [f for f in check_charter(ch, doc) if f.code == "SOP510"]
+    assert [(f.line, f.severity.value) for f in found] == [
+        (text.splitlines().index(ts[:-1]) + 1, "warning")
+    ]
+    # errors and the peak utilisation too; others (service, turns, unknown ones) stay at_least
+    for name in ("forecast_wape", "forecast_mape", "forecast_bias", "capacity_utilisation"):
+        assert Metric(name=name, target=0.2, owner="x").direction == "at_most"
+    for name in ("service_level", "inventory_turns", "pipeline_coverage"):
+        assert Metric(name=name, target=0.2, owner="x").direction == "at_least"
 
 
 def test_old_charters_stay_valid_and_learn_roles_are_checked() -> None:

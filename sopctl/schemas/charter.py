@@ -114,15 +114,39 @@ NON_NEGATIVE_METRICS = (
     "inventory_turns",
     "capacity_utilisation",
 )
+# metrics where lower is better (an error, a bias or tracking signal by its size, the peak
+# utilisation of a resource): a threshold on them is a ceiling unless the charter says otherwise
+LOWER_IS_BETTER = (
+    "forecast_wape",
+    "forecast_mape",
+    "forecast_bias",
+    "tracking_signal",
+    "capacity_utilisation",
+)
 
 
 class Metric(Strict):
     name: Id
     target: float
     tolerance: NonNeg = 0.0
-    direction: Literal["at_least", "at_most"] = "at_least"
+    direction: Literal["at_least", "at_most"] = Field(
+        default="at_least",
+        description="at_least, or at_most; default at_most for "
+        + ", ".join(LOWER_IS_BETTER)
+        + " (lower is better), else at_least",
+    )
     severity: Literal["error", "warning"] = "error"
     owner: Id
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_direction(cls, data: Any) -> Any:
+        """A metric where lower is better is a ceiling when the charter names no direction."""
+        if isinstance(data, dict) and "direction" not in data:
+            name = data.get("name")
+            if isinstance(name, str) and name.strip() in LOWER_IS_BETTER:
+                return {**data, "direction": "at_most"}
+        return data
 
     @field_validator("target")
     @classmethod
