@@ -11,15 +11,14 @@ import contextlib
 import errno
 import os
 import shutil
-import signal
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
 
 from .errors import CannotWrite
+from .interrupts import signal_gate
 
 TEMP_SUFFIX = ".sopctl-tmp"  # staged files: .<name>.<random>.sopctl-tmp (see write_all)
 
@@ -162,7 +161,11 @@ def write_atomic(
 
 
 def write_all(
-    files: dict[Path, str | bytes], *, follow: bool = False, root: Path | None = None
+    files: dict[Path, str | bytes],
+    *,
+    follow: bool = False,
+    root: Path | None = None,
+    remove: Iterable[Path] = (),
 ) -> None:
     """Write several files so that either all of them land or none changes.
 
@@ -175,19 +178,31 @@ def write_all(
     a folder are removed by the next write there (under the lock, no writer is staging).
     `root`: the repository the files belong to; a folder on the way that is a symlink out of
     it (a committed `outputs -> /elsewhere`) is refused, nothing is written.
+    `remove`: files of the same set that this write no longer produces (a stale output); those
+    that exist are removed with the renames, as part of the set: a failure puts them back.
     """
     path = Path()
     targets: dict[Path, Path] = {}
     try:
         for path in files:
             targets[path] = _prepare(path, follow, root)
+        gone = [_prepare(p, False, root) for p in remove if p not in files and os.path.lexists(p)]
     except OSError as exc:
         raise cannot_write(path, exc) from exc
-    folders = {target.parent for target in targets.values()}
-    with _signal_gate() as gate, _folders_locked(folders) as locked:
+    folders = {target.parent for target in [*targets.values(), *gone]}
+    with signal_gate() as gate, _folders_locked(folders) as locked:
         staged: list[tuple[str, Path]] = []
         try:
             _sweep(locked)
+            for path in gone:  # a name in the folder to move the file to, until the end
+                target = path
+                with gate.held():
+                    fd, tmp = tempfile.mkstemp(
+                        prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent
+                    )
+                    staged.append((tmp, target))
+                os.close(fd)
+            removals = len(staged)
             for path, data in files.items():
                 target = targets[path]
                 payload = data.encode("utf-8") if isinstance(data, str) else data
@@ -202,7 +217,7 @@ def write_all(
                     fh.flush()
                     os.fsync(fh.fileno())
             with gate.held():
-                _replace_all(staged)
+                _replace_all(staged[removals:], staged[:removals])
                 staged = []
         except BaseException as exc:
             with gate.held():  # a second Ctrl-C waits for the clean-up
@@ -237,8 +252,9 @@ class _RenameFailed(Exception):
         self.path, self.cause = path, cause
 
 
-def _replace_all(staged: list[tuple[str, Path]]) -> None:
-    """Rename every temp file over its target; on a failure put back what was replaced."""
+def _replace_all(staged: list[tuple[str, Path]], removals: list[tuple[str, Path]]) -> None:
+    """Rename every temp file over its target, then move each file to remove onto its temp
+    name; on a failure put back what was replaced or moved. The moved files go at the end."""
     done: list[tuple[Path, str | None]] = []  # target, hard link to the file it replaced
     try:
         for tmp, target in staged:
@@ -260,6 +276,15 @@ def _replace_all(staged: list[tuple[str, Path]]) -> None:
                     Path(keep).unlink(missing_ok=True)
                 raise _RenameFailed(target, exc) from exc
             done.append((target, keep))
+        for tmp, target in removals:
+            if not os.path.lexists(target):  # removed meanwhile by someone else: nothing to do
+                Path(tmp).unlink(missing_ok=True)
+                continue
+            try:
+                os.replace(target, tmp)  # a rename: the file lives on under tmp until the end
+            except OSError as exc:
+                raise _RenameFailed(target, exc) from exc
+            done.append((target, tmp))
     except BaseException:
         for target, keep in reversed(done):
             with contextlib.suppress(OSError):
@@ -317,71 +342,3 @@ def _folders_locked(folders: set[Path]) -> Iterator[list[Path]]:
     finally:
         for fd in fds:
             os.close(fd)  # closing releases the lock
-
-
-class _Stopped(BaseException):
-    """SIGINT or SIGTERM outside the renames: the write stops, its temp files are removed,
-    then the signal takes its usual course (see _signal_gate)."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-class _Gate:
-    def __init__(self) -> None:
-        self.holding = False
-        self.caught: list[int] = []
-        self.stopped = False  # the write was stopped: it must not end as if it succeeded
-
-    def on_signal(self, signum: int, _frame: Any) -> None:
-        if self.holding:
-            self.caught.append(signum)
-        else:
-            self.holding = self.stopped = True  # a second signal waits for the clean-up
-            raise _Stopped(signum)
-
-    @contextlib.contextmanager
-    def held(self) -> Iterator[None]:
-        self.holding = True
-        try:
-            yield
-        finally:
-            self.holding = False
-
-
-@contextlib.contextmanager
-def _signal_gate() -> Iterator[_Gate]:
-    """While a set of files is written: SIGINT and SIGTERM stop the write (temp files removed)
-    except inside `gate.held()` (the renames, or their roll-back), where they wait until it
-    ends. Either way the signal then reaches the handler there was before (Ctrl-C's
-    KeyboardInterrupt, SIGTERM's end of the process): no temp file and no half set is left.
-    Python runs handlers in the main thread whichever thread the system picked; from another
-    thread signals cannot be handled here and are left alone."""
-    gate = _Gate()
-    saved: dict[signal.Signals, Any] = {}
-    installed = True
-    try:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            if signal.getsignal(sig) is signal.SIG_IGN:  # ignored (`cmd &`, trap ''): stays so
-                continue
-            saved[sig] = signal.signal(sig, gate.on_signal)
-    except ValueError:  # not the main thread
-        installed = False
-    if not installed:
-        for sig, old in saved.items():
-            signal.signal(sig, signal.SIG_DFL if old is None else old)
-        yield gate
-        return
-    try:
-        yield gate
-    except _Stopped as exc:
-        gate.caught.append(exc.signum)
-    finally:
-        gate.holding = True  # a signal while the handlers go back is recorded, not raised
-        for sig, old in saved.items():
-            signal.signal(sig, signal.SIG_DFL if old is None else old)
-        for num in dict.fromkeys(gate.caught):
-            signal.raise_signal(num)
-        if gate.stopped:  # the handler there was let it pass: still, nothing was written
-            raise KeyboardInterrupt

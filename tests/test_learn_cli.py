@@ -220,6 +220,14 @@ def test_suggest_writes_a_patch_and_leaves_the_charter_alone(repo: Path) -> None
     assert "+    - {id: proposal, probability: 1}" in patch
     assert (repo / "charters/acme.yaml").read_bytes() == charter
     git(repo, "apply", "--check", f"{OUT}/charter.patch")
+    # a later run that suggests nothing takes the patch away with the rest of its write
+    r = run(["learn", "2026-12"], cwd=repo)
+    assert r.code == 1, r.out + r.err
+    assert sorted(p.name for p in (repo / OUT).iterdir()) == [
+        "scorecard.csv",
+        "series.csv",
+        "tag.json",
+    ]
 
 
 def test_markdown_and_text(repo: Path) -> None:

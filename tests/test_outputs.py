@@ -316,3 +316,47 @@ def test_temp_files_of_a_killed_writer_go_with_the_next_write_there(tmp_path: Pa
         [*alike, ".dir.sopctl-tmp", ".link.sopctl-tmp", "supply_plan.csv"]
     )
     assert [p.name for p in other.iterdir()] == [left[0]]
+
+
+# --- files a write no longer produces -------------------------------------------------------
+
+
+def test_remove_takes_stale_files_away_with_the_write(tmp_path: Path) -> None:
+    """A file of the set this write does not produce is removed; one that is not there, or
+    that the write produces after all, is no matter."""
+    a, patch = tmp_path / "a.csv", tmp_path / "charter.patch"
+    write_all({a: "1\n", patch: "old\n"})
+    write_all({a: "2\n"}, remove=[patch, tmp_path / "never.json", a])
+    assert _files(tmp_path) == {"a.csv": "2\n"}
+    assert [p.name for p in tmp_path.iterdir() if is_temp(p.name)] == []
+
+
+def test_a_failed_removal_puts_back_the_whole_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stale file cannot be moved away (refused as an immutable file would be): the files
+    already replaced get their old bytes back and the stale file stays, no temp file left."""
+    a, b, patch = tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "charter.patch"
+    write_all({a: "old a\n", b: "old b\n", patch: "old patch\n"})
+    before = _files(tmp_path)
+    real = os.replace
+
+    def replace(src: str | Path, dst: str | Path) -> None:
+        if Path(src) == patch:
+            raise PermissionError(1, "Operation not permitted")
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(CannotWrite) as err:
+        write_all({a: "new a\n", b: "new b\n"}, remove=[patch])
+    assert "charter.patch" in err.value.message
+    assert _files(tmp_path) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    # the second of two stale files cannot be moved: the first, already moved, comes back
+    old = tmp_path / "old.json"
+    old.write_text("{}\n")
+    before = _files(tmp_path)
+    with pytest.raises(CannotWrite):
+        write_all({a: "new a\n"}, remove=[old, patch])
+    assert _files(tmp_path) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

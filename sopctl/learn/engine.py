@@ -40,6 +40,7 @@ from .words import current_words
 Progress = Callable[[str], None]
 NEED = (*committed.DEMAND_FILES, *committed.PLAN_FILES)
 PLAN = "demand_plan.csv"
+PATCH = "charter.patch"  # the only file of learn/<cycle>/ a run may leave out
 
 
 @dataclass
@@ -145,8 +146,11 @@ def run_learn(
             ),
         }
         if res.patch:
-            files[res.out_dir / "charter.patch"] = res.patch
-        write_all(files, root=base)
+            files[res.out_dir / PATCH] = res.patch
+        # a file of an earlier run this one does not make (its patch) would stand beside a
+        # scorecard that does not support it: it goes with the same write
+        stale = [res.out_dir / name for name in (PATCH,) if res.out_dir / name not in files]
+        write_all(files, root=base, remove=stale)
         res.written = sorted(p.relative_to(base) for p in files)
     return res
 
