@@ -9,7 +9,9 @@ import pytest
 from sopctl.demos.minimal import CHARTER
 from sopctl.learn import metrics as m
 from sopctl.learn import scorecard as sc
-from sopctl.learn.pipeline import charter_patch
+from sopctl.learn.actuals import Actuals
+from sopctl.learn.model import LearnInputs
+from sopctl.learn.pipeline import CO, charter_patch, pipeline_rows
 from sopctl.learn.rules import Rules
 from sopctl.schemas.charter import Charter, Metric
 from sopctl.yamlio import parse_yaml
@@ -234,6 +236,67 @@ def test_charter_patch_changes_only_the_suggested_probabilities() -> None:
     assert plus == ["+    - {id: proposal, probability: 0.75}"]
     assert patch.startswith("--- a/charters/acme.yaml\n+++ b/charters/acme.yaml\n")
     assert charter_patch(CHARTER, "charters/acme.yaml", {}) == ""
+
+
+def _pipeline_card(
+    pipeline: list[tuple[str, str, int]], outcomes: list[tuple[str, str, int]]
+) -> dict[tuple[str, str, str], tuple[float | None, int | None]]:
+    """(metric, scope, key) -> (value, n) of the pipeline rows for committed deals (id,
+    stage, close period as an ordinal) and their outcomes (id, outcome, close period)."""
+    ch = _charter()
+    pipe = pl.DataFrame(
+        [(d, s, c, 10.0) for d, s, c in pipeline],
+        schema={"deal_id": pl.String, "stage": pl.String, CO: pl.Int64, "quantity": pl.Float64},
+        orient="row",
+    )
+    got = pl.DataFrame(
+        outcomes, schema={"deal_id": pl.String, "outcome": pl.String, CO: pl.Int64}, orient="row"
+    )
+    inp = LearnInputs(
+        target=None,  # type: ignore[arg-type]  # the pipeline rows never read the plan
+        charter=ch,
+        tables={"pipeline": pipe},
+        actuals=Actuals("actuals", {"deal_outcomes": got}),
+        rules=Rules(ch),
+    )
+    card, _ = pipeline_rows(inp)
+    return {
+        (r["metric"], r["scope"], r["key"]): (r["value"], r["n"])
+        for r in card.iter_rows(named=True)
+    }
+
+
+def test_the_pipeline_total_has_the_mean_close_slip_of_resolved_deals() -> None:
+    """Slips (closed - committed) of the resolved deals 0, 1, 1, 0, 2: mean 4 / 5 = 0.8; an
+    open deal and one without an outcome have no slip."""
+    c = _pipeline_card(
+        [
+            ("A", "proposal", 10),
+            ("B", "proposal", 10),
+            ("C", "qualified", 10),
+            ("D", "committed", 12),
+            ("E", "committed", 10),
+            ("F", "qualified", 10),
+            ("G", "committed", 10),
+        ],
+        [("A", "won", 10), ("B", "won", 11), ("C", "lost", 11), ("D", "won", 12)]
+        + [("E", "lost", 12), ("F", "open", 13)],
+    )
+    assert c[("close_slip", "total", "all")] == (pytest.approx(0.8), 5)
+    assert c[("close_slip", "stage", "proposal")] == (pytest.approx(0.5), 2)  # 0, 1
+    assert c[("close_slip", "stage", "committed")] == (pytest.approx(1.0), 2)  # 0, 2
+    assert c[("conversion", "total", "all")] == (pytest.approx(0.6), 5)  # 3 won of 5
+    assert c[("disappeared", "total", "all")] == (1.0, 7)  # G
+
+
+def test_outcomes_are_new_deals_when_the_committed_pipeline_is_empty() -> None:
+    """Six outcomes, none in the (empty) committed pipeline: six new deals, no conversion."""
+    outcomes = [(f"N-{i}", "won" if i % 2 else "lost", 10) for i in range(6)]
+    c = _pipeline_card([], outcomes)
+    assert c[("new_deals", "total", "all")] == (6.0, 6)
+    assert c[("deals", "total", "all")] == (0.0, 0)
+    assert c[("conversion", "total", "all")] == (None, 0)
+    assert not any(scope == "stage" for _, scope, _ in c)
 
 
 def _history(months: list[str], qty: list[float]) -> pl.DataFrame:

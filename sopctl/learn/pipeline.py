@@ -14,6 +14,7 @@ import re
 
 import polars as pl
 
+from ..schemas.charter import Stage
 from ..tables.refs import ord_col
 from ..yamlio import parse_yaml
 from . import metrics as m
@@ -44,99 +45,120 @@ def deal_frame(inp: LearnInputs) -> pl.DataFrame | None:
 
 
 def pipeline_rows(inp: LearnInputs) -> tuple[pl.DataFrame, dict[str, float]]:
-    """Scorecard rows and the suggested probability per stage that breaches."""
+    """Scorecard rows and the suggested probability per stage that breaches. Without a
+    committed pipeline (none, or no deal in it) the outcomes are all new deals: the totals
+    still say how many."""
     rules, ch = inp.rules, inp.charter
     info = rules.threshold("pipeline", "conversion").info()
-    if ch.pipeline is None or inp.table("pipeline") is None:
-        note = "the committed plan has no pipeline"
+    committed = ch.pipeline is not None and inp.table("pipeline") is not None
+    outcomes = inp.actuals.get("deal_outcomes")
+    if outcomes is None:
+        note = "no actuals: add deals.csv" if committed else "the committed plan has no pipeline"
         return sc.no_data("pipeline", "conversion", info, note), {}
-    deals = deal_frame(inp)
-    if deals is None:
-        return sc.no_data("pipeline", "conversion", info, "no actuals: add deals.csv"), {}
-    tol, least = rules.learn.conversion_tolerance, rules.learn.min_resolved_deals
+    deals = deal_frame(inp) if committed else None
     out: list[pl.DataFrame] = []
     suggest: dict[str, float] = {}
-    for stage in ch.pipeline.stages:
-        d = deals.filter(pl.col("stage") == stage.id)
-        counts = {k: d.filter(pl.col("outcome") == k).height for k in ("won", "lost", "open")}
-        gone = d.filter(pl.col("outcome") == "disappeared").height
-        resolved = counts["won"] + counts["lost"]
-        conv = m.conversion(counts["won"], counts["lost"])
-        judged = resolved >= least
-        th = (
-            rules.threshold(
-                "pipeline",
-                "conversion",
-                default=sc.Threshold(
-                    stage.probability, tol, "between", target_max=stage.probability
-                ),
-            )
-            if judged
-            else info
+    if deals is not None and ch.pipeline is not None:
+        for stage in ch.pipeline.stages:
+            out += _stage_rows(inp, deals.filter(pl.col("stage") == stage.id), stage, suggest)
+    return sc.concat([*out, *_total_rows(deals, outcomes, info)]), suggest
+
+
+def _stage_rows(
+    inp: LearnInputs, d: pl.DataFrame, stage: Stage, suggest: dict[str, float]
+) -> list[pl.DataFrame]:
+    """The rows of one stage's deals `d`; a breach adds its suggestion to `suggest`."""
+    rules = inp.rules
+    info = rules.threshold("pipeline", "conversion").info()
+    tol, least = rules.learn.conversion_tolerance, rules.learn.min_resolved_deals
+    counts = {k: d.filter(pl.col("outcome") == k).height for k in ("won", "lost", "open")}
+    gone = d.filter(pl.col("outcome") == "disappeared").height
+    resolved = counts["won"] + counts["lost"]
+    conv = m.conversion(counts["won"], counts["lost"])
+    judged = resolved >= least
+    th = (
+        rules.threshold(
+            "pipeline",
+            "conversion",
+            default=sc.Threshold(stage.probability, tol, "between", target_max=stage.probability),
         )
-        note = (
-            f"won {counts['won']}, lost {counts['lost']}, open {counts['open']}, "
-            f"disappeared {gone}; charter probability {stage.probability:g}"
-        )
-        if not judged:
-            note += f"; {resolved} resolved deals, fewer than the {least} needed to judge"
-        row = sc.one("pipeline", "conversion", "stage", stage.id, conv, th, resolved, note)
-        out.append(row)
-        if judged and conv is not None and row["status"][0] == "breach":
-            suggest[stage.id] = round(conv, 2)
-            out.append(
-                sc.one(
-                    "pipeline",
-                    "suggested_probability",
-                    "stage",
-                    stage.id,
-                    suggest[stage.id],
-                    info,
-                    resolved,
-                    f"was {stage.probability:g}; see 'sopctl learn --suggest'",
-                )
-            )
-        slips = d.filter(pl.col("slip").is_not_null())
-        late = slips.filter(pl.col("slip") > 0).height
-        mean_slip = float(slips["slip"].mean()) if slips.height else None  # type: ignore[arg-type]
-        out += [
-            sc.one("pipeline", "deals", "stage", stage.id, float(d.height), info, d.height),
-            sc.one("pipeline", "disappeared", "stage", stage.id, float(gone), info, d.height),
+        if judged
+        else info
+    )
+    note = (
+        f"won {counts['won']}, lost {counts['lost']}, open {counts['open']}, "
+        f"disappeared {gone}; charter probability {stage.probability:g}"
+    )
+    if not judged:
+        note += f"; {resolved} resolved deals, fewer than the {least} needed to judge"
+    row = sc.one("pipeline", "conversion", "stage", stage.id, conv, th, resolved, note)
+    out = [row]
+    if judged and conv is not None and row["status"][0] == "breach":
+        suggest[stage.id] = round(conv, 2)
+        out.append(
             sc.one(
                 "pipeline",
-                "close_slip",
+                "suggested_probability",
                 "stage",
                 stage.id,
-                mean_slip,
+                suggest[stage.id],
                 info,
-                slips.height,
-                f"{late} of {slips.height} closed later than committed (periods)",
-            ),
+                resolved,
+                f"was {stage.probability:g}; see 'sopctl learn --suggest'",
+            )
+        )
+    return [
+        *out,
+        sc.one("pipeline", "deals", "stage", stage.id, float(d.height), info, d.height),
+        sc.one("pipeline", "disappeared", "stage", stage.id, float(gone), info, d.height),
+        _slip_row("stage", stage.id, d, info),
+    ]
+
+
+def _slip_row(scope: str, key: str, d: pl.DataFrame, info: sc.Threshold) -> pl.DataFrame:
+    """Mean close slip (periods) of the resolved deals of `d`."""
+    slips = d.filter(pl.col("slip").is_not_null())
+    late = slips.filter(pl.col("slip") > 0).height
+    mean_slip = float(slips["slip"].mean()) if slips.height else None  # type: ignore[arg-type]
+    note = f"{late} of {slips.height} closed later than committed (periods)"
+    return sc.one("pipeline", "close_slip", scope, key, mean_slip, info, slips.height, note)
+
+
+def _total_rows(
+    deals: pl.DataFrame | None, outcomes: pl.DataFrame, info: sc.Threshold
+) -> list[pl.DataFrame]:
+    """Conversion, deals, disappeared and close slip over every deal of the committed pipeline
+    (`deals`; None: it held none), and the outcomes of deals it did not hold."""
+    known = set() if deals is None else set(deals["deal_id"].to_list())
+    new = outcomes.filter(~pl.col("deal_id").is_in(known)).height
+    new_row = sc.one(
+        "pipeline",
+        "new_deals",
+        "total",
+        sc.TOTAL,
+        float(new),
+        info,
+        new,
+        "outcomes of deals the committed pipeline did not hold",
+    )
+    if deals is None:
+        empty = "the committed plan has no pipeline: every outcome is a new deal"
+        return [
+            sc.one("pipeline", "conversion", "total", sc.TOTAL, None, info, 0, empty),
+            sc.one("pipeline", "deals", "total", sc.TOTAL, 0.0, info, 0),
+            new_row,
         ]
-    known = set(deals["deal_id"].to_list())
-    outcomes = inp.actuals.get("deal_outcomes")
-    new = 0 if outcomes is None else outcomes.filter(~pl.col("deal_id").is_in(known)).height
     won = deals.filter(pl.col("outcome") == "won").height
     lost = deals.filter(pl.col("outcome") == "lost").height
     gone = deals.filter(pl.col("outcome") == "disappeared").height
-    out += [
-        sc.one(
-            "pipeline", "conversion", "total", sc.TOTAL, m.conversion(won, lost), info, won + lost
-        ),
+    conv = m.conversion(won, lost)
+    return [
+        sc.one("pipeline", "conversion", "total", sc.TOTAL, conv, info, won + lost),
         sc.one("pipeline", "deals", "total", sc.TOTAL, float(deals.height), info, deals.height),
         sc.one("pipeline", "disappeared", "total", sc.TOTAL, float(gone), info, deals.height),
-        sc.one(
-            "pipeline",
-            "new_deals",
-            "total",
-            sc.TOTAL,
-            float(new),
-            info,
-            new,
-            "outcomes of deals the committed pipeline did not hold",
-        ),
+        _slip_row("total", sc.TOTAL, deals, info),
+        new_row,
     ]
-    return sc.concat(out), suggest
 
 
 def charter_patch(text: str, path: str, suggest: dict[str, float]) -> str:
