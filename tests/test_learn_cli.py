@@ -526,3 +526,15 @@ def test_a_learn_folder_that_is_a_file_is_an_environment_error(repo: Path) -> No
     ), r.err
     assert "\nhint: remove or rename learn" in r.err
     assert (repo / "learn").read_text(encoding="utf-8") == "not a folder\n"
+
+
+def test_json_keys_are_the_documented_ones_and_ok_is_about_the_inputs(repo: Path) -> None:
+    """A breach at severity error (the forecast bias) makes exit_code 1 while ok, which is
+    about the inputs' findings, stays true; docs/learn.md lists every key."""
+    r = run(["learn", "2026-12", "--format", "json"], cwd=repo)
+    doc = json.loads(r.out)
+    assert (r.code, doc["exit_code"], doc["ok"]) == (1, 1, True)
+    text = (Path(__file__).parents[1] / "docs" / "learn.md").read_text("utf-8")
+    table = text[text.index("`--format json` prints one object:") :].split("\n\n")[1]
+    documented = {k for line in table.splitlines()[2:] for k in line.split("|")[1].split("`")[1::2]}
+    assert documented == set(doc)

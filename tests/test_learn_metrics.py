@@ -279,8 +279,14 @@ def test_the_pipeline_total_has_the_mean_close_slip_of_resolved_deals() -> None:
             ("F", "qualified", 10),
             ("G", "committed", 10),
         ],
-        [("A", "won", 10), ("B", "won", 11), ("C", "lost", 11), ("D", "won", 12)]
-        + [("E", "lost", 12), ("F", "open", 13)],
+        [
+            ("A", "won", 10),
+            ("B", "won", 11),
+            ("C", "lost", 11),
+            ("D", "won", 12),
+            ("E", "lost", 12),
+            ("F", "open", 13),
+        ],
     )
     assert c[("close_slip", "total", "all")] == (pytest.approx(0.8), 5)
     assert c[("close_slip", "stage", "proposal")] == (pytest.approx(0.5), 2)  # 0, 1
