@@ -14,7 +14,7 @@ import pytest
 
 from sopctl.learn.scorecard import COLUMNS, SCOPES, SECTIONS, STATUSES
 from tests.helpers import git, run, write_files
-from tests.test_learn_support import CYCLES, MONTHS, ORDERS, PLANS, three_cycles
+from tests.test_learn_support import ACTUALS, CYCLES, MONTHS, ORDERS, PLANS, three_cycles
 
 HEAD = "section,metric,scope,key,value,target,status,owner,escalate_to"
 OUT = "learn/2026-12"
@@ -538,3 +538,16 @@ def test_json_keys_are_the_documented_ones_and_ok_is_about_the_inputs(repo: Path
     table = text[text.index("`--format json` prints one object:") :].split("\n\n")[1]
     documented = {k for line in table.splitlines()[2:] for k in line.split("|")[1].split("`")[1::2]}
     assert documented == set(doc)
+
+
+def test_days_of_supply_of_stock_that_outlasts_the_plan_says_it_is_a_lower_bound(
+    repo: Path,
+) -> None:
+    stock = ACTUALS["stock.csv"].replace("P-200,2027-03,200", "P-200,2027-03,100000")
+    write_files(repo, {"actuals/stock.csv": stock})
+    learn(repo, "sop/2026-12/v1")
+    row = card(repo)[("inventory", "days_of_supply", "item", "P-200")]
+    assert row["note"] == (
+        "stock 100000.0 at the end of 2027-03; the stock outlasts the plan's horizon: "
+        "the value is a lower bound"
+    )

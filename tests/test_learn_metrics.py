@@ -10,6 +10,8 @@ from sopctl.demos.minimal import CHARTER
 from sopctl.learn import metrics as m
 from sopctl.learn import scorecard as sc
 from sopctl.learn.actuals import Actuals
+from sopctl.learn.forecast import layer_rows
+from sopctl.learn.lag import lag_rows
 from sopctl.learn.model import LearnInputs
 from sopctl.learn.pipeline import CO, charter_patch, pipeline_rows
 from sopctl.learn.rules import Rules
@@ -339,3 +341,47 @@ def test_naive_forecasts_last_and_seasonal() -> None:
     assert short is not None and short["naive"].to_list() == [12.0]
     assert how.startswith("seasonal naive needs 12 periods of history, the tag has 6")
     assert naive_of(None, labels, "month", "seasonal") == (None, "")
+
+
+def test_lag_mape_says_how_many_zero_actuals_it_left_out() -> None:
+    """Lag 1 over two tags: 4 + 4 observations, 3 + 4 with actual demand: MAPE is
+    (0.3 + 0.2) / 7 and leaves 1 out; lag 2 leaves 2 out, lag 3 none (no words then)."""
+    stats = pl.DataFrame(
+        {
+            "lag": [1, 1, 2, 3],
+            "tag": ["sop/a/v1", "sop/b/v1", "sop/a/v1", "sop/a/v1"],
+            "n": [4, 4, 4, 2],
+            "actual": [100.0, 100.0, 50.0, 20.0],
+            "error": [10.0, -10.0, 5.0, 0.0],
+            "abs_error": [10.0, 10.0, 5.0, 0.0],
+            "ape": [0.3, 0.2, 0.1, 0.0],
+            "n_ape": [3, 4, 2, 2],
+        }
+    )
+    card = lag_rows(stats, Rules(_charter()))
+    mape = {r["key"]: r for r in card.filter(pl.col("metric") == "mape").iter_rows(named=True)}
+    assert mape["1"]["value"] == pytest.approx(0.5 / 7)
+    assert mape["1"]["note"] == (
+        "tags: sop/a/v1, sop/b/v1; 1 observation with zero actuals left out"
+    )
+    assert mape["2"]["note"] == "tags: sop/a/v1; 2 observations with zero actuals left out"
+    assert mape["3"]["note"] == "tags: sop/a/v1"
+    wape = card.filter((pl.col("metric") == "wape") & (pl.col("key") == "1"))
+    assert wape["note"][0] == "tags: sop/a/v1, sop/b/v1"
+
+
+def test_fva_notes_read_as_sentences() -> None:
+    """Actual 100; naive 80 (WAPE 0.2), baseline 90 (0.1), pipeline +0 (0.1), promotions +20
+    (0.1: 110 misses by as much as 90), overrides 130 (0.3)."""
+    series = pl.DataFrame(
+        {"actual": [100.0], "naive": [80.0], "baseline": [90.0], "pipeline": [0.0]}
+        | {"promotion": [20.0], "renewal": [0.0], "final": [130.0]}
+    )
+    card = layer_rows(series, Rules(_charter()))
+    notes = {
+        r["key"]: r["note"] for r in card.filter(pl.col("metric") == "fva").iter_rows(named=True)
+    }
+    assert notes["baseline"] == "better than the naive forecast"
+    assert notes["pipeline"].startswith("no change from the baseline forecast; ")
+    assert notes["promotions_renewals"].startswith("no change from the pipeline forecast; ")
+    assert notes["overrides"].startswith("worse than the promotions_renewals forecast; ")

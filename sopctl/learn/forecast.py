@@ -180,13 +180,11 @@ def forecast_rows(series: pl.DataFrame, rules: Rules, why: str = NO_DEMAND) -> p
     out = []
     for scope, by in (("total", []), ("segment", ["segment"]), ("item", ["item"])):
         g = _by(obs, by)
-        zeros = pl.when(pl.col("zeros") > 0).then(
-            pl.format("{} observations with zero actuals left out", "zeros")
-        )
+        zeros = m.zeros_note(pl.col("zeros"))
         for metric in (*INFO, "bias_pct", "mape", "wape", "tracking_signal"):
             default = ts_default if metric == "tracking_signal" else None
             th = rules.threshold("forecast", metric, default=default)
-            note = zeros.otherwise(pl.lit("")) if metric == "mape" else pl.lit("")
+            note = zeros.fill_null("") if metric == "mape" else pl.lit("")
             frame = g.select("key", pl.col(metric).alias("value"), "n", note.alias("note"))
             out.append(sc.rows("forecast", metric, scope, frame, th))
     return sc.concat(out)
@@ -223,8 +221,8 @@ def layer_rows(series: pl.DataFrame, rules: Rules, naive_note: str = "") -> pl.D
         elif gain is None:
             note = "no naive forecast: the tag has no demand history"
         else:
-            word = "better" if gain > sc.EPS else "worse" if gain < -sc.EPS else "no change"
-            note = f"{word} than the {values[i - 1][0]} forecast"
+            word = "better than" if gain > sc.EPS else "worse than" if gain < -sc.EPS else ""
+            note = f"{word or 'no change from'} the {values[i - 1][0]} forecast"
             if values[0][1] is not None and v is not None and i > 1:
                 note += f"; {values[0][1] - v:+.4f} WAPE vs naive"
         out.append(sc.one("forecast", "fva", "layer", name, gain, th, obs.height, note))

@@ -110,7 +110,7 @@ def inventory_rows(inp: LearnInputs) -> pl.DataFrame:
         pl.col("on_hand").round(2),
         "period",
         pl.when(pl.col("outlasts"))
-        .then(pl.lit("; outlasts the plan: at least"))
+        .then(pl.lit("; the stock outlasts the plan's horizon: the value is a lower bound"))
         .otherwise(pl.lit("")),
     ).alias("note")
     out = []

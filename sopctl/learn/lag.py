@@ -106,6 +106,7 @@ def lag_rows(stats: pl.DataFrame, rules: Rules, why: str = NO_ACTUALS) -> pl.Dat
             m.ratio(pl.col("error").sum(), pl.col("actual").sum()).alias("bias_pct"),
             m.ratio(pl.col("ape").sum(), pl.col("n_ape").sum().cast(pl.Float64)).alias("mape"),
             pl.col("n").sum().alias("n"),
+            (pl.col("n") - pl.col("n_ape")).sum().alias("zeros"),
             pl.col("tag").unique().sort().str.join(", ").alias("tags"),
         )
         .sort("lag")
@@ -113,9 +114,18 @@ def lag_rows(stats: pl.DataFrame, rules: Rules, why: str = NO_ACTUALS) -> pl.Dat
             pl.col("lag").cast(pl.String).alias("key"), pl.format("tags: {}", "tags").alias("note")
         )
     )
+    # MAPE leaves out the observations without actual demand, as the forecast rows say too
+    left_out = pl.concat_str(pl.col("note"), m.zeros_note(pl.col("zeros")), separator="; ")
+    mape_note = pl.coalesce(left_out, pl.col("note")).alias("note")
     out = [
         sc.rows(
-            "lag", metric, "lag", g.select("key", pl.col(metric).alias("value"), "n", "note"), th
+            "lag",
+            metric,
+            "lag",
+            g.select(
+                "key", pl.col(metric).alias("value"), "n", mape_note if metric == "mape" else "note"
+            ),
+            th,
         )
         for metric in ("wape", "bias_pct", "mape")
     ]

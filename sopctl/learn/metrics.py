@@ -61,6 +61,16 @@ def zero_actuals(actual: str = A) -> pl.Expr:
     return (pl.col(actual) <= 0).sum()
 
 
+def zeros_note(zeros: pl.Expr) -> pl.Expr:
+    """What a MAPE row says of the observations it left out (`zeros` of them; null for none)."""
+    return (
+        pl.when(zeros == 1)
+        .then(pl.lit("1 observation with zero actuals left out"))
+        .when(zeros > 1)
+        .then(pl.format("{} observations with zero actuals left out", zeros))
+    )
+
+
 def wape(e: str = E, actual: str = A) -> pl.Expr:
     """Σ |e| ÷ Σ actual (the MAD/mean ratio of Kolassa & Schütz 2007)."""
     return ratio(pl.col(e).abs().sum(), pl.col(actual).sum())
