@@ -52,9 +52,9 @@ marks = []  # progress: committed plan, actuals, lag tags, scoring (in this orde
 def mark(msg):
     marks.append(time.perf_counter())
 write = engine.write_all
-def timed_write(files):
+def timed_write(files, **kw):
     marks.append(time.perf_counter())
-    write(files)
+    write(files, **kw)
 engine.write_all = timed_write
 res = engine.run_learn(Path(sys.argv[1]), sys.argv[2], progress=mark)
 t9 = time.perf_counter()
