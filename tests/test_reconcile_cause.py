@@ -197,3 +197,31 @@ def test_no_example_item_costs_more_than_its_price(example: str) -> None:
     run = run_reconcile(ROOT / "examples" / example, dry_run=True)
     assert run.result is not None and run.result.ok
     assert [n for n in run.result.notes if "more than their price" in n] == []
+
+
+def test_inside_the_lead_time_a_subcontract_makes_it_a_trade_off_not_the_lead_time(
+    tmp_path: Path,
+) -> None:
+    # A takes 2 periods to make, but a subcontracted unit arrives at once for 200: January's 5
+    # could be served, at 200 a unit against 55 (price 50 + penalty 5) for a lost sale
+    files = {"items.csv": ITEMS_HEADER + "A,10,50,2,1,200,\n"}
+    ws = make_ws(
+        tmp_path, files, horizon=3, segments=[segment("s", policy="lost_sales", penalty=5)]
+    )
+    res = reconcile(ws, demand([("A", "s", "2027-01", 5)]))
+    assert res.status == "optimal"
+    rows = _rows(res, "shortage", "A")
+    assert rows["binding_constraint"].to_list() == ["demand[A,s,2027-01]"]
+    (message,) = _message(rows)
+    assert "not worth making: a unit short costs 55.00 EUR (price 50.00 + penalty 5.00)" in message
+    # with no subcontract, nothing arrives by January: the lead time binds
+    ws = make_ws(
+        tmp_path / "no-sub",
+        {"items.csv": ITEMS_HEADER + "A,10,50,2,1,,\n"},
+        horizon=3,
+        segments=[segment("s", policy="lost_sales", penalty=5)],
+    )
+    res = reconcile(ws, demand([("A", "s", "2027-01", 5)]))
+    assert _rows(res, "shortage", "A")["binding_constraint"].to_list() == [
+        "production_lead_time[A]"
+    ]

@@ -246,8 +246,11 @@ def item_exceptions(d: PlanData, lp: LpModel, sol: Solution) -> pl.DataFrame:
     m = margins(d, lp, sol)
     best = relieving(out, _candidates(d, lp, sol), d, m)
     out = out.join(best, on="id", how="left", maintain_order="left")
-    # no limit relieves it: nothing new arrives by then, or shorting is the cheaper choice
-    lead = (pl.col("t") < pl.col("lt")) & pl.col("bind_name").is_null()
+    # no limit relieves it: nothing new arrives by then (no production inside the lead time,
+    # no subcontract), or shorting is the cheaper choice
+    reach = np.isfinite(m.best_src[out["f"].to_numpy(), out["t"].to_numpy()])
+    out = out.with_columns(reach=pl.Series(reach, dtype=pl.Boolean))
+    lead = (pl.col("t") < pl.col("lt")) & ~pl.col("reach") & pl.col("bind_name").is_null()
     out = out.with_columns(lead=lead, own=pl.col("bind_name").is_null() & ~lead)
     out = out.with_columns(cause=sentences(out, d, m, y_dem))
     lead_name = pl.format(
