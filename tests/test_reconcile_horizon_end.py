@@ -42,16 +42,16 @@ def test_one_period_of_lead_time_leaves_the_last_period_without_production(
     )
     assert [float(v) for v in res.capacity["load"].to_list()] == pytest.approx([10, 10, 0])
     assert notes == [
-        "horizon end: 1 item with a lead time cannot start production or orders in 2027-03, "
-        "as they would arrive after the horizon; the load on line in 2027-03 leaves out what "
-        "demand after 2027-03 will need: read it as a floor (a horizon longer by 1 period "
-        "plans it)"
+        "horizon end: 1 item with a lead time of 1 period cannot start production or purchase "
+        "orders in 2027-03, as they would arrive after the horizon; the load on line in "
+        "2027-03 leaves out what demand after 2027-03 will need: read it as a floor (a horizon "
+        "longer by 1 period plans it)"
     ]
 
 
 def test_the_longest_lead_time_sets_the_periods_and_materials_are_named(tmp_path: Path) -> None:
-    # B (2 periods) cannot start in 2027-02 or 2027-03, A (1 period) not in 2027-03; both use
-    # the line and B a material
+    # B (2 periods) cannot start in 2027-02 or 2027-03, A (1 period) only not in 2027-03 (the
+    # note must not say both are blocked in both); both use the line and B a material
     _, notes = _plan(
         tmp_path,
         "A,10,50,1,1,,\nB,10,50,2,1,,\n",
@@ -65,10 +65,11 @@ def test_the_longest_lead_time_sets_the_periods_and_materials_are_named(tmp_path
         },
     )
     assert notes == [
-        "horizon end: 2 items with a lead time cannot start production or orders in "
-        "2027-02..2027-03, as they would arrive after the horizon; the load on line in "
-        "2027-02..2027-03 (and the material needs of those items) leaves out what demand after "
-        "2027-03 will need: read it as a floor (a horizon longer by 2 periods plans it)"
+        "horizon end: 2 items with a lead time of 1 to 2 periods cannot start production or "
+        "purchase orders in as many last periods (2027-02..2027-03 for the longest), as they "
+        "would arrive after the horizon; the load on line in 2027-02..2027-03 (and the "
+        "material needs of those items) leaves out what demand after 2027-03 will need: read "
+        "it as a floor (a horizon longer by 2 periods plans it)"
     ]
 
 

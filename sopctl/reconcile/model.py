@@ -324,13 +324,20 @@ def horizon_end(d: PlanData) -> list[str]:
     mats = " (and the material needs of those items)" if np.isin(blocked, d.bom_item).any() else ""
     span = d.periods[first] if first == T - 1 else f"{d.periods[first]}..{d.periods[-1]}"
     what = f"the load on {_listed(used)} in {span}{mats}" if used else f"production in {span}"
-    longest = int(d.lead_time.max())
-    n = blocked.size
+    lts = np.unique(d.lead_time[blocked])
+    longest, n = int(lts.max()), blocked.size
+    per = f"period{'s' if longest != 1 else ''}"
+    who = f"{n} item{'s' if n != 1 else ''} with a lead time"
+    when = (
+        f"of {longest} {per} cannot start production or purchase orders in {span}"
+        if lts.size == 1
+        else f"of {int(lts.min())} to {longest} periods cannot start production or purchase "
+        f"orders in as many last periods ({span} for the longest)"
+    )
     return [
-        f"horizon end: {n} item{'s' if n != 1 else ''} with a lead time cannot start production "
-        f"or orders in {span}, as they would arrive after the horizon; {what} leaves out what "
-        f"demand after {d.periods[-1]} will need: read it as a floor (a horizon longer by "
-        f"{longest} period{'s' if longest != 1 else ''} plans it)"
+        f"horizon end: {who} {when}, as they would arrive after the horizon; {what} leaves out "
+        f"what demand after {d.periods[-1]} will need: read it as a floor (a horizon longer by "
+        f"{longest} {per} plans it)"
     ]
 
 
