@@ -102,7 +102,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SOP509": (Severity.WARNING, "decision right held by nobody"),
     "SOP510": (
         Severity.WARNING,
-        "metric where lower is better is set to direction at_least (a floor, not a ceiling)",
+        "metric where lower is better is set to direction at_least (a floor, not a ceiling), "
+        "or names no direction (judged at_most since 2026-11-26, read as at_least before)",
     ),
     "SOP601": (Severity.ERROR, "input file present but not declared in the charter (shadow input)"),
     "SOP602": (Severity.ERROR, "declared required input is missing"),

@@ -37,18 +37,24 @@ def check_charter(ch: Charter, doc: YamlDoc) -> list[Finding]:
     out += _dupes(doc, [m.name for m in ch.metrics], "metrics", "SOP504", "metric")
     for i, m in enumerate(ch.metrics):
         # the schema makes these at_most unless the charter says otherwise: at_least is written
-        if m.name in LOWER_IS_BETTER and m.direction == "at_least":
-            line, col = doc.where(("metrics", i, "direction"))
-            out.append(
-                finding(
-                    doc.path,
-                    line,
-                    col,
-                    "SOP510",
-                    f"{m.name} is better the lower it is: direction at_least breaches when it "
-                    f"is below {m.target:g}; write at_most (the default) unless a floor is meant",
-                )
+        if m.name not in LOWER_IS_BETTER:
+            continue
+        written = ("metrics", i, "direction") in doc.marks
+        if m.direction == "at_least":
+            msg = (
+                f"{m.name} is better the lower it is: direction at_least breaches when it is "
+                f"below {m.target:g}; write at_most (the default) unless a floor is meant"
             )
+        elif not written:  # sopctl before 2026-11-26 read the missing key as at_least
+            msg = (
+                f"{m.name} names no direction: it is judged as a ceiling (at_most), where "
+                "sopctl before 2026-11-26 read it as a floor (at_least); write direction: "
+                "at_most to say so"
+            )
+        else:
+            continue
+        line, col = doc.where(("metrics", i, "direction"))
+        out.append(finding(doc.path, line, col, "SOP510", msg))
     for i, role in enumerate(ch.approvals.required_roles):
         if role in ch.approvals.required_roles[:i]:
             line, col = doc.where(("approvals", "required_roles", i))

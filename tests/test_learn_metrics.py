@@ -201,7 +201,9 @@ def test_a_metric_where_lower_is_better_is_a_ceiling_by_default() -> None:
     assert (th.direction, th.absolute, th.target, th.tolerance) == ("at_most", True, 2.0, 0.5)
     judged = [_judge(v, th) for v in (-0.667, 2.0, 2.5, 2.6, -2.6)]
     assert judged == ["ok", "ok", "ok", "breach", "breach"]
-    assert "SOP510" not in [f.code for f in check_charter(ch, doc)]
+    # the missing key read as at_least before 2026-11-26: a warning says the meaning changed
+    (told,) = [f for f in check_charter(ch, doc) if f.code == "SOP510"]
+    assert "names no direction: it is judged as a ceiling (at_most)" in told.message
     # an explicit floor stays as written, with a warning at its line
     doc, _ = parse_yaml("acme.yaml", text.replace("tolerance: 0.5,", "direction: at_least,"))
     assert doc is not None
