@@ -186,7 +186,11 @@ def write_all(
     try:
         for path in files:
             targets[path] = _prepare(path, follow, root)
-        gone = [_prepare(p, False, root) for p in remove if p not in files and os.path.lexists(p)]
+        written = {os.path.abspath(t) for t in targets.values()}
+        gone = []
+        for path in remove:  # a file this write makes again is not removed, however spelt
+            if os.path.lexists(path) and os.path.abspath(path) not in written:
+                gone.append(_prepare(path, False, root))
     except OSError as exc:
         raise cannot_write(path, exc) from exc
     folders = {target.parent for target in [*targets.values(), *gone]}

@@ -223,6 +223,9 @@ def test_suggest_writes_a_patch_and_leaves_the_charter_alone(repo: Path) -> None
     # a later run that suggests nothing takes the patch away with the rest of its write
     r = run(["learn", "2026-12"], cwd=repo)
     assert r.code == 1, r.out + r.err
+    assert f"removed {OUT}/charter.patch (an earlier run's" in " ".join(r.out.split())
+    doc = json.loads(run(["learn", "2026-12", "--format", "json"], cwd=repo).out)
+    assert doc["removed"] == []  # nothing left to remove the second time
     assert sorted(p.name for p in (repo / OUT).iterdir()) == [
         "scorecard.csv",
         "series.csv",

@@ -331,6 +331,17 @@ def test_remove_takes_stale_files_away_with_the_write(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir() if is_temp(p.name)] == []
 
 
+def test_a_removal_spelt_otherwise_than_a_written_file_is_not_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same file named relative in `remove` and absolute in `files` is written, not lost."""
+    a = tmp_path / "a.csv"
+    monkeypatch.chdir(tmp_path)
+    write_all({a: "1\n"})
+    write_all({a: "2\n"}, remove=[Path("a.csv"), Path("./a.csv")])
+    assert _files(tmp_path) == {"a.csv": "2\n"}
+
+
 def test_a_failed_removal_puts_back_the_whole_set(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -169,3 +169,5 @@ def show_text(res: LearnResult, console: Console, rows: int) -> None:
         console.print(Text("recalibration suggested; rerun with --suggest to write the patch"))
     for p in res.written:
         console.print(Text(f"wrote {p}"))
+    for p in res.removed:  # only a charter.patch of an earlier run this run did not suggest
+        console.print(Text(f"removed {p} (an earlier run's; this run suggests no change)"))

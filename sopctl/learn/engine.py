@@ -60,6 +60,7 @@ class LearnResult:
     patch: str = ""
     out_dir: Path | None = None
     written: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)  # an earlier run's file this one replaced
 
     @property
     def ok(self) -> bool:
@@ -149,7 +150,8 @@ def run_learn(
             files[res.out_dir / PATCH] = res.patch
         # a file of an earlier run this one does not make (its patch) would stand beside a
         # scorecard that does not support it: it goes with the same write
-        stale = [res.out_dir / name for name in (PATCH,) if res.out_dir / name not in files]
+        stale = [] if res.patch else [res.out_dir / PATCH]
+        res.removed = sorted(p.relative_to(base) for p in stale if p.exists())
         write_all(files, root=base, remove=stale)
         res.written = sorted(p.relative_to(base) for p in files)
     return res

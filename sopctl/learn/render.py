@@ -96,6 +96,7 @@ def to_dict(res: LearnResult) -> dict[str, Any]:
         "findings": [f.to_dict() for f in res.report.sorted()],
         "suggestions": res.suggestions,
         "written": [p.as_posix() for p in res.written],
+        "removed": [p.as_posix() for p in res.removed],
         "scorecard": res.scorecard.to_dicts(),
     }
 
