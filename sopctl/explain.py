@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from .errors import UserError
-from .plan_files import OWN_ROWS, relief, trade_off
+from .plan_files import cause_parts, relief
 
 if TYPE_CHECKING:
     from .validate import Workspace
@@ -104,11 +104,7 @@ def explain_item(ws: Workspace, f: PlanFrames, item: str, period: str | None) ->
                 f"  production takes {lead} period(s) to arrive, so {r['period']} can only be "
                 f"served from {fixed} and what arrives in time."
             )
-        said = trade_off(r)
-        own = binding.partition("[")[0] in OWN_ROWS
-        gain = (
-            "" if said and own else relief(r["binding_constraint"], r["shadow_price"], f.currency)
-        )
+        gain, said = cause_parts(r, f.currency)
         if gain:
             lines.append(f"  price of the constraint: {gain}.")
         if said:

@@ -77,15 +77,20 @@ def trade_off(row: dict[str, Any]) -> str | None:
     return None
 
 
-def cause_words(row: dict[str, Any], currency: str) -> list[str]:
-    """What an exception's message says after its binding constraint: the price of that
-    constraint (`relief`) and the cost trade-off, if any; a trade-off bound by the exception's
-    own row says the costs instead of the row's price."""
+def cause_parts(row: dict[str, Any], currency: str) -> tuple[str, str]:
+    """The price of an exception's binding constraint (`relief`) and its cost trade-off ('' for
+    none of either); a trade-off bound by the exception's own row says the costs instead of the
+    row's price."""
     binding = row.get("binding_constraint")
-    said = trade_off(row)
+    said = trade_off(row) or ""
     own = str(binding or "").partition("[")[0] in OWN_ROWS
     gain = "" if said and own else relief(binding, row.get("shadow_price"), currency)
-    return [part for part in (gain, said) if part]
+    return gain, said
+
+
+def cause_words(row: dict[str, Any], currency: str) -> list[str]:
+    """What an exception's message says after its binding constraint (`cause_parts`)."""
+    return [part for part in cause_parts(row, currency) if part]
 
 
 def exception_messages(exc: pl.DataFrame, currency: str) -> pl.Series:
