@@ -20,7 +20,10 @@ anything but the default `draft` and says something else.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .log import LogEntry
 
 DEFAULT = "draft"  # cycle.yaml's status when nobody set it
 
@@ -73,3 +76,23 @@ def derive(
     if quorum_met:
         return CycleState("approved", declared)
     return CycleState("reconciled" if reconciled else DEFAULT, declared)
+
+
+def from_entry(
+    declared: str,
+    entry: LogEntry | None,
+    digest: str | None,
+    quorum_met: bool | None,
+    reconciled: bool,
+) -> CycleState:
+    """`derive` from the cycle's latest tag in git (`log.latest_commit`); a tag whose record is
+    not intact does not count. `sopctl status` and the report both use it."""
+    intact = entry is not None and not entry.problem
+    return derive(
+        declared,
+        entry.tag if entry is not None and intact else "",
+        entry.plan_digest if entry is not None else "",
+        digest,
+        quorum_met,
+        reconciled,
+    )

@@ -14,7 +14,7 @@ from ..results import is_current
 from ..workspace import command
 from .actions import ActionView, order_actions
 from .cycle_calendar import CalendarState, calendar_state, cycle_start
-from .cycle_state import CycleState, derive
+from .cycle_state import CycleState, from_entry
 from .log import LogEntry, latest_commit
 from .records import (
     RECONCILE_MANIFEST,
@@ -318,15 +318,8 @@ def cycle_status(ws: Workspace, report: Report, today: dt.date) -> Status:
     committed, commit_unknown = latest_commit(ws.root, ws.cycle_id)
     esc = escalations(ch, read_exceptions(ws), actions.actions) if plan == "current" else None
     q = quorum(ws, states)
-    intact = committed is not None and not committed.problem
-    state = derive(
-        cy.status,
-        committed.tag if committed is not None and intact else "",
-        committed.plan_digest if committed is not None else "",
-        None if plan == "missing" else digest,
-        q.met and checked,
-        plan == "current",
-    )
+    digest_here = None if plan == "missing" else digest
+    state = from_entry(cy.status, committed, digest_here, q.met and checked, plan == "current")
     return Status(
         cycle=ws.cycle_id,
         charter=cy.charter,

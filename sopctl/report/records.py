@@ -17,7 +17,7 @@ from typing import Any
 
 from ..findings import finding
 from ..governance.actions import ACTIVE
-from ..governance.cycle_state import CycleState, derive
+from ..governance.cycle_state import CycleState, from_entry
 from ..governance.log import latest_commit
 from ..governance.records import approval_states, load_actions, load_approvals, quorum
 from ..governance.status import role_approvals
@@ -50,17 +50,9 @@ def cycle_state(src: PlanSource) -> CycleState:
         later = src.tag.latest if src.tag.latest != src.tag.name else ""
         return CycleState("committed", ws.cycle.status, src.tag.name, superseded_by=later)
     entry, _ = latest_commit(ws.root, ws.cycle_id)
-    intact = entry is not None and not entry.problem
     doc, _ = load_approvals(ws)
     met = quorum(ws, approval_states(ws, doc, src.digest)).met
-    return derive(
-        ws.cycle.status,
-        entry.tag if entry is not None and intact else "",
-        entry.plan_digest if entry is not None else "",
-        src.digest,
-        met,
-        src.origin == "outputs",
-    )
+    return from_entry(ws.cycle.status, entry, src.digest, met, src.origin == "outputs")
 
 
 def _signers(rows: list[ApprovalRow]) -> str:
