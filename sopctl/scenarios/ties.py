@@ -47,7 +47,9 @@ class SameCost:
         if mode == "scenarios":
             return (
                 f"{head}. A scenario solved in place keeps the base's plan wherever it is "
-                "still optimal, so these are moves the scenario makes at no extra cost."
+                "still optimal, so there these are moves the scenario makes at no extra cost; "
+                "one rebuilt (a new item and segment pair, --integer) is solved on its own, "
+                "where another plan of the same cost may be picked."
             )
         return (
             f"{head}: each revision is solved on its own, and where several plans cost the "
