@@ -159,6 +159,8 @@ def test_explain_item_resource_and_unknown(repo: Path) -> None:
     assert r.code == 0 and "P-100" in r.out
     r = run(["explain", "NOPE"], cwd=repo)
     assert r.code == 2 and "'NOPE' is no item, resource or material of the plan" in r.err
+    r = run(["explain", "p-100"], cwd=repo)  # another case reads as the id, as in a CSV
+    assert r.code == 0 and "reading 'p-100' as P-100" in r.err and "P-100" in r.out
     for period in ("2030-01", "2027-13", "junk"):  # not a period of the plan: exit 2, no story
         r = run(["explain", "ASSY", "--period", period], cwd=repo)
         assert r.code == 2 and f"period '{period}' is not in the plan" in r.err, r.err

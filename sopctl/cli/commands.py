@@ -6,8 +6,13 @@ import shlex
 import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import EXIT_FINDINGS, EXIT_OK, UserError
+
+if TYPE_CHECKING:
+    from ..explain import PlanFrames
+    from ..validate import Workspace
 
 RECONCILE_VIEW = ("sopctl.cli.plan_view",)  # what renders a plan: imported while HiGHS solves
 
@@ -77,6 +82,26 @@ def run_reconcile_cmd(
     return EXIT_OK if run.ok else EXIT_FINDINGS
 
 
+def _known_name(ws: Workspace, frames: PlanFrames, name: str) -> str:
+    """The plan's id `name` stands for, by the rule CSV values follow (another case, a glossary
+    alias: tables.refs.canonical), said on stderr; `name` itself when it is an id or none."""
+    from ..tables.refs import canonical
+
+    assert ws.charter is not None
+    ids = frozenset(
+        [
+            *frames.supply["item"].to_list(),
+            *frames.materials["material"].to_list(),
+            *frames.capacity["resource"].to_list(),
+        ]
+    )
+    mapping, _ = canonical([name], ids, ws.charter.aliases())
+    if name not in mapping:
+        return name
+    print(f"reading '{name}' as {mapping[name]}", file=sys.stderr)
+    return mapping[name]
+
+
 def run_explain_cmd(root: Path | None, cycle: str | None, name: str, period: str | None) -> int:
     from ..explain import explain_item, explain_material, explain_resource
     from ..periods import problem
@@ -103,6 +128,7 @@ def run_explain_cmd(root: Path | None, cycle: str | None, name: str, period: str
             f"period '{period}' is not in the plan of cycle {ws.cycle_id} (periods {span}){said}",
             hint=hint,
         )
+    name = _known_name(ws, frames, name)
     if frames.supply.filter(frames.supply["item"] == name).height:
         lines = explain_item(ws, frames, name, period)
     elif frames.materials.filter(frames.materials["material"] == name).height:
