@@ -18,6 +18,7 @@ from typing import Any
 
 import polars as pl
 
+from ..schemas.charter import alias_map
 from ..tables.refs import canonical
 from ..tables.spec import Contract
 from .outputs import PlanSnapshot
@@ -43,19 +44,17 @@ _SERVICE_SUMS = ("demand", "shipped", "on_time", "late", "lost_sales", "backlog_
 
 def glossary(charter: Any) -> dict[str, str]:
     """Lower-cased alias (and term) -> term, from a charter read as plain YAML (the rule of
-    `Charter.aliases`); an entry that is not well formed is passed over."""
-    out: dict[str, str] = {}
+    `Charter.aliases`, `alias_map`); an entry that is not well formed is passed over."""
     entries = charter.get("glossary") if isinstance(charter, dict) else None
+    pairs = []
     for entry in entries if isinstance(entries, list) else []:
         term = entry.get("term") if isinstance(entry, dict) else None
         if not isinstance(term, str) or not term.strip():
             continue
-        out[term.strip().lower()] = term
         aliases = entry.get("aliases")
-        for alias in aliases if isinstance(aliases, list) else []:
-            if isinstance(alias, str):
-                out[alias.strip().lower()] = term
-    return out
+        listed = aliases if isinstance(aliases, list) else []
+        pairs.append((term, [a for a in listed if isinstance(a, str)]))
+    return alias_map(pairs)
 
 
 def segment_ids(charter: Any) -> frozenset[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
@@ -273,9 +274,15 @@ class Charter(Strict):
 
     def aliases(self) -> dict[str, str]:
         """Lower-cased alias (and term) -> canonical term."""
-        out: dict[str, str] = {}
-        for g in self.glossary:
-            out[g.term.strip().lower()] = g.term
-            for a in g.aliases:
-                out[a.strip().lower()] = g.term
-        return out
+        return alias_map((g.term, g.aliases) for g in self.glossary)
+
+
+def alias_map(entries: Iterable[tuple[str, Iterable[str]]]) -> dict[str, str]:
+    """Lower-cased alias (and term) -> term for glossary entries (term, aliases): the one rule,
+    for a validated charter (`Charter.aliases`) and one read as plain YAML (plandiff)."""
+    out: dict[str, str] = {}
+    for term, aliases in entries:
+        out[term.strip().lower()] = term
+        for a in aliases:
+            out[a.strip().lower()] = term
+    return out
