@@ -92,7 +92,9 @@ def load_workspace(
     report.extend(check_charter(ch, ch_doc))
     cycle_findings = check_cycle(cy, cy_doc, cycle_id, ch)
     report.extend(cycle_findings)
-    report.extend(check_records(ws))
+    fs, files = check_records(ws)
+    report.extend(fs)
+    report.checked_files.extend(files)
     if periods.to_ordinal(cy.first_period, ch.cadence.bucket) is None:
         return ws, report  # without a calendar the tables cannot be placed in time
     from .inputs import load_inputs  # polars is imported only when tables are read
@@ -152,16 +154,20 @@ def _escalation_resources(ws: Workspace, ch: Charter, doc: YamlDoc) -> list[Find
     return out
 
 
-def check_records(ws: Workspace) -> list[Finding]:
-    """approvals.yaml and actions.yaml, when present: schema, action owners, unique ids."""
+def check_records(ws: Workspace) -> tuple[list[Finding], list[str]]:
+    """approvals.yaml and actions.yaml, when present: schema, action owners, unique ids.
+
+    Returns the findings and the files read (they count among the files checked)."""
     from .governance.records import ACTIONS, APPROVALS, load_record, owner_known
     from .schemas.records import ActionsFile, ApprovalsFile
 
     out: list[Finding] = []
+    files: list[str] = []
     for name, model in ((APPROVALS, ApprovalsFile), (ACTIONS, ActionsFile)):
         path = ws.cycle_dir / name
         if not path.exists() and not path.is_symlink():
             continue
+        files.append(display(ws.root, path))
         record, doc, fs = load_record(ws.root, path, model)
         out += fs
         if isinstance(record, ApprovalsFile) and doc is not None:
@@ -202,7 +208,7 @@ def check_records(ws: Workspace) -> list[Finding]:
                         "e-mail; name who is accountable",
                     )
                 )
-    return out
+    return out, files
 
 
 def validate(root: Path | None = None, cycle: str | None = None, cwd: Path | None = None) -> Report:

@@ -199,3 +199,24 @@ def test_approvals_that_cannot_count_are_located(
         return
     (line,) = [ln for ln in res.out.splitlines() if ln.startswith(rel)]
     assert line.startswith(rel + where) and expected in line, res.out
+
+
+def test_approvals_and_actions_count_among_the_files_checked(with_actions: Path) -> None:
+    """validate reads approvals.yaml and actions.yaml, so its count includes them."""
+
+    def checked() -> int:
+        res = run(["validate", "--format", "json"], cwd=with_actions)
+        assert res.code == 0, res.out
+        files = json.loads(res.out)["checked_files"]
+        return len(files)
+
+    with_actions_only = checked()
+    (with_actions / "cycles/2026-12/approvals.yaml").write_text(
+        "version: 1\napprovals:\n"
+        + APPROVAL.format("cfo", "carl@acme.example", "2026-12-12T09:30:00Z")
+    )
+    assert checked() == with_actions_only + 1
+    (with_actions / ACTIONS).unlink()
+    assert checked() == with_actions_only
+    res = run(["validate"], cwd=with_actions)
+    assert res.out.rstrip().endswith(f"ok: {with_actions_only} files checked, 0 warnings"), res.out
