@@ -123,7 +123,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SOP621": (Severity.ERROR, "scenario file not declared in cycle.yaml (shadow scenario)"),
     "SOP622": (Severity.ERROR, "overlay selector matches nothing"),
     "SOP623": (Severity.ERROR, "overlay names an unknown id"),
-    "SOP624": (Severity.ERROR, "overlay period outside the cycle's horizon"),
+    "SOP624": (Severity.ERROR, "overlay period range wholly outside the cycle's horizon"),
     "SOP625": (Severity.ERROR, "overlay period is not a valid period, or the range is reversed"),
     "SOP626": (Severity.ERROR, "overlay does not apply to what it selects"),
     "SOP627": (Severity.ERROR, "scenario owner is not a charter role"),

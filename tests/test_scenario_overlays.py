@@ -75,6 +75,12 @@ S = {
     "promo_removed": "  - {kind: promotion, action: remove, id: P1}\n",
     "promo_added": "  - {kind: promotion, action: add, id: PX, items: [A], segments: [key],"
     " from: 2027-01, to: 2027-02, uplift_units: 10}\n",
+    # ranges partly outside the horizon (2027-01..03) apply to the part inside
+    "demand_clipped": "  - {kind: demand, items: [B], segments: [spot], from: 2026-10, to: 2027-02,"
+    " units: 10}\n",
+    "promo_clipped": "  - {kind: promotion, action: add, id: PY, items: [A], segments: [key],"
+    " from: 2026-11, to: 2027-01, uplift_units: 10}\n  - {kind: promotion, action: add, id: PZ,"
+    " items: [A], segments: [key], from: 2027-03, to: 2027-06, uplift_units: 5}\n",
 }
 IDS = {"item": pl.String, "resource": pl.String, "material": pl.String, "period": pl.String}
 
@@ -196,6 +202,8 @@ CASES = [
     ("cost_line_feb", "capacity_plan.csv", "resource", "LINE", "load", [100, 60, 95], "warm"),
     ("promo_removed", "supply_plan.csv", "item", "B", "demand", [60, 60, 60], "warm"),
     ("promo_added", "supply_plan.csv", "item", "A", "demand", [60, 60, 50], "warm"),
+    ("demand_clipped", "supply_plan.csv", "item", "B", "demand", [70, 70, 90], "warm"),
+    ("promo_clipped", "supply_plan.csv", "item", "A", "demand", [60, 50, 55], "warm"),
 ]
 
 

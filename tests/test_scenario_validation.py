@@ -43,6 +43,17 @@ BAD = [
         [("SOP624", 6, 5)],
     ),
     (
+        "range wholly after the horizon",
+        "  - kind: demand\n    from: 2027-05\n    to: 2027-08\n    factor: 2\n",
+        [("SOP624", 5, 5)],
+    ),
+    (
+        "added promotion wholly before the horizon",
+        "  - kind: promotion\n    action: add\n    id: P7\n    items: [A]\n    segments: [key]\n"
+        "    from: 2026-10\n    to: 2026-12\n    uplift_pct: 5\n",
+        [("SOP624", 10, 5)],
+    ),
+    (
         "not a period",
         "  - kind: demand\n    from: 2027-13\n    factor: 2\n",
         [("SOP625", 5, 5)],
@@ -74,8 +85,8 @@ BAD = [
         [("SOP631", 6, 5)],
     ),
     (
-        "supplier period outside the horizon",
-        "  - kind: supplier\n    materials: [M]\n    to: 2027-04\n    capacity_factor: 0.5\n",
+        "supplier periods before the horizon",
+        "  - kind: supplier\n    materials: [M]\n    to: 2026-12\n    capacity_factor: 0.5\n",
         [("SOP624", 6, 5)],
     ),
     (

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from .. import periods
 from ..findings import Finding, finding
 from ..tables.refs import ord_col
 from .cost import cost_overlay
@@ -48,7 +49,6 @@ from .frames import (
     floored,
     frame,
     nothing,
-    ords,
     put,
     put_capacity,
     same,
@@ -241,7 +241,6 @@ def _promotion(ws: Workspace, ov: Any, sel: Selection, ids: Ids, note: Note) -> 
             return [note("SOP629", f"promotion {ov.id} is removed already; delete this overlay")]
         put(ws, "promotions", kept)
         return []
-    labels = ords(ids)
     rows = pl.DataFrame(
         {
             "promo_id": ov.id,
@@ -251,8 +250,9 @@ def _promotion(ws: Workspace, ov: Any, sel: Selection, ids: Ids, note: Note) -> 
             "end_period": ov.to,
             "uplift_pct": ov.uplift_pct,
             "uplift_units": ov.uplift_units,
-            ord_col("start_period"): labels.get(ov.from_ or "", 0),
-            ord_col("end_period"): labels.get(ov.to or "", 0),
+            # as promotions.csv reads them: a span partly outside the horizon is clipped later
+            ord_col("start_period"): periods.to_ordinal(ov.from_, ids.bucket),
+            ord_col("end_period"): periods.to_ordinal(ov.to, ids.bucket),
         },
         schema_overrides={"uplift_pct": pl.Float64, "uplift_units": pl.Float64},
     )

@@ -137,6 +137,8 @@ class _Selector:
             sel.segments = list(self.ids.segments)
 
     def period_range(self, first: str | None, last: str | None, sel: Selection) -> None:
+        """`from`..`to` as horizon periods: a range partly outside the horizon is clipped to it
+        (as a promotion in promotions.csv is); one wholly outside it selects nothing (SOP624)."""
         labels, bucket = self.ids.periods, self.ids.bucket
         start = periods.to_ordinal(labels[0], bucket) if labels else None
         bounds: list[int] = [0, len(labels) - 1]
@@ -149,20 +151,22 @@ class _Selector:
                 bad = periods.why_not(value, bucket)
                 self.add((key,), "SOP625", f"'{value}' {bad.what}; {bad.fix}")
                 ok = False
-            elif not 0 <= n - start < len(labels):
-                self.add(
-                    (key,),
-                    "SOP624",
-                    f"period {value} is outside the cycle's horizon ({labels[0]} to "
-                    f"{labels[-1]}); choose a period inside it",
-                )
-                ok = False
             else:
                 bounds[n_key] = n - start
-        if ok and bounds[1] < bounds[0]:
+        if ok and first is not None and last is not None and bounds[1] < bounds[0]:
             self.add(("to",), "SOP625", f"'to' ({last}) is before 'from' ({first}); swap them")
             ok = False
-        sel.periods = labels[bounds[0] : bounds[1] + 1] if ok else []
+        elif ok and (bounds[0] > len(labels) - 1 or bounds[1] < 0):
+            # `from` after the horizon's end, or `to` before its start (a default never is)
+            self.add(
+                ("from" if bounds[0] > len(labels) - 1 else "to",),
+                "SOP624",
+                f"the range {first or labels[0]} to {last or labels[-1]} lies wholly outside "
+                f"the cycle's horizon ({labels[0]} to {labels[-1]}); choose periods inside it",
+            )
+            ok = False
+        lo, hi = max(bounds[0], 0), min(bounds[1], len(labels) - 1)
+        sel.periods = labels[lo : hi + 1] if ok else []
 
     def resources(self, ov: Any, sel: Selection, labour_only: bool) -> None:
         known = sorted(self.ids.resources)
