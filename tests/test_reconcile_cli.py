@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from pathlib import Path
@@ -91,6 +92,20 @@ def test_json_costs_add_up(repo: Path) -> None:
     parts = sum(v for k, v in costs.items() if k != "total")
     assert abs(parts - costs["total"]) < 0.05
     assert abs(costs["total"] - doc["plan"]["objective"]) < 0.01
+
+
+KEY = ("kind", "item", "segment", "resource", "material", "period")
+
+
+def test_json_exceptions_carry_the_message_of_exceptions_csv(repo: Path) -> None:
+    r = run(["reconcile", "--format", "json"], cwd=repo)
+    assert r.code == 0, r.out
+    listed = json.loads(r.out)["exceptions"]
+    assert listed, "the repo's plan has exceptions"
+    with (repo / OUT / "exceptions.csv").open(encoding="utf-8", newline="") as fh:
+        written = {tuple(x[k] for k in KEY): x["message"] for x in csv.DictReader(fh)}
+    for x in listed:
+        assert x["message"] == written[tuple(x[k] or "" for k in KEY)]
 
 
 def test_infeasible_plan_names_the_conflict_and_writes_nothing(repo: Path) -> None:

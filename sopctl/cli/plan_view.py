@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..plan import ReconcileRun
-from ..plan_files import cause_words
+from ..plan_files import cause_words, exception_messages
 from ..quantities import percent, units
 from ..results import unsolved_reason
 from .fit import print_table
@@ -207,6 +207,7 @@ def json_doc(run: ReconcileRun, per_file: int) -> dict[str, Any]:
         doc["hints"] = res.hints
         doc["timings"] = {k: round(v, 4) for k, v in res.timings.items()}
         top = res.exceptions.sort("value", descending=True).head(50)
+        top = top.with_columns(exception_messages(top, res.currency))  # as in exceptions.csv
         doc["exceptions"] = top.drop("cause", strict=False).to_dicts()
         doc["ok"] = doc["ok"] and res.ok
     return doc

@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 
 from ..costs import item_costs
+from ..plan_files import cause_words
 from .headline import header, kpis
 from .model import (
     ExceptionRow,
@@ -214,6 +215,7 @@ def exceptions(src: PlanSource, exc: pl.DataFrame) -> tuple[list[ExceptionRow], 
                 str(owner),
                 answer(key),
                 key,
+                "; ".join(cause_words(r, ch.finance.currency)),
             )
         )
     rows.sort(key=lambda e: (not e.owner, -e.value, e.key))

@@ -75,6 +75,7 @@ class ExceptionRow:
     owner: str  # escalation role ('' when no rule escalates it)
     actions: list[str]  # "A7 (open, due 2027-01-15)"
     key: str
+    why: str = ""  # the binding limit's price in money, or the cost trade-off, in words
 
 
 @dataclass
