@@ -141,6 +141,40 @@ def run_reconcile(
     return run
 
 
+def read_plan_frames(out: Path, currency: str) -> PlanFrames:
+    """The frames `sopctl explain` reads, from a folder of written result files."""
+    from .explain import PlanFrames
+
+    ids = {c: pl.String for c in ("item", "segment", "resource", "material", "period")}
+    words = {*ids, "kind", "binding_constraint", "escalate_to", "message"}
+
+    def read(name: str) -> pl.DataFrame:
+        # every other column is a number, also when it is empty in every row (a resource
+        # without hours has no utilisation; polars would read the column as text)
+        df = pl.read_csv(out / name, schema_overrides=ids)
+        return df.with_columns(
+            pl.col(c).cast(pl.Float64, strict=False) for c in df.columns if c not in words
+        )
+
+    return PlanFrames(
+        supply=read("supply_plan.csv"),
+        capacity=read("capacity_plan.csv"),
+        exceptions=read("exceptions.csv"),
+        currency=currency,
+        materials=read("materials_plan.csv"),
+    )
+
+
+def no_plan_words(res: PlanResult | None) -> list[str]:
+    """Why a solve gave no plan: its status, the conflicting constraints and the hints."""
+    from .results import no_plan
+
+    if res is None:
+        return []
+    why = [no_plan(res.status), *(f"conflicting constraint: {c}" for c in res.diagnosis)]
+    return why + [f"hint: {h}" for h in res.hints]
+
+
 def plan_frames_for(
     root: Path | None, cycle: str | None
 ) -> tuple[Workspace, PlanFrames | None, Report, str, list[str]]:
@@ -150,7 +184,6 @@ def plan_frames_for(
     `outputs`, `stale` (outputs there but not of these inputs) or `none` (no outputs yet);
     `why` says why a solve gave no plan (status, conflicting constraints, hints)."""
     from .explain import PlanFrames
-    from .results import no_plan
 
     ws, report = load_workspace(root, cycle)
     if not report.ok:
@@ -158,33 +191,11 @@ def plan_frames_for(
     assert ws.charter is not None
     out = ws.cycle_dir / "outputs"
     if is_current(ws, out, MANIFEST):
-        ids = {c: pl.String for c in ("item", "segment", "resource", "material", "period")}
-        words = {*ids, "kind", "binding_constraint", "escalate_to", "message"}
-
-        def read(name: str) -> pl.DataFrame:
-            # every other column is a number, also when it is empty in every row (a resource
-            # without hours has no utilisation; polars would read the column as text)
-            df = pl.read_csv(out / name, schema_overrides=ids)
-            return df.with_columns(
-                pl.col(c).cast(pl.Float64, strict=False) for c in df.columns if c not in words
-            )
-
-        frames = PlanFrames(
-            supply=read("supply_plan.csv"),
-            capacity=read("capacity_plan.csv"),
-            exceptions=read("exceptions.csv"),
-            currency=ws.charter.finance.currency,
-            materials=read("materials_plan.csv"),
-        )
-        return ws, frames, report, "outputs", []
+        return ws, read_plan_frames(out, ws.charter.finance.currency), report, "outputs", []
     source = "stale" if (out / MANIFEST).is_file() else "none"
     run = run_reconcile(root, ws.cycle_id, dry_run=True)
     res = run.result
     if not run.ok or res is None:
-        why = []
-        if res is not None and run.report.ok:
-            why = [no_plan(res.status), *(f"conflicting constraint: {c}" for c in res.diagnosis)]
-            why += [f"hint: {h}" for h in res.hints]
-        return ws, None, run.report, source, why
+        return ws, None, run.report, source, no_plan_words(res) if run.report.ok else []
     frames = PlanFrames(res.supply, res.capacity, res.exceptions, res.currency, res.materials)
     return ws, frames, report, source, []

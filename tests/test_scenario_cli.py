@@ -183,3 +183,42 @@ def test_a_promotion_for_a_cycle_without_promotions_and_whole_workers(tmp_path: 
     )
     (sc,) = json.loads(r.out)["scenarios"]
     assert (r.code, sc["solved"], sc["plan"]["solver"]["method"]) == (0, "cold", "mip")
+
+
+def test_explain_a_scenario_solved_in_memory_then_from_its_outputs(tmp_path: Path) -> None:
+    root = tiny_repo(tmp_path / "tiny", {"up": UP, "cut": CUT})
+    base = run(["explain", "LINE"], cwd=root)
+    assert base.code == 0, base.out + base.err
+    assert "LINE in 2027-03: load 95.0 h of 100.0 h" in base.out  # the base never binds
+    solved = run(["explain", "LINE", "--scenario", "cut"], cwd=root)
+    assert solved.code == 0, solved.out + solved.err
+    lines = solved.out.splitlines()
+    assert lines[0] == (
+        "explaining a plan solved now (no outputs yet; sopctl reconcile --scenario cut writes "
+        f"them) of scenario cut (cycle {CYCLE.split('/')[1]})"
+    )
+    # the week's 30 hours less bind February: 70 of 70 hours, and an hour more is worth 1 EUR
+    assert "LINE in 2027-02: load 70.0 h of 70.0 h regular (100%)" in solved.out
+    assert "1 more hour on LINE in 2027-02 saves 1.00 EUR." in solved.out
+    assert not (root / OUT / "scenarios").exists()  # solved in memory, nothing written
+    assert run(["reconcile", "--scenario", "cut"], cwd=root).code == 0
+    written = run(["explain", "LINE", "--scenario", "cut"], cwd=root)
+    assert (
+        written.out.splitlines()[0] == "explaining the written plan of scenario cut (cycle 2027-01)"
+    )
+    assert written.out.splitlines()[1:] == lines[1:]
+    # `base` is the base plan; an unknown scenario is a usage error naming the declared ones
+    assert run(["explain", "LINE", "--scenario", "base"], cwd=root).out.endswith(
+        base.out.split("\n", 1)[1]
+    )
+    bad = run(["explain", "LINE", "--scenario", "cutt"], cwd=root)
+    assert bad.code == 2 and "has no scenario 'cutt' (declared: up, cut)" in bad.err
+
+
+def test_explain_a_scenario_with_an_overlay_error_says_what_to_fix(tmp_path: Path) -> None:
+    broken = scenario_yaml("  - {kind: capacity, resources: [OVEN], hours: -30}\n")
+    root = tiny_repo(tmp_path / "tiny", {"cut": broken})
+    r = run(["explain", "LINE", "--scenario", "cut"], cwd=root)
+    assert r.code == 1
+    assert "SOP623" in r.out and "resource 'OVEN'" in r.out
+    assert "no plan to explain: fix the findings above first" in r.out

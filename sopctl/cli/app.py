@@ -189,12 +189,16 @@ def explain(
     cycle: Annotated[
         str | None, typer.Option("--cycle", help="Cycle id (default: latest).")
     ] = None,
+    scenario: Annotated[
+        str | None,
+        typer.Option("--scenario", help="Explain a scenario's plan (default: the base)."),
+    ] = None,
 ) -> None:
     """Explain the exceptions of one item, the load of one resource or the supply of one
     material, in words."""
     from .commands import run_explain_cmd
 
-    raise typer.Exit(run_explain_cmd(state.root, cycle, name, period))
+    raise typer.Exit(run_explain_cmd(state.root, cycle, name, period, scenario))
 
 
 @app.command()
@@ -370,7 +374,7 @@ def _err(text: str) -> None:
 
 
 # command modules register themselves on `app` (their bodies import the core lazily)
-from . import (  # noqa: E402
+from . import (  # noqa: E402, F401
     adopt_cmd,
     check_cmd,
     codeowners_cmd,
@@ -381,17 +385,3 @@ from . import (  # noqa: E402
     report_cmds,
     scenario_cmds,
 )
-
-__all__ = [
-    "adopt_cmd",
-    "app",
-    "check_cmd",
-    "codeowners_cmd",
-    "commit_cmds",
-    "diff_cmd",
-    "governance_cmds",
-    "learn_cmd",
-    "main",
-    "report_cmds",
-    "scenario_cmds",
-]

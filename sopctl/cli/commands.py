@@ -102,20 +102,30 @@ def _known_name(ws: Workspace, frames: PlanFrames, name: str) -> str:
     return mapping[name]
 
 
-def run_explain_cmd(root: Path | None, cycle: str | None, name: str, period: str | None) -> int:
+def run_explain_cmd(
+    root: Path | None, cycle: str | None, name: str, period: str | None, scenario: str | None
+) -> int:
     from ..explain import explain_item, explain_material, explain_resource
     from ..periods import problem
     from ..plan import plan_frames_for
     from .fit import wrap_lines
     from .render import emit
 
-    ws, frames, report, source, why = plan_frames_for(root, cycle)
+    if scenario is not None and scenario != "base":
+        from ..scenarios.sources import scenario_frames_for
+
+        got = scenario_frames_for(root, cycle, scenario)
+    else:
+        got = plan_frames_for(root, cycle)
+        scenario = None
+    ws, frames, report, source, why = got
     if frames is None:
         emit(report, "text", 20)
         for line in why:
             print(line)
         fix = "the conflicting data above" if why else "the findings above"
-        print(f"no plan to explain: fix {fix} first (sopctl reconcile --dry-run shows it too)")
+        shown = f"sopctl reconcile --scenario {scenario}" if scenario else "sopctl reconcile"
+        print(f"no plan to explain: fix {fix} first ({shown} --dry-run shows it too)")
         return EXIT_FINDINGS
     periods = ws.periods()
     assert ws.charter is not None  # a plan was found: its charter was read
@@ -135,11 +145,13 @@ def run_explain_cmd(root: Path | None, cycle: str | None, name: str, period: str
         lines = explain_material(frames, name, period)
     else:
         lines = explain_resource(ws, frames, name, period)
+    writes = f"sopctl reconcile --scenario {scenario}" if scenario else "sopctl reconcile"
     note = {
         "outputs": "the written plan",
         "stale": "a plan solved now (the outputs are stale)",
-    }.get(source, "a plan solved now (no outputs yet; sopctl reconcile writes them)")
-    print(f"explaining {note} of cycle {ws.cycle_id}")
+    }.get(source, f"a plan solved now (no outputs yet; {writes} writes them)")
+    whose = f"scenario {scenario}" if scenario else f"cycle {ws.cycle_id}"
+    print(f"explaining {note} of {whose}" + (f" (cycle {ws.cycle_id})" if scenario else ""))
     # wrapped on a terminal only: piped, each statement stays one line for grep and scripts
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 0
     print("\n".join(wrap_lines(lines, width)))

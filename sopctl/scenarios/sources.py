@@ -14,8 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import UserError
+from ..explain import PlanFrames
 from ..findings import Report
-from ..plan import MANIFEST
+from ..plan import MANIFEST, no_plan_words, read_plan_frames
 from ..plandiff.outputs import PlanSnapshot
 from ..results import is_current, no_plan
 from ..validate import Workspace, load_workspace
@@ -38,14 +39,36 @@ def _read(folder: Path) -> PlanSnapshot | None:
 def _failed(one: ScenarioResult) -> list[str]:
     if not one.report.ok:
         return [str(f) for f in one.report.errors]
+    return no_plan_words(one.result) or ["no plan"]
+
+
+def scenario_frames_for(
+    root: Path | None, cycle: str | None, sid: str
+) -> tuple[Workspace, PlanFrames | None, Report, str, list[str]]:
+    """One scenario's plan frames for `sopctl explain`, as `plan.plan_frames_for` gives the
+    base's: from `outputs/scenarios/<id>/` when current, else solved in memory (the base with
+    it, warm), writing nothing. `why` holds the overlays' errors or why no plan was found."""
+    ws, report = load_workspace(root, cycle)
+    if not report.ok:
+        return ws, None, report, "", []
+    assert ws.charter is not None
+    (sid,) = wanted(ws, [sid], every=False)
+    scenarios, _ = load_scenarios(ws, None)
+    out = outputs_dir(ws, sid)
+    if scenario_is_current(ws, scenarios[sid]):
+        return ws, read_plan_frames(out, ws.charter.finance.currency), report, "outputs", []
+    source = "stale" if (out / MANIFEST).is_file() else "none"
+    run = run_scenarios(root, ws.cycle_id, [sid], dry_run=True)
+    if not run.base.ok:
+        base = run.base.result
+        why = no_plan_words(base) if run.base.report.ok else []
+        return ws, None, run.base.report, source, [f"the base plan: {w}" for w in why]
+    (one,) = run.scenarios
     res = one.result
-    if res is None:
-        return ["no plan"]
-    return [
-        no_plan(res.status),
-        *(f"conflicting constraint: {c}" for c in res.diagnosis),
-        *(f"hint: {h}" for h in res.hints),
-    ]
+    if not one.ok or res is None:
+        return ws, None, report, source, [f"scenario {sid}: {w}" for w in _failed(one)]
+    frames = PlanFrames(res.supply, res.capacity, res.exceptions, res.currency, res.materials)
+    return ws, frames, report, source, []
 
 
 def scenario_options(
