@@ -6,7 +6,7 @@ so it explains exactly the plan that was written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -25,6 +25,13 @@ class PlanFrames:
     exceptions: pl.DataFrame
     currency: str
     materials: pl.DataFrame
+    notes: list[str] = field(default_factory=list)  # the plan's notes (summary.json `notes`)
+
+    def price_notes(self) -> list[str]:
+        """The notes that qualify the plan's prices (a shortage held by segment priority)."""
+        from .reconcile.engine import PRIORITY_NOTE
+
+        return [n for n in self.notes if n.startswith(PRIORITY_NOTE)]
 
 
 SUPPLY_FIELDS = (

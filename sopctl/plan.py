@@ -7,6 +7,7 @@ included. A plan that is not optimal writes nothing, not even the demand view.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -162,7 +163,16 @@ def read_plan_frames(out: Path, currency: str) -> PlanFrames:
         exceptions=read("exceptions.csv"),
         currency=currency,
         materials=read("materials_plan.csv"),
+        notes=_notes(out / "summary.json"),
     )
+
+
+def _notes(path: Path) -> list[str]:
+    try:
+        notes = json.loads(path.read_bytes()).get("notes")
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [str(n) for n in notes] if isinstance(notes, list) else []
 
 
 def no_plan_words(res: PlanResult | None) -> list[str]:
@@ -197,5 +207,7 @@ def plan_frames_for(
     res = run.result
     if not run.ok or res is None:
         return ws, None, run.report, source, no_plan_words(res) if run.report.ok else []
-    frames = PlanFrames(res.supply, res.capacity, res.exceptions, res.currency, res.materials)
+    frames = PlanFrames(
+        res.supply, res.capacity, res.exceptions, res.currency, res.materials, res.notes
+    )
     return ws, frames, report, source, []

@@ -387,3 +387,35 @@ def test_priority_level_that_cannot_be_served_gets_its_own_stage(tmp_path: Path)
     assert close(series(res, "shipments", "shipped", segment="tin"), [0])
     # plain LP, the infeasible trial, gold's stage, the cost re-solve
     assert res.solver.runs == 4 and "priority stages" in res.solver.method
+
+
+def test_a_shorted_priority_level_is_noted_and_a_free_shortage_is_priced_zero(
+    tmp_path: Path,
+) -> None:
+    # 10 hours for 20 gold units (A sells at 50, Z at 0; gold's penalty 0) and 10 tin units:
+    # gold keeps its least shortage (10) and then the cost: A is made, Z is lost
+    files = {
+        "items.csv": ITEMS_HEADER + "A,10,50,0,1,,\nZ,10,0,0,1,,\n",
+        "resources.csv": RES_HEADER + "line,fixed,10,,,,,,,,,,,\n",
+        "routings.csv": "item,resource,hours_per_unit\nA,line,1\nZ,line,1\n",
+    }
+    segs = [
+        segment("gold", priority=1, policy="lost_sales", penalty=0),
+        segment("tin", priority=2, policy="lost_sales", penalty=100),
+    ]
+    rows = [
+        ("A", "gold", "2027-01", 15.0),
+        ("Z", "gold", "2027-01", 5.0),
+        ("A", "tin", "2027-01", 10.0),
+    ]
+    res = reconcile(make_ws(tmp_path, files, segments=segs, horizon=1), demand(rows))
+    assert "priority stages" in res.solver.method
+    assert close(series(res, "shipments", "shipped", segment="gold", item="A"), [10])
+    # a lost Z costs nothing, so one more Z demanded costs nothing either: its own row, at 0
+    free = exc(res, "shortage").filter(pl.col("item") == "Z").row(0, named=True)
+    assert free["binding_constraint"] == "demand[Z,gold,2027-01]"
+    assert free["value"] == 0 and free["shadow_price"] == 0
+    # the prices hold gold's shortage: said in a note that points to a scenario
+    (note,) = [n for n in res.notes if n.startswith("segment priority: ")]
+    assert "priority 1 (gold) cannot be served in full" in note
+    assert "sopctl reconcile --scenario" in note

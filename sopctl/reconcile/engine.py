@@ -187,6 +187,32 @@ def solved_result(
         costs_by_period=by_period,
         diagnosis=diagnosis,
         hints=messages,
-        notes=[*data.notes, *below_materials(data), *above_price(data), *horizon_end(data)],
+        notes=[
+            *data.notes,
+            *below_materials(data),
+            *above_price(data),
+            *horizon_end(data),
+            *priority_held(sol),
+        ],
         timings=clock,
     )
+
+
+PRIORITY_NOTE = "segment priority: "  # the opening of priority_held's note (explain finds it by it)
+
+
+def priority_held(sol: Solution) -> list[str]:
+    """A note when a priority level could not be served in full: the plan then holds its least
+    shortage, and the shadow prices are those of the plan with that shortage held."""
+    if not sol.stage_rows:
+        return []
+    levels = [f"priority {lv.priority} ({', '.join(lv.segments)})" for lv, _ in sol.stage_rows]
+    which = " and ".join(levels)
+    return [
+        f"{PRIORITY_NOTE}{which} cannot be served in full, so the plan holds its least "
+        "shortage and then costs least; shadow prices and the causes of exceptions hold "
+        "that shortage as planned: 1 more unit of a limit is priced as if it went to a "
+        "lower priority, while planning again would give it to the shorted level first, "
+        "which can save less or even cost more. Solve the change as a scenario "
+        "(sopctl reconcile --scenario) for its effect"
+    ]

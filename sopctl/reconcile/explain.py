@@ -272,8 +272,11 @@ def item_exceptions(d: PlanData, lp: LpModel, sol: Solution) -> pl.DataFrame:
         pl.coalesce("bind_name", pl.when(~pl.col("lead")).then("fb_name"), lead_name).alias(
             "binding_constraint"
         ),
-        pl.coalesce("bind_shadow", pl.when(~pl.col("lead")).then("fb_shadow")).alias(
-            "shadow_price"
-        ),
+        # an exception that costs nothing is priced 0 by its own row, whatever that row's dual
+        # says (in a plan solved in priority stages it carries the held levels' price)
+        pl.when(pl.col("free") & pl.col("own"))
+        .then(0.0)
+        .otherwise(pl.coalesce("bind_shadow", pl.when(~pl.col("lead")).then("fb_shadow")))
+        .alias("shadow_price"),
         "cause",
     )

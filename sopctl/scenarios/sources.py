@@ -67,7 +67,9 @@ def scenario_frames_for(
     res = one.result
     if not one.ok or res is None:
         return ws, None, report, source, [f"scenario {sid}: {w}" for w in _failed(one)]
-    frames = PlanFrames(res.supply, res.capacity, res.exceptions, res.currency, res.materials)
+    frames = PlanFrames(
+        res.supply, res.capacity, res.exceptions, res.currency, res.materials, res.notes
+    )
     return ws, frames, report, source, []
 
 
