@@ -419,3 +419,25 @@ def test_a_shorted_priority_level_is_noted_and_a_free_shortage_is_priced_zero(
     (note,) = [n for n in res.notes if n.startswith("segment priority: ")]
     assert "priority 1 (gold) cannot be served in full" in note
     assert "sopctl reconcile --scenario" in note
+
+
+def test_service_units_carry_the_files_decimals_not_the_stage_holds_residue(
+    tmp_path: Path,
+) -> None:
+    # gold's least shortage (5) is held with a 1e-6 slack, which the cost re-solve uses to
+    # serve tin: summary.json said 5.000001 lost and 9.999999 shipped where the files say 5, 10
+    files = {
+        "items.csv": ITEMS_HEADER + "A,10,0,0,1,,\n",
+        "resources.csv": RES_HEADER + "line,fixed,10,,,,,,,,,,,\n",
+        "routings.csv": "item,resource,hours_per_unit\nA,line,1\n",
+    }
+    segs = [
+        segment("gold", priority=1, policy="lost_sales", penalty=1),
+        segment("tin", priority=2, policy="lost_sales", penalty=100),
+    ]
+    rows = [("A", "gold", "2027-01", 15.0), ("A", "tin", "2027-01", 10.0)]
+    res = reconcile(make_ws(tmp_path, files, segments=segs, horizon=1), demand(rows))
+    assert "priority stages" in res.solver.method
+    got = {r["segment"]: r for r in res.service.to_dicts()}
+    assert (got["gold"]["lost_sales"], got["gold"]["shipped"]) == (5.0, 10.0)
+    assert (got["tin"]["lost_sales"], got["tin"]["shipped"]) == (10.0, 0.0)

@@ -321,8 +321,14 @@ def _service(
             return np.zeros(S)
         return np.bincount(ps, weights=a.sum(axis=1), minlength=S).astype(np.float64)
 
-    total, ship, ontime = seg_sum(dem), seg_sum(shipped), seg_sum(on_time)
+    def units(a: Any) -> FloatArr:
+        # to the 4 decimals the plan files write units in (results.DECIMALS), so summary.json
+        # agrees with them: a priority stage's 1e-6 hold leaves 89.999999 shipped, not 90
+        return np.asarray(np.round(np.asarray(a, dtype=np.float64), 4) + 0.0, dtype=np.float64)
+
+    total, ship, ontime = units(seg_sum(dem)), units(seg_sum(shipped)), units(seg_sum(on_time))
     end_back = np.bincount(ps, weights=back[:, -1], minlength=S) if back.size else np.zeros(S)
+    end_back = units(end_back)
     with np.errstate(divide="ignore", invalid="ignore"):
         level = np.where(total > 0, ontime / total, 1.0)
         fill = np.where(total > 0, ship / total, 1.0)
@@ -335,7 +341,7 @@ def _service(
             "shipped": ship,
             "on_time": ontime,
             "late": ship - ontime,
-            "lost_sales": seg_sum(lost),
+            "lost_sales": units(seg_sum(lost)),
             "backlog_at_end": end_back,
             "service_level": level,
             "fill_rate": fill,
