@@ -93,3 +93,26 @@ def test_report_of_a_tag_shows_the_scorecard_learn_made_for_it(tagged: Path) -> 
     assert "scores an earlier tag of that name" in report_text(tagged, name)
     prov.unlink()
     assert "does not say which tag it scores" in report_text(tagged, name)
+
+
+def test_report_says_when_the_actuals_changed_after_the_scorecard(tagged: Path) -> None:
+    name = f"sop/{CYCLE}/v1"
+    (tagged / "actuals").mkdir()
+    demand = tagged / "actuals" / "demand.csv"
+    demand.write_text(DEMAND, encoding="utf-8")
+    r = run(["learn", name], cwd=tagged)
+    assert r.code in (0, 1), r.out + r.err
+    doc = json.loads((tagged / "learn" / CYCLE / "tag.json").read_text(encoding="utf-8"))
+    assert list(doc["actuals_sha256"]) == ["actuals/demand.csv"]
+    assert "have changed since" not in report_text(tagged, name)
+    # CRLF line ends alone are the same content (as for plan files)
+    demand.write_bytes(DEMAND.replace("\n", "\r\n").encode("utf-8"))
+    assert "have changed since" not in report_text(tagged, name)
+    demand.write_text(DEMAND.replace("125,125", "125,120"), encoding="utf-8")
+    text = report_text(tagged, name)
+    assert (
+        "The actuals it was computed from have changed since (actuals/demand.csv): run "
+        f"'sopctl learn {name}' again for a scorecard of the current actuals." in text
+    )
+    demand.unlink()  # gone is changed too
+    assert "have changed since (actuals/demand.csv)" in report_text(tagged, name)

@@ -16,6 +16,7 @@ import polars as pl
 from .. import periods
 from ..errors import UserError
 from ..findings import Finding, finding
+from ..results import sha256
 from ..schemas.charter import Charter
 from ..tables.check import Context, check_table, recheck_keys, resolve_ids
 from ..tables.contracts import CONTRACTS
@@ -54,6 +55,7 @@ class Actuals:
     location: str  # as shown (relative to the planning repository when inside it)
     tables: dict[str, pl.DataFrame] = field(default_factory=dict)  # typed, with LINE
     files: dict[str, str] = field(default_factory=dict)  # table -> shown path
+    digests: dict[str, str] = field(default_factory=dict)  # shown path -> SHA-256 of its bytes
     read: list[str] = field(default_factory=list)  # every actuals file read (shown), even a bad one
     headers: dict[str, list[str]] = field(default_factory=dict)  # table -> header
     findings: list[Finding] = field(default_factory=list)
@@ -181,6 +183,7 @@ def _one(
     act.findings.extend(fs)
     if raw is None:
         return
+    act.digests[shown] = sha256(path)  # tag.json records what the scorecard read
     if words is not None:  # current names first: the tag's own reading then finds its ids
         renamed = Emitter(shown, raw.header)
         for c in contract.columns:

@@ -16,16 +16,40 @@ NAME = "tag.json"
 VERSION = 1
 
 
-def provenance(tag: str, commit: str, plan_digest: str, actuals: str) -> bytes:
-    """The file's bytes: the same for the same tag and actuals location, like the scorecard."""
+def provenance(
+    tag: str, commit: str, plan_digest: str, actuals: str, digests: dict[str, str]
+) -> bytes:
+    """The file's bytes: the same for the same tag and actuals, like the scorecard.
+    `digests`: each actuals file read (as shown: repository-relative when inside it) and the
+    SHA-256 of its content, so a reader can tell that the actuals changed since."""
     doc = {
         "version": VERSION,
         "tag": tag,
         "commit": commit,
         "plan_digest": plan_digest,
         "actuals": actuals,
+        "actuals_sha256": dict(sorted(digests.items())),
     }
     return (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def changed_actuals(root: Path, folder: Path) -> list[str]:
+    """The actuals files folder/tag.json records whose content is no longer what the scorecard
+    read (changed, or gone); [] when it records none (an earlier sopctl) or all still match."""
+    from ..results import file_recorded
+
+    try:
+        doc = json.loads((folder / NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    digests = doc.get("actuals_sha256") if isinstance(doc, dict) else None
+    if not isinstance(digests, dict):
+        return []
+    return sorted(
+        str(shown)
+        for shown, digest in digests.items()
+        if not isinstance(digest, str) or not file_recorded(root / str(shown), digest)
+    )
 
 
 def read(folder: Path) -> dict[str, str]:

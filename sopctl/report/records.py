@@ -275,4 +275,13 @@ def scorecard(src: PlanSource) -> Scorecard:
     elif src.scorecard_for:
         where += f", scoring {src.scorecard_for}"
     note = f"{len(rows)} scorecard rows, {len(breaches)} breaches ({where})."
+    if src.scorecard_changed:
+        scored = src.tag.name if src.tag is not None else src.scorecard_for or src.ws.cycle_id
+        changed = ", ".join(src.scorecard_changed[:3]) + (
+            f" and {len(src.scorecard_changed) - 3} more" if len(src.scorecard_changed) > 3 else ""
+        )
+        note += (
+            f" The actuals it was computed from have changed since ({changed}): run "
+            f"'{command('learn', scored)}' again for a scorecard of the current actuals."
+        )
     return Scorecard(True, note, sections, breaches)

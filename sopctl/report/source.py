@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,6 +67,7 @@ class PlanSource:
     scorecard: bytes | None = None  # learn/<cycle>/scorecard.csv when it is shown
     scorecard_for: str = ""  # the tag the working tree's scorecard scores ('' when not known)
     scorecard_found: bool = False  # the working tree holds one (for a tag: maybe another's)
+    scorecard_changed: list[str] = field(default_factory=list)  # actuals changed since it
 
 
 def is_tag(root: Path, target: str) -> bool:
@@ -168,6 +169,7 @@ def _scorecard(src: PlanSource, root: Path, cycle: str) -> None:
     if card.is_file():
         src.scorecard, src.scorecard_found = card.read_bytes(), True
         src.scorecard_for = provenance.read(card.parent).get("tag", "")
+        src.scorecard_changed = provenance.changed_actuals(root, card.parent)
 
 
 def working_tree(root: Path, cycle: str) -> PlanSource:
