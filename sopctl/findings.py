@@ -199,6 +199,14 @@ CODES: dict[str, tuple[Severity, str]] = {
         Severity.ERROR,
         "planning file changed by hand in a merge commit (not checkable commit by commit)",
     ),
+    "SOP815": (
+        Severity.ERROR,
+        "charter added by an author without the sign-off right in a charter of the base",
+    ),
+    "SOP816": (
+        Severity.ERROR,
+        "cycle runs under a charter the base does not have: it grants no rights yet",
+    ),
     "SOP901": (Severity.WARNING, "CODEOWNERS section differs from the charter"),
     "SOP960": (Severity.ERROR, "tag does not verify: no report or export is made from it"),
     "SOP962": (Severity.WARNING, "learn scorecard cannot be read; left out of the report"),

@@ -14,6 +14,7 @@ POLICIES: dict[str, str] = {
 }
 # policies of the repository as a whole, run once when the range touches what they read
 REPO_POLICIES: dict[str, str] = {
+    "charters": "a charter no cycle checks is written by a sign-off member (of one at the base)",
     "codeowners": "CODEOWNERS matches the charter",
     "merges": "merge commits change planning files only by merging",
 }

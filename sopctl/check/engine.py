@@ -16,6 +16,13 @@ from ..results import no_plan
 from ..workspace import later_cycles
 from ..yamlio import parse_yaml
 from .approvals import approval_rights, entry_key, unattested
+from .authority import (
+    added_charters,
+    charter_at,
+    cycle_authority,
+    unknown_charter,
+    unused_charter_edits,
+)
 from .codes import POLICIES
 from .history import (
     cycle_changes,
@@ -94,11 +101,11 @@ def run_check(root: Path, base: str | None = None) -> CheckResult:
     _not_cut_off(root, sha, commits)
     result = CheckResult(sha, label, head)
     for cycle in touched_cycles(root, prefix, commits):
-        result.cycles.append(check_cycle(root, prefix, cycle, commits))
+        result.cycles.append(check_cycle(root, prefix, cycle, commits, sha))
     for cycle, charter in deleted_cycles(root, prefix, sha, commits):
-        result.cycles.append(check_deleted(root, prefix, cycle, charter, commits))
+        result.cycles.append(check_deleted(root, prefix, cycle, charter, commits, sha))
     merges = vcs.merges_in_range(root, sha, head)
-    result.repository = check_repository(root, prefix, commits, merges)
+    result.repository = check_repository(root, prefix, commits, merges, sha)
     return result
 
 
@@ -107,14 +114,21 @@ def check_repository(
     prefix: str,
     commits: list[vcs.CommitChange],
     merges: list[vcs.MergeChange] | None = None,
+    base: str | None = None,
 ) -> RepoResult | None:
-    """The repository-level policies: codeowners, when the range touches a CODEOWNERS file
-    (any place GitHub reads it from), a charter or a cycle, which the section comes from; merges,
-    when the range has merge commits. None when neither runs."""
+    """The repository-level policies: charters, when the range writes a charter the base does
+    not have (SOP815) or changes one no cycle runs under (SOP808, by it at the base);
+    codeowners, when the range touches a CODEOWNERS file (any place GitHub reads it from), a
+    charter or a cycle, which the section comes from; merges, when the range has merge
+    commits. None when none runs."""
     from ..codeowners import LOOKUP, stale_findings
     from .merges import merge_findings
 
     res = RepoResult()
+    added = added_charters(root, prefix, base, commits)
+    unused = unused_charter_edits(root, prefix, base, commits)
+    if added is not None or unused is not None:
+        res.policies["charters"] = (added or []) + (unused or [])
     if merges:
         res.policies["merges"] = merge_findings(merges, prefix)
     watched = (prefix + "charters/", prefix + "cycles/")
@@ -129,18 +143,22 @@ def check_repository(
 
 
 def check_deleted(
-    root: Path, prefix: str, cycle: str, charter: str, commits: list[vcs.CommitChange]
+    root: Path,
+    prefix: str,
+    cycle: str,
+    charter: str,
+    commits: list[vcs.CommitChange],
+    base: str | None,
 ) -> CycleResult:
-    """A cycle the range deletes: only members of a role holding sign_off_plan may (SOP812),
-    as for a change to its frame; nothing else of it can be checked any more."""
-    from ..schemas.charter import Charter
-    from ..workspace import load_model
-
+    """A cycle the range deletes: only members of a role holding sign_off_plan in its charter
+    at the base may (SOP812), as for a change to its frame; nothing else of it can be checked
+    any more."""
     res = CycleResult(cycle, tag=last_tag(root, cycle))
     path = f"cycles/{cycle}/cycle.yaml"
-    ch, _, _ = load_model(root, root / "charters" / f"{charter}.yaml", Charter)
+    ch = charter_at(root, prefix, base, charter) if base else None
     if ch is None:
-        _skip(res, list(POLICIES), f"the cycle was deleted and charter {charter} cannot be read")
+        why = f"the cycle was deleted and charter {charter} cannot be read at the base"
+        _skip(res, list(POLICIES), why)
         return res
     res.policies["decision_rights"] = deleted_rights(
         root, ch, cycle, path, res.tag, commits, prefix
@@ -168,13 +186,19 @@ def _not_cut_off(root: Path, base: str | None, commits: list[vcs.CommitChange]) 
 def _skip(res: CycleResult, ids: list[str], why: str) -> None:
     for p in ids:
         if p not in res.policies:
-            res.skipped[p] = why
+            res.skipped.setdefault(p, why)
 
 
 def check_cycle(
-    root: Path, prefix: str, cycle: str, commits: list[vcs.CommitChange]
+    root: Path,
+    prefix: str,
+    cycle: str,
+    commits: list[vcs.CommitChange],
+    base: str | None = None,
 ) -> CycleResult:
-    from ..governance.records import approval_states, load_approvals
+    """Every policy for one cycle. The rights and the frozen window come from the cycle's
+    charter at the base (`authority.py`): a pull request cannot grant itself rights."""
+    from ..governance.records import approval_states, load_approvals, role_problem
     from ..plan import run_reconcile
     from ..results import content_digest, input_files, sha256
 
@@ -186,18 +210,25 @@ def check_cycle(
     if ws.charter is None or ws.cycle is None:
         _skip(res, list(POLICIES), "the charter or the cycle cannot be read")
         return res
-    ch, cy = ws.charter, ws.cycle
+    cy = ws.cycle
     charter_path = f"charters/{cy.charter}.yaml"
-    changes = cycle_changes(root, prefix, cycle, ch, cy.charter, commits)
+    changes = cycle_changes(root, prefix, cycle, ws.charter, cy.charter, commits)
     res.changed_rows = len(changes.rows)
     touched = {p[len(prefix) :] for c in commits for p in c.paths if p.startswith(prefix)}
     res.policies["validation"] = focus_warnings(res.policies["validation"], touched, changes.rows)
-    res.policies["decision_rights"] = (
-        decision_rights(ch, changes.rows)
-        + charter_rights(ch, changes.yaml)
-        + owner_rights(ch, changes.owned)
-        + approval_rights(ch, changes.approvals)
-    )
+    auth = cycle_authority(root, prefix, base, cycle, cy.charter, ws.charter)
+    if auth.charter is None:  # a charter new in the range: it grants nobody anything yet
+        res.policies["decision_rights"] = [unknown_charter(root, cycle, auth)]
+        res.skipped["frozen_window"] = f"charter {auth.name} is not in the base (SOP816)"
+        ch = ws.charter  # judges nothing: no approval counts (states), no window
+    else:
+        ch = auth.charter
+        res.policies["decision_rights"] = (
+            decision_rights(ch, changes.rows)
+            + charter_rights(ch, changes.yaml)
+            + owner_rights(ch, changes.owned)
+            + approval_rights(ch, changes.approvals)
+        )
     res.tag = last_tag(root, cycle)
     digest = ""
     why_not = "not run"
@@ -225,7 +256,8 @@ def check_cycle(
         res.policies["reconcile"] = []
         digest = fresh_digest(ws, {f"cycles/{cycle}/outputs/{n}": d for n, d in run.files.items()})
     approvals, _ = load_approvals(ws)
-    states = approval_states(ws, approvals, digest) if digest else []
+    # approvals count by the roles of the charter that judges the range
+    states = approval_states(ws, approvals, digest) if digest and auth.charter else []
     frozen_roles = set(ch.decision_rights.approve_frozen_change)
     forged = unattested(ch, changes.approvals)  # written in the range by someone else: no sign-off
     approved_frozen = any(
@@ -235,7 +267,9 @@ def check_cycle(
         and s.approval.person.lower() in {m.lower() for m in ch.members_of([s.approval.role])}
         for s in states
     )
-    if to_ordinal(cy.first_period, ch.cadence.bucket) is None:  # validation says why (SOP308)
+    if "frozen_window" in res.skipped:  # no charter at the base to take the window from
+        pass
+    elif to_ordinal(cy.first_period, ch.cadence.bucket) is None:  # validation says why (SOP308)
         res.skipped["frozen_window"] = f"first_period is not a {ch.cadence.bucket} period"
     else:
         frozen = horizon(cy.first_period, ch.cadence.frozen_periods, ch.cadence.bucket)
@@ -256,7 +290,7 @@ def check_cycle(
                 committed[shown] = data
         res.policies["committed_outputs"] = output_drift(committed, fresh)
         res.policies["metrics"] = metric_findings(
-            ch.metrics, run.summary, charter_path, _metric_marks(root, charter_path), cycle
+            ws.charter.metrics, run.summary, charter_path, _metric_marks(root, charter_path), cycle
         )
         changed: list[str] = []
         # the charter is shared: once a later cycle follows this one, a charter edit (itself
@@ -271,7 +305,10 @@ def check_cycle(
                 if blob is None or content_digest(blob) != sha256(f):  # CRLF read as LF
                     changed.append(rel)
         approved = any(
-            not s.stale and s.valid_role and entry_key(s.approval) not in forged for s in states
+            not s.stale
+            and not role_problem(ch, s.approval)[0]
+            and entry_key(s.approval) not in forged
+            for s in states
         )
         res.policies["approval_round"] = approval_round(
             cycle, res.tag, changed, approved, f"cycles/{cycle}/approvals.yaml"

@@ -72,18 +72,19 @@ def _dedupe(rows: list[RowEdit]) -> list[RowEdit]:
 def decision_rights(charter: Charter, rows: list[RowEdit]) -> list[Finding]:
     """Each changed row must be authored by a member of the input's owner role or of a role
     holding the table's right (overrides: override_demand; capacity, resources:
-    approve_capacity_change)."""
+    approve_capacity_change), in `charter`: the charter at the base, where an input the pull
+    request declares has no owner."""
     owners = {d.file: d.owner for d in charter.inputs}
     out = []
     for r in _dedupe(rows):
         owner = owners.get(r.file)
-        if owner is None:
-            continue
         right = TABLE_RIGHTS.get(r.table)
         holders = _right_roles(charter, right) if right else []
-        if r.author in _members(charter, [owner, *holders]):
+        if r.author in _members(charter, [owner or "", *holders]):
             continue
         who = f"role {owner} (owner of {r.file})"
+        if owner is None:  # declared by the pull request itself: no owner yet
+            who = f"a role owning {r.file} (the charter at the base declares no such input)"
         if right:
             who += f" or a role holding {right} ({', '.join(holders) or 'nobody'})"
         out.append(

@@ -1,0 +1,266 @@
+"""sopctl check judges a pull request by the charter at its base, never by its own charter:
+a pull request cannot grant itself a role, a right or a smaller frozen window and use it, and
+a charter it adds grants nobody anything in it (SOP815, SOP816)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import git, run, write_files
+from tests.test_check_cli import append, commit_as, edit
+
+CHARTER = "charters/acme.yaml"
+CYCLE = "cycles/2026-12"
+PIPELINE = f"{CYCLE}/inputs/pipeline.csv"
+RESOURCES = f"{CYCLE}/inputs/resources.csv"
+FROZEN_DEAL = "D-004,Echo,P-200,standard,committed,40,2026-12,1"  # ships in 2027-01 (frozen)
+
+
+@pytest.fixture
+def branch(repo: Path) -> Path:
+    git(repo, "checkout", "-q", "-b", "feature")
+    return repo
+
+
+def check(root: Path, *args: str) -> tuple[int, list[str]]:
+    r = run(["check", "--base", "main", *args], cwd=root)
+    assert r.code in (0, 1), r.err
+    return r.code, r.out.splitlines()
+
+
+def codes(lines: list[str], code: str) -> list[str]:
+    return [ln for ln in lines if f" {code} " in ln]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        (
+            "members: [carl@acme.example]",
+            "members: [carl@acme.example, dana@acme.example]",
+            f"{CHARTER}:34:5:",
+        ),
+        (
+            "sign_off_plan: [sales_lead, ops_lead, cfo]",
+            "sign_off_plan: [sales_lead, ops_lead, cfo, demand_planner]",
+            f"{CHARTER}:39:3:",
+        ),
+    ],
+)
+def test_a_charter_edit_cannot_grant_its_own_author_the_sign_off_right(
+    branch: Path, old: str, new: str, where: str
+) -> None:
+    """dana (demand_planner) adds herself to cfo, or gives her role sign_off_plan: the edit
+    is judged by the charter before it, where she may not change the charter."""
+    edit(branch, CHARTER, old, new)
+    commit_as(branch, "dana@acme.example", "dana signs too")
+    code, lines = check(branch)
+    assert code == 1, lines
+    (found,) = codes(lines, "SOP808")
+    assert found.startswith(where) and "by dana@acme.example, who is not a member" in found
+
+
+@pytest.mark.parametrize("charter_first", [True, False])
+def test_rights_granted_in_the_pull_request_are_not_used_in_it(
+    branch: Path, charter_first: bool
+) -> None:
+    """sam (sales_lead, may change the charter) adds himself to ops_lead, then (or before)
+    raises the assembly hours (ops_lead's) and adds a deal shipping in the frozen month."""
+
+    def grant() -> None:
+        edit(
+            branch,
+            CHARTER,
+            "members: [olga@acme.example]",
+            "members: [olga@acme.example, sam@acme.example]",
+        )
+        commit_as(branch, "sam@acme.example", "sam helps ops")
+
+    def rows() -> None:
+        append(branch, PIPELINE, FROZEN_DEAL)
+        edit(branch, RESOURCES, "ASSY,fixed,Assembly line,320", "ASSY,fixed,Assembly line,480")
+        commit_as(branch, "sam@acme.example", "Echo deal in January and more assembly hours")
+
+    for step in (grant, rows) if charter_first else (rows, grant):
+        step()
+    code, lines = check(branch)
+    assert code == 1, lines
+    assert not codes(lines, "SOP808")  # sam may edit the charter; he may not use the edit
+    assert [ln.split(" error")[0] for ln in codes(lines, "SOP801")] == [f"{RESOURCES}:2:"]
+    assert {ln.split(" error")[0] for ln in codes(lines, "SOP802")} == {
+        f"{PIPELINE}:5:",
+        f"{RESOURCES}:2:",
+    }
+
+
+def test_the_frozen_window_comes_from_the_base(branch: Path) -> None:
+    edit(branch, CHARTER, "  frozen_periods: 1", "  frozen_periods: 0")
+    append(branch, PIPELINE, FROZEN_DEAL)
+    commit_as(branch, "sam@acme.example", "no freeze, and a January deal")
+    code, lines = check(branch)
+    assert code == 1, lines
+    (found,) = codes(lines, "SOP802")
+    assert found.startswith(f"{PIPELINE}:5:") and "frozen window 2027-01" in found
+    assert not codes(lines, "SOP808")
+
+
+def own_charter(root: Path, who: str) -> None:
+    """A charter `own` in which `who` holds every role, and cycle 2027-01 run under it."""
+    text = (root / CHARTER).read_text(encoding="utf-8")
+    for person in ("sam", "olga", "dana", "carl"):
+        text = text.replace(f"{person}@acme.example", who)
+    (root / "charters/own.yaml").write_text(text, encoding="utf-8")
+    shutil.copytree(root / CYCLE / "inputs", root / "cycles/2027-01/inputs")
+    cycle = (root / CYCLE / "cycle.yaml").read_text(encoding="utf-8")
+    cycle = cycle.replace("id: 2026-12", "id: 2027-01").replace("charter: acme", "charter: own")
+    (root / "cycles/2027-01/cycle.yaml").write_text(
+        cycle.replace("first_period: 2027-01", "first_period: 2027-02"), encoding="utf-8"
+    )
+    over = root / "cycles/2027-01/inputs/overrides.csv"
+    over.write_text(over.read_text().replace("sam@acme.example", who), encoding="utf-8")
+
+
+def test_a_new_charter_grants_nobody_anything(branch: Path) -> None:
+    own_charter(branch, "dana@acme.example")
+    commit_as(branch, "dana@acme.example", "my own charter and cycle")
+    code, lines = check(branch)
+    assert code == 1, lines
+    (added,) = codes(lines, "SOP815")
+    assert added.startswith("charters/own.yaml:22:1: error SOP815 charter own (not in the base)")
+    assert "by dana@acme.example, who is not a member of a role holding sign_off_plan" in added
+    assert "(acme: sales_lead, ops_lead, cfo)" in added
+    (unknown,) = codes(lines, "SOP816")
+    assert unknown.startswith("cycles/2027-01/cycle.yaml:3:1: error SOP816 cycle 2027-01 runs")
+    assert "merge the charter first" in unknown
+
+
+def test_a_sign_off_member_adds_a_charter_then_its_cycle(branch: Path) -> None:
+    own_charter(branch, "dana@acme.example")
+    shutil.rmtree(branch / "cycles/2027-01")
+    commit_as(branch, "carl@acme.example", "the CFO adds a charter for the planner")
+    r = run(["check", "--base", "main", "--format", "json"], cwd=branch)
+    assert r.code == 0, r.out
+    assert json.loads(r.out)["repository"]["policies"]["charters"] == 0
+    git(branch, "checkout", "-q", "main")
+    git(branch, "merge", "-q", "--ff-only", "feature")
+    git(branch, "checkout", "-q", "-b", "next")
+    own_charter(branch, "dana@acme.example")
+    commit_as(branch, "dana@acme.example", "dana opens a cycle under her merged charter")
+    lines = check(branch)[1]
+    assert not codes(lines, "SOP815") and not codes(lines, "SOP816"), lines
+
+
+def test_a_sign_off_member_cannot_use_a_new_charter_in_the_same_pull_request(
+    branch: Path,
+) -> None:
+    own_charter(branch, "carl@acme.example")
+    commit_as(branch, "carl@acme.example", "charter and cycle at once")
+    code, lines = check(branch)
+    assert code == 1 and len(codes(lines, "SOP816")) == 1 and not codes(lines, "SOP815"), lines
+
+
+def test_a_renamed_charter_is_judged_as_it_was_at_the_base(branch: Path) -> None:
+    """carl (cfo) renames acme.yaml to main.yaml, moves the cycle to it and makes dana a
+    sales_lead there; dana's deal in the same pull request is judged by acme at the base."""
+    text = (branch / CHARTER).read_text(encoding="utf-8")
+    (branch / CHARTER).unlink()
+    text = text.replace("members: [sam@acme.example]", "members: [sam@acme.example, dana@a.b]")
+    (branch / "charters/main.yaml").write_text(text.replace("dana@a.b", "dana@acme.example"))
+    edit(branch, f"{CYCLE}/cycle.yaml", "charter: acme", "charter: main")
+    commit_as(branch, "carl@acme.example", "one charter, renamed")
+    edit(branch, PIPELINE, "qualified,300", "qualified,310")
+    commit_as(branch, "dana@acme.example", "dana as sales lead")
+    code, lines = check(branch)
+    assert code == 1, lines
+    (found,) = codes(lines, "SOP801")
+    assert found.startswith(f"{PIPELINE}:3:") and "dana@acme.example" in found
+    assert "role sales_lead (owner of pipeline.csv)" in found
+    assert not codes(lines, "SOP815") and not codes(lines, "SOP812"), lines
+
+
+def test_deleting_a_cycle_is_judged_by_the_charter_at_the_base(branch: Path) -> None:
+    (branch / "cycles" / "README").write_text("cycles live here\n", encoding="utf-8")
+    commit_as(branch, "carl@acme.example", "keep the folder")
+    git(branch, "checkout", "-q", "-b", "pr")
+    edit(
+        branch,
+        CHARTER,
+        "members: [carl@acme.example]",
+        "members: [carl@acme.example, dana@acme.example]",
+    )
+    git(branch, "rm", "-rq", CYCLE)
+    commit_as(branch, "dana@acme.example", "dana joins cfo and drops the cycle")
+    r = run(["check", "--base", "feature"], cwd=branch)
+    assert r.code == 1, r.out
+    assert f"{CYCLE}/cycle.yaml: error SOP812 cycle 2026-12 deleted" in r.out
+
+
+def test_the_first_charter_bootstraps_the_repository(tmp_path: Path) -> None:
+    """The base has no charter at all: nobody holds a right to judge by, so the pull request's
+    own charter does (and its reviewers are the gate)."""
+    root = tmp_path / "plan"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    (root / "README.md").write_text("planning\n")
+    commit_as(root, "admin@acme.example", "empty repository")
+    git(root, "checkout", "-q", "-b", "start")
+    from sopctl.demos import EXAMPLES
+
+    write_files(root, EXAMPLES["minimal"]())
+    commit_as(root, "dana@acme.example", "Start S&OP")
+    r = run(["check", "--base", "main", "--format", "json"], cwd=root)
+    doc = json.loads(r.out)
+    assert doc["repository"]["policies"]["charters"] == 0, r.out
+    assert not [f for f in doc["findings"] if f["code"] in ("SOP815", "SOP816")]
+    # the rows are judged by the roles of the charter the pull request adds
+    sop801 = [f["message"] for f in doc["findings"] if f["code"] == "SOP801"]
+    assert sop801 and all("declares no such input" not in m for m in sop801), r.out
+    assert any("role sales_lead (owner of pipeline.csv)" in m for m in sop801), r.out
+
+
+def test_a_charter_no_cycle_runs_under_is_still_gated(branch: Path) -> None:
+    """A second charter without cycles yet: dana making herself every role in it would be
+    checked by no cycle's decision_rights, and give her every right once merged."""
+    own_charter(branch, "carl@acme.example")
+    shutil.rmtree(branch / "cycles/2027-01")
+    commit_as(branch, "carl@acme.example", "a charter for later")
+    git(branch, "checkout", "-q", "main")
+    git(branch, "merge", "-q", "--ff-only", "feature")
+    git(branch, "checkout", "-q", "-b", "grab")
+    edit(
+        branch, "charters/own.yaml", "members: [carl@acme.example]", "members: [dana@acme.example]"
+    )
+    commit_as(branch, "dana@acme.example", "dana takes the sales role of the spare charter")
+    code, lines = check(branch)
+    assert code == 1, lines
+    (found,) = codes(lines, "SOP808")
+    assert found.startswith("charters/own.yaml:25:5: error SOP808 roles[sales_lead].members")
+
+
+def test_an_input_declared_in_the_pull_request_has_no_owner_in_it(branch: Path) -> None:
+    """sam (may change the charter) declares promotions.csv, owned by his role, and fills it
+    in the same pull request: at the base no role owns it, so nobody may write its rows yet."""
+    edit(
+        branch,
+        CHARTER,
+        "  - {file: items.csv,",
+        "  - {file: promotions.csv, table: promotions, owner: sales_lead, due: signal}\n"
+        "  - {file: items.csv,",
+    )
+    write_files(
+        branch,
+        {
+            f"{CYCLE}/inputs/promotions.csv": "promo_id,item,segment,start_period,end_period,"
+            "uplift_pct,uplift_units,owner\nPR-1,P-100,standard,2027-03,2027-04,10,,\n"
+        },
+    )
+    commit_as(branch, "sam@acme.example", "a promotion, and the file for it")
+    code, lines = check(branch)
+    assert code == 1, lines
+    (found,) = codes(lines, "SOP801")
+    assert found.startswith(f"{CYCLE}/inputs/promotions.csv:2: error SOP801 row promo_id=PR-1")
+    assert "the charter at the base declares no such input" in found
