@@ -207,6 +207,7 @@ CODES: dict[str, tuple[Severity, str]] = {
         Severity.ERROR,
         "cycle runs under a charter the base does not have: it grants no rights yet",
     ),
+    "SOP817": (Severity.ERROR, "override row changed by someone other than the owner it names"),
     "SOP901": (Severity.WARNING, "CODEOWNERS section differs from the charter"),
     "SOP960": (Severity.ERROR, "tag does not verify: no report or export is made from it"),
     "SOP962": (Severity.WARNING, "learn scorecard cannot be read; left out of the report"),

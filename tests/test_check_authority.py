@@ -222,6 +222,50 @@ def test_the_first_charter_bootstraps_the_repository(tmp_path: Path) -> None:
     assert any("role sales_lead (owner of pipeline.csv)" in m for m in sop801), r.out
 
 
+OVERRIDES = f"{CYCLE}/inputs/overrides.csv"
+O1 = "O-1,P-100,standard,2027-04,delta,{q},{owner},Trade fair orders expected"
+
+
+def test_an_override_is_changed_by_the_owner_it_names(branch: Path) -> None:
+    """dana (owner role of overrides.csv, override_demand) raises sam's override O-1 from 30
+    to 300 while it still names sam, who `learn` credits with it: SOP817 at the row."""
+    edit(
+        branch,
+        OVERRIDES,
+        O1.format(q=30, owner="sam@acme.example"),
+        O1.format(q=300, owner="sam@acme.example"),
+    )
+    sha = commit_as(branch, "dana@acme.example", "more trade fair orders")
+    code, lines = check(branch)
+    assert code == 1, lines
+    (found,) = codes(lines, "SOP817")
+    assert found.startswith(f"{OVERRIDES}:2: error SOP817 row override_id=O-1 changed in {sha[:7]}")
+    assert "by dana@acme.example, but it named sam@acme.example as its owner" in found
+    assert not codes(lines, "SOP801")
+    # sam hands it over (his change), then dana changes what is now hers
+    git(branch, "reset", "-q", "--hard", "main")
+    edit(
+        branch,
+        OVERRIDES,
+        O1.format(q=30, owner="sam@acme.example"),
+        O1.format(q=30, owner="dana@acme.example"),
+    )
+    commit_as(branch, "sam@acme.example", "dana takes O-1 over")
+    edit(
+        branch,
+        OVERRIDES,
+        O1.format(q=30, owner="dana@acme.example"),
+        O1.format(q=40, owner="dana@acme.example"),
+    )
+    commit_as(branch, "dana@acme.example", "dana adjusts her override")
+    assert not codes(check(branch)[1], "SOP817")
+    # an override added in someone else's name
+    append(branch, OVERRIDES, "O-2,P-200,standard,2027-05,delta,10,sam@acme.example,For sam")
+    commit_as(branch, "dana@acme.example", "dana adds an override in sam's name")
+    (added,) = codes(check(branch)[1], "SOP817")
+    assert "row override_id=O-2 added" in added and "it names sam@acme.example" in added
+
+
 def test_a_charter_no_cycle_runs_under_is_still_gated(branch: Path) -> None:
     """A second charter without cycles yet: dana making herself every role in it would be
     checked by no cycle's decision_rights, and give her every right once merged."""

@@ -270,3 +270,25 @@ def test_a_forged_approval_removed_again_is_one_problem_not_two() -> None:
     # another entry removed in between is judged on its own
     other = [approval("added", "a1", dana), approval("removed", "b1", dana, key="k2")]
     assert len(approval_rights(ch, other)) == 2
+
+
+def test_an_override_row_is_changed_by_its_owner() -> None:
+    """SOP817: by the owner the row named before the change (after it, for a new row), or a
+    sign_off_plan member; an author without the file's right at all is SOP801's alone."""
+    from sopctl.check.row_owners import override_owners
+
+    ch = charter()
+
+    def row(author: str, kind: str = "changed", owner: str = "sam@acme.example") -> RowEdit:
+        old = None if kind == "added" else {"owner": owner}
+        new = {"owner": "dana@acme.example" if kind == "added" else owner}
+        return RowEdit("overrides", "overrides.csv", "c/o.csv", {"override_id": "O-1"}, kind,
+                       old, new, 2, "abc1234", author)  # fmt: skip
+
+    (f,) = override_owners(ch, [row("dana@acme.example"), row("dana@acme.example")])
+    assert (f.path, f.line, f.code) == ("c/o.csv", 2, "SOP817")
+    assert override_owners(ch, [row("dana@acme.example", "added")]) == []  # her own, new
+    assert override_owners(ch, [row("sam@acme.example")]) == []  # the owner
+    assert override_owners(ch, [row("sam@acme.example", owner="dana@acme.example")]) == []
+    assert override_owners(ch, [row("carl@acme.example")]) == []  # no right at all: SOP801
+    assert override_owners(ch, [row("dana@acme.example", "removed")])[0].code == "SOP817"

@@ -42,6 +42,7 @@ from .policies import (
     output_drift,
     owner_rights,
 )
+from .row_owners import override_owners
 
 if TYPE_CHECKING:
     from ..validate import Workspace
@@ -225,6 +226,7 @@ def check_cycle(
         ch = auth.charter
         res.policies["decision_rights"] = (
             decision_rights(ch, changes.rows)
+            + override_owners(ch, changes.rows)
             + charter_rights(ch, changes.yaml)
             + owner_rights(ch, changes.owned)
             + approval_rights(ch, changes.approvals)
