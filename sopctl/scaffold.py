@@ -10,7 +10,7 @@ from .demos import EXAMPLES
 from .errors import TargetExists, UserError
 from .outputs import make_folder, write_atomic
 from .schema_export import SCHEMA_FILES, write_schemas
-from .vcs import init_repo, require_git
+from .vcs import enclosing_work_tree, init_repo, require_git
 
 GITIGNORE = """\
 # sopctl: results are rebuilt from the inputs; commit them only if your charter says so
@@ -28,9 +28,12 @@ def next_cycle(today: dt.date) -> str:
     return periods.shift(f"{today:%Y-%m}", 1, "month")
 
 
-def scaffold(path: Path, example: str, cycle: str | None = None) -> list[str]:
+def scaffold(path: Path, example: str, cycle: str | None = None) -> tuple[list[str], Path | None]:
     """Write the example's files under `path`, its first cycle `cycle` (default: next month's),
-    and git-init it. Returns the files written."""
+    and git-init it — unless `path` lies inside an existing git work tree: then the planning
+    repository is a folder of that repository (no nested repository, which the enclosing one
+    could not add). Returns the files written and the enclosing work tree's top (None when
+    `git init` made a new repository)."""
     if example not in EXAMPLES:
         raise UserError(
             f"unknown example '{example}'",
@@ -58,9 +61,11 @@ def scaffold(path: Path, example: str, cycle: str | None = None) -> list[str]:
             hint="sopctl init never overwrites files; choose an empty or new folder",
         )
     require_git()  # before the first file: without git, init would stop half done
+    enclosing = enclosing_work_tree(path)
     make_folder(path)
     for rel, text in sorted(files.items()):
         write_atomic(path / rel, text)
     written = [p.relative_to(path).as_posix() for p in write_schemas(path / "schemas")]
-    init_repo(path)
-    return sorted([*files, *written])
+    if enclosing is None:
+        init_repo(path)
+    return sorted([*files, *written]), enclosing

@@ -187,3 +187,25 @@ def test_init_without_git_writes_nothing(tmp_path: Path, monkeypatch: pytest.Mon
     r = run(["init", str(target)], cwd=tmp_path)
     assert r.code == 2 and "git is not available" in r.err, r
     assert not target.exists()
+
+
+def test_init_inside_a_git_repository_makes_no_nested_one(tmp_path: Path) -> None:
+    """A nested repository made the enclosing one's `git add -A` fail ('planning/' does not
+    have a commit checked out), so ci.md's planning-repository-in-a-subfolder set-up could not
+    be followed. The enclosing repository is used instead, and init says so."""
+    top = tmp_path / "mono"
+    top.mkdir()
+    git(top, "init", "-q", "-b", "main")
+    (top / "app.txt").write_text("app\n", encoding="utf-8")
+    r = run(["init", "planning", "--cycle", "2026-12"], cwd=top)
+    assert r.code == 0, r.err
+    assert not (top / "planning" / ".git").exists()
+    assert f"inside the git repository at {top.resolve()}: no new repository made" in r.out
+    assert "git initialised" not in r.out
+    git(top, "add", "-A")
+    git(top, "commit", "-q", "-m", "start")
+    assert "planning/charters/acme.yaml" in git(top, "ls-files").splitlines()
+    r = run(["--root", "planning", "check", "--base", "HEAD"], cwd=top)
+    assert r.code == 0, r.out + r.err
+    r = run(["validate"], cwd=top / "planning")
+    assert r.code == 0, r.out

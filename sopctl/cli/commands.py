@@ -163,12 +163,23 @@ def run_init(path: Path, example: str, cycle: str | None = None) -> int:
     from ..demos.minimal import PLACEHOLDER_DOMAIN
     from ..scaffold import scaffold
 
-    files = scaffold(path, example, cycle)
+    files, enclosing = scaffold(path, example, cycle)
     first = next(f for f in files if f.endswith("/cycle.yaml")).split("/")[1]
+    git_said = "git initialised"
+    sub = enclosing is not None and enclosing.resolve() != path.resolve()
+    if enclosing is not None:
+        git_said = "in its existing git repository"
+    if sub:
+        git_said = f"inside the git repository at {enclosing}: no new repository made"
     print(
-        f"created a planning repository in {path} ({len(files)} files, git initialised, "
+        f"created a planning repository in {path} ({len(files)} files, {git_said}, "
         f"JSON Schemas for editor completion in schemas/); first cycle {first}"
     )
+    if sub:
+        print(
+            "  a planning repository in a subfolder: run sopctl inside it or with --root, and set "
+            "the action's path: and the pre-commit hook's files: to it (docs/ci.md)"
+        )
     texts = {f: (path / f).read_text("utf-8") for f in files}
     where = [
         f + (" (roles[].members)" if f.startswith("charters/") else " (owner)")

@@ -25,6 +25,7 @@ from .history import (
 from .repo import (
     branch,
     dirty_paths,
+    enclosing_work_tree,
     git_dir,
     head,
     ignored,
@@ -55,6 +56,7 @@ __all__ = [
     "count_commits",
     "create_tag",
     "dirty_paths",
+    "enclosing_work_tree",
     "file_commits",
     "file_lock",
     "git_dir",

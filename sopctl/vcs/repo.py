@@ -42,6 +42,29 @@ def init_repo(path: Path) -> None:
         raise GitError(f"git init failed: {exc.stderr.strip()}") from exc
 
 
+def enclosing_work_tree(path: Path) -> Path | None:
+    """The top of the git work tree that `path` (or, when it does not exist yet, its nearest
+    existing parent) lies in; None outside any work tree (a bare repository, a .git folder or
+    a repository git refuses count as none)."""
+    import subprocess
+
+    here = path.absolute()
+    while not here.is_dir() and here != here.parent:
+        here = here.parent
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=here,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        return None
+    top = done.stdout.strip()
+    return Path(top) if done.returncode == 0 and top else None
+
+
 DUBIOUS = "detected dubious ownership"
 _ACCEPTED: set[tuple[str, str]] = set()  # repositories git has accepted in this process
 
