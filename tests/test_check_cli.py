@@ -51,13 +51,13 @@ def test_unauthorised_frozen_override(
     assert r.code == 1, r.err
     lines = r.out.splitlines()
     assert any(
-        ln.startswith(f"::error file={OVERRIDES},line=3,title=SOP801::SOP801 row override_id=O-2")
+        ln.startswith(f"::error file={OVERRIDES},line=3,title=SOP801::row override_id=O-2")
         for ln in lines
     ), r.out
     assert any(ln.startswith(f"::error file={OVERRIDES},line=3,title=SOP802::") for ln in lines)
     text = summary.read_text(encoding="utf-8")
     assert "## Cycle 2026-12: failed" in text
-    assert "| decision_rights | ❌ failed | 1 |" in text
+    assert "| decision_rights | ❌ failed | 1 | 0 | 0 |" in text
     assert f"`{OVERRIDES}:3`" in text
 
 

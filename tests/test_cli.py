@@ -101,7 +101,8 @@ def test_github_format_escapes(repo: Path) -> None:
     r = run(["validate", "--format", "github"], cwd=repo)
     assert r.code == 1
     line = r.out.splitlines()[0]
-    assert line.startswith(f"::error file={HISTORY},line=2,col=4,title=SOP302::SOP302 ")
+    assert line.startswith(f"::error file={HISTORY},line=2,col=4,title=SOP302::")
+    assert "::SOP302" not in line  # the title names the code; the message does not repeat it
 
 
 def test_findings_are_capped_per_file(repo: Path) -> None:

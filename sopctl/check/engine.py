@@ -291,9 +291,19 @@ def check_cycle(
             if data is not None:
                 committed[shown] = data
         res.policies["committed_outputs"] = output_drift(committed, fresh)
-        res.policies["metrics"] = metric_findings(
-            ws.charter.metrics, run.summary, charter_path, _metric_marks(root, charter_path), cycle
-        )
+        # SOP805 (a metric check cannot compute) is about the charter: said when it changed;
+        # metric thresholds are the pull request's own charter's (not a right)
+        res.policies["metrics"] = [
+            f
+            for f in metric_findings(
+                ws.charter.metrics,
+                run.summary,
+                charter_path,
+                _metric_marks(root, charter_path),
+                cycle,
+            )
+            if f.code != "SOP805" or charter_path in touched
+        ]
         changed: list[str] = []
         # the charter is shared: once a later cycle follows this one, a charter edit (itself
         # gated by sign_off_plan) does not reopen it; its own files still do

@@ -20,18 +20,20 @@ def _section(
     report = [f for fs in policies.values() for f in fs]
     errors = sum(f.severity is Severity.ERROR for f in report)
     lines = [f"## {title}: {'failed' if errors else 'passed'}", ""]
-    lines += ["| policy | result | findings |", "|---|---|---:|"]
+    lines += ["| policy | result | errors | warnings | notes |", "|---|---|---:|---:|---:|"]
     for pid in ids:
         fs = policies.get(pid, [])
+        n = {s: sum(f.severity is s for f in fs) for s in Severity}
         if pid in skipped:
             state = f"{ICON['skip']} skipped: {skipped[pid]}"
-        elif any(f.severity is Severity.ERROR for f in fs):
+        elif n[Severity.ERROR]:
             state = f"{ICON['fail']} failed"
-        elif any(f.severity is Severity.WARNING for f in fs):
-            state = f"{ICON['warn']} warnings"
+        elif n[Severity.WARNING]:
+            state = f"{ICON['warn']} passed with warnings"
         else:
             state = f"{ICON['pass']} passed"
-        lines.append(f"| {pid} | {_esc(state)} | {len(fs)} |")
+        counts = " | ".join(str(n[s]) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
+        lines.append(f"| {pid} | {_esc(state)} | {counts} |")
     lines.append("")
     if report:
         lines += ["| severity | code | where | message |", "|---|---|---|---|"]

@@ -60,29 +60,38 @@ def check(
 
 def run_check_cmd(root: Path | None, base: str | None, fmt: str | None, output: Path | None) -> int:
     import os
+    import shlex
     import sys
 
     from ..check.engine import run_check
+    from ..check.forge import from_top
+    from ..check.history import repo_prefix
     from ..errors import EXIT_FINDINGS, EXIT_OK, UserError
     from ..outputs import cannot_write, write_atomic
-    from ..workspace import find_root
 
-    top = find_root(root or Path.cwd())
+    top = check_root(root or Path.cwd())
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     if output is not None and output.is_dir():
         raise cannot_write(output)
     if output is not None and not output.parent.is_dir():
-        raise UserError(f"cannot write {output}: folder {output.parent} does not exist")
+        raise UserError(
+            f"cannot write {output}: folder {output.parent} does not exist",
+            hint=f"create it first (mkdir -p {shlex.quote(str(output.parent))}) "
+            "or name a file in an existing folder",
+        )
     result = run_check(top, base)
-    text = render(result, fmt)
+    prefix = repo_prefix(top)
+    text = render(result, fmt, prefix)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary:
-        _append_summary(summary, markdown_with_diffs(top, result))
+        _append_summary(summary, markdown_with_diffs(top, from_top(result, prefix)))
+    if text and not text.endswith("\n"):
+        text += "\n"
     if output is not None:
         write_atomic(output, text.encode("utf-8"), follow=True)  # named: through a link
     elif text:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        sys.stdout.write(text)
     return EXIT_OK if result.report.ok else EXIT_FINDINGS
 
 
@@ -102,14 +111,22 @@ def _append_summary(summary: str, text: str) -> None:
         )
 
 
-def render(result: CheckResult, fmt: str) -> str:
+def render(result: CheckResult, fmt: str, prefix: str = "") -> str:
+    """The result in `fmt`. Text keeps the paths of the planning repository (as every sopctl
+    command prints them); the formats meant for the forge (github, json, junit, markdown) have
+    paths from the top of the git repository: `prefix` (the planning repository's folder in it,
+    '' or 'planning/') in front."""
     import json
 
+    from ..check.forge import from_top
     from ..check.junit import to_junit
     from ..check.summary import to_markdown
     from .render import report_github, report_text
 
+    if fmt != "text":
+        result = from_top(result, prefix)
     report = result.report
+    report.checked_files = list(dict.fromkeys(report.checked_files))  # a shared charter once
     if fmt == "junit":
         return to_junit(result)
     if fmt == "markdown":
@@ -119,6 +136,7 @@ def render(result: CheckResult, fmt: str) -> str:
     if fmt == "json":
         doc = json.loads(report.to_json(MAX_PER_FILE))
         doc["base"], doc["head"] = result.base, result.head
+        doc["planning_root"] = prefix  # paths are from the git top; this is the repo's folder
         doc["cycles"] = [
             {
                 "cycle": c.cycle,
@@ -162,3 +180,30 @@ def markdown_with_diffs(top: Path, result: CheckResult) -> str:
         except SopctlError as exc:
             diffs[c.cycle] = f"Plan diff against {c.tag} not available: {exc}"
     return to_markdown(result, diffs)
+
+
+def check_root(start: Path) -> Path:
+    """The planning repository to check: `find_root`'s, or, when the range deleted the last
+    cycle (no cycles/ folder left), the nearest folder at or above `start` that holds charters/
+    and whose git history has a cycles/ folder beside it, so the deletion is judged (SOP812)
+    rather than refused as no planning repository."""
+    from .. import vcs
+    from ..errors import SopctlError, WorkspaceNotFound
+    from ..workspace import find_root
+
+    try:
+        return find_root(start)
+    except WorkspaceNotFound:
+        here = start.resolve()
+        for d in (here, *here.parents):
+            if not (d / "charters").is_dir() or (d / "cycles").exists():
+                continue
+            try:
+                top = vcs.repo_top(d).resolve()
+                rel = d.relative_to(top).as_posix()
+                gone = vcs.file_commits(d, "cycles" if rel == "." else f"{rel}/cycles", limit=1)
+            except (SopctlError, ValueError):
+                gone = []
+            if gone:
+                return d
+        raise

@@ -42,8 +42,8 @@ def report_github(report: Report, per_file: int) -> str:
             props.append(f"line={f.line}")
         if f.col:
             props.append(f"col={f.col}")
-        props.append(f"title={f.code}")
-        out.append(f"::{level} {','.join(props)}::{_gh_escape(f.code + ' ' + f.message)}")
+        props.append(f"title={f.code}")  # GitHub shows the title above the message
+        out.append(f"::{level} {','.join(props)}::{_gh_escape(f.message)}")
     for path, n in sorted(left.items()):
         out.append(f"::notice file={_gh_escape(path, True)}::{_count(n, 'more finding')} not shown")
     return "\n".join(out)
