@@ -141,8 +141,15 @@ def test_committed_outputs_drift(repo: Path) -> None:
     commit_as(repo, "olga@acme.example", "stock count")
     r = run(["check"], cwd=repo)
     assert r.code == 1
-    assert f"{CYCLE}/outputs/supply_plan.csv: error SOP803" in r.out
     assert "reconcile_manifest.json" not in r.out
+    # the finding points at the first line that differs from a fresh reconcile
+    rel = f"{CYCLE}/outputs/supply_plan.csv"
+    (line,) = [ln for ln in r.out.splitlines() if ln.startswith(f"{rel}:") and "SOP803" in ln]
+    assert run(["reconcile"], cwd=repo).code == 0
+    old = git(repo, "show", f"HEAD:{rel}").splitlines()
+    new = (repo / rel).read_text(encoding="utf-8").splitlines()
+    first = next(i for i, (a, b) in enumerate(zip(old, new, strict=False), 1) if a != b)
+    assert line.startswith(f"{rel}:{first}: error SOP803 differs from a fresh reconcile"), line
 
 
 def test_tagged_cycle_needs_new_approval(repo: Path) -> None:

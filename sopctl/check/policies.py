@@ -335,14 +335,18 @@ def output_drift(committed: dict[str, bytes], fresh: dict[str, bytes]) -> list[F
         if path not in fresh:
             continue
         if fresh[path] != data:
+            old, new = data.splitlines(), fresh[path].splitlines()
+            line = next((i for i, (a, b) in enumerate(zip(old, new, strict=False), 1) if a != b), 0)
+            if not line:  # one is the other plus lines (or only line ends differ)
+                line = min(len(new) + 1, max(len(old), 1))
             out.append(
                 make(
                     path,
-                    0,
+                    line,
                     0,
                     "SOP803",
-                    "differs from a fresh reconcile of the committed inputs; run sopctl "
-                    "reconcile and commit the result",
+                    "differs from a fresh reconcile of the committed inputs (first at this "
+                    "line); run sopctl reconcile and commit the result",
                 )
             )
     return out
