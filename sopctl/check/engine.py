@@ -14,7 +14,6 @@ from ..governance.tag_record import cycle_tags
 from ..periods import horizon, to_ordinal
 from ..results import no_plan
 from ..workspace import later_cycles
-from ..yamlio import parse_yaml
 from .approvals import approval_rights, entry_key, unattested
 from .authority import (
     added_charters,
@@ -32,6 +31,7 @@ from .history import (
     touched_cycles,
 )
 from .metrics import metric_findings
+from .metrics import metric_marks as _metric_marks
 from .policies import (
     approval_round,
     charter_rights,
@@ -337,14 +337,3 @@ def fresh_digest(ws: Workspace, outputs: dict[str, bytes]) -> str:
     from ..results import content_digest, input_digests
 
     return files_digest({**input_digests(ws), **{p: content_digest(d) for p, d in outputs.items()}})
-
-
-def _metric_marks(root: Path, charter_path: str) -> dict[int, tuple[int, int]]:
-    path = root / charter_path
-    try:
-        doc, _ = parse_yaml(charter_path, path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
-        return {}
-    if doc is None or not isinstance(doc.data, dict):
-        return {}
-    return {i: doc.where(("metrics", i)) for i in range(len(doc.data.get("metrics") or []))}

@@ -10,12 +10,17 @@ named once in an info finding.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..findings import Finding, Severity
 from ..findings import finding as make
 from ..results import peak_utilisation
 from ..schemas.charter import Metric
+from ..yamlio import parse_yaml
+
+if TYPE_CHECKING:
+    from ..validate import Workspace
 
 COMPUTABLE = ("service_level", "gross_margin", "inventory_turns", "capacity_utilisation")
 
@@ -102,3 +107,24 @@ def metric_findings(
             )
         )
     return out
+
+
+def metric_marks(root: Path, charter_path: str) -> dict[int, tuple[int, int]]:
+    """Line and column of each metric in the charter file (metric index -> (line, col))."""
+    path = root / charter_path
+    try:
+        doc, _ = parse_yaml(charter_path, path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return {}
+    if doc is None or not isinstance(doc.data, dict):
+        return {}
+    return {i: doc.where(("metrics", i)) for i in range(len(doc.data.get("metrics") or []))}
+
+
+def plan_metric_findings(ws: Workspace, summary: Mapping[str, Any]) -> list[Finding]:
+    """The `metrics` policy of `sopctl check` for the cycle's plan `summary` (a reconcile
+    run's): what `sopctl tag` must not commit when a finding is an error."""
+    assert ws.charter is not None and ws.cycle is not None
+    charter_path = f"charters/{ws.cycle.charter}.yaml"
+    marks = metric_marks(ws.root, charter_path)
+    return metric_findings(ws.charter.metrics, summary, charter_path, marks, ws.cycle_id)

@@ -81,6 +81,7 @@ def commit_cycle(
     out.reasons += checks.plan_reasons(run)
     if not run.ok:
         return out
+    out.reasons += checks.metric_reasons(run)
     files = checks.input_paths(ws)
     out.reasons += checks.untracked_reasons(ws, files)
     out.reasons += checks.output_reasons(run)

@@ -60,6 +60,21 @@ def plan_reasons(run: ReconcileRun) -> list[str]:
     return [f"the plan is {res.status}" + (f" (conflicting: {names})" if names else "")]
 
 
+def metric_reasons(run: ReconcileRun) -> list[str]:
+    """The plan must pass the charter's metrics as `sopctl check` judges them (its `metrics`
+    policy, same function): an error-severity miss fails the CI gate, so it is not committed."""
+    from ..check.metrics import plan_metric_findings
+
+    charter = f"charters/{run.ws.cycle.charter}.yaml" if run.ws.cycle else "the charter"
+    return [
+        f"{f}: sopctl check fails on it; raise the plan to the target, or, if the leaders "
+        f"accept it, set this metric's severity to warning in {charter} (a reviewed change "
+        "by a sign_off_plan member)"
+        for f in plan_metric_findings(run.ws, run.summary)
+        if f.severity == "error"
+    ]
+
+
 # actuals are facts of record, the inputs of `sopctl learn`: they belong in git (docs/learn.md)
 ACTUALS = "actuals/ (they are inputs of sopctl learn, kept in git as data of record)"
 
