@@ -365,6 +365,8 @@ def test_approval_goes_stale_after_an_input_change(
         "needed": 2,
         "approved": [],
         "missing": ["sales_lead", "ops_lead", "cfo"],
+        "people": [],
+        "counted": 0,
         "met": False,
     }
     assert _roles(doc) == {"sales_lead": "pending", "ops_lead": "stale", "cfo": "stale"}
@@ -382,7 +384,14 @@ def test_approvals_of_a_plan_not_reconciled_here_are_unchecked_not_stale(
     shutil.rmtree(plan / CYCLE / "outputs")
     doc = status(plan)
     assert doc["plan"]["state"] == "missing" and doc["approvals"]["checked"] is False
-    assert doc["approvals"]["quorum"] == {"needed": 2, "approved": [], "missing": [], "met": None}
+    assert doc["approvals"]["quorum"] == {
+        "needed": 2,
+        "approved": [],
+        "missing": [],
+        "people": [],
+        "counted": None,
+        "met": None,
+    }
     assert _roles(doc) == {"sales_lead": "pending", "ops_lead": "unchecked", "cfo": "unchecked"}
     text = run(["status"], cwd=plan).out
     assert "approvals: unknown until the plan is reconciled here" in text

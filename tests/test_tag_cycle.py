@@ -177,7 +177,10 @@ def test_verify_unknown_tag_is_a_usage_error(ready: Path) -> None:
 
 def test_status_tells_whether_the_current_plan_is_the_committed_one(ready: Path) -> None:
     r = run(["status"], cwd=ready)
-    assert "committed: not yet (sopctl tag 2026-12, once approved)" in r.out
+    # approved already: it says so, and how to commit it (it said "once approved")
+    assert "committed: not yet — the plan is approved; run sopctl tag 2026-12 to commit it" in (
+        r.out
+    )
     assert json.loads(run(["status", "--format", "json"], cwd=ready).out)["committed"] is None
     assert run(["tag"], cwd=ready).code == 0
     r = run(["status"], cwd=ready)

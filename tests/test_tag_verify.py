@@ -101,8 +101,11 @@ def test_tampered_record_fails(ready: Path) -> None:
     # status and log read the record too: an altered one is not "the committed plan"
     altered = "its record was altered: plan_digest is not the digest of its files"
     status = run(["status", "--format", "json"], cwd=ready)
-    assert json.loads(status.out)["committed"]["problem"] == altered, status.out
-    assert "the current plan is the committed one" not in run(["status"], cwd=ready).out
+    doc = json.loads(status.out)
+    assert doc["committed"] is None and doc["unverified"][0]["problem"] == altered, status.out
+    text = run(["status"], cwd=ready).out
+    assert "the current plan is the committed one" not in text
+    assert f"tag {TAG} present but not verified: {altered}; run sopctl verify {TAG}" in text
     assert json.loads(run(["log", "--format", "json"], cwd=ready).out)[0]["problem"] == altered
 
 

@@ -189,23 +189,22 @@ def _log_text(entries: list[LogEntry]) -> None:
         return
     console.print("Committed cycles, newest first")
     t = Table(box=box.SIMPLE_HEAD)
-    for c in ("cycle", "v", "date", "tagger", "approved by", "service", "revenue", "margin"):
-        t.add_column(c, justify="right" if c in ("v", "revenue", "margin") else "left")
+    heads = ["cycle", "version", "date", "tagger", "approved by", "service", "revenue", "margin"]
+    flagged = any(e.problem for e in entries)
+    for c in heads + (["problem"] if flagged else []):
+        t.add_column(c, justify="right" if c in ("version", "revenue", "margin") else "left")
     for e in entries:
-        date = e.date[:10]
-        if e.problem:  # said under the table: in the "approved by" column it read as a name
-            row: list[Text | str] = [Text("see below", style="red"), "", "", ""]
-            t.add_row(e.cycle, str(e.version), date, e.tagger, *row)
-            continue
         k = e.kpis
         service = "\n".join(
             f"{seg} {percent(v)}%" for seg, v in (k.get("service") or {}).items() if v is not None
         )
         rev, margin, pct = k.get("revenue"), k.get("gross_margin"), k.get("gross_margin_pct")
+        # the problem is said under the table; a column of its own flags the row
+        mark = [Text("see below", style="red") if e.problem else ""] if flagged else []
         t.add_row(
             e.cycle,
             f"{e.version}" + (" signed" if e.signed else ""),
-            date,
+            e.date[:10],
             e.tagger,
             Text("\n".join(f"{a['person']} ({a['role']})" for a in e.approvers)),
             Text(service),
@@ -213,6 +212,7 @@ def _log_text(entries: list[LogEntry]) -> None:
             (f"{margin:,.0f}" + (f" ({pct:.1f}%)" if pct is not None else ""))
             if margin is not None
             else "",
+            *mark,
         )
     print_table(console, t)
     for e in entries:

@@ -130,7 +130,7 @@ def _approve(ws: Workspace, report: Report, email: str, role: str, note: str, dr
     path = ws.cycle_dir / APPROVALS
     rel = path.relative_to(ws.root).as_posix()
     q = quorum_with(ws, d.approvals, d.digest)
-    quorum = quorum_line(q.needed, list(q.roles), list(q.missing), q.met)
+    quorum = quorum_line(q)
     if dry:
         con.print(f"dry run: {esc(d.message)}; would write {rel} and commit it")
         con.print(quorum)

@@ -7,17 +7,25 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from ..governance.records import Quorum
     from ..governance.status import Escalation, Status
 
 
-def quorum_line(needed: int, have: list[str], missing: list[str], met: bool) -> str:
+def quorum_line(q: Quorum) -> str:
     """'quorum met: 3 approvals, 2 needed (cfo, ops_lead, sales_lead)', or 'quorum not met:
-    1 approval, 2 needed (cfo); pending: …' (approve and status say it alike)."""
-    got = f"{len(have)} approval{'' if len(have) == 1 else 's'}, {needed} needed"
-    got += f" ({', '.join(have)})" if have else ""
-    if met:
+    1 approval, 2 needed (cfo); pending: …' (approve and status say it alike). The quorum
+    counts people: '2 sign-offs but 1 person (…); 2 people needed' says why it falls short."""
+    n = len(q.roles)
+    got = f"{n} approval{'' if n == 1 else 's'}, {q.needed} needed"
+    if q.shared:
+        got = q.people_text() + (f", {q.needed} needed" if q.met else f"; {q.needed} people needed")
+    got = esc(got + (f" ({', '.join(q.roles)})" if q.roles else ""))
+    if q.met:
         return f"quorum [green]met[/]: {got}"
-    return f"quorum [yellow]not met[/]: {got}; pending: {', '.join(missing) or 'none'}"
+    pending = ", ".join(q.missing) or ("a sign-off by another person" if q.shared else "none")
+    if q.shared:
+        pending += "; one person's sign-offs for several roles count once"
+    return f"quorum [yellow]not met[/]: {got}; pending: {esc(pending)}"
 
 
 def esc(text: str) -> str:
@@ -72,7 +80,7 @@ def _approval_lines(st: Status) -> list[str]:
     from ..workspace import command
 
     q = st.quorum
-    line = quorum_line(q.needed, list(q.roles), list(q.missing), q.met)
+    line = quorum_line(q)
     if not st.checked:  # approvals bind to the results too, which are not here
         redo = esc(command("reconcile", st.cycle))
         line = f"[yellow]unknown[/] until the plan is reconciled here ({redo})"
@@ -144,11 +152,14 @@ def _committed_line(st: Status) -> str:
     c = st.committed
     if st.commit_unknown:
         return f"committed: unknown — {esc(st.commit_unknown)}"
+    if c is None and st.unverified:  # the tags are listed below
+        return "committed: [yellow]not verified[/] — no tag of the cycle passes the checks here"
     if c is None:
-        return f"committed: not yet ({esc(command('tag', st.cycle))}, once approved)"
+        tag = esc(command("tag", st.cycle))
+        if st.state is not None and st.state.name == "approved":
+            return f"committed: not yet — the plan is approved; run {tag} to commit it"
+        return f"committed: not yet ({tag}, once approved)"
     head = f"committed: {esc(c.tag)} on {c.date[:10]} by {esc(c.tagger)}"
-    if c.problem:
-        return f"{head} — [yellow]{esc(c.problem)}[/]"
     if st.plan == "current" and c.plan_digest == st.digest:
         return f"{head} — the current plan is the committed one"
     if st.plan == "missing":  # a fresh clone: the results, part of the digest, are not here
@@ -160,6 +171,18 @@ def _committed_line(st: Status) -> str:
         f"{head} — [yellow]the plan has changed since[/] (committed {c.plan_digest[:12]}); "
         f"its tag would be {nxt}"
     )
+
+
+def _unverified_lines(st: Status) -> list[str]:
+    """Tags of the cycle newer than the committed one (or the only ones) that fail the cheap
+    checks: present, but not taken as the committed state."""
+    from ..workspace import command
+
+    return [
+        f"  [yellow]tag {esc(e.tag)} present but not verified[/]: {esc(e.problem)}; run "
+        f"{esc(command('verify', e.tag))}"
+        for e in st.unverified
+    ]
 
 
 def _redo(st: Status) -> str:
@@ -188,6 +211,7 @@ def show_status(st: Status, con: Console) -> None:
         plan,
         *_approval_lines(st),
         _committed_line(st),
+        *_unverified_lines(st),
         *_action_status_lines(st),
         *_escalation_lines(st),
         f"validation: {st.errors} error(s), {st.warnings} warning(s)"

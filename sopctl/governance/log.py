@@ -20,12 +20,14 @@ class LogEntry:
     version: int
     date: str  # ISO 8601 with the tagger's offset
     timestamp: int
-    tagger: str
+    tagger: str  # git's tagger e-mail (who made the tag), never the record's word for it
     approvers: list[dict[str, str]] = field(default_factory=list)
     kpis: dict[str, Any] = field(default_factory=dict)
     signed: bool = False
     plan_digest: str = ""
-    problem: str = ""  # why the tag is not a readable commit record
+    problem: str = ""  # why the tag is not a readable commit record, or not a sound one
+    record_tagger: str = ""  # the tagger the record names
+    commit: str = ""  # the tagged commit
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -34,6 +36,8 @@ class LogEntry:
             "version": self.version,
             "date": self.date,
             "tagger": self.tagger,
+            "record_tagger": self.record_tagger or None,
+            "commit": self.commit or None,
             "approvers": self.approvers,
             "service": self.kpis.get("service", {}),
             "revenue": self.kpis.get("revenue"),
@@ -77,20 +81,70 @@ def committed_cycles(root: Path | None, cycle: str | None = None) -> list[LogEnt
             item.timestamp,
             item.email,
             signed=bool(item.signature),
+            commit=item.commit,
         )
         try:
             record = parse(item.message)
         except ValueError as exc:
             entry.problem = f"not a commit record: {exc}"
         else:
-            entry.tagger = record.tagger
+            entry.record_tagger = record.tagger
             entry.approvers = [{"role": a.role, "person": a.person} for a in record.approvals]
             entry.kpis = record.kpis
             entry.plan_digest = record.plan_digest
-            if files_digest(record.files) != record.plan_digest:
-                entry.problem = "its record was altered: plan_digest is not the digest of its files"
+            entry.problem = record_problem(entry, record.cycle, files_digest(record.files))
         out.append(entry)
     return sorted(out, key=lambda e: (e.timestamp, e.cycle, e.version), reverse=True)
+
+
+def record_problem(entry: LogEntry, cycle: str, digest: str) -> str:
+    """What a readable record says against its tag, cheaply ('' when nothing): its digest is
+    not that of its files, it is of another cycle, or it names another tagger than git's (a
+    tag re-made or moved by someone else, with a copied message). `sopctl verify` proves it."""
+    if digest != entry.plan_digest:
+        return "its record was altered: plan_digest is not the digest of its files"
+    if cycle != entry.cycle:
+        return f"its record is of cycle {cycle}, not {entry.cycle}"
+    if entry.record_tagger.lower() != entry.tagger.lower():
+        return (
+            f"git's tagger is {entry.tagger or 'unknown'}, but its record names "
+            f"{entry.record_tagger}: the tag was made or moved by someone else"
+        )
+    return ""
+
+
+@dataclass
+class Committed:
+    """A cycle's committed state as status and the report read it: the latest tag that passes
+    the cheap checks, and the newer tags that do not (`problem` says why)."""
+
+    entry: LogEntry | None = None
+    unverified: list[LogEntry] = field(default_factory=list)
+    unknown: str = ""  # why no tag could be read (no git repository)
+
+
+def committed_state(root: Path, cycle: str) -> Committed:
+    """The cycle's tags, newest version first, checked cheaply: a sound record (above) at a
+    commit in the history of HEAD. A tag fetched from another repository, or moved off this
+    history, is listed as unverified, not taken as the committed state (only `sopctl verify`
+    re-makes the plan; this costs one `git merge-base` per tag looked at)."""
+    try:
+        entries = committed_cycles(root, cycle)
+    except GitError as exc:
+        return Committed(unknown=exc.message)
+    out = Committed()
+    for e in sorted(entries, key=lambda e: e.version, reverse=True):
+        if not e.problem and vcs.merge_base(root, e.commit, "HEAD") != e.commit:
+            e.problem = (
+                f"its commit {e.commit[:12]} is not in the history of HEAD (a tag fetched "
+                "from another repository, or moved)"
+            )
+        if e.problem:
+            out.unverified.append(e)
+            continue
+        out.entry = e
+        break
+    return out
 
 
 def latest_commit(root: Path, cycle: str) -> tuple[LogEntry | None, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -124,24 +125,77 @@ def approval_states(ws: Workspace, approvals: ApprovalsFile, digest: str) -> lis
 
 @dataclass(frozen=True)
 class Quorum:
+    """The quorum counts people, not sign-offs: one person's approvals for several required
+    roles count once (both roles show as signed). `counted` is the number of required roles
+    that distinct people can answer for, one role each."""
+
     needed: int
     roles: tuple[str, ...]  # required roles with a current, valid approval
     missing: tuple[str, ...]  # required roles without one
+    people: tuple[str, ...] = ()  # the distinct people who gave those approvals
+    counted: int = 0  # sign-offs that count: by distinct people, one role each
 
     @property
     def met(self) -> bool:
-        return len(self.roles) >= self.needed
+        return self.counted >= self.needed
+
+    @property
+    def shared(self) -> bool:
+        """Some person's sign-offs for several required roles counted once."""
+        return self.counted < len(self.roles)
+
+    def people_text(self) -> str:
+        """'2 sign-offs but 1 person (sam@acme.example)': why fewer count than were given."""
+        n, k = len(self.roles), len(self.people)
+        signs = f"{n} sign-off{'' if n == 1 else 's'}"
+        if k < n:
+            return f"{signs} but {k} {'person' if k == 1 else 'people'} ({', '.join(self.people)})"
+        return f"{signs} by {k} people count as {self.counted} (one person, one role)"
+
+    def shortfall(self) -> str:
+        """Why the quorum is not met, in people when that is what is short."""
+        if self.shared:
+            return f"{self.people_text()}; {self.needed} people needed"
+        return f"{len(self.roles)} of {self.needed} required sign-offs"
+
+
+def count_quorum(required: list[str], needed: int, signed: Iterable[tuple[str, str]]) -> Quorum:
+    """THE quorum rule, for every command that judges it (tag, status, approve, report):
+    `signed` holds (role, person) of each approval that counts (current and valid, or the
+    approvals of a commit record). A required role counts when someone signed it, and each
+    person counts for one role only (a largest matching of people to the roles they signed)."""
+    required = list(dict.fromkeys(required))
+    by_role: dict[str, set[str]] = {r: set() for r in required}
+    for role, person in signed:
+        if role in by_role:
+            by_role[role].add(person.strip().lower())
+    holder: dict[str, str] = {}  # person -> the role they count for
+
+    def place(role: str, seen: set[str]) -> bool:
+        for person in sorted(by_role[role] - seen):
+            seen.add(person)
+            if person not in holder or place(holder[person], seen):
+                holder[person] = role
+                return True
+        return False
+
+    counted = sum(place(r, set()) for r in required if by_role[r])
+    return Quorum(
+        needed=needed,
+        roles=tuple(r for r in required if by_role[r]),
+        missing=tuple(r for r in required if not by_role[r]),
+        people=tuple(sorted({p for ps in by_role.values() for p in ps})),
+        counted=counted,
+    )
 
 
 def quorum(ws: Workspace, states: list[ApprovalState]) -> Quorum:
-    """How many of the charter's required roles hold a current, valid approval."""
+    """The quorum of the charter's required roles by current, valid approvals (count_quorum)."""
     assert ws.charter is not None
-    required = list(dict.fromkeys(ws.charter.approvals.required_roles))
-    have = {s.approval.role for s in states if not s.stale and s.valid_role}
-    return Quorum(
-        needed=ws.charter.approvals.quorum,
-        roles=tuple(r for r in required if r in have),
-        missing=tuple(r for r in required if r not in have),
+    return count_quorum(
+        ws.charter.approvals.required_roles,
+        ws.charter.approvals.quorum,
+        ((s.approval.role, s.approval.person) for s in states if not s.stale and s.valid_role),
     )
 
 

@@ -15,7 +15,7 @@ from ..workspace import command
 from .actions import ActionView, order_actions
 from .cycle_calendar import CalendarState, calendar_state, cycle_start
 from .cycle_state import CycleState, from_entry
-from .log import LogEntry, latest_commit
+from .log import LogEntry, committed_state
 from .records import (
     RECONCILE_MANIFEST,
     ApprovalState,
@@ -200,7 +200,8 @@ class Status:
     overdue: list[ActionView]
     open_actions: int
     escalations: list[Escalation] | None  # None when the plan is not current
-    committed: LogEntry | None = None  # the cycle's latest tag sop/<cycle>/v<N>
+    committed: LogEntry | None = None  # the cycle's latest tag sop/<cycle>/v<N> that is sound
+    unverified: list[LogEntry] = field(default_factory=list)  # newer tags that are not
     state: CycleState | None = None  # derived from the tag and the plan (cycle_state.py)
     commit_unknown: str = ""  # why the tags could not be read (no git repository)
     notes: list[str] = field(default_factory=list)
@@ -230,10 +231,19 @@ class Status:
                     "needed": q.needed,
                     "approved": list(q.roles),
                     "missing": list(q.missing),
+                    "people": list(q.people),
+                    "counted": q.counted,
                     "met": q.met,
                 }
                 if self.checked
-                else {"needed": q.needed, "approved": [], "missing": [], "met": None},
+                else {
+                    "needed": q.needed,
+                    "approved": [],
+                    "missing": [],
+                    "people": [],
+                    "counted": None,
+                    "met": None,
+                },
             },
             "actions": {
                 "open": self.open_actions,
@@ -243,6 +253,7 @@ class Status:
                 None if self.escalations is None else [e.to_dict() for e in self.escalations]
             ),
             "committed": None if self.committed is None else self.committed.to_dict(),
+            "unverified": [e.to_dict() for e in self.unverified],
             "commit_unknown": self.commit_unknown or None,
             "notes": self.notes,
         }
@@ -315,7 +326,8 @@ def cycle_status(ws: Workspace, report: Report, today: dt.date) -> Status:
         why = command("validate", ws.cycle_id)
         notes.append(f"actions.yaml is invalid ({why}): no action is listed")
     views = order_actions(actions.actions, today, ch)
-    committed, commit_unknown = latest_commit(ws.root, ws.cycle_id)
+    tags = committed_state(ws.root, ws.cycle_id)
+    committed = tags.entry
     esc = escalations(ch, read_exceptions(ws), actions.actions) if plan == "current" else None
     q = quorum(ws, states)
     digest_here = None if plan == "missing" else digest
@@ -337,7 +349,8 @@ def cycle_status(ws: Workspace, report: Report, today: dt.date) -> Status:
         open_actions=sum(v.active for v in views),
         escalations=esc,
         committed=committed,
+        unverified=tags.unverified,
         state=state,
-        commit_unknown=commit_unknown,
+        commit_unknown=tags.unknown,
         notes=notes,
     )

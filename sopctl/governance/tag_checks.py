@@ -185,10 +185,12 @@ def approval_reasons(ws: Workspace, digest: str) -> tuple[list[str], list[Approv
     q = quorum(ws, states)
     if not q.met:
         have = ", ".join(q.roles) or "none"
+        once = "; one person's sign-offs for several roles count once" if q.shared else ""
         out.append(
-            f"approval quorum not met: {len(q.roles)} of {q.needed} required sign-offs "
-            f"(current approvals: {have}; missing: {', '.join(q.missing)}); "
-            f"ask them to run '{command('approve', ws.cycle_id, '--role', 'ROLE')}'"
+            f"approval quorum not met: {q.shortfall()}{once} "
+            f"(current approvals: {have}; missing: {', '.join(q.missing) or 'none'}); "
+            f"ask {'another member' if q.shared else 'them'} to run "
+            f"'{command('approve', ws.cycle_id, '--role', 'ROLE')}'"
         )
     return out, [s.approval for s in states if not s.stale]
 

@@ -18,8 +18,14 @@ from typing import Any
 from ..findings import finding
 from ..governance.actions import ACTIVE
 from ..governance.cycle_state import CycleState, from_entry
-from ..governance.log import latest_commit
-from ..governance.records import approval_states, load_actions, load_approvals, quorum
+from ..governance.log import committed_state
+from ..governance.records import (
+    approval_states,
+    count_quorum,
+    load_actions,
+    load_approvals,
+    quorum,
+)
 from ..governance.status import role_approvals
 from ..governance.tag_checks import answers
 from ..workspace import command
@@ -49,7 +55,7 @@ def cycle_state(src: PlanSource) -> CycleState:
     if src.tag is not None:
         later = src.tag.latest if src.tag.latest != src.tag.name else ""
         return CycleState("committed", ws.cycle.status, src.tag.name, superseded_by=later)
-    entry, _ = latest_commit(ws.root, ws.cycle_id)
+    entry = committed_state(ws.root, ws.cycle_id).entry
     doc, _ = load_approvals(ws)
     met = quorum(ws, approval_states(ws, doc, src.digest)).met
     return from_entry(ws.cycle.status, entry, src.digest, met, src.origin == "outputs")
@@ -64,17 +70,21 @@ def _signers(rows: list[ApprovalRow]) -> str:
 
 def _committed_text(tag: str, rows: list[ApprovalRow], required: list[str], needed: int) -> str:
     """The approvals of a committed plan, as a record: who signed, and the sign-offs that were
-    not given (not needed once the quorum was met)."""
-    have = [r.role for r in rows if r.state == "approved" and r.required]
-    missing = [r for r in required if r not in have]
+    not given (not needed once the quorum was met). The quorum counts people (count_quorum)."""
+    signed = [(r.role, r.person) for r in rows if r.state == "approved" and r.required]
+    q = count_quorum(required, needed, signed)
+    have, missing = list(q.roles), list(q.missing)
     text = (
         f"Committed as {tag} with the sign-off{'' if len(have) == 1 else 's'} of {_signers(rows)}"
-        f": {len(have)} of the required roles ({', '.join(required)}), {needed} needed."
+        f": {len(have)} of the required roles ({', '.join(required)}), {needed} needed"
+        + (f"; {q.people_text()}." if q.shared else ".")
     )
-    if missing and len(have) >= needed:
-        text += f" Not given: {', '.join(missing)}; not needed for the quorum."
+    if not q.met:
+        text += (f" Not given: {', '.join(missing)};" if missing else "") + (
+            " the record does not make the quorum."
+        )
     elif missing:
-        text += f" Not given: {', '.join(missing)}; the record does not make the quorum."
+        text += f" Not given: {', '.join(missing)}; not needed for the quorum."
     return text
 
 
@@ -117,6 +127,7 @@ def approvals(src: PlanSource, state: CycleState) -> tuple[list[ApprovalRow], st
         f"Quorum {'met' if met else 'not met'}: {len(have)} current "
         f"sign-off{'' if len(have) == 1 else 's'} from the required roles "
         f"({', '.join(required)}), {needed} needed"
+        + (f"; {q.people_text()}, and one person counts once" if q.shared else "")
         + (f"; waiting for {', '.join(missing)}" if missing else "")
         + "."
     )

@@ -1,0 +1,99 @@
+"""`log` and `status` do not take a tag at its word: git's tagger is shown (a record naming
+someone else is flagged), and status takes as committed only a tag that passes cheap checks
+(an intact record of this cycle, by git's tagger, at a commit in the history of HEAD)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers import git, run
+from tests.test_tag_support import CYCLE, commit_all, ready_copy
+
+V1, V2 = f"sop/{CYCLE}/v1", f"sop/{CYCLE}/v2"
+MALLORY = "mallory@acme.example"
+
+
+@pytest.fixture
+def tagged(tmp_path: Path) -> Path:
+    root = ready_copy(tmp_path / "plan")
+    r = run(["tag"], cwd=root)
+    assert r.code == 0, r.out + r.err
+    return root
+
+
+def _message(root: Path, tag: str) -> Path:
+    path = root.parent / "message.txt"
+    path.write_text(git(root, "cat-file", "tag", tag).split("\n\n", 1)[1])
+    return path
+
+
+def _tag_as(root: Path, who: str, name: str, message: Path, target: str) -> None:
+    env = {**os.environ, "GIT_COMMITTER_EMAIL": who, "GIT_COMMITTER_NAME": who}
+    import subprocess
+
+    subprocess.run(
+        ["git", "tag", "-f", "-a", "--cleanup=verbatim", "-F", str(message), name, target],
+        cwd=root,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+
+
+def _status(root: Path) -> tuple[dict[str, Any], str]:
+    args = ["status", CYCLE, "--today", "2026-12-22"]
+    doc = json.loads(run([*args, "--format", "json"], cwd=root).out)
+    return doc, run(args, cwd=root).out
+
+
+def test_log_shows_gits_tagger_and_flags_a_record_naming_someone_else(tagged: Path) -> None:
+    _tag_as(tagged, MALLORY, V1, _message(tagged, V1), "HEAD")  # mallory re-makes v1
+    (entry,) = json.loads(run(["log", "--format", "json"], cwd=tagged).out)
+    assert entry["tagger"] == MALLORY
+    assert entry["record_tagger"] == "planner@example.test"
+    assert entry["problem"] == (
+        f"git's tagger is {MALLORY}, but its record names planner@example.test: the tag was "
+        "made or moved by someone else"
+    )
+    text = run(["log"], cwd=tagged).out
+    assert MALLORY in text and f"{V1}: git's tagger is {MALLORY}" in text
+    doc, text = _status(tagged)  # status does not take it as the committed state
+    assert doc["committed"] is None and doc["state"]["name"] == "approved"
+    assert doc["unverified"][0]["tag"] == V1
+    assert f"tag {V1} present but not verified: git's tagger is {MALLORY}" in text
+    assert f"run sopctl verify {V1}" in text and "committed as" not in text
+
+
+def test_a_tag_off_the_history_of_head_is_not_the_committed_state(tagged: Path) -> None:
+    """A tag fetched from another repository (or moved onto another branch) with a copied
+    record: intact, same cycle, same tagger, but its commit is not in HEAD's history."""
+    message = _message(tagged, V1)
+    git(tagged, "checkout", "-q", "-b", "elsewhere")
+    (tagged / "notes.txt").write_text("another history\n")
+    other = commit_all(tagged, "elsewhere")
+    _tag_as(tagged, "planner@example.test", V2, message, other)
+    git(tagged, "checkout", "-q", "main")
+    doc, text = _status(tagged)
+    assert doc["committed"]["tag"] == V1 and doc["state"]["text"] == f"committed as {V1}"
+    assert [e["tag"] for e in doc["unverified"]] == [V2]
+    assert (
+        f"its commit {other[:12]} is not in the history of HEAD" in doc["unverified"][0]["problem"]
+    )
+    assert f"status committed as {V1})" in text
+    assert f"tag {V2} present but not verified: its commit {other[:12]}" in text
+
+
+def test_log_text_reads_version_and_flags_problems_in_their_own_column(
+    tagged: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    git(tagged, "tag", f"sop/{CYCLE}/v7")  # lightweight: not a commit record
+    monkeypatch.setenv("COLUMNS", "50")  # blocks: 'cycle: header value; …'
+    text = run(["log"], cwd=tagged).out
+    assert f"{CYCLE}: version 1;" in text and "v 1" not in text
+    assert "approved by see below" not in text and "problem see below" in text
+    assert f"sop/{CYCLE}/v7: not annotated" in text
