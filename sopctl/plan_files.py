@@ -8,6 +8,7 @@ import polars as pl
 
 from .finance import plan_finance
 from .reconcile import PlanResult
+from .reconcile.exceptions import OVERTIME_LEFT
 from .results import csv_bytes, json_bytes
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ def relief(constraint: str | None, price: float | None, currency: str) -> str:
 
 
 # the openings of the cost trade-off sentences (reconcile/cause.py), found again in a message
-TRADE_OFF = ("not worth making", "keeping the safety stock")
+TRADE_OFF = ("not worth making", "keeping the safety stock", OVERTIME_LEFT.rstrip(": "))
 OWN_ROWS = ("demand", "safety_stock")  # an item exception's own row: no limit relieves it
 
 
@@ -108,8 +109,11 @@ def exception_messages(exc: pl.DataFrame, currency: str) -> pl.Series:
         # resource's own overload is counted in hours
         unit = "hours" if r["kind"] == "overload" and r["resource"] else "units"
         binding = r["binding_constraint"]
+        word = words.get(r["kind"], r["kind"])
+        if r["kind"] == "overload" and str(r.get("cause") or "").startswith(OVERTIME_LEFT):
+            word = "at its regular hours"  # overtime is left: more of it costs more than it saves
         text = (
-            f"{what} {words.get(r['kind'], r['kind'])} in {r['period']}{seg}: "
+            f"{what} {word} in {r['period']}{seg}: "
             f"{r['quantity']:,.1f} {unit}, {r['value']:,.2f} {currency} at stake; "
             f"binding: {binding}"
         )

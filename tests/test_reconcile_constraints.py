@@ -7,6 +7,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from sopctl.plan_files import exception_messages
 from sopctl.reconcile import PlanResult, SolveOptions, reconcile
 from tests.test_reconcile_support import (
     ITEMS_HEADER,
@@ -152,6 +153,24 @@ def test_fixed_capacity_overtime_and_shadow_prices(tmp_path: Path) -> None:
     assert over["binding_constraint"].to_list() == ["capacity[line,2027-01]"]
     assert over["value"].to_list() == [pytest.approx(48.0 * 120)]
     assert exc(res, "shortage")["quantity"].to_list() == [10.0]
+
+
+def test_regular_hours_used_up_with_overtime_left_say_so(tmp_path: Path) -> None:
+    # 100 regular hours at 2 and up to 20 overtime hours at 70: a short unit costs 60, so no
+    # overtime hour pays; the line binds at its regular hours, not "fully loaded"
+    res = run(
+        tmp_path,
+        _one_line("A,10,50,0,1,,", "line,fixed,100,2,70,20,,,,,,,,"),
+        [("A", "s", "2027-01", 130)],
+        segments=[segment("s", policy="lost_sales", penalty=10)],
+        horizon=1,
+    )
+    over = exc(res, "overload").with_columns(exception_messages(exc(res, "overload"), "EUR"))
+    (msg,) = over["message"].to_list()
+    assert msg.startswith("line at its regular hours in 2027-01: 100.0 hours, 4,800.00 EUR")
+    assert (
+        "1 more hour on line in 2027-01 saves 48.00 EUR; overtime not used up: 0.0 of 20.0" in msg
+    )
 
 
 def test_labour_hires_are_limited(tmp_path: Path) -> None:

@@ -82,7 +82,8 @@ def test_working_tree_report_is_complete_and_deterministic(ready: Path) -> None:
     # an escalated overload with its cause, shadow price, owner and the action that answers it
     assert (
         "overload: ASSY 2027-01 320.0 6,856.67 capacity[ASSY,2027-01]: 1 more hour on ASSY in "
-        "2027-01 saves 21.43 EUR 21.43 ops_lead ACT-1 (open, due 2027-01-15)" in text
+        "2027-01 saves 21.43 EUR; overtime not used up: 0.0 of 40.0 hours 21.43 ops_lead "
+        "ACT-1 (open, due 2027-01-15)" in text
     )
     assert "This cycle has no actions.yaml" not in text
     assert "This cycle declares no scenarios" in text

@@ -21,6 +21,7 @@ from .result import rounded
 from .solve import Solution
 
 OVERLOAD_AT = 0.999
+OVERTIME_LEFT = "overtime not used up: "  # an overload's cause while overtime is left
 
 
 def _overloads(d: PlanData, lp: LpModel, sol: Solution, capacity: pl.DataFrame) -> pl.DataFrame:
@@ -43,7 +44,18 @@ def _overloads(d: PlanData, lp: LpModel, sol: Solution, capacity: pl.DataFrame) 
         (pl.col("shadow_price") * pl.col("load")).alias("value"),
         "binding_constraint",
         "shadow_price",
-        pl.lit(None, pl.String).alias("cause"),
+        # regular hours used up while overtime is left: not full, but more costs more
+        pl.when(pl.col("overtime_limit") - pl.col("overtime") > TOL)
+        .then(
+            pl.format(
+                "{}{} of {} hours",
+                pl.lit(OVERTIME_LEFT),
+                pl.col("overtime").round(1),
+                pl.col("overtime_limit").round(1),
+            )
+        )
+        .otherwise(pl.lit(None, pl.String))
+        .alias("cause"),
     )
     rb = lp.cols["R"]
     sav, _ = saving_at_upper(lp, rb, sol.x, sol.col_dual)
