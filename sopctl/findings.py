@@ -69,6 +69,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SOP207": (Severity.ERROR, "unterminated quoted field"),
     "SOP208": (Severity.WARNING, "blank line inside the table"),
     "SOP209": (Severity.ERROR, "column without a name holds values"),
+    "SOP240": (Severity.ERROR, "id breaks the id rule (1-64 letters, digits, _ . -)"),
     "SOP301": (Severity.ERROR, "required value is empty"),
     "SOP302": (Severity.ERROR, "value is not a number"),
     "SOP303": (Severity.ERROR, "number uses a thousands separator"),

@@ -17,14 +17,22 @@ import polars as pl
 
 from ..findings import Finding, finding
 from ..hints import decimal_comma, fraction_hint
-from .contracts import Column, Contract
+from .contracts import CONTRACTS, Column, Contract
 from .csvread import LINE, RawTable, thousands_like
 from .emit import Emitter, value_message
+from .idrule import check_id_rule, check_twins
 from .refs import Context, check_periods, check_span, ord_col, resolve_ids
 
 __all__ = ["Context", "Table", "check_table", "ord_col", "recheck_keys", "resolve_ids"]
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z"
 DATE = r"^\d{4}-\d{2}-\d{2}\Z"
+# "<table>.<column>" of the columns other tables refer to: the ids they define
+DEFINES = frozenset(
+    c.ref
+    for t in CONTRACTS.values()
+    for c in t.columns
+    if c.ref and not c.ref.startswith("charter.")
+)
 
 
 @dataclass
@@ -270,6 +278,8 @@ def check_table(raw: RawTable, contract: Contract, ctx: Context) -> tuple[Table,
                 whole = pl.col(c.name)
                 fits = whole.abs() <= NUMBER_LIMIT
                 df = df.with_columns(pl.when(fits).then(whole).cast(pl.Int64).alias(c.name))
+        elif c.dtype == "id" and not c.ref:  # a reference may be a glossary alias (SOP406)
+            check_id_rule(out, df, c.name)
         elif c.dtype == "period":
             df = check_periods(out, df, c, ctx)
         elif c.dtype in ("email", "date"):
@@ -327,4 +337,7 @@ def check_table(raw: RawTable, contract: Contract, ctx: Context) -> tuple[Table,
         check_span(out, df, [c for c in contract.columns if c.scope == "span"], ctx)
         if set(contract.key) <= cols:
             _duplicates(out, df, contract.key)
+        for k in contract.key:
+            if f"{contract.name}.{k}" in DEFINES:
+                check_twins(out, df, k, ctx.aliases, k)
     return Table(contract, raw.path, df, raw.header), out.findings

@@ -11,6 +11,7 @@ from .. import periods
 from .contracts import Column
 from .csvread import LINE
 from .emit import Emitter, distinct_problems
+from .idrule import shown as show
 
 
 def _rows(n: int) -> str:
@@ -125,7 +126,12 @@ def canonical(
     lower-cased alias -> term, from Charter.aliases()), when that term is a known id in any
     case. Returns (value -> id, for the values that name an id without being one; the values
     that name none)."""
-    lower = {i.lower(): i for i in ids}
+    # an id-defining table that holds ids differing only by case is an error (SOP401); even
+    # then a value must name the same id on every run: of such ids the first in sorted order
+    # is taken, never the one a set's hash order puts last
+    lower: dict[str, str] = {}
+    for i in sorted(ids):
+        lower.setdefault(i.lower(), i)
     mapping: dict[str, str] = {}
     unknown: list[str] = []
     for v in values:
@@ -201,6 +207,6 @@ def resolve_ids(
         column,
         sorted(unknown),
         code,
-        lambda v, n: f"unknown {what} '{v}' ({_rows(n)}); {hint} (known: {shown})",
+        lambda v, n: f"unknown {what} '{show(v)}' ({_rows(n)}); {hint} (known: {shown})",
     )
     return df

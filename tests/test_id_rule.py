@@ -1,0 +1,49 @@
+"""The id rule of CSV id columns is the rule YAML ids follow; what its findings suggest."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from pydantic import TypeAdapter, ValidationError
+
+from sopctl.schemas.common import Id
+from sopctl.tables.idrule import ID_PATTERN, is_id, shown, suggestion
+
+GOOD = ["P-100", "a", "9", "A.b_c-d", "x" * 64]
+BAD = ["", "P 100", "P\u200b100", "tab\there", "x" * 65, "=HYPERLINK(1)", "-P", "_P", "ПУМП", "é"]
+
+
+@pytest.mark.parametrize("value", GOOD + BAD)
+def test_the_csv_id_rule_is_the_yaml_id_rule(value: str) -> None:
+    try:
+        TypeAdapter(Id).validate_python(value)
+        yaml_ok = True
+    except ValidationError:
+        yaml_ok = False
+    assert is_id(value) == yaml_ok == (value in GOOD)
+    assert (re.fullmatch(ID_PATTERN.strip("^$"), value) is not None) == yaml_ok
+
+
+@pytest.mark.parametrize(
+    ("value", "want"),
+    [
+        ("P 100", "P-100"),
+        ("P\u200b100", "P100"),
+        ("Pumpé 1", "Pumpe-1"),
+        ("=HYPERLINK(1)", "HYPERLINK-1"),
+        ("-P-5", "P-5"),
+        ("ПУМП", None),
+        ("x" * 65, None),
+        ("P-100", None),  # already an id: nothing to suggest
+    ],
+)
+def test_suggestion(value: str, want: str | None) -> None:
+    assert suggestion(value) == want
+
+
+def test_shown_makes_invisible_characters_visible_and_cuts_long_values() -> None:
+    assert shown("P\u200b1") == "P<U+200B>1"
+    assert shown("tab\there") == "tab<U+0009>here"
+    assert shown("P" * 5000).endswith("... (5000 characters)")
+    assert len(shown("P" * 5000)) < 60
