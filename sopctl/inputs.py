@@ -43,7 +43,10 @@ def _context(ch: Charter, cy: Cycle) -> Context:
 
 def load_inputs(
     ws: Workspace, ch: Charter, cy: Cycle, ch_doc: YamlDoc
-) -> tuple[dict[str, Table], list[Finding], list[str]]:
+) -> tuple[dict[str, Table], list[Finding], list[str], set[str]]:
+    """The tables read, the findings, the files checked and the tables whose ids are not all
+    known: declared but not read (a finding says why) or read without rows it lost (SOP206).
+    References into those are not judged until they are fixed."""
     from .validate import shadow_findings
 
     root = ws.root
@@ -78,9 +81,11 @@ def load_inputs(
         problem = link_problem(root, target, shown)
         if problem is not None:
             findings.append(problem)
+            unreadable.add(decl.table)
             continue
         if not target.exists():
-            if decl.required:
+            if decl.required:  # an optional table left out has no finding of its own
+                unreadable.add(decl.table)
                 line, col = ch_doc.where(("inputs", i, "file"))
                 findings.append(
                     finding(
@@ -112,7 +117,7 @@ def load_inputs(
     files: dict[str, str] = {d.table: display(root, inputs_dir / d.file.strip()) for d in ch.inputs}
     findings.extend(_cross_refs(tables, ctx, unreadable | partial, files))
     findings.extend(_unrouted(tables, unreadable | partial))
-    return tables, findings, checked
+    return tables, findings, checked, unreadable | partial
 
 
 def _unrouted(tables: dict[str, Table], incomplete: set[str]) -> list[Finding]:

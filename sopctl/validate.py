@@ -35,6 +35,8 @@ class Workspace:
     charter: Charter | None = None
     cycle: Cycle | None = None
     tables: dict[str, Table] = field(default_factory=dict)
+    # declared tables not read, or read without rows they lost: their ids are not all known
+    unread: set[str] = field(default_factory=set)
 
     @property
     def cycle_dir(self) -> Path:
@@ -99,7 +101,7 @@ def load_workspace(
         return ws, report  # without a calendar the tables cannot be placed in time
     from .inputs import load_inputs  # polars is imported only when tables are read
 
-    tables, fs, files = load_inputs(ws, ch, cy, ch_doc)
+    tables, fs, files, ws.unread = load_inputs(ws, ch, cy, ch_doc)
     ws.tables = dict(tables)
     report.extend(fs)
     report.checked_files.extend(files)
@@ -140,6 +142,8 @@ def _escalation_resources(ws: Workspace, ch: Charter, doc: YamlDoc) -> list[Find
     the charter serves every cycle, and another may have it)."""
     t = ws.tables.get("resources")
     if t is None or t.frame is None or "resource" not in t.frame.columns:
+        return []
+    if "resources" in ws.unread:  # a resource may be on a row it lost
         return []
     known = set(t.frame["resource"].drop_nulls().to_list())
     out = []
