@@ -11,10 +11,12 @@ from .yamlio import YamlDoc
 
 def _dupes(doc: YamlDoc, items: list[str], section: str, code: str, what: str) -> list[Finding]:
     out = []
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {}  # ids are one id whatever their case, as CSV values read them
     for i, value in enumerate(items):
-        if value in seen:
+        first = seen.get(value.lower())
+        if first is not None:
             line, col = doc.where((section, i))
+            case = "" if items[first] == value else f" as '{items[first]}', in another case"
             out.append(
                 finding(
                     doc.path,
@@ -22,11 +24,11 @@ def _dupes(doc: YamlDoc, items: list[str], section: str, code: str, what: str) -
                     col,
                     code,
                     f"{what} '{value}' is declared again (first as entry "
-                    f"{seen[value] + 1}); keep one",
+                    f"{first + 1}{case}); keep one",
                 )
             )
         else:
-            seen[value] = i
+            seen[value.lower()] = i
     return out
 
 
@@ -70,7 +72,7 @@ def check_charter(ch: Charter, doc: YamlDoc) -> list[Finding]:
     if ch.pipeline:
         stages = [s.id for s in ch.pipeline.stages]
         for i in range(len(stages)):
-            if stages[i] in stages[:i]:
+            if stages[i].lower() in [s.lower() for s in stages[:i]]:
                 line, col = doc.where(("pipeline", "stages", i))
                 out.append(
                     finding(
