@@ -47,3 +47,25 @@ def test_shown_makes_invisible_characters_visible_and_cuts_long_values() -> None
     assert shown("tab\there") == "tab<U+0009>here"
     assert shown("P" * 5000).endswith("... (5000 characters)")
     assert len(shown("P" * 5000)) < 60
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("SO/2026/001", None),  # an ERP's order number
+        ("Deal 17 (renewal)", None),
+        ("ПУМП-1", None),
+        ("x" * 64, None),
+        ("x" * 65, "it has 65 characters"),
+        ("=HYPERLINK(1)", "it starts with '='"),
+        ("+49 30", "it starts with '+'"),
+        ("@SUM(A1)", "it starts with '@'"),
+        ("D\u200b5", "it holds the invisible character U+200B (zero width space)"),
+        ("D\t5", "it holds the invisible character U+0009"),
+    ],
+)
+def test_document_ids_of_other_systems_follow_a_looser_rule(value: str, why: str | None) -> None:
+    from sopctl.tables.idrule import _doc_why
+
+    got = _doc_why(value)
+    assert got == why if why is None else got is not None and got.startswith(why)

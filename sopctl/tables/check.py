@@ -20,7 +20,7 @@ from ..hints import decimal_comma, fraction_hint
 from .contracts import CONTRACTS, Column, Contract
 from .csvread import LINE, RawTable, thousands_like
 from .emit import Emitter, value_message
-from .idrule import check_id_rule, check_twins
+from .idrule import check_document_id, check_id_rule, check_twins
 from .refs import Context, check_periods, check_span, ord_col, resolve_ids
 
 __all__ = ["Context", "Table", "check_table", "ord_col", "recheck_keys", "resolve_ids"]
@@ -32,6 +32,21 @@ DEFINES = frozenset(
     for t in CONTRACTS.values()
     for c in t.columns
     if c.ref and not c.ref.startswith("charter.")
+)
+
+# ids that other systems make (a CRM's deal, an ERP's order 'SO/2026/001') and that nothing in
+# sopctl names by the YAML id rule: the looser document rule (idrule.DOC_RULE)
+DOCUMENT_IDS = frozenset(
+    {
+        "pipeline.deal_id",
+        "deal_outcomes.deal_id",
+        "renewals.renewal_id",
+        "overrides.override_id",
+        "scheduled_receipts.order_id",
+        "order_lines.order_id",
+        "open_orders.po_id",
+        "lead_times.receipt_id",
+    }
 )
 
 
@@ -279,7 +294,10 @@ def check_table(raw: RawTable, contract: Contract, ctx: Context) -> tuple[Table,
                 fits = whole.abs() <= NUMBER_LIMIT
                 df = df.with_columns(pl.when(fits).then(whole).cast(pl.Int64).alias(c.name))
         elif c.dtype == "id" and not c.ref:  # a reference may be a glossary alias (SOP406)
-            check_id_rule(out, df, c.name)
+            if f"{contract.name}.{c.name}" in DOCUMENT_IDS:  # ids of other systems
+                check_document_id(out, df, c.name)
+            else:  # ids other tables or YAML files name: the YAML rule
+                check_id_rule(out, df, c.name)
         elif c.dtype == "period":
             df = check_periods(out, df, c, ctx)
         elif c.dtype in ("email", "date"):

@@ -87,6 +87,40 @@ def check_id_rule(out: Emitter, df: pl.DataFrame, column: str) -> None:
     distinct_problems(out, df, column, bad, "SOP240", message)
 
 
+FORMULA = "=+-@"  # a spreadsheet reads a cell starting with one of these as a formula
+DOC_RULE = (
+    "document ids (deals, orders, receipts) may hold any printable characters, up to "
+    f"{ID_MAX}, and may not start with {' '.join(FORMULA)} (a spreadsheet would read a formula)"
+)
+
+
+def _doc_why(value: str) -> str | None:
+    """Why `value` is no document id (None: it is one): the looser rule of ids that come from
+    other systems (a CRM's 'SO/2026/001'), which no other table refers to."""
+    for ch in value:
+        if not ch.isprintable() or ch in "\t\r\n":
+            name = unicodedata.name(ch, "a control character")
+            return f"it holds the invisible character U+{ord(ch):04X} ({name.lower()})"
+    if len(value) > ID_MAX:
+        return f"it has {len(value)} characters"
+    if value[:1] in FORMULA:
+        return f"it starts with '{value[0]}'"
+    return None
+
+
+def check_document_id(out: Emitter, df: pl.DataFrame, column: str) -> None:
+    """SOP240 at the first row of each distinct value of a document id column (a deal, order,
+    purchase order or receipt id: keys no other table refers to) that breaks DOC_RULE."""
+    uniq = [v for v in df[column].drop_nulls().unique().to_list() if isinstance(v, str)]
+    why = {v: w for v in uniq if (w := _doc_why(v)) is not None}
+
+    def message(v: str, n: int) -> str:
+        rows = "1 row" if n == 1 else f"{n} rows"
+        return f"'{shown(v)}' ({rows}) is not a valid id: {why[v]}; {DOC_RULE}"
+
+    distinct_problems(out, df, column, sorted(why), "SOP240", message)
+
+
 def fold(value: str, aliases: dict[str, str]) -> str:
     """The form two ids share when they are one id: through the glossary, then lower case."""
     key = value.lower()
