@@ -22,6 +22,7 @@ from ..errors import (
     SopctlError,
     UserError,
 )
+from .options import COUNT_MAX
 
 app = typer.Typer(
     name="sopctl",
@@ -91,7 +92,7 @@ def validate(
     cycle: CycleArg = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     max_per_file: Annotated[
-        int, typer.Option("--max-per-file", min=1, help="Findings shown per file.")
+        int, typer.Option("--max-per-file", min=1, max=COUNT_MAX, help="Findings shown per file.")
     ] = 20,
 ) -> None:
     """Check the charter, the cycle and every declared input. Exit 1 on errors."""
@@ -112,7 +113,7 @@ def demand(
         ViewFormat.text
     ),
     max_per_file: Annotated[
-        int, typer.Option("--max-per-file", min=1, help="Findings shown per file.")
+        int, typer.Option("--max-per-file", min=1, max=COUNT_MAX, help="Findings shown per file.")
     ] = 20,
 ) -> None:
     """Signal: build the demand view (baseline + pipeline + promotions + renewals + overrides)
@@ -134,13 +135,13 @@ def reconcile(
     integer: Annotated[
         bool, typer.Option("--integer", help="Plan the workforce in whole people (MIP).")
     ] = False,
-    top: Annotated[int, typer.Option("--top", min=1, help="Exceptions shown.")] = 10,
+    top: Annotated[int, typer.Option("--top", min=1, max=COUNT_MAX, help="Exceptions shown.")] = 10,
     export_mps: Annotated[
         Path | None,
         typer.Option("--export-mps", help="Also write the cost LP to this MPS file."),
     ] = None,
     max_per_file: Annotated[
-        int, typer.Option("--max-per-file", min=1, help="Findings shown per file.")
+        int, typer.Option("--max-per-file", min=1, max=COUNT_MAX, help="Findings shown per file.")
     ] = 20,
     scenario: Annotated[
         list[str] | None,

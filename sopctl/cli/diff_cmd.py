@@ -15,6 +15,7 @@ import typer
 
 from .app import app, state
 from .fit import print_table
+from .options import COUNT_MAX
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -64,7 +65,10 @@ def diff(
         typer.Option("--format", "-f", help="text, json (for CI) or markdown (PR comment)."),
     ] = DiffFormat.text,
     rows: Annotated[
-        int, typer.Option("--rows", min=1, help="Example rows and exceptions shown per table.")
+        int,
+        typer.Option(
+            "--rows", min=1, max=COUNT_MAX, help="Example rows and exceptions shown per table."
+        ),
     ] = 10,
 ) -> None:
     """The plan diff: input rows by key, charter/cycle keys, and how the plan moved

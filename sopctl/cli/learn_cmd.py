@@ -14,6 +14,7 @@ import typer
 
 from .app import app, state
 from .fit import print_table, wrap_lines
+from .options import COUNT_MAX
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -59,7 +60,7 @@ def learn(
         ),
     ] = False,
     rows: Annotated[
-        int, typer.Option("--rows", min=1, help="Item breaches shown per metric.")
+        int, typer.Option("--rows", min=1, max=COUNT_MAX, help="Item breaches shown per metric.")
     ] = 10,
 ) -> None:
     """Learn: compare what happened (actuals) with the plan committed in a tag — forecast

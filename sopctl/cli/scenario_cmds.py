@@ -15,6 +15,7 @@ from typing import Annotated, TypeVar
 import typer
 
 from .app import app, state
+from .options import COUNT_MAX
 
 __all__ = ["app", "state"]
 
@@ -44,7 +45,10 @@ def compare(
         typer.Option("--format", "-f", help="text, json (the data) or markdown (PR comment)."),
     ] = CompareFormat.text,
     rows: Annotated[
-        int, typer.Option("--rows", min=0, help="Exceptions that appear or clear shown per plan.")
+        int,
+        typer.Option(
+            "--rows", min=0, max=COUNT_MAX, help="Exceptions that appear or clear shown per plan."
+        ),
     ] = 10,
 ) -> None:
     """Plans side by side: service per segment, units short, cost and its parts, revenue,
