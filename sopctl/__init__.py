@@ -5,7 +5,11 @@ The public library API is imported lazily so that `sopctl --help` stays fast.
 
 from __future__ import annotations
 
-from typing import Any
+# typing is not imported at run time: the program imports this package before it can catch
+# Ctrl-C (see cli/entry.py), so the package loads nothing more than it must
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __version__ = "0.1.0"
 

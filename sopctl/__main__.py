@@ -1,4 +1,4 @@
-from sopctl.cli.app import console
+from sopctl.cli.entry import console
 
 if __name__ == "__main__":
     console()

@@ -248,9 +248,9 @@ def main() -> None:
     """Entry point with the one error handler of the program."""
     from . import process
 
-    process.prepare()
     try:
         try:
+            process.prepare()
             code = _invoke()
         finally:
             process.restore()
@@ -332,7 +332,8 @@ def _unexpected(exc: Exception) -> int:
 
 
 def console() -> None:
-    """The installed `sopctl` command (and `python -m sopctl`): `main`, then a fast exit.
+    """The installed `sopctl` command and `python -m sopctl` (through `entry.console`, which
+    guards the start-up against Ctrl-C): `main`, then a fast exit.
 
     When `main` returns, every file is written and closed and every thread has finished, so the
     interpreter's teardown (freeing polars, HiGHS, NumPy and sopctl module by module) is pure

@@ -15,6 +15,7 @@ import sys
 from typing import Any, TextIO
 
 from ..errors import EXIT_BROKEN_PIPE
+from .entry import on_early_sigint
 
 __all__ = [
     "EXIT_BROKEN_PIPE",
@@ -129,6 +130,7 @@ codecs.register_error("sopctl-plain", _degrade)
 class _Session:
     interrupted = False
     saved_handler: Any = None
+    blocked = False  # SIGINT blocked for the run, see _keep_ignored
     git_env: dict[str, str] | None = None
     stdout_id: tuple[int, int] | None = None  # (device, inode) of descriptor 1 at the start
 
@@ -171,7 +173,9 @@ def _on_sigint(signum: int, frame: Any) -> None:
 
 def prepare() -> None:
     """Before a command: usable streams, and a Ctrl-C that `main` can tell apart from an
-    exit code 130 (Click turns KeyboardInterrupt into a plain `Exit(130)`)."""
+    exit code 130 (Click turns KeyboardInterrupt into a plain `Exit(130)`): in place of
+    Python's handler or of the start-up one (`entry.on_early_sigint`), which `restore` puts
+    back. An ignored SIGINT stays ignored."""
     _session.interrupted = False
     _session.stdout_id = _stdout_id()
     if sys.stdout is None:
@@ -186,8 +190,21 @@ def prepare() -> None:
     _session.git_env = {k: os.environ.pop(k) for k in GIT_LOCATION if k in os.environ}
     _session.saved_handler = None
     with contextlib.suppress(ValueError):  # not the main thread: leave signals alone
-        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        handler = signal.getsignal(signal.SIGINT)
+        if handler is signal.default_int_handler or handler is on_early_sigint:
             _session.saved_handler = signal.signal(signal.SIGINT, _on_sigint)
+        elif handler is signal.SIG_IGN:
+            _keep_ignored()
+
+
+def _keep_ignored() -> None:
+    """A SIGINT that the parent ignores (`sopctl ... &` in a script, `trap '' INT`) stays
+    ignored for the whole run. SIG_IGN alone does not ensure it: polars installs a handler of
+    its own in Rust that turns SIGINT into KeyboardInterrupt during a query. Blocked, the signal
+    reaches no handler; `restore` discards it (ignored again) and unblocks."""
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        _session.blocked = True
 
 
 def restore() -> None:
@@ -199,6 +216,10 @@ def restore() -> None:
         with contextlib.suppress(ValueError):
             signal.signal(signal.SIGINT, _session.saved_handler)
         _session.saved_handler = None
+    if _session.blocked:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # drops a pending SIGINT (POSIX)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        _session.blocked = False
 
 
 def interrupted() -> bool:
