@@ -45,6 +45,22 @@ def _file_on_the_way(path: Path, folder: bool) -> Path | None:
     return next((p for p in steps if p.exists() and not p.is_dir()), None)
 
 
+def _broken_link_on_the_way(path: Path, folder: bool) -> Path | None:
+    """The first ancestor of `path` (or `path` itself, when it must be a folder) that is a
+    symlink leading nowhere (its target missing, or a loop): no folder can be made there."""
+    steps = [*reversed(path.absolute().parents), *([path.absolute()] if folder else [])]
+    return next((p for p in steps if p.is_symlink() and not p.exists()), None)
+
+
+def _why_broken(link: Path) -> str:
+    try:
+        link.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a loop of links"
+    return f"to {os.readlink(link)}, which does not exist"
+
+
 def _nearest_folder(path: Path) -> Path:
     for parent in path.absolute().parents:
         if parent.is_dir():
@@ -63,6 +79,13 @@ def cannot_write(
         return CannotWrite(
             f"{head}: {shown(blocker)} is a file, not a folder",
             hint=f"remove or rename {shown(blocker)}, or choose another path",
+        )
+    link = _broken_link_on_the_way(path, folder)
+    if link is not None:
+        return CannotWrite(
+            f"{head}: {shown(link)} is a broken symlink ({_why_broken(link)})",
+            hint=f"remove the link {shown(link)} (sopctl makes the folder), or point it to a "
+            "folder of the repository",
         )
     if path.is_dir() and not folder:
         return CannotWrite(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import re
 import shlex
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .errors import UnknownCycle, UserError, WorkspaceNotFound
-from .files import link_problem, not_regular, special_kind
+from .files import link_problem, not_regular
 from .findings import Finding, finding
 from .hints import allowed_keys, date_hint, did_you_mean, fraction_hint, list_entry, tag_advice
 from .periods import start_date
@@ -38,26 +39,44 @@ def find_root(start: Path) -> Path:
     for d in (here, *here.parents):
         if (d / "charters").is_dir() and (d / "cycles").is_dir():
             return d
+    bare = next((d for d in (here, *here.parents) if _bare_git(d)), None)
+    if bare is not None:
+        raise WorkspaceNotFound(
+            f"{start} is inside a bare git repository ({bare}): it holds history but no "
+            "working tree, so there are no files to plan with",
+            hint=f"run sopctl in a clone of it ('git clone {shlex.quote(str(bare))} PATH'), "
+            "or pass --root",
+        )
     raise WorkspaceNotFound(
         f"{start} is not inside a planning repository (no folder with charters/ and cycles/)",
         hint="run inside a planning repo, pass --root, or create one with 'sopctl init PATH'",
     )
 
 
+def _bare_git(d: Path) -> bool:
+    """`d` is a bare git repository (what `git init --bare` makes; a .git folder inside a
+    working tree is not reached: its working tree is found first)."""
+    return (d / "HEAD").is_file() and (d / "objects").is_dir() and (d / "refs").is_dir()
+
+
 def list_cycles(root: Path) -> list[str]:
     cycles = root / "cycles"
-    # a cycle.yaml that is a FIFO or a device still names a cycle: reading it reports SOP019
-    return sorted(
-        p.name
-        for p in cycles.iterdir()
-        if (p / "cycle.yaml").is_file() or special_kind(p / "cycle.yaml") is not None
-    )
+    # whatever is at cycles/<id>/cycle.yaml names a cycle: reading a folder, a FIFO or a
+    # broken symlink there reports it (SOP002, SOP019, SOP001/SOP007), where "unknown cycle"
+    # or "has no cycle.yaml" would send the user to write a file that is there
+    return sorted(p.name for p in cycles.iterdir() if os.path.lexists(p / "cycle.yaml"))
 
 
 def pick_cycle(root: Path, cycle: str | None, cwd: Path | None = None) -> str:
     """The cycle named, else the one the current directory is in, else the latest: the one
     whose first period is latest, by id among equals."""
     known = list_cycles(root)
+    if cycle is not None and not cycle.strip():  # `sopctl validate ''`: not the default cycle
+        raise UnknownCycle(
+            "the cycle id is empty",
+            hint=f"name a cycle ({', '.join(known) or 'none yet'}), or leave it out for the "
+            "cycle of the current folder, else the latest",
+        )
     if cycle:
         if cycle not in known:
             shown = ", ".join(known) or "none"

@@ -10,7 +10,9 @@ import typer
 
 from sopctl.cli.app import app
 from sopctl.cli.options import COUNT_MAX
-from tests.helpers import run
+from tests.helpers import git, run
+from tests.test_scenario_cli import UP
+from tests.test_scenario_repo import CYCLE, tiny_repo
 
 OUTPUTS = "cycles/2026-12/outputs"
 HUGE = str(10**20)  # more than any integer the data libraries take
@@ -66,3 +68,67 @@ def test_a_count_above_its_bound_is_a_usage_error_and_nothing_is_written(
 def test_the_largest_count_is_all_rows(repo: Path) -> None:
     r = run(["reconcile", "--top", str(COUNT_MAX)], cwd=repo)
     assert r.code == 0, r.out + r.err
+
+
+# --- arguments that conflict, are empty, or name something that is not what it seems -------
+
+@pytest.mark.parametrize("where", [".", "cycles/2027-02"])
+def test_a_cycle_yaml_that_is_a_folder_is_sop002_not_a_missing_cycle(
+    repo: Path, where: str
+) -> None:
+    (repo / "cycles/2027-02/cycle.yaml").mkdir(parents=True)
+    args = ["validate", "2027-02"] if where == "." else ["validate"]
+    r = run(args, cwd=repo / where)
+    assert r.code == 1, r.out + r.err
+    assert "cycles/2027-02/cycle.yaml: error SOP002" in r.out, r.out
+    assert "no cycle.yaml" not in r.err and "unknown cycle" not in r.err
+
+
+@pytest.mark.parametrize(
+    ("target", "says"),
+    [
+        ("gone", "is a broken symlink (to gone, which does not exist)"),
+        ("outputs", "is a broken symlink (a loop of links)"),
+        ("/nonexistent/sopctl-test", "is a broken symlink (to /nonexistent/sopctl-test"),
+    ],
+)
+@pytest.mark.parametrize("command", ["reconcile", "demand"])
+def test_an_outputs_link_to_nowhere_is_named(
+    repo: Path, command: str, target: str, says: str
+) -> None:
+    (repo / OUTPUTS).symlink_to(target)
+    r = run([command], cwd=repo)
+    assert r.code == 2, r.out + r.err
+    assert f"{OUTPUTS} {says}" in r.err and f"remove the link {OUTPUTS}" in r.err, r.err
+    assert "free space" not in r.err and "File exists" not in r.err
+    assert (repo / OUTPUTS).is_symlink() and not (repo / OUTPUTS).exists()
+
+
+@pytest.mark.parametrize("inside", [".", "refs"])
+def test_a_bare_repository_is_named(tmp_path: Path, inside: str) -> None:
+    bare = tmp_path / "plan.git"
+    git(tmp_path, "init", "-q", "--bare", str(bare))
+    r = run(["validate"], cwd=bare / inside)
+    assert r.code == 2, r.out + r.err
+    assert f"is inside a bare git repository ({bare.resolve()})" in r.err, r.err
+    assert "git clone" in r.err
+
+
+def test_compare_a_name_that_is_nothing_says_what_it_could_be(repo: Path) -> None:
+    r = run(["compare", "upside"], cwd=repo)  # no scenario declared, none solved
+    assert r.code == 2, r.out + r.err
+    assert "upside is neither a scenario of cycle 2026-12 nor a git revision" in r.err, r.err
+    assert "it declares none yet" in r.err and "commits, tags or branches" in r.err
+    assert "unknown revision" not in r.err
+
+
+def test_compare_lists_the_scenarios_before_any_was_solved(tmp_path: Path) -> None:
+    root = tiny_repo(tmp_path / "tiny", {"up": UP})
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "start")
+    r = run(["compare", "zzz"], cwd=root)
+    assert r.code == 2, r.out + r.err
+    assert f"compare takes scenarios of cycle {CYCLE.split('/')[-1]} (base, up)" in r.err, r.err
+    r = run(["compare", "HEAD"], cwd=root)  # a revision stays a revision
+    assert "neither" not in r.err, r.err

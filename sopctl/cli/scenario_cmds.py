@@ -91,15 +91,36 @@ def split_names(root: Path, tokens: list[str], cwd: Path) -> tuple[str, str, lis
             "compare scenarios of one cycle, or git revisions, not both",
             hint=_instead(cycle, cycle_id, rest, fixed, known),
         )
-    wrong = [t for t in misses if fixed[t] and not _is_revision(root, t)]
+    revision = {t: _is_revision(root, t) for t in misses}
+    # not a revision of the repository; without git, only a name spelt like a scenario
+    wrong = [t for t in misses if revision[t] is False or (fixed[t] and not revision[t])]
     if wrong:
         one = len(wrong) == 1
         raise UserError(
             f"{_words(wrong)} {'is neither a scenario' if one else 'are neither scenarios'} of "
             f"cycle {cycle_id} nor {'a git revision' if one else 'git revisions'}",
-            hint=_instead(cycle, cycle_id, rest, fixed, known),
+            hint=_instead(cycle, cycle_id, rest, fixed, known)
+            if any(fixed[t] for t in wrong)
+            else _could_be(root, cycle, cycle_id, known),
         )
     return cycle_id, "revisions", rest
+
+
+def _could_be(root: Path, cycle: str | None, cycle_id: str, known: set[str]) -> str:
+    """What `sopctl compare NAME` takes, for a NAME that is none of it."""
+    from ..workspace import list_cycles
+
+    others = sorted(known - {"base"})
+    scenarios = (
+        f"scenarios of cycle {cycle_id} ({', '.join(['base', *others])})"
+        if others
+        else f"scenarios of cycle {cycle_id} (it declares none yet: add them under "
+        f"scenarios: in cycles/{cycle_id}/cycle.yaml)"
+    )
+    cycles = (
+        "" if cycle else f", after a cycle id for another cycle ({', '.join(list_cycles(root))})"
+    )
+    return f"compare takes {scenarios} or git revisions (commits, tags or branches){cycles}"
 
 
 def _spelt_like(name: str, known: set[str]) -> str | None:
@@ -127,14 +148,16 @@ def _instead(
     return f"did you mean {said}? {listed}" if meant else listed
 
 
-def _is_revision(root: Path, name: str) -> bool:
+def _is_revision(root: Path, name: str) -> bool | None:
+    """Whether `name` is a git revision of the repository; None without git (`compare`
+    then says so)."""
     from .. import vcs
     from ..errors import GitError
 
     try:
         return vcs.resolve_commit(root, name) is not None
     except GitError:  # not a git repository: no revisions at all
-        return False
+        return None
 
 
 def run_compare_cmd(root: Path | None, tokens: list[str], fmt: str, rows: int) -> int:
