@@ -72,6 +72,45 @@ def test_the_largest_count_is_all_rows(repo: Path) -> None:
 
 # --- arguments that conflict, are empty, or name something that is not what it seems -------
 
+BAD_ARGUMENTS = [
+    (["reconcile", "--scenario", "up", "--all-scenarios"], "exclude each other"),
+    (["reconcile", "--all-scenarios", "--dry-run", "--scenario", "up"], "exclude each other"),
+    (["validate", ""], "is empty"),
+    (["demand", " "], "is empty"),
+    (["reconcile", ""], "is empty"),
+    (["status", ""], "is empty"),
+    (["reconcile", "--scenario", ""], "is empty"),
+    (["explain", "W1", "--cycle", ""], "is empty"),
+    (["explain", "W1", "--scenario", ""], "is empty"),
+    (["diff", "--cycle", ""], "is empty"),
+    (["diff", "--from-cycle", ""], "is empty"),
+    (["report", ""], "the cycle id is empty"),
+    (["export", "xlsx", ""], "the cycle id is empty"),
+    (["--version", "validate"], "--version takes no command, but 'validate' was given"),
+    (["--version", "extra"], "No such command 'extra'"),
+    (["--debug"], "Missing command"),
+]
+
+
+@pytest.mark.parametrize(
+    ("args", "says"), BAD_ARGUMENTS, ids=[" ".join(a) for a, _ in BAD_ARGUMENTS]
+)
+def test_conflicting_or_empty_arguments_are_usage_errors(
+    repo: Path, args: list[str], says: str
+) -> None:
+    r = run(args, cwd=repo)
+    assert r.code == 2, r.out + r.err
+    assert says in r.err, r.err
+    assert "sopctl 0." not in r.out
+    assert not (repo / OUTPUTS).exists()
+
+
+def test_version_alone_prints_the_version(repo: Path) -> None:
+    for args in (["--version"], ["--debug", "--version"], ["--root", str(repo), "--version"]):
+        r = run(args, cwd=repo)
+        assert (r.code, r.err) == (0, "") and r.out.startswith("sopctl "), r
+
+
 @pytest.mark.parametrize("where", [".", "cycles/2027-02"])
 def test_a_cycle_yaml_that_is_a_folder_is_sop002_not_a_missing_cycle(
     repo: Path, where: str

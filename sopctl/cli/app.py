@@ -22,7 +22,7 @@ from ..errors import (
     SopctlError,
     UserError,
 )
-from .options import COUNT_MAX
+from .options import COUNT_MAX, not_empty
 
 app = typer.Typer(
     name="sopctl",
@@ -48,13 +48,7 @@ class Format(StrEnum):
     github = "github"
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"sopctl {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
+@app.callback(invoke_without_command=True)  # `sopctl --version` alone; see `_version`
 def _main(
     ctx: typer.Context,
     root: Annotated[
@@ -67,10 +61,11 @@ def _main(
         bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
     ] = False,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+        bool, typer.Option("--version", help="Print the version (no command with it).")
     ] = False,
 ) -> None:
     state.debug = debug
+    _version(ctx, version)
     # a typo must not fall back to a repo above it (init makes its own folder, PATH)
     if root is not None and not root.is_dir() and ctx.invoked_subcommand != "init":
         what = "is not a folder" if root.exists() else "does not exist"
@@ -81,9 +76,27 @@ def _main(
     state.root = root
 
 
+def _version(ctx: typer.Context, version: bool) -> None:
+    """`--version` alone prints the version; with a command it is a usage error (it used to
+    end the run before the command was even looked at), and no command is one too."""
+    if version and ctx.invoked_subcommand is not None:
+        raise UserError(
+            f"--version takes no command, but '{ctx.invoked_subcommand}' was given",
+            hint="run 'sopctl --version' alone, or the command without --version",
+        )
+    if version:
+        typer.echo(f"sopctl {__version__}")
+        raise typer.Exit()
+    if ctx.invoked_subcommand is None:
+        ctx.fail("Missing command.")
+
+
 CycleArg = Annotated[
     str | None,
-    typer.Argument(help="Cycle id (folder under cycles/). Default: current folder or latest."),
+    typer.Argument(
+        help="Cycle id (folder under cycles/). Default: current folder or latest.",
+        callback=not_empty,
+    ),
 ]
 
 
@@ -147,6 +160,7 @@ def reconcile(
         list[str] | None,
         typer.Option(
             "--scenario",
+            callback=not_empty,
             help="Also solve this scenario (repeatable) into outputs/scenarios/<name>/.",
         ),
     ] = None,
@@ -157,6 +171,12 @@ def reconcile(
     """Reconcile: solve the constrained plan (capacity, labour, inventory, materials) for the
     demand view and write it to cycles/<id>/outputs/. Exit 1 on findings or an infeasible plan;
     nothing is written then."""
+    if scenario and all_scenarios:
+        raise UserError(
+            "--scenario and --all-scenarios exclude each other",
+            hint="name the scenarios to solve with --scenario, or solve every one with "
+            "--all-scenarios",
+        )
     if scenario or all_scenarios:
         from .scenario_cmds import reconcile_scenarios_cmd
 
@@ -188,11 +208,14 @@ def explain(
         typer.Option("--period", "-p", help="One period (default: every one that binds)."),
     ] = None,
     cycle: Annotated[
-        str | None, typer.Option("--cycle", help="Cycle id (default: latest).")
+        str | None,
+        typer.Option("--cycle", callback=not_empty, help="Cycle id (default: latest)."),
     ] = None,
     scenario: Annotated[
         str | None,
-        typer.Option("--scenario", help="Explain a scenario's plan (default: the base)."),
+        typer.Option(
+            "--scenario", callback=not_empty, help="Explain a scenario's plan (default: the base)."
+        ),
     ] = None,
 ) -> None:
     """Explain the exceptions of one item, the load of one resource or the supply of one
@@ -332,40 +355,10 @@ def _unexpected(exc: Exception) -> int:
 
 
 def console() -> None:
-    """The installed `sopctl` command and `python -m sopctl` (through `entry.console`, which
-    guards the start-up against Ctrl-C): `main`, then a fast exit.
+    """The entry point of installs made before `sopctl.cli.entry:console` (see there)."""
+    from .entry import console as run
 
-    When `main` returns, every file is written and closed and every thread has finished, so the
-    interpreter's teardown (freeing polars, HiGHS, NumPy and sopctl module by module) is pure
-    cost: 65 ms of a 0.96 s reconcile, measured (docs/benchmarks.md). Output is flushed, then
-    the process ends with the exit code `main` chose. Under a profiler, a debugger's tracer or
-    coverage the normal exit runs, so they can write their data. Tests call `main`, which
-    raises SystemExit as usual.
-    """
-    try:
-        main()
-        code = EXIT_OK
-    except SystemExit as exc:
-        if isinstance(exc.code, int):
-            code = exc.code
-        elif exc.code is None:
-            code = EXIT_OK
-        else:  # SystemExit("message"): Python prints it and exits 1
-            _err(str(exc.code))
-            code = 1
-    if sys.getprofile() or sys.gettrace() or "coverage" in sys.modules:
-        sys.exit(code)  # a profiler or coverage writes its data at interpreter exit
-    for stream in (sys.stdout, sys.stderr):
-        # a closed pipe (`| head`) or stream: nothing left to deliver
-        try:
-            if stream is not None:
-                stream.flush()
-        except BrokenPipeError:
-            if stream is sys.stdout and code == EXIT_OK:
-                code = EXIT_BROKEN_PIPE
-        except (OSError, ValueError):
-            pass
-    os._exit(code)
+    run()
 
 
 def _err(text: str) -> None:

@@ -15,7 +15,7 @@ import typer
 
 from .app import app, state
 from .fit import print_table
-from .options import COUNT_MAX
+from .options import COUNT_MAX, not_empty
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -50,12 +50,16 @@ def diff(
         ),
     ] = None,
     cycle: Annotated[
-        str | None, typer.Option("--cycle", help="Cycle id (default: current folder or latest).")
+        str | None,
+        typer.Option(
+            "--cycle", callback=not_empty, help="Cycle id (default: current folder or latest)."
+        ),
     ] = None,
     from_cycle: Annotated[
         str | None,
         typer.Option(
             "--from-cycle",
+            callback=not_empty,
             help="Side A is this cycle (default REV_A: its last approved tag), e.g. last "
             "month's committed plan against this month's.",
         ),

@@ -2,6 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import typer
+
 # every count of rows or findings shown (--top, --rows, --max-per-file): a terminal shows far
 # fewer, and a larger number would overflow the data libraries after outputs were written
 COUNT_MAX = 1_000_000
+
+
+def not_empty(value: Any) -> Any:
+    """Typer callback of an id option or argument: '' (an unset shell variable, `sopctl
+    validate "$CYCLE"`) is a usage error, where it used to mean the default."""
+    values = value if isinstance(value, list) else [value]
+    if any(isinstance(v, str) and not v.strip() for v in values):
+        raise typer.BadParameter("is empty: name one, or leave it out for the default")
+    return value
