@@ -121,3 +121,13 @@ def test_ctrl_c_reaches_a_command_that_did_not_ignore_it(tmp_path: Path) -> None
         timeout=120,
     )
     assert (r.returncode, r.stdout, r.stderr) == (130, "", "sopctl: interrupted\n"), r
+
+
+def test_the_entry_codes_are_the_documented_ones() -> None:
+    from sopctl import errors
+    from sopctl.cli import entry
+
+    assert (entry.EXIT_INTERRUPTED, entry.EXIT_BROKEN_PIPE) == (
+        errors.EXIT_INTERRUPTED,
+        errors.EXIT_BROKEN_PIPE,
+    )
