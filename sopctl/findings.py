@@ -165,6 +165,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     ),
     "SOP723": (Severity.ERROR, "committed plan cannot be rebuilt from the tagged inputs"),
     "SOP724": (Severity.WARNING, "tag left out of the lag analysis"),
+    "SOP725": (Severity.WARNING, "newer tag skipped: its record does not verify; run verify"),
     "SOP730": (Severity.WARNING, "file in the actuals folder is not a known actuals table"),
     "SOP731": (Severity.WARNING, "actuals name an id the committed plan does not know: left out"),
     "SOP732": (Severity.ERROR, "actuals file matches no actuals table"),

@@ -224,9 +224,11 @@ def test_this_months_plan_against_last_months_committed_one(repo: Path) -> None:
     items = next(t for t in doc["inputs"] if t["table"] == "items")
     assert items["counts"] == {"added": 0, "removed": 0, "changed": 1, "unchanged": 1}
     assert doc["notes"] == [
+        "sop/2026-12/v1 is compared as a plain revision: not a commit record: the message is "
+        "not a YAML mapping; run sopctl verify sop/2026-12/v1",  # a hand-made tag here
         "cycle 2026-12 plans 2027-01..2027-06, cycle 2027-01 plans 2027-02..2027-07: "
         "2027-02..2027-06 are in both; totals cover each cycle's own horizon, the periods "
-        "compare like with like"
+        "compare like with like",
     ]
     assert [y["role"] for y in doc["yaml"]] == ["cycle.yaml", "charter"]
     periods = doc["outputs"]["periods"]

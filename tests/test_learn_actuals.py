@@ -166,5 +166,5 @@ def test_the_default_committed_cycle_is_the_latest_by_first_period(
         (tmp_path / "cycles" / cid).mkdir(parents=True)
         (tmp_path / "cycles" / cid / "cycle.yaml").write_text(f"first_period: {first}\n")
     tags = {"2026-12": "sop/2026-12/v1", "2026-zz": "sop/2026-zz/v3"}
-    monkeypatch.setattr(committed, "latest_tags", lambda _root: tags)
-    assert committed.resolve(tmp_path, None, tmp_path) == "sop/2026-12/v1"
+    monkeypatch.setattr(committed, "latest_tags", lambda _root: (tags, []))
+    assert committed.resolve(tmp_path, None, tmp_path) == ("sop/2026-12/v1", [])

@@ -32,7 +32,7 @@ def missing_note(run: DemandRun) -> str:
     """Why there is no comparison with the previous cycle's plan, and how to get one. The plan
     is not rebuilt from the previous cycle's tag here: that would cost a second demand build
     (validation included) on every run in a fresh clone."""
-    from ..governance.log import latest_commit
+    from ..governance.log import committed_state
     from ..workspace import command
 
     prev = run.previous_cycle or ""
@@ -42,8 +42,9 @@ def missing_note(run: DemandRun) -> str:
             f"No comparison: cycle {prev}'s outputs/demand_plan.csv cannot be read; {again} "
             "writes it again, then run this command again."
         )
-    entry, _ = latest_commit(run.ws.root, prev)
-    committed = f" (committed as {entry.tag})" if entry is not None and not entry.problem else ""
+    state = committed_state(run.ws.root, prev)  # the latest tag that verifies cheaply
+    said = ([f"committed as {state.entry.tag}"] if state.entry else []) + state.skipped()
+    committed = f" ({'; '.join(said)})" if said else ""
     return (
         f"No comparison: cycle {prev}{committed} has no outputs/demand_plan.csv in this clone "
         f"(outputs are git-ignored). Run {again} to rebuild it from that cycle's inputs, then "

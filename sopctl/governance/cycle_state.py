@@ -85,7 +85,7 @@ def from_entry(
     quorum_met: bool | None,
     reconciled: bool,
 ) -> CycleState:
-    """`derive` from the cycle's latest tag in git (`log.latest_commit`); a tag whose record is
+    """`derive` from the cycle's latest tag in git (`log.committed_state`); a tag whose record is
     not intact does not count. `sopctl status` and the report both use it."""
     intact = entry is not None and not entry.problem
     return derive(

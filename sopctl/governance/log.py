@@ -122,6 +122,14 @@ class Committed:
     unverified: list[LogEntry] = field(default_factory=list)
     unknown: str = ""  # why no tag could be read (no git repository)
 
+    def skipped(self) -> list[str]:
+        """One note per newer tag passed over: "sop/c/v3 skipped: <why>; run sopctl verify ..."."""
+        return [skipped_note(e) for e in self.unverified]
+
+
+def skipped_note(e: LogEntry) -> str:
+    return f"{e.tag} skipped: {e.problem}; run sopctl verify {e.tag}"
+
 
 def committed_state(root: Path, cycle: str) -> Committed:
     """The cycle's tags, newest version first, checked cheaply: a sound record (above) at a
@@ -145,13 +153,3 @@ def committed_state(root: Path, cycle: str) -> Committed:
         out.entry = e
         break
     return out
-
-
-def latest_commit(root: Path, cycle: str) -> tuple[LogEntry | None, str]:
-    """The highest version `sop/<cycle>/v<N>` with its record (None before the first tag), and
-    "" — or (None, why) when no tag can be read because there is no git repository."""
-    try:
-        entries = committed_cycles(root, cycle)
-    except GitError as exc:
-        return None, exc.message
-    return max(entries, key=lambda e: e.version, default=None), ""

@@ -26,6 +26,7 @@ import yaml
 from .. import periods, vcs
 from ..errors import UserError
 from ..findings import Finding, finding
+from ..governance.log import LogEntry, committed_state, skipped_note
 from ..governance.tag_record import TAG_RE, cycle_tags, parse
 from ..schemas.records import CommitRecord
 from ..snapshot import materialised, repo_prefix
@@ -67,21 +68,26 @@ class Committed:
         return [periods.from_ordinal(self.first + k, self.bucket) for k in range(self.horizon)]
 
 
-def latest_tags(root: Path) -> dict[str, str]:
-    """cycle -> its highest tag sop/<cycle>/v<N>."""
-    best: dict[str, tuple[int, str]] = {}
-    for name in vcs.tag_names(root, "sop/*"):
-        m = TAG_RE.match(name)
-        if m and int(m["n"]) > best.get(m["cycle"], (0, ""))[0]:
-            best[m["cycle"]] = (int(m["n"]), name)
-    return {c: name for c, (_, name) in sorted(best.items())}
+def latest_tags(root: Path) -> tuple[dict[str, str], list[LogEntry]]:
+    """cycle -> its highest tag sop/<cycle>/v<N> whose record passes the cheap checks of
+    `log.committed_state` (the ones status applies), and the newer tags skipped (`problem`)."""
+    cycles = sorted({m["cycle"] for n in vcs.tag_names(root, "sop/*") if (m := TAG_RE.match(n))})
+    best: dict[str, str] = {}
+    skipped: list[LogEntry] = []
+    for cycle in cycles:
+        state = committed_state(root, cycle)
+        skipped += state.unverified
+        if state.entry is not None:
+            best[cycle] = state.entry.tag
+    return best, skipped
 
 
-def resolve(root: Path, arg: str | None, cwd: Path) -> str:
-    """TAG, CYCLE (its highest tag) or nothing: the cycle of the current folder, else the latest
-    cycle that has a tag. UserError (exit 2) when there is no such tag."""
+def resolve(root: Path, arg: str | None, cwd: Path) -> tuple[str, list[str]]:
+    """TAG, CYCLE (its latest sound tag) or nothing: the cycle of the current folder, else the
+    latest cycle that has a sound tag; and a note for each newer tag skipped on the way (see
+    `latest_tags`). UserError (exit 2) when there is no such tag."""
     if arg and (TAG_RE.match(arg.removeprefix("refs/tags/")) or "/" in arg):
-        return arg.removeprefix("refs/tags/")
+        return arg.removeprefix("refs/tags/"), []
     cycle = arg
     if cycle is None:
         try:
@@ -90,20 +96,26 @@ def resolve(root: Path, arg: str | None, cwd: Path) -> str:
         except ValueError:
             cycle = None
     if cycle is None:
-        tags = latest_tags(root)
+        tags, passed_over = latest_tags(root)
+        notes = [skipped_note(e) for e in passed_over]
         if not tags:
             raise UserError(
-                "no committed cycle: there is no tag sop/<cycle>/v<N>",
+                "no committed cycle: there is no sound tag sop/<cycle>/v<N>"
+                + "".join(f"; {n}" for n in notes),
                 hint="commit a cycle with 'sopctl tag' first; learn compares against it",
             )
-        return tags[max(tags, key=lambda c: cycle_order(root, c))]  # as the default cycle
-    found = cycle_tags(root, cycle)
-    if not found:
+        return tags[max(tags, key=lambda c: cycle_order(root, c))], notes  # as the default cycle
+    state = committed_state(root, cycle)
+    if state.entry is None:
+        found = cycle_tags(root, cycle)
         raise UserError(
-            f"'{cycle}' is neither a tag nor a cycle with a committed tag (sop/{cycle}/v<N>)",
-            hint="list the committed cycles with 'sopctl log'",
+            f"'{cycle}' is neither a tag nor a cycle with a committed tag (sop/{cycle}/v<N>)"
+            + "".join(f"; {n}" for n in state.skipped()),
+            hint="list the committed cycles with 'sopctl log'"
+            if not found
+            else "run 'sopctl verify' on the tag, or name a tag",
         )
-    return found[0][1]
+    return state.entry.tag, state.skipped()
 
 
 def read_ref(root: Path, name: str) -> TagRef:

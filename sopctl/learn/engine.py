@@ -19,6 +19,7 @@ from .. import periods, vcs
 from ..costs import item_costs
 from ..errors import EXIT_FINDINGS, EXIT_OK, UserError
 from ..findings import Finding, Report, finding
+from ..governance.log import skipped_note
 from ..outputs import write_all
 from ..tables.refs import in_current_terms
 from ..workspace import find_root
@@ -90,10 +91,12 @@ def run_learn(
     say = progress or (lambda _m: None)
     cwd = cwd or Path.cwd()
     base = find_root(root or cwd)
-    ref = committed.read_ref(base, committed.resolve(base, target, cwd))
+    name, passed_over = committed.resolve(base, target, cwd)
+    ref = committed.read_ref(base, name)
     say(f"reading the committed plan of {ref.name}")
     plan, ws = committed.load(base, ref, NEED, workspace=True)
     res = LearnResult(ref.name, ref.cycle, ref.commit, Report(list(plan.findings)))
+    res.report.extend(finding(ref.name, 0, 0, "SOP725", note) for note in passed_over)
     res.sources = dict(plan.sources)
     if ws is None or ws.charter is None or ws.cycle is None:
         raise UserError(f"the charter or cycle.yaml of {ref.name} cannot be read")
@@ -186,7 +189,12 @@ def _others(
         return [], []
     lo, hi = min(ords), max(ords)
     todo, skipped = [], []
-    for cycle, name in committed.latest_tags(base).items():
+    latest, passed_over = committed.latest_tags(base)
+    for e in passed_over:  # a tag that fails the cheap checks is no lag of this plan
+        if e.cycle != ref.cycle:
+            what = f"{skipped_note(e)}; left out of the lags"
+            skipped.append(finding(e.tag, 0, 0, "SOP724", what))
+    for cycle, name in latest.items():
         if cycle == ref.cycle:
             continue
         try:

@@ -47,7 +47,8 @@ def plan_diff(
     b = load_side(root, cycle, rev_b, progress)
     words = read_in_b_words(a, b)
     outputs = diff_outputs(a.plan, b.plan, limit) if a.plan and b.plan else None
-    notes = horizon_notes(a, b) if first != cycle else []
+    notes = base_notes(root, first, rev_a)
+    notes += horizon_notes(a, b) if first != cycle else []
     notes += [words.note()] if words else []
     tables, yaml = diff_tables(a, b, limit), diff_yaml_files(a, b, same_cycle=first == cycle)
     return PlanDiff(cycle, a.info, b.info, tables, yaml, outputs, limit, notes)
@@ -72,6 +73,28 @@ def read_in_b_words(a: Side, b: Side) -> Renames:
     if a.plan is not None:
         a.plan = plan_in_b_words(a.plan, words)
     return words
+
+
+def base_notes(root: Path, cycle: str, rev_a: str) -> list[str]:
+    """When side A is a tag of the cycle: a note for each newer tag skipped because its record
+    does not pass the cheap checks of `log.committed_state`, and for side A itself when it
+    does not (compared as a plain revision)."""
+    from ..governance.log import committed_state, skipped_note
+    from ..governance.tag_record import TAG_RE
+
+    name = rev_a.removeprefix("refs/tags/")
+    m = TAG_RE.match(name)
+    if not m or m["cycle"] != cycle:
+        return []
+    out = []
+    for e in committed_state(root, cycle).unverified:
+        if e.tag == name:
+            out.append(
+                f"{name} is compared as a plain revision: {e.problem}; run sopctl verify {name}"
+            )
+        elif e.version > int(m["n"]):
+            out.append(skipped_note(e))
+    return out
 
 
 def horizon_notes(a: Side, b: Side) -> list[str]:

@@ -57,9 +57,14 @@ class Side:
 
 
 def last_tag(root: Path, cycle: str, option: str = "--cycle") -> str:
-    """The highest `sop/<cycle>/v<N>` tag (by N). UserError (exit 2) when there is none;
-    `option`: how the diff named the cycle, for the hint."""
+    """The highest `sop/<cycle>/v<N>` tag (by N) whose record passes the cheap checks of
+    `log.committed_state` (newer ones are skipped with a note, see `engine.base_notes`), else
+    the highest one.
+    UserError (exit 2) when there is none; `option`: how the diff named the cycle, for the hint."""
+    from ..governance.log import committed_state
+
     found = cycle_tags(root, cycle)
+    state = committed_state(root, cycle) if found else None
     if not found and not (root / "cycles" / cycle / "cycle.yaml").is_file():
         from ..workspace import list_cycles
 
@@ -73,7 +78,8 @@ def last_tag(root: Path, cycle: str, option: str = "--cycle") -> str:
             hint=f"name a revision, e.g. 'sopctl diff {option} {cycle} main', or tag the "
             f"committed plan with '{command('tag', cycle)}'",
         )
-    return found[0][1]
+    # no sound tag at all: the highest one, compared as a plain revision (a note says so)
+    return state.entry.tag if state is not None and state.entry is not None else found[0][1]
 
 
 def load_side(root: Path, cycle: str, rev: str | None, progress: Progress | None = None) -> Side:

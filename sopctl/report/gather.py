@@ -253,5 +253,5 @@ def gather(src: PlanSource, as_of: dt.date | None, only: list[str] | None = None
         actions=acts,
         actions_note=acts_note,
         scorecard=scorecard(src),
-        notes=[str(n) for n in summary.get("notes") or []],
+        notes=[str(n) for n in summary.get("notes") or []] + (src.tag.skipped if src.tag else []),
     )

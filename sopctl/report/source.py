@@ -52,7 +52,8 @@ class TagFacts:
     tagger: str
     date: dt.date
     record: CommitRecord
-    latest: str = ""  # the cycle's latest tag (a later one supersedes this one)
+    latest: str = ""  # the cycle's latest sound tag (a later one supersedes this one)
+    skipped: list[str] = field(default_factory=list)  # newer tags not taken as "latest": why
 
 
 @dataclass
@@ -204,7 +205,8 @@ def _scores(root: Path, cycle: str, plan_digest: str) -> bool:
 @contextmanager
 def tagged(root: Path, tag: str) -> Iterator[PlanSource]:
     """The plan of a tag that verifies; PlanUnavailable (exit 1) when it does not."""
-    from ..governance.log import latest_commit
+    from ..governance.log import committed_state, skipped_note
+    from ..governance.tag_record import TAG_RE
     from ..governance.verify import verify
     from ..plandiff.sides import materialised
 
@@ -232,8 +234,11 @@ def tagged(root: Path, tag: str) -> Iterator[PlanSource]:
     )
     date = dt.datetime.fromtimestamp(info.timestamp, tz).date()
     facts = TagFacts(name, rep.commit, rep.verdict, rep.notes, record.tagger, date, record)
-    latest, _ = latest_commit(root, record.cycle)
-    facts.latest = latest.tag if latest is not None else name
+    state = committed_state(root, record.cycle)  # a newer tag that does not verify cheaply
+    facts.latest = state.entry.tag if state.entry is not None else name  # supersedes nothing
+    m = TAG_RE.match(name)
+    mine = int(m["n"]) if m else 0
+    facts.skipped = [skipped_note(e) for e in state.unverified if e.version > mine]
     integer = record.solver.get("method") == "mip"
     with materialised(root, record.cycle, rep.commit) as (tmp, _sha):
         src, _ = _plan(tmp, record.cycle, integer, f"tag {name}", rep.remade)
