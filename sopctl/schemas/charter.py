@@ -9,7 +9,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from ..hints import fraction_hint
 from ..periods import PERIODS_PER_YEAR
-from .common import Email, Id, NonNeg, Probability, Strict, Text
+from .common import Email, Id, NonNeg, NonNegAmount, Probability, Strict, Text
 from .learn import LearnRules
 
 Phase = Literal["signal", "reconcile", "commit"]
@@ -171,7 +171,7 @@ class Segment(Strict):
     priority: int = Field(ge=1, description="1 is served first")
     service_level_target: Probability
     shortage_policy: Literal["backlog", "lost_sales"]
-    shortage_penalty: NonNeg = Field(
+    shortage_penalty: NonNegAmount = Field(
         description="Cost per unit short (lost) or per unit-period late"
     )
     clear_backlog_by_end: bool = False

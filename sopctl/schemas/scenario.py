@@ -12,7 +12,7 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import Field, model_validator
 
-from .common import Id, NonNeg, Strict, Text
+from .common import Amount, Factor, Id, Strict, Text
 
 OverlayKind = Literal[
     "demand",
@@ -48,8 +48,8 @@ class DemandOverlay(_Periods):
     items: list[Id] = Field(default_factory=list)
     families: list[Text] = Field(default_factory=list)
     segments: list[Id] = Field(default_factory=list)
-    factor: NonNeg | None = Field(default=None, description="Multiply the demand, e.g. 1.2")
-    units: float | None = Field(default=None, description="Units added per cell (may be < 0)")
+    factor: Factor | None = Field(default=None, description="Multiply the demand, e.g. 1.2")
+    units: Amount | None = Field(default=None, description="Units added per cell (may be < 0)")
 
     @model_validator(mode="after")
     def _one(self) -> DemandOverlay:
@@ -62,8 +62,8 @@ class CapacityOverlay(_Periods):
 
     kind: Literal["capacity"]
     resources: list[Id] = Field(min_length=1)
-    hours: float | None = Field(default=None, description="Hours added per period (may be < 0)")
-    factor: NonNeg | None = Field(default=None, description="Multiply the hours, e.g. 0.8")
+    hours: Amount | None = Field(default=None, description="Hours added per period (may be < 0)")
+    factor: Factor | None = Field(default=None, description="Multiply the hours, e.g. 0.8")
 
     @model_validator(mode="after")
     def _one(self) -> CapacityOverlay:
@@ -78,7 +78,7 @@ class ShiftOverlay(Strict):
     resources: list[Id] = Field(min_length=1)
     from_: Text = Field(alias="from", description="First period with the extra shift")
     to: Text | None = Field(default=None, description="Last period (default: the last)")
-    hours: float = Field(gt=0, description="Hours the shift adds per period")
+    hours: Amount = Field(gt=0, description="Hours the shift adds per period")
 
 
 class WorkforcePolicy(_Periods):
@@ -96,8 +96,8 @@ class SupplierOverlay(_Periods):
     kind: Literal["supplier"]
     materials: list[Id] = Field(default_factory=list)
     suppliers: list[Text] = Field(default_factory=list)
-    capacity_factor: NonNeg | None = Field(default=None, description="Multiply the capacity")
-    capacity_units: float | None = Field(default=None, description="Units added per period")
+    capacity_factor: Factor | None = Field(default=None, description="Multiply the capacity")
+    capacity_units: Amount | None = Field(default=None, description="Units added per period")
     delay: int | None = Field(
         default=None,
         ge=1,
@@ -140,7 +140,7 @@ class ReceiptsOverlay(_Periods):
         le=104,
         description="Periods later the receipts arrive (past the horizon: left out)",
     )
-    factor: NonNeg | None = Field(
+    factor: Factor | None = Field(
         default=None, description="Share of the quantity that arrives, e.g. 0.6 (0: cancelled)"
     )
 
@@ -159,8 +159,8 @@ class PriceOverlay(_Periods):
     items: list[Id] = Field(default_factory=list)
     families: list[Text] = Field(default_factory=list)
     segments: list[Id] = Field(default_factory=list)
-    factor: NonNeg | None = Field(default=None, description="Multiply the price, e.g. 1.05")
-    change: float | None = Field(default=None, description="Money added per unit (may be < 0)")
+    factor: Factor | None = Field(default=None, description="Multiply the price, e.g. 1.05")
+    change: Amount | None = Field(default=None, description="Money added per unit (may be < 0)")
 
     @model_validator(mode="after")
     def _one(self) -> PriceOverlay:
@@ -177,8 +177,8 @@ class CostOverlay(_Periods):
     families: list[Text] = Field(default_factory=list)
     materials: list[Id] = Field(default_factory=list)
     resources: list[Id] = Field(default_factory=list)
-    factor: NonNeg | None = Field(default=None, description="Multiply the cost, e.g. 1.08")
-    change: float | None = Field(default=None, description="Money added per unit or hour")
+    factor: Factor | None = Field(default=None, description="Multiply the cost, e.g. 1.08")
+    change: Amount | None = Field(default=None, description="Money added per unit or hour")
 
     @model_validator(mode="after")
     def _one(self) -> CostOverlay:
@@ -198,7 +198,7 @@ class PromotionOverlay(_Periods):
     families: list[Text] = Field(default_factory=list)
     segments: list[Id] = Field(default_factory=list)
     uplift_pct: float | None = Field(default=None, ge=-100, le=1000)
-    uplift_units: float | None = None
+    uplift_units: Amount | None = None
 
     @model_validator(mode="after")
     def _fits(self) -> PromotionOverlay:
