@@ -97,9 +97,9 @@ def tables_markdown() -> str:
         "says which file of a cycle holds which table type. *Required*: `yes` = the column must be",
         "present and every cell filled; `column` = the column must be present, cells may be empty;",
         "`no` = optional column. Column names are matched without regard to case or surrounding",
-        "spaces. Every number must lie within ±10^15 (larger values are typos or unit",
-        "mistakes, SOP305/SOP306), besides the rules listed. See [formats.md](formats.md) for",
-        "the CSV conventions.",
+        "spaces. Every number must lie within ±10^9 (larger values are typos or unit",
+        "mistakes the solver cannot hold, SOP305/SOP306), besides the rules listed. See",
+        "[formats.md](formats.md) for the CSV conventions.",
         "",
     ]
     for name, c in CONTRACTS.items():

@@ -61,7 +61,7 @@ def test_own_diagnosis_without_iis(tmp_path: Path) -> None:
 FAR_APART = {
     "items.csv": ITEMS_HEADER + "A,10,50,0,1,,\nB,10,50,0,1,,\n",
     "resources.csv": RES_HEADER + "line,fixed,10,,,,,,,,,,,\n",
-    "routings.csv": "item,resource,hours_per_unit\nA,line,1e12\nB,line,0.001\n",
+    "routings.csv": "item,resource,hours_per_unit\nA,line,1e9\nB,line,1e-6\n",
     "inventory.csv": "item,on_hand,safety_stock,ending_target\nA,0,0,0\nB,0,0,0\n",
 }
 
@@ -73,8 +73,8 @@ def test_numbers_too_far_apart_are_named(tmp_path: Path) -> None:
 
     lp = build_model(gather(make_ws(tmp_path / "far", FAR_APART, horizon=2), demand([])))
     (msg,) = numerics(lp)
-    assert "coefficients span 1e+15: 0.001 for production[B,2027-01] in capacity[line" in msg
-    assert "to 1e+12 for production[A,2027-01] in capacity[line,2027-01]" in msg
+    assert "coefficients span 1e+15: 1e-06 for production[B,2027-01] in capacity[line" in msg
+    assert "to 1e+09 for production[A,2027-01] in capacity[line,2027-01]" in msg
     files = LINE | {"inventory.csv": NO_TARGET}
     assert numerics(build_model(gather(make_ws(tmp_path / "ok", files), demand([])))) == []
 

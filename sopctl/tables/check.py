@@ -101,11 +101,15 @@ def _cast_number(out: Emitter, df: pl.DataFrame, c: Column) -> pl.Series:
     return cast.set(invalid.fill_null(False), None)  # type: ignore[arg-type]
 
 
-# Numbers beyond 10^15 in size are typos or unit mistakes: whole numbers that large do not
-# survive float round-trips, and the solver reads bounds from 10^20 as infinite and cannot
-# balance costs or coefficients that far apart from the rest of a plan.
-NUMBER_LIMIT = 1e15
-_TYPO = " (no number may exceed 1e+15 in size: a typo or a unit mistake?)"
+# Numbers beyond 10^9 in size are typos or unit mistakes, and the solver cannot hold them: it
+# keeps each constraint to 1e-7, and from 1e9 on neighbouring doubles lie further apart than
+# that, so a plan with such a quantity, cost or capacity comes out infeasible, meaningless or
+# never (a 1e12 override ran for minutes); from 1e20 it reads them as infinite. The scenario
+# and charter bounds are the same (docs/formats.md "Numbers the solver can hold").
+NUMBER_LIMIT = 1e9
+_TYPO = (
+    " (no number may exceed 1e+09 in size: the solver cannot hold it; a typo or a unit mistake?)"
+)
 
 
 def _ranges(out: Emitter, df: pl.DataFrame, c: Column) -> None:
