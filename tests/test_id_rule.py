@@ -69,3 +69,32 @@ def test_document_ids_of_other_systems_follow_a_looser_rule(value: str, why: str
 
     got = _doc_why(value)
     assert got == why if why is None else got is not None and got.startswith(why)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "SO/2026/001",
+        "Deal 17",
+        "ПУМП-1",
+        "x" * 65,
+        "=H",
+        "+4",
+        "-1",
+        "@S",
+        "D\u200b5",
+        "D\t5",
+        "D\xa05",
+        "D\u20285",
+        "D\x7f",
+        "ok",
+    ],
+)
+def test_the_vectorised_document_id_prefilter_finds_every_bad_value(value: str) -> None:
+    import polars as pl
+
+    from sopctl.tables.idrule import DOC_SUSPECT, ID_MAX, _doc_why
+
+    s = pl.Series([value])
+    suspect = bool((s.str.contains(DOC_SUSPECT) | (s.str.len_chars() > ID_MAX))[0])
+    assert suspect or _doc_why(value) is None  # nothing bad slips past the prefilter
