@@ -308,3 +308,82 @@ def test_an_input_declared_in_the_pull_request_has_no_owner_in_it(branch: Path) 
     (found,) = codes(lines, "SOP801")
     assert found.startswith(f"{CYCLE}/inputs/promotions.csv:2: error SOP801 row promo_id=PR-1")
     assert "the charter at the base declares no such input" in found
+
+
+def test_a_branch_forked_before_the_first_charter_is_judged_by_the_base_tip(
+    tmp_path: Path,
+) -> None:
+    """The merge base of a branch forked from before the first charter has no charter; the
+    tip of the base does, and it judges: dana cannot bootstrap her own charter from there."""
+    from sopctl.demos import EXAMPLES
+
+    root = tmp_path / "plan"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    (root / "README.md").write_text("planning\n")
+    commit_as(root, "admin@acme.example", "empty repository")
+    git(root, "branch", "old")
+    write_files(root, EXAMPLES["minimal"]())
+    commit_as(root, "carl@acme.example", "Start S&OP")
+    git(root, "checkout", "-q", "-b", "evil", "old")
+    files = EXAMPLES["minimal"]()
+    charter = files.pop("charters/acme.yaml")
+    for who in ("sam", "olga", "carl"):
+        charter = charter.replace(f"{who}@acme.example", "dana@acme.example")
+    files = {k.replace("2026-12", "2027-01"): v for k, v in files.items()}
+    files["cycles/2027-01/cycle.yaml"] = (
+        files["cycles/2027-01/cycle.yaml"]
+        .replace("charter: acme", "charter: own")
+        .replace("id: 2026-12", "id: 2027-01")
+        .replace("first_period: 2027-01", "first_period: 2027-02")
+    )
+    write_files(root, {"charters/own.yaml": charter, **files})
+    commit_as(root, "dana@acme.example", "my own charter, from an old commit")
+    code, lines = check(root)
+    assert code == 1, lines
+    assert codes(lines, "SOP815") and codes(lines, "SOP816"), lines
+
+
+def _break_base(root: Path, old: str, new: str) -> None:
+    """A charter on main that this sopctl refuses (written there before a bound existed)."""
+    git(root, "checkout", "-q", "main")
+    edit(root, CHARTER, old, new)
+    commit_as(root, "carl@acme.example", "as merged long ago")
+    git(root, "checkout", "-q", "-b", "fix")
+
+
+def test_a_base_charter_refused_only_outside_its_rights_still_judges(repo: Path) -> None:
+    """A penalty above today's bound at the base: the rights still load there, so the CFO's
+    pull request fixing it is judged (and passes) instead of being blocked as unreadable."""
+    _break_base(repo, "shortage_penalty: 20", "shortage_penalty: 5.0e+9")
+    edit(repo, CHARTER, "shortage_penalty: 5.0e+9", "shortage_penalty: 20")
+    commit_as(repo, "carl@acme.example", "the penalty within the bound")
+    code, lines = check(repo)
+    assert code == 0, lines
+    assert not codes(lines, "SOP816"), lines
+    # dana may not change the charter: judged by the base's rights, not waved through
+    edit(repo, CHARTER, "shortage_penalty: 10", "shortage_penalty: 11")
+    commit_as(repo, "dana@acme.example", "dana edits the charter")
+    code, lines = check(repo)
+    assert code == 1 and codes(lines, "SOP808"), lines
+
+
+def test_a_base_charter_whose_rights_do_not_load_blocks_with_its_reason(repo: Path) -> None:
+    _break_base(repo, "frozen_periods: 1", "frozen_periods: -1")
+    edit(repo, CHARTER, "frozen_periods: -1", "frozen_periods: 1")
+    commit_as(repo, "carl@acme.example", "fix the window")
+    code, lines = check(repo)
+    (found,) = codes(lines, "SOP816")
+    assert code == 1 and "do not load, so nobody's right to change this cycle" in found
+    assert "which the base" not in found  # it has the charter: not called a new one
+
+
+def test_deleting_a_cycle_whose_base_charter_does_not_load_fails_closed(repo: Path) -> None:
+    (repo / "cycles" / "README").write_text("cycles live here\n", encoding="utf-8")
+    commit_as(repo, "carl@acme.example", "keep the folder")
+    _break_base(repo, "frozen_periods: 1", "frozen_periods: -1")
+    git(repo, "rm", "-rq", CYCLE)
+    commit_as(repo, "dana@acme.example", "drop the cycle")
+    r = run(["check", "--base", "main"], cwd=repo)
+    assert r.code == 1, r.out
+    assert f"{CYCLE}/cycle.yaml: error SOP812 cycle 2026-12 is deleted, but its charter" in r.out

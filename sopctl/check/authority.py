@@ -41,7 +41,7 @@ class Authority:
 
     charter: Charter | None  # None: no such charter at the base (SOP816)
     name: str  # charters/<name>.yaml
-    source: str  # "base", "bootstrap" (the working tree's: the base has no charter) or "new"
+    source: str  # "base", "bootstrap" (the working tree's: the base has none), "new", "unreadable"
     base: str | None = None  # the base commit
 
 
@@ -71,14 +71,33 @@ def base_charters(root: Path, prefix: str, base: str | None) -> list[str]:
     return sorted(names)
 
 
+# the keys of a charter that hold rights: they are read from the base as they are, or not at all
+RIGHTS_KEYS = frozenset({"roles", "decision_rights", "approvals", "inputs", "cadence"})
+
+
 def charter_at(root: Path, prefix: str, rev: str, name: str) -> Charter | None:
-    """The charter `name` as it was at `rev`; None when it is not there or does not load."""
+    """The charter `name` as it was at `rev`; None when it is not there or its rights do not
+    load.
+
+    Only the rights must load at `rev`: a key that this sopctl refuses there but that holds no
+    right (a penalty above a newer bound, a metric it no longer knows) is taken from the working
+    tree's charter of that name, so a charter valid when it was merged does not block every
+    pull request after an upgrade, the one fixing it included."""
     shown = f"charters/{name}.yaml"
     doc = _doc(vcs.show_file(root, rev, prefix + shown), shown)
-    if doc is None:
+    if doc is None or not isinstance(doc.data, dict):
         return None
     try:
         return Charter.model_validate(doc.data)
+    except ValidationError as exc:
+        keys = {str(e["loc"][0]) for e in exc.errors() if e.get("loc")}
+    head = _checked_doc(root, shown)
+    if not keys or keys & RIGHTS_KEYS or head is None or not isinstance(head.data, dict):
+        return None
+    data = {k: v for k, v in doc.data.items() if k not in keys}
+    data |= {k: head.data[k] for k in keys if k in head.data}
+    try:
+        return Charter.model_validate(data)
     except ValidationError:
         return None
 
@@ -96,7 +115,11 @@ def cycle_authority(
     at_base = _named(doc.data) if doc is not None else None
     name = at_base or name
     ch = charter_at(root, prefix, base, name)
-    return Authority(ch, name, "base" if ch is not None else "new", base)
+    if ch is not None:
+        return Authority(ch, name, "base", base)
+    return Authority(
+        None, name, "unreadable" if name in base_charters(root, prefix, base) else "new", base
+    )
 
 
 def signers(charter: Charter) -> set[str]:
@@ -116,16 +139,28 @@ def unknown_charter(root: Path, cycle: str, auth: Authority) -> Finding:
     doc = _checked_doc(root, shown)
     line, col = doc.where(("charter",)) if doc is not None else (0, 0)
     base = f" ({auth.base[:7]})" if auth.base else ""
+    if auth.source == "unreadable":
+        return make(
+            shown,
+            line,
+            col,
+            "SOP816",
+            f"cycle {cycle} runs under charter {auth.name}, whose roles, decision rights, "
+            f"approvals, inputs or cadence at the base{base} do not load, so nobody's right to "
+            "change this cycle can be read: fix the charter at the base in a pull request of "
+            "its own (merged by an administrator, as nobody's right can be judged), then "
+            "change the cycle",
+        )
     return make(
         shown,
         line,
         col,
         "SOP816",
-        f"cycle {cycle} runs under charter {auth.name}, which the base{base} does not have "
-        "(or cannot load): a charter grants no rights in the pull request that adds it, so "
-        "nobody may change this cycle here; merge the charter first (added by a member of a "
-        "role holding sign_off_plan in an existing charter), then open the cycle under it in a "
-        "pull request of its own",
+        f"cycle {cycle} runs under charter {auth.name}, which the base{base} does not have: "
+        "a charter grants no rights in the pull request that adds it, so nobody may change "
+        "this cycle here; merge the charter first (added by a member of a role holding "
+        "sign_off_plan in an existing charter), then open the cycle under it in a pull "
+        "request of its own",
     )
 
 

@@ -24,6 +24,7 @@ from .authority import (
 )
 from .codes import POLICIES
 from .history import (
+    authority_rev,
     cycle_changes,
     deleted_cycles,
     repo_prefix,
@@ -101,12 +102,13 @@ def run_check(root: Path, base: str | None = None) -> CheckResult:
     commits = vcs.commits_in_range(root, sha, head)
     _not_cut_off(root, sha, commits)
     result = CheckResult(sha, label, head)
+    rights = authority_rev(root, base, sha)  # the base's tip judges rights (authority.py)
     for cycle in touched_cycles(root, prefix, commits):
-        result.cycles.append(check_cycle(root, prefix, cycle, commits, sha))
+        result.cycles.append(check_cycle(root, prefix, cycle, commits, rights))
     for cycle, charter in deleted_cycles(root, prefix, sha, commits):
-        result.cycles.append(check_deleted(root, prefix, cycle, charter, commits, sha))
+        result.cycles.append(check_deleted(root, prefix, cycle, charter, commits, rights))
     merges = vcs.merges_in_range(root, sha, head)
-    result.repository = check_repository(root, prefix, commits, merges, sha)
+    result.repository = check_repository(root, prefix, commits, merges, rights)
     return result
 
 
@@ -157,9 +159,21 @@ def check_deleted(
     res = CycleResult(cycle, tag=last_tag(root, cycle))
     path = f"cycles/{cycle}/cycle.yaml"
     ch = charter_at(root, prefix, base, charter) if base else None
-    if ch is None:
-        why = f"the cycle was deleted and charter {charter} cannot be read at the base"
-        _skip(res, list(POLICIES), why)
+    if ch is None:  # nobody's right to delete it can be judged: fail closed, never skip
+        where = f" ({base[:7]})" if base else ""
+        res.policies["decision_rights"] = [
+            make(
+                path,
+                0,
+                0,
+                "SOP812",
+                f"cycle {cycle} is deleted, but its charter {charter} cannot be read at the "
+                f"base{where}, so no right to delete it can be judged: restore the cycle, or "
+                "fix the charter in a pull request of its own first",
+            )
+        ]
+        _skip(res, list(POLICIES), "the cycle was deleted")
+        res.policies = {p: res.policies[p] for p in POLICIES if p in res.policies}
         return res
     res.policies["decision_rights"] = deleted_rights(
         root, ch, cycle, path, res.tag, commits, prefix

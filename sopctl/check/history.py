@@ -58,6 +58,24 @@ def resolve_base(root: Path, base: str | None) -> tuple[str | None, str]:
     return vcs.resolve_commit(root, "HEAD~1"), "HEAD~1"
 
 
+def authority_rev(root: Path, base: str | None, merge_base: str | None) -> str | None:
+    """The revision whose charters judge the range's rights: the tip of the named base (or of
+    main/master), which is what governs once the pull request is merged, never the merge base
+    alone: a branch forked from an old commit (before the first charter, or before a right was
+    revoked) must not choose the charter it is judged by. The merge base where no tip is
+    known (HEAD~1 on the default branch itself)."""
+    if base:
+        return vcs.resolve_commit(root, base) or merge_base
+    head = vcs.head(root)
+    for name in DEFAULT_BRANCHES:
+        sha = vcs.resolve_commit(root, name)
+        if sha is not None and sha != head:
+            return sha
+        if sha is not None:
+            break
+    return merge_base
+
+
 def deleted_cycles(
     root: Path, prefix: str, base: str | None, commits: list[vcs.CommitChange]
 ) -> list[tuple[str, str]]:
