@@ -78,11 +78,13 @@ def test_a_tag_off_the_history_of_head_is_not_the_committed_state(tagged: Path) 
     other = commit_all(tagged, "elsewhere")
     _tag_as(tagged, "planner@example.test", V2, message, other)
     git(tagged, "checkout", "-q", "main")
+    git(tagged, "branch", "-q", "-D", "elsewhere")  # as fetched: in no branch of this repository
     doc, text = _status(tagged)
     assert doc["committed"]["tag"] == V1 and doc["state"]["text"] == f"committed as {V1}"
     assert [e["tag"] for e in doc["unverified"]] == [V2]
     assert (
-        f"its commit {other[:12]} is not in the history of HEAD" in doc["unverified"][0]["problem"]
+        f"its commit {other[:12]} is in no branch of this repository"
+        in doc["unverified"][0]["problem"]
     )
     assert f"status committed as {V1})" in text
     assert f"tag {V2} present but not verified: its commit {other[:12]}" in text
@@ -97,3 +99,11 @@ def test_log_text_reads_version_and_flags_problems_in_their_own_column(
     assert f"{CYCLE}: version 1;" in text and "v 1" not in text
     assert "approved by see below" not in text and "problem see below" in text
     assert f"sop/{CYCLE}/v7: not annotated" in text
+
+
+def test_a_branch_opened_before_the_tag_still_sees_the_cycle_committed(tagged: Path) -> None:
+    """The next cycle opened on a branch forked before the tag (as the docs suggest): the tag's
+    commit is not in that branch's history, but it is on main: a genuine commit record."""
+    git(tagged, "checkout", "-q", "-b", "next", "HEAD~1")
+    doc, _ = _status(tagged)
+    assert doc["committed"]["tag"] == V1 and not doc["unverified"], doc

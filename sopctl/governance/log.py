@@ -133,19 +133,28 @@ def skipped_note(e: LogEntry) -> str:
 
 def committed_state(root: Path, cycle: str) -> Committed:
     """The cycle's tags, newest version first, checked cheaply: a sound record (above) at a
-    commit in the history of HEAD. A tag fetched from another repository, or moved off this
-    history, is listed as unverified, not taken as the committed state (only `sopctl verify`
-    re-makes the plan; this costs one `git merge-base` per tag looked at)."""
+    commit of this repository's branches (the history of HEAD, else of any local or
+    remote-tracking branch: a branch opened before the tag, for the next cycle, still sees it).
+    A tag fetched from another repository, or moved off every branch, is listed as unverified,
+    not taken as the committed state (only `sopctl verify` re-makes the plan; this costs a git
+    call or two per tag looked at). A shallow clone cannot place a commit: its tags are taken
+    on their records alone."""
     try:
         entries = committed_cycles(root, cycle)
     except GitError as exc:
         return Committed(unknown=exc.message)
     out = Committed()
+    shallow = vcs.is_shallow(root)
     for e in sorted(entries, key=lambda e: e.version, reverse=True):
-        if not e.problem and vcs.merge_base(root, e.commit, "HEAD") != e.commit:
+        placed = (
+            shallow
+            or vcs.merge_base(root, e.commit, "HEAD") == e.commit
+            or vcs.in_some_branch(root, e.commit)
+        )
+        if not e.problem and not placed:
             e.problem = (
-                f"its commit {e.commit[:12]} is not in the history of HEAD (a tag fetched "
-                "from another repository, or moved)"
+                f"its commit {e.commit[:12]} is in no branch of this repository (a tag "
+                "fetched from another repository, or moved)"
             )
         if e.problem:
             out.unverified.append(e)

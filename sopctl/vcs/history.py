@@ -70,6 +70,18 @@ def merge_base(root: Path, a: str, b: str) -> str | None:
     return out.strip() if status == 0 and out.strip() else None
 
 
+def in_some_branch(root: Path, commit: str) -> bool:
+    """Whether a local or remote-tracking branch contains `commit` (one git call)."""
+    status, out, _ = _call(
+        root,
+        ["for-each-ref", "--count=1", f"--contains={commit}", "refs/heads", "refs/remotes"],
+        "git for-each-ref",
+        None,
+        False,
+    )
+    return status == 0 and bool(out.strip())
+
+
 def commits_in_range(root: Path, base: str | None, rev: str = "HEAD") -> list[CommitChange]:
     """Every non-merge commit in `base..rev` (all of `rev`'s history when base is None), oldest
     first, with the paths each one changed against its first parent (renames as delete + add)."""
