@@ -22,7 +22,7 @@ from ..errors import (
     SopctlError,
     UserError,
 )
-from .options import COUNT_MAX, not_empty
+from .options import COUNT_MAX, name_empty_extras, not_empty
 
 app = typer.Typer(
     name="sopctl",
@@ -51,10 +51,13 @@ class Format(StrEnum):
 @app.callback(invoke_without_command=True)  # `sopctl --version` alone; see `_version`
 def _main(
     ctx: typer.Context,
-    root: Annotated[
-        Path | None,
+    root_arg: Annotated[
+        str | None,  # a string: Click makes Path('') the current folder before any callback
         typer.Option(
-            "--root", help="Planning repository (default: found from the current folder)."
+            "--root",
+            metavar="PATH",
+            callback=not_empty,
+            help="Planning repository (default: found from the current folder).",
         ),
     ] = None,
     debug: Annotated[
@@ -66,6 +69,7 @@ def _main(
 ) -> None:
     state.debug = debug
     _version(ctx, version)
+    root = Path(root_arg) if root_arg is not None else None
     # a typo must not fall back to a repo above it (init makes its own folder, PATH)
     if root is not None and not root.is_dir() and ctx.invoked_subcommand != "init":
         what = "is not a folder" if root.exists() else "does not exist"
@@ -295,6 +299,7 @@ def main() -> None:
         sys.exit(EXIT_INTERRUPTED)
     except typer.TyperException as exc:  # usage errors: bad option, missing argument
         show = getattr(exc, "show", None)
+        name_empty_extras(exc)
         if show is not None:
             show()
         code = getattr(exc, "exit_code", EXIT_USAGE)

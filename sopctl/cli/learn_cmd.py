@@ -14,7 +14,7 @@ import typer
 
 from .app import app, state
 from .fit import print_table, wrap_lines
-from .options import COUNT_MAX
+from .options import COUNT_MAX, not_empty
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -36,6 +36,7 @@ def learn(
         str | None,
         typer.Argument(
             metavar="TAG|CYCLE",
+            callback=not_empty,
             help="A tag sop/<cycle>/v<N>, or a cycle (its highest tag). Default: the cycle of "
             "the current folder, else the latest committed cycle.",
         ),

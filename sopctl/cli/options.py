@@ -18,3 +18,17 @@ def not_empty(value: Any) -> Any:
     if any(isinstance(v, str) and not v.strip() for v in values):
         raise typer.BadParameter("is empty: name one, or leave it out for the default")
     return value
+
+
+def name_empty_extras(exc: Exception) -> None:
+    """Click's "Got unexpected extra argument(s) ()" for a command given only empty
+    arguments (`sopctl codeowners ''`, an unset shell variable) shows nothing between the
+    brackets: name the empty argument instead."""
+    message = getattr(exc, "message", None)
+    if not isinstance(message, str) or not message.startswith("Got unexpected extra argument"):
+        return
+    extras = message[message.find(") (") + 3 : message.rfind(")")]  # "argument(s) (...)"
+    if not extras.strip():
+        exc.message = (  # type: ignore[attr-defined]
+            "Got an unexpected empty argument (''): leave it out (an unset shell variable?)"
+        )

@@ -15,7 +15,7 @@ from typing import Annotated, TypeVar
 import typer
 
 from .app import app, state
-from .options import COUNT_MAX
+from .options import COUNT_MAX, not_empty
 
 __all__ = ["app", "state"]
 
@@ -35,6 +35,7 @@ def compare(
         list[str] | None,
         typer.Argument(
             metavar="[CYCLE] [NAMES]...",
+            callback=not_empty,
             help="A cycle id (default: current folder or latest), then scenario names "
             "(default: every declared scenario) or git revisions (the first is the base; one "
             "revision is compared with the working tree).",
