@@ -139,3 +139,29 @@ def old_export(monkeypatch: Any) -> None:
 
     rows = record.about_rows
     monkeypatch.setattr(record, "about_rows", lambda cycle, charter, _: rows(cycle, charter, []))
+
+
+def record_tag(root: Path, cycle: str, name: str) -> None:
+    """An annotated tag `name` at HEAD whose message is a sound commit record of the cycle's
+    files, by the test identity: it passes the cheap checks (`log.committed_state`) that a
+    hand-made tag fails. No plan is solved and no approval recorded."""
+    from sopctl.governance.records import files_digest, plan_files
+    from sopctl.governance.tag_record import dump
+    from sopctl.schemas.records import CommitRecord
+    from sopctl.validate import load_workspace
+
+    ws, _ = load_workspace(root, cycle, cwd=root)
+    assert ws.cycle is not None
+    files = plan_files(ws)
+    record = CommitRecord(
+        cycle=cycle,
+        charter=ws.cycle.charter,
+        tagger=IDENTITY["GIT_COMMITTER_EMAIL"],
+        plan_digest=files_digest(files),
+        approvals=[],
+        files=files,
+        kpis={},
+    )
+    message = root / ".git" / "RECORD_MSG"
+    message.write_text(dump(record, name), encoding="utf-8")
+    git(root, "tag", "-a", "--cleanup=verbatim", "-F", str(message), name)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import git, run
+from tests.helpers import git, record_tag, run
 from tests.test_governance_support import (
     APPROVALS,
     CYCLE,
@@ -219,7 +219,7 @@ def test_a_charter_edit_does_not_reopen_a_cycle_a_later_one_follows(
     template: Path, tmp_path: Path
 ) -> None:
     root = copy_repo(template, tmp_path / "plan")
-    git(root, "tag", "-a", "sop/2026-12/v1", "-m", "record")
+    record_tag(root, "2026-12", "sop/2026-12/v1")
     next_cycle(root)
     commit_as(root, MEMBERS["demand_planner"], "open 2027-01")
     git(root, "checkout", "-q", "-b", "charter")
@@ -237,7 +237,7 @@ def test_a_charter_edit_does_not_reopen_a_cycle_a_later_one_follows(
     ), r.out
     # the latest cycle still counts the charter
     git(root, "reset", "-q", "--hard", "main")
-    git(root, "tag", "-a", "sop/2027-01/v1", "-m", "record")
+    record_tag(root, "2027-01", "sop/2027-01/v1")
     add_dave(root)
     r = run(["check", "--base", "main"], cwd=root)
     (line,) = sop(r.out, "SOP806")
@@ -263,7 +263,7 @@ def test_a_forged_approval_is_no_new_approval_round_either(template: Path, tmp_p
     """A tagged cycle changed since its tag: an approval written for the ops lead by the
     demand planner does not stand for the new round (SOP806 as well as SOP813)."""
     root = copy_repo(template, tmp_path / "plan")
-    git(root, "tag", "-a", "sop/2026-12/v1", "-m", "record")
+    record_tag(root, "2026-12", "sop/2026-12/v1")
     git(root, "checkout", "-q", "-b", "feature")
     edit(root, f"{CYCLE}/inputs/inventory.csv", "P-100,150,60,60", "P-100,170,60,60")
     commit_as(root, MEMBERS["ops_lead"], "a late stock count")

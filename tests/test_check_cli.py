@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import xml.etree.ElementTree as ET
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import git, run
+from tests.helpers import git, record_tag, run
 
 CYCLE = "cycles/2026-12"
 OVERRIDES = f"{CYCLE}/inputs/overrides.csv"
@@ -153,7 +154,7 @@ def test_committed_outputs_drift(repo: Path) -> None:
 
 
 def test_tagged_cycle_needs_new_approval(repo: Path) -> None:
-    git(repo, "tag", "-a", "sop/2026-12/v1", "-m", "record")
+    record_tag(repo, "2026-12", "sop/2026-12/v1")
     edit(repo, f"{CYCLE}/inputs/inventory.csv", "P-100,150,60,60", "P-100,170,60,60")
     commit_as(repo, "olga@acme.example", "stock count")
     r = run(["check"], cwd=repo)  # on main: base is HEAD~1
@@ -164,10 +165,33 @@ def test_tagged_cycle_needs_new_approval(repo: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "hand_made",
+    [["-a", "-m", "oops, not a record"], []],
+    ids=["annotated", "lightweight"],
+)
+def test_a_hand_made_higher_tag_does_not_close_the_approval_round(
+    repo: Path, hand_made: list[str]
+) -> None:
+    """check takes the cycle's last tag as status, learn and diff do (`log.committed_state`):
+    a hand-made sop/2026-12/v2 on the changed commit is no commit record, so the change since
+    v1 still needs a new approval round (it used to be compared with v2: nothing changed)."""
+    record_tag(repo, "2026-12", "sop/2026-12/v1")
+    edit(repo, f"{CYCLE}/inputs/inventory.csv", "P-100,150,60,60", "P-100,170,60,60")
+    commit_as(repo, "olga@acme.example", "stock count")
+    git(repo, "tag", *hand_made, "sop/2026-12/v2")
+    r = run(["check", "--format", "json"], cwd=repo)
+    assert r.code == 1, r.out + r.err
+    doc = json.loads(r.out)
+    assert doc["cycles"][0]["tag"] == "sop/2026-12/v1"
+    (sop806,) = [f for f in doc["findings"] if f["code"] == "SOP806"]
+    assert sop806["message"].startswith("cycle 2026-12 was committed as sop/2026-12/v1, and ")
+
+
 def test_a_crlf_checkout_changes_no_tagged_input(repo: Path, tmp_path: Path) -> None:
     """core.autocrlf=true checks every input out with CRLF: none of them changed since the tag,
     so a change elsewhere in the cycle is no reason for SOP806."""
-    git(repo, "tag", "-a", "sop/2026-12/v1", "-m", "record")
+    record_tag(repo, "2026-12", "sop/2026-12/v1")
     win = tmp_path / "win"
     git(repo, "clone", "-q", "-c", "core.autocrlf=true", str(repo), str(win))
     assert b"\r\n" in (win / CYCLE / "inputs" / "inventory.csv").read_bytes()

@@ -10,7 +10,6 @@ from .. import vcs
 from ..errors import UserError
 from ..findings import Finding, Report
 from ..findings import finding as make
-from ..governance.tag_record import cycle_tags
 from ..periods import horizon, to_ordinal
 from ..results import no_plan
 from ..workspace import later_cycles
@@ -90,8 +89,13 @@ class CheckResult:
 
 
 def last_tag(root: Path, cycle: str) -> str | None:
-    found = cycle_tags(root, cycle)
-    return found[0][1] if found else None
+    """The cycle's latest tag that passes the cheap checks, as status, learn and diff take it
+    (`log.committed_state`): a hand-made, altered or moved tag with a higher number neither
+    closes the approval round nor moves what the cycle's files are compared with."""
+    from ..governance.log import committed_state
+
+    entry = committed_state(root, cycle).entry
+    return entry.tag if entry is not None else None
 
 
 def run_check(root: Path, base: str | None = None) -> CheckResult:

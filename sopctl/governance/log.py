@@ -63,7 +63,10 @@ def committed_cycles(root: Path | None, cycle: str | None = None) -> list[LogEnt
     """The commit records of every cycle, or of `cycle` only (only its tags are read)."""
     from ..workspace import find_root
 
-    base = find_root(root or Path.cwd())
+    return _records(find_root(root or Path.cwd()), cycle)
+
+
+def _records(base: Path, cycle: str | None) -> list[LogEntry]:
     out = []
     for item in vcs.list_tags(base, TAG_PREFIX + (f"{cycle}/" if cycle else "")):
         name = item if isinstance(item, str) else item.name
@@ -140,7 +143,9 @@ def committed_state(root: Path, cycle: str) -> Committed:
     call or two per tag looked at). A shallow clone cannot place a commit: its tags are taken
     on their records alone."""
     try:
-        entries = committed_cycles(root, cycle)
+        # `root` is the planning repository: not found again, so check can read the tags of
+        # a range that deleted the last cycle (no cycles/ folder left)
+        entries = _records(root, cycle)
     except GitError as exc:
         return Committed(unknown=exc.message)
     out = Committed()
