@@ -116,6 +116,22 @@ def test_deleting_the_last_cycle_is_judged_not_refused(initialised: Path) -> Non
     assert run(["check"], cwd=other).code == 2
 
 
+def test_deleting_the_last_cycle_says_why_codeowners_is_not_checked(initialised: Path) -> None:
+    """With a CODEOWNERS file, the codeowners policy was skipped as 'a charter or cycle does not
+    load', though every file left loads: there is no cycle left to make the section from."""
+    root = initialised
+    assert run(["codeowners", "--write"], cwd=root).code == 0
+    commit_as(root, "carl@acme.example", "CODEOWNERS")
+    git(root, "branch", "-q", "-f", "main")
+    git(root, "rm", "-rq", CYCLE)
+    commit_as(root, "carl@acme.example", "the CFO (sign_off_plan) drops the only cycle")
+    r = run(["check", "--base", "main", "--format", "json"], cwd=root)
+    assert r.code == 0, r.out + r.err
+    why = json.loads(r.out)["repository"]["skipped"]["codeowners"]
+    assert why.startswith("no cycle is left (the cycles/ folder is gone)"), why
+    assert "does not load" not in why
+
+
 def open_next_cycle(root: Path) -> None:
     nxt = root / "cycles/2027-01"
     shutil.copytree(root / CYCLE, nxt)
