@@ -6,7 +6,6 @@ the rest, so a million bad rows cost no more than a few.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import operator
 import re
@@ -16,11 +15,11 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from ..findings import Finding, finding
-from ..hints import decimal_comma, fraction_hint
-from .contracts import CONTRACTS, Column, Contract
-from .csvread import LINE, RawTable, thousands_like
+from .contracts import CONTRACTS, Contract
+from .csvread import LINE, RawTable
 from .emit import Emitter, value_message
 from .idrule import check_document_id, check_id_rule, check_twins
+from .numbers import NUMBER_LIMIT, cast_number, check_ranges
 from .refs import Context, check_periods, check_span, ord_col, resolve_ids
 
 __all__ = ["Context", "Table", "check_table", "ord_col", "recheck_keys", "resolve_ids"]
@@ -56,96 +55,6 @@ class Table:
     path: str
     frame: pl.DataFrame  # typed columns + LINE + hidden period ordinals
     header: list[str] = field(default_factory=list)  # column names in file order
-
-
-def _cast_number(out: Emitter, df: pl.DataFrame, c: Column) -> pl.Series:
-    """Numbers as Float64 (ints too, until the range checks have run: a huge value is then
-    "too large", not "empty"). Values that are not numbers are reported once and become null,
-    so no later check reports the same cell again."""
-    raw = df[c.name]
-    cast = raw.cast(pl.Float64, strict=False)
-    finite = cast.is_finite().fill_null(True)
-    clean = cast.null_count() == raw.null_count() and bool(finite.all())
-    if c.dtype == "int" and clean:
-        clean = not bool((cast != cast.round(0)).any())
-    if clean:  # the common case: one conversion, no row-level work
-        return cast
-    invalid = cast.is_null() | ~finite
-    if c.dtype == "int":
-        invalid = invalid | (cast != cast.round(0)).fill_null(False)
-    bad = df.filter(raw.is_not_null() & invalid)
-    vals = bad[c.name].to_list()
-    lines = bad[LINE].to_list()
-    thou = [i for i, v in enumerate(vals) if thousands_like(v)]
-    other = [i for i, v in enumerate(vals) if not thousands_like(v)]
-    out.rows(
-        "SOP303",
-        c.name,
-        [lines[i] for i in thou],
-        lambda k: (
-            f"'{vals[thou[k]]}' uses a thousands separator; write "
-            f"{vals[thou[k]].replace(',', '')} (a dot is the decimal mark)"
-        ),
-    )
-    if c.dtype == "int":
-        code, want = "SOP304", "is not a whole number; write an integer such as 3"
-    else:
-        code, want = "SOP302", "is not a number; write a plain number such as 12.5"
-
-    def not_a_number(k: int) -> str:
-        dot = decimal_comma(vals[other[k]]) if c.dtype == "float" else None
-        fix = f"is not a number; write {dot} (a dot is the decimal mark)" if dot else want
-        return f"'{vals[other[k]]}' in column '{c.name}' {fix}"
-
-    out.rows(code, c.name, [lines[i] for i in other], not_a_number)
-    return cast.set(invalid.fill_null(False), None)  # type: ignore[arg-type]
-
-
-# Numbers beyond 10^9 in size are typos or unit mistakes, and the solver cannot hold them: it
-# keeps each constraint to 1e-7, and from 1e9 on neighbouring doubles lie further apart than
-# that, so a plan with such a quantity, cost or capacity comes out infeasible, meaningless or
-# never (a 1e12 override ran for minutes); from 1e20 it reads them as infinite. The scenario
-# and charter bounds are the same (docs/formats.md "Numbers the solver can hold").
-NUMBER_LIMIT = 1e9
-_TYPO = (
-    " (no number may exceed 1e+09 in size: the solver cannot hold it; a typo or a unit mistake?)"
-)
-
-
-def _ranges(out: Emitter, df: pl.DataFrame, c: Column) -> None:
-    col = pl.col(c.name)
-    why_lo = why_hi = ""
-    if c.max is None:
-        c, why_hi = dataclasses.replace(c, max=NUMBER_LIMIT), _TYPO
-    if c.min is None:
-        c, why_lo = dataclasses.replace(c, min=-NUMBER_LIMIT), _TYPO
-    lo, hi = df.select(col.min(), col.max().alias("__hi")).row(0)  # one pass; rows if needed
-    if lo is None:
-        return
-    if c.min is not None and (lo <= c.min if c.min_exclusive else lo < c.min):
-        cond = col <= c.min if c.min_exclusive else col < c.min
-        bad = df.filter(cond)
-        if bad.height:
-            vals = bad[c.name].to_list()
-            word = "above" if c.min_exclusive else "at least"
-            out.rows(
-                "SOP305",
-                c.name,
-                bad[LINE].to_list(),
-                lambda i: f"{c.name} is {vals[i]:g}; it must be {word} {c.min:g}{why_lo}",
-            )
-    if c.max is not None and hi > c.max:
-        bad = df.filter(col > c.max)
-        if bad.height:
-            vals = bad[c.name].to_list()
-            fraction = c.min == 0 and c.max == 1  # a share: 35 for 35 % instead of 0.35?
-
-            def above(i: int) -> str:
-                percent = fraction_hint(vals[i]) if fraction else ""
-                why = f" (a fraction: {percent})" if percent else why_hi
-                return f"{c.name} is {vals[i]:g}; it must be at most {c.max:g}{why}"
-
-            out.rows("SOP306", c.name, bad[LINE].to_list(), above)
 
 
 _RULES: dict[str, Callable[[set[str]], pl.Expr | None]] = {
@@ -291,8 +200,8 @@ def check_table(raw: RawTable, contract: Contract, ctx: Context) -> tuple[Table,
             empty_msg = f"'{c.name}' is empty; fill in {c.description.lower()}"
             out.rows("SOP301", c.name, bad[LINE].to_list(), value_message([], empty_msg))
         if c.dtype in ("int", "float"):
-            df = df.with_columns(_cast_number(out, df, c).alias(c.name))
-            _ranges(out, df, c)
+            df = df.with_columns(cast_number(out, df, c).alias(c.name))
+            check_ranges(out, df, c)
             if c.dtype == "int":
                 whole = pl.col(c.name)
                 fits = whole.abs() <= NUMBER_LIMIT

@@ -20,6 +20,7 @@ import polars as pl
 from ..files import not_regular
 from ..findings import Finding, finding
 from ..hints import SEMICOLON_ADVICE, SEPARATOR_ADVICE
+from .encoding import decode_problem, line_col
 from .lines import chunks_and_lines
 
 LINE = "__line"  # physical line number of each row (header = 1)
@@ -37,30 +38,6 @@ class RawTable:
     header: list[str]  # normalised column names in file order
     frame: pl.DataFrame
     dropped: int = 0  # rows left out because they could not be split into fields (SOP206)
-
-
-def _line_col(data: bytes, pos: int) -> tuple[int, int]:
-    line = data.count(b"\n", 0, pos) + 1
-    start = data.rfind(b"\n", 0, pos) + 1
-    return line, pos - start + 1
-
-
-def decode_problem(path: str, data: bytes) -> Finding | None:
-    """SOP004 at the first byte that is not UTF-8, with a guess of the file's encoding."""
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line, col = _line_col(data, exc.start)
-        if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[1:2] == b"\x00":
-            guess = "UTF-16"
-        elif exc.object[exc.start] >= 0x80:
-            guess = "Windows-1252/Latin-1"
-        else:
-            guess = "another encoding"
-        byte = exc.object[exc.start]
-        why = f"byte 0x{byte:02x} is not UTF-8 (the file looks like {guess}); re-save it as UTF-8"
-        return finding(path, line, col, "SOP004", why)
-    return None
 
 
 def _header_fields(path: str, names_raw: list[str]) -> tuple[list[str], list[Finding]]:
@@ -274,7 +251,7 @@ def read_raw(
         findings.append(
             finding(
                 display,
-                _line_col(data, nul)[0],
+                line_col(data, nul)[0],
                 0,
                 "SOP008",
                 "this line holds a NUL character (byte 0), left by a broken export; delete it "

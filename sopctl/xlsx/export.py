@@ -345,7 +345,7 @@ def _input_bytes(root: Path, path: Path, report: Report) -> bytes | None:
     """The bytes of one input file, or None with the finding that says why it is left out
     (`paths.target_problem`: a symlink out of the repository, a folder, a broken link, a FIFO
     or device), or that it cannot be read, or is not UTF-8 (SOP004)."""
-    from ..tables.csvread import decode_problem
+    from ..tables.encoding import decode_problem
     from ..workspace import display
     from .paths import target_problem
 
