@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .app import app, state
+from .options import not_empty
 
 if TYPE_CHECKING:
     from ..check.engine import CheckResult
@@ -36,6 +37,7 @@ def check(
         str | None,
         typer.Option(
             "--base",
+            callback=not_empty,
             help="Compare HEAD with this revision (its merge base with HEAD). Default: the "
             "merge base with main/master, or HEAD~1 on that branch.",
         ),

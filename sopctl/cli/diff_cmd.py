@@ -39,6 +39,7 @@ def diff(
         str | None,
         typer.Argument(
             metavar="REV_A",
+            callback=not_empty,
             help="Base revision: commit, tag or branch "
             "(default: the cycle's last approved tag sop/<cycle>/v<N>).",
         ),
@@ -46,7 +47,9 @@ def diff(
     rev_b: Annotated[
         str | None,
         typer.Argument(
-            metavar="REV_B", help="Revision to compare with the base (default: the working tree)."
+            metavar="REV_B",
+            callback=not_empty,
+            help="Revision to compare with the base (default: the working tree).",
         ),
     ] = None,
     cycle: Annotated[
