@@ -67,24 +67,41 @@ def suggestion(value: str) -> str | None:
 
 
 def check_id_rule(out: Emitter, df: pl.DataFrame, column: str) -> None:
-    """SOP240 at the first row of each distinct value of `column` that breaks the id rule.
-    Only for columns that define or key ids: a reference to an id may be written as a
-    glossary alias, which may hold spaces; one that names no id is SOP402 or SOP403."""
+    """The id rule of a column that defines or keys ids YAML files may name (items, resources,
+    materials, promotions, assumptions): SOP240 (error) at the first row of each distinct value
+    that no id may be (an invisible character, a formula start, more than 64 characters: the
+    document rule); SOP241 (warning) for one that only breaks the YAML rule (a real SKU such as
+    `1/2-VALVE` or `M8x20 DIN933` plans fine, but a scenario or `forecast.per_item` cannot name
+    it). A reference to an id may be written as a glossary alias, which may hold spaces; one
+    that names no id is SOP402 or SOP403."""
     uniq = df[column].drop_nulls().unique()
-    bad = sorted(uniq.filter(~uniq.str.contains(ID_PATTERN)).to_list())
+    off = uniq.filter(~uniq.str.contains(ID_PATTERN))
+    if not off.len():
+        return
+    worse = off.str.contains(DOC_SUSPECT) | (off.str.len_chars() > ID_MAX)
+    bad, yaml_only = sorted(off.filter(worse).to_list()), sorted(off.filter(~worse).to_list())
+
+    def fix_of(v: str) -> str:
+        fix = suggestion(v)
+        if fix:
+            return f"write '{fix}'"
+        if len(v) > ID_MAX:
+            return f"shorten it to {ID_MAX} characters at most"
+        return "write it with those characters only"
 
     def message(v: str, n: int) -> str:
         rows = "1 row" if n == 1 else f"{n} rows"
-        fix = suggestion(v)
-        if fix:
-            write = f"write '{fix}'"
-        elif len(v) > ID_MAX:
-            write = f"shorten it to {ID_MAX} characters at most"
-        else:
-            write = "write it with those characters only"
-        return f"'{shown(v)}' ({rows}) is not a valid id: {_why(v)}; {RULE}; {write}"
+        return f"'{shown(v)}' ({rows}) is not a valid id: {_why(v)}; {RULE}; {fix_of(v)}"
+
+    def warning(v: str, n: int) -> str:
+        rows = "1 row" if n == 1 else f"{n} rows"
+        return (
+            f"'{shown(v)}' ({rows}) cannot be named in the YAML files (scenario overlays, "
+            f"forecast.per_item): {_why(v)}; {RULE}; {fix_of(v)} to name it there"
+        )
 
     distinct_problems(out, df, column, bad, "SOP240", message)
+    distinct_problems(out, df, column, yaml_only, "SOP241", warning)
 
 
 FORMULA = "=+-@"  # a spreadsheet reads a cell starting with one of these as a formula
@@ -139,11 +156,15 @@ def check_twins(
 ) -> None:
     """SOP401 at the first row of each spelling of an id that a row above already defines in
     another case or through the glossary (a repeat of one spelling is the plain SOP401)."""
-    uniq = [v for v in df[column].drop_nulls().unique().to_list() if isinstance(v, str)]
-    groups: dict[str, list[str]] = {}
-    for v in uniq:
-        groups.setdefault(fold(v, aliases), []).append(v)
-    twins = [v for vs in groups.values() if len(vs) > 1 for v in vs]
+    # one vectorised pass (`fold` for every value at once): Python sees only the twins
+    uniq = df.select(pl.col(column).drop_nulls().unique())
+    folded = pl.col(column).str.to_lowercase()
+    if aliases:
+        folded = folded.replace(aliases).str.to_lowercase()
+    grouped = uniq.with_columns(folded.alias("__fold")).filter(
+        pl.col(column).n_unique().over("__fold") > 1
+    )
+    twins = grouped[column].to_list()
     if not twins:
         return
     firsts = (
