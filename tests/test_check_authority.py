@@ -387,3 +387,22 @@ def test_deleting_a_cycle_whose_base_charter_does_not_load_fails_closed(repo: Pa
     r = run(["check", "--base", "main"], cwd=repo)
     assert r.code == 1, r.out
     assert f"{CYCLE}/cycle.yaml: error SOP812 cycle 2026-12 is deleted, but its charter" in r.out
+
+
+@pytest.mark.parametrize("status", ["draft", "approved"])
+def test_a_cycle_opened_as_approved_needs_the_sign_off_right(branch: Path, status: str) -> None:
+    """Opening a cycle is routine, but one opened with status approved (or committed) claims a
+    decision nobody took: judged as a change of its status from draft."""
+    shutil.copytree(branch / CYCLE, branch / "cycles/2027-01")
+    cy = branch / "cycles/2027-01/cycle.yaml"
+    text = cy.read_text(encoding="utf-8").replace("id: 2026-12", "id: 2027-01")
+    text = text.replace("first_period: 2027-01", "first_period: 2027-02")
+    cy.write_text(text.replace("status: draft", f"status: {status}"), encoding="utf-8")
+    commit_as(branch, "dana@acme.example", "open January")
+    _, lines = check(branch)
+    flagged = [ln for ln in lines if ln.startswith("cycles/2027-01/cycle.yaml:5:")]
+    if status == "draft":
+        assert not flagged, lines
+    else:
+        (found,) = flagged
+        assert "status" in found and "dana@acme.example" in found, found

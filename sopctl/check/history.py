@@ -339,6 +339,15 @@ def cycle_changes(
                 if old is not None:  # opening a cycle is routine; changing its frame is not
                     frame = yaml_edits(before, after, shown, head_doc(shown), c)
                     out.yaml += [e for e in frame if _top(e.key_path) not in OWNED_KEYS]
+                elif isinstance(after, dict) and after.get("status", "draft") != "draft":
+                    # a cycle opened as approved or committed claims a decision: as a change
+                    # of its status from draft, it needs the sign-off right
+                    opened = {**after, "status": "draft"}
+                    out.yaml += [
+                        e
+                        for e in yaml_edits(opened, after, shown, head_doc(shown), c)
+                        if _top(e.key_path) == "status"
+                    ]
                 hit = True
             elif p == approvals:
                 old = vcs.show_file(root, c.parent, p) if c.parent else None
