@@ -201,7 +201,9 @@ def _keep_ignored() -> None:
     """A SIGINT that the parent ignores (`sopctl ... &` in a script, `trap '' INT`) stays
     ignored for the whole run. SIG_IGN alone does not ensure it: polars installs a handler of
     its own in Rust that turns SIGINT into KeyboardInterrupt during a query. Blocked, the signal
-    reaches no handler; `restore` discards it (ignored again) and unblocks."""
+    reaches no handler; `restore` discards it (ignored again) and unblocks. Child processes
+    started meanwhile (git) inherit the blocked mask and keep it after `restore`: for them it
+    means what the parent asked for, SIGINT ignored."""
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         _session.blocked = True
