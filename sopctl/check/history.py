@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from ..schemas.charter import Charter
 
 DEFAULT_BRANCHES = ("main", "master")
+DECIDED = ("approved", "committed", "closed")  # statuses a new cycle.yaml may not open with
 
 
 def repo_prefix(root: Path) -> str:
@@ -339,9 +340,9 @@ def cycle_changes(
                 if old is not None:  # opening a cycle is routine; changing its frame is not
                     frame = yaml_edits(before, after, shown, head_doc(shown), c)
                     out.yaml += [e for e in frame if _top(e.key_path) not in OWNED_KEYS]
-                elif isinstance(after, dict) and after.get("status", "draft") != "draft":
-                    # a cycle opened as approved or committed claims a decision: as a change
-                    # of its status from draft, it needs the sign-off right
+                elif isinstance(after, dict) and after.get("status") in DECIDED:
+                    # a cycle opened as approved, committed or closed claims a decision nobody
+                    # took: as a change of its status from draft, it needs the sign-off right
                     opened = {**after, "status": "draft"}
                     out.yaml += [
                         e
