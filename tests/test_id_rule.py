@@ -45,7 +45,7 @@ def test_suggestion(value: str, want: str | None) -> None:
 def test_shown_makes_invisible_characters_visible_and_cuts_long_values() -> None:
     assert shown("P\u200b1") == "P<U+200B>1"
     assert shown("tab\there") == "tab<U+0009>here"
-    assert shown("P" * 5000).endswith("... (5000 characters)")
+    assert shown("P" * 5000).endswith("PP… (5000 characters)")
     assert len(shown("P" * 5000)) < 60
 
 

@@ -33,11 +33,12 @@ def is_id(value: str) -> bool:
 
 
 def shown(value: str, limit: int = 40) -> str:
-    """A value as a message can show it: invisible and control characters as U+XXXX, a long
-    value cut short with its length."""
-    text = value if len(value) <= limit else value[: limit // 2] + "..."
+    """A cell's value as a message can show it (ids, numbers): invisible and control
+    characters as U+XXXX, a value longer than `limit` cut short with its length."""
+    cut = len(value) > limit
+    text = value[: limit - 4] + "…" if cut else value
     text = "".join(ch if ch.isprintable() else f"<U+{ord(ch):04X}>" for ch in text)
-    return text if len(value) <= limit else f"{text} ({len(value)} characters)"
+    return f"{text} ({len(value)} characters)" if cut else text
 
 
 def _why(value: str) -> str:

@@ -14,6 +14,7 @@ from ..hints import decimal_comma, fraction_hint
 from .contracts import Column
 from .csvread import LINE, thousands_like
 from .emit import Emitter
+from .idrule import shown
 
 __all__ = ["NUMBER_LIMIT", "TINY", "cast_number", "check_ranges"]
 
@@ -35,7 +36,7 @@ _SHOWN = 24  # characters of a value shown in a message (a 400-digit number is c
 
 
 def _shown(value: str) -> str:
-    return value if len(value) <= _SHOWN else f"{value[: _SHOWN - 4]}… ({len(value)} characters)"
+    return shown(value, _SHOWN)
 
 
 def cast_number(out: Emitter, df: pl.DataFrame, c: Column) -> pl.Series:
