@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
@@ -32,6 +31,7 @@ from ..findings import Finding
 from ..findings import finding as make
 from ..schemas.charter import Charter
 from ..yamlio import YamlDoc, parse_yaml
+from .history import named_charter
 from .policies import cap_findings
 
 
@@ -50,11 +50,6 @@ def _doc(data: bytes | None, shown: str) -> YamlDoc | None:
         return None
     doc, _ = parse_yaml(shown, data.decode("utf-8", errors="replace"))
     return doc
-
-
-def _named(data: Any) -> str | None:
-    name = data.get("charter") if isinstance(data, dict) else None
-    return str(name) if name is not None else None
 
 
 def base_charters(root: Path, prefix: str, base: str | None) -> list[str]:
@@ -112,7 +107,7 @@ def cycle_authority(
     assert base is not None
     shown = f"cycles/{cycle}/cycle.yaml"
     doc = _doc(vcs.show_file(root, base, prefix + shown), shown)
-    at_base = _named(doc.data) if doc is not None else None
+    at_base = named_charter(doc.data) if doc is not None else None
     name = at_base or name
     ch = charter_at(root, prefix, base, name)
     if ch is not None:

@@ -103,10 +103,16 @@ def deleted_cycles(
             doc, _ = parse_yaml(rel, blob.decode("utf-8"))
         except UnicodeDecodeError:
             doc = None
-        name = doc.data.get("charter") if doc and isinstance(doc.data, dict) else None
+        name = named_charter(doc.data if doc else None)
         if name is not None:
-            out.append((cycle, str(name)))
+            out.append((cycle, name))
     return out
+
+
+def named_charter(data: Any) -> str | None:
+    """The charter a cycle.yaml's data names (its `charter` key), None when it names none."""
+    name = data.get("charter") if isinstance(data, dict) else None
+    return str(name) if name is not None else None
 
 
 def cycle_charter(root: Path, cycle: str) -> str | None:
@@ -115,8 +121,7 @@ def cycle_charter(root: Path, cycle: str) -> str | None:
         doc, _ = parse_yaml(path.name, path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError):
         return None
-    name = doc.data.get("charter") if doc and isinstance(doc.data, dict) else None
-    return str(name) if name is not None else None
+    return named_charter(doc.data if doc else None)
 
 
 def touched_cycles(root: Path, prefix: str, commits: list[vcs.CommitChange]) -> list[str]:

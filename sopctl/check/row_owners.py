@@ -17,6 +17,7 @@ from __future__ import annotations
 from ..findings import Finding
 from ..findings import finding as make
 from ..schemas.charter import Charter
+from .authority import signers
 from .model import RowEdit
 from .policies import cap_findings
 
@@ -31,8 +32,7 @@ def _owner(r: RowEdit) -> str:
 def override_owners(charter: Charter, rows: list[RowEdit]) -> list[Finding]:
     """SOP817 for each override row added, changed or removed by someone other than the owner
     it names (before the commit; after it, for a new row) who holds no sign_off_plan role."""
-    roles = list(charter.decision_rights.sign_off_plan)
-    signers = {m.lower() for m in charter.members_of(roles)}
+    signing = signers(charter)
     owners = {d.file: d.owner for d in charter.inputs}
     holders = list(charter.decision_rights.override_demand)
     seen: set[tuple[str, tuple[tuple[str, str | None], ...], str]] = set()
@@ -40,7 +40,7 @@ def override_owners(charter: Charter, rows: list[RowEdit]) -> list[Finding]:
     for r in rows:
         owner = _owner(r)
         key = (r.path, tuple(r.key.items()), r.author)
-        if r.table not in OWNED_TABLES or not owner or r.author in {owner} | signers:
+        if r.table not in OWNED_TABLES or not owner or r.author in {owner} | signing:
             continue
         # an author without the file's right at all is SOP801's: one finding per row and author
         may = {m.lower() for m in charter.members_of([owners.get(r.file, ""), *holders])}
@@ -57,8 +57,8 @@ def override_owners(charter: Charter, rows: list[RowEdit]) -> list[Finding]:
                 f"row {r.key_text()} {r.kind}{r.gone_text()} in {r.commit[:7]} by {r.author}, "
                 f"but it {named} {owner} as its owner, who is credited with it: an override "
                 f"is changed by its owner (or a member of a role holding sign_off_plan: "
-                f"{', '.join(roles) or 'nobody'}); ask {owner} to make the change, or to hand "
-                "it over by changing its owner",
+                f"{', '.join(charter.decision_rights.sign_off_plan) or 'nobody'}); ask {owner} "
+                "to make the change, or to hand it over by changing its owner",
             )
         )
     return cap_findings(out, "SOP817", "override rows changed in their owner's name")
