@@ -406,3 +406,26 @@ def test_a_cycle_opened_as_approved_needs_the_sign_off_right(branch: Path, statu
     else:
         (found,) = flagged
         assert "status" in found and "dana@acme.example" in found, found
+
+
+def test_a_cycle_moved_to_another_charter_has_that_charters_edits_judged_by_it(
+    repo: Path,
+) -> None:
+    """carl signs for acme, not for beta; he moves the cycle to beta and makes himself beta's
+    cfo in the same pull request: beta's edit is judged by beta at the base, not by acme."""
+    beta = (repo / CHARTER).read_text(encoding="utf-8")
+    beta = beta.replace("members: [carl@acme.example]", "members: [olga@acme.example]")
+    (repo / "charters/beta.yaml").write_text(beta, encoding="utf-8")
+    commit_as(repo, "carl@acme.example", "a second charter")
+    git(repo, "checkout", "-q", "-b", "move")
+    edit(repo, f"{CYCLE}/cycle.yaml", "charter: acme", "charter: beta")
+    edit(
+        repo,
+        "charters/beta.yaml",
+        "members: [olga@acme.example]\n",
+        "members: [olga@acme.example, carl@acme.example]\n",
+    )
+    commit_as(repo, "carl@acme.example", "the cycle to beta, and carl into its cfo")
+    code, lines = check(repo)
+    found = [ln for ln in codes(lines, "SOP808") if ln.startswith("charters/beta.yaml:")]
+    assert code == 1 and found and "carl@acme.example" in found[0], lines

@@ -45,7 +45,9 @@ from .policies import (
 from .row_owners import override_owners
 
 if TYPE_CHECKING:
+    from ..schemas.charter import Charter
     from ..validate import Workspace
+    from .model import YamlEdit
 
 SKIP_OUTPUTS = ("reconcile_manifest.json", "demand_manifest.json")
 
@@ -250,7 +252,7 @@ def check_cycle(
         res.policies["decision_rights"] = (
             decision_rights(ch, changes.rows)
             + override_owners(ch, changes.rows)
-            + charter_rights(ch, changes.yaml)
+            + _charter_edits(root, prefix, base, auth.name, charter_path, ch, changes.yaml)
             + owner_rights(ch, changes.owned)
             + approval_rights(ch, changes.approvals)
         )
@@ -351,6 +353,28 @@ def check_cycle(
     _skip(res, list(POLICIES), why_not)
     res.policies = {p: res.policies[p] for p in POLICIES if p in res.policies}
     return res
+
+
+def _charter_edits(
+    root: Path,
+    prefix: str,
+    base: str | None,
+    judge: str,
+    charter_path: str,
+    ch: Charter,
+    edits: list[YamlEdit],
+) -> list[Finding]:
+    """SOP808/SOP812 for the cycle's YAML edits: its frame by the charter that judges the cycle
+    (`ch`, named `judge`); the edits to the charter it runs under now by that charter itself
+    at the base, when the cycle moved there from `judge` (a signer of the old charter is no
+    signer of the new one). A charter the base lacks is the `charters` policy's (SOP815)."""
+    if charter_path == f"charters/{judge}.yaml":
+        return charter_rights(ch, edits)
+    own = [e for e in edits if e.path == charter_path]
+    rest = [e for e in edits if e.path != charter_path]
+    name = charter_path.removeprefix("charters/").removesuffix(".yaml")
+    now = charter_at(root, prefix, base, name) if base and own else None
+    return charter_rights(ch, rest) + (charter_rights(now, own) if now is not None else [])
 
 
 def fresh_digest(ws: Workspace, outputs: dict[str, bytes]) -> str:
