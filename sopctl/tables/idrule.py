@@ -146,18 +146,13 @@ def check_document_id(out: Emitter, df: pl.DataFrame, column: str) -> None:
     distinct_problems(out, df, column, sorted(why), "SOP240", message)
 
 
-def fold(value: str, aliases: dict[str, str]) -> str:
-    """The form two ids share when they are one id: through the glossary, then lower case."""
-    key = value.lower()
-    return aliases.get(key, key).lower()
-
-
 def check_twins(
     out: Emitter, df: pl.DataFrame, column: str, aliases: dict[str, str], what: str
 ) -> None:
     """SOP401 at the first row of each spelling of an id that a row above already defines in
     another case or through the glossary (a repeat of one spelling is the plain SOP401)."""
-    # one vectorised pass (`fold` for every value at once): Python sees only the twins
+    # the form two ids share when they are one id (through the glossary, then lower case),
+    # for every value in one vectorised pass: Python sees only the twins
     uniq = df.select(pl.col(column).drop_nulls().unique())
     folded = pl.col(column).str.to_lowercase()
     if aliases:
@@ -165,7 +160,8 @@ def check_twins(
     grouped = uniq.with_columns(folded.alias("__fold")).filter(
         pl.col(column).n_unique().over("__fold") > 1
     )
-    twins = grouped[column].to_list()
+    folds = dict(grouped.select(column, "__fold").iter_rows())
+    twins = list(folds)
     if not twins:
         return
     firsts = (
@@ -178,7 +174,7 @@ def check_twins(
     owner: dict[str, tuple[str, int]] = {}
     later: list[tuple[str, int, str, int]] = []
     for v, line in firsts:
-        key = fold(v, aliases)
+        key = folds[v]
         if key in owner:
             later.append((v, line, *owner[key]))
         else:
