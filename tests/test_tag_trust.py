@@ -107,3 +107,25 @@ def test_a_branch_opened_before_the_tag_still_sees_the_cycle_committed(tagged: P
     git(tagged, "checkout", "-q", "-b", "next", "HEAD~1")
     doc, _ = _status(tagged)
     assert doc["committed"]["tag"] == V1 and not doc["unverified"], doc
+
+
+def test_check_says_which_newer_tag_it_did_not_count(tagged: Path) -> None:
+    """check compares with the last tag that passes the cheap checks; a newer one passed over
+    is named with its reason in text, JSON and Markdown, not dropped silently."""
+    message = _message(tagged, V1)
+    git(tagged, "checkout", "-q", "-b", "elsewhere")
+    (tagged / "notes.txt").write_text("another history\n")
+    other = commit_all(tagged, "elsewhere")
+    _tag_as(tagged, "planner@example.test", V2, message, other)
+    git(tagged, "checkout", "-q", "main")
+    git(tagged, "branch", "-q", "-D", "elsewhere")
+    git(tagged, "checkout", "-q", "-b", "pr")
+    yaml = tagged / "cycles" / CYCLE / "cycle.yaml"
+    yaml.write_text(yaml.read_text() + "# reviewed\n")
+    commit_all(tagged, "a comment")
+    why = f"{V2} skipped: its commit {other[:12]} is in no branch of this repository"
+    text = run(["check", "--base", "main"], cwd=tagged).out
+    assert f"cycle {CYCLE}: {why}" in text and f"run sopctl verify {V2}" in text
+    (cyc,) = json.loads(run(["check", "--base", "main", "-f", "json"], cwd=tagged).out)["cycles"]
+    assert cyc["tag"] == V1 and cyc["tags_skipped"][0].startswith(why)
+    assert f"> {why}" in run(["check", "--base", "main", "-f", "markdown"], cwd=tagged).out

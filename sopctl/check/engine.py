@@ -58,6 +58,7 @@ class CycleResult:
     policies: dict[str, list[Finding]] = field(default_factory=dict)  # policy id -> findings
     skipped: dict[str, str] = field(default_factory=dict)  # policy id -> why not run
     tag: str | None = None
+    tags_skipped: list[str] = field(default_factory=list)  # newer tags not counted, and why
     changed_rows: int = 0
     checked_files: list[str] = field(default_factory=list)
 
@@ -90,14 +91,15 @@ class CheckResult:
         return r
 
 
-def last_tag(root: Path, cycle: str) -> str | None:
+def last_tag(root: Path, cycle: str) -> tuple[str | None, list[str]]:
     """The cycle's latest tag that passes the cheap checks, as status, learn and diff take it
     (`log.committed_state`): a hand-made, altered or moved tag with a higher number neither
-    closes the approval round nor moves what the cycle's files are compared with."""
+    closes the approval round nor moves what the cycle's files are compared with. Also a note
+    per newer tag passed over, so the reader learns why it does not count."""
     from ..governance.log import committed_state
 
-    entry = committed_state(root, cycle).entry
-    return entry.tag if entry is not None else None
+    state = committed_state(root, cycle)
+    return (state.entry.tag if state.entry is not None else None), state.skipped()
 
 
 def run_check(root: Path, base: str | None = None) -> CheckResult:
@@ -167,7 +169,8 @@ def check_deleted(
     """A cycle the range deletes: only members of a role holding sign_off_plan in its charter
     at the base may (SOP812), as for a change to its frame; nothing else of it can be checked
     any more."""
-    res = CycleResult(cycle, tag=last_tag(root, cycle))
+    res = CycleResult(cycle)
+    res.tag, res.tags_skipped = last_tag(root, cycle)
     path = f"cycles/{cycle}/cycle.yaml"
     ch = charter_at(root, prefix, base, charter) if base else None
     if ch is None:  # nobody's right to delete it can be judged: fail closed, never skip
@@ -256,7 +259,7 @@ def check_cycle(
             + owner_rights(ch, changes.owned)
             + approval_rights(ch, changes.approvals)
         )
-    res.tag = last_tag(root, cycle)
+    res.tag, res.tags_skipped = last_tag(root, cycle)
     digest = ""
     why_not = "not run"
     if not run.report.ok:

@@ -54,6 +54,7 @@ def to_markdown(result: CheckResult, diffs: dict[str, str] | None = None) -> str
         lines += ["No cycle changed in this range.", ""]
     for c in result.cycles:
         lines += _section(f"Cycle {c.cycle}", list(POLICIES), c.policies, c.skipped)
+        lines += [f"> {_esc(note)}" for note in c.tags_skipped] + ([""] if c.tags_skipped else [])
         if diffs and c.cycle in diffs:
             lines += [diffs[c.cycle].rstrip(), ""]
     repo = result.repository

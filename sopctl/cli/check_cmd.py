@@ -143,6 +143,7 @@ def render(result: CheckResult, fmt: str, prefix: str = "") -> str:
             {
                 "cycle": c.cycle,
                 "tag": c.tag,
+                "tags_skipped": c.tags_skipped,
                 "skipped": c.skipped,
                 "policies": {p: len(fs) for p, fs in c.policies.items()},
             }
@@ -163,6 +164,8 @@ def render(result: CheckResult, fmt: str, prefix: str = "") -> str:
     if result.repository is not None:
         ran = [*result.repository.policies, *result.repository.skipped]
         head += f"; repository: {', '.join(ran)}"
+    for c in result.cycles:  # a newer tag not taken as the last one: say why, once
+        head += "".join(f"\ncycle {c.cycle}: {note}" for note in c.tags_skipped)
     return head + "\n" + report_text(report, MAX_PER_FILE)
 
 
