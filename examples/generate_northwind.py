@@ -584,8 +584,9 @@ OVERRIDES = [
     ("OVR-001", "PMP-CEN-M", "strategic", "2027-05", "delta", 40, "tomas.keller",
      "Rhine Water Utilities pumping-station upgrade confirmed in the QBR of 2026-11-26; "
      "PO expected in April"),
-    ("OVR-002", "VLV-GAT-80", "standard", "2027-03", "replace", 55, "hana.novak",
-     "History holds a one-off municipal tender in 2026-09 (4x normal); March set to run-rate"),
+    ("OVR-002", "VLV-GAT-80", "standard", "2027-09", "replace", 55, "hana.novak",
+     "History holds a one-off municipal tender in 2026-09 (4x normal) that the seasonal "
+     "baseline repeats in 2027-09; September set to run-rate"),
     ("OVR-003", "CTL-PNL-D", "key", "2027-06", "delta", 12, "hana.novak",
      "Castellan Pool Technik retrofit programme: 12 duplex panels announced for June"),
 ]

@@ -95,6 +95,8 @@ def test_demo_baseline_and_pipeline_facts(demo: tuple[Workspace, DemandResult]) 
     d = r.deals.filter(deal_id="D-27031").row(0, named=True)
     assert d["stale"] and d["slipped"] and d["weight"] == pytest.approx(0.45)
     assert r.coverage.height == 3 * 18
-    # OVR-002 replaces VLV-GAT-80 / standard in 2027-03 with 55
-    row = r.plan.filter(item="VLV-GAT-80", segment="standard", period="2027-03")
+    # OVR-002 replaces VLV-GAT-80 / standard in 2027-09, where the seasonal baseline repeats
+    # the 2026-09 tender (232), with the run-rate 55
+    row = r.plan.filter(item="VLV-GAT-80", segment="standard", period="2027-09")
+    assert row["baseline"].item() == pytest.approx(232.0)
     assert row["final"].item() == pytest.approx(55.0)
