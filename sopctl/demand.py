@@ -12,6 +12,7 @@ import polars as pl
 from .findings import Finding, Report, Severity
 from .outputs import write_all
 from .results import csv_bytes, is_current, manifest, read_manifest
+from .signal.rounding import apportioned
 from .tables.refs import in_current_terms
 from .validate import Workspace, load_workspace
 from .workspace import cycle_order, display, list_cycles
@@ -102,7 +103,8 @@ def read_plan(source: Path | bytes) -> pl.DataFrame:
 def demand_files(ws: Workspace, result: DemandResult) -> dict[str, bytes]:
     return {
         PLAN: csv_bytes(result.plan),
-        SOURCES: csv_bytes(sources_for_file(ws, result.sources)),
+        # each cell's rows rounded to add up to the plan as written (signal/rounding.py)
+        SOURCES: csv_bytes(sources_for_file(ws, apportioned(result.sources, result.plan))),
         COVERAGE: csv_bytes(result.coverage),
         METHODS: csv_bytes(result.baseline_methods),
     }
