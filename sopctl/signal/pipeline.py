@@ -4,6 +4,9 @@ weight = the deal's `probability` when given (the contract requires a reason), e
 probability from the charter, times `unhealthy_weight` once when the deal is unhealthy: its close
 period lies before the cycle month (week), when the cycle is made (stale: already past), or
 `slip_count > max_slips` (slipped). A deal due to close in the cycle month itself is not past.
+Only an open deal (probability strictly between 0 and 1) can be unhealthy: one at probability 1
+(a `won` stage) is an order not yet shipped, counted in full whenever it closed; one at 0
+(`lost`) adds nothing, so neither is stale or slipped.
 Demand starts at max(close period + close_to_demand_lag, first period) — demand that would
 have shipped before the horizon starts in the first period — and is spread evenly over
 `ship_periods` (default 1) periods; units after the horizon's last period are dropped (SOP707).
@@ -95,12 +98,17 @@ def pipeline_layer(
         .join(stages, on="stage", how="left", maintain_order="left")
         .with_columns(
             pl.coalesce("probability", "stage_probability").alias("p"),
-            (pl.col(co) < hz.now).alias("stale"),
-            (pl.col("slip_count").fill_null(0) > max_slips).alias("slipped"),
             pl.col("ship_periods").fill_null(1).clip(lower_bound=1).alias("ship"),
             pl.max_horizontal(pl.col(co) + lag, pl.lit(hz.first)).alias("start"),
         )
         .filter(pl.col("p").is_not_null())  # unknown stage without a probability: reported
+        .with_columns(  # only an open deal can be unhealthy: a won one (p 1) is an order
+            ((pl.col("p") > 0) & (pl.col("p") < 1)).alias("open"),  # not yet shipped
+        )
+        .with_columns(
+            (pl.col("open") & (pl.col(co) < hz.now)).alias("stale"),
+            (pl.col("open") & (pl.col("slip_count").fill_null(0) > max_slips)).alias("slipped"),
+        )
         .with_columns(
             (
                 pl.col("p")
