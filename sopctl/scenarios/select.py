@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .. import periods
-from ..findings import Finding, finding
+from ..findings import Finding, Severity, finding
 from ..periods import Bucket
 from ..tables.check import Table
+from ..tables.idrule import alias_hint, is_id
+from ..tables.refs import canonical
 
 if TYPE_CHECKING:
     from ..validate import Workspace
@@ -39,6 +41,9 @@ class Ids:
     # tables whose ids are not all known (not read, or rows lost): selectors naming their ids
     # are not judged until they are fixed (their own findings say what is wrong)
     unread: frozenset[str] = frozenset()
+    # the charter glossary (Charter.aliases): items, resources and materials are read through
+    # it as CSV values are, which is how an id that breaks the YAML id rule is named here
+    aliases: dict[str, str] = field(default_factory=dict)
 
     def where(self, table: str) -> str:
         return self.paths.get(table, f"the {table} table")
@@ -69,6 +74,7 @@ def ids_of(ws: Workspace) -> Ids:
         bucket=ws.charter.cadence.bucket,
         paths={name: t.path for name, t in ws.tables.items()},
         unread=frozenset(ws.unread),
+        aliases=ws.charter.aliases(),
     )
 
 
@@ -89,24 +95,34 @@ class _Selector:
     def __init__(self, ids: Ids, doc: YamlDoc, i: int) -> None:
         self.ids, self.doc, self.i = ids, doc, i
         self.findings: list[Finding] = []
+        self.read: dict[str, str] = {}  # value -> the id it names by case or glossary
 
-    def add(self, key: tuple[str | int, ...], code: str, message: str) -> None:
+    def add(
+        self, key: tuple[str | int, ...], code: str, message: str, sev: Severity | None = None
+    ) -> None:
         line, col = self.doc.where(("overlays", self.i, *key))
-        self.findings.append(finding(self.doc.path, line, col, code, message))
+        self.findings.append(finding(self.doc.path, line, col, code, message, sev))
 
     def known(self, key: str, values: Sequence[str], known: Sequence[str], what: str) -> list[str]:
         ok = set(known)
         table = {"item": "items", "resource": "resources", "material": "materials"}.get(what, "")
         where = "the charter's segments" if what == "segment" else self.ids.where(table)
+        read: dict[str, str] = {}
+        if table:  # an item, resource or material: by case or glossary, as in a CSV file
+            read, _ = canonical(values, frozenset(ok), self.ids.aliases)
+            self.read.update(read)
         for j, v in enumerate(values):
-            if v not in ok and table not in self.ids.unread:
+            if v in read:
+                self.add((key, j), "SOP406", *_renamed(v, read[v], what))
+            elif v not in ok and table not in self.ids.unread:
+                hint = alias_hint(v, known) if table else None
                 self.add(
                     (key, j),
                     "SOP623",
-                    f"{what} '{v}' is not in {where}; correct the id"
-                    + (f" (known: {_few(known)})" if known else ""),
+                    f"{what} '{v}' is not in {where}; "
+                    + (hint or "correct the id" + (f" (known: {_few(known)})" if known else "")),
                 )
-        return [v for v in dict.fromkeys(values) if v in ok]
+        return [i for i in dict.fromkeys(read.get(v, v) for v in values) if i in ok]
 
     def items(self, ov: Any, sel: Selection) -> None:
         items: list[str] = list(ov.items)
@@ -188,7 +204,7 @@ class _Selector:
             return
         chosen = self.known("resources", ov.resources, known, "resource")
         if labour_only:
-            for j, r in enumerate(ov.resources):
+            for j, r in enumerate(self.read.get(r, r) for r in ov.resources):
                 if r in chosen and self.ids.resources[r] != "labour":
                     self.add(
                         ("resources", j),
@@ -261,6 +277,16 @@ def select(ids: Ids, ov: Any, doc: YamlDoc, i: int) -> tuple[Selection, list[Fin
                 "added promotion an id of its own",
             )
     return sel, s.findings
+
+
+def _renamed(value: str, id_: str, what: str) -> tuple[str, Severity | None]:
+    """SOP406 for a selector value read as another id: write the id itself, unless that id
+    breaks the YAML id rule, when the glossary alias is the way to name it (an info)."""
+    if is_id(id_):
+        msg = f"'{value}' was read as {what} '{id_}' through the glossary or a different case"
+        return f"{msg}; write '{id_}'", None
+    msg = f"'{value}' names {what} '{id_}' through the glossary, the way to name it here"
+    return f"{msg} ('{id_}' breaks the YAML id rule); nothing to change", Severity.INFO
 
 
 def _few(values: Sequence[str], n: int = 8) -> str:

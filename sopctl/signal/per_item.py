@@ -4,7 +4,8 @@ A key names an item of the cycle's items table when it is that id, the id in ano
 a glossary alias of it (`tables.refs.canonical`, the rule for CSV values); its method then
 applies to every series of that item. Validate reports what a reader would otherwise miss, at
 the key in the charter: a key read through a different case or an alias (SOP406, warning, as
-for a CSV value), a key that names no item of the cycle (SOP615, warning: the charter serves
+for a CSV value; info when the item's id breaks the YAML id rule, since an alias is then the way
+to name it), a key that names no item of the cycle (SOP615, warning: the charter serves
 every cycle, and an item of another cycle, discontinued or not yet listed, is no mistake; its
 method applies to nothing here, as an escalation rule for a resource the cycle lacks, SOP614)
 and two keys that name the same item (SOP504, error: which method holds would be a guess).
@@ -17,7 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..findings import Finding, finding
+from ..findings import Finding, Severity, finding
+from ..tables.idrule import alias_hint, is_id
 from ..tables.refs import canonical
 
 if TYPE_CHECKING:
@@ -87,6 +89,13 @@ def per_item_findings(ws: Workspace, doc: YamlDoc) -> list[Finding]:
                 "holds until then)"
             )
             out.append(finding(doc.path, line, col, "SOP504", msg))
+        elif key in r.renamed and not is_id(item := r.renamed[key]):
+            # the way to name an item whose id a YAML key cannot hold: said, not to be changed
+            msg = (
+                f"'{key}' names item '{item}' through the glossary, the way to name it here "
+                f"('{item}' breaks the YAML id rule); nothing to change"
+            )
+            out.append(finding(doc.path, line, col, "SOP406", msg, Severity.INFO))
         elif key in r.renamed:
             msg = (
                 f"'{key}' was read as item '{r.renamed[key]}' through the glossary or a "
@@ -94,10 +103,16 @@ def per_item_findings(ws: Workspace, doc: YamlDoc) -> list[Finding]:
             )
             out.append(finding(doc.path, line, col, "SOP406", msg))
         elif key in r.unknown:
+            hint = alias_hint(key, items)
+            fix = (
+                hint
+                if hint
+                else f"correct the id (items: {shown or 'none yet'}) or keep it for the cycles "
+                "that have the item"
+            )
             msg = (
                 f"per_item key '{key}' is no item of cycle {ws.cycle_id} ({table}), so its "
-                f"method applies to nothing there; correct the id (items: {shown or 'none yet'}) "
-                "or keep it for the cycles that have the item"
+                f"method applies to nothing there; {fix}"
             )
             out.append(finding(doc.path, line, col, "SOP615", msg))
     return out

@@ -11,8 +11,10 @@ duplicate key (SOP401).
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
+from collections.abc import Iterable
 
 import polars as pl
 
@@ -73,8 +75,8 @@ def check_id_rule(out: Emitter, df: pl.DataFrame, column: str) -> None:
     that no id may be (an invisible character, a formula start, more than 64 characters: the
     document rule); SOP241 (warning) for one that only breaks the YAML rule (a real SKU such as
     `1/2-VALVE` or `M8x20 DIN933` plans fine, but a scenario or `forecast.per_item` cannot name
-    it). A reference to an id may be written as a glossary alias, which may hold spaces; one
-    that names no id is SOP402 or SOP403."""
+    it as it is: `yaml_route` says how they can). A reference to an id may be written as a
+    glossary alias, which may hold spaces; one that names no id is SOP402 or SOP403."""
     uniq = df[column].drop_nulls().unique()
     off = uniq.filter(~uniq.str.contains(ID_PATTERN))
     if not off.len():
@@ -96,13 +98,61 @@ def check_id_rule(out: Emitter, df: pl.DataFrame, column: str) -> None:
 
     def warning(v: str, n: int) -> str:
         rows = "1 row" if n == 1 else f"{n} rows"
+        where = YAML_PLACES.get(column, "the YAML files")
         return (
-            f"'{shown(v)}' ({rows}) cannot be named in the YAML files (scenario overlays, "
-            f"forecast.per_item): {_why(v)}; {RULE}; {fix_of(v)} to name it there"
+            f"'{shown(v)}' ({rows}) cannot be written as it is in {where}: {_why(v)}; {RULE}; "
+            + yaml_route(v, column)
         )
 
     distinct_problems(out, df, column, bad, "SOP240", message)
     distinct_problems(out, df, column, yaml_only, "SOP241", warning)
+
+
+# the YAML places that name the ids of a column; those of ALIASED read a name through the
+# charter glossary (tables.refs.canonical), so an id that breaks the YAML rule is named there
+# by an alias that follows it; the others can only be renamed
+YAML_PLACES = {
+    "item": "forecast.per_item and scenario overlays",
+    "resource": "scenario overlays",
+    "material": "scenario overlays",
+    "promo_id": "scenario overlays",
+}
+ALIASED = frozenset({"item", "resource", "material"})
+
+
+def glossary_entry(value: str, alias: str) -> str:
+    """A charter glossary entry that names `value` by `alias` (the term as a JSON string,
+    which YAML reads as it is whatever characters it holds)."""
+    return f"{{term: {json.dumps(value, ensure_ascii=False)}, aliases: [{alias}]}}"
+
+
+def yaml_route(value: str, column: str) -> str:
+    """How a YAML file names an id of `column` that breaks the YAML rule: through a glossary
+    alias for items, resources and materials (the id stays as the other systems know it),
+    else by renaming it."""
+    fix = suggestion(value)
+    if column in ALIASED:
+        alias = fix or "an-alias-that-follows-the-rule"
+        return (
+            f"to name it there, keep the id and add the glossary entry "
+            f"{glossary_entry(value, alias)} to the charter, then write '{alias}' there"
+        )
+    if fix:
+        return f"rename it '{fix}' to name it there"
+    return "rename it with those characters only to name it there"
+
+
+def alias_hint(name: str, ids: Iterable[str]) -> str | None:
+    """When `name` names no id but is how an id that breaks the YAML rule would be written
+    by it (`1-2-VALVE` for `1/2-VALVE`): the glossary entry that makes it name that id."""
+    for i in sorted(ids):
+        fix = suggestion(i)
+        if not is_id(i) and fix is not None and fix.lower() == name.lower():
+            return (
+                f"'{i}' cannot be written here as it is ({_why(i)}); to name it by "
+                f"'{name}', add the glossary entry {glossary_entry(i, name)} to the charter"
+            )
+    return None
 
 
 FORMULA = "=+-@"  # a spreadsheet reads a cell starting with one of these as a formula
