@@ -81,6 +81,7 @@ def _column_row(c: Column) -> str:
                 "history": "before the first period",
                 "horizon": "inside the horizon",
                 "span": "start..end overlaps the horizon",
+                "ignored_outside": "counts inside the horizon; outside it ignored (SOP408)",
             }[c.scope]
         )
     need = "yes" if c.required and not c.nullable else ("column" if c.required else "no")

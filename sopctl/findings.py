@@ -93,7 +93,10 @@ CODES: dict[str, tuple[Severity, str]] = {
         Severity.WARNING,
         "item made in house has no routing: planned with no capacity limit",
     ),
-    "SOP408": (Severity.WARNING, "promotion lies wholly outside the cycle's horizon: ignored"),
+    "SOP408": (
+        Severity.WARNING,
+        "promotion or renewal lies wholly outside the cycle's horizon: ignored",
+    ),
     "SOP501": (Severity.ERROR, "role has no members"),
     "SOP502": (Severity.ERROR, "reference to an unknown role"),
     "SOP503": (Severity.ERROR, "approval quorum cannot be met"),

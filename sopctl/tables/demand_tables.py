@@ -136,13 +136,14 @@ TABLES: tuple[Contract, ...] = (
     ),
     Contract(
         "renewals",
-        "Contract renewals expected in the horizon.",
+        "Contract renewals expected in the horizon. A renewal whose period lies outside the "
+        "horizon (one of an earlier cycle left in the file) is ignored (SOP408).",
         (
             Column("renewal_id", "id", "Renewal id"),
             Column("account", "str", "Customer account name"),
             item_col(),
             segment_col(),
-            Column("period", "period", "Renewal period", scope="horizon"),
+            Column("period", "period", "Renewal period", scope="ignored_outside"),
             qty_col(desc="Units if renewed"),
             Column("probability", "float", "Renewal probability", min=0, max=1),
         ),

@@ -49,8 +49,8 @@ def check_periods(out: Emitter, df: pl.DataFrame, c: Column, ctx: Context) -> pl
     first, last = ctx.first_ordinal, ctx.first_ordinal + ctx.horizon - 1
     first_label = periods.from_ordinal(first, ctx.bucket)
     last_label = periods.from_ordinal(last, ctx.bucket)
+    outside = sorted(v for v, n in mapping.items() if n is not None and not first <= n <= last)
     if c.scope == "horizon":
-        outside = sorted(v for v, n in mapping.items() if n is not None and not first <= n <= last)
         distinct_problems(
             out,
             df,
@@ -62,6 +62,17 @@ def check_periods(out: Emitter, df: pl.DataFrame, c: Column, ctx: Context) -> pl
                 f"{first_label}..{last_label}; move it inside or delete the rows"
             ),
         )
+    elif c.scope == "ignored_outside":  # a renewal of an earlier cycle: nothing of it counts
+
+        def ignored(v: str, n: int) -> str:
+            where = "before" if (mapping[v] or 0) < first else "after"
+            them = "the row is ignored; delete it" if n == 1 else "they are ignored; delete them"
+            return (
+                f"period {v} ({_rows(n)}) lies {where} the cycle's horizon "
+                f"{first_label}..{last_label}, so {them} or correct the period"
+            )
+
+        distinct_problems(out, df, c.name, outside, "SOP408", ignored)
     elif c.scope == "history":
         future = sorted(v for v, n in mapping.items() if n is not None and n >= first)
         distinct_problems(

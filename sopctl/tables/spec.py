@@ -11,8 +11,10 @@ from typing import Literal
 DType = Literal["id", "str", "int", "float", "period", "email", "date"]
 # Where a period column must lie relative to the cycle: before it, inside it, or anywhere;
 # "span": the first and the second "span" column of a table are the start and end of a span
-# (a promotion) that must overlap the horizon, each of them may lie outside it.
-PeriodScope = Literal["history", "horizon", "span", "any"]
+# (a promotion) that must overlap the horizon, each of them may lie outside it;
+# "ignored_outside": a period that counts only inside the horizon, a row outside it being
+# ignored with a warning (a renewal of the previous cycle left in the file), not an error.
+PeriodScope = Literal["history", "horizon", "span", "ignored_outside", "any"]
 # A reference: "charter.segments" | "charter.stages" | "charter.roles" | "charter.members"
 # or "<table>.<column>" for another table of the cycle.
 Ref = str
