@@ -159,6 +159,10 @@ CODES: dict[str, tuple[Severity, str]] = {
         "pipeline replaces the baseline of series it brings no demand to: their baseline is lost",
     ),
     "SOP710": (Severity.WARNING, "percent promotion on a baseline of 0: it adds nothing there"),
+    "SOP711": (
+        Severity.WARNING,
+        "renewal and pipeline deal of the same account and item: both counted",
+    ),
     "SOP720": (Severity.ERROR, "committed file at the tag differs from its commit record"),
     "SOP721": (
         Severity.ERROR,

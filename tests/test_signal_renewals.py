@@ -8,7 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from sopctl.demand import run_demand
-from tests.test_signal_rules import load, series
+from tests.test_signal_engine import INPUTS
+from tests.test_signal_rules import demand, load, series
 
 RENEWALS = "renewal_id,account,item,segment,period,quantity,probability\n"
 
@@ -36,3 +37,42 @@ def test_a_renewal_outside_the_horizon_is_ignored_not_an_error(tmp_path: Path) -
     )
     _, found = load(tmp_path / "o", {"overrides.csv": override})
     assert [f.code for f in found if f.path.endswith("overrides.csv")] == ["SOP404"]
+
+
+DEALS = (
+    "deal_id,account,item,segment,stage,quantity,close_period,ship_periods,probability,"
+    "probability_reason\n"
+    "D-1,Core Ltd,C,standard,proposal,40,2027-02,2,,\n"  # 0.5 × 40 = 20: 10 in 03 and 04
+    "D-2,Core Ltd,A,standard,proposal,40,2027-02,1,,\n"  # another item: not the renewal
+    "D-3,Other,C,standard,proposal,40,2027-02,1,,\n"  # another account
+)
+RENEWAL = RENEWALS + "R-1,core ltd ,C,standard,2027-05,20,0.5\n"  # 10 in 2027-05
+
+
+def test_a_renewal_a_deal_counts_again_is_named(tmp_path: Path) -> None:
+    """R-1 and D-1 (one account, trimmed and in any case, one item) both count, in different
+    periods of the horizon: a warning at the renewal's account cell naming the deal's line."""
+    r = demand(tmp_path, {"renewals.csv": RENEWAL, "pipeline.csv": DEALS})
+    assert series(r, "C", "standard", "renewal") == [0, 0, 0, 0, 10, 0]
+    assert series(r, "C", "standard", "pipeline") == [0, 0, 10 + 20, 10, 0, 0]
+    (f,) = [f for f in r.findings if f.code == "SOP711"]
+    assert (f.path, f.line, f.col, f.severity) == (f"{INPUTS}/renewals.csv", 2, 2, "warning")
+    assert f.message == (
+        "renewal R-1 (core ltd, C, 2027-05: 10 units) and deal D-1 "
+        f"({INPUTS}/pipeline.csv:2, from 2027-03 over 2 periods: 20 units in the horizon) are "
+        "both counted for this account and item; if the deal is this renewal, delete one of "
+        "the two rows or mark the deal as the renewal (probability 0, probability_reason "
+        "'renewal R-1'); if they are separate orders, nothing to change"
+    )
+
+
+def test_a_deal_marked_as_the_renewal_is_not_counted_twice(tmp_path: Path) -> None:
+    """Following the advice: D-1 at probability 0 adds nothing, so nothing is counted twice
+    (and a lost deal is no stale deal either). A renewal outside the horizon counts nothing."""
+    marked = DEALS.replace("2027-02,2,,", "2027-02,2,0,renewal R-1")
+    r = demand(tmp_path / "a", {"renewals.csv": RENEWAL, "pipeline.csv": marked})
+    assert not [f for f in r.findings if f.code == "SOP711"]
+    assert series(r, "C", "standard", "pipeline") == [0, 0, 20, 0, 0, 0]
+    outside = RENEWAL.replace("2027-05", "2026-12")
+    r = demand(tmp_path / "b", {"renewals.csv": outside, "pipeline.csv": DEALS})
+    assert not [f for f in r.findings if f.code == "SOP711"]

@@ -36,6 +36,7 @@ from .frames import (
     usable,
 )
 from .layers import override_layer, promotion_layer, renewal_layer
+from .overlap import renewal_overlap
 from .per_item import item_ids, resolve
 from .pipeline import lost_baseline, pipeline_layer
 
@@ -123,6 +124,7 @@ def build_demand(
         *pipe.findings,
         *lost_baseline(before, pipeline, in_replaced, index, tables),
         *promo.findings,
+        *renewal_overlap(tables["renewals"], tables["pipeline"], pipe.deals, hz),
         *ovr_findings,
         *_floor_findings(raw, all_src, index, hz, tables),
     ]
