@@ -182,3 +182,27 @@ def test_a_fresh_clone_is_told_how_to_compare_with_the_committed_cycle(tmp_path:
     assert run(["demand", "2026-12"], cwd=repo).code == 0
     r = run(["demand", "2027-01", "--format", "json"], cwd=repo)
     assert r.code == 0 and json.loads(r.out)["comparison"] == "compared", r.out + r.err
+
+
+def test_largest_changes_rows_text_and_json(repo: Path) -> None:
+    """docs/signal.md: the text view shows the 10 largest changes, the JSON the 20 largest.
+    The previous cycle's plan is this plan with every final 1 to 24 units higher: 24
+    changes, the largest first (-24 in the last row of the file)."""
+    assert run(["demand", "2026-12"], cwd=repo).code == 0
+    src, dst = repo / "cycles" / "2026-12", repo / "cycles" / "2027-01"
+    for p in src.rglob("*"):
+        if p.is_file() and "outputs" not in p.parts:
+            target = dst / p.relative_to(src)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(p.read_bytes())
+    (dst / "cycle.yaml").write_text((src / "cycle.yaml").read_text().replace("2026-12", "2027-01"))
+    head, *rows = (repo / OUT / "demand_plan.csv").read_text().splitlines()
+    bumped = [",".join([*r.split(",")[:-1], str(float(r.split(",")[-1]) + n)])
+              for n, r in enumerate(rows, start=1)]  # fmt: skip
+    (repo / OUT / "demand_plan.csv").write_text("\n".join([head, *bumped]) + "\n")
+    doc = json.loads(run(["demand", "2027-01", "--format", "json"], cwd=repo).out)
+    assert [c["change"] for c in doc["changes"]] == [-float(n) for n in range(24, 4, -1)]
+    out = run(["demand", "2027-01"], cwd=repo).out
+    table = out[out.index("Largest changes vs cycle 2026-12") :].splitlines()
+    shown = [line for line in table if line.startswith("│")]
+    assert len(shown) == 10 and "-24" in shown[0] and "-15" in shown[-1]

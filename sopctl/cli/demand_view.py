@@ -17,6 +17,10 @@ from .fit import print_table
 from .render import emit
 
 NUM = "{:,.0f}"
+# rows of the largest changes against the previous cycle: the text view shows the first
+# CHANGES_SHOWN, the JSON lists CHANGES_LISTED (all that build_demand keeps, its top_changes)
+CHANGES_SHOWN = 10
+CHANGES_LISTED = 20
 
 
 def _totals(run: DemandRun) -> pl.DataFrame:
@@ -135,7 +139,7 @@ def show_text(run: DemandRun, per_file: int) -> None:
         ch = Table(title=f"Largest changes vs cycle {run.previous_cycle}", title_justify="left")
         for c in ("item", "segment", "period", "previous", "final", "change"):
             ch.add_column(c, justify="right" if c in ("previous", "final", "change") else "left")
-        for r in res.changes.head(10).iter_rows(named=True):
+        for r in res.changes.head(CHANGES_SHOWN).iter_rows(named=True):
             ch.add_row(
                 r["item"],
                 r["segment"],
@@ -167,7 +171,7 @@ def show_json(run: DemandRun, per_file: int) -> None:
     if run.result is not None:
         doc["totals"] = _totals(run).to_dicts()
         doc["coverage"] = coverage_summary(run.result.coverage).to_dicts()
-        doc["changes"] = run.result.changes.head(20).to_dicts()
+        doc["changes"] = run.result.changes.head(CHANGES_LISTED).to_dicts()
         doc["previous_cycle"] = run.previous_cycle
         doc["comparison"] = run.comparison  # first, missing, disjoint or compared
         doc["baseline_methods"] = dict(
