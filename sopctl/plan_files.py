@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from .exception_words import OVERTIME_LEFT
 from .finance import plan_finance
 from .reconcile import PlanResult
-from .reconcile.exceptions import OVERTIME_LEFT
 from .results import csv_bytes, json_bytes
 
 if TYPE_CHECKING:
@@ -112,11 +112,11 @@ def exception_messages(exc: pl.DataFrame, currency: str) -> pl.Series:
         word = words.get(r["kind"], r["kind"])
         if r["kind"] == "overload" and str(r.get("cause") or "").startswith(OVERTIME_LEFT):
             word = "at its regular hours"  # overtime is left: more of it costs more than it saves
-        text = (
-            f"{what} {word} in {r['period']}{seg}: "
-            f"{r['quantity']:,.1f} {unit}, {r['value']:,.2f} {currency} at stake; "
-            f"binding: {binding}"
-        )
+        stake = f"{r['value']:,.2f} {currency} at stake"
+        if r["kind"] == "overload":  # its value is that of the item exceptions it causes
+            stake += " in the exceptions it causes" if r["value"] else " (it causes no exception)"
+        text = f"{what} {word} in {r['period']}{seg}: {r['quantity']:,.1f} {unit}, {stake}; "
+        text += f"binding: {binding}"
         for part in cause_words(r, currency):
             text += f"; {part}"
         if r["escalate_to"]:

@@ -151,8 +151,11 @@ def test_fixed_capacity_overtime_and_shadow_prices(tmp_path: Path) -> None:
     assert sp["overtime_limit[line,2027-01]"] == pytest.approx(45.0)
     over = exc(res, "overload")
     assert over["binding_constraint"].to_list() == ["capacity[line,2027-01]"]
-    assert over["value"].to_list() == [pytest.approx(48.0 * 120)]
+    # at stake: the exceptions the line causes, 10 units short at 50 + 10 and late at 10
     assert exc(res, "shortage")["quantity"].to_list() == [10.0]
+    assert exc(res, "shortage")["value"].to_list() == [600.0]
+    assert exc(res, "late_delivery")["value"].to_list() == [100.0]
+    assert over["value"].to_list() == [pytest.approx(700.0)]
 
 
 def test_regular_hours_used_up_with_overtime_left_say_so(tmp_path: Path) -> None:
@@ -167,7 +170,11 @@ def test_regular_hours_used_up_with_overtime_left_say_so(tmp_path: Path) -> None
     )
     over = exc(res, "overload").with_columns(exception_messages(exc(res, "overload"), "EUR"))
     (msg,) = over["message"].to_list()
-    assert msg.startswith("line at its regular hours in 2027-01: 100.0 hours, 4,800.00 EUR")
+    # 30 units lost at 50 + 10: the money of the exception the line causes
+    assert msg.startswith(
+        "line at its regular hours in 2027-01: 100.0 hours, 1,800.00 EUR at stake in the "
+        "exceptions it causes; binding: capacity[line,2027-01]"
+    )
     assert (
         "1 more hour on line in 2027-01 saves 48.00 EUR; overtime not used up: 0.0 of 20.0" in msg
     )

@@ -134,6 +134,32 @@ CREW_BY_PERIOD = "".join(
 )
 
 
+def _escalate_every_overload(root: Path) -> None:
+    """The example's charter escalates an overload from 1,000 EUR of exceptions it causes (one:
+    ASSY in 2027-04); from 0 every period of ASSY and CREW escalates, so several periods of
+    one resource make one reason. Solved, approved and committed again."""
+    charter = root / "charters" / "acme.yaml"
+    text = charter.read_text(encoding="utf-8")
+    rule = "{exception: overload, min_value: 1000, to: ops_lead}"
+    assert rule in text
+    charter.write_text(text.replace(rule, rule.replace("1000", "0")), encoding="utf-8")
+    assert run(["reconcile"], cwd=root).code == 0
+    write_approvals(root)
+    commit_all(root, "every overload goes to ops_lead")
+
+
+def test_the_overload_worth_the_exceptions_it_causes_is_escalated(ready: Path) -> None:
+    # ASSY in 2027-04 causes 2,254.17 EUR of shortages (30.06 units of P-100 at 75): the only
+    # overload at 1,000 or more; the others cause less, CREW's none
+    path = ready / CDIR / "actions.yaml"
+    path.write_text("version: 1\nactions: []\n")
+    commit_all(ready, "no actions")
+    (reason,) = _refused(ready, "but no action answers")
+    assert reason.startswith(
+        "exception overload:ASSY:2027-04 (2,254.17 EUR at stake) escalates to ops_lead"
+    )
+
+
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
@@ -154,7 +180,7 @@ CREW_BY_PERIOD = "".join(
         ),
         (  # CREW answered period by period, June forgotten: one exception, its own key
             lambda text: text.split("  - id: ACT-2")[0] + CREW_BY_PERIOD,
-            ["exception overload:CREW:2027-06 (2,720.38 EUR at stake) escalates to ops_lead"],
+            ["exception overload:CREW:2027-06 (0.00 EUR at stake) escalates to ops_lead"],
         ),
     ],
     ids=["no-actions", "other-period", "dropped", "one-left"],
@@ -162,6 +188,7 @@ CREW_BY_PERIOD = "".join(
 def test_escalated_exception_without_an_answer(
     ready: Path, change: Callable[[str], str], expected: list[str]
 ) -> None:
+    _escalate_every_overload(ready)
     path = ready / CDIR / "actions.yaml"
     path.write_text(change(ACTIONS))
     commit_all(ready, "actions changed")

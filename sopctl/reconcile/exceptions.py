@@ -2,7 +2,11 @@
 
 Overloads are resources with load whose capacity row binds at >= 99.9% of regular + overtime
 hours with a positive shadow price, and suppliers shipping their full capacity with a positive
-value.
+price. An overload's value at stake is the money of the item exceptions it causes: the sum of
+the values of the shortages, late deliveries and safety-stock breaches whose binding constraint
+it is (0 when it causes none; it is still listed, a bottleneck with a price per unit). Its
+shadow price times its load is the constraint's rent, not money at risk: one more hour saves
+at most the price, and nothing ties that to the whole load.
 `escalate_to` is the role of the first charter escalation rule that matches: the exception
 kind (or `any`), `min_value <= value`, and the segment / resource when the rule names one.
 """
@@ -12,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from ..exception_words import OVERTIME_LEFT
 from ..schemas.charter import EscalationRule
 from .data import PlanData
 from .explain import EXC_SCHEMA, TOL, item_exceptions, saving_at_upper
@@ -21,7 +26,6 @@ from .result import rounded
 from .solve import Solution
 
 OVERLOAD_AT = 0.999
-OVERTIME_LEFT = "overtime not used up: "  # an overload's cause while overtime is left
 
 
 def _overloads(d: PlanData, lp: LpModel, sol: Solution, capacity: pl.DataFrame) -> pl.DataFrame:
@@ -41,7 +45,7 @@ def _overloads(d: PlanData, lp: LpModel, sol: Solution, capacity: pl.DataFrame) 
         pl.lit(None, pl.String).alias("material"),
         "period",
         pl.col("load").alias("quantity"),
-        (pl.col("shadow_price") * pl.col("load")).alias("value"),
+        pl.lit(0.0).alias("value"),  # the exceptions it causes: caused_value
         "binding_constraint",
         "shadow_price",
         # regular hours used up while overtime is left: not full, but more costs more
@@ -70,7 +74,7 @@ def _overloads(d: PlanData, lp: LpModel, sol: Solution, capacity: pl.DataFrame) 
             "material": pl.Series([d.materials[m] for m in mm], dtype=pl.String),
             "period": pl.Series([d.periods[t] for t in tt], dtype=pl.String),
             "quantity": receipts[mm, tt],
-            "value": receipts[mm, tt] * sav[mm, tt],
+            "value": np.zeros(mm.size),
             "binding_constraint": pl.Series(
                 [
                     f"supplier_capacity[{d.materials[m]},{d.periods[t]}]"
@@ -84,6 +88,21 @@ def _overloads(d: PlanData, lp: LpModel, sol: Solution, capacity: pl.DataFrame) 
         schema=EXC_SCHEMA | {"kind": pl.String},
     )
     return pl.concat([res.cast(EXC_SCHEMA), sup])  # type: ignore[arg-type]
+
+
+def caused_value(items: pl.DataFrame, over: pl.DataFrame) -> pl.DataFrame:
+    """Each overload valued at the sum of the values of the item exceptions whose binding
+    constraint it is (0 for one that causes none)."""
+    caused = (
+        items.filter(pl.col("binding_constraint").is_not_null())
+        .group_by("binding_constraint")
+        .agg(pl.col("value").sum().alias("caused"))
+    )
+    return (
+        over.join(caused, on="binding_constraint", how="left", maintain_order="left")
+        .with_columns(value=pl.col("caused").fill_null(0.0))
+        .drop("caused")
+    )
 
 
 def escalate(df: pl.DataFrame, rules: list[EscalationRule]) -> pl.Series:
@@ -110,8 +129,9 @@ def exceptions(
     d: PlanData, lp: LpModel, sol: Solution, capacity: pl.DataFrame, rules: list[EscalationRule]
 ) -> pl.DataFrame:
     """Every exception of a solved plan, sorted by kind, period and keys."""
-    parts = [item_exceptions(d, lp, sol).cast(EXC_SCHEMA), _overloads(d, lp, sol, capacity)]  # type: ignore[arg-type]
-    out = pl.concat(parts)
+    items = rounded(item_exceptions(d, lp, sol).cast(EXC_SCHEMA))  # type: ignore[arg-type]
+    # rounded first, so an overload's value is the sum of the values its rows show
+    out = pl.concat([items, caused_value(items, _overloads(d, lp, sol, capacity))])
     order = {p: i for i, p in enumerate(d.periods)}
     out = out.sort(
         [

@@ -13,7 +13,8 @@ Exceptions (one row each) and their value at stake, in money:
   counts (it is not delivered within the plan), value units x (price + penalty).
 - `late_delivery`: backlog open at the end of a period, value units x penalty.
 - `safety_stock`: stock below safety stock, value units x safety-stock penalty.
-- `overload` (exceptions.py): shadow price x hours loaded (the binding capacity's scarcity rent).
+- `overload` (exceptions.py): the sum of the values of the item exceptions above whose binding
+  constraint it is (0 when it causes none).
 The binding constraint of an item's exception is the limit that relieves it, else its lead
 time, else its own demand (or safety-stock) row with the cost trade-off in words: cause.py.
 """
