@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from .errors import UserError
+from .exception_words import constraint_words, row_label
 from .plan_files import cause_parts, relief
 
 if TYPE_CHECKING:
@@ -32,6 +33,21 @@ class PlanFrames:
         from .reconcile.engine import PRIORITY_NOTE
 
         return [n for n in self.notes if n.startswith(PRIORITY_NOTE)]
+
+    def price_note(self, priced: bool) -> list[str]:
+        """After a story that states prices (`priced`) of a plan whose prices hold a shorted
+        priority level: one short note with a pointer to the docs; else nothing."""
+        if not priced:
+            return []
+        out = []
+        for note in self.price_notes():
+            which = note.split(" cannot be served in full")[0]
+            out.append(
+                f"note: {which} cannot be served in full, so these prices hold its shortage as "
+                "planned and can misstate what a change saves: a scenario gives its effect "
+                '(docs/reconcile.md, "Shadow prices")'
+            )
+        return out
 
 
 SUPPLY_FIELDS = (
@@ -79,9 +95,12 @@ def explain_item(ws: Workspace, f: PlanFrames, item: str, period: str | None) ->
         lead = int(row["lead_time"][0] or 0) if row.height else 0
     col = "scheduled_receipts"
     scheduled = col in supply.columns and float(supply[col].fill_null(0.0).sum()) > 0
+    told: set[str] = set()  # periods whose supply chain is said (once per period)
+    priced = False
     for r in exc.sort("period", "kind").iter_rows(named=True):
         s = supply.filter(pl.col("period") == r["period"])
-        srow = s.row(0, named=True) if s.height else {}
+        srow = s.row(0, named=True) if s.height and r["period"] not in told else {}
+        told.add(r["period"])
         head = f"{item} in {r['period']}"
         if r["segment"]:
             seg = segs.get(r["segment"])
@@ -101,8 +120,9 @@ def explain_item(ws: Workspace, f: PlanFrames, item: str, period: str | None) ->
                 + f"subcontracted {v['subcontract']:,.1f}, shipped {v['shipments']:,.1f}, "
                 f"stock at the end {v['inventory']:,.1f} (safety stock {v['safety_stock']:,.1f})."
             )
-        binding = r["binding_constraint"] or "none found"
-        lines.append(f"  why: the binding constraint is {binding}.")
+        binding = r["binding_constraint"] or ""
+        named = f"the {constraint_words(binding)}" if binding else "none found"
+        lines.append(f"  why: the binding constraint is {named}.")
         if binding.startswith("production_lead_time"):
             fixed = "the stock on hand at the start" + (
                 ", the scheduled receipts" if scheduled else ""
@@ -116,8 +136,9 @@ def explain_item(ws: Workspace, f: PlanFrames, item: str, period: str | None) ->
             lines.append(f"  price of the constraint: {gain}.")
         if said:
             lines.append(f"  {said}.")
+        priced = priced or bool(gain or said)
         lines.append(_decides(r["escalate_to"]))
-    return lines
+    return lines + f.price_note(priced)
 
 
 def explain_resource(ws: Workspace, f: PlanFrames, resource: str, period: str | None) -> list[str]:
@@ -141,6 +162,7 @@ def explain_resource(ws: Workspace, f: PlanFrames, resource: str, period: str | 
         cap = cap.sort("period")
     routings = ws.tables["routings"].frame if "routings" in ws.tables else None
     lines: list[str] = []
+    priced = False
     for r in cap.iter_rows(named=True):
         u = r["utilisation"]
         share = f"{_num(u):.0%}" if isinstance(u, int | float) and u == u else "no regular hours"
@@ -157,6 +179,7 @@ def explain_resource(ws: Workspace, f: PlanFrames, resource: str, period: str | 
         price, row = r["shadow_price"], f"capacity[{resource},{r['period']}]"
         if price:
             lines.append(f"  {relief(row, price, f.currency)}.")
+            priced = True
         elif _num(r["overtime"]) > 0:  # tight at a price of 0: paid overtime would price it
             lines.append(
                 "  its regular hours are used up, but 1 more saves nothing: overtime costs no "
@@ -180,8 +203,15 @@ def explain_resource(ws: Workspace, f: PlanFrames, resource: str, period: str | 
             (pl.col("resource") == resource) & (pl.col("period") == r["period"])
         )
         for e in exc.iter_rows(named=True):
-            if e["item"] is None:  # its own overload: who decides, or that no rule does
-                lines.append(_decides(e["escalate_to"], "its overload"))
+            if e["item"] is None:  # its own overload: what it is at stake, who decides
+                label = row_label(e)
+                value = _num(e["value"])
+                lines.append(
+                    f"  {label}: {value:,.2f} {f.currency} at stake in the exceptions it causes."
+                    if value
+                    else f"  {label}: it causes no exception (0.00 {f.currency} at stake)."
+                )
+                lines.append(_decides(e["escalate_to"], "it"))
             elif e["escalate_to"]:
                 kind = e["kind"].replace("_", " ")
                 lines.append(_decides(e["escalate_to"], f"{e['item']}'s {kind}"))
@@ -189,12 +219,10 @@ def explain_resource(ws: Workspace, f: PlanFrames, resource: str, period: str | 
             pl.col("binding_constraint") == f"capacity[{resource},{r['period']}]"
         ).filter(pl.col("item").is_not_null())
         if users.height:
-            lines.append(
-                "  exceptions it causes: "
-                + ", ".join(sorted({f"{i} ({k})" for i, k in users.select("item", "kind").rows()}))
-                + "."
-            )
-    return lines
+            said = {f"{i} ({k.replace('_', ' ')})" for i, k in users["item", "kind"].rows()}
+            lines.append(f"  exceptions it causes: {', '.join(sorted(said))}.")
+            priced = True
+    return lines + f.price_note(priced)
 
 
 def explain_material(f: PlanFrames, material: str, period: str | None) -> list[str]:
@@ -211,6 +239,7 @@ def explain_material(f: PlanFrames, material: str, period: str | None) -> list[s
         mat = mat.sort("supplier_utilisation", "period", descending=[True, False], nulls_last=True)
         mat = mat.head(1)
     lines: list[str] = []
+    priced = False
     for r in mat.sort("period").iter_rows(named=True):
         cap, use = r["supplier_capacity"], r["supplier_utilisation"]
         if use is not None:
@@ -230,20 +259,29 @@ def explain_material(f: PlanFrames, material: str, period: str | None) -> list[s
         here = exc.filter(pl.col("period") == r["period"])
         for e in here.filter(pl.col("item").is_null()).iter_rows(named=True):
             gain = relief(e["binding_constraint"], e["shadow_price"], f.currency)
+            value = _num(e["value"])
             lines.append(
-                f"  why: the binding constraint is {e['binding_constraint']}"
+                f"  why: the binding constraint is the {constraint_words(e['binding_constraint'])}"
                 + (f"; {gain}." if gain else ".")
             )
+            lines.append(
+                f"  the supplier at capacity: {value:,.2f} {f.currency} at stake in the "
+                "exceptions it causes."
+                if value
+                else f"  the supplier at capacity causes no exception (0.00 {f.currency} at stake)."
+            )
             lines.append(_decides(e["escalate_to"]))
+            priced = priced or bool(gain)
         caused = here.filter(pl.col("item").is_not_null()).unique(
             ["item", "kind", "binding_constraint"], maintain_order=True
         )
         for e in caused.sort("item", "kind").iter_rows(named=True):
             gain = relief(e["binding_constraint"], e["shadow_price"], f.currency)
             lines.append(
-                f"  it causes {e['item']}'s {e['kind'].replace('_', ' ')}: bound by "
-                f"{e['binding_constraint']}" + (f"; {gain}." if gain else ".")
+                f"  it causes {e['item']}'s {e['kind'].replace('_', ' ')}: bound by the "
+                f"{constraint_words(e['binding_constraint'])}" + (f"; {gain}." if gain else ".")
             )
+            priced = priced or bool(gain)
     if not lines:
         lines.append(f"{material}: nothing planned in {period}.")
-    return lines
+    return lines + f.price_note(priced)

@@ -82,7 +82,7 @@ def test_explain_says_the_trade_off_from_memory_and_from_the_written_file(tmp_pa
         "making one costs 205.00 EUR (unit cost 160.00)."
     )
     lines = explain_item(ws, frames, "A", None)
-    assert "  why: the binding constraint is demand[A,s,2027-01]." in lines
+    assert "  why: the binding constraint is the demand of A for s in 2027-01." in lines
     assert said in lines
     assert not any("price of the constraint" in ln for ln in lines)
     # exceptions.csv has no `cause` column: the message carries it, and explain finds it there

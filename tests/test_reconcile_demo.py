@@ -179,7 +179,7 @@ def test_explain_a_resource_in_every_period_it_binds_and_a_material(
         periods = sorted(set(binding) | set(own["period"].to_list()))
         if periods:  # else its busiest period, checked below
             assert heads == [f"{resource} in {p}" for p in periods], resource
-        decides = [ln for ln in lines if ln.startswith("  decides on its overload:")]
+        decides = [ln for ln in lines if ln.startswith("  decides on it:")]
         assert len(decides) == own.height  # a rule's role, or that no rule matches
     # nowhere binding: the busiest period; one without hours (no utilisation) never is, and
     # the earlier of two equal peaks is

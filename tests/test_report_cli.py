@@ -79,12 +79,16 @@ def test_working_tree_report_is_complete_and_deterministic(ready: Path) -> None:
     assert "cycle status approved · plan optimal" in text  # a quorum, no tag yet
     assert "sales_lead (required) approved sam@acme.example" in text
     assert "cfo (required) pending" in text
-    # an escalated overload with its cause, shadow price, owner and the action that answers it
+    # an escalated overload, worded as what it is, its hours, the shortage it causes (its value
+    # at stake), its cause in prose, shadow price, owner and the action that answers it
     assert (
-        "overload: ASSY 2027-01 320.0 6,856.67 capacity[ASSY,2027-01]: 1 more hour on ASSY in "
-        "2027-01 saves 21.43 EUR; overtime not used up: 0.0 of 40.0 hours 21.43 ops_lead "
-        "ACT-1 (open, due 2027-01-15)" in text
+        "at regular hours, overtime left: ASSY 2027-04 320.0 hours 2,254.17 capacity of ASSY in "
+        "2027-04: 1 more hour on ASSY in 2027-04 saves 22.08 EUR; overtime not used up: 0.0 of "
+        "40.0 hours 22.08 ops_lead ACT-1 (open, due 2027-01-15)" in text
     )
+    assert "shortage: P-100 (standard) 2027-04 30.1 units 2,254.17" in text
+    assert "17 exceptions (12 at capacity, 1 safety stock, 4 shortage)" in text
+    assert "overload: " not in text  # the kind's machine name only in action keys
     assert "This cycle has no actions.yaml" not in text
     assert "This cycle declares no scenarios" in text
     assert (

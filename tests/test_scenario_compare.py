@@ -176,7 +176,7 @@ def test_markdown_bolds_the_best_and_shows_deltas(comparison: Any) -> None:
     assert "| Revenue (EUR) | 1,000 | **1,200 (+200, +20.0%)** | 900 (−100, −10.0%) |" in md
     assert "| Service level key | 95.0% | 90.0% (−5.0 pp) | **100.0% (+5.0 pp)** |" in md
     assert "> **broken has no plan**:" in md
-    assert "| upside | appeared | late_delivery | A / key | 2027-02 | 3 | 30 |" in md
+    assert "| upside | appeared | late delivery | A / key | 2027-02 | 3 | 30 |" in md
 
 
 def test_nothing_to_compare_is_an_error() -> None:

@@ -154,8 +154,7 @@ def run_explain_cmd(
     print(f"explaining {note} of {whose}" + (f" (cycle {ws.cycle_id})" if scenario else ""))
     # wrapped on a terminal only: piped, each statement stays one line for grep and scripts
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 0
-    held = [f"note: {n}" for n in frames.price_notes()]  # the prices hold a shortage
-    print("\n".join(wrap_lines([*lines, *held], width)))
+    print("\n".join(wrap_lines(lines, width)))  # a price note is the story's own last line
     return EXIT_OK
 
 

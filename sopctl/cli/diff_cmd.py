@@ -158,6 +158,7 @@ def show_text(d: PlanDiff, console: Console) -> None:
 def _outputs(d: PlanDiff, console: Console) -> None:
     from rich.text import Text
 
+    from ..exception_words import kind_words
     from ..plandiff.words import kpi_label, num, points, share, signed
 
     out = d.outputs
@@ -194,16 +195,17 @@ def _outputs(d: PlanDiff, console: Console) -> None:
     console.print(
         f"Exceptions: {out.appeared_count} appeared, {out.cleared_count} cleared, "
         f"{out.kept_count} still open"
-        + "".join(f"; {k.name} {num(k.old)} → {num(k.new)}" for k in out.exceptions_by_kind)
+        + "".join(
+            f"; {kind_words(k.name)} {num(k.old)} → {num(k.new)}" for k in out.exceptions_by_kind
+        )
     )
     shown = [("appeared", e) for e in out.appeared] + [("cleared", e) for e in out.cleared]
     if shown:
-        t = _table("", ["", "kind", "what", "period", "qty", f"value {out.currency}"], {4, 5})
+        t = _table("", ["", "exception", "what", "period", "qty", f"value {out.currency}"], {4, 5})
         for tag, e in shown:
             style = "red" if tag == "appeared" else "green"
-            t.add_row(
-                Text(tag, style=style), e.kind, e.what, e.period, num(e.quantity), num(e.value)
-            )
+            qty = num(e.quantity) + (f" {e.unit}" if e.kind == "overload" else "")
+            t.add_row(Text(tag, style=style), e.label, e.what, e.period, qty, num(e.value))
         print_table(console, t)
 
 

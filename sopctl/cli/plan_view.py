@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from ..exception_words import constraint_words, quantity_unit, row_label
 from ..plan import ReconcileRun
 from ..plan_files import cause_words, exception_messages
 from ..quantities import percent, units
@@ -161,27 +162,32 @@ def _exceptions(console: Console, run: ReconcileRun, top: int) -> None:
     if not exc.height:
         console.print("No exceptions: every segment is served on time and no resource binds.")
         return
-    shown = exc.sort("value", descending=True).head(top)
+    # ties (an overload that causes no exception is worth 0) keep the file's order: kind,
+    # period, then keys
+    shown = exc.sort("value", descending=True, maintain_order=True).head(top)
     t = Table(
         title=f"Top exceptions ({exc.height} in all, by value at stake)", title_justify="left"
     )
-    for c in ("kind", "what", "period", "qty", f"value {res.currency}", "cause", "escalate"):
+    for c in ("exception", "what", "period", "qty", f"value {res.currency}", "cause", "escalate"):
         t.add_column(
             c,
             justify="right" if c in ("qty",) or c.startswith("value") else "left",
-            no_wrap=c not in ("what", "cause"),
+            no_wrap=c not in ("exception", "what", "cause"),
         )
     for r in shown.iter_rows(named=True):
         what = (r["item"] or r["resource"] or r["material"] or "") + (
             f" / {r['segment']}" if r["segment"] else ""
         )
-        cause = r["binding_constraint"] or ""
+        cause = constraint_words(r["binding_constraint"])
         gain = "\n".join(cause_words(r, res.currency))
+        qty = units(r["quantity"])
+        if r["kind"] == "overload":  # hours of a resource, units of a supplier's material
+            qty += f" {quantity_unit(r['kind'], r['item'], r['resource'])}"
         t.add_row(
-            r["kind"],
+            row_label(r),
             what,
             r["period"],
-            units(r["quantity"]),
+            qty,
             f"{r['value']:,.0f}",
             Text(cause + (f"\n{gain}" if gain else "")),
             r["escalate_to"] or "",
@@ -206,7 +212,7 @@ def json_doc(run: ReconcileRun, per_file: int) -> dict[str, Any]:
         doc["diagnosis"] = res.diagnosis
         doc["hints"] = res.hints
         doc["timings"] = {k: round(v, 4) for k, v in res.timings.items()}
-        top = res.exceptions.sort("value", descending=True).head(50)
+        top = res.exceptions.sort("value", descending=True, maintain_order=True).head(50)
         top = top.with_columns(exception_messages(top, res.currency))  # as in exceptions.csv
         doc["exceptions"] = top.drop("cause", strict=False).to_dicts()
         doc["ok"] = doc["ok"] and res.ok

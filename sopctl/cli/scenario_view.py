@@ -74,16 +74,16 @@ def _changes(c: Comparison, console: Console) -> None:
     if not shown:
         return
     t = Table(title="", show_header=True)
-    for col in ("option", "", "kind", "what", "period", "qty", f"value {c.currency}"):
+    for col in ("option", "", "exception", "what", "period", "qty", f"value {c.currency}"):
         t.add_column(col, justify="right" if col in ("qty",) or col.startswith("value") else "left")
     for name, tag, e in shown:
         t.add_row(
             Text(name),
             Text(tag, style="red" if tag == "appeared" else "green"),
-            e.kind,
+            Text(e.label),
             Text(e.what),
             e.period,
-            units(e.quantity),
+            units(e.quantity) + (f" {e.unit}" if e.kind == "overload" else ""),
             f"{e.value:,.0f}",
         )
     print_table(console, t)

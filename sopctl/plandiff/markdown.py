@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .model import PlanDiff, SideInfo, TableDiff
+from ..exception_words import kind_words
+from .model import ExceptionRow, PlanDiff, SideInfo, TableDiff
 from .words import (
     cell,
     headline,
@@ -88,7 +89,7 @@ def _outputs(diff: PlanDiff) -> list[str]:
     rows = [[d.name, share(d.old), share(d.new), points(d)] for d in out.service]
     lines += [*_table(["segment", a, b, "Δ"], rows, {1, 2, 3}), ""]
     lines += ["### Exceptions", ""]
-    rows = [[d.name, num(d.old), num(d.new), signed(d)] for d in out.exceptions_by_kind]
+    rows = [[kind_words(d.name), num(d.old), num(d.new), signed(d)] for d in out.exceptions_by_kind]
     if rows:
         lines += [*_table(["kind", a, b, "Δ"], rows, {1, 2, 3}), ""]
     lines.append(
@@ -96,8 +97,11 @@ def _outputs(diff: PlanDiff) -> list[str]:
     )
     shown = [("appeared", e) for e in out.appeared] + [("cleared", e) for e in out.cleared]
     if shown:
-        rows = [[tag, e.kind, e.what, e.period, num(e.quantity), num(e.value)] for tag, e in shown]
-        head = ["", "kind", "what", "period", "quantity", f"value {cur}"]
+        rows = [
+            [tag, e.label, e.what, e.period, num(e.quantity) + _unit(e), num(e.value)]
+            for tag, e in shown
+        ]
+        head = ["", "exception", "what", "period", "quantity", f"value {cur}"]
         lines += ["", *_table(head, rows, {4, 5})]
         lines += _more(out.appeared_count, len(out.appeared), "appeared exceptions")
         lines += _more(out.cleared_count, len(out.cleared), "cleared exceptions")
@@ -160,3 +164,8 @@ def _yaml(diff: PlanDiff) -> list[str]:
         rows += [[y.file, f"({n})", "", ""] for n in y.notes]
         rows += [[y.file, c.path, yaml_old(c), yaml_new(c)] for c in y.changes]
     return ["### Charter and cycle", "", *_table(["file", "key", "old", "new"], rows), ""]
+
+
+def _unit(e: ExceptionRow) -> str:
+    """' hours' after a resource's overload, ' units' after a supplier's; '' for an item's."""
+    return f" {e.unit}" if e.kind == "overload" else ""

@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..exception_words import kind_label, quantity_unit
+
 Row = dict[str, str | None]
 
 
@@ -175,6 +177,17 @@ class ExceptionRow:
     period: str
     quantity: float
     value: float
+    regular_only: bool = False  # an overload at its regular hours with overtime left
+
+    @property
+    def label(self) -> str:
+        """What it is in words: 'at capacity' rather than `overload` (exception_words)."""
+        return kind_label(self.kind, self.resource, self.material, self.regular_only)
+
+    @property
+    def unit(self) -> str:
+        """'hours' for a resource at capacity, else 'units'."""
+        return quantity_unit(self.kind, self.item, self.resource)
 
     @property
     def what(self) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from ..exception_words import OVERTIME_LEFT
 from ..periods import start_date
 from .model import Delta, ExceptionRow, OutputDiff, PeriodDelta
 
@@ -151,12 +152,18 @@ def _keyed(exc: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.col("material"))
         .alias(SUBJECT)
     )
+    # an overload at its regular hours says so in its message (exception_words.overtime_left)
+    regular = (
+        pl.col("message").cast(pl.String).str.contains(f"; {OVERTIME_LEFT}", literal=True)
+        if "message" in exc.columns
+        else pl.lit(False)
+    )
     return (
-        exc.select(*cols, *nums)
+        exc.select(*cols, *nums, regular.fill_null(False).alias("regular_only"))
         .with_columns(subject)
         .group_by(list(EXCEPTION_KEY), maintain_order=True)
         .agg(
-            pl.col("item", "resource", "material").first(),
+            pl.col("item", "resource", "material", "regular_only").first(),
             pl.col("quantity", "value").sum(),
         )
     )

@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 
 from ..costs import item_costs
+from ..exception_words import constraint_words, kind_words, quantity_unit, row_label
 from ..plan_files import cause_words
 from .headline import header, kpis
 from .model import (
@@ -204,18 +205,19 @@ def exceptions(src: PlanSource, exc: pl.DataFrame) -> tuple[list[ExceptionRow], 
         owner = r.get("escalate_to") or ""
         rows.append(
             ExceptionRow(
-                str(r["kind"]),
+                row_label(r),  # 'at capacity' rather than `overload`
                 str(subject),
                 str(r.get("segment") or ""),
                 str(r["period"]),
                 _f(r.get("quantity")),
                 _f(r.get("value")),
-                str(r.get("binding_constraint") or ""),
+                constraint_words(r.get("binding_constraint")),
                 _opt(r.get("shadow_price")),
                 str(owner),
                 answer(key),
                 key,
                 "; ".join(cause_words(r, ch.finance.currency)),
+                quantity_unit(str(r["kind"]), r.get("item"), r.get("resource")),
             )
         )
     rows.sort(key=lambda e: (not e.owner, -e.value, e.key))
@@ -228,7 +230,8 @@ def gather(src: PlanSource, as_of: dt.date | None, only: list[str] | None = None
     demand = frame(src, "demand_plan.csv")
     exc = frame(src, "exceptions.csv")
     rows, total = exceptions(src, exc)
-    counts = {str(k): int(v) for k, v in (summary.get("exceptions") or {}).items()}
+    by_kind = (summary.get("exceptions") or {}).items()  # 'at capacity', not `overload`
+    counts = {kind_words(str(k)): int(v) for k, v in by_kind}
     sc_rows, sc_names, sc_note = scenarios(src, only)
     state = cycle_state(src)
     appr, quorum_text = approvals(src, state)

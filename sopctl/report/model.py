@@ -76,6 +76,7 @@ class ExceptionRow:
     actions: list[str]  # "A7 (open, due 2027-01-15)"
     key: str
     why: str = ""  # the binding limit's price in money, or the cost trade-off, in words
+    unit: str = "units"  # of the quantity: hours for a resource at capacity
 
 
 @dataclass

@@ -57,7 +57,7 @@ def exceptions(d: ReportData, table: Table) -> str:
         (
             f"{e.kind.replace('_', ' ')}: {e.subject}" + (f" ({e.segment})" if e.segment else ""),
             e.period,
-            fmt.num(e.quantity, 1),
+            f"{fmt.num(e.quantity, 1)} {e.unit}",
             fmt.num(e.value, 2),
             e.cause + (f": {e.why}" if e.why else ""),
             "–" if e.shadow_price is None else fmt.num(e.shadow_price, 2),

@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..exception_words import kind_words
 from ..plandiff.model import OutputDiff
 from ..plandiff.outputs import PlanSnapshot, diff_outputs
 from ..reconcile.result import COST_ORDER
@@ -267,7 +268,7 @@ def compare_options(
     for kind in _ordered(plans, lambda p: sorted(p.summary.get("exceptions") or {})):
         add(
             f"exceptions.{kind}",
-            f"  {kind.replace('_', ' ')}",
+            f"  {kind_words(kind)}",
             "exceptions",
             "count",
             "lower",

@@ -58,10 +58,10 @@ def _exceptions(c: Comparison) -> list[str]:
                     [
                         name,
                         tag,
-                        e.kind,
+                        e.label,
                         e.what,
                         e.period,
-                        units(e.quantity),
+                        units(e.quantity) + (f" {e.unit}" if e.kind == "overload" else ""),
                         f"{e.value:,.0f}",
                     ]
                 )
@@ -70,7 +70,7 @@ def _exceptions(c: Comparison) -> list[str]:
     )
     lines += [f"{counts}.", ""]
     if rows:
-        head = ["option", "", "kind", "what", "period", "qty", f"value {c.currency}"]
+        head = ["option", "", "exception", "what", "period", "qty", f"value {c.currency}"]
         lines += [*_table(head, rows, {5, 6}), ""]
     return lines
 
