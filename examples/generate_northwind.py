@@ -898,8 +898,8 @@ forecast:
 escalation:
   - {{exception: shortage, segment: strategic, min_value: 0, to: coo}}
   - {{exception: shortage, segment: key, min_value: 25000, to: sales_lead}}
-  - {{exception: overload, resource: line-a, min_value: 10000, to: coo}}
-  - {{exception: overload, resource: crew, min_value: 10000, to: coo}}
+  - {{exception: overload, resource: line-a, min_value: 1000, to: coo}}
+  - {{exception: overload, resource: crew, min_value: 400, to: coo}}
   - {{exception: safety_stock, min_value: 5000, to: supply_planner}}
   - {{exception: late_delivery, segment: strategic, min_value: 0, to: sales_lead}}
   - {{exception: any, min_value: 250000, to: ceo}}
@@ -946,6 +946,29 @@ OWNER_ONLY = (
     "\n    # it names the strategic segment for its prices, not its service: the CFO judges it"
     "\n    derive: false"
 )
+
+
+# The owners' answers to what the base plan escalates (the charter's overload rules for line A
+# and the crew): `sopctl tag` requires one per escalated exception.
+ACTIONS_YAML = """\
+version: 1
+actions:
+  - id: ACT-1
+    description: >-
+      Line A's August 2027 overhaul leaves it at its regular hours and PMP-CEN-M and PMP-SUB-M
+      below safety stock; agree with maintenance whether the overhaul can move to July or
+      August overtime (150 hours) can be staffed
+    owner: coo
+    due: 2026-12-18
+    answers: overload:line-a:2027-08
+  - id: ACT-2
+    description: >-
+      The crew works exactly its regular hours in May and June 2027 and overtime is left;
+      decide between two temporary hires for the spring peak and planned overtime
+    owner: ops_lead
+    due: 2027-01-15
+    answers: overload:crew:*
+"""
 
 
 def cycle_yaml() -> str:
@@ -1025,6 +1048,9 @@ def generate(out: Path) -> list[list[object]]:
     (out / "charters" / "northwind.yaml").write_text(charter_yaml(), encoding="utf-8", newline="\n")
     (out / "cycles" / CYCLE_ID / "cycle.yaml").write_text(
         cycle_yaml(), encoding="utf-8", newline="\n"
+    )
+    (out / "cycles" / CYCLE_ID / "actions.yaml").write_text(
+        ACTIONS_YAML, encoding="utf-8", newline="\n"
     )
     (out / "cycles" / CYCLE_ID / "scenarios").mkdir(exist_ok=True)
     for sid, owner, _, text, overlays in SCENARIOS:
