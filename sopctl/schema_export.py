@@ -7,6 +7,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from .outputs import write_atomic
 from .schemas.charter import Charter
 from .schemas.cycle import Cycle
@@ -24,17 +26,23 @@ SCHEMA_FILES = (
 )
 
 
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _schema(model: type[BaseModel], title: str) -> dict[str, Any]:
+    """The model's JSON Schema under its dialect. What it cannot say (docs/formats.md, "Editor
+    schemas"): a whole number written 3.0 (JSON Schema's integer takes it, sopctl does not),
+    and how YAML 1.1, which sopctl reads, types a value differently from the YAML 1.2 an editor
+    reads (6e1 is text, an unquoted 2026-12-12T09:30:00Z a timestamp)."""
+    return {"$schema": DIALECT, **model.model_json_schema(by_alias=True), "title": title}
+
+
 def schemas() -> dict[str, dict[str, Any]]:
-    charter = Charter.model_json_schema()
-    charter["title"] = "sopctl charter"
-    cycle = Cycle.model_json_schema()
-    cycle["title"] = "sopctl cycle"
-    approvals = ApprovalsFile.model_json_schema()
-    approvals["title"] = "sopctl approvals"
-    actions = ActionsFile.model_json_schema()
-    actions["title"] = "sopctl actions"
-    scenario = ScenarioFile.model_json_schema(by_alias=True)
-    scenario["title"] = "sopctl scenario"
+    charter = _schema(Charter, "sopctl charter")
+    cycle = _schema(Cycle, "sopctl cycle")
+    approvals = _schema(ApprovalsFile, "sopctl approvals")
+    actions = _schema(ActionsFile, "sopctl actions")
+    scenario = _schema(ScenarioFile, "sopctl scenario")
     tables = {
         name: {
             "description": c.description,

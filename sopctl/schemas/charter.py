@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Literal
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from ..hints import fraction_hint
 from ..periods import PERIODS_PER_YEAR
@@ -126,7 +126,27 @@ LOWER_IS_BETTER = (
 )
 
 
+def _target_ranges() -> dict[str, Any]:
+    """The ranges `Metric._in_range` enforces, as JSON Schema `if name ... then target ...`."""
+
+    def when(names: tuple[str, ...], target: dict[str, float]) -> dict[str, Any]:
+        return {
+            "if": {"properties": {"name": {"enum": list(names)}}, "required": ["name"]},
+            "then": {"properties": {"target": target}},
+        }
+
+    return {
+        "allOf": [
+            when(SHARE_METRICS, {"minimum": 0, "maximum": 1}),
+            when(("gross_margin",), {"maximum": 1}),
+            when(NON_NEGATIVE_METRICS, {"minimum": 0}),
+        ]
+    }
+
+
 class Metric(Strict):
+    model_config = ConfigDict(json_schema_extra=_target_ranges())
+
     name: Id
     target: float
     tolerance: NonNeg = 0.0

@@ -30,6 +30,25 @@ GitEmail = Annotated[
     AfterValidator(_printable),
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+# Patterns for the JSON Schemas only (`sopctl schema`): sopctl checks these values itself, with
+# messages that know the charter's bucket, so pydantic does not match them. A period is a month
+# or an ISO week of 1900-2999 (sopctl.periods); which of the two the charter plans in, and
+# whether a week 53 exists that year, is sopctl's to say.
+PERIOD_PATTERN = r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2]|W(0[1-9]|[1-4][0-9]|5[0-3]))$"
+# a real calendar day YYYY-MM-DD (years 0001-9999, 29 February in leap years only)
+_DAY = (
+    r"((?!0000)[0-9]{4}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])"
+    r"|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))"
+    r"|([0-9]{2}(0[48]|[2468][048]|[13579][26])|([02468][048]|[13579][26])00)-02-29)"
+)
+DATE_PATTERN = f"^{_DAY}$"
+UTC_SECOND_PATTERN = f"^{_DAY}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z$"
+Period = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1),
+    Field(json_schema_extra={"pattern": PERIOD_PATTERN}),
+]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNeg = Annotated[float, Field(ge=0.0)]
 
@@ -63,9 +82,16 @@ def _factor(value: float) -> float:
     return value
 
 
-Amount = Annotated[float, AfterValidator(_amount)]  # units, hours or money, either sign
-NonNegAmount = Annotated[float, Field(ge=0.0), AfterValidator(_amount)]
-Factor = Annotated[float, Field(ge=0.0), AfterValidator(_factor)]
+_WITHIN_LP = {"minimum": -LP_LIMIT, "maximum": LP_LIMIT}  # the JSON Schemas' view of _amount
+Amount = Annotated[  # units, hours or money, either sign
+    float, Field(json_schema_extra=_WITHIN_LP), AfterValidator(_amount)
+]
+NonNegAmount = Annotated[
+    float, Field(ge=0.0, json_schema_extra={"maximum": LP_LIMIT}), AfterValidator(_amount)
+]
+Factor = Annotated[
+    float, Field(ge=0.0, json_schema_extra={"maximum": FACTOR_LIMIT}), AfterValidator(_factor)
+]
 
 
 class Strict(BaseModel):

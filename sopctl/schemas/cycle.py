@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .common import Id, Strict, Text
+from .common import Id, Period, Strict, Text
 
 
 class Assumption(Strict):
@@ -30,7 +30,7 @@ class Scenario(Strict):
 class Cycle(Strict):
     id: Id
     charter: Id = Field(description="Charter name: charters/<name>.yaml")
-    first_period: Text = Field(description="First planned period, e.g. 2027-01 or 2027-W01")
+    first_period: Period = Field(description="First planned period, e.g. 2027-01 or 2027-W01")
     horizon: int | None = Field(
         default=None, ge=1, le=520, description="Defaults to the charter's horizon"
     )

@@ -6,20 +6,26 @@ Their formats carry a `version` so later sopctl releases can read older files an
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Literal
 
 from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
 
-from .common import Email, GitEmail, Id, Strict, Text
+from .common import DATE_PATTERN, UTC_SECOND_PATTERN, Email, GitEmail, Id, Strict, Text
 
 Digest = str  # 64 lower-case hex characters (SHA-256)
 DIGEST = r"^[0-9a-f]{64}$"
+_UTC_SECOND = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\Z")
 
 
 class Approval(Strict):
     role: Id
     person: Email = Field(description="git user.email of the approver")
-    time: str = Field(description="When, ISO 8601 in UTC, e.g. 2026-12-12T09:30:00Z")
+    time: str = Field(
+        description="When, ISO 8601 in UTC to the second, in quotes: '2026-12-12T09:30:00Z'",
+        json_schema_extra={"pattern": UTC_SECOND_PATTERN},
+    )
     plan_digest: Digest = Field(pattern=DIGEST, description="Digest of the approved plan")
     note: str = ""
 
@@ -27,6 +33,8 @@ class Approval(Strict):
     @classmethod
     def _utc_second(cls, v: str) -> str:
         try:  # the format `sopctl approve` writes; strptime also refuses 2027-02-30 and 25:00
+            if not _UTC_SECOND.match(v):  # strptime alone takes 2027-2-3T5:0:0Z
+                raise ValueError
             dt.datetime.strptime(v, "%Y-%m-%dT%H:%M:%SZ")
         except ValueError:
             raise ValueError(
@@ -47,13 +55,25 @@ class Action(Strict):
     id: Id
     description: Text
     owner: Text = Field(description="A charter role id or a member's e-mail")
-    due: dt.date = Field(strict=False, description="Due date, YYYY-MM-DD")
+    due: dt.date = Field(
+        strict=False,
+        description="Due date, YYYY-MM-DD",
+        json_schema_extra={"pattern": DATE_PATTERN},
+    )
     status: Literal["open", "in_progress", "done", "dropped"] = "open"
     answers: str | None = Field(
         default=None,
         description="What the action answers: an exception (kind:item-or-resource:period, "
         "e.g. shortage:PMP-DOS:2027-01) or an assumption id of the cycle",
     )
+
+    @field_validator("due", mode="before")
+    @classmethod
+    def _day_only(cls, v: object) -> object:
+        """A date alone: pydantic's lax date would also take '2027-01-15T00:00:00'."""
+        if isinstance(v, str) and "T" in v:
+            raise PydanticCustomError("date_parsing", "a date without a time")
+        return v
 
 
 class ActionsFile(Strict):

@@ -12,7 +12,7 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import Field, model_validator
 
-from .common import Amount, Factor, Id, Strict, Text
+from .common import Amount, Factor, Id, Period, Strict, Text
 
 OverlayKind = Literal[
     "demand",
@@ -35,10 +35,10 @@ def _one_of(model: Strict, *names: str) -> None:
 
 
 class _Periods(Strict):
-    from_: Text | None = Field(
+    from_: Period | None = Field(
         default=None, alias="from", description="First period changed (default: the first)"
     )
-    to: Text | None = Field(default=None, description="Last period changed (default: the last)")
+    to: Period | None = Field(default=None, description="Last period changed (default: the last)")
 
 
 class DemandOverlay(_Periods):
@@ -76,8 +76,8 @@ class ShiftOverlay(Strict):
 
     kind: Literal["shift"]
     resources: list[Id] = Field(min_length=1)
-    from_: Text = Field(alias="from", description="First period with the extra shift")
-    to: Text | None = Field(default=None, description="Last period (default: the last)")
+    from_: Period = Field(alias="from", description="First period with the extra shift")
+    to: Period | None = Field(default=None, description="Last period (default: the last)")
     hours: Amount = Field(gt=0, description="Hours the shift adds per period")
 
 
@@ -128,10 +128,10 @@ class ReceiptsOverlay(_Periods):
     kind: Literal["receipts"]
     items: list[Id] = Field(default_factory=list)
     families: list[Text] = Field(default_factory=list)
-    from_: Text | None = Field(
+    from_: Period | None = Field(
         default=None, alias="from", description="First arrival period selected (default: the first)"
     )
-    to: Text | None = Field(
+    to: Period | None = Field(
         default=None, description="Last arrival period selected (default: the last)"
     )
     delay: int | None = Field(
