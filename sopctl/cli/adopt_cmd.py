@@ -23,9 +23,12 @@ class AdoptFormat(StrEnum):
 
 @app.command()
 def adopt(
-    scenario: Annotated[str, typer.Argument(help="The scenario to adopt (cycle.yaml register).")],
+    scenario: Annotated[
+        str, typer.Argument(metavar="NAME", help="The scenario to adopt (cycle.yaml register).")
+    ],
     cycle: Annotated[
-        str | None, typer.Argument(help="Cycle id (default: current folder or latest).")
+        str | None,
+        typer.Argument(metavar="CYCLE", help="Cycle id (default: current folder or latest)."),
     ] = None,
     owner: Annotated[
         str | None,

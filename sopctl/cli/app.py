@@ -22,7 +22,8 @@ from ..errors import (
     SopctlError,
     UserError,
 )
-from .options import COUNT_MAX, name_empty_extras, not_empty
+from .examples import EXPLAIN_EXAMPLES
+from .options import COUNT_MAX, CycleArg, CycleOpt, MaxPerFileOpt, name_empty_extras, not_empty
 
 app = typer.Typer(
     name="sopctl",
@@ -95,22 +96,11 @@ def _version(ctx: typer.Context, version: bool) -> None:
         ctx.fail("Missing command.")
 
 
-CycleArg = Annotated[
-    str | None,
-    typer.Argument(
-        help="Cycle id (folder under cycles/). Default: current folder or latest.",
-        callback=not_empty,
-    ),
-]
-
-
 @app.command()
 def validate(
     cycle: CycleArg = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
-    max_per_file: Annotated[
-        int, typer.Option("--max-per-file", min=1, max=COUNT_MAX, help="Findings shown per file.")
-    ] = 20,
+    max_per_file: MaxPerFileOpt = 20,
 ) -> None:
     """Check the charter, the cycle and every declared input. Exit 1 on errors."""
     from .commands import run_validate
@@ -129,9 +119,7 @@ def demand(
     fmt: Annotated[ViewFormat, typer.Option("--format", "-f", help="Output format.")] = (
         ViewFormat.text
     ),
-    max_per_file: Annotated[
-        int, typer.Option("--max-per-file", min=1, max=COUNT_MAX, help="Findings shown per file.")
-    ] = 20,
+    max_per_file: MaxPerFileOpt = 20,
 ) -> None:
     """Signal: build the demand view (baseline + pipeline + promotions + renewals + overrides)
     and write it to cycles/<id>/outputs/. Exit 1 on findings; nothing is written then."""
@@ -152,18 +140,21 @@ def reconcile(
     integer: Annotated[
         bool, typer.Option("--integer", help="Plan the workforce in whole people (MIP).")
     ] = False,
-    top: Annotated[int, typer.Option("--top", min=1, max=COUNT_MAX, help="Exceptions shown.")] = 10,
+    top: Annotated[
+        int, typer.Option("--top", metavar="N", min=1, max=COUNT_MAX, help="Exceptions shown.")
+    ] = 10,
     export_mps: Annotated[
         Path | None,
-        typer.Option("--export-mps", help="Also write the cost LP to this MPS file."),
+        typer.Option(
+            "--export-mps", metavar="FILE", help="Also write the cost LP to this MPS file."
+        ),
     ] = None,
-    max_per_file: Annotated[
-        int, typer.Option("--max-per-file", min=1, max=COUNT_MAX, help="Findings shown per file.")
-    ] = 20,
+    max_per_file: MaxPerFileOpt = 20,
     scenario: Annotated[
         list[str] | None,
         typer.Option(
             "--scenario",
+            metavar="NAME",
             callback=not_empty,
             help="Also solve this scenario (repeatable) into outputs/scenarios/<name>/.",
         ),
@@ -204,21 +195,29 @@ def reconcile(
     )
 
 
-@app.command()
+@app.command(epilog=EXPLAIN_EXAMPLES)
 def explain(
-    name: Annotated[str, typer.Argument(help="An item, resource or material id.")],
+    name: Annotated[
+        str,
+        typer.Argument(metavar="ITEM|RESOURCE|MATERIAL", help="An item, resource or material id."),
+    ],
     period: Annotated[
         str | None,
-        typer.Option("--period", "-p", help="One period (default: every one that binds)."),
+        typer.Option(
+            "--period",
+            "-p",
+            metavar="PERIOD",
+            help="One period (default: every one that binds).",
+        ),
     ] = None,
-    cycle: Annotated[
-        str | None,
-        typer.Option("--cycle", callback=not_empty, help="Cycle id (default: latest)."),
-    ] = None,
+    cycle: CycleOpt = None,
     scenario: Annotated[
         str | None,
         typer.Option(
-            "--scenario", callback=not_empty, help="Explain a scenario's plan (default: the base)."
+            "--scenario",
+            metavar="NAME",
+            callback=not_empty,
+            help="Explain a scenario's plan (default: the base).",
         ),
     ] = None,
 ) -> None:
@@ -231,11 +230,14 @@ def explain(
 
 @app.command()
 def init(
-    path: Annotated[Path, typer.Argument(help="Folder for the new planning repository.")],
+    path: Annotated[
+        Path, typer.Argument(metavar="PATH", help="Folder for the new planning repository.")
+    ],
     example: Annotated[
         str,
         typer.Option(
             "--example",
+            metavar="NAME",
             help="Built-in starting point: minimal (the only one). For a larger start, copy a"
             " repository from the project's examples/ folder instead.",
         ),
@@ -249,7 +251,8 @@ def init(
         ),
     ] = None,
 ) -> None:
-    """Create a planning repository (git init, charter, first cycle, .gitignore)."""
+    """Create a planning repository (git init, charter, first cycle, .gitignore) with the
+    JSON Schemas in schemas/ that editors complete the YAML files from (see sopctl schema)."""
     from .commands import run_init
 
     raise typer.Exit(run_init(path, example, cycle))
@@ -261,11 +264,14 @@ def schema(
         Path | None,
         typer.Option(
             "--out",
+            metavar="DIR",
             help="Folder to write the schemas to (default: schemas/ in the planning repository).",
         ),
     ] = None,
 ) -> None:
-    """Write JSON Schemas for the charter and cycle YAML, and the table contracts."""
+    """Write six files: the JSON Schemas of the charter, cycle, approvals, actions and
+    scenario YAML files (for editor completion and checks), and tables.json, the table
+    contracts."""
     from .commands import run_schema
 
     raise typer.Exit(run_schema(state.root, out))
@@ -385,3 +391,6 @@ from . import (  # noqa: E402, F401
     report_cmds,
     scenario_cmds,
 )
+from .helpfmt import use_everywhere  # noqa: E402
+
+use_everywhere(app)  # help names values by metavar (CYCLE, N, DATE), never by Python type

@@ -37,6 +37,7 @@ def check(
         str | None,
         typer.Option(
             "--base",
+            metavar="REV",
             callback=not_empty,
             help="Compare HEAD with this revision (its merge base with HEAD). Default: the "
             "merge base with main/master, or HEAD~1 on that branch.",
@@ -51,7 +52,8 @@ def check(
         ),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to FILE instead.")
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the report to FILE instead."),
     ] = None,
 ) -> None:
     """The policy gate of a plan pull request: validation, a feasible plan, decision rights

@@ -28,6 +28,7 @@ def codeowners(
         Path | None,
         typer.Option(
             "--path",
+            metavar="FILE",
             help="CODEOWNERS file (default: the one GitHub reads, else .github/CODEOWNERS "
             "at the top of the git repository).",
         ),

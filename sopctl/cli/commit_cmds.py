@@ -14,8 +14,9 @@ import typer
 
 from ..errors import EXIT_FINDINGS, EXIT_OK
 from ..quantities import percent
-from .app import CycleArg, ViewFormat, app, state
+from .app import ViewFormat, app, state
 from .fit import print_table
+from .options import CycleArg
 
 if TYPE_CHECKING:
     from ..governance.log import LogEntry

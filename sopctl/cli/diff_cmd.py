@@ -15,7 +15,7 @@ import typer
 
 from .app import app, state
 from .fit import print_table
-from .options import COUNT_MAX, not_empty
+from .options import COUNT_MAX, CycleOpt, not_empty
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -52,16 +52,12 @@ def diff(
             help="Revision to compare with the base (default: the working tree).",
         ),
     ] = None,
-    cycle: Annotated[
-        str | None,
-        typer.Option(
-            "--cycle", callback=not_empty, help="Cycle id (default: current folder or latest)."
-        ),
-    ] = None,
+    cycle: CycleOpt = None,
     from_cycle: Annotated[
         str | None,
         typer.Option(
             "--from-cycle",
+            metavar="CYCLE",
             callback=not_empty,
             help="Side A is this cycle (default REV_A: its last approved tag), e.g. last "
             "month's committed plan against this month's.",
@@ -74,7 +70,11 @@ def diff(
     rows: Annotated[
         int,
         typer.Option(
-            "--rows", min=1, max=COUNT_MAX, help="Example rows and exceptions shown per table."
+            "--rows",
+            metavar="N",
+            min=1,
+            max=COUNT_MAX,
+            help="Example rows and exceptions shown per table.",
         ),
     ] = 10,
 ) -> None:

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import EXIT_FINDINGS, EXIT_OK, UserError
-from .app import CycleArg, ViewFormat, app, state
+from .app import ViewFormat, app, state
+from .examples import ACTIONS_EXAMPLE, APPROVE_EXAMPLES
+from .options import CycleArg
 from .status_view import esc, quorum_line, show_status
 
 if TYPE_CHECKING:
@@ -28,15 +30,25 @@ if TYPE_CHECKING:
 FormatOpt = Annotated[ViewFormat, typer.Option("--format", "-f", help="Output format.")]
 TodayOpt = Annotated[
     str | None,
-    typer.Option("--today", help="Take this date (YYYY-MM-DD) as today. Default: the local date."),
+    typer.Option(
+        "--today",
+        "--as-of",
+        metavar="DATE",
+        help="Take this date (YYYY-MM-DD) as today. Default: the local date.",
+    ),
 ]
 
 
-@app.command()
+@app.command(epilog=APPROVE_EXAMPLES)
 def approve(
-    role: Annotated[str, typer.Option("--role", "-r", help="The charter role you sign off as.")],
+    role: Annotated[
+        str,
+        typer.Option("--role", "-r", metavar="ROLE", help="The charter role you sign off as."),
+    ],
     cycle: CycleArg = None,
-    note: Annotated[str, typer.Option("--note", help="A note kept with the approval.")] = "",
+    note: Annotated[
+        str, typer.Option("--note", metavar="TEXT", help="A note kept with the approval.")
+    ] = "",
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check and show the approval; write nothing.")
     ] = False,
@@ -46,7 +58,7 @@ def approve(
     raise typer.Exit(run_approve(state.root, cycle, role, note, dry_run))
 
 
-@app.command()
+@app.command(epilog=ACTIONS_EXAMPLE)
 def actions(
     cycle: CycleArg = None,
     fmt: FormatOpt = ViewFormat.text,

@@ -45,6 +45,7 @@ def learn(
         Path | None,
         typer.Option(
             "--actuals",
+            metavar="PATH",
             help="Actuals: a folder of CSVs or one CSV (default: actuals/<cycle>/, else "
             "actuals/ in the planning repository).",
         ),
@@ -61,7 +62,10 @@ def learn(
         ),
     ] = False,
     rows: Annotated[
-        int, typer.Option("--rows", min=1, max=COUNT_MAX, help="Item breaches shown per metric.")
+        int,
+        typer.Option(
+            "--rows", metavar="N", min=1, max=COUNT_MAX, help="Item breaches shown per metric."
+        ),
     ] = 10,
 ) -> None:
     """Learn: compare what happened (actuals) with the plan committed in a tag — forecast

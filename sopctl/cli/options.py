@@ -1,8 +1,9 @@
-"""Bounds shared by the commands' options (Click checks them before a command runs)."""
+"""Arguments and options several commands share, and the bounds of counts (Click checks them
+before a command runs)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -32,3 +33,28 @@ def name_empty_extras(exc: Exception) -> None:
         exc.message = (  # type: ignore[attr-defined]
             "Got an unexpected empty argument (''): leave it out (an unset shell variable?)"
         )
+
+
+CycleArg = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="CYCLE",
+        help="Cycle id (folder under cycles/). Default: current folder or latest.",
+        callback=not_empty,
+    ),
+]
+CycleOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--cycle",
+        metavar="CYCLE",
+        callback=not_empty,
+        help="Cycle id (default: current folder or latest).",
+    ),
+]
+MaxPerFileOpt = Annotated[
+    int,
+    typer.Option(
+        "--max-per-file", metavar="N", min=1, max=COUNT_MAX, help="Findings shown per file."
+    ),
+]

@@ -24,7 +24,7 @@ __all__ = ["app", "state"]
 TargetArg = Annotated[
     str | None,
     typer.Argument(
-        metavar="[CYCLE|TAG]",
+        metavar="CYCLE|TAG",
         help="A cycle id (default: current folder or latest) or a tag sop/<cycle>/v<N>, "
         "which is verified first.",
     ),
@@ -97,17 +97,25 @@ def report(
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", "-o", help="HTML file to write (default: cycles/<id>/outputs/report.html)."
+            "--out",
+            "-o",
+            metavar="FILE",
+            help="HTML file to write (default: cycles/<id>/outputs/report.html).",
         ),
     ] = None,
     scenario: Annotated[
         list[str] | None,
-        typer.Option("--scenario", help="Compare only these scenarios (repeat the option)."),
+        typer.Option(
+            "--scenario", metavar="NAME", help="Compare only these scenarios (repeat the option)."
+        ),
     ] = None,
     as_of: Annotated[
         str | None,
         typer.Option(
-            "--as-of", help="Date for overdue actions, YYYY-MM-DD (a tag uses its own date)."
+            "--as-of",
+            "--today",
+            metavar="DATE",
+            help="Date for overdue actions, YYYY-MM-DD (a tag uses its own date).",
         ),
     ] = None,
 ) -> None:
@@ -138,6 +146,7 @@ def export_xlsx(
         typer.Option(
             "--out",
             "-o",
+            metavar="FILE",
             help="Workbook to write (default: cycles/<id>/outputs/plan.xlsx, or inputs.xlsx).",
         ),
     ] = None,
@@ -189,12 +198,15 @@ def run_export(target: str | None, out: Path | None, inputs: bool) -> int:
 
 @import_app.command("xlsx")
 def import_xlsx(
-    workbook: Annotated[Path, typer.Argument(help="The .xlsx workbook to read.")],
+    workbook: Annotated[
+        Path, typer.Argument(metavar="WORKBOOK", help="The .xlsx workbook to read.")
+    ],
     cycle: Annotated[
         str | None,
         typer.Argument(
+            metavar="CYCLE",
             help="Cycle id (default: current folder or latest). A workbook exported from "
-            "another cycle is imported only into a cycle named here."
+            "another cycle is imported only into a cycle named here.",
         ),
     ] = None,
     dry_run: Annotated[

@@ -15,6 +15,7 @@ from typing import Annotated, TypeVar
 import typer
 
 from .app import app, state
+from .examples import COMPARE_EXAMPLES
 from .options import COUNT_MAX, not_empty
 
 __all__ = ["app", "state"]
@@ -29,12 +30,12 @@ class CompareFormat(StrEnum):
     markdown = "markdown"
 
 
-@app.command()
+@app.command(epilog=COMPARE_EXAMPLES)
 def compare(
     names: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="[CYCLE] [NAMES]...",
+            metavar="[CYCLE] [NAME|REV]...",
             callback=not_empty,
             help="A cycle id (default: current folder or latest), then scenario names "
             "(default: every declared scenario) or git revisions (the first is the base; one "
@@ -48,7 +49,11 @@ def compare(
     rows: Annotated[
         int,
         typer.Option(
-            "--rows", min=0, max=COUNT_MAX, help="Exceptions that appear or clear shown per plan."
+            "--rows",
+            metavar="N",
+            min=0,
+            max=COUNT_MAX,
+            help="Exceptions that appear or clear shown per plan.",
         ),
     ] = 10,
 ) -> None:
