@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from .findings import CODES
+from .fixes import FIXES
 from .tables.contracts import CONTRACTS, Column
 
 GROUPS = {
@@ -45,7 +46,8 @@ def codes_markdown() -> str:
         "files, YAML, CSV, references, the charter and the cycle (SOP0xx-SOP6xx, save a few",
         "that only running or adopting a scenario finds) and the override rights SOP701 and",
         "SOP702; the other codes come from the command their section or note names.",
-        "Each finding's message says what to change in the file at `path:line:col`.",
+        "Each finding's message says what to change in the file at `path:line:col`;",
+        "*how to fix* below says it in general.",
         "",
     ]
     current = None
@@ -58,10 +60,11 @@ def codes_markdown() -> str:
                 f"## {GROUPS[group]}",
                 "",
                 *([NOTES[group], ""] if group in NOTES else []),
-                "| code | severity | meaning |",
-                "| --- | --- | --- |",
+                "| code | severity | meaning | how to fix |",
+                "| --- | --- | --- | --- |",
             ]
-        lines.append(f"| {code} | {severity.value} | {title} |")
+        fix = FIXES.get(code, "").replace("|", "\\|")
+        lines.append(f"| {code} | {severity.value} | {title} | {fix} |")
     return "\n".join(lines) + "\n"
 
 
