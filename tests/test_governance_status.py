@@ -296,7 +296,7 @@ def test_a_stale_plan_with_validation_errors_says_to_fix_them_before_reconciling
     )
     assert f"plan: stale — inputs or results changed since the last reconcile; {fix}" in out
     assert f"escalations: unknown — the plan is stale; {fix}" in out
-    assert "validation: 1 error(s), 0 warning(s) — see sopctl validate 2026-12" in out
+    assert "validation (inputs): 1 error(s), 0 warning(s) — see sopctl validate 2026-12" in out
 
 
 # --- approvals and quorum -----------------------------------------------------------------------
@@ -467,7 +467,7 @@ def test_text_status_reads_well(plan: Path) -> None:
     assert lines[1].startswith("phase: reconcile — due: signal day 5 = 2026-12-07 (passed)")
     assert "inputs: every required input is present" in res.out
     assert "approvals: quorum not met: 0 approvals, 2 needed; pending" in res.out
-    assert "validation: 0 error(s), 0 warning(s)" in res.out
+    assert "validation (inputs): 0 error(s), 0 warning(s); demand view: 0 warning(s)" in res.out
 
 
 def test_status_without_a_loadable_charter_exits_1(plan: Path) -> None:
@@ -505,7 +505,7 @@ def test_a_hidden_stale_approval_is_noted(plan: Path) -> None:
     _write_approvals(plan, [("cfo", "dana@acme.example", "a" * 64), ("cfo", MEMBERS["cfo"], now)])
     text = run(["status"], cwd=plan).out
     assert "cfo                      approved" in text
-    assert "note: the stale approval by dana@acme.example as cfo" in text
-    assert "blocks sopctl tag 2026-12: ask dana@acme.example to approve the current plan" in text
+    assert "tag: blocked — approval by dana@acme.example as cfo" in text
+    assert "ask dana@acme.example to approve the current plan" in text
     _write_approvals(plan, [("cfo", MEMBERS["cfo"], "a" * 64), ("cfo", MEMBERS["cfo"], now)])
-    assert "blocks sopctl tag" not in run(["status"], cwd=plan).out  # superseded
+    assert "approval by carl@acme.example" not in run(["status"], cwd=plan).out  # superseded

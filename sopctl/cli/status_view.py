@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -11,10 +12,12 @@ if TYPE_CHECKING:
     from ..governance.status import Escalation, Status
 
 
-def quorum_line(q: Quorum) -> str:
+def quorum_line(q: Quorum, stale: Sequence[str] = ()) -> str:
     """'quorum met: 3 approvals, 2 needed (cfo, ops_lead, sales_lead)', or 'quorum not met:
     1 approval, 2 needed (cfo); pending: …' (approve and status say it alike). The quorum
-    counts people: '2 sign-offs but 1 person (…); 2 people needed' says why it falls short."""
+    counts people: '2 sign-offs but 1 person (…); 2 people needed' says why it falls short.
+    Required roles whose only valid approvals are of an earlier plan (`stale`) are said to be
+    stale, not pending: someone signed, the plan changed since."""
     n = len(q.roles)
     got = f"{n} approval{'' if n == 1 else 's'}, {q.needed} needed"
     if q.shared:
@@ -22,10 +25,16 @@ def quorum_line(q: Quorum) -> str:
     got = esc(got + (f" ({', '.join(q.roles)})" if q.roles else ""))
     if q.met:
         return f"quorum [green]met[/]: {got}"
-    pending = ", ".join(q.missing) or ("a sign-off by another person" if q.shared else "none")
+    waiting = [r for r in q.missing if r not in stale]
+    old = [r for r in q.missing if r in stale]
+    pending = ", ".join(waiting) or ("" if old else "none")
     if q.shared:
+        pending = pending or "a sign-off by another person"
         pending += "; one person's sign-offs for several roles count once"
-    return f"quorum [yellow]not met[/]: {got}; pending: {esc(pending)}"
+    parts = ([f"pending: {esc(pending)}"] if pending else []) + (
+        [f"stale: {esc(', '.join(old))}"] if old else []
+    )
+    return f"quorum [yellow]not met[/]: {got}; " + "; ".join(parts)
 
 
 def esc(text: str) -> str:
@@ -80,7 +89,7 @@ def _approval_lines(st: Status) -> list[str]:
     from ..workspace import command
 
     q = st.quorum
-    line = quorum_line(q)
+    line = quorum_line(q, [r.role for r in st.roles if r.state == "stale"])
     if not st.checked:  # approvals bind to the results too, which are not here
         redo = esc(command("reconcile", st.cycle))
         line = f"[yellow]unknown[/] until the plan is reconciled here ({redo})"
@@ -156,9 +165,11 @@ def _committed_line(st: Status) -> str:
         return "committed: [yellow]not verified[/] — no tag of the cycle passes the checks here"
     if c is None:
         tag = esc(command("tag", st.cycle))
-        if st.state is not None and st.state.name == "approved":
+        if st.readiness.ready:
             return f"committed: not yet — the plan is approved; run {tag} to commit it"
-        return f"committed: not yet ({tag}, once approved)"
+        approved = st.state is not None and st.state.name == "approved"
+        but = "the plan is approved, but " if approved else ""
+        return f"committed: not yet — {but}{tag} would refuse (the tag lines below say why)"
     head = f"committed: {esc(c.tag)} on {c.date[:10]} by {esc(c.tagger)}"
     if st.plan == "current" and c.plan_digest == st.digest:
         return f"{head} — the current plan is the committed one"
@@ -185,6 +196,31 @@ def _unverified_lines(st: Status) -> list[str]:
     ]
 
 
+def _blocker_lines(st: Status) -> list[str]:
+    """What `sopctl tag` would refuse for now (governance/readiness.py), before the first tag
+    and while the plan differs from the committed one."""
+    if st.readiness.ready or (st.state is not None and st.state.changed is False):
+        return []
+    return [f"  tag: [yellow]blocked[/] — {esc(b)}" for b in st.readiness.blockers]
+
+
+def _validation_line(st: Status) -> str:
+    """The counts of `sopctl validate` (the inputs) and, apart, the demand view's build
+    warnings that `demand` and `reconcile` report (SOP7xx), so neither count passes for the
+    other."""
+    from ..workspace import command
+
+    line = f"validation (inputs): {st.errors} error(s), {st.warnings} warning(s)"
+    if st.errors:
+        line += f" — see {esc(command('validate', st.cycle))}"
+    if st.demand_warnings is not None:
+        n = st.demand_warnings
+        line += f"; demand view: {n} warning(s)"
+        if n:
+            line += f" — see {esc(command('demand', st.cycle))}"
+    return line
+
+
 def _redo(st: Status) -> str:
     """What makes the plan current: reconcile, once the validation errors that stop it are fixed."""
     from ..workspace import command
@@ -197,8 +233,6 @@ def _redo(st: Status) -> str:
 
 
 def show_status(st: Status, con: Console) -> None:
-    from ..workspace import command
-
     plan = {
         "current": f"plan: current (digest {st.digest[:12]})",
         "stale": "plan: [yellow]stale[/] — inputs or results changed since the last reconcile; "
@@ -211,11 +245,11 @@ def show_status(st: Status, con: Console) -> None:
         plan,
         *_approval_lines(st),
         _committed_line(st),
+        *_blocker_lines(st),
         *_unverified_lines(st),
         *_action_status_lines(st),
         *_escalation_lines(st),
-        f"validation: {st.errors} error(s), {st.warnings} warning(s)"
-        + (f" — see {esc(command('validate', st.cycle))}" if st.errors else ""),
+        _validation_line(st),
         *(f"note: {esc(n)}" for n in st.notes),
     ]
     for line in lines:

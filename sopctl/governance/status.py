@@ -16,6 +16,7 @@ from .actions import ActionView, order_actions
 from .cycle_calendar import CalendarState, calendar_state, cycle_start
 from .cycle_state import CycleState, from_entry
 from .log import LogEntry, committed_state
+from .readiness import Readiness, tag_readiness
 from .records import (
     RECONCILE_MANIFEST,
     ApprovalState,
@@ -205,6 +206,8 @@ class Status:
     state: CycleState | None = None  # derived from the tag and the plan (cycle_state.py)
     commit_unknown: str = ""  # why the tags could not be read (no git repository)
     notes: list[str] = field(default_factory=list)
+    readiness: Readiness = field(default_factory=Readiness)  # what stops `sopctl tag` now
+    demand_warnings: int | None = None  # of the current demand view's build (None: no view)
 
     @property
     def checked(self) -> bool:
@@ -221,7 +224,11 @@ class Status:
             "state": self.state.to_dict() if self.state else None,
             "today": self.today.isoformat(),
             "calendar": self.calendar.to_dict() if self.calendar else None,
-            "validation": {"errors": self.errors, "warnings": self.warnings},
+            "validation": {
+                "errors": self.errors,
+                "warnings": self.warnings,
+                "demand_warnings": self.demand_warnings,
+            },
             "missing_inputs": [m.to_dict() for m in self.missing],
             "plan": {"state": self.plan, "digest": self.digest},
             "approvals": {
@@ -255,6 +262,7 @@ class Status:
             "committed": None if self.committed is None else self.committed.to_dict(),
             "unverified": [e.to_dict() for e in self.unverified],
             "commit_unknown": self.commit_unknown or None,
+            "tag": self.readiness.to_dict(),
             "notes": self.notes,
         }
 
@@ -310,17 +318,7 @@ def cycle_status(ws: Workspace, report: Report, today: dt.date) -> Status:
         why = command("validate", ws.cycle_id)
         notes.append(f"approvals.yaml is invalid ({why}): no approval is counted")
     states = approval_states(ws, approvals, digest)
-    approved = {s.approval.role for s in states if s.valid_role and not s.stale}
     checked = plan != "missing"  # without results here the approvals cannot be judged
-    for s in states if checked else []:  # hidden behind another member's current approval,
-        a = s.approval  # yet it blocks a tag
-        if s.stale and not s.superseded and s.valid_role and a.role in approved:
-            notes.append(
-                f"the stale approval by {a.person} as {a.role} ({a.time}) blocks "
-                f"{command('tag', ws.cycle_id)}: "
-                f"ask {a.person} to approve the current plan, or remove the entry in a "
-                "reviewed commit"
-            )
     actions, fs = load_actions(ws)
     if fs:
         why = command("validate", ws.cycle_id)
@@ -331,7 +329,9 @@ def cycle_status(ws: Workspace, report: Report, today: dt.date) -> Status:
     esc = escalations(ch, read_exceptions(ws), actions.actions) if plan == "current" else None
     q = quorum(ws, states)
     digest_here = None if plan == "missing" else digest
-    state = from_entry(cy.status, committed, digest_here, q.met and checked, plan == "current")
+    ready = tag_readiness(ws, report, plan, digest)
+    approved = q.met and checked and ready.approved  # by tag's rule: none stale or invalid
+    state = from_entry(cy.status, committed, digest_here, approved, plan == "current")
     return Status(
         cycle=ws.cycle_id,
         charter=cy.charter,
@@ -353,4 +353,16 @@ def cycle_status(ws: Workspace, report: Report, today: dt.date) -> Status:
         state=state,
         commit_unknown=tags.unknown,
         notes=notes,
+        readiness=ready,
+        demand_warnings=_demand_warnings(ws),
     )
+
+
+def _demand_warnings(ws: Workspace) -> int | None:
+    """The warnings the build of the demand view reported (kept in its manifest, the ones
+    `reconcile` repeats); None without a current demand view."""
+    from ..demand import demand_is_current, recorded_findings
+
+    if not demand_is_current(ws):
+        return None
+    return sum(f.severity == "warning" for f in recorded_findings(ws))

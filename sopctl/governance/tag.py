@@ -74,7 +74,8 @@ def commit_cycle(
             hint="git fetch --unshallow, then run sopctl tag again",
         )
     tagger = vcs.user_email(ws.root)
-    out.reasons += checks.dirty_reasons(ws.root)
+    dirty = vcs.dirty_paths(ws.root)
+    out.reasons += checks.dirty_reasons(ws.root, dirty)
     if not run.report.ok:
         out.reasons += checks.validation_reasons(run.report, ws.cycle_id)
         return out
@@ -83,7 +84,7 @@ def commit_cycle(
         return out
     out.reasons += checks.metric_reasons(run)
     files = checks.input_paths(ws)
-    out.reasons += checks.untracked_reasons(ws, files)
+    out.reasons += checks.untracked_reasons(ws, files, dirty)
     out.reasons += checks.output_reasons(run)
     reasons, approvals = checks.approval_reasons(ws, plan_digest(ws))
     if not checks.reconciled_here(ws):  # the digest lacks the results: not stale, unknown

@@ -14,6 +14,7 @@ action's status is not `dropped`. One action for an item answers all of its segm
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 
@@ -63,14 +64,19 @@ def plan_reasons(run: ReconcileRun) -> list[str]:
 def metric_reasons(run: ReconcileRun) -> list[str]:
     """The plan must pass the charter's metrics as `sopctl check` judges them (its `metrics`
     policy, same function): an error-severity miss fails the CI gate, so it is not committed."""
+    return summary_metric_reasons(run.ws, run.summary)
+
+
+def summary_metric_reasons(ws: Workspace, summary: Mapping[str, Any]) -> list[str]:
+    """`metric_reasons` for a plan's summary (a run's, or summary.json as written)."""
     from ..check.metrics import plan_metric_findings
 
-    charter = f"charters/{run.ws.cycle.charter}.yaml" if run.ws.cycle else "the charter"
+    charter = f"charters/{ws.cycle.charter}.yaml" if ws.cycle else "the charter"
     return [
         f"{f}: sopctl check fails on it; raise the plan to the target, or, if the leaders "
         f"accept it, set this metric's severity to warning in {charter} (a reviewed change "
         "by a sign_off_plan member)"
-        for f in plan_metric_findings(run.ws, run.summary)
+        for f in plan_metric_findings(ws, summary)
         if f.severity == "error"
     ]
 
@@ -84,11 +90,12 @@ def actuals_among(paths: list[str]) -> bool:
     return any("/actuals/" in f"/{p.rstrip('/')}/" for p in paths)
 
 
-def dirty_reasons(root: Path) -> list[str]:
+def dirty_reasons(root: Path, paths: list[str] | None = None) -> list[str]:
     """The whole tree must be clean, not only the plan's files: the tag names a commit, and
     verify, report, diff and learn rebuild from that commit (scenarios, actions and other
-    cycles included), so what is not committed would not be what the tag holds."""
-    paths = vcs.dirty_paths(root)
+    cycles included), so what is not committed would not be what the tag holds. `paths`: git's
+    dirty paths when the caller has them."""
+    paths = vcs.dirty_paths(root) if paths is None else paths
     if not paths:
         return []
     shown = ", ".join(paths[:8]) + (f" and {len(paths) - 8} more" if len(paths) > 8 else "")
@@ -103,8 +110,16 @@ def input_paths(ws: Workspace) -> list[str]:
     return [p.relative_to(ws.root).as_posix() for p in input_files(ws)]
 
 
-def untracked_reasons(ws: Workspace, inputs: list[str]) -> list[str]:
-    """Inputs (and approvals/actions) that git does not track cannot be proven by the tag."""
+def _named(path: str, dirty: Sequence[str]) -> bool:
+    """Whether `path` (from the repository top) is among git's dirty paths, itself or inside
+    an untracked folder git lists whole ('cycles/2026-12/inputs/')."""
+    return any(path == d or (d.endswith("/") and path.startswith(d)) for d in dirty)
+
+
+def untracked_reasons(ws: Workspace, inputs: list[str], dirty: Sequence[str] = ()) -> list[str]:
+    """Inputs (and approvals/actions) that git does not track cannot be proven by the tag.
+    Those among `dirty` (git's untracked, not ignored files, which `dirty_reasons` names
+    already) are left to that reason: one file, one reason."""
     top = vcs.repo_top(ws.root).resolve()
     prefix = ws.root.resolve().relative_to(top).as_posix()
     rel = list(inputs)
@@ -112,7 +127,7 @@ def untracked_reasons(ws: Workspace, inputs: list[str]) -> list[str]:
         if (ws.cycle_dir / name).is_file():
             rel.append((ws.cycle_dir / name).relative_to(ws.root).as_posix())
     full = {(f"{prefix}/{p}" if prefix != "." else p): p for p in rel}
-    missing = vcs.untracked(ws.root, list(full))
+    missing = [p for p in vcs.untracked(ws.root, list(full)) if not _named(p, dirty)]
     return [
         f"{full[p]} is not committed (git does not track it, is it ignored?); add and commit it"
         for p in missing
@@ -195,11 +210,11 @@ def approval_reasons(ws: Workspace, digest: str) -> tuple[list[str], list[Approv
     return out, [s.approval for s in states if not s.stale]
 
 
-def _subject(row: dict[str, Any]) -> str:
+def _subject(row: Mapping[str, Any]) -> str:
     return str(row.get("item") or row.get("resource") or row.get("material") or "")
 
 
-def exception_key(row: dict[str, Any]) -> str:
+def exception_key(row: Mapping[str, Any]) -> str:
     return f"{row['kind']}:{_subject(row)}:{row['period']}"
 
 
@@ -240,24 +255,33 @@ def answers_problem(answers: str | None, assumptions: set[str]) -> str:
 
 
 def escalation_reasons(run: ReconcileRun, actions: list[Action]) -> list[str]:
-    """Every escalated exception needs an action that answers it. Unanswered exceptions of one
-    kind, subject and role make one reason (a capacity that binds all year is one problem,
-    answered by one `kind:subject:*` action), in the order of exceptions.csv."""
+    """Every escalated exception needs an action that answers it (`unanswered_reasons`)."""
     res = run.result
     if res is None or not res.exceptions.height:
         return []
+    rows = res.exceptions.filter(res.exceptions["escalate_to"].is_not_null())
+    return unanswered_reasons(rows.iter_rows(named=True), actions, res.currency)
+
+
+def unanswered_reasons(
+    rows: Iterable[Mapping[str, Any]], actions: list[Action], currency: str
+) -> list[str]:
+    """The escalated exceptions (rows of exceptions.csv with `escalate_to`) no action answers.
+    Unanswered exceptions of one kind, subject and role make one reason (a capacity that binds
+    all year is one problem, answered by one `kind:subject:*` action), in the rows' order."""
     # (kind, subject, role) -> value at stake per exception key (segments of an item share one)
     groups: dict[tuple[str, str, str], dict[str, float]] = {}
-    rows = res.exceptions.filter(res.exceptions["escalate_to"].is_not_null())
-    for row in rows.iter_rows(named=True):
+    for row in rows:
+        if not row.get("escalate_to"):
+            continue
         key = exception_key(row)
         if any(answers(a, key) for a in actions):
             continue
         group = groups.setdefault((row["kind"], _subject(row), row["escalate_to"]), {})
-        group[key] = group.get(key, 0.0) + row["value"]
+        group[key] = group.get(key, 0.0) + _number(row.get("value"))
     out = []
     for (kind, subject, role), group in groups.items():
-        at_stake = f"{sum(group.values()):,.2f} {res.currency} at stake"
+        at_stake = f"{sum(group.values()):,.2f} {currency} at stake"
         if len(group) == 1:
             key = next(iter(group))
             out.append(
@@ -271,6 +295,14 @@ def escalation_reasons(run: ReconcileRun, actions: list[Action]) -> list[str]:
             f"answers: {kind}:{subject}:* (every period) or one per period"
         )
     return out
+
+
+def _number(value: Any) -> float:
+    """A value at stake: a float from the solve, text from exceptions.csv."""
+    try:
+        return float(value or 0.0)
+    except (TypeError, ValueError):
+        return 0.0
 
 
 def _periods(keys: dict[str, float]) -> str:
