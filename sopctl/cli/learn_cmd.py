@@ -120,7 +120,14 @@ def show_text(res: LearnResult, console: Console, rows: int) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from ..learn.render import TITLES, no_data_notes, num, shown_rows, target_text
+    from ..learn.render import (
+        TITLES,
+        limit_notes,
+        no_data_notes,
+        shown_rows,
+        target_text,
+        value_text,
+    )
     from ..learn.scorecard import SECTIONS
 
     console.print(
@@ -154,7 +161,7 @@ def show_text(res: LearnResult, console: Console, rows: int) -> None:
             t.add_row(
                 r["scope"] if r["scope"] == "total" else f"{r['scope']} {r['key']}",
                 r["metric"],
-                num(r["value"]),
+                value_text(r),
                 target_text(r),
                 Text(r["status"], style=style.get(r["status"], "")),
                 who if breach else "",
@@ -163,6 +170,7 @@ def show_text(res: LearnResult, console: Console, rows: int) -> None:
         if left:
             console.print(f"  … and {left} more item breaches (see scorecard.csv)")
         notes = [f"  no data for {note}" for note in no_data_notes(part)]
+        notes += [f"  {note}" for note in limit_notes(res.scorecard, section)]
         for line in wrap_lines(notes, console.width):
             console.print(Text(line, style="dim"), soft_wrap=True)
     errors = res.scorecard.filter(

@@ -124,12 +124,12 @@ def action_facts(actions: list[Action]) -> list[dict[str, Any]]:
     return out
 
 
-def assumption_fact(a: Assumption) -> dict[str, str]:
-    """An assumption as the commit record keeps it: `derive` only when it is off, and as the
-    text 'false', so the record stays a list of texts that earlier sopctl versions read."""
-    fact = {"id": a.id, "text": a.text, "owner": a.owner}
+def assumption_fact(a: Assumption) -> dict[str, str | bool]:
+    """An assumption as the commit record keeps it: `derive` only when it is off, as the YAML
+    boolean `false` (records made before wrote the text 'false'; both are read)."""
+    fact: dict[str, str | bool] = {"id": a.id, "text": a.text, "owner": a.owner}
     if not a.derive:
-        fact["derive"] = "false"
+        fact["derive"] = False
     return fact
 
 

@@ -143,7 +143,7 @@ def run_learn(
     if write:
         res.out_dir = base / "learn" / ref.cycle
         files: dict[Path, str | bytes] = {
-            res.out_dir / "scorecard.csv": sc.frame_bytes(res.scorecard),
+            res.out_dir / "scorecard.csv": sc.scorecard_bytes(res.scorecard),
             res.out_dir / "series.csv": sc.frame_bytes(res.series),
             res.out_dir / provenance.NAME: provenance.provenance(
                 ref.name, ref.commit, ref.record.plan_digest, res.actuals, act.digests

@@ -161,10 +161,12 @@ def _by(obs: pl.DataFrame, by: list[str]) -> pl.DataFrame:
     per = obs.group_by([*by, "period"]).agg(pl.col(m.E).sum())
     if not by:
         out = obs.select(aggs).with_columns(pl.lit(sc.TOTAL).alias("key"))
-        ts = per.select(m.tracking_signal().alias("tracking_signal"))
+        ts = per.select(m.tracking_signal().alias("tracking_signal"), pl.len().alias("periods"))
         return pl.concat([out, ts], how="horizontal")
     out = obs.group_by(by).agg(aggs)
-    ts = per.group_by(by).agg(m.tracking_signal().alias("tracking_signal"))
+    ts = per.group_by(by).agg(
+        m.tracking_signal().alias("tracking_signal"), pl.len().alias("periods")
+    )
     return out.join(ts, on=by).sort(by).with_columns(pl.col(by[0]).alias("key"))
 
 
@@ -185,9 +187,39 @@ def forecast_rows(series: pl.DataFrame, rules: Rules, why: str = NO_DEMAND) -> p
             default = ts_default if metric == "tracking_signal" else None
             th = rules.threshold("forecast", metric, default=default)
             note = zeros.fill_null("") if metric == "mape" else pl.lit("")
+            if metric == "tracking_signal":
+                note = unreachable_note(th)
             frame = g.select("key", pl.col(metric).alias("value"), "n", note.alias("note"))
             out.append(sc.rows("forecast", metric, scope, frame, th))
     return sc.concat(out)
+
+
+def unreachable_note(th: sc.Threshold) -> pl.Expr:
+    """The note of a tracking-signal row whose scope has too few observed periods for its
+    limit to be breached: over n periods |Σ e| ≤ Σ |e| = n · MAD, so |TS| ≤ n (equal when
+    every error has one sign); with n ≤ limit + tolerance an 'ok' says nothing yet."""
+    if th.target is None:
+        return pl.lit("")
+    bound = th.target + th.tolerance
+    n = pl.col("periods")
+    return (
+        pl.when(n <= bound)
+        .then(
+            pl.format(
+                "only {} observed periods: |TS| cannot exceed {}, so the limit {} cannot be "
+                "breached yet (at least {} periods needed)",
+                n,
+                n,
+                pl.lit(_plain(bound)),
+                pl.lit(int(bound) + 1),
+            )
+        )
+        .otherwise(pl.lit(""))
+    )
+
+
+def _plain(x: float) -> str:
+    return f"{x:g}"
 
 
 def layer_rows(series: pl.DataFrame, rules: Rules, naive_note: str = "") -> pl.DataFrame:

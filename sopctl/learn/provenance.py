@@ -34,8 +34,10 @@ def provenance(
 
 
 def changed_actuals(root: Path, folder: Path) -> list[str]:
-    """The actuals files folder/tag.json records whose content is no longer what the scorecard
-    read (changed, or gone); [] when it records none (an earlier sopctl) or all still match."""
+    """The actuals that are no longer what the scorecard read: each file folder/tag.json
+    records whose content changed or that is gone, then, as `added <file>`, each actuals table
+    file now in the folder it read that it did not read (an order_lines.csv added since);
+    [] when it records none (an earlier sopctl) or all still match."""
     from ..results import file_recorded
 
     try:
@@ -45,11 +47,30 @@ def changed_actuals(root: Path, folder: Path) -> list[str]:
     digests = doc.get("actuals_sha256") if isinstance(doc, dict) else None
     if not isinstance(digests, dict):
         return []
-    return sorted(
+    changed = sorted(
         str(shown)
         for shown, digest in digests.items()
         if not isinstance(digest, str) or not file_recorded(root / str(shown), digest)
     )
+    location = doc.get("actuals")
+    return changed + (_added(root, location, digests) if isinstance(location, str) else [])
+
+
+def _added(root: Path, location: str, digests: dict[str, object]) -> list[str]:
+    """`added <file>` for each actuals table file (by its fixed name) in the folder the
+    scorecard read that it did not read; none when it read one file."""
+    from ..workspace import display
+    from .actuals import FILES
+
+    folder = root / location
+    if not folder.is_dir():
+        return []
+    out = []
+    for name in sorted(FILES):
+        path = folder / name
+        if path.is_file() and display(root, path) not in digests:
+            out.append(f"added {display(root, path)}")
+    return out
 
 
 def read(folder: Path) -> dict[str, str]:

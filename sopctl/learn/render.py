@@ -37,6 +37,38 @@ def num(value: Any) -> str:
     return f"{v:,.0f}" if abs(v) >= 10000 else f"{v:.4g}"
 
 
+def _bounds(row: dict[str, Any]) -> tuple[float | None, float | None]:
+    """A judged row's effective bounds (target ∓ tolerance), as scorecard.rows judges."""
+    tol = row.get("tolerance") or 0.0
+    d, lo, hi = row.get("direction") or "", row.get("target"), row.get("target_max")
+    low = lo - tol if lo is not None and d in ("at_least", "between") else None
+    top = hi if d == "between" else lo if d == "at_most" else None
+    return low, (top + tol if top is not None else None)
+
+
+def value_text(row: dict[str, Any]) -> str:
+    """A row's value as text and Markdown show it: `num`, except that a breached value `num`
+    would round onto its bound (0.89998 against ≥ 0.9 reads 0.9) gets the digits that show it
+    beyond: a breach never reads as equal to its target (scorecard.csv does the same)."""
+    text = num(row.get("value"))
+    if row.get("status") != "breach" or not text:
+        return text
+    v = float(row["value"])
+    low, top = _bounds(row)
+
+    def beyond(t: str) -> bool:
+        x = float(t.replace(",", ""))
+        x = abs(x) if row.get("absolute") else x
+        return (low is not None and x < low) or (top is not None and x > top)
+
+    big = abs(v) >= 10000  # `num` writes these without decimals: add decimals, not digits
+    for more in range(1, 12):
+        if beyond(text):
+            break
+        text = f"{v:,.{more}f}" if big else f"{v:.{4 + more}g}"
+    return text
+
+
 def target_text(row: dict[str, Any]) -> str:
     """The threshold in words: "≥ 0.95 ±0.02", "≤ 30", "|v| ≤ 4" (judged on the size of the
     value, either sign: bias, tracking signal), "≥ 20 and ≤ 60" for a range."""
@@ -78,6 +110,24 @@ def no_data_notes(part: pl.DataFrame) -> list[str]:
             for r in group.iter_rows(named=True)
         ]
         out.append(f"{', '.join(dict.fromkeys(names))}: {note}")
+    return out
+
+
+def limit_notes(card: pl.DataFrame, section: str, shown: int = 5) -> list[str]:
+    """Tracking-signal rows of a section (every scope, items too) whose limit cannot be
+    breached with the periods observed, one line per distinct note: "tracking_signal of all,
+    standard, P-100 and 3 more: only 4 observed periods: |TS| cannot exceed 4, …"."""
+    rows = card.filter(
+        (pl.col("section") == section)
+        & (pl.col("metric") == "tracking_signal")
+        & pl.col("note").is_not_null()
+        & (pl.col("note") != "")
+    )
+    out = []
+    for (note,), group in rows.group_by("note", maintain_order=True):
+        keys = group["key"].to_list()
+        more = f" and {len(keys) - shown} more" if len(keys) > shown else ""
+        out.append(f"tracking_signal of {', '.join(keys[:shown])}{more}: {note}")
     return out
 
 
@@ -134,7 +184,7 @@ def to_markdown(res: LearnResult, rows: int = 10) -> str:
                 r["scope"],
                 r["key"],
                 r["metric"],
-                num(r["value"]),
+                value_text(r),
                 target_text(r),
                 f"**{r['status']}**" if r["status"] == "breach" else r["status"],
                 r["owner"],
@@ -143,8 +193,9 @@ def to_markdown(res: LearnResult, rows: int = 10) -> str:
             lines.append("| " + " | ".join(_cell(str(c)) for c in cells) + " |")
         if left:
             lines.append(f"\n… and {left} more item breaches (see scorecard.csv)")
-        notes = no_data_notes(part)
+        notes = [f"no data for {n}" for n in no_data_notes(part)]
+        notes += limit_notes(res.scorecard, section)
         if notes:
-            lines += ["", *(f"- no data for {_cell(n)}" for n in notes)]
+            lines += ["", *(f"- {_cell(n)}" for n in notes)]
         lines.append("")
     return "\n".join(lines)

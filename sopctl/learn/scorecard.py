@@ -176,6 +176,45 @@ def frame_bytes(frame: pl.DataFrame, decimals: int = 4) -> bytes:
     return text.encode("utf-8")
 
 
+def _bounds(frame: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]:
+    """The effective lower and upper bounds of each judged row (target ∓ tolerance; null when
+    the direction has none), as `rows` judges them."""
+    tol = pl.col("tolerance").fill_null(0.0)
+    d = pl.col("direction")
+    lo = pl.when(d.is_in(["at_least", "between"])).then(pl.col("target") - tol)
+    hi = (
+        pl.when(d == "at_most")
+        .then(pl.col("target") + tol)
+        .when(d == "between")
+        .then(pl.col("target_max") + tol)
+    )
+    return lo, hi
+
+
+def reads_beyond(value: pl.Expr, lo: pl.Expr, hi: pl.Expr) -> pl.Expr:
+    """Whether `value` (as written, judged on its size when the row is `absolute`) lies
+    strictly outside [lo, hi]: a breach written so must read as one."""
+    v = pl.when(pl.col("absolute").fill_null(False)).then(value.abs()).otherwise(value)
+    return (lo.is_not_null() & (v < lo)) | (hi.is_not_null() & (v > hi))
+
+
+def scorecard_bytes(card: pl.DataFrame, decimals: int = 4) -> bytes:
+    """scorecard.csv: `frame_bytes`, except that a breached value which `decimals` places
+    would round onto its bound (0.89998 against ≥ 0.9 reads 0.9) is written with up to
+    FINE decimals, so a breach never reads as equal to its target."""
+    lo, hi = _bounds(card)
+    rounded = pl.col("value").round(decimals)
+    fine = (pl.col("status") == "breach") & ~reads_beyond(rounded, lo, hi)
+    value = pl.when(fine).then(pl.col("value").round(FINE)).otherwise(rounded)
+    floats = [
+        pl.col(c).round(decimals) for c, t in card.schema.items() if t.is_float() and c != "value"
+    ]
+    return frame_bytes(card.with_columns(*floats, value.alias("value")), FINE)
+
+
+FINE = 10  # decimals of a breached value that 4 would round onto its bound (> -log10 EPS)
+
+
 def error_breaches(card: pl.DataFrame) -> int:
     """Rows outside tolerance whose severity is error (these make `sopctl learn` exit 1)."""
     return card.filter((pl.col("status") == "breach") & (pl.col("severity") == "error")).height

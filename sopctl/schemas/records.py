@@ -102,6 +102,7 @@ class CommitRecord(Strict):
     approvals: list[TagApproval]
     files: dict[str, Digest] = Field(description="SHA-256 of every input and output file")
     kpis: dict[str, Any]
-    assumptions: list[dict[str, str]] = Field(default_factory=list)
+    # `derive: false` is a boolean; records made before held the text 'false'
+    assumptions: list[dict[str, str | bool]] = Field(default_factory=list)
     actions: list[dict[str, Any]] = Field(default_factory=list)
     solver: dict[str, Any] = Field(default_factory=dict)
