@@ -97,6 +97,10 @@ def test_init_says_to_put_the_teams_e_mails_in_the_charter(tmp_path: Path) -> No
         "@acme.example addresses: sopctl approve takes a sign-off only from a member of the role"
     ) in out
     assert "sopctl reconcile 2026-12, then each approver: sopctl approve 2026-12 --role ROLE" in out
+    # the loop does not stop at approve: escalations need actions, then the commit itself
+    assert "add it to cycles/2026-12/actions.yaml (answers: kind:item-or-resource:period)" in out
+    assert "sopctl status 2026-12 lists what still stops the commit" in out
+    assert out.index("sopctl approve 2026-12") < out.index("sopctl tag 2026-12: commit")
     assert "JSON Schemas for editor completion in schemas/" in out
     assert out.index("edit charters/acme.yaml") < out.index("git add -A")
 

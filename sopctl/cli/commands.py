@@ -197,6 +197,12 @@ def run_init(path: Path, example: str, cycle: str | None = None) -> int:
     print("  sopctl validate")
     print('  git add -A && git commit -m "Start S&OP"')
     print(f"  sopctl reconcile {first}, then each approver: sopctl approve {first} --role ROLE")
+    print(
+        f"  an exception that escalates needs an action that answers it: add it to "
+        f"cycles/{first}/actions.yaml\n    (answers: kind:item-or-resource:period) and commit "
+        f"it; sopctl status {first} lists what still stops the commit"
+    )
+    print(f"  sopctl tag {first}: commit the approved plan as the tag sop/{first}/v1")
     return EXIT_OK
 
 
