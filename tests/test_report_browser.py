@@ -183,6 +183,23 @@ CHARTS = """JSON.stringify([...document.querySelectorAll('figure.chart')].map(f 
   caption: (f.querySelector('figcaption') || {}).textContent || ''})))"""
 
 
+# a learn scorecard with long names, so that the breach table has text to fit as well
+SCORECARD = (
+    "section,metric,scope,key,value,target,status,owner,escalate_to,target_max,tolerance,"
+    "direction,absolute,severity,n,note\n"
+    "forecast,bias_pct,segment,strategic,-0.0712,0,breach,demand_planner_emea_north,"
+    "executive_sales_and_operations_committee,,0.05,at_most,true,error,42,\n"
+    "service,unit_fill_rate,segment,standard,0.8812,0.9,breach,operations_lead_plant_two,"
+    "chief_financial_officer_delegate,,0.01,at_least,false,warning,18,\n"
+)
+# every table that is wider than the box it sits in (a scrollbar on screen, cut on paper)
+CLIPPED = """JSON.stringify([...document.querySelectorAll('main table')].map(t => ({
+  section: t.closest('section').id, width: Math.ceil(t.getBoundingClientRect().width),
+  box: t.parentElement.clientWidth, scroll: t.parentElement.scrollWidth,
+  page: document.querySelector('main').clientWidth
+})).filter(t => t.width > t.box || t.scroll > t.box || t.width > t.page))"""
+
+
 @pytest.fixture(scope="module")
 def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("demo")
@@ -192,6 +209,9 @@ def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
         root / "cycles" / "2026-12",
         ignore=shutil.ignore_patterns("outputs"),
     )
+    card = root / "learn" / "2026-12" / "scorecard.csv"
+    card.parent.mkdir(parents=True)
+    card.write_text(SCORECARD, encoding="utf-8")
     out = build_report(root, None, root / "report.html").path
     assert out.stat().st_size < 5 * 2**20
     return out
@@ -269,3 +289,33 @@ def test_demo_report_in_headless_chromium(demo_report: Path, tmp_path: Path) -> 
         "EUR",
     }
     assert height > 2000
+
+
+def test_no_table_is_cut_on_screen_or_on_paper(demo_report: Path) -> None:
+    """Tables once had nowrap cells in a scrolling box: printed, the exceptions lost owner and
+    action, the scenarios whole columns, the breaches 'escalate to'. A 1280 px screen and a
+    sheet of A4 in portrait (190 mm between 10 mm margins: 718 CSS px) under print media."""
+    exe = _chromium()
+    seen = {}
+    with tempfile.TemporaryDirectory(prefix="sopctl-chromium-") as profile:
+        browser = Browser(exe, profile)
+        try:
+            for media, width in (("screen", 1280), ("print", 718)):
+                browser.call(
+                    "Emulation.setDeviceMetricsOverride",
+                    {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False},
+                    session=True,
+                )
+                browser.call("Emulation.setEmulatedMedia", {"media": media}, session=True)
+                browser.open(demo_report.as_uri())
+                seen[media] = json.loads(browser.evaluate(CLIPPED))
+                tables = browser.evaluate("document.querySelectorAll('main table').length")
+                breaches = browser.evaluate(
+                    "[...document.querySelectorAll('#learn th')].map(t => t.textContent)"
+                )
+                assert tables >= 7 and "escalate to" in breaches
+            pdf = browser.call("Page.printToPDF", {"preferCSSPageSize": True}, session=True)
+        finally:
+            browser.close()
+    assert seen == {"screen": [], "print": []}
+    assert base64.b64decode(pdf["data"]).startswith(b"%PDF")

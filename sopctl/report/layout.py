@@ -35,9 +35,10 @@ color:#fff;background:var(--muted)}.badge.ok{background:var(--ok)}
 .badge.miss{background:var(--miss)}
 table{border-collapse:collapse;width:100%;margin:6px 0 4px;font-size:12.5px}
 th,td{border-bottom:1px solid var(--line);padding:3px 6px;text-align:left;vertical-align:top;
-white-space:nowrap}td.w,th.w{white-space:normal;min-width:120px}.tw{overflow-x:auto}
+overflow-wrap:break-word}td.w,th.w{min-width:120px}.tw{overflow-x:auto}
 th{background:#edf2f7;font-weight:600}td.n,th.n{text-align:right;
-font-variant-numeric:tabular-nums;white-space:nowrap}
+font-variant-numeric:tabular-nums;white-space:nowrap;overflow-wrap:normal}
+td.k{white-space:nowrap}
 tr.bad td{background:#fff5f5}
 figure.chart{margin:12px 0;border:1px solid var(--line);border-radius:4px;padding:6px}
 figure.chart svg{width:100%;height:auto;display:block}
@@ -55,8 +56,14 @@ figcaption{font-size:12px;color:var(--muted);padding:2px 6px}
 .s-inv{fill:#9ae6b4}.s-ss{stroke:#c05621;stroke-width:2;stroke-dasharray:6 3}
 .s-rev{fill:#63b3ed}.s-margin{fill:#2f855a}.s-cash{stroke:#553c9a;stroke-width:2}
 footer{margin-top:36px;font-size:11px;color:var(--muted)}
-@media print{body{background:#fff}main{padding:0}figure.chart,table,.kpi{break-inside:avoid}}
+@page{margin:12mm}
+@media print{body{background:#fff;font-size:12px}main{max-width:none;padding:0}
+.tw{overflow:visible}table{font-size:10px;break-inside:auto}th,td{padding:2px 4px}
+td.w,th.w{min-width:80px}thead{display:table-header-group}
+tr,figure.chart,.kpi{break-inside:avoid}h2,h3{break-after:avoid}}
 """
+
+SHORT = 12  # a text column whose cells are all this short stays on one line
 
 SECTIONS = (
     ("kpis", "Headline KPIs"),
@@ -73,16 +80,25 @@ SECTIONS = (
 
 
 def table(head: Sequence[str], rows: Sequence[Sequence[str]], numeric: set[int]) -> str:
-    """An HTML table whose cells are escaped; columns in `numeric` align right, columns of long
-    text wrap, every other cell stays on one line."""
+    """An HTML table whose cells are escaped; columns in `numeric` align right and stay on one
+    line, as do short codes (a period, an id: at most 12 characters); other text wraps at
+    spaces (columns of long text keep a minimum width), so that no column is cut on a narrow
+    screen or on paper."""
     wide = {
         i
         for i in range(len(head))
         if i not in numeric and rows and sum(len(r[i]) for r in rows) / len(rows) > 22
     }
+    short = {
+        i
+        for i in range(len(head))
+        if i not in numeric and max((len(r[i]) for r in rows), default=0) <= SHORT
+    }
 
     def cls(i: int) -> str:
-        return " class=n" if i in numeric else " class=w" if i in wide else ""
+        if i in numeric:
+            return " class=n"
+        return " class=w" if i in wide else " class=k" if i in short else ""
 
     th = "".join(f"<th{cls(i)}>{esc(h)}</th>" for i, h in enumerate(head))
     body = []
