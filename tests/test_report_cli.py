@@ -179,6 +179,14 @@ def test_scenarios_as_compare_has_them_and_the_learn_scorecard(ready: Path) -> N
 
     row = f"Revenue (EUR) {cell('base', b)} {cell('upside', u)} {cell('downside', d)}"
     assert row in text
+    # only outcome lines carry a ★: cost parts, working capital and turns never do
+    section = _report_html(ready).split('id="scenarios"')[1].split("</section>")[0]
+    cells = [re.findall("<td[^>]*>(.*?)</td>", r) for r in re.findall("<tr>.*?</tr>", section)]
+    rows = {c[0]: " ".join(c[1:]) for c in cells if c}
+    starred = {label for label, r in rows.items() if "★" in r}
+    assert "Revenue (EUR)" in starred and "· production (EUR)" in rows
+    unmarked = ("·", "Working capital", "Inventory turns", "Peak utilisation", "Exceptions")
+    assert not [label for label in starred if label.startswith(unmarked)]
     assert "5 scorecard rows, 2 breaches (learn/2026-12/scorecard.csv)" in text
     assert "forecast 1 1 0 0" in text and "lag 0 0 0 1" in text and "assumptions 0 0 1 0" in text
     assert "forecast wape total 0.31 0.25 demand_planner sales_lead" in text

@@ -238,3 +238,13 @@ def test_a_solve_without_a_plan_is_named_by_its_status() -> None:
     assert no_plan("unbounded") == "no feasible plan: the model is unbounded"
     assert no_plan("error") == "no plan: the solver failed (status error)"  # not "the model is"
     assert unsolved_reason("time_limit") == "the solver reached its time limit"
+
+
+def test_report_stars_the_best_on_its_own_shown_values() -> None:
+    """The report shows shares with two decimals (compare: one), so it judges ties there."""
+    from sopctl.report.records import marks
+
+    margins = {"base": 0.387717, "lost": 0.3877172, "late": 0.387585}
+    assert marks(margins, "higher", "share", "EUR") == ("base", "lost")  # 38.77 % twice
+    assert marks({"a": 100.4, "b": 99.6}, "lower", "money", "EUR") == ()  # both 100 EUR
+    assert marks({"a": 0.5, "b": None}, "higher", "share", "EUR") == ()  # one value only

@@ -11,6 +11,7 @@ import pytest
 from sopctl.plandiff.outputs import PlanSnapshot
 from sopctl.scenarios.compare import Option, compare_options
 from sopctl.scenarios.markdown import to_markdown
+from sopctl.scenarios.words import cell
 
 EXC = {
     "kind": pl.String,
@@ -119,7 +120,7 @@ def test_values_deltas_and_the_best_option(comparison: Any) -> None:
     assert c.kpi("gross_margin").best == ("upside",)  # 500 against 400, 350, 400
     assert c.kpi("service.key").best == ("downside",)
     assert c.kpi("units_short").values["upside"] == pytest.approx(10.0)  # 100 x (1 - 0.9)
-    assert c.kpi("utilisation.LINE").best == ("downside",)
+    assert c.kpi("utilisation.LINE").best == ()  # no mark: less load is no outcome
     assert c.kpi("cost.overtime").values == {
         "base": 0.0,
         "upside": 20.0,
@@ -127,10 +128,57 @@ def test_values_deltas_and_the_best_option(comparison: Any) -> None:
         "copy": 0.0,
         "broken": None,
     }
-    assert c.kpi("cost.overtime").best == ("base", "downside", "copy")  # ties share the best
-    assert c.kpi("inventory_turns").best == ()  # all equal: nothing to highlight
+    assert c.kpi("cost.overtime").best == ()  # a cost part: no mark
+    assert c.kpi("service.key").best == ("downside",) and c.kpi("service.key").ranked
+    assert c.kpi("cash_flow").best == ("upside",)
     assert c.kpi("exceptions").values["upside"] == 2.0
     assert not c.ok
+
+
+def _margins(pcts: dict[str, float]) -> Any:
+    options = []
+    for name, pct in pcts.items():
+        p = plan(1000, 600, 0.95, 0.9, [])
+        p.summary["finance"]["gross_margin_pct"] = pct
+        options.append(Option(name, p))
+    return compare_options(options, "2027-01")
+
+
+def test_the_best_is_chosen_on_the_values_as_shown() -> None:
+    """QA: 38.7717 (base, lost_shift) and 38.7585 (late_supplier) all read 38.8%, yet only
+    two were bold. Ties as shown share the mark; all equal as shown: no mark."""
+    c = _margins({"base": 38.7717, "up": 38.6, "lost": 38.7717, "late": 38.7585})
+    k = c.kpi("gross_margin_pct")
+    assert k.best == ("base", "lost", "late")
+    assert [cell(k, n, "base") for n in ("base", "lost", "late")] == ["38.8%"] * 3
+    md = to_markdown(c)
+    assert "| Gross margin (%) | **38.8%** | 38.6% (−0.2 pp) | **38.8%** | **38.8%** |" in md
+    assert c.to_dict()["kpis"][0]["best"] == []  # service: all equal
+    same = _margins({"base": 38.7717, "late": 38.7585}).kpi("gross_margin_pct")
+    assert same.best == ()  # they read the same: nothing to mark
+
+
+def test_doing_less_earns_no_mark() -> None:
+    """QA: a scenario that loses supply was starred for lower production, regular time,
+    holding, materials, working capital and turns. Only outcome lines carry a best option."""
+    base = plan(1000, 600, 0.95, 0.9, [("shortage", "A", "2027-01", 5)], 30)
+    less = plan(900, 520, 0.90, 0.7, [], 10)
+    less.summary["finance"]["average_working_capital"] = 40.0
+    less.summary["finance"]["peak_working_capital"] = 60.0
+    less.summary["finance"]["inventory_turns"] = 5.0
+    c = compare_options([Option("base", base), Option("less", less)], "2027-01")
+    marked = {k.name for k in c.kpis if k.best}
+    assert marked == {"service.key", "units_short", "units_lost", "revenue", "gross_margin"} | {
+        "gross_margin_pct",
+        "cost_total",
+        "cash_flow",
+    }
+    for name in ("cost.production", "cost.overtime", "working_capital_avg", "inventory_turns"):
+        k = c.kpi(name)
+        assert k.best == () and not k.ranked, name
+    assert c.kpi("exceptions").best == () and c.kpi("utilisation.LINE").best == ()
+    doc = {k["name"]: k for k in c.to_dict()["kpis"]}
+    assert (doc["revenue"]["ranked"], doc["cost.production"]["ranked"]) == (True, False)
 
 
 def test_exceptions_appeared_and_cleared_come_from_the_plan_diff(comparison: Any) -> None:

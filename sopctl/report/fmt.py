@@ -70,3 +70,15 @@ def service(x: float | None) -> str:
         return "–"
     assert x is not None
     return pct(x, 3 if x < 1 and round(100 * x, 2) >= 100 else 2)
+
+
+def kpi_value(kind: str, v: float | None, currency: str) -> str:
+    """A value of the scenario table: a share with two decimals, a count, a ratio with two
+    decimals, else money."""
+    if kind == "share":
+        return pct(v, 2)
+    if kind == "count":
+        return num(v)
+    if kind == "ratio":
+        return num(v, 2)
+    return money(v, currency)

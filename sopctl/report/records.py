@@ -29,6 +29,7 @@ from ..governance.records import (
 from ..governance.status import role_approvals
 from ..governance.tag_checks import answers
 from ..workspace import command
+from . import fmt
 from .model import ActionRow, ApprovalRow, ScenarioRow, Scorecard
 from .source import PlanSource
 
@@ -185,6 +186,15 @@ def actions(src: PlanSource, as_of: dt.date | None) -> tuple[list[ActionRow], st
 _KINDS = {"share": "share", "pct": "share", "money": "money", "units": "count", "count": "count"}
 
 
+def marks(values: dict[str, float | None], better: str, kind: str, cur: str) -> tuple[str, ...]:
+    """The best options of a ranked line on the values as the report's table shows them (two
+    decimals of a percent where `sopctl compare` shows one): a ★ never sits on one of two
+    values that read the same."""
+    from ..scenarios.shown import best, read
+
+    return best(values, better, lambda x: read(fmt.kpi_value(kind, x, cur)))
+
+
 def scenarios(src: PlanSource, only: list[str] | None) -> tuple[list[ScenarioRow], list[str], str]:
     """The base against each declared scenario, line by line as `sopctl compare` has them
     (rows, the scenario names, a note). Scenario plans come from their outputs when current,
@@ -207,6 +217,7 @@ def scenarios(src: PlanSource, only: list[str] | None) -> tuple[list[ScenarioRow
         return [], [], "No scenario could be solved: " + ", ".join(failed) + "."
     comparison = compare_options(options, src.ws.cycle_id)
     names = comparison.names[1:]
+    cur = comparison.currency
     rows = []
     for k in comparison.kpis:
         scale = 0.01 if k.unit == "pct" else 1.0
@@ -214,12 +225,15 @@ def scenarios(src: PlanSource, only: list[str] | None) -> tuple[list[ScenarioRow
         label = k.label.strip() if k.label.startswith("  ") else k.label
         if k.label.startswith("  "):  # a part of the line above (a cost, an exception kind)
             label = "· " + label
-        rows.append(
-            ScenarioRow(
-                label, _KINDS.get(k.unit, "ratio"), values.get("base"), values, tuple(k.best)
-            )
-        )
-    note = f"Base plan against {len(names)} scenario(s); Δ = scenario − base; ★ the best option."
+        kind = _KINDS.get(k.unit, "ratio")
+        best = marks(values, k.better, kind, cur) if k.ranked else ()
+        rows.append(ScenarioRow(label, kind, values.get("base"), values, best))
+    note = (
+        f"Base plan against {len(names)} scenario(s); Δ = scenario − base; ★ the best option "
+        "on an outcome line (service, units short, revenue, margin, plan cost, cash flow; "
+        "ties share it). Cost parts, working capital, turns, utilisation and exception counts "
+        "carry no ★: a scenario that makes or buys less would win them."
+    )
     if failed:
         note += f" Without a plan, left out: {', '.join(failed)}."
     for same in comparison.same_cost_notes():

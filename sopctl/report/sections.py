@@ -89,16 +89,6 @@ def exceptions(d: ReportData, table: Table) -> str:
     )
 
 
-def _value(kind: str, v: float | None, cur: str) -> str:
-    if kind == "share":
-        return fmt.pct(v, 2)
-    if kind == "count":
-        return fmt.num(v)
-    if kind == "ratio":
-        return fmt.num(v, 2)
-    return fmt.money(v, cur)
-
-
 def _delta(kind: str, v: float | None, base: float | None) -> str:
     if v is None or base is None:
         return "–"
@@ -110,7 +100,7 @@ def _delta(kind: str, v: float | None, base: float | None) -> str:
 def _shown_share(x: float) -> float:
     """The share as `_value` shows it (two decimals of a percent, a shortfall never shown as
     100 %), so that a delta never contradicts the values beside it."""
-    return float(fmt.pct(x, 2).removesuffix(" %").replace(",", "")) / 100
+    return float(fmt.kpi_value("share", x, "").removesuffix(" %").replace(",", "")) / 100
 
 
 def scenarios(d: ReportData, table: Table) -> str:
@@ -124,10 +114,10 @@ def scenarios(d: ReportData, table: Table) -> str:
     rows = []
     for r in d.scenarios:
         star = {n: " ★" if n in r.best else "" for n in ("base", *d.scenario_names)}
-        row = [r.label, _value(r.kind, r.base, cur) + star["base"]]
+        row = [r.label, fmt.kpi_value(r.kind, r.base, cur) + star["base"]]
         for n in d.scenario_names:
             v = r.values.get(n)
-            row += [_value(r.kind, v, cur) + star[n], _delta(r.kind, v, r.base)]
+            row += [fmt.kpi_value(r.kind, v, cur) + star[n], _delta(r.kind, v, r.base)]
         rows.append(row)
     return note + table(head, rows, set(range(1, len(head))))
 

@@ -19,12 +19,34 @@ from ..exception_words import kind_words
 from ..plandiff.model import OutputDiff
 from ..plandiff.outputs import PlanSnapshot, diff_outputs
 from ..reconcile.result import COST_ORDER
+from .shown import as_shown, best
 
 if TYPE_CHECKING:
     from .ties import SameCost
 
 DECIMALS = 6
 Value = float | None
+
+# The KPIs whose best option is marked: outcomes where more (or less) is better for the business
+# whatever the scenario does. Cost parts, working capital, turns, utilisation and exception
+# counts are left unmarked: a scenario that loses supply makes, buys, holds and works less, and
+# a mark there would reward doing less (docs/scenarios.md, "Which lines mark a best option").
+RANKED = frozenset(
+    {
+        "units_short",
+        "units_lost",
+        "revenue",
+        "gross_margin",
+        "gross_margin_pct",
+        "cost_total",
+        "cash_flow",
+    }
+)
+
+
+def ranked(name: str) -> bool:
+    return name in RANKED or name.startswith("service.")
+
 
 # name, label, group, unit, better, where in summary.json
 _FINANCE: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
@@ -81,7 +103,8 @@ class Option:
 
 @dataclass(frozen=True)
 class Kpi:
-    """One KPI across the options: values, and which option is best (none when all equal)."""
+    """One KPI across the options: values, and which option is best (none when all show the
+    same value, or when the KPI is not `ranked`)."""
 
     name: str
     label: str
@@ -90,6 +113,7 @@ class Kpi:
     better: str  # higher | lower
     values: dict[str, Value]
     best: tuple[str, ...]
+    ranked: bool = False  # a best option is marked on this line (RANKED)
 
     def delta(self, name: str, base: str) -> Value:
         a, b = self.values.get(base), self.values.get(name)
@@ -111,6 +135,7 @@ class Kpi:
                 n: {"delta": _r(self.delta(n, base)), "pct": _r(self.pct(n, base))} for n in names
             },
             "best": list(self.best),
+            "ranked": self.ranked,
         }
 
 
@@ -274,7 +299,10 @@ def compare_options(
             "lower",
             lambda p, k=kind: float((p.summary.get("exceptions") or {}).get(k, 0)),
         )
-    kpis = [Kpi(n, lab, g, u, b, v, _best(v, b)) for n, lab, g, u, b, v in rows]
+    kpis = [
+        Kpi(n, lab, g, u, b, v, _best(v, b, u) if ranked(n) else (), ranked(n))
+        for n, lab, g, u, b, v in rows
+    ]
     base = options[0].plan
     changes = {
         o.name: diff_outputs(base, o.plan, limit)
@@ -291,14 +319,9 @@ def _r(x: Value) -> Value:
     return 0.0 if v == 0 else v
 
 
-def _best(values: dict[str, Value], better: str) -> tuple[str, ...]:
-    known = {n: v for n, v in values.items() if v is not None}
-    if len(known) < 2:
-        return ()
-    top = max(known.values()) if better == "higher" else min(known.values())
-    tol = 1e-6 * max(1.0, abs(top))
-    best = tuple(n for n, v in known.items() if abs(v - top) <= tol)
-    return () if len(best) == len(known) else best
+def _best(values: dict[str, Value], better: str, unit: str) -> tuple[str, ...]:
+    """The best options on the values as the text and Markdown views show them."""
+    return best(values, better, lambda x: as_shown(unit, x))
 
 
 def _ordered(plans: dict[str, PlanSnapshot], keys: Any) -> list[str]:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .compare import Comparison
 
-REL = 1e-6  # equal within 1e-6 relative, as the best option per KPI is chosen
+REL = 1e-6  # the same plan cost: equal within 1e-6 relative
 SHOWN = 4  # KPIs named in the note
 
 

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from ..quantities import percent
 from .compare import Comparison, Kpi, Option
+from .shown import number
 
 SHARE_UNITS = ("share", "pct")
 
 
 def value(k: Kpi, x: float | None) -> str:
-    if x is None:
-        return "—"
-    if k.unit == "share":
-        return f"{percent(x)}%"
-    if k.unit == "pct":
-        return f"{x:.1f}%"
-    if k.unit == "ratio":
-        return f"{x:,.2f}"
-    return f"{x:,.0f}"
+    return "—" if x is None else number(k.unit, x)
 
 
 def delta(k: Kpi, name: str, base: str) -> str:
