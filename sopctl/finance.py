@@ -32,8 +32,9 @@ charter's currency. The formulas, sign conventions and assumptions are in docs/f
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -51,7 +52,9 @@ __all__ = [
     "COLUMNS",
     "DAYS_PER_PERIOD",
     "NON_CASH_COMPONENTS",
+    "PENALTY_COMPONENTS",
     "Finance",
+    "operating_cost",
     "plan_finance",
 ]
 
@@ -67,6 +70,22 @@ NON_CASH_COMPONENTS = (
     "safety_stock",
     "material_holding",
 )
+# the parts of the objective that are no cost of operating: shortage penalties, the safety-stock
+# penalty and the price of units never sold (a lost sale shows there and again as revenue not
+# earned, so revenue - plan cost would count it twice)
+PENALTY_COMPONENTS = ("backlog", "lost_sales", "lost_revenue", "safety_stock")
+
+
+def operating_cost(costs: Mapping[str, Any]) -> float | None:
+    """The plan cost without its penalties and lost revenue: summary.json's `costs.total`
+    less PENALTY_COMPONENTS (None without a total)."""
+    total = costs.get("total")
+    if not isinstance(total, int | float) or isinstance(total, bool):
+        return None
+    parts = (costs.get(k) for k in PENALTY_COMPONENTS)
+    return float(total) - sum(float(v) for v in parts if isinstance(v, int | float))
+
+
 COLUMNS = (
     "period",
     "revenue",

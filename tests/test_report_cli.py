@@ -74,6 +74,17 @@ def test_working_tree_report_is_complete_and_deterministic(ready: Path) -> None:
     # KPIs against charter targets, in the charter's currency (summary.json: 111,989.33 EUR)
     assert "Revenue 111,989 EUR no charter target" in text
     assert "Service level: standard 97.14 % target ≥ 90.0 % on target" in text
+    # the objective says what it holds, beside the cost of operating without penalties
+    costs = json.loads((ready / OUT / "summary.json").read_text())["costs"]
+    penalties = sum(costs.get(k, 0.0) for k in ("backlog", "lost_sales", "lost_revenue"))
+    penalties += costs.get("safety_stock", 0.0)
+    assert penalties > 0  # the minimal cycle loses sales
+    assert (
+        f"Plan cost (incl. shortage penalties and lost revenue) {costs['total']:,.0f} EUR "
+        f"no charter target the optimiser&#x27;s objective. Operating cost "
+        f"{costs['total'] - penalties:,.0f} EUR: without its {penalties:,.0f} EUR of shortage "
+        "and safety-stock penalties and lost revenue" in text
+    )
     # approvals: sales_lead and ops_lead signed the current plan, quorum 2 of 3
     assert QUORUM in text
     assert "cycle status approved · plan optimal" in text  # a quorum, no tag yet

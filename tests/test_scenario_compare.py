@@ -181,6 +181,21 @@ def test_doing_less_earns_no_mark() -> None:
     assert (doc["revenue"]["ranked"], doc["cost.production"]["ranked"]) == (True, False)
 
 
+def test_plan_cost_says_it_holds_penalties_and_operating_cost_does_not() -> None:
+    """QA: revenue − plan cost counted a lost sale twice (its price is in the objective)."""
+    base = plan(1000, 600, 1.0, 0.9, [])
+    short = plan(950, 700, 0.9, 0.9, [])
+    short.summary["costs"].update({"lost_revenue": 50.0, "lost_sales": 10.0, "safety_stock": 5.0})
+    c = compare_options([Option("base", base), Option("short", short)], "2027-01")
+    total, op = c.kpi("cost_total"), c.kpi("operating_cost")
+    assert total.label == "Plan cost incl. shortage penalties and lost revenue (EUR)"
+    assert op.label.strip() == "operating cost, without penalties and lost revenue (EUR)"
+    assert (op.values["base"], op.values["short"]) == (600.0, 635.0)
+    assert op.best == () and total.best == ("base",)
+    names = [k.name for k in c.kpis]
+    assert names.index("operating_cost") == names.index("cost_total") + 1
+
+
 def test_exceptions_appeared_and_cleared_come_from_the_plan_diff(comparison: Any) -> None:
     ch = comparison.changes
     assert set(ch) == {"upside", "downside", "copy"}  # broken has no plan to compare

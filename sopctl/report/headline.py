@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ..finance import PENALTY_COMPONENTS, operating_cost
 from ..results import peak_utilisation
 from ..schemas.charter import Metric
 from . import fmt
@@ -109,7 +110,19 @@ def kpis(src: PlanSource, summary: dict[str, Any]) -> list[Kpi]:
             )
         )
     costs = summary.get("costs") or {}
-    out.append(Kpi("Plan cost", fmt.money(_opt(costs.get("total")), cur), "", "none", "LP total"))
+    penalties = sum(_opt(costs.get(k)) or 0.0 for k in PENALTY_COMPONENTS)
+    out.append(
+        Kpi(
+            "Plan cost (incl. shortage penalties and lost revenue)",
+            fmt.money(_opt(costs.get("total")), cur),
+            "",
+            "none",
+            f"the optimiser's objective. Operating cost {fmt.money(operating_cost(costs), cur)}"
+            f": without its {fmt.money(penalties, cur)} of shortage and safety-stock penalties "
+            "and lost revenue "
+            "(revenue − plan cost would count a lost sale twice)",
+        )
+    )
     return out
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..exception_words import kind_words
+from ..finance import operating_cost
 from ..plandiff.model import OutputDiff
 from ..plandiff.outputs import PlanSnapshot, diff_outputs
 from ..reconcile.result import COST_ORDER
@@ -53,7 +54,13 @@ _FINANCE: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
     ("revenue", "Revenue ({cur})", "money", "higher", ("finance", "revenue")),
     ("gross_margin", "Gross margin ({cur})", "money", "higher", ("finance", "gross_margin")),
     ("gross_margin_pct", "Gross margin (%)", "pct", "higher", ("finance", "gross_margin_pct")),
-    ("cost_total", "Plan cost ({cur})", "money", "lower", ("costs", "total")),
+    (
+        "cost_total",
+        "Plan cost incl. shortage penalties and lost revenue ({cur})",
+        "money",
+        "lower",
+        ("costs", "total"),
+    ),
 )
 _CASH: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
     (
@@ -261,6 +268,14 @@ def compare_options(
     )
     for name, label, unit, better, path in _FINANCE:
         add(name, label, "finance", unit, better, lambda p, path=path: _get(p.summary, path))
+    add(
+        "operating_cost",
+        "  operating cost, without penalties and lost revenue ({cur})",
+        "finance",
+        "money",
+        "lower",
+        lambda p: operating_cost(p.summary.get("costs") or {}),
+    )
     parts = [c for c in COST_ORDER if any(abs(_cost(p, c) or 0.0) > 0.005 for p in plans.values())]
     for comp in parts:
         add(

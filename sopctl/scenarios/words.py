@@ -82,7 +82,7 @@ def headline(c: Comparison) -> str:
     parts = [f"{c.base} against {', '.join(others)}"]
     for name, word in (
         ("gross_margin", "margin"),
-        ("cost_total", "cost"),
+        ("cost_total", "plan cost"),
         ("units_short", "service"),
     ):
         k = c.kpi(name)
