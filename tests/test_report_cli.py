@@ -79,6 +79,24 @@ def test_working_tree_report_is_complete_and_deterministic(ready: Path) -> None:
     penalties = sum(costs.get(k, 0.0) for k in ("backlog", "lost_sales", "lost_revenue"))
     penalties += costs.get("safety_stock", 0.0)
     assert penalties > 0  # the minimal cycle loses sales
+    # the gross margin says what it leaves out, and what is left after it
+    fin = json.loads((ready / OUT / "summary.json").read_text())["finance"]
+    labour = sum(costs.get(k, 0.0) for k in ("regular_time", "overtime", "hiring", "layoffs"))
+    after = fin["gross_margin"] - labour
+    assert (
+        f"Gross margin (COGS at standard cost) {fin['gross_margin']:,.0f} EUR" in text
+        and f"it excludes labour and resource time (regular time, overtime, hiring, layoffs: "
+        f"{labour:,.0f} EUR); after them {after:,.0f} EUR, "
+        f"{100 * after / fin['revenue']:.1f} % of revenue."
+        in text
+    )
+    # the inventory chart is finished goods; the bridge and its table name what they hold
+    assert "Finished-goods inventory against safety stock" in text
+    assert "Materials are not drawn (on average" in text
+    bridge = re.findall(r'<text class="tick"[^>]*text-anchor="middle">([^<]*)</text>', html)
+    assert {"Conversion, resale", "Net receivables"} <= set(bridge)
+    assert "Conversion costs" not in bridge and "Working capital" not in bridge
+    assert "conversion, resale − Δ net receivables cash flow" in text
     assert (
         f"Plan cost (incl. shortage penalties and lost revenue) {costs['total']:,.0f} EUR "
         f"no charter target the optimiser&#x27;s objective. Operating cost "

@@ -160,7 +160,9 @@ def resource(r: ResourceLoad, chart_id: str) -> str:
     return figure(chart_id, "capacity", svg(chart_id, f, title, "; ".join(tips), body), caption)
 
 
-def inventory(inv: Inventory, currency: str) -> str:
+def inventory(inv: Inventory, currency: str, materials: list[float] | None = None) -> str:
+    """Finished goods only (safety stock is set for items); `materials`: the materials in stock
+    per period, named in the caption, since inventory turns count them too."""
     f = Frame(inv.periods, *_range(inv.value, inv.safety_value))
     tips = [
         f"{p}: stock {fmt.money(v, currency)}, safety stock {fmt.money(s, currency)}"
@@ -183,10 +185,17 @@ def inventory(inv: Inventory, currency: str) -> str:
             ("s-short", "marker", "items below safety stock"),
         ],
     )
-    title = "Inventory projection against safety stock"
+    title = "Finished-goods inventory against safety stock"
     caption = (
-        f"End-of-period stock at standard cost in {currency}; ▲ marks periods in which at least "
-        "one item ends below its safety stock (hover for the items)."
+        f"End-of-period stock of finished goods at standard cost in {currency}; ▲ marks periods "
+        "in which at least one item ends below its safety stock (hover for the items). "
+        "Materials are not drawn"
+        + (
+            f" (on average {fmt.money(sum(materials) / len(materials), currency)} in stock)"
+            if materials
+            else ""
+        )
+        + "; inventory turns and working capital count finished goods and materials."
     )
     return figure(
         "chart-inventory",
@@ -200,13 +209,18 @@ def cash_bridge(fin: list[FinancePeriod], currency: str) -> str:
     steps = [
         Step("Revenue", sum(p.revenue for p in fin), total=True),
         Step("Materials bought", -sum(p.material_purchases for p in fin)),
-        Step("Conversion costs", -sum(p.conversion_costs for p in fin)),
-        Step("Working capital", -sum(p.working_capital_change for p in fin)),
+        Step("Conversion, resale", -sum(p.conversion_costs for p in fin)),
+        Step("Net receivables", -sum(p.working_capital_change for p in fin)),
         Step("Cash flow", sum(p.cash_flow for p in fin), total=True),
     ]
     caption = (
         f"From revenue to cash over the horizon, in {currency}: cash flow = revenue − materials "
-        "bought − conversion costs − the rise in receivables net of payables."
+        "bought − conversion costs and goods bought in for resale (\u201cConversion, resale\u201d: "
+        "planned purchases and scheduled receipts of bought-in items) − the rise of net "
+        "receivables (receivables − payables, the cash customers owe less what is owed to "
+        "suppliers). Stock is no step of its own: what is made or bought for stock is paid in "
+        "the steps before, so \u201cNet receivables\u201d is not the change of working capital, "
+        "which counts stock too."
     )
     return waterfall(
         "chart-cash-bridge",

@@ -186,6 +186,7 @@ def finance(fin: pl.DataFrame) -> list[FinancePeriod]:
                 cash,
                 _f(r["cumulative_cash_flow"]),
                 _f(r["working_capital"]),
+                _f(r.get("material_inventory_value")),
             )
         )
     return out

@@ -43,6 +43,26 @@ def show_target(m: Metric, show: str) -> str:
     return fmt.num(m.target, 2 if show == "ratio" else 0) + tol
 
 
+# the costs of labour and resource hours, which standard costs leave out (docs/finance.md)
+CONVERSION = ("regular_time", "overtime", "hiring", "layoffs")
+
+
+def _after_conversion(
+    margin: float | None, revenue: float | None, costs: dict[str, Any], cur: str
+) -> str:
+    """What the gross margin leaves out, and the contribution after it."""
+    paid = sum(_opt(costs.get(k)) or 0.0 for k in CONVERSION)
+    text = (
+        f"it excludes labour and resource time (regular time, overtime, hiring, layoffs: "
+        f"{fmt.money(paid, cur)})"
+    )
+    if margin is None or not paid:
+        return text + "."
+    after = margin - paid
+    share = f", {fmt.pct(after / revenue)} of revenue" if revenue else ""
+    return text + f"; after them {fmt.money(after, cur)}{share}."
+
+
 def kpis(src: PlanSource, summary: dict[str, Any]) -> list[Kpi]:
     """Headline KPIs against the charter's metrics and segment targets."""
     ch = src.ws.charter
@@ -70,13 +90,15 @@ def kpis(src: PlanSource, summary: dict[str, Any]) -> list[Kpi]:
     margin_pct = _opt(fin.get("gross_margin_pct"))
     share = None if margin_pct is None else margin_pct / 100
     t, st = _judge(_metric(ms, "gross_margin"), share, "share")
+    margin = _opt(fin.get("gross_margin"))
     out.append(
         Kpi(
-            "Gross margin",
-            fmt.money(_opt(fin.get("gross_margin")), cur),
+            "Gross margin (COGS at standard cost)",
+            fmt.money(margin, cur),
             t,
             st,
-            f"{fmt.pct(share)} of revenue",
+            f"{fmt.pct(share)} of revenue: revenue − COGS at the items' standard cost; "
+            + _after_conversion(margin, revenue, summary.get("costs") or {}, cur),
         )
     )
     avg = _opt(fin.get("average_working_capital"))

@@ -38,7 +38,7 @@ th,td{border-bottom:1px solid var(--line);padding:3px 6px;text-align:left;vertic
 overflow-wrap:break-word}td.w,th.w{min-width:120px}.tw{overflow-x:auto}
 th{background:#edf2f7;font-weight:600}td.n,th.n{text-align:right;
 font-variant-numeric:tabular-nums;white-space:nowrap;overflow-wrap:normal}
-td.k{white-space:nowrap}
+td.k{white-space:nowrap}th.n{white-space:normal}
 tr.bad td{background:#fff5f5}
 figure.chart{margin:12px 0;border:1px solid var(--line);border-radius:4px;padding:6px}
 figure.chart svg{width:100%;height:auto;display:block}
@@ -175,7 +175,7 @@ def _inventory(d: ReportData) -> str:
     inv = d.inventory
     if not inv.value:
         return '<p class="note">No supply plan.</p>'
-    out = charts.inventory(inv, d.header.currency)
+    out = charts.inventory(inv, d.header.currency, [p.material_inventory for p in d.finance])
     if inv.items:
         rows = [(i, str(n), fmt.num(m, 1)) for i, n, m in inv.items[:20]]
         out += "<h3>Items below safety stock</h3>" + table(

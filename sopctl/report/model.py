@@ -59,7 +59,8 @@ class FinancePeriod:
     working_capital_change: float  # Δreceivables − Δpayables (cash tied up: positive)
     cash_flow: float
     cumulative_cash_flow: float
-    working_capital: float
+    working_capital: float  # stock (goods and materials) + receivables − payables
+    material_inventory: float = 0.0  # materials in stock at standard cost, end of period
 
 
 @dataclass

@@ -33,17 +33,22 @@ def finance_table(d: ReportData, table: Table) -> str:
         "revenue",
         "COGS",
         "gross margin",
-        "materials",
-        "conversion",
-        "Δ WC (cash)",
+        "materials bought",
+        "conversion, resale",
+        "− Δ net receivables",
         "cash flow",
         "cumulative",
         "working capital",
     ]
     return (
-        f'<p class="note">All amounts in {esc(d.header.currency)}. Cash flow = revenue − '
-        "materials bought − conversion costs + Δ WC (cash), the change of working capital in "
-        "cash: −Δreceivables + Δpayables. Cumulative: the running sum of cash flow.</p>"
+        f'<p class="note">All amounts in {esc(d.header.currency)}. Gross margin = revenue − COGS '
+        "at standard cost. Cash flow = revenue − materials bought − conversion, resale "
+        "(conversion costs and goods bought in for resale: planned purchases and scheduled "
+        "receipts of bought-in items) − Δ net receivables, where net receivables = receivables "
+        "− payables (a rise is cash not yet collected). Cumulative: the running sum of cash "
+        "flow. Working capital = stock (finished goods and materials) + net receivables: its "
+        "change also holds the change of stock, which the cash flow pays in materials and "
+        "conversion, so it can move against the − Δ net receivables column.</p>"
         + table(head, rows, set(range(1, 10)))
     )
 
