@@ -218,8 +218,9 @@ def test_scenarios_as_compare_has_them_and_the_learn_scorecard(ready: Path) -> N
     assert not [label for label in starred if label.startswith(unmarked)]
     assert "5 scorecard rows, 2 breaches (learn/2026-12/scorecard.csv)" in text
     assert "forecast 1 1 0 0" in text and "lag 0 0 0 1" in text and "assumptions 0 0 1 0" in text
-    assert "forecast wape total 0.31 0.25 demand_planner sales_lead" in text
-    assert "service service_level segment standard 0.88 0.9 ops_lead cfo" in text
+    # rates in percent; a scorecard of nine columns says nothing of direction or severity
+    assert "forecast wape total 31.0 % 25.0 % – demand_planner sales_lead" in text
+    assert "service service_level segment standard 88.0 % 90.0 % – ops_lead cfo" in text
     only = _text(_report_html(ready, "--scenario", "upside"))
     assert "Base plan against 1 scenario(s)" in only and "downside" not in only
     err = _report(ready, "--scenario", "nope", code=2)

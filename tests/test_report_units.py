@@ -248,3 +248,44 @@ def test_report_stars_the_best_on_its_own_shown_values() -> None:
     assert marks(margins, "higher", "share", "EUR") == ("base", "lost")  # 38.77 % twice
     assert marks({"a": 100.4, "b": 99.6}, "lower", "money", "EUR") == ()  # both 100 EUR
     assert marks({"a": 0.5, "b": None}, "higher", "share", "EUR") == ()  # one value only
+
+
+def _breach(**kw: str) -> dict[str, str]:
+    row = dict.fromkeys(("section", "scope", "key", "owner", "escalate_to"), "x")
+    return {**row, "status": "breach", **kw}
+
+
+def test_learn_breaches_show_unit_direction_tolerance_and_severity() -> None:
+    """QA: the report showed a bias target '0.0' without '|v| ≤' and its tolerance, raw
+    decimals for rates, and no severity."""
+    from sopctl.report.breaches import breach_row
+
+    bias = _breach(
+        metric="bias_pct",
+        value="-0.0712",
+        target="0",
+        tolerance="0.05",
+        direction="at_most",
+        absolute="true",
+        severity="error",
+    )
+    assert breach_row(bias)[4:7] == ("−7.1 %", "|v| ≤ 0.0 % ± 5.0 pp", "error")
+    wape = _breach(metric="wape", value="0.31", target="0.25", tolerance="0.05")
+    wape.update(direction="at_most", absolute="false", severity="warning")
+    assert breach_row(wape)[4:7] == ("31.0 %", "≤ 25.0 % ± 5.0 pp", "warning")
+    dos = _breach(metric="days_of_supply", value="75.5", target="20", target_max="60")
+    dos.update(direction="between", tolerance="")
+    assert breach_row(dos)[4:6] == ("75.50", "≥ 20 and ≤ 60")
+    old = _breach(metric="service_level", value="0.88", target="0.9")  # nine columns only
+    assert breach_row(old)[4:8] == ("88.0 %", "90.0 %", "–", "x")
+
+
+def test_a_breached_value_never_reads_as_its_limit() -> None:
+    from sopctl.report.breaches import value_text
+
+    row = _breach(metric="wape", target="0.25", tolerance="0.05", direction="at_most")
+    assert value_text({**row, "value": "0.30004"}) == "30.004 %"  # 30.0 % would read as 25 + 5
+    assert value_text({**row, "value": "0.3"}).endswith("(beyond the limit before rounding)")
+    assert value_text({**row, "value": "0.3", "status": "ok"}) == "30.0 %"
+    turns = _breach(metric="turns", value="5.4996", target="6", tolerance="0.5")
+    assert value_text({**turns, "direction": "at_least"}) == "5.4996"  # 5.50 is the edge

@@ -35,10 +35,10 @@ color:#fff;background:var(--muted)}.badge.ok{background:var(--ok)}
 .badge.miss{background:var(--miss)}
 table{border-collapse:collapse;width:100%;margin:6px 0 4px;font-size:12.5px}
 th,td{border-bottom:1px solid var(--line);padding:3px 6px;text-align:left;vertical-align:top;
-overflow-wrap:break-word}td.w,th.w{min-width:120px}.tw{overflow-x:auto}
+overflow-wrap:anywhere;min-width:5.5em}td.w,th.w{min-width:120px}.tw{overflow-x:auto}
 th{background:#edf2f7;font-weight:600}td.n,th.n{text-align:right;
 font-variant-numeric:tabular-nums;white-space:nowrap;overflow-wrap:normal}
-td.k{white-space:nowrap}th.n{white-space:normal}
+td.k{white-space:nowrap;min-width:0}th.n{white-space:normal;overflow-wrap:normal}
 tr.bad td{background:#fff5f5}
 figure.chart{margin:12px 0;border:1px solid var(--line);border-radius:4px;padding:6px}
 figure.chart svg{width:100%;height:auto;display:block}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from . import fmt
+from .breaches import breach_row
 from .model import ReportData
 from .svgkit import esc
 
@@ -180,23 +181,13 @@ def learn(d: ReportData, table: Table) -> str:
     ]
     out = note + table(["section", "ok", "breach", "info", "no data"], rows, {1, 2, 3, 4})
     if sc.breaches:
-        b = [
-            (
-                r["section"],
-                r["metric"],
-                r["scope"],
-                r["key"],
-                r["value"],
-                r["target"],
-                r["owner"] or "–",
-                r["escalate_to"] or "–",
-            )
-            for r in sc.breaches
-        ]
-        out += "<h3>Breaches</h3>" + table(
-            ["section", "metric", "scope", "key", "value", "target", "owner", "escalate to"],
-            b,
-            {4, 5},
+        b = [breach_row(r) for r in sc.breaches]
+        head = ["section", "metric", "scope", "key", "value", "target", "severity", "owner"]
+        out += (
+            "<h3>Breaches</h3>"
+            + '<p class="note">Rates in percent (a change of a rate in percentage points); '
+            "|v|: the size of the value is judged, whatever its sign; ± the tolerance.</p>"
+            + table([*head, "escalate to"], b, {4, 5})
         )
     else:
         out += '<p class="note">No breaches.</p>'
