@@ -19,6 +19,7 @@ from ..exception_words import constraint_words, kind_words, quantity_unit, row_l
 from ..plan_files import cause_words
 from .headline import header, kpis
 from .model import (
+    Coverage,
     ExceptionRow,
     FinancePeriod,
     Inventory,
@@ -165,6 +166,28 @@ def inventory(src: PlanSource, supply: pl.DataFrame) -> Inventory:
     )
 
 
+def coverage(cov: pl.DataFrame) -> list[Coverage]:
+    """Per segment, over the periods with a target above 0: weighted pipeline ÷ target, and the
+    period of the lowest coverage (the rule of `sopctl demand`'s coverage table: pipeline in a
+    period without a target covers no target)."""
+    if not cov.height or not {"segment", "weighted_pipeline", "target"} <= set(cov.columns):
+        return []
+    rows = cov.filter(pl.col("target") > 0)
+    if not rows.height:
+        return []
+    if "coverage" not in rows.columns:
+        rows = rows.with_columns((pl.col("weighted_pipeline") / pl.col("target")).alias("coverage"))
+    out = []
+    for seg in sorted(set(rows["segment"].to_list())):
+        mine = rows.filter(pl.col("segment") == seg).sort("coverage", "period")
+        pipe, target = _f(mine["weighted_pipeline"].sum()), _f(mine["target"].sum())
+        low = mine.row(0, named=True)
+        out.append(
+            Coverage(seg, pipe, target, pipe / target, _f(low["coverage"]), str(low["period"]))
+        )
+    return out
+
+
 def finance(fin: pl.DataFrame) -> list[FinancePeriod]:
     out = []
     for r in fin.iter_rows(named=True):
@@ -240,7 +263,7 @@ def gather(src: PlanSource, as_of: dt.date | None, only: list[str] | None = None
     periods = src.ws.periods()
     return ReportData(
         header=header(src, summary, as_of, state.text),
-        kpis=kpis(src, summary),
+        kpis=kpis(src, summary, coverage(frame(src, "pipeline_coverage.csv"))),
         waterfall=waterfall(demand),
         demand_by_period=demand_by_period(demand, periods),
         resources=resources(src, frame(src, "capacity_plan.csv"), demand, exc),

@@ -10,7 +10,7 @@ from ..finance import PENALTY_COMPONENTS, operating_cost
 from ..results import peak_utilisation
 from ..schemas.charter import Metric
 from . import fmt
-from .model import Header, Kpi
+from .model import Coverage, Header, Kpi
 from .source import PlanSource
 
 
@@ -63,8 +63,11 @@ def _after_conversion(
     return text + f"; after them {fmt.money(after, cur)}{share}."
 
 
-def kpis(src: PlanSource, summary: dict[str, Any]) -> list[Kpi]:
-    """Headline KPIs against the charter's metrics and segment targets."""
+def kpis(
+    src: PlanSource, summary: dict[str, Any], coverage: list[Coverage] | None = None
+) -> list[Kpi]:
+    """Headline KPIs against the charter's metrics and segment targets; `coverage`: the
+    demand view's pipeline coverage per segment (against the metric `pipeline_coverage`)."""
     ch = src.ws.charter
     assert ch is not None
     cur = ch.finance.currency
@@ -129,6 +132,19 @@ def kpis(src: PlanSource, summary: dict[str, Any]) -> list[Kpi]:
                 t,
                 st,
                 f"{top.get('resource')} in {top.get('period')}",
+            )
+        )
+    for c in coverage or []:
+        t, st = _judge(_metric(ms, "pipeline_coverage"), c.coverage, "ratio")
+        out.append(
+            Kpi(
+                f"Pipeline coverage: {c.segment}",
+                fmt.num(c.coverage, 2),
+                t,
+                st,
+                f"weighted pipeline {fmt.num(c.pipeline)} ÷ new-business target "
+                f"{fmt.num(c.target)} units over the periods with a target; lowest "
+                f"{fmt.num(c.lowest, 2)} in {c.lowest_period}",
             )
         )
     costs = summary.get("costs") or {}

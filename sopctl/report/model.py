@@ -16,6 +16,18 @@ class Kpi:
 
 
 @dataclass
+class Coverage:
+    """Pipeline coverage of one segment over the periods with a new-business target."""
+
+    segment: str
+    pipeline: float  # weighted pipeline in those periods (units)
+    target: float  # their targets (units)
+    coverage: float  # pipeline ÷ target
+    lowest: float  # the lowest coverage of a period
+    lowest_period: str
+
+
+@dataclass
 class Step:
     """One bar of a waterfall: a total (from 0) or a change (from the running total)."""
 
