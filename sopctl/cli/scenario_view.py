@@ -29,7 +29,10 @@ def show_comparison(c: Comparison, console: Console) -> None:
             console.print(f"[bold red]{escape(no_plan_heading(o))}[/]:")
             for line in failure_lines(o):
                 console.print(Text(f"  {line}"))
-    t = Table(title=f"Side by side (Δ against {c.base}; bold green: best)", title_justify="left")
+    t = Table(
+        title=f"Side by side (Δ against {c.base}; bold green: best on an outcome line)",
+        title_justify="left",
+    )
     t.add_column("")
     for o in c.options:
         t.add_column(Text(title(o)), justify="right")

@@ -22,8 +22,9 @@ def to_markdown(c: Comparison) -> str:
     what = "Scenario comparison" if c.mode == "scenarios" else "Plan comparison"
     lines = [f"## {what}: cycle {c.cycle}", "", f"**{headline(c)}**", ""]
     lines += [
-        f"Δ against `{c.base}`; **bold** marks the best option for each line "
-        "(none when all are equal).",
+        f"Δ against `{c.base}`; **bold** marks the best option on each outcome line (service, "
+        "units, revenue, margin, plan cost, cash flow), judged on the values as shown; none "
+        "when all show the same.",
         "",
     ]
     for o in c.options:
