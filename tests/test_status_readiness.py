@@ -78,6 +78,10 @@ def test_a_stale_approval_beside_a_met_quorum_blocks_and_status_says_so(
     assert "tag: blocked — approval by sam@acme.example as sales_lead" in text
     tag = run(["tag", "--dry-run"], cwd=plan)
     assert tag.code == 1 and "sales_lead" in tag.out
+    out = plan.parent / "pack.html"  # the report's status line judges alike
+    assert run(["report", "--out", str(out)], cwd=plan).code == 0
+    html = out.read_text(encoding="utf-8")
+    assert "cycle status reconciled" in html and "cycle status approved" not in html
     approve(plan, monkeypatch, "sales_lead")  # supersedes the stale one: tag would commit
     doc = status(plan)
     assert doc["tag"] == {"ready": True, "approved": True, "blockers": []}

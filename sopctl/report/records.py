@@ -27,7 +27,7 @@ from ..governance.records import (
     quorum,
 )
 from ..governance.status import role_approvals
-from ..governance.tag_checks import answers
+from ..governance.tag_checks import answers, approval_reasons
 from ..workspace import command
 from . import fmt
 from .model import ActionRow, ApprovalRow, ScenarioRow, Scorecard
@@ -57,9 +57,9 @@ def cycle_state(src: PlanSource) -> CycleState:
         later = src.tag.latest if src.tag.latest != src.tag.name else ""
         return CycleState("committed", ws.cycle.status, src.tag.name, superseded_by=later)
     entry = committed_state(ws.root, ws.cycle_id).entry
-    doc, _ = load_approvals(ws)
-    met = quorum(ws, approval_states(ws, doc, src.digest)).met
-    return from_entry(ws.cycle.status, entry, src.digest, met, src.origin == "outputs")
+    # approved by tag's rule, as status has it: the quorum met and no approval stale or invalid
+    reasons, _ = approval_reasons(ws, src.digest)
+    return from_entry(ws.cycle.status, entry, src.digest, not reasons, src.origin == "outputs")
 
 
 def _signers(rows: list[ApprovalRow]) -> str:
