@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from .validate import Workspace
 
 
-def _context(ch: Charter, cy: Cycle) -> Context:
+def table_context(ch: Charter, cy: Cycle) -> Context:
+    """What the tables of cycle `cy` are checked against: its calendar and the charter's ids."""
     first = periods.to_ordinal(cy.first_period, ch.cadence.bucket)
     assert first is not None
     ids = {
@@ -51,7 +52,7 @@ def load_inputs(
 
     root = ws.root
     inputs_dir = ws.cycle_dir / "inputs"
-    ctx = _context(ch, cy)
+    ctx = table_context(ch, cy)
     findings: list[Finding] = []
     tables: dict[str, Table] = {}
     checked: list[str] = []

@@ -96,3 +96,37 @@ def changes(plan: pl.DataFrame, previous: pl.DataFrame | None, top: int) -> pl.D
         .head(top)
         .select(list(CHANGES_SCHEMA))
     )
+
+
+def coverage_summary(cov: pl.DataFrame) -> pl.DataFrame:
+    """Per segment, over the periods with a target above 0 (those that have a coverage): their
+    weighted pipeline, their target, the one ÷ the other, and the period of the lowest
+    coverage (all null or 0 when no period has a target). Pipeline in a period without a
+    target covers no target, so it is left out of the sum."""
+    if cov.height == 0:
+        return cov
+    has = pl.col("target") > 0
+    return (
+        cov.group_by("segment", maintain_order=True)
+        .agg(
+            pl.col("weighted_pipeline").filter(has).sum(),
+            pl.col("target").filter(has).sum(),
+            pl.col("coverage").min().alias("lowest"),
+            # a period without a target has no coverage (null): never the lowest one
+            pl.col("period")
+            .sort_by("coverage", nulls_last=True, maintain_order=True)
+            .first()
+            .alias("lowest_period"),
+        )
+        .with_columns(
+            pl.when(pl.col("lowest").is_not_null())
+            .then(pl.col("lowest_period"))
+            .alias("lowest_period")
+        )
+        .with_columns(
+            pl.when(pl.col("target") > 0)
+            .then(pl.col("weighted_pipeline") / pl.col("target"))
+            .alias("coverage")
+        )
+        .sort("segment")
+    )
