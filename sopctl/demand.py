@@ -44,15 +44,20 @@ class DemandRun:
         return self.report.ok
 
 
-def previous_plan(ws: Workspace) -> tuple[str | None, pl.DataFrame | None]:
-    """The demand plan of the cycle before this one (workspace.cycle_order), when its outputs
-    exist locally, its segments and items named as this cycle names them (a segment renamed
-    since, with its old name kept as a glossary alias, is compared with its new name)."""
+def previous_cycle(ws: Workspace) -> str | None:
+    """The cycle before this one (workspace.cycle_order), or None for the first."""
     mine = cycle_order(ws.root, ws.cycle_id)
     earlier = [k for k in (cycle_order(ws.root, c) for c in list_cycles(ws.root)) if k < mine]
-    if not earlier:
+    return max(earlier)[1] if earlier else None
+
+
+def previous_plan(ws: Workspace) -> tuple[str | None, pl.DataFrame | None]:
+    """The demand plan of the cycle before this one (`previous_cycle`), when its outputs
+    exist locally, its segments and items named as this cycle names them (a segment renamed
+    since, with its old name kept as a glossary alias, is compared with its new name)."""
+    prev = previous_cycle(ws)
+    if prev is None:
         return None, None
-    prev = max(earlier)[1]
     path = ws.root / "cycles" / prev / "outputs" / PLAN
     if not path.is_file():
         return prev, None
@@ -136,6 +141,12 @@ def run_demand(
     from .signal import build_demand  # the statistical engine: only when the view is built
 
     run.result = build_demand(ws, previous)
+    # input hygiene (late and inflated inputs): warnings, kept with the view's findings
+    from .previous_inputs import previous_inputs
+    from .signal.hygiene import input_hygiene
+
+    before = previous_inputs(ws, run.previous_cycle)
+    run.result.findings = sorted([*run.result.findings, *input_hygiene(ws, run.result, before)])
     report.extend(run.result.findings)
     if not report.ok or not write:
         return run

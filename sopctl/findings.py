@@ -184,6 +184,17 @@ CODES: dict[str, tuple[Severity, str]] = {
         Severity.WARNING,
         "actuals file with no row inside the committed horizon: nothing of it is compared",
     ),
+    # input hygiene of the Signal step (signal/hygiene.py, history_checks.py): late and
+    # inflated inputs, against the previous cycle's pipeline and the cycle's own history
+    "SOP740": (Severity.WARNING, "deal close period moved later without counting the slip"),
+    "SOP741": (Severity.WARNING, "deal slip_count went down since the previous cycle"),
+    "SOP742": (Severity.WARNING, "deal quantity grew by more than max_quantity_growth"),
+    "SOP743": (Severity.WARNING, "deal moved up more than one stage without a reason"),
+    "SOP744": (Severity.WARNING, "new deal larger than large_new_deal_periods of baseline"),
+    "SOP745": (Severity.WARNING, "segment's pipeline coverage jumped since the previous cycle"),
+    "SOP746": (Severity.WARNING, "deal past its close period for too long: expired, 0 units"),
+    "SOP747": (Severity.WARNING, "demand history ends before the period before the horizon"),
+    "SOP748": (Severity.WARNING, "history outlier in the periods the baseline method uses"),
     "SOP801": (Severity.ERROR, "input row changed by an author without the owner role or right"),
     "SOP802": (Severity.ERROR, "row in the frozen window changed without the frozen-change right"),
     "SOP803": (Severity.ERROR, "committed output differs from a fresh reconcile"),

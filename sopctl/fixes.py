@@ -178,6 +178,22 @@ FIXES: dict[str, str] = {
     "SOP710": "Write the promotion as `uplift_units`, since a percent of 0 adds nothing.",
     "SOP711": "Count the demand once: delete the renewal or the deal, or give the deal "
     "probability 0 with the reason `renewal <id>`.",
+    "SOP740": "Add 1 to the deal's `slip_count` for the move, or put the close period back if "
+    "the customer did not move it.",
+    "SOP741": "Restore the deal's `slip_count` from the previous cycle: it counts every slip "
+    "since the deal was opened.",
+    "SOP742": "Check the quantity with the deal's owner and the customer; keep it only with a "
+    "documented reason (`probability_reason`).",
+    "SOP743": "Move the deal one stage at a time as it earns it, or give a deal-level "
+    "`probability` with its `probability_reason`.",
+    "SOP744": "Confirm the deal's size with its owner, or lower it or its stage until the "
+    "customer commits.",
+    "SOP745": "Review what the segment's new and grown deals add before the plan relies on "
+    "them.",
+    "SOP746": "Close the deal as won or lost, or give it a new close period and count the slip.",
+    "SOP747": "Add the missing months to demand_history.csv (zeros where nothing shipped).",
+    "SOP748": "Clean the one-off from the history, or override the periods where the baseline "
+    "repeats it.",
     "SOP720": "Run `sopctl verify TAG`: the tagged files differ from the commit record; learn "
     "from a tag that verifies.",
     "SOP721": "Run learn with the sopctl and HiGHS versions that made the tag, or commit the "

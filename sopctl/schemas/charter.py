@@ -13,6 +13,7 @@ from .common import Email, Id, NonNeg, NonNegAmount, Probability, Strict, Text
 from .learn import LearnRules
 
 Phase = Literal["signal", "reconcile", "commit"]
+WEEKS_PER_QUARTER = 13
 Right = Literal[
     "override_demand", "approve_capacity_change", "approve_frozen_change", "sign_off_plan"
 ]
@@ -213,6 +214,35 @@ class PipelineRules(Strict):
     unhealthy_weight: Probability = Field(
         default=0.5, description="Factor applied to stale or slipped deals"
     )
+    # input hygiene (docs/signal.md, "Late and inflated inputs"): warnings, and one expiry
+    expire_after_periods: int = Field(
+        default=3,
+        ge=0,
+        le=1000,
+        description="A deal due to close more than this many periods before the cycle month "
+        "is dropped (0 units, SOP746): default 3 on a monthly charter, 13 on a weekly one",
+    )
+    max_quantity_growth: float = Field(
+        default=1.5,
+        gt=1,
+        le=1000,
+        description="A deal whose quantity grew by more than this factor since the previous "
+        "cycle is reported (SOP742)",
+    )
+    large_new_deal_periods: float = Field(
+        default=3,
+        gt=0,
+        le=1000,
+        description="A deal new since the previous cycle whose quantity exceeds this many "
+        "periods of its item's baseline is reported (SOP744)",
+    )
+    max_coverage_jump: float = Field(
+        default=2.0,
+        gt=1,
+        le=1000,
+        description="A segment whose pipeline coverage grew by more than this factor since "
+        "the previous cycle is reported (SOP745)",
+    )
 
 
 Method = Literal[
@@ -230,6 +260,13 @@ class ForecastRules(Strict):
     )
     holdout_periods: int = Field(default=3, ge=1)
     moving_average_window: int = Field(default=3, ge=1)
+    outlier_threshold: float = Field(
+        default=5.0,
+        gt=0,
+        le=1000,
+        description="A history point above its series' median + this many times 1.4826 x MAD, "
+        "in the periods the baseline method uses, is reported (SOP748)",
+    )
 
 
 class EscalationRule(Strict):
@@ -284,6 +321,19 @@ class Charter(Strict):
         if not weekly or not isinstance(forecast, dict) or "season_length" in forecast:
             return data  # a forecast that is no mapping is the schema's to refuse
         return {**data, "forecast": {**forecast, "season_length": PERIODS_PER_YEAR["week"]}}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _expiry_of_the_bucket(cls, data: Any) -> Any:
+        """A deal expires a quarter past its close date unless the charter says otherwise:
+        3 months, or 13 weeks on a weekly charter."""
+        if not isinstance(data, dict):
+            return data
+        cadence, rules = data.get("cadence"), data.get("pipeline")
+        weekly = isinstance(cadence, dict) and cadence.get("bucket") == "week"
+        if not weekly or not isinstance(rules, dict) or "expire_after_periods" in rules:
+            return data
+        return {**data, "pipeline": {**rules, "expire_after_periods": WEEKS_PER_QUARTER}}
 
     def role_ids(self) -> set[str]:
         return {r.id for r in self.roles}

@@ -7,6 +7,8 @@ period lies before the cycle month (week), when the cycle is made (stale: alread
 Only an open deal (probability strictly between 0 and 1) can be unhealthy: one at probability 1
 (a `won` stage) is an order not yet shipped, counted in full whenever it closed; one at 0
 (`lost`) adds nothing, so neither is stale or slipped.
+An open deal due to close more than `expire_after_periods` periods before the cycle month has expired:
+it counts at weight 0 (no units; SOP746 instead of SOP704/SOP705).
 Demand starts at max(close period + close_to_demand_lag, first period) — demand that would
 have shipped before the horizon starts in the first period — and is spread evenly over
 `ship_periods` (default 1) periods; units after the horizon's last period are dropped (SOP707).
@@ -40,6 +42,7 @@ from .frames import (
 
 DEFAULT_MAX_SLIPS = int(PipelineRules.model_fields["max_slips"].default)
 DEFAULT_UNHEALTHY = float(PipelineRules.model_fields["unhealthy_weight"].default)
+DEFAULT_EXPIRE = int(PipelineRules.model_fields["expire_after_periods"].default)
 DEALS_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "deal_id": pl.String,
     "item": pl.String,
@@ -93,6 +96,7 @@ def pipeline_layer(
     lag = rules.close_to_demand_lag if rules else 0
     max_slips = rules.max_slips if rules else DEFAULT_MAX_SLIPS
     unhealthy = rules.unhealthy_weight if rules else DEFAULT_UNHEALTHY
+    expire = rules.expire_after_periods if rules else DEFAULT_EXPIRE
     d = (
         attach_series(df, index)
         .join(stages, on="stage", how="left", maintain_order="left")
@@ -107,12 +111,17 @@ def pipeline_layer(
         )
         .with_columns(
             (pl.col("open") & (pl.col(co) < hz.now)).alias("stale"),
+            (pl.col("open") & (pl.col(co) < hz.now - expire)).alias("expired"),
             (pl.col("open") & (pl.col("slip_count").fill_null(0) > max_slips)).alias("slipped"),
         )
         .with_columns(
             (
                 pl.col("p")
-                * pl.when(pl.col("stale") | pl.col("slipped")).then(unhealthy).otherwise(1.0)
+                * pl.when(pl.col("expired"))
+                .then(0.0)
+                .when(pl.col("stale") | pl.col("slipped"))
+                .then(unhealthy)
+                .otherwise(1.0)
             ).alias("weight"),
             pl.min_horizontal(
                 (hz.last - pl.col("start") + 1).clip(lower_bound=0), pl.col("ship")
@@ -126,7 +135,7 @@ def pipeline_layer(
         )
     )
     sources = (
-        d.filter(pl.col("n_in") > 0)
+        d.filter((pl.col("n_in") > 0) & ~pl.col("expired"))
         .with_columns(pl.int_ranges(0, pl.col("n_in"), dtype=pl.Int64).alias("i"))
         .explode("i")
         .select(
@@ -156,7 +165,8 @@ def pipeline_layer(
         pl.col("kept").alias("units_in_horizon"),
         pl.col("dropped").alias("units_dropped"),
     )
-    return PipelineLayer(sources, deals, _findings(t, d, hz, max_slips, unhealthy))
+    findings = _findings(t, d.filter(~pl.col("expired")), hz, max_slips, unhealthy)
+    return PipelineLayer(sources, deals, findings + _expired(t, d, hz, expire))
 
 
 def _findings(
@@ -220,6 +230,34 @@ def _findings(
         ),
     )
     return out
+
+
+def _expired(t: Table, d: pl.DataFrame, hz: Horizon, expire: int) -> list[Finding]:
+    """SOP746: deals due to close more than `expire` periods before the cycle month, dropped."""
+    co = ord_col("close_period")
+    rows = d.filter("expired").sort(LINE).with_columns((hz.now - pl.col(co)).alias("ago"))
+    unit = "week" if hz.bucket == "week" else "month"
+    message = pl.format(
+        "deal {} ({}, {}) was due to close in {}, {} before the cycle {} {} (more than "
+        "pipeline.expire_after_periods {}): it has expired and counts 0 units, not {} × {}. "
+        "If it is still alive, give it the close period now expected and count the slip in "
+        "slip_count; else close it in the CRM and remove the row",
+        "deal_id",
+        "item",
+        "segment",
+        "close_period",
+        pl.format(
+            "{} {}",
+            "ago",
+            pl.when(pl.col("ago") == 1).then(pl.lit(unit)).otherwise(pl.lit(unit + "s")),
+        ),
+        pl.lit(unit),
+        pl.lit(hz.label(hz.now)),
+        pl.lit(expire),
+        fmt(pl.col("quantity")),
+        fmt(pl.col("p"), 4),
+    )
+    return frame_findings(t.path, col_of(t, "close_period"), "SOP746", rows, message)
 
 
 def lost_baseline(

@@ -1,0 +1,94 @@
+"""The previous cycle's pipeline and targets, read for the input-hygiene checks of `sopctl
+demand` (the edge around `signal.hygiene`, which is pure).
+
+The previous cycle is the one `sopctl demand` compares its plan with (`demand.previous_cycle`:
+the cycle before this one in `workspace.cycle_order`). Its inputs are read from the working
+tree, where they are committed (outputs are git-ignored; inputs are not), so a fresh clone
+compares too. They are read and typed by the same contracts as any input, against the previous
+cycle's own calendar and charter; their findings are that cycle's business and are not
+reported here. Anything that cannot be read (no cycle.yaml, another bucket, a missing or broken
+file) gives no comparison rather than an error: the checks only warn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import periods
+from .files import link_problem
+from .schemas.charter import Charter, PipelineRules
+from .schemas.cycle import Cycle
+from .signal.frames import Horizon, cycle_period
+from .tables.check import Table, check_table
+from .tables.contracts import CONTRACTS
+from .tables.csvread import RawTable, read_raw
+from .tables.refs import in_current_terms
+from .workspace import display, load_model
+
+if TYPE_CHECKING:
+    from .validate import Workspace
+
+TABLES = ("pipeline", "targets")
+
+
+@dataclass(frozen=True)
+class PreviousInputs:
+    cycle: str
+    hz: Horizon  # the previous cycle's horizon and cycle month
+    rules: PipelineRules | None  # its charter's pipeline rules
+    pipeline: Table | None
+    targets: Table | None
+
+
+def previous_inputs(ws: Workspace, prev: str | None) -> PreviousInputs | None:
+    """The pipeline and targets of cycle `prev` as typed tables, names in this cycle's words;
+    None when there is no previous cycle or it cannot be read on this cycle's calendar."""
+    if prev is None or ws.charter is None or ws.cycle is None:
+        return None
+    root = ws.root
+    cy, _, _ = load_model(root, root / "cycles" / prev / "cycle.yaml", Cycle)
+    if cy is None:
+        return None
+    ch: Charter | None = ws.charter
+    if cy.charter != ws.cycle.charter:
+        path = root / "charters" / f"{cy.charter}.yaml"
+        ch = load_model(root, path, Charter)[0] if path.is_file() else None
+    bucket = ws.charter.cadence.bucket
+    if ch is None or ch.cadence.bucket != bucket:
+        return None  # periods of another length: no deal or coverage compares
+    first = periods.to_ordinal(cy.first_period, bucket)
+    if first is None:
+        return None
+    from .demand import current_ids
+    from .inputs import table_context
+
+    ctx = table_context(ch, cy)
+    tables: dict[str, Table] = {}
+    for decl in ch.inputs:
+        if decl.table not in TABLES or decl.table in tables:
+            continue
+        read = _read(root, root / "cycles" / prev / "inputs", decl.file, decl.table, ch)
+        if read is None:
+            continue
+        table, _ = check_table(read, CONTRACTS[decl.table], ctx)
+        frame = in_current_terms(table.frame, current_ids(ws), ws.charter.aliases())
+        tables[decl.table] = Table(table.contract, table.path, frame, table.header)
+    now = cycle_period(prev, cy.first_period, bucket, first)
+    size = cy.horizon or ch.cadence.horizon_periods
+    hz = Horizon(first, size, bucket, ch.cadence.frozen_periods, now)
+    return PreviousInputs(prev, hz, ch.pipeline, tables.get("pipeline"), tables.get("targets"))
+
+
+def _read(root: Path, inputs_dir: Path, file: str, table: str, ch: Charter) -> RawTable | None:
+    """One declared input of the previous cycle, read raw; None when it cannot be."""
+    rel = file.strip().removeprefix("./")
+    if ".." in Path(rel).parts or Path(rel).is_absolute():
+        return None
+    target = inputs_dir / rel
+    shown = display(root, target)
+    if link_problem(root, target, shown) is not None or not target.is_file():
+        return None
+    raw, _ = read_raw(target, shown, CONTRACTS[table].names, ch.limits.max_input_mb * 2**20)
+    return raw
