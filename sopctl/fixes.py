@@ -188,8 +188,7 @@ FIXES: dict[str, str] = {
     "`probability` with its `probability_reason`.",
     "SOP744": "Confirm the deal's size with its owner, or lower it or its stage until the "
     "customer commits.",
-    "SOP745": "Review what the segment's new and grown deals add before the plan relies on "
-    "them.",
+    "SOP745": "Review what the segment's new and grown deals add before the plan relies on them.",
     "SOP746": "Close the deal as won or lost, or give it a new close period and count the slip.",
     "SOP747": "Add the missing months to demand_history.csv (zeros where nothing shipped).",
     "SOP748": "Clean the one-off from the history, or override the periods where the baseline "

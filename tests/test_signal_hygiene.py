@@ -303,12 +303,24 @@ def test_history_outliers_in_the_methods_window_are_reported(tmp_path: Path) -> 
     assert hygiene(ws.root) == []
 
 
-def test_the_demo_reports_its_one_off_tender_and_nothing_else() -> None:
+def test_the_demo_reports_its_one_off_tender_only_until_an_override_sets_its_echo(
+    tmp_path: Path,
+) -> None:
     """Northwind's cycle 2026-12 is its first: no deal or coverage comparison, history to
-    2026-12, no deal more than 3 months past (the oldest, D-27133, was due in 2026-10). The one
-    finding is the 2026-09 tender of VLV-GAT-80/standard (232 units, median 56), which
-    seasonal_naive would repeat in 2027-09."""
-    fs = hygiene(ROOT, "2026-12")
+    2026-12, no deal more than 3 months past (the oldest, D-27133, was due in 2026-10). Its
+    2026-09 tender of VLV-GAT-80/standard (232 units, median 56) is the one outlier:
+    seasonal_naive would repeat it in 2027-09, where OVR-002 sets the run-rate, so the demo
+    as committed warns of nothing; without OVR-002 it is SOP748."""
+    assert hygiene(ROOT) == []
+    repo = tmp_path / "nw"
+    shutil.copytree(ROOT / "charters", repo / "charters")
+    shutil.copytree(
+        ROOT / "cycles", repo / "cycles", ignore=shutil.ignore_patterns("outputs", "learn")
+    )
+    path = repo / "cycles" / "2026-12" / "inputs" / "overrides.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(x for x in lines if not x.startswith("OVR-002,")), encoding="utf-8")
+    fs = hygiene(repo, "2026-12")
     assert at(fs) == [("SOP748", "demand_history.csv", 790, 4)]
     assert fs[0].message.startswith("VLV-GAT-80/standard 2026-09: 232 units, 4.1× the series'")
     assert "the baseline (seasonal_naive) copies it into 2027-09." in fs[0].message

@@ -35,7 +35,11 @@ SMOOTHED = {"ses", "holt", "holt_winters", "croston", "tsb"}
 
 
 def history_findings(
-    t: Table | None, methods: pl.DataFrame, hz: Horizon, charter: Charter
+    t: Table | None,
+    methods: pl.DataFrame,
+    hz: Horizon,
+    charter: Charter,
+    overrides: Table | None = None,
 ) -> list[Finding]:
     po = ord_col("period")
     hist = usable(t, ["item", "segment", po, "quantity"])
@@ -45,7 +49,24 @@ def history_findings(
     if hist.height == 0:
         return []
     last = int(hist[po].max())  # type: ignore[arg-type]
-    return [*_gap(t, hist, last, hz), *_outliers(t, hist, last, methods, hz, charter)]
+    found = _outliers(t, hist, last, methods, hz, charter, _replaced(overrides))
+    return [*_gap(t, hist, last, hz), *found]
+
+
+def _replaced(overrides: Table | None) -> set[tuple[str, str, int]]:
+    """(item, segment, period ordinal) of every `replace` override: the planner has set those
+    cells, so a one-off the baseline would copy there is already dealt with."""
+    po = ord_col("period")
+    rows = usable(overrides, ["item", "segment", po, "kind"])
+    if rows is None:
+        return set()
+    rows = rows.filter(pl.col("kind") == "replace")
+    return {(str(i), str(s), int(o)) for i, s, o in rows.select("item", "segment", po).iter_rows()}
+
+
+def _echoes(p: int, m: int, hz: Horizon) -> list[int]:
+    """The horizon's periods into which seasonal_naive copies history period `p`."""
+    return [o for o in range(p + m, hz.last + 1, m) if o >= hz.first]
 
 
 def _gap(t: Table, hist: pl.DataFrame, last: int, hz: Horizon) -> list[Finding]:
@@ -101,8 +122,10 @@ def _outliers(
     methods: pl.DataFrame,
     hz: Horizon,
     charter: Charter,
+    replaced: set[tuple[str, str, int]],
 ) -> list[Finding]:
-    """SOP748 per history row above its series' median + k × 1.4826 × MAD, in the window."""
+    """SOP748 per history row above its series' median + k × 1.4826 × MAD, in the window;
+    not where seasonal_naive copies it only into cells a `replace` override sets."""
     po = ord_col("period")
     series = _windows(methods, charter).with_row_index("r").with_columns(pl.col("r").cast(pl.Int64))
     rows = hist.join(series, on=["item", "segment"], how="inner")
@@ -141,6 +164,19 @@ def _outliers(
         }
     )
     found = rows.join(flagged, on=["r", po], how="inner").sort(LINE)
+    if replaced:
+        m = charter.forecast.season_length
+        kept = [
+            not (
+                meth == "seasonal_naive"
+                and (echo := _echoes(int(p), m, hz))
+                and all((str(i), str(s), o) in replaced for o in echo)
+            )
+            for i, s, p, meth in found.select("item", "segment", po, "method").iter_rows()
+        ]
+        found = found.filter(pl.Series(kept, dtype=pl.Boolean))
+        if found.height == 0:
+            return []
     head = found.head(CAP)  # messages only for the rows shown; the rest are counted
     said = [_message(row, hz, charter, k) for row in head.iter_rows(named=True)]
     shown = head.with_columns(pl.Series("message", said, pl.String))
@@ -156,7 +192,7 @@ def _message(row: dict[str, object], hz: Horizon, charter: Charter, k: float) ->
     m, w = charter.forecast.season_length, charter.forecast.moving_average_window
     if method == "seasonal_naive":
         p = int(row[ord_col("period")])  # type: ignore[call-overload]
-        back = [hz.label(o) for o in range(p + m, hz.last + 1, m) if o >= hz.first]
+        back = [hz.label(o) for o in _echoes(p, m, hz)]
         effect = (
             f"the baseline (seasonal_naive) copies it into {', '.join(back)}"
             if back

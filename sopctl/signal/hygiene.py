@@ -53,7 +53,9 @@ def input_hygiene(
     """Every input-hygiene warning of the cycle (sorted by the caller)."""
     assert ws.charter is not None
     hz = horizon_of(ws)
-    out = history_findings(table(ws, "demand_history"), result.baseline_methods, hz, ws.charter)
+    out = history_findings(
+        table(ws, "demand_history"), result.baseline_methods, hz, ws.charter, table(ws, "overrides")
+    )
     if prev is None:
         return out
     rules = ws.charter.pipeline

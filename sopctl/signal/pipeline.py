@@ -7,8 +7,8 @@ period lies before the cycle month (week), when the cycle is made (stale: alread
 Only an open deal (probability strictly between 0 and 1) can be unhealthy: one at probability 1
 (a `won` stage) is an order not yet shipped, counted in full whenever it closed; one at 0
 (`lost`) adds nothing, so neither is stale or slipped.
-An open deal due to close more than `expire_after_periods` periods before the cycle month has expired:
-it counts at weight 0 (no units; SOP746 instead of SOP704/SOP705).
+An open deal due to close more than `expire_after_periods` periods before the cycle month has
+expired: it counts at weight 0 (no units; SOP746 instead of SOP704/SOP705).
 Demand starts at max(close period + close_to_demand_lag, first period) — demand that would
 have shipped before the horizon starts in the first period — and is spread evenly over
 `ship_periods` (default 1) periods; units after the horizon's last period are dropped (SOP707).
