@@ -336,7 +336,7 @@ def test_pipeline_coverage_is_a_headline_kpi_against_the_charter(tmp_path: Path)
 
     import polars as pl
 
-    from sopctl.cli.demand_view import coverage_summary
+    from sopctl.signal.compare import coverage_summary
 
     repo = Path(__file__).resolve().parent.parent
     root = tmp_path / "demo"

@@ -168,24 +168,27 @@ def inventory(src: PlanSource, supply: pl.DataFrame) -> Inventory:
 
 def coverage(cov: pl.DataFrame) -> list[Coverage]:
     """Per segment, over the periods with a target above 0: weighted pipeline ÷ target, and the
-    period of the lowest coverage (the rule of `sopctl demand`'s coverage table: pipeline in a
-    period without a target covers no target)."""
+    period of the lowest coverage, by the rule of `sopctl demand`'s coverage table
+    (`signal.compare.coverage_summary`: pipeline in a period without a target covers none)."""
+    from ..signal.compare import coverage_summary
+
     if not cov.height or not {"segment", "weighted_pipeline", "target"} <= set(cov.columns):
         return []
-    rows = cov.filter(pl.col("target") > 0)
-    if not rows.height:
-        return []
-    if "coverage" not in rows.columns:
-        rows = rows.with_columns((pl.col("weighted_pipeline") / pl.col("target")).alias("coverage"))
-    out = []
-    for seg in sorted(set(rows["segment"].to_list())):
-        mine = rows.filter(pl.col("segment") == seg).sort("coverage", "period")
-        pipe, target = _f(mine["weighted_pipeline"].sum()), _f(mine["target"].sum())
-        low = mine.row(0, named=True)
-        out.append(
-            Coverage(seg, pipe, target, pipe / target, _f(low["coverage"]), str(low["period"]))
+    if "coverage" not in cov.columns:
+        ratio = pl.col("weighted_pipeline") / pl.col("target")
+        cov = cov.with_columns(pl.when(pl.col("target") > 0).then(ratio).alias("coverage"))
+    return [
+        Coverage(
+            str(r["segment"]),
+            _f(r["weighted_pipeline"]),
+            _f(r["target"]),
+            _f(r["coverage"]),
+            _f(r["lowest"]),
+            str(r["lowest_period"]),
         )
-    return out
+        for r in coverage_summary(cov).iter_rows(named=True)
+        if r["coverage"] is not None  # a segment without a target period has no coverage
+    ]
 
 
 def finance(fin: pl.DataFrame) -> list[FinancePeriod]:
