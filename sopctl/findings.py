@@ -1,7 +1,7 @@
 """Findings are data: every check returns them, renderers turn them into text, JSON or annotations.
 
-Each code is stable. Its meaning and the fix live in CODES, which is also the source of
-`docs/codes.md` (a test keeps the two in step).
+Each code is stable. Its severity and meaning live in CODES, how to fix it in
+`sopctl.fixes.FIXES`; both are the source of `docs/codes.md` (tests keep them in step).
 """
 
 from __future__ import annotations

@@ -96,9 +96,9 @@ def test_help_shows_an_example(command: str, example: str) -> None:
 @pytest.mark.parametrize(
     ("args", "says"),
     [
-        (["actions", "--as-of", "soon"], "--today 'soon' is not a date"),
-        (["status", "--as-of", "soon"], "--today 'soon' is not a date"),
-        (["report", "--today", "soon"], "--as-of 'soon' is not a date"),
+        (["actions", "--as-of", "soon"], "--today/--as-of 'soon' is not a date"),
+        (["status", "--as-of", "soon"], "--today/--as-of 'soon' is not a date"),
+        (["report", "--today", "soon"], "--as-of/--today 'soon' is not a date"),
     ],
 )
 def test_today_and_as_of_are_one_option(repo: Path, args: list[str], says: str) -> None:

@@ -86,7 +86,8 @@ def _date(text: str | None) -> dt.date:
         return dt.date.today()
     if (day := calendar_date(text)) is None:
         raise UserError(
-            f"--today '{text}' is not a date", hint="write it as YYYY-MM-DD, e.g. 2026-12-09"
+            f"--today/--as-of '{text}' is not a date",
+            hint="write it as YYYY-MM-DD, e.g. 2026-12-09",
         )
     return day
 

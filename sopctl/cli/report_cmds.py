@@ -61,7 +61,8 @@ def _date(text: str | None) -> dt.date | None:
         return None
     if (day := calendar_date(text)) is None:
         raise UserError(
-            f"--as-of '{text}' is not a date", hint="write it as YYYY-MM-DD, e.g. 2026-12-09"
+            f"--as-of/--today '{text}' is not a date",
+            hint="write it as YYYY-MM-DD, e.g. 2026-12-09",
         )
     return day
 
