@@ -8,13 +8,14 @@ several documents in one file.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from .findings import Finding, finding
+from .yamlhints import TabLoader, layout_hint, tab_findings
 
 Loc = tuple[int | str, ...]
 
@@ -121,7 +122,7 @@ def _scan_events(
     """
     out: list[Finding] = []
     depth = 0
-    for event in yaml.parse(text, Loader=loader):
+    for event in _events(text, loader):
         m = event.start_mark
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
@@ -144,6 +145,30 @@ def _scan_events(
             message = f"anchor '&{anchor}' is not allowed; write values out in full"
         out.append(finding(path, m.line + 1, m.column + 1, "SOP103", message))
     return out, None
+
+
+def _events(text: str, loader: type[yaml.SafeLoader]) -> Iterator[yaml.Event]:
+    """yaml.parse, except that the tabs a TabLoader finds stop it (as TabProblem) before any
+    other error: a tab that YAML forbids is read as a space, which may break what follows."""
+    ld = loader(text)
+    try:
+        try:
+            while ld.check_event():
+                yield ld.get_event()  # type: ignore[no-untyped-call]
+        except yaml.YAMLError:
+            if tabs := getattr(ld, "tabs", None):
+                raise TabProblem(tabs) from None
+            raise
+        if tabs := getattr(ld, "tabs", None):
+            raise TabProblem(tabs)
+    finally:
+        ld.dispose()
+
+
+class TabProblem(Exception):
+    def __init__(self, tabs: list[tuple[int, int, str]]) -> None:
+        super().__init__("tabs")
+        self.tabs = tabs
 
 
 # libyaml's loader when PyYAML was built with it: same events, nodes and marks, several times
@@ -189,17 +214,19 @@ def parse_yaml(path: str, text: str) -> tuple[YamlDoc | None, list[Finding]]:
         return fast, []
     findings: list[Finding] = []
     try:
-        scanned, too_deep = _scan_events(path, text, yaml.SafeLoader)
+        scanned, too_deep = _scan_events(path, text, TabLoader)
         if too_deep is not None:
             return None, [too_deep]
         findings.extend(scanned)
-        loader = yaml.SafeLoader(text)
+        loader = TabLoader(text)
         try:
             node = loader.get_single_node()
             walker = _Walker(path, loader)
             data = walker.walk(node, ()) if node is not None else None
         finally:
             loader.dispose()
+    except TabProblem as exc:
+        return None, tab_findings(path, exc.tabs)
     except RecursionError:
         return None, [
             finding(path, 1, 1, "SOP101", "the YAML nests too deeply to read; flatten it")
@@ -223,7 +250,7 @@ def parse_yaml(path: str, text: str) -> tuple[YamlDoc | None, list[Finding]]:
         if "'\\t'" in msg or "tab" in msg.lower():
             return None, [
                 finding(
-                    path, line, col, "SOP104", "a tab is used for indentation; indent with spaces"
+                    path, line, col, "SOP104", "a tab where YAML forbids one; write spaces instead"
                 )
             ]
         return None, [finding(path, line, col, "SOP101", _yaml_message(exc, text))]
@@ -258,48 +285,10 @@ def parse_yaml(path: str, text: str) -> tuple[YamlDoc | None, list[Finding]]:
     return YamlDoc(path, data, walker.marks), findings
 
 
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
-def _layout_hint(text: str, exc: yaml.MarkedYAMLError) -> str:
-    """What the parser's words mean when a line is indented wrongly ("mapping values are not
-    allowed here", "expected <block end>"): the lines whose indentation disagrees, and the line
-    the block started on. A ': ' inside a value (`note: due: May`) needs quotes instead."""
-    mark, problem = exc.problem_mark, exc.problem or ""
-    if mark is None:
-        return ""
-    lines = text.split("\n")
-    here = lines[mark.line] if mark.line < len(lines) else ""
-    if problem == "mapping values are not allowed here":
-        before = here[: mark.column]
-        if re.search(r":(\s|$)", before.lstrip(" -")):
-            return "a value that holds ': ' must be in quotes (note: \"due: May\")"
-    elif not problem.startswith("expected <block end>"):
-        return ""
-    above = next(
-        (
-            (i, line)
-            for i in range(min(mark.line, len(lines)) - 1, -1, -1)
-            if (line := lines[i].rstrip("\r")).strip() and not line.lstrip().startswith("#")
-        ),
-        None,
-    )
-    if above is None or _indent(above[1]) == _indent(here):
-        return ""
-    started = exc.context_mark
-    block = f" (the block started on line {started.line + 1})" if started is not None else ""
-    return (
-        f"the indentation looks wrong: line {mark.line + 1} starts in column "
-        f"{_indent(here) + 1}, line {above[0] + 1} above it in column {_indent(above[1]) + 1}"
-        f"{block}; indent the keys of one mapping to the same column, with spaces"
-    )
-
-
 def _yaml_message(exc: yaml.MarkedYAMLError, source: str = "") -> str:
     parts = [p for p in (exc.context, exc.problem) if p]
     text = "; ".join(parts) if parts else str(exc).splitlines()[0]
-    return f"{text}; {_layout_hint(source, exc) or 'fix the YAML syntax at this position'}"
+    return f"{text}; {layout_hint(source, exc) or 'fix the YAML syntax at this position'}"
 
 
 def dump_yaml(data: Any, schema_ref: str | None = None) -> str:
