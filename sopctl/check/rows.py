@@ -22,7 +22,9 @@ Key = tuple[str | None, ...]
 
 
 def read_frame(data: bytes | None, table: str, shown: str) -> pl.DataFrame | None:
-    """A CSV's bytes as the plan diff's frame of strings (with the line column), or None."""
+    """A CSV's bytes as the plan diff's frame of strings (with the line column), or None,
+    also when rows could not be split into fields (SOP206): its rows are not known yet, so
+    the file is compared in the last version that parsed."""
     from ..tables.csvread import read_raw
 
     if data is None:
@@ -32,7 +34,7 @@ def read_frame(data: bytes | None, table: str, shown: str) -> pl.DataFrame | Non
         path = Path(tmp) / "table.csv"
         path.write_bytes(data)
         raw, _ = read_raw(path, shown, set(contract.names), MAX_BYTES)
-    return raw.frame if raw is not None else None
+    return raw.frame if raw is not None and not raw.dropped else None
 
 
 def _key(row: dict[str, Any], key: tuple[str, ...]) -> Key:

@@ -21,9 +21,9 @@ from ..files import not_regular
 from ..findings import Finding, finding
 from ..hints import SEMICOLON_ADVICE, SEPARATOR_ADVICE
 from .encoding import decode_problem, line_col
-from .lines import chunks_and_lines
+from .lines import LINE as LINE  # re-exported: the column every table module reads
+from .ragged import diagnose, line_starts_python, long_rows, ragged_findings, short_rows
 
-LINE = "__line"  # physical line number of each row (header = 1)
 HEAD_BYTES = 1 << 16  # the header is parsed from this much of the file
 _EMPTY = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*")
 BLANK = "__blank_"  # placeholder name of a header column without a name
@@ -78,41 +78,6 @@ def _sniff_separator(path: str, header_line: str, known: set[str]) -> Finding | 
             why = f"the file is separated by {label}; {SEPARATOR_ADVICE}"
             return finding(path, 1, 1, "SOP202", why + (SEMICOLON_ADVICE if sep == ";" else ""))
     return None
-
-
-def _field_counts_python(data: bytes) -> tuple[list[tuple[int, int]], int | None]:
-    """(start line, number of fields) per record by the strict stdlib parser, and the start line
-    of the record where parsing failed (an unterminated quote), if it did."""
-    text = data.decode("utf-8-sig", errors="replace")
-    chunks, starts = chunks_and_lines(text)
-    reader = csv.reader(chunks, strict=True)
-    out: list[tuple[int, int]] = []
-    done = 0  # chunks read so far
-    try:
-        for rec in reader:
-            out.append((starts[done], len(rec) if rec else 0))
-            done = reader.line_num
-    except csv.Error:
-        return out, starts[done]
-    return out, None
-
-
-def _line_starts_python(data: bytes) -> list[int]:
-    """Physical line where each record starts (header included), for files with quoted newlines."""
-    return [line for line, _ in _field_counts_python(data)[0]]
-
-
-def _ragged_numpy(data: bytes, n_fields: int, lines: np.ndarray) -> list[tuple[int, int]]:
-    """Field counts of the given physical lines in an unquoted file."""
-    a = np.frombuffer(data, dtype=np.uint8)
-    nl = np.flatnonzero(a == 10)
-    commas = np.flatnonzero(a == 44)
-    starts = np.concatenate(([0], nl + 1))
-    ends = np.concatenate((nl, [len(a)]))
-    idx = lines - 1
-    idx = idx[idx < len(starts)]
-    counts = np.searchsorted(commas, ends[idx]) - np.searchsorted(commas, starts[idx]) + 1
-    return [(int(line), int(c)) for line, c in zip(idx + 1, counts, strict=True) if c != n_fields]
 
 
 def read_raw(
@@ -197,23 +162,26 @@ def read_raw(
     # columns without a name (trailing commas from spreadsheets) get placeholders
     read_names = [n or f"{BLANK}{i}" for i, n in enumerate(header, start=1)]
     has_quotes = b'"' in data
+    long: list[tuple[int, int]] = []  # rows with more fields than the header
     try:
-        frame = pl.read_csv(
-            io.BytesIO(data),
-            infer_schema=False,
-            has_header=True,
-            new_columns=read_names,
-            raise_if_empty=False,
-        )
+        frame = _read(data, read_names)
     except pl.exceptions.PolarsError:  # Polars refuses invalid UTF-8 and ragged long rows
         bad = decode_problem(display, data)
-        return None, [bad] if bad else _diagnose(display, data, len(header))
+        if bad:
+            return None, [bad]
+        # long rows (only these, no broken quote): left out like short rows, so the values
+        # of the other rows are still checked; the clean path never comes here
+        long = long_rows(data, len(header))
+        kept = _read_truncated(data, read_names) if long else None
+        if kept is None:
+            return None, diagnose(display, data, len(header))
+        frame = kept
     n = frame.height
     # physical line of each record
     if header_lines > 1 or (has_quotes and _has_newline_in_cells(frame)):
-        starts = _line_starts_python(data)
+        starts = line_starts_python(data)
         if len(starts) - 1 != n:
-            return None, _diagnose(display, data, len(header))
+            return None, diagnose(display, data, len(header))
         frame = frame.with_columns(pl.Series(LINE, starts[1:], dtype=pl.Int64))
     else:
         # a row index keeps the frame's chunking, so later filters need not copy every column
@@ -234,17 +202,18 @@ def read_raw(
                 if last_data is not None and line < last_data:  # type: ignore[operator]
                     findings.append(
                         finding(
-                            display, line, 1, "SOP208", "blank line inside the table; delete it"
+                            display, line, 0, "SOP208", "blank line inside the table; delete it"
                         )
                     )
             frame = frame.filter(~blank)
     # rows with fewer fields than the header parse with trailing nulls: confirm on the bytes
     short: list[tuple[int, int]] = []
     if len(header) > 1 and frame.height:
-        short = _short_rows(data, frame, read_names, has_quotes)
-        if short:  # report them and check the rest of the table without them
-            findings += _ragged_findings(display, short, len(header))
-            frame = frame.filter(~pl.col(LINE).is_in([ln for ln, _ in short]))
+        short = short_rows(data, frame, read_names, has_quotes)
+    if short or long:  # report them and check the rest of the table without them
+        short = sorted(short + long)
+        findings += ragged_findings(display, short, len(header))
+        frame = frame.filter(~pl.col(LINE).is_in([ln for ln, _ in short]))
     findings += _blank_columns(display, frame)
     nul = data.find(b"\x00")  # one memchr over the bytes already in memory
     if nul >= 0:
@@ -260,6 +229,25 @@ def read_raw(
         )
     frame = frame.drop([c for c in frame.columns if c.startswith(BLANK)])
     return RawTable(display, header, frame, dropped=len(short)), findings
+
+
+def _read(data: bytes, names: list[str], truncate: bool = False) -> pl.DataFrame:
+    """All cells as strings; `truncate`: a long row keeps its first len(names) fields."""
+    return pl.read_csv(
+        io.BytesIO(data),
+        infer_schema=False,
+        has_header=True,
+        new_columns=names,
+        raise_if_empty=False,
+        truncate_ragged_lines=truncate,
+    )
+
+
+def _read_truncated(data: bytes, names: list[str]) -> pl.DataFrame | None:
+    try:
+        return _read(data, names, truncate=True)
+    except pl.exceptions.PolarsError:
+        return None
 
 
 def _blank_columns(path: str, frame: pl.DataFrame) -> list[Finding]:
@@ -295,78 +283,11 @@ def _may_have_padding(data: bytes, rows: int) -> bool:
     return True  # small files: stripping costs less than looking
 
 
-def _short_rows(
-    data: bytes, frame: pl.DataFrame, names: list[str], has_quotes: bool
-) -> list[tuple[int, int]]:
-    """(line, fields) of rows with fewer fields than the header."""
-    suspects = frame.filter(pl.col(names[-1]).is_null())[LINE]
-    if not len(suspects):
-        return []
-    if not has_quotes:
-        # no quotes, no long rows (Polars refuses those), no blank rows left: when the file
-        # has exactly the commas of full rows, no row is short
-        if data.count(b",") == (frame.height + 1) * (len(names) - 1):
-            return []
-        return _ragged_numpy(data, len(names), suspects.to_numpy())
-    counts = dict(_field_counts_python(data)[0])
-    short = [(ln, counts.get(ln, len(names))) for ln in suspects.to_list()]
-    return [(ln, c) for ln, c in short if c != len(names)]
-
-
 def _has_newline_in_cells(frame: pl.DataFrame) -> bool:
     if frame.height == 0:
         return False
     hit = frame.select(pl.any_horizontal(pl.all().str.contains("\n", literal=True)).any())
     return bool(hit.item())
-
-
-def _ragged_findings(path: str, bad: list[tuple[int, int]], expected: int) -> list[Finding]:
-    out = []
-    for line, got in bad[:50]:
-        out.append(
-            finding(
-                path,
-                line,
-                1,
-                "SOP206",
-                f"row has {got} fields but the header has {expected}; "
-                "add the missing values or remove the extra ones (a comma inside "
-                "a value needs quotes)",
-            )
-        )
-    if len(bad) > 50:
-        out.append(
-            finding(
-                path,
-                bad[50][0],
-                1,
-                "SOP206",
-                f"... and {len(bad) - 50} more rows with the wrong number of fields",
-            )
-        )
-    return out
-
-
-def _diagnose(path: str, data: bytes, expected: int) -> list[Finding]:
-    """Explain why Polars refused the file, using the strict stdlib parser."""
-    counts, unterminated = _field_counts_python(data)
-    bad = [(line, got) for line, got in counts[1:] if got not in (0, expected)]
-    if bad:
-        return _ragged_findings(path, bad, expected)
-    if unterminated is not None:
-        line = unterminated
-        return [
-            finding(path, line, 1, "SOP207", "a quoted value is not closed; add the closing '\"'")
-        ]
-    return [
-        finding(
-            path,
-            1,
-            1,
-            "SOP007",
-            "the file could not be parsed as CSV; check quoting and separators",
-        )
-    ]
 
 
 def thousands_like(value: str) -> bool:

@@ -8,6 +8,8 @@ import io
 import itertools
 from collections.abc import Sequence
 
+LINE = "__line"  # the frame column holding each row's physical line number (header = 1)
+
 
 def chunks_and_lines(text: str) -> tuple[list[str], list[int]]:
     """The text cut where csv.reader cuts it (LF, CR, CRLF; newline=""), and for each cut the
