@@ -80,6 +80,74 @@ def decimal_comma(value: str) -> str | None:
     return f"{whole}.{m[2]}"
 
 
+_NUM = r"[-+]?(?:\d+|\d{1,3}(?:[,.' ]\d{3})+)(?:[.,]\d+)?"
+_PERCENT = re.compile(rf"^\s*({_NUM})\s*%\s*$")
+_CURRENCY = r"(?:[€$£¥₹]|[A-Z]{3})"
+_MONEY = re.compile(rf"^\s*(?:{_CURRENCY}\s*({_NUM})|({_NUM})\s*{_CURRENCY})\s*$")
+_UNIT = re.compile(rf"^\s*({_NUM})\s*([A-Za-z]+)\.?\s*$")
+_PLAIN = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)$")
+_GROUPED = re.compile(r"^[-+]?\d{1,3}(?:([,.' ])\d{3})+(?:([.,])\d+)?$")
+# a count of planning periods written with a unit: 2 weeks, 3 months, 1 period
+UNIT_WORDS = {
+    "d": "day", "day": "day", "days": "day",
+    "w": "week", "wk": "week", "wks": "week", "week": "week", "weeks": "week",
+    "m": "month", "mo": "month", "mos": "month", "month": "month", "months": "month",
+    "p": "period", "period": "period", "periods": "period",
+}  # fmt: skip
+
+
+def plain_number(text: str) -> str | None:
+    """The number `text` spells, written the way sopctl reads numbers (a dot as the decimal
+    mark, no grouping): '1,000' -> '1000', '0,98' -> '0.98', '1.000,50' -> '1000.50',
+    '12.5' -> '12.5'; None when it is no number. Three digits after a lone comma are a
+    thousands group (as the CSV reader's SOP303 takes them) unless the number starts with 0."""
+    t = text.strip()
+    if _PLAIN.match(t):
+        return t
+    m = _GROUPED.match(t)
+    if m and m[1] != m[2] and not (m[1] == "," and t.lstrip("+-").startswith("0")):
+        digits = t.replace(m[1], "")
+        return digits.replace(",", ".") if m[2] == "," else digits
+    return decimal_comma(t)
+
+
+def number_hint(text: str, kind: str = "plain") -> str | None:
+    """What to write for a number spelt with a percent sign, a currency, a decimal comma or
+    thousands separators, in the writer's own digits; None when `text` is none of these.
+    `kind`: "fraction" (a share from 0 to 1: 95% -> 0.95), "points" (percent points, a
+    `_pct` value: 20% -> 20), else "plain"."""
+    if m := _PERCENT.match(text):
+        n = plain_number(m[1])
+        if n is None:
+            return None
+        if kind == "points":
+            return f"write {n} (percent points, without '%')"
+        return f"write {float(n) / 100:g} for {float(n):g} % (a share is a fraction from 0 to 1)"
+    if m := _MONEY.match(text):
+        n = plain_number(m[1] or m[2])
+        return None if n is None else f"write {n} (the number alone, without the currency)"
+    n = plain_number(text)
+    if n is None or n == text.strip():
+        return None
+    if n == decimal_comma(text):
+        return f"write {n} (a dot is the decimal mark)"
+    return f"write {n} (no thousands separator; a dot is the decimal mark)"
+
+
+def period_count_hint(text: str, column: str, bucket: str) -> str | None:
+    """For a count of periods written with a unit ('2 weeks' in lead_time): the number to
+    write when the unit is the cadence's period, else what to convert; None for other text."""
+    m = _UNIT.match(text)
+    unit = UNIT_WORDS.get(m[2].lower()) if m else None
+    n = plain_number(m[1]) if m else None
+    if m is None or unit is None or n is None:
+        return None
+    counts = f"{column} counts {bucket}s, the periods of this charter's cadence, without a unit"
+    if unit in (bucket, "period"):
+        return f"{counts}: write {n}"
+    return f"{counts}: convert {m[1].strip()} {m[2]} into a whole number of {bucket}s"
+
+
 def did_you_mean(word: str, candidates: list[str]) -> str | None:
     """The candidate closest to `word` in spelling (case aside), if one is close enough."""
     lower = {c.lower(): c for c in candidates}
@@ -131,6 +199,41 @@ def _pick(options: list[Any], data: object) -> list[Any]:
     models = [t for t in options if isinstance(t, type) and issubclass(t, BaseModel)]
     tagged = [m for m in models if _matches(m, data)]
     return tagged if len(tagged) == 1 else options
+
+
+def _field(tp: Any, loc: tuple[int | str, ...], data: object) -> tuple[str, Any] | None:
+    """(name, FieldInfo) of the model field a value at `loc` of `data` (validated as `tp`)
+    is, when `loc` leads to one (the navigation of `allowed_keys`)."""
+    for t in _pick(_unwrap(tp), data):
+        if isinstance(t, type) and issubclass(t, BaseModel) and loc:
+            by_key = {f.alias or name: f for name, f in t.model_fields.items()}
+            field = by_key.get(str(loc[0]))
+            if field is None:
+                continue
+            if len(loc) == 1:
+                return str(loc[0]), field
+            sub = data.get(loc[0]) if isinstance(data, dict) else None
+            if (hit := _field(field.annotation, loc[1:], sub)) is not None:
+                return hit
+        elif loc and get_origin(t) in (list, tuple) and isinstance(loc[0], int):
+            item = data[loc[0]] if isinstance(data, list) and loc[0] < len(data) else None
+            if (hit := _field(get_args(t)[0], loc[1:], item)) is not None:
+                return hit
+    return None
+
+
+def yaml_number_hint(tp: Any, loc: tuple[int | str, ...], data: object, given: str) -> str:
+    """For text YAML gave where a number belongs ('95%', '€60', '0,98', '1,000'): '; write
+    0.95 for 95 % ...', the number in the writer's digits, else ''. A percentage is a share
+    (0.95) unless the field holds percent points (a `_pct` field)."""
+    hit = _field(tp, loc, data)
+    kind = "plain"
+    if hit is not None:
+        name, field = hit
+        top = [getattr(m, "le", None) for m in field.metadata]
+        kind = "fraction" if 1 in top else "points" if name.endswith("_pct") else "plain"
+    advice = number_hint(given, kind)
+    return f"; {advice}" if advice else ""
 
 
 def allowed_keys(tp: Any, loc: tuple[int | str, ...], data: object) -> list[str]:

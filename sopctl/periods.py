@@ -139,7 +139,84 @@ def why_not(text: str, bucket: Bucket) -> Problem:
             "is not a valid period",
             f"{year} has {weeks} ISO weeks: write a week from {year}-W01 to {year}-W{weeks}",
         )
+    meant = read_loosely(text, bucket)
+    if meant is not None:
+        form = "a month is written YYYY-MM" if bucket == "month" else "a week is written YYYY-Www"
+        return Problem("is not a valid period", f"write {meant} ({form})")
+    if bucket == "week" and (month := read_loosely(text, "month")) is not None:
+        first, last = _weeks_of_month(to_ordinal(month, "month") or 0)
+        return Problem(
+            "is not a valid period",
+            f"this charter plans in ISO weeks: write a week such as {first} (weeks {first} "
+            f"to {last} lie mostly in {month}), written YYYY-Www",
+        )
     return Problem("is not a valid period", f"use {describe(bucket)}")
+
+
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+_YEAR = r"((?:19|2\d)\d\d)"
+_NAMED = re.compile(rf"^([A-Za-z]{{3,9}})\.?[ \-/.]?{_YEAR}$|^{_YEAR}[ \-/.]?([A-Za-z]{{3,9}})$")
+_YEAR_MONTH = re.compile(rf"^{_YEAR}[-/._ ]?M?(\d{{1,2}})$", re.IGNORECASE)
+_MONTH_YEAR = re.compile(rf"^(\d{{1,2}})[-/._ ]{_YEAR}$")
+_LOOSE_DATE = re.compile(rf"^{_YEAR}-(\d{{1,2}})-(\d{{1,2}})$|^(\d{{1,2}})\.(\d{{1,2}})\.{_YEAR}$")
+_LOOSE_WEEK = re.compile(
+    rf"^{_YEAR}[-/._ ]?W(\d{{1,2}})$|^W(\d{{1,2}})[-/._ ]?{_YEAR}$", re.IGNORECASE
+)
+
+
+def _month_name(word: str) -> int | None:
+    """1-12 for an English month name or its first three letters (any case), else None."""
+    w = word.lower()
+    for i, full in enumerate(_MONTHS, start=1):
+        if w in (full, full[:3]) or (w == "sept" and i == 9):
+            return i
+    return None
+
+
+def read_loosely(text: str, bucket: Bucket) -> str | None:
+    """The period of `bucket` a text that is none means, when it reads as one period only:
+    Jan-2027, Feb 2025, 2025-1, 04.2025 and a date (2025-05-01, 01.05.2025: its month, or its
+    ISO week) on a monthly or a weekly charter; 2027W9, W09-2027 on a weekly one. None when
+    the text could mean several periods or none (03/04/2027, 2027-13)."""
+    t = text.strip()
+    month: tuple[int, int] | None = None
+    if m := _NAMED.match(t):
+        name, year = (m[1], m[2]) if m[1] else (m[4], m[3])
+        if (number := _month_name(name)) is not None:
+            month = int(year), number
+    elif m := _YEAR_MONTH.match(t) or _MONTH_YEAR.match(t):
+        y, mo = (m[1], m[2]) if len(m[1]) == 4 else (m[2], m[1])
+        month = int(y), int(mo)
+    elif m := _LOOSE_DATE.match(t):
+        y, mo, d = (m[1], m[2], m[3]) if m[1] else (m[6], m[5], m[4])
+        try:
+            day = dt.date(int(y), int(mo), int(d))
+        except ValueError:
+            return None
+        return f"{day.year:04d}-{day.month:02d}" if bucket == "month" else week_of(day)
+    elif bucket == "week" and (m := _LOOSE_WEEK.match(t)):
+        year, week = (m[1], m[2]) if m[1] else (m[4], m[3])
+        label = f"{year}-W{int(week):02d}"
+        return label if to_ordinal(label, "week") is not None else None
+    if month is None or not 1 <= month[1] <= 12:
+        return None
+    label = f"{month[0]:04d}-{month[1]:02d}"
+    if bucket == "month":
+        return label
+    return None  # a month on a weekly charter: why_not names its weeks
 
 
 def _weeks_of_month(n: int) -> tuple[str, str]:

@@ -19,7 +19,15 @@ from pydantic import BaseModel, ValidationError
 from .errors import UnknownCycle, UserError, WorkspaceNotFound
 from .files import link_problem, not_regular
 from .findings import Finding, finding
-from .hints import allowed_keys, date_hint, did_you_mean, fraction_hint, list_entry, tag_advice
+from .hints import (
+    allowed_keys,
+    date_hint,
+    did_you_mean,
+    fraction_hint,
+    list_entry,
+    tag_advice,
+    yaml_number_hint,
+)
 from .periods import start_date
 from .yamlio import YamlDoc, parse_yaml
 
@@ -255,6 +263,16 @@ def _misspelt_as(doc: YamlDoc, loc: tuple[int | str, ...], model: type[BaseModel
     return ""
 
 
+def _period_key(loc: tuple[int | str, ...]) -> bool:
+    return bool(loc) and str(loc[-1]).endswith("period")
+
+
+def _period_of(day: dt.date) -> str:
+    """A date written where a period belongs: the month (or the ISO week) to write."""
+    year, week, _ = day.isocalendar()
+    return f"a period is a month: write {day:%Y-%m} (on a weekly charter: {year}-W{week:02d})"
+
+
 def pydantic_findings(
     doc: YamlDoc, exc: ValidationError, model: type[BaseModel] | None = None
 ) -> list[Finding]:
@@ -318,17 +336,25 @@ def pydantic_findings(
                     shown = str(given)
                 msg = f"'{dotted}' is {shown + ', ' if shown else ''}not a date{why}; "
                 msg += date_hint(given)
-            if kind == "string_type" and isinstance(given, bool | int | float | dt.date):
+            if kind == "string_type" and isinstance(given, dt.date) and _period_key(loc):
+                msg += f" (YAML read it as a date; {_period_of(given)})"
+            elif kind == "string_type" and isinstance(given, bool | int | float | dt.date):
                 what = {bool: "a yes/no value", dt.date: "a date", dt.datetime: "a date"}.get(
                     type(given), "a number"
                 )
                 msg += f" (YAML read it as {what}; put the value in quotes)"
+            elif kind == "list_type" and isinstance(given, dict):
+                glued = [k for k in given if isinstance(k, str) and k.startswith("-")]
+                if glued:  # '-id: webshop' is a key; '- id: webshop' a list entry
+                    msg += f" (put a space after '-': write '- {glued[0][1:]}:')"
             elif kind in ("float_type", "int_type") and isinstance(given, str):
                 m = _YAML11_EXP.match(given.strip())
                 if m and math.isfinite(float(given)):  # YAML 1.1 reads 1e3 as text: a dot
                     mant, sign, exp = m.groups()  # before the exponent makes it a number
                     mant = mant if "." in mant else mant + ".0"
                     msg += f" (YAML reads it as text; write {mant}e{sign or '+'}{exp})"
+                elif model is not None:  # 95%, €60, 0,98, 1,000: the number to write
+                    msg += yaml_number_hint(model, loc, doc.data, given)
             out.append(finding(doc.path, line, col, "SOP108", msg))
     return out
 

@@ -200,7 +200,7 @@ def check_table(raw: RawTable, contract: Contract, ctx: Context) -> tuple[Table,
             empty_msg = f"'{c.name}' is empty; fill in {c.description.lower()}"
             out.rows("SOP301", c.name, bad[LINE].to_list(), value_message([], empty_msg))
         if c.dtype in ("int", "float"):
-            df = df.with_columns(cast_number(out, df, c).alias(c.name))
+            df = df.with_columns(cast_number(out, df, c, ctx.bucket).alias(c.name))
             check_ranges(out, df, c)
             if c.dtype == "int":
                 whole = pl.col(c.name)

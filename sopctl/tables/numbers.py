@@ -10,7 +10,7 @@ import dataclasses
 
 import polars as pl
 
-from ..hints import decimal_comma, fraction_hint
+from ..hints import fraction_hint, number_hint, period_count_hint
 from .contracts import Column
 from .csvread import LINE, thousands_like
 from .emit import Emitter
@@ -39,7 +39,27 @@ def _shown(value: str) -> str:
     return shown(value, _SHOWN)
 
 
-def cast_number(out: Emitter, df: pl.DataFrame, c: Column) -> pl.Series:
+def _kind(c: Column) -> str:
+    """How a percentage in column `c` reads: a share (0.95), percent points, or neither."""
+    if c.min == 0 and c.max == 1:
+        return "fraction"
+    return "points" if c.name.endswith("_pct") else "plain"
+
+
+def _number_fix(value: str, c: Column, bucket: str) -> str | None:
+    """The concrete number to write for a cell that is no number ('95%', '€6.80', '0,98',
+    '2 weeks'), or None when there is none to give."""
+    period = c.dtype == "int" and "period" in c.description.lower()
+    if period and (unit := period_count_hint(value, c.name, bucket)) is not None:
+        return unit
+    hint = number_hint(value, _kind(c))
+    if hint is None or c.dtype == "float":
+        return hint
+    written = hint.split()[1]  # an int column: only a whole number is a fix
+    return hint if written.lstrip("+-").isdigit() else None
+
+
+def cast_number(out: Emitter, df: pl.DataFrame, c: Column, bucket: str = "month") -> pl.Series:
     """Numbers as Float64 (ints too, until the range checks have run: a huge value is then
     "too large", not "empty"). Values that are not numbers are reported once and become null,
     so no later check reports the same cell again; so do numbers too large for a double
@@ -89,14 +109,13 @@ def cast_number(out: Emitter, df: pl.DataFrame, c: Column) -> pl.Series:
         ),
     )
     if c.dtype == "int":
-        code, want = "SOP304", "is not a whole number; write an integer such as 3"
+        code, what, want = "SOP304", "is not a whole number", "write an integer such as 3"
     else:
-        code, want = "SOP302", "is not a number; write a plain number such as 12.5"
+        code, what, want = "SOP302", "is not a number", "write a plain number such as 12.5"
 
     def not_a_number(k: int) -> str:
-        dot = decimal_comma(vals[other[k]]) if c.dtype == "float" else None
-        fix = f"is not a number; write {dot} (a dot is the decimal mark)" if dot else want
-        return f"'{_shown(vals[other[k]])}' in column '{c.name}' {fix}"
+        fix = _number_fix(vals[other[k]], c, bucket) or want
+        return f"'{_shown(vals[other[k]])}' in column '{c.name}' {what}; {fix}"
 
     out.rows(code, c.name, [lines[i] for i in other], not_a_number)
     return cast.set((invalid | huge).fill_null(False), None)  # type: ignore[arg-type]
