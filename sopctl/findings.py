@@ -54,7 +54,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SOP101": (Severity.ERROR, "YAML syntax error"),
     "SOP102": (Severity.ERROR, "duplicate key in a YAML mapping"),
     "SOP103": (Severity.ERROR, "YAML anchors and aliases are not allowed"),
-    "SOP104": (Severity.ERROR, "tab character used for YAML indentation"),
+    "SOP104": (Severity.ERROR, "tab where YAML forbids one (in the indentation, after '-')"),
     "SOP105": (Severity.ERROR, "YAML document must be a mapping"),
     "SOP106": (Severity.ERROR, "unknown key"),
     "SOP107": (Severity.ERROR, "required key is missing"),
@@ -110,6 +110,10 @@ CODES: dict[str, tuple[Severity, str]] = {
         Severity.WARNING,
         "metric where lower is better is set to direction at_least (a floor, not a ceiling), "
         "or names no direction (judged at_most since 2026-11-26, read as at_least before)",
+    ),
+    "SOP511": (
+        Severity.WARNING,
+        "metric name sopctl does not judge, spelt like one it does (a typo?)",
     ),
     "SOP601": (Severity.ERROR, "input file present but not declared in the charter (shadow input)"),
     "SOP602": (Severity.ERROR, "declared required input is missing"),

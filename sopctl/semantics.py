@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from . import periods
 from .findings import Finding, finding
-from .schemas.charter import LOWER_IS_BETTER, Charter
+from .hints import did_you_mean
+from .schemas.charter import KNOWN_METRICS, LOWER_IS_BETTER, Charter
 from .schemas.cycle import Cycle
 from .yamlio import YamlDoc
 
@@ -32,11 +33,38 @@ def _dupes(doc: YamlDoc, items: list[str], section: str, code: str, what: str) -
     return out
 
 
+def _metric_names(ch: Charter, doc: YamlDoc) -> list[Finding]:
+    """SOP511 for a metric name sopctl never judges that is spelt like one it does
+    (`gross_margn`): it would pass validate and never be judged. A name far from every known
+    one (`pipeline_coverage`) is a metric the team tracks outside sopctl, and stays quiet."""
+    out = []
+    for i, m in enumerate(ch.metrics):
+        if m.name in KNOWN_METRICS:
+            continue
+        close = did_you_mean(m.name, list(KNOWN_METRICS))
+        if close is None:
+            continue
+        line, col = doc.where(("metrics", i, "name"))
+        out.append(
+            finding(
+                doc.path,
+                line,
+                col,
+                "SOP511",
+                f"metric '{m.name}' is none that sopctl judges, so check, tag and learn would "
+                f"never judge it; did you mean '{close}'? Rename it (keep the name only for a "
+                "metric tracked outside sopctl)",
+            )
+        )
+    return out
+
+
 def check_charter(ch: Charter, doc: YamlDoc) -> list[Finding]:
     out: list[Finding] = []
     out += _dupes(doc, [r.id for r in ch.roles], "roles", "SOP504", "role")
     out += _dupes(doc, [s.id for s in ch.segments], "segments", "SOP504", "segment")
     out += _dupes(doc, [m.name for m in ch.metrics], "metrics", "SOP504", "metric")
+    out += _metric_names(ch, doc)
     for i, m in enumerate(ch.metrics):
         # the schema makes these at_most unless the charter says otherwise: at_least is written
         if m.name not in LOWER_IS_BETTER:
@@ -219,7 +247,9 @@ def check_charter(ch: Charter, doc: YamlDoc) -> list[Finding]:
                 line,
                 col,
                 "SOP506",
-                "the frozen window covers the whole horizon; make it shorter",
+                f"the frozen window ({ch.cadence.frozen_periods} periods) covers the whole "
+                f"horizon of {ch.cadence.horizon_periods}; lower frozen_periods below "
+                "horizon_periods",
             )
         )
     cal = ch.calendar

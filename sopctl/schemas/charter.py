@@ -108,6 +108,21 @@ class InputDecl(Strict):
 # metrics sopctl computes whose value is a share (0.95 = 95 %) or never negative; a target
 # outside that range could never be judged as meant (95 for 95 %, or -1)
 SHARE_METRICS = ("service_level", "line_fill_rate", "otif", "production_adherence")
+# every metric name sopctl judges: in a plan (check.metrics.COMPUTABLE) or in what happened
+# (learn.rules.CHARTER_METRICS); a charter may list others, which it tracks outside sopctl
+KNOWN_METRICS = (
+    "service_level",
+    "gross_margin",
+    "inventory_turns",
+    "capacity_utilisation",
+    "forecast_wape",
+    "forecast_mape",
+    "forecast_bias",
+    "tracking_signal",
+    "line_fill_rate",
+    "otif",
+    "production_adherence",
+)
 NON_NEGATIVE_METRICS = (
     "forecast_wape",
     "forecast_mape",
@@ -184,6 +199,17 @@ class Metric(Strict):
             what = "compared by its size" if name in ("forecast_bias", "tracking_signal") else ""
             raise ValueError(f"{name} is never negative{' (' + what + ')' if what else ''}")
         return target
+
+    @field_validator("tolerance")
+    @classmethod
+    def _share_tolerance(cls, tolerance: float, info: ValidationInfo) -> float:
+        name = info.data.get("name")
+        if (name in SHARE_METRICS or name == "gross_margin") and tolerance > 1:
+            hint = fraction_hint(tolerance)
+            raise ValueError(
+                f"the tolerance of {name} is a share too, from 0 to 1{'; ' + hint if hint else ''}"
+            )
+        return tolerance
 
 
 class Segment(Strict):
@@ -281,8 +307,10 @@ class Finance(Strict):
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     dso_days: NonNeg
     dpo_days: NonNeg
-    inventory_carrying_rate: NonNeg = Field(
-        description="Yearly cost of holding stock, share of value"
+    # a share of the stock's value a year (0.2 = 20 %); a holding cost per unit above its
+    # value a year goes into items.csv holding_cost
+    inventory_carrying_rate: Probability = Field(
+        description="Yearly cost of holding stock, share of value (0.2 = 20 %)"
     )
 
 

@@ -77,16 +77,30 @@ def _fixes(charter: Charter, hz: Horizon) -> tuple[str, str]:
     """What to change, outside and inside the frozen window."""
     rights = charter.decision_rights
     overriders = _roster(charter, rights.override_demand)
-    outside = (
-        f"set owner to a member of a role holding override_demand ({overriders})"
-        if overriders
-        else "no member of any role holds override_demand: give it to a role with members "
-        "in the charter's decision_rights"
-    )
+    unknown = [r for r in rights.override_demand if r not in charter.role_ids()]
+    if unknown:  # a typo in the right, not in the row: the owner may hold the role meant
+        named = ", ".join(f"'{r}'" for r in unknown)
+        outside = (
+            f"the charter's decision_rights.override_demand names {named}, which is no role "
+            "(SOP502): correct the role name there first, then the owner may hold the right"
+        )
+    elif overriders:
+        outside = f"set owner to a member of a role holding override_demand ({overriders})"
+    else:
+        outside = (
+            "no member of any role holds override_demand: give it to a role with members "
+            "in the charter's decision_rights"
+        )
     both = charter.members_of(rights.override_demand) & charter.members_of(
         rights.approve_frozen_change
     )
-    after = f"move the override to {hz.label(hz.first + hz.frozen)} or later"
+    if hz.frozen >= hz.size:  # no period lies after the window (SOP506)
+        after = (
+            f"the frozen window (cadence.frozen_periods: {hz.frozen}) covers the whole "
+            f"horizon of {hz.size} periods: lower frozen_periods in the charter"
+        )
+    else:
+        after = f"move the override to {hz.label(hz.first + hz.frozen)} or later"
     inside = (
         "set owner to a member holding both override_demand and approve_frozen_change "
         f"({_roster(charter, rights.approve_frozen_change, both)}), or {after}"
@@ -101,7 +115,7 @@ def rights_findings(t: Table, d: pl.DataFrame, hz: Horizon, charter: Charter) ->
     """SOP701 (at the owner) and SOP702 (at the period) for the flagged rows of
     `override_rows`."""
     rights = charter.decision_rights
-    last = hz.first + max(hz.frozen, 1) - 1
+    last = hz.first + max(min(hz.frozen, hz.size), 1) - 1
     window = hz.label(hz.first) + (f"..{hz.label(last)}" if last > hz.first else "")
     outside, inside = _fixes(charter, hz)
     in_window = pl.col("k") < hz.frozen
