@@ -49,7 +49,7 @@ FIXES: dict[str, str] = {
     "value holding `: ` or `#` that needs quotes.",
     "SOP102": "Keep one of the two keys: delete the duplicate or merge their values.",
     "SOP103": "Write the values out in full instead of `&anchor`, `*alias` or `<<` merge keys.",
-    "SOP104": "Indent with spaces instead of tabs.",
+    "SOP104": "Replace the tab with spaces (YAML allows no tab in indentation or after '-').",
     "SOP105": "Make the top level a mapping of `key: value` lines, as in the documented format.",
     "SOP106": "Correct the key's spelling (the message names the closest allowed key) or "
     "remove it.",
@@ -119,6 +119,8 @@ FIXES: dict[str, str] = {
     "SOP509": "Give the right to at least one role in `decision_rights`.",
     "SOP510": "Write `direction: at_most` on the metric (or `at_least` on purpose, to make "
     "the target a floor).",
+    "SOP511": "Correct the metric's name to the one suggested, or keep it if sopctl is not "
+    "meant to judge it.",
     # workspace and cycle
     "SOP601": "Declare the file in the charter's `inputs`, or move it out of the cycle's "
     "inputs/ folder.",
