@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 import types
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -146,6 +147,19 @@ def period_count_hint(text: str, column: str, bucket: str) -> str | None:
     if unit in (bucket, "period"):
         return f"{counts}: write {n}"
     return f"{counts}: convert {m[1].strip()} {m[2]} into a whole number of {bucket}s"
+
+
+def whole_number(value: str) -> str:
+    """SOP304's advice for a value of an integer column: the whole numbers either side of it
+    when it is a number ('2.5' -> 'write 2 or 3'), else an example."""
+    try:
+        x = float(value)
+    except ValueError:
+        x = math.nan
+    if not math.isfinite(x):
+        return "is not a whole number; write an integer such as 3"
+    lo, hi = math.floor(x), math.ceil(x)
+    return f"is not a whole number: write {lo}" + (f" or {hi}" if hi != lo else "")
 
 
 def did_you_mean(word: str, candidates: list[str]) -> str | None:

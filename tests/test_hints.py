@@ -154,3 +154,20 @@ def test_a_charter_metric_share_gets_the_percentage_hint_from_2(target: float, h
     with pytest.raises(ValidationError) as err:
         Metric(name="service_level", target=target, owner="coo")
     assert f"service_level is a share between 0 and 1{hint} [" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "advice"),
+    [
+        ("2.5", "is not a whole number: write 2 or 3"),
+        ("-0.5", "is not a whole number: write -1 or 0"),
+        ("lots", "is not a whole number; write an integer such as 3"),
+        ("nan", "is not a whole number; write an integer such as 3"),
+    ],
+)
+def test_a_fraction_in_an_integer_column_names_the_integers_either_side(
+    value: str, advice: str
+) -> None:
+    from sopctl.hints import whole_number
+
+    assert whole_number(value) == advice

@@ -73,7 +73,7 @@ def test_result_tables_round_trip_through_a_second_reader(ready: Path) -> None:
     cap = wb["capacity_plan"]
     head = [c.value for c in cap[1]]
     fmt = {h: cap.cell(2, i + 1).number_format for i, h in enumerate(head)}
-    assert fmt["utilisation"] == "0.0%" and fmt["shadow_price"] == '#,##0.00 "EUR"'
+    assert fmt["utilisation"] == "0.00%" and fmt["shadow_price"] == '#,##0.00 "EUR"'
     assert fmt["load"] == "#,##0.00" and fmt["resource"] == "@"
     assert cap.cell(2, 1).data_type == "s" and cap.cell(2, 4).data_type == "n"
     # ids are text, numbers are numbers
@@ -197,8 +197,8 @@ def test_summary_values_are_formatted_by_their_key(ready: Path) -> None:
     for key, f in fmt.items():
         by_format.setdefault(f, set()).add(key)
     seg = "service.standard"
-    assert {f"{seg}.service_level", f"{seg}.fill_rate", f"{seg}.target"} <= by_format["0.0%"]
-    assert "utilisation_peaks.ASSY.utilisation" in by_format["0.0%"]
+    assert {f"{seg}.service_level", f"{seg}.fill_rate", f"{seg}.target"} <= by_format["0.00%"]
+    assert "utilisation_peaks.ASSY.utilisation" in by_format["0.00%"]
     money = {"objective", "costs.total", "costs.holding", "solver.objective", "finance.revenue"}
     money |= {"finance.cogs", "finance.peak_working_capital", "finance.total_cash_flow"}
     assert money <= by_format['#,##0.00 "EUR"']

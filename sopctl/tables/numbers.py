@@ -108,14 +108,19 @@ def cast_number(out: Emitter, df: pl.DataFrame, c: Column, bucket: str = "month"
             f"{vals[thou[k]].replace(',', '')} (a dot is the decimal mark)"
         ),
     )
-    if c.dtype == "int":
-        code, what, want = "SOP304", "is not a whole number", "write an integer such as 3"
+    if c.dtype == "int":  # hints.whole_number: "2.5 ... is not a whole number: write 2 or 3"
+        code, what, want = "SOP304", "is not a whole number", ""
     else:
         code, what, want = "SOP302", "is not a number", "write a plain number such as 12.5"
 
     def not_a_number(k: int) -> str:
-        fix = _number_fix(vals[other[k]], c, bucket) or want
-        return f"'{_shown(vals[other[k]])}' in column '{c.name}' {what}; {fix}"
+        from ..hints import whole_number
+
+        value = vals[other[k]]
+        fix = _number_fix(value, c, bucket)
+        if not fix and c.dtype == "int":
+            return f"'{_shown(value)}' in column '{c.name}' {whole_number(value)}"
+        return f"'{_shown(value)}' in column '{c.name}' {what}; {fix or want}"
 
     out.rows(code, c.name, [lines[i] for i in other], not_a_number)
     return cast.set((invalid | huge).fill_null(False), None)  # type: ignore[arg-type]

@@ -99,7 +99,8 @@ class Book:
             "num": add({"num_format": "#,##0.00"}),
             "whole": add({"num_format": "0"}),
             "general": add({"num_format": "General"}),
-            "share": add({"num_format": "0.0%"}),
+            # two decimals: 0.9796 shows 97.96 %, not 98.0 % beside a 0.98 target
+            "share": add({"num_format": "0.00%"}),
             "percent": add({"num_format": '0.00" %"'}),
             "money": add({"num_format": f'#,##0.00 "{currency}"'}),
             "over": add({"bg_color": "#FED7D7", "font_color": "#9B2C2C", "bold": True}),
@@ -329,12 +330,9 @@ def export_inputs(ws: Workspace) -> ExportOutcome:
                 num = as_number(v) if i < len(numeric) and numeric[i] else None
                 cells.append(v if num is None else num)
             typed.append(cells)
-        kinds = [
-            ("whole" if dtypes.get(h.strip().lower()) == "int" else "general")
-            if numeric[i]
-            else "text"
-            for i, h in enumerate(header)
-        ]
+        # General, integer columns too: a whole number shows as it is, and 2.5 typed into an
+        # integer column shows 2.5 (a `0` format would show 3, while the cell holds 2.5)
+        kinds = ["general" if numeric[i] else "text" for i in range(len(header))]
         _sheet(book, table, header, typed, kinds)
         out.sheets.append((table, len(rows)))
     out.data = book.close()
