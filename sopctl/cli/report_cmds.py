@@ -264,6 +264,7 @@ def run_import(workbook: Path, cycle: str | None, dry_run: bool, fmt: str) -> in
             "changed": res.changed,
             "unchanged": res.unchanged,
             "untouched": res.untouched,
+            "no_sheet": res.no_sheet,
         }
         doc["sheets"] = [{"sheet": s, "file": f} for s, f in res.sheets]
         sys.stdout.write(json.dumps(doc, indent=2, sort_keys=True) + "\n")
@@ -284,6 +285,8 @@ def run_import(workbook: Path, cycle: str | None, dry_run: bool, fmt: str) -> in
             typer.echo(f"unchanged: {', '.join(res.unchanged)}")
         if res.untouched:
             typer.echo(f"not edited since the export, left as they are: {', '.join(res.untouched)}")
+        if res.no_sheet:
+            typer.echo(f"no sheet, files left as they are: {', '.join(res.no_sheet)}")
         if dry_run:
             typer.echo(f"ok: {len(res.sheets)} sheets valid; nothing written (--dry-run)")
     return EXIT_OK if res.ok else EXIT_FINDINGS

@@ -3,9 +3,11 @@
 A CSV cell becomes a number in the workbook only when its text is the canonical text of that
 number (`number_text(parse(text)) == text`): '12.5' and '200' do, '12.50', '007', '1e3' and
 '+4' stay text, and so does a number that needs more significant digits than a workbook
-stores (17: '0.30000000000000004'). Reading back, a number is written as its canonical text.
-So every value survives export → import unchanged, and numbers can still be summed in the
-spreadsheet.
+keeps (Excel keeps and shows 15 significant digits: '0.30000000000000004' and
+'0.1234567890123456' stay text). Reading back, a number is rounded to 15 significant digits, as
+Excel shows it (a cell Excel computed may hold 0.30000000000000004, shown as 0.3), and written
+as its canonical text. So every value survives export → import unchanged, and numbers can still
+be summed in the spreadsheet.
 """
 
 from __future__ import annotations
@@ -23,9 +25,22 @@ from ..periods import week_of
 # (OWASP "CSV injection"); tab and carriage return are on the same list.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 INT_LIMIT = 10**15
-# significant digits a workbook stores of a number (XlsxWriter writes "%.16G", as Excel
-# keeps 15-16): 0.30000000000000004 needs 17 and would come back as 0.3
-XLSX_DIGITS = 16
+# significant digits Excel keeps of a number (Microsoft, "Excel specifications and limits":
+# number precision, 15 digits): a cell it computed may store 0.30000000000000004 and shows
+# 0.3, so import reads 0.3; a CSV number that needs more digits is exported as text
+XLSX_DIGITS = 15
+
+
+def excel_number(v: float | int) -> float | int:
+    """A number read from a cell, rounded to the 15 significant digits Excel keeps and shows:
+    930.30000000000007 is 930.3, 12.000000000000002 is 12 (whole: it fits an integer column)."""
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, int):
+        return v if abs(v) < INT_LIMIT else int(Decimal(f"{v:.{XLSX_DIGITS}g}"))
+    if not math.isfinite(v):
+        return v
+    return float(f"{v:.{XLSX_DIGITS}g}")
 
 
 def number_text(v: float | int) -> str:
@@ -54,7 +69,7 @@ def as_number(text: str) -> float | int | None:
     if isinstance(v, int) and abs(v) >= INT_LIMIT:
         return None
     if isinstance(v, float) and float(f"{v:.{XLSX_DIGITS}g}") != v:
-        return None  # the workbook would hold it rounded to 16 digits: it stays text
+        return None  # read back rounded to 15 digits, it would change: it stays text
     return v if number_text(v) == t else None
 
 
@@ -121,6 +136,7 @@ def percent_format(cell: Any, column: str, where: str) -> list[Finding]:
     fmt = _FORMAT_TEXT.sub("", str(cell.number_format))
     if isinstance(v, bool) or not isinstance(v, int | float) or "%" not in fmt:
         return []
+    v = excel_number(v)
     shown = number_text(round(v * 100, 9))  # 0.07 * 100 is 7.000000000000001
     return [
         finding(

@@ -5,16 +5,18 @@ inputs, checked by the same machinery as `sopctl validate`, written all-or-nothi
    another cycle than the one imported into is refused unless that one was named (SOP018).
 2. Each sheet named after a declared input (its table type, e.g. `pipeline`, or its file name
    without `.csv`) is read as CSV text (sheet.py). Sheets whose name starts with `_` are notes.
-3. A sheet whose values are those it was exported with is not edited: its file is left as it
-   is now. An edited sheet replaces its file only when that file is still the one the sheet
-   was exported from (SOP020 otherwise: writing it would undo a change made since). Without a
-   record every sheet counts as edited (SOP021 says so).
+3. A sheet whose values are those it was exported with (in any column order) is not edited:
+   its file is left as it is now. An edited sheet replaces its file only when that file is
+   still the one the sheet was exported from (SOP020 otherwise: writing it would undo a change
+   made since). Without a record every sheet counts as edited (SOP021 says so).
 4. A temporary copy of the charters and the cycle receives the edited sheets' CSV files and
    is validated as a whole (types, ranges, keys, references across tables and to the charter).
    Findings in a sheet point at the cell: `plan.xlsx:pipeline!C12` (sheet `pipeline`, column
    C, row 12), `plan.xlsx:pipeline!12:12` (the row), `plan.xlsx:pipeline` (the sheet).
 5. Any error in a sheet, or an error elsewhere that the import causes (one the cycle did not
-   have before), writes nothing. Otherwise the changed files are written in one step.
+   have before), writes nothing; a warning the import causes elsewhere is reported. Otherwise
+   the changed files are written in one step, each in its own column order, the lines of rows
+   whose values did not change byte for byte as they were (writeback.py).
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ from typing import Any
 from ..findings import Finding, Report, Severity, finding
 from .paths import stage, target_problem
 from .record import cycle_problem, no_record, read_record, stale
-from .sheet import SheetText, column_letter, drop_columns, sheet_csv, where
+from .sheet import SheetText, column_letter, drop_columns, filled, merge_note, sheet_csv, where
+from .writeback import write_back
 
 __all__ = ["ImportOutcome", "SheetText", "column_letter", "import_workbook", "sheet_csv"]
 
@@ -44,6 +47,7 @@ class ImportOutcome:
     changed: list[str] = field(default_factory=list)  # written, or to be without --dry-run
     unchanged: list[str] = field(default_factory=list)  # read, and the same bytes as the file
     untouched: list[str] = field(default_factory=list)  # not edited since the export: left alone
+    no_sheet: list[str] = field(default_factory=list)  # inputs without a sheet: left alone
     sheets: list[tuple[str, str]] = field(default_factory=list)  # (sheet, file)
 
     @property
@@ -69,6 +73,7 @@ def _open(path: Path, book: str) -> tuple[Any, list[Finding]]:
     return None, [finding(book, 0, 0, "SOP010", msg)]
 
 
+_CELL = re.compile(r"![A-Z]+[0-9]+$")  # a finding located at one cell
 _LINE = re.compile(r"\b(first )?on line (\d+)")
 _COLUMN = re.compile(r"\bas column (\d+)")  # SOP205: "(first as column 2)"
 
@@ -85,7 +90,9 @@ def _map(f: Finding, book: str, st: SheetText) -> Finding:
     msg = _LINE.sub(lambda m: f"{m[1] or ''}in row {row_of(int(m[2]))}", f.message)
     msg = _COLUMN.sub(lambda m: f"in column {column_of(int(m[1]))}", msg)
     col = st.cols[f.col - 1] if f.line and 0 < f.col <= len(st.cols) else 0
-    return Finding(where(book, st.sheet, row_of(f.line), col), 0, 0, f.code, msg, f.severity)
+    row = row_of(f.line)
+    msg += merge_note(st, row, col) if row and col else ""
+    return Finding(where(book, st.sheet, row, col), 0, 0, f.code, msg, f.severity)
 
 
 def _match_sheets(wb: Any, book: str, decls: list[Any]) -> tuple[list[SheetText], list[Finding]]:
@@ -101,6 +108,10 @@ def _match_sheets(wb: Any, book: str, decls: list[Any]) -> tuple[list[SheetText]
         if key.startswith("_"):
             continue
         d = by_name.get(key)
+        if d is None and not filled(wb[title]):  # an empty sheet (Excel's Sheet1): a note
+            msg = f"sheet '{title}' is empty and no input table of this cycle: ignored; delete it"
+            findings.append(finding(where(book, title), 0, 0, "SOP011", msg, Severity.WARNING))
+            continue
         if d is None:
             known = ", ".join(sorted({x.table for x in decls}))
             findings.append(
@@ -128,26 +139,12 @@ def _match_sheets(wb: Any, book: str, decls: list[Any]) -> tuple[list[SheetText]
             continue
         taken[d.table] = title
         out.append(SheetText(title, d.table, d.file))
-    if not out and not findings:
+    if not out and Report(findings).ok:
         known = ", ".join(sorted({x.table for x in decls}))
         findings.append(
             finding(book, 0, 0, "SOP016", f"no sheet is named after an input table ({known})")
         )
     return out, findings
-
-
-# a quoted field (kept as it is: its line breaks are the value's) or a record's line end
-_FIELD_OR_END = re.compile(r'("(?:[^"]|"")*")|\n')
-
-
-def _keep_style(old: bytes | None, text: str) -> bytes:
-    """Keep an existing file's byte-order mark and CRLF line ends. Only the line ends between
-    records become CRLF: a line break inside a quoted value is part of the value."""
-    data = text
-    if old is not None and b"\r\n" in old.split(b"\n", 1)[0] + b"\n":
-        data = _FIELD_OR_END.sub(lambda m: m.group(1) or "\r\n", text)
-    raw = data.encode("utf-8")
-    return b"\xef\xbb\xbf" + raw if old is not None and old.startswith(b"\xef\xbb\xbf") else raw
 
 
 def _current(path: Path) -> bytes | None:
@@ -241,12 +238,18 @@ def import_workbook(
         found = sheet_csv(wb[st.sheet], book, st, dtypes, bucket)
         outcome.sheets.append((st.sheet, st.file))
         exported = rec.inputs.get(st.file)
-        if exported is None or exported.cells_sha256 != st.digest or not Report(found).ok:
+        same = exported is not None and exported.cells_sha256 in (st.digest, st.legacy)
+        if not same or not Report(found).ok:
             edited.append(st)
             report.extend(found)
         else:  # as exported: its file is left as it is now, whatever changed in it since
             outcome.untouched.append(st.file)
     inputs = ws.cycle_dir / "inputs"
+    have = {st.file for st in sheets}
+    for d in ws.charter.inputs:
+        path = inputs / d.file
+        if d.file not in have and d.file not in outcome.no_sheet and (path.exists()):
+            outcome.no_sheet.append(d.file)  # a sheet deleted from the workbook: file left alone
     targets = [target_problem(root, inputs / st.file, f"{book}:{st.sheet}") for st in sheets]
     if any(targets):
         report.extend(f for f in targets if f is not None)
@@ -259,16 +262,16 @@ def import_workbook(
             report.extend([found_stale] if found_stale else [])
         known = CONTRACTS[st.table].names
         report.extend(_extra_columns(st, known, _file_columns(current[st.file]), book))
+    data = {st.file: write_back(current[st.file], st, CONTRACTS[st.table].names) for st in edited}
     _check(root, cycle, book, edited, before, report)
     if not report.ok:
         return outcome
     files: dict[Path, str | bytes] = {}
     for st in edited:
-        data = _keep_style(current[st.file], st.text)
-        if data == current[st.file]:
+        if data[st.file] == current[st.file]:
             outcome.unchanged.append(st.file)
         else:
-            files[Path(os.path.realpath(inputs / st.file))] = data  # a link inside: its file
+            files[Path(os.path.realpath(inputs / st.file))] = data[st.file]  # a link: its file
             outcome.changed.append(st.file)
     if files and not dry_run:
         write_all(files, root=ws.root)
@@ -300,10 +303,15 @@ def _check(
             target.unlink(missing_ok=True)  # a copied link: the staged file is a file of its own
             target.write_text(st.text, encoding="utf-8", newline="")
         _, after = load_workspace(Path(tmp), cycle, cwd=Path(tmp))
-    old = {(f.path, f.code, f.message) for f in before.errors}
+    old = {(f.path, f.code, f.message) for f in before}
+    mapped: dict[str, list[Finding]] = {}  # by location: one finding per cell
     for f in after.sorted():
         hit = by_path.get(f.path)
         if hit is not None:
-            report.add(_map(f, book, hit))
-        elif f.severity is Severity.ERROR and (f.path, f.code, f.message) not in old:
-            report.add(f)  # an error the import causes in another file
+            g = _map(f, book, hit)
+            mapped.setdefault(g.path if _CELL.search(g.path) else str(id(g)), []).append(g)
+        elif f.severity is not Severity.INFO and (f.path, f.code, f.message) not in old:
+            report.add(f)  # an error or a warning the import causes in another file
+    for found in mapped.values():
+        errors = [g for g in found if g.severity is Severity.ERROR]
+        report.extend(errors[:1] or found)  # e.g. SOP302 for '15%', not also a rule on it

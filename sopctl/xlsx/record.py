@@ -9,9 +9,11 @@ and one `input` row per sheet:
     input | pipeline.csv | SHA-256 of the CSV bytes exported | SHA-256 of the sheet's values
 
 The cells digest is taken over the values as import reads them back (header first, only the
-columns the header names, rows without any value left out), so a sheet nobody edited matches
-it whatever the file's quoting, line ends or byte-order mark, and a sheet whose columns were
-only moved or reformatted matches too.
+columns the header names, in the order of their header texts, rows without any value left out;
+a text holding `_x000D_` as the reader decodes it), so a sheet nobody edited matches it
+whatever the file's quoting, line ends, byte-order mark or text, and a sheet whose columns were
+only moved or reformatted matches too. Workbooks exported before the columns were put in
+order carry the digest in the file's column order, which import accepts as well.
 """
 
 from __future__ import annotations
@@ -33,28 +35,43 @@ def file_digest(data: bytes) -> str:
 
 
 class CellsDigest:
-    """SHA-256 over the rows of a table's values, one JSON array a row; rows without any
-    value count as absent (import skips them)."""
+    """SHA-256 over the rows of a table's values, one JSON array a row, the columns in the
+    order of their header texts (the first row added), so that moving columns changes nothing;
+    rows without any value count as absent (import skips them). `legacy()` is the digest in
+    the columns' own order, as sopctl recorded it before."""
 
     def __init__(self) -> None:
         self._h = hashlib.sha256()
+        self._legacy = hashlib.sha256()
+        self._order: list[int] | None = None
 
     def add(self, values: list[str]) -> None:
+        if self._order is None:
+            self._order = sorted(range(len(values)), key=lambda i: values[i])
         if any(values):
-            self._h.update(json.dumps(values, ensure_ascii=False).encode("utf-8") + b"\n")
+            ordered = [values[i] if i < len(values) else "" for i in self._order]
+            self._h.update(json.dumps(ordered, ensure_ascii=False).encode("utf-8") + b"\n")
+            self._legacy.update(json.dumps(values, ensure_ascii=False).encode("utf-8") + b"\n")
 
     def hexdigest(self) -> str:
         return self._h.hexdigest()
 
+    def legacy(self) -> str:
+        return self._legacy.hexdigest()
+
 
 def csv_cells_digest(header: list[str], rows: list[list[str]]) -> str:
-    """The cells digest of a CSV table as its sheet is written: a column whose header is empty
-    gets no header cell and is no column on import; a short row reads as empty cells."""
+    """The cells digest of a CSV table as its sheet is read back: a column whose header is
+    empty gets no header cell and is no column on import; a short row reads as empty cells;
+    a text is taken as the reader decodes it (a literal `_x000D_` comes back as a carriage
+    return, cells.ooxml_text)."""
+    from .cells import ooxml_text
+
     keep = [i for i, h in enumerate(header) if h]
     digest = CellsDigest()
-    digest.add([header[i] for i in keep])
+    digest.add([ooxml_text(header[i]) for i in keep])
     for row in rows:
-        digest.add([row[i] if i < len(row) else "" for i in keep])
+        digest.add([ooxml_text(row[i]) if i < len(row) else "" for i in keep])
     return digest.hexdigest()
 
 

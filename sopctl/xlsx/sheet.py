@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..findings import Finding, finding
-from .cells import date_text, number_text, ooxml_text, percent_format, period_hint
+from .cells import date_text, excel_number, number_text, ooxml_text, percent_format, period_hint
 from .record import CellsDigest
 
 
@@ -30,6 +30,8 @@ class SheetText:
     cells: list[list[str]] = field(default_factory=list)  # trimmed values, header first
     at: list[int] = field(default_factory=list)  # sheet row of each entry of `cells`
     digest: str = ""  # of the values as read, before trimming (record.CellsDigest)
+    legacy: str = ""  # the same in the sheet's column order (records of an older sopctl)
+    merged: list[tuple[int, int, int, int, str]] = field(default_factory=list)  # ranges
 
 
 def column_letter(n: int) -> str:
@@ -60,7 +62,7 @@ def _cell_text(cell: Any, dtype: str | None, bucket: str, at: str, out: list[Fin
         out.append(finding(at, 0, 0, "SOP014", f"holds the error value {v}; enter a value"))
         return ""
     if isinstance(v, bool | int | float):
-        return number_text(v)
+        return number_text(excel_number(v))  # 15 significant digits, as Excel shows it
     if isinstance(v, dt.date | dt.datetime):
         text = date_text(v, dtype or "", bucket)
         if text is None:
@@ -183,9 +185,29 @@ def sheet_csv(
         if idx == 0 or any(values):
             st.cells.append(values)
             st.at.append(r)
-    st.digest = digest.hexdigest()
+    st.digest, st.legacy = digest.hexdigest(), digest.legacy()
+    st.merged = merged_ranges(ws)
     render(st)
     return out
+
+
+def merged_ranges(ws: Any) -> list[tuple[int, int, int, int, str]]:
+    """The sheet's merged ranges: (first row, first column, last row, last column, 'A2:A3')."""
+    ranges = getattr(getattr(ws, "merged_cells", None), "ranges", ())
+    return [(m.min_row, m.min_col, m.max_row, m.max_col, m.coord) for m in ranges]
+
+
+def merge_note(st: SheetText, row: int, col: int) -> str:
+    """What to add to a finding at a cell that a merged range covers (not its first cell):
+    a merged range holds its value in its first cell only, so the others read as empty."""
+    for r0, c0, r1, c1, coord in st.merged:
+        if r0 <= row <= r1 and c0 <= col <= c1 and (row, col) != (r0, c0):
+            first = f"{column_letter(c0)}{r0}"
+            return (
+                f" (the cell is part of the merged range {coord}, whose value is in {first} "
+                "only: unmerge the range and fill each cell)"
+            )
+    return ""
 
 
 def render(st: SheetText) -> None:
