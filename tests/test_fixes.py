@@ -25,4 +25,4 @@ def test_every_fix_belongs_to_a_code_and_is_one_sentence() -> None:
 def test_codes_page_has_a_fix_column() -> None:
     page = codes_markdown()
     assert "| code | severity | meaning | how to fix |" in page
-    assert "| SOP105 | error | YAML document must be a mapping | Make the top level a mapping" in page
+    assert "| SOP105 | error | YAML document must be a mapping | Make the top level" in page
