@@ -45,6 +45,19 @@ def _tag_as(root: Path, who: str, name: str, message: Path, target: str) -> None
     )
 
 
+def _v2_off_every_branch(root: Path) -> str:
+    """v2 with v1's record copied, at a commit of a branch deleted since (as a tag fetched from
+    another repository is: in no branch of this one); returns that commit."""
+    message = _message(root, V1)
+    git(root, "checkout", "-q", "-b", "elsewhere")
+    (root / "notes.txt").write_text("another history\n")
+    other = commit_all(root, "elsewhere")
+    _tag_as(root, "planner@example.test", V2, message, other)
+    git(root, "checkout", "-q", "main")
+    git(root, "branch", "-q", "-D", "elsewhere")
+    return other
+
+
 def _status(root: Path) -> tuple[dict[str, Any], str]:
     args = ["status", CYCLE, "--today", "2026-12-22"]
     doc = json.loads(run([*args, "--format", "json"], cwd=root).out)
@@ -72,13 +85,7 @@ def test_log_shows_gits_tagger_and_flags_a_record_naming_someone_else(tagged: Pa
 def test_a_tag_off_the_history_of_head_is_not_the_committed_state(tagged: Path) -> None:
     """A tag fetched from another repository (or moved onto another branch) with a copied
     record: intact, same cycle, same tagger, but its commit is not in HEAD's history."""
-    message = _message(tagged, V1)
-    git(tagged, "checkout", "-q", "-b", "elsewhere")
-    (tagged / "notes.txt").write_text("another history\n")
-    other = commit_all(tagged, "elsewhere")
-    _tag_as(tagged, "planner@example.test", V2, message, other)
-    git(tagged, "checkout", "-q", "main")
-    git(tagged, "branch", "-q", "-D", "elsewhere")  # as fetched: in no branch of this repository
+    other = _v2_off_every_branch(tagged)
     doc, text = _status(tagged)
     assert doc["committed"]["tag"] == V1 and doc["state"]["text"] == f"committed as {V1}"
     assert [e["tag"] for e in doc["unverified"]] == [V2]
@@ -112,13 +119,7 @@ def test_a_branch_opened_before_the_tag_still_sees_the_cycle_committed(tagged: P
 def test_check_says_which_newer_tag_it_did_not_count(tagged: Path) -> None:
     """check compares with the last tag that passes the cheap checks; a newer one passed over
     is named with its reason in text, JSON and Markdown, not dropped silently."""
-    message = _message(tagged, V1)
-    git(tagged, "checkout", "-q", "-b", "elsewhere")
-    (tagged / "notes.txt").write_text("another history\n")
-    other = commit_all(tagged, "elsewhere")
-    _tag_as(tagged, "planner@example.test", V2, message, other)
-    git(tagged, "checkout", "-q", "main")
-    git(tagged, "branch", "-q", "-D", "elsewhere")
+    other = _v2_off_every_branch(tagged)
     git(tagged, "checkout", "-q", "-b", "pr")
     yaml = tagged / "cycles" / CYCLE / "cycle.yaml"
     yaml.write_text(yaml.read_text() + "# reviewed\n")
