@@ -140,3 +140,22 @@ def test_tag_names_an_untracked_actions_file_once(plan: Path) -> None:
     res = run(["tag", "--dry-run", "--format", "json"], cwd=plan)
     reasons = json.loads(res.out)["reasons"]
     assert sum(f"{CYCLE}/actions.yaml" in r for r in reasons) == 1, reasons
+
+
+def test_a_tagged_commit_is_not_ready_to_tag_again(
+    plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review: after `sopctl tag`, status said {"ready": true, "blockers": []} while tag
+    refused ('commit … is already committed as sop/2026-12/v1')."""
+    answer_escalations(plan)
+    approve(plan, monkeypatch, "cfo", "ops_lead")
+    assert run(["tag"], cwd=plan).code == 0
+    again = run(["tag", "--dry-run"], cwd=plan)
+    assert again.code == 1 and "is already committed as sop/2026-12/v1" in again.out
+    doc = status(plan)
+    assert doc["tag"]["ready"] is False and doc["tag"]["approved"] is True
+    assert [b for b in doc["tag"]["blockers"] if "already committed as sop/2026-12/v1" in b]
+    assert doc["state"]["name"] == "committed"
+    text = run(["status"], cwd=plan).out
+    assert "committed: sop/2026-12/v1" in text and "the current plan is the committed one" in text
+    assert "run sopctl tag" not in text

@@ -79,7 +79,11 @@ def test_log_shows_gits_tagger_and_flags_a_record_naming_someone_else(tagged: Pa
     assert doc["committed"] is None and doc["state"]["name"] == "approved"
     assert doc["unverified"][0]["tag"] == V1
     assert f"tag {V1} present but not verified: git's tagger is {MALLORY}" in text
-    assert f"run sopctl verify {V1}" in text and "committed as" not in text
+    assert f"run sopctl verify {V1}" in text and "status committed as" not in text
+    assert "committed: not verified" in text and "\ncommitted: sop/" not in text
+    # yet tag refuses HEAD, which carries a record of the cycle, and status says so (its words)
+    assert doc["tag"]["ready"] is False
+    assert f"tag: blocked — commit {git(tagged, 'rev-parse', 'HEAD')[:12]} is already" in text
 
 
 def test_a_tag_off_the_history_of_head_is_not_the_committed_state(tagged: Path) -> None:

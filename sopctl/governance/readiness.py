@@ -10,7 +10,8 @@
 - the charter's metrics of severity `error` hold for summary.json (`summary_metric_reasons`);
 - approvals: none stale (unless superseded) or invalid, and the quorum is met
   (`approval_reasons`, the function tag calls);
-- every escalated exception of exceptions.csv is answered by an action (`unanswered_reasons`).
+- every escalated exception of exceptions.csv is answered by an action (`unanswered_reasons`);
+- HEAD carries no tag of the cycle yet (`already_tagged_reasons`).
 
 What only a fresh solve can tell (outputs that differ from what reconcile would give now, an
 infeasible plan) is left to `sopctl tag`; the manifest check catches the usual cause of that
@@ -38,8 +39,9 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Readiness:
     """What stops `sopctl tag`, each reason as tag words it and in tag's order: `other` (tree,
-    validation, plan, metrics, files git does not track), `approvals` (stale, invalid, quorum),
-    `escalations` (escalated exceptions no action answers)."""
+    validation, plan, metrics, files git does not track, and a commit tagged already, which
+    tag names last), `approvals` (stale, invalid, quorum), `escalations` (escalated
+    exceptions no action answers)."""
 
     approvals: list[str] = field(default_factory=list)
     other: list[str] = field(default_factory=list)
@@ -100,8 +102,9 @@ def tag_readiness(ws: Workspace, report: Report, plan: str, digest: str) -> Read
     summary = _summary(ws) if plan == "current" else None
     if summary is not None:
         other += checks.summary_metric_reasons(ws, summary)
-    with suppress(SopctlError):  # no git repository: said above
+    with suppress(SopctlError):  # no git repository (said above) or no commit yet
         other += checks.untracked_reasons(ws, checks.input_paths(ws), dirty)
+        other += checks.already_tagged_reasons(ws.root, ws.cycle_id, vcs.head(ws.root))
     approvals, _ = checks.approval_reasons(ws, digest)
     escalations: list[str] = []
     if plan == "current":

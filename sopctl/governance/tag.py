@@ -22,7 +22,7 @@ from ..schemas.records import CommitRecord
 from ..workspace import command
 from . import tag_checks as checks
 from .records import load_actions, plan_digest
-from .tag_record import approval_commits, build_record, cycle_tags, dump, parse, tag_name
+from .tag_record import approval_commits, build_record, cycle_tags, dump, tag_name
 
 LOCK = vcs.WRITERS_LOCK  # shared with sopctl approve: one writer at a time per clone
 
@@ -92,7 +92,7 @@ def commit_cycle(
     out.reasons += reasons
     actions = load_actions(ws)[0].actions
     out.reasons += checks.escalation_reasons(run, actions)
-    out.reasons += _already_tagged(ws.root, ws.cycle_id, out.commit)
+    out.reasons += checks.already_tagged_reasons(ws.root, ws.cycle_id, out.commit)
     if out.reasons:
         return out
     record = build_record(run, tagger, approval_commits(ws, approvals, out.commit), actions)
@@ -109,7 +109,7 @@ def commit_cycle(
                 f"'{command('tag', ws.cycle_id)}' again"
             )
             return out
-        out.reasons += _already_tagged(ws.root, ws.cycle_id, out.commit)
+        out.reasons += checks.already_tagged_reasons(ws.root, ws.cycle_id, out.commit)
         if out.reasons:
             return out
         tags = cycle_tags(ws.root, ws.cycle_id)
@@ -119,24 +119,6 @@ def commit_cycle(
     out.created = True
     out.signed = bool(vcs.read_tag(ws.root, out.name).signature)
     return out
-
-
-def _already_tagged(root: Path, cycle: str, commit: str) -> list[str]:
-    tags = cycle_tags(root, cycle, points_at=commit)
-    if not tags:
-        return []
-    name = tags[0][1]
-    try:
-        parse(vcs.read_tag(root, name).message)
-    except (GitError, ValueError) as exc:  # a tag made by hand under sopctl's names
-        return [
-            f"commit {commit[:12]} carries the tag {name}, which is no sopctl commit record "
-            f"({exc}); delete it ('git tag -d {name}') and run '{command('tag', cycle)}' again"
-        ]
-    return [
-        f"commit {commit[:12]} is already committed as {name}; nothing changed since "
-        "(commit new approvals, actions or inputs first)"
-    ]
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 
 from .. import vcs
+from ..errors import GitError
 from ..results import content_digest, input_files, is_current, sha256
 from ..schemas.charter import EscalationRule
 from ..schemas.records import Action, Approval
@@ -30,6 +31,7 @@ from .records import (
     quorum,
     role_problem,
 )
+from .tag_record import cycle_tags, parse
 
 if TYPE_CHECKING:
     from ..findings import Report
@@ -131,6 +133,26 @@ def untracked_reasons(ws: Workspace, inputs: list[str], dirty: Sequence[str] = (
     return [
         f"{full[p]} is not committed (git does not track it, is it ignored?); add and commit it"
         for p in missing
+    ]
+
+
+def already_tagged_reasons(root: Path, cycle: str, commit: str) -> list[str]:
+    """A commit carries at most one tag of the cycle: tagging it again would record nothing
+    new. A tag under sopctl's names that is no commit record is named, to be deleted."""
+    tags = cycle_tags(root, cycle, points_at=commit)
+    if not tags:
+        return []
+    name = tags[0][1]
+    try:
+        parse(vcs.read_tag(root, name).message)
+    except (GitError, ValueError) as exc:  # a tag made by hand under sopctl's names
+        return [
+            f"commit {commit[:12]} carries the tag {name}, which is no sopctl commit record "
+            f"({exc}); delete it ('git tag -d {name}') and run '{command('tag', cycle)}' again"
+        ]
+    return [
+        f"commit {commit[:12]} is already committed as {name}; nothing changed since "
+        "(commit new approvals, actions or inputs first)"
     ]
 
 
