@@ -201,3 +201,50 @@ def test_a_plan_diff_words_the_overloads_it_lists(tmp_path: Path) -> None:
     assert got[("crew", "2027-02")] == ("at regular hours, overtime left", "hours")
     assert got[("MOT-S", "2027-02")] == ("supplier at capacity", "units")
     assert got[("A @ line / s", "2027-01")] == ("shortage", "units")
+
+
+# a crew of 10 at 10 hours a worker and 1 overtime hour each (at 2), regular hour at 1
+CREW = {
+    "items.csv": ITEMS_HEADER + "A,1,100,0,1,,\n",
+    "routings.csv": "item,resource,hours_per_unit\nA,crew,1\n",
+}
+
+
+def _crew_plan(tmp_path: Path, crew: str, months: list[float]) -> PlanResult:
+    files = {**CREW, "resources.csv": RES_HEADER + crew + "\n"}
+    rows = [("A", "s", p, q) for p, q in zip(P3, months, strict=False)]
+    ws = make_ws(tmp_path, files, segments=SEGS, escalation=RULES, horizon=len(months))
+    res = reconcile(ws, demand(rows))
+    assert res.status == "optimal", (res.status, res.diagnosis)
+    return res
+
+
+def test_an_overload_counts_the_exceptions_bound_by_its_crews_workforce_limit(
+    tmp_path: Path,
+) -> None:
+    """Review: a crew at max_workforce binds the shortage by max_workforce[crew,2027-01] (one
+    more worker, with their overtime, saves more than one more hour), so the crew's overload
+    row counted none of it: 0 at stake, no escalation, beside 2,200 EUR of lost sales."""
+    res = _crew_plan(tmp_path, "crew,labour,,1,2,1,10,10,,,,,,10", [130.0])
+    (short,) = _kind(res, "shortage").to_dicts()
+    assert short["binding_constraint"] == "max_workforce[crew,2027-01]"
+    assert short["value"] == pytest.approx(20 * 110.0)
+    (over,) = _kind(res, "overload").to_dicts()
+    assert over["binding_constraint"] == "capacity[crew,2027-01]"
+    assert over["value"] == pytest.approx(short["value"])
+    assert over["escalate_to"] == "boss"
+
+
+def test_a_hire_limit_counts_toward_the_crews_overload_where_the_hire_would_work(
+    tmp_path: Path,
+) -> None:
+    # one hire a month at most: January loses 20, February 10, both bound by January's
+    # max_hires (a January hire works both months); each counts toward the month it is short
+    res = _crew_plan(tmp_path, "crew,labour,,1,,,10,10,5,5,1,,,", [130.0, 130.0, 130.0])
+    shorts = _kind(res, "shortage")
+    assert shorts["binding_constraint"].to_list() == ["max_hires[crew,2027-01]"] * 2
+    assert shorts["value"].to_list() == [pytest.approx(2200.0), pytest.approx(1100.0)]
+    over = dict(zip(*_kind(res, "overload")[["period", "value"]], strict=True))
+    assert over == {"2027-01": 2200.0, "2027-02": 1100.0, "2027-03": 0.0}
+    # the values add up: no exception counts toward two rows
+    assert sum(over.values()) == pytest.approx(sum(shorts["value"]))

@@ -112,7 +112,8 @@ def _range_min(a: FloatArr, f: IntArr, lo: IntArr, hi: IntArr) -> FloatArr:
 
 
 def relieving(rows: pl.DataFrame, cands: pl.DataFrame, d: PlanData, m: Margins) -> pl.DataFrame:
-    """For each exception row (id, f, t, gap, free): the limit that relieves it, if any."""
+    """For each exception row (id, f, t, gap, free): the limit that relieves it, if any, and
+    for a resource's limit the periods its hours would be used in (`bind_from`..`bind_to`)."""
     j = (
         rows.filter(~pl.col("free"))
         .select("id", "f", "t", "gap")
@@ -128,15 +129,20 @@ def relieving(rows: pl.DataFrame, cands: pl.DataFrame, d: PlanData, m: Margins) 
     # the margin once that price is counted (its reduced cost is minus the saving)
     src = np.where(kind == "C", 0.0, m.d_prod[f, tp])
     hire = kind == "H"
+    # the periods whose hours the limit adds to: its own, or for a hire those it works in
+    # that reach t at the margin (exceptions.py counts the exception toward an overload there)
+    used_from, used_to = tp.copy(), tp.copy()
     if hire.any():  # a hire's hours last: production at any period from t' on, reaching t
         lo = np.maximum(tp[hire], first[hire] - lt[hire])
         src[hire] = _range_min(m.d_prod, f[hire], lo, t[hire] - lt[hire])
+        used_from[hire], used_to[hire] = lo, t[hire] - lt[hire]
     reach = (eff >= first) | hire
     gap = j["gap"].to_numpy()
     saving = j["saving"].to_numpy()
     ok = reach & (gap + src <= saving + _tol(m.lam[f, t]))
     best = (
-        j.filter(pl.Series(ok))
+        j.with_columns(used_from=used_from, used_to=used_to)
+        .filter(pl.Series(ok))
         .sort(["id", "saving", "eff", "name"], descending=[False, True, True, False])
         .group_by("id", maintain_order=True)
         .first()
@@ -151,6 +157,8 @@ def relieving(rows: pl.DataFrame, cands: pl.DataFrame, d: PlanData, m: Margins) 
         pl.when(pl.col("via") == "material")
         .then(pl.col("name").str.extract(r"\[([^,\]]+)"))
         .alias("bind_material"),
+        pl.when(pl.col("via") == "resource").then("used_from").alias("bind_from"),
+        pl.when(pl.col("via") == "resource").then("used_to").alias("bind_to"),
     )
 
 

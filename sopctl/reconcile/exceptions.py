@@ -3,8 +3,9 @@
 Overloads are resources with load whose capacity row binds at >= 99.9% of regular + overtime
 hours with a positive shadow price, and suppliers shipping their full capacity with a positive
 price. An overload's value at stake is the money of the item exceptions it causes: the sum of
-the values of the shortages, late deliveries and safety-stock breaches whose binding constraint
-it is (0 when it causes none; it is still listed, a bottleneck with a price per unit). Its
+the values of the shortages, late deliveries and safety-stock breaches bound by its limit, or
+for a resource by any limit of it whose hours would be used in that period (`caused_value`;
+0 when it causes none; it is still listed, a bottleneck with a price per unit). Its
 shadow price times its load is the constraint's rent, not money at risk: one more hour saves
 at most the price, and nothing ties that to the whole load.
 `escalate_to` is the role of the first charter escalation rule that matches: the exception
@@ -90,18 +91,48 @@ def _overloads(d: PlanData, lp: LpModel, sol: Solution, capacity: pl.DataFrame) 
     return pl.concat([res.cast(EXC_SCHEMA), sup])  # type: ignore[arg-type]
 
 
-def caused_value(items: pl.DataFrame, over: pl.DataFrame) -> pl.DataFrame:
-    """Each overload valued at the sum of the values of the item exceptions whose binding
-    constraint it is (0 for one that causes none)."""
+def caused_value(items: pl.DataFrame, over: pl.DataFrame, periods: list[str]) -> pl.DataFrame:
+    """Each overload valued at the money of the item exceptions it causes (0 for none): a
+    supplier's, those bound by its `supplier_capacity`; a resource's, those bound by a limit of
+    that resource whose hours would be used in its period. `items` carries `bind_from` and
+    `bind_to` (period indices, cause.relieving): the limit's own period (capacity,
+    overtime_limit, max_workforce), or for max_hires the periods the hire works in that reach
+    the exception; of those, the latest in which the resource is overloaded gets it, so no
+    exception counts twice, and none does when the resource is overloaded in none of them."""
+    at = {p: i for i, p in enumerate(periods)}
+    rows = over.with_row_index("_row")
+    on_res = rows.filter(pl.col("resource").is_not_null()).select(
+        "_row", "resource", pl.col("period").replace_strict(at, return_dtype=pl.Int64).alias("_t")
+    )
+    by_res = (
+        items.with_row_index("_id")
+        .filter(pl.col("bind_from").is_not_null() & pl.col("resource").is_not_null())
+        .select("_id", "resource", "bind_from", "bind_to", "value")
+        .join(on_res, on="resource")
+        .filter(pl.col("_t").is_between("bind_from", "bind_to"))
+        .sort(["_id", "_t"], descending=[False, True])
+        .group_by("_id", maintain_order=True)
+        .first()
+        .select("_row", "value")
+    )
+    by_supplier = (
+        items.filter(pl.col("material").is_not_null())
+        .select("binding_constraint", "value")
+        .join(
+            rows.filter(pl.col("material").is_not_null()).select("_row", "binding_constraint"),
+            on="binding_constraint",
+        )
+        .select("_row", "value")
+    )
     caused = (
-        items.filter(pl.col("binding_constraint").is_not_null())
-        .group_by("binding_constraint")
+        pl.concat([by_res, by_supplier])
+        .group_by("_row", maintain_order=True)
         .agg(pl.col("value").sum().alias("caused"))
     )
     return (
-        over.join(caused, on="binding_constraint", how="left", maintain_order="left")
+        rows.join(caused, on="_row", how="left", maintain_order="left")
         .with_columns(value=pl.col("caused").fill_null(0.0))
-        .drop("caused")
+        .drop("_row", "caused")
     )
 
 
@@ -131,7 +162,8 @@ def exceptions(
     """Every exception of a solved plan, sorted by kind, period and keys."""
     items = rounded(item_exceptions(d, lp, sol).cast(EXC_SCHEMA))  # type: ignore[arg-type]
     # rounded first, so an overload's value is the sum of the values its rows show
-    out = pl.concat([items, caused_value(items, _overloads(d, lp, sol, capacity))])
+    over = caused_value(items, _overloads(d, lp, sol, capacity), d.periods)
+    out = pl.concat([items.drop("bind_from", "bind_to"), over])
     order = {p: i for i, p in enumerate(d.periods)}
     out = out.sort(
         [

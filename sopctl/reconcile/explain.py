@@ -13,8 +13,8 @@ Exceptions (one row each) and their value at stake, in money:
   counts (it is not delivered within the plan), value units x (price + penalty).
 - `late_delivery`: backlog open at the end of a period, value units x penalty.
 - `safety_stock`: stock below safety stock, value units x safety-stock penalty.
-- `overload` (exceptions.py): the sum of the values of the item exceptions above whose binding
-  constraint it is (0 when it causes none).
+- `overload` (exceptions.py): the sum of the values of the item exceptions above bound by its
+  limit, or by a limit of its resource whose hours would be used then (0 when it causes none).
 The binding constraint of an item's exception is the limit that relieves it, else its lead
 time, else its own demand (or safety-stock) row with the cost trade-off in words: cause.py.
 """
@@ -280,4 +280,6 @@ def item_exceptions(d: PlanData, lp: LpModel, sol: Solution) -> pl.DataFrame:
         .otherwise(pl.coalesce("bind_shadow", pl.when(~pl.col("lead")).then("fb_shadow")))
         .alias("shadow_price"),
         "cause",
+        "bind_from",  # the periods a resource's limit adds hours to: exceptions.caused_value
+        "bind_to",
     )
