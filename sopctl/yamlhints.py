@@ -3,9 +3,10 @@ indented or written so that the parser reads another structure than the one mean
 
 PyYAML's pure scanner refuses every tab between tokens, where YAML allows one as a blank
 within a line (after `key:`, before a comment, in a blank or comment line). `TabLoader` reads
-those as the blanks they are (also between the words of an unquoted value) and records the
-tabs YAML forbids (indentation, after `-`), every one of them in one pass, so a file with five
-tabbed lines gets five findings rather than one at a time.
+those as the blanks they are (also between the words of an unquoted value, and after the
+indentation of a line that continues one) and records the tabs YAML forbids (indentation,
+after `-`), every one of them in one pass, so a file with five tabbed lines gets five findings
+rather than one at a time. Where libyaml reads a text with tabs, TabLoader reads the same.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from .findings import Finding, finding
 
 TAB_CAP = 20  # tab findings per file, then one that counts the rest
 _BREAKS = "\0\r\n\x85\u2028\u2029"
+_LINE_BREAKS = _BREAKS[1:]  # without the end of the text
 _TAB_WORDS = {
     "indent": "a tab in the indentation: YAML forbids tabs there; indent with spaces",
     "dash": "a tab after '-': YAML forbids a tab there (it would set the entry's indentation); "
@@ -59,16 +61,42 @@ class TabLoader(yaml.SafeLoader):
                 found = True
 
     def scan_plain_spaces(self, indent: int, start_mark: yaml.Mark) -> list[str] | None:
-        """Blanks with a tab between two words of an unquoted value belong to the value, as
-        YAML reads them (`name: Acme<TAB>Parts`); all others go on to PyYAML's rule."""
+        """PyYAML's rule for the blanks and line breaks inside an unquoted value, with tabs
+        read as YAML reads them: blanks with a tab between two words belong to the value
+        (`name: Acme<TAB>Parts`); blanks before a line break are dropped; on a continuation
+        line, and on a blank line inside the value, tabs after the value's indentation
+        (`indent` spaces, inside [ ] or { } too) separate, like spaces. A tab within
+        that indentation stays, for `scan_to_next_token` to report."""
         n = 0
         while self.peek(n) in " \t":
             n += 1
-        if "\t" in self.prefix(n) and self.peek(n) not in "#" + _BREAKS:
-            blanks = self.prefix(n)
-            self.forward(n)
-            return [blanks]
-        return super().scan_plain_spaces(indent, start_mark)  # type: ignore[no-any-return,no-untyped-call]
+        blanks = self.prefix(n)
+        self.forward(n)
+        if self.peek() not in _LINE_BREAKS:
+            return [blanks] if blanks else []
+        line_break = self.scan_line_break()  # type: ignore[no-untyped-call]
+        self.allow_simple_key = True
+        if self._document_marker():
+            return None
+        breaks: list[str] = []
+        while True:
+            while self.peek() == " ":
+                self.forward()
+            if self.peek() == "\t" and self.column >= indent:
+                while self.peek() in " \t":
+                    self.forward()
+            if self.peek() not in _LINE_BREAKS:
+                break
+            breaks.append(self.scan_line_break())  # type: ignore[no-untyped-call]
+            if self._document_marker():
+                return None
+        if line_break != "\n":
+            return [line_break, *breaks]
+        return breaks or [" "]
+
+    def _document_marker(self) -> bool:
+        """'---' or '...' at the start of a line: the value ends before it."""
+        return self.prefix(3) in ("---", "...") and self.peek(3) in "\0 \t" + _LINE_BREAKS
 
     def _place(self, start: int) -> str | None:
         """Where a run of blanks with a tab, starting at buffer position `start` and followed

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from sopctl.check.metrics import COMPUTABLE
 from sopctl.learn.rules import CHARTER_METRICS
@@ -191,21 +192,64 @@ def test_a_long_row_leaves_the_other_rows_checked(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "value"),
     [
-        "a:\t1\nb: 2\n",
-        "a: 1\t# note\nb: 2\n",
-        "a: 1\n\t# note\n\t\nb: 2\n",
-        "a: [1,\t2]\n",
-        "a: 1\t\nb: 2\n",
-        "a: Acme\tParts\nb: 2\n",
+        ("a:\t1\nb: 2\n", 1),
+        ("a: 1\t# note\nb: 2\n", 1),
+        ("a: 1\n\t# note\n\t\nb: 2\n", 1),
+        ("a: [1,\t2]\n", [1, 2]),
+        ("a: 1\t\nb: 2\n", 1),
+        ("a: Acme\tParts\nb: 2\n", "Acme\tParts"),
+        # a value continued on the next line: a tab after its indentation separates
+        ("a: x\n  \ty\nb: 2\n", "x y"),
+        ("a: x\n \t- y\n", "x - y"),
+        ("a:\n  b: x\n   \ty\n", {"b": "x y"}),
+        ("a: x \t\n  y\nb: 2\n", "x y"),
+        ("a: x\n  \t\n  y\n", "x\ny"),
+        ("a: [x\n  \ty]\n", ["x y"]),
     ],
-    ids=["after-key", "before-comment", "comment-and-blank-lines", "flow", "trailing", "value"],
+    ids=[
+        "after-key",
+        "before-comment",
+        "comment-and-blank-lines",
+        "flow",
+        "trailing",
+        "value",
+        "continued",
+        "continued-dash",
+        "continued-nested",
+        "trailing-then-continued",
+        "blank-line-in-value",
+        "continued-flow",
+    ],
 )
-def test_tabs_where_yaml_allows_them_are_read(text: str) -> None:
+def test_tabs_where_yaml_allows_them_are_read(text: str, value: Any) -> None:
     doc, findings = parse_yaml("f.yaml", text)
     assert doc is not None and not findings, findings
-    assert doc.data["a"] in (1, [1, 2], "Acme\tParts") and doc.data.get("b", 2) == 2
+    assert doc.data["a"] == value and doc.data.get("b", 2) == 2
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None and "\t#" not in text:  # libyaml refuses a comment line after a tab
+        assert yaml.load(text, Loader=fast) == doc.data  # read as PyYAML with libyaml reads it
+
+
+@pytest.mark.parametrize(
+    ("text", "at"),
+    [
+        ("a: x\n\ty\n", (2, 1)),  # no space before the tab: it indents
+        ("a:\n  b: x\n  \ty\n", (3, 3)),  # b's value continues from column 4 only
+        ("a: x\n\t\ty\n", (2, 1)),
+    ],
+    ids=["no-space", "inside-the-indentation", "two-tabs"],
+)
+def test_a_tab_within_a_continued_values_indentation_is_refused(
+    text: str, at: tuple[int, int]
+) -> None:
+    _, findings = parse_yaml("f.yaml", text)
+    assert [(f.code, f.line, f.col) for f in findings] == [("SOP104", *at)]
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        with pytest.raises(yaml.YAMLError):
+            yaml.load(text, Loader=fast)
 
 
 def test_each_tabbed_line_is_reported_up_to_the_cap() -> None:
