@@ -2,6 +2,14 @@
 
     python bench/generate.py --only signal-1m && python bench/run_demand.py      # 5 runs each
     python bench/run_demand.py --runs 9
+    python bench/run_demand.py --previous     # the same with a previous cycle to compare with
+
+`--previous` runs on bench/data/signal-1m-prev, made from signal-1m on first use: the same
+files (hard links) plus a second cycle 2027-01, a copy of 2026-12 made a month later (its
+cycle.yaml says `id: 2027-01`; the same inputs and horizon), so `sopctl demand` builds 2027-01
+and compares it with 2026-12: the previous demand plan (2026-12's outputs, written by a
+`sopctl demand 2026-12` run first) and the input-hygiene checks (SOP740-SOP745) on 2026-12's
+pipeline, 1M deal rows matched one to one.
 
 Measurements, every run in a fresh process, one at a time (the quiet-machine wait and the
 discarding of disturbed runs of bench/run.py apply):
@@ -27,6 +35,7 @@ import argparse
 import json
 import os
 import shutil
+import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,8 +46,33 @@ import run as base
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 RESULTS = HERE / "results"
+MARKER = ".generated.json"
 DATASET = "signal-1m"
 GOAL_S = 5.0
+PREVIOUS = "signal-1m-prev"
+
+
+def prepare_previous() -> Path:
+    """bench/data/signal-1m-prev: signal-1m with a copy of its cycle as 2027-01 (module doc)."""
+    root = DATA / PREVIOUS
+    if (root / MARKER).exists():
+        return root
+    src = DATA / DATASET
+    if root.exists():
+        shutil.rmtree(root)
+    ignore = shutil.ignore_patterns("outputs")
+    shutil.copytree(src, root, copy_function=os.link, ignore=ignore)
+    cycles = root / "cycles"
+    shutil.copytree(cycles / "2026-12", cycles / "2027-01", copy_function=os.link)
+    yaml_path = cycles / "2027-01" / "cycle.yaml"
+    text = yaml_path.read_text(encoding="utf-8")
+    yaml_path.unlink()  # a hard link: write a file of its own
+    yaml_path.write_text(text.replace("id: 2026-12", "id: 2027-01", 1), encoding="utf-8")
+    cmd = [*base.sopctl_command(), "--root", str(root), "demand", "2026-12"]
+    subprocess.run(cmd, check=True, capture_output=True)  # the previous cycle's plan
+    (root / MARKER).write_text((src / MARKER).read_text(encoding="utf-8"), encoding="utf-8")
+    return root
+
 
 # argv: root, method ("" = the charter's). Prints one JSON line.
 INPROCESS = """
@@ -46,6 +80,8 @@ import json, sys, time
 c0, t0 = time.process_time(), time.perf_counter()
 from pathlib import Path
 from sopctl.demand import demand_files, previous_plan, MANIFEST
+from sopctl.previous_inputs import previous_inputs
+from sopctl.signal.hygiene import input_hygiene
 from sopctl.outputs import write_all
 from sopctl.results import manifest
 from sopctl.validate import load_workspace
@@ -69,9 +105,13 @@ if method:
     ws.charter = ch.model_copy(
         update={"forecast": ch.forecast.model_copy(update={"default_method": method})}
     )
-_, previous = previous_plan(ws)
+prev_cycle, previous = previous_plan(ws)
 result = engine.build_demand(ws, previous)
 t3 = time.perf_counter()
+before = previous_inputs(ws, prev_cycle)
+t3a = time.perf_counter()
+hygiene = input_hygiene(ws, result, before)
+t3b = time.perf_counter()
 files = demand_files(ws, result)
 t4 = time.perf_counter()
 files[MANIFEST] = manifest(ws, "demand", files, {})
@@ -82,10 +122,11 @@ t6 = time.perf_counter()
 methods = result.baseline_methods.group_by("method").len().sort("method").rows()
 print(json.dumps({
     "imports_s": t1 - t0, "load_workspace_s": t2 - t1, "build_demand_s": t3 - t2,
-    "baseline_s": base["s"], "files_s": t4 - t3, "manifest_s": t5 - t4, "write_s": t6 - t5,
+    "baseline_s": base["s"], "previous_inputs_s": t3a - t3, "hygiene_s": t3b - t3a,
+    "files_s": t4 - t3b, "manifest_s": t5 - t4, "write_s": t6 - t5,
     "total_s": t6 - t0, "cpu_s": time.process_time() - c0,
     "plan_rows": result.plan.height, "source_rows": result.sources.height,
-    "findings": len(result.findings), "bytes": {k: len(v) for k, v in files.items()},
+    "findings": len(result.findings) + len(hygiene), "bytes": {k: len(v) for k, v in files.items()},
     "methods": dict(methods),
 }))
 """
@@ -95,6 +136,8 @@ STEPS = (
     "load_workspace_s",
     "build_demand_s",
     "baseline_s",
+    "previous_inputs_s",
+    "hygiene_s",
     "files_s",
     "manifest_s",
     "write_s",
@@ -115,17 +158,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=5, help="runs per measurement (default 5)")
     ap.add_argument("--max-wait", type=float, default=base.MAX_WAIT)
     ap.add_argument("--max-others", type=float, default=base.MAX_OTHERS)
+    ap.add_argument(
+        "--previous", action="store_true", help="with a previous cycle (signal-1m-prev)"
+    )
+    ap.add_argument("--label", default="", help="added to the results' file name")
     args = ap.parse_args(argv)
     base.MAX_WAIT, base.MAX_OTHERS = args.max_wait, args.max_others
     root = DATA / DATASET
-    if not (root / ".generated.json").exists():
+    if not (root / MARKER).exists():
         raise SystemExit(f"bench/data/{DATASET} is missing; run: python bench/generate.py")
+    if args.previous:
+        root = prepare_previous()
     res: dict[str, Any] = {
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "runs": args.runs,
         "machine": base.machine(),
         "load_average_before": os.getloadavg(),
-        "dataset": json.loads((root / ".generated.json").read_text())["meta"],
+        "dataset": json.loads((root / MARKER).read_text())["meta"],
+        "dataset_name": root.name,
+        "sopctl": _revision(),
     }
     cmd = [*base.sopctl_command(), "--root", str(root), "demand"]
     procs = base.repeat(args.runs, "sopctl demand (process)", lambda: base.run_child(cmd))
@@ -144,11 +195,28 @@ def main(argv: list[str] | None = None) -> int:
     print(md)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    path = RESULTS / f"demand-{stamp}.json"
+    name = (
+        "demand" + ("-previous" if args.previous else "") + (f"-{args.label}" if args.label else "")
+    )
+    path = RESULTS / f"{name}-{stamp}.json"
     path.write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
-    shutil.copyfile(path, RESULTS / "demand-latest.json")
+    shutil.copyfile(path, RESULTS / f"{name}-latest.json")
     print(f"raw results: {path}")
     return 0
+
+
+def _revision() -> str:
+    """The commit of the sopctl that runs (the first on the path), for comparing commits."""
+    import sopctl
+
+    where = Path(sopctl.__file__).resolve().parent.parent
+    proc = subprocess.run(
+        ["git", "-C", str(where), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return f"{where} {proc.stdout.strip()}"
 
 
 def table(res: dict[str, Any]) -> str:
@@ -172,6 +240,8 @@ def table(res: dict[str, Any]) -> str:
         "load_workspace_s": "`load_workspace` (read + validate)",
         "build_demand_s": "`build_demand`",
         "baseline_s": "  of which `statistical_baseline`",
+        "previous_inputs_s": "previous cycle's pipeline and targets read",
+        "hygiene_s": "`input_hygiene` (SOP740-SOP748)",
         "files_s": "`demand_files` (CSV bytes)",
         "manifest_s": "manifest (SHA-256 of inputs and outputs)",
         "write_s": "`write_all` (atomic write of the outputs)",

@@ -12,7 +12,7 @@ import polars as pl
 from .findings import Finding, Report, Severity
 from .outputs import write_all
 from .results import csv_bytes, is_current, manifest, read_manifest
-from .signal.rounding import apportioned
+from .signal.rounding import apportioned, apportioned_cells
 from .tables.refs import in_current_terms
 from .validate import Workspace, load_workspace
 from .workspace import cycle_order, display, list_cycles
@@ -105,11 +105,20 @@ def read_plan(source: Path | bytes) -> pl.DataFrame:
     return pl.read_csv(data, schema_overrides={"item": pl.String, "segment": pl.String})
 
 
+def written_sources(result: DemandResult) -> pl.DataFrame:
+    """The sources with each cell's rows rounded to add up to the plan as written
+    (signal/rounding.py), by the engine's integer cells when it gave them."""
+    if result.source_cell is None or result.source_cell.size != result.sources.height:
+        return apportioned(result.sources, result.plan)
+    from .signal.engine import COMPONENTS
+
+    return apportioned_cells(result.sources, result.source_cell, result.plan, list(COMPONENTS))
+
+
 def demand_files(ws: Workspace, result: DemandResult) -> dict[str, bytes]:
     return {
         PLAN: csv_bytes(result.plan),
-        # each cell's rows rounded to add up to the plan as written (signal/rounding.py)
-        SOURCES: csv_bytes(sources_for_file(ws, apportioned(result.sources, result.plan))),
+        SOURCES: csv_bytes(sources_for_file(ws, written_sources(result))),
         COVERAGE: csv_bytes(result.coverage),
         METHODS: csv_bytes(result.baseline_methods),
     }

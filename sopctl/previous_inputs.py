@@ -12,7 +12,7 @@ file) gives no comparison rather than an error: the checks only warn.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,14 +23,29 @@ from .schemas.cycle import Cycle
 from .signal.frames import Horizon, cycle_period
 from .tables.check import Table, check_table
 from .tables.contracts import CONTRACTS
-from .tables.csvread import RawTable, read_raw
+from .tables.csvread import LINE, RawTable, read_raw
 from .tables.refs import in_current_terms
+from .tables.spec import Contract
 from .workspace import display, load_model
 
 if TYPE_CHECKING:
     from .validate import Workspace
 
-TABLES = ("pipeline", "targets")
+# the columns the checks use (signal/hygiene.py): only these are typed and checked
+TABLES = {
+    "pipeline": (
+        "deal_id",
+        "item",
+        "segment",
+        "stage",
+        "quantity",
+        "close_period",
+        "ship_periods",
+        "probability",
+        "slip_count",
+    ),
+    "targets": ("segment", "period", "target"),
+}
 
 
 @dataclass(frozen=True)
@@ -72,13 +87,27 @@ def previous_inputs(ws: Workspace, prev: str | None) -> PreviousInputs | None:
         read = _read(root, root / "cycles" / prev / "inputs", decl.file, decl.table, ch)
         if read is None:
             continue
-        table, _ = check_table(read, CONTRACTS[decl.table], ctx)
+        table, _ = check_table(_needed(read, decl.table), _contract(decl.table), ctx)
         frame = in_current_terms(table.frame, current_ids(ws), ws.charter.aliases())
         tables[decl.table] = Table(table.contract, table.path, frame, table.header)
     now = cycle_period(prev, cy.first_period, bucket, first)
     size = cy.horizon or ch.cadence.horizon_periods
     hz = Horizon(first, size, bucket, ch.cadence.frozen_periods, now)
     return PreviousInputs(prev, hz, ch.pipeline, tables.get("pipeline"), tables.get("targets"))
+
+
+def _contract(table: str) -> Contract:
+    """The table's contract with only the columns the checks use: no rules, no checks
+    of the other columns (that cycle's own validation did those)."""
+    full = CONTRACTS[table]
+    columns = tuple(c for c in full.columns if c.name in TABLES[table])
+    return replace(full, columns=columns, rules=())
+
+
+def _needed(raw: RawTable, table: str) -> RawTable:
+    """The raw table without the columns the checks do not use (they are never typed)."""
+    keep = [c for c in raw.frame.columns if c == LINE or c in TABLES[table]]
+    return replace(raw, frame=raw.frame.select(keep))
 
 
 def _read(root: Path, inputs_dir: Path, file: str, table: str, ch: Charter) -> RawTable | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -16,13 +17,14 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sopctl.demand import run_demand
+from sopctl.demand import run_demand, written_sources
 from sopctl.results import csv_bytes
 from sopctl.signal.rounding import apportioned
 from tests.helpers import write_files
 from tests.test_signal_engine import FILES, INPUTS, charter, history
 
 OUT = "cycles/2026-12/outputs"
+ROOT = Path(__file__).resolve().parents[1]
 COMPONENTS = ("pipeline", "promotion", "renewal", "override")
 PIPELINE_HEAD = (
     "deal_id,account,item,segment,stage,quantity,close_period,ship_periods,probability,"
@@ -109,3 +111,25 @@ def test_apportioned_rows_sum_to_the_written_plan(cells: list[list[float]], comp
     assert ((out["units"] - sources["units"]).abs() < 1e-4 + 1e-9).all()
     sums = written_sums(csv_bytes(plan), csv_bytes(out))
     assert all(want == got for _, want, got in sums), sums
+
+
+def test_the_engines_integer_cells_round_as_the_labelled_sources_do(tmp_path: Path) -> None:
+    """The demo (deals, promotions, renewals, overrides, several in a cell): the written rows
+    apportioned on the engine's integer cells are those `apportioned` gives on the labels."""
+    repo = tmp_path / "nw"
+    shutil.copytree(ROOT / "charters", repo / "charters")
+    shutil.copytree(
+        ROOT / "cycles" / "2026-12",
+        repo / "cycles" / "2026-12",
+        ignore=shutil.ignore_patterns("outputs"),
+    )
+    run = run_demand(repo, write=False)
+    assert run.ok and run.result is not None and run.result.source_cell is not None
+    src = run.result.sources
+    assert set(src["component"]) == set(COMPONENTS)
+    assert (
+        src.select("item", "segment", "period", "component").is_duplicated().any()
+    )  # cells with several rows
+    by_cells = written_sources(run.result)
+    assert by_cells.equals(apportioned(src, run.result.plan))
+    assert not by_cells["units"].equals(src["units"])

@@ -31,6 +31,20 @@ def coverage(
     targets_t: Table | None, index: pl.DataFrame, hz: Horizon, pipeline: FloatArr
 ) -> pl.DataFrame:
     """Weighted pipeline (as placed in the plan) ÷ target, per segment and period."""
+    segs = sorted(set(index["segment"].to_list()))
+    codes = list(range(len(segs)))
+    seg_of = index["segment"].replace_strict(segs, codes, return_dtype=pl.Int64).to_numpy()
+    per_seg = np.zeros((len(segs), hz.size))
+    for g in range(len(segs)):  # a handful of segments: one vectorised sum each
+        per_seg[g] = pipeline[seg_of == g].sum(axis=0)
+    return segment_coverage(targets_t, hz, segs, per_seg)
+
+
+def segment_coverage(
+    targets_t: Table | None, hz: Horizon, segs: list[str], per_seg: FloatArr
+) -> pl.DataFrame:
+    """Coverage from the weighted pipeline per segment (`per_seg` rows: `segs`) × period; a
+    segment with a target and no row has no pipeline."""
     po = ord_col("period")
     t = usable(targets_t, ["segment", po, "target"])
     if t is None or t.height == 0:
@@ -38,14 +52,14 @@ def coverage(
     t = t.with_columns((pl.col(po) - hz.first).alias("k")).filter(
         pl.col("k").is_between(0, hz.size - 1)
     )
-    segs = sorted(set(t["segment"].to_list()) | set(index["segment"].to_list()))
+    padded = np.vstack([per_seg, np.zeros((1, hz.size))])  # the last row: no pipeline
     codes = list(range(len(segs)))
-    seg_of = index["segment"].replace_strict(segs, codes, return_dtype=pl.Int64).to_numpy()
-    per_seg = np.zeros((len(segs), hz.size))
-    for g in range(len(segs)):  # a handful of segments: one vectorised sum each
-        per_seg[g] = pipeline[seg_of == g].sum(axis=0)
-    g_idx = t["segment"].replace_strict(segs, codes, return_dtype=pl.Int64).to_numpy()
-    wp = per_seg[g_idx, t["k"].to_numpy().astype(np.int64)]
+    g_idx = (
+        t["segment"]
+        .replace_strict(segs, codes, default=len(segs), return_dtype=pl.Int64)
+        .to_numpy()
+    )
+    wp = padded[g_idx, t["k"].to_numpy().astype(np.int64)]
     return (
         t.with_columns(pl.Series("weighted_pipeline", wp, pl.Float64))
         .select(

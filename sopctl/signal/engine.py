@@ -27,6 +27,7 @@ from .frames import (
     LINE,
     FloatArr,
     Horizon,
+    IntArr,
     col_of,
     dense,
     fmt,
@@ -60,6 +61,9 @@ class DemandResult:
     findings: list[Finding]
     changes: pl.DataFrame  # item, segment, period, previous, final, change, change_pct
     deals: pl.DataFrame = field(default_factory=pl.DataFrame)  # weight and placement per deal row
+    # per source row, its cell as a number: (s × horizon + k) × len(COMPONENTS) + component;
+    # the written rounding (rounding.py) groups by it without joining on labels
+    source_cell: IntArr | None = None
     baseline_replaced_for: tuple[str, ...] = ()  # segments whose baseline the pipeline replaces
 
     @property
@@ -119,6 +123,8 @@ def build_demand(
     layers = [ovr_src, pipe_src, promo_src, ren_src]
     all_src = pl.concat(layers)
     all_src = all_src.sort(pl.col("s") * hz.size + pl.col("k"), maintain_order=True)
+    code = all_src["component"].cast(pl.Enum(COMPONENTS)).to_physical().to_numpy()
+    cell = (all_src["s"] * hz.size + all_src["k"]).to_numpy().astype(np.int64)
     findings = [
         *fit.findings,
         *pipe.findings,
@@ -136,6 +142,7 @@ def build_demand(
         findings=sorted(findings),
         changes=changes(plan, previous, top_changes),
         deals=pipe.deals,
+        source_cell=cell * len(COMPONENTS) + code.astype(np.int64),
         baseline_replaced_for=replaced,
     )
 

@@ -26,10 +26,10 @@ from ..findings import Finding, finding
 from ..schemas.charter import PipelineRules
 from ..tables.check import Table
 from .codes import frame_findings
-from .compare import coverage, coverage_summary
-from .frames import LINE, col_of, dense, fmt, horizon_of, ord_col, series_index, table, usable
+from .compare import COVERAGE_SCHEMA, coverage_summary, segment_coverage
+from .frames import LINE, col_of, fmt, horizon_of, ord_col, table, usable
 from .history_checks import history_findings
-from .pipeline import pipeline_layer
+from .pipeline import segment_pipeline
 
 if TYPE_CHECKING:
     from ..previous_inputs import PreviousInputs
@@ -60,6 +60,8 @@ def input_hygiene(
         return out
     rules = ws.charter.pipeline
     out += deal_findings(table(ws, "pipeline"), prev, rules, result.plan)
+    if result.coverage.height == 0:  # no targets this cycle: no coverage to compare
+        return out
     out += coverage_jumps(
         result.coverage,
         previous_coverage(prev),
@@ -275,11 +277,13 @@ def _large_new(
 
 def previous_coverage(prev: PreviousInputs) -> pl.DataFrame:
     """The previous cycle's pipeline coverage per segment and period, as `sopctl demand`
-    computes it (its deals weighted and placed on its own horizon, by today's rules)."""
-    deals = usable(prev.pipeline, ["item", "segment"])
-    index = series_index([] if deals is None else [deals])
-    layer = pipeline_layer(prev.pipeline, prev.rules, index, prev.hz)
-    return coverage(prev.targets, index, prev.hz, dense(layer.sources, index.height, prev.hz))
+    computes it (its deals weighted and placed on its own horizon, by its own rules); the
+    deals are summed per segment and period only when the cycle has targets."""
+    targets = usable(prev.targets, ["segment", ord_col("period"), "target"])
+    if targets is None or targets.height == 0:
+        return pl.DataFrame(schema=COVERAGE_SCHEMA)
+    segs, per_seg = segment_pipeline(prev.pipeline, prev.rules, prev.hz)
+    return segment_coverage(prev.targets, prev.hz, segs, per_seg)
 
 
 def coverage_jumps(

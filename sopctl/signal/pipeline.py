@@ -76,13 +76,18 @@ def period_labels(ords: pl.Series, hz: Horizon) -> pl.Series:
     )
 
 
-def pipeline_layer(
-    t: Table | None, rules: PipelineRules | None, index: pl.DataFrame, hz: Horizon
-) -> PipelineLayer:
+def _settings(rules: PipelineRules | None) -> tuple[int, int, float, int]:
+    """close_to_demand_lag, max_slips, unhealthy_weight, expire_after_periods."""
+    if rules is None:
+        return 0, DEFAULT_MAX_SLIPS, DEFAULT_UNHEALTHY, DEFAULT_EXPIRE
+    r = rules
+    return r.close_to_demand_lag, r.max_slips, r.unhealthy_weight, r.expire_after_periods
+
+
+def _weighted(df: pl.DataFrame, rules: PipelineRules | None, hz: Horizon) -> pl.DataFrame:
+    """The deal rows with a probability, in file order: weight, health, first period
+    (`start`), periods in the horizon (`n_in`), units a period (`per`), kept and dropped."""
     co = ord_col("close_period")
-    df = usable(t, ["deal_id", "item", "segment", "stage", "quantity", co])
-    if t is None or df is None or df.height == 0:
-        return PipelineLayer(empty_sources(), pl.DataFrame(schema=DEALS_SCHEMA), [])
     df = with_optional(
         df, {"ship_periods": pl.Int64, "probability": pl.Float64, "slip_count": pl.Int64}
     )
@@ -93,13 +98,9 @@ def pipeline_layer(
         },
         schema={"stage": pl.String, "stage_probability": pl.Float64},
     )
-    lag = rules.close_to_demand_lag if rules else 0
-    max_slips = rules.max_slips if rules else DEFAULT_MAX_SLIPS
-    unhealthy = rules.unhealthy_weight if rules else DEFAULT_UNHEALTHY
-    expire = rules.expire_after_periods if rules else DEFAULT_EXPIRE
-    d = (
-        attach_series(df, index)
-        .join(stages, on="stage", how="left", maintain_order="left")
+    lag, max_slips, unhealthy, expire = _settings(rules)
+    return (
+        df.join(stages, on="stage", how="left", maintain_order="left")
         .with_columns(
             pl.coalesce("probability", "stage_probability").alias("p"),
             pl.col("ship_periods").fill_null(1).clip(lower_bound=1).alias("ship"),
@@ -134,8 +135,19 @@ def pipeline_layer(
             (pl.col("per") * (pl.col("ship") - pl.col("n_in"))).alias("dropped"),
         )
     )
+
+
+def pipeline_layer(
+    t: Table | None, rules: PipelineRules | None, index: pl.DataFrame, hz: Horizon
+) -> PipelineLayer:
+    co = ord_col("close_period")
+    df = usable(t, ["deal_id", "item", "segment", "stage", "quantity", co])
+    if t is None or df is None or df.height == 0:
+        return PipelineLayer(empty_sources(), pl.DataFrame(schema=DEALS_SCHEMA), [])
+    _, max_slips, unhealthy, expire = _settings(rules)
+    d = _weighted(df, rules, hz)
     sources = (
-        d.filter((pl.col("n_in") > 0) & ~pl.col("expired"))
+        attach_series(d.filter((pl.col("n_in") > 0) & ~pl.col("expired")), index)
         .with_columns(pl.int_ranges(0, pl.col("n_in"), dtype=pl.Int64).alias("i"))
         .explode("i")
         .select(
@@ -167,6 +179,30 @@ def pipeline_layer(
     )
     findings = _findings(t, d.filter(~pl.col("expired")), hz, max_slips, unhealthy)
     return PipelineLayer(sources, deals, findings + _expired(t, d, hz, expire))
+
+
+def segment_pipeline(
+    t: Table | None, rules: PipelineRules | None, hz: Horizon
+) -> tuple[list[str], FloatArr]:
+    """The weighted pipeline per segment (sorted) × horizon period, as `pipeline_layer` places
+    it (the same deals, weights and periods), summed from the deal rows: no row per period,
+    no series index (the previous cycle's coverage needs no more)."""
+    co = ord_col("close_period")
+    df = usable(t, ["deal_id", "item", "segment", "stage", "quantity", co])
+    if df is None or df.height == 0:
+        return [], np.zeros((0, hz.size))
+    d = _weighted(df, rules, hz).filter((pl.col("n_in") > 0) & ~pl.col("expired"))
+    segs = sorted(set(d["segment"].to_list()))
+    g = d["segment"].replace_strict(segs, list(range(len(segs))), return_dtype=pl.Int64)
+    cell = g.to_numpy() * hz.size + (d["start"] - hz.first).to_numpy().astype(np.int64)
+    n_in, per = d["n_in"].to_numpy(), d["per"].to_numpy().astype(np.float64)
+    total = np.zeros(len(segs) * hz.size)
+    rows, i = np.flatnonzero(n_in > 0), 0
+    while rows.size:  # the i-th period of every deal that ships in more than i periods
+        total += np.bincount(cell[rows] + i, weights=per[rows], minlength=total.size)
+        i += 1
+        rows = rows[n_in[rows] > i]
+    return segs, total.reshape(len(segs), hz.size)
 
 
 def _findings(

@@ -8,15 +8,81 @@ decimal: every row is first rounded down, and the units the cell still lacks to 
 written plan value go, one each, to the rows with the largest remainders (ties to the earlier
 row in the file order of the sources: file, line). The plan's own values are never changed.
 A cell with one source row keeps that row rounded as before (its value is the plan's).
+
+The work is done on integer cell ids in NumPy (`apportion`): the engine knows each source
+row's series, period and component as numbers before any label is attached
+(`DemandResult.source_cell`), so millions of rows need no join on text columns.
+`apportioned` does the same for a labelled frame (tests, a result built by hand).
 """
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 from ..results import DECIMALS
+from .frames import FloatArr, IntArr
 
-CELL = ["item", "segment", "period", "component"]
+
+def written_units(plan: pl.DataFrame, components: list[str], decimals: int = DECIMALS) -> IntArr:
+    """(components × plan rows): each value as csv_bytes writes it, in units of the last
+    decimal (a component the plan lacks is 0)."""
+    scale = 10**decimals
+    exprs = [
+        (pl.col(c).cast(pl.Float64).round(decimals) * scale).round(0).cast(pl.Int64).alias(c)
+        if c in plan.columns
+        else pl.lit(0, pl.Int64).alias(c)
+        for c in components
+    ]
+    if not components:
+        return np.zeros((0, plan.height), dtype=np.int64)
+    return np.asarray(plan.select(exprs).to_numpy().T, dtype=np.int64).reshape(
+        len(components), plan.height
+    )
+
+
+def apportion(units: FloatArr, cell: IntArr, target: IntArr, decimals: int = DECIMALS) -> FloatArr:
+    """`units` on the grid of `decimals` places, the rows of each `cell` id summing to their
+    `target` (the cell's written value in units of the last decimal, the same on each of its
+    rows); a row alone in its cell keeps its value. Rows are ranked within their cell by
+    remainder, largest first, ties to the earlier row."""
+    n = units.size
+    if n == 0:
+        return units.copy()
+    scale = 10**decimals
+    x = units * scale
+    floor = np.floor(x)
+    rem = x - floor
+    order = np.lexsort((-rem, cell))  # stable: equal remainders keep the row order
+    c = cell[order]
+    starts = np.flatnonzero(np.concatenate(([True], c[1:] != c[:-1])))
+    sizes = np.diff(np.append(starts, n))
+    first = np.repeat(starts, sizes)
+    rank = np.arange(n) - first
+    f = floor[order]
+    short = target[order] - np.repeat(np.add.reduceat(f, starts), sizes)
+    shared = np.repeat(sizes > 1, sizes)
+    out = np.empty_like(units)
+    # × (1 / scale), not ÷ scale: the last bit as the rounding has always written it
+    out[order] = np.where(shared, (f + (rank < short)) * (1 / scale), units[order])
+    return out
+
+
+def apportioned_cells(
+    sources: pl.DataFrame,
+    cell: IntArr,
+    plan: pl.DataFrame,
+    components: list[str],
+    decimals: int = DECIMALS,
+) -> pl.DataFrame:
+    """`apportioned` for the engine's sources: `cell` per row is (plan row × len(components)
+    + the component's position in `components`), the plan's rows being its cells in order."""
+    if sources.height == 0:
+        return sources
+    n = len(components)
+    target = written_units(plan, components, decimals)[cell % n, cell // n]
+    units = sources["units"].to_numpy().astype(np.float64)
+    return sources.with_columns(pl.Series("units", apportion(units, cell, target, decimals)))
 
 
 def apportioned(
@@ -24,43 +90,21 @@ def apportioned(
 ) -> pl.DataFrame:
     """`sources` (item, segment, period, component, units, ...) with `units` on the grid of
     `decimals` places, each cell's rows summing exactly to its component in `plan` as written;
-    rows, their order and every other column unchanged."""
+    rows, their order and every other column unchanged. (Labels are mapped onto the plan's
+    rows by a join: the engine's sources carry integer cells and skip it.)"""
     if sources.height == 0:
         return sources
-    scale = 10**decimals
-    rows = sources.with_row_index("_row").with_columns(pl.len().over(CELL).alias("_n"))
-    many = rows.filter(pl.col("_n") > 1)
-    if many.height == 0:
-        return sources
-    comps = sorted(set(many["component"].unique().to_list()))
-    target = (
-        plan.select("item", "segment", "period", *comps)
-        .unpivot(index=["item", "segment", "period"], variable_name="component", value_name="t")
-        .with_columns(
-            # the plan's value as csv_bytes writes it, in units of the last decimal
-            (pl.col("t").round(decimals) * scale).round(0).cast(pl.Int64).alias("_target")
-        )
-        .drop("t")
-    )
-    scaled = pl.col("units") * scale
-    shares = (
-        many.select("_row", *CELL, scaled.floor().alias("_floor"), scaled.alias("_x"))
-        .join(target, on=CELL, how="left")
-        .with_columns(
-            (pl.col("_x") - pl.col("_floor")).alias("_rem"),
-            (pl.col("_target") - pl.col("_floor").sum().over(CELL)).alias("_short"),
-        )
-        .sort([*CELL, "_rem", "_row"], descending=[False] * len(CELL) + [True, False])
-        .with_columns(pl.int_range(pl.len()).over(CELL).alias("_rank"))
-        .select(
-            "_row",
-            (
-                (pl.col("_floor") + (pl.col("_rank") < pl.col("_short")).cast(pl.Float64)) / scale
-            ).alias("_units"),
-        )
-    )
-    return (
-        rows.join(shares, on="_row", how="left", maintain_order="left")
-        .with_columns(pl.coalesce("_units", "units").alias("units"))
-        .select(sources.columns)
-    )
+    comps = sorted(set(sources["component"].unique().to_list()))
+    key = ["item", "segment", "period"]
+    pos = sources.select(key).join(
+        plan.select(key).with_row_index("_pos"), on=key, how="left", maintain_order="left"
+    )["_pos"]
+    codes = list(range(len(comps)))
+    code = sources["component"].replace_strict(comps, codes, return_dtype=pl.Int64)
+    known = pos.is_not_null().to_numpy()
+    p = pos.fill_null(0).cast(pl.Int64).to_numpy()
+    k = code.to_numpy()
+    target = written_units(plan, comps, decimals)[k, p]
+    units = sources["units"].to_numpy().astype(np.float64)
+    cell = np.where(known, p * len(comps) + k, -1 - np.arange(units.size))  # unknown: alone
+    return sources.with_columns(pl.Series("units", apportion(units, cell, target, decimals)))
