@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pytest
 from polars.testing import assert_frame_equal
 
 from sopctl.previous_inputs import previous_inputs
@@ -15,7 +16,8 @@ from sopctl.signal.frames import dense, series_index, usable
 from sopctl.signal.hygiene import previous_coverage
 from sopctl.signal.pipeline import pipeline_layer
 from sopctl.validate import load_workspace
-from tests.test_signal_hygiene import HEADER, PREVIOUS, two_cycles
+from tests.helpers import run
+from tests.test_signal_hygiene import HEADER, PREVIOUS, hygiene, two_cycles
 
 TARGETS = (
     "segment,period,target\nstrategic,2027-02,100\nstrategic,2027-03,100\n"
@@ -60,3 +62,27 @@ def test_previous_coverage_is_the_pipeline_layer_summed_per_segment(tmp_path: Pa
     assert want.height == 4  # 2027-07 lies after 2026-12's horizon
     assert (want["weighted_pipeline"] > 0).all()
     assert_frame_equal(got, want, check_exact=False, rel_tol=1e-12, abs_tol=1e-9)
+
+
+COVERED = HEADER + (
+    "D-010,Hotel,P-100,strategic,committed,100,2027-02,1,0\n"
+    "D-011,India,P-200,standard,committed,100,2027-02,1,0\n"
+)
+
+
+@pytest.mark.parametrize("broken", ["missing", "no quantity column"])
+def test_no_coverage_comparison_when_the_previous_pipeline_cannot_be_read(
+    tmp_path: Path, broken: str
+) -> None:
+    """Targets in both cycles, deals only readable in this one: the previous coverage is
+    unknown, not 0, so no SOP745 "from none" for every segment (nor any deal warning)."""
+    targets = "segment,period,target\nstrategic,2027-03,100\nstandard,2027-03,100\n"
+    repo = two_cycles(tmp_path / "plan", COVERED, previous=COVERED, targets=targets)
+    assert hygiene(repo, "2027-01") == []  # readable: compared, nothing changed
+    old = repo / "cycles" / "2026-12" / "inputs" / "pipeline.csv"
+    if broken == "missing":
+        old.rename(old.with_name("pipeline.csv.bak"))
+    else:
+        old.write_text(COVERED.replace(",quantity", ",qty"))
+    assert hygiene(repo, "2027-01") == []
+    assert run(["demand", "2027-01"], cwd=repo).code == 0

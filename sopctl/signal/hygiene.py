@@ -29,7 +29,7 @@ from .codes import frame_findings
 from .compare import COVERAGE_SCHEMA, coverage_summary, segment_coverage
 from .frames import LINE, col_of, fmt, horizon_of, ord_col, table, usable
 from .history_checks import history_findings
-from .pipeline import segment_pipeline
+from .pipeline import DEAL_COLUMNS, segment_pipeline
 
 if TYPE_CHECKING:
     from ..previous_inputs import PreviousInputs
@@ -62,9 +62,12 @@ def input_hygiene(
     out += deal_findings(table(ws, "pipeline"), prev, rules, result.plan)
     if result.coverage.height == 0:  # no targets this cycle: no coverage to compare
         return out
+    before = previous_coverage(prev)
+    if before is None:  # the previous pipeline cannot be read: no comparison (docs/signal.md)
+        return out
     out += coverage_jumps(
         result.coverage,
-        previous_coverage(prev),
+        before,
         lambda: _segment_rows(table(ws, "pipeline"), result.deals, table(ws, "targets")),
         prev.cycle,
         float(setting(rules, "max_coverage_jump")),
@@ -275,10 +278,13 @@ def _large_new(
     )
 
 
-def previous_coverage(prev: PreviousInputs) -> pl.DataFrame:
+def previous_coverage(prev: PreviousInputs) -> pl.DataFrame | None:
     """The previous cycle's pipeline coverage per segment and period, as `sopctl demand`
-    computes it (its deals weighted and placed on its own horizon, by its own rules); the
-    deals are summed per segment and period only when the cycle has targets."""
+    computes it (its deals weighted and placed on its own horizon, by today's rules); the
+    deals are summed per segment and period only when the cycle has targets. None when its
+    pipeline cannot be read (no file, a missing column): its coverage is unknown, not 0."""
+    if usable(prev.pipeline, DEAL_COLUMNS) is None:
+        return None
     targets = usable(prev.targets, ["segment", ord_col("period"), "target"])
     if targets is None or targets.height == 0:
         return pl.DataFrame(schema=COVERAGE_SCHEMA)

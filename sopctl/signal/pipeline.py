@@ -43,6 +43,8 @@ from .frames import (
 DEFAULT_MAX_SLIPS = int(PipelineRules.model_fields["max_slips"].default)
 DEFAULT_UNHEALTHY = float(PipelineRules.model_fields["unhealthy_weight"].default)
 DEFAULT_EXPIRE = int(PipelineRules.model_fields["expire_after_periods"].default)
+# the columns a deal row needs to count (a row with one of them empty is reported, not counted)
+DEAL_COLUMNS = ["deal_id", "item", "segment", "stage", "quantity", ord_col("close_period")]
 DEALS_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "deal_id": pl.String,
     "item": pl.String,
@@ -140,8 +142,7 @@ def _weighted(df: pl.DataFrame, rules: PipelineRules | None, hz: Horizon) -> pl.
 def pipeline_layer(
     t: Table | None, rules: PipelineRules | None, index: pl.DataFrame, hz: Horizon
 ) -> PipelineLayer:
-    co = ord_col("close_period")
-    df = usable(t, ["deal_id", "item", "segment", "stage", "quantity", co])
+    df = usable(t, DEAL_COLUMNS)
     if t is None or df is None or df.height == 0:
         return PipelineLayer(empty_sources(), pl.DataFrame(schema=DEALS_SCHEMA), [])
     _, max_slips, unhealthy, expire = _settings(rules)
@@ -187,8 +188,7 @@ def segment_pipeline(
     """The weighted pipeline per segment (sorted) × horizon period, as `pipeline_layer` places
     it (the same deals, weights and periods), summed from the deal rows: no row per period,
     no series index (the previous cycle's coverage needs no more)."""
-    co = ord_col("close_period")
-    df = usable(t, ["deal_id", "item", "segment", "stage", "quantity", co])
+    df = usable(t, DEAL_COLUMNS)
     if df is None or df.height == 0:
         return [], np.zeros((0, hz.size))
     d = _weighted(df, rules, hz).filter((pl.col("n_in") > 0) & ~pl.col("expired"))
