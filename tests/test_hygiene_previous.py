@@ -86,3 +86,31 @@ def test_no_coverage_comparison_when_the_previous_pipeline_cannot_be_read(
         old.write_text(COVERED.replace(",quantity", ",qty"))
     assert hygiene(repo, "2027-01") == []
     assert run(["demand", "2027-01"], cwd=repo).code == 0
+
+
+WON_LOST = "    - {id: won, probability: 1.0}\n    - {id: lost, probability: 0.0}\n"
+
+
+def test_won_and_lost_deals_are_not_judged_as_inflated(tmp_path: Path) -> None:
+    """Stages won (1.0) and lost (0.0) beside qualified, proposal, committed. D-001 proposal →
+    won is a deal closing, no stage jump (no SOP743); D-002 lost with its close moved and no
+    slip counted (no SOP740); D-003 won with its quantity grown 90 → 200 (no SOP742); D-004,
+    won in both cycles, with its slip count reset (no SOP741); D-005, new and lost, 5,000 units
+    (no SOP744). D-006, new and open (qualified), 631 units: still SOP744."""
+    previous = PREVIOUS + "D-004,Echo,P-200,standard,won,50,2027-01,1,2\n"
+    now = HEADER + (
+        "D-001,Borealis,P-100,strategic,won,200,2027-01,2,1\n"
+        "D-002,Cobalt,P-200,standard,lost,300,2027-04,3,0\n"
+        "D-003,Delta Works,P-200,strategic,won,200,2027-03,1,2\n"
+        "D-004,Echo,P-200,standard,won,50,2027-01,1,0\n"
+        "D-005,Foxtrot,P-100,standard,lost,5000,2027-04,1,0\n"
+        "D-006,Golf,P-100,standard,qualified,631,2027-04,1,0\n"
+    )
+    repo = two_cycles(tmp_path / "plan", now, previous=previous, moving_average=True)
+    charter = repo / "charters" / "acme.yaml"
+    text = charter.read_text()
+    stages = "    - {id: committed, probability: 0.9}\n"
+    charter.write_text(text.replace(stages, stages + WON_LOST, 1))
+    fs = hygiene(repo, "2027-01")
+    assert [(f.code, f.line) for f in fs] == [("SOP744", 7)]
+    assert "deal D-006 (P-100, standard) is new since cycle 2026-12" in fs[0].message

@@ -13,6 +13,10 @@ SOP745  a segment's pipeline coverage grew by more than pipeline.max_coverage_ju
 SOP747, SOP748  the demand history (history_checks.py); SOP746, expired deals, pipeline.py
 
 A deal row is matched to the previous cycle's by (deal_id, item), the pipeline table's key.
+SOP740-SOP742 and SOP744 judge open deals only (probability strictly between 0 and 1: the
+deal's, else its stage's, as pipeline.py counts them): a won deal is an order, a lost one adds
+nothing, so neither is inflated. SOP743 leaves out a move into a stage at probability 1 or 0
+(closing a deal is no stage jump).
 """
 
 from __future__ import annotations
@@ -116,7 +120,11 @@ def deal_findings(
     if t is None or cur is None or old is None or prev.pipeline is None or cur.height == 0:
         return []
     cur, old = cur.with_columns(HASH), old.with_columns(HASH)
-    optional = {"slip_count": pl.Int64, "probability_reason": pl.String}
+    optional = {
+        "slip_count": pl.Int64,
+        "probability": pl.Float64,
+        "probability_reason": pl.String,
+    }
     cur = cur.with_columns(
         pl.lit(None, dtype).alias(c) for c, dtype in optional.items() if c not in cur.columns
     ).select(*KEY, "segment", "stage", "quantity", co, "close_period", *optional, LINE, "_h")
@@ -137,9 +145,15 @@ def deal_findings(
         pl.col(LINE).alias("was_line"),
     ).unique(subset="_h", keep="first")  # one per key (a duplicate was that cycle's error)
     ids, ranks = _stage_rank(rules)
+    probs = [s.probability for s in rules.stages] if rules else []
 
     def rank(col: str) -> pl.Expr:
         return pl.col(col).replace_strict(ids, ranks, default=None, return_dtype=pl.Int64)
+
+    stage_p = pl.col("stage").replace_strict(
+        [s.id for s in rules.stages] if rules else [], probs, default=None, return_dtype=pl.Float64
+    )
+    p = pl.coalesce("probability", stage_p)  # as pipeline.py weighs the deal
 
     # in file order: a left join keeps the order of `cur`, which is the file's
     d = cur.join(old, on="_h", how="left", maintain_order="left").with_columns(
@@ -149,16 +163,17 @@ def deal_findings(
         pl.col("slip_count").fill_null(0).alias("slips"),
         pl.col("quantity").cast(pl.Float64).alias("qty"),
         (rank("stage") - rank("was_stage")).alias("steps"),
+        ((p > 0) & (p < 1)).fill_null(False).alias("open"),
+        ((stage_p > 0) & (stage_p < 1)).fill_null(False).alias("open_stage"),
     )
     who = pl.format("deal {} ({}, {})", "deal_id", "item", "segment")
     was = pl.format(
         "in cycle {}, {}:{}", pl.lit(prev.cycle), pl.lit(prev.pipeline.path), "was_line"
     )
     out: list[Finding] = []
+    mine = pl.col("known") & pl.col("open")  # a won or lost deal is inflated by nothing
     moved = d.filter(
-        pl.col("known")
-        & (pl.col(co) > pl.col("was_close"))
-        & (pl.col("slips") <= pl.col("was_slips"))
+        mine & (pl.col(co) > pl.col("was_close")) & (pl.col("slips") <= pl.col("was_slips"))
     )
     out += frame_findings(
         t.path,
@@ -179,7 +194,7 @@ def deal_findings(
             pl.col("was_slips") + 1,
         ),
     )
-    down = d.filter(pl.col("known") & (pl.col("slips") < pl.col("was_slips")))
+    down = d.filter(mine & (pl.col("slips") < pl.col("was_slips")))
     out += frame_findings(
         t.path,
         col_of(t, "slip_count"),
@@ -197,9 +212,7 @@ def deal_findings(
     )
     factor = float(setting(rules, "max_quantity_growth"))
     grew = d.filter(
-        pl.col("known")
-        & (pl.col("was_quantity") > 0)
-        & (pl.col("qty") > factor * pl.col("was_quantity"))
+        mine & (pl.col("was_quantity") > 0) & (pl.col("qty") > factor * pl.col("was_quantity"))
     )
     out += frame_findings(
         t.path,
@@ -220,6 +233,7 @@ def deal_findings(
     )
     jumped = d.filter(
         pl.col("known")
+        & pl.col("open_stage")  # into won or lost: a deal closed, no stage jump
         & (pl.col("steps") > 1)
         & pl.col("probability_reason").fill_null("").str.strip_chars().eq("")
     )
@@ -239,7 +253,7 @@ def deal_findings(
             "steps",
         ),
     )
-    out += _large_new(t, d.filter(~pl.col("known")), prev.cycle, rules, plan)
+    out += _large_new(t, d.filter(~pl.col("known") & pl.col("open")), prev.cycle, rules, plan)
     return out
 
 
