@@ -11,7 +11,7 @@ import polars as pl
 
 from .findings import Finding, Report, Severity
 from .outputs import write_all
-from .results import csv_bytes, is_current, manifest, read_manifest
+from .results import csv_bytes, is_current, manifest, read_manifest, sha256
 from .signal.rounding import apportioned, apportioned_cells
 from .tables.refs import in_current_terms
 from .validate import Workspace, load_workspace
@@ -25,6 +25,7 @@ SOURCES = "demand_sources.csv"
 COVERAGE = "pipeline_coverage.csv"
 METHODS = "baseline_methods.csv"
 MANIFEST = "demand_manifest.json"
+PREVIOUS_INPUTS = "previous_inputs"  # the manifest's record of the previous cycle's files
 
 
 @dataclass
@@ -124,12 +125,24 @@ def demand_files(ws: Workspace, result: DemandResult) -> dict[str, bytes]:
     }
 
 
+def previous_digests(ws: Workspace) -> dict[str, str]:
+    """Digests of the previous cycle's files the input-hygiene warnings come from
+    (`previous_inputs.previous_files`), by path from the repository's root."""
+    from .previous_inputs import previous_files
+
+    files = previous_files(ws, previous_cycle(ws))
+    return {p.relative_to(ws.root).as_posix(): sha256(p) for p in files}
+
+
 def demand_outputs(ws: Workspace, result: DemandResult) -> dict[str, bytes]:
     """Every file of the demand view by name, its manifest included."""
     files = demand_files(ws, result)
-    # the build's warnings travel with the view: a reconcile that reuses it reports them too
+    # the build's warnings travel with the view: a reconcile that reuses it reports them too.
+    # Those against the previous cycle depend on its files: they are recorded beside the
+    # inputs (not among them: `inputs` is this cycle's, as a tag's record lists them)
     notes = [f.to_dict() for f in result.findings]
-    files[MANIFEST] = manifest(ws, "demand", files, {"findings": notes})
+    extra = {"findings": notes, PREVIOUS_INPUTS: previous_digests(ws)}
+    files[MANIFEST] = manifest(ws, "demand", files, extra)
     return files
 
 
@@ -167,7 +180,13 @@ def run_demand(
 
 
 def demand_is_current(ws: Workspace) -> bool:
-    return is_current(ws, ws.cycle_dir / "outputs", MANIFEST)
+    """The view matches this cycle's inputs and the previous cycle's files its warnings
+    were judged against (a manifest without that record is stale)."""
+    out = ws.cycle_dir / "outputs"
+    if not is_current(ws, out, MANIFEST):
+        return False
+    doc = read_manifest(out / MANIFEST) or {}
+    return doc.get(PREVIOUS_INPUTS) == previous_digests(ws)
 
 
 def recorded_findings(ws: Workspace) -> list[Finding]:

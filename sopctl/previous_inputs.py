@@ -110,14 +110,49 @@ def _needed(raw: RawTable, table: str) -> RawTable:
     return replace(raw, frame=raw.frame.select(keep))
 
 
-def _read(root: Path, inputs_dir: Path, file: str, table: str, ch: Charter) -> RawTable | None:
-    """One declared input of the previous cycle, read raw; None when it cannot be."""
+def _target(root: Path, inputs_dir: Path, file: str) -> Path | None:
+    """Where a declared input of the previous cycle is, when it is a file sopctl reads."""
     rel = file.strip().removeprefix("./")
     if ".." in Path(rel).parts or Path(rel).is_absolute():
         return None
     target = inputs_dir / rel
-    shown = display(root, target)
-    if link_problem(root, target, shown) is not None or not target.is_file():
+    if link_problem(root, target, display(root, target)) is not None or not target.is_file():
         return None
+    return target
+
+
+def _read(root: Path, inputs_dir: Path, file: str, table: str, ch: Charter) -> RawTable | None:
+    """One declared input of the previous cycle, read raw; None when it cannot be."""
+    target = _target(root, inputs_dir, file)
+    if target is None:
+        return None
+    shown = display(root, target)
     raw, _ = read_raw(target, shown, CONTRACTS[table].names, ch.limits.max_input_mb * 2**20)
     return raw
+
+
+def previous_files(ws: Workspace, prev: str | None) -> list[Path]:
+    """The files of cycle `prev` that `previous_inputs` reads: its cycle.yaml, its charter
+    when it is not this cycle's, and its pipeline and targets files as it declares them. The
+    demand view records their digests, so editing them makes the view stale (its warnings
+    depend on them)."""
+    if prev is None or ws.charter is None or ws.cycle is None:
+        return []
+    root, where = ws.root, ws.root / "cycles" / prev
+    path = where / "cycle.yaml"
+    if not path.is_file():
+        return []
+    out = [path]
+    cy = load_model(root, path, Cycle)[0]
+    if cy is None:
+        return out
+    ch: Charter | None = ws.charter
+    if cy.charter != ws.cycle.charter:
+        path = root / "charters" / f"{cy.charter}.yaml"
+        ch = load_model(root, path, Charter)[0] if path.is_file() else None
+        out += [path] if path.is_file() else []
+    for decl in ch.inputs if ch is not None else []:
+        target = _target(root, where / "inputs", decl.file) if decl.table in TABLES else None
+        if target is not None and target not in out:
+            out.append(target)
+    return out

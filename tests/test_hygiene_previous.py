@@ -4,12 +4,14 @@ test_signal_hygiene (2026-12 planning 2027-01..2027-06, 2027-01 planning 2027-02
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
 import pytest
 from polars.testing import assert_frame_equal
 
+from sopctl.demand import demand_is_current
 from sopctl.previous_inputs import previous_inputs
 from sopctl.signal.compare import coverage
 from sopctl.signal.frames import dense, series_index, usable
@@ -114,3 +116,28 @@ def test_won_and_lost_deals_are_not_judged_as_inflated(tmp_path: Path) -> None:
     fs = hygiene(repo, "2027-01")
     assert [(f.code, f.line) for f in fs] == [("SOP744", 7)]
     assert "deal D-006 (P-100, standard) is new since cycle 2026-12" in fs[0].message
+
+
+def test_editing_the_previous_cycle_makes_the_demand_view_stale(tmp_path: Path) -> None:
+    """The warnings against the previous cycle depend on its pipeline: after it is edited
+    (D-003 had slipped 5 times, now 2: SOP741), the recorded view is no longer current, and
+    `sopctl reconcile` rebuilds it and reports the new warning rather than the old (none)."""
+    repo = two_cycles(tmp_path / "plan", PREVIOUS)
+    assert run(["demand", "2027-01"], cwd=repo).code == 0
+    manifest = repo / "cycles" / "2027-01" / "outputs" / "demand_manifest.json"
+    recorded = json.loads(manifest.read_text())
+    assert recorded["previous_inputs"].keys() == {
+        "cycles/2026-12/cycle.yaml",
+        "cycles/2026-12/inputs/pipeline.csv",
+    }
+    ws, _ = load_workspace(repo, "2027-01")
+    assert demand_is_current(ws)
+    old = repo / "cycles" / "2026-12" / "inputs" / "pipeline.csv"
+    old.write_text(old.read_text().replace("2027-03,1,2", "2027-03,1,5"))
+    assert not demand_is_current(ws)
+    res = run(["reconcile", "2027-01"], cwd=repo)
+    assert res.code == 0, res.out + res.err
+    assert "SOP741" in res.out + res.err
+    codes = {f["code"] for f in json.loads(manifest.read_text())["findings"]}
+    assert "SOP741" in codes
+    assert demand_is_current(ws)
