@@ -1,6 +1,7 @@
 """The input-hygiene comparison with the previous cycle (SOP740-SOP745): what it reads of that
 cycle, when it runs, and which deals it judges. Two cycles of the minimal example as in
-test_signal_hygiene (2026-12 planning 2027-01..2027-06, 2027-01 planning 2027-02..2027-07)."""
+test_signal_hygiene (2026-12 planning 2027-01..2027-06, 2027-01 planning 2027-02..2027-07).
+Last, the expiry of a charter without a pipeline section."""
 
 from __future__ import annotations
 
@@ -8,15 +9,20 @@ import json
 import random
 from pathlib import Path
 
+import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from sopctl import periods
 from sopctl.demand import demand_is_current
 from sopctl.previous_inputs import previous_inputs
 from sopctl.signal.compare import coverage
-from sopctl.signal.frames import dense, series_index, usable
+from sopctl.signal.frames import LINE, Horizon, dense, series_index, usable
 from sopctl.signal.hygiene import previous_coverage
 from sopctl.signal.pipeline import pipeline_layer
+from sopctl.tables.check import Table
+from sopctl.tables.contracts import CONTRACTS
+from sopctl.tables.refs import ord_col
 from sopctl.validate import load_workspace
 from tests.helpers import run
 from tests.test_signal_hygiene import HEADER, PREVIOUS, hygiene, two_cycles
@@ -141,3 +147,33 @@ def test_editing_the_previous_cycle_makes_the_demand_view_stale(tmp_path: Path) 
     codes = {f["code"] for f in json.loads(manifest.read_text())["findings"]}
     assert "SOP741" in codes
     assert demand_is_current(ws)
+
+
+@pytest.mark.parametrize(("bucket", "expired"), [("week", False), ("month", True)])
+def test_without_pipeline_rules_deals_expire_by_the_buckets_default(
+    bucket: periods.Bucket, expired: bool
+) -> None:
+    """A charter without a pipeline section: the schema's defaults, 13 periods on a weekly
+    charter and 3 on a monthly one. A deal due 5 periods before the cycle period has expired
+    only on the monthly one."""
+    contract = CONTRACTS["pipeline"]
+    co = ord_col("close_period")
+    now = 1000
+    frame = pl.DataFrame(
+        {
+            "deal_id": ["D-1"],
+            "item": ["A"],
+            "segment": ["s"],
+            "stage": ["open"],
+            "quantity": [100.0],
+            "close_period": [periods.from_ordinal(now - 5, bucket)],
+            co: [now - 5],
+            "probability": [0.5],
+            LINE: [2],
+        }
+    )
+    table = Table(contract, "pipeline.csv", frame, list(frame.columns))
+    index = series_index([frame])
+    layer = pipeline_layer(table, None, index, Horizon(now + 1, 4, bucket, 0, now))
+    assert layer.deals["weight"].to_list() == [0.0 if expired else 0.25]
+    assert [f.code for f in layer.findings] == ["SOP746" if expired else "SOP704"]

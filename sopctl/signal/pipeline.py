@@ -23,7 +23,7 @@ import numpy as np
 import polars as pl
 
 from ..findings import Finding, finding
-from ..schemas.charter import PipelineRules
+from ..schemas.charter import WEEKS_PER_QUARTER, PipelineRules
 from ..tables.check import Table
 from .codes import frame_findings
 from .frames import (
@@ -42,7 +42,9 @@ from .frames import (
 
 DEFAULT_MAX_SLIPS = int(PipelineRules.model_fields["max_slips"].default)
 DEFAULT_UNHEALTHY = float(PipelineRules.model_fields["unhealthy_weight"].default)
-DEFAULT_EXPIRE = int(PipelineRules.model_fields["expire_after_periods"].default)
+# without a pipeline section, the schema's own defaults: 3 months, 13 weeks (charter.py)
+DEFAULT_EXPIRE = {"month": int(PipelineRules.model_fields["expire_after_periods"].default)}
+DEFAULT_EXPIRE["week"] = WEEKS_PER_QUARTER
 # the columns a deal row needs to count (a row with one of them empty is reported, not counted)
 DEAL_COLUMNS = ["deal_id", "item", "segment", "stage", "quantity", ord_col("close_period")]
 DEALS_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
@@ -78,10 +80,10 @@ def period_labels(ords: pl.Series, hz: Horizon) -> pl.Series:
     )
 
 
-def _settings(rules: PipelineRules | None) -> tuple[int, int, float, int]:
+def _settings(rules: PipelineRules | None, hz: Horizon) -> tuple[int, int, float, int]:
     """close_to_demand_lag, max_slips, unhealthy_weight, expire_after_periods."""
     if rules is None:
-        return 0, DEFAULT_MAX_SLIPS, DEFAULT_UNHEALTHY, DEFAULT_EXPIRE
+        return 0, DEFAULT_MAX_SLIPS, DEFAULT_UNHEALTHY, DEFAULT_EXPIRE[hz.bucket]
     r = rules
     return r.close_to_demand_lag, r.max_slips, r.unhealthy_weight, r.expire_after_periods
 
@@ -100,7 +102,7 @@ def _weighted(df: pl.DataFrame, rules: PipelineRules | None, hz: Horizon) -> pl.
         },
         schema={"stage": pl.String, "stage_probability": pl.Float64},
     )
-    lag, max_slips, unhealthy, expire = _settings(rules)
+    lag, max_slips, unhealthy, expire = _settings(rules, hz)
     return (
         df.join(stages, on="stage", how="left", maintain_order="left")
         .with_columns(
@@ -145,7 +147,7 @@ def pipeline_layer(
     df = usable(t, DEAL_COLUMNS)
     if t is None or df is None or df.height == 0:
         return PipelineLayer(empty_sources(), pl.DataFrame(schema=DEALS_SCHEMA), [])
-    _, max_slips, unhealthy, expire = _settings(rules)
+    _, max_slips, unhealthy, expire = _settings(rules, hz)
     d = _weighted(df, rules, hz)
     sources = (
         attach_series(d.filter((pl.col("n_in") > 0) & ~pl.col("expired")), index)
