@@ -145,11 +145,17 @@ LEAD_TIME = re.compile(r"lead[\s-]*times?", re.IGNORECASE)
 
 
 def mentions(text: str, names: dict[str, dict[str, str]]) -> list[tuple[str, str]]:
-    """(kind, key) of every name the text mentions (`_pattern`), in kind and name order."""
+    """(kind, key) of every name the text mentions (`_pattern`), in kind and name order. A
+    name whose parts do not all occur in the lower-cased text cannot match, so only the few
+    that do are compiled (a cycle names thousands of items; an assumption, a handful)."""
+    low = text.lower()
     found = []
     for kind, table in names.items():
         for name, key in sorted(table.items()):
-            if name.strip() and _pattern(name).search(text):
+            parts = re.split(r"[\s_-]+", name.strip().lower())
+            if not name.strip() or not all(p in low for p in parts):
+                continue
+            if _pattern(name).search(text):
                 found.append((kind, key))
     return list(dict.fromkeys(found))
 
