@@ -63,13 +63,9 @@ def previous_inputs(ws: Workspace, prev: str | None) -> PreviousInputs | None:
     if prev is None or ws.charter is None or ws.cycle is None:
         return None
     root = ws.root
-    cy, _, _ = load_model(root, root / "cycles" / prev / "cycle.yaml", Cycle)
+    _, cy, _, ch = _frame(ws, prev)
     if cy is None:
         return None
-    ch: Charter | None = ws.charter
-    if cy.charter != ws.cycle.charter:
-        path = root / "charters" / f"{cy.charter}.yaml"
-        ch = load_model(root, path, Charter)[0] if path.is_file() else None
     bucket = ws.charter.cadence.bucket
     if ch is None or ch.cadence.bucket != bucket:
         return None  # periods of another length: no deal or coverage compares
@@ -139,20 +135,28 @@ def previous_files(ws: Workspace, prev: str | None) -> list[Path]:
     if prev is None or ws.charter is None or ws.cycle is None:
         return []
     root, where = ws.root, ws.root / "cycles" / prev
-    path = where / "cycle.yaml"
+    path, cy, charter_path, ch = _frame(ws, prev)
     if not path.is_file():
         return []
-    out = [path]
-    cy = load_model(root, path, Cycle)[0]
     if cy is None:
-        return out
-    ch: Charter | None = ws.charter
-    if cy.charter != ws.cycle.charter:
-        path = root / "charters" / f"{cy.charter}.yaml"
-        ch = load_model(root, path, Charter)[0] if path.is_file() else None
-        out += [path] if path.is_file() else []
+        return [path]
+    out = [path] + ([charter_path] if charter_path is not None else [])
     for decl in ch.inputs if ch is not None else []:
         target = _target(root, where / "inputs", decl.file) if decl.table in TABLES else None
         if target is not None and target not in out:
             out.append(target)
     return out
+
+
+def _frame(ws: Workspace, prev: str) -> tuple[Path, Cycle | None, Path | None, Charter | None]:
+    """Cycle `prev`'s cycle.yaml path and model, and its charter: this cycle's when it names
+    the same, else its own file (path and model; both None when that file is missing)."""
+    root = ws.root
+    path = root / "cycles" / prev / "cycle.yaml"
+    cy = load_model(root, path, Cycle)[0] if path.is_file() else None
+    if cy is None or ws.cycle is None or cy.charter == ws.cycle.charter:
+        return path, cy, None, ws.charter
+    charter_path = root / "charters" / f"{cy.charter}.yaml"
+    if not charter_path.is_file():
+        return path, cy, None, None
+    return path, cy, charter_path, load_model(root, charter_path, Charter)[0]
