@@ -36,6 +36,14 @@ def test_the_csv_id_rule_is_the_yaml_id_rule(value: str) -> None:
         ("ПУМП", None),
         ("x" * 65, None),
         ("P-100", None),  # already an id: nothing to suggest
+        # letters spelt in A-Z, never dropped: a dropped letter can make the id another one's
+        ("PUMPE-GROß", "PUMPE-GROSS"),
+        ("Straße 5", "Strasse-5"),
+        ("Ærø", "AEro"),
+        ("Łódź", "Lodz"),
+        ("ŒUF Ø2", "OEUF-O2"),
+        ("泵-01", None),  # no A-Z spelling: not '01'
+        ("ПУМП-1", None),
     ],
 )
 def test_suggestion(value: str, want: str | None) -> None:

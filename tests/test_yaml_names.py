@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from sopctl.findings import Finding
 from sopctl.scenarios.load import load_scenarios
 from sopctl.scenarios.select import ids_of, select
@@ -101,3 +103,33 @@ def test_a_scenario_names_the_item_by_its_alias(tmp_path: Path) -> None:
     sc = load_scenarios(ws, None)[0]["s"]
     sel, _ = select(ids_of(ws), sc.file.overlays[0], sc.doc, 0)
     assert sel.items == [VALVE]
+
+
+# (items added to items.csv, the item of the SOP241 asked about, the alias it must advise,
+# whether that alias is a placeholder); letters are spelt in A-Z, never dropped, and an alias
+# that would lose letters or name another item is a placeholder instead
+SUGGESTED = [
+    (["PUMPE-GROß"], "PUMPE-GROß", "PUMPE-GROSS", False),
+    (["Pumpé 1"], "Pumpé 1", "Pumpe-1", False),
+    (["泵-01", "01"], "泵-01", "ITEM-1", True),  # not '01', another item
+    (["PUMPE-GROß", "pumpe-gross"], "PUMPE-GROß", "ITEM-1", True),
+    (["P 1", "P/1"], "P/1", "ITEM-1", True),  # 'P 1' came first in sorted order: 'P-1' is its
+    (["泵-01", "ITEM-1"], "泵-01", "ITEM-2", True),
+]
+
+
+@pytest.mark.parametrize(
+    ("ids", "item", "alias", "placeholder"),
+    SUGGESTED,
+    ids=[f"{c[1]}->{c[2]}" for c in SUGGESTED],
+)
+def test_sop241_advises_an_alias_that_keeps_every_letter(
+    tmp_path: Path, ids: list[str], item: str, alias: str, placeholder: bool
+) -> None:
+    rows = "".join(f"{i},f,v,1,2,0,0.1\n" for i in ids)
+    _, found = load(tmp_path, {"items.csv": ITEMS + rows})
+    (f,) = [f for f in found if f.code == "SOP241" and f.message.startswith(f"'{item}'")]
+    assert f"aliases: [{alias}]}}" in f.message, f.message
+    assert ("placeholder" in f.message) == placeholder, f.message
+    if not placeholder:
+        assert f.message.endswith(f"then write '{alias}' there"), f.message

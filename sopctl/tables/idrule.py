@@ -58,15 +58,65 @@ def _why(value: str) -> str:
     return f"it starts with '{value[0]}'"
 
 
-def suggestion(value: str) -> str | None:
-    """The id a person most likely meant: accents and invisible characters dropped, other
-    characters that ids cannot hold as '-'; None when that is no valid id either."""
+# letters NFKD leaves whole, with the A-Z spelling their languages use when they cannot
+# write them (German ß as ss, Danish Æ Ø, French Œ, Polish Ł, ...)
+_SPELT = str.maketrans(
+    {
+        "ß": "ss", "ẞ": "SS", "Æ": "AE", "æ": "ae", "Ø": "O", "ø": "o", "Œ": "OE", "œ": "oe",
+        "Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Þ": "TH", "þ": "th", "ı": "i",
+    }
+)  # fmt: skip
+
+
+def suggestion(value: str, taken: Iterable[str] = ()) -> str | None:
+    """The id a person most likely meant: letters spelt in A-Z (é as e, ß as ss, Ø as O),
+    invisible characters dropped, other characters that ids cannot hold as '-'. None when
+    that loses something or names another id: a letter or digit remains that has no A-Z
+    spelling (泵, П; dropping it could make the id another one's), the result is no valid id,
+    or it is one of `taken` (the table's other ids, lower case)."""
     plain = unicodedata.normalize("NFKD", value)
     plain = "".join(
         ch for ch in plain if not unicodedata.combining(ch) and unicodedata.category(ch) != "Cf"
     )
+    if "ß" in plain and not any(ch.islower() for ch in plain.replace("ß", "")):
+        plain = plain.replace("ß", "SS")  # PUMPE-GROß: the id is written in capitals
+    plain = plain.translate(_SPELT)
+    if any(ch.isalnum() and not ch.isascii() for ch in plain):
+        return None
     plain = re.sub(r"[^A-Za-z0-9_.\-]+", "-", plain).strip("-_.")
-    return plain if is_id(plain) and plain != value else None
+    if not is_id(plain) or plain == value or plain.lower() in set(taken):
+        return None
+    return plain
+
+
+def _stem(column: str) -> str:
+    return column.split("_")[0].upper()
+
+
+def _fixes(uniq: pl.Series, off: list[str], column: str) -> dict[str, tuple[str, bool]]:
+    """For each value of `off` (sorted): the id to write and whether it is only a placeholder
+    (`ITEM-1`, for a value whose suggestion would lose letters or name another id of the
+    table). No two values get the same one, whatever the order of the rows."""
+    first = {v: suggestion(v) for v in off}
+    stem = _stem(column).lower() + "-"
+    low = uniq.str.to_lowercase()
+    wanted = [f.lower() for f in first.values() if f]
+    taken = set(low.filter(low.is_in(wanted) | low.str.starts_with(stem)).to_list())
+    out: dict[str, tuple[str, bool]] = {}
+    for v in off:
+        fix = first[v]
+        if fix and fix.lower() not in taken:
+            taken.add(fix.lower())
+            out[v] = (fix, False)
+    n = 0
+    for v in off:
+        if v in out:
+            continue
+        n += 1
+        while f"{stem}{n}" in taken:
+            n += 1
+        out[v] = (f"{_stem(column)}-{n}", True)
+    return out
 
 
 def check_id_rule(out: Emitter, df: pl.DataFrame, column: str) -> None:
@@ -84,13 +134,15 @@ def check_id_rule(out: Emitter, df: pl.DataFrame, column: str) -> None:
     worse = off.str.contains(DOC_SUSPECT) | (off.str.len_chars() > ID_MAX)
     bad, yaml_only = sorted(off.filter(worse).to_list()), sorted(off.filter(~worse).to_list())
 
+    fixes = _fixes(uniq, sorted(off.to_list()), column)
+
     def fix_of(v: str) -> str:
-        fix = suggestion(v)
-        if fix:
+        fix, placeholder = fixes[v]
+        if not placeholder:
             return f"write '{fix}'"
         if len(v) > ID_MAX:
             return f"shorten it to {ID_MAX} characters at most"
-        return "write it with those characters only"
+        return f"write it with those characters only, e.g. '{fix}' ({PLACEHOLDER})"
 
     def message(v: str, n: int) -> str:
         rows = "1 row" if n == 1 else f"{n} rows"
@@ -101,7 +153,7 @@ def check_id_rule(out: Emitter, df: pl.DataFrame, column: str) -> None:
         where = YAML_PLACES.get(column, "the YAML files")
         return (
             f"'{shown(v)}' ({rows}) cannot be written as it is in {where}: {_why(v)}; {RULE}; "
-            + yaml_route(v, column)
+            + yaml_route(v, column, *fixes[v])
         )
 
     distinct_problems(out, df, column, bad, "SOP240", message)
@@ -126,20 +178,30 @@ def glossary_entry(value: str, alias: str) -> str:
     return f"{{term: {json.dumps(value, ensure_ascii=False)}, aliases: [{alias}]}}"
 
 
-def yaml_route(value: str, column: str) -> str:
+PLACEHOLDER = "a placeholder: any name that follows the rule and is no other id will do"
+
+
+def yaml_route(value: str, column: str, fix: str, placeholder: bool) -> str:
     """How a YAML file names an id of `column` that breaks the YAML rule: through a glossary
     alias for items, resources and materials (the id stays as the other systems know it),
-    else by renaming it."""
-    fix = suggestion(value)
+    else by renaming it. `fix` is the name to advise, or a `placeholder` when no spelling of
+    the id in A-Z keeps all its letters and names no other id."""
     if column in ALIASED:
-        alias = fix or "an-alias-that-follows-the-rule"
+        if placeholder:
+            return (
+                f"to name it there, keep the id and choose an alias such as '{fix}' "
+                f"({PLACEHOLDER}), add the glossary entry {glossary_entry(value, fix)} to the "
+                "charter, then write the alias there"
+            )
         return (
             f"to name it there, keep the id and add the glossary entry "
-            f"{glossary_entry(value, alias)} to the charter, then write '{alias}' there"
+            f"{glossary_entry(value, fix)} to the charter, then write '{fix}' there"
         )
-    if fix:
-        return f"rename it '{fix}' to name it there"
-    return "rename it with those characters only to name it there"
+    if placeholder:
+        return (
+            f"to name it there, rename it with those characters only, e.g. '{fix}' ({PLACEHOLDER})"
+        )
+    return f"rename it '{fix}' to name it there"
 
 
 def alias_hint(name: str, ids: Iterable[str]) -> str | None:
