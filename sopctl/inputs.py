@@ -16,6 +16,7 @@ from .tables.check import Context, Table, check_table, recheck_keys, resolve_ids
 from .tables.contracts import CONTRACTS
 from .tables.csvread import LINE, read_raw
 from .tables.emit import Emitter
+from .tables.idrule import shown
 from .workspace import display
 from .yamlio import YamlDoc
 
@@ -141,7 +142,7 @@ def _unrouted(tables: dict[str, Table], incomplete: set[str]) -> list[Finding]:
         "item",
         bad[LINE].to_list(),
         lambda i: (
-            f"item '{ids[i]}' is made in house (sourcing make, the default) but no row "
+            f"item '{shown(ids[i])}' is made in house (sourcing make, the default) but no row "
             f"of {routings.path} names it, so the plan makes it with no capacity limit; add its "
             "hours per unit on the resources it uses, or write sourcing buy if it is bought in"
         ),

@@ -100,6 +100,15 @@ CASES: list[tuple[str, str, str, str, str, int, int, str, str]] = [
     # 8. a whole row has no column
     ("blank-line-no-column", IN + "history.csv", "P-100,strategic,2026-01,125\n",
      "P-100,strategic,2026-01,125\n\n", "SOP208", 4, 0, "blank line", ""),
+    # 9. invisible characters in a header or an id, shown as <U+XXXX> wherever quoted
+    ("header-zero-width-space", IN + "history.csv", "item,segment,", "item,segment\u200b,",
+     "SOP204", 1, 2, "column 'segment<U+200B>' is not part", "\u200b"),
+    ("header-doubled-bom", IN + "history.csv", "item,segment,", "\ufeff\ufeffitem,segment,",
+     "SOP204", 1, 1, "column '<U+FEFF>item' is not part", "\ufeff"),
+    ("id-zero-width-unrouted", IN + "items.csv", "\nP-100,", "\nP-100\u200b,",
+     "SOP407", 2, 1, "item 'P-100<U+200B>' is made in house", "\u200b"),
+    ("period-zero-width", IN + "history.csv", "strategic,2026-01,", "strategic,2026-01\u200b,",
+     "SOP308", 3, 3, "'2026-01<U+200B>'", ""),
 ]  # fmt: skip
 
 
@@ -271,3 +280,15 @@ def test_a_metric_tracked_outside_sopctl_stays_quiet(tmp_path: Path) -> None:
     _edit(repo, CH, "name: forecast_bias", "name: pipeline_coverage")
     code, findings = _validate(repo)
     assert code == 0 and not [f for f in findings if f["code"] == "SOP511"], _shown(findings)
+
+
+def test_the_known_ids_a_reference_misses_are_shown_with_their_invisible_characters(
+    tmp_path: Path,
+) -> None:
+    repo = make_repo(tmp_path / "plan", commit=False)
+    _edit(repo, IN + "items.csv", "\nP-100,", "\nP-100\u200b,")
+    _, findings = _validate(repo)
+    sop402 = [f for f in findings if f["code"] == "SOP402"]
+    assert sop402, _shown(findings)
+    for f in sop402:
+        assert "(known: P-100<U+200B>, P-200)" in f["message"], f

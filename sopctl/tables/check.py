@@ -18,7 +18,7 @@ from ..findings import Finding, finding
 from .contracts import CONTRACTS, Contract
 from .csvread import LINE, RawTable
 from .emit import Emitter, value_message
-from .idrule import check_document_id, check_id_rule, check_twins
+from .idrule import check_document_id, check_id_rule, check_twins, shown
 from .numbers import NUMBER_LIMIT, cast_number, check_ranges
 from .refs import Context, check_periods, check_span, ord_col, resolve_ids
 
@@ -145,7 +145,7 @@ def _duplicates(
         key[0],
         dup[LINE].to_list(),
         lambda i: (
-            f"duplicate key ({label}) = ({', '.join(str(k) for k in keys[i])}); "
+            f"duplicate key ({label}) = ({', '.join(shown(str(k)) for k in keys[i])}); "
             f"first on line {firsts[i]}; merge or delete one of the rows"
         ),
     )
@@ -175,8 +175,8 @@ def check_table(raw: RawTable, contract: Contract, ctx: Context) -> tuple[Table,
                     1,
                     out.col(name),
                     "SOP204",
-                    f"column '{name}' is not part of the {contract.name} table; remove it or "
-                    f"rename it to one of: {', '.join(contract.names)}",
+                    f"column '{shown(name)}' is not part of the {contract.name} table; "
+                    f"remove it or rename it to one of: {', '.join(contract.names)}",
                 )
             )
     missing = [c for c in contract.columns if c.required and c.name not in present]

@@ -21,6 +21,7 @@ from ..files import not_regular
 from ..findings import Finding, finding
 from ..hints import SEMICOLON_ADVICE, SEPARATOR_ADVICE
 from .encoding import decode_problem, line_col
+from .idrule import shown
 from .lines import LINE as LINE  # re-exported: the column every table module reads
 from .ragged import diagnose, line_starts_python, long_rows, ragged_findings, short_rows
 
@@ -53,7 +54,8 @@ def _header_fields(path: str, names_raw: list[str]) -> tuple[list[str], list[Fin
                     1,
                     i,
                     "SOP205",
-                    f"column '{n}' appears again (first as column {seen[n]}); rename or delete one",
+                    f"column '{shown(n)}' appears again (first as column {seen[n]}); "
+                    "rename or delete one",
                 )
             )
         elif n:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import polars as pl
 
 from ..findings import Finding, Severity, finding
-from .csvread import LINE
+from .lines import LINE
 
 CAP = 20
 

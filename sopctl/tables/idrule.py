@@ -18,8 +18,8 @@ from collections.abc import Iterable
 
 import polars as pl
 
-from .csvread import LINE
 from .emit import Emitter, distinct_problems
+from .lines import LINE
 
 ID_MAX = 64
 # the same rule as schemas.common.Id (a test keeps the two in step); `$` ends the text in
@@ -299,7 +299,8 @@ def check_twins(
         else:
             how = f"through the glossary (both stand for '{aliases.get(v.lower(), v)}')"
         return (
-            f"duplicate key ({column}) = ({v}): {what} '{v}' is {what} '{first}' of line "
+            f"duplicate key ({column}) = ({shown(v)}): {what} '{shown(v)}' is {what} "
+            f"'{shown(first)}' of line "
             f"{line} {how}, so a reference could name either; give it an id of its own or "
             "merge the rows"
         )

@@ -43,7 +43,7 @@ def check_periods(out: Emitter, df: pl.DataFrame, c: Column, ctx: Context) -> pl
 
     def bad_period(v: str, n: int) -> str:
         p = periods.why_not(v, ctx.bucket)
-        return f"'{v}' {p.what} ({_rows(n)}); {p.fix}"
+        return f"'{show(v)}' {p.what} ({_rows(n)}); {p.fix}"
 
     distinct_problems(out, df, c.name, invalid, "SOP308", bad_period)
     first, last = ctx.first_ordinal, ctx.first_ordinal + ctx.horizon - 1
@@ -206,12 +206,13 @@ def resolve_ids(
             sorted(mapping),
             "SOP406",
             lambda v, n: (
-                f"'{v}' ({_rows(n)}) was read as {what} '{mapping[v]}' through the "
+                f"'{show(v)}' ({_rows(n)}) was read as {what} '{mapping[v]}' through the "
                 f"glossary or a different case; write '{mapping[v]}'"
             ),
         )
         df = df.with_columns(pl.col(column).replace(mapping))
-    shown = ", ".join(sorted(ids)[:8]) + (" ..." if len(ids) > 8 else "") or "none yet"
+    listed = ", ".join(show(i) for i in sorted(ids)[:8])
+    shown = listed + (" ..." if len(ids) > 8 else "") or "none yet"
     distinct_problems(
         out,
         df,

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ..findings import Finding, Report, Severity, finding
+from ..tables.idrule import shown
 from .paths import stage, target_problem
 from .record import cycle_problem, no_record, read_record, stale
 from .sheet import SheetText, column_letter, drop_columns, filled, merge_note, sheet_csv, where
@@ -189,7 +190,7 @@ def _extra_columns(
                     0,
                     0,
                     "SOP204",
-                    f"column '{name}' is not part of the {st.table} table: left out of "
+                    f"column '{shown(name)}' is not part of the {st.table} table: left out of "
                     f"{st.file} (kept in the workbook only); to import it, rename it to one of: "
                     f"{', '.join(known)}",
                 )
