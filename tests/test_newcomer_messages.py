@@ -8,6 +8,7 @@ a message once gave the wrong advice, a phrase it must not hold.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -292,3 +293,51 @@ def test_the_known_ids_a_reference_misses_are_shown_with_their_invisible_charact
     assert sop402, _shown(findings)
     for f in sop402:
         assert "(known: P-100<U+200B>, P-200)" in f["message"], f
+
+
+HIST = IN + "history.csv"
+TRAILING = "the header ends with a comma the rows do not have (or the reverse)"
+
+
+def _lines(header: str, row: str) -> Callable[[list[str]], list[str]]:
+    """An edit of history.csv's lines: `header` and `row` are format strings of a line."""
+    return lambda ls: [header.format(ls[0])] + [row.format(x) for x in ls[1:]]
+
+
+# (id, edit of history.csv's lines, whether SOP206 names the trailing comma)
+RAGGED: list[tuple[str, Callable[[list[str]], list[str]], bool]] = [
+    ("header-ends-with-comma", _lines("{},", "{}"), True),
+    ("rows-end-with-comma", _lines("{}", "{},"), True),
+    ("rows-end-with-comma-crlf", _lines("{}", "{},\r"), True),
+    ("rows-end-with-a-value-more", _lines("{}", "{},7"), False),
+    ("header-ends-with-a-name-more", _lines("{},note", "{}"), False),
+    ("rows-end-with-two-commas", _lines("{}", "{},,"), False),
+]
+
+
+@pytest.mark.parametrize(("lines", "named"), [pytest.param(*c[1:], id=c[0]) for c in RAGGED])
+def test_a_trailing_comma_on_one_side_is_named_once(
+    tmp_path: Path, lines: Callable[[list[str]], list[str]], named: bool
+) -> None:
+    repo = make_repo(tmp_path / "plan", commit=False)
+    path = repo / HIST
+    edited = lines(path.read_text().splitlines())
+    path.write_text("\n".join(edited) + "\n", encoding="utf-8")
+    _, findings = _validate(repo)
+    sop206 = [f for f in findings if f["code"] == "SOP206"]
+    assert len(sop206) == len(edited) - 1, _shown(findings)  # every row, under the cap
+    assert sum(TRAILING in f["message"] for f in sop206) == (1 if named else 0), _shown(sop206)
+    if named:
+        assert TRAILING in sop206[0]["message"] and sop206[0]["line"] == 2
+
+
+def test_the_trailing_comma_hint_keeps_the_cap(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "plan", commit=False)
+    path = repo / HIST
+    text = path.read_text().splitlines()
+    rows = [f"P-100,strategic,{2020 + i // 12}-{i % 12 + 1:02d},5," for i in range(80)]
+    path.write_text("\n".join([text[0], *rows]) + "\n", encoding="utf-8")
+    _, findings = _validate(repo)
+    sop206 = [f for f in findings if f["code"] == "SOP206"]
+    assert len(sop206) == 51 and sop206[-1]["message"].startswith("... and 30 more"), sop206[-1]
+    assert TRAILING in sop206[0]["message"]

@@ -23,7 +23,14 @@ from ..hints import SEMICOLON_ADVICE, SEPARATOR_ADVICE
 from .encoding import decode_problem, line_col
 from .idrule import shown
 from .lines import LINE as LINE  # re-exported: the column every table module reads
-from .ragged import diagnose, line_starts_python, long_rows, ragged_findings, short_rows
+from .ragged import (
+    diagnose,
+    line_starts_python,
+    long_rows,
+    ragged_findings,
+    short_rows,
+    trailing_comma,
+)
 
 HEAD_BYTES = 1 << 16  # the header is parsed from this much of the file
 _EMPTY = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*")
@@ -214,7 +221,8 @@ def read_raw(
         short = short_rows(data, frame, read_names, has_quotes)
     if short or long:  # report them and check the rest of the table without them
         short = sorted(short + long)
-        findings += ragged_findings(display, short, len(header))
+        trailing = trailing_comma(data, header, short)
+        findings += ragged_findings(display, short, len(header), trailing)
         frame = frame.filter(~pl.col(LINE).is_in([ln for ln, _ in short]))
     findings += _blank_columns(display, frame)
     nul = data.find(b"\x00")  # one memchr over the bytes already in memory

@@ -75,18 +75,49 @@ def short_rows(
     return [(ln, c) for ln, c in short if c != len(names)]
 
 
-def ragged_findings(path: str, bad: list[tuple[int, int]], expected: int) -> list[Finding]:
-    out = []
+TRAILING = (
+    "the header ends with a comma the rows do not have (or the reverse): remove the trailing comma"
+)
+
+
+def trailing_comma(data: bytes, header: list[str], bad: list[tuple[int, int]]) -> bool:
+    """Whether every row of `bad` (line, fields) differs from the header by one empty trailing
+    field: the header ends with a comma and each of them has one field less, or each of them
+    ends with a comma and has one field more."""
+    n = len(header)
+    if not bad:
+        return False
+    if header[-1] == "" and all(got == n - 1 for _, got in bad):
+        return True
+    if not all(got == n + 1 for _, got in bad):
+        return False
+    a = np.frombuffer(data, dtype=np.uint8)
+    ends = np.concatenate((np.flatnonzero(a == 10), [len(a)]))
+    end = ends[np.array([line for line, _ in bad]) - 1]
+    end = end - ((end > 0) & (a[np.maximum(end - 1, 0)] == 13))  # a CRLF line end
+    return bool(np.all((end > 0) & (a[np.maximum(end - 1, 0)] == 44)))
+
+
+def ragged_findings(
+    path: str, bad: list[tuple[int, int]], expected: int, trailing: bool = False
+) -> list[Finding]:
+    """SOP206 per row of `bad` (line, fields), capped; `trailing` (see `trailing_comma`) says
+    once, in the first, that a trailing comma is the whole fault."""
+    out: list[Finding] = []
     for line, got in bad[:50]:
+        fix = (
+            "add the missing values or remove the extra ones (a comma inside a value needs quotes)"
+        )
+        if trailing and not out:
+            fix = TRAILING
         out.append(
             finding(
                 path,
                 line,
                 0,
                 "SOP206",
-                f"row has {got} fields but the header has {expected}; "
-                "add the missing values or remove the extra ones (a comma inside "
-                "a value needs quotes); the row is left out of every other check until then",
+                f"row has {got} fields but the header has {expected}; {fix}; "
+                "the row is left out of every other check until then",
             )
         )
     if len(bad) > 50:
