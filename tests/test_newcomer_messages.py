@@ -101,7 +101,24 @@ CASES: list[tuple[str, str, str, str, str, int, int, str, str]] = [
     # 8. a whole row has no column
     ("blank-line-no-column", IN + "history.csv", "P-100,strategic,2026-01,125\n",
      "P-100,strategic,2026-01,125\n\n", "SOP208", 4, 0, "blank line", ""),
-    # 9. invisible characters in a header or an id, shown as <U+XXXX> wherever quoted
+    # 9. a word for "no value" in an optional column: the empty cell is the way to write it
+    ("csv-NULL-optional", IN + "pipeline.csv", "", PIPELINE_P.format("NULL"),
+     "SOP302", 2, 9, "leave the cell empty for no value", ""),
+    ("csv-N/A-optional", IN + "pipeline.csv", "", PIPELINE_P.format("N/A"),
+     "SOP302", 2, 9, "leave the cell empty for no value", ""),
+    ("csv-NaN-optional", IN + "pipeline.csv", "", PIPELINE_P.format("NaN"),
+     "SOP302", 2, 9, "leave the cell empty for no value", ""),
+    ("csv-None-optional", IN + "pipeline.csv", "", PIPELINE_P.format("None"),
+     "SOP302", 2, 9, "leave the cell empty for no value", ""),
+    ("csv-dash-optional", IN + "pipeline.csv", "", PIPELINE_P.format("-"),
+     "SOP302", 2, 9, "leave the cell empty for no value", ""),
+    ("csv-null-optional-int", IN + "pipeline.csv", "",
+     PIPELINE_P.format("0.5").replace(",2,0.5", ",null,0.5"),
+     "SOP304", 2, 8, "leave the cell empty for no value", ""),
+    ("csv-NULL-required", IN + "pipeline.csv", "",
+     PIPELINE_P.format("0.5").replace(",200,", ",NULL,"),
+     "SOP302", 2, 6, "is not a number", "leave the cell empty"),
+    # 10. invisible characters in a header or an id, shown as <U+XXXX> wherever quoted
     ("header-zero-width-space", IN + "history.csv", "item,segment,", "item,segment\u200b,",
      "SOP204", 1, 2, "column 'segment<U+200B>' is not part", "\u200b"),
     ("header-doubled-bom", IN + "history.csv", "item,segment,", "\ufeff\ufeffitem,segment,",

@@ -35,6 +35,11 @@ TINY = 1e-9
 _SHOWN = 24  # characters of a value shown in a message (a 400-digit number is cut)
 
 
+# what people write for "no value" (databases, spreadsheets, pandas); in an optional column
+# the empty cell says it
+NO_VALUE = frozenset({"null", "n/a", "na", "nan", "none", "nil", "-", "--", "#n/a"})
+
+
 def _shown(value: str) -> str:
     return shown(value, _SHOWN)
 
@@ -119,8 +124,12 @@ def cast_number(out: Emitter, df: pl.DataFrame, c: Column, bucket: str = "month"
         value = vals[other[k]]
         fix = _number_fix(value, c, bucket)
         if not fix and c.dtype == "int":
-            return f"'{_shown(value)}' in column '{c.name}' {whole_number(value)}"
-        return f"'{_shown(value)}' in column '{c.name}' {what}; {fix or want}"
+            text = f"'{_shown(value)}' in column '{c.name}' {whole_number(value)}"
+        else:
+            text = f"'{_shown(value)}' in column '{c.name}' {what}; {fix or want}"
+        if c.nullable and value.strip().lower() in NO_VALUE:
+            text += "; leave the cell empty for no value"
+        return text
 
     out.rows(code, c.name, [lines[i] for i in other], not_a_number)
     return cast.set((invalid | huge).fill_null(False), None)  # type: ignore[arg-type]
