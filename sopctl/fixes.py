@@ -71,8 +71,8 @@ FIXES: dict[str, str] = {
     "SOP209": "Give the column a header name of the table, or remove its values.",
     "SOP240": "Write the id without invisible characters, tabs or a leading `=`, `+`, `-` or "
     "`@`, in at most 64 characters.",
-    "SOP241": "Rename the id to letters, digits and `_ . -`, starting with a letter or digit, "
-    "if a YAML file (charter, scenario) must name it.",
+    "SOP241": "Where a YAML file (charter, scenario) must name it, add the glossary alias the "
+    "message gives and write the alias there; nothing to change otherwise.",
     # CSV values
     "SOP301": "Fill in the value.",
     "SOP302": "Write a plain number with a dot for decimals (`1250.5`), without units or "
