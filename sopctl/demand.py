@@ -12,7 +12,6 @@ import polars as pl
 from .findings import Finding, Report, Severity
 from .outputs import write_all
 from .results import csv_bytes, is_current, manifest, read_manifest, sha256
-from .signal.rounding import apportioned, apportioned_cells
 from .tables.refs import in_current_terms
 from .validate import Workspace, load_workspace
 from .workspace import cycle_order, display, list_cycles
@@ -109,6 +108,8 @@ def read_plan(source: Path | bytes) -> pl.DataFrame:
 def written_sources(result: DemandResult) -> pl.DataFrame:
     """The sources with each cell's rows rounded to add up to the plan as written
     (signal/rounding.py), by the engine's integer cells when it gave them."""
+    from .signal.rounding import apportioned, apportioned_cells  # only when writing
+
     if result.source_cell is None or result.source_cell.size != result.sources.height:
         return apportioned(result.sources, result.plan)
     from .signal.engine import COMPONENTS
