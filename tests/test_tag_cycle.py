@@ -136,6 +136,7 @@ def test_recommit_gives_v2_and_log_lists_newest_first(ready: Path) -> None:
     assert run(["tag"], cwd=ready).code == 0
     r = run(["tag"], cwd=ready)  # nothing new: refused, no v2
     assert r.code == 1 and "already committed as sop/2026-12/v1" in r.out
+    assert "nothing was committed since" in r.out  # edits not yet committed do not count
     # the CFO signs as well, in a later commit: a new record, v2
     write_approvals(ready, (*SIGNERS, ("cfo", "carl@acme.example", "2026-12-13T08:00:00Z")))
     second = commit_all(ready, "CFO approves")

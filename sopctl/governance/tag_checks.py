@@ -151,7 +151,7 @@ def already_tagged_reasons(root: Path, cycle: str, commit: str) -> list[str]:
             f"({exc}); delete it ('git tag -d {name}') and run '{command('tag', cycle)}' again"
         ]
     return [
-        f"commit {commit[:12]} is already committed as {name}; nothing changed since "
+        f"commit {commit[:12]} is already committed as {name}; nothing was committed since "
         "(commit new approvals, actions or inputs first)"
     ]
 
