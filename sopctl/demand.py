@@ -107,13 +107,11 @@ def read_plan(source: Path | bytes) -> pl.DataFrame:
 
 def written_sources(result: DemandResult) -> pl.DataFrame:
     """The sources with each cell's rows rounded to add up to the plan as written
-    (signal/rounding.py), by the engine's integer cells when it gave them."""
-    from .signal.rounding import apportioned, apportioned_cells  # only when writing
-
-    if result.source_cell is None or result.source_cell.size != result.sources.height:
-        return apportioned(result.sources, result.plan)
+    (signal/rounding.py), on the engine's integer cells."""
     from .signal.engine import COMPONENTS
+    from .signal.rounding import apportioned_cells  # only when writing
 
+    assert result.source_cell is not None and result.source_cell.size == result.sources.height
     return apportioned_cells(result.sources, result.source_cell, result.plan, list(COMPONENTS))
 
 

@@ -13,15 +13,40 @@ from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sopctl.demand import run_demand, written_sources
 from sopctl.results import csv_bytes
-from sopctl.signal.rounding import apportioned
+from sopctl.signal.rounding import apportion, written_units
 from tests.helpers import write_files
 from tests.test_signal_engine import FILES, INPUTS, charter, history
+
+
+def apportioned(sources: pl.DataFrame, plan: pl.DataFrame, decimals: int = 4) -> pl.DataFrame:
+    """The rounding of `rounding.apportion` on a labelled frame, the reference the engine's
+    integer cells are checked against: `sources` (item, segment, period, component, units,
+    ...) with each cell's rows summing exactly to its component in `plan` as written. Labels
+    are mapped onto the plan's rows by a join, which the engine's integer cells skip."""
+    if sources.height == 0:
+        return sources
+    comps = sorted(set(sources["component"].unique().to_list()))
+    key = ["item", "segment", "period"]
+    pos = sources.select(key).join(
+        plan.select(key).with_row_index("_pos"), on=key, how="left", maintain_order="left"
+    )["_pos"]
+    codes = list(range(len(comps)))
+    code = sources["component"].replace_strict(comps, codes, return_dtype=pl.Int64)
+    known = pos.is_not_null().to_numpy()
+    p = pos.fill_null(0).cast(pl.Int64).to_numpy()
+    k = code.to_numpy()
+    target = written_units(plan, comps, decimals)[k, p]
+    units = sources["units"].to_numpy().astype(np.float64)
+    cell = np.where(known, p * len(comps) + k, -1 - np.arange(units.size))  # unknown: alone
+    return sources.with_columns(pl.Series("units", apportion(units, cell, target, decimals)))
+
 
 OUT = "cycles/2026-12/outputs"
 ROOT = Path(__file__).resolve().parents[1]

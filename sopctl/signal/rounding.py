@@ -12,7 +12,6 @@ A cell with one source row keeps that row rounded as before (its value is the pl
 The work is done on integer cell ids in NumPy (`apportion`): the engine knows each source
 row's series, period and component as numbers before any label is attached
 (`DemandResult.source_cell`), so millions of rows need no join on text columns.
-`apportioned` does the same for a labelled frame (tests, a result built by hand).
 """
 
 from __future__ import annotations
@@ -75,36 +74,13 @@ def apportioned_cells(
     components: list[str],
     decimals: int = DECIMALS,
 ) -> pl.DataFrame:
-    """`apportioned` for the engine's sources: `cell` per row is (plan row × len(components)
-    + the component's position in `components`), the plan's rows being its cells in order."""
+    """The engine's sources with `units` on the grid of `decimals` places, each cell's rows
+    summing exactly to its component in `plan` as written; rows, their order and every other
+    column unchanged. `cell` per row is (plan row × len(components) + the component's position
+    in `components`), the plan's rows being its cells in order."""
     if sources.height == 0:
         return sources
     n = len(components)
     target = written_units(plan, components, decimals)[cell % n, cell // n]
     units = sources["units"].to_numpy().astype(np.float64)
-    return sources.with_columns(pl.Series("units", apportion(units, cell, target, decimals)))
-
-
-def apportioned(
-    sources: pl.DataFrame, plan: pl.DataFrame, decimals: int = DECIMALS
-) -> pl.DataFrame:
-    """`sources` (item, segment, period, component, units, ...) with `units` on the grid of
-    `decimals` places, each cell's rows summing exactly to its component in `plan` as written;
-    rows, their order and every other column unchanged. (Labels are mapped onto the plan's
-    rows by a join: the engine's sources carry integer cells and skip it.)"""
-    if sources.height == 0:
-        return sources
-    comps = sorted(set(sources["component"].unique().to_list()))
-    key = ["item", "segment", "period"]
-    pos = sources.select(key).join(
-        plan.select(key).with_row_index("_pos"), on=key, how="left", maintain_order="left"
-    )["_pos"]
-    codes = list(range(len(comps)))
-    code = sources["component"].replace_strict(comps, codes, return_dtype=pl.Int64)
-    known = pos.is_not_null().to_numpy()
-    p = pos.fill_null(0).cast(pl.Int64).to_numpy()
-    k = code.to_numpy()
-    target = written_units(plan, comps, decimals)[k, p]
-    units = sources["units"].to_numpy().astype(np.float64)
-    cell = np.where(known, p * len(comps) + k, -1 - np.arange(units.size))  # unknown: alone
     return sources.with_columns(pl.Series("units", apportion(units, cell, target, decimals)))
