@@ -9,19 +9,17 @@ or to an edge of the tolerance band (at most four more than usual).
 
 from __future__ import annotations
 
+from ..schemas.charter import SHARE_METRICS
 from . import fmt
 
-# metrics that are shares (0.25 = 25 %); fva is a difference of two shares (percentage points)
-SHARES = frozenset(
+# scorecard metrics that are shares (0.25 = 25 %): the charter's share metrics and learn's own;
+# fva is a difference of two shares (percentage points)
+SHARES = frozenset(SHARE_METRICS) | frozenset(
     {
         "bias_pct",
         "mape",
         "wape",
         "unit_fill_rate",
-        "service_level",
-        "line_fill_rate",
-        "otif",
-        "production_adherence",
         "hours_adherence",
         "utilisation",
         "utilisation_peak",
