@@ -1,9 +1,11 @@
-"""An exception in words, for the text outputs (reconcile's summary, compare, diff, explain,
-the report): a label that says what an `overload` is, its quantity with its unit, and a binding
-constraint in prose ("capacity of crew in 2027-05" for `capacity[crew,2027-05]`).
+"""An exception in words, for every output a reader sees (exceptions.csv's `message`,
+reconcile's summary, compare, diff, explain, the report): a label that says what an exception
+is ("at capacity" rather than `overload`), what is at stake, its quantity with its unit, and a
+binding constraint in prose ("capacity of crew in 2027-05" for `capacity[crew,2027-05]`).
 
-The machine names stay in the files' `kind` and `binding_constraint` columns; only what a
-reader sees is worded here (pure: no polars, no I/O).
+One state, one name: the message, the tables, explain and the report take their words from
+here (docs/reconcile.md, "Result files"). The machine names stay in the files' `kind` and
+`binding_constraint` columns and in `--format json`'s keys (pure: no polars, no I/O).
 """
 
 from __future__ import annotations
@@ -55,25 +57,46 @@ def overtime_left(row: Mapping[str, Any]) -> bool:
     return f"; {OVERTIME_LEFT}" in str(row.get("message") or "")
 
 
+# the kind `overload` where exceptions are counted by kind: any of the three labels below
+AT_A_LIMIT = "at a limit"
+# what an overload is, by what is at its limit (kind_label)
+AT_CAPACITY = "at capacity"
+AT_REGULAR_HOURS = "at regular hours, overtime left"
+SUPPLIER_AT_CAPACITY = "supplier at capacity"
+# an item exception's label (a table's `exception` column, a count by kind)...
+ITEM_LABEL = {
+    "shortage": "shortage",
+    "late_delivery": "late delivery",
+    "safety_stock": "below safety stock",
+}
+# ...and what it says of its item in a sentence ("P-1 short in 2027-03")
+ITEM_STATE = {
+    "shortage": "short",
+    "late_delivery": "delivered late",
+    "safety_stock": "below safety stock",
+}
+
+
 def kind_label(
     kind: str, resource: str | None, material: str | None, regular_only: bool = False
 ) -> str:
     """What an exception is, in words: a resource's overload 'at capacity' (or 'at regular
     hours, overtime left'), a supplier's 'supplier at capacity'; an item's kind as it reads
-    ('safety stock', 'late delivery')."""
+    ('shortage', 'late delivery', 'below safety stock')."""
     if kind == "overload":
         if resource:
-            return "at regular hours, overtime left" if regular_only else "at capacity"
+            return AT_REGULAR_HOURS if regular_only else AT_CAPACITY
         if material:
-            return "supplier at capacity"
-        return "at capacity"
-    return kind.replace("_", " ")
+            return SUPPLIER_AT_CAPACITY
+        return AT_CAPACITY
+    return ITEM_LABEL.get(kind, kind.replace("_", " "))
 
 
 def kind_words(kind: str) -> str:
-    """A kind as a count of them reads: 'at capacity' (resources and suppliers) for
-    `overload`, 'safety stock' for `safety_stock`."""
-    return "at capacity" if kind == "overload" else kind.replace("_", " ")
+    """A kind as a count of them reads: 'at a limit' for `overload` (its rows are at capacity,
+    at regular hours with overtime left, or a supplier at capacity), 'below safety stock' for
+    `safety_stock`."""
+    return AT_A_LIMIT if kind == "overload" else kind_label(kind, None, None)
 
 
 def row_label(row: Mapping[str, Any]) -> str:
@@ -81,6 +104,33 @@ def row_label(row: Mapping[str, Any]) -> str:
     return kind_label(
         str(row.get("kind") or ""), row.get("resource"), row.get("material"), overtime_left(row)
     )
+
+
+def state_words(row: Mapping[str, Any]) -> str:
+    """What an exception says of its subject in a sentence: 'short', 'delivered late', 'below
+    safety stock' of an item; an overload's label ('at capacity', ...)."""
+    kind = str(row.get("kind") or "")
+    if kind == "overload":
+        return row_label(row)
+    return ITEM_STATE.get(kind, kind.replace("_", " "))
+
+
+def stake_words(kind: str, value: float, currency: str) -> str:
+    """What is at stake: '91.36 EUR at stake'; for an overload, whose value is the money of the
+    item exceptions its limit causes, '1,608.57 EUR at stake in the exceptions it causes', or,
+    when it causes none, 'no exception caused, nothing at stake' (a limit reached is no loss)."""
+    if kind != "overload":
+        return f"{value:,.2f} {currency} at stake"
+    if value:
+        return f"{value:,.2f} {currency} at stake in the exceptions it causes"
+    return "no exception caused, nothing at stake"
+
+
+def amount_words(kind: str, quantity: float) -> str:
+    """An item exception with its quantity: 'shortage of 10.0 units', 'late delivery of 5.0
+    units', 'below safety stock by 63.0 units'."""
+    joint = "by" if kind == "safety_stock" else "of"
+    return f"{kind_label(kind, None, None)} {joint} {quantity:,.1f} units"
 
 
 def quantity_unit(kind: str, item: str | None, resource: str | None) -> str:

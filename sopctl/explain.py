@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from .errors import UserError
-from .exception_words import constraint_words, row_label
+from .exception_words import amount_words, constraint_words, kind_label, row_label, stake_words
 from .plan_files import cause_parts, relief
 
 if TYPE_CHECKING:
@@ -74,6 +74,11 @@ def _decides(role: str | None, what: str = "") -> str:
     return f"  decides{on}: no escalation rule of the charter matches this exception."
 
 
+def _named(row: dict[str, object]) -> str:
+    """An item exception by its item and label: 'PMP-SPK (below safety stock)'."""
+    return f"{row['item']} ({kind_label(str(row['kind']), None, None)})"
+
+
 def explain_item(ws: Workspace, f: PlanFrames, item: str, period: str | None) -> list[str]:
     assert ws.charter is not None
     exc = f.exceptions.filter(pl.col("item") == item)
@@ -106,10 +111,8 @@ def explain_item(ws: Workspace, f: PlanFrames, item: str, period: str | None) ->
             seg = segs.get(r["segment"])
             policy = f"{seg.shortage_policy}, priority {seg.priority}" if seg else ""
             head += f" for {r['segment']} ({policy})"
-        lines.append(
-            f"{head}: {r['kind'].replace('_', ' ')} of {_num(r['quantity']):,.1f} units, "
-            f"{_num(r['value']):,.2f} {f.currency} at stake."
-        )
+        amount = amount_words(r["kind"], _num(r["quantity"]))
+        lines.append(f"{head}: {amount}, {stake_words(r['kind'], _num(r['value']), f.currency)}.")
         if srow:
             v = {k: _num(srow.get(k)) for k in SUPPLY_FIELDS}
             sched = v["scheduled_receipts"]  # 0 too in a plan written before the column
@@ -204,22 +207,16 @@ def explain_resource(ws: Workspace, f: PlanFrames, resource: str, period: str | 
         )
         for e in exc.iter_rows(named=True):
             if e["item"] is None:  # its own overload: what it is at stake, who decides
-                label = row_label(e)
-                value = _num(e["value"])
-                lines.append(
-                    f"  {label}: {value:,.2f} {f.currency} at stake in the exceptions it causes."
-                    if value
-                    else f"  {label}: it causes no exception (0.00 {f.currency} at stake)."
-                )
+                stake = stake_words("overload", _num(e["value"]), f.currency)
+                lines.append(f"  {row_label(e)}: {stake}.")
                 lines.append(_decides(e["escalate_to"], "it"))
             elif e["escalate_to"]:
-                kind = e["kind"].replace("_", " ")
-                lines.append(_decides(e["escalate_to"], f"{e['item']}'s {kind}"))
+                lines.append(_decides(e["escalate_to"], _named(e)))
         users = f.exceptions.filter(
             pl.col("binding_constraint") == f"capacity[{resource},{r['period']}]"
         ).filter(pl.col("item").is_not_null())
         if users.height:
-            said = {f"{i} ({k.replace('_', ' ')})" for i, k in users["item", "kind"].rows()}
+            said = {_named(u) for u in users.iter_rows(named=True)}
             lines.append(f"  exceptions it causes: {', '.join(sorted(said))}.")
             priced = True
     return lines + f.price_note(priced)
@@ -259,17 +256,12 @@ def explain_material(f: PlanFrames, material: str, period: str | None) -> list[s
         here = exc.filter(pl.col("period") == r["period"])
         for e in here.filter(pl.col("item").is_null()).iter_rows(named=True):
             gain = relief(e["binding_constraint"], e["shadow_price"], f.currency)
-            value = _num(e["value"])
             lines.append(
                 f"  why: the binding constraint is the {constraint_words(e['binding_constraint'])}"
                 + (f"; {gain}." if gain else ".")
             )
-            lines.append(
-                f"  the supplier at capacity: {value:,.2f} {f.currency} at stake in the "
-                "exceptions it causes."
-                if value
-                else f"  the supplier at capacity causes no exception (0.00 {f.currency} at stake)."
-            )
+            stake = stake_words("overload", _num(e["value"]), f.currency)
+            lines.append(f"  {row_label(e)}: {stake}.")
             lines.append(_decides(e["escalate_to"]))
             priced = priced or bool(gain)
         caused = here.filter(pl.col("item").is_not_null()).unique(
@@ -278,7 +270,7 @@ def explain_material(f: PlanFrames, material: str, period: str | None) -> list[s
         for e in caused.sort("item", "kind").iter_rows(named=True):
             gain = relief(e["binding_constraint"], e["shadow_price"], f.currency)
             lines.append(
-                f"  it causes {e['item']}'s {e['kind'].replace('_', ' ')}: bound by the "
+                f"  it causes {_named(e)}: bound by the "
                 f"{constraint_words(e['binding_constraint'])}" + (f"; {gain}." if gain else ".")
             )
             priced = priced or bool(gain)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from .exception_words import OVERTIME_LEFT
+from .exception_words import OVERTIME_LEFT, quantity_unit, stake_words, state_words
 from .finance import plan_finance
 from .reconcile import PlanResult
 from .results import csv_bytes, json_bytes
@@ -95,28 +95,21 @@ def cause_words(row: dict[str, Any], currency: str) -> list[str]:
 
 
 def exception_messages(exc: pl.DataFrame, currency: str) -> pl.Series:
-    words = {
-        "shortage": "short",
-        "late_delivery": "delivered late",
-        "safety_stock": "below safety stock",
-        "overload": "fully loaded",
-    }
+    """One sentence per exception, in the words of exception_words (the labels the tables,
+    explain and the report use): 'line-a at capacity in 2027-08: 1,050.0 hours, 1,608.57 EUR
+    at stake in the exceptions it causes; binding: capacity[line-a,2027-08]; 1 more hour ...'."""
     out = []
     for r in exc.iter_rows(named=True):
         what = r["item"] or r["resource"] or r["material"] or "?"
         seg = f" for {r['segment']}" if r["segment"] else ""
         # an item exception names the resource of its binding constraint too; only a
         # resource's own overload is counted in hours
-        unit = "hours" if r["kind"] == "overload" and r["resource"] else "units"
-        binding = r["binding_constraint"]
-        word = words.get(r["kind"], r["kind"])
-        if r["kind"] == "overload" and str(r.get("cause") or "").startswith(OVERTIME_LEFT):
-            word = "at its regular hours"  # overtime is left: more of it costs more than it saves
-        stake = f"{r['value']:,.2f} {currency} at stake"
-        if r["kind"] == "overload":  # its value is that of the item exceptions it causes
-            stake += " in the exceptions it causes" if r["value"] else " (it causes no exception)"
-        text = f"{what} {word} in {r['period']}{seg}: {r['quantity']:,.1f} {unit}, {stake}; "
-        text += f"binding: {binding}"
+        unit = quantity_unit(r["kind"], r["item"], r["resource"])
+        state = state_words(r)
+        state += "," if "," in state else ""  # 'at regular hours, overtime left, in 2027-03'
+        stake = stake_words(r["kind"], r["value"], currency)
+        text = f"{what} {state} in {r['period']}{seg}: {r['quantity']:,.1f} {unit}, {stake}; "
+        text += f"binding: {r['binding_constraint']}"
         for part in cause_words(r, currency):
             text += f"; {part}"
         if r["escalate_to"]:

@@ -160,7 +160,7 @@ def test_fixed_capacity_overtime_and_shadow_prices(tmp_path: Path) -> None:
 
 def test_regular_hours_used_up_with_overtime_left_say_so(tmp_path: Path) -> None:
     # 100 regular hours at 2 and up to 20 overtime hours at 70: a short unit costs 60, so no
-    # overtime hour pays; the line binds at its regular hours, not "fully loaded"
+    # overtime hour pays; the line binds at its regular hours, as every output labels it
     res = run(
         tmp_path,
         _one_line("A,10,50,0,1,,", "line,fixed,100,2,70,20,,,,,,,,"),
@@ -172,8 +172,8 @@ def test_regular_hours_used_up_with_overtime_left_say_so(tmp_path: Path) -> None
     (msg,) = over["message"].to_list()
     # 30 units lost at 50 + 10: the money of the exception the line causes
     assert msg.startswith(
-        "line at its regular hours in 2027-01: 100.0 hours, 1,800.00 EUR at stake in the "
-        "exceptions it causes; binding: capacity[line,2027-01]"
+        "line at regular hours, overtime left, in 2027-01: 100.0 hours, 1,800.00 EUR at stake in "
+        "the exceptions it causes; binding: capacity[line,2027-01]"
     )
     assert (
         "1 more hour on line in 2027-01 saves 48.00 EUR; overtime not used up: 0.0 of 20.0" in msg

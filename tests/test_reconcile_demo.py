@@ -159,8 +159,8 @@ def test_exception_messages_count_items_in_units_and_resources_in_hours() -> Non
     )
     short, line, steel = exception_messages(exc, "EUR").to_list()
     assert short.startswith("P-1 short in 2027-03 for retail: 10.2 units, 100.00 EUR at stake")
-    assert line.startswith("line-a fully loaded in 2027-03: 320.0 hours")
-    assert steel.startswith("steel fully loaded in 2027-03: 40.0 units")
+    assert line.startswith("line-a at capacity in 2027-03: 320.0 hours")
+    assert steel.startswith("steel supplier at capacity in 2027-03: 40.0 units")
 
 
 def test_explain_a_resource_in_every_period_it_binds_and_a_material(
@@ -204,7 +204,7 @@ def test_explain_a_resource_in_every_period_it_binds_and_a_material(
     )
     told = PlanFrames(res.supply, crew, item, res.currency, res.materials)
     lines = explain_resource(ws, told, "crew", "2027-02")
-    assert "  decides on PMP_CEN_S's safety stock: coo (charter escalation rule)." in lines
+    assert "  decides on PMP_CEN_S (below safety stock): coo (charter escalation rule)." in lines
     # MOT-S: nothing new arrives inside its 3-month lead time; its exceptions are explained
     (first,) = explain_material(f, "MOT-S", "2027-01")
     assert first.startswith("MOT-S in 2027-01: need ") and "nothing new can arrive" in first
@@ -218,5 +218,9 @@ def test_explain_a_resource_in_every_period_it_binds_and_a_material(
         own = short.filter((pl.col("material") == m) & pl.col("item").is_null())
         caused = short.filter((pl.col("material") == m) & pl.col("item").is_not_null())
         assert sum(ln.startswith("  why: the binding constraint is ") for ln in lines) == own.height
-        for item in set(caused["item"]):
-            assert any(ln.startswith(f"  it causes {item}'s ") for ln in lines)
+        for item in set(caused["item"]):  # named as the resource's story names them
+            assert any(ln.startswith(f"  it causes {item} (") for ln in lines)
+        # its own row in the words of its label and stake (exception_words)
+        for e in own.iter_rows(named=True):
+            stake = "no exception caused, nothing at stake" if not e["value"] else "at stake"
+            assert any(ln.startswith("  supplier at capacity: ") and stake in ln for ln in lines)

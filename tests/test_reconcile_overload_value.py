@@ -79,13 +79,17 @@ def test_an_overload_is_worth_the_exceptions_it_causes_and_escalates_by_that(
             strict=True,
         )
     )
+    # the message words the line as the tables, explain and the report do: at capacity
     assert msgs["2027-01"].startswith(
-        "line fully loaded in 2027-01: 100.0 hours, 1,800.00 EUR at stake in the exceptions it "
+        "line at capacity in 2027-01: 100.0 hours, 1,800.00 EUR at stake in the exceptions it "
         "causes; binding: capacity[line,2027-01]; 1 more hour on line in 2027-01 saves 50.00 EUR"
     )
+    # a limit that causes nothing is no loss: it still says it is at capacity and its price
     assert msgs["2027-03"].startswith(
-        "line fully loaded in 2027-03: 100.0 hours, 0.00 EUR at stake (it causes no exception)"
+        "line at capacity in 2027-03: 100.0 hours, no exception caused, nothing at stake; "
+        "binding: capacity[line,2027-03]; 1 more hour on line in 2027-03 saves "
     )
+    assert "0.00 EUR" not in msgs["2027-03"] and "fully loaded" not in msgs["2027-03"]
 
 
 def test_the_summary_words_an_overload_with_its_unit_and_the_constraint_in_prose(

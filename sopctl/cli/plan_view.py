@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from ..exception_words import constraint_words, quantity_unit, row_label
+from ..exception_words import AT_A_LIMIT, constraint_words, quantity_unit, row_label
 from ..plan import ReconcileRun
 from ..plan_files import cause_words, exception_messages
 from ..quantities import percent, units
@@ -160,7 +160,10 @@ def _exceptions(console: Console, run: ReconcileRun, top: int) -> None:
     assert res is not None
     exc = res.exceptions
     if not exc.height:
-        console.print("No exceptions: every segment is served on time and no resource binds.")
+        console.print(
+            "No exceptions: every segment is served on time, no item is below safety stock "
+            f"and no resource or supplier is {AT_A_LIMIT}."
+        )
         return
     # ties (an overload that causes no exception is worth 0) keep the file's order: kind,
     # period, then keys

@@ -232,7 +232,7 @@ def exceptions(src: PlanSource, exc: pl.DataFrame) -> tuple[list[ExceptionRow], 
         owner = r.get("escalate_to") or ""
         rows.append(
             ExceptionRow(
-                row_label(r),  # 'at capacity' rather than `overload`
+                row_label(r),  # 'at capacity' rather than `overload`, as in the message
                 str(subject),
                 str(r.get("segment") or ""),
                 str(r["period"]),
@@ -257,7 +257,7 @@ def gather(src: PlanSource, as_of: dt.date | None, only: list[str] | None = None
     demand = frame(src, "demand_plan.csv")
     exc = frame(src, "exceptions.csv")
     rows, total = exceptions(src, exc)
-    by_kind = (summary.get("exceptions") or {}).items()  # 'at capacity', not `overload`
+    by_kind = (summary.get("exceptions") or {}).items()  # 'at a limit', not `overload`
     counts = {kind_words(str(k)): int(v) for k, v in by_kind}
     sc_rows, sc_names, sc_note = scenarios(src, only)
     state = cycle_state(src)
