@@ -187,11 +187,14 @@ def test_the_files_the_summary_explain_and_report_agree(
         "P-100 in 2027-04 for standard (lost_sales, priority 2): shortage of 30.1 units, "
         "2,254.17 EUR at stake." in told.out
     )
-    # the report: the rows and the count by kind
+    # the report: the rows, the count by kind, the chart's marks with the same words
     r = run(["report", "--out", "words.html"], cwd=ready)
     assert r.code == 0, r.out + r.err
     html = (ready / "words.html").read_text(encoding="utf-8")
     page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
     assert "at regular hours, overtime left: ASSY 2027-01 320.0 hours 0.00" in page
     assert "17 exceptions (12 at a limit, 1 below safety stock, 4 shortage)" in page
-    assert "overload: " not in page  # action keys keep the machine name
+    assert "<title>2027-01: at regular hours, overtime left (shadow price " in html
+    assert ">at a limit</text>" in html  # the legend names the ● marks
+    assert "6 period(s) at a limit (●): 6 at regular hours, overtime left." in page
+    assert "capacity binds" not in html and "overload: " not in page  # action keys keep it

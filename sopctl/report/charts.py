@@ -7,8 +7,10 @@ checks that each is present.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
+from ..exception_words import AT_A_LIMIT
 from . import fmt
 from .model import FinancePeriod, Inventory, ResourceLoad, Step
 from .svgkit import Frame, _n, axes, bars, esc, figure, legend, line, markers, svg
@@ -105,10 +107,19 @@ def stacked(
     return figure(chart_id, "stacked", svg(chart_id, f, title, desc, body), caption)
 
 
+def _limits(labels: list[str]) -> str:
+    """'4 period(s) at a limit (●): 1 at capacity; 3 at regular hours, overtime left', in the
+    words of the exceptions' rows; '0 period(s) at a limit (●)' for none."""
+    counts = Counter(x for x in labels if x)
+    said = "; ".join(f"{n} {label}" for label, n in sorted(counts.items()))
+    return f"{sum(counts.values())} period(s) {AT_A_LIMIT} (●)" + (f": {said}" if said else "")
+
+
 def resource(r: ResourceLoad, chart_id: str) -> str:
     """Planned load (regular and overtime) against capacity, with the demand's hours; ▲ where
     the demand of a period needs more than regular time plus the overtime limit (a shortfall
-    that only pre-build can cover), ● where the capacity binds (an overload exception)."""
+    that only pre-build can cover), ● where it is at a limit (its overload exception, by the
+    label of that exception's row: at capacity, or at regular hours with overtime left)."""
     ceiling = [a + o for a, o in zip(r.available, r.overtime_limit, strict=True)]
     regular = [max(ld - ot, 0.0) for ld, ot in zip(r.load, r.overtime, strict=True)]
     f = Frame(r.periods, *_range(r.load, ceiling, r.demand_hours))
@@ -131,11 +142,11 @@ def resource(r: ResourceLoad, chart_id: str) -> str:
         if d > c + EPS
     ]
     bind = [
-        (i, ld, f"{p}: capacity binds (shadow price {fmt.num(sp, 2)} per hour)")
-        for i, (p, ld, sp, o) in enumerate(
-            zip(r.periods, r.load, r.shadow_price, r.overloaded, strict=True)
+        (i, ld, f"{p}: {lim} (shadow price {fmt.num(sp, 2)} per hour)")
+        for i, (p, ld, sp, lim) in enumerate(
+            zip(r.periods, r.load, r.shadow_price, r.limit, strict=True)
         )
-        if o
+        if lim
     ]
     body += markers(f, short, "s-short", "triangle")
     body += markers(f, bind, "s-bind", "circle")
@@ -148,14 +159,15 @@ def resource(r: ResourceLoad, chart_id: str) -> str:
             ("s-capmax", "dash", "with overtime limit"),
             ("s-demand", "line", "demand hours"),
             ("s-short", "marker", "shortfall"),
+            ("s-bind", "circle", AT_A_LIMIT),
         ],
     )
     title = f"{r.resource} ({r.kind}): load against capacity"
-    n_short, n_bind = len(short), len(bind)
+    n_short = len(short)
     caption = (
         f"Hours per period. Peak utilisation {fmt.pct(max(r.utilisation, default=0.0))}; "
         f"{n_short} period(s) where demand exceeds capacity with overtime (▲), "
-        f"{n_bind} period(s) where the capacity binds (●)."
+        f"{_limits(r.limit)}."
     )
     return figure(chart_id, "capacity", svg(chart_id, f, title, "; ".join(tips), body), caption)
 

@@ -101,13 +101,12 @@ def resources(
             .agg((pl.col("final") * pl.col("hours_per_unit")).sum().alias("h"))
         )
         need = {(a, b): _f(h) for a, b, h in hours.iter_rows()}
-    over: set[tuple[str, str]] = set()
+    # the label of each resource's overload, as its row in the exceptions table reads
+    limit: dict[tuple[str, str], str] = {}
     if exc.height and "resource" in exc.columns:
-        for res, per in (
-            exc.filter(pl.col("kind") == "overload").select("resource", "period").rows()
-        ):
-            if res:
-                over.add((res, per))
+        for row in exc.filter(pl.col("kind") == "overload").iter_rows(named=True):
+            if row["resource"]:
+                limit[(row["resource"], row["period"])] = row_label(row)
     out = []
     for name in dict.fromkeys(cap["resource"].to_list()):
         rows = {
@@ -130,7 +129,7 @@ def resources(
                 col("utilisation"),
                 [need.get((name, p), 0.0) for p in periods],
                 col("shadow_price"),
-                [(name, p) in over for p in periods],
+                [limit.get((name, p), "") for p in periods],
             )
         )
     return out

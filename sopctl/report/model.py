@@ -48,7 +48,7 @@ class ResourceLoad:
     utilisation: list[float]
     demand_hours: list[float]  # hours the final demand needs in its own period
     shadow_price: list[float]
-    overloaded: list[bool]  # an overload exception names the resource and period
+    limit: list[str]  # per period its overload's label ('at capacity', ...); '' for none
 
 
 @dataclass

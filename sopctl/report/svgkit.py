@@ -212,7 +212,8 @@ def markers(
 
 
 def legend(f: Frame, entries: Sequence[tuple[str, str, str]]) -> str:
-    """Entries (css class, kind bar|line|dash|marker, label) in one row under the title."""
+    """Entries (css class, kind bar|line|dash|marker|circle, label) in one row under the title;
+    a marker is the triangle of `markers`, a circle its circle."""
     out = ['<g class="legend">']
     x = float(f.left)
     y = 38.0
@@ -222,6 +223,8 @@ def legend(f: Frame, entries: Sequence[tuple[str, str, str]]) -> str:
         elif kind == "marker":
             d = f"M{_n(x + 6)} {_n(y - 10)}L{_n(x + 12)} {_n(y + 1)}L{_n(x)} {_n(y + 1)}Z"
             out.append(f'<path class="{cls}" d="{d}"/>')
+        elif kind == "circle":  # the circle of `markers`
+            out.append(f'<circle class="{cls}" cx="{_n(x + 6)}" cy="{_n(y - 4)}" r="3.5"/>')
         else:
             d = f"M{_n(x)} {_n(y - 4)}L{_n(x + 14)} {_n(y - 4)}"
             out.append(f'<path class="{cls}" fill="none" d="{d}"/>')
