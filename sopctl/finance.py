@@ -74,6 +74,10 @@ NON_CASH_COMPONENTS = (
 # penalty and the price of units never sold (a lost sale shows there and again as revenue not
 # earned, so revenue - plan cost would count it twice)
 PENALTY_COMPONENTS = ("backlog", "lost_sales", "lost_revenue", "safety_stock")
+# the objective (`costs.total`) and the cost without PENALTY_COMPONENTS as every output labels
+# them: report, compare, diff, reconcile's summary (docs/finance.md, "Plan cost and operating cost")
+PLAN_COST = "Plan cost incl. penalties and lost revenue"
+OPERATING_COST = "operating cost, without penalties and lost revenue"
 
 
 def operating_cost(costs: Mapping[str, Any]) -> float | None:

@@ -1,6 +1,6 @@
 """One state, one name: exceptions.csv's `message`, reconcile's summary, `explain`, `diff`,
-`compare` and the report word an exception the same way (sopctl/exception_words.py;
-docs/reconcile.md, "Result files")."""
+`compare` and the report word an exception, and the plan cost, the same way
+(sopctl/exception_words.py, sopctl.finance.PLAN_COST; docs/reconcile.md, "Result files")."""
 
 from __future__ import annotations
 
@@ -14,10 +14,12 @@ import pytest
 
 from sopctl.exception_words import kind_label, kind_words, row_label
 from sopctl.plan_files import exception_messages
+from sopctl.plandiff.words import kpi_label
 from tests.helpers import run
 from tests.test_tag_support import CDIR, ready_copy
 
 OUT = f"{CDIR}/outputs"
+ROOT = Path(__file__).resolve().parents[1]  # the embedded Northwind demo
 # the minimal cycle's assembly line: its regular hours used up in January, its 40 overtime
 # hours left, and no exception caused; in April the same, causing the shortage of P-100
 JAN = (
@@ -154,6 +156,29 @@ def test_a_message_written_by_an_earlier_sopctl_still_gets_its_label() -> None:
     assert row_label(fully) == "at capacity"
 
 
+def test_the_plan_cost_has_one_label_everywhere() -> None:
+    from sopctl.finance import OPERATING_COST, PLAN_COST
+    from sopctl.scenarios.compare import Option, compare_options
+    from tests.test_scenario_compare import plan
+
+    c = compare_options([Option("base", plan(1000, 600, 1.0, 0.9, []))], "2027-01")
+    label = "Plan cost incl. penalties and lost revenue (EUR)"
+    assert f"{PLAN_COST} (EUR)" == label
+    assert kpi_label("cost_total", "EUR") == label  # diff: 'Plan cost (EUR)' before
+    assert c.kpi("cost_total").label == label  # type: ignore[union-attr]
+    # the operating cost names the same parts the same way
+    assert OPERATING_COST == "operating cost, without penalties and lost revenue"
+
+
+def test_reconcile_with_a_scenario_names_the_plan_cost(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scenario table of `reconcile --scenario` (the Northwind demo, nothing written)."""
+    monkeypatch.setenv("COLUMNS", "200")
+    said = run(["reconcile", "--scenario", "upside", "--dry-run"], cwd=ROOT)
+    assert said.code == 0, said.out + said.err
+    assert "Δ plan cost" in said.out and "Δ cost" not in said.out
+    assert "dry run: nothing written" in said.out
+
+
 def test_the_files_the_summary_explain_and_report_agree(
     ready: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -173,6 +198,8 @@ def test_the_files_the_summary_explain_and_report_agree(
     summary = _flat(said.out)
     assert "at regular hours, overtime left ASSY 2027-04 320 hours 2,254" in summary
     assert "fully loaded" not in summary and "overload" not in summary
+    assert "optimal, plan cost " in summary
+    assert "Plan cost incl. penalties and lost revenue (EUR)" in summary
     # explain: the resource in January and April, the item it leaves short
     told = run(["explain", "ASSY", "-p", "2027-01"], cwd=ready)
     assert "  at regular hours, overtime left: no exception caused, nothing at stake." in (told.out)

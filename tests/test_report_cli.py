@@ -98,7 +98,7 @@ def test_working_tree_report_is_complete_and_deterministic(ready: Path) -> None:
     assert "Conversion costs" not in bridge and "Working capital" not in bridge
     assert "conversion, resale − Δ net receivables cash flow" in text
     assert (
-        f"Plan cost (incl. shortage penalties and lost revenue) {costs['total']:,.0f} EUR "
+        f"Plan cost incl. penalties and lost revenue {costs['total']:,.0f} EUR "
         f"no charter target the optimiser&#x27;s objective. Operating cost "
         f"{costs['total'] - penalties:,.0f} EUR: without its {penalties:,.0f} EUR of shortage "
         "and safety-stock penalties and lost revenue" in text

@@ -188,7 +188,8 @@ def test_plan_cost_says_it_holds_penalties_and_operating_cost_does_not() -> None
     short.summary["costs"].update({"lost_revenue": 50.0, "lost_sales": 10.0, "safety_stock": 5.0})
     c = compare_options([Option("base", base), Option("short", short)], "2027-01")
     total, op = c.kpi("cost_total"), c.kpi("operating_cost")
-    assert total.label == "Plan cost incl. shortage penalties and lost revenue (EUR)"
+    # penalties: of shortage and of safety stock, as the operating cost's line says
+    assert total.label == "Plan cost incl. penalties and lost revenue (EUR)"
     assert op.label.strip() == "operating cost, without penalties and lost revenue (EUR)"
     assert (op.values["base"], op.values["short"]) == (600.0, 635.0)
     assert op.best == () and total.best == ("base",)

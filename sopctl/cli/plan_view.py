@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..exception_words import AT_A_LIMIT, constraint_words, quantity_unit, row_label
+from ..finance import PLAN_COST
 from ..plan import ReconcileRun
 from ..plan_files import cause_words, exception_messages
 from ..quantities import percent, units
@@ -63,7 +64,7 @@ def show_text(run: ReconcileRun, per_file: int, top: int = 10) -> None:
     console.print(
         f"[bold]Plan[/] cycle {ws.cycle_id} ({escape(ws.charter.organisation.name)}): "
         f"{res.status}, "
-        f"cost {res.objective or 0:,.2f} {cur} — {f.engine} {f.version}, {f.method}, "
+        f"plan cost {res.objective or 0:,.2f} {cur} — {f.engine} {f.version}, {f.method}, "
         f"{f.runs} run(s), {f.seconds:.2f} s; demand view {run.demand_source}"
     )
     sv = Table(title="Service level per segment", title_justify="left")
@@ -86,7 +87,7 @@ def show_text(run: ReconcileRun, per_file: int, top: int = 10) -> None:
         )
     print_table(console, sv)
     total = res.costs.get("total", 0.0) or 1.0
-    ct = Table(title=f"Cost ({cur})", title_justify="left")
+    ct = Table(title=f"{PLAN_COST} ({cur})", title_justify="left")
     ct.add_column("component", no_wrap=True)
     ct.add_column("value", justify="right", no_wrap=True)
     ct.add_column("share", justify="right", no_wrap=True)

@@ -116,7 +116,7 @@ def reconcile_text(run: ScenarioRun, per_file: int, top: int) -> None:
     base = run.base.summary
     cur = run.base.result.currency if run.base.result else ""
     t = Table(title=f"Scenarios against base ({cur})", title_justify="left")
-    for col in ("scenario", "plan", "Δ cost", "Δ revenue", "lost units"):
+    for col in ("scenario", "plan", "Δ plan cost", "Δ revenue", "lost units"):
         t.add_column(col, justify="left" if col in ("scenario", "plan") else "right")
     for s in run.scenarios:
         res, summ = s.result, s.summary

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..finance import PLAN_COST
 from ..quantities import percent, units
 from .model import Delta, PlanDiff, Row, TableDiff, YamlChange
 from .yamldiff import show
@@ -17,7 +18,7 @@ KPI_LABELS = {
     "gross_margin_pct": "Gross margin (%)",
     "working_capital_avg": "Working capital, average ({cur})",
     "working_capital_peak": "Working capital, peak ({cur})",
-    "cost_total": "Plan cost ({cur})",
+    "cost_total": f"{PLAN_COST} ({{cur}})",  # as the report and compare label it
 }
 
 

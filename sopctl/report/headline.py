@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..finance import PENALTY_COMPONENTS, operating_cost
+from ..finance import PENALTY_COMPONENTS, PLAN_COST, operating_cost
 from ..results import peak_utilisation
 from ..schemas.charter import Metric
 from . import fmt
@@ -151,7 +151,7 @@ def kpis(
     penalties = sum(_opt(costs.get(k)) or 0.0 for k in PENALTY_COMPONENTS)
     out.append(
         Kpi(
-            "Plan cost (incl. shortage penalties and lost revenue)",
+            PLAN_COST,
             fmt.money(_opt(costs.get("total")), cur),
             "",
             "none",

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..exception_words import kind_words
-from ..finance import operating_cost
+from ..finance import OPERATING_COST, PLAN_COST, operating_cost
 from ..plandiff.model import OutputDiff
 from ..plandiff.outputs import PlanSnapshot, diff_outputs
 from ..reconcile.result import COST_ORDER
@@ -56,7 +56,7 @@ _FINANCE: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
     ("gross_margin_pct", "Gross margin (%)", "pct", "higher", ("finance", "gross_margin_pct")),
     (
         "cost_total",
-        "Plan cost incl. shortage penalties and lost revenue ({cur})",
+        f"{PLAN_COST} ({{cur}})",
         "money",
         "lower",
         ("costs", "total"),
@@ -270,7 +270,7 @@ def compare_options(
         add(name, label, "finance", unit, better, lambda p, path=path: _get(p.summary, path))
     add(
         "operating_cost",
-        "  operating cost, without penalties and lost revenue ({cur})",
+        f"  {OPERATING_COST} ({{cur}})",
         "finance",
         "money",
         "lower",
