@@ -109,7 +109,8 @@ def explain_item(ws: Workspace, f: PlanFrames, item: str, period: str | None) ->
         head = f"{item} in {r['period']}"
         if r["segment"]:
             seg = segs.get(r["segment"])
-            policy = f"{seg.shortage_policy}, priority {seg.priority}" if seg else ""
+            said = seg.shortage_policy.replace("_", " ") if seg else ""  # 'lost sales'
+            policy = f"{said}, priority {seg.priority}" if seg else ""
             head += f" for {r['segment']} ({policy})"
         amount = amount_words(r["kind"], _num(r["quantity"]))
         lines.append(f"{head}: {amount}, {stake_words(r['kind'], _num(r['value']), f.currency)}.")

@@ -78,6 +78,18 @@ PENALTY_COMPONENTS = ("backlog", "lost_sales", "lost_revenue", "safety_stock")
 # them: report, compare, diff, reconcile's summary (docs/finance.md, "Plan cost and operating cost")
 PLAN_COST = "Plan cost incl. penalties and lost revenue"
 OPERATING_COST = "operating cost, without penalties and lost revenue"
+# a cost part that is a penalty says so where the parts are listed (reconcile's cost table,
+# compare): 'safety stock' alone read as the cost of holding it
+PENALTY_WORDS = {
+    "backlog": "backlog penalty",
+    "lost_sales": "lost-sales penalty",
+    "safety_stock": "safety-stock penalty",
+}
+
+
+def cost_words(component: str) -> str:
+    """A cost part as the tables name it: 'regular time', 'safety-stock penalty'."""
+    return PENALTY_WORDS.get(component, component.replace("_", " "))
 
 
 def operating_cost(costs: Mapping[str, Any]) -> float | None:

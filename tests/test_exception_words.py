@@ -166,8 +166,15 @@ def test_the_plan_cost_has_one_label_everywhere() -> None:
     assert f"{PLAN_COST} (EUR)" == label
     assert kpi_label("cost_total", "EUR") == label  # diff: 'Plan cost (EUR)' before
     assert c.kpi("cost_total").label == label  # type: ignore[union-attr]
-    # the operating cost names the same parts the same way
+    # the operating cost names the same parts the same way, and so do the cost lines
     assert OPERATING_COST == "operating cost, without penalties and lost revenue"
+    short = plan(950, 700, 0.9, 0.9, [])
+    short.summary["costs"].update({"lost_revenue": 50.0, "lost_sales": 10.0, "safety_stock": 5.0})
+    c = compare_options([Option("base", short)], "2027-01")
+    parts = {k.name: k.label.strip() for k in c.kpis if k.name.startswith("cost.")}
+    assert parts["cost.lost_sales"] == "lost-sales penalty (EUR)"
+    assert parts["cost.safety_stock"] == "safety-stock penalty (EUR)"
+    assert parts["cost.lost_revenue"] == "lost revenue (EUR)"
 
 
 def test_reconcile_with_a_scenario_names_the_plan_cost(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -200,6 +207,10 @@ def test_the_files_the_summary_explain_and_report_agree(
     assert "fully loaded" not in summary and "overload" not in summary
     assert "optimal, plan cost " in summary
     assert "Plan cost incl. penalties and lost revenue (EUR)" in summary
+    # its parts: a penalty says it is one (the minimal cycle loses sales, and keeps one item
+    # below safety stock), beside the lost revenue
+    assert " lost-sales penalty 403.33 " in summary and " lost revenue 2,621.67 " in summary
+    assert " safety-stock penalty 0.08 " in summary and " lost sales " not in summary
     # explain: the resource in January and April, the item it leaves short
     told = run(["explain", "ASSY", "-p", "2027-01"], cwd=ready)
     assert "  at regular hours, overtime left: no exception caused, nothing at stake." in (told.out)
@@ -211,7 +222,7 @@ def test_the_files_the_summary_explain_and_report_agree(
     assert "  exceptions it causes: P-100 (shortage)." in told.out
     told = run(["explain", "P-100", "-p", "2027-04"], cwd=ready)
     assert (
-        "P-100 in 2027-04 for standard (lost_sales, priority 2): shortage of 30.1 units, "
+        "P-100 in 2027-04 for standard (lost sales, priority 2): shortage of 30.1 units, "
         "2,254.17 EUR at stake." in told.out
     )
     # the report: the rows, the count by kind, the chart's marks with the same words

@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..exception_words import AT_A_LIMIT, constraint_words, quantity_unit, row_label
-from ..finance import PLAN_COST
+from ..finance import PLAN_COST, cost_words
 from ..plan import ReconcileRun
 from ..plan_files import cause_words, exception_messages
 from ..quantities import percent, units
@@ -93,7 +93,7 @@ def show_text(run: ReconcileRun, per_file: int, top: int = 10) -> None:
     ct.add_column("share", justify="right", no_wrap=True)
     for k, v in res.costs.items():
         if k != "total" and abs(v) >= 0.005:
-            ct.add_row(k.replace("_", " "), f"{v:,.2f}", f"{v / total:.1%}")  # as compare
+            ct.add_row(cost_words(k), f"{v:,.2f}", f"{v / total:.1%}")  # as compare
     ct.add_row(Text("total", style="bold"), Text(f"{res.costs.get('total', 0):,.2f}", "bold"), "")
     print_table(console, ct)
     _utilisation(console, res.capacity)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..exception_words import kind_words
-from ..finance import OPERATING_COST, PLAN_COST, operating_cost
+from ..finance import OPERATING_COST, PLAN_COST, cost_words, operating_cost
 from ..plandiff.model import OutputDiff
 from ..plandiff.outputs import PlanSnapshot, diff_outputs
 from ..reconcile.result import COST_ORDER
@@ -280,7 +280,7 @@ def compare_options(
     for comp in parts:
         add(
             f"cost.{comp}",
-            f"  {comp.replace('_', ' ')} ({{cur}})",
+            f"  {cost_words(comp)} ({{cur}})",
             "cost",
             "money",
             "lower",
