@@ -195,8 +195,8 @@ def test_kpis_by_hand(tiny: tuple[Workspace, PlanResult, Finance]) -> None:
 def test_identities_hold(tiny: tuple[Workspace, PlanResult, Finance]) -> None:
     _, _, fin = tiny
     f = fin.by_period
-    wc = f["inventory_value"] + f["material_inventory_value"] + f["receivables"] - f["payables"]
-    assert gap(f["working_capital"], wc) < 1e-5
+    stock = f["inventory_value"] + f["work_in_process_value"] + f["material_inventory_value"]
+    assert gap(f["working_capital"], stock + f["receivables"] - f["payables"]) < 1e-5
     assert gap(f["gross_margin"], f["revenue"] - f["cogs"]) < 1e-5
     assert gap(f["cumulative_cash_flow"], f["cash_flow"].cum_sum()) < 1e-5
     # over the horizon the receivables swing nets out: cash = flows + (last - first payables)
@@ -313,21 +313,45 @@ def test_demo_ties_back_to_the_plan(northwind: tuple[Workspace, PlanResult, Fina
         res.costs["materials"] + on_order, rel=1e-9
     )
     cash = sum(res.costs[c] for c in CASH_COMPONENTS)
-    # plus the purchase orders placed before the cycle (scheduled receipts of bought-in items),
-    # invoiced on arrival at their unit cost (the demo's bought-in items have no BOM); the
-    # released work orders of made items were paid before the horizon
+    # with the bought-in items' cost invoiced when they arrive, not when ordered: their planned
+    # orders and the purchase orders placed before the cycle (scheduled receipts), at their
+    # unit cost (the demo's bought-in items have no BOM and no dated cost); the released work
+    # orders of made items were paid before the horizon
     bought = {i for i, r in items.items() if r["sourcing"] == "buy"}
     assert bought.isdisjoint(ws.tables["bom"].frame["item"].to_list())
+    assert "period_costs" not in ws.tables
     receipts = list(ws.tables["scheduled_receipts"].frame.iter_rows(named=True))
     placed = sum(
         r["quantity"] * items[r["item"]]["unit_cost"] for r in receipts if r["item"] in bought
     )
     assert placed > 0 and any(r["item"] not in bought for r in receipts)
-    assert float(f["conversion_costs"].sum()) == pytest.approx(cash + placed, rel=1e-9)
+    ordered = arrived = 0.0
+    for r in res.supply.filter(pl.col("item").is_in(list(bought))).iter_rows(named=True):
+        ordered += r["production"] * items[r["item"]]["unit_cost"]
+        arrived += r["production_arrivals"] * items[r["item"]]["unit_cost"]
+    assert ordered == pytest.approx(arrived)  # nothing ordered lands after the horizon
+    conversion = float(f["conversion_costs"].sum())
+    assert conversion == pytest.approx(cash - ordered + arrived + placed, rel=1e-9)
     per = res.costs_by_period.group_by("component").agg(pl.col("value").sum())
     for comp, value in per.iter_rows():
         assert value == pytest.approx(res.costs[comp], abs=1e-4)
-    wc = f["inventory_value"] + f["material_inventory_value"] + f["receivables"] - f["payables"]
-    assert gap(f["working_capital"], wc) < 1e-5
+    stock = f["inventory_value"] + f["work_in_process_value"] + f["material_inventory_value"]
+    assert gap(f["working_capital"], stock + f["receivables"] - f["payables"]) < 1e-5
+    assert float(f["work_in_process_value"].min()) >= 0 < float(f["work_in_process_value"].max())
     peak = float(f["working_capital"].to_numpy().max())
     assert fin.kpis["peak_working_capital"] == pytest.approx(peak)
+
+
+def test_demo_cash_is_profit_less_the_change_in_working_capital(
+    northwind: tuple[Workspace, PlanResult, Finance],
+) -> None:
+    """docs/finance.md's identity on the demo (bought-in goods, scheduled receipts, lead
+    times): total cash flow = gross margin - labour and resource time - subcontract premium -
+    materials above standard + stock revaluation - (last working capital - opening)."""
+    _, res, fin = northwind
+    k = {n: v for n, v in fin.kpis.items() if isinstance(v, float)}
+    labour = sum(res.costs[c] for c in ("regular_time", "overtime", "hiring", "layoffs"))
+    profit = k["gross_margin"] - labour - k["subcontract_premium"]
+    profit += k["stock_revaluation"] - k["materials_above_standard"]
+    change = float(fin.by_period["working_capital"][-1]) - k["opening_working_capital"]
+    assert k["total_cash_flow"] == pytest.approx(profit - change, abs=1e-3)

@@ -81,14 +81,17 @@ def test_receipts_of_one_item_add_up_per_period(tmp_path: Path) -> None:
 def test_finance_pays_a_bought_in_receipt_on_arrival_and_a_released_one_not(
     tmp_path: Path, sourcing: str
 ) -> None:
-    """Bought in: the 8 units are a supplier invoice on arrival, 8 x 10 = 80.00 in January's
-    conversion costs and payables, beside the 7 ordered in January (70.00). Made in house:
-    released (and paid) before the horizon, like stock on hand; the plan's 70.00 is paid in
-    January, in no payables."""
+    """Bought in: a supplier invoice on arrival, 8 x 10 = 80.00 in January's conversion costs
+    and payables, and the 7 ordered in January in March's, when they arrive (70.00). Made in
+    house: released (and paid) before the horizon, like stock on hand, and in process until
+    it arrives; the plan's 7 are paid when started in January (70.00), in no payables, and in
+    process until March (work in process 70.00 at the end of January and February)."""
     ws = _ws(tmp_path, RECEIPTS, sourcing)
     fin = plan_finance(ws, _plan(ws)).by_period
-    conv = [80.0 + 70.0, 0.0, 0.0] if sourcing == "buy" else [70.0, 0.0, 0.0]
+    conv = [80.0, 0.0, 70.0] if sourcing == "buy" else [70.0, 0.0, 0.0]
     assert fin["conversion_costs"].to_list() == conv
+    wip = [0.0, 0.0, 0.0] if sourcing == "buy" else [70.0, 70.0, 0.0]
+    assert fin["work_in_process_value"].to_list() == wip
     k = 30 / DAYS_PER_PERIOD["month"]  # DPO 30 days on a month of 365/12
     invoiced = conv if sourcing == "buy" else [0.0, 0.0, 0.0]
     assert fin["payables"].to_list() == pytest.approx([round(v * k, 6) for v in invoiced])
