@@ -219,3 +219,30 @@ def test_cash_is_profit_less_the_change_in_working_capital(tmp_path: Path, below
     each = (margin - beyond + parts["stock_revaluation"]).to_numpy() - np.diff(wc)
     assert f["cash_flow"].to_list() == pytest.approx(each.tolist(), abs=1e-4)
 
+
+def test_the_report_card_names_every_cost_the_gross_margin_leaves_out(tmp_path: Path) -> None:
+    """The gross-margin card lists each part with its amount: labour and resource time, the
+    subcontract premium (8 A subcontracted at 15 against a standard of 10: 40 EUR) and the
+    stock revaluation; the margin after them is the profit whose cash is profit - change in
+    working capital. The turns card says it is a yearly rate."""
+    from types import SimpleNamespace
+
+    from sopctl.report.headline import kpis
+
+    ws = _ws(tmp_path, IDENTITY, dso=50, dpo=70)
+    rows = [(i, "s", p, q) for p in ws.periods() for i, q in (("A", 14.0), ("B", 8.0))]
+    res = reconcile(ws, demand(rows))
+    fin = plan_finance(ws, res)
+    summary = {"finance": fin.kpis, "costs": res.costs}
+    cards = {k.label: k for k in kpis(SimpleNamespace(ws=ws), summary)}  # type: ignore[arg-type]
+    margin = cards["Gross margin (COGS at standard cost)"].detail
+    assert (
+        "it excludes labour and resource time (regular time 24 EUR, overtime 18 EUR, hiring "
+        "0 EUR, layoffs 0 EUR), the subcontract premium (subcontracted units beyond their "
+        "standard cost): 40 EUR; stock revalued at new standard costs: +60 EUR; after them "
+        "414 EUR, 39.2 % of revenue." in margin
+    )
+    # 436 - 24 - 18 - 40 + 60 = 414 of 1,056 revenue
+    assert fin.kpis["gross_margin"] == pytest.approx(436)
+    turns = cards["Inventory turns per year"]
+    assert turns.detail.startswith("annualised: COGS a year ÷ average inventory")

@@ -81,13 +81,15 @@ def test_working_tree_report_is_complete_and_deterministic(ready: Path) -> None:
     assert penalties > 0  # the minimal cycle loses sales
     # the gross margin says what it leaves out, and what is left after it
     fin = json.loads((ready / OUT / "summary.json").read_text())["finance"]
-    labour = sum(costs.get(k, 0.0) for k in ("regular_time", "overtime", "hiring", "layoffs"))
-    after = fin["gross_margin"] - labour
+    names = ("regular_time", "overtime", "hiring", "layoffs")
+    parts = ", ".join(f"{k.replace('_', ' ')} {costs.get(k, 0.0):,.0f} EUR" for k in names)
+    premium = fin["subcontract_premium"]
+    after = fin["gross_margin"] - sum(costs.get(k, 0.0) for k in names) - premium
     assert (
         f"Gross margin (COGS at standard cost) {fin['gross_margin']:,.0f} EUR" in text
-        and f"it excludes labour and resource time (regular time, overtime, hiring, layoffs: "
-        f"{labour:,.0f} EUR); after them {after:,.0f} EUR, "
-        f"{100 * after / fin['revenue']:.1f} % of revenue."
+        and f"it excludes labour and resource time ({parts}), the subcontract premium "
+        f"(subcontracted units beyond their standard cost): {premium:,.0f} EUR; after them "
+        f"{after:,.0f} EUR, {100 * after / fin['revenue']:.1f} % of revenue."
         in text
     )
     # the inventory chart is finished goods; the bridge and its table name what they hold

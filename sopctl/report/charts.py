@@ -207,7 +207,7 @@ def inventory(inv: Inventory, currency: str, materials: list[float] | None = Non
             if materials
             else ""
         )
-        + "; inventory turns and working capital count finished goods and materials."
+        + "; inventory turns and working capital count goods, work in process and materials."
     )
     return figure(
         "chart-inventory",

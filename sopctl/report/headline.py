@@ -43,22 +43,42 @@ def show_target(m: Metric, show: str) -> str:
     return fmt.num(m.target, 2 if show == "ratio" else 0) + tol
 
 
-# the costs of labour and resource hours, which standard costs leave out (docs/finance.md)
-CONVERSION = ("regular_time", "overtime", "hiring", "layoffs")
+# what the gross margin (revenue − COGS at standard cost) leaves out (docs/finance.md): the
+# labour and resource time of summary.json's costs, and finance's own parts beyond standard
+LABOUR = (
+    ("regular_time", "regular time"),
+    ("overtime", "overtime"),
+    ("hiring", "hiring"),
+    ("layoffs", "layoffs"),
+)
+PREMIUM = "the subcontract premium (subcontracted units beyond their standard cost)"
+ABOVE = "materials beyond the items' standard cost"
 
 
 def _after_conversion(
-    margin: float | None, revenue: float | None, costs: dict[str, Any], cur: str
+    margin: float | None,
+    revenue: float | None,
+    costs: dict[str, Any],
+    fin: dict[str, Any],
+    cur: str,
 ) -> str:
-    """What the gross margin leaves out, and the contribution after it."""
-    paid = sum(_opt(costs.get(k)) or 0.0 for k in CONVERSION)
-    text = (
-        f"it excludes labour and resource time (regular time, overtime, hiring, layoffs: "
-        f"{fmt.money(paid, cur)})"
-    )
-    if margin is None or not paid:
+    """Every cost the gross margin leaves out with its amount, and the margin after them; a
+    summary.json without finance's parts beyond standard (older outputs) names labour only."""
+    labour = [(name, _opt(costs.get(k)) or 0.0) for k, name in LABOUR]
+    parts = ", ".join(f"{n} {fmt.money(v, cur)}" for n, v in labour)
+    text = f"it excludes labour and resource time ({parts})"
+    paid = sum(v for _, v in labour)
+    premium, above = _opt(fin.get("subcontract_premium")), _opt(fin.get("materials_above_standard"))
+    for name, v in ((PREMIUM, premium), (ABOVE, above or None)):
+        if v is not None:
+            text += f", {name}: {fmt.money(v, cur)}"
+            paid += v
+    reval = _opt(fin.get("stock_revaluation")) or 0.0
+    if reval:
+        text += f"; stock revalued at new standard costs: {fmt.signed(reval)} {cur}"
+    if margin is None or not (paid or reval):
         return text + "."
-    after = margin - paid
+    after = margin - paid + reval
     share = f", {fmt.pct(after / revenue)} of revenue" if revenue else ""
     return text + f"; after them {fmt.money(after, cur)}{share}."
 
@@ -101,7 +121,7 @@ def kpis(
             t,
             st,
             f"{fmt.pct(share)} of revenue: revenue − COGS at the items' standard cost; "
-            + _after_conversion(margin, revenue, summary.get("costs") or {}, cur),
+            + _after_conversion(margin, revenue, summary.get("costs") or {}, fin, cur),
         )
     )
     avg = _opt(fin.get("average_working_capital"))
@@ -121,7 +141,15 @@ def kpis(
     out.append(Kpi("Cash flow", fmt.money(cash, cur), t and f"{t} {cur}", st, "over the horizon"))
     turns = _opt(fin.get("inventory_turns"))
     t, st = _judge(_metric(ms, "inventory_turns"), turns, "ratio")
-    out.append(Kpi("Inventory turns", fmt.num(turns, 1), t, st, "COGS ÷ average inventory"))
+    out.append(
+        Kpi(
+            "Inventory turns per year",
+            fmt.num(turns, 1),
+            t,
+            st,
+            "annualised: COGS a year ÷ average inventory (goods, work in process, materials)",
+        )
+    )
     if (highest := peak_utilisation(summary)) is not None:
         top, u = highest
         t, st = _judge(_metric(ms, "capacity_utilisation"), u, "share")

@@ -47,7 +47,7 @@ def finance_table(d: ReportData, table: Table) -> str:
         "(conversion costs and goods bought in for resale: planned purchases and scheduled "
         "receipts of bought-in items) − Δ net receivables, where net receivables = receivables "
         "− payables (a rise is cash not yet collected). Cumulative: the running sum of cash "
-        "flow. Working capital = stock (finished goods and materials) + net receivables: its "
+        "flow. Working capital = stock (goods, work in process, materials) + net receivables: its "
         "change also holds the change of stock, which the cash flow pays in materials and "
         "conversion, so it can move against the − Δ net receivables column.</p>"
         + table(head, rows, set(range(1, 10)))
