@@ -212,3 +212,21 @@ def test_summary_values_are_formatted_by_their_key(ready: Path) -> None:
     standard = next(s for s in doc["service"] if s["segment"] == "standard")
     assert cells[f"{seg}.service_level"].value == standard["service_level"]
     assert cells["exceptions.overload"].value == doc["exceptions"]["overload"]
+
+
+def test_every_money_figure_of_finance_is_formatted_as_money(ready: Path) -> None:
+    """Every finance.csv column and finance summary key in money gets the currency format, so
+    a column or key added to finance cannot reach Excel as a plain number."""
+    _export(ready, "--out", "plan.xlsx")
+    wb = openpyxl.load_workbook(ready / "plan.xlsx")
+    fin = wb["finance"]
+    not_money = {"period", "gross_margin_pct"}
+    for cell in fin[1]:
+        if cell.value not in not_money:
+            below = fin.cell(2, cell.column)
+            assert below.number_format == '#,##0.00 "EUR"', cell.value
+    cells = {k.value: v for k, v in wb["summary"].iter_rows(min_row=2)}
+    plain = {"finance.gross_margin_pct", "finance.inventory_turns"}
+    for key, cell in cells.items():
+        if str(key).startswith("finance.") and isinstance(cell.value, float) and key not in plain:
+            assert cell.number_format == '#,##0.00 "EUR"', key

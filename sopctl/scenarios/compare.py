@@ -84,7 +84,13 @@ _CASH: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
         "higher",
         ("finance", "total_cash_flow"),
     ),
-    ("inventory_turns", "Inventory turns", "ratio", "higher", ("finance", "inventory_turns")),
+    (
+        "inventory_turns",
+        "Inventory turns per year",
+        "ratio",
+        "higher",
+        ("finance", "inventory_turns"),
+    ),
 )
 
 

@@ -48,6 +48,7 @@ MONEY = {
     "material_purchases",
     "conversion_costs",
     "inventory_value",
+    "work_in_process_value",
     "material_inventory_value",
     "receivables",
     "payables",
@@ -66,6 +67,10 @@ SUMMARY_MONEY = {
     "ending_inventory_value",
     "average_inventory_value",
     "total_cash_flow",
+    "subcontract_premium",
+    "materials_above_standard",
+    "stock_revaluation",
+    "opening_working_capital",
 }
 SUMMARY_WHOLE = {"priority", "runs"}  # and every count under `exceptions`
 
