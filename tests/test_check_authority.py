@@ -429,3 +429,23 @@ def test_a_cycle_moved_to_another_charter_has_that_charters_edits_judged_by_it(
     code, lines = check(repo)
     found = [ln for ln in codes(lines, "SOP808") if ln.startswith("charters/beta.yaml:")]
     assert code == 1 and found and "carl@acme.example" in found[0], lines
+
+
+def test_without_a_local_main_the_tip_of_origin_main_judges_the_rights(
+    branch: Path, tmp_path: Path
+) -> None:
+    """A CI checkout (detached, only origin/* refs) takes its base from origin/main, and so
+    its rights: a right revoked on main after the branch was forked is revoked for it."""
+    append(branch, PIPELINE, "D-009,Echo,P-200,standard,qualified,40,2027-04,1")
+    commit_as(branch, "sam@acme.example", "a new deal")
+    git(branch, "checkout", "-q", "main")
+    edit(branch, CHARTER, "members: [sam@acme.example]", "members: [sue@acme.example]")
+    commit_as(branch, "carl@acme.example", "sam left sales")
+    ci = tmp_path / "ci"
+    git(branch.parent, "clone", "-q", branch.as_uri(), str(ci))
+    git(ci, "checkout", "-q", "--detach", "origin/feature")
+    git(ci, "branch", "-q", "-D", "main")
+    r = run(["check"], cwd=ci)
+    assert r.code == 1, r.out + r.err
+    (found,) = codes(r.out.splitlines(), "SOP801")
+    assert "row deal_id=D-009" in found and "by sam@acme.example" in found

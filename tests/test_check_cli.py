@@ -386,3 +386,83 @@ def test_a_first_period_outside_the_bucket_is_a_finding(branch: Path) -> None:
     r = run(["check", "--format", "json"], cwd=branch)
     assert r.code == 1 and "internal error" not in r.err, r.out + r.err
     assert "SOP308" in r.out
+
+
+def _ci_checkout(source: Path, dest: Path) -> Path:
+    """What actions/checkout leaves: the pull request's head detached, only origin/* refs."""
+    git(source, "checkout", "-q", "main")
+    git(source.parent, "clone", "-q", source.as_uri(), str(dest))
+    git(dest, "checkout", "-q", "--detach", "origin/feature")
+    git(dest, "branch", "-q", "-D", "main")
+    return dest
+
+
+def _unauthorised_then_harmless(branch: Path) -> None:
+    append(branch, OVERRIDES, "O-2,P-200,strategic,2027-03,delta,10,sam@acme.example,Later")
+    commit_as(branch, "eve@elsewhere.example", "override")
+    (branch / "NOTES.md").write_text("who plans what\n", encoding="utf-8")
+    commit_as(branch, "carl@acme.example", "notes")
+
+
+def test_a_ci_checkout_without_local_main_compares_with_origin_main(
+    branch: Path, tmp_path: Path
+) -> None:
+    """A detached HEAD with no local main (actions/checkout) used to be checked from HEAD~1
+    alone: the unauthorised commit before the last one passed."""
+    _unauthorised_then_harmless(branch)
+    ci = _ci_checkout(branch, tmp_path / "ci")
+    git(ci, "remote", "set-head", "origin", "-d")  # actions/checkout sets no origin/HEAD
+    r = run(["check"], cwd=ci)
+    assert r.code == 1, r.out + r.err
+    assert "(merge base with origin/main)" in r.out.splitlines()[0]
+    assert "error SOP801 row override_id=O-2" in r.out and "note:" not in r.out
+    doc = json.loads(run(["check", "--format", "json"], cwd=ci).out)
+    assert doc["base"] == git(ci, "merge-base", "origin/main", "HEAD").strip()
+    assert doc["base_label"] == "merge base with origin/main" and doc["base_note"] is None
+
+
+def test_the_remote_default_branch_is_the_base_origin_head_names(
+    branch: Path, tmp_path: Path
+) -> None:
+    _unauthorised_then_harmless(branch)
+    git(branch, "branch", "-q", "-m", "main", "trunk")
+    git(branch, "checkout", "-q", "trunk")
+    ci = tmp_path / "ci"
+    git(branch.parent, "clone", "-q", branch.as_uri(), str(ci))
+    git(ci, "checkout", "-q", "--detach", "origin/feature")
+    git(ci, "branch", "-q", "-D", "trunk")
+    assert git(ci, "symbolic-ref", "--short", "refs/remotes/origin/HEAD").strip() == "origin/trunk"
+    r = run(["check"], cwd=ci)
+    assert r.code == 1 and "(merge base with origin/trunk)" in r.out, r.out + r.err
+
+
+def test_a_head_1_fallback_says_so_in_every_format(branch: Path, tmp_path: Path) -> None:
+    """No main anywhere: only HEAD~1..HEAD can be checked, and every format says so."""
+    _unauthorised_then_harmless(branch)
+    ci = _ci_checkout(branch, tmp_path / "ci")
+    git(ci, "remote", "set-head", "origin", "-d")
+    git(ci, "update-ref", "-d", "refs/remotes/origin/main")
+    r = run(["check"], cwd=ci)
+    assert r.code == 0, r.out + r.err
+    lines = r.out.splitlines()
+    assert lines[0].startswith("checked 0 cycle(s) changed since ") and "(HEAD~1)" in lines[0]
+    assert lines[1] == (
+        "note: no --base was given and no branch main or master (local or on origin) was found "
+        "to compare with: only the last commit (HEAD~1..HEAD) is checked; pass --base with the "
+        "branch the change goes into (in CI: --base origin/<target branch>)"
+    )
+    r = run(["check", "--format", "json"], cwd=ci)
+    doc = json.loads(r.out)
+    assert doc["base_label"] == "HEAD~1" and "only the last commit" in doc["base_note"]
+    assert "sopctl: note: no --base was given" in r.err
+    md = run(["check", "--format", "markdown"], cwd=ci).out
+    assert "> ⚠️ no --base was given" in md
+    gh = run(["check", "--format", "github"], cwd=ci).out
+    assert gh.startswith("::warning title=sopctl check base::no --base was given")
+    r = run(["check", "--base", "origin/feature~2"], cwd=ci)
+    assert r.code == 1 and "SOP801" in r.out and "note:" not in r.out
+
+
+def test_head_1_on_main_itself_is_said_too(repo: Path) -> None:
+    r = run(["check"], cwd=repo)
+    assert "note: no --base was given and HEAD is on main: HEAD is checked alone" in r.out

@@ -21,15 +21,9 @@ from .authority import (
     unknown_charter,
     unused_charter_edits,
 )
+from .base import resolve_base
 from .codes import POLICIES
-from .history import (
-    authority_rev,
-    cycle_changes,
-    deleted_cycles,
-    repo_prefix,
-    resolve_base,
-    touched_cycles,
-)
+from .history import cycle_changes, deleted_cycles, repo_prefix, touched_cycles
 from .metrics import metric_findings
 from .metrics import metric_marks as _metric_marks
 from .policies import (
@@ -78,6 +72,7 @@ class CheckResult:
     head: str
     cycles: list[CycleResult] = field(default_factory=list)
     repository: RepoResult | None = None  # None: the range touched nothing they read
+    base_note: str | None = None  # the base was a fallback (HEAD~1): what was checked, and why
 
     @property
     def report(self) -> Report:
@@ -103,14 +98,15 @@ def last_tag(root: Path, cycle: str) -> tuple[str | None, list[str]]:
 
 
 def run_check(root: Path, base: str | None = None) -> CheckResult:
-    """Check every cycle touched between `base` (see history.resolve_base) and HEAD."""
-    sha, label = resolve_base(root, base)
+    """Check every cycle touched between `base` (see base.resolve_base) and HEAD."""
+    found = resolve_base(root, base)
+    sha = found.sha
     head = vcs.head(root)
     prefix = repo_prefix(root)
     commits = vcs.commits_in_range(root, sha, head)
     _not_cut_off(root, sha, commits)
-    result = CheckResult(sha, label, head)
-    rights = authority_rev(root, base, sha)  # the base's tip judges rights (authority.py)
+    result = CheckResult(sha, found.label, head, base_note=found.note)
+    rights = found.rights  # the base's tip judges rights (authority.py)
     for cycle in touched_cycles(root, prefix, commits):
         result.cycles.append(check_cycle(root, prefix, cycle, commits, rights))
     for cycle, charter in deleted_cycles(root, prefix, sha, commits):

@@ -1,4 +1,5 @@
-"""The edge of `sopctl check` towards git: the base, the touched cycles, the changed rows.
+"""The edge of `sopctl check` towards git: the touched cycles, the changed rows (the base:
+`base.py`).
 
 Every git call goes through `sopctl.vcs`; the rows of each changed input file are compared in
 `rows.py`.
@@ -11,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import vcs
-from ..errors import UserError
 from ..plandiff.yamldiff import diff_yaml
 from ..yamlio import YamlDoc, parse_yaml
 from .approvals import approval_edits
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
     from ..schemas.charter import Charter
 
-DEFAULT_BRANCHES = ("main", "master")
 DECIDED = ("approved", "committed", "closed")  # statuses a new cycle.yaml may not open with
 
 
@@ -32,49 +31,6 @@ def repo_prefix(root: Path) -> str:
     top = vcs.repo_top(root).resolve()
     rel = root.resolve().relative_to(top).as_posix()
     return "" if rel == "." else rel + "/"
-
-
-def resolve_base(root: Path, base: str | None) -> tuple[str | None, str]:
-    """(sha of the base commit or None for 'all history', how it was chosen).
-
-    A named base is replaced by its merge base with HEAD (what a pull request adds); without
-    one, the merge base with main/master, or HEAD~1 when HEAD is on that branch."""
-    head = vcs.head(root)
-    if base:
-        sha = vcs.resolve_commit(root, base)
-        if sha is None:
-            raise UserError(
-                f"unknown revision '{base}' for --base",
-                hint="name a branch, tag or commit; in CI fetch the history (fetch-depth: 0)",
-            )
-        return vcs.merge_base(root, sha, head) or sha, base
-    for name in DEFAULT_BRANCHES:
-        sha = vcs.resolve_commit(root, name)
-        if sha is None:
-            continue
-        mb = vcs.merge_base(root, sha, head)
-        if mb and mb != head:
-            return mb, f"merge base with {name}"
-        break
-    return vcs.resolve_commit(root, "HEAD~1"), "HEAD~1"
-
-
-def authority_rev(root: Path, base: str | None, merge_base: str | None) -> str | None:
-    """The revision whose charters judge the range's rights: the tip of the named base (or of
-    main/master), which is what governs once the pull request is merged, never the merge base
-    alone: a branch forked from an old commit (before the first charter, or before a right was
-    revoked) must not choose the charter it is judged by. The merge base where no tip is
-    known (HEAD~1 on the default branch itself)."""
-    if base:
-        return vcs.resolve_commit(root, base) or merge_base
-    head = vcs.head(root)
-    for name in DEFAULT_BRANCHES:
-        sha = vcs.resolve_commit(root, name)
-        if sha is not None and sha != head:
-            return sha
-        if sha is not None:
-            break
-    return merge_base
 
 
 def deleted_cycles(

@@ -50,6 +50,8 @@ def to_markdown(result: CheckResult, diffs: dict[str, str] | None = None) -> str
     policies, when the range touched what they read."""
     base = result.base[:7] if result.base else "the first commit"
     lines = [f"# sopctl check: {base} ({result.base_label}) → {result.head[:7]}", ""]
+    if result.base_note:
+        lines += [f"> ⚠️ {_esc(result.base_note)}", ""]
     if not result.cycles:
         lines += ["No cycle changed in this range.", ""]
     for c in result.cycles:

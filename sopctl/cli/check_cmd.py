@@ -40,7 +40,8 @@ def check(
             metavar="REV",
             callback=not_empty,
             help="Compare HEAD with this revision (its merge base with HEAD). Default: the "
-            "merge base with main/master, or HEAD~1 on that branch.",
+            "merge base with main/master, else with origin/HEAD, origin/main or origin/master; "
+            "HEAD~1 when none serves (said in the output).",
         ),
     ] = None,
     fmt: Annotated[
@@ -96,6 +97,9 @@ def run_check_cmd(root: Path | None, base: str | None, fmt: str | None, output: 
         write_atomic(output, text.encode("utf-8"), follow=True)  # named: through a link
     elif text:
         sys.stdout.write(text)
+    if result.base_note and (fmt != "text" or output is not None):
+        # the text report has it on stdout; a machine format may not reach a person
+        print(f"sopctl: note: {result.base_note}", file=sys.stderr)
     return EXIT_OK if result.report.ok else EXIT_FINDINGS
 
 
@@ -125,7 +129,7 @@ def render(result: CheckResult, fmt: str, prefix: str = "") -> str:
     from ..check.forge import from_top
     from ..check.junit import to_junit
     from ..check.summary import to_markdown
-    from .render import report_github, report_text
+    from .render import _gh_escape, report_github, report_text
 
     if fmt != "text":
         result = from_top(result, prefix)
@@ -136,10 +140,13 @@ def render(result: CheckResult, fmt: str, prefix: str = "") -> str:
     if fmt == "markdown":
         return to_markdown(result)
     if fmt == "github":
-        return report_github(report, MAX_PER_FILE)
+        note = result.base_note
+        lines = [f"::warning title=sopctl check base::{_gh_escape(note)}"] if note else []
+        return "\n".join([*lines, report_github(report, MAX_PER_FILE)]).strip("\n")
     if fmt == "json":
         doc = json.loads(report.to_json(MAX_PER_FILE))
         doc["base"], doc["head"] = result.base, result.head
+        doc["base_label"], doc["base_note"] = result.base_label, result.base_note
         doc["planning_root"] = prefix  # paths are from the git top; this is the repo's folder
         doc["cycles"] = [
             {
@@ -163,9 +170,13 @@ def render(result: CheckResult, fmt: str, prefix: str = "") -> str:
         return json.dumps(doc, indent=2, sort_keys=True)
     since = result.base[:7] if result.base else "the start"
     head = f"checked {len(result.cycles)} cycle(s) changed since {since}"
+    if result.base:
+        head += f" ({result.base_label})"
     if result.repository is not None:
         ran = [*result.repository.policies, *result.repository.skipped]
         head += f"; repository: {', '.join(ran)}"
+    if result.base_note:
+        head += f"\nnote: {result.base_note}"
     for c in result.cycles:  # a newer tag not taken as the last one: say why, once
         head += "".join(f"\ncycle {c.cycle}: {note}" for note in c.tags_skipped)
     return head + "\n" + report_text(report, MAX_PER_FILE)

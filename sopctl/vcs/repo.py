@@ -308,6 +308,19 @@ def shallow_commits(root: Path) -> set[str]:
         return set()
 
 
+def remote_default(root: Path, remote: str) -> str | None:
+    """The branch `<remote>/HEAD` points at, as `origin/main`; None when the clone has no such
+    symbolic ref (actions/checkout fetches branches without it)."""
+    status, out, _ = _call(
+        root,
+        ["symbolic-ref", "--quiet", "--short", f"refs/remotes/{remote}/HEAD"],
+        "git symbolic-ref",
+        None,
+        False,
+    )
+    return out.strip() if status == 0 and out.strip() else None
+
+
 def branch(root: Path) -> str | None:
     """The branch HEAD is on (refs/heads/ stripped), or None on a detached HEAD."""
     status, out, _ = _call(
