@@ -110,3 +110,31 @@ def test_derive() -> None:
     assert derive("draft", "", "", "d1", True, True).name == "approved"
     assert derive("draft", "", "", "d1", False, True).name == "reconciled"
     assert derive("draft", "", "", None, None, False).name == "draft"
+
+
+def test_outputs_edited_after_the_tag_claim_no_change(ready: Path) -> None:
+    """Outputs on disk that are not the current plan (edited, or left by another branch) are
+    no plan: the state cannot say the plan changed since the tag while its inputs did not."""
+    assert run(["tag"], cwd=ready).code == 0
+    summary = ready / CDIR / "outputs" / "summary.json"
+    summary.write_text(summary.read_text().replace("{", "{ ", 1))
+    doc = status(ready)
+    assert doc["plan"]["state"] == "stale"
+    assert doc["state"]["name"] == "committed" and doc["state"]["plan_changed"] is None
+    text = status(ready, "text")
+    assert "the plan has changed since" not in text and "unchecked" in text
+    assert f"the outputs here are not the current plan; run sopctl reconcile {CYCLE}" in text
+
+
+def test_a_fresh_clone_with_changed_inputs_says_the_plan_changed(
+    ready: Path, tmp_path: Path
+) -> None:
+    assert run(["tag"], cwd=ready).code == 0
+    inv = ready / CDIR / "inputs" / "inventory.csv"
+    inv.write_text(inv.read_text().replace("P-100,150,", "P-100,175,"))
+    git(ready, "commit", "-qam", "stock count")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(ready), str(clone))
+    doc = status(clone)
+    assert doc["plan"]["state"] == "missing" and doc["state"]["plan_changed"] is True
+    assert "the plan has changed since" in status(clone, "text")

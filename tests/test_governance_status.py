@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -405,6 +406,54 @@ def test_approvals_of_a_plan_not_reconciled_here_are_unchecked_not_stale(
     assert _roles(doc) == {"sales_lead": "pending", "ops_lead": "approved", "cfo": "approved"}
 
 
+def _stale_by_hand(plan: Path) -> None:
+    out = plan / CYCLE / "outputs" / "summary.json"
+    out.write_text(out.read_text(encoding="utf-8").replace("{", "{ ", 1), encoding="utf-8")
+
+
+def _stale_by_branch_switch(plan: Path) -> None:
+    """Outputs are git-ignored: a reconcile on another branch stays on disk after a switch."""
+    git = ["git", "-C", str(plan)]
+    subprocess.run([*git, "checkout", "-q", "-b", "more-stock"], check=True)
+    edit(plan, f"{CYCLE}/inputs/inventory.csv", "P-100,150,", "P-100,170,")
+    commit_all(plan, "more stock")
+    assert run(["reconcile"], cwd=plan).code == 0
+    subprocess.run([*git, "checkout", "-q", "-"], check=True)
+
+
+@pytest.mark.parametrize("make_stale", [_stale_by_hand, _stale_by_branch_switch])
+def test_approvals_over_stale_outputs_are_unchecked_not_stale(
+    plan: Path, monkeypatch: pytest.MonkeyPatch, make_stale: Callable[[Path], None]
+) -> None:
+    """Outputs on disk that are not the current plan (another branch's, or edited) give the
+    digest of no plan: the approvals were all called stale, everyone was asked to approve
+    again (and approve refused: the plan is stale), and tag quoted a 'now' of no plan."""
+    for role in ("cfo", "ops_lead"):
+        act_as(monkeypatch, MEMBERS[role])
+        assert run(["approve", "--role", role], cwd=plan).code == 0
+    make_stale(plan)
+    doc = status(plan)
+    assert doc["plan"]["state"] == "stale" and doc["approvals"]["checked"] is False
+    assert doc["approvals"]["quorum"]["met"] is None
+    assert _roles(doc) == {"sales_lead": "pending", "ops_lead": "unchecked", "cfo": "unchecked"}
+    assert doc["tag"]["blockers"] == [
+        f"the plan is stale (inputs or results changed since reconcile); run 'sopctl reconcile "
+        f"{CYCLE.split('/')[1]}'",
+        "the approvals are checked once the plan is reconciled here",
+    ]
+    text = run(["status"], cwd=plan).out
+    assert "approvals: unknown until the plan is reconciled here" in text
+    assert "the outputs on disk are not the current plan" in text
+    assert "approve" not in text and "plan changed since" not in text
+    tag = run(["tag", "--dry-run"], cwd=plan).out
+    assert "the approvals are checked once the plan is reconciled here" in tag
+    assert "is stale: the plan changed" not in tag and "now " not in tag
+    assert "quorum not met" not in tag
+    assert run(["reconcile"], cwd=plan).code == 0
+    doc = status(plan)
+    assert _roles(doc) == {"sales_lead": "pending", "ops_lead": "approved", "cfo": "approved"}
+
+
 # --- actions and escalations --------------------------------------------------------------------
 
 
@@ -500,6 +549,7 @@ def test_a_hidden_stale_approval_is_noted(plan: Path) -> None:
         "members: [carl@acme.example]",
         "members: [carl@acme.example, dana@acme.example]",
     )
+    assert run(["reconcile"], cwd=plan).code == 0  # the charter is an input: the plan anew
     ws, _ = load_workspace(plan)
     now = plan_digest(ws)
     _write_approvals(plan, [("cfo", "dana@acme.example", "a" * 64), ("cfo", MEMBERS["cfo"], now)])

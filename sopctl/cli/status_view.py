@@ -90,9 +90,11 @@ def _approval_lines(st: Status) -> list[str]:
 
     q = st.quorum
     line = quorum_line(q, [r.role for r in st.roles if r.state == "stale"])
-    if not st.checked:  # approvals bind to the results too, which are not here
+    if not st.checked:  # approvals bind to the results too, which are not the plan's here
         redo = esc(command("reconcile", st.cycle))
         line = f"[yellow]unknown[/] until the plan is reconciled here ({redo})"
+        if st.plan == "stale":
+            line += ": the outputs on disk are not the current plan, so no approval can be compared"
     elif not q.met and st.calendar is not None and st.calendar.late("commit"):
         line += f" [bold red](commit was due {st.calendar.due_dates['commit']})[/]"
     lines = ["approvals: " + line]
@@ -173,9 +175,15 @@ def _committed_line(st: Status) -> str:
     head = f"committed: {esc(c.tag)} on {c.date[:10]} by {esc(c.tagger)}"
     if st.plan == "current" and c.plan_digest == st.digest:
         return f"{head} — the current plan is the committed one"
-    if st.plan == "missing":  # a fresh clone: the results, part of the digest, are not here
+    changed = st.state is not None and st.state.changed
+    if st.plan == "missing" and not changed:  # a fresh clone: the results are not here
         return (
             f"{head} — the plan is not reconciled here; {_redo(st)} to compare it with the record"
+        )
+    if st.plan == "stale" and not changed:  # outputs of another branch, or edited by hand
+        return (
+            f"{head} — the outputs here are not the current plan; {_redo(st)} to compare it "
+            "with the record"
         )
     nxt = f"sop/{st.cycle}/v{c.version + 1}"
     return (

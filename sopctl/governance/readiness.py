@@ -95,9 +95,10 @@ def tag_readiness(ws: Workspace, report: Report, plan: str, digest: str) -> Read
     redo = f"run '{command('reconcile', ws.cycle_id)}'"
     if plan == "missing":
         other.append(f"the plan is not reconciled here; {redo}")
-        approvals = ["the approvals are checked once the plan is reconciled here"]
-        return Readiness(approvals, other)
+        return Readiness([checks.UNCHECKED], other)
     if plan == "stale":
+        # the outputs on disk are no plan's (another branch's, or edited): the digest matches
+        # no approval, so none is called stale and no one is asked to approve again
         other.append(f"the plan is stale (inputs or results changed since reconcile); {redo}")
     summary = _summary(ws) if plan == "current" else None
     if summary is not None:
@@ -105,7 +106,7 @@ def tag_readiness(ws: Workspace, report: Report, plan: str, digest: str) -> Read
     with suppress(SopctlError):  # no git repository (said above) or no commit yet
         other += checks.untracked_reasons(ws, checks.input_paths(ws), dirty)
         other += checks.already_tagged_reasons(ws.root, ws.cycle_id, vcs.head(ws.root))
-    approvals, _ = checks.approval_reasons(ws, digest)
+    approvals = checks.approval_reasons(ws, digest)[0] if plan == "current" else [checks.UNCHECKED]
     escalations: list[str] = []
     if plan == "current":
         actions = load_actions(ws)[0].actions

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from ..files import unusable
@@ -211,9 +211,11 @@ class Status:
 
     @property
     def checked(self) -> bool:
-        """Whether the approvals could be judged: not when the plan is not reconciled here
-        (the digest lacks the results they were given on)."""
-        return self.plan != "missing"
+        """Whether the approvals could be judged: only when the outputs here are the current
+        plan. Not reconciled here (a fresh clone), the digest lacks the results they were
+        given on; stale (another branch's outputs left on disk, a hand-edited file), it is the
+        digest of no plan."""
+        return self.plan == "current"
 
     def to_dict(self) -> dict[str, Any]:
         q = self.quorum
@@ -318,7 +320,7 @@ def cycle_status(ws: Workspace, report: Report, today: dt.date) -> Status:
         why = command("validate", ws.cycle_id)
         notes.append(f"approvals.yaml is invalid ({why}): no approval is counted")
     states = approval_states(ws, approvals, digest)
-    checked = plan != "missing"  # without results here the approvals cannot be judged
+    checked = plan == "current"  # without the plan's results here they cannot be judged
     actions, fs = load_actions(ws)
     if fs:
         why = command("validate", ws.cycle_id)
@@ -328,10 +330,12 @@ def cycle_status(ws: Workspace, report: Report, today: dt.date) -> Status:
     committed = tags.entry
     esc = escalations(ch, read_exceptions(ws), actions.actions) if plan == "current" else None
     q = quorum(ws, states)
-    digest_here = None if plan == "missing" else digest
+    digest_here = digest if checked else None  # outputs not current: the digest of no plan
     ready = tag_readiness(ws, report, plan, digest)
     approved = q.met and checked and ready.approved  # by tag's rule: none stale or invalid
     state = from_entry(cy.status, committed, digest_here, approved, plan == "current")
+    if state.changed is None and committed is not None and inputs_changed(ws, committed.tag):
+        state = replace(state, changed=True)  # an input differs from the record: changed
     return Status(
         cycle=ws.cycle_id,
         charter=cy.charter,
@@ -356,6 +360,23 @@ def cycle_status(ws: Workspace, report: Report, today: dt.date) -> Status:
         readiness=ready,
         demand_warnings=_demand_warnings(ws),
     )
+
+
+def inputs_changed(ws: Workspace, tag: str) -> bool:
+    """Whether an input of the plan (charter, cycle.yaml, a declared input) differs from the
+    commit record of `tag`: then the plan changed since, whatever its outputs here are."""
+    from .. import vcs
+    from ..errors import GitError
+    from ..results import input_digests
+    from .tag_record import parse
+
+    try:
+        files = parse(vcs.read_tag(ws.root, tag).message).files
+    except (GitError, ValueError):
+        return False
+    results = f"cycles/{ws.cycle_id}/outputs/"
+    recorded = {p: d for p, d in files.items() if not p.startswith(results)}
+    return recorded != input_digests(ws)
 
 
 def _demand_warnings(ws: Workspace) -> int | None:

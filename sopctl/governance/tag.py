@@ -85,10 +85,11 @@ def commit_cycle(
     out.reasons += checks.metric_reasons(run)
     files = checks.input_paths(ws)
     out.reasons += checks.untracked_reasons(ws, files, dirty)
-    out.reasons += checks.output_reasons(run)
+    outputs = checks.output_reasons(run)
+    out.reasons += outputs
     reasons, approvals = checks.approval_reasons(ws, plan_digest(ws))
-    if not checks.reconciled_here(ws):  # the digest lacks the results: not stale, unknown
-        reasons = ["the approvals are checked once the plan is reconciled here"]
+    if outputs:  # the results here are missing or no plan's: the digest matches no approval
+        reasons = [checks.UNCHECKED]
     out.reasons += reasons
     actions = load_actions(ws)[0].actions
     out.reasons += checks.escalation_reasons(run, actions)

@@ -25,7 +25,6 @@ from ..schemas.charter import EscalationRule
 from ..schemas.records import Action, Approval
 from ..workspace import command
 from .records import (
-    RECONCILE_MANIFEST,
     approval_states,
     load_approvals,
     quorum,
@@ -156,10 +155,9 @@ def already_tagged_reasons(root: Path, cycle: str, commit: str) -> list[str]:
     ]
 
 
-def reconciled_here(ws: Workspace) -> bool:
-    """Whether this clone has the cycle's reconcile results (their manifest): without them the
-    plan digest cannot match an approval, which was given on inputs and results."""
-    return (ws.cycle_dir / "outputs" / RECONCILE_MANIFEST).is_file()
+# approvals are bound to the plan's digest, inputs and results: while the results on disk are
+# missing or not the current plan's (another branch's, edited by hand), none can be compared
+UNCHECKED = "the approvals are checked once the plan is reconciled here"
 
 
 def output_reasons(run: ReconcileRun) -> list[str]:
