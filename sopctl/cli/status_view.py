@@ -69,7 +69,8 @@ def _input_lines(st: Status) -> list[str]:
 
     required = [m for m in st.missing if m.required]
     if not required:
-        lines = ["inputs: every required input is present"]
+        came = f"; {len(st.late)} came late" if st.late else ""
+        lines = [f"inputs: every required input is present{came}"]
     else:
         gone = sum(m.problem is None for m in required)
         lines = [f"inputs: {len(required)} required input(s) " + _absent(gone, len(required))]
@@ -82,6 +83,16 @@ def _input_lines(st: Status) -> list[str]:
             check = esc(command("validate", st.cycle))
             what = f"{esc(m.file)} ({m.table}) is {m.problem}, not a file ({check})"
         lines.append(f"  {what}, owner {esc(who)}, {due}{tag}")
+    for li in st.late:
+        who = li.owner + (f" ({', '.join(li.members)})" if li.members else "")
+        due = f"due at {li.due} ({li.due_date})"
+        if li.committed is None:
+            how = "is not in yet (changes not committed)"
+        else:
+            how = f"came late: committed {li.committed} in {(li.commit or '')[:12]}"
+        lines.append(
+            f"  {esc(li.file)} ({li.table}) {how}, {due}, owner {esc(who)} [bold red]LATE[/]"
+        )
     return lines
 
 

@@ -6,15 +6,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from ..files import unusable
 from ..results import is_current
 from ..workspace import command
 from .actions import ActionView, order_actions
 from .cycle_calendar import CalendarState, calendar_state, cycle_start
 from .cycle_state import CycleState, from_entry
+from .inputs_due import LateInput, MissingInput, late_inputs, missing_inputs
 from .log import LogEntry, committed_state
 from .readiness import Readiness, tag_readiness
 from .records import (
@@ -117,23 +117,6 @@ def read_exceptions(ws: Workspace) -> list[dict[str, str]]:
 
 
 @dataclass(frozen=True)
-class MissingInput:
-    file: str
-    table: str
-    owner: str
-    members: tuple[str, ...]
-    due: str
-    due_date: dt.date | None  # None without a calendar
-    required: bool
-    late: bool
-    problem: str | None = None  # present yet unusable: 'a FIFO (named pipe)', 'a folder'...
-
-    def to_dict(self) -> dict[str, Any]:
-        due = self.due_date.isoformat() if self.due_date else None
-        return {**asdict(self), "members": list(self.members), "due_date": due}
-
-
-@dataclass(frozen=True)
 class RoleApproval:
     role: str
     required: bool
@@ -208,6 +191,7 @@ class Status:
     notes: list[str] = field(default_factory=list)
     readiness: Readiness = field(default_factory=Readiness)  # what stops `sopctl tag` now
     demand_warnings: int | None = None  # of the current demand view's build (None: no view)
+    late: list[LateInput] = field(default_factory=list)  # inputs present that came late
 
     @property
     def checked(self) -> bool:
@@ -232,6 +216,7 @@ class Status:
                 "demand_warnings": self.demand_warnings,
             },
             "missing_inputs": [m.to_dict() for m in self.missing],
+            "late_inputs": [m.to_dict() for m in self.late],
             "plan": {"state": self.plan, "digest": self.digest},
             "approvals": {
                 "roles": [r.to_dict() for r in self.roles],
@@ -267,33 +252,6 @@ class Status:
             "tag": self.readiness.to_dict(),
             "notes": self.notes,
         }
-
-
-def _missing(ws: Workspace, cal: CalendarState | None) -> list[MissingInput]:
-    assert ws.charter is not None
-    members = {r.id: tuple(r.members) for r in ws.charter.roles}
-    out = []
-    for d in ws.charter.inputs:
-        path = ws.cycle_dir / "inputs" / d.file
-        if path.is_file():
-            continue
-        problem = unusable(path)
-        due_date = cal.due_dates[d.due] if cal else None
-        late = bool(cal and d.required and cal.late(d.due))
-        out.append(
-            MissingInput(
-                d.file,
-                d.table,
-                d.owner,
-                members.get(d.owner, ()),
-                d.due,
-                due_date,
-                d.required,
-                late,
-                problem,
-            )
-        )
-    return out
 
 
 def cycle_status(ws: Workspace, report: Report, today: dt.date) -> Status:
@@ -344,7 +302,7 @@ def cycle_status(ws: Workspace, report: Report, today: dt.date) -> Status:
         calendar=cal,
         errors=len(report.errors),
         warnings=len(report.warnings),
-        missing=_missing(ws, cal),
+        missing=missing_inputs(ws, cal),
         plan=plan,
         digest=digest,
         roles=role_approvals(ch, states, checked=checked),
@@ -359,6 +317,7 @@ def cycle_status(ws: Workspace, report: Report, today: dt.date) -> Status:
         notes=notes,
         readiness=ready,
         demand_warnings=_demand_warnings(ws),
+        late=late_inputs(ws, cal),
     )
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import vcs
 from ..errors import GitError
@@ -23,6 +24,9 @@ from ..workspace import command
 from . import tag_checks as checks
 from .records import load_actions, plan_digest
 from .tag_record import approval_commits, build_record, cycle_tags, dump, tag_name
+
+if TYPE_CHECKING:
+    from ..validate import Workspace
 
 LOCK = vcs.WRITERS_LOCK  # shared with sopctl approve: one writer at a time per clone
 
@@ -96,7 +100,8 @@ def commit_cycle(
     out.reasons += checks.already_tagged_reasons(ws.root, ws.cycle_id, out.commit)
     if out.reasons:
         return out
-    record = build_record(run, tagger, approval_commits(ws, approvals, out.commit), actions)
+    signed = approval_commits(ws, approvals, out.commit)
+    record = build_record(run, tagger, signed, actions, late_facts(ws))
     out.record = record
     tags = cycle_tags(ws.root, ws.cycle_id)
     out.name = tag_name(ws.cycle_id, (tags[0][0] if tags else 0) + 1)
@@ -120,6 +125,22 @@ def commit_cycle(
     out.created = True
     out.signed = bool(vcs.read_tag(ws.root, out.name).signature)
     return out
+
+
+def late_facts(ws: Workspace) -> list[dict[str, str]]:
+    """The record's `late_inputs`: the inputs whose last change was committed after their
+    phase was due (inputs_due.py). A fact of the cycle, not a reason to refuse: the charter
+    makes none of it."""
+    import datetime as dt
+
+    from .cycle_calendar import calendar_state, cycle_start
+    from .inputs_due import late_inputs
+
+    ch, cy = ws.charter, ws.cycle
+    assert ch is not None and cy is not None
+    start = cycle_start(ws.cycle_id, cy.first_period, ch.cadence.bucket)
+    cal = calendar_state(ch, start, dt.date.today()) if start else None  # only due dates used
+    return [late.fact() for late in late_inputs(ws, cal, committed_only=True)]
 
 
 @contextmanager

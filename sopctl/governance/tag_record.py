@@ -138,6 +138,7 @@ def build_record(
     tagger: str,
     approvals: list[TagApproval],
     actions: list[Action],
+    late_inputs: list[dict[str, str]] | None = None,
 ) -> CommitRecord:
     ws = run.ws
     assert ws.cycle is not None and run.result is not None
@@ -156,14 +157,18 @@ def build_record(
         assumptions=[assumption_fact(a) for a in ws.cycle.assumptions],
         actions=action_facts(actions),
         solver=solver,
+        late_inputs=late_inputs or [],
     )
 
 
 def dump(record: CommitRecord, name: str) -> str:
     """The tag message: a comment line naming the tag (git shows it as the subject), then the
     record as one YAML document."""
+    data = record.model_dump(mode="json")
+    if not data["late_inputs"]:  # a record of inputs on time reads as before the key existed
+        del data["late_inputs"]
     body = yaml.safe_dump(
-        record.model_dump(mode="json"),
+        data,
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=False,

@@ -106,3 +106,8 @@ class CommitRecord(Strict):
     assumptions: list[dict[str, str | bool]] = Field(default_factory=list)
     actions: list[dict[str, Any]] = Field(default_factory=list)
     solver: dict[str, Any] = Field(default_factory=dict)
+    late_inputs: list[dict[str, str]] = Field(
+        default_factory=list,
+        description="required inputs last changed after their phase was due (written only "
+        "when there is one): file, owner, due, due_date, committed, commit",
+    )

@@ -19,6 +19,25 @@ def file_commits(root: Path, path: str, rev: str = "HEAD", limit: int = 500) -> 
     return out.split()
 
 
+def last_changes(root: Path, paths: list[str], rev: str = "HEAD") -> dict[str, tuple[str, str]]:
+    """For each of `paths` (relative to the repository top) that `rev`'s history changed: the
+    last commit that did and its committer date (ISO 8601 with the committer's offset), in one
+    `git log` (merges as git simplifies them: the commit that made the change, not the merge)."""
+    if not paths:
+        return {}
+    args = ["-c", "core.quotePath=false", "log", "--no-renames", "-z", "--format=%x01%H %cI"]
+    _, out, _ = _call(root, [*args, "--name-only", rev, "--", *paths], "git log")
+    found: dict[str, tuple[str, str]] = {}
+    for chunk in out.split("\x01")[1:]:
+        head, _, names = chunk.partition("\x00")
+        sha, _, when = head.strip().partition(" ")
+        for name in names.split("\x00"):
+            name = name.strip("\n")
+            if name and name not in found:
+                found[name] = (sha, when.strip())
+    return found
+
+
 def count_commits(root: Path, since: str, until: str) -> int:
     """How many commits `until` has that `since` has not (`git rev-list --count`)."""
     _, out, _ = _call(root, ["rev-list", "--count", f"{since}..{until}"], "git rev-list")

@@ -1,0 +1,161 @@
+"""The cycle's declared inputs against the charter calendar: which are missing, and which came
+late — whose last change was committed on a business day after the day its phase was due.
+
+A late input leaves no trace in the files once it is committed, so its lateness is read from
+git: the committer date of the last commit on HEAD's history that changed the file (the date
+it was committed, in the committer's own time zone; a rebase makes a new commit, with a new
+date). An input with uncommitted edits, or not committed at all, is not in yet: it is late once
+its phase is late today. In a shallow clone the commit at the cut carries every file, so a
+date found there is no one's and is not used.
+
+`status` lists them; `sopctl tag` records the late ones in the commit record (`late_inputs`) and
+does not refuse: the charter has no rule that makes a late input a reason not to commit, and
+the record is where the fact belongs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+from .. import vcs
+from ..errors import SopctlError
+from ..files import unusable
+from .cycle_calendar import CalendarState, business_day
+
+if TYPE_CHECKING:
+    from ..validate import Workspace
+
+
+@dataclass(frozen=True)
+class MissingInput:
+    file: str
+    table: str
+    owner: str
+    members: tuple[str, ...]
+    due: str
+    due_date: dt.date | None  # None without a calendar
+    required: bool
+    late: bool
+    problem: str | None = None  # present yet unusable: 'a FIFO (named pipe)', 'a folder'...
+
+    def to_dict(self) -> dict[str, Any]:
+        due = self.due_date.isoformat() if self.due_date else None
+        return {**asdict(self), "members": list(self.members), "due_date": due}
+
+
+@dataclass(frozen=True)
+class LateInput:
+    """A required input that came (or is still coming) after its phase was due."""
+
+    file: str
+    table: str
+    owner: str
+    members: tuple[str, ...]
+    due: str  # the phase
+    due_date: dt.date
+    committed: dt.date | None  # the committer date of its last change; None: not committed yet
+    commit: str | None  # that commit
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **asdict(self),
+            "members": list(self.members),
+            "due_date": self.due_date.isoformat(),
+            "committed": self.committed.isoformat() if self.committed else None,
+        }
+
+    def fact(self) -> dict[str, str]:
+        """The commit record's entry (a committed late input only)."""
+        return {
+            "file": self.file,
+            "owner": self.owner,
+            "due": self.due,
+            "due_date": self.due_date.isoformat(),
+            "committed": self.committed.isoformat() if self.committed else "",
+            "commit": self.commit or "",
+        }
+
+
+def missing_inputs(ws: Workspace, cal: CalendarState | None) -> list[MissingInput]:
+    assert ws.charter is not None
+    members = {r.id: tuple(r.members) for r in ws.charter.roles}
+    out = []
+    for d in ws.charter.inputs:
+        path = ws.cycle_dir / "inputs" / d.file
+        if path.is_file():
+            continue
+        problem = unusable(path)
+        due_date = cal.due_dates[d.due] if cal else None
+        late = bool(cal and d.required and cal.late(d.due))
+        out.append(
+            MissingInput(
+                d.file,
+                d.table,
+                d.owner,
+                members.get(d.owner, ()),
+                d.due,
+                due_date,
+                d.required,
+                late,
+                problem,
+            )
+        )
+    return out
+
+
+def _date(iso: str) -> dt.date | None:
+    try:
+        return dt.datetime.fromisoformat(iso).date()  # the committer's own calendar day
+    except ValueError:
+        return None
+
+
+def late_inputs(
+    ws: Workspace, cal: CalendarState | None, committed_only: bool = False
+) -> list[LateInput]:
+    """The required inputs present whose last change was committed on a business day after
+    their phase's due day, and (unless `committed_only`) those with changes git does not have
+    yet, both once their phase is late on the calendar's day (`status --today` of an earlier
+    day sees no input come late yet). `committed_only` (the commit record): the committed ones,
+    by their dates alone. Empty without a calendar or outside git."""
+    if cal is None or ws.charter is None:
+        return []
+    present = [
+        d for d in ws.charter.inputs if d.required and (ws.cycle_dir / "inputs" / d.file).is_file()
+    ]
+    if not present:
+        return []
+    try:
+        top = vcs.repo_top(ws.root).resolve()
+        rel = {
+            d.file: (ws.cycle_dir / "inputs" / d.file).resolve().relative_to(top).as_posix()
+            for d in present
+        }
+        pending = vcs.uncommitted(ws.root, [ws.cycle_dir / "inputs" / d.file for d in present])
+        changes = vcs.last_changes(ws.root, list(rel.values()))
+        cut = vcs.shallow_commits(ws.root)
+    except (SopctlError, ValueError):  # no git repository, no commit yet, a link out of it
+        return []
+    members = {r.id: tuple(r.members) for r in ws.charter.roles}
+    out = []
+    for d in present:
+        if not committed_only and not cal.late(d.due):  # as of today none came late yet
+            continue
+        due_date = cal.due_dates[d.due]
+        when: dt.date | None = None
+        sha: str | None = None
+        if ws.cycle_dir / "inputs" / d.file in pending:  # not in yet
+            if committed_only:
+                continue
+        else:
+            sha, iso = changes.get(rel[d.file], ("", ""))
+            when = _date(iso)
+            if not sha or sha in cut or when is None:
+                continue
+            if business_day(cal.start, when) <= cal.due_days[d.due]:
+                continue
+        owner = members.get(d.owner, ())
+        out.append(LateInput(d.file, d.table, d.owner, owner, d.due, due_date, when, sha))
+    return out
