@@ -160,3 +160,22 @@ def test_check_header_names_the_start_whole(tagged: Path) -> None:
     assert render(CheckResult(None, "all history", "abc"), "text").startswith(
         "checked 0 cycle(s) changed since the start\n"
     )
+
+
+def test_status_in_a_shallow_clone_lists_the_stop_tag_makes(tmp_path: Path) -> None:
+    """status said 'the plan is approved; run sopctl tag' where tag stops with exit 2."""
+    source = ready_copy(tmp_path / "source")
+    clone = _shallow(source, tmp_path / "clone", 1)
+    assert run(["reconcile"], cwd=clone).code == 0
+    res = run(["status", "--format", "json"], cwd=clone)
+    tag = json.loads(res.out)["tag"]
+    assert tag["ready"] is False and tag["approved"] is True
+    assert tag["blockers"] == [
+        "the clone is shallow, so the commits that recorded the approvals cannot be found; "
+        "fetch the history (actions/checkout: fetch-depth: 0) (git fetch --unshallow, then run "
+        "sopctl tag again)"
+    ]
+    text = run(["status"], cwd=clone).out
+    assert "would refuse" in text and "tag: blocked — the clone is shallow" in text
+    assert run(["tag", "--dry-run"], cwd=clone).code == 2
+    assert json.loads(run(["status", "--format", "json"], cwd=source).out)["tag"]["ready"]

@@ -4,6 +4,7 @@
 `sopctl tag`, when tag would refuse. So they ask this module, which runs tag's own checks
 (tag_checks.py) on what is already on disk, without solving the plan:
 
+- the clone is not shallow (`shallow_reasons`: tag stops there, exit 2);
 - the working tree is clean (`dirty_reasons`; skipped outside a git repository);
 - the inputs validate (the report's errors);
 - the plan is reconciled here and current (outputs/reconcile_manifest.json matches);
@@ -85,6 +86,7 @@ def tag_readiness(ws: Workspace, report: Report, plan: str, digest: str) -> Read
     other: list[str] = []
     dirty: list[str] = []
     try:
+        other += checks.shallow_reasons(ws.root)  # tag stops there before any other check
         dirty = vcs.dirty_paths(ws.root)
         other += checks.dirty_reasons(ws.root, dirty)
     except SopctlError:  # no git repository: status says so elsewhere; tag would refuse too

@@ -72,11 +72,7 @@ def commit_cycle(
     out = TagOutcome(cycle=ws.cycle_id, dry_run=dry_run)
     out.commit = vcs.head(ws.root)
     if vcs.is_shallow(ws.root):  # the approvals' commits would be the cut, not their own
-        raise GitError(
-            "the clone is shallow, so the commits that recorded the approvals cannot be found; "
-            "fetch the history (actions/checkout: fetch-depth: 0)",
-            hint="git fetch --unshallow, then run sopctl tag again",
-        )
+        raise GitError(checks.SHALLOW, hint=checks.SHALLOW_HINT)
     tagger = vcs.user_email(ws.root)
     dirty = vcs.dirty_paths(ws.root)
     out.reasons += checks.dirty_reasons(ws.root, dirty)

@@ -135,6 +135,19 @@ def untracked_reasons(ws: Workspace, inputs: list[str], dirty: Sequence[str] = (
     ]
 
 
+# `sopctl tag` stops (exit 2) in a shallow clone: the approvals' commits would be the cut's
+SHALLOW = (
+    "the clone is shallow, so the commits that recorded the approvals cannot be found; "
+    "fetch the history (actions/checkout: fetch-depth: 0)"
+)
+SHALLOW_HINT = "git fetch --unshallow, then run sopctl tag again"
+
+
+def shallow_reasons(root: Path) -> list[str]:
+    """tag's stop in a shallow clone, as a reason (`status` lists it among the blockers)."""
+    return [f"{SHALLOW} ({SHALLOW_HINT})"] if vcs.is_shallow(root) else []
+
+
 def already_tagged_reasons(root: Path, cycle: str, commit: str) -> list[str]:
     """A commit carries at most one tag of the cycle: tagging it again would record nothing
     new. A tag under sopctl's names that is no commit record is named, to be deleted."""
