@@ -212,24 +212,25 @@ FIXES: dict[str, str] = {
     "SOP734": "Correct the assumption id to one in cycle.yaml, or document the assumption there.",
     "SOP735": "Check the periods of the file: they lie outside the committed plan's horizon.",
     # plan checks in CI
-    "SOP801": "Have a member of the input's owner role or of a role with the table's right "
-    "make the change, or change the charter at the base first.",
+    "SOP801": "Have a member of the owner role or of a role with the table's right make the "
+    "change in their own commit and drop this one (`git rebase -i`), or grant the role first.",
     "SOP802": "Have a member of a role with `approve_frozen_change` make the change, or move "
     "it after the frozen window.",
     "SOP803": "Run `sopctl reconcile` and commit its outputs, or stop committing outputs.",
-    "SOP804": "Change the plan's inputs until the metric meets its target, or change the "
-    "target in the charter (a sign-off).",
+    "SOP804": "Raise the plan to the target (change its inputs), or, if the leaders accept "
+    "it, set the metric's `severity: warning` in the charter (a sign-off).",
     "SOP805": "Nothing to change; the metric needs actuals (`sopctl learn` judges it).",
     "SOP806": "Approve the changed plan again (`sopctl approve`) and tag a new version.",
     "SOP807": "Fix what the diagnosis names (capacity, supply, demand) until "
     "`sopctl reconcile` finds a plan.",
-    "SOP808": "Have a member of a role with `sign_off_plan` make the charter change.",
+    "SOP808": "Have a member of a role with `sign_off_plan` make the charter change in a "
+    "commit of their own and drop this one (`git rebase -i`).",
     "SOP809": "Have a member of the scenario's owner role make the change, or hand the "
     "scenario over first.",
     "SOP810": "Have a member of the assumption's owner role make the change.",
     "SOP811": "Nothing in this change; fix the counted warnings in their own change.",
     "SOP812": "Have a member of a role with `sign_off_plan` change the cycle's frame or "
-    "delete the cycle.",
+    "delete the cycle in a commit of their own and drop this one (`git rebase -i`).",
     "SOP813": "Let each approver record their own approval with `sopctl approve`; restore "
     "the entries edited by someone else.",
     "SOP814": "Rebase the branch onto the other instead of merging, so each change is in a "

@@ -56,6 +56,15 @@ def test_unauthorised_frozen_override(
         for ln in lines
     ), r.out
     assert any(ln.startswith(f"::error file={OVERRIDES},line=3,title=SOP802::") for ln in lines)
+    (sop801,) = [ln for ln in lines if "title=SOP801" in ln]
+    assert sop801.endswith(  # what to do, not only what is wrong
+        "who is not a member of role demand_planner (owner of overrides.csv) or a role holding "
+        "override_demand (sales_lead, demand_planner): have dana@acme.example or "
+        "sam@acme.example make it in a commit of their own and take "
+        f"{git(branch, 'rev-parse', '--short=7', 'HEAD').strip()} out of the branch (git rebase "
+        "-i, drop it), or add eve@elsewhere.example to demand_planner in the charter first, in a "
+        "pull request of its own"
+    ), sop801
     text = summary.read_text(encoding="utf-8")
     assert "## Cycle 2026-12: failed" in text
     assert "| decision_rights | ❌ failed | 1 | 0 | 0 |" in text
@@ -271,6 +280,8 @@ def _sop812(root: Path, *args: str) -> str:
     assert r.code == 1, r.out
     (line,) = [ln for ln in r.out.splitlines() if "SOP812" in ln]
     assert "by dana@acme.example, who is not a member of a role holding sign_off_plan" in line
+    assert ": have carl@acme.example or olga@acme.example or sam@acme.example " in line
+    assert "or add dana@acme.example to a role holding sign_off_plan in the charter first" in line
     return line
 
 
@@ -466,3 +477,27 @@ def test_a_head_1_fallback_says_so_in_every_format(branch: Path, tmp_path: Path)
 def test_head_1_on_main_itself_is_said_too(repo: Path) -> None:
     r = run(["check"], cwd=repo)
     assert "note: no --base was given and HEAD is on main: HEAD is checked alone" in r.out
+
+
+def test_an_infeasible_plan_says_what_to_change(branch: Path) -> None:
+    edit(
+        branch,
+        "charters/acme.yaml",
+        "shortage_policy: backlog\n",
+        "shortage_policy: backlog\n    clear_backlog_by_end: true\n",
+    )
+    commit_as(branch, "carl@acme.example", "the strategic backlog is cleared by the end")
+    edit(
+        branch,
+        f"{CYCLE}/inputs/resources.csv",
+        "ASSY,fixed,Assembly line,320,,45,40",
+        "ASSY,fixed,Assembly line,1,,45,0",
+    )
+    commit_as(branch, "olga@acme.example", "the line is down")
+    r = run(["check"], cwd=branch)
+    (line,) = [ln for ln in r.out.splitlines() if "SOP807" in ln]
+    assert line.startswith(f"{CYCLE}/cycle.yaml: error SOP807 no feasible plan: the model is ")
+    assert line.endswith(
+        "; change the capacity, supply or demand the diagnosis names until sopctl reconcile "
+        "2026-12 finds a plan"
+    ), line

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from sopctl.check.approvals import approval_rights
+from sopctl.check.focus import focus_warnings
 from sopctl.check.metrics import metric_findings
 from sopctl.check.model import ApprovalEdit, OwnedEdit, RowEdit
 from sopctl.check.policies import (
     decision_rights,
-    focus_warnings,
     frozen_window,
     owner_rights,
     row_span,
@@ -156,6 +156,11 @@ def test_metrics() -> None:
     assert not any("segment a" in m for m in msgs)  # 0.97 within 0.98 - 0.02
     assert not any("segment b" in m for m in msgs)
     assert ("SOP804", 6, Severity.WARNING) in by
+    (margin,) = [m for m in msgs if m.startswith("gross_margin")]
+    assert margin.endswith(
+        "owner cfo: raise the plan to the target, or change the target in ch.yaml (a reviewed "
+        "change by a sign_off_plan member); as a warning it does not stop the plan"
+    )
     assert any("capacity_utilisation of r in 2027-01 is 0.95" in m for m in msgs)
     assert ("SOP805", 7, Severity.INFO) in by
     named = metric_findings(metrics, summary, "ch.yaml", {}, "2027-01")  # whose plan, on a

@@ -54,6 +54,13 @@ def test_tag_refuses_a_plan_that_check_fails_on_its_metrics(ready: Path) -> None
     assert metric["message"] in reason
     assert "service_level of segment standard is 0.9714, target ≥ 1 (tolerance 0.02)" in reason
     assert "set this metric's severity to warning in charters/acme.yaml" in reason
+    # one message: check says what to do as tag does
+    assert reason == f"{CHARTER}:{metric['line']}:{metric['col']}: error SOP804 {metric['message']}"
+    assert metric["message"].endswith(
+        "owner ops_lead: raise the plan to the target, or, if the leaders accept it, set this "
+        "metric's severity to warning in charters/acme.yaml (a reviewed change by a "
+        "sign_off_plan member)"
+    )
     assert snapshot(ready) == before
     assert run(["tag", "--dry-run"], cwd=ready).code == 1  # the dry run says the same
 

@@ -12,7 +12,7 @@ from ..findings import Finding, Report
 from ..findings import finding as make
 from ..periods import horizon, to_ordinal
 from ..results import no_plan
-from ..workspace import later_cycles
+from ..workspace import command, later_cycles
 from .approvals import approval_rights, entry_key, unattested
 from .authority import (
     added_charters,
@@ -23,6 +23,7 @@ from .authority import (
 )
 from .base import resolve_base
 from .codes import POLICIES
+from .focus import focus_warnings
 from .history import cycle_changes, deleted_cycles, repo_prefix, touched_cycles
 from .metrics import metric_findings
 from .metrics import metric_marks as _metric_marks
@@ -31,7 +32,6 @@ from .policies import (
     charter_rights,
     decision_rights,
     deleted_rights,
-    focus_warnings,
     frozen_window,
     output_drift,
     owner_rights,
@@ -274,7 +274,10 @@ def check_cycle(
                 0,
                 0,
                 "SOP807",
-                no_plan(status) + (f" ({why})" if why else ""),
+                no_plan(status)
+                + (f" ({why})" if why else "")
+                + f"; change the capacity, supply or demand the diagnosis names until "
+                f"{command('reconcile', cycle)} finds a plan",
             )
         ]
         why_not = "no feasible plan"

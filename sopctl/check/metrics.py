@@ -60,6 +60,20 @@ def _misses(m: Metric, value: float, target: float) -> bool:
     return value > target + m.tolerance + 1e-9
 
 
+def _metric_hint(m: Metric, charter_path: str) -> str:
+    """What to do about a missed metric, one sentence for `check` and `tag` alike."""
+    review = "(a reviewed change by a sign_off_plan member)"
+    if m.severity == "warning":
+        return (
+            f"raise the plan to the target, or change the target in {charter_path} {review}; "
+            "as a warning it does not stop the plan"
+        )
+    return (
+        "raise the plan to the target, or, if the leaders accept it, set this metric's "
+        f"severity to warning in {charter_path} {review}"
+    )
+
+
 def metric_findings(
     metrics: list[Metric],
     summary: Mapping[str, Any],
@@ -90,7 +104,7 @@ def metric_findings(
                     col,
                     "SOP804",
                     f"{whose}{m.name} of {what} is {value:.4g}, target {sign} {target:g}{tol}; "
-                    f"owner {m.owner}",
+                    f"owner {m.owner}: " + _metric_hint(m, charter_path),
                     Severity(m.severity),
                 )
             )

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .. import vcs
-from ..findings import Finding, Severity
+from ..findings import Finding
 from ..findings import finding as make
 from ..periods import Bucket, to_ordinal
 from ..schemas.charter import Charter
@@ -31,6 +31,7 @@ SUPPLY_TABLES = ("capacity", "open_orders", "scheduled_receipts", "resources")
 FROZEN_TABLES = DEMAND_TABLES + SUPPLY_TABLES
 # tables without a period column: their rows apply to every period, the frozen ones included
 ALL_PERIODS = ("resources",)
+SIGNER = "a role holding sign_off_plan"
 
 
 def _members(charter: Charter, roles: Iterable[str]) -> set[str]:
@@ -59,6 +60,24 @@ def cap_findings(findings: list[Finding], code: str, what: str) -> list[Finding]
 
 def _short(sha: str) -> str:
     return sha[:7]
+
+
+def redo_hint(
+    charter: Charter, roles: list[str], sha: str, author: str, verb: str, role: str = ""
+) -> str:
+    """What to do about a change someone made without the right: the change is judged by its
+    commit's author, so a member makes it in a commit of their own and this one leaves the
+    branch; or the author gets the role (`role`, else the first of `roles`) first, in a pull
+    request of its own (the charter at the base judges, authority.py)."""
+    people = sorted(_members(charter, roles))
+    role = role or next((r for r in roles if r), "a role with the right")
+    grant = f"add {author} to {role} in the charter first, in a pull request of its own"
+    if not people:
+        return f": nobody is a member of such a role; {grant}, then {verb}"
+    return (
+        f": have {' or '.join(people)} {verb} in a commit of their own and take "
+        f"{_short(sha)} out of the branch (git rebase -i, drop it), or {grant}"
+    )
 
 
 def _dedupe(rows: list[RowEdit]) -> list[RowEdit]:
@@ -94,7 +113,8 @@ def decision_rights(charter: Charter, rows: list[RowEdit]) -> list[Finding]:
                 0,
                 "SOP801",
                 f"row {r.key_text()} {r.kind}{r.gone_text()} in {_short(r.commit)} by "
-                f"{r.author}, who is not a member of {who}",
+                f"{r.author}, who is not a member of {who}"
+                + redo_hint(charter, [owner or "", *holders], r.commit, r.author, "make it"),
             )
         )
     return cap_findings(out, "SOP801", "rows changed without the right")
@@ -228,7 +248,8 @@ def charter_rights(charter: Charter, edits: list[YamlEdit]) -> list[Finding]:
                 e.col,
                 "SOP812" if frame else "SOP808",
                 f"{what} changed in {_short(e.commit)} by {e.author}, who is not a member "
-                f"of a role holding sign_off_plan ({', '.join(holders) or 'nobody'})",
+                f"of a role holding sign_off_plan ({', '.join(holders) or 'nobody'})"
+                + redo_hint(charter, holders, e.commit, e.author, "make the change", SIGNER),
             )
         )
     return cap_findings(
@@ -269,7 +290,8 @@ def deleted_rights(
                     "SOP812",
                     f"cycle {cycle} deleted in {_short(c.sha)} by {c.author}, who is not a "
                     f"member of a role holding sign_off_plan ({', '.join(holders) or 'nobody'})"
-                    + kept,
+                    + kept
+                    + redo_hint(charter, holders, c.sha, c.author, "delete it", SIGNER),
                 )
             )
     return out
@@ -350,42 +372,3 @@ def output_drift(committed: dict[str, bytes], fresh: dict[str, bytes]) -> list[F
                 )
             )
     return out
-
-
-def focus_warnings(
-    findings: list[Finding], touched: set[str], edits: list[RowEdit]
-) -> list[Finding]:
-    """The validation findings a reviewer of this change should see one by one.
-
-    Errors and infos stay as they are: an error blocks the plan wherever it is. A warning stays
-    when it is about what the change touched: a line of a row it added or changed, the whole of
-    a file it touched (line 0), any line of a touched YAML file. Warnings on lines the change
-    did not touch (a deal that slipped months ago, in a file someone else edited) would repeat
-    on every pull request; they are counted instead, one SOP811 per file and code."""
-    lines = {(e.path, e.line) for e in edits if e.line}
-    row_files = {e.path for e in edits}
-    kept: list[Finding] = []
-    untouched: dict[tuple[str, str], int] = {}
-    for f in findings:
-        # a touched file without row edits (not a declared input, or only reordered) cannot
-        # be narrowed to lines: all of its warnings stay
-        narrow = f.path.endswith(".csv") and f.path in row_files and f.line != 0
-        if f.severity is not Severity.WARNING or (
-            f.path in touched and (not narrow or (f.path, f.line) in lines)
-        ):
-            kept.append(f)
-        else:
-            untouched[(f.path, f.code)] = untouched.get((f.path, f.code), 0) + 1
-    for (path, code), n in sorted(untouched.items()):
-        what = "warning" if n == 1 else "warnings"
-        kept.append(
-            make(
-                path,
-                0,
-                0,
-                "SOP811",
-                f"{n} {what} {code} on lines this change did not touch, not repeated here "
-                f"(sopctl demand lists them all)",
-            )
-        )
-    return kept

@@ -72,14 +72,8 @@ def summary_metric_reasons(ws: Workspace, summary: Mapping[str, Any]) -> list[st
     """`metric_reasons` for a plan's summary (a run's, or summary.json as written)."""
     from ..check.metrics import plan_metric_findings
 
-    charter = f"charters/{ws.cycle.charter}.yaml" if ws.cycle else "the charter"
-    return [
-        f"{f}: sopctl check fails on it; raise the plan to the target, or, if the leaders "
-        f"accept it, set this metric's severity to warning in {charter} (a reviewed change "
-        "by a sign_off_plan member)"
-        for f in plan_metric_findings(ws, summary)
-        if f.severity == "error"
-    ]
+    # the finding as `sopctl check` words it: the same miss, the same advice
+    return [str(f) for f in plan_metric_findings(ws, summary) if f.severity == "error"]
 
 
 # actuals are facts of record, the inputs of `sopctl learn`: they belong in git (docs/learn.md)
