@@ -40,7 +40,14 @@ def test_actuals_only_after_the_horizon_are_a_warning_and_the_reason(repo: Path)
         "warning",
     )
     assert "2 rows of 2 in demand.csv" in f["message"]
-    assert "outside the committed horizon 2027-01..2027-06 (period 2027-09)" in f["message"]
+    assert (
+        "outside the committed horizon 2027-01..2027-06 of sop/2026-12/v1 (period 2027-09)"
+        in f["message"]
+    )
+    assert f["message"].endswith(
+        "; no committed cycle's horizon holds them all: check their periods, or learn the cycle "
+        "that plans them once it is committed"
+    )
     assert doc["observed_periods"] == []
     notes = {
         (r["section"], r["metric"]): r["note"] for r in doc["scorecard"] if r["status"] == "no_data"
@@ -63,3 +70,16 @@ def test_a_shared_folder_reaching_past_the_horizon_is_no_finding(repo: Path) -> 
     assert [f for f in doc["findings"] if f["code"] == "SOP735"] == []
     fill = [r for r in doc["scorecard"] if r["metric"] == "line_fill_rate"]
     assert fill and all(r["status"] != "no_data" for r in fill)
+
+
+@pytest.mark.parametrize(
+    ("period", "tags"),
+    [("2027-08", "sop/2027-02/v1"), ("2027-07", "sop/2027-01/v1 or sopctl learn sop/2027-02/v1")],
+)
+def test_actuals_of_another_committed_cycle_name_it(repo: Path, period: str, tags: str) -> None:
+    """SOP735 said 'learn the cycle whose horizon holds them' while it knows which one."""
+    body = f"item,segment,period,ordered,shipped\nP-100,strategic,{period},100,100\n"
+    write_files(repo, {"elsewhere/demand.csv": body})
+    _, doc = learn(repo, "sop/2026-12/v1", "--actuals", "elsewhere")
+    (f,) = [f for f in doc["findings"] if f["code"] == "SOP735"]
+    assert f["message"].endswith(f"; run sopctl learn {tags} to score them"), f["message"]

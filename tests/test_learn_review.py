@@ -179,3 +179,35 @@ def test_actuals_added_after_the_scorecard_are_named(tmp_path: Path) -> None:
         "actuals/demand.csv",
         "added actuals/order_lines.csv",
     ]
+
+
+def test_no_data_notes_name_the_stage_or_segment_they_are_about() -> None:
+    """Pipeline calibration printed two 'no data for conversion: won 0, lost 0, …' notes
+    without saying which stage each was about."""
+    from sopctl.learn.render import no_data_notes
+
+    info = sc.Threshold()
+    part = sc.concat(
+        [
+            sc.one("pipeline", "conversion", "stage", "qualified", None, info, 0, "won 0, open 1"),
+            sc.one("pipeline", "conversion", "stage", "proposal", None, info, 0, "won 0, open 0"),
+            sc.one("pipeline", "close_slip", "stage", "qualified", None, info, 0, "0 of 0"),
+            sc.one("pipeline", "close_slip", "stage", "proposal", None, info, 0, "0 of 0"),
+            sc.one("pipeline", "conversion", "total", sc.TOTAL, None, info, 0, "no deals"),
+            sc.one("assumptions", "assumption", "assumption", "A1", None, info, None, "to fill"),
+        ]
+    )
+    assert no_data_notes(part) == [
+        "conversion of stage qualified: won 0, open 1",
+        "conversion of stage proposal: won 0, open 0",
+        "close_slip of stage qualified, close_slip of stage proposal: 0 of 0",
+        "conversion: no deals",
+        "A1: to fill",
+    ]
+    many = sc.concat(
+        [sc.one("service", "otif", "item", f"P-{i}", None, info, 0, "none") for i in range(7)]
+    )
+    assert no_data_notes(many) == [
+        "otif of item P-0, otif of item P-1, otif of item P-2, otif of item P-3, otif of item "
+        "P-4 and 2 more: none"
+    ]

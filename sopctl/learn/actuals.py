@@ -8,6 +8,7 @@ Actuals are facts about periods, not part of a plan, so they are read from the w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -244,10 +245,17 @@ def assumption_findings(act: Actuals, cycle: str, ids: set[str]) -> list[Finding
     return out.findings
 
 
-def horizon_findings(act: Actuals, ctx: Context) -> list[Finding]:
+def horizon_findings(
+    act: Actuals,
+    ctx: Context,
+    tag: str = "",
+    holders: Callable[[int, int], list[str]] | None = None,
+) -> list[Finding]:
     """SOP735, one per file that has rows but none inside the committed horizon (the wrong
     cycle, or the wrong periods), at its first row: nothing of it is compared with the plan.
-    A file that also has rows inside (one actuals/ folder serves every cycle) is no mistake."""
+    A file that also has rows inside (one actuals/ folder serves every cycle) is no mistake.
+    `tag`: the plan learnt; `holders(first, last)`: the tags of committed cycles whose horizon
+    holds those periods (ordinals), to name the one to learn instead."""
     first, last = ctx.first_ordinal, ctx.first_ordinal + ctx.horizon - 1
     span = f"{periods.from_ordinal(first, ctx.bucket)}..{periods.from_ordinal(last, ctx.bucket)}"
     out: list[Finding] = []
@@ -264,15 +272,26 @@ def horizon_findings(act: Actuals, ctx: Context) -> list[Finding]:
         rows = "1 row" if outside.height == 1 else f"{outside.height} rows"
         name = Path(act.files[table]).name
         emit = Emitter(act.files[table], act.headers[table])
+        lo, hi = outside[ord_col(column)].min(), outside[ord_col(column)].max()
+        found = holders(int(lo), int(hi)) if holders is not None else []  # type: ignore[arg-type]
+        of = f" of {tag}" if tag else ""
+        if found:
+            todo = f"run {' or '.join(f'sopctl learn {t}' for t in found)} to score them"
+        elif holders is not None:
+            todo = (
+                "no committed cycle's horizon holds them all: check their periods, or learn "
+                "the cycle that plans them once it is committed"
+            )
+        else:
+            todo = "learn the cycle whose horizon holds them to score them"
         out.append(
             finding(
                 act.files[table],
                 int(outside[LINE][0]),
                 emit.col(column),
                 "SOP735",
-                f"{rows} of {df.height} in {name} fall outside the committed horizon {span} "
-                f"({column} {shown}) and are not compared with the plan; learn the cycle "
-                "whose horizon holds them to score them",
+                f"{rows} of {df.height} in {name} fall outside the committed horizon {span}"
+                f"{of} ({column} {shown}) and are not compared with the plan; {todo}",
             )
         )
     return out

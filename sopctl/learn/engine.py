@@ -117,7 +117,8 @@ def run_learn(
     res.actuals, res.actuals_files = act.location, dict(act.files)
     if any(f.severity == "error" for f in act.findings):
         return res
-    res.report.extend(acts.horizon_findings(act, ctx))  # rows no section compares
+    # rows no section compares: named with the committed cycle whose horizon holds them
+    res.report.extend(acts.horizon_findings(act, ctx, ref.name, _holders(base, ref, plan.bucket)))
     costs = item_costs(ws) if "items" in tables else None
     inp = LearnInputs(plan, charter, tables, act, Rules(charter), unit_costs=costs)
     res.observed = observed(act.get("actuals"), inp.labels)
@@ -175,6 +176,29 @@ def _known(tables: dict[str, pl.DataFrame], plan: committed.Committed) -> dict[s
         if df is not None and kind in df.columns:
             out[kind] |= set(df[kind].drop_nulls().unique().to_list())
     return {k: frozenset(v) for k, v in out.items()}
+
+
+def _holders(
+    base: Path, ref: committed.TagRef, bucket: periods.Bucket
+) -> Callable[[int, int], list[str]]:
+    """The tags of the other committed cycles (their latest sound tag) whose horizon holds the
+    periods first..last (ordinals); read only when a file of actuals needs it (SOP735)."""
+
+    def find(first: int, last: int) -> list[str]:
+        latest, _ = committed.latest_tags(base)
+        out = []
+        for cycle, name in sorted(latest.items()):
+            if cycle == ref.cycle:
+                continue
+            try:
+                b, start, horizon = committed.calendar(base, committed.read_ref(base, name))
+            except UserError:
+                continue
+            if b == bucket and start <= first and last <= start + horizon - 1:
+                out.append(name)
+        return out
+
+    return find
 
 
 def _others(

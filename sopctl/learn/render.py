@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from .scorecard import SECTIONS
+from .scorecard import SECTIONS, TOTAL
 
 if TYPE_CHECKING:
     from .engine import LearnResult
@@ -105,12 +105,21 @@ def no_data_notes(part: pl.DataFrame) -> list[str]:
     rows = part.filter((pl.col("status") == "no_data") & pl.col("note").is_not_null())
     out = []
     for (note,), group in rows.group_by("note", maintain_order=True):
-        names = [
-            r["key"] if r["scope"] == "assumption" else r["metric"]
-            for r in group.iter_rows(named=True)
-        ]
-        out.append(f"{', '.join(dict.fromkeys(names))}: {note}")
+        names = list(dict.fromkeys(_row_name(r) for r in group.iter_rows(named=True)))
+        more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+        out.append(f"{', '.join(names[:5])}{more}: {note}")
     return out
+
+
+def _row_name(r: dict[str, Any]) -> str:
+    """What a row is about: an assumption by its id, a metric of the whole by its name, a
+    metric of one stage, segment, item … with it ('conversion of stage qualified'): two
+    stages' notes would otherwise read alike."""
+    if r["scope"] == "assumption":
+        return str(r["key"])
+    if r["scope"] == "total" or r["key"] == TOTAL:
+        return str(r["metric"])
+    return f"{r['metric']} of {r['scope']} {r['key']}"
 
 
 def limit_notes(card: pl.DataFrame, section: str, shown: int = 5) -> list[str]:
