@@ -238,7 +238,8 @@ def _resolve(
         rep.notes.append(
             f"alternative optimum: {', '.join(differs)} differ from the record, but the "
             f"objective is the same within {REL_TOL:g} relative; the solver found another "
-            "plan of equal cost (e.g. another HiGHS version)"
+            "plan of equal cost (e.g. another HiGHS version), or another sopctl version words "
+            "its messages differently"
         )
         return True
     rep.problems.append(
