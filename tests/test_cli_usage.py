@@ -115,6 +115,28 @@ def test_conflicting_or_empty_arguments_are_usage_errors(
     assert not (repo / OUTPUTS).exists()
 
 
+EMPTY_PATHS = [
+    (["init", ""], "Invalid value for 'PATH': is empty: name the folder for the new planning"),
+    (["init", " "], "Invalid value for 'PATH': is empty"),
+    (["import", "xlsx", ""], "Invalid value for 'WORKBOOK': is empty: name the .xlsx workbook"),
+    (["import", "xlsx", " ", "2026-12"], "Invalid value for 'WORKBOOK': is empty"),
+]
+
+
+@pytest.mark.parametrize(("args", "says"), EMPTY_PATHS, ids=[" ".join(a) for a, _ in EMPTY_PATHS])
+def test_an_empty_path_argument_is_a_usage_error_and_nothing_is_written(
+    tmp_path: Path, args: list[str], says: str
+) -> None:
+    """'' (an unset shell variable) is no folder or workbook: Click made it the current
+    folder, so `sopctl init ''` set up a repository in it and `import xlsx ''` called '.'
+    a folder."""
+    r = run(args, cwd=tmp_path)
+    assert r.code == 2, r.out + r.err
+    assert says in r.err, r.err
+    assert "Traceback" not in r.err and r.out == ""
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_version_alone_prints_the_version(repo: Path) -> None:
     for args in (["--version"], ["--debug", "--version"], ["--root", str(repo), "--version"]):
         r = run(args, cwd=repo)

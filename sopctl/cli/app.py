@@ -22,6 +22,7 @@ from ..errors import (
     SopctlError,
     UserError,
 )
+from . import options
 from .examples import EXPLAIN_EXAMPLES
 from .options import COUNT_MAX, CycleArg, CycleOpt, MaxPerFileOpt, name_empty_extras, not_empty
 
@@ -230,9 +231,7 @@ def explain(
 
 @app.command()
 def init(
-    path: Annotated[
-        Path, typer.Argument(metavar="PATH", help="Folder for the new planning repository.")
-    ],
+    path: options.NewFolderArg,
     example: Annotated[
         str,
         typer.Option(
@@ -255,7 +254,7 @@ def init(
     JSON Schemas in schemas/ that editors complete the YAML files from (see sopctl schema)."""
     from .commands import run_init
 
-    raise typer.Exit(run_init(path, example, cycle))
+    raise typer.Exit(run_init(Path(path), example, cycle))
 
 
 @app.command()

@@ -3,6 +3,7 @@ before a command runs)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -21,6 +22,19 @@ def not_empty(value: Any) -> Any:
     return value
 
 
+def named_path(what: str, example: str) -> Callable[[str], str]:
+    """Typer callback of a required path argument (`sopctl init PATH`): '' or blanks (an unset
+    shell variable) is a usage error that says what to write. Click would make Path('') the
+    current folder before any callback sees it, so such an argument is declared `str`."""
+
+    def check(value: str) -> str:
+        if not value.strip():
+            raise typer.BadParameter(f"is empty: name {what}, e.g. {example}")
+        return value
+
+    return check
+
+
 def name_empty_extras(exc: Exception) -> None:
     """Click's "Got unexpected extra argument(s) ()" for a command given only empty
     arguments (`sopctl codeowners ''`, an unset shell variable) shows nothing between the
@@ -35,6 +49,15 @@ def name_empty_extras(exc: Exception) -> None:
         )
 
 
+# `sopctl init PATH`: a string, as Click makes Path('') the current folder before any callback
+NewFolderArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="PATH",
+        callback=named_path("the folder for the new planning repository", "sopctl init acme-sop"),
+        help="Folder for the new planning repository.",
+    ),
+]
 CycleArg = Annotated[
     str | None,
     typer.Argument(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .app import app, state
+from .options import named_path
 
 if TYPE_CHECKING:
     from ..findings import Report
@@ -200,7 +201,12 @@ def run_export(target: str | None, out: Path | None, inputs: bool) -> int:
 @import_app.command("xlsx")
 def import_xlsx(
     workbook: Annotated[
-        Path, typer.Argument(metavar="WORKBOOK", help="The .xlsx workbook to read.")
+        str,  # a string: Click makes Path('') the current folder before any callback
+        typer.Argument(
+            metavar="WORKBOOK",
+            callback=named_path("the .xlsx workbook to read", "sopctl import xlsx plan.xlsx"),
+            help="The .xlsx workbook to read.",
+        ),
     ],
     cycle: Annotated[
         str | None,
@@ -222,7 +228,7 @@ def import_xlsx(
     written all at once; nothing is written when any sheet is invalid (exit 1). A sheet not
     edited since the export leaves its file alone; an edited sheet whose file changed in the
     repository since the export is refused (exit 1)."""
-    raise typer.Exit(run_import(workbook, cycle, dry_run, fmt.value))
+    raise typer.Exit(run_import(Path(workbook), cycle, dry_run, fmt.value))
 
 
 def _chosen(root: Path, cycle_id: str) -> str:
