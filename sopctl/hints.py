@@ -112,6 +112,11 @@ def plain_number(text: str) -> str | None:
     return decimal_comma(t)
 
 
+def _no_minus_zero(number: str) -> str:
+    """'-0', '-0.0' -> '0', '0.0': a zero to write has no sign (sopctl reads -0 as 0)."""
+    return number[1:] if number[:1] in "+-" and float(number) == 0 else number
+
+
 def number_hint(text: str, kind: str = "plain") -> str | None:
     """What to write for a number spelt with a percent sign, a currency, a decimal comma or
     thousands separators, in the writer's own digits; None when `text` is none of these.
@@ -121,18 +126,23 @@ def number_hint(text: str, kind: str = "plain") -> str | None:
         n = plain_number(m[1])
         if n is None:
             return None
+        n = _no_minus_zero(n)
         if kind == "points":
             return f"write {n} (percent points, without '%')"
         return f"write {float(n) / 100:g} for {float(n):g} % (a share is a fraction from 0 to 1)"
     if m := _MONEY.match(text):
         n = plain_number(m[1] or m[2])
-        return None if n is None else f"write {n} (the number alone, without the currency)"
+        return (
+            None
+            if n is None
+            else f"write {_no_minus_zero(n)} (the number alone, without the currency)"
+        )
     n = plain_number(text)
     if n is None or n == text.strip():
         return None
     if n == decimal_comma(text):
-        return f"write {n} (a dot is the decimal mark)"
-    return f"write {n} (no thousands separator; a dot is the decimal mark)"
+        return f"write {_no_minus_zero(n)} (a dot is the decimal mark)"
+    return f"write {_no_minus_zero(n)} (no thousands separator; a dot is the decimal mark)"
 
 
 def period_count_hint(text: str, column: str, bucket: str) -> str | None:
@@ -145,7 +155,7 @@ def period_count_hint(text: str, column: str, bucket: str) -> str | None:
         return None
     counts = f"{column} counts {bucket}s, the periods of this charter's cadence, without a unit"
     if unit in (bucket, "period"):
-        return f"{counts}: write {n}"
+        return f"{counts}: write {_no_minus_zero(n)}"
     return f"{counts}: convert {m[1].strip()} {m[2]} into a whole number of {bucket}s"
 
 

@@ -31,8 +31,12 @@ def csv_bytes(frame: pl.DataFrame, decimals: int = DECIMALS) -> bytes:
     import polars as pl
 
     floats = [c for c, t in frame.schema.items() if t.is_float()]
-    if floats:
-        frame = frame.with_columns((pl.col(c).round(decimals) + 0.0).alias(c) for c in floats)
+    if floats:  # not `+ 0.0`, which polars simplifies away, negative zero and all
+        rounded = [pl.col(c).round(decimals) for c in floats]
+        frame = frame.with_columns(
+            pl.when(r == 0).then(0.0).otherwise(r).alias(c)
+            for c, r in zip(floats, rounded, strict=True)
+        )
     buf = io.BytesIO()  # straight to bytes: no str copy of a large file to encode
     frame.write_csv(buf, float_precision=decimals, line_terminator="\n", null_value="")
     return buf.getvalue()

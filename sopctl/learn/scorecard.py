@@ -169,7 +169,8 @@ def frame_bytes(frame: pl.DataFrame, decimals: int = 4) -> bytes:
     fix = []
     for c, t in frame.schema.items():
         if t.is_float():
-            fix.append((pl.col(c).round(decimals) + 0.0).alias(c))
+            r = pl.col(c).round(decimals)  # not `+ 0.0`: polars simplifies it away
+            fix.append(pl.when(r == 0).then(0.0).otherwise(r).alias(c))
         elif t == pl.String:
             fix.append(pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c))
     text = frame.with_columns(fix).write_csv(line_terminator="\n", null_value="")

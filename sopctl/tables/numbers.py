@@ -69,9 +69,12 @@ def cast_number(out: Emitter, df: pl.DataFrame, c: Column, bucket: str = "month"
     "too large", not "empty"). Values that are not numbers are reported once and become null,
     so no later check reports the same cell again; so do numbers too large for a double
     (`1e400`: SOP305/SOP306, not "not a number"). Non-zero numbers smaller than TINY in size
-    become 0 with a warning (SOP312)."""
+    become 0 with a warning (SOP312); `-0` and `-0.0` are 0 (no negative zero goes on)."""
     raw = df[c.name]
     cast = raw.cast(pl.Float64, strict=False)
+    zero = (cast == 0).fill_null(False)
+    if zero.any():  # '-0' is 0: a negative zero would reach outputs and messages as -0
+        cast = cast.set(zero, 0.0)  # type: ignore[arg-type]
     finite = cast.is_finite().fill_null(True)
     tiny = ((cast != 0) & (cast.abs() < TINY)).fill_null(False)
     clean = cast.null_count() == raw.null_count() and bool(finite.all()) and not tiny.any()
