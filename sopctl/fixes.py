@@ -91,6 +91,8 @@ FIXES: dict[str, str] = {
     "end not before start).",
     "SOP311": "Write the date as `YYYY-MM-DD`.",
     "SOP312": "Write the value as 0, or in a larger unit if it is not meant to be 0.",
+    "SOP313": "Leave the cell empty (export no value as an empty cell); if a value was meant, "
+    "write it (a `#N/A` from a spreadsheet lookup: fix the lookup).",
     # keys and references
     "SOP401": "Merge or remove the rows that share the key, or correct the key of one of them.",
     "SOP402": "Add the missing row to the table named, or correct the id to an existing one.",

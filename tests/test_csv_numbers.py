@@ -28,9 +28,12 @@ def _read(values: list[str]) -> tuple[list[float | None], list[str]]:
         (["1e-320", "-5.551115123125783e-17", "1e-9"], [0.0, 0.0, 1e-9], ["SOP312", "SOP312"]),
         # a sign, a bare dot and an exponent are unambiguous numbers
         (["+5", ".5", "5.", "2.2E2", "0e0"], [5.0, 0.5, 5.0, 220.0, 0.0], []),
-        # too large for a double: out of range (the value is kept out of later checks)
+        # too large for a double: out of range (the value is kept out of later checks); 'inf'
+        # is no number, 'nan' (pandas' word for none) no value
         (["1e400", "12"], [None, 12.0], ["SOP306"]),
-        (["inf", "nan"], [None, None], ["SOP302", "SOP302"]),
+        (["inf", "nan"], [None, None], ["SOP301", "SOP302"]),
+        # words for no value: empty, which a required column cannot be (SOP301, novalue.py)
+        (["NULL", "None", "#N/A", "12"], [None, None, None, 12.0], ["SOP301"] * 3),
     ],
 )
 def test_what_a_number_cell_is_read_as(

@@ -101,23 +101,37 @@ CASES: list[tuple[str, str, str, str, str, int, int, str, str]] = [
     # 8. a whole row has no column
     ("blank-line-no-column", IN + "history.csv", "P-100,strategic,2026-01,125\n",
      "P-100,strategic,2026-01,125\n\n", "SOP208", 4, 0, "blank line", ""),
-    # 9. a word for "no value" in an optional column: the empty cell is the way to write it
+    # 9. a word for "no value" (NULL, None, NaN, N/A, #N/A ...): in an optional column read
+    # as the empty cell it stands for, with a warning; in a required one an empty value
     ("csv-NULL-optional", IN + "pipeline.csv", "", PIPELINE_P.format("NULL"),
-     "SOP302", 2, 9, "leave the cell empty for no value", ""),
+     "SOP313", 2, 9, "'NULL' in column 'probability' is read as no value", ""),
     ("csv-N/A-optional", IN + "pipeline.csv", "", PIPELINE_P.format("N/A"),
-     "SOP302", 2, 9, "leave the cell empty for no value", ""),
+     "SOP313", 2, 9, "is read as no value", ""),
     ("csv-NaN-optional", IN + "pipeline.csv", "", PIPELINE_P.format("NaN"),
-     "SOP302", 2, 9, "leave the cell empty for no value", ""),
+     "SOP313", 2, 9, "is read as no value", ""),
     ("csv-None-optional", IN + "pipeline.csv", "", PIPELINE_P.format("None"),
-     "SOP302", 2, 9, "leave the cell empty for no value", ""),
-    ("csv-dash-optional", IN + "pipeline.csv", "", PIPELINE_P.format("-"),
-     "SOP302", 2, 9, "leave the cell empty for no value", ""),
+     "SOP313", 2, 9, "is read as no value", ""),
     ("csv-null-optional-int", IN + "pipeline.csv", "",
      PIPELINE_P.format("0.5").replace(",2,0.5", ",null,0.5"),
-     "SOP304", 2, 8, "leave the cell empty for no value", ""),
+     "SOP313", 2, 8, "'null' in column 'ship_periods' is read as no value", ""),
+    ("csv-NULL-optional-text", IN + "items.csv", "", ITEMS + "40,65,0,0.8\nP-200,NULL,,12,21,0,1\n",
+     "SOP313", 3, 2, "'NULL' in column 'family' is read as no value", ""),
+    ("csv-NULL-reason-is-no-reason", IN + "pipeline.csv", "", PIPELINE_P.format("0.5").replace(
+        "CEO call", "NULL"), "SOP310", 2, 10, "needs a probability_reason", ""),
     ("csv-NULL-required", IN + "pipeline.csv", "",
      PIPELINE_P.format("0.5").replace(",200,", ",NULL,"),
-     "SOP302", 2, 6, "is not a number", "leave the cell empty"),
+     "SOP301", 2, 6, "'NULL' in column 'quantity' is no value", "is not a number"),
+    ("csv-None-required-text", IN + "overrides.csv", "Trade fair orders expected", "None",
+     "SOP301", 2, 8, "'None' in column 'reason' is no value", ""),
+    # '-' is how a spreadsheet's accounting format shows 0: not read as no value
+    ("csv-dash-optional", IN + "pipeline.csv", "", PIPELINE_P.format("-"),
+     "SOP302", 2, 9, "write 0 if zero is meant", ""),
+    ("csv-dash-optional-no-zero", IN + "pipeline.csv", "",
+     PIPELINE_P.format("0.5").replace(",2,0.5", ",-,0.5"),
+     "SOP304", 2, 8, "leave the cell empty for no value", "write 0"),
+    # an id is a name: 'NA' names no segment (it might be North America's), it is not empty
+    ("csv-NA-segment-is-a-name", IN + "history.csv", "P-100,strategic,2026-01,",
+     "P-100,NA,2026-01,", "SOP403", 3, 2, "'NA'", "no value"),
     # 10. invisible characters in a header or an id, shown as <U+XXXX> wherever quoted
     ("header-zero-width-space", IN + "history.csv", "item,segment,", "item,segment\u200b,",
      "SOP204", 1, 2, "column 'segment<U+200B>' is not part", "\u200b"),

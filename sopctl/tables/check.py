@@ -19,6 +19,7 @@ from .contracts import CONTRACTS, Contract
 from .csvread import LINE, RawTable
 from .emit import Emitter, value_message
 from .idrule import check_document_id, check_id_rule, check_twins, shown
+from .novalue import blank_no_value
 from .numbers import NUMBER_LIMIT, cast_number, check_ranges
 from .refs import Context, check_periods, check_span, ord_col, resolve_ids
 
@@ -199,6 +200,8 @@ def check_table(raw: RawTable, contract: Contract, ctx: Context) -> tuple[Table,
             bad = df.filter(pl.col(c.name).is_null())
             empty_msg = f"'{c.name}' is empty; fill in {c.description.lower()}"
             out.rows("SOP301", c.name, bad[LINE].to_list(), value_message([], empty_msg))
+        if c.dtype not in ("id", "int", "float"):  # numbers: in cast_number, ids: a name
+            df = blank_no_value(out, df, c)
         if c.dtype in ("int", "float"):
             df = df.with_columns(cast_number(out, df, c, ctx.bucket).alias(c.name))
             check_ranges(out, df, c)

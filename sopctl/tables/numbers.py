@@ -11,6 +11,7 @@ import dataclasses
 import polars as pl
 
 from ..hints import fraction_hint, number_hint, period_count_hint
+from . import novalue
 from .contracts import Column
 from .csvread import LINE, thousands_like
 from .emit import Emitter
@@ -33,11 +34,6 @@ _TYPO = (
 # back into the results as a long decimal.
 TINY = 1e-9
 _SHOWN = 24  # characters of a value shown in a message (a 400-digit number is cut)
-
-
-# what people write for "no value" (databases, spreadsheets, pandas); in an optional column
-# the empty cell says it
-NO_VALUE = frozenset({"null", "n/a", "na", "nan", "none", "nil", "-", "--", "#n/a"})
 
 
 def _shown(value: str) -> str:
@@ -103,6 +99,10 @@ def cast_number(out: Emitter, df: pl.DataFrame, c: Column, bucket: str = "month"
     if c.dtype == "int":
         invalid = invalid | (cast != cast.round(0)).fill_null(False)
     bad = df.filter(raw.is_not_null() & invalid)
+    words = novalue.is_no_value(bad[c.name])
+    if words.any():  # NULL, None, NaN ...: no value (novalue.py), not "no number"
+        novalue.report(out, bad, c, words)
+        bad = bad.filter(~words)
     vals = bad[c.name].to_list()
     lines = bad[LINE].to_list()
     thou = [i for i, v in enumerate(vals) if thousands_like(v)]
@@ -125,14 +125,20 @@ def cast_number(out: Emitter, df: pl.DataFrame, c: Column, bucket: str = "month"
         from ..hints import whole_number
 
         value = vals[other[k]]
+        zero = c.min is None or c.min < 0 or (c.min == 0 and not c.min_exclusive)
+        if value in novalue.DASHES and (zero or c.nullable):
+            # a spreadsheet's accounting format shows 0 as '-'; an export writes it for none
+            fixes = (
+                ["write 0 if zero is meant (a spreadsheet's accounting format shows 0 as '-')"]
+                if zero
+                else []
+            )
+            fixes += ["leave the cell empty for no value"] if c.nullable else []
+            return f"'{value}' in column '{c.name}' is no number; {', or '.join(fixes)}"
         fix = _number_fix(value, c, bucket)
         if not fix and c.dtype == "int":
-            text = f"'{_shown(value)}' in column '{c.name}' {whole_number(value)}"
-        else:
-            text = f"'{_shown(value)}' in column '{c.name}' {what}; {fix or want}"
-        if c.nullable and value.strip().lower() in NO_VALUE:
-            text += "; leave the cell empty for no value"
-        return text
+            return f"'{_shown(value)}' in column '{c.name}' {whole_number(value)}"
+        return f"'{_shown(value)}' in column '{c.name}' {what}; {fix or want}"
 
     out.rows(code, c.name, [lines[i] for i in other], not_a_number)
     return cast.set((invalid | huge).fill_null(False), None)  # type: ignore[arg-type]
