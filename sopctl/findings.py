@@ -51,6 +51,7 @@ CODES: dict[str, tuple[Severity, str]] = {
         "sheet edited in the workbook, and its file changed since the export",
     ),
     "SOP021": (Severity.WARNING, "workbook has no export record: changed files cannot be told"),
+    "SOP022": (Severity.ERROR, "a merged range shows one value over several cells of a table"),
     "SOP101": (Severity.ERROR, "YAML syntax error"),
     "SOP102": (Severity.ERROR, "duplicate key in a YAML mapping"),
     "SOP103": (Severity.ERROR, "YAML anchors and aliases are not allowed"),

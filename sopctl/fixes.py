@@ -45,6 +45,8 @@ FIXES: dict[str, str] = {
     "SOP021": "Export a fresh workbook with `sopctl export xlsx --inputs` and edit that one, "
     "so unchanged sheets can be told from edited ones.",
     # YAML
+    "SOP022": "Unmerge the range (Excel: Merge & Center > Unmerge Cells) and type the value in "
+    "each of its cells.",
     "SOP101": "Fix the syntax at the line and column shown: usually the indentation, or a "
     "value holding `: ` or `#` that needs quotes.",
     "SOP102": "Keep one of the two keys: delete the duplicate or merge their values.",

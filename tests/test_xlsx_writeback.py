@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sopctl.xlsx.sheet import column_letter
 from tests.helpers import run
 from tests.test_tag_support import CDIR, ready_copy
 from tests.test_xlsx_import import DEMO, REPO, Edit, _append, _edit, _import, _inputs, _set
@@ -205,10 +206,58 @@ def test_an_integer_column_shows_a_fraction_and_the_error_names_the_integers(rea
     ), out
 
 
-def test_a_merged_cell_says_it_is_merged(ready: Path) -> None:
+def _merge(sheet: str, cells: str, clear: str = "") -> Edit:
+    def change(wb: Any) -> None:
+        if clear:
+            wb[sheet][clear] = None
+        wb[sheet].merge_cells(cells)
+
+    return change
+
+
+# (sheet, merged range, what SOP022 says): a merged range holds its value in its first cell
+# only, and the cells it hides read as empty, in an optional column without any later finding
+MERGED = [
+    ("items", "C2:C3", "the merged range C2:C3 shows 'Compact pump' in 2 cells of the table but "
+     "holds it in C2 only: the others read as empty; unmerge the range and fill each cell"),
+    ("items", "G2:H3", "the merged range G2:H3 shows '0.8' in 2 cells of the table"),
+    ("inventory", "A2:A3", "the merged range A2:A3 shows 'P-100' in 2 cells of the table"),
+    ("items", "B1:B2", "the merged range B1:B2 joins the header 'family' (B1) with 1 data cell, "
+     "which reads as empty; unmerge the range"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("sheet", "cells", "says"), MERGED, ids=[m[1] for m in MERGED])
+def test_a_merged_range_over_the_table_is_refused_at_its_address(
+    ready: Path, sheet: str, cells: str, says: str
+) -> None:
+    before = _inputs(ready)
     _export(ready)
-    book = _edit(ready, lambda wb: wb["inventory"].merge_cells("A2:A3"))
-    out = _import(ready, str(book), code=1)
+    ws = openpyxl.load_workbook(ready / "in.xlsx")[sheet]
+    assert [c.value for c in ws[1]][:3] in (
+        ["item", "family", "description"],
+        ["item", "on_hand", "safety_stock"],
+    )
+    out = _import(ready, str(_edit(ready, _merge(sheet, cells))), code=1)
+    assert f"in.xlsx:{sheet}!{cells}: error SOP022 {says}" in out, out
+    assert "SOP301" not in out and "nothing written" in out, out
+    assert _inputs(ready) == before
+
+
+def test_a_merged_range_beside_the_table_is_no_finding(ready: Path) -> None:
+    _export(ready)
+    width = openpyxl.load_workbook(ready / "in.xlsx")["items"].max_column
+    right = f"{column_letter(width + 2)}2:{column_letter(width + 3)}4"
+    out = _import(ready, str(_edit(ready, _merge("items", right))))
+    assert "SOP022" not in out and "items.csv" in out.split("left as they are: ")[1], out
+
+
+def test_an_empty_merged_cell_says_it_is_merged(ready: Path) -> None:
+    """A range whose first cell is empty shows no value: nothing is lost, and each empty
+    required cell says it is part of the range."""
+    _export(ready)
+    out = _import(ready, str(_edit(ready, _merge("inventory", "A2:A3", clear="A2"))), code=1)
+    assert "SOP022" not in out, out
     assert (
         "in.xlsx:inventory!A3: error SOP301 'item' is empty; fill in item (family or sku) id from "
         "items.csv (the cell is part of the merged "

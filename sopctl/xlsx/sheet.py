@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..findings import Finding, finding
+from ..tables.idrule import shown
 from .cells import date_text, excel_number, number_text, ooxml_text, percent_format, period_hint
 from .record import CellsDigest
 
@@ -187,6 +188,7 @@ def sheet_csv(
             st.at.append(r)
     st.digest, st.legacy = digest.hexdigest(), digest.legacy()
     st.merged = merged_ranges(ws)
+    out += merged_values(grid, rows[0], st, book)
     render(st)
     return out
 
@@ -195,6 +197,48 @@ def merged_ranges(ws: Any) -> list[tuple[int, int, int, int, str]]:
     """The sheet's merged ranges: (first row, first column, last row, last column, 'A2:A3')."""
     ranges = getattr(getattr(ws, "merged_cells", None), "ranges", ())
     return [(m.min_row, m.min_col, m.max_row, m.max_col, m.coord) for m in ranges]
+
+
+def merged_values(
+    grid: dict[int, dict[int, Any]], header: int, st: SheetText, book: str
+) -> list[Finding]:
+    """SOP022 at each merged range that spans cells of the table's data besides its first
+    cell: a merged range holds its value in its first cell only, so the others read as empty,
+    which in an optional column (a description, a deal's probability) no later check would
+    report. A range that starts in the header row counts when it reaches into the data; one
+    outside the table's columns, or whose first data cell is empty, is left alone."""
+    out: list[Finding] = []
+    table = set(st.cols)
+    for r0, c0, r1, c1, coord in st.merged:
+        first = grid.get(r0, {}).get(c0)
+        width = sum(1 for c in range(c0, c1 + 1) if c in table)
+        data = (r1 - max(r0, header + 1) + 1) * width  # the range's cells in the table's data
+        if c0 not in table or first is None or data < (2 if r0 > header else 1):
+            continue
+        v = first.value
+        number = isinstance(v, int | float) and not isinstance(v, bool)
+        value = shown(number_text(excel_number(v)) if number else str(v).strip())
+        start = f"{column_letter(c0)}{r0}"
+        if r0 > header:
+            what = (
+                f"shows '{value}' in {data} cells of the table but holds it in {start} only: "
+                "the others read as empty"
+            )
+        else:
+            cells = "1 data cell, which reads" if data == 1 else f"{data} data cells, which read"
+            what = f"joins the header '{value}' ({start}) with {cells} as empty"
+        out.append(
+            finding(
+                f"{book}:{st.sheet}!{coord}",
+                0,
+                0,
+                "SOP022",
+                f"the merged range {coord} {what}; unmerge the range and fill each cell",
+            )
+        )
+        if len(out) == 20:
+            break
+    return out
 
 
 def merge_note(st: SheetText, row: int, col: int) -> str:
