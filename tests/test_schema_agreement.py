@@ -65,6 +65,37 @@ GOOD = [
     ("metric share", CHARTER, "target: 0.95", "target: 1"),
     ("scenario", SCENARIO, None, _scenario("{kind: demand, from: 2027-02, factor: 1.2}")),
     ("scenario units", SCENARIO, None, _scenario("{kind: demand, units: -1000000000}")),
+    # blanks around a quoted value: sopctl trims every text it reads, and so does the schema
+    ("period in blanks", CYCLE, "first_period: 2027-01", "first_period: ' 2027-01 '"),
+    ("currency in blanks", CHARTER, "currency: EUR", "currency: ' EUR\t'"),
+    (
+        "role id and member in blanks",
+        CHARTER,
+        "required_roles: [sales_lead,",
+        "required_roles: [' sales_lead ',",
+    ),
+    ("member in blanks", CHARTER, "members: [sam@acme.example]", "members: [' sam@acme.example ']"),
+    (
+        "approval in blanks",
+        APPROVALS,
+        None,
+        _approval("' 2026-12-12T09:30:00Z '")
+        .replace("role: cfo", "role: ' cfo '")
+        .replace("carl@acme.example", "' carl@acme.example '")
+        .replace(DIGEST, f"' {DIGEST} '"),
+    ),
+    (
+        "action in blanks",
+        ACTIONS,
+        None,
+        _action("' 2027-01-15 '").replace("id: call-supplier", f"id: ' {'a' * 64} '"),
+    ),
+    (
+        "scenario period in blanks",
+        SCENARIO,
+        None,
+        _scenario("{kind: demand, from: ' 2027-02 ', factor: 1.2}"),
+    ),
 ]
 # each refused by both
 BAD = [
@@ -85,6 +116,20 @@ BAD = [
     ("scenario period", SCENARIO, None, _scenario("{kind: demand, from: 2027/02, factor: 1.2}")),
     ("factor past 1000", SCENARIO, None, _scenario("{kind: demand, factor: 5000}")),
     ("units past 1e9", SCENARIO, None, _scenario("{kind: demand, units: 2.0e+9}")),
+    ("blanks only", ACTIONS, None, _action("2027-01-15").replace("Ask for more valves", "'  '")),
+    (
+        "id past 64 in blanks",
+        ACTIONS,
+        None,
+        _action("2027-01-15").replace("id: call-supplier", f"id: ' {'a' * 65} '"),
+    ),
+    (
+        "blank inside an id",
+        ACTIONS,
+        None,
+        _action("2027-01-15").replace("id: call-supplier", "id: 'call supplier'"),
+    ),
+    ("period with a blank inside", CYCLE, "first_period: 2027-01", "first_period: '2027 -01'"),
 ]
 # what JSON Schema cannot say (docs/formats.md, "Editor schemas"): the editor accepts these,
 # sopctl refuses them. A change that closes one of these gaps should move it to BAD.
@@ -121,7 +166,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     cycle = root / CYCLE
     cycle.write_text(cycle.read_text() + "  - id: more\n    description: More pumps\n")
     (root / SCENARIO).parent.mkdir()
-    (root / SCENARIO).write_text(GOOD[7][3])
+    (root / SCENARIO).write_text(next(new for name, *_, new in GOOD if name == "scenario"))
     return root
 
 

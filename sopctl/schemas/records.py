@@ -70,10 +70,11 @@ class Action(Strict):
     @field_validator("due", mode="before")
     @classmethod
     def _day_only(cls, v: object) -> object:
-        """A date alone: pydantic's lax date would also take '2027-01-15T00:00:00'."""
+        """A date alone: pydantic's lax date would also take '2027-01-15T00:00:00'. Trimmed
+        like every text of the models (a date is no str to `str_strip_whitespace`)."""
         if isinstance(v, str) and "T" in v:
             raise PydanticCustomError("date_parsing", "a date without a time")
-        return v
+        return v.strip() if isinstance(v, str) else v
 
 
 class ActionsFile(Strict):
