@@ -120,6 +120,7 @@ EMPTY_PATHS = [
     (["init", " "], "Invalid value for 'PATH': is empty"),
     (["import", "xlsx", ""], "Invalid value for 'WORKBOOK': is empty: name the .xlsx workbook"),
     (["import", "xlsx", " ", "2026-12"], "Invalid value for 'WORKBOOK': is empty"),
+    (["schema", "--out", ""], "Invalid value for '--out': is empty"),
 ]
 
 

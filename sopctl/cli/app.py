@@ -260,10 +260,11 @@ def init(
 @app.command()
 def schema(
     out: Annotated[
-        Path | None,
+        str | None,  # a string: Click makes Path('') the current folder before any callback
         typer.Option(
             "--out",
             metavar="DIR",
+            callback=not_empty,
             help="Folder to write the schemas to (default: schemas/ in the planning repository).",
         ),
     ] = None,
@@ -273,7 +274,7 @@ def schema(
     contracts."""
     from .commands import run_schema
 
-    raise typer.Exit(run_schema(state.root, out))
+    raise typer.Exit(run_schema(state.root, Path(out) if out is not None else None))
 
 
 def main() -> None:
