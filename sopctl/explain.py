@@ -13,9 +13,10 @@ import polars as pl
 
 from .errors import UserError
 from .exception_words import amount_words, constraint_words, kind_label, row_label, stake_words
-from .plan_files import cause_parts, relief
+from .plan_files import cause_parts, relief, row_basis
 
 if TYPE_CHECKING:
+    from .reconcile.engine import PriceBasis
     from .validate import Workspace
 
 
@@ -27,6 +28,23 @@ class PlanFrames:
     currency: str
     materials: pl.DataFrame
     notes: list[str] = field(default_factory=list)  # the plan's notes (summary.json `notes`)
+
+    def basis(self) -> PriceBasis:
+        """What the plan's prices are (its notes say it: engine.price_basis)."""
+        from .reconcile.engine import price_basis
+
+        return price_basis(self.notes)
+
+    def clear_rule(self, priority: int) -> str:
+        """Why the level `priority` is short although it comes first, when a lower segment's
+        clear_backlog_by_end keeps it so (the plan's note, engine.clear_forced); else ''."""
+        from .reconcile.engine import CLEAR_NOTE
+
+        opening = f"{CLEAR_NOTE}priority {priority} ("
+        for n in self.notes:
+            if n.startswith(opening):
+                return n[len(CLEAR_NOTE) :].split(". Drop the rule")[0]
+        return ""
 
     def price_notes(self) -> list[str]:
         """The notes that qualify the plan's prices (a shortage held by segment priority)."""
@@ -127,6 +145,10 @@ def explain_item(ws: Workspace, f: PlanFrames, item: str, period: str | None) ->
         binding = r["binding_constraint"] or ""
         named = f"the {constraint_words(binding)}" if binding else "none found"
         lines.append(f"  why: the binding constraint is {named}.")
+        seg = segs.get(r["segment"] or "")
+        rule = f.clear_rule(seg.priority) if seg and r["kind"] != "safety_stock" else ""
+        if rule:
+            lines.append(f"  and {rule}.")
         if binding.startswith("production_lead_time"):
             fixed = "the stock on hand at the start" + (
                 ", the scheduled receipts" if scheduled else ""
@@ -135,7 +157,7 @@ def explain_item(ws: Workspace, f: PlanFrames, item: str, period: str | None) ->
                 f"  production takes {lead} period(s) to arrive, so {r['period']} can only be "
                 f"served from {fixed} and what arrives in time."
             )
-        gain, said = cause_parts(r, f.currency)
+        gain, said = cause_parts(r, f.currency, f.basis())
         if gain:
             lines.append(f"  price of the constraint: {gain}.")
         if said:
@@ -181,13 +203,24 @@ def explain_resource(ws: Workspace, f: PlanFrames, resource: str, period: str | 
                 f"layoffs {_num(r['layoffs']):,.1f})."
             )
         price, row = r["shadow_price"], f"capacity[{resource},{r['period']}]"
+        full = _num(r["load"]) >= 0.999 * (_num(r["available"]) + _num(r["overtime"])) > 0
+        own = f.exceptions.filter(
+            (pl.col("resource") == resource)
+            & (pl.col("period") == r["period"])
+            & pl.col("item").is_null()
+        )  # its overload row says whether its price is exact ('saves at most': a dual)
+        basis = row_basis(own.row(0, named=True), f.basis()) if own.height else f.basis()
         if price:
-            lines.append(f"  {relief(row, price, f.currency)}.")
+            lines.append(f"  {relief(row, price, f.currency, basis)}.")
             priced = True
         elif _num(r["overtime"]) > 0:  # tight at a price of 0: paid overtime would price it
             lines.append(
                 "  its regular hours are used up, but 1 more saves nothing: overtime costs no "
                 "more than a regular hour."
+            )
+        elif full:  # used up, yet the plan has no use for more (prices.py: re-solved)
+            lines.append(
+                "  its hours are used up, but 1 more saves nothing: the plan has no use for it."
             )
         else:
             lines.append("  the capacity does not bind: more hours save nothing.")
@@ -256,7 +289,9 @@ def explain_material(f: PlanFrames, material: str, period: str | None) -> list[s
         )
         here = exc.filter(pl.col("period") == r["period"])
         for e in here.filter(pl.col("item").is_null()).iter_rows(named=True):
-            gain = relief(e["binding_constraint"], e["shadow_price"], f.currency)
+            gain = relief(
+                e["binding_constraint"], e["shadow_price"], f.currency, row_basis(e, f.basis())
+            )
             lines.append(
                 f"  why: the binding constraint is the {constraint_words(e['binding_constraint'])}"
                 + (f"; {gain}." if gain else ".")
@@ -269,7 +304,9 @@ def explain_material(f: PlanFrames, material: str, period: str | None) -> list[s
             ["item", "kind", "binding_constraint"], maintain_order=True
         )
         for e in caused.sort("item", "kind").iter_rows(named=True):
-            gain = relief(e["binding_constraint"], e["shadow_price"], f.currency)
+            gain = relief(
+                e["binding_constraint"], e["shadow_price"], f.currency, row_basis(e, f.basis())
+            )
             lines.append(
                 f"  it causes {_named(e)}: bound by the "
                 f"{constraint_words(e['binding_constraint'])}" + (f"; {gain}." if gain else ".")

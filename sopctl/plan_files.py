@@ -9,6 +9,7 @@ import polars as pl
 from .exception_words import OVERTIME_LEFT, quantity_unit, stake_words, state_words
 from .finance import plan_finance
 from .reconcile import PlanResult
+from .reconcile.engine import PriceBasis, price_basis
 from .results import csv_bytes, json_bytes
 
 if TYPE_CHECKING:
@@ -36,10 +37,14 @@ FREE_ROW = {
 }
 
 
-def relief(constraint: str | None, price: float | None, currency: str) -> str:
+def relief(
+    constraint: str | None, price: float | None, currency: str, basis: PriceBasis | None = None
+) -> str:
     """'1 more hour on line-a in 2027-05 saves 9.87 EUR' for a binding constraint's price; a
     price under a cent 'saves less than 0.01 EUR'; a price of 0 'saves nothing' (an item's own
-    row: 'costs nothing', and why). '' without a constraint or a price."""
+    row: 'costs nothing', and why). '' without a constraint or a price. A limit's sentence says
+    what `basis` qualifies: 'saves at most' (the prices are duals) and the priority levels held
+    at their planned shortage (the prices are those of the priority-staged plan)."""
     if not constraint or price is None:
         return ""
     family, _, rest = constraint.partition("[")
@@ -50,12 +55,15 @@ def relief(constraint: str | None, price: float | None, currency: str) -> str:
         if template and len(keys) >= 2
         else f"1 more unit of {constraint}"
     )
+    why = FREE_ROW.get(family)
+    held = f" with {basis.held} held at its planned shortage" if basis and basis.held else ""
     if price == 0:
-        why = FREE_ROW.get(family)
-        return f"{subject} costs nothing: {why}" if why else f"{subject} saves nothing"
+        return f"{subject} costs nothing: {why}" if why else f"{subject} saves nothing{held}"
     verb = "saves" if price > 0 else "costs"
+    if price > 0 and basis is not None and basis.at_most:
+        verb = "saves at most"
     amount = f"{abs(price):,.2f}" if abs(price) >= 0.005 else "less than 0.01"
-    return f"{subject} {verb} {amount} {currency}"
+    return f"{subject} {verb} {amount} {currency}" + ("" if why else held)
 
 
 # the openings of the cost trade-off sentences (reconcile/cause.py), found again in a message
@@ -78,23 +86,42 @@ def trade_off(row: dict[str, Any]) -> str | None:
     return None
 
 
-def cause_parts(row: dict[str, Any], currency: str) -> tuple[str, str]:
+def cause_parts(
+    row: dict[str, Any], currency: str, basis: PriceBasis | None = None
+) -> tuple[str, str]:
     """The price of an exception's binding constraint (`relief`) and its cost trade-off ('' for
     none of either); a trade-off bound by the exception's own row says the costs instead of the
     row's price."""
     binding = row.get("binding_constraint")
     said = trade_off(row) or ""
     own = str(binding or "").partition("[")[0] in OWN_ROWS
-    gain = "" if said and own else relief(binding, row.get("shadow_price"), currency)
+    gain = (
+        ""
+        if said and own
+        else relief(binding, row.get("shadow_price"), currency, row_basis(row, basis))
+    )
     return gain, said
 
 
-def cause_words(row: dict[str, Any], currency: str) -> list[str]:
+def row_basis(row: dict[str, Any], basis: PriceBasis | None) -> PriceBasis | None:
+    """`basis` with `at_most` where the row's price is an upper bound: its `price_bound` (a
+    plan in memory) or its written message, which says 'saves at most'."""
+    flag = row.get("price_bound")
+    if flag is None:
+        flag = " saves at most " in str(row.get("message") or "")
+    if not flag:
+        return basis
+    return PriceBasis(True, basis.held if basis else "")
+
+
+def cause_words(row: dict[str, Any], currency: str, basis: PriceBasis | None = None) -> list[str]:
     """What an exception's message says after its binding constraint (`cause_parts`)."""
-    return [part for part in cause_parts(row, currency) if part]
+    return [part for part in cause_parts(row, currency, basis) if part]
 
 
-def exception_messages(exc: pl.DataFrame, currency: str) -> pl.Series:
+def exception_messages(
+    exc: pl.DataFrame, currency: str, basis: PriceBasis | None = None
+) -> pl.Series:
     """One sentence per exception, in the words of exception_words (the labels the tables,
     explain and the report use): 'line-a at capacity in 2027-08: 1,050.0 hours, 1,608.57 EUR
     at stake in the exceptions it causes; binding: capacity[line-a,2027-08]; 1 more hour ...'."""
@@ -110,7 +137,7 @@ def exception_messages(exc: pl.DataFrame, currency: str) -> pl.Series:
         stake = stake_words(r["kind"], r["value"], currency)
         text = f"{what} {state} in {r['period']}{seg}: {r['quantity']:,.1f} {unit}, {stake}; "
         text += f"binding: {r['binding_constraint']}"
-        for part in cause_words(r, currency):
+        for part in cause_words(r, currency, basis):
             text += f"; {part}"
         if r["escalate_to"]:
             text += f"; escalate to {r['escalate_to']}"
@@ -182,8 +209,12 @@ def summary(ws: Workspace, result: PlanResult) -> dict[str, Any]:
 def plan_files(ws: Workspace, result: PlanResult) -> tuple[dict[str, bytes], dict[str, Any]]:
     assert ws.charter is not None
     segments = [s.id for s in sorted(ws.charter.segments, key=lambda s: (s.priority, s.id))]
-    exc = result.exceptions.with_columns(exception_messages(result.exceptions, result.currency))
-    exc = exc.drop("cause", strict=False)  # said in the message; not a column of the file
+    basis = price_basis(result.notes)
+    exc = result.exceptions.with_columns(
+        exception_messages(result.exceptions, result.currency, basis)
+    )
+    # said in the message; not columns of the file
+    exc = exc.drop("cause", "price_bound", strict=False)
     fin = plan_finance(ws, result)
     doc = summary(ws, result)
     doc["finance"] = fin.kpis

@@ -17,6 +17,7 @@ from ..finance import PLAN_COST, cost_words
 from ..plan import ReconcileRun
 from ..plan_files import cause_words, exception_messages
 from ..quantities import percent, units
+from ..reconcile.engine import price_basis
 from ..results import unsolved_reason
 from .fit import print_table
 from .render import emit
@@ -183,7 +184,7 @@ def _exceptions(console: Console, run: ReconcileRun, top: int) -> None:
             f" / {r['segment']}" if r["segment"] else ""
         )
         cause = constraint_words(r["binding_constraint"])
-        gain = "\n".join(cause_words(r, res.currency))
+        gain = "\n".join(cause_words(r, res.currency, price_basis(res.notes)))
         qty = units(r["quantity"])
         if r["kind"] == "overload":  # hours of a resource, units of a supplier's material
             qty += f" {quantity_unit(r['kind'], r['item'], r['resource'])}"
@@ -217,7 +218,8 @@ def json_doc(run: ReconcileRun, per_file: int) -> dict[str, Any]:
         doc["hints"] = res.hints
         doc["timings"] = {k: round(v, 4) for k, v in res.timings.items()}
         top = res.exceptions.sort("value", descending=True, maintain_order=True).head(50)
-        top = top.with_columns(exception_messages(top, res.currency))  # as in exceptions.csv
-        doc["exceptions"] = top.drop("cause", strict=False).to_dicts()
+        basis = price_basis(res.notes)
+        top = top.with_columns(exception_messages(top, res.currency, basis))  # as in the file
+        doc["exceptions"] = top.drop("cause", "price_bound", strict=False).to_dicts()
         doc["ok"] = doc["ok"] and res.ok
     return doc

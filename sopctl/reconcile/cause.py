@@ -151,6 +151,7 @@ def relieving(rows: pl.DataFrame, cands: pl.DataFrame, d: PlanData, m: Margins) 
         "id",
         pl.col("name").alias("bind_name"),
         pl.col("shadow").alias("bind_shadow"),
+        pl.col("bound").alias("bind_bound"),
         pl.when(pl.col("via") == "resource")
         .then(pl.col("name").str.extract(r"\[([^,\]]+)"))
         .alias("bind_resource"),

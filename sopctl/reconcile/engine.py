@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -139,9 +139,10 @@ def solved_result(
     from .diagnose import hints, iis_names, numerics, shadow_prices, whole_workers
     from .exceptions import exceptions
     from .explain import EXC_SCHEMA
+    from .prices import saving
 
     t3 = time.perf_counter()
-    clock = {**clock, "solver": sol.facts.seconds}
+    clock = {**clock, "solver": sol.facts.seconds, "prices": sol.price_seconds}
     frames = empty_frames()
     exc = pl.DataFrame(schema=EXC_SCHEMA | {"escalate_to": pl.String})
     costs: dict[str, float] = {}
@@ -151,7 +152,8 @@ def solved_result(
     if sol.x is not None:
         x = settle(data, lp, sol.x)
         sol = replace(sol, x=x)
-        frames.update(plan_frames(data, lp, x, sol.row_dual))
+        sv = saving(sol)
+        frames.update(plan_frames(data, lp, x, None if sv is None else sv.row))
         per_period = period_costs(lp, x)
         costs = cost_breakdown(per_period)
         by_period = costs_by_period_frame(data.periods, per_period)
@@ -193,12 +195,88 @@ def solved_result(
             *above_price(data),
             *horizon_end(data),
             *priority_held(sol),
+            *clear_forced(lp, sol),
+            *prices_bound(lp, sol),
         ],
         timings=clock,
     )
 
 
+PRICES_NOTE = "shadow prices: "  # the opening of prices_bound's note
+ALL_DUALS = "each price of a binding limit is the LP's dual"  # in it when all are duals
+
+
+def prices_bound(lp: LpModel, sol: Solution) -> list[str]:
+    """A note when prices of the plan are duals, upper bounds of what one more unit saves,
+    rather than exact (prices.py): all of them (a model above the size for re-solving), or
+    those whose dual holds for part of a unit only (a plan too large to re-solve them)."""
+    from .prices import EXACT_MAX_COLS, candidates, saving
+
+    sv = saving(sol)
+    if sv is None or sol.x is None or sol.row_dual is None or sol.col_dual is None:
+        return []
+    rows, cols = candidates(lp, sol.x, sol.row_dual, sol.col_dual)
+    bound = int(sv.row_bound[rows].sum() + sv.col_bound[cols].sum())
+    if not bound:
+        return []
+    if sv.duals_only:
+        why = (
+            f"the model has {lp.n_col:,} columns, more than the {EXACT_MAX_COLS:,} up to which "
+            "sopctl re-solves the binding limits"
+            if lp.n_col > EXACT_MAX_COLS
+            else "the binding limits could not be re-solved"
+        )
+        what = ALL_DUALS
+    else:
+        why = f"{bound} of the {rows.size + cols.size} binding limits were not re-solved"
+        what = "their price is the dual, which holds for less than one unit"
+    return [
+        f"{PRICES_NOTE}{why}, so {what}: 1 more unit saves at most that (the messages say "
+        "'saves at most'). A scenario gives the exact effect of a change"
+    ]
+
+
 PRIORITY_NOTE = "segment priority: "  # the opening of priority_held's note (explain finds it by it)
+CLEAR_NOTE = "backlog cleared by the end: "  # the opening of clear_forced's notes (explain)
+
+
+def clear_forced(lp: LpModel, sol: Solution) -> list[str]:
+    """A note per shorted priority level that a lower segment's clear_backlog_by_end keeps
+    short (clear.py): the hard rule wins over priority, and the plan should say it does."""
+    rank = {s: lv.priority for lv in lp.levels for s in lv.segments}
+    out = []
+    for lv, _ in sol.stage_rows:
+        lower = sol.clear_forced.get(lv.priority)
+        if not lower:
+            continue
+        who = " and ".join(f"{s} (priority {rank[s]})" for s in lower)
+        level = f"priority {lv.priority} ({', '.join(lv.segments)})"
+        out.append(
+            f"{CLEAR_NOTE}{level} is short because {who} must have no backlog at the horizon "
+            "end (clear_backlog_by_end), a hard rule that wins over segment priority: without "
+            f"it {level} would be less short. Drop the rule, or add capacity, to serve it"
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class PriceBasis:
+    """What a plan's prices are, from its notes: duals, upper bounds of what one more unit
+    saves (`at_most`), and the levels a priority stage holds at their least shortage (`held`,
+    'priority 1 (key)'), with whose shortage as planned the prices are found."""
+
+    at_most: bool = False
+    held: str = ""
+
+
+def price_basis(notes: list[str]) -> PriceBasis:
+    held = [
+        n[len(PRIORITY_NOTE) :].split(" cannot be served in full")[0]
+        for n in notes
+        if n.startswith(PRIORITY_NOTE)
+    ]
+    every = any(n.startswith(PRICES_NOTE) and ALL_DUALS in n for n in notes)
+    return PriceBasis(every, " and ".join(held))
 
 
 def priority_held(sol: Solution) -> list[str]:

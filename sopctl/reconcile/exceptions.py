@@ -23,6 +23,7 @@ from .data import PlanData
 from .explain import EXC_SCHEMA, TOL, item_exceptions, saving_at_upper
 from .lp import LpModel
 from .names import block_names
+from .prices import saving
 from .result import rounded
 from .solve import Solution
 
@@ -31,9 +32,12 @@ OVERLOAD_AT = 0.999
 
 def _overloads(d: PlanData, lp: LpModel, sol: Solution, capacity: pl.DataFrame) -> pl.DataFrame:
     """Binding resources (capacity rows) and saturated suppliers with a positive value."""
-    assert sol.x is not None and sol.col_dual is not None
-    names = block_names(lp, lp.rows["capacity"])
-    res = capacity.with_columns(binding_constraint=names).filter(
+    sv = saving(sol)
+    assert sol.x is not None and sv is not None
+    cap = lp.rows["capacity"]
+    names = block_names(lp, cap)
+    bound = pl.Series(cap.grid(sv.row_bound).reshape(-1), dtype=pl.Boolean)
+    res = capacity.with_columns(binding_constraint=names, price_bound=bound).filter(
         (pl.col("shadow_price") > TOL)
         & (pl.col("load") > TOL)  # a resource with no hours and no load overloads nothing
         & (pl.col("load") >= OVERLOAD_AT * (pl.col("available") + pl.col("overtime")) - TOL)
@@ -61,9 +65,10 @@ def _overloads(d: PlanData, lp: LpModel, sol: Solution, capacity: pl.DataFrame) 
         )
         .otherwise(pl.lit(None, pl.String))
         .alias("cause"),
+        "price_bound",
     )
     rb = lp.cols["R"]
-    sav, _ = saving_at_upper(lp, rb, sol.x, sol.col_dual)
+    sav, _ = saving_at_upper(lp, rb, sol.x, sv.col)
     receipts = rb.grid(sol.x)
     mm, tt = np.nonzero((sav > TOL) & (receipts > TOL))
     sup = pl.DataFrame(
@@ -85,6 +90,7 @@ def _overloads(d: PlanData, lp: LpModel, sol: Solution, capacity: pl.DataFrame) 
             ),
             "shadow_price": sav[mm, tt],
             "cause": pl.Series([None] * mm.size, dtype=pl.String),
+            "price_bound": rb.grid(sv.col_bound)[mm, tt],
         },
         schema=EXC_SCHEMA | {"kind": pl.String},
     )

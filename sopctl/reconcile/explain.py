@@ -29,6 +29,7 @@ from .cause import margins, relieving, sentences
 from .data import FloatArr, PlanData
 from .lp import Block, LpModel, at_upper
 from .names import block_names
+from .prices import BoolArr, saving
 from .solve import Solution
 
 TOL = 1e-7
@@ -50,19 +51,27 @@ EXC_SCHEMA = {
     "shadow_price": pl.Float64,
     # the cost trade-off in words (cause.py); not a column of exceptions.csv: the message says it
     "cause": pl.String,
+    # the price is the dual, an upper bound of what one more unit saves (prices.py); not a
+    # column of exceptions.csv either: the message says 'saves at most'
+    "price_bound": pl.Boolean,
 }
 
 
 def saving_at_upper(
-    lp: LpModel, b: Block, x: FloatArr, dual: FloatArr
+    lp: LpModel, b: Block, x: FloatArr, saving: FloatArr
 ) -> tuple[FloatArr, FloatArr]:
-    """(n, T) saving per unit of upper bound where the bound binds, else 0; and the bound."""
-    up, xv, dv = b.grid(lp.col_upper), b.grid(x), -b.grid(dual)
+    """(n, T) what one more unit of upper bound saves (`saving`: per column, prices.Savings)
+    where the bound binds, else 0; and the bound."""
+    up, xv, dv = b.grid(lp.col_upper), b.grid(x), b.grid(saving)
     hit = at_upper(xv, up) & (dv > TOL)
     return np.where(hit, dv, 0.0), up
 
 
-def _grid_frame(lp: LpModel, b: Block, value: FloatArr, name: pl.Series | str) -> pl.DataFrame:
+def _grid_frame(
+    lp: LpModel, b: Block, value: FloatArr, name: pl.Series | str, bound: BoolArr | None = None
+) -> pl.DataFrame:
+    """The block's entries that save money (`value` > 0) with their names; `bound`: where the
+    value is an upper bound of the saving (prices.Savings), not exact."""
     n, T = b.n, b.n_periods
     names = block_names(lp, b) if isinstance(name, str) and name == b.name else None
     if names is None:
@@ -77,15 +86,23 @@ def _grid_frame(lp: LpModel, b: Block, value: FloatArr, name: pl.Series | str) -
             "t": np.tile(np.arange(T), n),
             "shadow": value.reshape(-1),
             "name": names,
+            "bound": np.zeros(n * T, dtype=bool) if bound is None else bound.reshape(-1),
         },
-        schema={"ent": pl.Int64, "t": pl.Int64, "shadow": pl.Float64, "name": pl.String},
+        schema={
+            "ent": pl.Int64,
+            "t": pl.Int64,
+            "shadow": pl.Float64,
+            "name": pl.String,
+            "bound": pl.Boolean,
+        },
     ).filter(pl.col("shadow") > TOL)
 
 
 def _candidates(d: PlanData, lp: LpModel, sol: Solution) -> pl.DataFrame:
     """Per item: constraints whose relaxation would save money, with saving per item unit."""
-    assert sol.x is not None and sol.row_dual is not None and sol.col_dual is not None
-    x, cd, T = sol.x, sol.col_dual, d.T
+    sv = saving(sol)
+    assert sol.x is not None and sv is not None
+    x, cd, T = sol.x, sv.col, d.T
     cap = lp.rows["capacity"]
     route = pl.DataFrame({"f": d.rt_item, "ent": d.rt_res, "h": d.rt_hours})
     bom = pl.DataFrame({"f": d.bom_item, "ent": d.bom_mat, "h": d.bom_qty})
@@ -118,29 +135,37 @@ def _candidates(d: PlanData, lp: LpModel, sol: Solution) -> pl.DataFrame:
                 (pl.col("shadow") * scale).alias("saving"),
                 pl.lit(col).alias("via"),
                 "ent",
+                "bound",
             )
         )
 
-    add(_grid_frame(lp, cap, -cap.grid(sol.row_dual), "capacity"), route, "resource")
+    def col_frame(b: Block, value: FloatArr, name: str) -> pl.DataFrame:
+        return _grid_frame(lp, b, value, name, b.grid(sv.col_bound))
+
+    add(
+        _grid_frame(lp, cap, cap.grid(sv.row), "capacity", cap.grid(sv.row_bound)),
+        route,
+        "resource",
+    )
     ob = lp.cols["O"]
     fixed_o = saving_at_upper(lp, ob, x, cd)[0] * (~d.res.labour[ob.ent])[:, None]
-    add(_grid_frame(lp, ob, fixed_o, "overtime_limit"), route, "resource")
+    add(col_frame(ob, fixed_o, "overtime_limit"), route, "resource")
     for blk, rule in (("W", "max_workforce"), ("H", "max_hires")):
         b = lp.cols[blk]
         sav = saving_at_upper(lp, b, x, cd)[0]
-        add(_grid_frame(lp, b, sav, rule), route, "resource", True, "H" if blk == "H" else "P")
+        add(col_frame(b, sav, rule), route, "resource", True, "H" if blk == "H" else "P")
     rb = lp.cols["R"]
     sav, _ = saving_at_upper(lp, rb, x, cd)
     inside = np.arange(T)[None, :] < d.mat.lead[:, None]
     rf = pl.concat(
         [
-            _grid_frame(lp, rb, np.where(inside, 0.0, sav), "supplier_capacity"),
-            _grid_frame(lp, rb, np.where(inside, sav, 0.0), "supplier_lead_time"),
+            col_frame(rb, np.where(inside, 0.0, sav), "supplier_capacity"),
+            col_frame(rb, np.where(inside, sav, 0.0), "supplier_lead_time"),
         ]
     )
     add(rf, bom, "material")
     cb = lp.cols["C"]
-    sub = _grid_frame(lp, cb, saving_at_upper(lp, cb, x, cd)[0], "subcontract_limit")
+    sub = col_frame(cb, saving_at_upper(lp, cb, x, cd)[0], "subcontract_limit")
     parts.append(
         sub.select(
             pl.col("ent").alias("f"),
@@ -152,6 +177,7 @@ def _candidates(d: PlanData, lp: LpModel, sol: Solution) -> pl.DataFrame:
             pl.col("shadow").alias("saving"),
             pl.lit("item").alias("via"),
             "ent",
+            "bound",
         )
     )
     return pl.concat(parts).filter(pl.col("saving") > TOL)
@@ -280,6 +306,9 @@ def item_exceptions(d: PlanData, lp: LpModel, sol: Solution) -> pl.DataFrame:
         .otherwise(pl.coalesce("bind_shadow", pl.when(~pl.col("lead")).then("fb_shadow")))
         .alias("shadow_price"),
         "cause",
+        (pl.col("bind_name").is_not_null() & pl.col("bind_bound").fill_null(False)).alias(
+            "price_bound"
+        ),
         "bind_from",  # the periods a resource's limit adds hours to: exceptions.caused_value
         "bind_to",
     )

@@ -87,7 +87,8 @@ def kept_solution(base: BaseOptimum, lp: LpModel) -> Solution | None:
         return None
     objective = (sol.objective or 0.0) + float(dc[cols] @ sol.x[cols])
     facts = dataclasses.replace(sol.facts, objective=objective)
-    return dataclasses.replace(sol, objective=objective, col_dual=d, facts=facts)
+    # the base's savings are its model's: the variant's are found on it (update.py)
+    return dataclasses.replace(sol, objective=objective, col_dual=d, facts=facts, savings=None)
 
 
 def still_optimal(base: BaseOptimum, lp: LpModel, sol: Solution) -> Solution | None:

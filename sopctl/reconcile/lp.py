@@ -11,12 +11,16 @@ vector is their sum.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 
 from .data import FloatArr, IntArr
+
+_S = TypeVar("_S", bound=np.generic)
+SHORT_TOL = 1e-6  # a priority level with at most this shortage is served in full (solve.py)
 
 
 def at_upper(x: FloatArr, up: FloatArr) -> npt.NDArray[np.bool_]:
@@ -47,7 +51,7 @@ class Block:
     def cols(self) -> IntArr:
         return np.arange(self.offset, self.offset + self.size, dtype=np.int64)
 
-    def grid(self, values: FloatArr) -> FloatArr:
+    def grid(self, values: npt.NDArray[_S]) -> npt.NDArray[_S]:
         """The block's slice of a full vector as an (n, T) array."""
         return values[self.offset : self.offset + self.size].reshape(self.n, self.n_periods)
 

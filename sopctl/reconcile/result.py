@@ -191,7 +191,10 @@ def settle(d: PlanData, lp: LpModel, x: FloatArr) -> FloatArr:
     return out
 
 
-def plan_frames(d: PlanData, lp: LpModel, x: FloatArr, row_dual: FloatArr | None) -> dict[str, Any]:
+def plan_frames(
+    d: PlanData, lp: LpModel, x: FloatArr, row_saving: FloatArr | None
+) -> dict[str, Any]:
+    """The plan's frames; `row_saving`: what one more unit of each row saves (prices.py)."""
     T, F = d.T, len(d.items)
     c = lp.cols
     g = {name: b.grid(x) for name, b in c.items()}
@@ -242,14 +245,14 @@ def plan_frames(d: PlanData, lp: LpModel, x: FloatArr, row_dual: FloatArr | None
     return {
         "supply": supply,
         "shipments": shipments,
-        "capacity": _capacity(d, lp, g, row_dual),
+        "capacity": _capacity(d, lp, g, row_saving),
         "materials": _materials(d, g),
         "service": _service(d, pairs, dem, g["Y"], on_time, Lk, Bk),
     }
 
 
 def _capacity(
-    d: PlanData, lp: LpModel, g: dict[str, FloatArr], row_dual: FloatArr | None
+    d: PlanData, lp: LpModel, g: dict[str, FloatArr], row_saving: FloatArr | None
 ) -> pl.DataFrame:
     res, T, R = d.res, d.T, len(d.resources)
     c = lp.cols
@@ -262,7 +265,7 @@ def _capacity(
     ot_lim = np.where(res.labour[:, None], res.ot_limit * np.nan_to_num(wf), res.ot_limit)
     with np.errstate(divide="ignore", invalid="ignore"):
         util = np.where(avail > 0, load / avail, np.nan)
-    shadow = None if row_dual is None else -lp.rows["capacity"].grid(row_dual)
+    shadow = None if row_saving is None else lp.rows["capacity"].grid(row_saving)
     frame = long_frame(
         {"resource": d.resources},
         d.periods,

@@ -21,12 +21,13 @@ from typing import Any, Literal
 
 import numpy as np
 
+from .clear import clear_forces
 from .data import FloatArr, IntArr
-from .lp import LpModel, PriorityLevel
+from .lp import SHORT_TOL, LpModel, PriorityLevel
+from .prices import Savings, exact_savings, exact_zero, held_levels
 
 Solver = Literal["ipm", "simplex", "choose", "pdlp"]
 STAGE_REL, STAGE_ABS = 1e-9, 1e-6
-SHORT_TOL = 1e-6
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,11 @@ class Solution:
     iis_rows: list[tuple[int, str]] = field(default_factory=list)
     iis_cols: list[tuple[int, str]] = field(default_factory=list)
     iis_valid: bool = False
+    # what one more unit of each binding limit saves (prices.py); None: see prices.saving
+    savings: Savings | None = None
+    price_seconds: float = 0.0
+    # priority -> lower segments whose clear_backlog_by_end keeps that level short (clear.py)
+    clear_forced: dict[int, list[str]] = field(default_factory=dict)
 
 
 _STATUS = {
@@ -112,6 +118,8 @@ class _Run:
             h.setOptionValue("time_limit", float(options.time_limit))
         if options.threads is not None:
             h.setOptionValue("threads", int(options.threads))
+        self.held = np.zeros(lp.n_col, dtype=bool)  # columns fixed at 0 (fix_zero)
+        self.clear_forced: dict[int, list[str]] = {}
         self.seconds = 0.0
         self.runs = 0
         self.stages = 0  # priority stages solved with their own objective
@@ -190,6 +198,7 @@ class _Run:
     def fix_zero(self, cols: IntArr) -> None:
         zero = np.zeros(cols.size)
         self.h.changeColsBounds(cols.size, cols.astype(np.int32), zero, zero)
+        self.held[cols] = True
 
     def algorithm(self, solver: str) -> None:
         """The LP algorithm of the next run (a MIP keeps branch and cut)."""
@@ -201,6 +210,7 @@ class _Run:
         self.h.changeColsBounds(
             cols.size, cols.astype(np.int32), lp.col_lower[cols], lp.col_upper[cols]
         )
+        self.held[cols] = False
 
     def add_row(self, cols: IntArr, weights: FloatArr, upper: float) -> None:
         self.h.addRow(-self.hc.kHighsInf, upper, cols.size, cols.astype(np.int32), weights)
@@ -298,7 +308,11 @@ def _priority(
         status = r.run()
         if status != "kOptimal":
             return status
-        bound = r.objective() * (1 + STAGE_REL) + STAGE_ABS
+        least = r.objective()
+        forced = clear_forces(r, lp, lv, least)
+        if forced:
+            r.clear_forced[lv.priority] = forced
+        bound = least * (1 + STAGE_REL) + STAGE_ABS
         r.add_row(lv.cols, lv.weights, bound)
         stage_rows.append((lv, bound))
         r.set_cost(lp.col_cost)  # a new objective again: the stage algorithm re-solves
@@ -326,10 +340,13 @@ def _finish(
     plain = _STATUS.get(status, "error")
     mip_gap = float(h.getInfo().mip_gap) if integer and plain == "optimal" else None
     x = objective = row_dual = col_dual = None
+    savings: Savings | None = None
+    price_seconds = 0.0
     has_primal = int(h.getInfo().primal_solution_status) == 2  # kSolutionStatusFeasible
     if status == "kModelEmpty":  # nothing to plan: an empty, zero-cost plan
         x, objective = np.zeros(lp.n_col), 0.0
         row_dual, col_dual = np.zeros(lp.n_row), np.zeros(lp.n_col)
+        savings = exact_zero(lp.n_row, lp.n_col)
     elif plain in ("optimal", "time_limit", "iteration_limit") and has_primal:
         x = r.x()
         objective = r.objective()
@@ -349,6 +366,10 @@ def _finish(
         if sol.dual_valid:
             row_dual = np.asarray(sol.row_dual, dtype=np.float64)
             col_dual = np.asarray(sol.col_dual, dtype=np.float64)
+            if plain == "optimal" and r.status_name() == "kOptimal":
+                t0 = time.perf_counter()
+                savings = exact_savings(r, lp, x, row_dual, col_dual, held_levels(r, lp, x))
+                price_seconds = time.perf_counter() - t0
     out = Solution(
         status=plain,
         objective=objective,
@@ -368,6 +389,9 @@ def _finish(
             method="mip" if integer else _method(options, staged=r.stages > 0),
         ),
         stage_rows=stage_rows,
+        savings=savings,
+        price_seconds=price_seconds,
+        clear_forced=dict(r.clear_forced),
     )
     if plain in ("infeasible", "unbounded") and options.iis:
         from .iis import find_iis

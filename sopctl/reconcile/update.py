@@ -22,7 +22,8 @@ it (kept.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,7 @@ import numpy as np
 from .data import FloatArr, IntArr
 from .kept import BaseOptimum, kept_solution, still_optimal
 from .lp import LpModel
+from .prices import exact_savings, held_levels
 from .solve import Solution, SolveOptions, _Run, solve_stages
 
 WARM_SOLVERS = ("simplex", "choose")
@@ -112,16 +114,34 @@ class WarmSession:
             return self.base, "unchanged"
         kept = kept_solution(self.optimum, lp) if self.optimum is not None else None
         if kept is not None:
-            return kept, "kept"
+            return self._priced(lp, kept), "kept"
+        status = self._restart(lp)
+        sol = solve_stages(self.r, lp, self.options, status)
+        self._undo_stages(lp)
+        kept = still_optimal(self.optimum, lp, sol) if self.optimum is not None else None
+        return (kept, "kept") if kept is not None else (sol, "warm")
+
+    def _restart(self, lp: LpModel) -> str:
+        """`lp` pushed into the instance and solved from the base's basis (its status)."""
         self._push(lp)
         h = self.r.h
         h.clearSolver()  # what earlier runs left (edge weights ...): see the module's doc
         h.setBasis(self.basis)
         self.r.seconds, self.r.runs, self.r.stages = 0.0, 0, 0
-        sol = solve_stages(self.r, lp, self.options, self.r.run())
-        self._undo_stages(lp)
-        kept = still_optimal(self.optimum, lp, sol) if self.optimum is not None else None
-        return (kept, "kept") if kept is not None else (sol, "warm")
+        self.r.clear_forced = {}
+        return self.r.run()
+
+    def _priced(self, lp: LpModel, kept: Solution) -> Solution:
+        """A kept plan with the savings of its own model (prices.py), found on it: the base's
+        are the base model's. Solved from the base's basis for that; the plan stays the kept
+        one (the savings are the model's, whichever optimal plan it is at)."""
+        if self._restart(lp) != "kOptimal" or kept.x is None:
+            return kept
+        assert kept.row_dual is not None and kept.col_dual is not None
+        t0 = time.perf_counter()
+        hold = held_levels(self.r, lp, kept.x)
+        savings = exact_savings(self.r, lp, kept.x, kept.row_dual, kept.col_dual, hold)
+        return replace(kept, savings=savings, price_seconds=time.perf_counter() - t0)
 
     def _push(self, lp: LpModel) -> int:
         """Load `lp`'s numbers where they differ from the loaded ones; the count of changes."""
@@ -156,6 +176,7 @@ class WarmSession:
     def _undo_stages(self, lp: LpModel) -> None:
         """Back to the plain cost LP of `lp` after priority stages: rows, costs, bounds."""
         h = self.r.h
+        self.r.held[:] = False  # what _priority held is undone below
         extra = int(h.getNumRow()) - lp.n_row
         if extra > 0:
             h.deleteRows(extra, np.arange(lp.n_row, lp.n_row + extra, dtype=np.int32))

@@ -17,6 +17,7 @@ import polars as pl
 from ..costs import item_costs
 from ..exception_words import constraint_words, kind_words, quantity_unit, row_label
 from ..plan_files import cause_words
+from ..reconcile.engine import price_basis
 from .headline import header, kpis
 from .model import (
     Coverage,
@@ -217,13 +218,17 @@ def finance(fin: pl.DataFrame) -> list[FinancePeriod]:
     return out
 
 
-def exceptions(src: PlanSource, exc: pl.DataFrame) -> tuple[list[ExceptionRow], int]:
-    """Escalated exceptions first, then by value at stake; at most MAX_EXCEPTIONS rows."""
+def exceptions(
+    src: PlanSource, exc: pl.DataFrame, notes: list[str] | None = None
+) -> tuple[list[ExceptionRow], int]:
+    """Escalated exceptions first, then by value at stake; at most MAX_EXCEPTIONS rows.
+    `notes`: the plan's (summary.json), which qualify its prices (engine.price_basis)."""
     if not exc.height:
         return [], 0
     ch = src.ws.charter
     assert ch is not None
     answer = exception_actions(src.ws)
+    basis = price_basis([str(n) for n in notes or []])
     rows = []
     for r in exc.iter_rows(named=True):
         subject = r.get("item") or r.get("resource") or r.get("material") or ""
@@ -242,7 +247,7 @@ def exceptions(src: PlanSource, exc: pl.DataFrame) -> tuple[list[ExceptionRow], 
                 str(owner),
                 answer(key),
                 key,
-                "; ".join(cause_words(r, ch.finance.currency)),
+                "; ".join(cause_words(r, ch.finance.currency, basis)),
                 quantity_unit(str(r["kind"]), r.get("item"), r.get("resource")),
             )
         )
@@ -255,7 +260,7 @@ def gather(src: PlanSource, as_of: dt.date | None, only: list[str] | None = None
     summary = json.loads(src.files["summary.json"])
     demand = frame(src, "demand_plan.csv")
     exc = frame(src, "exceptions.csv")
-    rows, total = exceptions(src, exc)
+    rows, total = exceptions(src, exc, summary.get("notes"))
     by_kind = (summary.get("exceptions") or {}).items()  # 'at a limit', not `overload`
     counts = {kind_words(str(k)): int(v) for k, v in by_kind}
     sc_rows, sc_names, sc_note = scenarios(src, only)
