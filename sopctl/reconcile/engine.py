@@ -226,13 +226,15 @@ def prices_bound(lp: LpModel, sol: Solution) -> list[str]:
             if lp.n_col > EXACT_MAX_COLS
             else "the binding limits could not be re-solved"
         )
-        what = ALL_DUALS
-    else:
-        why = f"{bound} of the {rows.size + cols.size} binding limits were not re-solved"
-        what = "their price is the dual, which holds for less than one unit"
+        return [
+            f"{PRICES_NOTE}{why}, so {ALL_DUALS}: 1 more unit saves at most that (the "
+            "messages say 'saves at most'). A scenario gives the exact effect of a change"
+        ]
     return [
-        f"{PRICES_NOTE}{why}, so {what}: 1 more unit saves at most that (the messages say "
-        "'saves at most'). A scenario gives the exact effect of a change"
+        f"{PRICES_NOTE}{bound} of the {rows.size + cols.size} binding limits were not "
+        "re-solved (the plan is too large to re-solve them all): each is priced by its dual, "
+        "which holds for part of one more unit at most, so 1 more unit saves at most that "
+        "(their messages say 'saves at most'). A scenario gives the exact effect of a change"
     ]
 
 
