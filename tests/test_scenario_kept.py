@@ -72,6 +72,22 @@ def test_more_hours_on_a_line_that_never_binds_change_nothing(tmp_path: Path) ->
     assert moved == {"utilisation.line-b"}  # the real effect: more hours, the same load
 
 
+def test_a_kept_plan_is_priced_on_the_scenario_s_own_model(tmp_path: Path) -> None:
+    """Shadow prices are what one more unit of a limit saves in the scenario (prices.py), a
+    property of its model: a kept plan is priced on it, as a cold solve of it is."""
+    root = demo_with(tmp_path / "demo", "line_b_shift", SHIFT)
+    kept = run_scenarios(root, None, ["line_b_shift"], dry_run=True).scenarios[0]
+    cold = run_scenarios(root, None, ["line_b_shift"], dry_run=True, warm=False).scenarios[0]
+    assert (kept.solved, cold.solved) == ("kept", "cold")
+
+    def prices(files: dict[str, bytes], name: str) -> list[float]:
+        frame = pl.read_csv(files[name])
+        return [round(float(v), 4) for v in frame["shadow_price"]]
+
+    assert prices(kept.files, "capacity_plan.csv") == prices(cold.files, "capacity_plan.csv")
+    assert b"saves at most" not in kept.files["exceptions.csv"]
+
+
 def test_a_scenario_gets_the_same_plan_alone_with_all_and_in_reverse(tmp_path: Path) -> None:
     """HiGHS keeps pivoting state from run to run; each scenario is solved from a cleared solver
     and the base's basis, so the scenarios solved before it do not pick its plan."""
