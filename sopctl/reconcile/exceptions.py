@@ -2,10 +2,12 @@
 
 Overloads are resources with load whose capacity row binds at >= 99.9% of regular + overtime
 hours with a positive shadow price, and suppliers shipping their full capacity with a positive
-price. An overload's value at stake is the money of the item exceptions it causes: the sum of
-the values of the shortages, late deliveries and safety-stock breaches bound by its limit, or
-for a resource by any limit of it whose hours would be used in that period (`caused_value`;
-0 when it causes none; it is still listed, a bottleneck with a price per unit). Its
+price: one more unit of the limit saves money (prices.py; a limit whose one more unit saves
+nothing is no overload, however full). An overload's value at stake is the money of the item
+exceptions it causes: the sum of the values of the shortages, late deliveries and safety-stock
+breaches bound by its limit, or for a resource by any limit of it whose hours would be used in
+that period (`caused_value`; 0 when it causes none; it is still listed, a bottleneck with a
+price per unit). Its
 shadow price times its load is the constraint's rent, not money at risk: one more hour saves
 at most the price, and nothing ties that to the whole load.
 `escalate_to` is the role of the first charter escalation rule that matches: the exception

@@ -4,7 +4,9 @@ Sign convention: `shadow_price` is the money saved by ONE MORE UNIT of the const
 right-hand side or bound, in the charter's currency: one more hour of capacity[line-a,2027-03]
 "saves 41.20 EUR"; one more unit of a supplier's capacity or a subcontract limit saves its
 value; one more unit of a lower limit (safety stock, ending target, min workforce) or of demand
-gives a negative number: it costs that much. (HiGHS reports d cost / d bound; we negate it.)
+gives a negative number: it costs that much. A limit's price is what one more unit of it saves,
+exact or, where marked `price_bound`, its dual, an upper bound of that (prices.py); an item's own
+row is priced by its dual (HiGHS reports d cost / d bound; we negate it).
 
 Exceptions (one row each) and their value at stake, in money:
 - `shortage`: demand of period t not shipped in t. Lost-sales segment: the lost units, value
