@@ -191,7 +191,9 @@ def _priced(r: _Run, lp: LpModel, rows: IntArr, cols: IntArr, out: Savings) -> S
         change(idx, float(lo[idx]), float(up[idx]) + 1.0)
         h.run()
         if r.status_name() == "kOptimal":
-            (row if is_row else col)[idx] = base - r.objective()
+            saved = base - r.objective()  # a difference of two optima: below noise is 0
+            noise = max(TOL, 1e-10 * abs(base))
+            (row if is_row else col)[idx] = saved if abs(saved) > noise else 0.0
             done.add((is_row, idx))
         change(idx, float(lo[idx]), float(up[idx]))
     for _, is_row, idx in todo:
