@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +137,86 @@ def test_an_empty_path_argument_is_a_usage_error_and_nothing_is_written(
     assert says in r.err, r.err
     assert "Traceback" not in r.err and r.out == ""
     assert list(tmp_path.iterdir()) == []
+
+
+PATH_METAVARS = {"PATH", "FILE", "DIR", "FOLDER", "WORKBOOK"}
+
+
+def _path_params() -> list[tuple[list[str], Any]]:
+    """(command words, parameter) of every parameter that names a path: declared `Path`, shown
+    as a PATH, FILE, DIR or WORKBOOK, or checked by `named_path`; found by walking the app, so
+    a new one gets the cases below without being listed."""
+    found: list[tuple[list[str], Any]] = []
+
+    def walk(cmd: Any, words: list[str]) -> None:
+        for p in cmd.params:
+            ann = p.type_descriptor.annotation
+            if (
+                "Path" in str(ann)
+                or p.metavar in PATH_METAVARS
+                or getattr(p.callback, "__qualname__", "").startswith("named_path.")
+            ):
+                found.append((words, p))
+        for name, sub in getattr(cmd, "commands", {}).items():
+            walk(sub, [*words, name])
+
+    walk(typer.main.get_command(app), [])
+    return found
+
+
+PATH_PARAMS = _path_params()
+
+
+def _label(words: list[str], p: Any) -> str:
+    return " ".join([*words, p.opts[0] if p.param_type_name == "option" else p.metavar])
+
+
+def test_every_path_parameter_refuses_an_empty_value() -> None:
+    """Click makes Path('') the current folder before any callback sees it: a path parameter
+    is a string checked by `named_path`, which says what to write."""
+    assert len(PATH_PARAMS) >= 10, [_label(w, p) for w, p in PATH_PARAMS]
+    unchecked = [
+        _label(w, p)
+        for w, p in PATH_PARAMS
+        if "Path" in str(p.type_descriptor.annotation)
+        or not getattr(p.callback, "__qualname__", "").startswith("named_path.")
+    ]
+    assert unchecked == []
+
+
+def _with_empty(words: list[str], p: Any, value: str) -> list[str]:
+    """The command line that gives parameter `p` of command `words` the value `value`."""
+    if p.param_type_name == "option":
+        return [p.opts[0], value, "validate"] if not words else [*words, p.opts[0], value]
+    cmd: Any = typer.main.get_command(app)
+    for w in words:
+        cmd = cmd.commands[w]
+    at = [q.name for q in cmd.params].index(p.name)
+    before = [q for q in cmd.params[:at] if q.param_type_name == "argument"]
+    return [*words, *["x"] * len(before), value]
+
+
+@pytest.mark.parametrize("value", ["", " "], ids=["empty", "blank"])
+@pytest.mark.parametrize(
+    ("words", "param"), PATH_PARAMS, ids=[_label(w, p) for w, p in PATH_PARAMS]
+)
+def test_an_empty_path_is_a_usage_error_that_says_what_to_write(
+    repo: Path, words: list[str], param: Any, value: str
+) -> None:
+    """'' (an unset shell variable) made `--out` the current folder: report, export xlsx and
+    check said "cannot write .: it is a folder", reconcile "could not write the model to .",
+    codeowners printed the section as if no --path were given, and --out ' ' wrote a file
+    named ' '. Every path parameter now refuses it alike, before anything is read or written."""
+    r = run(_with_empty(words, param, value), cwd=repo)
+    assert r.code == 2, r.out + r.err
+    name = param.opts[0] if param.param_type_name == "option" else param.metavar
+    assert f"Invalid value for '{name}'" in r.err, r.err
+    assert re.search(r": is empty: name \S.*, e\.g\. sopctl \S", r.err), r.err
+    if param.param_type_name == "option":  # an option can be left out: say what that does
+        assert ", or leave it out" in r.err, r.err
+    assert "Traceback" not in r.err and r.out == ""
+    assert git(repo, "status", "--porcelain", "--ignored") == ""
+    assert [p.name for p in repo.parent.iterdir()] == ["plan"]
 
 
 def test_version_alone_prints_the_version(repo: Path) -> None:

@@ -53,15 +53,7 @@ class Format(StrEnum):
 @app.callback(invoke_without_command=True)  # `sopctl --version` alone; see `_version`
 def _main(
     ctx: typer.Context,
-    root_arg: Annotated[
-        str | None,  # a string: Click makes Path('') the current folder before any callback
-        typer.Option(
-            "--root",
-            metavar="PATH",
-            callback=not_empty,
-            help="Planning repository (default: found from the current folder).",
-        ),
-    ] = None,
+    root_arg: options.RootOpt = None,
     debug: Annotated[
         bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
     ] = False,
@@ -71,7 +63,7 @@ def _main(
 ) -> None:
     state.debug = debug
     _version(ctx, version)
-    root = Path(root_arg) if root_arg is not None else None
+    root = options.as_path(root_arg)
     # a typo must not fall back to a repo above it (init makes its own folder, PATH)
     if root is not None and not root.is_dir() and ctx.invoked_subcommand != "init":
         what = "is not a folder" if root.exists() else "does not exist"
@@ -144,12 +136,7 @@ def reconcile(
     top: Annotated[
         int, typer.Option("--top", metavar="N", min=1, max=COUNT_MAX, help="Exceptions shown.")
     ] = 10,
-    export_mps: Annotated[
-        Path | None,
-        typer.Option(
-            "--export-mps", metavar="FILE", help="Also write the cost LP to this MPS file."
-        ),
-    ] = None,
+    export_mps_arg: options.ExportMpsOpt = None,
     max_per_file: MaxPerFileOpt = 20,
     scenario: Annotated[
         list[str] | None,
@@ -167,6 +154,7 @@ def reconcile(
     """Reconcile: solve the constrained plan (capacity, labour, inventory, materials) for the
     demand view and write it to cycles/<id>/outputs/. Exit 1 on findings or an infeasible plan;
     nothing is written then."""
+    export_mps = options.as_path(export_mps_arg)
     if scenario and all_scenarios:
         raise UserError(
             "--scenario and --all-scenarios exclude each other",
@@ -259,22 +247,14 @@ def init(
 
 @app.command()
 def schema(
-    out: Annotated[
-        str | None,  # a string: Click makes Path('') the current folder before any callback
-        typer.Option(
-            "--out",
-            metavar="DIR",
-            callback=not_empty,
-            help="Folder to write the schemas to (default: schemas/ in the planning repository).",
-        ),
-    ] = None,
+    out: options.SchemaOutOpt = None,
 ) -> None:
     """Write six files: the JSON Schemas of the charter, cycle, approvals, actions and
     scenario YAML files (for editor completion and checks), and tables.json, the table
     contracts."""
     from .commands import run_schema
 
-    raise typer.Exit(run_schema(state.root, Path(out) if out is not None else None))
+    raise typer.Exit(run_schema(state.root, options.as_path(out)))
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .app import app, state
-from .options import not_empty
+from .options import CheckOutputOpt, as_path, not_empty
 
 if TYPE_CHECKING:
     from ..check.engine import CheckResult
@@ -52,15 +52,12 @@ def check(
             help="text, json, github (default under GITHUB_ACTIONS), junit, markdown.",
         ),
     ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", metavar="FILE", help="Write the report to FILE instead."),
-    ] = None,
+    output: CheckOutputOpt = None,
 ) -> None:
     """The policy gate of a plan pull request: validation, a feasible plan, decision rights
     and the frozen window per changed row, committed outputs, metric thresholds, the approval
     round of a tagged cycle, CODEOWNERS. Exit 1 on error findings."""
-    raise typer.Exit(run_check_cmd(state.root, base, fmt.value if fmt else None, output))
+    raise typer.Exit(run_check_cmd(state.root, base, fmt.value if fmt else None, as_path(output)))
 
 
 def run_check_cmd(root: Path | None, base: str | None, fmt: str | None, output: Path | None) -> int:

@@ -14,6 +14,7 @@ import typer
 
 from ..errors import EXIT_OK
 from .app import app, state
+from .options import CodeownersPathOpt, as_path
 
 __all__ = ["app", "codeowners", "run_codeowners", "state"]
 
@@ -24,21 +25,13 @@ def codeowners(
         bool,
         typer.Option("--write", help="Write the section into the CODEOWNERS file (atomically)."),
     ] = False,
-    path: Annotated[
-        Path | None,
-        typer.Option(
-            "--path",
-            metavar="FILE",
-            help="CODEOWNERS file (default: the one GitHub reads, else .github/CODEOWNERS "
-            "at the top of the git repository).",
-        ),
-    ] = None,
+    path: CodeownersPathOpt = None,
 ) -> None:
     """Generate the CODEOWNERS section from the charter's input owners and decision rights.
 
     Without --write the section is printed; with --write only the part between the
     '# BEGIN sopctl' and '# END sopctl' lines is replaced and the change is shown."""
-    raise typer.Exit(run_codeowners(state.root, write, path))
+    raise typer.Exit(run_codeowners(state.root, write, as_path(path)))
 
 
 def run_codeowners(root: Path | None, write: bool, path: Path | None) -> int:

@@ -14,7 +14,7 @@ import typer
 
 from .app import app, state
 from .fit import print_table, wrap_lines
-from .options import COUNT_MAX, not_empty
+from .options import COUNT_MAX, ActualsOpt, as_path, not_empty
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -41,15 +41,7 @@ def learn(
             "the current folder, else the latest committed cycle.",
         ),
     ] = None,
-    actuals: Annotated[
-        Path | None,
-        typer.Option(
-            "--actuals",
-            metavar="PATH",
-            help="Actuals: a folder of CSVs or one CSV (default: actuals/<cycle>/, else "
-            "actuals/ in the planning repository).",
-        ),
-    ] = None,
+    actuals: ActualsOpt = None,
     fmt: Annotated[
         LearnFormat, typer.Option("--format", "-f", help="text, json or markdown.")
     ] = LearnFormat.text,
@@ -73,7 +65,7 @@ def learn(
     assumptions — and write learn/<cycle>/scorecard.csv and series.csv. Exit 1 when a metric
     with severity error breaches or the actuals are invalid; 2 for an unknown tag or no
     actuals."""
-    raise typer.Exit(run_learn_cmd(state.root, target, actuals, fmt.value, suggest, rows))
+    raise typer.Exit(run_learn_cmd(state.root, target, as_path(actuals), fmt.value, suggest, rows))
 
 
 def run_learn_cmd(

@@ -4,6 +4,7 @@ before a command runs)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -22,14 +23,17 @@ def not_empty(value: Any) -> Any:
     return value
 
 
-def named_path(what: str, example: str) -> Callable[[str], str]:
-    """Typer callback of a required path argument (`sopctl init PATH`): '' or blanks (an unset
-    shell variable) is a usage error that says what to write. Click would make Path('') the
-    current folder before any callback sees it, so such an argument is declared `str`."""
+def named_path(what: str, example: str, or_else: str = "") -> Callable[[str | None], str | None]:
+    """Typer callback of every path argument and option (`sopctl init PATH`, `--out FILE`):
+    '' or blanks (an unset shell variable) is a usage error that says what to write, and for
+    an option what leaving it out does (`or_else`). Click would make Path('') the current
+    folder before any callback sees it, so such a parameter is declared `str`; a test finds
+    every path parameter of the app and gives it ''."""
 
-    def check(value: str) -> str:
-        if not value.strip():
-            raise typer.BadParameter(f"is empty: name {what}, e.g. {example}")
+    def check(value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            other = f", or {or_else}" if or_else else ""
+            raise typer.BadParameter(f"is empty: name {what}, e.g. {example}{other}")
         return value
 
     return check
@@ -49,7 +53,21 @@ def name_empty_extras(exc: Exception) -> None:
         )
 
 
-# `sopctl init PATH`: a string, as Click makes Path('') the current folder before any callback
+# Every path argument and option: a string, as Click makes Path('') the current folder before
+# any callback sees it; `named_path` refuses '' and blanks with what to write instead.
+RootOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--root",
+        metavar="PATH",
+        callback=named_path(
+            "the planning repository's folder",
+            "sopctl --root acme-sop validate",
+            "leave it out to find it from the current folder",
+        ),
+        help="Planning repository (default: found from the current folder).",
+    ),
+]
 NewFolderArg = Annotated[
     str,
     typer.Argument(
@@ -58,6 +76,117 @@ NewFolderArg = Annotated[
         help="Folder for the new planning repository.",
     ),
 ]
+SchemaOutOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--out",
+        metavar="DIR",
+        callback=named_path(
+            "the folder to write the schemas to",
+            "sopctl schema --out schemas",
+            "leave it out for schemas/ in the planning repository",
+        ),
+        help="Folder to write the schemas to (default: schemas/ in the planning repository).",
+    ),
+]
+ExportMpsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--export-mps",
+        metavar="FILE",
+        callback=named_path(
+            "the MPS file to write the cost LP to",
+            "sopctl reconcile --export-mps plan.mps",
+            "leave it out",
+        ),
+        help="Also write the cost LP to this MPS file.",
+    ),
+]
+CheckOutputOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        callback=named_path(
+            "the file to write the report to",
+            "sopctl check --output check.md",
+            "leave it out to print the report",
+        ),
+        help="Write the report to FILE instead.",
+    ),
+]
+CodeownersPathOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--path",
+        metavar="FILE",
+        callback=named_path(
+            "the CODEOWNERS file",
+            "sopctl codeowners --path .github/CODEOWNERS",
+            "leave it out for the one GitHub reads",
+        ),
+        help="CODEOWNERS file (default: the one GitHub reads, else .github/CODEOWNERS "
+        "at the top of the git repository).",
+    ),
+]
+ActualsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--actuals",
+        metavar="PATH",
+        callback=named_path(
+            "a folder of actuals CSVs or one CSV",
+            "sopctl learn --actuals actuals/2026-12",
+            "leave it out for actuals/<cycle>/, else actuals/",
+        ),
+        help="Actuals: a folder of CSVs or one CSV (default: actuals/<cycle>/, else "
+        "actuals/ in the planning repository).",
+    ),
+]
+ReportOutOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--out",
+        "-o",
+        metavar="FILE",
+        callback=named_path(
+            "the HTML file to write",
+            "sopctl report --out pack.html",
+            "leave it out for cycles/<id>/outputs/report.html",
+        ),
+        help="HTML file to write (default: cycles/<id>/outputs/report.html).",
+    ),
+]
+WorkbookOutOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--out",
+        "-o",
+        metavar="FILE",
+        callback=named_path(
+            "the workbook to write",
+            "sopctl export xlsx --out plan.xlsx",
+            "leave it out for cycles/<id>/outputs/plan.xlsx (or inputs.xlsx)",
+        ),
+        help="Workbook to write (default: cycles/<id>/outputs/plan.xlsx, or inputs.xlsx).",
+    ),
+]
+WorkbookArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="WORKBOOK",
+        callback=named_path("the .xlsx workbook to read", "sopctl import xlsx plan.xlsx"),
+        help="The .xlsx workbook to read.",
+    ),
+]
+
+
+def as_path(value: str | None) -> Path | None:
+    """An optional path parameter (declared `str`, see above) as the Path the commands take."""
+    return Path(value) if value is not None else None
+
+
 CycleArg = Annotated[
     str | None,
     typer.Argument(

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .app import app, state
-from .options import named_path
+from .options import ReportOutOpt, WorkbookArg, WorkbookOutOpt, as_path
 
 if TYPE_CHECKING:
     from ..findings import Report
@@ -96,15 +96,7 @@ def _refused(exc: Exception) -> int:
 @app.command()
 def report(
     target: TargetArg = None,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            "-o",
-            metavar="FILE",
-            help="HTML file to write (default: cycles/<id>/outputs/report.html).",
-        ),
-    ] = None,
+    out: ReportOutOpt = None,
     scenario: Annotated[
         list[str] | None,
         typer.Option(
@@ -129,7 +121,7 @@ def report(
 
     when = _date(as_of)
     try:
-        res = build_report(_root(), target, out, scenario or None, when)
+        res = build_report(_root(), target, as_path(out), scenario or None, when)
     except PlanUnavailable as exc:
         raise typer.Exit(_refused(exc)) from None
     _own_warnings(res.report)
@@ -143,15 +135,7 @@ def report(
 @export_app.command("xlsx")
 def export_xlsx(
     target: TargetArg = None,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            "-o",
-            metavar="FILE",
-            help="Workbook to write (default: cycles/<id>/outputs/plan.xlsx, or inputs.xlsx).",
-        ),
-    ] = None,
+    out: WorkbookOutOpt = None,
     inputs: Annotated[
         bool,
         typer.Option(
@@ -163,7 +147,7 @@ def export_xlsx(
 ) -> None:
     """Write the plan's result tables (one sheet each, plus a summary) to an .xlsx workbook:
     header frozen, number formats, widths, utilisation above 100 % highlighted."""
-    raise typer.Exit(run_export(target, out, inputs))
+    raise typer.Exit(run_export(target, as_path(out), inputs))
 
 
 def run_export(target: str | None, out: Path | None, inputs: bool) -> int:
@@ -200,14 +184,7 @@ def run_export(target: str | None, out: Path | None, inputs: bool) -> int:
 
 @import_app.command("xlsx")
 def import_xlsx(
-    workbook: Annotated[
-        str,  # a string: Click makes Path('') the current folder before any callback
-        typer.Argument(
-            metavar="WORKBOOK",
-            callback=named_path("the .xlsx workbook to read", "sopctl import xlsx plan.xlsx"),
-            help="The .xlsx workbook to read.",
-        ),
-    ],
+    workbook: WorkbookArg,
     cycle: Annotated[
         str | None,
         typer.Argument(
