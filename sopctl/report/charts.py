@@ -115,11 +115,26 @@ def _limits(labels: list[str]) -> str:
     return f"{sum(counts.values())} period(s) {AT_A_LIMIT} (●)" + (f": {said}" if said else "")
 
 
+def _bounds(r: ResourceLoad) -> str:
+    """The caption's word on prices that are upper bounds ('saves at most' in the exception's
+    message): '' when no marked period's price is one."""
+    n = sum(1 for lim, b in zip(r.limit, r.bound, strict=True) if lim and b)
+    if not n:
+        return ""
+    said = "is an upper bound" if n == 1 else "are upper bounds"
+    says = "its exception says" if n == 1 else "their exceptions say"
+    return (
+        f" {n} of their shadow prices {said} (the LP's dual): 1 more hour saves at most "
+        f"that, as {says}."
+    )
+
+
 def resource(r: ResourceLoad, chart_id: str) -> str:
     """Planned load (regular and overtime) against capacity, with the demand's hours; ▲ where
     the demand of a period needs more than regular time plus the overtime limit (a shortfall
     that only pre-build can cover), ● where it is at a limit (its overload exception, by the
-    label of that exception's row: at capacity, or at regular hours with overtime left)."""
+    label of that exception's row: at capacity, or at regular hours with overtime left), with
+    its shadow price, 'at most' where the exception says 'saves at most' (a bound)."""
     ceiling = [a + o for a, o in zip(r.available, r.overtime_limit, strict=True)]
     regular = [max(ld - ot, 0.0) for ld, ot in zip(r.load, r.overtime, strict=True)]
     f = Frame(r.periods, *_range(r.load, ceiling, r.demand_hours))
@@ -142,9 +157,9 @@ def resource(r: ResourceLoad, chart_id: str) -> str:
         if d > c + EPS
     ]
     bind = [
-        (i, ld, f"{p}: {lim} (shadow price {fmt.num(sp, 2)} per hour)")
-        for i, (p, ld, sp, lim) in enumerate(
-            zip(r.periods, r.load, r.shadow_price, r.limit, strict=True)
+        (i, ld, f"{p}: {lim} (shadow price {'at most ' if b else ''}{fmt.num(sp, 2)} per hour)")
+        for i, (p, ld, sp, lim, b) in enumerate(
+            zip(r.periods, r.load, r.shadow_price, r.limit, r.bound, strict=True)
         )
         if lim
     ]
@@ -167,7 +182,7 @@ def resource(r: ResourceLoad, chart_id: str) -> str:
     caption = (
         f"Hours per period. Peak utilisation {fmt.pct(max(r.utilisation, default=0.0))}; "
         f"{n_short} period(s) where demand exceeds capacity with overtime (▲), "
-        f"{_limits(r.limit)}."
+        f"{_limits(r.limit)}.{_bounds(r)}"
     )
     return figure(chart_id, "capacity", svg(chart_id, f, title, "; ".join(tips), body), caption)
 

@@ -16,7 +16,7 @@ import polars as pl
 
 from ..costs import item_costs
 from ..exception_words import constraint_words, kind_words, quantity_unit, row_label
-from ..plan_files import cause_words
+from ..plan_files import cause_words, row_basis
 from ..reconcile.engine import price_basis
 from .headline import header, kpis
 from .model import (
@@ -84,10 +84,16 @@ def demand_by_period(demand: pl.DataFrame, periods: list[str]) -> dict[str, list
 
 
 def resources(
-    src: PlanSource, cap: pl.DataFrame, demand: pl.DataFrame, exc: pl.DataFrame
+    src: PlanSource,
+    cap: pl.DataFrame,
+    demand: pl.DataFrame,
+    exc: pl.DataFrame,
+    notes: list[str] | None = None,
 ) -> list[ResourceLoad]:
     """Per resource and period: capacity, planned load and overtime, and the hours the final
-    demand would need in its own period (Σ final demand × hours per unit of the routings)."""
+    demand would need in its own period (Σ final demand × hours per unit of the routings);
+    where the resource is at a limit, its overload's label and whether its price is an upper
+    bound, as its exception's message says (`notes`: the plan's, plan_files.row_basis)."""
     if not cap.height:
         return []
     periods = src.ws.periods()
@@ -104,10 +110,14 @@ def resources(
         need = {(a, b): _f(h) for a, b, h in hours.iter_rows()}
     # the label of each resource's overload, as its row in the exceptions table reads
     limit: dict[tuple[str, str], str] = {}
+    bound: set[tuple[str, str]] = set()
+    basis = price_basis([str(n) for n in notes or []])
     if exc.height and "resource" in exc.columns:
         for row in exc.filter(pl.col("kind") == "overload").iter_rows(named=True):
             if row["resource"]:
                 limit[(row["resource"], row["period"])] = row_label(row)
+                if (row_basis(row, basis) or basis).at_most:
+                    bound.add((row["resource"], row["period"]))
     out = []
     for name in dict.fromkeys(cap["resource"].to_list()):
         rows = {
@@ -131,6 +141,7 @@ def resources(
                 [need.get((name, p), 0.0) for p in periods],
                 col("shadow_price"),
                 [limit.get((name, p), "") for p in periods],
+                [(name, p) in bound for p in periods],
             )
         )
     return out
@@ -273,7 +284,9 @@ def gather(src: PlanSource, as_of: dt.date | None, only: list[str] | None = None
         kpis=kpis(src, summary, coverage(frame(src, "pipeline_coverage.csv"))),
         waterfall=waterfall(demand),
         demand_by_period=demand_by_period(demand, periods),
-        resources=resources(src, frame(src, "capacity_plan.csv"), demand, exc),
+        resources=resources(
+            src, frame(src, "capacity_plan.csv"), demand, exc, summary.get("notes")
+        ),
         inventory=inventory(src, frame(src, "supply_plan.csv")),
         finance=finance(frame(src, "finance.csv")),
         exceptions=rows,

@@ -49,6 +49,7 @@ class ResourceLoad:
     demand_hours: list[float]  # hours the final demand needs in its own period
     shadow_price: list[float]
     limit: list[str]  # per period its overload's label ('at capacity', ...); '' for none
+    bound: list[bool]  # per period: its overload's price is an upper bound ('saves at most')
 
 
 @dataclass
