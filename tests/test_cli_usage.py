@@ -86,6 +86,7 @@ BAD_ARGUMENTS = [
     (["diff", "--cycle", ""], "is empty"),
     (["diff", "--from-cycle", ""], "is empty"),
     (["report", ""], "the cycle id is empty"),
+    (["report", "--scenario", ""], "Invalid value for '--scenario': is empty"),
     (["export", "xlsx", ""], "the cycle id is empty"),
     (["--root", "", "validate"], "Invalid value for '--root': is empty"),
     (["--root", " ", "reconcile"], "Invalid value for '--root': is empty"),

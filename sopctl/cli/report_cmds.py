@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .app import app, state
-from .options import ReportOutOpt, WorkbookArg, WorkbookOutOpt, as_path
+from .options import ReportOutOpt, WorkbookArg, WorkbookOutOpt, as_path, not_empty
 
 if TYPE_CHECKING:
     from ..findings import Report
@@ -100,7 +100,10 @@ def report(
     scenario: Annotated[
         list[str] | None,
         typer.Option(
-            "--scenario", metavar="NAME", help="Compare only these scenarios (repeat the option)."
+            "--scenario",
+            metavar="NAME",
+            callback=not_empty,
+            help="Compare only these scenarios (repeat the option).",
         ),
     ] = None,
     as_of: Annotated[
