@@ -447,6 +447,21 @@ def test_the_remote_default_branch_is_the_base_origin_head_names(
     assert r.code == 1 and "(merge base with origin/trunk)" in r.out, r.out + r.err
 
 
+def test_a_remote_default_on_the_checked_out_branch_does_not_hide_origin_main(
+    branch: Path, tmp_path: Path
+) -> None:
+    """origin/HEAD naming the branch checked out (a clone of a repository whose HEAD was on
+    the feature branch) gives no range; origin/main beside it is still the target, not
+    HEAD~1..HEAD alone, where the unauthorised commit before the last one passed."""
+    _unauthorised_then_harmless(branch)
+    ci = _ci_checkout(branch, tmp_path / "ci")
+    git(ci, "remote", "set-head", "origin", "feature")
+    r = run(["check"], cwd=ci)
+    assert r.code == 1, r.out + r.err
+    assert "(merge base with origin/main)" in r.out.splitlines()[0], r.out
+    assert "error SOP801 row override_id=O-2" in r.out and "note:" not in r.out
+
+
 def test_a_head_1_fallback_says_so_in_every_format(branch: Path, tmp_path: Path) -> None:
     """No main anywhere: only HEAD~1..HEAD can be checked, and every format says so."""
     _unauthorised_then_harmless(branch)

@@ -68,6 +68,7 @@ def resolve_base(root: Path, base: str | None) -> Base:
         "was found to compare with"
     )
     tip: str | None = None
+    first = True
     for name in default_branches(root):
         sha = vcs.resolve_commit(root, name)
         if sha is None:
@@ -75,7 +76,13 @@ def resolve_base(root: Path, base: str | None) -> Base:
         mb = vcs.merge_base(root, sha, head)
         if mb and mb != head:
             return Base(mb, f"merge base with {name}", sha)
-        # HEAD is on that branch (or behind it): its own tip still judges the rights
+        if not first:
+            continue
+        # HEAD is on that branch (or behind it), or shares no history with it: the next
+        # default may still be the target (origin/HEAD naming the branch checked out, with
+        # origin/main beside it); if none is, the first one found says why and, when HEAD is
+        # behind it, its tip judges the rights
+        first = False
         tip = sha if sha != head else None
         where = "is on" if sha == head else "is in the history of"
         why = (
@@ -83,7 +90,6 @@ def resolve_base(root: Path, base: str | None) -> Base:
             if mb
             else f"no --base was given and HEAD shares no history with {name}"
         )
-        break
     prev = vcs.resolve_commit(root, "HEAD~1")
     checked = "only the last commit (HEAD~1..HEAD) is checked" if prev else "HEAD is checked alone"
     return Base(prev, "HEAD~1", tip, f"{why}: {checked}; {HINT}")
