@@ -105,20 +105,31 @@ def read_plan(source: Path | bytes) -> pl.DataFrame:
     return pl.read_csv(data, schema_overrides={"item": pl.String, "segment": pl.String})
 
 
-def written_sources(result: DemandResult) -> pl.DataFrame:
+def written_plan(result: DemandResult) -> pl.DataFrame:
+    """The plan with each row's components rounded to add up to its `final` as written
+    (signal/rounding.py)."""
+    from .signal.engine import COMPONENTS
+    from .signal.rounding import apportioned_rows  # only when writing
+
+    return apportioned_rows(result.plan, list(COMPONENTS))
+
+
+def written_sources(result: DemandResult, plan: pl.DataFrame | None = None) -> pl.DataFrame:
     """The sources with each cell's rows rounded to add up to the plan as written
-    (signal/rounding.py), on the engine's integer cells."""
+    (`written_plan`, or `plan` when given), on the engine's integer cells."""
     from .signal.engine import COMPONENTS
     from .signal.rounding import apportioned_cells  # only when writing
 
     assert result.source_cell is not None and result.source_cell.size == result.sources.height
-    return apportioned_cells(result.sources, result.source_cell, result.plan, list(COMPONENTS))
+    written = written_plan(result) if plan is None else plan
+    return apportioned_cells(result.sources, result.source_cell, written, list(COMPONENTS))
 
 
 def demand_files(ws: Workspace, result: DemandResult) -> dict[str, bytes]:
+    plan = written_plan(result)
     return {
-        PLAN: csv_bytes(result.plan),
-        SOURCES: csv_bytes(sources_for_file(ws, written_sources(result))),
+        PLAN: csv_bytes(plan),
+        SOURCES: csv_bytes(sources_for_file(ws, written_sources(result, plan))),
         COVERAGE: csv_bytes(result.coverage),
         METHODS: csv_bytes(result.baseline_methods),
     }

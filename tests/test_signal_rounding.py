@@ -1,7 +1,9 @@
-"""The written demand_sources.csv adds up to the written demand_plan.csv, cell by cell.
+"""The written demand_sources.csv adds up to the written demand_plan.csv, cell by cell, and
+each row of demand_plan.csv adds up to its written `final`.
 
 Each source row rounded on its own loses a cell's total (three deals of 1/30 unit: 0.0333 × 3 =
-0.0999 against 0.1000); the rows of a cell share the rounding by largest remainder instead.
+0.0999 against 0.1000); the rows of a cell share the rounding by largest remainder instead. So
+do the components of a plan row (0.33335 + 0.33335 written 0.3334 + 0.3334 against 0.6667).
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sopctl.demand import run_demand, written_sources
+from sopctl.demand import run_demand, written_plan, written_sources
 from sopctl.results import csv_bytes
-from sopctl.signal.rounding import apportion, written_units
+from sopctl.signal.rounding import apportion, apportioned_rows, written_units
 from tests.helpers import write_files
 from tests.test_signal_engine import FILES, INPUTS, charter, history
 
@@ -42,9 +44,10 @@ def apportioned(sources: pl.DataFrame, plan: pl.DataFrame, decimals: int = 4) ->
     known = pos.is_not_null().to_numpy()
     p = pos.fill_null(0).cast(pl.Int64).to_numpy()
     k = code.to_numpy()
-    target = written_units(plan, comps, decimals)[k, p]
     units = sources["units"].to_numpy().astype(np.float64)
-    cell = np.where(known, p * len(comps) + k, -1 - np.arange(units.size))  # unknown: alone
+    own = written_units(sources, ["units"], decimals)[0]  # unknown: alone, rounded on its own
+    target = np.where(known, written_units(plan, comps, decimals)[k, p], own)
+    cell = np.where(known, p * len(comps) + k, -1 - np.arange(units.size))
     return sources.with_columns(pl.Series("units", apportion(units, cell, target, decimals)))
 
 
@@ -156,5 +159,127 @@ def test_the_engines_integer_cells_round_as_the_labelled_sources_do(tmp_path: Pa
         src.select("item", "segment", "period", "component").is_duplicated().any()
     )  # cells with several rows
     by_cells = written_sources(run.result)
-    assert by_cells.equals(apportioned(src, run.result.plan))
+    assert by_cells.equals(apportioned(src, written_plan(run.result)))
     assert not by_cells["units"].equals(src["units"])
+
+
+PLAN_COLUMNS = ("baseline", *COMPONENTS)
+
+
+def row_sums(plan: bytes) -> list[tuple[tuple[str, ...], Decimal, Decimal]]:
+    """(row key, its written final, the sum of its written components), in decimal arithmetic:
+    every row of a demand_plan.csv whose final is above 0 (a floored row adds up to its sum
+    before the floor, which the file does not hold)."""
+    out = []
+    for row in csv.DictReader(io.StringIO(plan.decode())):
+        final = Decimal(row["final"])
+        if final > 0:
+            key = (row["item"], row["segment"], row["period"])
+            out.append((key, final, sum(Decimal(row[c]) for c in PLAN_COLUMNS)))
+    return out
+
+
+def test_a_plan_row_adds_up_to_its_written_final(tmp_path: Path) -> None:
+    """G/standard 2027-02: a deal's 1/6 unit (pipeline 0.16666667) and a renewal of 0.16666
+    make 0.33332667, written 0.3333; rounded one by one the components were written 0.1667
+    twice (0.3334). Shared by largest remainder the pipeline keeps 0.1667 (remainder .67 of a
+    unit of the last decimal) and the renewal is written 0.1666, in demand_sources.csv too."""
+    files = dict(FILES)
+    files["charters/tiny.yaml"] = charter()
+    files[f"{INPUTS}/history.csv"] = history()
+    files[f"{INPUTS}/items.csv"] += "G,f,G,1,2,0,0.1\n"
+    files[f"{INPUTS}/pipeline.csv"] += "D-9,Acme,G,standard,proposal,1,2027-01,3,,,0\n"
+    files[f"{INPUTS}/renewals.csv"] += "R-9,Dyne,G,standard,2027-02,1,0.16666\n"
+    overrides = files[f"{INPUTS}/overrides.csv"].splitlines(keepends=True)
+    files[f"{INPUTS}/overrides.csv"] = "".join(overrides[:4])  # O-1..O-3, which have the rights
+    write_files(tmp_path, files)
+    run = run_demand(tmp_path)
+    assert run.ok, [str(f) for f in run.report.errors]
+    plan = (tmp_path / OUT / "demand_plan.csv").read_bytes()
+    sums = row_sums(plan)
+    assert sums and all(final == got for _, final, got in sums), sums
+    rows = {tuple(r.split(",")[:3]): r.split(",") for r in plan.decode().splitlines()}
+    assert rows[("G", "standard", "2027-02")][3:] == [
+        "0.0000", "0.1667", "0.0000", "0.1666", "0.0000", "0.3333"
+    ]  # fmt: skip
+    sources = (tmp_path / OUT / "demand_sources.csv").read_text()
+    assert "G,standard,2027-02,renewal,0.1666,renewals.csv,3,R-9" in sources.splitlines()
+    assert all(want == got for _, want, got in written_sums(plan, sources.encode()))
+    # floored rows (O-3 drives B/strategic 2027-03 below 0) still say how far below 0
+    b = rows[("B", "strategic", "2027-03")]
+    assert b[-1] == "0.0000" and sum(Decimal(v) for v in b[3:-1]) == Decimal("-93")
+
+
+# a component of a plan row: fractional, of either sign, often exactly half a unit of the last
+# decimal (the ties), often 0
+component = st.one_of(
+    st.just(0.0),
+    st.integers(-200_000, 200_000).map(lambda n: n * 0.00005),
+    st.floats(-1000, 1000, allow_nan=False).map(lambda x: round(x, 7)),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=st.lists(st.tuples(*[component] * len(PLAN_COLUMNS)), min_size=1, max_size=12))
+def test_every_written_plan_row_adds_up(rows: list[tuple[float, ...]]) -> None:
+    """Any components: written, each row's add up to its written final (to its written sum
+    before the floor when floored); each is off its exact value by less than 0.0001 and
+    keeps its sign (0 stays 0)."""
+    data = []
+    for n, values in enumerate(rows):
+        raw = 0.0
+        for v in values:
+            raw += v  # the engine's order: baseline + pipeline + ... + override
+        data.append((f"I{n}", "s", "2027-01", *values, max(raw, 0.0), raw))
+    names = ["item", "segment", "period", *PLAN_COLUMNS, "final", "raw"]
+    full = pl.DataFrame(data, schema=names, orient="row")
+    plan = full.drop("raw")
+    out = apportioned_rows(plan, list(PLAN_COLUMNS))
+    assert out.drop(PLAN_COLUMNS).equals(plan.drop(PLAN_COLUMNS))
+    written = list(csv.DictReader(io.StringIO(csv_bytes(out).decode())))
+    alone = list(csv.DictReader(io.StringIO(csv_bytes(full).decode())))
+    for row, before in zip(written, alone, strict=True):
+        got = sum(Decimal(row[c]) for c in PLAN_COLUMNS)
+        final = Decimal(row["final"])
+        assert got == (final if Decimal(before["final"]) > 0 else Decimal(before["raw"])), row
+    exact = plan.select(PLAN_COLUMNS).to_numpy()
+    shares = out.select(PLAN_COLUMNS).to_numpy()
+    assert (np.abs(shares - exact) < 1e-4 + 1e-9).all()
+    assert (np.sign(shares) * np.sign(exact) >= 0).all()  # no sign flips; 0 stays 0
+    assert (shares[exact == 0] == 0).all()
+
+
+def plain_largest_remainder(units: list[float], cell: list[int], target: dict[int, int]) -> list:
+    """The rule of `apportion` as a plain loop: per cell, every row rounded down, then one
+    unit each to the rows with the largest remainders (ties to the earlier row)."""
+    out = [0.0] * len(units)
+    for c in set(cell):
+        rows = [i for i in range(len(units)) if cell[i] == c]
+        floors = {i: float(np.floor(units[i] * 10**4)) for i in rows}
+        lacking = target[c] - sum(floors.values())
+        by_rem = sorted(rows, key=lambda i: (-(units[i] * 10**4 - floors[i]), i))
+        for rank, i in enumerate(by_rem):
+            out[i] = (floors[i] + (rank < lacking)) * (1 / 10**4)
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=st.lists(st.tuples(st.integers(0, 5), st.one_of(component, st.just(0.00015))), min_size=1),
+    ids=st.sampled_from([1, 7, -3, 10**9]),
+)
+def test_apportion_is_the_plain_rule(rows: list[tuple[int, float]], ids: int) -> None:
+    """Cells sorted or only those the shortcut cannot settle (remainders above one half as
+    many as the units lacking): the same values as the plain loop, on any cell ids."""
+    cell = [c * ids for c, _ in rows]
+    units = [u for _, u in rows]
+    exact: dict[int, float] = defaultdict(float)
+    for c, u in zip(cell, units, strict=True):
+        exact[c] += u
+    target = {c: round(v * 10**4) for c, v in exact.items()}
+    got = apportion(
+        np.array(units, dtype=np.float64),
+        np.array(cell, dtype=np.int64),
+        np.array([target[c] for c in cell], dtype=np.int64),
+    )
+    assert got.tolist() == plain_largest_remainder(units, cell, target)
