@@ -39,6 +39,40 @@ def test_a_renewal_outside_the_horizon_is_ignored_not_an_error(tmp_path: Path) -
     assert [f.code for f in found if f.path.endswith("overrides.csv")] == ["SOP404"]
 
 
+def test_a_pair_only_rows_outside_the_horizon_name_gets_no_series(tmp_path: Path) -> None:
+    """C/strategic is named only by renewals outside the horizon, B/standard only by a
+    promotion wholly before it: both are ignored (SOP408), and neither pair gets a series
+    of zeros in demand_plan.csv or a row in demand_sources.csv. C/standard, whose history
+    gives it a series, keeps it beside its own renewal outside the horizon; a promotion that
+    reaches into the horizon still gives its pair a series."""
+    rows = RENEWALS + (
+        "R-0,Core,C,standard,2026-12,20,0.5\n"
+        "R-1,Core,C,strategic,2026-12,20,0.5\n"
+        "R-2,Core,C,strategic,2027-08,20,0.5\n"
+    )
+    promotions = (
+        "promo_id,item,segment,start_period,end_period,uplift_pct,uplift_units\n"
+        "P-1,B,standard,2026-10,2026-11,,4\n"  # wholly before the horizon
+        "P-2,D,strategic,2026-11,2027-01,,3\n"  # reaches 2027-01
+    )
+    history = "item,segment,period,quantity\n" + "".join(
+        f"C,standard,2026-{m:02d},4\n" for m in range(7, 13)
+    )
+    ws, found = load(
+        tmp_path, {"renewals.csv": rows, "promotions.csv": promotions, "history.csv": history}
+    )
+    ignored = {f.code for f in found if f.path.endswith(("renewals.csv", "promotions.csv"))}
+    assert ignored == {"SOP408"} and not [f for f in found if f.severity == "error"]
+    run = run_demand(ws.root)
+    assert run.ok and run.result is not None
+    pairs = set(run.result.plan.select("item", "segment").unique().iter_rows())
+    assert pairs == {("C", "standard"), ("D", "strategic")}
+    assert series(run.result, "D", "strategic", "promotion") == [3, 0, 0, 0, 0, 0]
+    plan = (ws.cycle_dir / "outputs" / "demand_plan.csv").read_text().splitlines()
+    assert {tuple(r.split(",")[:2]) for r in plan[1:]} == pairs
+    assert not run.result.baseline_methods.filter(item="C", segment="strategic").height
+
+
 DEALS = (
     "deal_id,account,item,segment,stage,quantity,close_period,ship_periods,probability,"
     "probability_reason\n"

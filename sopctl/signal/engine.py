@@ -32,6 +32,7 @@ from .frames import (
     dense,
     fmt,
     horizon_of,
+    ord_col,
     series_index,
     table,
     usable,
@@ -90,8 +91,7 @@ def build_demand(
         raise ValueError("the workspace has no charter or cycle; validate it first")
     ch, hz = ws.charter, horizon_of(ws)
     tables = {name: table(ws, name) for name in (*SERIES_TABLES, "targets")}
-    frames = [usable(tables[n], ["item", "segment"]) for n in SERIES_TABLES]
-    index = series_index([f for f in frames if f is not None])
+    index = series_index(_series_rows(tables, hz))
     S = index.height
     items = frozenset(index["item"].to_list()) | (item_ids(ws) or frozenset())
     per_item = resolve(ch.forecast.per_item, items, ch.aliases()).methods
@@ -145,6 +145,25 @@ def build_demand(
         source_cell=cell * len(COMPONENTS) + code.astype(np.int64),
         baseline_replaced_for=replaced,
     )
+
+
+def _series_rows(tables: dict[str, Table | None], hz: Horizon) -> list[pl.DataFrame]:
+    """The rows that give an item × segment its series in the plan: every usable row of the
+    history, a supplied baseline, the pipeline and the overrides, but of renewals and
+    promotions only those that reach the horizon. One outside it is ignored (SOP408) and
+    adds nothing, so a pair only such rows name gets no series of zeros."""
+    start, end, period = ord_col("start_period"), ord_col("end_period"), ord_col("period")
+    reach = {
+        "renewals": pl.col(period).is_between(hz.first, hz.last),
+        "promotions": (pl.col(start) <= hz.last) & (pl.col(end) >= hz.first),
+    }
+    needs = {"renewals": [period], "promotions": [start, end]}
+    out = []
+    for name in SERIES_TABLES:
+        frame = usable(tables[name], ["item", "segment", *needs.get(name, [])])
+        if frame is not None:
+            out.append(frame.filter(reach[name]) if name in reach else frame)
+    return out
 
 
 def _ordered(src: pl.DataFrame, hz: Horizon) -> pl.DataFrame:
