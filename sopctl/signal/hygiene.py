@@ -119,7 +119,6 @@ def deal_findings(
     old = usable(prev.pipeline, [*KEY, "stage", "quantity", co])
     if t is None or cur is None or old is None or prev.pipeline is None or cur.height == 0:
         return []
-    cur, old = cur.with_columns(HASH), old.with_columns(HASH)
     optional = {
         "slip_count": pl.Int64,
         "probability": pl.Float64,
@@ -127,23 +126,9 @@ def deal_findings(
     }
     cur = cur.with_columns(
         pl.lit(None, dtype).alias(c) for c, dtype in optional.items() if c not in cur.columns
-    ).select(*KEY, "segment", "stage", "quantity", co, "close_period", *optional, LINE, "_h")
+    ).select(*KEY, "segment", "stage", "quantity", co, "close_period", *optional, LINE)
     if "slip_count" not in old.columns:
         old = old.with_columns(pl.lit(None, pl.Int64).alias("slip_count"))
-    # joined on a 64-bit hash of the key (an integer join: a quarter of the time of a join
-    # on two string columns at a million deals); the keys are compared after the join, so a
-    # collision makes a deal "new", never another deal's match
-    old = old.select(
-        "_h",
-        pl.col("deal_id").alias("was_deal_id"),
-        pl.col("item").alias("was_item"),
-        pl.col("stage").alias("was_stage"),
-        pl.col("quantity").cast(pl.Float64).alias("was_quantity"),
-        pl.col(co).alias("was_close"),
-        pl.col("close_period").alias("was_close_period"),
-        pl.col("slip_count").fill_null(0).alias("was_slips"),
-        pl.col(LINE).alias("was_line"),
-    ).unique(subset="_h", keep="first")  # one per key (a duplicate was that cycle's error)
     ids, ranks = _stage_rank(rules)
     probs = [s.probability for s in rules.stages] if rules else []
 
@@ -154,26 +139,33 @@ def deal_findings(
         [s.id for s in rules.stages] if rules else [], probs, default=None, return_dtype=pl.Float64
     )
     p = pl.coalesce("probability", stage_p)  # as pipeline.py weighs the deal
-
-    # in file order: a left join keeps the order of `cur`, which is the file's
-    d = cur.join(old, on="_h", how="left", maintain_order="left").with_columns(
-        ((pl.col("was_deal_id") == pl.col("deal_id")) & (pl.col("was_item") == pl.col("item")))
-        .fill_null(False)
-        .alias("known"),
+    d = _match(cur, old, rank).with_columns(
         pl.col("slip_count").fill_null(0).alias("slips"),
         pl.col("quantity").cast(pl.Float64).alias("qty"),
-        (rank("stage") - rank("was_stage")).alias("steps"),
+        (rank("stage") - pl.col("was_rank")).alias("steps"),
         ((p > 0) & (p < 1)).fill_null(False).alias("open"),
         ((stage_p > 0) & (stage_p < 1)).fill_null(False).alias("open_stage"),
     )
+    labels = old.select(
+        pl.col("stage").alias("was_stage"), pl.col("close_period").alias("was_close_period")
+    )
+
+    def flagged(rows: pl.DataFrame) -> pl.DataFrame:
+        """Rows to report, with the previous row's stage and close period as written (only
+        these rows' labels are gathered: a million matched rows carry row numbers)."""
+        taken = labels.select(pl.all().gather(rows["was_row"]))
+        return pl.concat([rows, taken], how="horizontal")
+
     who = pl.format("deal {} ({}, {})", "deal_id", "item", "segment")
     was = pl.format(
         "in cycle {}, {}:{}", pl.lit(prev.cycle), pl.lit(prev.pipeline.path), "was_line"
     )
     out: list[Finding] = []
     mine = pl.col("known") & pl.col("open")  # a won or lost deal is inflated by nothing
-    moved = d.filter(
-        mine & (pl.col(co) > pl.col("was_close")) & (pl.col("slips") <= pl.col("was_slips"))
+    moved = flagged(
+        d.filter(
+            mine & (pl.col(co) > pl.col("was_close")) & (pl.col("slips") <= pl.col("was_slips"))
+        )
     )
     out += frame_findings(
         t.path,
@@ -194,7 +186,7 @@ def deal_findings(
             pl.col("was_slips") + 1,
         ),
     )
-    down = d.filter(mine & (pl.col("slips") < pl.col("was_slips")))
+    down = flagged(d.filter(mine & (pl.col("slips") < pl.col("was_slips"))))
     out += frame_findings(
         t.path,
         col_of(t, "slip_count"),
@@ -211,8 +203,10 @@ def deal_findings(
         ),
     )
     factor = float(setting(rules, "max_quantity_growth"))
-    grew = d.filter(
-        mine & (pl.col("was_quantity") > 0) & (pl.col("qty") > factor * pl.col("was_quantity"))
+    grew = flagged(
+        d.filter(
+            mine & (pl.col("was_quantity") > 0) & (pl.col("qty") > factor * pl.col("was_quantity"))
+        )
     )
     out += frame_findings(
         t.path,
@@ -231,11 +225,13 @@ def deal_findings(
             pl.lit(f"{factor:g}"),
         ),
     )
-    jumped = d.filter(
-        pl.col("known")
-        & pl.col("open_stage")  # into won or lost: a deal closed, no stage jump
-        & (pl.col("steps") > 1)
-        & pl.col("probability_reason").fill_null("").str.strip_chars().eq("")
+    jumped = flagged(
+        d.filter(
+            pl.col("known")
+            & pl.col("open_stage")  # into won or lost: a deal closed, no stage jump
+            & (pl.col("steps") > 1)
+            & pl.col("probability_reason").fill_null("").str.strip_chars().eq("")
+        )
     )
     out += frame_findings(
         t.path,
@@ -255,6 +251,43 @@ def deal_findings(
     )
     out += _large_new(t, d.filter(~pl.col("known") & pl.col("open")), prev.cycle, rules, plan)
     return out
+
+
+def _match(cur: pl.DataFrame, old: pl.DataFrame, rank: Callable[[str], pl.Expr]) -> pl.DataFrame:
+    """`cur` (in its order, the file's) with the numbers of the previous cycle's row of the
+    same deal (`known`; nulls for a deal row new since): was_row (its position in `old`),
+    was_line, was_quantity, was_close (ordinal), was_slips, was_rank (its stage's rank).
+
+    Joined on a 64-bit hash of the key (an integer join: a quarter of the time of a join on
+    two string columns at a million deals), the first of the previous rows with a key (a
+    duplicate was that cycle's error). The keys are compared after the join, so a collision
+    makes a deal "new", never another deal's match. Only numbers cross the join; the labels
+    a message shows are taken for the reported rows (`was_row`)."""
+    co = ord_col("close_period")
+    right = (
+        old.with_row_index("was_row")
+        .select(
+            HASH,
+            "was_row",
+            pl.col(LINE).alias("was_line"),
+            pl.col("quantity").cast(pl.Float64).alias("was_quantity"),
+            pl.col(co).alias("was_close"),
+            pl.col("slip_count").fill_null(0).alias("was_slips"),
+            rank("stage").alias("was_rank"),
+        )
+        .filter(pl.col("_h").is_first_distinct())
+    )
+    d = cur.with_columns(HASH).join(right, on="_h", how="left", maintain_order="left")
+    if old.height == 0:
+        return d.drop("_h").with_columns(pl.lit(False).alias("known"))
+    row = d["was_row"]
+    at = row.fill_null(0)
+    known = (
+        row.is_not_null()
+        & (old["deal_id"].gather(at) == d["deal_id"])
+        & (old["item"].gather(at) == d["item"])
+    )
+    return d.drop("_h").with_columns(known.fill_null(False).alias("known"))
 
 
 def _large_new(
