@@ -277,17 +277,20 @@ def _match(cur: pl.DataFrame, old: pl.DataFrame, rank: Callable[[str], pl.Expr])
         )
         .filter(pl.col("_h").is_first_distinct())
     )
-    d = cur.with_columns(HASH).join(right, on="_h", how="left", maintain_order="left")
+    # only the hash crosses the join (cur's own columns are not gathered again)
+    was = cur.select(HASH).join(right, on="_h", how="left", maintain_order="left").drop("_h")
     if old.height == 0:
-        return d.drop("_h").with_columns(pl.lit(False).alias("known"))
-    row = d["was_row"]
+        return pl.concat([cur, was], how="horizontal").with_columns(known=pl.lit(False))
+    row = was["was_row"]
     at = row.fill_null(0)
     known = (
         row.is_not_null()
-        & (old["deal_id"].gather(at) == d["deal_id"])
-        & (old["item"].gather(at) == d["item"])
+        & (old["deal_id"].gather(at) == cur["deal_id"])
+        & (old["item"].gather(at) == cur["item"])
     )
-    return d.drop("_h").with_columns(known.fill_null(False).alias("known"))
+    return pl.concat(
+        [cur, was.with_columns(known.fill_null(False).alias("known"))], how="horizontal"
+    )
 
 
 def _large_new(
