@@ -20,8 +20,10 @@ discarding of disturbed runs of bench/run.py apply):
 2. in-process split, the steps of `sopctl.demand.run_demand` timed one by one in a fresh
    process: imports (sopctl.validate, sopctl.signal, sopctl.demand and what they pull in),
    `load_workspace` (read and validate every input), `build_demand` (and inside it
-   `statistical_baseline`, timed by wrapping the function the engine calls), the output bytes
-   (`demand_files`), the manifest (input and output digests) and `write_all`.
+   `statistical_baseline`, timed by wrapping the function the engine calls), the wait for the
+   previous cycle's pipeline, targets, deal comparison and digests (worked out in a thread
+   while the view is built, as `run_demand` does), the output bytes (`demand_files`), the
+   manifest (input and output digests) and `write_all`.
 3. the same with the charter's `forecast.default_method` set to `moving_average` in memory
    (instead of `auto`), to show what the statistical baseline costs.
 
@@ -106,15 +108,25 @@ if method:
         update={"forecast": ch.forecast.model_copy(update={"default_method": method})}
     )
 prev_cycle, previous = previous_plan(ws)
-result = engine.build_demand(ws, previous)
-t3 = time.perf_counter()
-before = previous_inputs(ws, prev_cycle)
+# as run_demand: the previous cycle's files are read (and hashed) while the view is built
+from concurrent.futures import ThreadPoolExecutor
+from sopctl.demand import previous_digests
+from sopctl.signal.deals_since import deal_changes
+def prior():
+    before = previous_inputs(ws, prev_cycle)
+    deals = deal_changes(ws.tables.get("pipeline"), before, ws.charter.pipeline) if before else None
+    return before, deals, previous_digests(ws)
+with ThreadPoolExecutor(max_workers=1) as pool:
+    reading = pool.submit(prior)
+    result = engine.build_demand(ws, previous)
+    t3 = time.perf_counter()
+    before, deals, digests = reading.result()
 t3a = time.perf_counter()
-hygiene = input_hygiene(ws, result, before)
+hygiene = input_hygiene(ws, result, before, deals)
 t3b = time.perf_counter()
 files = demand_files(ws, result)
 t4 = time.perf_counter()
-files[MANIFEST] = manifest(ws, "demand", files, {})
+files[MANIFEST] = manifest(ws, "demand", files, {"previous_inputs": digests})
 t5 = time.perf_counter()
 out = ws.cycle_dir / "outputs"
 write_all({out / name: data for name, data in files.items()})
@@ -240,7 +252,7 @@ def table(res: dict[str, Any]) -> str:
         "load_workspace_s": "`load_workspace` (read + validate)",
         "build_demand_s": "`build_demand`",
         "baseline_s": "  of which `statistical_baseline`",
-        "previous_inputs_s": "previous cycle's pipeline and targets read",
+        "previous_inputs_s": "previous cycle read, deals compared, hashed (wait after build)",
         "hygiene_s": "`input_hygiene` (SOP740-SOP748)",
         "files_s": "`demand_files` (CSV bytes)",
         "manifest_s": "manifest (SHA-256 of inputs and outputs)",

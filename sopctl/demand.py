@@ -17,7 +17,9 @@ from .validate import Workspace, load_workspace
 from .workspace import cycle_order, display, list_cycles
 
 if TYPE_CHECKING:
+    from .previous_inputs import PreviousInputs
     from .signal import DemandResult
+    from .signal.deals_since import DealChanges
 
 PLAN = "demand_plan.csv"
 SOURCES = "demand_sources.csv"
@@ -144,14 +146,18 @@ def previous_digests(ws: Workspace) -> dict[str, str]:
     return {p.relative_to(ws.root).as_posix(): sha256(p) for p in files}
 
 
-def demand_outputs(ws: Workspace, result: DemandResult) -> dict[str, bytes]:
-    """Every file of the demand view by name, its manifest included."""
+def demand_outputs(
+    ws: Workspace, result: DemandResult, previous: dict[str, str] | None = None
+) -> dict[str, bytes]:
+    """Every file of the demand view by name, its manifest included (`previous`: the
+    `previous_digests` of `ws` when they are already known)."""
     files = demand_files(ws, result)
     # the build's warnings travel with the view: a reconcile that reuses it reports them too.
     # Those against the previous cycle depend on its files: they are recorded beside the
     # inputs (not among them: `inputs` is this cycle's, as a tag's record lists them)
     notes = [f.to_dict() for f in result.findings]
-    extra = {"findings": notes, PREVIOUS_INPUTS: previous_digests(ws)}
+    digests = previous_digests(ws) if previous is None else previous
+    extra = {"findings": notes, PREVIOUS_INPUTS: digests}
     files[MANIFEST] = manifest(ws, "demand", files, extra)
     return files
 
@@ -166,23 +172,38 @@ def run_demand(
         return run
     run.previous_cycle, previous = previous_plan(ws)
     if previous is not None:
-        shared = not set(previous["period"]).isdisjoint(ws.periods())
+        shared = not set(previous["period"].unique().to_list()).isdisjoint(ws.periods())
         run.comparison = "compared" if shared else "disjoint"
     elif run.previous_cycle:
         run.comparison = "missing"
-    from .signal import build_demand  # the statistical engine: only when the view is built
+    from concurrent.futures import ThreadPoolExecutor
 
-    run.result = build_demand(ws, previous)
-    # input hygiene (late and inflated inputs): warnings, kept with the view's findings
     from .previous_inputs import previous_inputs
+    from .signal import build_demand  # the statistical engine: only when the view is built
+    from .signal.deals_since import deal_changes
     from .signal.hygiene import input_hygiene
 
-    before = previous_inputs(ws, run.previous_cycle)
-    run.result.findings = sorted([*run.result.findings, *input_hygiene(ws, run.result, before)])
+    def prior() -> tuple[PreviousInputs | None, DealChanges | None, dict[str, str]]:
+        before = previous_inputs(ws, run.previous_cycle)
+        rules = ws.charter.pipeline if ws.charter else None
+        deals = None if before is None else deal_changes(ws.tables.get("pipeline"), before, rules)
+        return before, deals, previous_digests(ws)
+
+    # the previous cycle's pipeline and targets are read, its deal rows compared with this
+    # cycle's and its files hashed while the view is built: none of it needs the view, and
+    # reading, Polars and hashing release the GIL while the engine's NumPy kernels leave a
+    # core free. An error is raised here, as it was when they ran one after the other.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        reading = pool.submit(prior)
+        run.result = build_demand(ws, previous)
+        before, deals, digests = reading.result()
+    # input hygiene (late and inflated inputs): warnings, kept with the view's findings
+    found = input_hygiene(ws, run.result, before, deals)
+    run.result.findings = sorted([*run.result.findings, *found])
     report.extend(run.result.findings)
     if not report.ok or not write:
         return run
-    files = run.files = demand_outputs(ws, run.result)
+    files = run.files = demand_outputs(ws, run.result, digests)
     out = ws.cycle_dir / "outputs"
     write_all({out / name: data for name, data in files.items()}, root=ws.root)
     run.written = [out / name for name in files]

@@ -177,3 +177,40 @@ def test_without_pipeline_rules_deals_expire_by_the_buckets_default(
     layer = pipeline_layer(table, None, index, Horizon(now + 1, 4, bucket, 0, now))
     assert layer.deals["weight"].to_list() == [0.0 if expired else 0.25]
     assert [f.code for f in layer.findings] == ["SOP746" if expired else "SOP704"]
+
+
+def test_deal_rows_are_matched_by_key_not_by_position(tmp_path: Path) -> None:
+    """The previous file lists the deals in another order, D-001's item in lower case and
+    D-003 twice (a duplicate key was that cycle's error; its first row counts): D-001's
+    close date moved later without a slip (SOP740, naming line 4 of the previous file), and
+    D-003's slip_count 2 is the first row's, so no SOP741 for the 5 of the second."""
+    previous = HEADER + (
+        "D-003,Delta Works,P-200,strategic,committed,90,2027-03,1,2\n"
+        "D-002,Cobalt,P-200,standard,qualified,300,2027-02,3,0\n"
+        "D-001,Borealis,p-100,strategic,proposal,200,2027-01,2,1\n"
+        "D-003,Delta Works,P-200,strategic,committed,90,2027-03,1,5\n"
+    )
+    now = HEADER + (
+        "D-001,Borealis,P-100,strategic,proposal,200,2027-04,2,1\n"
+        "D-002,Cobalt,P-200,standard,qualified,300,2027-02,3,0\n"
+        "D-003,Delta Works,P-200,strategic,committed,90,2027-03,1,2\n"
+    )
+    fs = hygiene(two_cycles(tmp_path / "plan", now, previous), "2027-01")
+    assert [(f.code, f.line, f.col) for f in fs] == [("SOP740", 2, 7)]
+    assert "cycles/2026-12/inputs/pipeline.csv:4) to 2027-04" in fs[0].message
+
+
+def test_an_error_reading_the_previous_cycle_is_raised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The previous cycle is read in a thread while the view is built: an error there is
+    raised by run_demand, not lost with the thread."""
+    import sopctl.previous_inputs
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("previous cycle")
+
+    monkeypatch.setattr(sopctl.previous_inputs, "previous_inputs", broken)
+    repo = two_cycles(tmp_path / "plan", PREVIOUS)
+    with pytest.raises(RuntimeError, match="previous cycle"):
+        hygiene(repo, "2027-01")

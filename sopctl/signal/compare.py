@@ -89,7 +89,7 @@ def changes(plan: pl.DataFrame, previous: pl.DataFrame | None, top: int) -> pl.D
     # file of the same plan shows no change, not the rounding of its last digit
     # (one row per key: demand.previous_plan has summed the series that name one now)
     prev = previous.select(*key, pl.col("final").cast(pl.Float64).round(DECIMALS).alias("previous"))
-    shared = set(plan["period"].to_list()) & set(prev["period"].to_list())
+    shared = set(plan["period"].unique().to_list()) & set(prev["period"].unique().to_list())
     joined = (
         plan.select(*key, pl.col("final").round(DECIMALS))
         .join(prev, on=key, how="full", coalesce=True)
