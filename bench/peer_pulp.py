@@ -6,7 +6,7 @@
 pandas reads the same CSV files and YAML as sopctl; PuLP builds the same LP as
 docs/reconcile.md (same variables, bounds, constraints and costs, defaults included) and CBC
 solves it. It is the plain cost LP only: no priority stages, no results beyond the objective.
-Not part of sopctl; pandas and PuLP are benchmark-only dependencies (pip install pulp pandas).
+Not part of sopctl; pandas and PuLP are benchmark-only dependencies (pip install -e '.[bench]').
 
 Output (stdout, one JSON line): status, objective, variables, constraints, and the seconds of
 each step (imports, reading, building, solving = PuLP writing the model file, CBC, reading the
