@@ -91,6 +91,8 @@ def test_r18_hours_the_plan_cannot_use_save_nothing_and_are_no_overload(tmp_path
     assert res.objective == pytest.approx(1320.0)
     assert _prices(res, "R") == [0.0, 0.0, 0.0]  # the dual read 0, 0, 1.00
     assert res.exceptions.height == 0  # no "R at capacity in 2027-03 ... saves 1.00 EUR"
+    # the plan's own run's status, not what the pricing re-solves left ("Not Set")
+    assert res.solver.status == "Optimal"
     more = _change(tmp_path, "more", R18, R18_ROWS, "R,2027-03,41,\n", segments=R18_SEGS)
     less = _change(tmp_path, "less", R18, R18_ROWS, "R,2027-03,39,\n", segments=R18_SEGS)
     assert (res.objective - more, less - res.objective) == (pytest.approx(0), pytest.approx(24))

@@ -32,9 +32,8 @@ STAGE_REL, STAGE_ABS = 1e-9, 1e-6
 
 @dataclass(frozen=True)
 class SolveOptions:
-    # LP algorithm of the first (plain cost) run; MIPs always use HiGHS branch and cut.
-    # Measured (docs/benchmarks.md): simplex solves the plain LP 2.3x (200 items) to 3.5x
-    # (1,000 items) faster than interior point + crossover on the synthetic planning repos.
+    # LP algorithm of the first (plain cost) run; MIPs always use HiGHS branch and cut. Simplex
+    # measured 2.3x (200 items) to 3.5x (1,000) faster than IPM + crossover (docs/benchmarks.md)
     solver: Solver = "simplex"
     # Priority stages after it: interior point measured 3x faster than warm-started simplex
     # on a 35k-column instance with three priority levels.
@@ -54,7 +53,7 @@ class SolveOptions:
 class SolverFacts:
     engine: str
     version: str
-    status: str  # HiGHS model status of the last run
+    status: str  # HiGHS model status of the run that made the plan (not pricing's)
     objective: float | None
     mip_gap: float | None
     seconds: float
@@ -341,7 +340,7 @@ def _finish(
     mip_gap = float(h.getInfo().mip_gap) if integer and plain == "optimal" else None
     x = objective = row_dual = col_dual = None
     savings: Savings | None = None
-    price_seconds = 0.0
+    price_seconds, model_status = 0.0, None  # the plan's run's (pricing's re-solves follow)
     has_primal = int(h.getInfo().primal_solution_status) == 2  # kSolutionStatusFeasible
     if status == "kModelEmpty":  # nothing to plan: an empty, zero-cost plan
         x, objective = np.zeros(lp.n_col), 0.0
@@ -367,6 +366,7 @@ def _finish(
             row_dual = np.asarray(sol.row_dual, dtype=np.float64)
             col_dual = np.asarray(sol.col_dual, dtype=np.float64)
             if plain == "optimal" and r.status_name() == "kOptimal":
+                model_status = str(h.modelStatusToString(h.getModelStatus()))  # before pricing
                 t0 = time.perf_counter()
                 savings = exact_savings(r, lp, x, row_dual, col_dual, held_levels(r, lp, x))
                 price_seconds = time.perf_counter() - t0
@@ -381,7 +381,7 @@ def _finish(
             version=str(h.version()),
             status="Model rejected"
             if r.rejected
-            else str(h.modelStatusToString(h.getModelStatus())),
+            else model_status or str(h.modelStatusToString(h.getModelStatus())),
             objective=objective,
             mip_gap=mip_gap,
             seconds=r.seconds,
