@@ -110,12 +110,15 @@ if method:
 prev_cycle, previous = previous_plan(ws)
 # as run_demand: the previous cycle's files are read (and hashed) while the view is built
 from concurrent.futures import ThreadPoolExecutor
-from sopctl.demand import previous_digests
+from sopctl.demand import previous_record
+from sopctl.previous_source import previous_source
 from sopctl.signal.deals_since import deal_changes
 def prior():
-    before = previous_inputs(ws, prev_cycle)
-    deals = deal_changes(ws.tables.get("pipeline"), before, ws.charter.pipeline) if before else None
-    return before, deals, previous_digests(ws)
+    with previous_source(ws, prev_cycle) as src:
+        before = previous_inputs(ws, prev_cycle, src.root if src else None)
+        pipeline, rules = ws.tables.get("pipeline"), ws.charter.pipeline
+        deals = deal_changes(pipeline, before, rules) if before else None
+        return before, deals, previous_record(ws, src)
 with ThreadPoolExecutor(max_workers=1) as pool:
     reading = pool.submit(prior)
     result = engine.build_demand(ws, previous)
@@ -126,7 +129,7 @@ hygiene = input_hygiene(ws, result, before, deals)
 t3b = time.perf_counter()
 files = demand_files(ws, result)
 t4 = time.perf_counter()
-files[MANIFEST] = manifest(ws, "demand", files, {"previous_inputs": digests})
+files[MANIFEST] = manifest(ws, "demand", files, digests)
 t5 = time.perf_counter()
 out = ws.cycle_dir / "outputs"
 write_all({out / name: data for name, data in files.items()})

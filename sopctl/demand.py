@@ -9,15 +9,16 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from .findings import Finding, Report, Severity
+from .findings import Finding, Report, Severity, finding
 from .outputs import write_all
-from .results import csv_bytes, is_current, manifest, read_manifest, sha256
+from .results import csv_bytes, is_current, manifest, manifest_outputs, read_manifest, sha256
 from .tables.refs import in_current_terms
 from .validate import Workspace, load_workspace
 from .workspace import cycle_order, display, list_cycles
 
 if TYPE_CHECKING:
     from .previous_inputs import PreviousInputs
+    from .previous_source import PreviousSource
     from .signal import DemandResult
     from .signal.deals_since import DealChanges
 
@@ -27,6 +28,8 @@ COVERAGE = "pipeline_coverage.csv"
 METHODS = "baseline_methods.csv"
 MANIFEST = "demand_manifest.json"
 PREVIOUS_INPUTS = "previous_inputs"  # the manifest's record of the previous cycle's files
+PREVIOUS_SOURCE = "previous_source"  # ... where they were read: "tag sop/<c>/v<N>", "working tree"
+PREVIOUS_EDITED = "previous_edited"  # ... and those the working tree holds otherwise (SOP749)
 
 
 @dataclass
@@ -39,6 +42,8 @@ class DemandRun:
     # against the previous cycle: first (there is none), missing (no demand_plan.csv),
     # disjoint (no period in common) or compared
     comparison: str = "first"
+    comparison_note: str = ""  # why a previous plan on disk was not compared with (missing)
+    previous_source: str | None = None  # "tag sop/<cycle>/v<N>" or "working tree"
     files: dict[str, bytes] = field(default_factory=dict)  # the bytes written, by file name
 
     @property
@@ -137,27 +142,77 @@ def demand_files(ws: Workspace, result: DemandResult) -> dict[str, bytes]:
     }
 
 
-def previous_digests(ws: Workspace) -> dict[str, str]:
-    """Digests of the previous cycle's files the input-hygiene warnings come from
-    (`previous_inputs.previous_files`), by path from the repository's root."""
+def previous_record(ws: Workspace, src: PreviousSource | None) -> dict[str, object]:
+    """What the warnings against the previous cycle were judged on, as the demand manifest
+    records it: the digests of the files compared (`previous_inputs.previous_files`, by path
+    from the repository's root; a tag's copies when read from a tag, so editing the working
+    tree does not change them but a new tag does), where they were read, and which of them
+    the working tree holds otherwise (SOP749 comes and goes with that list)."""
     from .previous_inputs import previous_files
 
-    files = previous_files(ws, previous_cycle(ws))
-    return {p.relative_to(ws.root).as_posix(): sha256(p) for p in files}
+    if src is None:
+        return {PREVIOUS_INPUTS: {}, PREVIOUS_SOURCE: None, PREVIOUS_EDITED: []}
+    files = previous_files(ws, src.cycle, src.root)
+    digests = {p.relative_to(src.root).as_posix(): sha256(p) for p in files}
+    return {PREVIOUS_INPUTS: digests, PREVIOUS_SOURCE: src.label, PREVIOUS_EDITED: [*src.edited]}
+
+
+def current_previous_record(ws: Workspace) -> dict[str, object]:
+    """`previous_record` of the previous cycle as it reads now."""
+    from .previous_source import previous_source
+
+    with previous_source(ws, previous_cycle(ws)) as src:
+        return previous_record(ws, src)
+
+
+def unbound_plan(ws: Workspace, src: PreviousSource | None) -> str:
+    """Why the previous cycle's demand_plan.csv on disk is not the plan of its tag ('' when it
+    is, or when the cycle is read from the working tree): outputs are git-ignored, so only its
+    demand_manifest.json can bind it to the inputs the tag's commit record lists."""
+    if src is None or src.tag is None:
+        return ""
+    out = ws.root / "cycles" / src.cycle / "outputs"
+    doc = read_manifest(out / MANIFEST)
+    shown = f"cycle {src.cycle}'s outputs/{PLAN}"
+    if doc is None:
+        return f"{shown} has no {MANIFEST} to show which inputs it was built from"
+    if src.record_inputs is None or doc.get("inputs") != src.record_inputs:
+        return f"{shown} was not built from the inputs committed as {src.tag}"
+    if manifest_outputs(doc).get(PLAN) != sha256(out / PLAN):
+        return f"{shown} was changed after it was built"
+    return ""
+
+
+def edited_finding(src: PreviousSource | None) -> list[Finding]:
+    """SOP749 when the previous cycle's files read at its tag differ in the working tree."""
+    if src is None or src.tag is None or not src.edited:
+        return []
+    files = ", ".join(src.edited)
+    return [
+        finding(
+            src.edited[0],
+            0,
+            0,
+            "SOP749",
+            f"cycle {src.cycle} was edited after it was committed as {src.tag} (changed in "
+            f"the working tree: {files}); this cycle's inputs are compared with {src.tag}, "
+            "what was approved, not with the edited files",
+        )
+    ]
 
 
 def demand_outputs(
-    ws: Workspace, result: DemandResult, previous: dict[str, str] | None = None
+    ws: Workspace, result: DemandResult, previous: dict[str, object] | None = None
 ) -> dict[str, bytes]:
     """Every file of the demand view by name, its manifest included (`previous`: the
-    `previous_digests` of `ws` when they are already known)."""
+    `previous_record` of `ws` when it is already known)."""
     files = demand_files(ws, result)
     # the build's warnings travel with the view: a reconcile that reuses it reports them too.
     # Those against the previous cycle depend on its files: they are recorded beside the
     # inputs (not among them: `inputs` is this cycle's, as a tag's record lists them)
     notes = [f.to_dict() for f in result.findings]
-    digests = previous_digests(ws) if previous is None else previous
-    extra = {"findings": notes, PREVIOUS_INPUTS: digests}
+    record = current_previous_record(ws) if previous is None else previous
+    extra = {"findings": notes, **record}
     files[MANIFEST] = manifest(ws, "demand", files, extra)
     return files
 
@@ -179,15 +234,23 @@ def run_demand(
     from concurrent.futures import ThreadPoolExecutor
 
     from .previous_inputs import previous_inputs
+    from .previous_source import previous_source
     from .signal import build_demand  # the statistical engine: only when the view is built
     from .signal.deals_since import deal_changes
     from .signal.hygiene import input_hygiene
 
-    def prior() -> tuple[PreviousInputs | None, DealChanges | None, dict[str, str]]:
-        before = previous_inputs(ws, run.previous_cycle)
-        rules = ws.charter.pipeline if ws.charter else None
-        deals = None if before is None else deal_changes(ws.tables.get("pipeline"), before, rules)
-        return before, deals, previous_digests(ws)
+    def prior() -> tuple[
+        tuple[PreviousInputs | None, DealChanges | None, dict[str, object], list[Finding]], str
+    ]:
+        # the previous cycle as committed (its tag's files) when it has a tag, else as found
+        with previous_source(ws, run.previous_cycle) as src:
+            before = None if src is None else previous_inputs(ws, src.cycle, src.root)
+            rules = ws.charter.pipeline if ws.charter else None
+            pipeline = ws.tables.get("pipeline")
+            deals = None if before is None else deal_changes(pipeline, before, rules)
+            record = previous_record(ws, src)
+            unbound = "" if previous is None else unbound_plan(ws, src)
+            return (before, deals, record, edited_finding(src)), unbound
 
     # the previous cycle's pipeline and targets are read, its deal rows compared with this
     # cycle's and its files hashed while the view is built: none of it needs the view, and
@@ -196,14 +259,18 @@ def run_demand(
     with ThreadPoolExecutor(max_workers=1) as pool:
         reading = pool.submit(prior)
         run.result = build_demand(ws, previous)
-        before, deals, digests = reading.result()
+        (before, deals, record, edited), unbound = reading.result()
+    run.previous_source = record[PREVIOUS_SOURCE]  # type: ignore[assignment]
+    if unbound:  # a plan on disk that is not the tag's: no comparison rather than a wrong one
+        run.comparison, run.comparison_note = "missing", unbound
+        run.result.changes = run.result.changes.clear()
     # input hygiene (late and inflated inputs): warnings, kept with the view's findings
-    found = input_hygiene(ws, run.result, before, deals)
+    found = input_hygiene(ws, run.result, before, deals) + edited
     run.result.findings = sorted([*run.result.findings, *found])
     report.extend(run.result.findings)
     if not report.ok or not write:
         return run
-    files = run.files = demand_outputs(ws, run.result, digests)
+    files = run.files = demand_outputs(ws, run.result, record)
     out = ws.cycle_dir / "outputs"
     write_all({out / name: data for name, data in files.items()}, root=ws.root)
     run.written = [out / name for name in files]
@@ -217,7 +284,8 @@ def demand_is_current(ws: Workspace) -> bool:
     if not is_current(ws, out, MANIFEST):
         return False
     doc = read_manifest(out / MANIFEST) or {}
-    return doc.get(PREVIOUS_INPUTS) == previous_digests(ws)
+    record = current_previous_record(ws)
+    return all(doc.get(key) == value for key, value in record.items())
 
 
 def recorded_findings(ws: Workspace) -> list[Finding]:

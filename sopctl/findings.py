@@ -201,6 +201,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SOP746": (Severity.WARNING, "deal past its close period for too long: expired, 0 units"),
     "SOP747": (Severity.WARNING, "demand history ends before the period before the horizon"),
     "SOP748": (Severity.WARNING, "history outlier in the periods the baseline method uses"),
+    "SOP749": (Severity.WARNING, "previous cycle edited after it was committed (tagged)"),
     "SOP801": (Severity.ERROR, "input row changed by an author without the owner role or right"),
     "SOP802": (Severity.ERROR, "row in the frozen window changed without the frozen-change right"),
     "SOP803": (Severity.ERROR, "committed output differs from a fresh reconcile"),

@@ -199,6 +199,8 @@ FIXES: dict[str, str] = {
     "SOP747": "Add the missing months to demand_history.csv (zeros where nothing shipped).",
     "SOP748": "Clean the one-off from the history, or override the periods where the baseline "
     "repeats it.",
+    "SOP749": "Put the previous cycle's files back as committed (`git checkout TAG -- FILE`); "
+    "a real correction belongs in this cycle's inputs, or in an approved new tag of that cycle.",
     "SOP720": "Run `sopctl verify TAG`: the tagged files differ from the commit record; learn "
     "from a tag that verifies.",
     "SOP721": "Run learn with the sopctl and HiGHS versions that made the tag, or commit the "

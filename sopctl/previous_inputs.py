@@ -2,8 +2,9 @@
 demand` (the edge around `signal.hygiene`, which is pure).
 
 The previous cycle is the one `sopctl demand` compares its plan with (`demand.previous_cycle`:
-the cycle before this one in `workspace.cycle_order`). Its inputs are read from the working
-tree, where they are committed (outputs are git-ignored; inputs are not), so a fresh clone
+the cycle before this one in `workspace.cycle_order`). Its inputs are read from `root`: a
+temporary copy of the files of its commit tag when it has one, else the working tree
+(`previous_source`); inputs are committed (outputs are git-ignored), so a fresh clone
 compares too. They are read and typed by the same contracts as any input, against the previous
 cycle's own calendar and charter; their findings are that cycle's business and are not
 reported here. Anything that cannot be read (no cycle.yaml, another bucket, a missing or broken
@@ -57,13 +58,16 @@ class PreviousInputs:
     targets: Table | None
 
 
-def previous_inputs(ws: Workspace, prev: str | None) -> PreviousInputs | None:
-    """The pipeline and targets of cycle `prev` as typed tables, names in this cycle's words;
+def previous_inputs(
+    ws: Workspace, prev: str | None, root: Path | None = None
+) -> PreviousInputs | None:
+    """The pipeline and targets of cycle `prev` as typed tables, names in this cycle's words,
+    read under `root` (the planning repository, or a copy of the tag's files laid out as it);
     None when there is no previous cycle or it cannot be read on this cycle's calendar."""
     if prev is None or ws.charter is None or ws.cycle is None:
         return None
-    root = ws.root
-    _, cy, _, ch = _frame(ws, prev)
+    root = ws.root if root is None else root
+    _, cy, _, ch = _frame(ws, prev, root)
     if cy is None:
         return None
     bucket = ws.charter.cadence.bucket
@@ -106,10 +110,19 @@ def _needed(raw: RawTable, table: str) -> RawTable:
     return replace(raw, frame=raw.frame.select(keep))
 
 
+def input_path(prev: str, file: str) -> str | None:
+    """A declared input of cycle `prev` as a path from the planning repository's root; None
+    for a path sopctl does not read (absolute, or leading up with '..')."""
+    rel = file.strip().removeprefix("./")
+    if not rel or ".." in Path(rel).parts or Path(rel).is_absolute():
+        return None
+    return f"cycles/{prev}/inputs/{Path(rel).as_posix()}"
+
+
 def _target(root: Path, inputs_dir: Path, file: str) -> Path | None:
     """Where a declared input of the previous cycle is, when it is a file sopctl reads."""
     rel = file.strip().removeprefix("./")
-    if ".." in Path(rel).parts or Path(rel).is_absolute():
+    if not rel or ".." in Path(rel).parts or Path(rel).is_absolute():
         return None
     target = inputs_dir / rel
     if link_problem(root, target, display(root, target)) is not None or not target.is_file():
@@ -127,15 +140,16 @@ def _read(root: Path, inputs_dir: Path, file: str, table: str, ch: Charter) -> R
     return raw
 
 
-def previous_files(ws: Workspace, prev: str | None) -> list[Path]:
-    """The files of cycle `prev` that `previous_inputs` reads: its cycle.yaml, its charter
-    when it is not this cycle's, and its pipeline and targets files as it declares them. The
-    demand view records their digests, so editing them makes the view stale (its warnings
-    depend on them)."""
+def previous_files(ws: Workspace, prev: str | None, root: Path | None = None) -> list[Path]:
+    """The files of cycle `prev` under `root` (as in `previous_inputs`) that `previous_inputs`
+    reads: its cycle.yaml, its charter when it is not this cycle's, and its pipeline and
+    targets files as it declares them. The demand view records their digests, so a change of
+    what was compared makes the view stale (its warnings depend on them)."""
     if prev is None or ws.charter is None or ws.cycle is None:
         return []
-    root, where = ws.root, ws.root / "cycles" / prev
-    path, cy, charter_path, ch = _frame(ws, prev)
+    root = ws.root if root is None else root
+    where = root / "cycles" / prev
+    path, cy, charter_path, ch = _frame(ws, prev, root)
     if not path.is_file():
         return []
     if cy is None:
@@ -148,10 +162,11 @@ def previous_files(ws: Workspace, prev: str | None) -> list[Path]:
     return out
 
 
-def _frame(ws: Workspace, prev: str) -> tuple[Path, Cycle | None, Path | None, Charter | None]:
-    """Cycle `prev`'s cycle.yaml path and model, and its charter: this cycle's when it names
-    the same, else its own file (path and model; both None when that file is missing)."""
-    root = ws.root
+def _frame(
+    ws: Workspace, prev: str, root: Path
+) -> tuple[Path, Cycle | None, Path | None, Charter | None]:
+    """Cycle `prev`'s cycle.yaml path and model under `root`, and its charter: this cycle's
+    when it names the same, else its own file (path and model; both None when it is missing)."""
     path = root / "cycles" / prev / "cycle.yaml"
     cy = load_model(root, path, Cycle)[0] if path.is_file() else None
     if cy is None or ws.cycle is None or cy.charter == ws.cycle.charter:

@@ -42,6 +42,11 @@ def missing_note(run: DemandRun) -> str:
 
     prev = run.previous_cycle or ""
     again = f"'{command('demand', prev)}'"
+    if run.comparison_note:  # a plan on disk that is not the one of the previous cycle's tag
+        return (
+            f"No comparison: {run.comparison_note}; check out that tag's inputs and run "
+            f"{again} to rebuild it, then this command again."
+        )
     if (run.ws.root / "cycles" / prev / "outputs" / "demand_plan.csv").is_file():
         return (
             f"No comparison: cycle {prev}'s outputs/demand_plan.csv cannot be read; {again} "
@@ -125,6 +130,8 @@ def show_text(run: DemandRun, per_file: int) -> None:
                 "this horizon.",
             }.get(run.comparison, "No comparison: this is the first cycle.")
         )
+    if run.previous_source:
+        console.print(f"Previous cycle {run.previous_cycle} read from the {run.previous_source}.")
     if run.report.findings:
         emit(run.report, "text", per_file)
     for path in run.written:
@@ -141,6 +148,8 @@ def show_json(run: DemandRun, per_file: int) -> None:
         doc["changes"] = run.result.changes.head(CHANGES_LISTED).to_dicts()
         doc["previous_cycle"] = run.previous_cycle
         doc["comparison"] = run.comparison  # first, missing, disjoint or compared
+        doc["comparison_note"] = run.comparison_note or None  # why missing, when a plan was
+        doc["previous_source"] = run.previous_source  # "tag sop/<c>/v<N>", "working tree", None
         doc["baseline_methods"] = dict(
             run.result.baseline_methods.group_by("method").len().sort("method").iter_rows()
         )
