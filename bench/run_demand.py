@@ -115,7 +115,7 @@ from sopctl.previous_source import previous_source
 from sopctl.signal.deals_since import deal_changes
 def prior():
     with previous_source(ws, prev_cycle) as src:
-        before = previous_inputs(ws, prev_cycle, src.root if src else None)
+        before = src and previous_inputs(ws, prev_cycle, src.root, src.same)
         pipeline, rules = ws.tables.get("pipeline"), ws.charter.pipeline
         deals = deal_changes(pipeline, before, rules) if before else None
         return before, deals, previous_record(ws, src)

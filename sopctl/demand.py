@@ -152,8 +152,8 @@ def previous_record(ws: Workspace, src: PreviousSource | None) -> dict[str, obje
 
     if src is None:
         return {PREVIOUS_INPUTS: {}, PREVIOUS_SOURCE: None, PREVIOUS_EDITED: []}
-    files = previous_files(ws, src.cycle, src.root)
-    digests = {p.relative_to(src.root).as_posix(): sha256(p) for p in files}
+    files = previous_files(ws, src.cycle, src.root, src.same)
+    digests = {rel: sha256(p) for rel, p in files.items()}
     return {PREVIOUS_INPUTS: digests, PREVIOUS_SOURCE: src.label, PREVIOUS_EDITED: [*src.edited]}
 
 
@@ -244,7 +244,7 @@ def run_demand(
     ]:
         # the previous cycle as committed (its tag's files) when it has a tag, else as found
         with previous_source(ws, run.previous_cycle) as src:
-            before = None if src is None else previous_inputs(ws, src.cycle, src.root)
+            before = None if src is None else previous_inputs(ws, src.cycle, src.root, src.same)
             rules = ws.charter.pipeline if ws.charter else None
             pipeline = ws.tables.get("pipeline")
             deals = None if before is None else deal_changes(pipeline, before, rules)

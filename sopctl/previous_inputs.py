@@ -59,15 +59,17 @@ class PreviousInputs:
 
 
 def previous_inputs(
-    ws: Workspace, prev: str | None, root: Path | None = None
+    ws: Workspace, prev: str | None, root: Path | None = None, same: frozenset[str] = frozenset()
 ) -> PreviousInputs | None:
     """The pipeline and targets of cycle `prev` as typed tables, names in this cycle's words,
-    read under `root` (the planning repository, or a copy of the tag's files laid out as it);
-    None when there is no previous cycle or it cannot be read on this cycle's calendar."""
+    read under `root` (the planning repository, or a copy of the tag's files laid out as it),
+    but the input files `same` (paths from the root) from the planning repository, which
+    holds them as the tag does; None when there is no previous cycle or it cannot be read on
+    this cycle's calendar."""
     if prev is None or ws.charter is None or ws.cycle is None:
         return None
     root = ws.root if root is None else root
-    _, cy, _, ch = _frame(ws, prev, root)
+    _, cy, _, ch = cycle_frame(ws, prev, root)
     if cy is None:
         return None
     bucket = ws.charter.cadence.bucket
@@ -84,7 +86,8 @@ def previous_inputs(
     for decl in ch.inputs:
         if decl.table not in TABLES or decl.table in tables:
             continue
-        read = _read(root, root / "cycles" / prev / "inputs", decl.file, decl.table, ch)
+        base = ws.root if input_path(prev, decl.file) in same else root
+        read = _read(base, base / "cycles" / prev / "inputs", decl.file, decl.table, ch)
         if read is None:
             continue
         table, _ = check_table(_needed(read, decl.table), _contract(decl.table), ctx)
@@ -140,29 +143,37 @@ def _read(root: Path, inputs_dir: Path, file: str, table: str, ch: Charter) -> R
     return raw
 
 
-def previous_files(ws: Workspace, prev: str | None, root: Path | None = None) -> list[Path]:
-    """The files of cycle `prev` under `root` (as in `previous_inputs`) that `previous_inputs`
-    reads: its cycle.yaml, its charter when it is not this cycle's, and its pipeline and
-    targets files as it declares them. The demand view records their digests, so a change of
-    what was compared makes the view stale (its warnings depend on them)."""
+def previous_files(
+    ws: Workspace, prev: str | None, root: Path | None = None, same: frozenset[str] = frozenset()
+) -> dict[str, Path]:
+    """The files of cycle `prev` that `previous_inputs` reads (with the same `root` and
+    `same`), by path from the planning repository's root: its cycle.yaml, its charter when it
+    is not this cycle's, and its pipeline and targets files as it declares them. The demand
+    view records their digests, so a change of what was compared makes the view stale (its
+    warnings depend on them)."""
     if prev is None or ws.charter is None or ws.cycle is None:
-        return []
+        return {}
     root = ws.root if root is None else root
-    where = root / "cycles" / prev
-    path, cy, charter_path, ch = _frame(ws, prev, root)
+    path, cy, charter_path, ch = cycle_frame(ws, prev, root)
     if not path.is_file():
-        return []
+        return {}
+    out = {path.relative_to(root).as_posix(): path}
     if cy is None:
-        return [path]
-    out = [path] + ([charter_path] if charter_path is not None else [])
+        return out
+    if charter_path is not None:
+        out[charter_path.relative_to(root).as_posix()] = charter_path
     for decl in ch.inputs if ch is not None else []:
-        target = _target(root, where / "inputs", decl.file) if decl.table in TABLES else None
-        if target is not None and target not in out:
-            out.append(target)
+        rel = input_path(prev, decl.file) if decl.table in TABLES else None
+        if rel is None or rel in out:
+            continue
+        base = ws.root if rel in same else root
+        target = _target(base, base / "cycles" / prev / "inputs", decl.file)
+        if target is not None:
+            out[rel] = target
     return out
 
 
-def _frame(
+def cycle_frame(
     ws: Workspace, prev: str, root: Path
 ) -> tuple[Path, Cycle | None, Path | None, Charter | None]:
     """Cycle `prev`'s cycle.yaml path and model under `root`, and its charter: this cycle's

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from . import vcs
 from .errors import GitError
-from .results import sha256
+from .previous_inputs import TABLES, cycle_frame, input_path, previous_files
 from .schemas.cycle import Cycle
 from .workspace import load_model
 
@@ -42,6 +42,8 @@ class PreviousSource:
     tag: str | None = None  # the commit tag read; None: the working tree
     record_inputs: dict[str, str] | None = None  # the tag record's input digests, by path
     edited: tuple[str, ...] = ()  # files read at the tag that the working tree holds otherwise
+    # input files the working tree holds as the tag does: read there, not copied
+    same: frozenset[str] = frozenset()
 
     @property
     def label(self) -> str:
@@ -52,6 +54,9 @@ class PreviousSource:
 def committed_tag(root: Path, cycle: str) -> LogEntry | None:
     """The cycle's latest tag that passes the cheap checks (None: none, or no git)."""
     from .governance.log import committed_state
+
+    if not vcs.has_tags(root, f"sop/{cycle}/"):  # no tag: GitPython is not even imported
+        return None
 
     entry = committed_state(root, cycle).entry
     return entry if entry is not None and entry.commit else None
@@ -70,18 +75,24 @@ def previous_source(ws: Workspace, prev: str | None) -> Iterator[PreviousSource 
     with tempfile.TemporaryDirectory(prefix="sopctl-prev-") as tmp:
         dest = Path(tmp)
         try:
-            _copy_tagged(ws, prev, entry.commit, dest)
+            changed, same = _copy_tagged(ws, prev, entry.commit, dest)
             inputs = _record_inputs(ws.root, entry.tag, prev)
         except GitError:  # a repository git cannot read: as without a tag
             yield PreviousSource(prev, ws.root)
             return
-        yield PreviousSource(prev, dest, entry.tag, inputs, _edited(ws, prev, dest))
+        read = previous_files(ws, prev, dest, same)
+        edited = tuple(rel for rel in read if rel in changed)
+        yield PreviousSource(prev, dest, entry.tag, inputs, edited, same)
 
 
-def _copy_tagged(ws: Workspace, prev: str, commit: str, dest: Path) -> None:
-    """The files `previous_inputs` reads, as of `commit`, written under `dest`: cycle.yaml
-    first (it names the charter), the charter if it is another, then the declared files."""
-    from .previous_inputs import TABLES, _frame, input_path
+def _copy_tagged(
+    ws: Workspace, prev: str, commit: str, dest: Path
+) -> tuple[set[str], frozenset[str]]:
+    """The files `previous_inputs` reads, as of `commit`, under `dest`: cycle.yaml first (it
+    names the charter), the charter if it is another, then the declared pipeline and targets
+    files that the working tree holds otherwise (one `git diff`; an unchanged one, often most
+    of the bytes, is read where it is). Returns the paths the working tree holds otherwise
+    and the input files it holds as the tag does."""
     from .snapshot import repo_prefix
 
     pre = repo_prefix(ws.root)
@@ -94,21 +105,24 @@ def _copy_tagged(ws: Workspace, prev: str, commit: str, dest: Path) -> None:
                 target.write_bytes(data)
 
     cy_path = f"cycles/{prev}/cycle.yaml"
-    fetch([cy_path])
-    if not (dest / cy_path).is_file():
-        return
-    cy = load_model(dest, dest / cy_path, Cycle)[0]
-    if cy is None:
-        return
-    if ws.cycle is not None and cy.charter != ws.cycle.charter:
-        fetch([f"charters/{cy.charter}.yaml"])
-    ch = _frame(ws, prev, dest)[3]
-    wanted = [
-        rel
-        for d in (ch.inputs if ch is not None else [])
-        if d.table in TABLES and (rel := input_path(prev, d.file)) is not None
-    ]
-    fetch(sorted(set(wanted)))
+    meta = [cy_path]
+    fetch(meta)
+    cy = load_model(dest, dest / cy_path, Cycle)[0] if (dest / cy_path).is_file() else None
+    if cy is not None and ws.cycle is not None and cy.charter != ws.cycle.charter:
+        meta.append(f"charters/{cy.charter}.yaml")
+        fetch(meta[1:])
+    ch = cycle_frame(ws, prev, dest)[3] if cy is not None else None
+    wanted = sorted(
+        {
+            rel
+            for d in (ch.inputs if ch is not None else [])
+            if d.table in TABLES and (rel := input_path(prev, d.file)) is not None
+        }
+    )
+    found = vcs.changed_since(ws.root, commit, [pre + p for p in meta + wanted])
+    changed = {p[len(pre) :] for p in found if p.startswith(pre)}
+    fetch([p for p in wanted if p in changed])
+    return changed, frozenset(p for p in wanted if p not in changed)
 
 
 def _record_inputs(root: Path, tag: str, prev: str) -> dict[str, str] | None:
@@ -121,27 +135,3 @@ def _record_inputs(root: Path, tag: str, prev: str) -> dict[str, str] | None:
         return None
     outputs = f"cycles/{prev}/outputs/"
     return {p: d for p, d in record.files.items() if not p.startswith(outputs)}
-
-
-def _edited(ws: Workspace, prev: str, dest: Path) -> tuple[str, ...]:
-    """The files read at the tag whose working-tree copy is missing or differs."""
-    from .previous_inputs import previous_files
-
-    out = []
-    for path in previous_files(ws, prev, dest):
-        rel = path.relative_to(dest).as_posix()
-        here = ws.root / rel
-        if not here.is_file() or not _same(here, path):
-            out.append(rel)
-    return tuple(out)
-
-
-def _same(here: Path, tagged: Path) -> bool:
-    """Whether the working-tree file holds the tag's content (bytes, or digests: a CRLF
-    checkout of a file committed with LF is the same file)."""
-    try:
-        if here.read_bytes() == tagged.read_bytes():
-            return True
-    except OSError:
-        return False
-    return sha256(here) == sha256(tagged)

@@ -9,7 +9,7 @@ committed as `git commit` would, all or nothing; lock files), tags (commit recor
 
 from __future__ import annotations
 
-from .blobs import read_blobs, tree_files
+from .blobs import changed_since, read_blobs, tree_files
 from .commit import LOCK_WAIT, WRITERS_LOCK, commit_file, file_lock, held_interrupts
 from .history import (
     CommitChange,
@@ -45,7 +45,7 @@ from .repo import (
     untracked,
     user_email,
 )
-from .tags import TagInfo, create_tag, list_tags, read_tag, tag_names, verify_tag
+from .tags import TagInfo, create_tag, has_tags, list_tags, read_tag, tag_names, verify_tag
 
 __all__ = [
     "LOCK_WAIT",
@@ -54,6 +54,7 @@ __all__ = [
     "MergeChange",
     "TagInfo",
     "branch",
+    "changed_since",
     "commit_file",
     "commits_in_range",
     "count_commits",
@@ -63,6 +64,7 @@ __all__ = [
     "file_commits",
     "file_lock",
     "git_dir",
+    "has_tags",
     "head",
     "held_interrupts",
     "ignored",

@@ -62,3 +62,15 @@ def read_blobs(root: Path, rev: str, paths: list[str]) -> dict[str, bytes | None
         else:  # "<name> missing" / "ambiguous"
             result[path] = None
     return result
+
+
+def changed_since(root: Path, rev: str, paths: list[str]) -> set[str]:
+    """Which of `paths` (relative to the repository top) the working tree holds otherwise
+    than `rev` (edited, deleted, or no longer tracked), by one `git diff`: git's stat cache
+    spares re-reading the unchanged files, and its line-end conversion applies as on commit."""
+    if not paths:
+        return set()
+    args = ["diff", "--no-ext-diff", "--no-textconv", "--no-renames", "--name-only", "-z"]
+    specs = [f":(literal){p}" for p in paths]
+    _, out, _ = _call(root, [*args, rev, "--", *specs], "git diff")
+    return {p for p in out.split("\0") if p}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +18,22 @@ SIGNATURE_STARTS = (
     "-----BEGIN SSH SIGNATURE-----",
     "-----BEGIN SIGNED MESSAGE-----",
 )
+
+
+def has_tags(root: Path, prefix: str) -> bool:
+    """Whether any tag lies under refs/tags/<prefix>, by one plain `git for-each-ref` (no
+    GitPython: a caller on a hot path skips its import when there is none). False when `root`
+    is in no repository or git cannot be run."""
+    try:
+        proc = subprocess.run(
+            ["git", "for-each-ref", "--count=1", "--format=%(refname)", f"refs/tags/{prefix}"],
+            cwd=root,
+            capture_output=True,
+            check=False,
+        )
+    except OSError:
+        return False
+    return proc.returncode == 0 and bool(proc.stdout.strip())
 
 
 def tag_names(root: Path, pattern: str, points_at: str | None = None) -> list[str]:
