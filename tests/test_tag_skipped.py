@@ -88,7 +88,9 @@ def test_demand_names_the_sound_commit_and_the_skipped_tag(tagged: Path) -> None
     bad = f"sop/{CYCLE}/v2"
     _hand_made(tagged, bad)
     (tagged / "cycles" / CYCLE / "outputs" / "demand_plan.csv").unlink(missing_ok=True)
-    fake = SimpleNamespace(previous_cycle=CYCLE, ws=SimpleNamespace(root=tagged))
+    fake = SimpleNamespace(
+        previous_cycle=CYCLE, comparison_note="", ws=SimpleNamespace(root=tagged)
+    )
     text = missing_note(fake)  # type: ignore[arg-type]
     assert f"(committed as {V1}; {bad} skipped: not a commit record" in text
 
