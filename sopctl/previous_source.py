@@ -78,10 +78,15 @@ def previous_source(ws: Workspace, prev: str | None) -> Iterator[PreviousSource 
             changed, same = _copy_tagged(ws, prev, entry.commit, dest)
             inputs = _record_inputs(ws.root, entry.tag, prev)
         except GitError:  # a repository git cannot read: as without a tag
+            unread = True
+        else:
+            unread = False
+        if unread:
             yield PreviousSource(prev, ws.root)
             return
         read = previous_files(ws, prev, dest, same)
-        edited = tuple(rel for rel in read if rel in changed)
+        # read in the order it is read, then what the tag lacks and the working tree holds
+        edited = (*(rel for rel in read if rel in changed), *sorted(changed - set(read)))
         yield PreviousSource(prev, dest, entry.tag, inputs, edited, same)
 
 
@@ -90,15 +95,17 @@ def _copy_tagged(
 ) -> tuple[set[str], frozenset[str]]:
     """The files `previous_inputs` reads, as of `commit`, under `dest`: cycle.yaml first (it
     names the charter), the charter if it is another, then the declared pipeline and targets
-    files that the working tree holds otherwise (one `git diff`; an unchanged one, often most
-    of the bytes, is read where it is). Returns the paths the working tree holds otherwise
-    and the input files it holds as the tag does."""
+    files that the working tree does not hold as the tag does (`vcs.same_as`, by content; an
+    unchanged one, often most of the bytes, is read where it is). A link is read as the file
+    it names in the tag's tree. Returns the paths whose content differs between the tag and
+    the working tree (one side missing included) and the input files that are the same."""
     from .snapshot import repo_prefix
 
     pre = repo_prefix(ws.root)
 
     def fetch(paths: list[str]) -> None:
-        for path, data in vcs.read_blobs(ws.root, commit, [pre + p for p in paths]).items():
+        found = vcs.read_blobs(ws.root, commit, [pre + p for p in paths], follow_symlinks=True)
+        for path, data in found.items():
             if data is not None:
                 target = dest / path[len(pre) :]
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -119,10 +126,21 @@ def _copy_tagged(
             if d.table in TABLES and (rel := input_path(prev, d.file)) is not None
         }
     )
-    found = vcs.changed_since(ws.root, commit, [pre + p for p in meta + wanted])
-    changed = {p[len(pre) :] for p in found if p.startswith(pre)}
-    fetch([p for p in wanted if p in changed])
-    return changed, frozenset(p for p in wanted if p not in changed)
+    found = vcs.same_as(ws.root, commit, [pre + p for p in meta + wanted])
+    same = {p for p in meta + wanted if pre + p in found}
+    fetch([p for p in wanted if p not in same])
+    changed = {
+        p for p in meta + wanted if p not in same and _bytes(dest / p) != _bytes(ws.root / p)
+    }
+    return changed, frozenset(p for p in wanted if p in same)
+
+
+def _bytes(path: Path) -> bytes | None:
+    """A file's bytes (through a link), None where there is none to read."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def _record_inputs(root: Path, tag: str, prev: str) -> dict[str, str] | None:

@@ -6,9 +6,11 @@ was edited). Two cycles of the minimal example as in test_signal_hygiene."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from sopctl.demand import demand_is_current
 from sopctl.validate import load_workspace
@@ -159,3 +161,62 @@ def test_the_previous_plan_on_disk_must_be_the_tags(tmp_path: Path) -> None:
     assert doc["comparison_note"] == (
         "cycle 2026-12's outputs/demand_plan.csv was changed after it was built"
     )
+
+
+def _assume_unchanged(repo: Path) -> None:
+    git(repo, "update-index", "--assume-unchanged", OLD)
+    (repo / OLD).write_text(NOW)  # git status stays clean
+
+
+def _untracked_after_removal(repo: Path) -> None:
+    """The tag has no pipeline.csv (removed before it was tagged again); one lies untracked."""
+    git(repo, "rm", "-q", OLD)
+    git(repo, "commit", "-q", "-m", "no pipeline last month")
+    record_tag(repo, "2026-12", "sop/2026-12/v2")
+    (repo / OLD).write_text(NOW)
+
+
+def _link_target_edited(repo: Path) -> None:
+    """pipeline.csv committed as a link to a shared file; the shared file edited since."""
+    shared = repo / "shared" / "pipeline-2026-12.csv"
+    shared.parent.mkdir()
+    shared.write_text((repo / OLD).read_text())
+    (repo / OLD).unlink()
+    (repo / OLD).symlink_to("../../../shared/pipeline-2026-12.csv")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "pipeline kept in shared/")
+    record_tag(repo, "2026-12", "sop/2026-12/v2")
+    shared.write_text(NOW)
+
+
+def _link_replaced_by_its_file(repo: Path) -> None:
+    """The tag holds a link; the working tree the same content as a plain file: no edit."""
+    _link_target_edited(repo)
+    (repo / "shared" / "pipeline-2026-12.csv").write_text(PREVIOUS)
+    (repo / OLD).unlink()
+    (repo / OLD).write_text(PREVIOUS)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        # git's index says clean, the content is this month's: compared with the tag, and edited
+        (_assume_unchanged, ["SOP740", "SOP742", "SOP749"]),
+        # the tag holds no pipeline: nothing to compare deals with; the untracked file is an edit
+        (_untracked_after_removal, ["SOP749"]),
+        # the link is the tag's, the file it names was edited: the tag's content is compared
+        (_link_target_edited, ["SOP740", "SOP742", "SOP749"]),
+        # a link read as the file it names, not as the link's text: the same content, no edit
+        (_link_replaced_by_its_file, ["SOP740", "SOP742"]),
+    ],
+    ids=["assume-unchanged", "untracked-after-removal", "link-target-edited", "link-to-file"],
+)
+def test_what_is_the_same_as_the_tag_is_judged_by_content(
+    tmp_path: Path, change: Callable[[Path], None], expected: list[str]
+) -> None:
+    """A file counts as the tag's only when its content is: not by git's index (an
+    assume-unchanged flag, an untracked file where the tag has none), and a link is read as
+    the file it names in the tag's tree."""
+    repo = tagged(tmp_path)
+    change(repo)
+    assert codes(repo) == expected

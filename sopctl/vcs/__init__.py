@@ -9,7 +9,7 @@ committed as `git commit` would, all or nothing; lock files), tags (commit recor
 
 from __future__ import annotations
 
-from .blobs import changed_since, read_blobs, tree_files
+from .blobs import read_blobs, same_as, tree_files
 from .commit import LOCK_WAIT, WRITERS_LOCK, commit_file, file_lock, held_interrupts
 from .history import (
     CommitChange,
@@ -54,7 +54,6 @@ __all__ = [
     "MergeChange",
     "TagInfo",
     "branch",
-    "changed_since",
     "commit_file",
     "commits_in_range",
     "count_commits",
@@ -83,6 +82,7 @@ __all__ = [
     "repo_top",
     "require_git",
     "resolve_commit",
+    "same_as",
     "shallow_commits",
     "show_file",
     "tag_names",
