@@ -5,6 +5,7 @@ stays loaded in HiGHS (`reconcile.update.WarmSession`). Each scenario: overlays 
 (overlays.py), the demand view rebuilt when promotions changed, demand overlays (demand.py),
 gather and build; then, when its model has the base's structure, its numbers are pushed into
 the loaded model and dual simplex restarts from the base's basis; otherwise it is solved cold.
+A plan's results and files are made in a worker thread while the next plan is solved.
 Results go to `outputs/scenarios/<id>/` with the base's file set and a manifest that also
 records the scenario file's digest. A scenario without a plan writes nothing.
 """
@@ -12,7 +13,9 @@ records the scenario file's digest. A scenario without a plan writes nothing.
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -151,26 +154,68 @@ def run_scenarios(
     session = WarmSession(lp, opts) if warm and not integer else None
     sol = session.base if session is not None else solve(lp, opts)
     clock = {"gather": t1 - t0, "build": t2 - t1, "solve": time.perf_counter() - t2}
-    base = run.base
-    base.result = solved_result(data, lp, sol, ws.charter.escalation, clock)
-    if base.result.ok:
-        base.files, base.summary = plan_files(ws, base.result)
-        if not dry_run:
-            write_plan(base)
     scenarios, _ = load_scenarios(ws, None)  # their findings are in the report already
     ids = ids_of(ws)
     ref = _Rebuilt(ws)
-    for sid in todo:
-        say(f"solving scenario {sid}")
-        one = _scenario(ws, scenarios[sid], ids, demand, ref, session, opts, integer)
-        if one.ok and not dry_run:
+    # One plan's results and files are made in a worker thread while the next plan is
+    # changed and solved here: HiGHS's run and Polars release the GIL, so the two overlap
+    # on a second core (docs/benchmarks.md). Each plan's numbers are its own (the threads
+    # share only read-only inputs); files are written here, in order, as soon as they are made.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sopctl-results") as pool:
+        out = _Writer(run, scenarios, dry_run)
+        out.add(pool.submit(_base_files, run.base, data, lp, sol, clock))
+        for sid in todo:
+            say(f"solving scenario {sid}")
+            sc = scenarios[sid]
+            out.add(_scenario(ws, sc, ids, demand, ref, session, opts, integer, pool))
+            out.flush(wait=False)
+        out.flush(wait=True)
+    return run
+
+
+class _Writer:
+    """Writes the base and the scenarios in the order they were solved, each when its files
+    are made; a run stopped by an error or Ctrl-C has written the plans made before it."""
+
+    def __init__(self, run: ScenarioRun, scenarios: dict[str, Scenario], dry_run: bool) -> None:
+        self.run, self.scenarios, self.dry_run = run, scenarios, dry_run
+        self.pending: deque[Future[Any]] = deque()
+
+    def add(self, job: Future[ScenarioResult] | Future[None]) -> None:
+        """A plan being made: the base's job returns None, a scenario's its result."""
+        self.pending.append(job)
+
+    def flush(self, *, wait: bool) -> None:
+        while self.pending and (wait or self.pending[0].done()):
+            one = self.pending.popleft().result()
+            if one is None:
+                self._base()
+            else:
+                self._scenario(one)
+
+    def _base(self) -> None:
+        base = self.run.base
+        if base.result is not None and base.result.ok and not self.dry_run:
+            write_plan(base)
+
+    def _scenario(self, one: ScenarioResult) -> None:
+        if one.ok and not self.dry_run:
+            ws = self.run.base.ws
             files = dict(one.files)
-            files[MANIFEST] = manifest(ws, "reconcile", files, scenario_extra(scenarios[sid]))
-            out = outputs_dir(ws, sid)
+            extra = scenario_extra(self.scenarios[one.id])
+            files[MANIFEST] = manifest(ws, "reconcile", files, extra)
+            out = outputs_dir(ws, one.id)
             write_all({out / name: data for name, data in files.items()}, root=ws.root)
             one.written = [out / name for name in files]
-        run.scenarios.append(one)
-    return run
+        self.run.scenarios.append(one)
+
+
+def _base_files(base: ReconcileRun, data: Any, lp: Any, sol: Any, clock: dict[str, float]) -> None:
+    """The base plan's results and files (in the worker thread)."""
+    assert base.ws.charter is not None
+    base.result = solved_result(data, lp, sol, base.ws.charter.escalation, clock)
+    if base.result.ok:
+        base.files, base.summary = plan_files(base.ws, base.result)
 
 
 class _Rebuilt:
@@ -195,8 +240,9 @@ def _scenario(
     session: WarmSession | None,
     opts: SolveOptions,
     integer: bool,
-) -> ScenarioResult:
-    assert ws.charter is not None
+    pool: ThreadPoolExecutor,
+) -> Future[ScenarioResult]:
+    """Apply the scenario's overlays and solve it; its results are made in `pool`."""
     t0 = time.perf_counter()
     one = ScenarioResult(sc.id, sc.file.description, sc.file.owner, sc.shown)
     ws_s, promotions, fs = apply_tables(ws, sc, ids)
@@ -208,7 +254,7 @@ def _scenario(
     demand, fs = apply_demand(demand, sc, ids)
     one.report.extend(fs)
     if not one.report.ok:
-        return one
+        return _done(one)
     data = gather(ws_s, demand)
     t1 = time.perf_counter()
     lp = build_model(data, integer=integer, lost_revenue=opts.lost_revenue)
@@ -219,7 +265,23 @@ def _scenario(
     else:
         sol, one.solved = got
     clock = {"gather": t1 - t0, "build": t2 - t1, "solve": time.perf_counter() - t2}
-    one.result = solved_result(data, lp, sol, ws.charter.escalation, clock)
+    one.seconds = time.perf_counter() - t0
+    return pool.submit(_scenario_files, one, ws_s, sc, data, lp, sol, clock)
+
+
+def _scenario_files(
+    one: ScenarioResult,
+    ws_s: Workspace,
+    sc: Scenario,
+    data: Any,
+    lp: Any,
+    sol: Any,
+    clock: dict[str, float],
+) -> ScenarioResult:
+    """The scenario's results and files from its solved LP (in the worker thread)."""
+    assert ws_s.charter is not None
+    t0 = time.perf_counter()
+    one.result = solved_result(data, lp, sol, ws_s.charter.escalation, clock)
     if one.result.ok:
         files, summary = plan_files(ws_s, one.result)
         summary["scenario"] = {
@@ -231,5 +293,11 @@ def _scenario(
         }
         files["summary.json"] = json_bytes(summary)
         one.files, one.summary = files, summary
-    one.seconds = time.perf_counter() - t0
+    one.seconds += time.perf_counter() - t0
     return one
+
+
+def _done(one: ScenarioResult) -> Future[ScenarioResult]:
+    done: Future[ScenarioResult] = Future()
+    done.set_result(one)
+    return done
