@@ -122,7 +122,7 @@ EMPTY_PATHS = [
     (["init", " "], "Invalid value for 'PATH': is empty"),
     (["import", "xlsx", ""], "Invalid value for 'WORKBOOK': is empty: name the .xlsx workbook"),
     (["import", "xlsx", " ", "2026-12"], "Invalid value for 'WORKBOOK': is empty"),
-    (["schema", "--out", ""], "Invalid value for '--out': is empty"),
+    (["schema", "--out", ""], "Invalid value for '--out' / '-o': is empty"),
 ]
 
 
@@ -286,3 +286,49 @@ def test_compare_lists_the_scenarios_before_any_was_solved(tmp_path: Path) -> No
     assert f"compare takes scenarios of cycle {CYCLE.split('/')[-1]} (base, up)" in r.err, r.err
     r = run(["compare", "HEAD"], cwd=root)  # a revision stays a revision
     assert "neither" not in r.err, r.err
+
+
+def _id_params() -> list[tuple[list[str], Any]]:
+    """(command words, parameter) of every id parameter checked by `named_id` (a cycle, a
+    scenario, a revision), found by walking the app."""
+    found: list[tuple[list[str], Any]] = []
+
+    def walk(cmd: Any, words: list[str]) -> None:
+        for p in cmd.params:
+            if getattr(p.callback, "__qualname__", "").startswith("named_id."):
+                found.append((words, p))
+        for name, sub in getattr(cmd, "commands", {}).items():
+            walk(sub, [*words, name])
+
+    walk(typer.main.get_command(app), [])
+    return found
+
+
+ID_PARAMS = _id_params()
+
+
+def test_every_id_parameter_says_what_to_write() -> None:
+    """Every cycle, scenario and revision parameter is checked by `named_id` (the cases
+    below are found by walking the app, so a new one gets them)."""
+    assert len(ID_PARAMS) >= 15, [_label(w, p) for w, p in ID_PARAMS]
+
+
+@pytest.mark.parametrize(("words", "param"), ID_PARAMS, ids=[_label(w, p) for w, p in ID_PARAMS])
+def test_an_empty_id_says_what_to_write_and_what_leaving_it_out_does(
+    repo: Path, words: list[str], param: Any
+) -> None:
+    """An empty cycle id, scenario or revision said only "is empty: name one, or leave it out
+    for the default", where README promises an example and what leaving it out does."""
+    r = run(_with_empty(words, param, ""), cwd=repo)
+    assert r.code == 2, r.out + r.err
+    name = param.opts[0] if param.param_type_name == "option" else param.metavar
+    assert f"Invalid value for '{name}'" in r.err, r.err
+    assert re.search(r": is empty: name \S.*, e\.g\. \S.*, or leave it out \S", r.err), r.err
+    assert "the default" not in r.err and "Traceback" not in r.err and r.out == ""
+
+
+def test_schema_takes_o_for_out(tmp_path: Path) -> None:
+    """README: `-o` for `--out` and `--output`; `schema -o` was "No such option"."""
+    r = run(["schema", "-o", str(tmp_path / "schemas")], cwd=tmp_path)
+    assert r.code == 0, r.out + r.err
+    assert (tmp_path / "schemas" / "charter.schema.json").is_file()

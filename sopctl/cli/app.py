@@ -24,7 +24,7 @@ from ..errors import (
 )
 from . import options
 from .examples import EXPLAIN_EXAMPLES
-from .options import COUNT_MAX, CycleArg, CycleOpt, MaxPerFileOpt, name_empty_extras, not_empty
+from .options import COUNT_MAX, CycleArg, CycleOpt, MaxPerFileOpt, name_empty_extras, named_id
 
 app = typer.Typer(
     name="sopctl",
@@ -143,7 +143,11 @@ def reconcile(
         typer.Option(
             "--scenario",
             metavar="NAME",
-            callback=not_empty,
+            callback=named_id(
+                "a scenario",
+                "sopctl reconcile --scenario upside",
+                "leave it out for the base plan only",
+            ),
             help="Also solve this scenario (repeatable) into outputs/scenarios/<name>/.",
         ),
     ] = None,
@@ -205,7 +209,11 @@ def explain(
         typer.Option(
             "--scenario",
             metavar="NAME",
-            callback=not_empty,
+            callback=named_id(
+                "a scenario",
+                "sopctl explain PMP-DOS --scenario upside",
+                "leave it out for the base",
+            ),
             help="Explain a scenario's plan (default: the base).",
         ),
     ] = None,

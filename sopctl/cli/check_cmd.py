@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .app import app, state
-from .options import CheckOutputOpt, as_path, not_empty
+from .options import CheckOutputOpt, as_path, named_id
 
 if TYPE_CHECKING:
     from ..check.engine import CheckResult
@@ -38,7 +38,11 @@ def check(
         typer.Option(
             "--base",
             metavar="REV",
-            callback=not_empty,
+            callback=named_id(
+                "the revision to compare with",
+                "sopctl check --base main",
+                "leave it out for the merge base with main (see --help)",
+            ),
             help="Compare HEAD with this revision (its merge base with HEAD). Default: the "
             "merge base with main/master, else with origin/HEAD, origin/main or origin/master; "
             "HEAD~1 when none serves (said in the output).",

@@ -15,7 +15,7 @@ import typer
 
 from .app import app, state
 from .fit import print_table
-from .options import COUNT_MAX, CycleOpt, not_empty
+from .options import COUNT_MAX, CycleOpt, named_id
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -39,7 +39,11 @@ def diff(
         str | None,
         typer.Argument(
             metavar="REV_A",
-            callback=not_empty,
+            callback=named_id(
+                "the base revision (a commit, tag or branch)",
+                "sopctl diff sop/2026-12/v1",
+                "leave it out for the cycle's last approved tag",
+            ),
             help="Base revision: commit, tag or branch "
             "(default: the cycle's last approved tag sop/<cycle>/v<N>).",
         ),
@@ -48,7 +52,11 @@ def diff(
         str | None,
         typer.Argument(
             metavar="REV_B",
-            callback=not_empty,
+            callback=named_id(
+                "the revision to compare with the base",
+                "sopctl diff sop/2026-12/v1 HEAD",
+                "leave it out for the working tree",
+            ),
             help="Revision to compare with the base (default: the working tree).",
         ),
     ] = None,
@@ -58,7 +66,11 @@ def diff(
         typer.Option(
             "--from-cycle",
             metavar="CYCLE",
-            callback=not_empty,
+            callback=named_id(
+                "the cycle of side A",
+                "sopctl diff --from-cycle 2026-11",
+                "leave it out to compare within the cycle",
+            ),
             help="Side A is this cycle (default REV_A: its last approved tag), e.g. last "
             "month's committed plan against this month's.",
         ),

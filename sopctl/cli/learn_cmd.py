@@ -14,7 +14,7 @@ import typer
 
 from .app import app, state
 from .fit import print_table, wrap_lines
-from .options import COUNT_MAX, ActualsOpt, as_path, not_empty
+from .options import COUNT_MAX, ActualsOpt, as_path, named_id
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -36,7 +36,11 @@ def learn(
         str | None,
         typer.Argument(
             metavar="TAG|CYCLE",
-            callback=not_empty,
+            callback=named_id(
+                "a tag or a cycle",
+                "sopctl learn sop/2026-11/v1",
+                "leave it out for the cycle of the current folder, else the latest committed",
+            ),
             help="A tag sop/<cycle>/v<N>, or a cycle (its highest tag). Default: the cycle of "
             "the current folder, else the latest committed cycle.",
         ),

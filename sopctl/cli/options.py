@@ -14,13 +14,22 @@ import typer
 COUNT_MAX = 1_000_000
 
 
-def not_empty(value: Any) -> Any:
-    """Typer callback of an id option or argument: '' (an unset shell variable, `sopctl
-    validate "$CYCLE"`) is a usage error, where it used to mean the default."""
-    values = value if isinstance(value, list) else [value]
-    if any(isinstance(v, str) and not v.strip() for v in values):
-        raise typer.BadParameter("is empty: name one, or leave it out for the default")
-    return value
+def named_id(what: str, example: str, or_else: str) -> Callable[[Any], Any]:
+    """Typer callback of an id argument or option (a cycle, a scenario, a revision): ''
+    or blanks (an unset shell variable, `sopctl validate "$CYCLE"`) is a usage error, where it
+    used to mean the default. The message says what to write, with an example, and what
+    leaving it out does (`or_else`), as `named_path`'s does for paths."""
+
+    def check(value: Any) -> Any:
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(v, str) and not v.strip() for v in values):
+            raise typer.BadParameter(f"is empty: name {what}, e.g. {example}, or {or_else}")
+        return value
+
+    return check
+
+
+CYCLE_DEFAULT = "leave it out for the cycle of the current folder, else the latest"
 
 
 def named_path(what: str, example: str, or_else: str = "") -> Callable[[str | None], str | None]:
@@ -80,6 +89,7 @@ SchemaOutOpt = Annotated[
     str | None,
     typer.Option(
         "--out",
+        "-o",
         metavar="DIR",
         callback=named_path(
             "the folder to write the schemas to",
@@ -192,7 +202,7 @@ CycleArg = Annotated[
     typer.Argument(
         metavar="CYCLE",
         help="Cycle id (folder under cycles/). Default: current folder or latest.",
-        callback=not_empty,
+        callback=named_id("a cycle (a folder under cycles/)", "2026-12", CYCLE_DEFAULT),
     ),
 ]
 CycleOpt = Annotated[
@@ -200,7 +210,7 @@ CycleOpt = Annotated[
     typer.Option(
         "--cycle",
         metavar="CYCLE",
-        callback=not_empty,
+        callback=named_id("a cycle (a folder under cycles/)", "--cycle 2026-12", CYCLE_DEFAULT),
         help="Cycle id (default: current folder or latest).",
     ),
 ]

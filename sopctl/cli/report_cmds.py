@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .app import app, state
-from .options import ReportOutOpt, WorkbookArg, WorkbookOutOpt, as_path, not_empty
+from .options import ReportOutOpt, WorkbookArg, WorkbookOutOpt, as_path, named_id
 
 if TYPE_CHECKING:
     from ..findings import Report
@@ -102,7 +102,11 @@ def report(
         typer.Option(
             "--scenario",
             metavar="NAME",
-            callback=not_empty,
+            callback=named_id(
+                "a scenario",
+                "sopctl report --scenario upside",
+                "leave it out to compare every declared scenario",
+            ),
             help="Compare only these scenarios (repeat the option).",
         ),
     ] = None,

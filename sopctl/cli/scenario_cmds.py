@@ -16,7 +16,7 @@ import typer
 
 from .app import app, state
 from .examples import COMPARE_EXAMPLES
-from .options import COUNT_MAX, not_empty
+from .options import COUNT_MAX, named_id
 
 __all__ = ["app", "state"]
 
@@ -36,7 +36,11 @@ def compare(
         list[str] | None,
         typer.Argument(
             metavar="[CYCLE] [NAME|REV]...",
-            callback=not_empty,
+            callback=named_id(
+                "a cycle, then scenarios or revisions",
+                "sopctl compare 2026-12 upside",
+                "leave it out to compare every scenario of the current cycle",
+            ),
             help="A cycle id (default: current folder or latest), then scenario names "
             "(default: every declared scenario) or git revisions (the first is the base; one "
             "revision is compared with the working tree).",
