@@ -6,6 +6,8 @@ written the plans made before it and none after."""
 from __future__ import annotations
 
 import shutil
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
@@ -120,3 +122,55 @@ def test_a_scenario_without_a_plan_keeps_its_place_and_the_ones_after_it_are_wri
     written = outputs(root)
     assert "scenarios/late_supplier/supply_plan.csv" in written
     assert not [name for name in written if name.startswith("scenarios/lost_shift/")]
+
+
+def test_ctrl_c_while_solving_cancels_the_results_not_begun(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C during a scenario's solve: the results of plans still waiting for the worker are
+    not made (the run ends at once instead of finishing them), and nothing more is written."""
+    root = demo(tmp_path / "demo")
+    release = threading.Event()
+    made_base, made = scenario_run._base_files, []
+    cancel = scenario_run._Writer.cancel
+
+    def base_waits(*args: Any) -> None:  # the worker is busy with the base until the cancel
+        release.wait()
+        made_base(*args)
+
+    def cancel_then_release(self: Any) -> None:
+        cancel(self)
+        release.set()
+
+    def say(msg: str) -> None:
+        if msg == "solving scenario lost_shift":
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(scenario_run, "_base_files", base_waits)
+    monkeypatch.setattr(scenario_run._Writer, "cancel", cancel_then_release)
+    monkeypatch.setattr(scenario_run, "_scenario_files", lambda *a: made.append(a[0].id))
+    with pytest.raises(KeyboardInterrupt):
+        run_scenarios(root, None, [], every=True, progress=say)
+    assert made == []  # upside's results were queued behind the base: cancelled
+    assert not (root / "cycles/2026-12/outputs/supply_plan.csv").exists()
+
+
+def test_solves_wait_for_the_worker_rather_than_hold_every_plan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At most MAX_PENDING solved plans wait for their files: with the worker slow on the
+    base, the third scenario is not solved before the base's files are made."""
+    root = demo(tmp_path / "demo")
+    assert scenario_run.MAX_PENDING == 2
+    events: list[str] = []
+    made_base = scenario_run._base_files
+
+    def slow_base(*args: Any) -> None:
+        time.sleep(1.0)  # long beside a scenario's solve on the demo; no time is asserted
+        made_base(*args)
+        events.append("base files")
+
+    monkeypatch.setattr(scenario_run, "_base_files", slow_base)
+    run = run_scenarios(root, None, [], every=True, dry_run=True, progress=events.append)
+    assert run.ok
+    assert events.index("base files") < events.index("solving scenario late_supplier")

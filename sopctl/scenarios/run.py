@@ -43,6 +43,7 @@ from .select import Ids, ids_of
 
 Progress = Callable[[str], None]
 FOLDER = "scenarios"
+MAX_PENDING = 2  # plans solved whose results and files are not made yet
 
 
 @dataclass
@@ -163,13 +164,17 @@ def run_scenarios(
     # share only read-only inputs); files are written here, in order, as soon as they are made.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sopctl-results") as pool:
         out = _Writer(run, scenarios, dry_run)
-        out.add(pool.submit(_base_files, run.base, data, lp, sol, clock))
-        for sid in todo:
-            say(f"solving scenario {sid}")
-            sc = scenarios[sid]
-            out.add(_scenario(ws, sc, ids, demand, ref, session, opts, integer, pool))
-            out.flush(wait=False)
-        out.flush(wait=True)
+        try:
+            out.add(pool.submit(_base_files, run.base, data, lp, sol, clock))
+            for sid in todo:
+                say(f"solving scenario {sid}")
+                sc = scenarios[sid]
+                out.add(_scenario(ws, sc, ids, demand, ref, session, opts, integer, pool))
+                out.flush(wait=False)
+            out.flush(wait=True)
+        except BaseException:  # an error or Ctrl-C: the plans not yet begun are not made
+            out.cancel()
+            raise
     return run
 
 
@@ -182,16 +187,26 @@ class _Writer:
         self.pending: deque[Future[Any]] = deque()
 
     def add(self, job: Future[ScenarioResult] | Future[None]) -> None:
-        """A plan being made: the base's job returns None, a scenario's its result."""
+        """A plan being made: the base's job returns None, a scenario's its result. At most
+        MAX_PENDING plans wait for their files (each holds its model and solution), so the
+        solves do not run ahead of a slower worker with every plan in memory."""
         self.pending.append(job)
+        while len(self.pending) > MAX_PENDING:
+            self._write(self.pending.popleft().result())
+
+    def cancel(self) -> None:
+        for job in self.pending:
+            job.cancel()
 
     def flush(self, *, wait: bool) -> None:
         while self.pending and (wait or self.pending[0].done()):
-            one = self.pending.popleft().result()
-            if one is None:
-                self._base()
-            else:
-                self._scenario(one)
+            self._write(self.pending.popleft().result())
+
+    def _write(self, one: ScenarioResult | None) -> None:
+        if one is None:
+            self._base()
+        else:
+            self._scenario(one)
 
     def _base(self) -> None:
         base = self.run.base
