@@ -235,4 +235,44 @@ def test_the_files_the_summary_explain_and_report_agree(
     assert "<title>2027-01: at regular hours, overtime left (shadow price " in html
     assert ">at a limit</text>" in html  # the legend names the ● marks
     assert "6 period(s) at a limit (●): 6 at regular hours, overtime left." in page
+    # the ▲ marks demand over capacity with overtime, a state of the demand with no exception's
+    # name: its legend says what the caption says, not "shortfall"
+    assert ">demand over capacity with overtime</text>" in html
+    assert "3 period(s) of demand over capacity with overtime (▲)" in page
+    assert re.search(r"<title>2027-\d\d: demand over capacity with overtime \(needs ", html)
+    charts = re.findall(r'<figure class="chart" id="chart-capacity-.*?</figure>', html)
+    assert len(charts) == 2 and not [c for c in charts if "shortfall" in c]
     assert "capacity binds" not in html and "overload: " not in page  # action keys keep it
+
+
+def test_the_capacity_chart_names_its_triangle_as_its_caption_does() -> None:
+    """The ▲ of a capacity chart is a period whose demand needs more hours than the resource
+    has with overtime: neither an exception at capacity (the ● marks that) nor a shortage
+    (pre-build may cover it). Its legend, tooltip and caption say "demand over capacity with
+    overtime"; the legend takes a second row above the plot rather than run past its edge."""
+    import html as htmllib
+
+    from sopctl.report.charts import DEMAND_OVER, resource
+    from sopctl.report.model import ResourceLoad
+
+    p = ["2027-01", "2027-02", "2027-03"]
+    hours = [100.0, 100.0, 100.0]
+    load = ResourceLoad(
+        "line-a", "fixed", p, hours, [20.0] * 3, hours, [0.0] * 3, [1.0] * 3,
+        [90.0, 150.0, 80.0], [0.0] * 3, ["", "at capacity", ""], [False] * 3,
+    )  # fmt: skip
+    svg = htmllib.unescape(resource(load, "c"))
+    assert DEMAND_OVER == "demand over capacity with overtime"
+    assert "<title>2027-02: demand over capacity with overtime (needs 150 h, at most 120 h)" in svg
+    assert "1 period(s) of demand over capacity with overtime (▲), 1 period(s) at a limit" in svg
+    assert "shortfall" not in svg
+    legend = re.findall(r'class="legend-text" x="([\d.]+)" y="([\d.]+)">([^<]*)<', svg)
+    assert [t for _, _, t in legend][-2:] == [DEMAND_OVER, "at a limit"]
+    # every label ends inside the plot (~6.2 px a character), the rows above the plot's top
+    (top,) = {
+        float(y) for y in re.findall(r'<line class="axis-line" x1="70" x2="70" y1="([\d.]+)"', svg)
+    }
+    for x, y, text in legend:
+        assert float(x) + 6.2 * len(text) <= 760 - 16, text
+        assert float(y) + 4 < top, text
+    assert 'viewBox="0 0 760 316"' in svg  # a second row: the plot keeps its height

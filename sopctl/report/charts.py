@@ -13,9 +13,14 @@ from collections.abc import Sequence
 from ..exception_words import AT_A_LIMIT
 from . import fmt
 from .model import FinancePeriod, Inventory, ResourceLoad, Step
-from .svgkit import Frame, _n, axes, bars, esc, figure, legend, line, markers, svg
+from .svgkit import Frame, _n, axes, bars, esc, figure, legend, legend_room, line, markers, svg
 
 EPS = 1e-6
+# the ▲ of a capacity chart: a period whose demand needs more hours than the resource has with
+# its overtime limit. A state of the demand, not of the plan: pre-build can still cover it, so
+# it is no exception, neither "at capacity" (the ● marks where the plan is at a limit) nor a
+# shortage; the legend, the caption and each mark's tooltip say these words
+DEMAND_OVER = "demand over capacity with overtime"
 
 
 def _range(*series: Sequence[float | None]) -> tuple[float, float]:
@@ -95,6 +100,8 @@ def stacked(
                 tops.append(down[i])
         parts.append((key, tops, bases))
     f = Frame(periods, min(down, default=0.0), max(up, default=1.0))
+    keys = [(f"s-{k}", "bar", names[k]) for k in series]
+    legend_room(f, keys)
     body = axes(f, "period", unit)
     for key, tops, bases in parts:
         tips = [
@@ -102,7 +109,7 @@ def stacked(
             for p, v in zip(periods, series[key], strict=True)
         ]
         body += bars(f, tops, f"s-{key}", bases, tips=tips)
-    body += legend(f, [(f"s-{k}", "bar", names[k]) for k in series])
+    body += legend(f, keys)
     desc = f"{title}, {periods[0] if periods else ''} to {periods[-1] if periods else ''}"
     return figure(chart_id, "stacked", svg(chart_id, f, title, desc, body), caption)
 
@@ -131,13 +138,23 @@ def _bounds(r: ResourceLoad) -> str:
 
 def resource(r: ResourceLoad, chart_id: str) -> str:
     """Planned load (regular and overtime) against capacity, with the demand's hours; ▲ where
-    the demand of a period needs more than regular time plus the overtime limit (a shortfall
-    that only pre-build can cover), ● where it is at a limit (its overload exception, by the
+    the demand of a period needs more than regular time plus the overtime limit (DEMAND_OVER:
+    hours only pre-build can cover), ● where it is at a limit (its overload exception, by the
     label of that exception's row: at capacity, or at regular hours with overtime left), with
     its shadow price, 'at most' where the exception says 'saves at most' (a bound)."""
     ceiling = [a + o for a, o in zip(r.available, r.overtime_limit, strict=True)]
     regular = [max(ld - ot, 0.0) for ld, ot in zip(r.load, r.overtime, strict=True)]
     f = Frame(r.periods, *_range(r.load, ceiling, r.demand_hours))
+    keys = [
+        ("s-load", "bar", "load"),
+        ("s-ot", "bar", "overtime"),
+        ("s-cap", "line", "regular capacity"),
+        ("s-capmax", "dash", "with overtime limit"),
+        ("s-demand", "line", "demand hours"),
+        ("s-short", "marker", DEMAND_OVER),
+        ("s-bind", "circle", AT_A_LIMIT),
+    ]
+    legend_room(f, keys)
     tips = [
         f"{p}: load {fmt.num(ld)} h ({fmt.pct(u)} of {fmt.num(a)} h regular), overtime "
         f"{fmt.num(ot)} h, demand needs {fmt.num(d)} h"
@@ -152,7 +169,7 @@ def resource(r: ResourceLoad, chart_id: str) -> str:
     body += line(f, ceiling, "s-capmax", step=True)
     body += line(f, r.demand_hours, "s-demand")
     short = [
-        (i, d, f"{p}: demand needs {fmt.num(d)} h, at most {fmt.num(c)} h with overtime")
+        (i, d, f"{p}: {DEMAND_OVER} (needs {fmt.num(d)} h, at most {fmt.num(c)} h)")
         for i, (p, d, c) in enumerate(zip(r.periods, r.demand_hours, ceiling, strict=True))
         if d > c + EPS
     ]
@@ -165,23 +182,12 @@ def resource(r: ResourceLoad, chart_id: str) -> str:
     ]
     body += markers(f, short, "s-short", "triangle")
     body += markers(f, bind, "s-bind", "circle")
-    body += legend(
-        f,
-        [
-            ("s-load", "bar", "load"),
-            ("s-ot", "bar", "overtime"),
-            ("s-cap", "line", "regular capacity"),
-            ("s-capmax", "dash", "with overtime limit"),
-            ("s-demand", "line", "demand hours"),
-            ("s-short", "marker", "shortfall"),
-            ("s-bind", "circle", AT_A_LIMIT),
-        ],
-    )
+    body += legend(f, keys)
     title = f"{r.resource} ({r.kind}): load against capacity"
     n_short = len(short)
     caption = (
         f"Hours per period. Peak utilisation {fmt.pct(max(r.utilisation, default=0.0))}; "
-        f"{n_short} period(s) where demand exceeds capacity with overtime (▲), "
+        f"{n_short} period(s) of {DEMAND_OVER} (▲), "
         f"{_limits(r.limit)}.{_bounds(r)}"
     )
     return figure(chart_id, "capacity", svg(chart_id, f, title, "; ".join(tips), body), caption)
@@ -191,6 +197,12 @@ def inventory(inv: Inventory, currency: str, materials: list[float] | None = Non
     """Finished goods only (safety stock is set for items); `materials`: the materials in stock
     per period, named in the caption, since inventory turns count them too."""
     f = Frame(inv.periods, *_range(inv.value, inv.safety_value))
+    keys = [
+        ("s-inv", "bar", "projected stock"),
+        ("s-ss", "dash", "safety stock"),
+        ("s-short", "marker", "items below safety stock"),
+    ]
+    legend_room(f, keys)
     tips = [
         f"{p}: stock {fmt.money(v, currency)}, safety stock {fmt.money(s, currency)}"
         for p, v, s in zip(inv.periods, inv.value, inv.safety_value, strict=True)
@@ -204,14 +216,7 @@ def inventory(inv: Inventory, currency: str, materials: list[float] | None = Non
         if items
     ]
     body += markers(f, low, "s-short", "triangle")
-    body += legend(
-        f,
-        [
-            ("s-inv", "bar", "projected stock"),
-            ("s-ss", "dash", "safety stock"),
-            ("s-short", "marker", "items below safety stock"),
-        ],
-    )
+    body += legend(f, keys)
     title = "Finished-goods inventory against safety stock"
     caption = (
         f"End-of-period stock of finished goods at standard cost in {currency}; ▲ marks periods "
@@ -265,6 +270,12 @@ def finance_periods(fin: list[FinancePeriod], currency: str) -> str:
     gm = [p.gross_margin for p in fin]
     cash = [p.cash_flow for p in fin]
     f = Frame(periods, *_range(rev, gm, cash))
+    keys = [
+        ("s-rev", "bar", "revenue"),
+        ("s-margin", "bar", "gross margin"),
+        ("s-cash", "line", "cash flow"),
+    ]
+    legend_room(f, keys)
     tips = [
         f"{p.period}: revenue {fmt.money(p.revenue, currency)}, gross margin "
         f"{fmt.money(p.gross_margin, currency)}, cash flow {fmt.money(p.cash_flow, currency)}"
@@ -274,14 +285,7 @@ def finance_periods(fin: list[FinancePeriod], currency: str) -> str:
     body += bars(f, rev, "s-rev", width=0.38, offset=-0.2, tips=tips)
     body += bars(f, gm, "s-margin", width=0.38, offset=0.2, tips=tips)
     body += line(f, cash, "s-cash")
-    body += legend(
-        f,
-        [
-            ("s-rev", "bar", "revenue"),
-            ("s-margin", "bar", "gross margin"),
-            ("s-cash", "line", "cash flow"),
-        ],
-    )
+    body += legend(f, keys)
     title = "Revenue, margin and cash per period"
     caption = (
         f"Per period in {currency}; the table below gives the bridge of each period and the "

@@ -211,27 +211,67 @@ def markers(
     return "".join(out)
 
 
-def legend(f: Frame, entries: Sequence[tuple[str, str, str]]) -> str:
-    """Entries (css class, kind bar|line|dash|marker|circle, label) in one row under the title;
-    a marker is the triangle of `markers`, a circle its circle."""
-    out = ['<g class="legend">']
+LEGEND_Y = 38  # the baseline of the legend's first row, under the title
+LEGEND_ROW = 16  # the height of each further row
+
+
+def _legend_width(label: str) -> float:
+    """The room an entry takes: its symbol, a gap, its label (~6.2 px a character at 11 px)."""
+    return 30 + 6.2 * len(label)
+
+
+def _legend_rows(
+    f: Frame, entries: Sequence[tuple[str, str, str]]
+) -> list[list[tuple[str, str, str]]]:
+    """The entries in rows from the plot's left edge, a new row where the next label would run
+    past the plot's right edge."""
+    rows: list[list[tuple[str, str, str]]] = [[]]
     x = float(f.left)
-    y = 38.0
-    for cls, kind, label in entries:
-        if kind == "bar":
-            out.append(f'<rect class="{cls}" x="{_n(x)}" y="{_n(y - 9)}" width="12" height="10"/>')
-        elif kind == "marker":
-            d = f"M{_n(x + 6)} {_n(y - 10)}L{_n(x + 12)} {_n(y + 1)}L{_n(x)} {_n(y + 1)}Z"
-            out.append(f'<path class="{cls}" d="{d}"/>')
-        elif kind == "circle":  # the circle of `markers`
-            out.append(f'<circle class="{cls}" cx="{_n(x + 6)}" cy="{_n(y - 4)}" r="3.5"/>')
-        else:
-            d = f"M{_n(x)} {_n(y - 4)}L{_n(x + 14)} {_n(y - 4)}"
-            out.append(f'<path class="{cls}" fill="none" d="{d}"/>')
-        out.append(f'<text class="legend-text" x="{_n(x + 18)}" y="{_n(y)}">{esc(label)}</text>')
-        x += 30 + 6.2 * len(label)
+    for entry in entries:
+        if rows[-1] and x + _legend_width(entry[2]) - 12 > f.width - f.right:
+            rows.append([])
+            x = float(f.left)
+        rows[-1].append(entry)
+        x += _legend_width(entry[2])
+    return rows
+
+
+def legend_room(f: Frame, entries: Sequence[tuple[str, str, str]]) -> None:
+    """Room above the plot for a legend of more than one row: each further row adds its height
+    to the top and to the chart (the plot keeps its size). Call it before drawing the plot."""
+    extra = LEGEND_ROW * (len(_legend_rows(f, entries)) - 1)
+    f.top += extra
+    f.height += extra
+
+
+def legend(f: Frame, entries: Sequence[tuple[str, str, str]]) -> str:
+    """Entries (css class, kind bar|line|dash|marker|circle, label) in rows under the title
+    (one row where they fit; `legend_room` makes room for more); a marker is the triangle of
+    `markers`, a circle its circle."""
+    out = ['<g class="legend">']
+    for r, row in enumerate(_legend_rows(f, entries)):
+        x = float(f.left)
+        y = float(LEGEND_Y + LEGEND_ROW * r)
+        for cls, kind, label in row:
+            out.append(_legend_mark(cls, kind, x, y))
+            out.append(
+                f'<text class="legend-text" x="{_n(x + 18)}" y="{_n(y)}">{esc(label)}</text>'
+            )
+            x += _legend_width(label)
     out.append("</g>")
     return "".join(out)
+
+
+def _legend_mark(cls: str, kind: str, x: float, y: float) -> str:
+    if kind == "bar":
+        return f'<rect class="{cls}" x="{_n(x)}" y="{_n(y - 9)}" width="12" height="10"/>'
+    if kind == "marker":
+        d = f"M{_n(x + 6)} {_n(y - 10)}L{_n(x + 12)} {_n(y + 1)}L{_n(x)} {_n(y + 1)}Z"
+        return f'<path class="{cls}" d="{d}"/>'
+    if kind == "circle":  # the circle of `markers`
+        return f'<circle class="{cls}" cx="{_n(x + 6)}" cy="{_n(y - 4)}" r="3.5"/>'
+    d = f"M{_n(x)} {_n(y - 4)}L{_n(x + 14)} {_n(y - 4)}"
+    return f'<path class="{cls}" fill="none" d="{d}"/>'
 
 
 def svg(chart_id: str, f: Frame, title: str, desc: str, body: str) -> str:
