@@ -70,8 +70,9 @@ def test_later_input_change_keeps_the_tag_valid_and_shows_divergence(ready: Path
     }
     r = run(["verify", TAG], cwd=ready)
     assert r.code == 0 and "working tree: diverged from the tag (1 commit since)" in r.out
-    money = f"{doc['objective']['recorded']:,.2f}"
-    assert f"  objective: {money}, recorded and re-solved\n" in r.out
+    money = f"{doc['objective']['recorded']:,.2f}"  # the JSON key keeps the machine name
+    assert f"  plan cost: {money}, recorded and re-solved\n" in r.out  # as reconcile says it
+    assert "objective" not in r.out
     (ready / CDIR / "inputs" / "routings.csv").unlink()  # gone is said as gone
     commit_all(ready, "drop routings")
     doc = _verify(ready, 0)
@@ -155,10 +156,12 @@ def test_alternative_optimum_is_explained(ready: Path, monkeypatch: pytest.Monke
     doc = _verify(ready, 0)
     assert doc["verdict"] == "alternative_optimum" and doc["ok"]
     assert f"{CDIR}/outputs/materials_plan.csv" in doc["notes"][0]
-    assert "same within 1e-09 relative" in doc["notes"][0]
+    assert "the plan cost is the same within 1e-09 relative" in doc["notes"][0]
     r = run(["verify", TAG], cwd=ready)
-    assert r.code == 0 and "verified: alternative optimum" in r.out
+    assert r.code == 0
+    assert "verified: alternative optimum (same plan cost, other plan)" in r.out
     assert "(relative difference 1.0e-12)" in r.out
+    assert "objective" not in r.out  # 'plan cost', as reconcile, diff and the report say it
 
 
 def test_different_objective_fails(ready: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -166,8 +169,10 @@ def test_different_objective_fails(ready: Path, monkeypatch: pytest.MonkeyPatch)
     _patch_resolve(monkeypatch, 1e-6)
     doc = _verify(ready, 1)
     assert doc["verdict"] == "different"
-    assert "and so does the objective" in doc["problems"][0]
+    assert "and so does the plan cost: recorded " in doc["problems"][0]
     assert doc["problems"][0].endswith("(relative difference 1.0e-06)")
+    r = run(["verify", TAG], cwd=ready)
+    assert r.code == 1 and "objective" not in r.out
 
 
 @pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="ssh-keygen is not installed")

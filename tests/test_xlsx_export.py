@@ -191,7 +191,7 @@ def test_summary_values_are_formatted_by_their_key(ready: Path) -> None:
 
     _export(ready, "--out", "plan.xlsx")
     rows = openpyxl.load_workbook(ready / "plan.xlsx")["summary"].iter_rows(min_row=2)
-    cells = {key.value: value for key, value in rows}
+    cells = {key.value: value for key, value, _ in rows}
     fmt = {k: c.number_format for k, c in cells.items() if isinstance(c.value, int | float)}
     by_format: dict[str, set[str]] = {}
     for key, f in fmt.items():
@@ -214,6 +214,24 @@ def test_summary_values_are_formatted_by_their_key(ready: Path) -> None:
     assert cells["exceptions.overload"].value == doc["exceptions"]["overload"]
 
 
+def test_the_summary_names_the_plan_cost_as_every_output_does(ready: Path) -> None:
+    """summary.json's keys stay as they are (`objective`, `costs.total`, `solver.objective`:
+    machine names), and a `label` column says the plan cost as reconcile, diff, compare and the
+    report label it (finance.PLAN_COST), and each cost part as reconcile's cost table does."""
+    from sopctl.finance import PLAN_COST
+
+    _export(ready, "--out", "plan.xlsx")
+    sheet = openpyxl.load_workbook(ready / "plan.xlsx")["summary"]
+    assert [c.value for c in sheet[1]] == ["key", "value", "label"]
+    label = {k: v or "" for k, _, v in sheet.iter_rows(min_row=2, values_only=True)}
+    assert label["objective"] == label["costs.total"] == label["solver.objective"] == PLAN_COST
+    assert PLAN_COST == "Plan cost incl. penalties and lost revenue"
+    assert label["costs.safety_stock"] == "safety-stock penalty"
+    assert label["costs.regular_time"] == "regular time"
+    assert label["finance.revenue"] == label["cycle"] == ""
+    assert not [v for v in label.values() if "objective" in v]
+
+
 def test_every_money_figure_of_finance_is_formatted_as_money(ready: Path) -> None:
     """Every finance.csv column and finance summary key in money gets the currency format, so
     a column or key added to finance cannot reach Excel as a plain number."""
@@ -225,7 +243,7 @@ def test_every_money_figure_of_finance_is_formatted_as_money(ready: Path) -> Non
         if cell.value not in not_money:
             below = fin.cell(2, cell.column)
             assert below.number_format == '#,##0.00 "EUR"', cell.value
-    cells = {k.value: v for k, v in wb["summary"].iter_rows(min_row=2)}
+    cells = {k.value: v for k, v, _ in wb["summary"].iter_rows(min_row=2)}
     plain = {"finance.gross_margin_pct", "finance.inventory_turns"}
     for key, cell in cells.items():
         if str(key).startswith("finance.") and isinstance(cell.value, float) and key not in plain:

@@ -128,7 +128,7 @@ def _verify_text(rep: VerifyReport) -> None:
     if obj:
         from ..governance.verify import objective_text
 
-        print(f"  objective: {objective_text(obj.get('recorded'), obj.get('re_solved'))}")
+        print(f"  plan cost: {objective_text(obj.get('recorded'), obj.get('re_solved'))}")
     for note in rep.notes:
         print(f"  note: {note}")
     for problem in rep.problems:
@@ -154,7 +154,7 @@ def _verify_text(rep: VerifyReport) -> None:
             print(f"  working tree: matches the tag ({since})")
     words = {
         "identical": "verified: identical",
-        "alternative_optimum": "verified: alternative optimum (same objective, other plan)",
+        "alternative_optimum": "verified: alternative optimum (same plan cost, other plan)",
         "different": "FAILED: different — the tagged plan or its approvals do not match the "
         "record (the problems above)",
     }

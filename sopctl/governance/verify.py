@@ -7,9 +7,12 @@
    it produces are compared with the recorded digests.
 3. The approvals recorded must be in approvals.yaml at the tagged commit, bound to the plan.
 4. Verdict: `identical`; `alternative_optimum` (inputs identical, some outputs differ, the
-   objective equal within 1e-9 relative: the solver found another plan of the same cost);
+   plan cost (the LP's objective) equal within 1e-9 relative: the solver found another plan of
+   the same cost);
    `different` (anything else: exit 1).
 Also: the signature (`git tag -v`) and whether the working tree has moved on since the tag.
+The words say "plan cost", as reconcile's and diff's first lines (finance.PLAN_COST in tables);
+the machine names keep `objective` (the record's `solver.objective`, `--format json`'s key).
 """
 
 from __future__ import annotations
@@ -89,7 +92,8 @@ def same_objective(a: float | None, b: float | None) -> bool:
 
 
 def objective_text(recorded: float | None, re_solved: float | None) -> str:
-    """The two objectives in money, with their relative difference when they differ."""
+    """The recorded and the re-solved plan cost (the objective), with their relative difference
+    when they differ."""
 
     def money(v: float | None) -> str:
         return "none" if v is None else f"{v:,.2f}"
@@ -237,13 +241,13 @@ def _resolve(
     if same_objective(rep.objective["recorded"], rep.objective["re_solved"]):
         rep.notes.append(
             f"alternative optimum: {', '.join(differs)} differ from the record, but the "
-            f"objective is the same within {REL_TOL:g} relative; the solver found another "
+            f"plan cost is the same within {REL_TOL:g} relative; the solver found another "
             "plan of equal cost (e.g. another HiGHS version), or another sopctl version words "
             "its messages differently"
         )
         return True
     rep.problems.append(
-        f"re-solved outputs differ ({', '.join(differs)}) and so does the objective: "
+        f"re-solved outputs differ ({', '.join(differs)}) and so does the plan cost: "
         + objective_text(rep.objective["recorded"], rep.objective["re_solved"])
     )
     return False

@@ -207,7 +207,7 @@ def header(src: PlanSource, summary: dict[str, Any], as_of: dt.date | None, stat
             "Verified: every input and output matches the SHA-256 digest in the tag's commit record"
             if t.verdict == "identical"
             else "Verified as an alternative optimum: inputs identical, the re-solved plan "
-            "differs from the record at the same objective value"
+            "differs from the record at the same plan cost"
         ) + "; the recorded approvals are in approvals.yaml at the tag."
     elif src.origin == "outputs":
         source = "Working tree; results read from outputs/ (current for these inputs)."

@@ -231,7 +231,7 @@ def _too_big(name: str, rows: int, report: Report) -> bool:
 def summary_kind(key: str) -> str:
     """The number format of a summary.json value, chosen by its key: shares of 1 (service
     level, fill rate, its target, utilisation) as percentages, money in the charter's currency
-    (`costs.*`, the objective, finance's values), counts as whole numbers, the MIP gap as
+    (`costs.*`, the plan cost, finance's values), counts as whole numbers, the MIP gap as
     stored, other quantities as `#,##0.00`. The value itself is never rounded."""
     group, leaf = key.partition(".")[0], key.rpartition(".")[2]
     if leaf in SHARE or (group == "service" and leaf == "target"):
@@ -243,6 +243,17 @@ def summary_kind(key: str) -> str:
     if group == "exceptions" or leaf in SUMMARY_WHOLE:
         return "whole"
     return "general" if leaf == "mip_gap" else "num"
+
+
+def summary_label(key: str) -> str:
+    """A summary.json value as the other outputs name it (the key stays: it is the file's):
+    the plan cost (`objective`, `costs.total`, `solver.objective`) as finance.PLAN_COST, a cost
+    part as reconcile's cost table ('safety-stock penalty'); '' for the other keys."""
+    from ..finance import PLAN_COST, cost_words
+
+    if key in ("objective", "costs.total", "solver.objective"):
+        return PLAN_COST
+    return cost_words(key.removeprefix("costs.")) if key.startswith("costs.") else ""
 
 
 def _summary_rows(src: PlanSource) -> list[list[Any]]:
@@ -269,7 +280,7 @@ def _summary_rows(src: PlanSource) -> list[list[Any]]:
             rows.append([prefix, str(v)])
 
     walk("", doc)
-    return rows
+    return [[*row, summary_label(str(row[0]))] for row in rows]
 
 
 def export_outputs(src: PlanSource) -> ExportOutcome:
@@ -279,8 +290,8 @@ def export_outputs(src: PlanSource) -> ExportOutcome:
     book = Book(ws.charter.finance.currency)
     out = ExportOutcome(b"", [])
     summary = _summary_rows(src)
-    kinds = [summary_kind(str(key)) for key, _ in summary]
-    _sheet(book, "summary", ["key", "value"], summary, ["text", "num"], kinds)
+    kinds = [summary_kind(str(row[0])) for row in summary]
+    _sheet(book, "summary", ["key", "value", "label"], summary, ["text", "num", "text"], kinds)
     out.sheets.append(("summary", len(summary)))
     names = [n for n in ORDER if n in src.files] + sorted(
         n for n in src.files if n.endswith(".csv") and n not in ORDER
