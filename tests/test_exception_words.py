@@ -207,6 +207,9 @@ def test_the_files_the_summary_explain_and_report_agree(
     assert "fully loaded" not in summary and "overload" not in summary
     assert "optimal, plan cost " in summary
     assert "Plan cost incl. penalties and lost revenue (EUR)" in summary
+    # the money of an exception heads its column as the report's table does
+    assert " cause escalate " in summary and " qty at stake (EUR) cause " in summary
+    assert "value EUR" not in summary
     # its parts: a penalty says it is one (the minimal cycle loses sales, and keeps one item
     # below safety stock), beside the lost revenue
     assert " lost-sales penalty 403.33 " in summary and " lost revenue 2,621.67 " in summary

@@ -143,7 +143,7 @@ def test_reconcile_summary_is_whole_at_any_width(
 def test_a_long_word_in_a_wrapping_column_is_not_cut() -> None:
     """Rich narrows the widest wrapping column first, even below its longest word; the shares
     print_table gives every wrapping column keep each at least as wide as its longest word."""
-    header = ["kind", "what", "period", "qty", "value EUR", "cause", "escalate"]
+    header = ["kind", "what", "period", "qty", "at stake (EUR)", "cause", "escalate"]
     no_wrap = [True, False, True, True, True, False, True]
     rows = [
         [

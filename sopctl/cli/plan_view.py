@@ -173,10 +173,11 @@ def _exceptions(console: Console, run: ReconcileRun, top: int) -> None:
     t = Table(
         title=f"Top exceptions ({exc.height} in all, by value at stake)", title_justify="left"
     )
-    for c in ("exception", "what", "period", "qty", f"value {res.currency}", "cause", "escalate"):
+    stake = f"at stake ({res.currency})"  # the report's heading; "… at stake" in the message
+    for c in ("exception", "what", "period", "qty", stake, "cause", "escalate"):
         t.add_column(
             c,
-            justify="right" if c in ("qty",) or c.startswith("value") else "left",
+            justify="right" if c in ("qty", stake) else "left",
             no_wrap=c not in ("exception", "what", "cause"),
         )
     for r in shown.iter_rows(named=True):
