@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from sopctl.demos import EXAMPLES
 from tests.helpers import git, make_repo, run, write_files
 
@@ -50,7 +52,9 @@ def edit(root: Path, rel: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def test_working_tree_against_head_in_three_formats(repo: Path) -> None:
+def test_working_tree_against_head_in_three_formats(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # a reordered history file, a changed deal, an added and a removed override, a charter value
     history = (repo / INPUTS / "history.csv").read_text(encoding="utf-8").splitlines()
     write_files(repo, {f"{INPUTS}/history.csv": "\n".join([history[0], *history[:0:-1]]) + "\n"})
@@ -108,6 +112,10 @@ def test_working_tree_against_head_in_three_formats(repo: Path) -> None:
     assert "Service level per segment" in r.out
     n = out["exceptions"]["appeared_count"], out["exceptions"]["cleared_count"]
     assert f"exceptions {n[0]} new, {n[1]} cleared" in " ".join(r.out.split())
+    # an exception's money heads its column as in reconcile and the report
+    monkeypatch.setenv("COLUMNS", "200")  # wide enough that no heading wraps
+    wide = run(["diff", "HEAD"], cwd=repo).out
+    assert "at stake (EUR)" in wide and "value EUR" not in wide
 
     r = run(["diff", "HEAD", "--format", "markdown"], cwd=repo)
     assert r.code == 0
@@ -116,6 +124,7 @@ def test_working_tree_against_head_in_three_formats(repo: Path) -> None:
     assert "| D-001 | P-100 | stage | proposal | committed |" in md
     assert "| charters/acme.yaml | approvals.quorum | 2 | 3 |" in md
     assert "| Demand (units) |" in md and "|---|---:|---:|---:|" in md
+    assert "| quantity | at stake (EUR) |" in md and "value EUR" not in md
     assert not (repo / "cycles/2026-12/outputs").exists()  # a diff writes nothing
 
 

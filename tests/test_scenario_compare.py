@@ -241,6 +241,19 @@ def test_markdown_bolds_the_best_and_shows_deltas(comparison: Any) -> None:
     assert "| Service level key | 95.0% | 90.0% (−5.0 pp) | **100.0% (+5.0 pp)** |" in md
     assert "> **broken has no plan**:" in md
     assert "| upside | appeared | late delivery | A / key | 2027-02 | 3 | 30 |" in md
+    # an exception's money heads its column as in reconcile, diff and the report
+    assert "| qty | at stake (EUR) |" in md and "value EUR" not in md
+
+
+def test_the_text_heads_the_exceptions_money_as_at_stake(comparison: Any) -> None:
+    from rich.console import Console
+
+    from sopctl.cli.scenario_view import show_comparison
+
+    console = Console(record=True, width=200)
+    show_comparison(comparison, console)
+    text = console.export_text()
+    assert "at stake (EUR)" in text and "value EUR" not in text
 
 
 def test_nothing_to_compare_is_an_error() -> None:

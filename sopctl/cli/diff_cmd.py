@@ -213,7 +213,9 @@ def _outputs(d: PlanDiff, console: Console) -> None:
     )
     shown = [("appeared", e) for e in out.appeared] + [("cleared", e) for e in out.cleared]
     if shown:
-        t = _table("", ["", "exception", "what", "period", "qty", f"value {out.currency}"], {4, 5})
+        t = _table(
+            "", ["", "exception", "what", "period", "qty", f"at stake ({out.currency})"], {4, 5}
+        )
         for tag, e in shown:
             style = "red" if tag == "appeared" else "green"
             qty = num(e.quantity) + (f" {e.unit}" if e.kind == "overload" else "")

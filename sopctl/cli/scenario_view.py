@@ -77,8 +77,9 @@ def _changes(c: Comparison, console: Console) -> None:
     if not shown:
         return
     t = Table(title="", show_header=True)
-    for col in ("option", "", "exception", "what", "period", "qty", f"value {c.currency}"):
-        t.add_column(col, justify="right" if col in ("qty",) or col.startswith("value") else "left")
+    stake = f"at stake ({c.currency})"  # as reconcile and the report head it
+    for col in ("option", "", "exception", "what", "period", "qty", stake):
+        t.add_column(col, justify="right" if col in ("qty", stake) else "left")
     for name, tag, e in shown:
         t.add_row(
             Text(name),

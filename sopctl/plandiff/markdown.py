@@ -101,7 +101,7 @@ def _outputs(diff: PlanDiff) -> list[str]:
             [tag, e.label, e.what, e.period, num(e.quantity) + _unit(e), num(e.value)]
             for tag, e in shown
         ]
-        head = ["", "exception", "what", "period", "quantity", f"value {cur}"]
+        head = ["", "exception", "what", "period", "quantity", f"at stake ({cur})"]
         lines += ["", *_table(head, rows, {4, 5})]
         lines += _more(out.appeared_count, len(out.appeared), "appeared exceptions")
         lines += _more(out.cleared_count, len(out.cleared), "cleared exceptions")

@@ -71,7 +71,7 @@ def _exceptions(c: Comparison) -> list[str]:
     )
     lines += [f"{counts}.", ""]
     if rows:
-        head = ["option", "", "exception", "what", "period", "qty", f"value {c.currency}"]
+        head = ["option", "", "exception", "what", "period", "qty", f"at stake ({c.currency})"]
         lines += [*_table(head, rows, {5, 6}), ""]
     return lines
 
