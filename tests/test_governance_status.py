@@ -487,7 +487,11 @@ def test_escalations_match_the_reconcile_output(plan: Path) -> None:
     assert ws.charter is not None
     for e in escalations(ws.charter, rows):  # the same first-match rule as reconcile
         assert all(r["escalate_to"] == e.rule.to for r in e.rows)
-    assert "rule 2: overload worth >= 1,000.00 → ops_lead" in run(["status"], cwd=plan).out
+    text = run(["status"], cwd=plan).out
+    assert "rule 2: overload worth >= 1,000.00 EUR → ops_lead" in text
+    # the money is named as everywhere else: with its currency, "at stake"
+    assert f"exception(s), {fired[2]['value']:,.2f} EUR at stake" in text
+    assert ", value " not in text
 
 
 @pytest.mark.parametrize(

@@ -138,7 +138,7 @@ def _action_status_lines(st: Status) -> list[str]:
     return lines
 
 
-def _rule_text(e: Escalation) -> str:
+def _rule_text(e: Escalation, currency: str) -> str:
     r = e.rule
     what: str = "any exception" if r.exception == "any" else r.exception
     if r.segment:
@@ -146,7 +146,7 @@ def _rule_text(e: Escalation) -> str:
     if r.resource:
         what += f" on {r.resource}"
     if r.min_value:
-        what += f" worth >= {r.min_value:,.2f}"
+        what += f" worth >= {r.min_value:,.2f} {currency}"
     return f"rule {e.number}: {what}"
 
 
@@ -162,8 +162,8 @@ def _escalation_lines(st: Status) -> list[str]:
         who = e.rule.to + (f" ({', '.join(e.members)})" if e.members else "")
         open_ = f"; {len(e.unanswered)} without an action answering it" if e.unanswered else ""
         lines.append(
-            f"  {_rule_text(e)} → {esc(who)}: {len(e.rows)} exception(s), "
-            f"value {e.value:,.2f}{open_}"
+            f"  {_rule_text(e, st.currency)} → {esc(who)}: {len(e.rows)} exception(s), "
+            f"{e.value:,.2f} {st.currency} at stake{open_}"
         )
     return lines
 

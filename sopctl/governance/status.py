@@ -192,6 +192,7 @@ class Status:
     readiness: Readiness = field(default_factory=Readiness)  # what stops `sopctl tag` now
     demand_warnings: int | None = None  # of the current demand view's build (None: no view)
     late: list[LateInput] = field(default_factory=list)  # inputs present that came late
+    currency: str = ""  # the charter's: money at stake is shown with it
 
     @property
     def checked(self) -> bool:
@@ -318,6 +319,7 @@ def cycle_status(ws: Workspace, report: Report, today: dt.date) -> Status:
         readiness=ready,
         demand_warnings=_demand_warnings(ws),
         late=late_inputs(ws, cal),
+        currency=ch.finance.currency,
     )
 
 
