@@ -25,6 +25,7 @@ from ..files import unusable
 from .cycle_calendar import CalendarState, business_day
 
 if TYPE_CHECKING:
+    from ..schemas.charter import InputDecl
     from ..validate import Workspace
 
 
@@ -105,11 +106,30 @@ def missing_inputs(ws: Workspace, cal: CalendarState | None) -> list[MissingInpu
     return out
 
 
-def _date(iso: str) -> dt.date | None:
+def commit_day(iso: str) -> dt.date | None:
+    """The calendar day of a committer date (git's `%cI`), in the committer's own time zone;
+    None when it cannot be read."""
     try:
-        return dt.datetime.fromisoformat(iso).date()  # the committer's own calendar day
+        return dt.datetime.fromisoformat(iso).date()
     except ValueError:
         return None
+
+
+def came_late(
+    cal: CalendarState, decl: InputDecl, members: tuple[str, ...], sha: str, iso: str
+) -> LateInput | None:
+    """The required input `decl` as a late input when its change in commit `sha`, committed at
+    `iso` (git's `%cI`), came on a business day after its phase's due day — the committer's
+    own calendar day (`commit_day`), counted by `business_day` from the cycle's start; None
+    when it came by then, the input is optional, or the date cannot be read. The one rule of a
+    committed late input, for `late_inputs` (status, the commit record) and `sopctl check`."""
+    when = commit_day(iso)
+    if not decl.required or when is None:
+        return None
+    if business_day(cal.start, when) <= cal.due_days[decl.due]:
+        return None
+    due_date = cal.due_dates[decl.due]
+    return LateInput(decl.file, decl.table, decl.owner, members, decl.due, due_date, when, sha)
 
 
 def late_inputs(
@@ -143,19 +163,15 @@ def late_inputs(
     for d in present:
         if not committed_only and not cal.late(d.due):  # as of today none came late yet
             continue
-        due_date = cal.due_dates[d.due]
-        when: dt.date | None = None
-        sha: str | None = None
-        if ws.cycle_dir / "inputs" / d.file in pending:  # not in yet
-            if committed_only:
-                continue
-        else:
-            sha, iso = changes.get(rel[d.file], ("", ""))
-            when = _date(iso)
-            if not sha or sha in cut or when is None:
-                continue
-            if business_day(cal.start, when) <= cal.due_days[d.due]:
-                continue
         owner = members.get(d.owner, ())
-        out.append(LateInput(d.file, d.table, d.owner, owner, d.due, due_date, when, sha))
+        if ws.cycle_dir / "inputs" / d.file in pending:  # not in yet
+            if not committed_only:
+                due = cal.due_dates[d.due]
+                out.append(LateInput(d.file, d.table, d.owner, owner, d.due, due, None, None))
+            continue
+        sha, iso = changes.get(rel[d.file], ("", ""))
+        if not sha or sha in cut:
+            continue
+        if (late := came_late(cal, d, owner, sha, iso)) is not None:
+            out.append(late)
     return out
