@@ -237,6 +237,7 @@ CODES: dict[str, tuple[Severity, str]] = {
         "cycle runs under a charter the base does not have: it grants no rights yet",
     ),
     "SOP817": (Severity.ERROR, "override row changed by someone other than the owner it names"),
+    "SOP818": (Severity.WARNING, "input changed after its phase was due (a late input)"),
     "SOP901": (Severity.WARNING, "CODEOWNERS section differs from the charter"),
     "SOP960": (Severity.ERROR, "tag does not verify: no report or export is made from it"),
     "SOP962": (Severity.WARNING, "learn scorecard cannot be read; left out of the report"),

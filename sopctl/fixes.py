@@ -245,6 +245,8 @@ FIXES: dict[str, str] = {
     "at the base.",
     "SOP816": "Merge the new charter first, then the cycle that runs under it.",
     "SOP817": "Have the owner the row names change it, or a member of a role with `sign_off_plan`.",
+    "SOP818": "Have the input's owner or an approver acknowledge the late change in the review "
+    "(the next tag records it), or move the change to the next cycle's inputs.",
     # repository conventions, report and export
     "SOP901": "Run `sopctl codeowners --write` and commit the CODEOWNERS file.",
     "SOP960": "Run `sopctl verify TAG` and fix what it reports, or make the report from the "

@@ -181,9 +181,13 @@ def test_markdown_shows_warnings_apart_from_errors(initialised: Path) -> None:
     assert "| codeowners | ⚠️ passed with warnings | 0 | 1 | 0 |" in md, md
 
 
-def test_output_file_hint_and_trailing_newline(initialised: Path, tmp_path: Path) -> None:
+def test_output_file_hint_and_trailing_newline(
+    initialised: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = initialised
     inflate_deal(root)
+    # by the day signal is due (2026-12-07): committed later, the deal is a late input (SOP818)
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-12-04T09:00:00+01:00")
     commit_as(root, "sam@acme.example", "a bigger deal")
     r = run(["check", "--base", "main", "--output", str(tmp_path / "no/such/out.txt")], cwd=root)
     assert r.code == 2 and "does not exist" in r.err and "mkdir -p" in r.err, r.err

@@ -8,6 +8,7 @@ POLICIES: dict[str, str] = {
     "reconcile": "the plan is feasible (sopctl reconcile --dry-run)",
     "decision_rights": "each change carries its owner role or the right to make it",
     "frozen_window": "changes inside the frozen window carry the frozen-change right",
+    "late_inputs": "inputs change by the day their phase is due (charter calendar), else a warning",
     "committed_outputs": "committed outputs equal a fresh reconcile",
     "metrics": "plan metrics meet the charter thresholds",
     "approval_round": "a tagged cycle changes only with a new approval round",

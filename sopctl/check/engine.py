@@ -25,6 +25,7 @@ from .base import resolve_base
 from .codes import POLICIES
 from .focus import focus_warnings
 from .history import cycle_changes, deleted_cycles, repo_prefix, touched_cycles
+from .late import NO_CALENDAR, late_changes
 from .metrics import metric_findings
 from .metrics import metric_marks as _metric_marks
 from .policies import (
@@ -255,6 +256,11 @@ def check_cycle(
             + owner_rights(ch, changes.owned)
             + approval_rights(ch, changes.approvals)
         )
+    late = late_changes(root, prefix, cycle, cy.first_period, ch, ws.charter, commits, changes.rows)
+    if late is None:
+        res.skipped["late_inputs"] = NO_CALENDAR
+    else:
+        res.policies["late_inputs"] = late
     res.tag, res.tags_skipped = last_tag(root, cycle)
     digest = ""
     why_not = "not run"

@@ -59,8 +59,9 @@ def check(
     output: CheckOutputOpt = None,
 ) -> None:
     """The policy gate of a plan pull request: validation, a feasible plan, decision rights
-    and the frozen window per changed row, committed outputs, metric thresholds, the approval
-    round of a tagged cycle, CODEOWNERS. Exit 1 on error findings."""
+    and the frozen window per changed row, inputs changed after their phase was due (a warning),
+    committed outputs, metric thresholds, the approval round of a tagged cycle, CODEOWNERS.
+    Exit 1 on error findings."""
     raise typer.Exit(run_check_cmd(state.root, base, fmt.value if fmt else None, as_path(output)))
 
 

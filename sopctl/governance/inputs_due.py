@@ -10,7 +10,8 @@ date found there is no one's and is not used.
 
 `status` lists them; `sopctl tag` records the late ones in the commit record (`late_inputs`) and
 does not refuse: the charter has no rule that makes a late input a reason not to commit, and
-the record is where the fact belongs.
+the record is where the fact belongs. `sopctl check` warns (SOP818) on the pull request that
+changes an input late, by the same rule (`came_late`, on the range's last commit of the file).
 """
 
 from __future__ import annotations
