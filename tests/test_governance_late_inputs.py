@@ -159,3 +159,23 @@ def test_a_record_of_inputs_on_time_has_no_late_inputs_key() -> None:
     assert "late_inputs" not in dump(record, "sop/2026-12/v1")
     late = record.model_copy(update={"late_inputs": [{"file": "pipeline.csv"}]})
     assert "late_inputs:\n- file: pipeline.csv\n" in dump(late, "sop/2026-12/v1")
+
+
+def test_an_optional_input_that_comes_after_its_phase_is_late_too(
+    plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """overrides.csv is `required: false`: it need not come, but an override raised after the
+    signal phase was due is the late, inflated input the process guards against. It was
+    flagged nowhere (status, the commit record, check)."""
+    path = plan / CYCLE / "inputs" / "overrides.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("delta,30,sam", "delta,90,sam"), encoding="utf-8")
+    act_as(monkeypatch, MEMBERS["sales_lead"])
+    monkeypatch.setenv("GIT_COMMITTER_DATE", LATE)
+    commit_all(plan, "raise the override")
+    monkeypatch.delenv("GIT_COMMITTER_DATE")
+    r = run(["status", "--today", "2026-12-10", "--format", "json"], cwd=plan)
+    late = [x for x in json.loads(r.out)["late_inputs"] if x["file"] == "overrides.csv"]
+    assert [(x["due"], x["committed"], x["owner"]) for x in late] == [
+        ("signal", "2026-12-09", "demand_planner")
+    ]

@@ -7,7 +7,8 @@ last commit that changed the file, the committer's own calendar day; it is late 
 is a business day after the due day of the input's phase (`inputs[].due`), counted from the
 start of the cycle month or week (`governance.cycle_calendar`). It is what `status` will say
 once the commits are merged as they are (a squash or rebase merge commits them anew, on the day
-of the merge). Only required inputs present in the checked tree can be late, as in `status`.
+of the merge). Any declared input present in the checked tree can be late, optional ones too,
+as in `status`.
 
 The declarations (owner, phase) and the calendar are the charter's that judges the range (the
 one at the base, `authority.py`), as every owner `check` names; an input only the checked

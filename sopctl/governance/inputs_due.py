@@ -119,13 +119,15 @@ def commit_day(iso: str) -> dt.date | None:
 def came_late(
     cal: CalendarState, decl: InputDecl, members: tuple[str, ...], sha: str, iso: str
 ) -> LateInput | None:
-    """The required input `decl` as a late input when its change in commit `sha`, committed at
-    `iso` (git's `%cI`), came on a business day after its phase's due day — the committer's
-    own calendar day (`commit_day`), counted by `business_day` from the cycle's start; None
-    when it came by then, the input is optional, or the date cannot be read. The one rule of a
-    committed late input, for `late_inputs` (status, the commit record) and `sopctl check`."""
+    """The input `decl` as a late input when its change in commit `sha`, committed at `iso`
+    (git's `%cI`), came on a business day after its phase's due day — the committer's own
+    calendar day (`commit_day`), counted by `business_day` from the cycle's start; None when it
+    came by then or the date cannot be read. An optional input counts as a required one: it
+    need not come, but when it does (an override, the classic late and inflated input) its
+    phase is due all the same. The one rule of a committed late input, for `late_inputs`
+    (status, the commit record) and `sopctl check`."""
     when = commit_day(iso)
-    if not decl.required or when is None:
+    if when is None:
         return None
     if business_day(cal.start, when) <= cal.due_days[decl.due]:
         return None
@@ -136,16 +138,15 @@ def came_late(
 def late_inputs(
     ws: Workspace, cal: CalendarState | None, committed_only: bool = False
 ) -> list[LateInput]:
-    """The required inputs present whose last change was committed on a business day after
-    their phase's due day, and (unless `committed_only`) those with changes git does not have
-    yet, both once their phase is late on the calendar's day (`status --today` of an earlier
-    day sees no input come late yet). `committed_only` (the commit record): the committed ones,
-    by their dates alone. Empty without a calendar or outside git."""
+    """The inputs present (required or optional) whose last change was committed on a
+    business day after their phase's due day, and (unless `committed_only`) those with changes
+    git does not have yet, both once their phase is late on the calendar's day (`status
+    --today` of an earlier day sees no input come late yet). `committed_only` (the commit
+    record): the committed ones, by their dates alone. Empty without a calendar or outside git.
+    """
     if cal is None or ws.charter is None:
         return []
-    present = [
-        d for d in ws.charter.inputs if d.required and (ws.cycle_dir / "inputs" / d.file).is_file()
-    ]
+    present = [d for d in ws.charter.inputs if (ws.cycle_dir / "inputs" / d.file).is_file()]
     if not present:
         return []
     try:
