@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -143,26 +144,34 @@ def test_an_empty_path_argument_is_a_usage_error_and_nothing_is_written(
 PATH_METAVARS = {"PATH", "FILE", "DIR", "FOLDER", "WORKBOOK"}
 
 
-def _path_params() -> list[tuple[list[str], Any]]:
-    """(command words, parameter) of every parameter that names a path: declared `Path`, shown
-    as a PATH, FILE, DIR or WORKBOOK, or checked by `named_path`; found by walking the app, so
-    a new one gets the cases below without being listed."""
+def _params(wanted: Callable[[Any], bool]) -> list[tuple[list[str], Any]]:
+    """(command words, parameter) of every parameter of the app that `wanted` picks, found by
+    walking the app, so a new one gets the cases below without being listed."""
     found: list[tuple[list[str], Any]] = []
 
     def walk(cmd: Any, words: list[str]) -> None:
-        for p in cmd.params:
-            ann = p.type_descriptor.annotation
-            if (
-                "Path" in str(ann)
-                or p.metavar in PATH_METAVARS
-                or getattr(p.callback, "__qualname__", "").startswith("named_path.")
-            ):
-                found.append((words, p))
+        found.extend((words, p) for p in cmd.params if wanted(p))
         for name, sub in getattr(cmd, "commands", {}).items():
             walk(sub, [*words, name])
 
     walk(typer.main.get_command(app), [])
     return found
+
+
+def _checked_by(p: Any, factory: str) -> bool:
+    return bool(getattr(p.callback, "__qualname__", "").startswith(f"{factory}."))
+
+
+def _path_params() -> list[tuple[list[str], Any]]:
+    """Every parameter that names a path: declared `Path`, shown as a PATH, FILE, DIR or
+    WORKBOOK, or checked by `named_path`."""
+    return _params(
+        lambda p: (
+            "Path" in str(p.type_descriptor.annotation)
+            or p.metavar in PATH_METAVARS
+            or _checked_by(p, "named_path")
+        )
+    )
 
 
 PATH_PARAMS = _path_params()
@@ -289,19 +298,8 @@ def test_compare_lists_the_scenarios_before_any_was_solved(tmp_path: Path) -> No
 
 
 def _id_params() -> list[tuple[list[str], Any]]:
-    """(command words, parameter) of every id parameter checked by `named_id` (a cycle, a
-    scenario, a revision), found by walking the app."""
-    found: list[tuple[list[str], Any]] = []
-
-    def walk(cmd: Any, words: list[str]) -> None:
-        for p in cmd.params:
-            if getattr(p.callback, "__qualname__", "").startswith("named_id."):
-                found.append((words, p))
-        for name, sub in getattr(cmd, "commands", {}).items():
-            walk(sub, [*words, name])
-
-    walk(typer.main.get_command(app), [])
-    return found
+    """Every id parameter checked by `named_id` (a cycle, a scenario, a revision)."""
+    return _params(lambda p: _checked_by(p, "named_id"))
 
 
 ID_PARAMS = _id_params()
