@@ -551,6 +551,7 @@ def test_days_of_supply_of_stock_that_outlasts_the_plan_says_it_is_a_lower_bound
     learn(repo, "sop/2026-12/v1")
     row = card(repo)[("inventory", "days_of_supply", "item", "P-200")]
     assert row["note"] == (
-        "stock 100000.0 at the end of 2027-03; the stock outlasts the plan's horizon: "
-        "the value is a lower bound"
+        "stock 100000.0 at the end of 2027-03; the stock outlasts the plan's horizon (to "
+        "2027-06), so cover is at least 91.25 days, above the maximum 60 whatever the demand "
+        "after it"
     )

@@ -105,27 +105,82 @@ def inventory_rows(inp: LearnInputs) -> pl.DataFrame:
         owner=dos_th.owner,
         escalate_to=dos_th.escalate_to,
     )
-    note = pl.format(
-        "stock {} at the end of {}{}",
-        pl.col("on_hand").round(2),
-        "period",
-        pl.when(pl.col("outlasts"))
-        .then(pl.lit("; the stock outlasts the plan's horizon: the value is a lower bound"))
-        .otherwise(pl.lit("")),
-    ).alias("note")
     out = []
     for metric, scale, th in (("days_of_supply", 1.0, dos_th), ("weeks_of_cover", 7.0, week_th)):
+        unit = "days" if scale == 1.0 else "weeks"
         for scope, part in (
             ("total", latest.filter(pl.col("item") == sc.TOTAL)),
             ("item", latest.filter(pl.col("item") != sc.TOTAL)),
         ):
             frame = part.select(
-                pl.col("item").alias("key"), (pl.col("days_of_supply") / scale).alias("value"), note
+                pl.col("item").alias("key"),
+                # stock at the end of the horizon: no planned demand to measure it against
+                pl.when(pl.col("outlasts") & (pl.col("days_of_supply") <= 0))
+                .then(None)
+                .otherwise(pl.col("days_of_supply") / scale)
+                .alias("value"),
+                pl.col("outlasts").alias("lower_bound"),
+                cover_note(th, unit, scale, inp.labels[-1]),
             )
             out.append(sc.rows("inventory", metric, scope, frame, th))
     out += _turns(inp, stock)
     out += _safety_and_plan(inp, stock, esc)
     return sc.concat(out)
+
+
+def _num(x: float) -> str:
+    return f"{round(x, 2):g}"
+
+
+def cover_note(th: sc.Threshold, unit: str, scale: float, last: str) -> pl.Expr:
+    """The note of a days-of-supply (weeks-of-cover) row: the stock it is about and, when the
+    stock outlasts the plan's horizon, that the value is only a lower bound of the cover and
+    what follows from it against `th` (docs/metrics.md, "Cover beyond the horizon")."""
+    v = (pl.col("days_of_supply") / scale).round(2)
+    head = pl.format("stock {} at the end of {}", pl.col("on_hand").round(2), "period")
+    above, reaches = sc.bound_sides(th, v)
+    lo = th.target if th.direction != "at_most" else None
+    hi = th.target if th.direction == "at_most" else th.target_max
+    judged = th.target is not None or th.target_max is not None
+    why = pl.lit("")
+    if judged and hi is not None:
+        why = (
+            pl.when(above)
+            .then(pl.lit(f", above the maximum {_num(hi)} whatever the demand after it"))
+            .when(reaches)
+            .then(pl.lit(f": whether it exceeds the maximum {_num(hi)} cannot be judged"))
+            .otherwise(
+                pl.lit(f": whether it is within {_num(lo or 0)}..{_num(hi)} cannot be judged")
+            )
+        )
+    elif judged and lo is not None:
+        why = (
+            pl.when(reaches)
+            .then(pl.lit(""))
+            .otherwise(pl.lit(f": whether it reaches the minimum {_num(lo)} cannot be judged"))
+        )
+    beyond = pl.format(
+        "{}; the stock outlasts the plan's horizon (to {}), so cover is at least {} {}{}",
+        head,
+        pl.lit(last),
+        v,
+        pl.lit(unit),
+        why,
+    )
+    at_end = pl.format(
+        "{}, the last period of the plan's horizon: no planned demand follows it, so its "
+        "cover cannot be measured; learn a later cycle whose horizon goes past {}",
+        head,
+        "period",
+    )
+    return (
+        pl.when(~pl.col("outlasts"))
+        .then(head)
+        .when(pl.col("days_of_supply") <= 0)
+        .then(at_end)
+        .otherwise(beyond)
+        .alias("note")
+    )
 
 
 def _unit_costs(inp: LearnInputs) -> pl.DataFrame:

@@ -132,7 +132,9 @@ def days_of_supply_matrix(
     """Forward days of supply of `on_hand[i]` units held at the end of period `start[i] - 1`,
     consumed by `demand[i, start[i]:]` (row i of the planned demand): whole periods the stock
     covers plus the covered share of the next one, times the days of a period. Returns the days
-    and whether the stock outlasts the plan (the days are then a lower bound)."""
+    and whether the stock outlasts the plan: some of it is left when the horizon ends (the days
+    are then a lower bound of its cover; 0 for stock held at the end of the horizon's last
+    period, which no planned demand follows)."""
     n, h = demand.shape
     left = on_hand.astype(np.float64).copy()
     periods = np.zeros(n, dtype=np.float64)
@@ -151,7 +153,7 @@ def days_of_supply_matrix(
         periods[part] += left[part] / d[part]
         left[part] = 0.0
         done |= part
-    return periods * days_per_period, ~done
+    return periods * days_per_period, ~done & (left > 1e-9)
 
 
 def days_of_supply(

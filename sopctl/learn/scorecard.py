@@ -82,30 +82,36 @@ def rows(
     frame: pl.DataFrame,
     th: Threshold,
 ) -> pl.DataFrame:
-    """Scorecard rows from a frame with `key`, `value` and optionally `n` and `note`."""
+    """Scorecard rows from a frame with `key`, `value` and optionally `n`, `note` and
+    `lower_bound` (true where the value is only a lower bound of the true one: judged by
+    `bound_sides`, and left empty, `no_data`, where that is not conclusive)."""
+    bound = pl.col("lower_bound") if "lower_bound" in frame.columns else pl.lit(False)
     df = frame.select(
         pl.col("key").cast(pl.String),
         pl.col("value").cast(pl.Float64),
         (pl.col("n") if "n" in frame.columns else pl.lit(None)).cast(pl.Int64).alias("n"),
         (pl.col("note") if "note" in frame.columns else pl.lit("")).cast(pl.String).alias("note"),
+        bound.fill_null(False).cast(pl.Boolean).alias("lower_bound"),
     )
     value = pl.col("value").abs() if th.absolute else pl.col("value")
-    lo = th.target if th.direction != "at_most" else None
-    hi = th.target if th.direction == "at_most" else th.target_max
-    if th.direction == "between":
-        lo, hi = th.target, th.target_max
+    lo, hi = _limits(th)
     has_target = th.target is not None or th.target_max is not None
     breach = pl.lit(False)
     if lo is not None:
         breach = breach | (value < lo - th.tolerance - EPS)
     if hi is not None:
         breach = breach | (value > hi + th.tolerance + EPS)
+    above, reaches = bound_sides(th)
+    lower = pl.col("lower_bound")
+    # a lower bound breaches only a maximum it already exceeds, and is ok only where no
+    # higher true value could breach: at or above the minimum, with no maximum
+    open_bound = lower & has_target & ~above & ~(reaches & pl.lit(hi is None))
     status = (
-        pl.when(pl.col("value").is_null())
+        pl.when(pl.col("value").is_null() | open_bound)
         .then(pl.lit("no_data"))
         .when(pl.lit(not has_target))
         .then(pl.lit("info"))
-        .when(breach)
+        .when(pl.when(lower).then(above).otherwise(breach))
         .then(pl.lit("breach"))
         .otherwise(pl.lit("ok"))
     )
@@ -114,7 +120,7 @@ def rows(
         pl.lit(metric).alias("metric"),
         pl.lit(scope).alias("scope"),
         "key",
-        "value",
+        pl.when(open_bound).then(None).otherwise(pl.col("value")).alias("value"),
         pl.lit(th.target, pl.Float64).alias("target"),
         status.alias("status"),
         pl.lit(th.owner).alias("owner"),
@@ -127,6 +133,27 @@ def rows(
         "n",
         "note",
     )
+
+
+def _limits(th: Threshold) -> tuple[float | None, float | None]:
+    """The lower and upper target of a threshold (before tolerance), None where it has none."""
+    if th.direction == "between":
+        return th.target, th.target_max
+    if th.direction == "at_most":
+        return None, th.target
+    return th.target, th.target_max
+
+
+def bound_sides(th: Threshold, value: pl.Expr | None = None) -> tuple[pl.Expr, pl.Expr]:
+    """How a value that is only a lower bound of the true one (days of supply of stock that
+    outlasts the plan's horizon) stands against `th`: (above the maximum, so the true value
+    breaches it too; at or above the minimum, so the true value meets it too). Where neither
+    holds, the true value may lie on either side of a bound: it is not judged."""
+    v = pl.col("value") if value is None else value
+    lo, hi = _limits(th)
+    above = v > hi + th.tolerance + EPS if hi is not None else pl.lit(False)
+    reaches = v >= lo - th.tolerance - EPS if lo is not None else pl.lit(True)
+    return above, reaches
 
 
 def one(
