@@ -66,3 +66,35 @@ def test_days_of_supply_at_the_end_of_the_horizon(
     on_hand: float, demand: list[float], days: float, outlasts: bool
 ) -> None:
     assert m.days_of_supply(on_hand, demand, 30.0) == (pytest.approx(days), outlasts)
+
+
+FILL = {  # demand.csv of the QA session: item, segment, period -> (ordered, shipped)
+    ("P-100", "strategic", "2027-02"): (100.0, 50.0),
+    ("P-100", "strategic", "2027-03"): (100.0, 150.0),  # 50 of them February's backlog?
+    ("P-100", "standard", "2027-02"): (100.0, 120.0),
+    ("P-200", "standard", "2027-02"): (100.0, 80.0),
+    ("P-200", "strategic", "2027-02"): (0.0, 0.0),
+}
+
+
+@pytest.mark.parametrize(
+    ("segment", "fill"),
+    [
+        # 100 (120 shipped, capped at the 100 ordered) + 80 of 200: P-100's extra 20 does not
+        # make up for P-200's shortfall of 20 (it read 200 / 200 = 1)
+        ("standard", 0.9),
+        # 50 + 100 (150 shipped, capped) of 200: March's extra 50 does not make up for
+        # February (demand.csv cannot tell a late shipment from an over-shipment)
+        ("strategic", 0.75),
+        (None, (180 + 150) / 400),  # the total: the same cells, not a cap of the sums
+    ],
+)
+def test_the_fill_rate_of_demand_totals_caps_each_cell(segment: str | None, fill: float) -> None:
+    frame = pl.DataFrame(
+        [(*k, *v) for k, v in FILL.items()],
+        schema=["item", "segment", "period", "ordered", "shipped"],
+        orient="row",
+    )
+    if segment is not None:
+        frame = frame.filter(pl.col("segment") == segment)
+    assert m.cells(frame).select(m.unit_fill_rate()).item() == pytest.approx(fill)

@@ -80,3 +80,31 @@ def test_cover_cut_off_by_the_horizon_is_a_lower_bound(
         weeks = c[("inventory", "weeks_of_cover", scope, key)]
         assert weeks["status"] == status
         assert ("weeks" in weeks["note"]) == (period != "2027-06")
+
+
+FILL_CSV = """item,segment,period,ordered,shipped
+P-100,strategic,2027-02,100,50
+P-100,strategic,2027-03,100,150
+P-100,standard,2027-02,100,120
+P-200,standard,2027-02,100,80
+P-200,strategic,2027-02,0,0
+P-200,strategic,2027-03,0,0
+P-100,standard,2027-03,0,
+P-200,standard,2027-03,0,
+"""
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    # standard 2027-02: (100 + 80) / 200, P-100's 20 extra do not make up for P-200's 20
+    # short; strategic: (50 + 100) / 200, March's extra 50 do not make up for February
+    [("standard", "0.9"), ("strategic", "0.75"), ("all", "0.825")],
+)
+def test_fill_rate_from_demand_csv_caps_each_item_segment_and_period(
+    repo: Path, key: str, value: str
+) -> None:
+    write_files(repo, {"only-demand/demand.csv": FILL_CSV})
+    learn(repo, "--actuals", "only-demand")
+    row = card(repo)[("service", "unit_fill_rate", "total" if key == "all" else "segment", key)]
+    assert row["value"] == value
+    assert row["note"].startswith("from demand.csv")

@@ -78,11 +78,12 @@ def test_fill_rates_and_otif() -> None:
     assert lines.select(m.unit_fill_rate()).item() == pytest.approx(21 / 23)
     assert lines.select(m.share("in_full")).item() == pytest.approx(2 / 3)
     assert lines.select(m.share("otif")).item() == pytest.approx(1 / 3)
-    # period totals: 9 + 12 shipped of 20 ordered is capped at 1 (backlog shipped late)
-    periods = pl.DataFrame({"ordered": [10.0, 10.0], "shipped": [9.0, 12.0]})
-    assert periods.select(m.period_fill_rate()).item() == 1.0
-    periods = pl.DataFrame({"ordered": [10.0, 10.0], "shipped": [9.0, 8.0]})
-    assert periods.select(m.period_fill_rate()).item() == pytest.approx(0.85)
+    # demand.csv, each item x segment x period capped at its orders: 9 + min(12, 10) of 20
+    periods = pl.DataFrame(
+        {"item": ["P-1", "P-2"], "segment": ["s", "s"], "period": ["2027-01", "2027-01"]}
+        | {"ordered": [10.0, 10.0], "shipped": [9.0, 12.0]}
+    )
+    assert m.cells(periods).select(m.unit_fill_rate()).item() == pytest.approx(0.95)
 
 
 @pytest.mark.parametrize(

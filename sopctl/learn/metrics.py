@@ -94,10 +94,15 @@ def running_tracking_signal(e: str = E) -> pl.Expr:
     return pl.when(m > 0).then(pl.col(e).cum_sum() / m).otherwise(0.0)
 
 
-def period_fill_rate(shipped: str = "shipped", ordered: str = "ordered") -> pl.Expr:
-    """Σ shipped ÷ Σ ordered, at most 1, for period totals (shipments of a period may serve an
-    earlier period's backlog, so rows are not capped one by one)."""
-    return ratio(pl.col(shipped).sum(), pl.col(ordered).sum()).clip(upper_bound=1.0)
+def cells(frame: pl.DataFrame, ordered: str = "ordered", shipped: str = "shipped") -> pl.DataFrame:
+    """demand.csv's orders and shipments per item × segment × period (one row each; a row is
+    one already, as its key says), the cells `unit_fill_rate` caps one by one: an item's
+    over-shipment, or a period's (an earlier period's backlog shipped late, which period totals
+    cannot tell from an over-shipment), does not make up for another item's or period's
+    shortfall."""
+    return frame.group_by("item", "segment", "period").agg(
+        pl.col(ordered).sum(), pl.col(shipped).sum()
+    )
 
 
 def fva(before: float | None, after: float | None) -> float | None:

@@ -1,7 +1,7 @@
 """Service: unit fill rate per segment against the segment's target; line fill rate and OTIF
 where order lines exist. Order lines, when given, are the source of the unit fill rate (they
-count each line's shortfall); otherwise the period totals of demand.csv are (shipped ÷ ordered
-per segment, at most 1)."""
+count each line's shortfall); otherwise demand.csv is, each item × segment × period capped at
+its orders (Σ min(shipped, ordered) ÷ Σ ordered, docs/metrics.md)."""
 
 from __future__ import annotations
 
@@ -53,8 +53,8 @@ def service_rows(inp: LearnInputs) -> pl.DataFrame:
         fill, source = m.unit_fill_rate(), "order_lines.csv"
         base = lines
     elif demand is not None and demand.height:
-        fill, source = m.period_fill_rate(), "demand.csv"
-        base = demand
+        fill, source = m.unit_fill_rate(), "demand.csv"
+        base = m.cells(demand)
     else:
         th = rules.threshold("service", "unit_fill_rate")
         return sc.no_data(
