@@ -7,8 +7,27 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from sopctl.demos.minimal import CHARTER
 from sopctl.learn import metrics as m
 from sopctl.learn import scorecard as sc
+from sopctl.learn.actuals import Actuals
+from sopctl.learn.adherence import adherence_rows
+from sopctl.learn.forecast import COMPONENTS, forecast_rows, series_frame
+from sopctl.learn.lag import lag_rows
+from sopctl.learn.model import LearnInputs
+from sopctl.learn.render import no_data_notes, shown_rows
+from sopctl.learn.rules import Rules
+from sopctl.schemas.charter import Charter
+from sopctl.yamlio import parse_yaml
+
+LABELS = ["2027-02", "2027-03", "2027-04"]
+
+
+def _charter() -> Charter:
+    doc, findings = parse_yaml("acme.yaml", CHARTER)
+    assert doc is not None and not findings
+    return Charter.model_validate(doc.data)
+
 
 RANGE = sc.Threshold(15.0, 0.0, "between", target_max=60.0)  # learn.days_of_supply 15..60
 
@@ -98,3 +117,112 @@ def test_the_fill_rate_of_demand_totals_caps_each_cell(segment: str | None, fill
     if segment is not None:
         frame = frame.filter(pl.col("segment") == segment)
     assert m.cells(frame).select(m.unit_fill_rate()).item() == pytest.approx(fill)
+
+
+# --- a forecast without demand, and every no_data row says why ---------------------------------
+
+
+def _plan(rows: list[tuple[str, str, str, float]]) -> pl.DataFrame:
+    zero = {c: 0.0 for c in COMPONENTS}
+    return pl.DataFrame(
+        [
+            {"item": i, "segment": s, "period": p, **zero, "baseline": f, "final": f}
+            for i, s, p, f in rows
+        ]
+    )
+
+
+def _actuals(rows: list[tuple[str, str, str, float]]) -> pl.DataFrame:
+    return pl.DataFrame(
+        [{"item": i, "segment": s, "period": p, "ordered": a, "shipped": a} for i, s, p, a in rows]
+    )
+
+
+def test_a_forecast_without_demand_says_why_it_has_no_share() -> None:
+    """Strategic (P-300) was forecast 180 and ordered nothing: bias %, WAPE and MAPE have no
+    base. The rows said nothing ('no data for bias_pct of segment strategic, ...:' and
+    nothing after the colon); the item did not show in the text at all."""
+    plan = _plan(
+        [("P-100", "standard", "2027-02", 100.0), ("P-300", "strategic", "2027-02", 180.0)]
+    )
+    series = series_frame(
+        plan, _actuals([("P-100", "standard", "2027-02", 100.0)]), None, LABELS, 4
+    )
+    card = forecast_rows(series, Rules(_charter()))
+    said = "forecast 180, no demand: over-forecast by 180 units"
+    for scope, key in (("segment", "strategic"), ("item", "P-300")):
+        for metric in ("bias_pct", "wape", "mape"):
+            row = card.filter(
+                (pl.col("scope") == scope) & (pl.col("key") == key) & (pl.col("metric") == metric)
+            ).row(0, named=True)
+            assert (row["status"], row["value"], row["note"]) == ("no_data", None, said)
+    shown, left = shown_rows(card, "forecast", 10)
+    items = shown.filter(pl.col("scope") == "item")
+    assert set(items["key"]) == {"P-300"} and left == ""  # shown as a breach would be
+    notes = no_data_notes(shown)
+    assert notes == [
+        "bias_pct of segment strategic, mape of segment strategic, wape of segment strategic, "
+        f"bias_pct of item P-300, mape of item P-300 and 1 more: {said}"
+    ]
+    assert all(not n.rstrip().endswith(":") for n in notes)
+
+
+def test_no_demand_and_no_forecast_says_so() -> None:
+    plan = _plan([("P-100", "standard", "2027-02", 100.0), ("P-300", "strategic", "2027-02", 0.0)])
+    acts = _actuals(
+        [("P-100", "standard", "2027-02", 90.0), ("P-300", "strategic", "2027-02", 0.0)]
+    )
+    card = forecast_rows(series_frame(plan, acts, None, LABELS, 4), Rules(_charter()))
+    row = card.filter((pl.col("key") == "P-300") & (pl.col("metric") == "wape")).row(0, named=True)
+    assert row["note"] == "no demand and none forecast: no error, but no base for a share"
+
+
+def test_a_lag_without_demand_says_why() -> None:
+    stats = pl.DataFrame(
+        {"lag": [1, 2], "tag": ["sop/a/v1", "sop/a/v1"], "n": [2, 2], "actual": [100.0, 0.0]}
+        | {"error": [-10.0, -50.5], "abs_error": [10.0, 50.5], "ape": [0.1, 0.0], "n_ape": [2, 0]}
+    )
+    card = lag_rows(stats, Rules(_charter()))
+    empty = card.filter(pl.col("key") == "2")
+    assert set(empty["status"]) == {"no_data"}
+    assert set(empty["note"]) == {
+        "forecast 50.5, no demand: over-forecast by 50.5 units; tags: sop/a/v1"
+    }
+
+
+class _Plan:
+    """The parts of a committed plan that adherence rows read."""
+
+    def __init__(self, frames: dict[str, pl.DataFrame]) -> None:
+        self.frames = frames
+
+    def periods(self) -> list[str]:
+        return LABELS
+
+
+def test_production_without_a_plan_says_why() -> None:
+    """r2's P-300: planned 0, produced 30; adherence and production vs plan were empty with an
+    empty note."""
+    supply = pl.DataFrame(
+        {"item": ["P-100", "P-300"], "period": ["2027-02"] * 2, "production": [100.0, 0.0]}
+    )
+    produced = pl.DataFrame(
+        {"item": ["P-100", "P-300"], "period": ["2027-02"] * 2, "produced": [95.0, 30.0]}
+    )
+    ch = _charter()
+    inp = LearnInputs(
+        target=_Plan({"supply_plan.csv": supply}),  # type: ignore[arg-type]
+        charter=ch,
+        tables={},
+        actuals=Actuals("actuals", {"production_actuals": produced}),
+        rules=Rules(ch),
+    )
+    card = adherence_rows(inp)
+    p300 = card.filter(pl.col("key") == "P-300")
+    assert set(p300["metric"]) == {"production_adherence", "production_vs_plan"}
+    assert set(p300["status"]) == {"no_data"}
+    assert set(p300["note"]) == {
+        "planned 0, produced 30: production the plan did not decide, so there is no plan to "
+        "adhere to"
+    }
+    assert (card.filter(pl.col("status") == "no_data")["note"] != "").all()

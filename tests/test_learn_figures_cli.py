@@ -6,12 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import run, write_files
-from tests.test_learn_support import three_cycles
+from tests.test_learn_support import ACTUALS, MONTHS, ORDERS, PLANS, three_cycles
 
 TAG = "sop/2026-12/v1"
 
@@ -108,3 +109,61 @@ def test_fill_rate_from_demand_csv_caps_each_item_segment_and_period(
     row = card(repo)[("service", "unit_fill_rate", "total" if key == "all" else "segment", key)]
     assert row["value"] == value
     assert row["note"].startswith("from demand.csv")
+
+
+def _demand(keep: Callable[[str, str], bool], zero: Callable[[str, str], bool]) -> str:
+    lines = ["item,segment,period,ordered,shipped"]
+    for (item, seg), values in ORDERS.items():
+        if not keep(item, seg):
+            continue
+        for month, q in zip(MONTHS, values, strict=True):
+            q = 0 if zero(item, seg) else q
+            lines.append(f"{item},{seg},{month},{q},{q}")
+    return "\n".join(lines) + "\n"
+
+
+EVERY = lambda _i, _s: True  # noqa: E731
+NONE = lambda _i, _s: False  # noqa: E731
+VARIANTS = {
+    # a whole segment forecast but not ordered
+    "segment-without-demand": {"demand.csv": _demand(EVERY, lambda _i, s: s == "strategic")},
+    # an item without a row: 0 orders in the observed periods
+    "item-without-rows": {"demand.csv": _demand(lambda i, _s: i == "P-100", NONE)},
+    # no stock at all: turns without a base
+    "no-stock": {
+        "demand.csv": _demand(EVERY, NONE),
+        "stock.csv": "item,period,on_hand\nP-100,2027-01,0\nP-200,2027-01,0\n",
+    },
+    "as-committed": {name: ACTUALS[name] for name in ("stock.csv", "production.csv")}
+    | {"demand.csv": _demand(EVERY, NONE)},
+}
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_every_no_data_row_says_why(repo: Path, variant: str) -> None:
+    write_files(repo, {f"v/{name}": text for name, text in VARIANTS[variant].items()})
+    doc = learn(repo, "--actuals", "v")
+    empty = [
+        (r["section"], r["metric"], r["scope"], r["key"])
+        for r in doc["scorecard"]
+        if r["status"] == "no_data" and not (r["note"] or "").strip()
+    ]
+    assert empty == []
+    md = run(["learn", TAG, "--actuals", "v", "--format", "markdown"], cwd=repo).out
+    said = [line for line in md.splitlines() if line.startswith("- no data for ")]
+    assert said and not [line for line in said if line.rstrip().endswith(":")]
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_an_item_forecast_without_demand_is_shown_like_a_breach(repo: Path, fmt: str) -> None:
+    write_files(repo, {f"v/{n}": t for n, t in VARIANTS["item-without-rows"].items()})
+    out = run(["learn", TAG, "--actuals", "v", "--format", fmt], cwd=repo).out
+    flat = " ".join(out.split())
+    forecast = sum(
+        float(r["final"])
+        for r in PLANS["2026-12"]
+        if r["item"] == "P-200" and r["period"] in MONTHS
+    )
+    said = f"forecast {forecast:g}, no demand: over-forecast by {forecast:g} units"
+    assert said in flat
+    assert "P-200" in flat.split("Service")[0].split("Forecast quality")[1]

@@ -164,7 +164,7 @@ def show_text(res: LearnResult, console: Console, rows: int) -> None:
             )
         print_table(console, t)
         if left:
-            console.print(f"  … and {left} more item breaches (see scorecard.csv)")
+            console.print(Text(f"  {left}"))
         notes = [f"  no data for {note}" for note in no_data_notes(part)]
         notes += [f"  {note}" for note in limit_notes(res.scorecard, section)]
         for line in wrap_lines(notes, console.width):

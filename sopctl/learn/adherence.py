@@ -56,9 +56,26 @@ def _production(
         m.adherence().alias("adherence"),
         m.ratio(pl.col("actual").sum(), pl.col("plan").sum()).alias("vs"),
         pl.len().alias("n"),
+        pl.col("plan").sum().alias("planned"),
+        pl.col("actual").sum().alias("produced"),
     ]
     total = j.select(aggs).with_columns(pl.lit(sc.TOTAL).alias("key"))
     per = j.group_by("item").agg(aggs).sort("item").with_columns(pl.col("item").alias("key"))
+    # nothing planned: both ratios have no base, and the note says why
+    note = (
+        pl.when(pl.col("planned").abs() > sc.EPS)
+        .then(pl.lit(""))
+        .when(pl.col("produced").abs() > sc.EPS)
+        .then(
+            pl.format(
+                "planned 0, produced {}: production the plan did not decide, so there is no "
+                "plan to adhere to",
+                sc.qty(pl.col("produced")),
+            )
+        )
+        .otherwise(pl.lit("planned 0, produced 0: no plan to adhere to"))
+        .alias("note")
+    )
     info = th.info()
     out = []
     for scope, g in (("total", total), ("item", per)):
@@ -67,7 +84,7 @@ def _production(
                 "adherence",
                 "production_adherence",
                 scope,
-                g.select("key", pl.col("adherence").alias("value"), "n"),
+                g.select("key", pl.col("adherence").alias("value"), "n", note),
                 th,
             )
         )
@@ -76,7 +93,7 @@ def _production(
                 "adherence",
                 "production_vs_plan",
                 scope,
-                g.select("key", pl.col("vs").alias("value"), "n"),
+                g.select("key", pl.col("vs").alias("value"), "n", note),
                 info,
             )
         )
@@ -128,6 +145,7 @@ def _resources(inp: LearnInputs, floor: sc.Threshold) -> list[pl.DataFrame]:
     g = (
         j.group_by("resource")
         .agg(
+            pl.col("actual").sum().alias("worked"),
             m.adherence().alias("adherence"),
             m.ratio(pl.col("actual").sum(), pl.col("available").sum()).alias("utilisation"),
             m.ratio(pl.col("actual"), pl.col("available")).max().alias("peak"),
@@ -150,6 +168,14 @@ def _resources(inp: LearnInputs, floor: sc.Threshold) -> list[pl.DataFrame]:
         peak_note = (
             f"{source}; committed plan peak {planned:.4f}" if planned is not None else source
         )
+        worked = f"{r['worked']:g}"
+        adh_note = (
+            source
+            if r["adherence"] is not None
+            else f"no load planned, {worked} hours worked: no plan to adhere to; {source}"
+        )
+        if r["peak"] is None:  # nothing available in the committed plan
+            peak_note = f"no hours available in the committed plan, {worked} worked; {source}"
         out += [
             sc.one(
                 "adherence",
@@ -159,7 +185,7 @@ def _resources(inp: LearnInputs, floor: sc.Threshold) -> list[pl.DataFrame]:
                 r["adherence"],
                 adh_th,
                 r["n"],
-                source,
+                adh_note,
             ),
             sc.one(
                 "adherence",
@@ -169,7 +195,7 @@ def _resources(inp: LearnInputs, floor: sc.Threshold) -> list[pl.DataFrame]:
                 r["utilisation"],
                 peak_th.info(),
                 r["n"],
-                source,
+                source if r["utilisation"] is not None else peak_note,
             ),
             sc.one(
                 "adherence",

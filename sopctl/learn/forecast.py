@@ -183,12 +183,16 @@ def forecast_rows(series: pl.DataFrame, rules: Rules, why: str = NO_DEMAND) -> p
     for scope, by in (("total", []), ("segment", ["segment"]), ("item", ["item"])):
         g = _by(obs, by)
         zeros = m.zeros_note(pl.col("zeros"))
+        # shares of demand without demand: no value, and the note says why
+        no_base = pl.col("actual") <= sc.EPS
         for metric in (*INFO, "bias_pct", "mape", "wape", "tracking_signal"):
             default = ts_default if metric == "tracking_signal" else None
             th = rules.threshold("forecast", metric, default=default)
             note = zeros.fill_null("") if metric == "mape" else pl.lit("")
             if metric == "tracking_signal":
                 note = unreachable_note(th)
+            if metric in ("bias_pct", "mape", "wape"):
+                note = pl.when(no_base).then(sc.no_demand_note(pl.col("forecast"))).otherwise(note)
             frame = g.select("key", pl.col(metric).alias("value"), "n", note.alias("note"))
             out.append(sc.rows("forecast", metric, scope, frame, th))
     return sc.concat(out)
@@ -310,15 +314,19 @@ def owner_rows(
     )
     roles = {mem: r.id for r in reversed(charter.roles) for mem in r.members}
     fva_th = rules.threshold("forecast", "fva", default=sc.Threshold(target=0.0))
+    said = pl.format(
+        "role {}; absolute error {} units without these overrides, {} with them",
+        pl.col("owner").replace_strict(roles, default="?"),
+        pl.col("abs_without").round(2),
+        pl.col("abs_with").round(2),
+    )
     frame = g.select(
         pl.col("owner").alias("key"),
         (pl.col("without") - pl.col("with")).alias("value"),
         "n",
-        pl.format(
-            "role {}; absolute error {} units without these overrides, {} with them",
-            pl.col("owner").replace_strict(roles, default="?"),
-            pl.col("abs_without").round(2),
-            pl.col("abs_with").round(2),
-        ).alias("note"),
+        pl.when(pl.col("with").is_null())
+        .then(pl.format("{}; no demand in the cells they touched: WAPE has no base", said))
+        .otherwise(said)
+        .alias("note"),
     )
     return sc.rows("forecast", "fva", "owner", frame, fva_th)

@@ -247,11 +247,13 @@ def _turns(inp: LearnInputs, stock: pl.DataFrame) -> list[pl.DataFrame]:
     )
     note = "at standard cost per period, annualised" if cost.height else "in units, annualised"
     note += f" over the {len(periods)} period(s) with shipments in demand.csv"
+    if total_value is None:
+        note = "average stock 0: turns have no base; " + note
+    empty = pl.when(pl.col("value").is_null()).then(pl.lit("average stock 0: turns have no base"))
+    items = per.select(pl.col("item").alias("key"), "value", "n", empty.alias("note"))
     return [
         sc.one("inventory", "turns", "total", sc.TOTAL, total_value, th, int(per["n"].sum()), note),
-        sc.rows(
-            "inventory", "turns", "item", per.select(pl.col("item").alias("key"), "value", "n"), th
-        ),
+        sc.rows("inventory", "turns", "item", items, th),
     ]
 
 
@@ -285,6 +287,12 @@ def _safety_and_plan(inp: LearnInputs, stock: pl.DataFrame, esc: str) -> list[pl
         pl.col("breaches").sum().cast(pl.Float64).alias("value"),
         pl.col("n").sum().alias("n"),
         m.ratio(pl.col("actual").sum(), pl.col("planned").sum()).alias("vs"),
+        pl.col("actual").sum(),
+        pl.col("planned").sum(),
+    )
+    # no planned inventory: the ratio has no base, and the note says why
+    why = pl.when(pl.col("planned").fill_null(0.0).abs() <= sc.EPS).then(
+        pl.format("planned inventory 0, stock {}: no base for the ratio", sc.qty(pl.col("actual")))
     )
     out = [
         sc.rows("inventory", "ss_breaches", "total", total.select("key", "value", "n"), ss_th),
@@ -299,7 +307,7 @@ def _safety_and_plan(inp: LearnInputs, stock: pl.DataFrame, esc: str) -> list[pl
             "inventory",
             "stock_vs_plan",
             "total",
-            total.select("key", pl.col("vs").alias("value"), "n"),
+            total.select("key", pl.col("vs").alias("value"), "n", why.alias("note")),
             info,
         ),
         sc.rows(
@@ -310,6 +318,7 @@ def _safety_and_plan(inp: LearnInputs, stock: pl.DataFrame, esc: str) -> list[pl
                 pl.col("item").alias("key"),
                 m.ratio(pl.col("actual"), pl.col("planned")).alias("value"),
                 "n",
+                why.alias("note"),
             ),
             info,
         ),

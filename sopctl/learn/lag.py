@@ -106,16 +106,24 @@ def lag_rows(stats: pl.DataFrame, rules: Rules, why: str = NO_ACTUALS) -> pl.Dat
             m.ratio(pl.col("error").sum(), pl.col("actual").sum()).alias("bias_pct"),
             m.ratio(pl.col("ape").sum(), pl.col("n_ape").sum().cast(pl.Float64)).alias("mape"),
             pl.col("n").sum().alias("n"),
+            pl.col("actual").sum().alias("actual"),
+            pl.col("error").sum().alias("error"),
             (pl.col("n") - pl.col("n_ape")).sum().alias("zeros"),
             pl.col("tag").unique().sort().str.join(", ").alias("tags"),
         )
         .sort("lag")
         .with_columns(
-            pl.col("lag").cast(pl.String).alias("key"), pl.format("tags: {}", "tags").alias("note")
+            pl.col("lag").cast(pl.String).alias("key"),
+            # no demand at a lag: the shares have no base, and the note says why
+            pl.when(pl.col("actual") <= sc.EPS)
+            .then(pl.format("{}; tags: {}", sc.no_demand_note(-pl.col("error")), "tags"))
+            .otherwise(pl.format("tags: {}", "tags"))
+            .alias("note"),
         )
     )
     # MAPE leaves out the observations without actual demand, as the forecast rows say too
-    left_out = pl.concat_str(pl.col("note"), m.zeros_note(pl.col("zeros")), separator="; ")
+    zeros = pl.when(pl.col("actual") > sc.EPS).then(m.zeros_note(pl.col("zeros")))
+    left_out = pl.concat_str(pl.col("note"), zeros, separator="; ")
     mape_note = pl.coalesce(left_out, pl.col("note")).alias("note")
     out = [
         sc.rows(

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from .scorecard import SECTIONS, TOTAL
+from .scorecard import NO_DEMAND, SECTIONS, TOTAL
 
 if TYPE_CHECKING:
     from .engine import LearnResult
@@ -88,15 +88,31 @@ def target_text(row: dict[str, Any]) -> str:
     return f"{bar}{'≤' if d == 'at_most' else '≥'} {num(lo)}{plus}"
 
 
-def shown_rows(card: pl.DataFrame, section: str, rows: int) -> tuple[pl.DataFrame, int]:
+def shown_rows(card: pl.DataFrame, section: str, rows: int) -> tuple[pl.DataFrame, str]:
     """The rows of a section worth reading: every row that is not per item, and the items
-    that breach (at most `rows` per metric). Returns them and how many item breaches were left
-    out."""
+    that breach (at most `rows` per metric), with the items forecast but without any demand
+    (their shares have no value, yet theirs is the worst over-forecast). Returns them and what
+    was left out, in words ("" for nothing)."""
     part = card.filter(pl.col("section") == section)
     head = part.filter(pl.col("scope") != "item")
-    items = part.filter((pl.col("scope") == "item") & (pl.col("status") == "breach"))
+    no_demand = (pl.col("status") == "no_data") & pl.col("note").str.contains(
+        NO_DEMAND, literal=True
+    )
+    items = part.filter(
+        (pl.col("scope") == "item") & ((pl.col("status") == "breach") | no_demand.fill_null(False))
+    )
     kept = items.group_by("metric", maintain_order=True).head(rows).select(part.columns)
-    return pl.concat([head, kept]), items.height - kept.height
+    left = items.height - kept.height
+    if not left:
+        return pl.concat([head, kept]), ""
+    quiet = left - (
+        items.filter(pl.col("status") == "breach").height
+        - kept.filter(pl.col("status") == "breach").height
+    )
+    what = "breach" if left == 1 else "breaches"
+    if quiet:
+        what += " or forecasts without demand"
+    return pl.concat([head, kept]), f"… and {left} more item {what} (see scorecard.csv)"
 
 
 def no_data_notes(part: pl.DataFrame) -> list[str]:
@@ -201,7 +217,7 @@ def to_markdown(res: LearnResult, rows: int = 10) -> str:
             ]
             lines.append("| " + " | ".join(_cell(str(c)) for c in cells) + " |")
         if left:
-            lines.append(f"\n… and {left} more item breaches (see scorecard.csv)")
+            lines.append(f"\n{left}")
         notes = [f"no data for {n}" for n in no_data_notes(part)]
         notes += limit_notes(res.scorecard, section)
         if notes:

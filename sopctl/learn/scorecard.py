@@ -53,6 +53,30 @@ SCOPES = ("total", "item", "segment", "resource", "stage", "layer", "owner", "la
 STATUSES = ("ok", "breach", "info", "no_data")
 EPS = 1e-9
 TOTAL = "all"
+# the note of a forecast share (bias %, WAPE, MAPE) without demand, though forecast: no base
+# for the share, and the worst over-forecast there is; render shows such item rows with the
+# breaches
+NO_DEMAND = "no demand: over-forecast by"
+
+
+def qty(x: pl.Expr) -> pl.Expr:
+    """A quantity in words: 180 for 180.0, 100.95, at most 2 decimals."""
+    r = x.round(2)
+    return (
+        pl.when(r == r.round(0))
+        .then(r.round(0).cast(pl.Int64, strict=False).cast(pl.String))
+        .otherwise(r.cast(pl.String))
+    )
+
+
+def no_demand_note(forecast: pl.Expr) -> pl.Expr:
+    """Why a share of demand has no value where there was no demand: `forecast 180, no
+    demand: over-forecast by 180 units`, or that nothing was forecast either."""
+    return (
+        pl.when(forecast > EPS)
+        .then(pl.format("forecast {}, " + NO_DEMAND + " {} units", qty(forecast), qty(forecast)))
+        .otherwise(pl.lit("no demand and none forecast: no error, but no base for a share"))
+    )
 
 
 @dataclass(frozen=True)
@@ -90,7 +114,10 @@ def rows(
         pl.col("key").cast(pl.String),
         pl.col("value").cast(pl.Float64),
         (pl.col("n") if "n" in frame.columns else pl.lit(None)).cast(pl.Int64).alias("n"),
-        (pl.col("note") if "note" in frame.columns else pl.lit("")).cast(pl.String).alias("note"),
+        (pl.col("note") if "note" in frame.columns else pl.lit(""))
+        .cast(pl.String)
+        .fill_null("")
+        .alias("note"),
         bound.fill_null(False).cast(pl.Boolean).alias("lower_bound"),
     )
     value = pl.col("value").abs() if th.absolute else pl.col("value")

@@ -79,7 +79,8 @@ def service_rows(inp: LearnInputs) -> pl.DataFrame:
             total["value"],
             rules.threshold("service", "unit_fill_rate", escalate=rules.escalate("shortage")),
             total["n"],
-            f"from {source}",
+            f"from {source}"
+            + ("" if total["value"] is not None else ": nothing ordered, so no base"),
         )
     )
     for s in sorted(ch.segments, key=lambda s: (s.priority, s.id)):
@@ -93,6 +94,10 @@ def service_rows(inp: LearnInputs) -> pl.DataFrame:
             escalate=rules.escalate("shortage", segment=s.id),
         )
         value = row["value"] if row else None
+        if row is None:  # nothing to measure: the note says why
+            note = f"{source} has no row for segment {s.id} in the observed periods"
+        elif value is None:
+            note = f"{source}: nothing ordered by segment {s.id}, so the fill rate has no base"
         out.append(
             sc.one(
                 "service",
