@@ -190,6 +190,10 @@ CODES: dict[str, tuple[Severity, str]] = {
         Severity.WARNING,
         "actuals file with no row inside the committed horizon: nothing of it is compared",
     ),
+    "SOP736": (
+        Severity.WARNING,
+        "actuals period holds rows for fewer than half of the planned series: loaded in part?",
+    ),
     # input hygiene of the Signal step (signal/hygiene.py, history_checks.py): late and
     # inflated inputs, against the previous cycle's pipeline and the cycle's own history
     "SOP740": (Severity.WARNING, "deal close period moved later without counting the slip"),

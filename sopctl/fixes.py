@@ -217,6 +217,8 @@ FIXES: dict[str, str] = {
     "SOP733": "Correct the receipt or the order period so the receipt is not before the order.",
     "SOP734": "Correct the assumption id to one in cycle.yaml, or document the assumption there.",
     "SOP735": "Check the periods of the file: they lie outside the committed plan's horizon.",
+    "SOP736": "Load every series of the period into demand.csv, or leave the period out until "
+    "it is complete: a planned series without a row counts as 0 orders.",
     # plan checks in CI
     "SOP801": "Have a member of the owner role or of a role with the table's right make the "
     "change in their own commit and drop this one (`git rebase -i`), or grant the role first.",

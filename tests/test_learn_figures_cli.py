@@ -167,3 +167,42 @@ def test_an_item_forecast_without_demand_is_shown_like_a_breach(repo: Path, fmt:
     said = f"forecast {forecast:g}, no demand: over-forecast by {forecast:g} units"
     assert said in flat
     assert "P-200" in flat.split("Service")[0].split("Forecast quality")[1]
+
+
+def _partial(march: list[tuple[str, str]]) -> str:
+    """Demand of January and February in full; of March only the series `march`."""
+    lines = ["item,segment,period,ordered,shipped"]
+    for (item, seg), values in ORDERS.items():
+        for k, (month, q) in enumerate(zip(MONTHS, values, strict=True)):
+            if k < 2 or (item, seg) in march:
+                lines.append(f"{item},{seg},{month},{q},{q}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("march", "warned"),
+    [
+        # 1 of the 4 planned series: the other 3 read as 0 orders (a false -57 % bias)
+        ([("P-100", "strategic")], "2027-03 has rows for 1 of the 4 series"),
+        ([("P-100", "strategic"), ("P-200", "standard")], None),  # half: no warning
+        (list(ORDERS), None),
+    ],
+)
+def test_a_period_loaded_in_part_is_a_warning(
+    repo: Path, march: list[tuple[str, str]], warned: str | None
+) -> None:
+    text = _partial(march)
+    write_files(repo, {"v/demand.csv": text})
+    doc = learn(repo, "--actuals", "v")
+    found = [f for f in doc["findings"] if f["code"] == "SOP736"]
+    if warned is None:
+        assert found == []
+        return
+    (f,) = found
+    first = 1 + text.splitlines().index(next(x for x in text.splitlines() if "2027-03" in x))
+    assert (f["path"], f["line"], f["col"], f["severity"]) == ("v/demand.csv", first, 3, "warning")
+    assert f["message"].startswith(warned)
+    assert f["message"].endswith(
+        "learn reads the other 3 as 0 orders, so the period looks over-forecast; load the "
+        "whole period into demand.csv, or leave 2027-03 out of it until it is complete"
+    )

@@ -295,3 +295,53 @@ def horizon_findings(
             )
         )
     return out
+
+
+def partial_findings(act: Actuals, plan: pl.DataFrame | None, labels: list[str]) -> list[Finding]:
+    """SOP736, one per observed period of demand.csv that has rows for fewer than half of the
+    series (item × segment) the committed plan forecasts for it (final above 0), at the
+    period's first row: inside an observed period a planned series without a row counts as 0
+    orders (docs/metrics.md), so a period loaded in part reads as a large over-forecast."""
+    df = act.get("actuals")
+    if df is None or plan is None:
+        return []
+    series = ["item", "segment"]
+    planned = (
+        plan.filter(pl.col("period").is_in(labels) & (pl.col("final") > 0))
+        .select(*series, "period")
+        .unique()
+    )
+    given = df.filter(pl.col("period").is_in(labels)).select(*series, "period").unique()
+    hits = given.join(planned, on=[*series, "period"], how="semi")
+    counts = (
+        given.select("period")
+        .unique()  # the observed periods: a period without rows is not compared
+        .join(planned.group_by("period").agg(pl.len().alias("planned")), on="period")
+        .join(hits.group_by("period").agg(pl.len().alias("given")), on="period", how="left")
+        .with_columns(pl.col("given").fill_null(0))
+        .filter(pl.col("given") * 2 < pl.col("planned"))
+        .sort("period")
+    )
+    if not counts.height:
+        return []
+    emit = Emitter(act.files["actuals"], act.headers["actuals"])
+    first = df.group_by("period").agg(pl.col(LINE).min())
+    line = dict(first.iter_rows())
+    out = []
+    for period, n_plan, n_given in counts.select("period", "planned", "given").iter_rows():
+        rows = f"{n_given} of the {n_plan}" if n_given else f"none of the {n_plan}"
+        rest = f"the other {n_plan - n_given}" if n_given else "all of them"
+        out.append(
+            finding(
+                act.files["actuals"],
+                int(line[period]),
+                emit.col("period"),
+                "SOP736",
+                f"{period} has rows for {rows} series (item × segment) the committed plan "
+                f"forecasts for it: learn reads {rest} as 0 orders, so the period looks "
+                "over-forecast; load the whole period into "
+                f"{Path(act.files['actuals']).name}, or leave {period} out of it until it is "
+                "complete",
+            )
+        )
+    return out

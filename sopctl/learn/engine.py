@@ -119,6 +119,7 @@ def run_learn(
         return res
     # rows no section compares: named with the committed cycle whose horizon holds them
     res.report.extend(acts.horizon_findings(act, ctx, ref.name, _holders(base, ref, plan.bucket)))
+    res.report.extend(acts.partial_findings(act, plan.frames.get(PLAN), plan.periods()))
     costs = item_costs(ws) if "items" in tables else None
     inp = LearnInputs(plan, charter, tables, act, Rules(charter), unit_costs=costs)
     res.observed = observed(act.get("actuals"), inp.labels)
