@@ -449,7 +449,7 @@ def test_turns_annualise_outflow_over_the_periods_demand_reports(
     row = got[("inventory", "turns", "total", "all")]
     assert float(row["value"]) == pytest.approx(total, abs=1e-4)
     periods = 3 if kind == "stock" else 2
-    assert row["note"].endswith(f"over the {periods} period(s) with shipments in demand.csv")
+    assert row["note"].endswith(f"over the {periods} periods with shipments in demand.csv")
 
 
 def test_fva_without_actual_demand_says_so(repo: Path) -> None:

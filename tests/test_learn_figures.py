@@ -17,6 +17,7 @@ from sopctl.learn.lag import lag_rows
 from sopctl.learn.model import LearnInputs
 from sopctl.learn.render import no_data_notes, shown_rows
 from sopctl.learn.rules import Rules
+from sopctl.learn.signs import value_suffix
 from sopctl.schemas.charter import Charter
 from sopctl.yamlio import parse_yaml
 
@@ -226,3 +227,69 @@ def test_production_without_a_plan_says_why() -> None:
         "adhere to"
     }
     assert (card.filter(pl.col("status") == "no_data")["note"] != "").all()
+
+
+# --- signs and forecast value added in words ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("actual", "forecast", "words"),
+    [
+        # e = A - F = 100 - 118 = -18: the forecast 18 % above demand
+        (
+            100.0,
+            118.0,
+            {
+                "error": "forecast 18 units above demand in total: over-forecast",
+                "bias": "forecast 18 units above demand per observation on average: over-forecast",
+                "bias_pct": "forecast 18.0 % above demand: over-forecast",
+                "tracking_signal": "only 1 observed period: |TS| cannot exceed 1, so the limit "
+                "4 cannot be breached yet (at least 5 periods needed); errors add up below 0, "
+                "the forecast ran above demand: over-forecast",
+            },
+        ),
+        (
+            200.0,
+            150.0,
+            {
+                "error": "forecast 50 units below demand in total: under-forecast",
+                "bias_pct": "forecast 25.0 % below demand: under-forecast",
+            },
+        ),
+        (
+            80.0,
+            80.0,
+            {
+                "error": "forecast equal to demand: no bias",
+                "bias_pct": "forecast equal to demand: no bias",
+            },
+        ),
+    ],
+)
+def test_signed_measures_say_over_or_under_forecast(
+    actual: float, forecast: float, words: dict[str, str]
+) -> None:
+    plan = _plan([("P-100", "standard", "2027-02", forecast)])
+    acts = _actuals([("P-100", "standard", "2027-02", actual)])
+    card = forecast_rows(series_frame(plan, acts, None, LABELS, 4), Rules(_charter()))
+    total = card.filter(pl.col("scope") == "total")
+    notes = dict(zip(total["metric"], total["note"], strict=True))
+    for metric, said in words.items():
+        assert notes[metric] == said
+
+
+@pytest.mark.parametrize(
+    ("section", "metric", "value", "suffix"),
+    [
+        ("forecast", "bias_pct", -0.18, " (over-forecast)"),
+        ("forecast", "tracking_signal", 2.5, " (under-forecast)"),
+        ("lag", "bias_pct", 0.1, " (under-forecast)"),
+        ("forecast", "error", 0.0, ""),
+        ("forecast", "wape", 0.18, ""),  # unsigned
+        ("forecast", "fva", -0.05, ""),  # its own sign: better or worse
+    ],
+)
+def test_text_and_markdown_say_the_sign_beside_the_value(
+    section: str, metric: str, value: float, suffix: str
+) -> None:
+    assert value_suffix(section, metric, value) == suffix

@@ -206,3 +206,34 @@ def test_a_period_loaded_in_part_is_a_warning(
         "learn reads the other 3 as 0 orders, so the period looks over-forecast; load the "
         "whole period into demand.csv, or leave 2027-03 out of it until it is complete"
     )
+
+
+def test_markdown_says_the_sign_of_a_bias(repo: Path) -> None:
+    md = run(["learn", TAG, "--format", "markdown"], cwd=repo).out
+    total = next(line for line in md.splitlines() if line.startswith("| total | all | bias_pct |"))
+    assert "(over-forecast)" in total or "(under-forecast)" in total
+
+
+@pytest.mark.parametrize(
+    ("periods", "said"),
+    [
+        (["2027-09"], "the only row of demand.csv falls outside"),
+        (["2027-09", "2027-10"], "both rows of demand.csv fall outside"),
+        (["2027-09", "2027-10", "2027-11"], "all 3 rows of demand.csv fall outside"),
+    ],
+)
+def test_sop735_counts_its_rows_in_words(repo: Path, periods: list[str], said: str) -> None:
+    body = "item,segment,period,ordered,shipped\n"
+    body += "".join(f"P-100,strategic,{p},100,100\n" for p in periods)
+    write_files(repo, {"elsewhere/demand.csv": body})
+    doc = learn(repo, "--actuals", "elsewhere")
+    (f,) = [f for f in doc["findings"] if f["code"] == "SOP735"]
+    assert f["message"].startswith(said), f["message"]
+    one = len(periods) == 1
+    assert ("and is not compared" in f["message"]) == one
+    assert ("and are not compared" in f["message"]) == (not one)
+    assert f["message"].endswith(
+        "check its period, or learn the cycle that plans it once it is committed"
+        if one
+        else "check their periods, or learn the cycle that plans them once it is committed"
+    )

@@ -385,6 +385,11 @@ def test_fva_notes_read_as_sentences() -> None:
         r["key"]: r["note"] for r in card.filter(pl.col("metric") == "fva").iter_rows(named=True)
     }
     assert notes["baseline"] == "better than the naive forecast"
-    assert notes["pipeline"].startswith("no change from the baseline forecast; ")
-    assert notes["promotions_renewals"].startswith("no change from the pipeline forecast; ")
-    assert notes["overrides"].startswith("worse than the promotions_renewals forecast; ")
+    # the pipeline layer ties the baseline's WAPE: the same WAPE, not "no change"
+    assert notes["pipeline"] == (
+        "same WAPE as the baseline forecast; WAPE 0.1000 lower than the naive forecast's"
+    )
+    assert notes["promotions_renewals"].startswith("same WAPE as the pipeline forecast; ")
+    assert notes["overrides"] == (
+        "worse than the promotions_renewals forecast; WAPE 0.1000 higher than the naive forecast's"
+    )

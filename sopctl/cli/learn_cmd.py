@@ -125,6 +125,7 @@ def show_text(res: LearnResult, console: Console, rows: int) -> None:
         value_text,
     )
     from ..learn.scorecard import SECTIONS
+    from ..learn.signs import value_suffix
 
     console.print(
         f"[bold]Learn[/] cycle {escape(res.cycle)} against {escape(res.tag)} ({res.commit[:7]})"
@@ -157,7 +158,7 @@ def show_text(res: LearnResult, console: Console, rows: int) -> None:
             t.add_row(
                 r["scope"] if r["scope"] == "total" else f"{r['scope']} {r['key']}",
                 r["metric"],
-                value_text(r),
+                value_text(r) + value_suffix(r["section"], r["metric"], r["value"]),
                 target_text(r),
                 Text(r["status"], style=style.get(r["status"], "")),
                 who if breach else "",

@@ -269,29 +269,41 @@ def horizon_findings(
             continue
         seen = sorted(set(outside[column].to_list()))
         shown = ", ".join(seen[:6]) + (" ..." if len(seen) > 6 else "")
-        rows = "1 row" if outside.height == 1 else f"{outside.height} rows"
         name = Path(act.files[table]).name
+        one = outside.height == 1
+        them, verb, be = ("it", "falls", "is") if one else ("them", "fall", "are")
+        if outside.height == df.height:
+            rows = (
+                f"the only row of {name}"
+                if one
+                else f"both rows of {name}"
+                if df.height == 2
+                else f"all {df.height} rows of {name}"
+            )
+        else:
+            rows = f"{outside.height} row{'' if one else 's'} of {df.height} in {name}"
         emit = Emitter(act.files[table], act.headers[table])
         lo, hi = outside[ord_col(column)].min(), outside[ord_col(column)].max()
         found = holders(int(lo), int(hi)) if holders is not None else []  # type: ignore[arg-type]
         of = f" of {tag}" if tag else ""
         if found:
-            todo = f"run {' or '.join(f'sopctl learn {t}' for t in found)} to score them"
+            todo = f"run {' or '.join(f'sopctl learn {t}' for t in found)} to score {them}"
         elif holders is not None:
             todo = (
-                "no committed cycle's horizon holds them all: check their periods, or learn "
-                "the cycle that plans them once it is committed"
+                f"no committed cycle's horizon holds {'it' if one else 'them all'}: check "
+                f"{'its period' if one else 'their periods'}, or learn the cycle that plans "
+                f"{them} once it is committed"
             )
         else:
-            todo = "learn the cycle whose horizon holds them to score them"
+            todo = f"learn the cycle whose horizon holds {them} to score {them}"
         out.append(
             finding(
                 act.files[table],
                 int(outside[LINE][0]),
                 emit.col(column),
                 "SOP735",
-                f"{rows} of {df.height} in {name} fall outside the committed horizon {span}"
-                f"{of} ({column} {shown}) and are not compared with the plan; {todo}",
+                f"{rows} {verb} outside the committed horizon {span}{of} ({column} {shown}) "
+                f"and {be} not compared with the plan; {todo}",
             )
         )
     return out

@@ -16,6 +16,7 @@ from ..periods import PERIODS_PER_YEAR, Bucket
 from ..schemas.charter import Charter
 from . import metrics as m
 from . import scorecard as sc
+from . import signs
 from .model import KEY, observed
 from .rules import Rules
 
@@ -190,7 +191,15 @@ def forecast_rows(series: pl.DataFrame, rules: Rules, why: str = NO_DEMAND) -> p
             th = rules.threshold("forecast", metric, default=default)
             note = zeros.fill_null("") if metric == "mape" else pl.lit("")
             if metric == "tracking_signal":
-                note = unreachable_note(th)
+                limit_words = unreachable_note(th)
+                sign = signs.signal_words(pl.col(metric))
+                note = pl.when(limit_words == "").then(sign).otherwise(limit_words + "; " + sign)
+            elif metric == "error":
+                note = signs.units_words(pl.col(metric), "in total")
+            elif metric == "bias":
+                note = signs.units_words(pl.col(metric), "per observation on average")
+            elif metric == "bias_pct":
+                note = signs.share_words(pl.col(metric))
             if metric in ("bias_pct", "mape", "wape"):
                 note = pl.when(no_base).then(sc.no_demand_note(pl.col("forecast"))).otherwise(note)
             frame = g.select("key", pl.col(metric).alias("value"), "n", note.alias("note"))
@@ -210,9 +219,10 @@ def unreachable_note(th: sc.Threshold) -> pl.Expr:
         pl.when(n <= bound)
         .then(
             pl.format(
-                "only {} observed periods: |TS| cannot exceed {}, so the limit {} cannot be "
+                "only {} observed period{}: |TS| cannot exceed {}, so the limit {} cannot be "
                 "breached yet (at least {} periods needed)",
                 n,
+                pl.when(n == 1).then(pl.lit("")).otherwise(pl.lit("s")),
                 n,
                 pl.lit(_plain(bound)),
                 pl.lit(int(bound) + 1),
@@ -257,10 +267,8 @@ def layer_rows(series: pl.DataFrame, rules: Rules, naive_note: str = "") -> pl.D
         elif gain is None:
             note = "no naive forecast: the tag has no demand history"
         else:
-            word = "better than" if gain > sc.EPS else "worse than" if gain < -sc.EPS else ""
-            note = f"{word or 'no change from'} the {values[i - 1][0]} forecast"
-            if values[0][1] is not None and v is not None and i > 1:
-                note += f"; {values[0][1] - v:+.4f} WAPE vs naive"
+            assert v is not None
+            note = signs.fva_note(gain, values[i - 1][0], values[0][1], v, first=i == 1)
         out.append(sc.one("forecast", "fva", "layer", name, gain, th, obs.height, note))
     return sc.concat(out)
 

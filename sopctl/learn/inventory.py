@@ -246,7 +246,8 @@ def _turns(inp: LearnInputs, stock: pl.DataFrame) -> list[pl.DataFrame]:
         float(per["out_cost"].sum()), float(per["avg_cost"].sum()), len(periods), ppy
     )
     note = "at standard cost per period, annualised" if cost.height else "in units, annualised"
-    note += f" over the {len(periods)} period(s) with shipments in demand.csv"
+    many = f"the {len(periods)} periods" if len(periods) > 1 else "the 1 period"
+    note += f" over {many} with shipments in demand.csv"
     if total_value is None:
         note = "average stock 0: turns have no base; " + note
     empty = pl.when(pl.col("value").is_null()).then(pl.lit("average stock 0: turns have no base"))

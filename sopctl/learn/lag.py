@@ -14,6 +14,7 @@ import polars as pl
 from .. import periods
 from . import metrics as m
 from . import scorecard as sc
+from . import signs
 from .committed import Committed
 from .model import observed
 from .rules import Rules
@@ -125,14 +126,18 @@ def lag_rows(stats: pl.DataFrame, rules: Rules, why: str = NO_ACTUALS) -> pl.Dat
     zeros = pl.when(pl.col("actual") > sc.EPS).then(m.zeros_note(pl.col("zeros")))
     left_out = pl.concat_str(pl.col("note"), zeros, separator="; ")
     mape_note = pl.coalesce(left_out, pl.col("note")).alias("note")
+    # bias %: its sign in words first, as the forecast rows say it
+    sign = pl.when(pl.col("bias_pct").is_not_null()).then(
+        pl.format("{}; {}", signs.share_words(pl.col("bias_pct")), "note")
+    )
+    bias_note = pl.coalesce(sign, pl.col("note")).alias("note")
+    notes = {"wape": pl.col("note"), "bias_pct": bias_note, "mape": mape_note}
     out = [
         sc.rows(
             "lag",
             metric,
             "lag",
-            g.select(
-                "key", pl.col(metric).alias("value"), "n", mape_note if metric == "mape" else "note"
-            ),
+            g.select("key", pl.col(metric).alias("value"), "n", notes[metric]),
             th,
         )
         for metric in ("wape", "bias_pct", "mape")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from .scorecard import NO_DEMAND, SECTIONS, TOTAL
+from .signs import value_suffix
 
 if TYPE_CHECKING:
     from .engine import LearnResult
@@ -143,13 +144,12 @@ def limit_notes(card: pl.DataFrame, section: str, shown: int = 5) -> list[str]:
     breached with the periods observed, one line per distinct note: "tracking_signal of all,
     standard, P-100 and 3 more: only 4 observed periods: |TS| cannot exceed 4, …"."""
     rows = card.filter(
-        (pl.col("section") == section)
-        & (pl.col("metric") == "tracking_signal")
-        & pl.col("note").is_not_null()
-        & (pl.col("note") != "")
+        (pl.col("section") == section) & (pl.col("metric") == "tracking_signal")
+    ).with_columns(
+        pl.col("note").str.extract(r"(only \d+ observed periods?: [^;]*)").alias("limit")
     )
     out = []
-    for (note,), group in rows.group_by("note", maintain_order=True):
+    for (note,), group in rows.drop_nulls("limit").group_by("limit", maintain_order=True):
         keys = group["key"].to_list()
         more = f" and {len(keys) - shown} more" if len(keys) > shown else ""
         out.append(f"tracking_signal of {', '.join(keys[:shown])}{more}: {note}")
@@ -209,7 +209,7 @@ def to_markdown(res: LearnResult, rows: int = 10) -> str:
                 r["scope"],
                 r["key"],
                 r["metric"],
-                value_text(r),
+                value_text(r) + value_suffix(r["section"], r["metric"], r["value"]),
                 target_text(r),
                 f"**{r['status']}**" if r["status"] == "breach" else r["status"],
                 r["owner"],
