@@ -82,7 +82,8 @@ FIXES: dict[str, str] = {
     "SOP303": "Remove the thousands separator (`1250000`, not `1,250,000` or `1.250.000`).",
     "SOP304": "Write a whole number (`3`, not `2.5`).",
     "SOP305": "Raise the value to the minimum the column allows (docs/tables.md), or fix its "
-    "sign or unit.",
+    "sign or unit; learn's demand.csv counts orders and shipments before returns, so leave "
+    "returns out of it.",
     "SOP306": "Lower the value to the maximum the column allows (docs/tables.md): a fraction "
     "is 0-1, not percent; check the unit.",
     "SOP307": "Write one of the allowed values the message lists.",

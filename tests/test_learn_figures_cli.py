@@ -237,3 +237,23 @@ def test_sop735_counts_its_rows_in_words(repo: Path, periods: list[str], said: s
         if one
         else "check their periods, or learn the cycle that plans them once it is committed"
     )
+
+
+def test_json_values_are_not_rounded_and_the_files_are(repo: Path) -> None:
+    """docs/learn.md: JSON carries the scorecard unrounded, scorecard.csv to 4 decimals."""
+    doc = learn(repo)
+    c = card(repo)
+    rounded = 0
+    for r in doc["scorecard"]:
+        if r["value"] is None:
+            continue
+        written = c[(r["section"], r["metric"], r["scope"], r["key"])]["value"]
+        assert float(written) == pytest.approx(r["value"], abs=5e-5)
+        rounded += float(written) != r["value"]
+    assert rounded  # some value has more than 4 decimals in JSON
+
+
+def test_the_fix_of_a_negative_quantity_says_where_returns_go() -> None:
+    from sopctl.fixes import FIXES
+
+    assert "leave returns out" in FIXES["SOP305"]
