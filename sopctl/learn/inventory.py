@@ -139,8 +139,7 @@ def cover_note(th: sc.Threshold, unit: str, scale: float, last: str) -> pl.Expr:
     v = (pl.col("days_of_supply") / scale).round(2)
     head = pl.format("stock {} at the end of {}", pl.col("on_hand").round(2), "period")
     above, reaches = sc.bound_sides(th, v)
-    lo = th.target if th.direction != "at_most" else None
-    hi = th.target if th.direction == "at_most" else th.target_max
+    lo, hi = sc.limits(th)
     judged = th.target is not None or th.target_max is not None
     why = pl.lit("")
     if judged and hi is not None:

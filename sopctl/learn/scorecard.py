@@ -121,7 +121,7 @@ def rows(
         bound.fill_null(False).cast(pl.Boolean).alias("lower_bound"),
     )
     value = pl.col("value").abs() if th.absolute else pl.col("value")
-    lo, hi = _limits(th)
+    lo, hi = limits(th)
     has_target = th.target is not None or th.target_max is not None
     breach = pl.lit(False)
     if lo is not None:
@@ -162,7 +162,7 @@ def rows(
     )
 
 
-def _limits(th: Threshold) -> tuple[float | None, float | None]:
+def limits(th: Threshold) -> tuple[float | None, float | None]:
     """The lower and upper target of a threshold (before tolerance), None where it has none."""
     if th.direction == "between":
         return th.target, th.target_max
@@ -177,7 +177,7 @@ def bound_sides(th: Threshold, value: pl.Expr | None = None) -> tuple[pl.Expr, p
     breaches it too; at or above the minimum, so the true value meets it too). Where neither
     holds, the true value may lie on either side of a bound: it is not judged."""
     v = pl.col("value") if value is None else value
-    lo, hi = _limits(th)
+    lo, hi = limits(th)
     above = v > hi + th.tolerance + EPS if hi is not None else pl.lit(False)
     reaches = v >= lo - th.tolerance - EPS if lo is not None else pl.lit(True)
     return above, reaches
