@@ -49,8 +49,9 @@ def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
     range crosses it)."""
     if not (math.isfinite(lo) and math.isfinite(hi)):
         lo, hi = 0.0, 1.0
-    if hi - lo < 1e-12:
-        lo, hi = (lo - 1, hi + 1) if lo else (0.0, 1.0)
+    if hi - lo < 1e-9 * max(1.0, abs(lo), abs(hi)):  # one value, or a span below the float's
+        pad = max(1.0, abs(lo) * 1e-6)  # resolution there: a unit either side (a millionth)
+        lo, hi = (lo - pad, hi + pad) if lo else (0.0, 1.0)
     step = nice_step(hi - lo, count)
     start = math.floor(lo / step + 1e-9) * step
     stop = math.ceil(hi / step - 1e-9) * step
