@@ -4,7 +4,9 @@ The demand view is a waterfall per item × segment × horizon period:
 
     final = max(0, baseline + pipeline + promotion + renewal + override)
 
-Every non-baseline unit is tied to the input row it came from (`sources`); components are
+Every non-baseline unit is tied to the input row it came from (`sources`: a deal, promotion or
+renewal row that adds 0 units in a period, a lost deal or a percent promotion on a baseline of
+0, has no source row there; an override row always has, as it decides the cell); components are
 summed from those rows with `np.bincount` in the published order, so the plan and its sources
 agree to the bit and two runs give identical frames. No files, clock, terminal or git.
 """
@@ -104,12 +106,12 @@ def build_demand(
     before = base.copy() if replaced else base
     base[in_replaced] = 0.0
     pipe = pipeline_layer(tables["pipeline"], ch.pipeline, index, hz)
-    pipe_src = _ordered(pipe.sources, hz)
+    pipe_src = _ordered(_adding(pipe.sources), hz)
     pipeline = dense(pipe_src, S, hz)
     promo = promotion_layer(tables["promotions"], index, hz, base, replaced)
-    promo_src = _ordered(promo.sources, hz)
+    promo_src = _ordered(_adding(promo.sources), hz)
     promotion = dense(promo_src, S, hz)
-    ren_src = _ordered(renewal_layer(tables["renewals"], index, hz), hz)
+    ren_src = _ordered(_adding(renewal_layer(tables["renewals"], index, hz)), hz)
     renewal = dense(ren_src, S, hz)
     other = base + pipeline + promotion + renewal
     ovr_src, ovr_findings = override_layer(tables["overrides"], index, hz, other, ch)
@@ -164,6 +166,12 @@ def _series_rows(tables: dict[str, Table | None], hz: Horizon) -> list[pl.DataFr
         if frame is not None:
             out.append(frame.filter(reach[name]) if name in reach else frame)
     return out
+
+
+def _adding(src: pl.DataFrame) -> pl.DataFrame:
+    """The source rows that add units: a row of 0 (probability 0, quantity 0, a percent of a
+    baseline of 0) ties no unit to its input row and adds nothing to the component's sum."""
+    return src.filter(pl.col("units") != 0)
 
 
 def _ordered(src: pl.DataFrame, hz: Horizon) -> pl.DataFrame:

@@ -1,0 +1,61 @@
+"""Which input rows demand_sources.csv ties units to (QA of `sopctl demand` against
+docs/signal.md): a deal, promotion or renewal row adding 0 units has no source row (an
+expired deal had none, a lost one had a 0.0000 row); an override row keeps its row at 0 units.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from sopctl.demand import run_demand
+from tests.test_signal_engine import charter
+from tests.test_signal_hygiene import HEADER
+from tests.test_signal_rules import load
+
+LOST = "    - {id: committed, probability: 0.9}\n    - {id: lost, probability: 0}\n"
+
+
+def test_rows_that_add_no_unit_have_no_source_row_but_overrides_do(tmp_path: Path) -> None:
+    """Cycle 2026-12 of the tiny charter with a stage lost (0). Units: D-1 committed 100 →
+    90 in 2027-02; D-2 lost, D-3 quantity 0, D-4 own probability 0, D-5 expired: 0. R-1 at
+    probability 0, R-2 50 × 0.5 = 25. P-1 10% of C, whose baseline is 0 (no history), P-2 0
+    units, P-3 4 units. O-1 a delta of 0, O-2 a replace that sets 2027-04 of A/strategic to
+    the 0 it holds: overrides, written at 0."""
+    files = {
+        "pipeline.csv": HEADER.rstrip("\n") + ",probability,probability_reason\n"
+        "D-1,Acme,A,strategic,committed,100,2027-01,1,0,,\n"
+        "D-2,Acme,A,strategic,lost,100,2027-01,1,0,,\n"
+        "D-3,Acme,A,strategic,committed,0,2027-01,1,0,,\n"
+        "D-4,Acme,A,strategic,proposal,100,2027-01,1,0,0,renewal R-1\n"
+        "D-5,Acme,A,strategic,committed,100,2026-08,1,0,,\n",
+        "renewals.csv": "renewal_id,account,item,segment,period,quantity,probability\n"
+        "R-1,Acme,A,strategic,2027-03,100,0\n"
+        "R-2,Bolt,B,strategic,2027-03,50,0.5\n",
+        "promotions.csv": "promo_id,item,segment,start_period,end_period,uplift_pct,uplift_units\n"
+        "P-1,C,standard,2027-02,2027-03,10,\n"
+        "P-2,B,strategic,2027-02,2027-02,,0\n"
+        "P-3,B,strategic,2027-02,2027-02,,4\n",
+        "overrides.csv": "override_id,item,segment,period,kind,quantity,owner,reason\n"
+        "O-1,B,strategic,2027-05,delta,0,dana@tiny.example,r\n"
+        "O-2,A,strategic,2027-04,replace,0,dana@tiny.example,r\n",
+    }
+    text = charter().replace("    - {id: committed, probability: 0.9}\n", LOST)
+    ws, found = load(tmp_path / "a", files, text)
+    assert not [f for f in found if f.severity == "error"], [str(f) for f in found]
+    built = run_demand(ws.root)
+    assert built.ok and built.result is not None
+    src = pl.read_csv(ws.cycle_dir / "outputs" / "demand_sources.csv", infer_schema=False)
+    assert src.select("source_id", "period", "units").rows() == [
+        ("D-1", "2027-02", "90.0000"),
+        ("O-2", "2027-04", "0.0000"),
+        ("P-3", "2027-02", "4.0000"),
+        ("R-2", "2027-03", "25.0000"),
+        ("O-1", "2027-05", "0.0000"),
+    ]
+    plan = built.result.plan
+    assert plan.filter(item="A", segment="strategic")["pipeline"].sum() == 90.0
+    assert plan.filter(item="C", segment="standard")["promotion"].sum() == 0.0
+    again = run_demand(ws.root)
+    assert again.files == built.files  # byte-identical on rerun
