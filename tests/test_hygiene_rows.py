@@ -1,6 +1,10 @@
-"""Which input rows demand_sources.csv ties units to (QA of `sopctl demand` against
-docs/signal.md): a deal, promotion or renewal row adding 0 units has no source row (an
-expired deal had none, a lost one had a 0.0000 row); an override row keeps its row at 0 units.
+"""Where the input-hygiene warnings point, and which input rows demand_sources.csv ties
+units to (QA of `sopctl demand` against docs/signal.md):
+
+- SOP745 points at the deal row carrying most of the segment's weighted pipeline in the
+  periods with a target, the coverage it quotes, not over the whole horizon;
+- a deal, promotion or renewal row adding 0 units has no source row (an expired deal had
+  none, a lost one had a 0.0000 row); an override row keeps its row at 0 units.
 """
 
 from __future__ import annotations
@@ -10,9 +14,39 @@ from pathlib import Path
 import polars as pl
 
 from sopctl.demand import run_demand
+from tests.helpers import record_tag
 from tests.test_signal_engine import charter
-from tests.test_signal_hygiene import HEADER
+from tests.test_signal_hygiene import HEADER, hygiene, two_cycles
 from tests.test_signal_rules import load
+
+NOW = "cycles/2027-01/inputs/pipeline.csv"
+
+
+def test_a_coverage_jump_points_at_the_deal_that_fills_the_targeted_periods(
+    tmp_path: Path,
+) -> None:
+    """Strategic's only target is 100 in 2027-03. D-012 (line 2), committed 1000 closing in
+    2027-05, ships 900 weighted units in 2027-06, a period without a target, in both cycles.
+    D-010 (line 3) grew 100 → 250: 225 units in 2027-03, coverage 0.9 → 2.25 (2.5×). The
+    warning is at D-010, which makes all of the quoted coverage, not at D-012, which carries
+    more units over the horizon and adds none of it."""
+    targets = "segment,period,target\nstrategic,2027-03,100\n"
+    big = "D-012,Kilo,P-100,strategic,committed,1000,2027-05,1,0\n"
+    repo = two_cycles(
+        tmp_path / "plan",
+        HEADER + big + "D-010,Hotel,P-100,strategic,committed,250,2027-02,1,0\n",
+        previous=HEADER + big + "D-010,Hotel,P-100,strategic,committed,100,2027-02,1,0\n",
+        targets=targets,
+    )
+    record_tag(repo, "2026-12", "sop/2026-12/v1")
+    fs = hygiene(repo, "2027-01")
+    jump = [f for f in fs if f.code == "SOP745"]
+    assert [(f.path, f.line, f.col) for f in jump] == [(NOW, 3, 6)]
+    assert "rose from 0.90 in cycle 2026-12 to 2.25" in jump[0].message
+    assert "this row carries the most of its weighted pipeline in those periods" in (
+        jump[0].message
+    )
+
 
 LOST = "    - {id: committed, probability: 0.9}\n    - {id: lost, probability: 0}\n"
 

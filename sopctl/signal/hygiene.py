@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from ..validate import Workspace
     from .engine import DemandResult
 
-DEAL_ROW = "; this row carries the most of its weighted pipeline"
+DEAL_ROW = "; this row carries the most of its weighted pipeline in those periods"
 TARGET_ROW = "; this row is its first target"
 
 
@@ -59,7 +59,9 @@ def input_hygiene(
     out += coverage_jumps(
         result.coverage,
         before,
-        lambda: _segment_rows(table(ws, "pipeline"), result.deals, table(ws, "targets")),
+        lambda: _segment_rows(
+            table(ws, "pipeline"), result.sources, result.coverage, table(ws, "targets")
+        ),
         prev.cycle,
         float(setting(rules, "max_coverage_jump")),
     )
@@ -67,23 +69,29 @@ def input_hygiene(
 
 
 def _segment_rows(
-    pipeline: Table | None, deals: pl.DataFrame, targets: Table | None
+    pipeline: Table | None, sources: pl.DataFrame, cov: pl.DataFrame, targets: Table | None
 ) -> dict[str, tuple[str, int, int, str]]:
     """Where a segment's coverage warning points: the deal row carrying most of its weighted
-    pipeline (the rows an inflated pipeline touches, so `sopctl check` shows the warning on
-    the pull request that made it), else its first targets row."""
+    pipeline in the periods with a target above 0, the coverage the warning quotes (the rows
+    an inflated pipeline touches, so `sopctl check` shows the warning on the pull request
+    that made it; `sources` are the plan's source rows, `cov` its coverage), else its first
+    targets row."""
     out: dict[str, tuple[str, int, int, str]] = {}
     if targets is not None and "segment" in targets.frame.columns:
         firsts = targets.frame.group_by("segment").agg(pl.col(LINE).min())
         col = col_of(targets, "segment")
         out |= {str(s): (targets.path, int(n), col, TARGET_ROW) for s, n in firsts.iter_rows()}
-    if pipeline is not None and deals.height:
+    if pipeline is not None and sources.height and cov.height:
+        covered = cov.filter(pl.col("target") > 0).select("segment", "period")
         top = (
-            deals.group_by("segment")
-            .agg(  # deals are in file order: ties go to the first
-                pl.col("source_line").gather(pl.col("weighted_units").arg_max())
-            )
-            .explode("source_line")
+            sources.filter(pl.col("component") == "pipeline")
+            .join(covered, on=["segment", "period"], how="semi")
+            .group_by("segment", "source_line")
+            .agg(pl.col("units").sum().round(9))  # rounded: equal sums tie, on every run
+            .filter(pl.col("units") > 0)
+            .sort(["segment", "units", "source_line"], descending=[False, True, False])
+            .unique("segment", keep="first", maintain_order=True)  # ties: the first row
+            .select("segment", "source_line")
         )
         col = col_of(pipeline, "quantity")
         out |= {str(s): (pipeline.path, int(n), col, DEAL_ROW) for s, n in top.iter_rows()}
