@@ -1,8 +1,9 @@
-"""Where the input-hygiene warnings point, and which input rows demand_sources.csv ties
-units to (QA of `sopctl demand` against docs/signal.md):
+"""Where the input-hygiene warnings point and what they quote, and which input rows
+demand_sources.csv ties units to (QA of `sopctl demand` against docs/signal.md):
 
 - SOP745 points at the deal row carrying most of the segment's weighted pipeline in the
   periods with a target, the coverage it quotes, not over the whole horizon;
+- SOP746 says what an expired deal would count unexpired: stale, × unhealthy_weight;
 - a deal, promotion or renewal row adding 0 units has no source row (an expired deal had
   none, a lost one had a 0.0000 row); an override row keeps its row at 0 units.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from sopctl.demand import run_demand
 from tests.helpers import record_tag
@@ -46,6 +48,30 @@ def test_a_coverage_jump_points_at_the_deal_that_fills_the_targeted_periods(
     assert "this row carries the most of its weighted pipeline in those periods" in (
         jump[0].message
     )
+
+
+@pytest.mark.parametrize(
+    ("extra", "says"),
+    [
+        ("", "80 × 0.9 × 0.5 (pipeline.unhealthy_weight) = 36"),
+        ("  unhealthy_weight: 0.25\n", "80 × 0.9 × 0.25 (pipeline.unhealthy_weight) = 18"),
+    ],
+)
+def test_an_expired_deal_says_what_it_would_count_as_stale(
+    tmp_path: Path, extra: str, says: str
+) -> None:
+    """Cycle month 2026-12: D-1, committed 80 due in 2026-08, expired (0 units). Unexpired it
+    would be stale, at 0.9 × unhealthy_weight, not 80 × 0.9."""
+    deals = HEADER + "D-1,Acme,A,strategic,committed,80,2026-08,1,0\n"
+    ws, _ = load(tmp_path / "a", {"pipeline.csv": deals}, charter(pipeline_extra=extra))
+    built = run_demand(ws.root, write=False)
+    fs = [f for f in built.report if f.code == "SOP746"]
+    assert len(fs) == 1
+    assert (
+        f"it has expired and counts 0 units; were it not expired, it would count as a stale "
+        f"deal (SOP704): {says}."
+    ) in fs[0].message
+    assert "not 80 × 0.9" not in fs[0].message
 
 
 LOST = "    - {id: committed, probability: 0.9}\n    - {id: lost, probability: 0}\n"

@@ -8,7 +8,8 @@ Only an open deal (probability strictly between 0 and 1) can be unhealthy: one a
 (a `won` stage) is an order not yet shipped, counted in full whenever it closed; one at 0
 (`lost`) adds nothing, so neither is stale or slipped.
 An open deal due to close more than `expire_after_periods` periods before the cycle month has
-expired: it counts at weight 0 (no units; SOP746 instead of SOP704/SOP705).
+expired: it counts at weight 0 (no units; SOP746 instead of SOP704/SOP705, naming what it
+would count as a stale deal: quantity × probability × unhealthy_weight).
 Demand starts at max(close period + close_to_demand_lag, first period) — demand that would
 have shipped before the horizon starts in the first period — and is spread evenly over
 `ship_periods` (default 1) periods; units after the horizon's last period are dropped (SOP707).
@@ -181,7 +182,7 @@ def pipeline_layer(
         pl.col("dropped").alias("units_dropped"),
     )
     findings = _findings(t, d.filter(~pl.col("expired")), hz, max_slips, unhealthy)
-    return PipelineLayer(sources, deals, findings + _expired(t, d, hz, expire))
+    return PipelineLayer(sources, deals, findings + _expired(t, d, hz, expire, unhealthy))
 
 
 def segment_pipeline(
@@ -270,16 +271,21 @@ def _findings(
     return out
 
 
-def _expired(t: Table, d: pl.DataFrame, hz: Horizon, expire: int) -> list[Finding]:
-    """SOP746: deals due to close more than `expire` periods before the cycle month, dropped."""
+def _expired(
+    t: Table, d: pl.DataFrame, hz: Horizon, expire: int, unhealthy: float
+) -> list[Finding]:
+    """SOP746: deals due to close more than `expire` periods before the cycle month, dropped;
+    the message says what each would count unexpired: stale, quantity × p × unhealthy."""
     co = ord_col("close_period")
     rows = d.filter("expired").sort(LINE).with_columns((hz.now - pl.col(co)).alias("ago"))
     unit = "week" if hz.bucket == "week" else "month"
     message = pl.format(
         "deal {} ({}, {}) was due to close in {}, {} before the cycle {} {} (more than "
-        "pipeline.expire_after_periods {}): it has expired and counts 0 units, not {} × {}. "
-        "If it is still alive, give it the close period now expected and count the slip in "
-        "slip_count; else close it in the CRM and remove the row",
+        "pipeline.expire_after_periods {}): it has expired and counts 0 units; "
+        "were it not expired, it would count as a stale deal (SOP704): {} × {} × {} "
+        "(pipeline.unhealthy_weight) = {}. If it is still alive, give it the close period now "
+        "expected and count the slip in slip_count; else close it in the CRM and remove the "
+        "row",
         "deal_id",
         "item",
         "segment",
@@ -294,6 +300,8 @@ def _expired(t: Table, d: pl.DataFrame, hz: Horizon, expire: int) -> list[Findin
         pl.lit(expire),
         fmt(pl.col("quantity")),
         fmt(pl.col("p"), 4),
+        pl.lit(f"{unhealthy:g}"),
+        fmt(pl.col("quantity") * pl.col("p") * unhealthy),
     )
     return frame_findings(t.path, col_of(t, "close_period"), "SOP746", rows, message)
 
