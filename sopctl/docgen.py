@@ -30,7 +30,8 @@ NOTES = {
     "7": "SOP701 and SOP702 are checks of overrides.csv rows against the charter's roles and "
     "the frozen window: `sopctl validate` reports them at the row's owner (SOP701) or period "
     "(SOP702), and `sopctl demand` refuses to build the view while they stand. The others "
-    "come from `sopctl demand` (SOP703-SOP710) and `sopctl learn` (SOP72x-SOP73x).",
+    "come from `sopctl demand` (SOP703-SOP713, SOP740-SOP749) and `sopctl learn` "
+    "(SOP72x-SOP73x).",
 }
 
 

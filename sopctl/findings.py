@@ -169,6 +169,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         Severity.WARNING,
         "renewal and pipeline deal of the same account and item: both counted",
     ),
+    "SOP712": (Severity.WARNING, "deal at its own probability 1 on a stage that is not won"),
+    "SOP713": (
+        Severity.WARNING,
+        "deal rose more than one stage by its deal-level probability (set, raised or cleared)",
+    ),
     "SOP720": (Severity.ERROR, "committed file at the tag differs from its commit record"),
     "SOP721": (
         Severity.ERROR,

@@ -185,14 +185,18 @@ FIXES: dict[str, str] = {
     "SOP710": "Write the promotion as `uplift_units`, since a percent of 0 adds nothing.",
     "SOP711": "Count the demand once: delete the renewal or the deal, or give the deal "
     "probability 0 with the reason `renewal <id>`.",
+    "SOP712": "Move the deal to the charter's won stage if the customer has signed; else give "
+    "it a probability below 1, or clear it to use its stage's.",
+    "SOP713": "Check the deal with its owner; move its stage as it earns it, or lower the "
+    "deal-level probability (a `probability_reason` does not clear this warning).",
     "SOP740": "Add 1 to the deal's `slip_count` for the move, or put the close period back if "
     "the customer did not move it.",
     "SOP741": "Restore the deal's `slip_count` from the previous cycle: it counts every slip "
     "since the deal was opened.",
     "SOP742": "Check the quantity with the deal's owner and the customer; keep it only with a "
     "documented reason (`probability_reason`).",
-    "SOP743": "Move the deal one stage at a time as it earns it, or give a deal-level "
-    "`probability` with its `probability_reason`.",
+    "SOP743": "Move the deal one stage at a time as it earns it, or write in "
+    "`probability_reason` what moved it.",
     "SOP744": "Confirm the deal's size with its owner, or lower it or its stage until the "
     "customer commits.",
     "SOP745": "Review what the segment's new and grown deals add before the plan relies on them.",

@@ -8,19 +8,23 @@ SOP742  a deal's quantity grew by more than pipeline.max_quantity_growth
 SOP743  a deal moved up more than one stage (by stage probability) with no probability_reason
 SOP744  a deal new since the previous cycle asks for more than pipeline.large_new_deal_periods
         periods of its item's baseline
+SOP713  a deal's probability (its own, else its stage's) rose past more than one of the
+        charter's stage probabilities, where either row gives the deal its own probability
+        (a reason does not excuse it: a deal-level probability always has one)
 
 A deal row is matched to the previous cycle's by (deal_id, item), the pipeline table's key.
-SOP740-SOP742 and SOP744 judge open deals only (probability strictly between 0 and 1: the
-deal's, else its stage's, as pipeline.py counts them): a won deal is an order, a lost one adds
-nothing, so neither is inflated. SOP743 leaves out a move into a stage at probability 1 or 0
-(closing a deal is no stage jump). Only SOP744 needs the demand view (its baseline), so
-`deal_changes` does the rest without it and `DealChanges.findings` adds SOP744 once the view
-is built.
+SOP740-SOP742 and SOP744 judge every deal that adds units (probability above 0: the deal's,
+else its stage's, as pipeline.py counts them) except one on a stage whose own probability is 1
+or 0: a deal the charter's stages call won is an order, one they call lost adds nothing, so
+neither is inflated. A deal at its own probability 1 on another stage is judged: it counts in
+full, so it is the most inflated of all. SOP743 and SOP713 leave out a move into a stage at
+probability 1 or 0 (closing a deal is no stage jump). Only SOP744 needs the demand view (its
+baseline), so `deal_changes` does the rest without it and `DealChanges.findings` adds SOP744
+once the view is built.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -46,8 +50,8 @@ def setting(rules: PipelineRules | None, name: str) -> Any:
 
 @dataclass
 class DealChanges:
-    """What `deal_changes` found: SOP740-SOP743, and the open deal rows new since the
-    previous cycle, which SOP744 judges against a plan's baseline."""
+    """What `deal_changes` found: SOP740-SOP743 and SOP713, and the judged deal rows new
+    since the previous cycle, which SOP744 judges against a plan's baseline."""
 
     table: Table | None  # this cycle's pipeline (None: nothing to compare)
     cycle: str  # the previous cycle
@@ -56,23 +60,25 @@ class DealChanges:
     new: pl.DataFrame
 
     def findings(self, plan: pl.DataFrame) -> list[Finding]:
-        """SOP740-SOP744, with `plan` the demand view whose baseline SOP744 compares with."""
+        """SOP740-SOP744 and SOP713, with `plan` the demand view whose baseline SOP744
+        compares with."""
         if self.table is None:
             return list(self.changed)
         return [*self.changed, *large_new(self.table, self.new, self.cycle, self.rules, plan)]
 
 
-def _stage_rank(rules: PipelineRules | None) -> tuple[list[str], list[int]]:
-    """Stage ids and their rank by probability (earliest stage first among equals)."""
+def _stage_rank(rules: PipelineRules | None) -> tuple[list[str], list[float]]:
+    """Stage ids in the order of their rank by probability (earliest stage first among
+    equals; the rank is the position), and their probabilities."""
     stages = list(rules.stages) if rules else []
     order = sorted(range(len(stages)), key=lambda i: (stages[i].probability, i))
-    return [stages[i].id for i in order], list(range(len(order)))
+    return [stages[i].id for i in order], [stages[i].probability for i in order]
 
 
 def deal_changes(t: Table | None, prev: PreviousInputs, rules: PipelineRules | None) -> DealChanges:
-    """SOP740-SOP743 and the open deal rows new since the previous cycle (SOP744 judges them
-    against the plan's baseline): all that needs no demand view, so it can be worked out
-    while the view is built."""
+    """SOP740-SOP743, SOP713 and the judged deal rows new since the previous cycle (SOP744
+    judges them against the plan's baseline): all that needs no demand view, so it can be
+    worked out while the view is built."""
     co = ord_col("close_period")
     cur = usable(t, [*KEY, "segment", "stage", "quantity", co])
     old = usable(prev.pipeline, [*KEY, "stage", "quantity", co])
@@ -86,24 +92,40 @@ def deal_changes(t: Table | None, prev: PreviousInputs, rules: PipelineRules | N
     cur = cur.with_columns(
         pl.lit(None, dtype).alias(c) for c, dtype in optional.items() if c not in cur.columns
     ).select(*KEY, "segment", "stage", "quantity", co, "close_period", *optional, LINE)
-    if "slip_count" not in old.columns:
-        old = old.with_columns(pl.lit(None, pl.Int64).alias("slip_count"))
-    ids, ranks = _stage_rank(rules)
-    probs = [s.probability for s in rules.stages] if rules else []
+    old = old.with_columns(
+        pl.lit(None, dtype).alias(c)
+        for c, dtype in (("slip_count", pl.Int64), ("probability", pl.Float64))
+        if c not in old.columns
+    )
+    ids, probs = _stage_rank(rules)
+    ranks = list(range(len(ids)))
 
     def rank(col: str) -> pl.Expr:
         return pl.col(col).replace_strict(ids, ranks, default=None, return_dtype=pl.Int64)
 
-    stage_p = pl.col("stage").replace_strict(
-        [s.id for s in rules.stages] if rules else [], probs, default=None, return_dtype=pl.Float64
-    )
-    p = pl.coalesce("probability", stage_p)  # as pipeline.py weighs the deal
-    d = _match(cur, old, rank).with_columns(
-        pl.col("slip_count").fill_null(0).alias("slips"),
-        pl.col("quantity").cast(pl.Float64).alias("qty"),
-        (rank("stage") - pl.col("was_rank")).alias("steps"),
-        ((p > 0) & (p < 1)).fill_null(False).alias("open"),
-        ((stage_p > 0) & (stage_p < 1)).fill_null(False).alias("open_stage"),
+    def prob(rank: str) -> pl.Expr:  # a rank's probability: an integer map, no string one
+        return pl.col(rank).replace_strict(ranks, probs, default=None, return_dtype=pl.Float64)
+
+    # stage probabilities by this charter, of the previous row's stage too (as its rank)
+    d = (
+        _match(
+            cur.with_columns(rank("stage").alias("rank")), old, [rank("stage").alias("was_rank")]
+        )
+        .with_columns(prob("rank").alias("stage_p"), prob("was_rank").alias("was_stage_p"))
+        .with_columns(
+            pl.coalesce("probability", "stage_p").alias("p"),  # as pipeline.py weighs the deal
+            pl.coalesce("was_own", "was_stage_p").alias("was_p"),
+        )
+        .with_columns(
+            pl.col("slip_count").fill_null(0).alias("slips"),
+            pl.col("quantity").cast(pl.Float64).alias("qty"),
+            (pl.col("rank") - pl.col("was_rank")).alias("steps"),
+            _stages_passed(probs, pl.col("was_p"), pl.col("p")).alias("passed"),
+            judged(pl.col("p"), pl.col("stage_p")).alias("judged"),
+            ((pl.col("stage_p") > 0) & (pl.col("stage_p") < 1))
+            .fill_null(False)
+            .alias("open_stage"),
+        )
     )
     labels = old.select(
         pl.col("stage").alias("was_stage"), pl.col("close_period").alias("was_close_period")
@@ -120,7 +142,7 @@ def deal_changes(t: Table | None, prev: PreviousInputs, rules: PipelineRules | N
         "in cycle {}, {}:{}", pl.lit(prev.cycle), pl.lit(prev.pipeline.path), "was_line"
     )
     out: list[Finding] = []
-    mine = pl.col("known") & pl.col("open")  # a won or lost deal is inflated by nothing
+    mine = pl.col("known") & pl.col("judged")  # a won or lost deal is inflated by nothing
     moved = flagged(
         d.filter(
             mine & (pl.col(co) > pl.col("was_close")) & (pl.col("slips") <= pl.col("was_slips"))
@@ -184,14 +206,15 @@ def deal_changes(t: Table | None, prev: PreviousInputs, rules: PipelineRules | N
             pl.lit(f"{factor:g}"),
         ),
     )
-    jumped = flagged(
-        d.filter(
+    d = d.with_columns(
+        (
             pl.col("known")
             & pl.col("open_stage")  # into won or lost: a deal closed, no stage jump
             & (pl.col("steps") > 1)
             & pl.col("probability_reason").fill_null("").str.strip_chars().eq("")
-        )
+        ).alias("jumped")
     )
+    jumped = flagged(d.filter("jumped"))
     out += frame_findings(
         t.path,
         col_of(t, "stage"),
@@ -208,14 +231,73 @@ def deal_changes(t: Table | None, prev: PreviousInputs, rules: PipelineRules | N
             "steps",
         ),
     )
-    new = d.filter(~pl.col("known") & pl.col("open"))
+    rose = flagged(
+        d.filter(
+            pl.col("known")
+            & pl.col("open_stage")
+            & (pl.col("probability").is_not_null() | pl.col("was_own").is_not_null())
+            & (pl.col("passed") > 1)
+            & ~pl.col("jumped")  # a stage jump SOP743 reports is not reported twice
+        )
+    )
+    out += probability_rose(t, rose, who, was)
+    new = d.filter(~pl.col("known") & pl.col("judged"))
     return DealChanges(t, prev.cycle, rules, out, new)
 
 
-def _match(cur: pl.DataFrame, old: pl.DataFrame, rank: Callable[[str], pl.Expr]) -> pl.DataFrame:
+def judged(p: pl.Expr, stage_p: pl.Expr) -> pl.Expr:
+    """Whether SOP740-SOP742 and SOP744 judge a deal: it adds units (probability `p` above 0)
+    and its stage is not one the charter counts as closed (probability 1 or 0)."""
+    closed = ((stage_p == 0) | (stage_p == 1)).fill_null(False)
+    return (p > 0).fill_null(False) & ~closed
+
+
+def _stages_passed(probs: list[float], was_p: pl.Expr, p: pl.Expr) -> pl.Expr:
+    """How many of the stage probabilities `probs` (each value once) a probability passed
+    on its way up from `was_p` to `p`: above the one, at most the other. 0.5 → 0.9 passes
+    one (committed), 0.5 → 1 two (committed and won); a fall passes none."""
+    levels = sorted(set(probs))
+    if not levels:
+        return pl.lit(0, pl.Int64)
+    return pl.sum_horizontal(
+        ((was_p < v) & (p >= v)).fill_null(False).cast(pl.Int64) for v in levels
+    )
+
+
+def probability_rose(t: Table, rows: pl.DataFrame, who: pl.Expr, was: pl.Expr) -> list[Finding]:
+    """SOP713 at the row's probability (else its stage): a deal's probability rose past more
+    than one stage probability where a deal-level probability is involved on either side."""
+    reason = pl.col("probability_reason").fill_null("").str.strip_chars()
+
+    def said(own: str, stage: str, reason: pl.Expr | None) -> pl.Expr:
+        mine = pl.format("its own, on stage {}", stage)
+        if reason is not None:
+            mine = pl.format("{}; probability_reason '{}'", mine, reason)
+        return pl.when(pl.col(own).is_not_null()).then(mine).otherwise(pl.format("stage {}", stage))
+
+    message = pl.format(
+        "{}: probability rose from {} ({}, {}) to {} ({}), {} stages up in one cycle by the "
+        "charter's stage probabilities. A deal's own probability counts in place of its "
+        "stage's, so a reason does not clear this as it clears a stage jump (SOP743): check "
+        "the deal with the account owner, then move its stage as it earns it, or lower its "
+        "probability",
+        who,
+        fmt(pl.col("was_p"), 4),
+        said("was_own", "was_stage", None),
+        was,
+        fmt(pl.col("p"), 4),
+        said("probability", "stage", reason),
+        "passed",
+    )
+    col = col_of(t, "probability") or col_of(t, "stage")
+    return frame_findings(t.path, col, "SOP713", rows, message)
+
+
+def _match(cur: pl.DataFrame, old: pl.DataFrame, extra: list[pl.Expr]) -> pl.DataFrame:
     """`cur` (in its order, the file's) with the numbers of the previous cycle's row of the
     same deal (`known`; nulls for a deal row new since): was_row (its position in `old`),
-    was_line, was_quantity, was_close (ordinal), was_slips, was_rank (its stage's rank).
+    was_line, was_quantity, was_close (ordinal), was_slips, was_own (its own probability),
+    and the columns `extra` computes from it (its stage's rank and probability).
 
     Joined on a 64-bit hash of the key (an integer join: a quarter of the time of a join on
     two string columns at a million deals), the first of the previous rows with a key (a
@@ -232,7 +314,8 @@ def _match(cur: pl.DataFrame, old: pl.DataFrame, rank: Callable[[str], pl.Expr])
             pl.col("quantity").cast(pl.Float64).alias("was_quantity"),
             pl.col(co).alias("was_close"),
             pl.col("slip_count").fill_null(0).alias("was_slips"),
-            rank("stage").alias("was_rank"),
+            pl.col("probability").cast(pl.Float64).alias("was_own"),
+            *extra,
         )
         .filter(pl.col("_h").is_first_distinct())
     )

@@ -3,7 +3,7 @@
 Pure: the current cycle's tables and demand view, and the previous cycle's pipeline and
 targets as `previous_inputs` read them. Every finding is a warning at the row concerned:
 
-SOP740-SOP744  a deal row against the previous cycle's (deals_since.py)
+SOP740-SOP744, SOP713  a deal row against the previous cycle's (deals_since.py)
 SOP745  a segment's pipeline coverage grew by more than pipeline.max_coverage_jump
 SOP747, SOP748  the demand history (history_checks.py); SOP746, expired deals, pipeline.py
 """
@@ -160,8 +160,8 @@ def coverage_jumps(
                 f"pipeline.max_coverage_jump {jump:g}): weighted pipeline "
                 f"{r['was_pipeline']:,.0f} → {r['weighted_pipeline']:,.0f} against targets "
                 f"{r['was_target']:,.0f} → {r['target']:,.0f}. Check the deals of this "
-                f"segment that are new or changed since (SOP740-SOP744 name them{row}) before "
-                "the plan relies on them",
+                "segment that are new or changed since (SOP740-SOP744 and SOP713 name "
+                f"them{row}) before the plan relies on them",
             )
         )
     return out

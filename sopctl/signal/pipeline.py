@@ -7,6 +7,8 @@ period lies before the cycle month (week), when the cycle is made (stale: alread
 Only an open deal (probability strictly between 0 and 1) can be unhealthy: one at probability 1
 (a `won` stage) is an order not yet shipped, counted in full whenever it closed; one at 0
 (`lost`) adds nothing, so neither is stale or slipped.
+A deal at its own probability 1 on a stage whose probability is not 1 counts so too (SOP712
+says so: the stage does not call it won).
 An open deal due to close more than `expire_after_periods` periods before the cycle month has
 expired: it counts at weight 0 (no units; SOP746 instead of SOP704/SOP705, naming what it
 would count as a stale deal: quantity × probability × unhealthy_weight).
@@ -26,7 +28,7 @@ import polars as pl
 from ..findings import Finding, finding
 from ..schemas.charter import WEEKS_PER_QUARTER, PipelineRules
 from ..tables.check import Table
-from .codes import frame_findings
+from .deal_findings import deal_findings
 from .frames import (
     LINE,
     BoolArr,
@@ -35,7 +37,6 @@ from .frames import (
     attach_series,
     col_of,
     empty_sources,
-    fmt,
     ord_col,
     usable,
     with_optional,
@@ -181,8 +182,9 @@ def pipeline_layer(
         pl.col("kept").alias("units_in_horizon"),
         pl.col("dropped").alias("units_dropped"),
     )
-    findings = _findings(t, d.filter(~pl.col("expired")), hz, max_slips, unhealthy)
-    return PipelineLayer(sources, deals, findings + _expired(t, d, hz, expire, unhealthy))
+    return PipelineLayer(
+        sources, deals, deal_findings(t, d, hz, rules, (max_slips, unhealthy, expire))
+    )
 
 
 def segment_pipeline(
@@ -206,104 +208,6 @@ def segment_pipeline(
         i += 1
         rows = rows[n_in[rows] > i]
     return segs, total.reshape(len(segs), hz.size)
-
-
-def _findings(
-    t: Table, d: pl.DataFrame, hz: Horizon, max_slips: int, unhealthy: float
-) -> list[Finding]:
-    who = pl.format("deal {} ({}, {})", "deal_id", "item", "segment")
-    weight = pl.format(
-        "counted at weight {} × {} = {}",
-        fmt(pl.col("p"), 4),
-        pl.lit(unhealthy),
-        fmt(pl.col("weight"), 4),
-    )
-    last = hz.label(hz.last)
-    now = f"the cycle {'week' if hz.bucket == 'week' else 'month'} {hz.label(hz.now)}"
-    out: list[Finding] = []
-    stale = d.filter("stale").sort(LINE)
-    out += frame_findings(
-        t.path,
-        col_of(t, "close_period"),
-        "SOP704",
-        stale,
-        pl.format(
-            "{} was due to close in {}, before {}, so it is past its date: {}; "
-            "its demand starts in {}",
-            who,
-            "close_period",
-            pl.lit(now),
-            weight,
-            "start_period",
-        ),
-    )
-    slipped = d.filter("slipped").sort(LINE)
-    out += frame_findings(
-        t.path,
-        col_of(t, "slip_count"),
-        "SOP705",
-        slipped,
-        pl.format(
-            "{} slipped {} (max_slips {}): {}",
-            who,
-            pl.when(pl.col("slip_count") == 1)
-            .then(pl.lit("once"))
-            .otherwise(pl.format("{} times", "slip_count")),
-            pl.lit(max_slips),
-            weight,
-        ),
-    )
-    dropped = d.filter(pl.col("dropped") > 0).sort(LINE)
-    out += frame_findings(
-        t.path,
-        col_of(t, "close_period"),
-        "SOP707",
-        dropped,
-        pl.format(
-            "{}: {} of its {} weighted units ship after the horizon's last period {} "
-            "and are left out of the plan",
-            who,
-            fmt(pl.col("dropped")),
-            fmt(pl.col("weighted")),
-            pl.lit(last),
-        ),
-    )
-    return out
-
-
-def _expired(
-    t: Table, d: pl.DataFrame, hz: Horizon, expire: int, unhealthy: float
-) -> list[Finding]:
-    """SOP746: deals due to close more than `expire` periods before the cycle month, dropped;
-    the message says what each would count unexpired: stale, quantity × p × unhealthy."""
-    co = ord_col("close_period")
-    rows = d.filter("expired").sort(LINE).with_columns((hz.now - pl.col(co)).alias("ago"))
-    unit = "week" if hz.bucket == "week" else "month"
-    message = pl.format(
-        "deal {} ({}, {}) was due to close in {}, {} before the cycle {} {} (more than "
-        "pipeline.expire_after_periods {}): it has expired and counts 0 units; "
-        "were it not expired, it would count as a stale deal (SOP704): {} × {} × {} "
-        "(pipeline.unhealthy_weight) = {}. If it is still alive, give it the close period now "
-        "expected and count the slip in slip_count; else close it in the CRM and remove the "
-        "row",
-        "deal_id",
-        "item",
-        "segment",
-        "close_period",
-        pl.format(
-            "{} {}",
-            "ago",
-            pl.when(pl.col("ago") == 1).then(pl.lit(unit)).otherwise(pl.lit(unit + "s")),
-        ),
-        pl.lit(unit),
-        pl.lit(hz.label(hz.now)),
-        pl.lit(expire),
-        fmt(pl.col("quantity")),
-        fmt(pl.col("p"), 4),
-        pl.lit(f"{unhealthy:g}"),
-        fmt(pl.col("quantity") * pl.col("p") * unhealthy),
-    )
-    return frame_findings(t.path, col_of(t, "close_period"), "SOP746", rows, message)
 
 
 def lost_baseline(
