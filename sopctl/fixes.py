@@ -193,8 +193,9 @@ FIXES: dict[str, str] = {
     "the customer did not move it.",
     "SOP741": "Restore the deal's `slip_count` from the previous cycle: it counts every slip "
     "since the deal was opened.",
-    "SOP742": "Check the quantity with the deal's owner and the customer; keep it only with a "
-    "documented reason (`probability_reason`).",
+    "SOP742": "Lower the quantity unless the deal's owner and customer confirm it; confirmed, "
+    "it stays a warning this cycle (`probability_reason` does not clear it): note who "
+    "confirmed it in the assumptions.",
     "SOP743": "Move the deal one stage at a time as it earns it, or write in "
     "`probability_reason` what moved it.",
     "SOP744": "Confirm the deal's size with its owner, or lower it or its stage until the "

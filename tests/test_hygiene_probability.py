@@ -1,5 +1,5 @@
 """A deal's own probability in the input-hygiene warnings (SOP712, SOP713, and which deals
-SOP740-SOP744 judge).
+SOP740-SOP744 judge), and what clears SOP742.
 
 Two cycles of the minimal example as in test_signal_hygiene (2026-12 planning 2027-01..2027-06,
 2027-01 planning 2027-02..2027-07), the charter's stages qualified 0.2, proposal 0.5,
@@ -16,6 +16,7 @@ import pytest
 
 from sopctl.demand import run_demand
 from sopctl.findings import Finding
+from sopctl.fixes import FIXES
 from tests.helpers import git, record_tag
 from tests.test_hygiene_previous import WON_LOST
 from tests.test_signal_hygiene import two_cycles
@@ -171,3 +172,24 @@ def test_own_probability_1_on_a_stage_below_1_is_reported_without_a_previous_cyc
         return
     assert [(f.code, f.line, f.col) for f in fs] == [("SOP712", 2, 10)]
     assert expected in fs[0].message
+
+
+def test_a_probability_reason_does_not_clear_a_grown_quantity(tmp_path: Path) -> None:
+    """QA's r4: D-001 200 → 400 with probability_reason 'New quote confirmed' (no own
+    probability) is still SOP742 on every run. The message and the fix say so and what does
+    clear it: a quantity at 1.5 × 200 = 300 or less."""
+    row = "D-001,Borealis,P-100,strategic,proposal,400,2027-02,2,0,,New quote confirmed"
+    repo = tagged_cycles(tmp_path / "plan", {"D-001": row})
+    fs = findings(repo)
+    assert [(f.code, f.line) for f in fs] == [("SOP742", 2)]
+    assert (
+        "Confirming it does not clear this warning, nor does probability_reason 'New quote "
+        "confirmed' (it explains a probability): it compares with the previous cycle's row, so "
+        "it stays for this cycle unless the quantity comes down to 300 or less"
+    ) in fs[0].message
+    assert "`probability_reason` does not clear it" in FIXES["SOP742"]
+    assert "keep it only with a documented reason" not in FIXES["SOP742"]
+    # and it is what clears it
+    lower = row.replace(",400,", ",300,")
+    (repo / "cycles/2027-01/inputs/pipeline.csv").write_text(pipeline(WAS | {"D-001": lower}))
+    assert findings(repo) == []

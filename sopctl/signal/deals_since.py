@@ -184,6 +184,7 @@ def deal_changes(t: Table | None, prev: PreviousInputs, rules: PipelineRules | N
         ),
     )
     factor = float(setting(rules, "max_quantity_growth"))
+    reason = pl.col("probability_reason").fill_null("").str.strip_chars()
     grew = flagged(
         d.filter(
             mine & (pl.col("was_quantity") > 0) & (pl.col("qty") > factor * pl.col("was_quantity"))
@@ -197,13 +198,22 @@ def deal_changes(t: Table | None, prev: PreviousInputs, rules: PipelineRules | N
         pl.format(
             "{}: quantity grew from {} ({}) to {}, {}× in one cycle (more than "
             "pipeline.max_quantity_growth {}); check the new quantity with the account owner "
-            "(a larger order is a new quote) before the plan relies on it",
+            "(a larger order is a new quote) before the plan relies on it. Confirming it does "
+            "not clear this warning{}: it compares with the previous cycle's row, so it stays "
+            "for this cycle unless the quantity comes down to {} or less; say who confirmed "
+            "it in the cycle's assumptions",
             who,
             fmt(pl.col("was_quantity")),
             was,
             fmt(pl.col("qty")),
             fmt(pl.col("qty") / pl.col("was_quantity")),
             pl.lit(f"{factor:g}"),
+            pl.when(reason != "")
+            .then(
+                pl.format(", nor does probability_reason '{}' (it explains a probability)", reason)
+            )
+            .otherwise(pl.lit("")),
+            fmt(pl.col("was_quantity") * factor),
         ),
     )
     d = d.with_columns(
