@@ -5,7 +5,7 @@ targets as `previous_inputs` read them. Every finding is a warning at the row co
 
 SOP740-SOP744, SOP713  a deal row against the previous cycle's (deals_since.py)
 SOP745  a segment's pipeline coverage grew by more than pipeline.max_coverage_jump
-SOP747, SOP748  the demand history (history_checks.py); SOP746, expired deals, pipeline.py
+SOP747, SOP748  the demand history (history_checks.py); SOP746, expired deals, deal_findings.py
 """
 
 from __future__ import annotations
