@@ -101,9 +101,9 @@ def _segment_rows(
 def previous_coverage(prev: PreviousInputs) -> pl.DataFrame | None:
     """The previous cycle's pipeline coverage per segment and period, as `sopctl demand`
     computes it (its deals weighted and placed on its own horizon by this sopctl's rules with
-    its charter's pipeline settings); the
-    deals are summed per segment and period only when the cycle has targets. None when its
-    pipeline cannot be read (no file, a missing column): its coverage is unknown, not 0."""
+    its charter's pipeline settings); the deals are summed per segment and period only when
+    the cycle has targets. None when its pipeline cannot be read (no file, a missing column):
+    its coverage is unknown, not 0."""
     if usable(prev.pipeline, DEAL_COLUMNS) is None:
         return None
     targets = usable(prev.targets, ["segment", ord_col("period"), "target"])
