@@ -9,9 +9,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .findings import CODES
+from .findings import CODES, Severity
 from .fixes import FIXES
-from .tables.contracts import CONTRACTS, Column
+from .tables.contracts import CONTRACTS, Column, Rule
 
 GROUPS = {
     "0": "Files",
@@ -92,6 +92,13 @@ def _column_row(c: Column) -> str:
     return f"| `{c.name}` | {c.dtype} | {need} | {'; '.join(rules)} | {c.description} |"
 
 
+def _rule_line(rule: Rule) -> str:
+    """A row rule as tables.md lists it: its words, and its code when it only warns."""
+    if CODES[rule.code][0] is Severity.ERROR:
+        return rule.text
+    return f"{rule.text} (a warning, {rule.code}: the row is read)"
+
+
 def tables_markdown() -> str:
     lines = [
         "# Table contracts",
@@ -121,7 +128,7 @@ def tables_markdown() -> str:
             "",
         ]
         if c.rules:
-            lines += ["Row rules:", "", *(f"- {r.message}" for r in c.rules), ""]
+            lines += ["Row rules:", "", *(f"- {_rule_line(r)}" for r in c.rules), ""]
     return "\n".join(lines)
 
 

@@ -96,6 +96,9 @@ FIXES: dict[str, str] = {
     "SOP312": "Write the value as 0, or in a larger unit if it is not meant to be 0.",
     "SOP313": "Leave the cell empty (export no value as an empty cell); if a value was meant, "
     "write it (a `#N/A` from a spreadsheet lookup: fix the lookup).",
+    "SOP320": "Leave `hours` empty on a labour resource: its hours are workforce × "
+    "hours_per_worker (change those, or per period in capacity.csv); for a fixed number of "
+    "hours, make the resource `fixed`.",
     # keys and references
     "SOP401": "Merge or remove the rows that share the key, or correct the key of one of them.",
     "SOP402": "Add the missing row to the table named, or correct the id to an existing one.",

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from ..findings import Finding, finding
-from .contracts import CONTRACTS, Contract
+from .contracts import CONTRACTS, Contract, Rule
 from .csvread import LINE, RawTable
-from .emit import Emitter, value_message
+from .emit import CAP, Emitter, value_message
 from .idrule import check_document_id, check_id_rule, check_twins, shown
 from .novalue import blank_no_value
 from .numbers import NUMBER_LIMIT, cast_number, check_ranges
@@ -81,12 +81,44 @@ _RULES: dict[str, Callable[[set[str]], pl.Expr | None]] = {
     ),
     "labour_needs_workforce": lambda cols: (
         (pl.col("kind") == "labour")
-        & (
-            (pl.col("workforce").is_null() if "workforce" in cols else pl.lit(True))
-            | (pl.col("hours_per_worker").is_null() if "hours_per_worker" in cols else pl.lit(True))
-        )
+        & (pl.col("workforce").is_null() if "workforce" in cols else pl.lit(True))
+    ),
+    "labour_needs_hours_per_worker": lambda cols: (
+        (pl.col("kind") == "labour")
+        & (pl.col("hours_per_worker").is_null() if "hours_per_worker" in cols else pl.lit(True))
+    ),
+    # hours typed for a pool whose hours come from its workers (an empty workforce or
+    # hours_per_worker is the rules above): the plan leaves them out, the warning says so
+    "labour_ignores_hours": lambda cols: (
+        (pl.col("kind") == "labour")
+        & pl.col("hours").is_not_null()
+        & pl.col("workforce").is_not_null()
+        & pl.col("hours_per_worker").is_not_null()
+        if {"hours", "workforce", "hours_per_worker"} <= cols
+        else None
     ),
 }
+# the number a rule's message shows for its row ("here {figure}"), as text
+_FIGURES: dict[str, Callable[[pl.DataFrame], list[str]]] = {
+    "labour_ignores_hours": lambda bad: [
+        f"{_num(w)} × {_num(h)} = {_num(w * h)}"
+        for w, h in zip(bad["workforce"].to_list(), bad["hours_per_worker"].to_list(), strict=True)
+    ],
+}
+
+
+def _rule_message(rule: Rule, bad: pl.DataFrame) -> Callable[[int], str]:
+    """The message of a rule for its i-th offending row, with the row's figure if it has one."""
+    figure = _FIGURES.get(rule.name)
+    if figure is None:
+        return value_message([], rule.message)
+    said = figure(bad.head(CAP))
+    return lambda i: rule.message.format(figure=said[i])
+
+
+def _num(x: float) -> str:
+    """A number as a message shows it: 900, 6, 157.5 (no trailing '.0')."""
+    return f"{x:.10g}"
 
 
 def _distinct(df: pl.DataFrame, column: str) -> list[str]:
@@ -267,7 +299,7 @@ def check_table(raw: RawTable, contract: Contract, ctx: Context) -> tuple[Table,
                 bad = df.filter(expr.fill_null(False))
             except pl.exceptions.ColumnNotFoundError:
                 continue
-            out.rows("SOP310", rule.column, bad[LINE].to_list(), value_message([], rule.message))
+            out.rows(rule.code, rule.column, bad[LINE].to_list(), _rule_message(rule, bad))
         check_span(out, df, [c for c in contract.columns if c.scope == "span"], ctx)
         if set(contract.key) <= cols:
             _duplicates(out, df, contract.key)

@@ -41,7 +41,13 @@ class Rule:
 
     name: str
     column: str  # where the finding points
-    message: str
+    message: str  # may hold "(here {figure})": the row's own number (tables.check._FIGURES)
+    code: str = "SOP310"  # an error; a rule whose row is planned anyway warns by its own code
+
+    @property
+    def text(self) -> str:
+        """The message without a row's figure: the rule as the docs list it."""
+        return self.message.replace(" (here {figure})", "")
 
 
 @dataclass(frozen=True)

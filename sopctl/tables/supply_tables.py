@@ -14,6 +14,9 @@ from .spec import (
     segment_col,
 )
 
+# what a labour pool's regular hours are, in the words of its rules
+_LABOUR_HOURS = "its hours are workforce × hours_per_worker, and `hours` is not used for labour"
+
 TABLES: tuple[Contract, ...] = (
     Contract(
         "items",
@@ -104,7 +107,8 @@ TABLES: tuple[Contract, ...] = (
             Column(
                 "hours",
                 "float",
-                "fixed: hours available per period",
+                "fixed: hours available per period; labour: leave empty (its hours are "
+                "workforce × hours_per_worker)",
                 required=False,
                 nullable=True,
                 min=0,
@@ -163,7 +167,21 @@ TABLES: tuple[Contract, ...] = (
             Rule(
                 "labour_needs_workforce",
                 "workforce",
-                "a labour resource needs workforce and hours_per_worker",
+                f"a labour resource needs workforce (workers at the start): {_LABOUR_HOURS}; "
+                "fill in workforce, or make the resource fixed",
+            ),
+            Rule(
+                "labour_needs_hours_per_worker",
+                "hours_per_worker",
+                "a labour resource needs hours_per_worker (regular hours per worker per "
+                f"period): {_LABOUR_HOURS}; fill in hours_per_worker, or make the resource fixed",
+            ),
+            Rule(
+                "labour_ignores_hours",
+                "hours",
+                "`hours` is not used for a labour resource: its hours are workforce × "
+                "hours_per_worker (here {figure}); leave hours empty, or make it a fixed resource",
+                code="SOP320",
             ),
         ),
     ),
