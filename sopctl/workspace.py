@@ -29,6 +29,7 @@ from .hints import (
     yaml_number_hint,
 )
 from .periods import start_date
+from .yamlhints import unit_hint
 from .yamlio import YamlDoc, parse_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -353,8 +354,9 @@ def pydantic_findings(
                     mant, sign, exp = m.groups()  # before the exponent makes it a number
                     mant = mant if "." in mant else mant + ".0"
                     msg += f" (YAML reads it as text; write {mant}e{sign or '+'}{exp})"
-                elif model is not None:  # 95%, €60, 0,98, 1,000: the number to write
-                    msg += yaml_number_hint(model, loc, doc.data, given)
+                elif model is not None:  # 95%, €60, 0,98, 1,000, 60 days: what to write
+                    hint = yaml_number_hint(model, loc, doc.data, given)
+                    msg += hint or unit_hint(loc, given, doc.data)
             out.append(finding(doc.path, line, col, "SOP108", msg))
     return out
 

@@ -7,6 +7,8 @@ those as the blanks they are (also between the words of an unquoted value, and a
 indentation of a line that continues one) and records the tabs YAML forbids (indentation,
 after `-`), every one of them in one pass, so a file with five tabbed lines gets five findings
 rather than one at a time. Where libyaml reads a text with tabs, TabLoader reads the same.
+
+`unit_hint` says what to write for a number a YAML file gives with its unit (`60 days`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import re
 import yaml
 
 from .findings import Finding, finding
+from .hints import UNIT_WORDS, period_count_hint, plain_number
 
 TAB_CAP = 20  # tab findings per file, then one that counts the rest
 _BREAKS = "\0\r\n\x85\u2028\u2029"
@@ -197,3 +200,45 @@ def layout_hint(text: str, exc: yaml.MarkedYAMLError) -> str:
     if _indent(above[1]) == _indent(here):
         return ""
     return f"{said}; indent the keys of one mapping to the same column, with spaces"
+
+
+# a number followed by a word: '60 days', '2 months', '100 MB'
+_WITH_UNIT = re.compile(r"^\s*([-+]?[0-9][0-9,.' ]*)\s*([A-Za-z]+)\.?\s*$")
+# fields that count periods of the charter's cadence
+_PERIOD_FIELDS = ("close_to_demand_lag", "season_length", "moving_average_window", "horizon")
+
+
+def unit_hint(loc: tuple[int | str, ...], given: str, data: object) -> str:
+    """For a number written with its unit where a YAML file wants the number alone ('60 days'
+    in dso_days, '2 months' in close_to_demand_lag): '; dso_days counts days, without a unit:
+    write 60', the CSV reader's advice for `lead_time` (hints.period_count_hint) where the field
+    counts periods; '' for any other text. `data` is the document, whose cadence (a charter's)
+    names the periods."""
+    m = _WITH_UNIT.match(given)
+    number = plain_number(m[1]) if m else None
+    if m is None or number is None or not loc:
+        return ""
+    name, word = str(loc[-1]), m[2]
+    unit = UNIT_WORDS.get(word.lower())
+    if name.endswith("_periods") or name in _PERIOD_FIELDS:
+        cadence = data.get("cadence") if isinstance(data, dict) else None
+        bucket = cadence.get("bucket") if isinstance(cadence, dict) else None
+        if bucket in ("month", "week"):
+            advice = period_count_hint(given, name, str(bucket))
+            return f"; {advice}" if advice else ""
+        counts = f"; {name} counts the periods of the charter's cadence, without a unit"
+        if unit == "period":  # a cycle's horizon: its charter says what a period is
+            return f"{counts}: write {number}"
+        if unit in ("month", "week"):
+            return f"{counts}: write {number} if the charter plans in {unit}s (cadence.bucket)"
+        return f"{counts}: convert {m[1].strip()} {word} into them" if unit else ""
+    if name.endswith("_days") or (len(loc) > 1 and loc[-2] == "calendar"):
+        counts = (
+            f"{name} counts days, without a unit"
+            if name.endswith("_days")
+            else f"{name} is a business day of the cycle month, a number without a unit"
+        )
+        if unit == "day":
+            return f"; {counts}: write {number}"
+        return f"; {counts}: convert {m[1].strip()} {word} into days" if unit else ""
+    return f"; write {number} (the number alone, without '{word}')"

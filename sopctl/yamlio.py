@@ -8,6 +8,7 @@ several documents in one file.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,7 +55,8 @@ class _Walker:
         self.marks[loc] = self.at(node)
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
+            pairs = _thousands_rejoined(node.value) if node.flow_style else node.value
+            for key_node, value_node in pairs:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     line, col = self.at(key_node)
                     self.findings.append(
@@ -100,6 +102,47 @@ class _Walker:
             return self.loader.construct_object(node, deep=True)
         except ValueError:  # e.g. 2027-13-40 looks like a date but is none: keep the text
             return node.value
+
+
+_LEADING_DIGITS = re.compile(r"[-+]?[0-9]{1,3}(,[0-9]{3})*")
+_DIGIT_GROUP = re.compile(r"[0-9]{3}(\.[0-9]*)?")
+Pair = tuple[yaml.Node, yaml.Node]
+
+
+def _thousands_rejoined(pairs: list[Pair]) -> list[Pair]:
+    """A flow mapping's pairs with each number written with thousands commas one text again.
+
+    In `{min_value: 5,000, to: plant}` YAML reads `min_value: 5` and a key `000` without a
+    value (a comma ends a flow entry), so the schema could only say that a key is no string.
+    Written in block style the same `5,000` is the text '5,000', which the schema's message
+    answers with the number to write; joined again, both styles read alike. Only a key of
+    three digits glued to the number by the comma alone (`5,000`, not `5, 000`) and given no
+    value is joined."""
+    out: list[Pair] = []
+    for key, value in pairs:
+        prev = out[-1][1] if out else None
+        if prev is not None and _glued(prev, key, value):
+            end = key.end_mark
+            text = f"{prev.value},{key.value}"
+            joined = yaml.ScalarNode("tag:yaml.org,2002:str", text, prev.start_mark, end)
+            out[-1] = (out[-1][0], joined)
+            continue
+        out.append((key, value))
+    return out
+
+
+def _glued(prev: yaml.Node, key: yaml.Node, value: yaml.Node) -> bool:
+    """`key` (without a `value`) is the next digit group of the number `prev` ends with."""
+    plain = (prev, key)
+    return (
+        all(isinstance(n, yaml.ScalarNode) and not n.style for n in plain)  # libyaml: ''
+        and isinstance(value, yaml.ScalarNode)
+        and value.tag == "tag:yaml.org,2002:null"
+        and value.value == ""
+        and key.start_mark.index == prev.end_mark.index + 1
+        and _LEADING_DIGITS.fullmatch(prev.value) is not None
+        and _DIGIT_GROUP.fullmatch(key.value) is not None
+    )
 
 
 def _error_mark(exc: yaml.MarkedYAMLError) -> tuple[int, int]:
