@@ -6,6 +6,8 @@ with the Report, and engines refuse to run when the report has errors.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,9 +16,11 @@ from . import periods
 from .files import escapes_root
 from .findings import Finding, Report, finding
 from .schemas.charter import Charter
+from .schemas.common import ID_PATTERN
 from .schemas.cycle import Cycle
 from .semantics import check_charter, check_cycle
-from .workspace import display, find_root, load_model, pick_cycle
+from .workspace import display, find_root, load_model, pick_cycle, read_text
+from .yamlio import parse_yaml
 
 if TYPE_CHECKING:
     from .schemas.records import ApprovalsFile
@@ -62,7 +66,7 @@ def load_workspace(
     ws = Workspace(root=root, cycle_id=cycle_id)
     report = Report()
     cy_path = ws.cycle_dir / "cycle.yaml"
-    cy, cy_doc, fs = load_model(root, cy_path, Cycle)
+    cy, cy_doc, fs = load_model(root, cy_path, Cycle, _with_charter_roles(root))
     report.extend(fs)
     report.checked_files.append(display(root, cy_path))
     if cy is None or cy_doc is None:
@@ -118,6 +122,28 @@ def load_workspace(
     report.extend(fs)
     report.checked_files.extend(files)
     return ws, report
+
+
+def _with_charter_roles(root: Path) -> Callable[[object], dict[str, object]]:
+    """The validation context of a cycle.yaml: the role ids of the charter it names, read only
+    when a message needs them (an assumption's owner that is no role id)."""
+
+    def context(data: object) -> dict[str, object]:
+        name = data.get("charter") if isinstance(data, dict) else None
+        return {"charter_roles": lambda: _role_ids(root, name)}
+
+    return context
+
+
+def _role_ids(root: Path, name: object) -> list[str]:
+    """The role ids charters/<name>.yaml lists, read as plain YAML; [] when it has none."""
+    if not isinstance(name, str) or not re.match(ID_PATTERN, name) or ".." in name:
+        return []
+    text, _ = read_text(root, root / "charters" / f"{name}.yaml")
+    doc = parse_yaml(name, text)[0] if text is not None else None
+    roles = doc.data.get("roles") if doc is not None else None
+    ids = [r.get("id") for r in roles if isinstance(r, dict)] if isinstance(roles, list) else []
+    return sorted({i for i in ids if isinstance(i, str)})
 
 
 def _approval_warnings(ws: Workspace, record: ApprovalsFile, doc: YamlDoc) -> list[Finding]:

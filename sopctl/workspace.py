@@ -11,6 +11,7 @@ import math
 import os
 import re
 import shlex
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -362,9 +363,13 @@ def pydantic_findings(
 
 
 def load_model(
-    root: Path, path: Path, model: type[M]
+    root: Path,
+    path: Path,
+    model: type[M],
+    context: Callable[[object], dict[str, object]] | None = None,
 ) -> tuple[M | None, YamlDoc | None, list[Finding]]:
-    """Read, parse and validate one YAML file into `model`."""
+    """Read, parse and validate one YAML file into `model`; `context` makes the validation
+    context of the document read (validators' messages may use it)."""
     text, findings = read_text(root, path)
     if text is None:
         return None, None, findings
@@ -372,6 +377,7 @@ def load_model(
     if doc is None:
         return None, doc, findings
     try:
-        return model.model_validate(doc.data), doc, findings
+        said = context(doc.data) if context is not None else None
+        return model.model_validate(doc.data, context=said), doc, findings
     except ValidationError as exc:
         return None, doc, findings + pydantic_findings(doc, exc, model)

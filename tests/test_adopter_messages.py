@@ -1,8 +1,10 @@
 """Messages a first-time adopter met writing her own charter and inputs, beyond the corpus of
-tests/fixtures/bad_inputs (cases 270-277): the YAML loaders alike, weekly charters."""
+tests/fixtures/bad_inputs (cases 270-277): the YAML loaders alike, weekly charters, a cycle
+whose charter cannot be read."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ import pytest
 from sopctl import yamlio
 from sopctl.yamlhints import unit_hint
 from sopctl.yamlio import parse_yaml
+from tests.helpers import make_repo, run
 
 FLOW = "escalation:\n  - {exception: overload, min_value: 1,250,000.50, to: ops}\n"
 
@@ -69,3 +72,29 @@ WEEKLY = {"cadence": {"bucket": "week"}}
 def test_unit_hint(loc: tuple[str, ...], given: str, data: object, hint: str) -> None:
     said = unit_hint(loc, given, data)
     assert (hint in said) if hint else said == ""
+
+
+def _findings(repo: Path) -> list[dict[str, object]]:
+    r = run(["validate", "--format", "json"], cwd=repo)
+    assert "Traceback" not in r.err
+    findings: list[dict[str, object]] = json.loads(r.out)["findings"]
+    return findings
+
+
+def test_assumption_owner_without_a_readable_charter(tmp_path: Path) -> None:
+    """The cycle names a charter that is not there: the owner's message still says what a
+    role is, without a list it cannot make."""
+    repo = make_repo(tmp_path / "plan")
+    cy = repo / "cycles" / "2026-12" / "cycle.yaml"
+    text = cy.read_text(encoding="utf-8")
+    cy.write_text(
+        text.replace("owner: ops_lead", "owner: Head of Operations").replace(
+            "charter: acme", "charter: missing"
+        ),
+        encoding="utf-8",
+    )
+    [f] = [f for f in _findings(repo) if f["code"] == "SOP108"]
+    assert f["message"] == (
+        "'assumptions.0.owner' is 'Head of Operations': a role owns an assumption, named by "
+        "its id; use the id of one of the roles under roles in the charter"
+    )

@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_v
 
 from ..hints import fraction_hint
 from ..periods import PERIODS_PER_YEAR
-from .common import Email, Id, NonNeg, NonNegAmount, Probability, Strict, Text
+from .common import Id, Members, NonNeg, NonNegAmount, Probability, Strict, Text
 from .learn import LearnRules
 
 Phase = Literal["signal", "reconcile", "commit"]
@@ -56,7 +56,7 @@ class Calendar(Strict):
 class Role(Strict):
     id: Id
     title: Text
-    members: list[Email] = Field(default_factory=list)
+    members: Members = Field(default_factory=list)
 
 
 class DecisionRights(Strict):

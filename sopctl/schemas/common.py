@@ -1,14 +1,21 @@
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
 Id = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
-    ),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=ID_PATTERN),
 ]
 
 
@@ -22,6 +29,34 @@ Email = Annotated[
     str,
     StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
     AfterValidator(_printable),
+]
+
+
+def _one_address(value: object) -> object:
+    """A list entry holding several addresses ('tom@x.example; anna@x.example', as a mail
+    client separates them): the list to write instead (YAML separates entries by commas)."""
+    if isinstance(value, str) and value.count("@") > 1:
+        parts = [p for p in re.split(r"[;,\s]+", value) if p]
+        raise ValueError(
+            f"holds {len(parts)} e-mail addresses; list one address per item, separated by "
+            f"commas: [{', '.join(parts)}]"
+        )
+    return value
+
+
+def _address_list(value: object) -> object:
+    """A list of addresses written as one text ('tom@x.example'): the list to write."""
+    if isinstance(value, str) and "@" in value:
+        parts = [p for p in re.split(r"[;,\s]+", value) if p]
+        raise ValueError(
+            f"must be a list of e-mail addresses, one per item: write [{', '.join(parts)}]"
+        )
+    return value
+
+
+# the members of a role: a list of addresses, each item one address
+Members = Annotated[
+    list[Annotated[Email, BeforeValidator(_one_address)]], BeforeValidator(_address_list)
 ]
 # an address as git takes it (user.email): `ci@localhost` tags as well as a member's address
 GitEmail = Annotated[

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
-from .common import Id, Period, Strict, Text
+from .common import ID_PATTERN, Id, Period, Strict, Text
 
 
 class Assumption(Strict):
@@ -20,6 +21,26 @@ class Assumption(Strict):
         "text names one for another reason (a price agreed with a segment): then only the "
         "owner's word in assumptions.csv counts",
     )
+
+    @field_validator("owner", mode="before")
+    @classmethod
+    def _a_role(cls, value: object, info: ValidationInfo) -> object:
+        """An owner that is no id (a person's e-mail address, a title): a role owns an
+        assumption, named by its id; the roles are listed when the validation context has
+        the charter's (`charter_roles`, a function: the charter is read for them only then)."""
+        if not isinstance(value, str) or re.match(ID_PATTERN, value.strip()):
+            return value
+        roles = (info.context or {}).get("charter_roles", list)()
+        use = (
+            f"use one of the charter's roles: {', '.join(roles)}"
+            if roles
+            else "use the id of one of the roles under roles in the charter"
+        )
+        if "@" in value:
+            raise ValueError(
+                f"a role owns an assumption, named by its id, not a person's e-mail address; {use}"
+            )
+        raise ValueError(f"a role owns an assumption, named by its id; {use}")
 
 
 class Scenario(Strict):
