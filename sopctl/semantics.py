@@ -135,7 +135,7 @@ def check_charter(ch: Charter, doc: YamlDoc) -> list[Finding]:
                         line,
                         col,
                         "SOP403",
-                        f"unknown segment '{seg}'; use a segment id of this charter",
+                        _unknown_segment(seg, ch),
                     )
                 )
     # glossary: one alias must not name two terms
@@ -206,7 +206,7 @@ def check_charter(ch: Charter, doc: YamlDoc) -> list[Finding]:
                     line,
                     col,
                     "SOP403",
-                    f"unknown segment '{e.segment}'; use a segment id of this charter",
+                    _unknown_segment(e.segment, ch),
                 )
             )
     for section, r in ch.learn.owners.items():
@@ -270,6 +270,16 @@ def check_charter(ch: Charter, doc: YamlDoc) -> list[Finding]:
     out += _dupes(doc, files, "inputs", "SOP606", "input file")
     out += _dupes(doc, [d.table for d in ch.inputs], "inputs", "SOP606", "table type")
     return out
+
+
+def _unknown_segment(seg: str, ch: Charter) -> str:
+    """SOP403 for a segment the charter does not declare: its ids, and the one meant when
+    it is spelt close to one (`OEM` for `oem`) or is a glossary alias of one."""
+    ids = [s.id for s in ch.segments]
+    term = ch.aliases().get(seg.strip().lower())
+    meant = term if term in ids else did_you_mean(seg, ids)
+    guess = f"; did you mean {meant}?" if meant is not None else ""
+    return f"unknown segment '{seg}'; use a segment id of this charter ({', '.join(ids)}){guess}"
 
 
 def check_cycle(cy: Cycle, doc: YamlDoc, folder: str, ch: Charter | None) -> list[Finding]:
