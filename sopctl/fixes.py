@@ -145,7 +145,8 @@ FIXES: dict[str, str] = {
     "SOP612": "Approve as a role that holds `sign_off_plan` and lists you as a member, or add "
     "the person to that role in the charter.",
     "SOP613": "Write `answers` as `kind:subject:period` with a known exception kind (`*` for "
-    "any part), or as an assumption id of the cycle.",
+    "a whole part, never inside one: `shortage:*:*`, not `shortage:HSG-*:*`), or as an "
+    "assumption id of the cycle.",
     "SOP614": "Correct the escalation rule's `resource` to a resource of the cycle, or "
     "remove the rule.",
     "SOP615": "Correct the item id in `forecast.per_item`, or remove the entry.",

@@ -266,6 +266,13 @@ def answers_problem(answers: str | None, assumptions: set[str]) -> str:
     parts = _parts(answers)
     kinds = [k for k in get_args(EscalationRule.model_fields["exception"].annotation) if k != "any"]
     if len(parts) > 1:
+        starred = [p for p in parts if "*" in p and p != "*"]
+        if len(parts) == 3 and starred:  # HSG-* matches no item: * is a whole part only
+            return (
+                f"answers '{answers}' matches no exception key: '*' stands for a whole part "
+                f"(kind, item-or-resource or period), not for part of one as in '{starred[0]}'; "
+                "write * for the whole part, or one action per item or resource"
+            )
         if len(parts) == 3 and parts[0] in (*kinds, "*") and all(parts):
             return ""
         return (
