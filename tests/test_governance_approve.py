@@ -241,3 +241,31 @@ def test_an_emptied_approvals_file_records_nothing_and_approve_fills_it(
     res = run(["approve", "--role", "cfo"], cwd=plan)
     assert res.code == 0, res.out + res.err
     assert [row["role"] for row in approvals(plan)] == ["cfo"]
+
+
+def test_a_signer_outside_the_required_roles_is_told_it_does_not_count(
+    plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A role that holds sign_off_plan but is no required role is recorded, and approve says
+    why the quorum did not move (an adopter's ops analyst signed first and saw '0 approvals')."""
+    edit(
+        plan,
+        "charters/acme.yaml",
+        "sign_off_plan: [sales_lead, ops_lead, cfo]",
+        "sign_off_plan: [sales_lead, ops_lead, cfo, demand_planner]",
+    )
+    commit_all(plan, "the demand planner signs too")
+    assert run(["reconcile", "--format", "json"], cwd=plan).code == 0
+    act_as(monkeypatch, MEMBERS["demand_planner"])
+    res = run(["approve", "--role", "demand_planner"], cwd=plan)
+    assert res.code == 0, res.out + res.err
+    out = " ".join(res.out.split())
+    assert "quorum not met: 0 approvals, 2 needed" in out
+    assert (
+        "role demand_planner may sign off, but its sign-off does not count toward the quorum: "
+        "only the required roles do (sales_lead, ops_lead, cfo; approvals.required_roles in "
+        "the charter)"
+    ) in out
+    act_as(monkeypatch, MEMBERS["cfo"])  # a required role's sign-off: no such note
+    res = run(["approve", "--role", "cfo", "--dry-run"], cwd=plan)
+    assert res.code == 0 and "does not count toward the quorum" not in res.out

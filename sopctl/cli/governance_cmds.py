@@ -120,7 +120,14 @@ def run_approve(root: Path | None, cycle: str | None, role: str, note: str, dry:
 
 def _approve(ws: Workspace, report: Report, email: str, role: str, note: str, dry: bool) -> int:
     from .. import vcs
-    from ..governance.approve import APPROVALS, approvals_yaml, commit_message, decide, quorum_with
+    from ..governance.approve import (
+        APPROVALS,
+        approvals_yaml,
+        commit_message,
+        decide,
+        quorum_with,
+        uncounted_note,
+    )
 
     now = dt.datetime.now(dt.UTC)
     d = decide(
@@ -144,6 +151,8 @@ def _approve(ws: Workspace, report: Report, email: str, role: str, note: str, dr
     rel = path.relative_to(ws.root).as_posix()
     q = quorum_with(ws, d.approvals, d.digest)
     quorum = quorum_line(q)
+    if note := uncounted_note(ws, d.approval.role, q):  # a signer the quorum leaves out
+        quorum += f"\n{esc(note)}"
     if dry:
         con.print(f"dry run: {esc(d.message)}; would write {rel} and commit it")
         con.print(quorum)

@@ -238,6 +238,19 @@ def quorum_with(ws: Workspace, doc: ApprovalsFile, digest: str) -> Quorum:
     return quorum(ws, approval_states(ws, doc, digest))
 
 
+def uncounted_note(ws: Workspace, role: str, q: Quorum) -> str:
+    """For a quorum not met after a sign-off by a role that holds sign_off_plan but is no
+    required role: that it does not count toward the quorum, and which roles do; else ''."""
+    assert ws.charter is not None
+    required = ws.charter.approvals.required_roles
+    if q.met or role in required:
+        return ""
+    return (
+        f"role {role} may sign off, but its sign-off does not count toward the quorum: only "
+        f"the required roles do ({', '.join(required)}; approvals.required_roles in the charter)"
+    )
+
+
 __all__ = [
     "APPROVALS",
     "REFUSALS",
@@ -246,5 +259,6 @@ __all__ = [
     "commit_message",
     "decide",
     "quorum_with",
+    "uncounted_note",
     "utc_stamp",
 ]
