@@ -105,6 +105,21 @@ def test_init_says_to_put_the_teams_e_mails_in_the_charter(tmp_path: Path) -> No
     assert out.index("edit charters/acme.yaml") < out.index("git add -A")
 
 
+def test_init_here_says_no_cd_and_describes_no_other_company(tmp_path: Path) -> None:
+    """`sopctl init .` is in the folder already; the starter charter describes no distributor
+    (an adopter's contract manufacturer got 'A small distributor starting S&OP')."""
+    target = tmp_path / "anvil"
+    target.mkdir()
+    r = run(["init", ".", "--cycle", "2026-12"], cwd=target)
+    assert r.code == 0, r.err
+    assert "  cd " not in r.out and "next:\n  edit charters/acme.yaml" in r.out
+    charter = (target / "charters" / "acme.yaml").read_text(encoding="utf-8")
+    assert "distributor" not in charter
+    assert "  description: What the organisation makes or sells, and where (one line)" in charter
+    r = run(["init", "other", "--cycle", "2026-12"], cwd=target)  # a folder below: cd to it
+    assert r.code == 0 and "next:\n  cd other\n" in r.out
+
+
 @pytest.mark.parametrize(
     ("cycle", "first", "last"),
     [

@@ -186,7 +186,8 @@ def run_init(path: Path, example: str, cycle: str | None = None) -> int:
         if f"@{PLACEHOLDER_DOMAIN}" in text
     ]
     print("next:")
-    print(f"  cd {shlex.quote(str(path))}")
+    if path.resolve() != Path.cwd().resolve():  # `sopctl init .` is there already
+        print(f"  cd {shlex.quote(str(path))}")
     if where:
         print(f"  edit {' and '.join(where)}:")
         print(

@@ -17,7 +17,7 @@ CHARTER = """\
 version: 1
 organisation:
   name: Acme Parts
-  description: A small distributor starting S&OP
+  description: What the organisation makes or sells, and where (one line)
 glossary:
   - term: S&OP
     aliases: [s and op, s & op, s &op]
