@@ -10,11 +10,16 @@ here (docs/reconcile.md, "Result files"). The machine names stay in the files' `
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
-# the opening of an overload's cause (and of its part of the message) while overtime is left
+# the opening of an overload's cause (and of its part of the message) while overtime is left:
+# 'overtime not used up: 16.9 of 19.5 hours' (the overtime it uses of its limit)
 OVERTIME_LEFT = "overtime not used up: "
+# the hours of overtime used, in a message (after "; ") or a cause (at its start); its
+# words hold no character a regular expression reads otherwise (polars uses it too)
+OVERTIME_USED = "(?:^|; )" + OVERTIME_LEFT + r"(-?[0-9][0-9,]*(?:\.[0-9]+)?) of "
 
 # a constraint family with its number of keys -> how it reads; keys in the name's order
 PROSE: dict[tuple[str, int], str] = {
@@ -57,11 +62,22 @@ def overtime_left(row: Mapping[str, Any]) -> bool:
     return f"; {OVERTIME_LEFT}" in str(row.get("message") or "")
 
 
+def overtime_used(row: Mapping[str, Any]) -> float:
+    """The hours of overtime an overload with overtime left uses, as its cause or message says
+    them ('overtime not used up: 16.9 of 19.5 hours': 16.9); 0 when they say none."""
+    for text in (row.get("cause"), row.get("message")):
+        found = re.search(OVERTIME_USED, str(text or ""))
+        if found:
+            return float(found.group(1).replace(",", ""))
+    return 0.0
+
+
 # the kind `overload` where exceptions are counted by kind: any of the three labels below
 AT_A_LIMIT = "at a limit"
 # what an overload is, by what is at its limit (kind_label)
 AT_CAPACITY = "at capacity"
-AT_REGULAR_HOURS = "at regular hours, overtime left"
+AT_REGULAR_HOURS = "at regular hours, overtime left"  # no overtime used
+ON_OVERTIME = "on overtime, overtime left"  # some overtime used, not all of it
 SUPPLIER_AT_CAPACITY = "supplier at capacity"
 # an item exception's label (a table's `exception` column, a count by kind)...
 ITEM_LABEL = {
@@ -78,14 +94,22 @@ ITEM_STATE = {
 
 
 def kind_label(
-    kind: str, resource: str | None, material: str | None, regular_only: bool = False
+    kind: str,
+    resource: str | None,
+    material: str | None,
+    regular_only: bool = False,
+    on_overtime: bool = False,
 ) -> str:
-    """What an exception is, in words: a resource's overload 'at capacity' (or 'at regular
-    hours, overtime left'), a supplier's 'supplier at capacity'; an item's kind as it reads
-    ('shortage', 'late delivery', 'below safety stock')."""
+    """What an exception is, in words: a resource's overload 'at capacity', or with overtime
+    left (`regular_only`) 'at regular hours, overtime left' while it uses none of it and 'on
+    overtime, overtime left' while it uses some (`on_overtime`); a supplier's 'supplier at
+    capacity'; an item's kind as it reads ('shortage', 'late delivery', 'below safety
+    stock')."""
     if kind == "overload":
         if resource:
-            return AT_REGULAR_HOURS if regular_only else AT_CAPACITY
+            if not regular_only:
+                return AT_CAPACITY
+            return ON_OVERTIME if on_overtime else AT_REGULAR_HOURS
         if material:
             return SUPPLIER_AT_CAPACITY
         return AT_CAPACITY
@@ -94,15 +118,20 @@ def kind_label(
 
 def kind_words(kind: str) -> str:
     """A kind as a count of them reads: 'at a limit' for `overload` (its rows are at capacity,
-    at regular hours with overtime left, or a supplier at capacity), 'below safety stock' for
-    `safety_stock`."""
+    at regular hours or on overtime with overtime left, or a supplier at capacity), 'below
+    safety stock' for `safety_stock`."""
     return AT_A_LIMIT if kind == "overload" else kind_label(kind, None, None)
 
 
 def row_label(row: Mapping[str, Any]) -> str:
     """`kind_label` of an exception row (exceptions.csv or a plan in memory)."""
+    left = overtime_left(row)
     return kind_label(
-        str(row.get("kind") or ""), row.get("resource"), row.get("material"), overtime_left(row)
+        str(row.get("kind") or ""),
+        row.get("resource"),
+        row.get("material"),
+        left,
+        left and overtime_used(row) > 0,
     )
 
 

@@ -13,6 +13,7 @@ import polars as pl
 
 from .errors import UserError
 from .exception_words import amount_words, constraint_words, kind_label, row_label, stake_words
+from .explain_counted import bound_in, counted
 from .plan_files import cause_parts, relief, row_basis
 
 if TYPE_CHECKING:
@@ -111,11 +112,7 @@ def explain_item(ws: Workspace, f: PlanFrames, item: str, period: str | None) ->
         where = f" in {period}" if period else ""
         lines.append(f"{item}: no exceptions{where}; every segment is served on time.")
         return lines
-    items = ws.tables["items"].frame if "items" in ws.tables else None
-    lead = 0
-    if items is not None and "lead_time" in items.columns:
-        row = items.filter(pl.col("item") == item)
-        lead = int(row["lead_time"][0] or 0) if row.height else 0
+    lead = lead_times(ws).get(item, 0)
     col = "scheduled_receipts"
     scheduled = col in supply.columns and float(supply[col].fill_null(0.0).sum()) > 0
     told: set[str] = set()  # periods whose supply chain is said (once per period)
@@ -187,6 +184,7 @@ def explain_resource(ws: Workspace, f: PlanFrames, resource: str, period: str | 
         cap = chosen if chosen.height else busiest.head(1)
         cap = cap.sort("period")
     routings = ws.tables["routings"].frame if "routings" in ws.tables else None
+    periods, lead = ws.periods(), lead_times(ws)
     lines: list[str] = []
     priced = False
     for r in cap.iter_rows(named=True):
@@ -219,8 +217,10 @@ def explain_resource(ws: Workspace, f: PlanFrames, resource: str, period: str | 
                 "more than a regular hour."
             )
         elif full:  # used up, yet the plan has no use for more (prices.py: re-solved)
+            left = _num(r["overtime_limit"]) - _num(r["overtime"]) > 0.005  # all of it, here
+            hours = "its regular hours are" if left else "its hours are"
             lines.append(
-                "  its hours are used up, but 1 more saves nothing: the plan has no use for it."
+                f"  {hours} used up, but 1 more saves nothing: the plan has no use for it."
             )
         else:
             lines.append("  the capacity does not bind: more hours save nothing.")
@@ -246,14 +246,49 @@ def explain_resource(ws: Workspace, f: PlanFrames, resource: str, period: str | 
                 lines.append(_decides(e["escalate_to"], "it"))
             elif e["escalate_to"]:
                 lines.append(_decides(e["escalate_to"], _named(e)))
-        users = f.exceptions.filter(
-            pl.col("binding_constraint") == f"capacity[{resource},{r['period']}]"
-        ).filter(pl.col("item").is_not_null())
+        # the exceptions its value counts (bound by its hours, overtime, workforce or hires),
+        # each with its own limit: the ceiling may be head-count or hiring, not hours
+        users = (
+            counted(f.exceptions, resource, r["period"], periods, lead)
+            if own.height
+            else bound_in(f.exceptions, resource, r["period"], periods)
+        )
         if users.height:
-            said = {_named(u) for u in users.iter_rows(named=True)}
-            lines.append(f"  exceptions it causes: {', '.join(sorted(said))}.")
+            total = f"{float(users['value'].sum()):,.2f} {f.currency}"
+            lines.append(
+                f"  the exceptions it causes ({total} in all):"
+                if own.height
+                else f"  exceptions bound by its limits in {r['period']} ({total} in all):"
+            )
+            lines += [_caused(u, f) for u in users.iter_rows(named=True)]
             priced = True
     return lines + f.price_note(priced)
+
+
+def _caused(e: dict[str, object], f: PlanFrames) -> str:
+    """'    Z (shortage) in 2027-03 for retail: 820.00 EUR at stake, bound by the maximum
+    workforce of crew in 2027-03; 1 more worker allowed on crew in 2027-03 saves 217.00 EUR.'"""
+    binding = str(e["binding_constraint"])
+    gain = relief(binding, _price(e["shadow_price"]), f.currency, row_basis(e, f.basis()))
+    seg = f" for {e['segment']}" if e["segment"] else ""
+    stake = stake_words(str(e["kind"]), _num(e["value"]), f.currency)
+    return (
+        f"    {_named(e)} in {e['period']}{seg}: {stake}, bound by the "
+        f"{constraint_words(binding)}" + (f"; {gain}." if gain else ".")
+    )
+
+
+def _price(v: object) -> float | None:
+    return float(v) if isinstance(v, int | float) else None
+
+
+def lead_times(ws: Workspace) -> dict[str, int]:
+    """Each item's production lead time in periods (items.csv `lead_time`; 0 when empty)."""
+    items = ws.tables["items"].frame if "items" in ws.tables else None
+    if items is None or "lead_time" not in items.columns:
+        return {}
+    rows = items.select("item", pl.col("lead_time").fill_null(0)).rows()
+    return {str(i): int(n or 0) for i, n in rows}
 
 
 def explain_material(f: PlanFrames, material: str, period: str | None) -> list[str]:

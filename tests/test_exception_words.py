@@ -222,7 +222,11 @@ def test_the_files_the_summary_explain_and_report_agree(
         "  at regular hours, overtime left: 2,254.17 EUR at stake in the exceptions it causes."
         in told.out
     )
-    assert "  exceptions it causes: P-100 (shortage)." in told.out
+    assert "  the exceptions it causes (2,254.17 EUR in all):" in told.out
+    assert (
+        "    P-100 (shortage) in 2027-04 for standard: 2,254.17 EUR at stake, bound by the "
+        "capacity of ASSY in 2027-04; 1 more hour on ASSY in 2027-04 saves 22.08 EUR." in told.out
+    )
     told = run(["explain", "P-100", "-p", "2027-04"], cwd=ready)
     assert (
         "P-100 in 2027-04 for standard (lost sales, priority 2): shortage of 30.1 units, "

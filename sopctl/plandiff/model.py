@@ -177,12 +177,15 @@ class ExceptionRow:
     period: str
     quantity: float
     value: float
-    regular_only: bool = False  # an overload at its regular hours with overtime left
+    regular_only: bool = False  # an overload with overtime left
+    on_overtime: bool = False  # ... that uses some of it
 
     @property
     def label(self) -> str:
         """What it is in words: 'at capacity' rather than `overload` (exception_words)."""
-        return kind_label(self.kind, self.resource, self.material, self.regular_only)
+        return kind_label(
+            self.kind, self.resource, self.material, self.regular_only, self.on_overtime
+        )
 
     @property
     def unit(self) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from ..exception_words import OVERTIME_LEFT
+from ..exception_words import OVERTIME_LEFT, OVERTIME_USED
 from ..periods import start_date
 from .model import Delta, ExceptionRow, OutputDiff, PeriodDelta
 
@@ -152,18 +152,23 @@ def _keyed(exc: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.col("material"))
         .alias(SUBJECT)
     )
-    # an overload at its regular hours says so in its message (exception_words.overtime_left)
-    regular = (
-        pl.col("message").cast(pl.String).str.contains(f"; {OVERTIME_LEFT}", literal=True)
-        if "message" in exc.columns
-        else pl.lit(False)
-    )
+    # an overload with overtime left says so in its message, and how much of it it uses
+    # (exception_words.overtime_left, overtime_used)
+    msg = pl.col("message").cast(pl.String)
+    has = "message" in exc.columns
+    regular = msg.str.contains(f"; {OVERTIME_LEFT}", literal=True) if has else pl.lit(False)
+    used = msg.str.extract(OVERTIME_USED, 1).str.replace_all(",", "").cast(pl.Float64) > 0
     return (
-        exc.select(*cols, *nums, regular.fill_null(False).alias("regular_only"))
+        exc.select(
+            *cols,
+            *nums,
+            regular.fill_null(False).alias("regular_only"),
+            (used if has else pl.lit(False)).fill_null(False).alias("on_overtime"),
+        )
         .with_columns(subject)
         .group_by(list(EXCEPTION_KEY), maintain_order=True)
         .agg(
-            pl.col("item", "resource", "material", "regular_only").first(),
+            pl.col("item", "resource", "material", "regular_only", "on_overtime").first(),
             pl.col("quantity", "value").sum(),
         )
     )
