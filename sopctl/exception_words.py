@@ -1,7 +1,9 @@
 """An exception in words, for every output a reader sees (exceptions.csv's `message`,
 reconcile's summary, compare, diff, explain, the report): a label that says what an exception
 is ("at capacity" rather than `overload`), what is at stake, its quantity with its unit, and a
-binding constraint in prose ("capacity of crew in 2027-05" for `capacity[crew,2027-05]`).
+binding constraint in prose ("capacity of crew in 2027-05" for `capacity[crew,2027-05]`); and
+a period whose load is all overtime, with no regular hours ("overtime only (no regular
+hours)"), wherever utilisation is shown.
 
 One state, one name: the message, the tables, explain and the report take their words from
 here (docs/reconcile.md, "Result files"). The machine names stay in the files' `kind` and
@@ -160,6 +162,23 @@ def amount_words(kind: str, quantity: float) -> str:
     units', 'below safety stock by 63.0 units'."""
     joint = "by" if kind == "safety_stock" else "of"
     return f"{kind_label(kind, None, None)} {joint} {quantity:,.1f} units"
+
+
+# a resource's period with load but no regular hours (a maintenance month entered as 0 hours,
+# overtime kept): its load is all overtime and it has no utilisation (load ÷ 0), never 0 %;
+# its words wherever utilisation is shown, and the period counts as its resource's peak
+# (summary.json `utilisation_peaks`: `overtime_only: true`; docs/reconcile.md)
+OVERTIME_ONLY = "overtime only (no regular hours)"
+OVERTIME_ONLY_CELL = "OT only"  # a cell of reconcile's utilisation table
+LOAD_SHOWN = 0.00005  # less load than half the files' last decimal is none
+
+
+def overtime_only(load: object, utilisation: object) -> bool:
+    """A period whose load is on overtime only: it has load and no utilisation (no regular
+    hours; a NaN utilisation of a plan in memory counts as none)."""
+    has_load = isinstance(load, int | float) and load > LOAD_SHOWN
+    no_share = not isinstance(utilisation, int | float) or utilisation != utilisation
+    return has_load and no_share
 
 
 def quantity_unit(kind: str, item: str | None, resource: str | None) -> str:

@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from .errors import UserError
-from .exception_words import amount_words, constraint_words, kind_label, row_label, stake_words
+from .exception_words import (
+    OVERTIME_ONLY,
+    amount_words,
+    constraint_words,
+    kind_label,
+    overtime_only,
+    row_label,
+    stake_words,
+)
 from .explain_counted import bound_in, counted
 from .plan_files import cause_parts, relief, row_basis
 
@@ -190,9 +198,11 @@ def explain_resource(ws: Workspace, f: PlanFrames, resource: str, period: str | 
     for r in cap.iter_rows(named=True):
         u = r["utilisation"]
         share = f"{_num(u):.0%}" if isinstance(u, int | float) and u == u else "no regular hours"
+        of = f"of {_num(r['available']):,.1f} h regular ({share})"
+        if overtime_only(r["load"], u):  # no regular hours: never 0 %
+            of = f"on {OVERTIME_ONLY}"
         lines.append(
-            f"{resource} in {r['period']}: load {_num(r['load']):,.1f} h of "
-            f"{_num(r['available']):,.1f} h regular ({share}), overtime "
+            f"{resource} in {r['period']}: load {_num(r['load']):,.1f} h {of}, overtime "
             f"{_num(r['overtime']):,.1f} h of at most {_num(r['overtime_limit']):,.1f} h."
         )
         if r.get("workforce") is not None:

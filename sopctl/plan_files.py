@@ -6,7 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from .exception_words import OVERTIME_LEFT, quantity_unit, stake_words, state_words
+from .exception_words import (
+    LOAD_SHOWN,
+    OVERTIME_LEFT,
+    quantity_unit,
+    stake_words,
+    state_words,
+)
 from .finance import plan_finance
 from .reconcile import PlanResult
 from .reconcile.engine import PriceBasis, price_basis
@@ -167,20 +173,38 @@ def supply_frame(result: PlanResult, segments: list[str]) -> pl.DataFrame:
     return out.select(*order[:at], *shipped, *order[at:], *rest).fill_null(0.0)
 
 
-def summary(ws: Workspace, result: PlanResult) -> dict[str, Any]:
-    assert ws.charter is not None
-    cap = result.capacity
-    peaks = (
-        cap.with_columns(pl.col("utilisation").fill_nan(None))  # no hours: no utilisation
-        .sort("utilisation", "period", descending=[True, False], nulls_last=True)
+def utilisation_peaks(cap: pl.DataFrame) -> list[dict[str, Any]]:
+    """Each resource's busiest period: one with load on overtime only (no regular hours, so no
+    utilisation) before any other, flagged `overtime_only: true` (of several, the one with the
+    most load, then the earliest); else its highest utilisation (the earliest of equal ones).
+    A resource with neither peaks at no utilisation (null)."""
+    if not cap.height:
+        return []
+    util = pl.col("utilisation").fill_nan(None)  # no hours: no utilisation
+    only = util.is_null() & (pl.col("load") > LOAD_SHOWN)
+    rows = (
+        cap.with_columns(util, only.alias("overtime_only"))
+        .with_columns(pl.when("overtime_only").then("load").alias("_only_load"))
+        .sort(
+            ["overtime_only", "utilisation", "_only_load", "period"],
+            descending=[True, True, True, False],
+            nulls_last=True,
+        )
         .group_by("resource", maintain_order=True)
         .first()
         .sort("resource")
-        .select("resource", "period", "utilisation")
+        .select("resource", "period", "utilisation", "overtime_only")
         .to_dicts()
-        if cap.height
-        else []
     )
+    for r in rows:  # the flag only where it holds: other peaks read as they always did
+        if r.pop("overtime_only"):
+            r["overtime_only"] = True
+    return rows
+
+
+def summary(ws: Workspace, result: PlanResult) -> dict[str, Any]:
+    assert ws.charter is not None
+    peaks = utilisation_peaks(result.capacity)
     kinds = result.exceptions.group_by("kind").len().sort("kind")
     facts = result.solver
     return {

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -160,11 +161,15 @@ def is_current(ws: Workspace, outputs_dir: Path, manifest_name: str) -> bool:
 
 def peak_utilisation(summary: Mapping[str, Any]) -> tuple[dict[str, Any], float] | None:
     """The highest of summary.json's `utilisation_peaks` and its utilisation; among equal
-    peaks the resource first by name, so the report and `sopctl check` name the same one."""
+    peaks the resource first by name, so the report and `sopctl check` name the same one. A
+    period with load on overtime only (`overtime_only`: no regular hours, no utilisation) is
+    higher than any, as infinity (load ÷ 0 regular hours): the bottleneck is never missed."""
     peaks = []
     for p in summary.get("utilisation_peaks") or []:
         u = p.get("utilisation") if isinstance(p, dict) else None
-        if isinstance(u, int | float) and not isinstance(u, bool):
+        if isinstance(p, dict) and p.get("overtime_only") is True:
+            peaks.append((p, math.inf))
+        elif isinstance(u, int | float) and not isinstance(u, bool):
             peaks.append((p, float(u)))
     if not peaks:
         return None

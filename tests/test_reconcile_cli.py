@@ -239,13 +239,51 @@ def test_heat_table_shows_the_busiest_resources_and_names_the_rest() -> None:
             # R00 peaks at 0.50, R01 at 0.55 ... R10 at 1.00: the three least busy are R00-R02
             "utilisation": [u for i in range(n) for u in (0.1, 0.5 + 0.05 * i)],
         }
-    )
+    ).with_columns(load=pl.col("utilisation") * 100)
     console = Console(record=True, width=200)
     _utilisation(console, cap)
     text = " ".join(console.export_text().split())  # the title wraps at the table's width
     assert f"the {HEAT_COLUMNS} busiest of {n} resources" in text
     assert "R03" in text and "R10" in text and "R02" not in text
     assert "3 more resources peak at 60% or less" in text
+    assert "OT only" not in text
+
+
+def test_heat_table_marks_a_period_on_overtime_only_and_ranks_it_busiest() -> None:
+    """A period with load and no regular hours (a maintenance month entered as 0 hours, its
+    overtime kept) has no utilisation: its cell says "OT only", never blank or 0, and its
+    resource counts as the busiest, shown before any other."""
+    import polars as pl
+    from rich.console import Console
+
+    from sopctl.cli.plan_view import HEAT_COLUMNS, _utilisation
+
+    n = HEAT_COLUMNS + 1
+    names = [f"R{i:02d}" for i in range(n)]
+    cap = pl.DataFrame(
+        {
+            "resource": [r for r in names for _ in range(2)],
+            "period": ["2027-01", "2027-02"] * n,
+            # R00 is the least busy by share (0.30) but works 10 h in February on overtime
+            # only; R08 peaks at 1.10; R01-R07 at 0.5 ... 0.8; none has hours and no load
+            "utilisation": [
+                u for i in range(n) for u in ((0.3, None) if i == 0 else (0.2, 0.4 + 0.05 * i))
+            ],
+            "load": [x for i in range(n) for x in ((30.0, 10.0) if i == 0 else (20.0, 50.0))],
+        },
+        schema_overrides={"utilisation": pl.Float64},
+    )
+    console = Console(record=True, width=240)
+    _utilisation(console, cap)
+    lines = console.export_text().splitlines()
+    row = next(line for line in lines if line.startswith("│ 2027-02"))
+    cells = [c.strip() for c in row.strip("│").split("│")]
+    assert cells[1] == "OT only"  # R00, first by name among the shown
+    assert "R01" not in " ".join(lines)  # the least busy of the others makes room for R00
+    assert "OT only: load on overtime only (no regular hours)" in lines
+    # the columns stay aligned: every row as wide as the header
+    widths = {len(line) for line in lines if line.startswith(("┃", "│"))}
+    assert len(widths) == 1
 
 
 def test_plan_is_the_same_whether_the_demand_view_is_rebuilt_or_reused(tmp_path: Path) -> None:

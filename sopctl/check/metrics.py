@@ -9,10 +9,12 @@ named once in an info finding.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..exception_words import OVERTIME_ONLY
 from ..findings import Finding, Severity
 from ..findings import finding as make
 from ..results import peak_utilisation
@@ -97,13 +99,15 @@ def metric_findings(
             if not _misses(m, value, target):
                 continue
             tol = f" (tolerance {m.tolerance:g})" if m.tolerance else ""
+            # no regular hours, load on overtime (results.peak_utilisation): no share to print
+            shown = OVERTIME_ONLY if value == math.inf else f"{value:.4g}"
             out.append(
                 make(
                     charter_path,
                     line,
                     col,
                     "SOP804",
-                    f"{whose}{m.name} of {what} is {value:.4g}, target {sign} {target:g}{tol}; "
+                    f"{whose}{m.name} of {what} is {shown}, target {sign} {target:g}{tol}; "
                     f"owner {m.owner}: " + _metric_hint(m, charter_path),
                     Severity(m.severity),
                 )

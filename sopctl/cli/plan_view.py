@@ -12,7 +12,16 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from ..exception_words import AT_A_LIMIT, constraint_words, quantity_unit, row_label
+from ..exception_words import (
+    AT_A_LIMIT,
+    LOAD_SHOWN,
+    OVERTIME_ONLY,
+    OVERTIME_ONLY_CELL,
+    constraint_words,
+    overtime_only,
+    quantity_unit,
+    row_label,
+)
 from ..finance import PLAN_COST, cost_words
 from ..plan import ReconcileRun
 from ..plan_files import cause_words, exception_messages
@@ -125,14 +134,16 @@ def _utilisation(console: Console, cap: pl.DataFrame) -> None:
     """Heat table: periods down, the busiest resources (by peak utilisation) across."""
     if not cap.height:
         return
+    util = pl.col("utilisation").fill_nan(None)
+    only = util.is_null() & (pl.col("load") > LOAD_SHOWN)  # overtime only: above any share
     peak = (
         cap.group_by("resource")
-        .agg(pl.col("utilisation").max().alias("peak"))
+        .agg(pl.when(only.any()).then(float("inf")).otherwise(util.max()).alias("peak"))
         .sort(["peak", "resource"], descending=[True, False], nulls_last=True)
     )
     resources = sorted(peak["resource"].head(HEAT_COLUMNS).to_list())
     by = {
-        (r["resource"], r["period"]): r["utilisation"]
+        (r["resource"], r["period"]): (r["load"], r["utilisation"])
         for r in cap.filter(pl.col("resource").is_in(resources)).iter_rows(named=True)
     }
     title = "Utilisation (load ÷ regular capacity, %)"
@@ -142,18 +153,28 @@ def _utilisation(console: Console, cap: pl.DataFrame) -> None:
     t.add_column("period", no_wrap=True)
     for r in resources:
         t.add_column(Text(r), justify="right", no_wrap=True)
+    marked = False
     for p in sorted(set(cap["period"].to_list())):
         cells = []
         for r in resources:
-            u = by.get((r, p))
-            cells.append(Text("") if u is None else Text(f"{100 * u:.0f}", style=_heat(u)))
+            load, u = by.get((r, p), (None, None))
+            if overtime_only(load, u):  # no regular hours: never 0 %, never blank
+                cells.append(Text(OVERTIME_ONLY_CELL, style=_heat(1.0)))
+                marked = True
+            elif u is None or u != u:
+                cells.append(Text(""))
+            else:
+                cells.append(Text(f"{100 * u:.0f}", style=_heat(u)))
         t.add_row(p, *cells)
     print_table(console, t)
+    if marked:
+        console.print(f"{OVERTIME_ONLY_CELL}: load on {OVERTIME_ONLY}")
     if peak.height > len(resources):
         rest = max(peak["peak"].slice(len(resources)).fill_null(0.0).to_list(), default=0.0)
+        most = f"{OVERTIME_ONLY} in a period" if rest == float("inf") else f"{100 * rest:.0f}%"
         console.print(
             f"{peak.height - len(resources)} more resources peak at "
-            f"{100 * rest:.0f}% or less; every one is in capacity_plan.csv"
+            f"{most} or less; every one is in capacity_plan.csv"
         )
 
 

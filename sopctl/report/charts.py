@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from ..exception_words import AT_A_LIMIT
+from ..exception_words import AT_A_LIMIT, OVERTIME_ONLY, overtime_only
 from . import fmt
 from .model import FinancePeriod, Inventory, ResourceLoad, Step
 from .svgkit import Frame, _n, axes, bars, esc, figure, legend, legend_room, line, markers, svg
@@ -115,8 +115,9 @@ def stacked(
 
 
 def _limits(labels: list[str]) -> str:
-    """'4 period(s) at a limit (●): 1 at capacity; 3 at regular hours, overtime left', in the
-    words of the exceptions' rows; '0 period(s) at a limit (●)' for none."""
+    """'4 period(s) at a limit (●): 1 at capacity; 3 at regular hours, overtime left' (or 'on
+    overtime, overtime left'), in the words of the exceptions' rows; '0 period(s) at a limit
+    (●)' for none."""
     counts = Counter(x for x in labels if x)
     said = "; ".join(f"{n} {label}" for label, n in sorted(counts.items()))
     return f"{sum(counts.values())} period(s) {AT_A_LIMIT} (●)" + (f": {said}" if said else "")
@@ -136,12 +137,36 @@ def _bounds(r: ResourceLoad) -> str:
     )
 
 
+def _share(load: float, u: float | None, available: float) -> str:
+    """'(70.5 % of 100 h regular)'; a period without regular hours is never 0 %: 'on overtime
+    only (no regular hours)' where it has load, else '(no regular hours)'."""
+    if u is not None:
+        return f"({fmt.pct(u)} of {fmt.num(available)} h regular)"
+    return f"on {OVERTIME_ONLY}" if overtime_only(load, u) else "(no regular hours)"
+
+
+def _peak(r: ResourceLoad) -> str:
+    """The caption's peak: 'Peak utilisation 70.5 %'; with periods on overtime only, those
+    first ('Peak utilisation: overtime only (no regular hours) in 2027-03; 70.5 % at most in
+    the other periods'), as summary.json's `utilisation_peaks` counts them."""
+    shares = [u for u in r.utilisation if u is not None]
+    only = [
+        p for p, ld, u in zip(r.periods, r.load, r.utilisation, strict=True) if overtime_only(ld, u)
+    ]
+    if not only:
+        return f"Peak utilisation {fmt.pct(max(shares, default=0.0))}"
+    rest = f"; {fmt.pct(max(shares))} at most in the other periods" if shares else ""
+    return f"Peak utilisation: {OVERTIME_ONLY} in {', '.join(only)}{rest}"
+
+
 def resource(r: ResourceLoad, chart_id: str) -> str:
     """Planned load (regular and overtime) against capacity, with the demand's hours; ▲ where
     the demand of a period needs more than regular time plus the overtime limit (DEMAND_OVER:
     hours only pre-build can cover), ● where it is at a limit (its overload exception, by the
-    label of that exception's row: at capacity, or at regular hours with overtime left), with
-    its shadow price, 'at most' where the exception says 'saves at most' (a bound)."""
+    label of that exception's row: at capacity, or at regular hours or on overtime with
+    overtime left), with its shadow price, 'at most' where the exception says 'saves at most'
+    (a bound). A period with load and no regular hours is 'on overtime only (no regular
+    hours)' in its tooltip and the caption's peak, never 0 %."""
     ceiling = [a + o for a, o in zip(r.available, r.overtime_limit, strict=True)]
     regular = [max(ld - ot, 0.0) for ld, ot in zip(r.load, r.overtime, strict=True)]
     f = Frame(r.periods, *_range(r.load, ceiling, r.demand_hours))
@@ -156,7 +181,7 @@ def resource(r: ResourceLoad, chart_id: str) -> str:
     ]
     legend_room(f, keys)
     tips = [
-        f"{p}: load {fmt.num(ld)} h ({fmt.pct(u)} of {fmt.num(a)} h regular), overtime "
+        f"{p}: load {fmt.num(ld)} h {_share(ld, u, a)}, overtime "
         f"{fmt.num(ot)} h, demand needs {fmt.num(d)} h"
         for p, ld, u, a, ot, d in zip(
             r.periods, r.load, r.utilisation, r.available, r.overtime, r.demand_hours, strict=True
@@ -186,7 +211,7 @@ def resource(r: ResourceLoad, chart_id: str) -> str:
     title = f"{r.resource} ({r.kind}): load against capacity"
     n_short = len(short)
     caption = (
-        f"Hours per period. Peak utilisation {fmt.pct(max(r.utilisation, default=0.0))}; "
+        f"Hours per period. {_peak(r)}; "
         f"{n_short} period(s) of {DEMAND_OVER} (▲), "
         f"{_limits(r.limit)}.{_bounds(r)}"
     )

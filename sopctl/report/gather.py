@@ -127,6 +127,11 @@ def resources(
         def col(c: str, rows: dict[str, dict[str, Any]] = rows) -> list[float]:
             return [_f(rows.get(p, {}).get(c)) for p in periods]
 
+        def share(rows: dict[str, dict[str, Any]] = rows) -> list[float | None]:
+            """Utilisation per period; none (not 0) where there are no regular hours."""
+            got = [_opt(rows.get(p, {}).get("utilisation")) for p in periods]
+            return [u if u is not None and u == u else None for u in got]
+
         kind = next(iter(rows.values())).get("kind") or ""
         out.append(
             ResourceLoad(
@@ -137,7 +142,7 @@ def resources(
                 col("overtime_limit"),
                 col("load"),
                 col("overtime"),
-                col("utilisation"),
+                share(),
                 [need.get((name, p), 0.0) for p in periods],
                 col("shadow_price"),
                 [limit.get((name, p), "") for p in periods],

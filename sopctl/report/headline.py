@@ -4,8 +4,10 @@ the charter's metrics and segment targets."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
+from ..exception_words import OVERTIME_ONLY
 from ..finance import PENALTY_COMPONENTS, PLAN_COST, operating_cost
 from ..results import peak_utilisation
 from ..schemas.charter import Metric
@@ -153,15 +155,11 @@ def kpis(
     if (highest := peak_utilisation(summary)) is not None:
         top, u = highest
         t, st = _judge(_metric(ms, "capacity_utilisation"), u, "share")
-        out.append(
-            Kpi(
-                "Peak utilisation",
-                fmt.pct(u),
-                t,
-                st,
-                f"{top.get('resource')} in {top.get('period')}",
-            )
-        )
+        where = f"{top.get('resource')} in {top.get('period')}"
+        if u == math.inf:  # load on overtime only: no regular hours, above any share
+            out.append(Kpi("Peak utilisation", OVERTIME_ONLY, t, st, where))
+        else:
+            out.append(Kpi("Peak utilisation", fmt.pct(u), t, st, where))
     for c in coverage or []:
         t, st = _judge(_metric(ms, "pipeline_coverage"), c.coverage, "ratio")
         out.append(

@@ -45,7 +45,7 @@ class ResourceLoad:
     overtime_limit: list[float]
     load: list[float]
     overtime: list[float]
-    utilisation: list[float]
+    utilisation: list[float | None]  # None: no regular hours (overtime only where loaded)
     demand_hours: list[float]  # hours the final demand needs in its own period
     shadow_price: list[float]
     limit: list[str]  # per period its overload's label ('at capacity', ...); '' for none
