@@ -369,7 +369,8 @@ def test_old_warnings_are_counted_not_repeated(repo: Path) -> None:
 def test_a_file_that_does_not_parse_is_compared_when_it_parses_again(branch: Path) -> None:
     rel = f"{CYCLE}/inputs/inventory.csv"
     good = "item,on_hand,safety_stock,ending_target\nP-100,150,60,60\nP-200,230,80,80\n"
-    broken = good.replace("60\n", "60,\n").replace("80\n", "80,\n")  # a trailing comma a row
+    # a value more on each row (empty trailing fields alone would be read, with SOP211)
+    broken = good.replace("60\n", "60,1\n").replace("80\n", "80,1\n")
     (branch / rel).write_text(broken, encoding="utf-8")
     commit_as(branch, "olga@acme.example", "stock count, saved by a spreadsheet")
     r = run(["check"], cwd=branch)

@@ -327,7 +327,7 @@ def test_the_known_ids_a_reference_misses_are_shown_with_their_invisible_charact
 
 
 HIST = IN + "history.csv"
-TRAILING = "the header ends with a comma the rows do not have (or the reverse)"
+TRAILING = "delete the empty columns after 'quantity'"
 
 
 def _lines(header: str, row: str) -> Callable[[list[str]], list[str]]:
@@ -335,40 +335,49 @@ def _lines(header: str, row: str) -> Callable[[list[str]], list[str]]:
     return lambda ls: [header.format(ls[0])] + [row.format(x) for x in ls[1:]]
 
 
-# (id, edit of history.csv's lines, whether SOP206 names the trailing comma)
-RAGGED: list[tuple[str, Callable[[list[str]], list[str]], bool]] = [
-    ("header-ends-with-comma", _lines("{},", "{}"), True),
-    ("rows-end-with-comma", _lines("{}", "{},"), True),
-    ("rows-end-with-comma-crlf", _lines("{}", "{},\r"), True),
-    ("rows-end-with-a-value-more", _lines("{}", "{},7"), False),
-    ("header-ends-with-a-name-more", _lines("{},note", "{}"), False),
-    ("rows-end-with-two-commas", _lines("{}", "{},,"), False),
+# (id, edit of history.csv's lines, (line, col) of the one SOP211, or None: SOP206 per row).
+# Empty trailing fields on one side (a spreadsheet's empty columns) lose no value: one
+# warning says to delete the empty columns, and the rows are checked as they are.
+RAGGED: list[tuple[str, Callable[[list[str]], list[str]], tuple[int, int] | None]] = [
+    ("header-ends-with-comma", _lines("{},", "{}"), (1, 5)),
+    ("header-ends-with-two-commas", _lines("{},,", "{}"), (1, 5)),
+    ("rows-end-with-comma", _lines("{}", "{},"), (2, 0)),
+    ("rows-end-with-comma-crlf", _lines("{}", "{},\r"), (2, 0)),
+    ("rows-end-with-two-commas", _lines("{}", "{},,"), (2, 0)),
+    ("rows-end-with-a-value-more", _lines("{}", "{},7"), None),
+    ("header-ends-with-a-name-more", _lines("{},note", "{}"), None),
 ]
 
 
-@pytest.mark.parametrize(("lines", "named"), [pytest.param(*c[1:], id=c[0]) for c in RAGGED])
-def test_a_trailing_comma_on_one_side_is_named_once(
-    tmp_path: Path, lines: Callable[[list[str]], list[str]], named: bool
+@pytest.mark.parametrize(("lines", "where"), [pytest.param(*c[1:], id=c[0]) for c in RAGGED])
+def test_empty_trailing_columns_on_one_side_are_one_warning(
+    tmp_path: Path, lines: Callable[[list[str]], list[str]], where: tuple[int, int] | None
 ) -> None:
     repo = make_repo(tmp_path / "plan", commit=False)
     path = repo / HIST
     edited = lines(path.read_text().splitlines())
     path.write_text("\n".join(edited) + "\n", encoding="utf-8")
-    _, findings = _validate(repo)
+    code, findings = _validate(repo)
     sop206 = [f for f in findings if f["code"] == "SOP206"]
-    assert len(sop206) == len(edited) - 1, _shown(findings)  # every row, under the cap
-    assert sum(TRAILING in f["message"] for f in sop206) == (1 if named else 0), _shown(sop206)
-    if named:
-        assert TRAILING in sop206[0]["message"] and sop206[0]["line"] == 2
+    sop211 = [f for f in findings if f["code"] == "SOP211"]
+    if where is None:
+        assert len(sop206) == len(edited) - 1 and not sop211, _shown(findings)
+        assert not any(TRAILING in f["message"] for f in sop206), _shown(sop206)
+        return
+    assert code == 0 and not sop206 and len(sop211) == 1, _shown(findings)
+    (one,) = sop211
+    assert (one["line"], one["col"], one["severity"]) == (*where, "warning"), _shown(sop211)
+    assert TRAILING in one["message"] and "the rows are read as they are" in one["message"]
+    assert f"{len(edited) - 1} rows" in one["message"], one["message"]
 
 
-def test_the_trailing_comma_hint_keeps_the_cap(tmp_path: Path) -> None:
+def test_empty_trailing_columns_are_one_warning_however_many_rows(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "plan", commit=False)
     path = repo / HIST
     text = path.read_text().splitlines()
     rows = [f"P-100,strategic,{2020 + i // 12}-{i % 12 + 1:02d},5," for i in range(80)]
     path.write_text("\n".join([text[0], *rows]) + "\n", encoding="utf-8")
     _, findings = _validate(repo)
-    sop206 = [f for f in findings if f["code"] == "SOP206"]
-    assert len(sop206) == 51 and sop206[-1]["message"].startswith("... and 30 more"), sop206[-1]
-    assert TRAILING in sop206[0]["message"]
+    assert not [f for f in findings if f["code"] == "SOP206"], _shown(findings)
+    (one,) = [f for f in findings if f["code"] == "SOP211"]
+    assert one["message"].startswith("80 rows (the first here) end with empty fields"), one

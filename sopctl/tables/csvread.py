@@ -25,11 +25,12 @@ from .idrule import shown
 from .lines import LINE as LINE  # re-exported: the column every table module reads
 from .ragged import (
     diagnose,
+    empty_tails,
     line_starts_python,
     long_rows,
     ragged_findings,
     short_rows,
-    trailing_comma,
+    trailing_findings,
 )
 
 HEAD_BYTES = 1 << 16  # the header is parsed from this much of the file
@@ -220,9 +221,13 @@ def read_raw(
     if len(header) > 1 and frame.height:
         short = short_rows(data, frame, read_names, has_quotes)
     if short or long:  # report them and check the rest of the table without them
-        short = sorted(short + long)
-        trailing = trailing_comma(data, header, short)
-        findings += ragged_findings(display, short, len(header), trailing)
+        short = sorted(set(short + long))  # a cut long row may be a suspect short one too
+        # rows that differ by empty trailing fields alone (a spreadsheet's empty columns)
+        # lose nothing: one warning, and they are checked as they are
+        tails = empty_tails(data, header, short, has_quotes)
+        findings += trailing_findings(display, header, tails)
+        short = sorted(set(short) - set(tails))
+        findings += ragged_findings(display, short, len(header))
         frame = frame.filter(~pl.col(LINE).is_in([ln for ln, _ in short]))
     findings += _blank_columns(display, frame)
     nul = data.find(b"\x00")  # one memchr over the bytes already in memory
