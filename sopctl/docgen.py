@@ -12,6 +12,7 @@ from pathlib import Path
 from .findings import CODES, Severity
 from .fixes import FIXES
 from .tables.contracts import CONTRACTS, Column, Rule
+from .tables.totals import label_column
 
 GROUPS = {
     "0": "Files",
@@ -99,6 +100,11 @@ def _rule_line(rule: Rule) -> str:
     return f"{rule.text} (a warning, {rule.code}: the row is read)"
 
 
+def _totals(table: str) -> str:
+    label = label_column(CONTRACTS[table])
+    return f" A `Total` (or `Summe` ...) in `{label}` is a totals row (SOP210)." if label else ""
+
+
 def tables_markdown() -> str:
     lines = [
         "# Table contracts",
@@ -120,7 +126,7 @@ def tables_markdown() -> str:
             "",
             c.description,
             "",
-            f"Key: {', '.join(f'`{k}`' for k in c.key)} (unique per row).",
+            f"Key: {', '.join(f'`{k}`' for k in c.key)} (unique per row).{_totals(c.name)}",
             "",
             "| column | type | required | rules | meaning |",
             "| --- | --- | --- | --- | --- |",

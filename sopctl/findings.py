@@ -70,6 +70,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SOP207": (Severity.ERROR, "unterminated quoted field"),
     "SOP208": (Severity.WARNING, "blank line inside the table"),
     "SOP209": (Severity.ERROR, "column without a name holds values"),
+    "SOP210": (Severity.ERROR, "totals row (Total, Sum, Summe ...) in a table of data rows"),
     "SOP211": (Severity.WARNING, "empty trailing columns on one side (header or rows)"),
     "SOP240": (Severity.ERROR, "id that no id may be (invisible character, formula, too long)"),
     "SOP241": (Severity.WARNING, "id that YAML files cannot name (breaks the YAML id rule)"),

@@ -71,6 +71,8 @@ FIXES: dict[str, str] = {
     "SOP207": 'Close the quoted value with `"`, and double any quote inside it (`""`).',
     "SOP208": "Remove the blank line between the rows.",
     "SOP209": "Give the column a header name of the table, or remove its values.",
+    "SOP210": "Delete the totals row: sopctl sums what it needs, and a row named `Total` would "
+    "be read as one more item, deal or series (do not add it to any other table).",
     "SOP211": "Delete the empty columns after the table's last column (in a spreadsheet: select "
     "them and delete the columns), so that the header and the rows end alike.",
     "SOP240": "Write the id without invisible characters, tabs or a leading `=`, `+`, `-` or "

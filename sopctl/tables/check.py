@@ -22,6 +22,7 @@ from .idrule import check_document_id, check_id_rule, check_twins, shown
 from .novalue import blank_no_value
 from .numbers import NUMBER_LIMIT, cast_number, check_ranges
 from .refs import Context, check_periods, check_span, ord_col, resolve_ids
+from .totals import drop_totals
 
 __all__ = ["Context", "Table", "check_table", "ord_col", "recheck_keys", "resolve_ids"]
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z"
@@ -225,6 +226,7 @@ def check_table(raw: RawTable, contract: Contract, ctx: Context) -> tuple[Table,
             )
         )
     df = df.select([LINE, *[c.name for c in contract.columns if c.name in present]])
+    df = drop_totals(out, df, contract)  # a 'Total' row: SOP210 and no other finding
     for c in contract.columns:
         if c.name not in present:
             continue
