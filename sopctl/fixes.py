@@ -83,7 +83,8 @@ FIXES: dict[str, str] = {
     "SOP301": "Fill in the value.",
     "SOP302": "Write a plain number with a dot for decimals (`1250.5`), without units or "
     "currency signs.",
-    "SOP303": "Remove the thousands separator (`1250000`, not `1,250,000` or `1.250.000`).",
+    "SOP303": "Remove the thousands separator (`1250000`, not `1,250,000`); where the comma "
+    "is a decimal comma (`1,500` for one and a half), write a dot instead (`1.5`).",
     "SOP304": "Write a whole number (`3`, not `2.5`).",
     "SOP305": "Raise the value to the minimum the column allows (docs/tables.md), or fix its "
     "sign or unit; learn's demand.csv counts orders and shipments before returns, so leave "

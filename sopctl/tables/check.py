@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from ..findings import Finding, finding
+from .commas import first_decimal
 from .contracts import CONTRACTS, Contract, Rule
 from .csvread import LINE, RawTable
 from .emit import CAP, Emitter, value_message
@@ -227,6 +228,8 @@ def check_table(raw: RawTable, contract: Contract, ctx: Context) -> tuple[Table,
         )
     df = df.select([LINE, *[c.name for c in contract.columns if c.name in present]])
     df = drop_totals(out, df, contract)  # a 'Total' row: SOP210 and no other finding
+    numbers = [c.name for c in contract.columns if c.dtype in ("int", "float")]
+    decimals = functools.cache(lambda: first_decimal(raw.frame, numbers))
     for c in contract.columns:
         if c.name not in present:
             continue
@@ -237,7 +240,7 @@ def check_table(raw: RawTable, contract: Contract, ctx: Context) -> tuple[Table,
         if c.dtype not in ("id", "int", "float"):  # numbers: in cast_number, ids: a name
             df = blank_no_value(out, df, c)
         if c.dtype in ("int", "float"):
-            df = df.with_columns(cast_number(out, df, c, ctx.bucket).alias(c.name))
+            df = df.with_columns(cast_number(out, df, c, ctx.bucket, decimals).alias(c.name))
             check_ranges(out, df, c)
             if c.dtype == "int":
                 whole = pl.col(c.name)

@@ -36,7 +36,6 @@ from .ragged import (
 HEAD_BYTES = 1 << 16  # the header is parsed from this much of the file
 _EMPTY = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*")
 BLANK = "__blank_"  # placeholder name of a header column without a name
-_THOUSANDS = re.compile(r"^\s*-?\d{1,3}(,\d{3})+(\.\d+)?\s*$")
 
 
 @dataclass
@@ -303,7 +302,3 @@ def _has_newline_in_cells(frame: pl.DataFrame) -> bool:
         return False
     hit = frame.select(pl.any_horizontal(pl.all().str.contains("\n", literal=True)).any())
     return bool(hit.item())
-
-
-def thousands_like(value: str) -> bool:
-    return bool(_THOUSANDS.match(value))

@@ -7,13 +7,15 @@ tests; Python only touches the rows that get a finding (capped by the Emitter).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import polars as pl
 
 from ..hints import fraction_hint, number_hint, period_count_hint
 from . import novalue
+from .commas import NO_BREAK, comma_message, reading, thousands_like
 from .contracts import Column
-from .csvread import LINE, thousands_like
+from .csvread import LINE
 from .emit import Emitter
 from .idrule import shown
 
@@ -50,6 +52,7 @@ def _kind(c: Column) -> str:
 def _number_fix(value: str, c: Column, bucket: str) -> str | None:
     """The concrete number to write for a cell that is no number ('95%', '€6.80', '0,98',
     '2 weeks'), or None when there is none to give."""
+    value = value.translate(NO_BREAK)  # '1 200' with a no-break space reads as '1 200'
     period = c.dtype == "int" and "period" in c.description.lower()
     if period and (unit := period_count_hint(value, c.name, bucket)) is not None:
         return unit
@@ -60,12 +63,23 @@ def _number_fix(value: str, c: Column, bucket: str) -> str | None:
     return hint if written.lstrip("+-").isdigit() else None
 
 
-def cast_number(out: Emitter, df: pl.DataFrame, c: Column, bucket: str = "month") -> pl.Series:
+Seen = tuple[str, int, str]  # a cell that writes a decimal comma: value, line, column
+
+
+def cast_number(
+    out: Emitter,
+    df: pl.DataFrame,
+    c: Column,
+    bucket: str = "month",
+    decimals: Callable[[], Seen | None] = lambda: None,
+) -> pl.Series:
     """Numbers as Float64 (ints too, until the range checks have run: a huge value is then
     "too large", not "empty"). Values that are not numbers are reported once and become null,
     so no later check reports the same cell again; so do numbers too large for a double
     (`1e400`: SOP305/SOP306, not "not a number"). Non-zero numbers smaller than TINY in size
-    become 0 with a warning (SOP312); `-0` and `-0.0` are 0 (no negative zero goes on)."""
+    become 0 with a warning (SOP312); `-0` and `-0.0` are 0 (no negative zero goes on).
+    `decimals`: the first cell of the file that writes a decimal comma, asked only when a
+    cell such as '1,500' reads either way and no cell of this column tells."""
     raw = df[c.name]
     cast = raw.cast(pl.Float64, strict=False)
     zero = (cast == 0).fill_null(False)
@@ -105,17 +119,8 @@ def cast_number(out: Emitter, df: pl.DataFrame, c: Column, bucket: str = "month"
         bad = bad.filter(~words)
     vals = bad[c.name].to_list()
     lines = bad[LINE].to_list()
-    thou = [i for i, v in enumerate(vals) if thousands_like(v)]
+    _commas(out, c, vals, lines, decimals)
     other = [i for i, v in enumerate(vals) if not thousands_like(v)]
-    out.rows(
-        "SOP303",
-        c.name,
-        [lines[i] for i in thou],
-        lambda k: (
-            f"'{vals[thou[k]]}' uses a thousands separator; write "
-            f"{vals[thou[k]].replace(',', '')} (a dot is the decimal mark)"
-        ),
-    )
     if c.dtype == "int":  # hints.whole_number: "2.5 ... is not a whole number: write 2 or 3"
         code, what, want = "SOP304", "is not a whole number", ""
     else:
@@ -142,6 +147,38 @@ def cast_number(out: Emitter, df: pl.DataFrame, c: Column, bucket: str = "month"
 
     out.rows(code, c.name, [lines[i] for i in other], not_a_number)
     return cast.set((invalid | huge).fill_null(False), None)  # type: ignore[arg-type]
+
+
+def _commas(
+    out: Emitter,
+    c: Column,
+    vals: list[str],
+    lines: list[int],
+    decimals: Callable[[], Seen | None],
+) -> None:
+    """SOP303 for the cells whose commas separate thousands ('1,500,000'); for one that reads
+    either way ('1,500'), the decimal reading where the column (else the file) writes decimal
+    commas (SOP302), else both readings (SOP303). A whole-number column takes thousands."""
+    thou = [i for i, v in enumerate(vals) if thousands_like(v)]
+    either = [i for i in thou if reading(vals[i]) == "either" and c.dtype == "float"]
+    sure = sorted(set(thou) - set(either))
+    out.rows(
+        "SOP303",
+        c.name,
+        [lines[i] for i in sure],
+        lambda k: comma_message(vals[sure[k]], c.name, True, None),
+    )
+    if not either:
+        return
+    pairs = zip(vals, lines, strict=True)
+    seen = next(((v, ln, c.name) for v, ln in pairs if reading(v) == "decimal"), None)
+    seen = seen or decimals()
+    out.rows(
+        "SOP302" if seen else "SOP303",
+        c.name,
+        [lines[i] for i in either],
+        lambda k: comma_message(vals[either[k]], c.name, False, seen),
+    )
 
 
 def _too_large(out: Emitter, rows: pl.DataFrame, c: Column) -> None:
