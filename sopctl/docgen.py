@@ -12,6 +12,7 @@ from pathlib import Path
 from .findings import CODES, Severity
 from .fixes import FIXES
 from .tables.contracts import CONTRACTS, Column, Rule
+from .tables.dotted import COUNTS
 from .tables.totals import label_column
 
 GROUPS = {
@@ -70,7 +71,7 @@ def codes_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _column_row(c: Column) -> str:
+def _column_row(c: Column, table: str) -> str:
     rules = []
     if c.min is not None:
         rules.append(f"{'>' if c.min_exclusive else '≥'} {c.min:g}")
@@ -89,6 +90,8 @@ def _column_row(c: Column) -> str:
                 "ignored_outside": "counts inside the horizon; outside it ignored (SOP408)",
             }[c.scope]
         )
+    if (table, c.name) in COUNTS:
+        rules.append("a count: `1.712` far below the others warns (SOP314)")
     need = "yes" if c.required and not c.nullable else ("column" if c.required else "no")
     return f"| `{c.name}` | {c.dtype} | {need} | {'; '.join(rules)} | {c.description} |"
 
@@ -130,7 +133,7 @@ def tables_markdown() -> str:
             "",
             "| column | type | required | rules | meaning |",
             "| --- | --- | --- | --- | --- |",
-            *(_column_row(col) for col in c.columns),
+            *(_column_row(col, name) for col in c.columns),
             "",
         ]
         if c.rules:

@@ -87,6 +87,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SOP311": (Severity.ERROR, "value is not a valid date"),
     "SOP312": (Severity.WARNING, "number smaller in size than 1e-9: read as 0"),
     "SOP313": (Severity.WARNING, "a word for no value (NULL, None, NaN, #N/A ...): read as empty"),
+    "SOP314": (Severity.WARNING, "count with a dot before three digits: a thousands separator?"),
     "SOP320": (Severity.WARNING, "value the plan does not use (hours of a labour resource)"),
     "SOP401": (Severity.ERROR, "duplicate key"),
     "SOP402": (Severity.ERROR, "reference to an unknown row of another table"),

@@ -101,6 +101,8 @@ FIXES: dict[str, str] = {
     "SOP312": "Write the value as 0, or in a larger unit if it is not meant to be 0.",
     "SOP313": "Leave the cell empty (export no value as an empty cell); if a value was meant, "
     "write it (a `#N/A` from a spreadsheet lookup: fix the lookup).",
+    "SOP314": "Write the count without the dot (`1712`, not `1.712`), or leave it if it is "
+    "meant as a fraction; a spreadsheet set to German or Dutch writes a dot between thousands.",
     "SOP320": "Leave `hours` empty on a labour resource: its hours are workforce × "
     "hours_per_worker (change those, or per period in capacity.csv); for a fixed number of "
     "hours, make the resource `fixed`.",

@@ -18,6 +18,7 @@ from ..findings import Finding, finding
 from .commas import first_decimal
 from .contracts import CONTRACTS, Contract, Rule
 from .csvread import LINE, RawTable
+from .dotted import check_dotted
 from .emit import CAP, Emitter, value_message
 from .idrule import check_document_id, check_id_rule, check_twins, shown
 from .novalue import blank_no_value
@@ -240,7 +241,9 @@ def check_table(raw: RawTable, contract: Contract, ctx: Context) -> tuple[Table,
         if c.dtype not in ("id", "int", "float"):  # numbers: in cast_number, ids: a name
             df = blank_no_value(out, df, c)
         if c.dtype in ("int", "float"):
+            text = df[c.name]
             df = df.with_columns(cast_number(out, df, c, ctx.bucket, decimals).alias(c.name))
+            check_dotted(out, df, text, contract.name, c.name)
             check_ranges(out, df, c)
             if c.dtype == "int":
                 whole = pl.col(c.name)
